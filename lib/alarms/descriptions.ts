@@ -1,0 +1,72 @@
+/**
+ * Alarm descriptions: what an on-call engineer reads in the console, an e-mail or a page.
+ * Each says which SLO, which tier, which burn rate over which window, and the runbook. Pure.
+ */
+import { roundFigure } from '../slo/burn-rate';
+import { ResolvedTier, Severity } from '../slo/tiers';
+import { formatWindow } from '../slo/windows';
+import { WindowKind } from '../slo/names';
+
+/** CloudWatch's limit on AlarmDescription. */
+export const MAX_DESCRIPTION_LENGTH = 1024;
+
+/** What every description of one SLO repeats. */
+export interface SloFacts {
+  readonly serviceName: string;
+  readonly sloName: string;
+  /** Percent of good events. */
+  readonly objective: number;
+  readonly sloWindowSeconds: number;
+  /** Fraction of events allowed to be bad. */
+  readonly errorBudget: number;
+  /** What the SLI counts. */
+  readonly sliDescription: string;
+  readonly runbookUrl?: string;
+  /** Long-window alarms only count windows with at least this many events. */
+  readonly minimumEvents?: number;
+}
+
+/** `0.001` -> `0.1%`. */
+export function formatPercent(fraction: number): string {
+  return `${roundFigure(fraction * 100)}%`;
+}
+
+function sloSummary(f: SloFacts): string {
+  return `SLO ${f.serviceName}/${f.sloName}: ${f.objective}% good over ${formatWindow(f.sloWindowSeconds)} `
+    + `(error budget ${formatPercent(f.errorBudget)}); SLI: ${f.sliDescription}.`;
+}
+
+function runbook(f: SloFacts): string {
+  return f.runbookUrl ? ` Runbook: ${f.runbookUrl}` : '';
+}
+
+function clamp(text: string): string {
+  return text.length <= MAX_DESCRIPTION_LENGTH ? text : `${text.slice(0, MAX_DESCRIPTION_LENGTH - 1)}…`;
+}
+
+/** The description of one window alarm of one tier. */
+export function windowAlarmDescription(f: SloFacts, tier: ResolvedTier, window: WindowKind, compositeName: string): string {
+  const seconds = window === 'long' ? tier.longWindowSeconds : tier.shortWindowSeconds;
+  const other = window === 'long' ? `short window ${formatWindow(tier.shortWindowSeconds)}` : `long window ${formatWindow(tier.longWindowSeconds)}`;
+  const guard = window === 'long' && f.minimumEvents !== undefined
+    ? ` Windows with fewer than ${f.minimumEvents} events count as healthy.` : '';
+  return clamp(
+    `${tier.severity} tier ${formatWindow(tier.longWindowSeconds)}/${formatWindow(tier.shortWindowSeconds)}, ${window} window: `
+    + `ALARM when the burn rate over the last ${formatWindow(seconds)} exceeds ${tier.burnRate}x `
+    + `(error ratio above ${formatPercent(tier.errorRatioThreshold)}; ${tier.budgetSpentPercent}% of the budget in ${formatWindow(tier.longWindowSeconds)}). `
+    + `Notifies only through ${compositeName}, together with the ${other}.${guard} ${sloSummary(f)}${runbook(f)}`,
+  );
+}
+
+/** The description of a severity's composite alarm. */
+export function compositeAlarmDescription(f: SloFacts, severity: Severity, tiers: ResolvedTier[], suppressedBy?: string): string {
+  const rules = tiers
+    .map((t) => `${t.burnRate}x over ${formatWindow(t.longWindowSeconds)} and ${formatWindow(t.shortWindowSeconds)} `
+      + `(${t.budgetSpentPercent}% of the budget in ${formatWindow(t.longWindowSeconds)})`)
+    .join(', or ');
+  const suppression = suppressedBy ? ` Actions are suppressed while ${suppressedBy} is in ALARM.` : '';
+  return clamp(
+    `${severity === Severity.PAGE ? 'Page' : 'Ticket'} for SLO ${f.serviceName}/${f.sloName}: ALARM while the error budget burns `
+    + `at ${rules}.${suppression} ${sloSummary(f)}${runbook(f)}`,
+  );
+}

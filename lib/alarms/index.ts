@@ -1,0 +1,3 @@
+export * from './descriptions';
+export * from './expression';
+export * from './slo-alarms';

@@ -1,0 +1,111 @@
+/**
+ * Wiring an SLO's resolved tiers into CloudWatch alarms: one metric-math alarm per (tier, window)
+ * with Period = window, and one composite alarm per severity:
+ *
+ *   page   = OR over page tiers of (ALARM(long) AND ALARM(short))
+ *   ticket = the same over ticket tiers, its actions suppressed while the page is in ALARM
+ */
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm, AlarmRule, AlarmState, ComparisonOperator, CompositeAlarm, IAlarmRule, MathExpression, TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { SliBinding } from '../sli/sli-definition';
+import { compositeAlarmName, WindowKind, windowAlarmName } from '../slo/names';
+import { ResolvedTier, Severity } from '../slo/tiers';
+import { compositeAlarmDescription, SloFacts, windowAlarmDescription } from './descriptions';
+import { burnRateExpression } from './expression';
+
+/** How long the ticket composite waits for, and keeps, the page's suppression. */
+export const SUPPRESSOR_WAIT = Duration.minutes(1);
+export const SUPPRESSOR_EXTENSION = Duration.minutes(1);
+
+/** One metric-math alarm of one window of one tier. */
+export interface SloWindowAlarm {
+  readonly tier: ResolvedTier;
+  /** Which of the tier's windows this alarm watches. */
+  readonly window: WindowKind;
+  /** The window, which is also the alarm's period. */
+  readonly windowSeconds: number;
+  readonly alarm: Alarm;
+}
+
+/** What `createSloAlarms` builds. */
+export interface SloAlarmSet {
+  readonly windowAlarms: SloWindowAlarm[];
+  /** @default - none when no page tier can fire */
+  readonly pageAlarm?: CompositeAlarm;
+  /** @default - none when no ticket tier is configured or can fire */
+  readonly ticketAlarm?: CompositeAlarm;
+}
+
+/** Everything needed to build an SLO's alarms. */
+export interface SloAlarmInput {
+  readonly facts: SloFacts;
+  readonly tiers: ResolvedTier[];
+  readonly sli: SliBinding;
+}
+
+/** The burn-rate metric of one window: the expression the window alarms evaluate. */
+export function burnRateMetric(input: Pick<SloAlarmInput, 'facts' | 'sli'>, windowSeconds: number, applyGuard: boolean): MathExpression {
+  return new MathExpression({
+    expression: burnRateExpression(input.sli, input.facts.errorBudget, applyGuard ? input.facts.minimumEvents : undefined),
+    usingMetrics: input.sli.usingMetrics,
+    period: Duration.seconds(windowSeconds),
+    label: `${input.facts.serviceName}/${input.facts.sloName} burn rate`,
+  });
+}
+
+/** Creates the window alarms and composites of one SLO in `scope`. */
+export function createSloAlarms(scope: Construct, input: SloAlarmInput): SloAlarmSet {
+  const { facts } = input;
+  const windowAlarms: SloWindowAlarm[] = [];
+  const rules = new Map<Severity, IAlarmRule[]>();
+
+  for (const tier of input.tiers) {
+    const compositeName = compositeAlarmName(facts.serviceName, facts.sloName, tier.severity);
+    const pair = (['long', 'short'] as const).map((window) => {
+      const windowSeconds = window === 'long' ? tier.longWindowSeconds : tier.shortWindowSeconds;
+      const alarm = new Alarm(scope, `${tier.id}-${window}`, {
+        alarmName: windowAlarmName(facts.serviceName, facts.sloName, tier, window),
+        alarmDescription: windowAlarmDescription(facts, tier, window, compositeName),
+        metric: burnRateMetric(input, windowSeconds, window === 'long'),
+        threshold: tier.burnRate,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      windowAlarms.push({ tier, window, windowSeconds, alarm });
+      return AlarmRule.fromAlarm(alarm, AlarmState.ALARM);
+    });
+    const list = rules.get(tier.severity) ?? [];
+    list.push(AlarmRule.allOf(...pair));
+    rules.set(tier.severity, list);
+  }
+
+  const composite = (severity: Severity, suppressor?: CompositeAlarm): CompositeAlarm | undefined => {
+    const tierRules = rules.get(severity);
+    if (!tierRules) {
+      return undefined;
+    }
+    const name = compositeAlarmName(facts.serviceName, facts.sloName, severity);
+    return new CompositeAlarm(scope, severity, {
+      compositeAlarmName: name,
+      alarmDescription: compositeAlarmDescription(
+        facts, severity, input.tiers.filter((t) => t.severity === severity),
+        suppressor ? compositeAlarmName(facts.serviceName, facts.sloName, Severity.PAGE) : undefined,
+      ),
+      alarmRule: AlarmRule.anyOf(...tierRules),
+      ...(suppressor ? {
+        actionsSuppressor: suppressor,
+        actionsSuppressorWaitPeriod: SUPPRESSOR_WAIT,
+        actionsSuppressorExtensionPeriod: SUPPRESSOR_EXTENSION,
+      } : {}),
+    });
+  };
+
+  const pageAlarm = composite(Severity.PAGE);
+  const ticketAlarm = composite(Severity.TICKET, pageAlarm);
+  return { windowAlarms, pageAlarm, ticketAlarm };
+}

@@ -1,0 +1,5 @@
+export * from './service';
+export * from './sli';
+export * from './slo';
+export * from './alarms';
+export * from './testing';

@@ -1,0 +1,2 @@
+export * from './reliable-service';
+export * from './service-level-objective';

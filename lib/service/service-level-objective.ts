@@ -1,0 +1,210 @@
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { CompositeAlarm, IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { SloFacts } from '../alarms/descriptions';
+import { burnRateMetric, createSloAlarms, SloWindowAlarm } from '../alarms/slo-alarms';
+import { ISli, SliBinding } from '../sli/sli-definition';
+import { AlertPolicy } from '../slo/alert-policy';
+import { errorBudget, maximumBurnRate, roundFigure } from '../slo/burn-rate';
+import { estimateMonthlyCostUsd } from '../slo/cost';
+import { Problem, ResolvedTier, resolveTiers, Severity } from '../slo/tiers';
+import { minimumEventsProblem, objectiveProblem, runbookUrlProblem, sloWindowProblem } from '../slo/validation';
+import { formatWindow } from '../slo/windows';
+
+/** CloudWatch: a metric-math alarm may read at most 10 metrics. */
+export const MAX_METRICS_PER_ALARM = 10;
+/** The SLO window unless one is given. */
+export const DEFAULT_SLO_WINDOW = Duration.days(30);
+
+/** One service level objective. */
+export interface SloProps {
+  /**
+   * Name of the SLO, unique within its service: letters, digits, `-`, `_`, `.`.
+   * It is part of the alarm names (`checkout-availability-page`) and of construct ids.
+   */
+  readonly name: string;
+
+  /** Percent of good events the service promises, strictly between 0 and 100 (99.9). */
+  readonly objective: number;
+
+  /** How good and bad events are counted: `Sli.ratio`, `Sli.latency` or a preset. */
+  readonly sli: ISli;
+
+  /**
+   * The rolling window the objective is measured over. Burn-rate thresholds are derived from it.
+   * @default Duration.days(30)
+   */
+  readonly window?: Duration;
+
+  /**
+   * Which tiers alert, and with which severity.
+   * @default AlertPolicy.workbook() - page at 2 % of the budget in 1 h and 5 % in 6 h, ticket at 10 % in 1 d and 10 % in 3 d
+   */
+  readonly alerting?: AlertPolicy;
+
+  /**
+   * Low-traffic guard: a long alert window with fewer events than this counts as healthy, so one
+   * failure among a handful of requests does not page. Short windows are not guarded: a tier fires
+   * only when both its windows burn, so guarding the long one is enough.
+   * @default - no guard; any window with traffic is evaluated
+   */
+  readonly minimumEvents?: number;
+
+  /**
+   * Runbook linked from every alarm description of this SLO.
+   * @default - the service's runbookUrl, if any
+   */
+  readonly runbookUrl?: string;
+}
+
+/** Props of the SLO construct: an `SloProps` plus what it inherits from its service. */
+export interface ServiceLevelObjectiveProps extends SloProps {
+  /** Name of the service the SLO belongs to; the first part of every alarm name. */
+  readonly serviceName: string;
+  /**
+   * Prefix of validation messages.
+   * @default - the construct path
+   */
+  readonly propPrefix?: string;
+}
+
+/**
+ * An SLO and its multiwindow, multi-burn-rate alarms. Usually created by `ReliableService`;
+ * reach it with `service.slo(name)`.
+ */
+export class ServiceLevelObjective extends Construct {
+  public readonly serviceName: string;
+  public readonly name: string;
+  /** Percent of good events. */
+  public readonly objective: number;
+  /** The SLO window. */
+  public readonly window: Duration;
+  /** Fraction of events allowed to be bad (0.001 for 99.9). */
+  public readonly errorBudget: number;
+  public readonly sli: ISli;
+  /** The tiers that alert, with their derived burn-rate and error-ratio thresholds. */
+  public readonly tiers: ResolvedTier[];
+  /** Every metric-math alarm, one per (tier, window). */
+  public readonly windowAlarms: SloWindowAlarm[];
+  /**
+   * Composite alarm `<service>-<slo>-page`: wire paging to it.
+   * @default - undefined when the policy has no page tier that can fire
+   */
+  public readonly pageAlarm?: CompositeAlarm;
+  /**
+   * Composite alarm `<service>-<slo>-ticket`, muted while the page alarm is in ALARM.
+   * @default - undefined when ticket tiers are off or none can fire
+   */
+  public readonly ticketAlarm?: CompositeAlarm;
+  /** Estimated monthly CloudWatch cost of this SLO's alarms, in USD (us-east-1 list prices). */
+  public readonly estimatedMonthlyCostUsd: number;
+  /** Runbook linked from the alarm descriptions. */
+  public readonly runbookUrl?: string;
+
+  private readonly facts: SloFacts;
+  private readonly binding: SliBinding;
+
+  constructor(scope: Construct, id: string, props: ServiceLevelObjectiveProps) {
+    super(scope, id);
+    const where = props.propPrefix ?? this.node.path;
+    const problems: Problem[] = [];
+    const add = (prop: string, message: string | undefined) => {
+      if (message) {
+        problems.push({ prop, message });
+      }
+    };
+
+    add('objective', objectiveProblem(props.objective));
+    const window = props.window ?? DEFAULT_SLO_WINDOW;
+    const windowSeconds = Token.isUnresolved(window) ? NaN : window.toSeconds({ integral: false });
+    add('window', sloWindowProblem(windowSeconds));
+    if (props.minimumEvents !== undefined) {
+      add('minimumEvents', minimumEventsProblem(props.minimumEvents));
+    }
+    if (props.runbookUrl !== undefined && !Token.isUnresolved(props.runbookUrl)) {
+      add('runbookUrl', runbookUrlProblem(props.runbookUrl));
+    }
+    if (!props.sli || typeof props.sli.validate !== 'function') {
+      add('sli', `must be an SLI such as Sli.ratio({ bad, total }) or a preset, got ${String(props.sli)}`);
+    } else {
+      props.sli.validate().forEach((m) => add('sli', m));
+    }
+    if (problems.length > 0) {
+      throw new Error(formatProblems(where, problems));
+    }
+
+    const alerting = props.alerting ?? AlertPolicy.workbook();
+    const resolution = resolveTiers(props.objective, windowSeconds, alerting._toTierInputs(), 'alerting.tiers');
+    problems.push(...resolution.problems);
+    const binding = props.sli.bind();
+    if (binding.metricCount > MAX_METRICS_PER_ALARM) {
+      add('sli', `reads ${binding.metricCount} metrics, but a CloudWatch metric-math alarm may read at most ${MAX_METRICS_PER_ALARM}: `
+        + 'combine counts upstream (e.g. one metric published by the service) or split the SLO');
+    }
+    if (problems.length === 0 && resolution.tiers.length === 0) {
+      add('objective', `${props.objective} leaves an error budget of ${roundFigure(100 - props.objective)}%, so even 100% errors burn at most `
+        + `${maximumBurnRate(props.objective)}x, below every tier's threshold (${resolution.unreachable.map((t) => `${t.burnRate}x`).join(', ')}): `
+        + 'no alarm could ever fire. Raise the objective or use tiers with a lower budget share or longer windows');
+    }
+    if (problems.length > 0) {
+      throw new Error(formatProblems(where, problems));
+    }
+
+    for (const t of resolution.unreachable) {
+      Annotations.of(this).addWarningV2('cdk-reliability:tier-cannot-fire',
+        `${where}: the ${t.severity} tier ${formatWindow(t.longWindowSeconds)}/${formatWindow(t.shortWindowSeconds)} needs a burn rate of ${t.burnRate}x `
+        + `(error ratio ${roundFigure(t.errorRatioThreshold * 100)}%), but with objective ${props.objective}% even 100% errors burn at most `
+        + `${maximumBurnRate(props.objective)}x. The tier is left out.`);
+    }
+
+    this.serviceName = props.serviceName;
+    this.name = props.name;
+    this.objective = props.objective;
+    this.window = window;
+    this.errorBudget = errorBudget(props.objective);
+    this.sli = props.sli;
+    this.tiers = resolution.tiers;
+    this.runbookUrl = props.runbookUrl;
+    this.binding = binding;
+    this.facts = {
+      serviceName: props.serviceName,
+      sloName: props.name,
+      objective: props.objective,
+      sloWindowSeconds: windowSeconds,
+      errorBudget: this.errorBudget,
+      sliDescription: binding.description,
+      runbookUrl: props.runbookUrl,
+      minimumEvents: props.minimumEvents,
+    };
+
+    const alarms = createSloAlarms(this, { facts: this.facts, tiers: this.tiers, sli: binding });
+    this.windowAlarms = alarms.windowAlarms;
+    this.pageAlarm = alarms.pageAlarm;
+    this.ticketAlarm = alarms.ticketAlarm;
+    this.estimatedMonthlyCostUsd = estimateMonthlyCostUsd({
+      metricsPerWindowAlarm: this.windowAlarms.map(() => binding.metricCount),
+      compositeAlarms: [alarms.pageAlarm, alarms.ticketAlarm].filter((a) => a !== undefined).length,
+    });
+  }
+
+  /** The composite alarm of a severity, if the SLO has one. */
+  public severityAlarm(severity: Severity): CompositeAlarm | undefined {
+    return severity === Severity.PAGE ? this.pageAlarm : this.ticketAlarm;
+  }
+
+  /**
+   * The burn rate over a window as a metric (for dashboards): error ratio / error budget, the
+   * same expression the alarms evaluate.
+   */
+  public burnRateMetric(window: Duration): IMetric {
+    return burnRateMetric({ facts: this.facts, sli: this.binding }, window.toSeconds(), false);
+  }
+}
+
+/** One error message for all problems: `<path>: <prop>: <message>`, a line each. */
+export function formatProblems(where: string, problems: Problem[]): string {
+  if (problems.length === 1) {
+    return `${where}: ${problems[0].prop}: ${problems[0].message}`;
+  }
+  return `${where}: ${problems.length} problems:\n${problems.map((p) => `  - ${p.prop}: ${p.message}`).join('\n')}`;
+}

@@ -1,0 +1,139 @@
+/**
+ * Turning user-supplied metrics into the metrics an SLO alarm reads. Pure (no construct scope).
+ */
+import { Duration } from 'aws-cdk-lib';
+import { IMetric, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+
+/** Keyed leaf metrics with a fixed statistic, for counting and de-duplication. */
+export interface LeafMetric {
+  /** Identity of the metric (namespace, name, dimensions, statistic, account, region). */
+  readonly key: string;
+  readonly metric: IMetric;
+}
+
+/** What kind of metric object this is, from its rendered config. */
+export function metricShape(metric: IMetric): 'metric' | 'math' | 'search' | 'unknown' {
+  const config = metric.toMetricConfig();
+  if (config.metricStat) {
+    return 'metric';
+  }
+  if (config.mathExpression) {
+    return config.mathExpression.searchAccount !== undefined || config.mathExpression.searchRegion !== undefined
+      || /\bSEARCH\s*\(/i.test(config.mathExpression.expression) ? 'search' : 'math';
+  }
+  return 'unknown';
+}
+
+/**
+ * A copy of `metric` aggregated with `statistic`, whatever statistic it carried. Math expressions
+ * are rebuilt with every metric inside them converted the same way. Periods are left alone: the
+ * alarm overrides them with its window.
+ */
+export function withStatistic(metric: IMetric, statistic: string): IMetric {
+  const config = metric.toMetricConfig();
+  if (config.metricStat) {
+    const stat = config.metricStat;
+    const dimensionsMap: Record<string, string> = {};
+    for (const d of stat.dimensions ?? []) {
+      dimensionsMap[d.name] = String(d.value);
+    }
+    return new Metric({
+      namespace: stat.namespace,
+      metricName: stat.metricName,
+      dimensionsMap,
+      statistic,
+      unit: stat.unitFilter,
+      account: stat.account,
+      region: stat.region,
+      period: stat.period,
+      label: config.renderingProperties?.label as string | undefined,
+    });
+  }
+  if (config.mathExpression) {
+    const math = config.mathExpression;
+    const usingMetrics: Record<string, IMetric> = {};
+    for (const [id, inner] of Object.entries(math.usingMetrics)) {
+      usingMetrics[id] = withStatistic(inner, statistic);
+    }
+    return new MathExpression({ expression: math.expression, usingMetrics, period: Duration.seconds(math.period) });
+  }
+  return metric;
+}
+
+/** Identity of a metric after conversion, used to read a metric shared by two terms only once. */
+export function metricKey(metric: IMetric): string {
+  const config = metric.toMetricConfig();
+  if (config.metricStat) {
+    const s = config.metricStat;
+    const dims = [...(s.dimensions ?? [])].map((d) => `${d.name}=${d.value}`).sort().join(',');
+    return JSON.stringify([s.namespace, s.metricName, dims, s.statistic, s.unitFilter ?? '', s.account ?? '', s.region ?? '']);
+  }
+  if (config.mathExpression) {
+    const m = config.mathExpression;
+    const inner = Object.keys(m.usingMetrics).sort().map((id) => `${id}:${metricKey(m.usingMetrics[id])}`).join(';');
+    return JSON.stringify(['math', m.expression, inner]);
+  }
+  return JSON.stringify(['unknown']);
+}
+
+/** How many metrics CloudWatch counts for this metric object (math expressions count their metrics). */
+export function countMetrics(metric: IMetric): number {
+  const config = metric.toMetricConfig();
+  if (config.mathExpression) {
+    return Object.values(config.mathExpression.usingMetrics).reduce((sum, m) => sum + countMetrics(m), 0);
+  }
+  return 1;
+}
+
+/** Normalizes `IMetric | IMetric[] | undefined` to a list. */
+export function asList(metrics: IMetric | IMetric[] | undefined): IMetric[] {
+  if (metrics === undefined) {
+    return [];
+  }
+  return Array.isArray(metrics) ? metrics : [metrics];
+}
+
+/** A readable name of a metric for descriptions: `AWS/ApiGateway 5XXError`, or the expression. */
+export function describeMetric(metric: IMetric): string {
+  const config = metric.toMetricConfig();
+  if (config.metricStat) {
+    return config.metricStat.metricName;
+  }
+  if (config.mathExpression) {
+    return config.mathExpression.expression;
+  }
+  return 'metric';
+}
+
+/**
+ * Expression ids for metrics, handing out one id per distinct metric so that a metric used by
+ * two terms (Lambda throttles are both bad and part of the total) is read, and paid for, once.
+ */
+export class MetricIds {
+  public readonly usingMetrics: Record<string, IMetric> = {};
+  private readonly byKey = new Map<string, string>();
+  private metrics = 0;
+
+  /** Id of `metric`, e.g. `bad0`; the same metric always gets the same id. */
+  public idFor(role: string, metric: IMetric): string {
+    const key = metricKey(metric);
+    const known = this.byKey.get(key);
+    if (known) {
+      return known;
+    }
+    let n = 0;
+    while (`${role}${n}` in this.usingMetrics) {
+      n++;
+    }
+    const id = `${role}${n}`;
+    this.usingMetrics[id] = metric;
+    this.byKey.set(key, id);
+    this.metrics += countMetrics(metric);
+    return id;
+  }
+
+  /** Distinct metrics read. */
+  public get metricCount(): number {
+    return this.metrics;
+  }
+}

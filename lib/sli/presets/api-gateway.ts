@@ -1,0 +1,74 @@
+/**
+ * SLI presets for Amazon API Gateway. Metrics are documented in the README's preset table.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { IRestApi } from 'aws-cdk-lib/aws-apigateway';
+import { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { LatencySli, LatencyUnit } from '../latency';
+import { RatioSli } from '../ratio';
+
+/** Options of the API Gateway availability presets. */
+export interface ApiAvailabilityOptions {
+  /**
+   * Count only one stage's requests.
+   * @default - all stages of the API (the API-level metrics)
+   */
+  readonly stage?: string;
+}
+
+/** Options of the API Gateway latency presets. */
+export interface ApiLatencyOptions extends ApiAvailabilityOptions {
+  /** A request is good when API Gateway answered within this time. */
+  readonly threshold: Duration;
+}
+
+function restApiMetric(api: IRestApi, metricName: string, stage?: string): Metric {
+  return new Metric({
+    namespace: 'AWS/ApiGateway',
+    metricName,
+    dimensionsMap: stage ? { ApiName: api.restApiName, Stage: stage } : { ApiName: api.restApiName },
+  });
+}
+
+/**
+ * REST API availability: `5XXError` over `Count` (namespace AWS/ApiGateway, dimension ApiName
+ * [+ Stage]). 4XX responses are the client's errors and count as good.
+ */
+export function restApiAvailability(api: IRestApi, options: ApiAvailabilityOptions = {}): RatioSli {
+  return new RatioSli({
+    bad: restApiMetric(api, '5XXError', options.stage),
+    total: restApiMetric(api, 'Count', options.stage),
+    description: `5XXError over Count of REST API ${api.restApiName}${options.stage ? ` stage ${options.stage}` : ''}`,
+  });
+}
+
+/** REST API latency: share of requests whose `Latency` (ms, end to end in API Gateway) is within the threshold. */
+export function restApiLatency(api: IRestApi, options: ApiLatencyOptions): LatencySli {
+  return new LatencySli({ metric: restApiMetric(api, 'Latency', options?.stage), threshold: options?.threshold, unit: LatencyUnit.MILLISECONDS });
+}
+
+function httpApiDimensions(api: IHttpApi, stage?: string): Record<string, string> {
+  return stage ? { ApiId: api.apiId, Stage: stage } : { ApiId: api.apiId };
+}
+
+/**
+ * HTTP API availability: `5xx` over `Count` (namespace AWS/ApiGateway, dimension ApiId [+ Stage]).
+ */
+export function httpApiAvailability(api: IHttpApi, options: ApiAvailabilityOptions = {}): RatioSli {
+  const dimensionsMap = httpApiDimensions(api, options.stage);
+  return new RatioSli({
+    bad: api.metricServerError({ dimensionsMap }),
+    total: api.metricCount({ dimensionsMap }),
+    description: `5xx over Count of HTTP API ${api.node.id}${options.stage ? ` stage ${options.stage}` : ''}`,
+  });
+}
+
+/** HTTP API latency: share of requests whose `Latency` (ms) is within the threshold. */
+export function httpApiLatency(api: IHttpApi, options: ApiLatencyOptions): LatencySli {
+  return new LatencySli({
+    metric: api.metricLatency({ dimensionsMap: httpApiDimensions(api, options?.stage) }),
+    threshold: options?.threshold,
+    unit: LatencyUnit.MILLISECONDS,
+  });
+}

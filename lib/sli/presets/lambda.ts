@@ -1,0 +1,32 @@
+/**
+ * SLI presets for AWS Lambda functions.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LatencySli, LatencyUnit } from '../latency';
+import { RatioSli } from '../ratio';
+
+/** Options of the Lambda latency preset. */
+export interface LambdaLatencyOptions {
+  /** An invocation is good when it ran within this time. */
+  readonly threshold: Duration;
+}
+
+/**
+ * Lambda availability: (`Errors` + `Throttles`) over (`Invocations` + `Throttles`) (namespace
+ * AWS/Lambda, dimension FunctionName). Throttled requests are not counted in `Invocations`, so
+ * they are added to the total as well as to the bad events; the shared metric is read once.
+ */
+export function lambdaAvailability(fn: IFunction): RatioSli {
+  const throttles = fn.metricThrottles();
+  return new RatioSli({
+    bad: [fn.metricErrors(), throttles],
+    total: [fn.metricInvocations(), throttles],
+    description: `Errors + Throttles over Invocations + Throttles of function ${fn.node.id}`,
+  });
+}
+
+/** Lambda latency: share of invocations whose `Duration` (ms) is within the threshold. */
+export function lambdaLatency(fn: IFunction, options: LambdaLatencyOptions): LatencySli {
+  return new LatencySli({ metric: fn.metricDuration(), threshold: options?.threshold, unit: LatencyUnit.MILLISECONDS });
+}

@@ -1,0 +1,19 @@
+/**
+ * SLI presets for AWS Step Functions state machines.
+ */
+import { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { RatioSli } from '../ratio';
+
+/**
+ * State machine availability: (`ExecutionsFailed` + `ExecutionsTimedOut` + `ExecutionsAborted`)
+ * over `ExecutionsStarted` (namespace AWS/States, dimension StateMachineArn). Executions are
+ * counted when they start and when they end, so for executions longer than the short window the
+ * ratio is approximate.
+ */
+export function stateMachineAvailability(stateMachine: IStateMachine): RatioSli {
+  return new RatioSli({
+    bad: [stateMachine.metricFailed(), stateMachine.metricTimedOut(), stateMachine.metricAborted()],
+    total: stateMachine.metricStarted(),
+    description: `ExecutionsFailed + ExecutionsTimedOut + ExecutionsAborted over ExecutionsStarted of state machine ${stateMachine.node.id}`,
+  });
+}

@@ -1,0 +1,38 @@
+import { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+
+/**
+ * What an SLI contributes to an SLO alarm: two CloudWatch metric-math expressions that count
+ * bad events and all events over the alarm's period, and the metrics they read.
+ *
+ * The SLO divides one by the other and by the error budget to get the burn rate; the alarm sets
+ * every metric's period to the alert window.
+ */
+export interface SliBinding {
+  /** The metrics the expressions read, by expression id (ids start with a lowercase letter). */
+  readonly usingMetrics: Record<string, IMetric>;
+  /** A metric-math expression that counts bad events, e.g. `FILL(bad0, 0)`. */
+  readonly badEvents: string;
+  /** A metric-math expression that counts all events, e.g. `total0`. */
+  readonly totalEvents: string;
+  /** How many metrics an alarm on this SLI reads (CloudWatch allows 10 per metric-math alarm). */
+  readonly metricCount: number;
+  /** One sentence saying what is counted, for alarm descriptions: `5XXError / Count of API Gateway REST API shop`. */
+  readonly description: string;
+}
+
+/**
+ * A service level indicator: a way to count good and bad events. Build one with the `Sli`
+ * factories (`Sli.ratio`, `Sli.latency`, presets such as `Sli.restApiAvailability`), or implement
+ * this interface for a source they do not cover.
+ */
+export interface ISli {
+  /** `ratio` (counted events) or `latency` (requests faster than a threshold). */
+  readonly kind: string;
+  /**
+   * What is wrong with this SLI's input, as messages without the prop name
+   * (`needs exactly one of good or bad, got both`). Empty when it is valid.
+   */
+  validate(): string[];
+  /** The expressions an SLO alarm evaluates. Only called when `validate()` returned nothing. */
+  bind(): SliBinding;
+}

@@ -1,0 +1,87 @@
+import { IRestApi } from 'aws-cdk-lib/aws-apigateway';
+import { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { IApplicationLoadBalancer, IApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { LatencySliProps, LatencySli } from './latency';
+import * as apiGateway from './presets/api-gateway';
+import * as lambda from './presets/lambda';
+import * as loadBalancer from './presets/load-balancer';
+import * as stepFunctions from './presets/step-functions';
+import { RatioSli, RatioSliProps } from './ratio';
+import { ISli } from './sli-definition';
+
+/**
+ * Factories for service level indicators.
+ *
+ * `ratio` and `latency` take any metrics; the presets take a resource and pick its metrics and
+ * dimensions (the README lists which metrics each reads).
+ */
+export class Sli {
+  /** Counted events: bad / total, or (total - good) / total. All metrics are summed. */
+  public static ratio(props: RatioSliProps): ISli {
+    return new RatioSli(props);
+  }
+
+  /** The share of requests at or under a latency threshold: `TC(:threshold)` / `SampleCount`. */
+  public static latency(props: LatencySliProps): ISli {
+    return new LatencySli(props);
+  }
+
+  /** API Gateway REST API: `5XXError` / `Count`. */
+  public static restApiAvailability(api: IRestApi, options?: apiGateway.ApiAvailabilityOptions): ISli {
+    return apiGateway.restApiAvailability(api, options);
+  }
+
+  /** API Gateway REST API: `Latency` (ms) at or under the threshold. */
+  public static restApiLatency(api: IRestApi, options: apiGateway.ApiLatencyOptions): ISli {
+    return apiGateway.restApiLatency(api, options);
+  }
+
+  /** API Gateway HTTP API: `5xx` / `Count`. */
+  public static httpApiAvailability(api: IHttpApi, options?: apiGateway.ApiAvailabilityOptions): ISli {
+    return apiGateway.httpApiAvailability(api, options);
+  }
+
+  /** API Gateway HTTP API: `Latency` (ms) at or under the threshold. */
+  public static httpApiLatency(api: IHttpApi, options: apiGateway.ApiLatencyOptions): ISli {
+    return apiGateway.httpApiLatency(api, options);
+  }
+
+  /** Application Load Balancer: ELB and target 5XX / `RequestCount`. */
+  public static loadBalancerAvailability(alb: IApplicationLoadBalancer): ISli {
+    return loadBalancer.loadBalancerAvailability(alb);
+  }
+
+  /** Application Load Balancer: `TargetResponseTime` (s) at or under the threshold. */
+  public static loadBalancerLatency(alb: IApplicationLoadBalancer, options: loadBalancer.LoadBalancerLatencyOptions): ISli {
+    return loadBalancer.loadBalancerLatency(alb, options);
+  }
+
+  /** ALB target group: target 5XX / `RequestCount`. */
+  public static targetGroupAvailability(targetGroup: IApplicationTargetGroup): ISli {
+    return loadBalancer.targetGroupAvailability(targetGroup);
+  }
+
+  /** ALB target group: `TargetResponseTime` (s) at or under the threshold. */
+  public static targetGroupLatency(targetGroup: IApplicationTargetGroup, options: loadBalancer.LoadBalancerLatencyOptions): ISli {
+    return loadBalancer.targetGroupLatency(targetGroup, options);
+  }
+
+  /** Lambda function: (`Errors` + `Throttles`) / (`Invocations` + `Throttles`). */
+  public static lambdaAvailability(fn: IFunction): ISli {
+    return lambda.lambdaAvailability(fn);
+  }
+
+  /** Lambda function: `Duration` (ms) at or under the threshold. */
+  public static lambdaLatency(fn: IFunction, options: lambda.LambdaLatencyOptions): ISli {
+    return lambda.lambdaLatency(fn, options);
+  }
+
+  /** Step Functions state machine: failed + timed out + aborted / started executions. */
+  public static stateMachineAvailability(stateMachine: IStateMachine): ISli {
+    return stepFunctions.stateMachineAvailability(stateMachine);
+  }
+
+  private constructor() {}
+}

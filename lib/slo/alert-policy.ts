@@ -1,0 +1,78 @@
+import { Duration } from 'aws-cdk-lib';
+import { Severity, TierInput } from './tiers';
+
+/** One alert tier: fire when `budgetSpentPercent` of the error budget burns within `longWindow`. */
+export interface AlertTier {
+  /** Page (a human now) or ticket (working hours). */
+  readonly severity: Severity;
+
+  /**
+   * Percent of the SLO's error budget that may be spent within the long window before the tier
+   * fires (2 for 2 %). The burn-rate threshold is derived from it: budget x SLO window / long window.
+   */
+  readonly budgetSpentPercent: number;
+
+  /** The window over which the budget spend is measured; a whole number of minutes, at most 7 days. */
+  readonly longWindow: Duration;
+
+  /**
+   * The window that must also burn above the threshold; it makes the tier clear soon after the
+   * errors stop. Must be shorter than the long window.
+   * @default - one twelfth of the long window, rounded down to whole minutes
+   */
+  readonly shortWindow?: Duration;
+}
+
+/** Options for the Workbook's default policy. */
+export interface WorkbookPolicyOptions {
+  /**
+   * Whether to include the two ticket tiers (10 % in 1 day, 10 % in 3 days).
+   * @default true
+   */
+  readonly tickets?: boolean;
+}
+
+/**
+ * Which tiers alert on an SLO. The default is the SRE Workbook's (ch. 5, table 5-8):
+ *
+ * | severity | budget spent | long window | short window | burn rate (30-day SLO) |
+ * |---|---|---|---|---|
+ * | page   | 2 %  | 1 h | 5 m  | 14.4 |
+ * | page   | 5 %  | 6 h | 30 m | 6    |
+ * | ticket | 10 % | 1 d | 2 h  | 3    |
+ * | ticket | 10 % | 3 d | 6 h  | 1    |
+ *
+ * Burn rates are derived from the SLO window, never hard-coded.
+ */
+export class AlertPolicy {
+  /** The Workbook's four tiers. */
+  public static readonly WORKBOOK_TIERS: readonly AlertTier[] = [
+    { severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(1), shortWindow: Duration.minutes(5) },
+    { severity: Severity.PAGE, budgetSpentPercent: 5, longWindow: Duration.hours(6), shortWindow: Duration.minutes(30) },
+    { severity: Severity.TICKET, budgetSpentPercent: 10, longWindow: Duration.days(1), shortWindow: Duration.hours(2) },
+    { severity: Severity.TICKET, budgetSpentPercent: 10, longWindow: Duration.days(3), shortWindow: Duration.hours(6) },
+  ];
+
+  /** The Workbook's tiers: two page tiers and, unless turned off, two ticket tiers. */
+  public static workbook(options: WorkbookPolicyOptions = {}): AlertPolicy {
+    const tickets = options.tickets ?? true;
+    return new AlertPolicy(AlertPolicy.WORKBOOK_TIERS.filter((t) => tickets || t.severity !== Severity.TICKET));
+  }
+
+  /** Your own tiers. Each (severity, long window, short window) may appear once. */
+  public static tiers(tiers: AlertTier[]): AlertPolicy {
+    return new AlertPolicy([...tiers]);
+  }
+
+  private constructor(public readonly tiers: readonly AlertTier[]) {}
+
+  /** @internal the tiers with windows in seconds, for the pure resolver */
+  public _toTierInputs(): TierInput[] {
+    return this.tiers.map((t) => ({
+      severity: t.severity,
+      budgetSpentPercent: t.budgetSpentPercent,
+      longWindowSeconds: t.longWindow?.toSeconds({ integral: false }),
+      shortWindowSeconds: t.shortWindow?.toSeconds({ integral: false }),
+    }));
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The multiwindow, multi-burn-rate alerting math of the Google SRE Workbook, chapter 5
+ * ("Alerting on SLOs"). Pure functions over plain numbers: no constructs, no tokens.
+ *
+ * Vocabulary:
+ * - objective: percent of good events, e.g. 99.9
+ * - error budget: the fraction of events allowed to be bad, 1 - objective/100 (0.001 for 99.9)
+ * - burn rate: observed error ratio / error budget (1 spends the budget exactly over the SLO window)
+ * - a tier that fires after `budgetSpent` (a fraction) of the budget is spent within its long
+ *   window L, in an SLO window P, has the burn-rate threshold `budgetSpent * P / L`
+ */
+
+/** Significant digits kept for derived figures, so that 0.05 * 720 / 6 reads 6, not 6.000000000000001. */
+const SIGNIFICANT_DIGITS = 12;
+
+/** Rounds away binary floating-point noise; keeps 12 significant digits. */
+export function roundFigure(value: number): number {
+  if (value === 0 || !Number.isFinite(value)) {
+    return value;
+  }
+  return Number(value.toPrecision(SIGNIFICANT_DIGITS));
+}
+
+/**
+ * The error budget as a fraction of events, from an objective in percent.
+ * @example errorBudget(99.9) === 0.001
+ */
+export function errorBudget(objectivePercent: number): number {
+  return roundFigure((100 - objectivePercent) / 100);
+}
+
+/**
+ * The burn-rate threshold of a tier: `budgetSpent * sloWindow / longWindow`.
+ * @param budgetSpentFraction fraction of the error budget the tier tolerates spending in its long window (0.02 for 2 %)
+ * @example burnRateThreshold(0.02, 30 days, 1 hour) === 14.4
+ */
+export function burnRateThreshold(budgetSpentFraction: number, sloWindowSeconds: number, longWindowSeconds: number): number {
+  return roundFigure((budgetSpentFraction * sloWindowSeconds) / longWindowSeconds);
+}
+
+/**
+ * The error-ratio threshold that a burn-rate threshold stands for: `burnRate * (1 - objective)`.
+ * A value >= 1 means the tier can never fire: even 100 % errors do not burn that fast.
+ */
+export function errorRatioThreshold(burnRate: number, objectivePercent: number): number {
+  return roundFigure(burnRate * errorBudget(objectivePercent));
+}
+
+/** The highest burn rate an SLO can observe (every event bad): 1 / error budget. */
+export function maximumBurnRate(objectivePercent: number): number {
+  return roundFigure(1 / errorBudget(objectivePercent));
+}
+
+/** What the detection-time and reset-time functions need to know about one tier. */
+export interface TierWindows {
+  /** Burn-rate threshold of the tier. */
+  readonly burnRate: number;
+  /** Long window, in seconds. */
+  readonly longWindowSeconds: number;
+  /** Short window, in seconds. */
+  readonly shortWindowSeconds: number;
+}
+
+/**
+ * When a tier fires, in seconds after a constant error ratio `e` starts on healthy traffic of
+ * constant volume: the long window's error ratio grows as `e * t / L` until it crosses the
+ * threshold, so `t = threshold / e * L` (the Workbook's detection time); the short window crosses
+ * at `threshold / e * S`, always earlier. Returns `undefined` when the tier never fires for that
+ * error ratio (`e` does not exceed the threshold: the alarm compares with "greater than").
+ *
+ * @param errorRatio the constant fraction of bad events during the incident (0.02 for 2 %)
+ */
+export function detectionTimeSeconds(tier: TierWindows, objectivePercent: number, errorRatio: number): number | undefined {
+  const threshold = errorRatioThreshold(tier.burnRate, objectivePercent);
+  if (!(errorRatio > threshold)) {
+    return undefined;
+  }
+  const longWindowTime = (threshold / errorRatio) * tier.longWindowSeconds;
+  const shortWindowTime = (threshold / errorRatio) * tier.shortWindowSeconds;
+  return roundFigure(Math.max(longWindowTime, shortWindowTime));
+}
+
+/**
+ * How long a tier keeps firing after an incident with error ratio `e` stops, in seconds, when
+ * the incident lasted at least the short window: the short window's ratio falls as
+ * `e * (S - t) / S` and the tier clears once that is no longer above the threshold,
+ * `t = S * (1 - threshold / e)`. This is why multiwindow alerts reset in about one short window
+ * instead of a whole long window. `undefined` when the tier never fired.
+ */
+export function resetTimeSeconds(tier: TierWindows, objectivePercent: number, errorRatio: number): number | undefined {
+  const threshold = errorRatioThreshold(tier.burnRate, objectivePercent);
+  if (!(errorRatio > threshold)) {
+    return undefined;
+  }
+  return roundFigure(tier.shortWindowSeconds * (1 - threshold / errorRatio));
+}
+
+/**
+ * The share of the error budget that is spent by the time a tier fires, as a fraction, for a
+ * constant error ratio: `e * detectionTime / (errorBudget * sloWindow)`. For a tier's own
+ * threshold error ratio this approaches the tier's budget fraction.
+ */
+export function budgetSpentAtDetection(tier: TierWindows, objectivePercent: number, errorRatio: number, sloWindowSeconds: number): number | undefined {
+  const t = detectionTimeSeconds(tier, objectivePercent, errorRatio);
+  if (t === undefined) {
+    return undefined;
+  }
+  return roundFigure((errorRatio * t) / (errorBudget(objectivePercent) * sloWindowSeconds));
+}

@@ -1,0 +1,38 @@
+/**
+ * Alarm names. They are physical names (unique per account and region) and part of the public
+ * contract: dashboards, runbooks and escalation rules refer to them, so they are built from the
+ * service name, the SLO name and the tier's windows only, never from anything that could shift.
+ */
+import { ResolvedTier, Severity } from './tiers';
+
+/** Letters, digits, `-`, `_` and `.`, starting with a letter or digit. */
+const NAME_PART = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** Keeps every alarm name well under CloudWatch's 255 characters. */
+export const MAX_NAME_PART_LENGTH = 64;
+
+/** Which of a tier's two windows an alarm watches. */
+export type WindowKind = 'long' | 'short';
+
+/** Why `value` cannot be part of an alarm name, or `undefined` when it can. */
+export function namePartProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) {
+    return `must be a non-empty string, got ${JSON.stringify(value)}`;
+  }
+  if (value.length > MAX_NAME_PART_LENGTH) {
+    return `must be at most ${MAX_NAME_PART_LENGTH} characters (it becomes part of alarm names), got ${value.length}: ${JSON.stringify(value)}`;
+  }
+  if (!NAME_PART.test(value)) {
+    return `must use only letters, digits, '-', '_' and '.', starting with a letter or digit (it becomes part of alarm names), got ${JSON.stringify(value)}`;
+  }
+  return undefined;
+}
+
+/** The composite alarm of one severity: `checkout-availability-page`. */
+export function compositeAlarmName(serviceName: string, sloName: string, severity: Severity): string {
+  return `${serviceName}-${sloName}-${severity}`;
+}
+
+/** The metric-math alarm of one window of one tier: `checkout-availability-page-1h-5m-long`. */
+export function windowAlarmName(serviceName: string, sloName: string, tier: ResolvedTier, window: WindowKind): string {
+  return `${serviceName}-${sloName}-${tier.id}-${window}`;
+}

@@ -1,0 +1,46 @@
+/**
+ * Validation rules for SLO props: pure functions that say what is wrong, or `undefined`.
+ * Messages name the value received and what is allowed; the construct adds its path and the prop.
+ */
+import { formatWindow, MINUTE_SECONDS } from './windows';
+
+/** The objective is a percentage of good events, strictly between 0 and 100. */
+export function objectiveProblem(objective: unknown): string | undefined {
+  if (typeof objective !== 'number' || !Number.isFinite(objective) || objective <= 0 || objective >= 100) {
+    return `must be a number > 0 and < 100 (percent of good events, e.g. 99.9), got ${String(objective)}`;
+  }
+  return undefined;
+}
+
+/** The SLO window is a whole number of minutes, at least one hour. */
+export function sloWindowProblem(seconds: number): string | undefined {
+  if (!Number.isFinite(seconds) || seconds < 3_600 || seconds % MINUTE_SECONDS !== 0) {
+    return `must be a whole number of minutes and at least 1 hour (typically 28 or 30 days), got ${Number.isFinite(seconds) ? formatWindow(seconds) : String(seconds)}`;
+  }
+  return undefined;
+}
+
+/** The low-traffic guard is a positive whole number of events. */
+export function minimumEventsProblem(value: unknown): string | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    return `must be a whole number of events >= 1, got ${String(value)}`;
+  }
+  return undefined;
+}
+
+/** Runbook links must be absolute https URLs: they end up in pages read at 3 a.m. */
+export function runbookUrlProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') {
+    return `must be an https:// URL, got ${String(value)}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `must be an https:// URL, got ${JSON.stringify(value)}`;
+  }
+  if (url.protocol !== 'https:') {
+    return `must be an https:// URL, got ${JSON.stringify(value)}`;
+  }
+  return undefined;
+}
