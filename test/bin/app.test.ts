@@ -1,0 +1,73 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { ShopStack } from '../../bin/shop-stack';
+import { assetHashSerializer } from '../../lib/testing/snapshot-serializer';
+
+expect.addSnapshotSerializer(assetHashSerializer);
+
+describe('the sample app', () => {
+  let outdir: string;
+  let stack: ShopStack;
+  let app: App;
+
+  beforeAll(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-'));
+    delete process.env.CDK_VALIDATION; // validate the sample's templates, as `cdk synth` does
+    app = new App({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+    stack = new ShopStack(app, 'Shop');
+  });
+
+  afterAll(() => {
+    process.env.CDK_VALIDATION = 'false';
+    fs.rmSync(outdir, { recursive: true, force: true });
+  });
+
+  test('passes aws-cdk-lib\'s built-in CloudFormation validation with errors enforced', () => {
+    const assembly = app.synth();
+    const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports).toEqual([]);
+  });
+
+  test('holds three services built from real resources, five SLOs between them', () => {
+    expect([stack.checkout, stack.search, stack.fulfilment].map((s) => [s.serviceName, s.slos.map((o) => o.name)])).toEqual([
+      ['checkout', ['availability', 'latency']],
+      ['search', ['availability', 'latency']],
+      ['fulfilment', ['availability']],
+    ]);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    // 4 SLOs with the full policy (8 + 2), search availability pages only (4 + 1)
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 36);
+    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 9);
+  });
+
+  test('uses the presets\' metrics: checkout latency counts API Gateway Latency samples under 300 ms', () => {
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'checkout-latency-page-1h-5m-long',
+      Threshold: 14.4,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(total0 > 0, (total0 - FILL(good0, 0)) / total0, 0) / 0.01' }),
+        Match.objectLike({ Id: 'good0', MetricStat: Match.objectLike({ Stat: 'TC(:300)', Metric: Match.objectLike({ MetricName: 'Latency' }) }) }),
+      ]),
+    });
+  });
+
+  test('fulfilment\'s 28-day window yields 13.44x on the 1h tier', () => {
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'fulfilment-availability-page-1h-5m-long', Threshold: 13.44 });
+  });
+
+  test('synthesizes without warnings', () => {
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('checkout\'s alarms match the snapshot', () => {
+    const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::CompositeAlarm');
+    const checkout = Object.fromEntries(Object.entries(alarms).filter(([id]) => id.startsWith('Checkoutavailability')));
+    expect(checkout).toMatchSnapshot();
+  });
+});

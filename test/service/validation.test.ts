@@ -1,0 +1,113 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { ReliableService } from '../../lib/service/reliable-service';
+import { Sli } from '../../lib/sli/sli';
+import { AlertPolicy } from '../../lib/slo/alert-policy';
+import { Severity } from '../../lib/slo/tiers';
+import { availability, counts, newStack } from './helpers';
+
+function build(slo: Record<string, unknown>, serviceName = 'checkout') {
+  return () => new ReliableService(newStack(), 'Checkout', { serviceName, slos: [availability(slo)] });
+}
+
+describe('validation errors name the construct path, the prop, the value and what is allowed', () => {
+  test.each([0, 100, 120, -5])('objective %p', (objective) => {
+    expect(build({ objective })).toThrow(`Shop/Checkout/availability: objective: must be a number > 0 and < 100 (percent of good events, e.g. 99.9), got ${objective}`);
+  });
+
+  test('an objective so low that no tier can ever fire', () => {
+    // page tiers only: 14.4x and 6x need error ratios of 288 % and 120 % at 80 %
+    expect(build({ objective: 80, alerting: AlertPolicy.workbook({ tickets: false }) })).toThrow(
+      /Shop\/Checkout\/availability: objective: 80 leaves an error budget of 20%, so even 100% errors burn at most 5x, below every tier's threshold \(14.4x, 6x\): no alarm could ever fire/);
+  });
+
+  test('an SLO window that is not whole minutes or under an hour', () => {
+    expect(build({ window: Duration.seconds(90_030) })).toThrow(/availability: window: must be a whole number of minutes/);
+    expect(build({ window: Duration.minutes(30) })).toThrow(/availability: window: .*at least 1 hour.*got 30m/);
+  });
+
+  test('a tier window that is not a multiple of 60 s', () => {
+    const alerting = AlertPolicy.tiers([{ severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(1), shortWindow: Duration.seconds(90) }]);
+    expect(build({ alerting })).toThrow(/availability: alerting.tiers\[0\].shortWindow: must be a whole number of minutes \(CloudWatch alarm periods are multiples of 60 seconds\), got 90 seconds/);
+  });
+
+  test('a tier window over CloudWatch\'s 7-day evaluation range', () => {
+    const alerting = AlertPolicy.tiers([{ severity: Severity.TICKET, budgetSpentPercent: 10, longWindow: Duration.days(8) }]);
+    expect(build({ alerting })).toThrow(/alerting.tiers\[0\].longWindow: must be at most 7 days \(CloudWatch limits Period x EvaluationPeriods to 7 days\), got 8d/);
+  });
+
+  test('a short window not shorter than the long one', () => {
+    const alerting = AlertPolicy.tiers([{ severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(1), shortWindow: Duration.hours(2) }]);
+    expect(build({ alerting })).toThrow(/alerting.tiers\[0\].shortWindow: must be shorter than the long window \(1h\), got 2h/);
+  });
+
+  test('a math alarm over 10 metrics', () => {
+    const bad = Array.from({ length: 10 }, (_, i) => new Metric({ namespace: 'Shop', metricName: `Errors${i}` }));
+    const sli = Sli.ratio({ bad, total: counts().requests });
+    expect(build({ sli })).toThrow(/availability: sli: reads 11 metrics, but a CloudWatch metric-math alarm may read at most 10/);
+  });
+
+  test('duplicate SLO names', () => {
+    expect(() => new ReliableService(newStack(), 'Checkout', { serviceName: 'checkout', slos: [availability(), availability()] }))
+      .toThrow("Shop/Checkout: slos[1]: name 'availability' is already used by another SLO of service 'checkout'");
+  });
+
+  test.each(['check out', '', 'checkout/eu', '-checkout', 'x'.repeat(65)])('service name %p that cannot form alarm names', (serviceName) => {
+    expect(build({}, serviceName)).toThrow(/^Shop\/Checkout: serviceName: must/);
+  });
+
+  test('an SLO name that cannot form alarm names', () => {
+    expect(build({ name: 'avail ability' })).toThrow(/Shop\/Checkout: slos\[0\]: name must use only letters, digits/);
+  });
+
+  test('good and bad both given, or neither', () => {
+    const { errors, requests } = counts();
+    expect(build({ sli: Sli.ratio({ good: requests, bad: errors, total: requests }) })).toThrow('Shop/Checkout/availability: sli: Sli.ratio needs exactly one of `good` or `bad`, got both');
+    expect(build({ sli: Sli.ratio({ total: requests }) })).toThrow(/sli: Sli.ratio needs exactly one of `good` or `bad`, got neither/);
+  });
+
+  test('a missing SLI', () => {
+    expect(build({ sli: undefined })).toThrow(/availability: sli: must be an SLI such as Sli.ratio/);
+  });
+
+  test('a runbook that is not https', () => {
+    expect(build({ runbookUrl: 'http://wiki' })).toThrow(/availability: runbookUrl: must be an https:\/\/ URL, got "http:\/\/wiki"/);
+    expect(() => new ReliableService(newStack(), 'Checkout', { serviceName: 'checkout', runbookUrl: 'wiki', slos: [availability()] }))
+      .toThrow(/^Shop\/Checkout: runbookUrl: must be an https/);
+  });
+
+  test('a low-traffic guard that is not a whole number', () => {
+    expect(build({ minimumEvents: 0.5 })).toThrow(/availability: minimumEvents: must be a whole number of events >= 1, got 0.5/);
+  });
+
+  test('several problems are reported together', () => {
+    expect(build({ objective: 100, minimumEvents: -1 })).toThrow(/Shop\/Checkout\/availability: 2 problems:\n {2}- objective: .*\n {2}- minimumEvents: /);
+  });
+
+  test('a service without SLOs fails at synth', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Shop');
+    new ReliableService(stack, 'Checkout', { serviceName: 'checkout' });
+    expect(() => app.synth()).toThrow(/Shop\/Checkout: a ReliableService needs at least one SLO/);
+  });
+
+  test('two services with one name in one account and region', () => {
+    const stack = newStack();
+    new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos: [availability()] });
+    expect(() => new ReliableService(stack, 'Checkout2', { serviceName: 'checkout', slos: [availability()] }))
+      .toThrow(/Shop\/Checkout2: serviceName 'checkout' is already used by Shop\/Checkout in the same account and region/);
+  });
+
+  test('one service name in two regions is fine', () => {
+    const app = new App();
+    for (const region of ['eu-west-1', 'us-east-1']) {
+      new ReliableService(new Stack(app, `Shop-${region}`, { env: { region } }), 'Checkout', { serviceName: 'checkout', slos: [availability()] });
+    }
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('asking for an unknown SLO lists the known ones', () => {
+    const svc = new ReliableService(newStack(), 'Checkout', { serviceName: 'checkout', slos: [availability()] });
+    expect(() => svc.slo('latency')).toThrow("Shop/Checkout: service 'checkout' has no SLO named 'latency'; it has: 'availability'");
+  });
+});

@@ -1,0 +1,125 @@
+import {
+  budgetSpentAtDetection, burnRateThreshold, detectionTimeSeconds, errorBudget, errorRatioThreshold, maximumBurnRate,
+  resetTimeSeconds, roundFigure,
+} from '../../lib/slo/burn-rate';
+
+const HOUR = 3_600;
+const DAY = 86_400;
+const MINUTE = 60;
+
+/** The Workbook's tiers as (budget fraction, long window, short window). */
+const WORKBOOK = [
+  { budget: 0.02, long: HOUR, short: 5 * MINUTE },
+  { budget: 0.05, long: 6 * HOUR, short: 30 * MINUTE },
+  { budget: 0.1, long: DAY, short: 2 * HOUR },
+  { budget: 0.1, long: 3 * DAY, short: 6 * HOUR },
+];
+
+function tier(i: number, sloWindow = 30 * DAY) {
+  const t = WORKBOOK[i];
+  return { burnRate: burnRateThreshold(t.budget, sloWindow, t.long), longWindowSeconds: t.long, shortWindowSeconds: t.short };
+}
+
+describe('error budget', () => {
+  test('is 1 - objective, free of floating-point noise', () => {
+    expect(errorBudget(99.9)).toBe(0.001);
+    expect(errorBudget(99)).toBe(0.01);
+    expect(errorBudget(99.99)).toBe(0.0001);
+    expect(errorBudget(99.5)).toBe(0.005);
+  });
+
+  test('bounds the highest observable burn rate', () => {
+    expect(maximumBurnRate(99.9)).toBe(1000);
+    expect(maximumBurnRate(98)).toBe(50);
+    expect(maximumBurnRate(90)).toBe(10);
+  });
+});
+
+describe('burn-rate thresholds (Workbook table 5-8)', () => {
+  test('a 30-day window gives 14.4, 6, 3 and 1', () => {
+    expect(WORKBOOK.map((t) => burnRateThreshold(t.budget, 30 * DAY, t.long))).toEqual([14.4, 6, 3, 1]);
+  });
+
+  test('a 28-day window gives 13.44, 5.6, 2.8 and 0.933…', () => {
+    const rates = WORKBOOK.map((t) => burnRateThreshold(t.budget, 28 * DAY, t.long));
+    expect(rates.slice(0, 3)).toEqual([13.44, 5.6, 2.8]);
+    expect(rates[3]).toBeCloseTo(0.9333333, 6);
+  });
+
+  test('a 7-day window gives 3.36, 1.4, 0.7 and 0.233…', () => {
+    const rates = WORKBOOK.map((t) => burnRateThreshold(t.budget, 7 * DAY, t.long));
+    expect(rates.slice(0, 3)).toEqual([3.36, 1.4, 0.7]);
+    expect(rates[3]).toBeCloseTo(0.2333333, 6);
+  });
+
+  test('error-ratio threshold is burn rate times the budget', () => {
+    expect(errorRatioThreshold(14.4, 99.9)).toBe(0.0144);
+    expect(errorRatioThreshold(6, 99.9)).toBe(0.006);
+    expect(errorRatioThreshold(3, 99.9)).toBe(0.003);
+    expect(errorRatioThreshold(1, 99.9)).toBe(0.001);
+  });
+
+  test('an objective below ~98.6 % cannot reach the 14.4x page threshold', () => {
+    expect(errorRatioThreshold(14.4, 93)).toBeGreaterThanOrEqual(1);
+    expect(errorRatioThreshold(14.4, 98)).toBeLessThan(1);
+  });
+});
+
+describe('detection time for a constant error ratio (99.9 %, 30 days)', () => {
+  test('100 % errors page within the first minute', () => {
+    expect(detectionTimeSeconds(tier(0), 99.9, 1)).toBeCloseTo(0.864 * MINUTE, 6);
+  });
+
+  test('2 % errors page after 43.2 minutes on the 1h tier', () => {
+    expect(detectionTimeSeconds(tier(0), 99.9, 0.02)).toBeCloseTo(43.2 * MINUTE, 6);
+  });
+
+  test('0.7 % errors miss the 1h tier and page after ~309 minutes on the 6h tier', () => {
+    expect(detectionTimeSeconds(tier(0), 99.9, 0.007)).toBeUndefined();
+    expect(detectionTimeSeconds(tier(1), 99.9, 0.007)! / MINUTE).toBeCloseTo(308.57, 1);
+  });
+
+  test('0.5 % errors never page and open a ticket after 14.4 hours', () => {
+    expect(detectionTimeSeconds(tier(0), 99.9, 0.005)).toBeUndefined();
+    expect(detectionTimeSeconds(tier(1), 99.9, 0.005)).toBeUndefined();
+    expect(detectionTimeSeconds(tier(2), 99.9, 0.005)! / HOUR).toBeCloseTo(14.4, 6);
+    expect(detectionTimeSeconds(tier(3), 99.9, 0.005)! / HOUR).toBeCloseTo(14.4, 6);
+  });
+
+  test('0.08 % errors (under the budget) never alert', () => {
+    for (let i = 0; i < 4; i++) {
+      expect(detectionTimeSeconds(tier(i), 99.9, 0.0008)).toBeUndefined();
+    }
+  });
+
+  test('an error ratio exactly at the threshold does not fire (the alarm compares with "greater than")', () => {
+    expect(detectionTimeSeconds(tier(0), 99.9, 0.0144)).toBeUndefined();
+  });
+
+  test('a tier fires when about its budget share is spent', () => {
+    // 2 % errors on the 1h tier: 0.02 * 43.2 min / (0.001 * 30 d) = 2 % of the budget
+    expect(budgetSpentAtDetection(tier(0), 99.9, 0.02, 30 * DAY)).toBeCloseTo(0.02, 9);
+    expect(budgetSpentAtDetection(tier(0), 99.9, 0.001, 30 * DAY)).toBeUndefined();
+  });
+});
+
+describe('reset time', () => {
+  test('a total outage clears the 1h/5m tier about one short window after it ends', () => {
+    // short window 5 m; threshold 1.44 %: clears once < 1.44 % of the last 5 minutes failed
+    expect(resetTimeSeconds(tier(0), 99.9, 1)! / MINUTE).toBeCloseTo(5 * (1 - 0.0144), 6);
+  });
+
+  test('is undefined for a tier that never fired', () => {
+    expect(resetTimeSeconds(tier(0), 99.9, 0.01)).toBeUndefined();
+  });
+});
+
+describe('roundFigure', () => {
+  test('removes binary noise but keeps real digits', () => {
+    expect(0.1 * 3).not.toBe(0.3);
+    expect(roundFigure(0.1 * 3)).toBe(0.3);
+    expect(roundFigure(0.02 * 672)).toBe(13.44);
+    expect(roundFigure(1 / 3)).toBeCloseTo(0.333333333333, 12);
+    expect(roundFigure(0)).toBe(0);
+  });
+});

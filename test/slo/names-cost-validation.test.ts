@@ -1,0 +1,67 @@
+import { estimateMonthlyCostUsd } from '../../lib/slo/cost';
+import { compositeAlarmName, namePartProblem, windowAlarmName } from '../../lib/slo/names';
+import { resolveTiers, Severity } from '../../lib/slo/tiers';
+import { minimumEventsProblem, objectiveProblem, runbookUrlProblem, sloWindowProblem } from '../../lib/slo/validation';
+
+describe('alarm names', () => {
+  const [tier] = resolveTiers(99.9, 30 * 86_400, [{ severity: Severity.PAGE, budgetSpentPercent: 2, longWindowSeconds: 3_600, shortWindowSeconds: 300 }], 't').tiers;
+
+  test('composites are <service>-<slo>-<severity>', () => {
+    expect(compositeAlarmName('checkout', 'availability', Severity.PAGE)).toBe('checkout-availability-page');
+    expect(compositeAlarmName('checkout', 'availability', Severity.TICKET)).toBe('checkout-availability-ticket');
+  });
+
+  test('window alarms name the severity, both windows and which one they watch', () => {
+    expect(windowAlarmName('checkout', 'availability', tier, 'long')).toBe('checkout-availability-page-1h-5m-long');
+    expect(windowAlarmName('checkout', 'availability', tier, 'short')).toBe('checkout-availability-page-1h-5m-short');
+  });
+
+  test.each(['checkout', 'Checkout_v2', 'a', 'svc.prod-1', 'x'.repeat(64)])('accepts %s as a name part', (name) => {
+    expect(namePartProblem(name)).toBeUndefined();
+  });
+
+  test.each([
+    ['', /non-empty/], ['-leading', /starting with a letter or digit/], ['has space', /only letters/], ['a/b', /only letters/],
+    ['x'.repeat(65), /at most 64 characters/], [undefined, /non-empty string/],
+  ])('refuses %p as a name part', (name, message) => {
+    expect(namePartProblem(name)).toMatch(message);
+  });
+});
+
+describe('monthly cost', () => {
+  test('the Workbook policy on a two-metric SLI costs $2.60 per SLO-month', () => {
+    expect(estimateMonthlyCostUsd({ metricsPerWindowAlarm: Array(8).fill(2), compositeAlarms: 2 })).toBe(2.6);
+  });
+
+  test('pays per metric read by each math alarm', () => {
+    expect(estimateMonthlyCostUsd({ metricsPerWindowAlarm: Array(4).fill(3), compositeAlarms: 1 })).toBe(1.7);
+  });
+});
+
+describe('SLO prop rules', () => {
+  test.each([0, 100, -1, 101, NaN, Infinity, '99.9'])('refuses objective %p', (objective) => {
+    expect(objectiveProblem(objective)).toMatch(/must be a number > 0 and < 100/);
+  });
+
+  test.each([99.9, 50, 0.001, 99.999])('accepts objective %p', (objective) => {
+    expect(objectiveProblem(objective)).toBeUndefined();
+  });
+
+  test('SLO windows are whole minutes of at least an hour', () => {
+    expect(sloWindowProblem(30 * 86_400)).toBeUndefined();
+    expect(sloWindowProblem(1_800)).toMatch(/at least 1 hour.*got 30m/);
+    expect(sloWindowProblem(86_430)).toMatch(/whole number of minutes/);
+  });
+
+  test('minimumEvents is a whole number >= 1', () => {
+    expect(minimumEventsProblem(10)).toBeUndefined();
+    expect(minimumEventsProblem(0)).toMatch(/>= 1, got 0/);
+    expect(minimumEventsProblem(2.5)).toMatch(/whole number/);
+  });
+
+  test('runbook URLs are https', () => {
+    expect(runbookUrlProblem('https://wiki.example.com/runbooks/checkout')).toBeUndefined();
+    expect(runbookUrlProblem('http://wiki.example.com')).toMatch(/https:\/\/ URL, got "http:\/\/wiki.example.com"/);
+    expect(runbookUrlProblem('wiki/checkout')).toMatch(/https/);
+  });
+});

@@ -1,0 +1,40 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { format } from 'pretty-format';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ASSET_HASH_PLACEHOLDER, assetHashSerializer } from '../../lib/testing/snapshot-serializer';
+
+expect.addSnapshotSerializer(assetHashSerializer);
+
+function stackWithAsset(code: string): Record<string, unknown> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asset-'));
+  fs.writeFileSync(path.join(dir, 'index.js'), code);
+  const stack = new Stack(new App(), 'Assets');
+  new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromAsset(dir) });
+  const json = Template.fromStack(stack).toJSON();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return json;
+}
+
+describe('assetHashSerializer', () => {
+  test('replaces asset hashes so a code change does not churn the snapshot', () => {
+    const before = stackWithAsset('exports.handler = async () => 1;');
+    const after = stackWithAsset('exports.handler = async () => 2;');
+    expect(JSON.stringify(before)).not.toEqual(JSON.stringify(after));
+    const printed = (value: unknown) => format(value, { plugins: [assetHashSerializer] });
+    expect(printed(after)).toEqual(printed(before));
+    expect(printed(before)).toContain(`"S3Key": "${ASSET_HASH_PLACEHOLDER}.zip"`);
+    expect(before).toMatchSnapshot();
+  });
+
+  test('replaces a hash inside a longer string and leaves other strings alone', () => {
+    const hash = 'a'.repeat(64);
+    expect(assetHashSerializer.test(`${hash}.zip`)).toBe(true);
+    expect(assetHashSerializer.serialize(`${hash}.zip`)).toBe(`"${ASSET_HASH_PLACEHOLDER}.zip"`);
+    expect(assetHashSerializer.test('checkout-availability-page')).toBe(false);
+    expect(assetHashSerializer.test(42)).toBe(false);
+  });
+});
