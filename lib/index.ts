@@ -3,3 +3,4 @@ export * from './sli';
 export * from './slo';
 export * from './alarms';
 export * from './testing';
+export * from './simulation';

@@ -1,0 +1,123 @@
+/**
+ * The default policy's behaviour, proven on the synthesized alarms: the template's expressions,
+ * thresholds, periods and composite rules are evaluated minute by minute on incident profiles and
+ * compared with the Workbook's numbers and with the detection-time formula.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { ReliableService } from '../../lib/service/reliable-service';
+import { SloProps } from '../../lib/service/service-level-objective';
+import { Sli } from '../../lib/sli/sli';
+import { firstTransition, incident, simulate, TrafficProfile } from '../../lib/simulation/simulator';
+import { sloAlarmsFromTemplate } from '../../lib/simulation/template-alarms';
+import { detectionTimeSeconds, resetTimeSeconds } from '../../lib/slo/burn-rate';
+import { availability, newStack } from '../service/helpers';
+
+const PAGE = 'checkout-availability-page';
+const TICKET = 'checkout-availability-ticket';
+
+function model(slo: Partial<SloProps> = {}) {
+  const stack = newStack();
+  const svc = new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos: [availability(slo) as SloProps] });
+  return { model: sloAlarmsFromTemplate(Template.fromStack(stack).toJSON(), 'checkout', 'availability'), slo: svc.slo('availability') };
+}
+
+const defaults = model();
+const run = (profile: TrafficProfile, minutes: number) => simulate(defaults.model, profile, minutes);
+
+describe('the default policy at 99.9 % over 30 days', () => {
+  test('2 % errors page after ~43 minutes, as the formula says (43.2)', () => {
+    const result = run(incident({ errorRatio: 0.02, durationMinutes: 120 }), 180);
+    const theory = detectionTimeSeconds(defaults.slo.tiers[0], 99.9, 0.02)! / 60;
+    expect(theory).toBeCloseTo(43.2, 6);
+    expect(firstTransition(result, PAGE)).toBe(44); // first whole minute after 43.2
+  });
+
+  test('2 % errors for 2 hours also open the ticket, muted because the page is firing', () => {
+    const result = run(incident({ errorRatio: 0.02, durationMinutes: 120 }), 6 * 60);
+    const ticket = result.transitions.find((t) => t.alarm === TICKET && t.state === 'ALARM');
+    expect(ticket).toBeUndefined(); // the 1d tier needs > 216 min at 2 %: the incident ended before
+    const longer = run(incident({ errorRatio: 0.02, durationMinutes: 300 }), 6 * 60);
+    expect(longer.transitions.find((t) => t.alarm === TICKET && t.state === 'ALARM')).toEqual(
+      { minute: 217, alarm: TICKET, state: 'ALARM', suppressed: true });
+  });
+
+  test('0.7 % errors miss the 1h tier and page after ~309 minutes on the 6h tier', () => {
+    const result = run(incident({ errorRatio: 0.007, durationMinutes: 400 }), 400);
+    expect(firstTransition(result, 'checkout-availability-page-1h-5m-long')).toBeUndefined();
+    expect(firstTransition(result, PAGE)).toBe(309);
+  });
+
+  test('0.5 % errors never page and open a ticket after ~14.4 hours, not muted', () => {
+    const result = run(incident({ errorRatio: 0.005, durationMinutes: 24 * 60 }), 24 * 60);
+    expect(firstTransition(result, PAGE)).toBeUndefined();
+    const ticket = result.transitions.find((t) => t.alarm === TICKET && t.state === 'ALARM')!;
+    expect(ticket.minute).toBe(865);
+    expect(ticket.suppressed).toBe(false);
+  });
+
+  test('0.08 % errors (inside the budget) never alert in 4 days', () => {
+    const result = run(incident({ errorRatio: 0.0008, durationMinutes: 4 * 1_440 }), 4 * 1_440);
+    expect(result.transitions).toEqual([]);
+  });
+
+  test('no traffic never alerts', () => {
+    const result = run({ eventsPerMinute: () => 0, errorRatio: () => 1 }, 4 * 1_440);
+    expect(result.transitions).toEqual([]);
+  });
+
+  test('a 2-minute total outage pages in its first minute and clears 5 minutes after it ends', () => {
+    const result = run(incident({ errorRatio: 1, durationMinutes: 2 }), 120);
+    expect(firstTransition(result, PAGE)).toBe(1);
+    expect(firstTransition(result, PAGE, 'OK')).toBe(7); // the outage ends at 2; the 5m window is clean at 7
+    // the 1h window stays above 14.4x for the hour, but the page has already cleared
+    expect(firstTransition(result, 'checkout-availability-page-1h-5m-long', 'OK')).toBe(62);
+  });
+
+  test('a page clears about one short window after a long incident ends', () => {
+    const result = run(incident({ errorRatio: 0.05, durationMinutes: 90 }), 240);
+    expect(firstTransition(result, PAGE)).toBe(18); // 0.0144 / 0.05 * 60 = 17.3
+    // the 1h/5m tier clears within one short window of the end (at 90): the reset-time formula
+    // gives 5 * (1 - 0.0144 / 0.05) = 3.56 minutes
+    expect(resetTimeSeconds(defaults.slo.tiers[0], 99.9, 0.05)! / 60).toBeCloseTo(3.56, 6);
+    expect(firstTransition(result, 'checkout-availability-page-1h-5m-short', 'OK')).toBe(94);
+    // ...but 5 % also fired the 6h/30m tier (6x, at 44 min), whose 30m window holds > 0.6 % bad
+    // until 30 * (1 - 0.006 / 0.05) = 26.4 minutes after the end: the page clears at 117
+    expect(firstTransition(result, 'checkout-availability-page-6h-30m-long', 'ALARM')).toBe(44);
+    expect(firstTransition(result, PAGE, 'OK')).toBe(117);
+  });
+});
+
+describe('other windows, objectives and SLIs', () => {
+  test('a 28-day window pages 2 % errors after ~41 minutes (13.44x)', () => {
+    const { model: m } = model({ window: Duration.days(28) });
+    expect(firstTransition(simulate(m, incident({ errorRatio: 0.02, durationMinutes: 120 }), 120), PAGE)).toBe(41);
+  });
+
+  test('99 % tolerates 2 % errors on the 1h tier, pages them on the 6h tier after 3 hours', () => {
+    const { model: m } = model({ objective: 99 });
+    const result = simulate(m, incident({ errorRatio: 0.02, durationMinutes: 400 }), 400);
+    // 1h tier: 14.4 % needed; 6h tier: 6 % needed at 99 % -> never; ticket 1d tier: 3 % -> never; 3d tier: 1 % -> 2160 min
+    expect(firstTransition(result, PAGE)).toBeUndefined();
+    const { model: m2 } = model({ objective: 99 });
+    const heavy = simulate(m2, incident({ errorRatio: 0.3, durationMinutes: 60 }), 60);
+    expect(firstTransition(heavy, PAGE)).toBe(29); // 0.144 / 0.3 * 60 = 28.8
+  });
+
+  test('the low-traffic guard keeps a single failure among 60 requests an hour from paging', () => {
+    const oneFailure: TrafficProfile = { eventsPerMinute: () => 1, errorRatio: (m) => (m === 0 ? 1 : 0) };
+    expect(firstTransition(simulate(defaults.model, oneFailure, 120), PAGE)).toBe(1);
+    const guarded = model({ minimumEvents: 100 }).model;
+    expect(firstTransition(simulate(guarded, oneFailure, 120), PAGE)).toBeUndefined();
+    // with 120 events an hour the guard is met, and a real outage pages at once
+    const busy: TrafficProfile = { eventsPerMinute: () => 2, errorRatio: (m) => (m >= 0 && m < 60 ? 1 : 0) };
+    expect(firstTransition(simulate(guarded, busy, 120), PAGE)).toBe(1);
+  });
+
+  test('a latency SLI pages when 2 % of requests are slow, like an availability SLI', () => {
+    const latency = new Metric({ namespace: 'Shop', metricName: 'Latency' });
+    const { model: m } = model({ sli: Sli.latency({ metric: latency, threshold: Duration.millis(300) }) });
+    expect(firstTransition(simulate(m, incident({ errorRatio: 0.02, durationMinutes: 120 }), 120), PAGE)).toBe(44);
+  });
+});
