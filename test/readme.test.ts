@@ -1,0 +1,49 @@
+/**
+ * The README's policy tables are derived from the alert math; this keeps them accurate.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { burnRateThreshold, detectionTimeSeconds, errorRatioThreshold } from '../lib/slo/burn-rate';
+import { formatWindow } from '../lib/slo/windows';
+
+const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+const TIERS: [string, number, number, number][] = [
+  ['page', 2, 3_600, 300], ['page', 5, 21_600, 1_800], ['ticket', 10, 86_400, 7_200], ['ticket', 10, 259_200, 21_600],
+];
+
+function block(name: string): string {
+  const m = new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)<!-- ${name}:end -->`).exec(README);
+  if (!m) {
+    throw new Error(`README has no ${name} block`);
+  }
+  return m[1].trim();
+}
+
+function duration(seconds: number | undefined): string {
+  if (seconds === undefined) {
+    return 'never';
+  }
+  return seconds < 3_600 ? `${Number((seconds / 60).toFixed(1))} min` : `${Number((seconds / 3_600).toFixed(1))} h`;
+}
+
+test('the policy table matches the burn-rate formula', () => {
+  const rows = TIERS.map(([severity, budget, long, short]) => {
+    const rate = (days: number) => Number(burnRateThreshold(budget / 100, days * 86_400, long).toFixed(3));
+    const threshold = Number((errorRatioThreshold(rate(30), 99.9) * 100).toPrecision(6));
+    return `| ${severity} | ${budget} % | ${formatWindow(long)} | ${formatWindow(short)} | ${rate(30)} | ${rate(28)} | ${rate(7)} | ${threshold} % |`;
+  });
+  expect(block('policy-table').split('\n').slice(2)).toEqual(rows);
+});
+
+test('the detection table matches the detection-time formula', () => {
+  const rows = [1, 0.1, 0.02, 0.01, 0.007, 0.005, 0.002, 0.0008].map((e) => {
+    const times = TIERS.map(([, budget, long, short]) => detectionTimeSeconds(
+      { burnRate: burnRateThreshold(budget / 100, 30 * 86_400, long), longWindowSeconds: long, shortWindowSeconds: short }, 99.9, e));
+    const first = (list: (number | undefined)[]) => {
+      const defined = list.filter((t): t is number => t !== undefined);
+      return defined.length > 0 ? Math.min(...defined) : undefined;
+    };
+    return `| ${Number((e * 100).toPrecision(3))} % | ${times.map(duration).join(' | ')} | ${duration(first(times.slice(0, 2)))} | ${duration(first(times.slice(2)))} |`;
+  });
+  expect(block('detection-table').split('\n').slice(2)).toEqual(rows);
+});
