@@ -114,10 +114,16 @@ export class ServiceLevelObjective extends Construct {
       }
     };
 
-    add('objective', objectiveProblem(props.objective));
+    // thresholds are computed at synth time, so the objective and the window must be concrete
+    add('objective', Token.isUnresolved(props.objective)
+      ? 'must be a concrete number, not a token: burn-rate thresholds are computed at synth time'
+      : objectiveProblem(props.objective));
     const window = props.window ?? DEFAULT_SLO_WINDOW;
-    const windowSeconds = Token.isUnresolved(window) ? NaN : window.toSeconds({ integral: false });
-    add('window', sloWindowProblem(windowSeconds));
+    const concreteWindow = typeof window?.toSeconds === 'function' && !window.isUnresolved();
+    const windowSeconds = concreteWindow ? window.toSeconds({ integral: false }) : NaN;
+    add('window', concreteWindow
+      ? sloWindowProblem(windowSeconds)
+      : 'must be a concrete Duration such as Duration.days(30), not a token: burn-rate thresholds are computed at synth time');
     if (props.minimumEvents !== undefined) {
       add('minimumEvents', minimumEventsProblem(props.minimumEvents));
     }

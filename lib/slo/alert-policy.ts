@@ -71,8 +71,13 @@ export class AlertPolicy {
     return this.tiers.map((t) => ({
       severity: t.severity,
       budgetSpentPercent: t.budgetSpentPercent,
-      longWindowSeconds: t.longWindow?.toSeconds({ integral: false }),
-      shortWindowSeconds: t.shortWindow?.toSeconds({ integral: false }),
+      longWindowSeconds: concreteSeconds(t.longWindow),
+      shortWindowSeconds: t.shortWindow === undefined ? undefined : concreteSeconds(t.shortWindow),
     }));
   }
+}
+
+/** Seconds of a concrete Duration; NaN (reported as invalid) for tokens and non-durations. */
+function concreteSeconds(d: Duration | undefined): number {
+  return d && typeof d.toSeconds === 'function' && !d.isUnresolved() ? d.toSeconds({ integral: false }) : NaN;
 }

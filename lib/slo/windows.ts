@@ -41,7 +41,9 @@ export function formatWindow(seconds: number): string {
  */
 export function windowProblem(seconds: number): string | undefined {
   if (!Number.isFinite(seconds) || seconds <= 0) {
-    return `must be a positive duration, got ${seconds} seconds`;
+    return Number.isNaN(seconds)
+      ? 'must be a concrete Duration such as Duration.hours(1) (not a token: alarm periods are fixed at synth time)'
+      : `must be a positive duration, got ${seconds} seconds`;
   }
   if (seconds % MINUTE_SECONDS !== 0) {
     return `must be a whole number of minutes (CloudWatch alarm periods are multiples of 60 seconds), got ${seconds} seconds`;

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { ReliableService } from '../../lib/service/reliable-service';
 import { Sli } from '../../lib/sli/sli';
@@ -24,6 +24,11 @@ describe('validation errors name the construct path, the prop, the value and wha
   test('an SLO window that is not whole minutes or under an hour', () => {
     expect(build({ window: Duration.seconds(90_030) })).toThrow(/availability: window: must be a whole number of minutes/);
     expect(build({ window: Duration.minutes(30) })).toThrow(/availability: window: .*at least 1 hour.*got 30m/);
+  });
+
+  test('an objective or window given as a token: thresholds are computed at synth', () => {
+    expect(build({ objective: Token.asNumber({ Ref: 'Objective' }) })).toThrow(/availability: objective: must be a concrete number, not a token/);
+    expect(build({ window: Duration.days(Token.asNumber({ Ref: 'Days' })) })).toThrow(/availability: window: must be a concrete Duration/);
   });
 
   test('a tier window that is not a multiple of 60 s', () => {
