@@ -2,7 +2,7 @@
  * Alarm descriptions: what an on-call engineer reads in the console, an e-mail or a page.
  * Each says which SLO, which tier, which burn rate over which window, and the runbook. Pure.
  */
-import { roundFigure } from '../slo/burn-rate';
+import { formatDecimal } from '../slo/burn-rate';
 import { ResolvedTier, Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
 import { WindowKind } from '../slo/names';
@@ -28,7 +28,7 @@ export interface SloFacts {
 
 /** `0.001` -> `0.1%`. */
 export function formatPercent(fraction: number): string {
-  return `${roundFigure(fraction * 100)}%`;
+  return `${formatDecimal(fraction * 100)}%`;
 }
 
 function sloSummary(f: SloFacts): string {
@@ -40,8 +40,13 @@ function runbook(f: SloFacts): string {
   return f.runbookUrl ? ` Runbook: ${f.runbookUrl}` : '';
 }
 
-function clamp(text: string): string {
-  return text.length <= MAX_DESCRIPTION_LENGTH ? text : `${text.slice(0, MAX_DESCRIPTION_LENGTH - 1)}…`;
+/** Fits CloudWatch's limit by shortening the text before the runbook link (every text ends with it), which is kept whole. */
+function clamp(text: string, f: SloFacts): string {
+  if (text.length <= MAX_DESCRIPTION_LENGTH) {
+    return text;
+  }
+  const tail = runbook(f);
+  return `${text.slice(0, MAX_DESCRIPTION_LENGTH - tail.length - 1)}…${tail}`;
 }
 
 /** The description of one window alarm of one tier. */
@@ -55,6 +60,7 @@ export function windowAlarmDescription(f: SloFacts, tier: ResolvedTier, window: 
     + `ALARM when the burn rate over the last ${formatWindow(seconds)} exceeds ${tier.burnRate}x `
     + `(error ratio above ${formatPercent(tier.errorRatioThreshold)}; ${tier.budgetSpentPercent}% of the budget in ${formatWindow(tier.longWindowSeconds)}). `
     + `Notifies only through ${compositeName}, together with the ${other}.${guard} ${sloSummary(f)}${runbook(f)}`,
+    f,
   );
 }
 
@@ -64,9 +70,11 @@ export function compositeAlarmDescription(f: SloFacts, severity: Severity, tiers
     .map((t) => `${t.burnRate}x over ${formatWindow(t.longWindowSeconds)} and ${formatWindow(t.shortWindowSeconds)} `
       + `(${t.budgetSpentPercent}% of the budget in ${formatWindow(t.longWindowSeconds)})`)
     .join(', or ');
-  const suppression = suppressedBy ? ` Actions are suppressed while ${suppressedBy} is in ALARM.` : '';
+  const suppression = suppressedBy
+    ? ` Actions are suppressed while ${suppressedBy} is in ALARM; a ticket still burning when the page clears is raised then.` : '';
   return clamp(
     `${severity === Severity.PAGE ? 'Page' : 'Ticket'} for SLO ${f.serviceName}/${f.sloName}: ALARM while the error budget burns `
     + `at ${rules}.${suppression} ${sloSummary(f)}${runbook(f)}`,
+    f,
   );
 }

@@ -10,6 +10,8 @@
  * page.
  */
 
+import { formatDecimal } from '../slo/burn-rate';
+
 /** The two counts an SLI provides, as metric-math expressions. */
 export interface EventCounts {
   readonly badEvents: string;
@@ -19,5 +21,5 @@ export interface EventCounts {
 /** The burn-rate expression of one window. */
 export function burnRateExpression(counts: EventCounts, errorBudget: number, minimumEvents?: number): string {
   const condition = minimumEvents !== undefined ? `${counts.totalEvents} >= ${minimumEvents}` : `${counts.totalEvents} > 0`;
-  return `IF(${condition}, ${counts.badEvents} / ${counts.totalEvents}, 0) / ${errorBudget}`;
+  return `IF(${condition}, ${counts.badEvents} / ${counts.totalEvents}, 0) / ${formatDecimal(errorBudget)}`;
 }

@@ -1,7 +1,8 @@
-import { Stack, Token } from 'aws-cdk-lib';
-import { Construct, IConstruct } from 'constructs';
+import { Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { namePartProblem } from '../slo/names';
 import { runbookUrlProblem } from '../slo/validation';
+import { claimPhysicalName, environmentOf } from './physical-names';
 import { formatProblems, ServiceLevelObjective, SloProps } from './service-level-objective';
 
 /** Props of `ReliableService`. */
@@ -31,8 +32,6 @@ export interface ReliableServiceProps {
    */
   readonly owner?: string;
 }
-
-const SERVICES_BY_ROOT = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
  * A service and its reliability policy: SLOs with multiwindow, multi-burn-rate alarms.
@@ -125,24 +124,12 @@ export class ReliableService extends Construct {
     return slo;
   }
 
-  /**
-   * Alarm names are physical names: two services with one name in one account and region would
-   * collide at deploy time. Refuse that at synth for stacks of the same app and environment.
-   */
+  /** Refuses a second service with this name in the same app and environment: alarm names would collide. */
   private claimServiceName(): void {
-    const stack = Stack.of(this);
-    const env = `${Token.isUnresolved(stack.account) ? '(default account)' : stack.account}/${Token.isUnresolved(stack.region) ? '(default region)' : stack.region}`;
-    const key = `${env}/${this.serviceName}`;
-    let claimed = SERVICES_BY_ROOT.get(this.node.root);
-    if (!claimed) {
-      claimed = new Map();
-      SERVICES_BY_ROOT.set(this.node.root, claimed);
+    const holder = claimPhysicalName(this, 'service', this.serviceName);
+    if (holder !== undefined) {
+      throw new Error(`${this.node.path}: serviceName '${this.serviceName}' is already used by ${holder} in the same account and region `
+        + `(${environmentOf(this)}); alarm names would collide at deploy time. Give each service a unique serviceName (e.g. add a stage suffix)`);
     }
-    const other = claimed.get(key);
-    if (other !== undefined) {
-      throw new Error(`${this.node.path}: serviceName '${this.serviceName}' is already used by ${other} in the same account and region (${env}); `
-        + 'alarm names would collide at deploy time. Give each service a unique serviceName (e.g. add a stage suffix)');
-    }
-    claimed.set(key, this.node.path);
   }
 }

@@ -1,15 +1,17 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import { CompositeAlarm, IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { SloFacts } from '../alarms/descriptions';
 import { burnRateMetric, createSloAlarms, SloWindowAlarm } from '../alarms/slo-alarms';
 import { ISli, SliBinding } from '../sli/sli-definition';
 import { AlertPolicy } from '../slo/alert-policy';
-import { errorBudget, maximumBurnRate, roundFigure } from '../slo/burn-rate';
+import { errorBudget, formatDecimal, maximumBurnRate } from '../slo/burn-rate';
 import { estimateMonthlyCostUsd } from '../slo/cost';
-import { Problem, ResolvedTier, resolveTiers, Severity } from '../slo/tiers';
+import { namePartProblem } from '../slo/names';
+import { Problem, ResolvedTier, resolveTiers, Severity, TierResolution } from '../slo/tiers';
 import { minimumEventsProblem, objectiveProblem, runbookUrlProblem, sloWindowProblem } from '../slo/validation';
-import { formatWindow } from '../slo/windows';
+import { formatWindow, windowProblem } from '../slo/windows';
+import { claimPhysicalName, environmentOf } from './physical-names';
 
 /** CloudWatch: a metric-math alarm may read at most 10 metrics. */
 export const MAX_METRICS_PER_ALARM = 10;
@@ -107,59 +109,13 @@ export class ServiceLevelObjective extends Construct {
   constructor(scope: Construct, id: string, props: ServiceLevelObjectiveProps) {
     super(scope, id);
     const where = props.propPrefix ?? this.node.path;
-    const problems: Problem[] = [];
-    const add = (prop: string, message: string | undefined) => {
-      if (message) {
-        problems.push({ prop, message });
-      }
-    };
-
-    // thresholds are computed at synth time, so the objective and the window must be concrete
-    add('objective', Token.isUnresolved(props.objective)
-      ? 'must be a concrete number, not a token: burn-rate thresholds are computed at synth time'
-      : objectiveProblem(props.objective));
+    const { windowSeconds, resolution, binding } = validate(this, where, props);
     const window = props.window ?? DEFAULT_SLO_WINDOW;
-    const concreteWindow = typeof window?.toSeconds === 'function' && !window.isUnresolved();
-    const windowSeconds = concreteWindow ? window.toSeconds({ integral: false }) : NaN;
-    add('window', concreteWindow
-      ? sloWindowProblem(windowSeconds)
-      : 'must be a concrete Duration such as Duration.days(30), not a token: burn-rate thresholds are computed at synth time');
-    if (props.minimumEvents !== undefined) {
-      add('minimumEvents', minimumEventsProblem(props.minimumEvents));
-    }
-    if (props.runbookUrl !== undefined && !Token.isUnresolved(props.runbookUrl)) {
-      add('runbookUrl', runbookUrlProblem(props.runbookUrl));
-    }
-    if (!props.sli || typeof props.sli.validate !== 'function') {
-      add('sli', `must be an SLI such as Sli.ratio({ bad, total }) or a preset, got ${String(props.sli)}`);
-    } else {
-      props.sli.validate().forEach((m) => add('sli', m));
-    }
-    if (problems.length > 0) {
-      throw new Error(formatProblems(where, problems));
-    }
-
-    const alerting = props.alerting ?? AlertPolicy.workbook();
-    const resolution = resolveTiers(props.objective, windowSeconds, alerting._toTierInputs(), 'alerting.tiers');
-    problems.push(...resolution.problems);
-    const binding = props.sli.bind();
-    if (binding.metricCount > MAX_METRICS_PER_ALARM) {
-      add('sli', `reads ${binding.metricCount} metrics, but a CloudWatch metric-math alarm may read at most ${MAX_METRICS_PER_ALARM}: `
-        + 'combine counts upstream (e.g. one metric published by the service) or split the SLO');
-    }
-    if (problems.length === 0 && resolution.tiers.length === 0) {
-      add('objective', `${props.objective} leaves an error budget of ${roundFigure(100 - props.objective)}%, so even 100% errors burn at most `
-        + `${maximumBurnRate(props.objective)}x, below every tier's threshold (${resolution.unreachable.map((t) => `${t.burnRate}x`).join(', ')}): `
-        + 'no alarm could ever fire. Raise the objective or use tiers with a lower budget share or longer windows');
-    }
-    if (problems.length > 0) {
-      throw new Error(formatProblems(where, problems));
-    }
 
     for (const t of resolution.unreachable) {
       Annotations.of(this).addWarningV2('cdk-reliability:tier-cannot-fire',
         `${where}: the ${t.severity} tier ${formatWindow(t.longWindowSeconds)}/${formatWindow(t.shortWindowSeconds)} needs a burn rate of ${t.burnRate}x `
-        + `(error ratio ${roundFigure(t.errorRatioThreshold * 100)}%), but with objective ${props.objective}% even 100% errors burn at most `
+        + `(error ratio ${formatDecimal(t.errorRatioThreshold * 100)}%), but with objective ${props.objective}% even 100% errors burn at most `
         + `${maximumBurnRate(props.objective)}x. The tier is left out.`);
     }
 
@@ -203,8 +159,118 @@ export class ServiceLevelObjective extends Construct {
    * same expression the alarms evaluate.
    */
   public burnRateMetric(window: Duration): IMetric {
-    return burnRateMetric({ facts: this.facts, sli: this.binding }, window.toSeconds(), false);
+    const seconds = typeof window?.toSeconds === 'function' && !window.isUnresolved() ? window.toSeconds({ integral: false }) : NaN;
+    const problem = windowProblem(seconds);
+    if (problem) {
+      throw new Error(`${this.node.path}: burnRateMetric(window): window ${problem}`);
+    }
+    return burnRateMetric({ facts: this.facts, sli: this.binding }, seconds, false);
   }
+}
+
+interface ValidSlo {
+  readonly windowSeconds: number;
+  readonly resolution: TierResolution;
+  readonly binding: SliBinding;
+}
+
+/**
+ * Checks every prop of an SLO and throws one error listing all problems, each with the prop, the
+ * value and what is allowed. Also claims the SLO's alarm names in its environment.
+ */
+function validate(slo: Construct, where: string, props: ServiceLevelObjectiveProps): ValidSlo {
+  const problems: Problem[] = [];
+  const add = (prop: string, message: string | undefined) => {
+    if (message) {
+      problems.push({ prop, message });
+    }
+  };
+  const fail = () => {
+    if (problems.length > 0) {
+      throw new Error(formatProblems(where, problems));
+    }
+  };
+
+  add('serviceName', namePartProblem(props.serviceName));
+  add('name', namePartProblem(props.name));
+  // thresholds are computed at synth time, so the objective and the window must be concrete
+  add('objective', Token.isUnresolved(props.objective)
+    ? 'must be a concrete number, not a token: burn-rate thresholds are computed at synth time'
+    : objectiveProblem(props.objective));
+  const window = props.window ?? DEFAULT_SLO_WINDOW;
+  const concreteWindow = typeof window?.toSeconds === 'function' && !window.isUnresolved();
+  const windowSeconds = concreteWindow ? window.toSeconds({ integral: false }) : NaN;
+  add('window', concreteWindow
+    ? sloWindowProblem(windowSeconds)
+    : 'must be a concrete Duration such as Duration.days(30), not a token: burn-rate thresholds are computed at synth time');
+  if (props.minimumEvents !== undefined) {
+    add('minimumEvents', minimumEventsProblem(props.minimumEvents));
+  }
+  if (props.runbookUrl !== undefined && !Token.isUnresolved(props.runbookUrl)) {
+    add('runbookUrl', runbookUrlProblem(props.runbookUrl));
+  }
+  const alerting = props.alerting ?? AlertPolicy.workbook();
+  const tierInputs = typeof alerting?._toTierInputs === 'function' ? alerting._toTierInputs() : undefined;
+  if (typeof alerting?._toTierInputs !== 'function') {
+    add('alerting', `must be AlertPolicy.workbook() or AlertPolicy.tiers([...]), got ${JSON.stringify(alerting)}`);
+  } else if (tierInputs === undefined) {
+    add('alerting.tiers', `must be a list of tiers, got ${JSON.stringify(alerting.tiers)}`);
+  }
+  if (!props.sli || typeof props.sli.validate !== 'function' || typeof props.sli.bind !== 'function') {
+    add('sli', `must be an SLI such as Sli.ratio({ bad, total }) or a preset, got ${String(props.sli)}`);
+  } else {
+    props.sli.validate().forEach((m) => add('sli', m));
+  }
+  fail();
+
+  const resolution = resolveTiers(props.objective, windowSeconds, tierInputs!, 'alerting.tiers');
+  problems.push(...resolution.problems);
+  const binding = props.sli.bind();
+  if (binding.metricCount > MAX_METRICS_PER_ALARM) {
+    add('sli', `reads ${binding.metricCount} metrics, but a CloudWatch metric-math alarm may read at most ${MAX_METRICS_PER_ALARM}: `
+      + 'combine counts upstream (e.g. one metric published by the service) or split the SLO');
+  }
+  add('sli', regionProblem(slo, binding));
+  if (problems.length === 0 && resolution.tiers.length === 0) {
+    add('objective', `${props.objective} leaves an error budget of ${formatDecimal(100 - props.objective)}%, so even 100% errors burn at most `
+      + `${maximumBurnRate(props.objective)}x, below every tier's threshold (${resolution.unreachable.map((t) => `${t.burnRate}x`).join(', ')}): `
+      + 'no alarm could ever fire. Raise the objective or use tiers with a lower budget share or longer windows');
+  }
+  fail();
+
+  const holder = claimPhysicalName(slo, 'slo', `${props.serviceName}-${props.name}`);
+  if (holder !== undefined) {
+    throw new Error(`${where}: name: SLO '${props.name}' of service '${props.serviceName}' is already declared by ${holder} in the same account `
+      + `and region (${environmentOf(slo)}); its alarm names would collide at deploy time`);
+  }
+  return { windowSeconds, resolution, binding };
+}
+
+/**
+ * CloudWatch alarms watch metrics of their own region only. A metric pinned to another region
+ * would fail at synth with a CDK error, or, in an environment-agnostic stack, silently watch the
+ * same-named metric of whatever region the stack is deployed to.
+ */
+function regionProblem(scope: Construct, binding: SliBinding): string | undefined {
+  const stackRegion = Stack.of(scope).region;
+  const regions = new Set<string>();
+  const visit = (metric: IMetric) => {
+    const config = metric.toMetricConfig();
+    if (config.metricStat?.region !== undefined && !Token.isUnresolved(config.metricStat.region)) {
+      regions.add(config.metricStat.region);
+    }
+    Object.values(config.mathExpression?.usingMetrics ?? {}).forEach(visit);
+  };
+  Object.values(binding.usingMetrics).forEach(visit);
+  const foreign = [...regions].filter((r) => Token.isUnresolved(stackRegion) || r !== stackRegion);
+  if (foreign.length === 0) {
+    return undefined;
+  }
+  return Token.isUnresolved(stackRegion)
+    ? `reads metrics pinned to region ${foreign.join(', ')}, but the stack is environment-agnostic, so the alarms would watch `
+      + 'the deploy region instead: give the stack an env with that region, or drop the region from the metrics'
+    : `reads metrics of region ${foreign.join(', ')}, but CloudWatch alarms only watch metrics of their own region (${stackRegion}): `
+      + 'declare the SLO in a stack of that region';
 }
 
 /** One error message for all problems: `<path>: <prop>: <message>`, a line each. */

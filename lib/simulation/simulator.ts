@@ -41,9 +41,26 @@ export interface Transition {
   readonly suppressed?: boolean;
 }
 
+/** An alarm performing its actions (notifying whoever its actions reach). */
+export interface Notification {
+  readonly minute: number;
+  readonly alarm: string;
+  /** The state the alarm is in, whose actions run. */
+  readonly state: AlarmStateName;
+  /** True when the actions ran late, once the actions suppressor stopped suppressing them. */
+  readonly afterSuppression?: boolean;
+}
+
 /** What happened. */
 export interface SimulationResult {
   readonly transitions: Transition[];
+  /**
+   * When the composites performed their actions: at their transitions, or, for a composite with
+   * an actions suppressor, after the wait period when the suppressor did not go into ALARM, or
+   * once the suppressor has left ALARM and the extension period passed (if the composite is
+   * still in the state it was suppressed in).
+   */
+  readonly notifications: Notification[];
   /** Minutes simulated. */
   readonly minutes: number;
 }
@@ -149,14 +166,28 @@ export function simulate(model: SloAlarmModel, profile: TrafficProfile, minutes:
   }
 
   // decide suppression once the suppressor's whole history is known (its wait period looks ahead)
+  const notifications: Notification[] = transitions
+    .filter((t) => t.suppressed === undefined && model.composites.some((c) => c.name === t.alarm))
+    .map((t) => ({ minute: t.minute, alarm: t.alarm, state: t.state }));
   for (const p of pending) {
     const history = suppressorHistory.get(p.composite.suppressor!) ?? [];
     const wait = p.composite.suppressorWaitSeconds / 60;
     const extension = p.composite.suppressorExtensionSeconds / 60;
-    const suppressed = history.some((h) => h.from <= p.minute + wait && (h.to === undefined || h.to + extension >= p.minute));
-    transitions[p.index] = { ...transitions[p.index], suppressed };
+    const interval = history.find((h) => h.from <= p.minute + wait && (h.to === undefined || h.to + extension >= p.minute));
+    const transition = transitions[p.index];
+    transitions[p.index] = { ...transition, suppressed: interval !== undefined };
+    // the composite's next transition, if any, ends the chance to act on this one
+    const next = pending.find((q) => q.composite === p.composite && q.minute > p.minute)?.minute ?? Infinity;
+    if (!interval) {
+      if (p.minute + wait < next && p.minute + wait <= minutes) {
+        notifications.push({ minute: p.minute + wait, alarm: transition.alarm, state: transition.state });
+      }
+    } else if (interval.to !== undefined && interval.to + extension < next && interval.to + extension <= minutes) {
+      notifications.push({ minute: interval.to + extension, alarm: transition.alarm, state: transition.state, afterSuppression: true });
+    }
   }
-  return { transitions, minutes };
+  notifications.sort((a, b) => a.minute - b.minute);
+  return { transitions, notifications, minutes };
 }
 
 /** Composites whose rule reads another composite come after it. */

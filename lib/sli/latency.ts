@@ -1,5 +1,6 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { IMetric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
+import { formatDecimal } from '../slo/burn-rate';
 import { describeMetric, MetricIds, metricShape, withStatistic } from './metrics';
 import { ISli, SliBinding } from './sli-definition';
 
@@ -55,7 +56,9 @@ export class LatencySli implements ISli {
     }
     if (!p.threshold || typeof p.threshold.toMilliseconds !== 'function') {
       problems.push('Sli.latency needs `threshold`, a Duration such as Duration.millis(300)');
-    } else if (!Token.isUnresolved(p.threshold) && !(p.threshold.toMilliseconds({ integral: false }) > 0)) {
+    } else if (p.threshold.isUnresolved()) {
+      problems.push('Sli.latency `threshold` must be a concrete Duration, not a token: the trimmed-count statistic is fixed at synth time');
+    } else if (!(p.threshold.toMilliseconds({ integral: false }) > 0)) {
       problems.push(`Sli.latency \`threshold\` must be longer than 0, got ${p.threshold.toHumanString()}`);
     }
     return problems;
@@ -70,14 +73,14 @@ export class LatencySli implements ISli {
   public bind(): SliBinding {
     const ids = new MetricIds();
     const total = ids.idFor('total', withStatistic(this.props.metric, Stats.SAMPLE_COUNT));
-    const good = ids.idFor('good', withStatistic(this.props.metric, `TC(:${this.thresholdValue})`));
+    const good = ids.idFor('good', withStatistic(this.props.metric, `TC(:${formatDecimal(this.thresholdValue)})`));
     const unit = (this.props.unit ?? LatencyUnit.MILLISECONDS) === LatencyUnit.SECONDS ? 's' : 'ms';
     return {
       usingMetrics: ids.usingMetrics,
       badEvents: `(${total} - FILL(${good}, 0))`,
       totalEvents: total,
       metricCount: ids.metricCount,
-      description: this.props.description ?? `${describeMetric(this.props.metric)} <= ${this.thresholdValue} ${unit}`,
+      description: this.props.description ?? `${describeMetric(this.props.metric)} <= ${formatDecimal(this.thresholdValue)} ${unit}`,
     };
   }
 }

@@ -1,5 +1,5 @@
 import { IMetric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
-import { asList, describeMetric, MetricIds, metricShape, withStatistic } from './metrics';
+import { asList, describeMetric, metricKey, MetricIds, metricShape, withStatistic } from './metrics';
 import { ISli, SliBinding } from './sli-definition';
 
 /** Props of `Sli.ratio`: count events; give exactly one of `good` or `bad`. */
@@ -30,8 +30,9 @@ export interface RatioSliProps {
  * the sum of the counts, and the CDK default statistic (Average) would silently compute
  * something else. Bad and good counts are `FILL`ed with 0, because many count metrics are not
  * published while they are zero (a missing good count during a total outage must read as 0 good,
- * not as "no data"). The total is not filled: a window without traffic has no datapoint and
- * never breaches.
+ * not as "no data"). A single total is not filled: a window without traffic has no datapoint and
+ * never breaches (several totals are filled so that one absent term does not blank the sum; the
+ * burn-rate expression's `IF(total > 0, …)` still keeps empty windows healthy).
  */
 export class RatioSli implements ISli {
   public readonly kind = 'ratio';
@@ -65,6 +66,9 @@ export class RatioSli implements ISli {
         }
       });
     }
+    if (problems.length === 0) {
+      problems.push(...mathIdProblems([...good, ...bad, ...total]), ...degenerateProblems(good, bad, total));
+    }
     return problems;
   }
 
@@ -95,4 +99,39 @@ export class RatioSli implements ISli {
 
     return { usingMetrics: ids.usingMetrics, badEvents, totalEvents, metricCount: ids.metricCount, description };
   }
+}
+
+/** Ids inside the user's math expressions must not collide with each other or with ours. */
+function mathIdProblems(metrics: IMetric[]): string[] {
+  const problems: string[] = [];
+  const keys = new Map<string, string>();
+  const visit = (metric: IMetric) => {
+    const math = metric.toMetricConfig().mathExpression;
+    for (const [id, inner] of Object.entries(math?.usingMetrics ?? {})) {
+      const key = metricKey(withStatistic(inner, Stats.SUM));
+      if (/^(bad|good|total)\d+$/.test(id)) {
+        problems.push(`Sli.ratio math expression id '${id}' is reserved for the SLO's own metrics (bad0, good0, total0, …): rename it`);
+      } else if (keys.has(id) && keys.get(id) !== key) {
+        problems.push(`Sli.ratio math expressions use the id '${id}' for two different metrics: CloudWatch needs ids unique within an alarm`);
+      }
+      keys.set(id, key);
+      visit(inner);
+    }
+  };
+  metrics.forEach(visit);
+  return [...new Set(problems)];
+}
+
+/** An SLI whose total is contained in its bad (or good) events measures nothing. */
+function degenerateProblems(good: IMetric[], bad: IMetric[], total: IMetric[]): string[] {
+  const keys = (list: IMetric[]) => new Set(list.map((m) => metricKey(withStatistic(m, Stats.SUM))));
+  const totalKeys = keys(total);
+  const contains = (side: Set<string>) => totalKeys.size > 0 && [...totalKeys].every((k) => side.has(k));
+  if (bad.length > 0 && contains(keys(bad))) {
+    return ['Sli.ratio `bad` includes every metric of `total`: the error ratio would be 100 % whenever there is traffic; pass the metric counting bad events'];
+  }
+  if (good.length > 0 && contains(keys(good))) {
+    return ['Sli.ratio `good` includes every metric of `total`: the error ratio could never rise above 0; pass the metric counting good events'];
+  }
+  return [];
 }

@@ -61,18 +61,24 @@ export class AlertPolicy {
 
   /** Your own tiers. Each (severity, long window, short window) may appear once. */
   public static tiers(tiers: AlertTier[]): AlertPolicy {
-    return new AlertPolicy([...tiers]);
+    return new AlertPolicy(Array.isArray(tiers) ? [...tiers] : tiers);
   }
 
   private constructor(public readonly tiers: readonly AlertTier[]) {}
 
-  /** @internal the tiers with windows in seconds, for the pure resolver */
-  public _toTierInputs(): TierInput[] {
-    return this.tiers.map((t) => ({
-      severity: t.severity,
-      budgetSpentPercent: t.budgetSpentPercent,
-      longWindowSeconds: concreteSeconds(t.longWindow),
-      shortWindowSeconds: t.shortWindow === undefined ? undefined : concreteSeconds(t.shortWindow),
+  /**
+   * @internal the tiers with windows in seconds, for the pure resolver; `undefined` when the
+   * tiers are not a list. Entries that are not objects become tiers the resolver refuses.
+   */
+  public _toTierInputs(): TierInput[] | undefined {
+    if (!Array.isArray(this.tiers)) {
+      return undefined;
+    }
+    return this.tiers.map((t: AlertTier | undefined) => ({
+      severity: t?.severity as Severity,
+      budgetSpentPercent: t?.budgetSpentPercent as number,
+      longWindowSeconds: concreteSeconds(t?.longWindow),
+      shortWindowSeconds: t?.shortWindow === undefined ? undefined : concreteSeconds(t.shortWindow),
     }));
   }
 }

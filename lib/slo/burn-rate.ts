@@ -22,11 +22,36 @@ export function roundFigure(value: number): number {
 }
 
 /**
- * The error budget as a fraction of events, from an objective in percent.
+ * Writes a number in plain decimal notation, never with an exponent (`1e-7` -> `0.0000001`):
+ * CloudWatch metric math and statistics such as `TC(:x)` do not read exponents. Keeps 12
+ * significant digits.
+ */
+export function formatDecimal(value: number): string {
+  const rounded = roundFigure(value);
+  const text = String(rounded);
+  if (!/e/i.test(text)) {
+    return text;
+  }
+  const exponent = Math.floor(Math.log10(Math.abs(rounded)));
+  const digits = Math.min(100, Math.max(0, SIGNIFICANT_DIGITS - 1 - exponent));
+  return rounded.toFixed(digits).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
+/** Digits after the decimal point of a number as written (`99.999` -> 3). */
+function decimalsOf(value: number): number {
+  const [mantissa, exponent] = String(value).toLowerCase().split('e');
+  const fraction = mantissa.split('.')[1]?.length ?? 0;
+  return Math.max(0, fraction - Number(exponent ?? 0));
+}
+
+/**
+ * The error budget as a fraction of events, from an objective in percent, exact to the
+ * objective's own decimals (99.99999 gives 0.0000001, not 1.00000000032e-7).
  * @example errorBudget(99.9) === 0.001
  */
 export function errorBudget(objectivePercent: number): number {
-  return roundFigure((100 - objectivePercent) / 100);
+  const decimals = Math.min(20, decimalsOf(objectivePercent) + 2);
+  return roundFigure(Number(((100 - objectivePercent) / 100).toFixed(decimals)));
 }
 
 /**

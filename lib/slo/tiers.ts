@@ -94,10 +94,15 @@ export function resolveTiers(objectivePercent: number, sloWindowSeconds: number,
     if (shortProblem) {
       problems.push({ prop: `${prop}.shortWindow`, message: shortProblem });
     } else if (!longProblem && shortWindowSeconds >= tier.longWindowSeconds) {
-      problems.push({
-        prop: `${prop}.shortWindow`,
-        message: `must be shorter than the long window (${formatWindow(tier.longWindowSeconds)}), got ${formatWindow(shortWindowSeconds)}; the Workbook uses 1/12 of it`,
-      });
+      problems.push(tier.shortWindowSeconds === undefined
+        ? {
+          prop: `${prop}.longWindow`,
+          message: `must be at least 2 minutes so that the default short window (1/12 of it, at least 1 minute) is shorter, got ${formatWindow(tier.longWindowSeconds)}`,
+        }
+        : {
+          prop: `${prop}.shortWindow`,
+          message: `must be shorter than the long window (${formatWindow(tier.longWindowSeconds)}), got ${formatWindow(shortWindowSeconds)}; the Workbook uses 1/12 of it`,
+        });
     }
     if (problems.length > before) {
       return;

@@ -42,5 +42,8 @@ export function runbookUrlProblem(value: unknown): string | undefined {
   if (url.protocol !== 'https:') {
     return `must be an https:// URL, got ${JSON.stringify(value)}`;
   }
+  if (value.length > 512) {
+    return `must be at most 512 characters (it is repeated in every alarm description, which CloudWatch limits to 1024), got ${value.length}`;
+  }
   return undefined;
 }

@@ -10,6 +10,10 @@ describe('burnRateExpression', () => {
     expect(burnRateExpression(counts, 0.001)).toBe('IF(total0 > 0, FILL(bad0, 0) / total0, 0) / 0.001');
   });
 
+  test('writes tiny error budgets without an exponent', () => {
+    expect(burnRateExpression(counts, 0.0000001)).toBe('IF(total0 > 0, FILL(bad0, 0) / total0, 0) / 0.0000001');
+  });
+
   test('with a low-traffic guard, windows under the minimum count as healthy', () => {
     expect(burnRateExpression(counts, 0.005, 20)).toBe('IF(total0 >= 20, FILL(bad0, 0) / total0, 0) / 0.005');
   });
@@ -41,9 +45,11 @@ describe('descriptions', () => {
     expect(windowAlarmDescription({ ...facts, minimumEvents: 20 }, tiers[0], 'short', 'x')).not.toMatch(/fewer than/);
   });
 
-  test('stays within CloudWatch\'s 1024 characters', () => {
+  test('stays within CloudWatch\'s 1024 characters and keeps the runbook link whole', () => {
     const long = { ...facts, sliDescription: 'x'.repeat(2_000) };
-    expect(windowAlarmDescription(long, tiers[0], 'long', 'x')).toHaveLength(MAX_DESCRIPTION_LENGTH);
+    const text = windowAlarmDescription(long, tiers[0], 'long', 'x');
+    expect(text).toHaveLength(MAX_DESCRIPTION_LENGTH);
+    expect(text).toMatch(/x…\sRunbook: https:\/\/runbooks.example.com\/checkout$/);
   });
 
   test('percentages read without float noise', () => {

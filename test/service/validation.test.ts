@@ -1,6 +1,7 @@
-import { App, Duration, Stack, Token } from 'aws-cdk-lib';
-import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { App, Duration, Stack, Stage, Token } from 'aws-cdk-lib';
+import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { ReliableService } from '../../lib/service/reliable-service';
+import { ServiceLevelObjective } from '../../lib/service/service-level-objective';
 import { Sli } from '../../lib/sli/sli';
 import { AlertPolicy } from '../../lib/slo/alert-policy';
 import { Severity } from '../../lib/slo/tiers';
@@ -107,6 +108,72 @@ describe('validation errors name the construct path, the prop, the value and wha
     const app = new App();
     for (const region of ['eu-west-1', 'us-east-1']) {
       new ReliableService(new Stack(app, `Shop-${region}`, { env: { region } }), 'Checkout', { serviceName: 'checkout', slos: [availability()] });
+    }
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('an alerting policy that is not an AlertPolicy, or tiers that are not a list', () => {
+    expect(build({ alerting: { tiers: [] } })).toThrow(/availability: alerting: must be AlertPolicy.workbook\(\) or AlertPolicy.tiers/);
+    expect(build({ alerting: AlertPolicy.tiers(undefined as never) })).toThrow(/availability: alerting.tiers: must be a list of tiers/);
+    expect(build({ alerting: AlertPolicy.tiers([undefined as never]) })).toThrow(/alerting.tiers\[0\].severity: must be Severity.PAGE or Severity.TICKET, got undefined/);
+  });
+
+  test('a long window too short for the default short window names the long window', () => {
+    const alerting = AlertPolicy.tiers([{ severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.minutes(1) }]);
+    expect(build({ alerting })).toThrow(/alerting.tiers\[0\].longWindow: must be at least 2 minutes so that the default short window/);
+  });
+
+  test('a latency threshold given as a token', () => {
+    const sli = Sli.latency({ metric: counts().requests, threshold: Duration.millis(Token.asNumber({ Ref: 'Ms' })) });
+    expect(build({ sli })).toThrow(/availability: sli: Sli.latency `threshold` must be a concrete Duration, not a token/);
+  });
+
+  test('a metric of another region than the stack\'s', () => {
+    const foreign = new Metric({ namespace: 'Shop', metricName: 'Errors', region: 'eu-west-1' });
+    const stack = new Stack(new App(), 'Shop', { env: { region: 'us-east-1' } });
+    expect(() => new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos: [availability({ sli: Sli.ratio({ bad: foreign, total: counts().requests }) })] }))
+      .toThrow(/availability: sli: reads metrics of region eu-west-1, but CloudWatch alarms only watch metrics of their own region \(us-east-1\)/);
+    expect(build({ sli: Sli.ratio({ bad: foreign, total: counts().requests }) }))
+      .toThrow(/availability: sli: reads metrics pinned to region eu-west-1, but the stack is environment-agnostic/);
+  });
+
+  test('math expression ids that collide with each other or with the SLO\'s own', () => {
+    const { errors, requests } = counts();
+    const badA = new MathExpression({ expression: 'a * 1', usingMetrics: { a: errors } });
+    const totalA = new MathExpression({ expression: 'a * 1', usingMetrics: { a: requests } });
+    expect(build({ sli: Sli.ratio({ bad: badA, total: totalA }) })).toThrow(/math expressions use the id 'a' for two different metrics/);
+    const reserved = new MathExpression({ expression: 'total0 * 1', usingMetrics: { total0: errors } });
+    expect(build({ sli: Sli.ratio({ bad: reserved, total: requests }) })).toThrow(/math expression id 'total0' is reserved/);
+  });
+
+  test('an SLI whose bad or good events include the whole total', () => {
+    const { requests } = counts();
+    expect(build({ sli: Sli.ratio({ bad: requests, total: requests }) })).toThrow(/`bad` includes every metric of `total`: the error ratio would be 100 %/);
+    expect(build({ sli: Sli.ratio({ good: requests.with({ statistic: 'Average' }), total: requests }) })).toThrow(/`good` includes every metric of `total`/);
+  });
+
+  test('a runbook URL too long for the descriptions', () => {
+    expect(build({ runbookUrl: `https://wiki.example.com/${'x'.repeat(600)}` })).toThrow(/runbookUrl: must be at most 512 characters/);
+  });
+
+  test('an SLO declared directly, without a ReliableService, is validated the same way', () => {
+    const stack = newStack();
+    expect(() => new ServiceLevelObjective(stack, 'Slo', { ...availability(), name: 'a b', serviceName: 'check/out' } as never))
+      .toThrow(/Shop\/Slo: 2 problems:\n {2}- serviceName: must use only letters.*\n {2}- name: must use only letters/);
+    new ServiceLevelObjective(stack, 'First', { ...availability(), serviceName: 'checkout' } as never);
+    expect(() => new ServiceLevelObjective(stack, 'Second', { ...availability(), serviceName: 'checkout' } as never))
+      .toThrow(/Shop\/Second: name: SLO 'availability' of service 'checkout' is already declared by Shop\/First/);
+  });
+
+  test('burnRateMetric refuses windows CloudWatch cannot evaluate', () => {
+    const svc = new ReliableService(newStack(), 'Checkout', { serviceName: 'checkout', slos: [availability()] });
+    expect(() => svc.slo('availability').burnRateMetric(Duration.seconds(90))).toThrow(/Shop\/Checkout\/availability: burnRateMetric\(window\): window must be a whole number of minutes/);
+  });
+
+  test('one service name in two env-agnostic stages is fine (stages deploy to different accounts)', () => {
+    const app = new App();
+    for (const stage of ['Beta', 'Prod']) {
+      new ReliableService(new Stack(new Stage(app, stage), 'Shop'), 'Checkout', { serviceName: 'checkout', slos: [availability()] });
     }
     expect(() => app.synth()).not.toThrow();
   });

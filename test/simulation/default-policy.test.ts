@@ -43,6 +43,23 @@ describe('the default policy at 99.9 % over 30 days', () => {
       { minute: 217, alarm: TICKET, state: 'ALARM', suppressed: true });
   });
 
+  test('a ticket muted by a page is raised when the page clears if its tiers still burn: the incident\'s follow-up', () => {
+    // a 10-minute total outage spends 23 % of the 30-day budget
+    const result = run(incident({ errorRatio: 1, durationMinutes: 10 }), 600);
+    expect(result.notifications).toEqual([
+      { minute: 1, alarm: PAGE, state: 'ALARM' },
+      { minute: 40, alarm: PAGE, state: 'OK' },
+      // ActionsSuppressor: ALARM at 5 was muted; the extension period (1 min) after the page's OK ends the muting
+      { minute: 41, alarm: TICKET, state: 'ALARM', afterSuppression: true },
+      { minute: 371, alarm: TICKET, state: 'OK' },
+    ]);
+  });
+
+  test('a ticket without a page notifies after the suppressor\'s wait period', () => {
+    const result = run(incident({ errorRatio: 0.005, durationMinutes: 1_440 }), 1_440);
+    expect(result.notifications).toEqual([{ minute: 866, alarm: TICKET, state: 'ALARM' }]);
+  });
+
   test('0.7 % errors miss the 1h tier and page after ~309 minutes on the 6h tier', () => {
     const result = run(incident({ errorRatio: 0.007, durationMinutes: 400 }), 400);
     expect(firstTransition(result, 'checkout-availability-page-1h-5m-long')).toBeUndefined();
@@ -95,7 +112,7 @@ describe('other windows, objectives and SLIs', () => {
     expect(firstTransition(simulate(m, incident({ errorRatio: 0.02, durationMinutes: 120 }), 120), PAGE)).toBe(41);
   });
 
-  test('99 % tolerates 2 % errors on the 1h tier, pages them on the 6h tier after 3 hours', () => {
+  test('99 % never pages 2 % errors (both page tiers need more), and pages 30 % errors after ~29 minutes', () => {
     const { model: m } = model({ objective: 99 });
     const result = simulate(m, incident({ errorRatio: 0.02, durationMinutes: 400 }), 400);
     // 1h tier: 14.4 % needed; 6h tier: 6 % needed at 99 % -> never; ticket 1d tier: 3 % -> never; 3d tier: 1 % -> 2160 min

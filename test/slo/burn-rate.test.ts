@@ -1,5 +1,5 @@
 import {
-  budgetSpentAtDetection, burnRateThreshold, detectionTimeSeconds, errorBudget, errorRatioThreshold, maximumBurnRate,
+  budgetSpentAtDetection, burnRateThreshold, detectionTimeSeconds, errorBudget, errorRatioThreshold, formatDecimal, maximumBurnRate,
   resetTimeSeconds, roundFigure,
 } from '../../lib/slo/burn-rate';
 
@@ -121,5 +121,20 @@ describe('roundFigure', () => {
     expect(roundFigure(0.02 * 672)).toBe(13.44);
     expect(roundFigure(1 / 3)).toBeCloseTo(0.333333333333, 12);
     expect(roundFigure(0)).toBe(0);
+  });
+});
+
+describe('formatDecimal and very high objectives', () => {
+  test('never writes an exponent, which CloudWatch metric math cannot read', () => {
+    expect(formatDecimal(1e-7)).toBe('0.0000001');
+    expect(formatDecimal(0.00000015)).toBe('0.00000015');
+    expect(formatDecimal(14.4)).toBe('14.4');
+    expect(formatDecimal(0.3)).toBe('0.3');
+  });
+
+  test('error budgets are exact to the objective\'s decimals', () => {
+    expect(errorBudget(99.99999)).toBe(0.0000001);
+    expect(errorBudget(99.9999)).toBe(0.000001);
+    expect(errorBudget(99.95)).toBe(0.0005);
   });
 });
