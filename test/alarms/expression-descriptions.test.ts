@@ -24,7 +24,7 @@ describe('descriptions', () => {
     serviceName: 'checkout', sloName: 'availability', objective: 99.9, sloWindowSeconds: 30 * 86_400, errorBudget: 0.001,
     sliDescription: '5XXError over Count', runbookUrl: 'https://runbooks.example.com/checkout',
   };
-  const tiers = resolveTiers(99.9, 30 * 86_400, AlertPolicy.workbook()._toTierInputs(), 't').tiers;
+  const tiers = resolveTiers(99.9, 30 * 86_400, AlertPolicy.workbook()._toTierInputs()!, 't').tiers;
 
   test('a window alarm says which SLO, tier, burn rate and window it watches, and the runbook', () => {
     expect(windowAlarmDescription(facts, tiers[0], 'long', 'checkout-availability-page')).toBe(

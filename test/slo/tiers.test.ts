@@ -6,7 +6,7 @@ const DAYS_30 = 30 * 86_400;
 
 describe('resolveTiers', () => {
   test('derives the Workbook thresholds for 99.9 % over 30 days', () => {
-    const r = resolveTiers(99.9, DAYS_30, AlertPolicy.workbook()._toTierInputs(), 'alerting.tiers');
+    const r = resolveTiers(99.9, DAYS_30, AlertPolicy.workbook()._toTierInputs()!, 'alerting.tiers');
     expect(r.problems).toEqual([]);
     expect(r.unreachable).toEqual([]);
     expect(r.tiers.map((t) => [t.id, t.burnRate, t.errorRatioThreshold])).toEqual([
@@ -18,13 +18,13 @@ describe('resolveTiers', () => {
   });
 
   test('workbook({ tickets: false }) keeps the page tiers only', () => {
-    const r = resolveTiers(99.9, DAYS_30, AlertPolicy.workbook({ tickets: false })._toTierInputs(), 'alerting.tiers');
+    const r = resolveTiers(99.9, DAYS_30, AlertPolicy.workbook({ tickets: false })._toTierInputs()!, 'alerting.tiers');
     expect(r.tiers.map((t) => t.severity)).toEqual([Severity.PAGE, Severity.PAGE]);
   });
 
   test('sets tiers that even 100 % errors cannot reach aside', () => {
     // 95 %: budget 5 %; 14.4x needs 72 % errors (reachable); at 90 %: 144 % (not)
-    const r = resolveTiers(90, DAYS_30, AlertPolicy.workbook()._toTierInputs(), 'alerting.tiers');
+    const r = resolveTiers(90, DAYS_30, AlertPolicy.workbook()._toTierInputs()!, 'alerting.tiers');
     expect(r.unreachable.map((t) => t.id)).toEqual(['page-1h-5m']);
     expect(r.tiers.map((t) => t.id)).toEqual(['page-6h-30m', 'ticket-1d-2h', 'ticket-3d-6h']);
   });
@@ -32,7 +32,7 @@ describe('resolveTiers', () => {
   test('defaults the short window to 1/12 of the long one', () => {
     const r = resolveTiers(99.9, DAYS_30, AlertPolicy.tiers([
       { severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(2) },
-    ])._toTierInputs(), 't');
+    ])._toTierInputs()!, 't');
     expect(r.tiers[0].shortWindowSeconds).toBe(600);
     expect(r.tiers[0].burnRate).toBe(7.2);
   });
