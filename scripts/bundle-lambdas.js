@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+/**
+ * Bundles every handler under lambdas/<name>/index.ts into dist/lambdas/<name>/index.js with the
+ * local esbuild (no Docker), once, at build time. Constructs point their Lambda code at these
+ * folders, so synth and unit tests never bundle.
+ */
+const fs = require('fs');
+const path = require('path');
+const esbuild = require('esbuild');
+
+const root = path.resolve(__dirname, '..');
+const source = path.join(root, 'lambdas');
+const out = path.join(root, 'dist', 'lambdas');
+
+const handlers = fs.readdirSync(source, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && fs.existsSync(path.join(source, d.name, 'index.ts')))
+  .map((d) => d.name)
+  .sort();
+
+for (const name of handlers) {
+  const outfile = path.join(out, name, 'index.js');
+  esbuild.buildSync({
+    entryPoints: [path.join(source, name, 'index.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  console.log(`bundled lambdas/${name} -> ${path.relative(root, outfile)} (${fs.statSync(outfile).size} bytes)`);
+}
+if (handlers.length === 0) {
+  console.log('no handlers to bundle');
+}
