@@ -1,0 +1,152 @@
+/**
+ * The acknowledge function, behind a Lambda function URL (auth NONE: the signed token is the
+ * credential). GET shows the incident and a confirm button and changes nothing (mail scanners
+ * prefetch links); POST acknowledges with a conditional update, then invokes the escalation
+ * function asynchronously so that it stops the chain and tells the levels notified.
+ *
+ * Forged or malformed token: 403. Expired: 410. Already acknowledged, resolved or replaced: 409
+ * with who and when. None of them writes anything.
+ */
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { getIncident, Incident } from '../shared/incident';
+import { createLogger, errorFields, Logger } from '../shared/log';
+import { getSecret } from '../shared/secrets';
+import { TokenClaims, verifyToken } from '../shared/token';
+import {
+  acknowledgedPage, confirmPage, conflictPage, errorPage, IncidentSummary, Page, renderPage,
+} from './html';
+import { readRequest } from './request';
+import { acknowledge } from './store';
+
+const lambda = new LambdaClient({});
+
+interface AckConfig {
+  readonly policyName: string;
+  readonly tableName: string;
+  readonly signingSecretArn: string;
+  readonly escalationFunctionName: string;
+}
+
+function loadConfig(): AckConfig {
+  const get = (name: string): string => {
+    const v = process.env[name];
+    if (!v) {
+      throw new Error(`acknowledge function environment: ${name} is required`);
+    }
+    return v;
+  };
+  return {
+    policyName: get('POLICY_NAME'),
+    tableName: get('TABLE_NAME'),
+    signingSecretArn: get('SIGNING_SECRET_ARN'),
+    escalationFunctionName: get('ESCALATION_FUNCTION_NAME'),
+  };
+}
+
+function respond(page: Page, extraHeaders: Record<string, string> = {}): LambdaFunctionURLResult {
+  return {
+    statusCode: page.statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      // The token is in the URL: never send it to another site.
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      ...extraHeaders,
+    },
+    body: renderPage(page),
+  };
+}
+
+function summary(incident: Incident): IncidentSummary {
+  return {
+    alarmName: incident.alarmName,
+    severity: incident.severity,
+    incidentStart: incident.incidentStart,
+    status: incident.status,
+    level: incident.level,
+    reason: incident.alarm.reason,
+  };
+}
+
+/** 409 for an incident that cannot be acknowledged, or `undefined` when it can. */
+function conflict(incident: Incident | undefined, claims: TokenClaims): Page | undefined {
+  if (!incident || incident.incidentStart !== claims.i) {
+    return conflictPage(incident ? summary(incident) : undefined, { replaced: true });
+  }
+  if (incident.status === 'open' || incident.status === 'exhausted') {
+    return undefined;
+  }
+  return conflictPage(summary(incident), {
+    ackedBy: incident.ackedBy, ackedAt: incident.ackedAt, resolvedAt: incident.resolvedAt, yours: incident.ackNonce === claims.n,
+  });
+}
+
+export async function handler(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
+  const base = createLogger({ fn: 'acknowledge', requestId: event.requestContext?.requestId });
+  let config: AckConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    base.error('invalid configuration', errorFields(err));
+    return respond(errorPage(500, 'Something went wrong', 'The acknowledge page is misconfigured. Acknowledge in your paging tool instead.'));
+  }
+  const log = base.child({ policy: config.policyName });
+  try {
+    return await handle(event, config, log);
+  } catch (err) {
+    log.error('request failed', errorFields(err));
+    return respond(errorPage(500, 'Something went wrong', 'Nothing was acknowledged. Try again in a minute.'));
+  }
+}
+
+async function handle(event: LambdaFunctionURLEvent, config: AckConfig, log: Logger): Promise<LambdaFunctionURLResult> {
+  const request = readRequest(event);
+  if (request.method !== 'GET' && request.method !== 'POST') {
+    return respond(errorPage(405, 'Method not allowed', 'Open the link from your notification.'), { allow: 'GET, POST' });
+  }
+  const secret = await getSecret(config.signingSecretArn);
+  const check = verifyToken(request.token, secret, Date.now());
+  if (!check.ok) {
+    log.warn('token refused', { method: request.method, reason: check.reason });
+    return check.reason === 'expired'
+      ? respond(errorPage(410, 'This link has expired', 'Acknowledge links expire. Use the link in the latest notification.'))
+      : respond(errorPage(403, 'This link is not valid', 'Open the link exactly as it appears in your notification.'));
+  }
+  const claims = check.claims;
+  const fields = { method: request.method, alarmName: claims.a, incidentStart: claims.i, escalationLevel: claims.l };
+  const incident = await getIncident(config.tableName, claims.a);
+  const refused = conflict(incident, claims);
+  if (refused) {
+    log.info('nothing to acknowledge', { ...fields, status: incident?.status });
+    return respond(refused);
+  }
+  if (request.method === 'GET') {
+    log.info('confirmation page shown', fields);
+    return respond(confirmPage(summary(incident as Incident), request.token as string, claims.l));
+  }
+
+  const by = request.by ?? `someone from level ${claims.l + 1}`;
+  const at = new Date().toISOString();
+  const recorded = await acknowledge(config.tableName, { alarmName: claims.a, incidentStart: claims.i, by, at, level: claims.l, nonce: claims.n });
+  if (!recorded) {
+    const now = await getIncident(config.tableName, claims.a);
+    log.info('acknowledgement lost a race: nothing changed', { ...fields, status: now?.status });
+    return respond(conflict(now, claims) ?? conflictPage(now ? summary(now) : undefined, {}));
+  }
+  log.info('incident acknowledged', { ...fields, by, sourceIp: request.sourceIp });
+  try {
+    await lambda.send(new InvokeCommand({
+      FunctionName: config.escalationFunctionName,
+      InvocationType: 'Event',
+      Payload: Buffer.from(JSON.stringify({ kind: 'acknowledged', alarmName: claims.a, incidentStart: claims.i, level: claims.l, by })),
+    }));
+  } catch (err) {
+    // The acknowledgement stands (timers stop on it); only the "who handles it" notices are missing.
+    log.error('acknowledged, but could not invoke the escalation function to notify the levels', { ...fields, ...errorFields(err) });
+  }
+  return respond(acknowledgedPage(summary(incident as Incident), by, at));
+}

@@ -1,0 +1,50 @@
+/**
+ * CloudWatch reads: an alarm's current state (before escalating) and its tags (cached per
+ * container: they only change on deployment).
+ */
+import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
+import { errorFields, Logger } from '../../shared/log';
+
+const cloudwatch = new CloudWatchClient({});
+const tagCache = new Map<string, { tags: Record<string, string>; fetchedAt: number }>();
+const TAG_CACHE_MS = 15 * 60 * 1000;
+
+/** The alarm's state value (`ALARM`, `OK`, `INSUFFICIENT_DATA`) and ARN, or `undefined` when it no longer exists. */
+export async function currentAlarmState(alarmName: string): Promise<{ state: string; arn?: string } | undefined> {
+  const out = await cloudwatch.send(new DescribeAlarmsCommand({
+    AlarmNames: [alarmName],
+    AlarmTypes: ['CompositeAlarm', 'MetricAlarm'],
+  }));
+  const alarm = out.CompositeAlarms?.[0] ?? out.MetricAlarms?.[0];
+  return alarm?.StateValue ? { state: alarm.StateValue, arn: alarm.AlarmArn } : undefined;
+}
+
+/** The alarm's tags; `{}` (logged) when they cannot be read: messages then fall back to the description. */
+export async function alarmTags(alarmArn: string | undefined, log: Logger): Promise<Record<string, string>> {
+  if (!alarmArn) {
+    return {};
+  }
+  const cached = tagCache.get(alarmArn);
+  if (cached && Date.now() - cached.fetchedAt < TAG_CACHE_MS) {
+    return cached.tags;
+  }
+  try {
+    const out = await cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN: alarmArn }));
+    const tags: Record<string, string> = {};
+    for (const t of out.Tags ?? []) {
+      if (t.Key && t.Value !== undefined) {
+        tags[t.Key] = t.Value;
+      }
+    }
+    tagCache.set(alarmArn, { tags, fetchedAt: Date.now() });
+    return tags;
+  } catch (err) {
+    log.warn('could not read the alarm tags; the message falls back to the alarm description', { alarmArn, ...errorFields(err) });
+    return {};
+  }
+}
+
+/** For tests. */
+export function clearTagCache(): void {
+  tagCache.clear();
+}

@@ -1,0 +1,74 @@
+/**
+ * The targets of a level (or of the tickets): its topic, the user's topics, webhooks and
+ * PagerDuty services, each with a stable id used in delivery keys and logs (never its URL or key).
+ */
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { getSecret } from '../../shared/secrets';
+import type { TargetSet, WebhookRef } from '../config/config';
+import { webhookBody } from '../messages/chat';
+import type { Notice } from '../messages/notice';
+import { PAGERDUTY_EVENTS_URL, pagerDutyEvent } from '../messages/pagerduty';
+import { snsMessage } from '../messages/sns';
+import { postJson } from './http';
+import { DeliveryError, withRetry } from './retry';
+
+const sns = new SNSClient({});
+
+export interface Target {
+  /** `topic`, `topic-2`, `webhook-0`, `pagerduty-0`: stable while the policy's configuration is. */
+  readonly id: string;
+  send(notice: Notice): Promise<void>;
+}
+
+async function publish(topicArn: string, notice: Notice): Promise<void> {
+  await sns.send(new PublishCommand({ TopicArn: topicArn, ...snsMessage(notice) }));
+}
+
+async function webhookUrl(ref: WebhookRef): Promise<string> {
+  const url = 'url' in ref ? ref.url : (await getSecret(ref.secretArn)).trim();
+  if (!/^https:\/\/[^\s]+$/.test(url)) {
+    throw new DeliveryError('the webhook URL is not an https URL', false);
+  }
+  return url;
+}
+
+/** A PagerDuty secret holds the routing key, or JSON `{ "routingKey": "…" }`. */
+export function routingKeyOf(secret: string): string {
+  const text = secret.trim();
+  if (text.startsWith('{')) {
+    try {
+      const key = (JSON.parse(text) as { routingKey?: unknown }).routingKey;
+      if (typeof key === 'string' && key.length > 0) {
+        return key;
+      }
+    } catch {
+      // fall through
+    }
+    throw new DeliveryError('the PagerDuty secret is JSON without a routingKey', false);
+  }
+  return text;
+}
+
+export function targetsOf(set: TargetSet): Target[] {
+  const targets: Target[] = [];
+  if (set.topicArn) {
+    const arn = set.topicArn;
+    targets.push({ id: 'topic', send: (n) => publish(arn, n) });
+  }
+  set.publishTopicArns.forEach((arn, i) => targets.push({ id: `topic-${i}`, send: (n) => publish(arn, n) }));
+  set.webhooks.forEach((ref, i) => targets.push({
+    id: `webhook-${i}`,
+    send: async (n) => {
+      const url = await webhookUrl(ref);
+      await withRetry(() => postJson(url, webhookBody(n)));
+    },
+  }));
+  set.pagerDuty.forEach((ref, i) => targets.push({
+    id: `pagerduty-${i}`,
+    send: async (n) => {
+      const key = routingKeyOf(await getSecret(ref.secretArn));
+      await withRetry(() => postJson(PAGERDUTY_EVENTS_URL, pagerDutyEvent(n, key)));
+    },
+  }));
+  return targets;
+}

@@ -1,0 +1,23 @@
+/**
+ * Someone acknowledged (the acknowledge function recorded it and invoked us): delete the pending
+ * timer and tell every level notified so far who is handling it.
+ */
+import type { AcknowledgedEvent } from '../events/parse';
+import type { FlowContext } from './context';
+import { cancelPendingTimer, notifyNotified } from './notify';
+
+export async function onAcknowledged(ctx: FlowContext, ev: AcknowledgedEvent): Promise<void> {
+  const fields = { alarmName: ev.alarmName, incidentStart: ev.incidentStart, escalationLevel: ev.level, by: ev.by };
+  const incident = await ctx.store.get(ev.alarmName);
+  if (!incident || incident.incidentStart !== ev.incidentStart) {
+    ctx.log.info('acknowledgement ignored: its incident is over or was replaced', fields);
+    return;
+  }
+  if (incident.status !== 'acknowledged') {
+    ctx.log.info(`acknowledgement ignored: the incident is ${incident.status}`, fields);
+    return;
+  }
+  ctx.log.info('incident acknowledged: stopping the escalation', { ...fields, ackedBy: incident.ackedBy, ackedAt: incident.ackedAt });
+  await cancelPendingTimer(ctx, incident);
+  await notifyNotified(ctx, incident, 'acknowledged');
+}

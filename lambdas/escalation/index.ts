@@ -1,0 +1,89 @@
+/**
+ * The escalation function (contract: lambdas/README.md). It handles
+ *
+ * - SNS records from the page and ticket topics (CloudWatch alarm transitions);
+ * - `{ kind: 'escalate' }` timers from EventBridge Scheduler;
+ * - `{ kind: 'acknowledged' }` from the acknowledge function.
+ *
+ * Malformed or unexpected input is logged with its reason and dropped (never a crash loop).
+ * Downstream failures are retried briefly, then thrown, so that Lambda's asynchronous retries and
+ * the dead-letter queue apply; what was already delivered is not delivered again.
+ */
+import type { Context } from 'aws-lambda';
+import { createLogger, errorFields, Logger } from '../shared/log';
+import { Config, loadConfig } from './config/config';
+import { ParsedRecord, parseEvent } from './events/parse';
+import { onAcknowledged } from './flows/acknowledged';
+import type { FlowContext } from './flows/context';
+import { onTimer } from './flows/timer';
+import { onAlarm, onOk } from './flows/transitions';
+import { IncidentStore } from './store/incidents';
+
+function loadOrLog(log: Logger): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    log.error('invalid configuration: the event is kept for retry and the dead-letter queue', errorFields(err));
+    throw err;
+  }
+}
+
+export async function handler(event: unknown, context: Context): Promise<void> {
+  const base = createLogger({ fn: 'escalation', requestId: context.awsRequestId });
+  const config = loadOrLog(base);
+  const log = base.child({ policy: config.policyName });
+  const ctx: FlowContext = {
+    config,
+    log,
+    store: new IncidentStore(config.tableName),
+    owner: context.awsRequestId,
+    deadline: Date.now() + context.getRemainingTimeInMillis(),
+    functionArn: context.invokedFunctionArn,
+  };
+  const parsed = parseEvent(event, config);
+  try {
+    switch (parsed.type) {
+      case 'invalid':
+        log.warn('event ignored', { reason: parsed.reason });
+        return;
+      case 'timer':
+        return await onTimer(ctx, parsed.event);
+      case 'acknowledged':
+        return await onAcknowledged(ctx, parsed.event);
+      case 'sns':
+        return await onRecords(ctx, parsed.records);
+    }
+  } catch (err) {
+    log.error('invocation failed; Lambda retries it (then the dead-letter queue)', { event: parsed.type, ...errorFields(err) });
+    throw err;
+  }
+}
+
+/** SNS delivers one record per invocation, but every record is handled; failures are thrown after all were tried. */
+async function onRecords(ctx: FlowContext, records: ParsedRecord[]): Promise<void> {
+  const errors: unknown[] = [];
+  for (const record of records) {
+    if (!record.ok) {
+      ctx.log.warn('SNS message ignored', { reason: record.reason, messageId: record.messageId });
+      continue;
+    }
+    const t = record.transition;
+    try {
+      if (t.newState === 'ALARM') {
+        await onAlarm(ctx, t);
+      } else if (t.newState === 'OK') {
+        await onOk(ctx, t);
+      } else {
+        ctx.log.info('SNS message ignored', { reason: `state ${t.newState} is neither ALARM nor OK`, alarmName: t.alarmName, messageId: t.messageId });
+      }
+    } catch (err) {
+      errors.push(err);
+    }
+  }
+  if (errors.length === 1) {
+    throw errors[0];
+  }
+  if (errors.length > 1) {
+    throw new AggregateError(errors, `${errors.length} records failed`);
+  }
+}

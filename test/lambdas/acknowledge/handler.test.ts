@@ -1,0 +1,224 @@
+/**
+ * The acknowledge function: GET confirms, POST acknowledges; forged 403, expired 410, already
+ * acknowledged / resolved / replaced 409, none of which writes anything.
+ */
+import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import { handler } from '../../../lambdas/acknowledge';
+import { escapeHtml } from '../../../lambdas/acknowledge/html';
+import { handler as escalation } from '../../../lambdas/escalation';
+import { newClaims, signToken } from '../../../lambdas/shared/token';
+import {
+  ALARM, alarmMessage, captureLogs, lambdaContext, LEVEL_TOPICS, setEnv, SIGNING_SECRET, snsEvent, World,
+} from '../support/world';
+
+const START = '2024-05-01T10:00:00.000Z';
+
+let world: World;
+let logs: ReturnType<typeof captureLogs>;
+
+beforeEach(async () => {
+  setEnv();
+  world = new World();
+  logs = captureLogs();
+  await escalation(snsEvent(alarmMessage('ALARM', '2024-05-01T10:00:00.000+0000')), lambdaContext());
+  world.ddb.resetHistory();
+});
+
+afterEach(() => {
+  logs.restore();
+  world.restore();
+});
+
+function token(opts: { alarm?: string; start?: string; level?: number; ttl?: number; secret?: string; now?: number } = {}): string {
+  const claims = newClaims(opts.alarm ?? ALARM, opts.start ?? START, opts.level ?? 0, opts.ttl ?? 3600, opts.now ?? Date.now());
+  return signToken(claims, opts.secret ?? SIGNING_SECRET);
+}
+
+function request(method: string, opts: { query?: string; body?: string; base64?: boolean } = {}): LambdaFunctionURLEvent {
+  const body = opts.body === undefined ? undefined : opts.base64 ? Buffer.from(opts.body).toString('base64') : opts.body;
+  return {
+    version: '2.0',
+    rawPath: '/',
+    rawQueryString: opts.query ? `t=${opts.query}` : '',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    queryStringParameters: opts.query ? { t: opts.query } : undefined,
+    requestContext: { http: { method, path: '/', protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' }, requestId: 'r' },
+    body,
+    isBase64Encoded: Boolean(opts.base64),
+  } as unknown as LambdaFunctionURLEvent;
+}
+
+interface Html {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const get = (t: string) => handler(request('GET', { query: t })) as Promise<Html>;
+const post = (t: string, by?: string, base64 = false) => handler(request('POST', {
+  body: new URLSearchParams({ t, ...(by === undefined ? {} : { by }) }).toString(), base64,
+})) as Promise<Html>;
+
+function expectNoWrites(): void {
+  expect(world.ddb.commandCalls(UpdateItemCommand)).toHaveLength(0);
+  expect(world.ddb.commandCalls(PutItemCommand)).toHaveLength(0);
+  expect(world.lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+}
+
+describe('GET', () => {
+  test('shows the incident and a confirm button, and acknowledges nothing', async () => {
+    const t = token();
+    for (let i = 0; i < 3; i++) {
+      const res = await get(t);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('<form method="post">');
+      expect(res.body).toContain(`<input type="hidden" name="t" value="${t}">`);
+      expect(res.body).toContain('checkout-availability-page');
+    }
+    expectNoWrites();
+    expect(world.incident()).toMatchObject({ status: 'open' });
+  });
+
+  test('pages are not cached, framed or given a referrer', async () => {
+    const res = await get(token());
+    expect(res.headers).toMatchObject({
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'content-security-policy': expect.stringContaining("default-src 'none'"),
+    });
+  });
+});
+
+describe('POST', () => {
+  test('acknowledges with a conditional update and invokes the escalation function asynchronously', async () => {
+    const res = await post(token({ level: 1 }), 'Alice');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Alice acknowledged checkout-availability-page');
+    const update = world.ddb.commandCalls(UpdateItemCommand)[0].args[0].input;
+    expect(update.ConditionExpression).toMatch(/ = :v\d+ AND #n\d+ IN \(:v\d+, :v\d+\)$/);
+    expect(world.incident()).toMatchObject({ status: 'acknowledged', ackedBy: 'Alice', ackLevel: 1, ackNonce: expect.any(String) });
+    const invoke = world.lambda.commandCalls(InvokeCommand)[0].args[0].input;
+    expect(invoke.FunctionName).toBe('escalation');
+    expect(invoke.InvocationType).toBe('Event');
+    expect(JSON.parse(Buffer.from(invoke.Payload as Uint8Array).toString())).toEqual({
+      kind: 'acknowledged', alarmName: ALARM, incidentStart: START, level: 1, by: 'Alice',
+    });
+  });
+
+  test('reads base64 bodies and names an anonymous acknowledger by level', async () => {
+    const res = await post(token({ level: 2 }), '', true);
+    expect(res.statusCode).toBe(200);
+    expect(world.incident()).toMatchObject({ ackedBy: 'someone from level 3' });
+  });
+
+  test('the escalation function then tells the levels notified', async () => {
+    await post(token(), 'Alice');
+    const payload = JSON.parse(Buffer.from(world.lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload as Uint8Array).toString());
+    await escalation(payload, lambdaContext());
+    const last = world.publishes().at(-1)!;
+    expect(last.topic).toBe(LEVEL_TOPICS[0]);
+    expect(last.input.Subject).toBe('ACKNOWLEDGED checkout/availability: Alice is handling it');
+    expect(world.schedules.size).toBe(0);
+  });
+
+  test('an exhausted incident can still be acknowledged', async () => {
+    world.table.items.get(ALARM)!.status = 'exhausted';
+    expect((await post(token(), 'Late Larry')).statusCode).toBe(200);
+  });
+});
+
+describe('refusals change nothing', () => {
+  test.each([
+    ['a token signed with another key', () => token({ secret: 'x'.repeat(64) }), 403],
+    ['a malformed token', () => 'not-a-token', 403],
+    ['no token', () => '', 403],
+    ['an expired token', () => token({ ttl: 60, now: Date.now() - 61_000 }), 410],
+  ])('%s', async (_name, make, status) => {
+    const t = make();
+    expect((await get(t)).statusCode).toBe(status);
+    expect((await post(t, 'Mallory')).statusCode).toBe(status);
+    expectNoWrites();
+    expect(world.incident()).toMatchObject({ status: 'open' });
+  });
+
+  test('a replayed token: 409 with who and when', async () => {
+    const t = token();
+    await post(t, 'Alice');
+    world.ddb.resetHistory();
+    world.lambda.resetHistory();
+    const again = await post(t, 'Bob');
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toMatch(/This link was already used: Alice acknowledged it at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    expect(world.lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    expect(world.incident()).toMatchObject({ ackedBy: 'Alice' });
+  });
+
+  test('another link after an acknowledgement: 409 on GET and POST', async () => {
+    await post(token(), 'Alice');
+    world.ddb.resetHistory();
+    world.lambda.resetHistory();
+    const other = token({ level: 1 });
+    expect((await get(other)).statusCode).toBe(409);
+    const res = await post(other, 'Bob');
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('Alice acknowledged it at');
+    expect(res.body).not.toContain('already used');
+    expectNoWrites();
+  });
+
+  test('a resolved incident: 409 saying when it recovered', async () => {
+    await escalation(snsEvent(alarmMessage('OK', '2024-05-01T10:30:00.000+0000')), lambdaContext());
+    world.ddb.resetHistory();
+    const res = await post(token(), 'Bob');
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('The alarm recovered at 2024-05-01 10:30:00 UTC.');
+    expectNoWrites();
+  });
+
+  test('a token for an older incident: 409', async () => {
+    const res = await post(token({ start: '2024-04-01T10:00:00.000Z' }), 'Bob');
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('This incident is over');
+    expectNoWrites();
+  });
+
+  test('other methods: 405', async () => {
+    const res = await handler(request('PUT', { query: token() })) as Html;
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe('GET, POST');
+    expectNoWrites();
+  });
+
+  test('tokens are never logged', async () => {
+    const t = token();
+    await get(t);
+    await post(t, 'Alice');
+    await post(token({ secret: 'y'.repeat(64) }), 'x');
+    expect(JSON.stringify(logs.lines)).not.toContain(t.split('.')[1]);
+    expect(logs.lines).toContainEqual(expect.objectContaining({ msg: 'token refused', reason: 'forged' }));
+  });
+});
+
+describe('HTML output is escaped', () => {
+  test('escapeHtml', () => {
+    expect(escapeHtml(`<script>alert("x")</script>&'`)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;');
+  });
+
+  test('alarm names, reasons and names typed by people', async () => {
+    const evil = 'x"><script>alert(1)</script>';
+    world.table.items.set(evil, { ...world.table.item(ALARM)!, alarmName: evil, alarm: { children: [], reason: '<img src=x onerror=alert(2)>' } });
+    const t = token({ alarm: evil });
+    const page = await get(t);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('<script>alert(1)');
+    expect(page.body).not.toContain('<img src=x');
+    expect(page.body).toContain('x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+    const done = await post(t, '<b onmouseover=alert(3)>Eve</b>');
+    expect(done.body).not.toContain('<b onmouseover');
+    expect(done.body).toContain('&lt;b onmouseover=alert(3)&gt;Eve&lt;/b&gt;');
+  });
+});

@@ -1,0 +1,263 @@
+/**
+ * A test world for the escalation and acknowledge handlers: AWS clients mocked with
+ * aws-sdk-client-mock (an in-memory incidents table and schedule group behind them), global fetch
+ * mocked for webhooks and PagerDuty, and helpers to build SNS alarm events and fire timers.
+ */
+import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  ConflictException, CreateScheduleCommand, CreateScheduleCommandInput, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient,
+} from '@aws-sdk/client-scheduler';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { clearTagCache } from '../../../lambdas/escalation/alarm/cloudwatch';
+import { retryPolicy } from '../../../lambdas/escalation/delivery/retry';
+import { clearSecretCache } from '../../../lambdas/shared/secrets';
+import { FakeTable } from './fake-dynamodb';
+
+export const REGION = 'eu-west-1';
+export const ACCOUNT = '123456789012';
+export const PAGE_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:page`;
+export const TICKET_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:ticket`;
+export const LEVEL_TOPICS = [1, 2, 3].map((i) => `arn:aws:sns:${REGION}:${ACCOUNT}:level-${i}`);
+export const TICKETS_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:tickets`;
+export const SIGNING_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:signing`;
+export const SIGNING_SECRET = 'k'.repeat(64);
+export const PD_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:pd`;
+export const PD_ROUTING_KEY = 'R0UT1NGKEY0123456789abcdef012345';
+export const HOOK_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:hook`;
+export const HOOK_URL = 'https://hooks.example.com/services/T000/B000/SECRETPART';
+export const FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:escalation`;
+export const ACK_URL = 'https://abc123.lambda-url.eu-west-1.on.aws/';
+export const ALARM = 'checkout-availability-page';
+export const ALARM_ARN = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${ALARM}`;
+export const DESCRIPTION = 'Page for SLO checkout/availability: ALARM while the error budget burns at 14.4x over 1h and 5m '
+  + '(2% of the budget in 1h), or 6x over 6h and 30m (5% of the budget in 6h). SLO checkout/availability: 99.9% good over 30d '
+  + '(error budget 0.1%); SLI: ratio of Errors to Requests. Runbook: https://wiki.example.com/runbooks/checkout';
+
+export interface LevelSpec {
+  afterSeconds?: number;
+  topic?: boolean;
+  webhooks?: Array<{ url: string } | { secretArn: string }>;
+  pagerDuty?: boolean;
+}
+
+export function levelsJson(levels: LevelSpec[]): string {
+  return JSON.stringify(levels.map((l, i) => ({
+    afterSeconds: l.afterSeconds ?? (i === 0 ? 0 : 900),
+    ...(l.topic === false ? {} : { topicArn: LEVEL_TOPICS[i] }),
+    publishTopicArns: [],
+    webhooks: l.webhooks ?? [],
+    pagerDuty: l.pagerDuty ? [{ secretArn: PD_SECRET_ARN }] : [],
+    kinds: ['email'],
+  })));
+}
+
+export function setEnv(opts: { levels?: LevelSpec[]; repeat?: number; tickets?: boolean } = {}): void {
+  Object.assign(process.env, {
+    AWS_REGION: REGION,
+    POLICY_NAME: 'prod',
+    TABLE_NAME: 'incidents',
+    SCHEDULE_GROUP: 'escalation',
+    SCHEDULER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/scheduler`,
+    SIGNING_SECRET_ARN,
+    ACK_URL,
+    REPEAT: String(opts.repeat ?? 0),
+    TOKEN_TTL_SECONDS: '86400',
+    PAGE_TOPIC_ARN: PAGE_TOPIC,
+    TICKET_TOPIC_ARN: TICKET_TOPIC,
+    LEVELS: levelsJson(opts.levels ?? [{}, {}, {}]),
+    TICKETS: opts.tickets ? JSON.stringify({ topicArn: TICKETS_TOPIC, publishTopicArns: [], webhooks: [], pagerDuty: [], kinds: ['email'] }) : 'null',
+    ESCALATION_FUNCTION_NAME: 'escalation',
+  });
+  delete process.env.REPEAT_AFTER_SECONDS;
+  delete process.env.SCHEDULER_DLQ_ARN;
+}
+
+let requestCount = 0;
+export function lambdaContext(): Context {
+  requestCount++;
+  return {
+    awsRequestId: `req-${requestCount}`,
+    invokedFunctionArn: FUNCTION_ARN,
+    getRemainingTimeInMillis: () => 60_000,
+  } as unknown as Context;
+}
+
+export function alarmMessage(state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', time: string, opts: { name?: string; children?: string[] } = {}): string {
+  const name = opts.name ?? ALARM;
+  return JSON.stringify({
+    AlarmName: name,
+    AlarmDescription: DESCRIPTION,
+    AlarmArn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`,
+    NewStateValue: state,
+    OldStateValue: state === 'OK' ? 'ALARM' : 'OK',
+    NewStateReason: 'arn:aws:cloudwatch:… transitioned to ALARM',
+    StateChangeTime: time,
+    Region: 'EU (Ireland)',
+    AlarmRule: 'ALARM(a) OR ALARM(b)',
+    TriggeringChildren: (opts.children ?? ['checkout-availability-page-1h-5m-long']).map((c) => ({
+      Arn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${c}`,
+      State: { Value: state === 'OK' ? 'OK' : 'ALARM', Timestamp: time },
+    })),
+  });
+}
+
+export function snsEvent(message: string, opts: { topic?: string; messageId?: string } = {}): unknown {
+  return {
+    Records: [{
+      EventSource: 'aws:sns',
+      Sns: {
+        Type: 'Notification',
+        MessageId: opts.messageId ?? `msg-${Math.random().toString(36).slice(2)}`,
+        TopicArn: opts.topic ?? PAGE_TOPIC,
+        Subject: null,
+        Message: message,
+        Timestamp: new Date().toISOString(),
+      },
+    }],
+  };
+}
+
+export interface FetchCall {
+  url: string;
+  body: Record<string, unknown>;
+}
+
+export class World {
+  readonly ddb = mockClient(DynamoDBClient);
+  readonly sns = mockClient(SNSClient);
+  readonly scheduler = mockClient(SchedulerClient);
+  readonly cloudwatch = mockClient(CloudWatchClient);
+  readonly secrets = mockClient(SecretsManagerClient);
+  readonly lambda = mockClient(LambdaClient);
+  readonly table = new FakeTable();
+  readonly schedules = new Map<string, CreateScheduleCommandInput>();
+  readonly deletedSchedules: string[] = [];
+  readonly fetchCalls: FetchCall[] = [];
+  alarmState = 'ALARM';
+  /** How many of the next SNS publishes fail (after the SDK's own retries). */
+  publishFailures = 0;
+  /** Status codes (or 'timeout') the next fetch calls return, in order; then 202. */
+  fetchResponses: Array<number | 'timeout'> = [];
+  fetchSpy: jest.SpyInstance;
+
+  constructor() {
+    this.table.install(this.ddb);
+    this.sns.on(PublishCommand).callsFake(async () => {
+      if (this.publishFailures > 0) {
+        this.publishFailures--;
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      }
+      return { MessageId: 'published' };
+    });
+    this.scheduler.on(CreateScheduleCommand).callsFake(async (input: CreateScheduleCommandInput) => {
+      if (this.schedules.has(input.Name as string)) {
+        throw new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} });
+      }
+      this.schedules.set(input.Name as string, input);
+      return { ScheduleArn: `arn:aws:scheduler:::schedule/${input.GroupName}/${input.Name}` };
+    });
+    this.scheduler.on(DeleteScheduleCommand).callsFake(async (input: { Name: string }) => {
+      if (!this.schedules.delete(input.Name)) {
+        throw new ResourceNotFoundException({ message: 'not found', Message: 'not found', $metadata: {} });
+      }
+      this.deletedSchedules.push(input.Name);
+      return {};
+    });
+    this.cloudwatch.on(DescribeAlarmsCommand).callsFake(async () => ({
+      CompositeAlarms: [{ AlarmName: ALARM, AlarmArn: ALARM_ARN, StateValue: this.alarmState }],
+      MetricAlarms: [],
+    }));
+    this.cloudwatch.on(ListTagsForResourceCommand).resolves({
+      Tags: [
+        { Key: 'cdk-reliability:service', Value: 'checkout' },
+        { Key: 'cdk-reliability:slo', Value: 'availability' },
+        { Key: 'cdk-reliability:severity', Value: 'page' },
+        { Key: 'cdk-reliability:objective', Value: '99.9' },
+        { Key: 'cdk-reliability:window', Value: '30d' },
+        { Key: 'cdk-reliability:runbook', Value: 'https://wiki.example.com/runbooks/checkout' },
+        { Key: 'cdk-reliability:dashboard', Value: 'checkout-slos' },
+      ],
+    });
+    this.secrets.on(GetSecretValueCommand).callsFake(async (input: { SecretId: string }) => {
+      const values: Record<string, string> = {
+        [SIGNING_SECRET_ARN]: SIGNING_SECRET,
+        [PD_SECRET_ARN]: JSON.stringify({ routingKey: PD_ROUTING_KEY }),
+        [HOOK_SECRET_ARN]: HOOK_URL,
+      };
+      if (!(input.SecretId in values)) {
+        throw new Error(`no such secret ${input.SecretId}`);
+      }
+      return { SecretString: values[input.SecretId] };
+    });
+    this.lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    this.fetchSpy = jest.spyOn(global, 'fetch').mockImplementation(async (url, init) => {
+      this.fetchCalls.push({ url: String(url), body: JSON.parse(String(init?.body)) });
+      const next = this.fetchResponses.shift() ?? 202;
+      if (next === 'timeout') {
+        const err = new Error('The operation was aborted due to timeout');
+        err.name = 'TimeoutError';
+        throw err;
+      }
+      return new Response('{}', { status: next });
+    });
+    clearSecretCache();
+    clearTagCache();
+    retryPolicy.baseDelayMs = 1;
+    retryPolicy.busyWaitMs = 5;
+  }
+
+  restore(): void {
+    for (const m of [this.ddb, this.sns, this.scheduler, this.cloudwatch, this.secrets, this.lambda]) {
+      m.restore();
+    }
+    this.fetchSpy.mockRestore();
+  }
+
+  /** Publishes to a topic, as `[topicArn, message]`. */
+  publishes(): Array<{ topic: string; input: PublishCommandInput; bodies: Record<string, string> }> {
+    return this.sns.commandCalls(PublishCommand).map((c) => ({
+      topic: c.args[0].input.TopicArn as string,
+      input: c.args[0].input,
+      bodies: JSON.parse(c.args[0].input.Message as string),
+    }));
+  }
+
+  publishedTopics(): string[] {
+    return this.publishes().map((p) => p.topic);
+  }
+
+  /** The pending timer's event (exactly one expected). */
+  pendingTimer(): { name: string; input: CreateScheduleCommandInput; event: Record<string, unknown> } {
+    const entries = [...this.schedules.entries()];
+    if (entries.length !== 1) {
+      throw new Error(`expected one pending timer, found ${entries.length}: ${entries.map(([n]) => n).join(', ')}`);
+    }
+    const [name, input] = entries[0];
+    return { name, input, event: JSON.parse(input.Target?.Input as string) };
+  }
+
+  /** Fires the pending timer like EventBridge Scheduler does (ActionAfterCompletion DELETE). */
+  takeTimer(): Record<string, unknown> {
+    const t = this.pendingTimer();
+    this.schedules.delete(t.name);
+    return t.event;
+  }
+
+  incident(name = ALARM): Record<string, unknown> | undefined {
+    return this.table.item(name);
+  }
+}
+
+/** Captures the JSON log lines written during a test. */
+export function captureLogs(): { lines: Array<Record<string, unknown>>; restore: () => void } {
+  const lines: Array<Record<string, unknown>> = [];
+  const spy = jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
+    lines.push(JSON.parse(String(line)));
+  });
+  return { lines, restore: () => spy.mockRestore() };
+}
