@@ -4,10 +4,12 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { AlertPolicy, ReliableService, Sli } from '../lib';
+import { AlertPolicy, EscalationPolicy, Notify, ReliableService, Sli } from '../lib';
 
 const HANDLER = `exports.handler = async (event) => ({
   statusCode: 200,
@@ -29,18 +31,39 @@ function sampleFunction(scope: Construct, id: string): lambda.Function {
 }
 
 /**
- * Three services, each with the preset that fits its front door:
+ * Three services, each with the preset that fits its front door, sharing one escalation policy:
  * - checkout: API Gateway REST API + Lambda; availability (99.9 %) and latency (99 % under 300 ms)
  * - search: HTTP API + Lambda; availability from the function, latency from the API, pages only
  * - fulfilment: a Step Functions workflow over a 28-day window, with a low-traffic guard
+ * - ShopOnCall: email + SMS, then PagerDuty after 15 minutes, then the managers' topic after 30;
+ *   the chain runs twice; tickets go to a webhook
  */
 export class ShopStack extends Stack {
+  public readonly onCall: EscalationPolicy;
   public readonly checkout: ReliableService;
   public readonly search: ReliableService;
   public readonly fulfilment: ReliableService;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
+
+    // The routing key of the PagerDuty service's Events API v2 integration. The template holds no
+    // value: Secrets Manager generates a placeholder, which the team replaces after the first deploy
+    // (aws secretsmanager put-secret-value --secret-id <arn> --secret-string <routing key>).
+    const pagerDutyRoutingKey = new secretsmanager.Secret(this, 'PagerDutyRoutingKey', {
+      description: 'PagerDuty Events API v2 routing key of the shop on-call service: replace the generated placeholder with the real key',
+    });
+    // Stands for a topic that already exists in a real account (e.g. the managers' distribution list).
+    const managers = new sns.Topic(this, 'ManagersTopic', { displayName: 'Shop managers', enforceSSL: true });
+    this.onCall = new EscalationPolicy(this, 'ShopOnCall', {
+      levels: [
+        { notify: [Notify.email('oncall@example.com'), Notify.sms('+15555550100')] },
+        { after: Duration.minutes(15), notify: [Notify.pagerDutyEventsV2(pagerDutyRoutingKey)] },
+        { after: Duration.minutes(30), notify: [Notify.topic(managers)] },
+      ],
+      repeat: 1,
+      tickets: [Notify.webhook('https://hooks.example.com/tickets')],
+    });
 
     const checkoutHandler = sampleFunction(this, 'CheckoutHandler');
     const checkoutApi = new apigateway.LambdaRestApi(this, 'CheckoutApi', {
@@ -52,6 +75,7 @@ export class ShopStack extends Stack {
       serviceName: 'checkout',
       owner: 'payments-team',
       runbookUrl: 'https://runbooks.example.com/checkout',
+      escalation: this.onCall,
       slos: [
         { name: 'availability', objective: 99.9, sli: Sli.restApiAvailability(checkoutApi, { stage: 'prod' }) },
         { name: 'latency', objective: 99, sli: Sli.restApiLatency(checkoutApi, { stage: 'prod', threshold: Duration.millis(300) }) },
@@ -65,6 +89,7 @@ export class ShopStack extends Stack {
     this.search = new ReliableService(this, 'Search', {
       serviceName: 'search',
       owner: 'discovery-team',
+      escalation: this.onCall,
       slos: [
         { name: 'availability', objective: 99.5, sli: Sli.lambdaAvailability(searchHandler), alerting: AlertPolicy.workbook({ tickets: false }) },
         { name: 'latency', objective: 95, sli: Sli.httpApiLatency(searchApi, { threshold: Duration.millis(500) }) },
@@ -84,6 +109,7 @@ export class ShopStack extends Stack {
       serviceName: 'fulfilment',
       owner: 'logistics-team',
       runbookUrl: 'https://runbooks.example.com/fulfilment',
+      escalation: this.onCall,
       slos: [
         { name: 'availability', objective: 99.5, window: Duration.days(28), minimumEvents: 20, sli: Sli.stateMachineAvailability(workflow) },
       ],

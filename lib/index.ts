@@ -4,3 +4,4 @@ export * from './slo';
 export * from './alarms';
 export * from './testing';
 export * from './simulation';
+export * from './escalation';

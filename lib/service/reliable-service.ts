@@ -1,6 +1,10 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Tags, Token } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
-import { namePartProblem } from '../slo/names';
+import { escalationAlarmTags } from '../escalation/alarm-tags';
+import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
+import { compositeAlarmName, namePartProblem } from '../slo/names';
+import { Severity } from '../slo/tiers';
 import { runbookUrlProblem } from '../slo/validation';
 import { claimPhysicalName, environmentOf } from './physical-names';
 import { formatProblems, ServiceLevelObjective, SloProps } from './service-level-objective';
@@ -31,6 +35,15 @@ export interface ReliableServiceProps {
    * @default - not recorded
    */
   readonly owner?: string;
+
+  /**
+   * The escalation policy the service's alarms notify: page composites notify its page topic and
+   * ticket composites its ticket topic (ALARM and OK actions), and both are tagged for it. One
+   * policy is usually shared by the services of a team. It must be in the service's account and
+   * region (alarm actions notify topics of their own region).
+   * @default - no escalation; alarms notify nobody (a warning is emitted)
+   */
+  readonly escalation?: IEscalationPolicy;
 }
 
 /**
@@ -50,6 +63,8 @@ export class ReliableService extends Construct {
   public readonly runbookUrl?: string;
   /** @default - no owner recorded */
   public readonly owner?: string;
+  /** @default - no escalation policy; the alarms notify nobody */
+  public readonly escalation?: IEscalationPolicy;
   private readonly slosByName = new Map<string, ServiceLevelObjective>();
 
   constructor(scope: Construct, id: string, props: ReliableServiceProps) {
@@ -68,6 +83,12 @@ export class ReliableService extends Construct {
     if (props?.slos !== undefined && !Array.isArray(props.slos)) {
       problems.push({ prop: 'slos', message: `must be a list of SLOs, got ${typeof props.slos}` });
     }
+    if (props?.escalation !== undefined) {
+      const p = escalationProblem(this, props.escalation);
+      if (p) {
+        problems.push({ prop: 'escalation', message: p });
+      }
+    }
     if (problems.length > 0) {
       throw new Error(formatProblems(this.node.path, problems));
     }
@@ -75,7 +96,13 @@ export class ReliableService extends Construct {
     this.serviceName = props.serviceName;
     this.runbookUrl = props.runbookUrl;
     this.owner = props.owner;
+    this.escalation = props.escalation;
     this.claimServiceName();
+    if (!this.escalation) {
+      Annotations.of(this).addWarningV2('cdk-reliability:no-escalation',
+        `${this.node.path}: service '${this.serviceName}' has no escalation policy, so its page and ticket alarms notify nobody. `
+        + 'Pass escalation (an EscalationPolicy), or wire the alarms yourself (service.slo(name).pageAlarm.addAlarmAction(...)) and acknowledge this warning');
+    }
 
     (props.slos ?? []).forEach((slo, i) => this.createSlo(slo, `slos[${i}]`));
 
@@ -121,7 +148,38 @@ export class ReliableService extends Construct {
       serviceName: this.serviceName,
     });
     this.slosByName.set(props.name, slo);
+    if (this.escalation) {
+      this.wireEscalation(slo, this.escalation);
+    }
     return slo;
+  }
+
+  /** Page composite -> page topic, ticket composite -> ticket topic (ALARM and OK), tagged for the escalation function. */
+  private wireEscalation(slo: ServiceLevelObjective, escalation: IEscalationPolicy): void {
+    const wiring = [
+      { severity: Severity.PAGE, alarm: slo.pageAlarm, topic: escalation.pageTopic },
+      { severity: Severity.TICKET, alarm: slo.ticketAlarm, topic: escalation.ticketTopic },
+    ];
+    for (const { severity, alarm, topic } of wiring) {
+      if (!alarm) {
+        continue;
+      }
+      const action = new SnsAction(topic);
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      const tags = escalationAlarmTags({
+        serviceName: this.serviceName,
+        sloName: slo.name,
+        severity,
+        objective: slo.objective,
+        windowSeconds: slo.window.toSeconds(),
+        runbookUrl: slo.runbookUrl,
+      });
+      for (const [key, value] of Object.entries(tags)) {
+        Tags.of(alarm).add(key, value);
+      }
+      escalation.registerAlarm(compositeAlarmName(this.serviceName, slo.name, severity));
+    }
   }
 
   /** Refuses a second service with this name in the same app and environment: alarm names would collide. */
@@ -132,4 +190,19 @@ export class ReliableService extends Construct {
         + `(${environmentOf(this)}); alarm names would collide at deploy time. Give each service a unique serviceName (e.g. add a stage suffix)`);
     }
   }
+}
+
+/** An escalation policy must be one, and live in the service's account and region. */
+function escalationProblem(service: Construct, escalation: unknown): string | undefined {
+  if (!EscalationPolicy.isEscalationPolicy(escalation)) {
+    return `must be an EscalationPolicy (new EscalationPolicy(scope, id, { levels })), got ${String(escalation)}`;
+  }
+  const here = Stack.of(service);
+  const there = Stack.of(escalation);
+  const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
+  if (differs(here.region, there.region) || differs(here.account, there.account)) {
+    return `policy '${escalation.policyName}' (${escalation.node.path}) is in ${there.account}/${there.region}, the service in ${here.account}/${here.region}: `
+      + 'alarm actions notify topics of their own region, and the policy reads the alarms of its own account. Create one policy per account and region';
+  }
+  return undefined;
 }

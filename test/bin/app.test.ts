@@ -41,9 +41,27 @@ describe('the sample app', () => {
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    // 4 SLOs with the full policy (8 + 2), search availability pages only (4 + 1)
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 36);
+    // 4 SLOs with the full policy (8 + 2), search availability pages only (4 + 1), and the 2 alarms on the pager
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 36 + 2);
     template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 9);
+  });
+
+  test('one escalation policy serves all three services: every composite notifies its page or ticket topic', () => {
+    expect([stack.checkout, stack.search, stack.fulfilment].map((s) => s.escalation)).toEqual([stack.onCall, stack.onCall, stack.onCall]);
+    const template = Template.fromStack(stack);
+    // page, ticket, 3 levels, ticket targets, and the managers' topic the sample stands in for
+    template.resourceCountIs('AWS::SNS::Topic', 7);
+    template.resourceCountIs('AWS::Lambda::Url', 1);
+    template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    const pageTopic = stack.resolve(stack.onCall.pageTopic.topicArn);
+    const ticketTopic = stack.resolve(stack.onCall.ticketTopic.topicArn);
+    const composites = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm'));
+    for (const c of composites) {
+      const topic = String(c.Properties.AlarmName).endsWith('-page') ? pageTopic : ticketTopic;
+      expect([c.Properties.AlarmName, c.Properties.AlarmActions, c.Properties.OKActions]).toEqual([c.Properties.AlarmName, [topic], [topic]]);
+    }
+    expect(stack.onCall.alarmNames).toHaveLength(9);
   });
 
   test('uses the presets\' metrics: checkout latency counts API Gateway Latency samples under 300 ms', () => {

@@ -75,8 +75,12 @@ describe('ReliableService with the default policy', () => {
     expect(slo.windowAlarms).toHaveLength(8);
   });
 
-  test('synthesizes without warnings', () => {
-    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  test('without an escalation policy, warns only that its alarms notify nobody', () => {
+    // a service with no escalation still synthesizes; the one warning says who is not paged
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
+    expect(warnings.map((w) => w.id)).toEqual(['/Shop/Checkout']);
+    expect(String(warnings[0].entry.data)).toMatch(/^Shop\/Checkout: service 'checkout' has no escalation policy, so its page and ticket alarms notify nobody\..*\[ack: cdk-reliability:no-escalation\]$/s);
+    Template.fromStack(stack).resourceCountIs('AWS::SNS::Topic', 0);
   });
 });
 

@@ -1,0 +1,660 @@
+import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct, IConstruct } from 'constructs';
+import { claimPhysicalName, environmentOf } from '../service/physical-names';
+import { formatProblems } from '../service/service-level-objective';
+import { namePartProblem } from '../slo/names';
+import { Problem } from '../slo/tiers';
+import { handlerCode } from './lambda-code';
+import { Notify, NotifyKind } from './notify';
+import {
+  estimatedEnvironmentBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES, levelProblems, repeatProblem, reservedConcurrencyProblem,
+  targetListProblems, tokenTtlProblem,
+} from './validation';
+
+/** Attempts of an asynchronous invocation after the first one fails, before the event goes to the dead-letter queue. */
+export const ESCALATION_RETRY_ATTEMPTS = 2;
+/** The acknowledge-link lifetime unless one is given. */
+export const DEFAULT_ACKNOWLEDGE_LINK_TTL = Duration.days(1);
+/** Reserved concurrency of the escalation function unless one is given. */
+export const DEFAULT_RESERVED_CONCURRENCY = 10;
+/** Reserved concurrency of the acknowledge function unless one is given. */
+export const DEFAULT_ACKNOWLEDGE_RESERVED_CONCURRENCY = 5;
+/** CloudWatch: at most 5 actions per alarm state. */
+const MAX_ALARM_ACTIONS = 5;
+
+/** One level of an escalation chain. */
+export interface EscalationLevel {
+  /**
+   * How long after the previous level was notified this level is notified, if nobody has
+   * acknowledged and the alarm is still in ALARM: a whole number of minutes, 1 minute to 24 hours.
+   * @default - level 1: at once (leave it out); required for every later level
+   */
+  readonly after?: Duration;
+
+  /** Who this level notifies; at least one target, e.g. `[Notify.email('oncall@example.com')]`. */
+  readonly notify: Notify[];
+}
+
+/** Props of `EscalationPolicy`. */
+export interface EscalationPolicyProps {
+  /**
+   * The escalation chain: level 1 is notified when a page alarm fires; each later level `after`
+   * the previous one, until someone acknowledges or the alarm recovers.
+   */
+  readonly levels: EscalationLevel[];
+
+  /**
+   * How many more times the whole chain runs after the first pass when nobody acknowledges
+   * (PagerDuty's `num_loops`), 0 to 10. Each pass starts again at level 1, a delay after the last
+   * level was notified (the escalation function's choice: the last level's delay).
+   * @default 0 - the chain runs once
+   */
+  readonly repeat?: number;
+
+  /**
+   * Where ticket alarms go: notified once when a ticket alarm fires and once when it recovers,
+   * never escalated.
+   * @default - ticket alarms notify nobody (a warning is emitted)
+   */
+  readonly tickets?: Notify[];
+
+  /**
+   * Name of the policy: letters, digits, `-`, `_`, `.`, at most 64 characters. It starts the names
+   * of the alarms on the pager itself (`<policyName>-pager-errors`) and appears in every message.
+   * @default - the construct id
+   */
+  readonly policyName?: string;
+
+  /**
+   * How long an acknowledge link stays valid, 5 minutes to 7 days.
+   * @default Duration.days(1)
+   */
+  readonly acknowledgeLinkTtl?: Duration;
+
+  /**
+   * Reserved concurrency of the escalation function: guarantees it can run while other functions
+   * of the account exhaust the regional quota, and caps a storm of alarms.
+   * @default 10
+   */
+  readonly reservedConcurrency?: number;
+
+  /**
+   * Reserved concurrency of the acknowledge function. Its URL is public (the token is the
+   * credential), so this also caps what a flood of requests can cost.
+   * @default 5
+   */
+  readonly acknowledgeReservedConcurrency?: number;
+
+  /**
+   * Retention of both functions' logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** What `ReliableService` needs from an escalation policy. */
+export interface IEscalationPolicy extends IConstruct {
+  /** Name of the policy. */
+  readonly policyName: string;
+  /** The topic page composites notify (ALARM and OK actions). */
+  readonly pageTopic: sns.ITopic;
+  /** The topic ticket composites notify (ALARM and OK actions). */
+  readonly ticketTopic: sns.ITopic;
+  /**
+   * Registers a composite alarm wired to this policy, by name, so that the escalation function may
+   * read its tags. Names, not ARNs: a service in another stack then adds no reference back to it.
+   */
+  registerAlarm(alarmName: string): void;
+}
+
+/**
+ * An escalation policy that many services share: levels of targets notified one after the other
+ * until someone acknowledges, optional repeats, and ticket targets.
+ *
+ * ```ts
+ * const onCall = new EscalationPolicy(stack, 'PaymentsOnCall', {
+ *   levels: [
+ *     { notify: [Notify.email('primary@example.com'), Notify.sms('+15555550100')] },
+ *     { after: Duration.minutes(15), notify: [Notify.pagerDutyEventsV2(routingKeySecret)] },
+ *   ],
+ *   repeat: 1,
+ *   tickets: [Notify.webhook('https://hooks.example.com/tickets')],
+ * });
+ * new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos, escalation: onCall });
+ * ```
+ */
+export class EscalationPolicy extends Construct implements IEscalationPolicy {
+  /** Whether `x` is an escalation policy (duck-typed, so that it works across copies of this library). */
+  public static isEscalationPolicy(x: unknown): x is IEscalationPolicy {
+    const candidate = x as Partial<IEscalationPolicy> | undefined;
+    return typeof candidate === 'object' && candidate !== null && typeof candidate.registerAlarm === 'function'
+      && typeof candidate.policyName === 'string' && candidate.pageTopic !== undefined && candidate.ticketTopic !== undefined;
+  }
+
+  public readonly policyName: string;
+  /** The customer-managed key (rotation on) encrypting the topics, the queue, the table and the signing secret. */
+  public readonly key: kms.Key;
+  /** The topic page composites notify; the escalation function subscribes to it. */
+  public readonly pageTopic: sns.Topic;
+  /** The topic ticket composites notify; the escalation function subscribes to it. */
+  public readonly ticketTopic: sns.Topic;
+  /**
+   * One topic per level, holding its email, SMS and Slack subscriptions; add your own
+   * subscriptions to them as well. `levelTopics[0]` also receives the alarms on the pager itself.
+   */
+  public readonly levelTopics: sns.Topic[];
+  /**
+   * The topic holding the email, SMS and Slack subscriptions of the ticket targets.
+   * @default - undefined when the policy has no ticket targets
+   */
+  public readonly ticketTargetsTopic?: sns.Topic;
+  /** Incidents: one item per alarm, key `alarmName`, TTL attribute `expiresAt`. */
+  public readonly table: dynamodb.Table;
+  /** Events the escalation function failed to handle after its retries. */
+  public readonly deadLetterQueue: sqs.Queue;
+  /** The function that notifies, escalates and resolves. */
+  public readonly escalationFunction: lambda.Function;
+  /** The function behind the acknowledge links. */
+  public readonly acknowledgeFunction: lambda.Function;
+  /** The public URL of the acknowledge function (auth NONE: the signed token is the credential). */
+  public readonly acknowledgeUrl: lambda.FunctionUrl;
+  /** The HMAC key of acknowledge tokens, generated by Secrets Manager. */
+  public readonly signingSecret: secretsmanager.Secret;
+  /** The schedule group holding the one-time escalation timers. */
+  public readonly scheduleGroup: scheduler.ScheduleGroup;
+  /** The role EventBridge Scheduler assumes to invoke the escalation function. */
+  public readonly schedulerRole: iam.Role;
+  /** Alarm on the pager: events in the dead-letter queue. Notifies level 1 directly. */
+  public readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** Alarm on the pager: errors of the escalation function. Notifies level 1 directly. */
+  public readonly errorsAlarm: cloudwatch.Alarm;
+
+  private readonly escalationRole: iam.Role;
+  private readonly registeredAlarms = new Set<string>();
+  private alarmTagsStatement?: iam.PolicyStatement;
+
+  constructor(scope: Construct, id: string, props: EscalationPolicyProps) {
+    super(scope, id);
+    const policyName = props?.policyName ?? id;
+    const repeat = props?.repeat ?? 0;
+    const tokenTtl = props?.acknowledgeLinkTtl ?? DEFAULT_ACKNOWLEDGE_LINK_TTL;
+    const reservedConcurrency = props?.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY;
+    const ackReservedConcurrency = props?.acknowledgeReservedConcurrency ?? DEFAULT_ACKNOWLEDGE_RESERVED_CONCURRENCY;
+    validate(this.node.path, props, { policyName, repeat, tokenTtl, reservedConcurrency, ackReservedConcurrency });
+
+    const holder = claimPhysicalName(this, 'escalation-policy', policyName);
+    if (holder !== undefined) {
+      throw new Error(`${this.node.path}: policyName '${policyName}' is already used by ${holder} in the same account and region `
+        + `(${environmentOf(this)}); the names of the alarms on the pager would collide. Give each policy a unique policyName`);
+    }
+    this.policyName = policyName;
+    const stack = Stack.of(this);
+    const levels = props.levels;
+    const tickets = props.tickets;
+
+    // --- encryption -------------------------------------------------------------------------
+    this.key = new kms.Key(this, 'Key', {
+      enableKeyRotation: true,
+      description: `cdk-reliability escalation policy ${policyName}: topics, dead-letter queue, incidents table, signing secret`,
+    });
+    // CloudWatch publishes alarm notifications to the encrypted topics (page, ticket, level 1).
+    // The service principal is not narrowed by conditions: AWS documents this statement without
+    // them, and a condition CloudWatch does not send would silently stop every page.
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToUseTheKey',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+    }));
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowSnsToUseTheKeyForThisAccount',
+      principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }));
+
+    // --- topics -----------------------------------------------------------------------------
+    this.pageTopic = this.encryptedTopic('PageTopic', `${policyName} page alarms`);
+    this.ticketTopic = this.encryptedTopic('TicketTopic', `${policyName} ticket alarms`);
+    this.levelTopics = levels.map((level, i) => {
+      const topic = this.encryptedTopic(`Level${i + 1}Topic`, `${policyName} level ${i + 1}`);
+      this.subscribeTargets(topic, level.notify, `levels[${i}].notify`);
+      return topic;
+    });
+    if (tickets !== undefined) {
+      this.ticketTargetsTopic = this.encryptedTopic('TicketTargetsTopic', `${policyName} tickets`);
+      this.subscribeTargets(this.ticketTargetsTopic, tickets, 'tickets');
+    }
+    // The alarms of the services, and the alarms on the pager (level 1), publish over SNS.
+    for (const topic of [this.pageTopic, this.ticketTopic, this.levelTopics[0]]) {
+      allowCloudWatchAlarmsToPublish(topic);
+    }
+
+    // --- state, timers, secrets -------------------------------------------------------------
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.table = new dynamodb.Table(this, 'Incidents', {
+      partitionKey: { name: 'alarmName', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiresAt',
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+    this.signingSecret = new secretsmanager.Secret(this, 'SigningSecret', {
+      description: `cdk-reliability escalation policy ${policyName}: HMAC key of acknowledge links`,
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+    });
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Timers', {
+      // Timers are worthless without the stack; a retained group would also block a redeploy under the same name.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      description: `EventBridge Scheduler invokes the escalation function of ${policyName}`,
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnEquals: { 'aws:SourceArn': this.scheduleGroup.scheduleGroupArn },
+        },
+      }),
+    });
+
+    // --- functions --------------------------------------------------------------------------
+    // The escalation function gets a known name so that the acknowledge function can refer to it
+    // without a reference: escalation -> ACK_URL -> acknowledge -> escalation would be a cycle.
+    const escalationFunctionName = `${Names.uniqueResourceName(this, { maxLength: 64 - '-escalation'.length })}-escalation`;
+    const escalationFunctionArn = stack.formatArn({
+      service: 'lambda', resource: 'function', resourceName: escalationFunctionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+
+    const ackRole = new iam.Role(this, 'AcknowledgeRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const ackLogs = new logs.LogGroup(this, 'AcknowledgeLogs', { retention: logRetention });
+    this.acknowledgeFunction = new lambda.Function(this, 'AcknowledgeFunction', {
+      description: `cdk-reliability escalation policy ${policyName}: acknowledge links`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: handlerCode('acknowledge'),
+      role: ackRole,
+      logGroup: ackLogs,
+      timeout: Duration.seconds(10),
+      memorySize: 256,
+      reservedConcurrentExecutions: ackReservedConcurrency,
+      environment: {
+        POLICY_NAME: policyName,
+        TABLE_NAME: this.table.tableName,
+        SIGNING_SECRET_ARN: this.signingSecret.secretArn,
+        ESCALATION_FUNCTION_NAME: escalationFunctionName,
+      },
+    });
+    this.acknowledgeUrl = this.acknowledgeFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
+    const environment: Record<string, string> = {
+      POLICY_NAME: policyName,
+      TABLE_NAME: this.table.tableName,
+      SCHEDULE_GROUP: this.scheduleGroup.scheduleGroupName,
+      SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
+      // a timer Scheduler cannot deliver lands in the same dead-letter queue, watched by the pager alarm
+      SCHEDULER_DLQ_ARN: this.deadLetterQueue.queueArn,
+      SIGNING_SECRET_ARN: this.signingSecret.secretArn,
+      ACK_URL: this.acknowledgeUrl.url,
+      REPEAT: String(repeat),
+      TOKEN_TTL_SECONDS: String(tokenTtl.toSeconds()),
+      PAGE_TOPIC_ARN: this.pageTopic.topicArn,
+      TICKET_TOPIC_ARN: this.ticketTopic.topicArn,
+      LEVELS: JSON.stringify(levels.map((level, i) => targetSet(level.notify, this.levelTopics[i], i === 0 ? 0 : level.after!.toSeconds()))),
+      TICKETS: tickets !== undefined ? JSON.stringify(targetSet(tickets, this.ticketTargetsTopic)) : 'null',
+    };
+    const envBytes = estimatedEnvironmentBytes(stack.resolve(environment));
+    if (envBytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+      throw new Error(`${this.node.path}: levels: escalation policy '${policyName}' has too many targets for its function's environment: `
+        + `about ${envBytes} bytes (estimated, with deploy-time ARNs counted at their typical length), over Lambda's limit of ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes. `
+        + 'Use fewer levels or targets (e.g. one topic with many subscribers instead of many targets), or split the policy');
+    }
+
+    this.escalationRole = new iam.Role(this, 'EscalationRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const escalationLogs = new logs.LogGroup(this, 'EscalationLogs', { retention: logRetention });
+    this.escalationFunction = new lambda.Function(this, 'EscalationFunction', {
+      functionName: escalationFunctionName,
+      description: `cdk-reliability escalation policy ${policyName}: notifies, escalates and resolves`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: handlerCode('escalation'),
+      role: this.escalationRole,
+      logGroup: escalationLogs,
+      timeout: Duration.seconds(60),
+      memorySize: 256,
+      reservedConcurrentExecutions: reservedConcurrency,
+      retryAttempts: ESCALATION_RETRY_ATTEMPTS,
+      onFailure: sendOnlyQueueDestination(this.deadLetterQueue),
+      environment,
+    });
+    this.pageTopic.addSubscription(new subscriptions.LambdaSubscription(this.escalationFunction));
+    this.ticketTopic.addSubscription(new subscriptions.LambdaSubscription(this.escalationFunction));
+
+    // --- least privilege --------------------------------------------------------------------
+    this.grantEscalation(escalationLogs, levels, tickets);
+    grantAcknowledge(ackRole, ackLogs, this.table, this.signingSecret, this.key, escalationFunctionArn);
+    this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'InvokeTheEscalationFunction',
+      actions: ['lambda:InvokeFunction'],
+      // timers target the ARN the function was invoked as, which carries a qualifier through an alias
+      resources: [this.escalationFunction.functionArn, `${this.escalationFunction.functionArn}:*`],
+    }));
+    this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DeadLetterUndeliverableTimers',
+      actions: ['sqs:SendMessage'],
+      resources: [this.deadLetterQueue.queueArn],
+    }));
+    this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'EncryptDeadLetters',
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [this.key.keyArn],
+    }));
+
+    // --- alarms on the pager: they notify level 1 over SNS, never through the pager itself -----
+    const levelOneTopics: sns.ITopic[] = [this.levelTopics[0],
+      ...levels[0].notify.filter((t) => t.kind === NotifyKind.TOPIC).map((t) => t.topic!)].slice(0, MAX_ALARM_ACTIONS);
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+      alarmName: `${policyName}-pager-dead-letters`,
+      alarmDescription: `Escalation policy ${policyName}: the escalation function gave up on an event after ${ESCALATION_RETRY_ATTEMPTS} retries and put it `
+        + 'in its dead-letter queue, so a page, timer or acknowledgement was not handled. Check the open incidents by hand, read the function\'s logs '
+        + 'and the queued event, then purge the queue.',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmName: `${policyName}-pager-errors`,
+      alarmDescription: `Escalation policy ${policyName}: the escalation function failed. Failed events are retried ${ESCALATION_RETRY_ATTEMPTS} times, `
+        + 'then land in the dead-letter queue; pages may be late or missing until this clears. Read the function\'s logs.',
+      metric: this.escalationFunction.metricErrors({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.deadLetterAlarm, this.errorsAlarm]) {
+      for (const topic of levelOneTopics) {
+        alarm.addAlarmAction(new SnsAction(topic));
+        alarm.addOkAction(new SnsAction(topic));
+      }
+    }
+    if (!levels[0].notify.some((t) => SUBSCRIBED_KINDS.has(t.kind) || t.kind === NotifyKind.TOPIC)) {
+      Annotations.of(this).addWarningV2('cdk-reliability:pager-alarms-unrouted',
+        `${this.node.path}: level 1 of escalation policy '${policyName}' has no email, SMS, Slack or topic target, so the alarms on the pager itself `
+        + `(${policyName}-pager-errors, ${policyName}-pager-dead-letters) reach nobody: they notify over SNS directly, not through the escalation function `
+        + 'that calls webhooks and PagerDuty. Add such a target to level 1, or subscribe levelTopics[0] yourself.');
+    }
+    if (tickets === undefined) {
+      Annotations.of(this).addWarningV2('cdk-reliability:no-ticket-targets',
+        `${this.node.path}: escalation policy '${policyName}' has no tickets: the ticket alarms of its services notify nobody. `
+        + 'Pass tickets (e.g. [Notify.webhook(\'https://…\')]), or turn tickets off in the services\' alert policies.');
+    }
+  }
+
+  public registerAlarm(alarmName: string): void {
+    if (this.registeredAlarms.has(alarmName)) {
+      return;
+    }
+    this.registeredAlarms.add(alarmName);
+    const arn = Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: alarmName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    if (!this.alarmTagsStatement) {
+      // ListTagsForResource supports resource-level permissions (resource type `alarm`): exactly the composites wired here.
+      this.alarmTagsStatement = new iam.PolicyStatement({ sid: 'ReadTheTagsOfItsAlarms', actions: ['cloudwatch:ListTagsForResource'], resources: [arn] });
+      this.escalationRole.addToPrincipalPolicy(this.alarmTagsStatement);
+    } else {
+      this.alarmTagsStatement.addResources(arn);
+    }
+  }
+
+  /** The names of the composite alarms wired to this policy. */
+  public get alarmNames(): string[] {
+    return [...this.registeredAlarms];
+  }
+
+  private encryptedTopic(id: string, displayName: string): sns.Topic {
+    return new sns.Topic(this, id, { masterKey: this.key, enforceSSL: true, displayName: displayName.slice(0, 100) });
+  }
+
+  /** Email, SMS and Slack targets subscribe to the topic; the others are called by the escalation function. */
+  private subscribeTargets(topic: sns.Topic, targets: Notify[], prop: string): void {
+    for (const target of targets) {
+      switch (target.kind) {
+        case NotifyKind.EMAIL:
+          topic.addSubscription(new subscriptions.EmailSubscription(target.address!));
+          break;
+        case NotifyKind.SMS:
+          topic.addSubscription(new subscriptions.SmsSubscription(target.address!));
+          break;
+        case NotifyKind.SLACK:
+          if (target.slackChannel instanceof SlackChannelConfiguration) {
+            target.slackChannel.addNotificationTopic(topic);
+          } else {
+            Annotations.of(this).addWarningV2('cdk-reliability:slack-topic-not-subscribed',
+              `${this.node.path}: ${prop}: the Slack channel configuration is imported, so its notification topics cannot be changed from here: `
+              + `add this policy's topic (${topic.node.path}) to the configuration's SNS topics yourself, or the channel gets nothing.`);
+          }
+          break;
+        case NotifyKind.WEBHOOK:
+          if (target.url !== undefined && !Token.isUnresolved(target.url) && looksLikeItEmbedsACredential(target.url)) {
+            Annotations.of(this).addWarningV2('cdk-reliability:webhook-url-in-template',
+              `${this.node.path}: ${prop}: the webhook URL ${new URL(target.url).host}/… looks like it embeds a credential (a Slack webhook or a query string); `
+              + 'inline URLs are stored in the template and the function\'s environment. Keep it in Secrets Manager and use Notify.webhookFromSecret(secret).');
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private grantEscalation(logGroup: logs.LogGroup, levels: EscalationLevel[], tickets: Notify[] | undefined): void {
+    const role = this.escalationRole;
+    const stack = Stack.of(this);
+    const targets = [...levels.flatMap((l) => l.notify), ...(tickets ?? [])];
+    logGroup.grantWrite(role);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'Incidents',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resources: [this.table.tableArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'Timers',
+      actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+      resources: [stack.formatArn({
+        service: 'scheduler', resource: 'schedule', resourceName: `${this.scheduleGroup.scheduleGroupName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      })],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'PassTheSchedulerRole',
+      actions: ['iam:PassRole'],
+      resources: [this.schedulerRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    }));
+    // DescribeAlarms on composite alarms needs Resource "*": CloudWatch returns composite alarms only
+    // to callers whose cloudwatch:DescribeAlarms permission is scoped to * (CloudWatch permissions
+    // reference and DescribeAlarms API reference). It is read-only and returns alarm configuration
+    // and state, no data.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadAlarmStateCompositeAlarmsNeedStar',
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: ['*'],
+    }));
+    const userTopics = targets.filter((t) => t.kind === NotifyKind.TOPIC).map((t) => t.topic!);
+    const publishTopics: sns.ITopic[] = [...this.levelTopics, ...(this.ticketTargetsTopic ? [this.ticketTargetsTopic] : []), ...userTopics];
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'Notify',
+      actions: ['sns:Publish'],
+      resources: unique(publishTopics.map((t) => t.topicArn)),
+    }));
+    const secrets = [this.signingSecret, ...targets.filter((t) => t.secret !== undefined).map((t) => t.secret!)];
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadSecrets',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: unique(secrets.map(secretArnForPolicies)),
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'UseTheKey',
+      // topics and the dead-letter queue (GenerateDataKey, Decrypt), the table (DescribeKey, Decrypt)
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      resources: [this.key.keyArn],
+    }));
+    // Keys of the user's own topics and secrets, when they have one: identity statements, so that
+    // the user's key policies are left alone (keys delegating to IAM, as CDK's do, honour them).
+    const topicKeys = unique(userTopics.filter((t) => t.masterKey && t.masterKey !== this.key).map((t) => t.masterKey!.keyArn));
+    if (topicKeys.length > 0) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'UseTheKeysOfTargetTopics', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: topicKeys,
+      }));
+    }
+    const secretKeys = unique(secrets.filter((s) => s.encryptionKey && s.encryptionKey !== this.key).map((s) => s.encryptionKey!.keyArn));
+    if (secretKeys.length > 0) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'DecryptTargetSecrets',
+        actions: ['kms:Decrypt'],
+        resources: secretKeys,
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
+      }));
+    }
+  }
+}
+
+/** Kinds that are subscriptions of a level's topic. */
+const SUBSCRIBED_KINDS = new Set<NotifyKind>([NotifyKind.EMAIL, NotifyKind.SMS, NotifyKind.SLACK]);
+
+/** Validates every prop at once; throws one error listing all problems. */
+function validate(path: string, props: EscalationPolicyProps, resolved: {
+  policyName: unknown; repeat: unknown; tokenTtl: unknown; reservedConcurrency: unknown; ackReservedConcurrency: unknown;
+}): void {
+  const problems: Problem[] = [];
+  const add = (prop: string, message: string | undefined) => {
+    if (message) {
+      problems.push({ prop, message });
+    }
+  };
+  const nameProblem = namePartProblem(resolved.policyName);
+  add('policyName', nameProblem && props?.policyName === undefined ? `${nameProblem} (it defaults to the construct id; pass policyName)` : nameProblem);
+  problems.push(...levelProblems(props?.levels));
+  add('repeat', repeatProblem(resolved.repeat));
+  if (props?.tickets !== undefined) {
+    problems.push(...targetListProblems('tickets', props.tickets, 'must name at least one target, or be left out (ticket alarms then notify nobody), got []'));
+  }
+  add('acknowledgeLinkTtl', tokenTtlProblem(resolved.tokenTtl));
+  add('reservedConcurrency', reservedConcurrencyProblem(resolved.reservedConcurrency));
+  add('acknowledgeReservedConcurrency', reservedConcurrencyProblem(resolved.ackReservedConcurrency));
+  if (problems.length > 0) {
+    throw new Error(formatProblems(path, problems));
+  }
+}
+
+/** The JSON the escalation function reads for one level or for the tickets (see lambdas/README.md). */
+function targetSet(targets: Notify[], topic: sns.ITopic | undefined, afterSeconds?: number): Record<string, unknown> {
+  const kinds: string[] = [];
+  for (const t of targets) {
+    if (!kinds.includes(t.kind)) {
+      kinds.push(t.kind);
+    }
+  }
+  return {
+    ...(afterSeconds !== undefined ? { afterSeconds } : {}),
+    ...(topic ? { topicArn: topic.topicArn } : {}),
+    publishTopicArns: targets.filter((t) => t.kind === NotifyKind.TOPIC).map((t) => t.topic!.topicArn),
+    webhooks: targets.filter((t) => t.kind === NotifyKind.WEBHOOK).map((t) => (t.url !== undefined ? { url: t.url } : { secretArn: t.secret!.secretArn })),
+    pagerDuty: targets.filter((t) => t.kind === NotifyKind.PAGERDUTY).map((t) => ({ secretArn: t.secret!.secretArn })),
+    kinds,
+  };
+}
+
+/**
+ * Only CloudWatch alarms of this account and region may publish (a topic policy replaces SNS's
+ * default one, so without this statement alarm actions could be refused).
+ */
+function allowCloudWatchAlarmsToPublish(topic: sns.Topic): void {
+  const stack = Stack.of(topic);
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchAlarmsOfThisAccount',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    },
+  }));
+}
+
+/** The acknowledge function's permissions: the contract's list and its own logs. */
+function grantAcknowledge(role: iam.Role, logGroup: logs.LogGroup, table: dynamodb.Table, signingSecret: secretsmanager.Secret,
+  key: kms.Key, escalationFunctionArn: string): void {
+  logGroup.grantWrite(role);
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'Incidents', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [table.tableArn],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'ReadTheSigningSecret', actions: ['secretsmanager:GetSecretValue'], resources: [secretArnForPolicies(signingSecret)],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'TellTheEscalationFunction', actions: ['lambda:InvokeFunction'], resources: [escalationFunctionArn],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    // reading and updating items of a table encrypted with a customer-managed key
+    sid: 'UseTheKey', actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'], resources: [key.keyArn],
+  }));
+}
+
+/**
+ * The on-failure destination of asynchronous invocations: the queue, with `sqs:SendMessage` only
+ * (`SqsDestination` would also grant GetQueueAttributes, GetQueueUrl and kms:Encrypt/ReEncrypt).
+ * The key is covered by the function's kms:GenerateDataKey/Decrypt.
+ */
+function sendOnlyQueueDestination(queue: sqs.IQueue): lambda.IDestination {
+  return {
+    bind: (_scope: Construct, fn: lambda.IFunction) => {
+      fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+      return { destination: queue.queueArn };
+    },
+  };
+}
+
+/** The ARN to grant on: the full ARN when known, else the partial ARN with Secrets Manager's 6-character suffix. */
+function secretArnForPolicies(secret: secretsmanager.ISecret): string {
+  return secret.secretFullArn ?? `${secret.secretArn}-??????`;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** Slack incoming webhooks and URLs with a query string usually carry a token. */
+function looksLikeItEmbedsACredential(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.hostname === 'hooks.slack.com' || parsed.search !== '' || parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
+}
