@@ -1,0 +1,338 @@
+/**
+ * Escalation function benchmark: bundle size, cold import time and handler throughput.
+ *
+ * 1. Size of `dist/lambdas/escalation/index.js` (the shipped bundle, `@aws-sdk/*` left to the
+ *    Node.js 22 Lambda runtime, which ships SDK v3) and, for comparison, of the same entry with the
+ *    SDK bundled in, raw and gzipped.
+ * 2. Cold import: `node -e "require('<bundle>')"` in fresh processes, minus a baseline
+ *    `node -e ""`, medians of COLD_RUNS runs each, interleaved.
+ * 3. Throughput: the handler in process with AWS clients mocked (aws-sdk-client-mock: an
+ *    in-memory incidents table with real conditional writes, an in-memory schedule group) on a
+ *    burst of 1000 SNS alarm transitions, 10 % of them duplicates, run CONCURRENCY at a time:
+ *    first a wave of ALARMs, then a wave of OKs for the same alarms. Reports events/s and the
+ *    number of notifications published, which must equal the number of distinct transitions.
+ *
+ * The handler and the test suite's in-memory table are bundled with esbuild at run time (SDK
+ * external, so that the mocks and the handler share the SDK classes); nothing under lambdas/ or
+ * test/ is compiled by tsc into dist/.
+ *
+ * Run: `npm run bench:escalation`. Prints Markdown and writes
+ * bench/escalation-results.md. Measures, does not test: exits 0 unless notifications and
+ * distinct transitions differ (exit 1).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import * as zlib from 'zlib';
+import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BUNDLE = path.join(ROOT, 'dist', 'lambdas', 'escalation', 'index.js');
+const WORK = path.join(ROOT, 'dist', 'bench', 'escalation-work');
+const COLD_RUNS = 15;
+const EVENTS = 1000;
+const DUPLICATE_SHARE = 0.1;
+const CONCURRENCY = 50;
+const TARGET_BUNDLE_BYTES = 500 * 1024;
+const TARGET_IMPORT_MS = 300;
+
+const REGION = 'eu-west-1';
+const ACCOUNT = '123456789012';
+const PAGE_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:page`;
+const LEVEL_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:level-1`;
+const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:signing`;
+
+interface Harness {
+  handler(event: unknown, context: unknown): Promise<void>;
+  FakeTable: new () => { install(mock: unknown): void; items: Map<string, unknown> };
+  retryPolicy: { baseDelayMs: number; busyWaitMs: number };
+}
+
+function esbuild(): typeof import('esbuild') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('esbuild');
+}
+
+const BUILD_OPTIONS = {
+  bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true, legalComments: 'none', logLevel: 'warning',
+} as const;
+
+function buildVariants(): { external: string; harness: string } {
+  fs.mkdirSync(WORK, { recursive: true });
+  if (!fs.existsSync(BUNDLE)) {
+    spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'bundle-lambdas.js')], { stdio: 'inherit' });
+  }
+  const external = path.join(WORK, 'sdk-included', 'index.js');
+  // for comparison: the same entry with the AWS SDK bundled in (the shipped bundle leaves it to the runtime)
+  esbuild().buildSync({ ...BUILD_OPTIONS, entryPoints: [path.join(ROOT, 'lambdas', 'escalation', 'index.ts')], outfile: external });
+  const harness = path.join(WORK, 'harness', 'index.js');
+  esbuild().buildSync({
+    ...BUILD_OPTIONS,
+    minify: false,
+    stdin: {
+      contents: [
+        "export { handler } from './lambdas/escalation';",
+        "export { retryPolicy } from './lambdas/escalation/delivery/retry';",
+        "export { FakeTable } from './test/lambdas/support/fake-dynamodb';",
+      ].join('\n'),
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    outfile: harness,
+    external: ['@aws-sdk/*', 'aws-sdk-client-mock'],
+  });
+  return { external, harness };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function timeNode(script: string): number {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - start;
+  if (r.status !== 0) {
+    throw new Error(`node -e failed: ${r.stderr.toString()}`);
+  }
+  return ms;
+}
+
+interface ColdResult {
+  baselineMs: number;
+  bundledMs: number;
+  externalMs: number;
+}
+
+function coldImports(external: string): ColdResult {
+  const runs = { baseline: [] as number[], bundled: [] as number[], external: [] as number[] };
+  timeNode(''); // warm the file cache
+  timeNode(`require(${JSON.stringify(BUNDLE)})`);
+  timeNode(`require(${JSON.stringify(external)})`);
+  for (let i = 0; i < COLD_RUNS; i++) {
+    runs.baseline.push(timeNode(''));
+    runs.bundled.push(timeNode(`require(${JSON.stringify(BUNDLE)})`));
+    runs.external.push(timeNode(`require(${JSON.stringify(external)})`));
+  }
+  const base = median(runs.baseline);
+  return { baselineMs: base, bundledMs: median(runs.bundled) - base, externalMs: median(runs.external) - base };
+}
+
+function setEnv(): void {
+  Object.assign(process.env, {
+    AWS_REGION: REGION,
+    POLICY_NAME: 'bench',
+    TABLE_NAME: 'incidents',
+    SCHEDULE_GROUP: 'escalation',
+    SCHEDULER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/scheduler`,
+    SIGNING_SECRET_ARN: SECRET_ARN,
+    ACK_URL: 'https://bench.lambda-url.eu-west-1.on.aws/',
+    REPEAT: '1',
+    PAGE_TOPIC_ARN: PAGE_TOPIC,
+    TICKET_TOPIC_ARN: `arn:aws:sns:${REGION}:${ACCOUNT}:ticket`,
+    LEVELS: JSON.stringify([{ afterSeconds: 0, topicArn: LEVEL_TOPIC }, { afterSeconds: 900, topicArn: `${LEVEL_TOPIC}-2` }]),
+    TICKETS: 'null',
+  });
+}
+
+function snsRecord(alarm: string, state: 'ALARM' | 'OK', time: string, messageId: string): unknown {
+  return {
+    Records: [{
+      EventSource: 'aws:sns',
+      Sns: {
+        MessageId: messageId,
+        TopicArn: PAGE_TOPIC,
+        Message: JSON.stringify({
+          AlarmName: alarm,
+          AlarmArn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${alarm}`,
+          AlarmDescription: `Page for SLO ${alarm}/availability: ALARM while the error budget burns at 14.4x over 1h and 5m (2% of the budget in 1h). `
+            + `SLO ${alarm}/availability: 99.9% good over 30d (error budget 0.1%); SLI: x.`,
+          NewStateValue: state,
+          OldStateValue: state === 'OK' ? 'ALARM' : 'OK',
+          NewStateReason: 'bench',
+          StateChangeTime: time,
+          TriggeringChildren: [{ Arn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${alarm}-page-1h-5m-long`, State: { Value: state } }],
+        }),
+      },
+    }],
+  };
+}
+
+/** A wave of `count` events: distinct transitions plus duplicates (same SNS message) at random places. */
+function wave(alarms: string[], state: 'ALARM' | 'OK', time: string, duplicates: number): unknown[] {
+  const events = alarms.map((a) => snsRecord(a, state, time, `${a}-${state}`));
+  for (let i = 0; i < duplicates; i++) {
+    const original = events[Math.floor(Math.random() * alarms.length)];
+    events.splice(Math.floor(Math.random() * (events.length + 1)), 0, original);
+  }
+  return events;
+}
+
+async function runPool(events: unknown[], run: (e: unknown) => Promise<void>): Promise<number> {
+  let next = 0;
+  let failures = 0;
+  const worker = async () => {
+    while (next < events.length) {
+      const e = events[next++];
+      await run(e).catch(() => { failures++; });
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return failures;
+}
+
+interface ThroughputResult {
+  events: number;
+  distinct: number;
+  notifications: number;
+  alarmPublishes: number;
+  recoveryPublishes: number;
+  failures: number;
+  alarmWaveMs: number;
+  okWaveMs: number;
+  pendingTimers: number;
+}
+
+async function throughput(harnessPath: string): Promise<ThroughputResult> {
+  setEnv();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const h: Harness = require(harnessPath);
+  h.retryPolicy.baseDelayMs = 1;
+  h.retryPolicy.busyWaitMs = 2;
+  const table = new h.FakeTable();
+  const ddb = mockClient(DynamoDBClient);
+  table.install(ddb);
+  const sns = mockClient(SNSClient);
+  const subjects: string[] = [];
+  sns.on(PublishCommand).callsFake(async (input: { Subject?: string }) => {
+    subjects.push(input.Subject ?? '');
+    return { MessageId: 'm' };
+  });
+  const schedules = new Set<string>();
+  const scheduler = mockClient(SchedulerClient);
+  scheduler.on(CreateScheduleCommand).callsFake(async (input: { Name: string }) => {
+    if (schedules.has(input.Name)) {
+      throw Object.assign(new Error('exists'), { name: 'ConflictException' });
+    }
+    schedules.add(input.Name);
+    return {};
+  });
+  scheduler.on(DeleteScheduleCommand).callsFake(async (input: { Name: string }) => {
+    if (!schedules.delete(input.Name)) {
+      throw Object.assign(new Error('missing'), { name: 'ResourceNotFoundException' });
+    }
+    return {};
+  });
+  const cw = mockClient(CloudWatchClient);
+  cw.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [{ StateValue: 'ALARM' }] });
+  cw.on(ListTagsForResourceCommand).resolves({ Tags: [] });
+  mockClient(SecretsManagerClient).on(GetSecretValueCommand).resolves({ SecretString: 's'.repeat(64) });
+
+  const waveSize = EVENTS / 2;
+  const duplicates = Math.round(waveSize * DUPLICATE_SHARE);
+  const alarms = Array.from({ length: waveSize - duplicates }, (_, i) => `svc${i}-availability-page`);
+  const alarmWave = wave(alarms, 'ALARM', '2024-05-01T10:00:00.000+0000', duplicates);
+  const okWave = wave(alarms, 'OK', '2024-05-01T10:30:00.000+0000', duplicates);
+
+  let request = 0;
+  const context = () => ({ awsRequestId: `bench-${request++}`, invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:esc`, getRemainingTimeInMillis: () => 60_000 });
+  const log = console.log;
+  console.log = () => undefined; // the handler's JSON logs
+  let failures = 0;
+  try {
+    // Warm-up on another alarm, so that the JIT and the caches are warm for both waves.
+    await runPool(wave(['warm-availability-page'], 'ALARM', '2024-05-01T09:00:00.000+0000', 1), (e) => h.handler(e, context()));
+    await runPool(wave(['warm-availability-page'], 'OK', '2024-05-01T09:30:00.000+0000', 1), (e) => h.handler(e, context()));
+    subjects.length = 0;
+    let start = performance.now();
+    failures += await runPool(alarmWave, (e) => h.handler(e, context()));
+    const alarmWaveMs = performance.now() - start;
+    start = performance.now();
+    failures += await runPool(okWave, (e) => h.handler(e, context()));
+    const okWaveMs = performance.now() - start;
+    const recoveryPublishes = subjects.filter((s) => s.startsWith('RECOVERED')).length;
+    return {
+      events: alarmWave.length + okWave.length,
+      distinct: alarms.length * 2,
+      notifications: subjects.length,
+      alarmPublishes: subjects.length - recoveryPublishes,
+      recoveryPublishes,
+      failures,
+      alarmWaveMs,
+      okWaveMs,
+      pendingTimers: schedules.size,
+    };
+  } finally {
+    console.log = log;
+  }
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+async function main(): Promise<void> {
+  const { external, harness } = buildVariants();
+  const sizes = [BUNDLE, external].map((f) => {
+    const data = fs.readFileSync(f);
+    return { raw: data.length, gzip: zlib.gzipSync(data, { level: 9 }).length };
+  });
+  const cold = coldImports(external);
+  const t = await throughput(harness);
+  const totalMs = t.alarmWaveMs + t.okWaveMs;
+  const ok = t.notifications === t.distinct && t.pendingTimers === 0;
+  const md = [
+    '# Escalation function benchmark',
+    '',
+    `${new Date().toISOString()}, node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} x ${os.cpus().length}`,
+    '',
+    '## Bundle',
+    '',
+    '| variant | size | gzipped | target < 500 KB | cold import (median of ' + COLD_RUNS + ', minus `node -e ""`) | target < 300 ms |',
+    '|---|---|---|---|---|---|',
+    `| shipped: dist/lambdas/escalation/index.js (\`@aws-sdk/*\` external, provided by the Node.js 22 runtime) | ${kb(sizes[0].raw)} | ${kb(sizes[0].gzip)} | ${sizes[0].raw < TARGET_BUNDLE_BYTES ? 'met' : 'missed'} | ${cold.bundledMs.toFixed(0)} ms | ${cold.bundledMs < TARGET_IMPORT_MS ? 'met' : 'missed'} |`,
+    `| for comparison: AWS SDK v3 bundled in | ${kb(sizes[1].raw)} | ${kb(sizes[1].gzip)} | ${sizes[1].raw < TARGET_BUNDLE_BYTES ? 'met' : 'missed'} | ${cold.externalMs.toFixed(0)} ms | ${cold.externalMs < TARGET_IMPORT_MS ? 'met' : 'missed'} |`,
+    '',
+    `Baseline \`node -e ""\`: ${cold.baselineMs.toFixed(0)} ms.`,
+    '',
+    '## Throughput (mocked AWS clients, in process)',
+    '',
+    `${t.events} SNS events (${t.distinct} distinct transitions, ${t.events - t.distinct} duplicates), ${CONCURRENCY} at a time: `
+      + 'a wave of ALARMs, then a wave of OKs for the same alarms.',
+    '',
+    '| | value |',
+    '|---|---|',
+    `| ALARM wave | ${(t.events / 2 / (t.alarmWaveMs / 1000)).toFixed(0)} events/s (${t.alarmWaveMs.toFixed(0)} ms) |`,
+    `| OK wave | ${(t.events / 2 / (t.okWaveMs / 1000)).toFixed(0)} events/s (${t.okWaveMs.toFixed(0)} ms) |`,
+    `| overall | ${(t.events / (totalMs / 1000)).toFixed(0)} events/s |`,
+    `| notifications published | ${t.notifications} (${t.alarmPublishes} level-1 pages + ${t.recoveryPublishes} recoveries) |`,
+    `| distinct transitions | ${t.distinct} |`,
+    `| notifications = distinct transitions | ${ok ? 'yes' : '**NO**'} |`,
+    `| invocations that threw (retried by Lambda in AWS) | ${t.failures} |`,
+    `| timers left pending after the OK wave | ${t.pendingTimers} |`,
+    '',
+    'Invocations that threw are duplicates that found the delivery still being sent by a concurrent invocation after their '
+      + 'short wait: in AWS, Lambda retries them and they then find it sent. The in-memory table and the mocks cost CPU too, '
+      + 'so the figures are a floor for the handler\'s own overhead, not a forecast of AWS latency.',
+    '',
+  ].join('\n');
+  process.stdout.write(md);
+  fs.writeFileSync(path.join(ROOT, 'bench', 'escalation-results.md'), md);
+  if (!ok) {
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
