@@ -31,7 +31,7 @@ export const DEFAULT_ACKNOWLEDGE_LINK_TTL = Duration.days(1);
 /** Reserved concurrency of the escalation function unless one is given. */
 export const DEFAULT_RESERVED_CONCURRENCY = 10;
 /** Reserved concurrency of the acknowledge function unless one is given. */
-export const DEFAULT_ACKNOWLEDGE_RESERVED_CONCURRENCY = 5;
+export const DEFAULT_ACKNOWLEDGE_RESERVED_CONCURRENCY = 20;
 /** CloudWatch: at most 5 actions per alarm state. */
 const MAX_ALARM_ACTIONS = 5;
 
@@ -93,8 +93,9 @@ export interface EscalationPolicyProps {
 
   /**
    * Reserved concurrency of the acknowledge function. Its URL is public (the token is the
-   * credential), so this also caps what a flood of requests can cost.
-   * @default 5
+   * credential): this caps what a flood of requests can cost, and a flood above it throttles real
+   * acknowledgements too (escalation then simply continues). 20 serves ~200 requests a second.
+   * @default 20
    */
   readonly acknowledgeReservedConcurrency?: number;
 
@@ -181,6 +182,8 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
   public readonly deadLetterAlarm: cloudwatch.Alarm;
   /** Alarm on the pager: errors of the escalation function. Notifies level 1 directly. */
   public readonly errorsAlarm: cloudwatch.Alarm;
+  /** Alarm on the acknowledge URL's server errors (`<policyName>-pager-acknowledge-errors`), notifying level 1 directly. */
+  public readonly acknowledgeErrorsAlarm: cloudwatch.Alarm;
 
   private readonly escalationRole: iam.Role;
   private readonly registeredAlarms = new Set<string>();
@@ -376,28 +379,51 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     // --- alarms on the pager: they notify level 1 over SNS, never through the pager itself -----
     const levelOneTopics: sns.ITopic[] = [this.levelTopics[0],
       ...levels[0].notify.filter((t) => t.kind === NotifyKind.TOPIC).map((t) => t.topic!)].slice(0, MAX_ALARM_ACTIONS);
+    // New arrivals, not the queue's depth: an alarm on depth would stay in ALARM until someone
+    // purges the queue, and every later dead letter would then notify nobody.
     this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
       alarmName: `${policyName}-pager-dead-letters`,
-      alarmDescription: `Escalation policy ${policyName}: the escalation function gave up on an event after ${ESCALATION_RETRY_ATTEMPTS} retries and put it `
-        + 'in its dead-letter queue, so a page, timer or acknowledgement was not handled. Check the open incidents by hand, read the function\'s logs '
-        + 'and the queued event, then purge the queue.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      alarmDescription: `Escalation policy ${policyName}: an event reached the escalation dead-letter queue: the function gave up on it after `
+        + `${ESCALATION_RETRY_ATTEMPTS} retries, or EventBridge Scheduler could not deliver a timer. A page, escalation step, recovery or `
+        + 'acknowledgement may not have been delivered. Check the open incidents by hand, read the function\'s logs and the queued event '
+        + '(kept 14 days), then delete it.',
+      metric: this.deadLetterQueue.metricNumberOfMessagesSent({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    // 5-minute periods: a function that keeps failing stays in ALARM instead of sending level 1 a
+    // burst of ALARM/OK notices.
     this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
       alarmName: `${policyName}-pager-errors`,
       alarmDescription: `Escalation policy ${policyName}: the escalation function failed. Failed events are retried ${ESCALATION_RETRY_ATTEMPTS} times, `
         + 'then land in the dead-letter queue; pages may be late or missing until this clears. Read the function\'s logs.',
-      metric: this.escalationFunction.metricErrors({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
+      metric: this.escalationFunction.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [this.deadLetterAlarm, this.errorsAlarm]) {
+    // The acknowledge function answers every failure with a 500 page, so its Errors metric stays at
+    // 0: watch the URL's 5xx responses instead.
+    this.acknowledgeErrorsAlarm = new cloudwatch.Alarm(this, 'AcknowledgeErrorsAlarm', {
+      alarmName: `${policyName}-pager-acknowledge-errors`,
+      alarmDescription: `Escalation policy ${policyName}: the acknowledge links answered with server errors, so people may be unable to acknowledge `
+        + 'and escalation continues. Read the acknowledge function\'s logs.',
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'Url5xxCount',
+        dimensionsMap: { FunctionName: this.acknowledgeFunction.functionName },
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.deadLetterAlarm, this.errorsAlarm, this.acknowledgeErrorsAlarm]) {
       for (const topic of levelOneTopics) {
         alarm.addAlarmAction(new SnsAction(topic));
         alarm.addOkAction(new SnsAction(topic));
@@ -406,7 +432,7 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     if (!levels[0].notify.some((t) => SUBSCRIBED_KINDS.has(t.kind) || t.kind === NotifyKind.TOPIC)) {
       Annotations.of(this).addWarningV2('cdk-reliability:pager-alarms-unrouted',
         `${this.node.path}: level 1 of escalation policy '${policyName}' has no email, SMS, Slack or topic target, so the alarms on the pager itself `
-        + `(${policyName}-pager-errors, ${policyName}-pager-dead-letters) reach nobody: they notify over SNS directly, not through the escalation function `
+        + `(${policyName}-pager-errors, ${policyName}-pager-dead-letters, ${policyName}-pager-acknowledge-errors) reach nobody: they notify over SNS directly, not through the escalation function `
         + 'that calls webhooks and PagerDuty. Add such a target to level 1, or subscribe levelTopics[0] yourself.');
     }
     if (tickets === undefined) {

@@ -158,9 +158,9 @@ describe('EscalationPolicy: the policy of the issue', () => {
     }
   });
 
-  test('reserves concurrency: 10 for the escalation function, 5 for the acknowledge function', () => {
+  test('reserves concurrency: 10 for the escalation function, 20 for the acknowledge function', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: Match.stringLikeRegexp('-escalation$'), ReservedConcurrentExecutions: 10 });
-    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('acknowledge links'), ReservedConcurrentExecutions: 5 });
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('acknowledge links'), ReservedConcurrentExecutions: 20 });
   });
 
   test('asynchronous invocations retry twice, then go to the dead-letter queue', () => {
@@ -188,19 +188,27 @@ describe('EscalationPolicy: the policy of the issue', () => {
     });
   });
 
-  test('the alarms on the pager (dead letters, function errors) notify the level-1 topic directly, on ALARM and OK', () => {
+  test('the alarms on the pager (dead letters, function errors, acknowledge errors) notify the level-1 topic directly, on ALARM and OK', () => {
     const level1 = [ref(policy.levelTopics[0])];
+    // new arrivals, so that a dead letter nobody purged does not mute the next one
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'PaymentsOnCall-pager-dead-letters',
-      Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Maximum', Period: 60,
+      Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesSent', Statistic: 'Sum', Period: 60,
       Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
       AlarmActions: level1, OKActions: level1,
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'PaymentsOnCall-pager-errors',
-      Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Period: 60,
+      Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Period: 300,
       Dimensions: [{ Name: 'FunctionName', Value: ref(policy.escalationFunction) }],
       Threshold: 0, ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: level1, OKActions: level1,
+    });
+    // the acknowledge function answers failures with a 500 page: its URL's 5xx count, not Errors
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'PaymentsOnCall-pager-acknowledge-errors',
+      Namespace: 'AWS/Lambda', MetricName: 'Url5xxCount', Statistic: 'Sum', Period: 300,
+      Dimensions: [{ Name: 'FunctionName', Value: ref(policy.acknowledgeFunction) }],
       AlarmActions: level1, OKActions: level1,
     });
   });
