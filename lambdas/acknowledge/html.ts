@@ -69,17 +69,33 @@ export function confirmPage(s: IncidentSummary, token: string, linkLevel: number
       + `(this link was sent to level ${escapeHtml(linkLevel + 1)}).</p>`
       + '<form method="post">'
       + `<input type="hidden" name="t" value="${escapeHtml(token)}">`
-      + '<p><label>Your name <input name="by" maxlength="100" autocomplete="name" placeholder="optional"></label></p>'
+      + '<p><label>Your name <input name="by" maxlength="64" autocomplete="name" placeholder="optional"></label></p>'
       + '<p><button type="submit">Acknowledge</button></p></form>',
   };
 }
 
-export function acknowledgedPage(s: IncidentSummary, by: string, at: string): Page {
+/**
+ * After a recorded acknowledgement. `told`: whether the escalation function was invoked to tell
+ * the levels notified so far; when it could not be, the page says so. The acknowledgement stands
+ * either way: the escalation function checks the status before every step, so no further level
+ * is paged, and the next escalation step (pending while the incident was `open`) sends the
+ * acknowledgement notices then.
+ */
+export function acknowledgedPage(s: IncidentSummary, by: string, at: string, told = true): Page {
+  const wasOpen = s.status === 'open';
+  const next = told
+    ? '<p>The escalation has stopped and everyone notified so far is being told who is handling it.</p>'
+    : '<p><strong>The acknowledgement is recorded, but the people notified so far have not been told yet.</strong> '
+      + 'The escalation function could not be reached to tell them (and to acknowledge in PagerDuty). '
+      + (wasOpen
+        ? 'No further level will be paged: the next escalation step sees the acknowledgement, stops, and tells them then. '
+        : '')
+      + 'Tell them yourself that you are handling it.</p>';
   return {
     statusCode: 200,
     title: 'Acknowledged',
-    bodyHtml: `<p>${escapeHtml(by)} acknowledged ${escapeHtml(s.alarmName)} at ${escapeHtml(formatTime(at))}. `
-      + 'The escalation has stopped and everyone notified so far is being told who is handling it.</p>' + details({ ...s, status: 'acknowledged' }),
+    bodyHtml: `<p>${escapeHtml(by)} acknowledged ${escapeHtml(s.alarmName)} at ${escapeHtml(formatTime(at))}.</p>`
+      + next + details({ ...s, status: 'acknowledged' }),
   };
 }
 

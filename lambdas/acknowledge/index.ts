@@ -138,6 +138,7 @@ async function handle(event: LambdaFunctionURLEvent, config: AckConfig, log: Log
     return respond(conflict(now, claims) ?? conflictPage(now ? summary(now) : undefined, {}));
   }
   log.info('incident acknowledged', { ...fields, by, sourceIp: request.sourceIp });
+  let told = true;
   try {
     await lambda.send(new InvokeCommand({
       FunctionName: config.escalationFunctionName,
@@ -145,8 +146,10 @@ async function handle(event: LambdaFunctionURLEvent, config: AckConfig, log: Log
       Payload: Buffer.from(JSON.stringify({ kind: 'acknowledged', alarmName: claims.a, incidentStart: claims.i, level: claims.l, by })),
     }));
   } catch (err) {
-    // The acknowledgement stands (timers stop on it); only the "who handles it" notices are missing.
+    // The acknowledgement stands: the next timer finds it, stops, and sends the "who handles it"
+    // notices (see flows/timer.ts). Until then nobody was told: the page says so.
+    told = false;
     log.error('acknowledged, but could not invoke the escalation function to notify the levels', { ...fields, ...errorFields(err) });
   }
-  return respond(acknowledgedPage(summary(incident as Incident), by, at));
+  return respond(acknowledgedPage(summary(incident as Incident), by, at, told));
 }

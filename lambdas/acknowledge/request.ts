@@ -5,7 +5,12 @@
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 
 export const MAX_BODY_BYTES = 8192;
-export const MAX_BY_LENGTH = 100;
+/**
+ * The acknowledger's name is kept to 64 printable characters (longer input is truncated, not
+ * refused: the acknowledgement matters more than the name). It reaches chat messages, where it is
+ * also markdown-escaped.
+ */
+export const MAX_BY_LENGTH = 64;
 
 export interface AckRequest {
   readonly method: string;
@@ -14,13 +19,18 @@ export interface AckRequest {
   readonly sourceIp?: string;
 }
 
-/** Trims, drops control characters, caps the length; `undefined` when nothing is left. */
+/**
+ * Keeps printable characters only (control, format — zero-width, bidirectional overrides —,
+ * private-use and unassigned code points become spaces), collapses whitespace, trims, and
+ * truncates to `MAX_BY_LENGTH` characters (code points, never half a surrogate pair);
+ * `undefined` when nothing is left.
+ */
 export function cleanName(value: string | null | undefined): string | undefined {
   if (typeof value !== 'string') {
     return undefined;
   }
-  // eslint-disable-next-line no-control-regex
-  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_BY_LENGTH);
+  const printable = value.slice(0, MAX_BODY_BYTES).replace(/[\p{C}\u2028\u2029]/gu, ' ').replace(/\s+/g, ' ').trim();
+  const clean = Array.from(printable).slice(0, MAX_BY_LENGTH).join('').trim();
   return clean.length > 0 ? clean : undefined;
 }
 

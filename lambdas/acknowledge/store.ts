@@ -24,7 +24,9 @@ export async function acknowledge(tableName: string, ack: Acknowledgement): Prom
       TableName: tableName,
       Key: marshalItem({ alarmName: ack.alarmName }),
       UpdateExpression: `SET ${status} = ${e.value('acknowledged')}, ${e.path('ackedBy')} = ${e.value(ack.by)}, `
-        + `${e.path('ackedAt')} = ${e.value(ack.at)}, ${e.path('ackLevel')} = ${e.value(ack.level)}, ${e.path('ackNonce')} = ${e.value(ack.nonce)}`,
+        + `${e.path('ackedAt')} = ${e.value(ack.at)}, ${e.path('ackLevel')} = ${e.value(ack.level)}, ${e.path('ackNonce')} = ${e.value(ack.nonce)} `
+        // An unresolved incident never expires (items of earlier versions had a TTL from their creation).
+        + `REMOVE ${e.path('expiresAt')}`,
       ConditionExpression: `${e.path('incidentStart')} = ${e.value(ack.incidentStart)} AND ${status} IN (${e.value('open')}, ${e.value('exhausted')})`,
       ExpressionAttributeNames: e.names,
       ExpressionAttributeValues: e.values,

@@ -6,8 +6,10 @@
  * - `{ kind: 'acknowledged' }` from the acknowledge function.
  *
  * Malformed or unexpected input is logged with its reason and dropped (never a crash loop).
- * Downstream failures are retried briefly, then thrown, so that Lambda's asynchronous retries and
- * the dead-letter queue apply; what was already delivered is not delivered again.
+ * Retryable downstream failures are retried briefly, then thrown, so that Lambda's asynchronous
+ * retries and the dead-letter queue apply; what was already delivered is not delivered again.
+ * Permanent ones (a webhook 4xx, a bad routing key) are logged at ERROR and recorded on the
+ * incident, and the invocation succeeds (see delivery/retry.ts).
  */
 import type { Context } from 'aws-lambda';
 import { createLogger, errorFields, Logger } from '../shared/log';

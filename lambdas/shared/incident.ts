@@ -7,6 +7,8 @@ import { marshalItem, Plain, unmarshalItem } from './dynamo-codec';
 
 export type Severity = 'page' | 'ticket';
 export type IncidentStatus = 'open' | 'acknowledged' | 'resolved' | 'exhausted';
+/** Why a resolved incident ended: the alarm's OK, a newer ALARM replacing it, or the alarm being deleted. */
+export type Resolution = 'ok' | 'replaced' | 'deleted';
 
 /** What the escalation function remembers of the alarm, to write messages from timers. */
 export interface AlarmSnapshot {
@@ -21,13 +23,37 @@ export interface AlarmSnapshot {
 
 /**
  * One delivery to one target. `sending` is a claim held by invocation `by` until `until`
- * (epoch ms: that invocation's deadline, after which it cannot be running any more).
+ * (epoch ms: that invocation's deadline, after which it cannot be running any more); `sent` and
+ * `failed` (a permanent failure: a webhook 4xx, a bad routing key; `error` says which, never the
+ * URL or key) are final.
  */
 export interface DeliveryRecord {
-  readonly st: 'sending' | 'sent';
+  readonly st: 'sending' | 'sent' | 'failed';
   readonly until?: number;
   readonly by?: string;
   readonly at?: string;
+  readonly error?: string;
+}
+
+/**
+ * An incident a newer ALARM replaced before everyone it notified was told it is over: kept in the
+ * new incident's item so that its closing notices (delivery keys `p.<level>.<target>`, PagerDuty
+ * `resolve` with its own dedup key) are sent, and retried, like any other.
+ */
+export interface ReplacedIncident {
+  readonly incidentStart: string;
+  readonly severity: Severity;
+  readonly cycle: number;
+  readonly alarm: AlarmSnapshot;
+  readonly resolution: Resolution;
+  /** When it ended: its OK, or the newer ALARM's StateChangeTime. */
+  readonly resolvedAt: string;
+  readonly ackedBy?: string;
+  readonly ackedAt?: string;
+  /** `<level>.<target id>` (tickets: level 0) of every target its alarm notice reached, or may have, and that was not yet told it is over. */
+  readonly targets: string[];
+  /** Claims other invocations held on it when it was replaced: its closing notices wait until they end. */
+  readonly sending: Array<{ readonly by: string; readonly until: number }>;
 }
 
 export interface Incident {
@@ -39,35 +65,63 @@ export interface Incident {
   /** The escalation step reached: the last level notified (0-based) and the cycle (0-based). */
   readonly level: number;
   readonly cycle: number;
-  /** Highest level notified in any cycle: recovery and acknowledgement notices go to 0..notifiedUpTo. */
+  /**
+   * Highest level reached in any cycle (informational: recovery, acknowledgement and exhaustion
+   * notices go to every target whose alarm notice was claimed or sent, read from `deliveries`).
+   */
   readonly notifiedUpTo: number;
   /** StateChangeTime of the latest alarm transition handled (ALARM or OK), ISO 8601 UTC. */
   readonly lastChange: string;
   readonly alarm: AlarmSnapshot;
-  /** Delivery key (`a.<cycle>.<level>.<target>`, `r.<level>.<target>`, `k.<level>.<target>`) -> record. */
+  /**
+   * Delivery key -> record. Keys: `a.<cycle>.<level>.<target>` (alarm), `x.<level>.<target>`
+   * (nobody answered), `k.<level>.<target>` (acknowledged), `r.<level>.<target>` (recovered),
+   * `p.<level>.<target>` (closing the replaced incident); tickets use `t` as the level and no cycle.
+   */
   readonly deliveries: Record<string, DeliveryRecord>;
   readonly ackedBy?: string;
   readonly ackedAt?: string;
   readonly ackLevel?: number;
   readonly ackNonce?: string;
   readonly resolvedAt?: string;
+  readonly resolution?: Resolution;
   readonly exhaustedAt?: string;
-  /** TTL, epoch seconds. */
+  /** The incident this one replaced, while its closing notices are owed. */
+  readonly replaced?: ReplacedIncident;
+  /**
+   * TTL, epoch seconds: only on resolved incidents (and OK markers), so that an open, acknowledged
+   * or exhausted incident never expires while its alarm is still in ALARM.
+   */
+  readonly expiresAt?: number;
+}
+
+/**
+ * What an OK with no incident leaves behind (`okMarker: true`, no `incidentStart`): its
+ * StateChangeTime as `lastChange`, so that an older ALARM delivered later (SNS reordering, a
+ * retried invocation) is recognised as already recovered and ignored. Expires like a resolved incident.
+ */
+export interface OkMarker {
+  readonly alarmName: string;
+  readonly okMarker: true;
+  readonly severity: Severity;
+  readonly status: 'resolved';
+  readonly lastChange: string;
+  readonly resolvedAt: string;
   readonly expiresAt: number;
 }
 
-/** How long an item is kept after its last change. */
+/** How long a resolved incident (or OK marker) is kept after it resolved. */
 export const INCIDENT_TTL_SECONDS = 30 * 24 * 3600;
 
 export const dynamodb = new DynamoDBClient({});
 
-export function incidentToItem(incident: Incident): Record<string, AttributeValue> {
+export function incidentToItem(incident: Incident | OkMarker): Record<string, AttributeValue> {
   return marshalItem(incident as unknown as { [key: string]: Plain | undefined });
 }
 
 const STATUSES: IncidentStatus[] = ['open', 'acknowledged', 'resolved', 'exhausted'];
 
-/** An item read from the table, or `undefined` when it does not look like an incident. */
+/** An item read from the table, or `undefined` when it does not look like an incident (an OK marker is not one). */
 export function incidentFromItem(item: Record<string, AttributeValue> | undefined): Incident | undefined {
   if (!item) {
     return undefined;

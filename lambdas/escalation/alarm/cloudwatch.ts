@@ -9,14 +9,21 @@ const cloudwatch = new CloudWatchClient({});
 const tagCache = new Map<string, { tags: Record<string, string>; fetchedAt: number }>();
 const TAG_CACHE_MS = 15 * 60 * 1000;
 
-/** The alarm's state value (`ALARM`, `OK`, `INSUFFICIENT_DATA`) and ARN, or `undefined` when it no longer exists. */
-export async function currentAlarmState(alarmName: string): Promise<{ state: string; arn?: string } | undefined> {
+/**
+ * The alarm's state value (`ALARM`, `OK`, `INSUFFICIENT_DATA`), ARN and when it entered that state
+ * (ISO, when CloudWatch says), or `undefined` when it no longer exists.
+ */
+export async function currentAlarmState(alarmName: string): Promise<{ state: string; arn?: string; since?: string } | undefined> {
   const out = await cloudwatch.send(new DescribeAlarmsCommand({
     AlarmNames: [alarmName],
     AlarmTypes: ['CompositeAlarm', 'MetricAlarm'],
   }));
   const alarm = out.CompositeAlarms?.[0] ?? out.MetricAlarms?.[0];
-  return alarm?.StateValue ? { state: alarm.StateValue, arn: alarm.AlarmArn } : undefined;
+  if (!alarm?.StateValue) {
+    return undefined;
+  }
+  const since = alarm.StateTransitionedTimestamp ?? alarm.StateUpdatedTimestamp;
+  return { state: alarm.StateValue, arn: alarm.AlarmArn, since: since instanceof Date && !Number.isNaN(since.getTime()) ? since.toISOString() : undefined };
 }
 
 /** The alarm's tags; `{}` (logged) when they cannot be read: messages then fall back to the description. */

@@ -2,30 +2,42 @@
  * Sends a set of notifications at most once each per incident, even when SNS delivers an event
  * twice (possibly concurrently) or Lambda retries an invocation that failed half-way:
  *
- * 1. claim the delivery in the incident item (conditional write; the claim lapses at this
- *    invocation's deadline, so a crashed invocation cannot block its retry);
+ * 1. claim the delivery in the incident item (conditional write, also on the incident's status
+ *    when the job says so: an alarm notice only while the incident is open, a recovery only once
+ *    it is resolved…; the claim lapses at this invocation's deadline, so a crashed invocation
+ *    cannot block its retry);
  * 2. send;
- * 3. mark it `sent`, or release the claim when sending failed.
+ * 3. mark it `sent`; after a retryable failure release the claim (the invocation then throws and
+ *    Lambda retries it); after a permanent failure mark it `failed` (logged at ERROR, never
+ *    retried: it would fail the same way).
  *
- * A delivery already `sent` is skipped; one another invocation is sending is looked at again a
- * few times, then reported as failed so that this event is retried later. The only window for a
- * duplicate is a crash between a successful send and step 3: at-least-once wins over at-most-once
- * for a pager.
+ * A delivery already `sent` or `failed` is skipped. One another invocation is sending right now
+ * is left to it (see `attempt`). The only window for a duplicate is a crash between a successful
+ * send and step 3: at-least-once wins over at-most-once for a pager.
  */
-import type { Incident } from '../../shared/incident';
-import { errorFields, Logger } from '../../shared/log';
+import type { Incident, IncidentStatus } from '../../shared/incident';
+import { errorFields, Logger, redact } from '../../shared/log';
 import type { IncidentStore } from '../store/incidents';
-import { retryPolicy, sleep } from './retry';
+import { isRetryable } from './retry';
+import type { TargetKind } from './targets';
 
 export interface DeliveryJob {
-  /** Unique within the incident: `a.<cycle>.<level>.<target>`, `r.<level>.<target>`, `k.<level>.<target>`. */
+  /** Unique within the incident item, see `Incident.deliveries`. */
   readonly key: string;
+  readonly target: TargetKind;
+  /** The incident status the claim requires (none: any). */
+  readonly requires?: IncidentStatus;
   readonly send: () => Promise<void>;
 }
 
 export interface DeliveryReport {
   readonly sent: string[];
   readonly skipped: string[];
+  /** Being sent by another invocation, which owns them. */
+  readonly busy: string[];
+  /** Failed for good: recorded on the incident, not retried. */
+  readonly permanent: Array<{ key: string; error: unknown }>;
+  /** Failed, worth retrying: the invocation throws `DeliveryFailed` for them. */
   readonly failed: Array<{ key: string; error: unknown }>;
 }
 
@@ -45,26 +57,55 @@ export class DeliveryFailed extends Error {
   }
 }
 
-type Outcome = 'sent' | 'skipped' | 'busy' | { error: unknown };
+type Outcome = 'sent' | 'skipped' | 'busy' | { permanent: unknown } | { error: unknown };
+
+/** What a failure record says: the error's name, status and redacted message (never a URL or key). */
+function failureText(err: unknown): string {
+  const f = errorFields(err);
+  return redact(`${f.errorName}${f.httpStatus !== undefined ? ` (HTTP ${f.httpStatus})` : ''}: ${f.errorMessage}`).slice(0, 300);
+}
 
 async function attempt(ctx: DeliveryContext, incident: Incident, job: DeliveryJob): Promise<Outcome> {
-  const claim = await ctx.store.claim(incident, job.key, ctx.deadline, ctx.owner, Date.now());
-  if (claim === 'done' || claim === 'gone') {
-    ctx.log.info('notification skipped', { delivery: job.key, because: claim === 'done' ? 'already sent' : 'the incident was replaced' });
+  const known = incident.deliveries[job.key]?.st;
+  if (known === 'sent' || known === 'failed') {
+    // Final states: no need to claim to know it.
     return 'skipped';
   }
+  const claim = await ctx.store.claim(incident, job.key, job.requires, ctx.deadline, ctx.owner, Date.now());
   if (claim === 'busy') {
+    // Another invocation (a duplicate delivery of the same event, or a concurrent retry) holds the
+    // claim. It owns the delivery: if its send fails it releases the claim and throws, so Lambda
+    // retries it; if it crashes, its claim lapses at its deadline and its retry (or the next timer)
+    // sends. Throwing here as well would only set off the pager-errors alarm for nothing.
+    ctx.log.info('notification skipped', { delivery: job.key, target: job.target, because: 'another invocation is sending it' });
     return 'busy';
+  }
+  if (claim !== 'claimed') {
+    const because = {
+      done: 'already sent', failed: 'it failed permanently before', gone: 'the incident was replaced', closed: `the incident is no longer ${job.requires}`,
+    }[claim];
+    ctx.log.info('notification skipped', { delivery: job.key, target: job.target, because });
+    return 'skipped';
   }
   try {
     await job.send();
   } catch (error) {
-    ctx.log.error('notification failed', { delivery: job.key, ...errorFields(error) });
+    if (!isRetryable(error)) {
+      ctx.log.error('notification failed permanently: not retried', {
+        event: 'delivery-failed', delivery: job.key, target: job.target, retryable: false, ...errorFields(error),
+      });
+      await ctx.store.markFailed(incident, job.key, new Date().toISOString(), failureText(error)).catch((err) =>
+        ctx.log.warn('could not record the failure; the claim lapses at the invocation deadline', { delivery: job.key, ...errorFields(err) }));
+      return { permanent: error };
+    }
+    ctx.log.error('notification failed; the invocation fails so that Lambda retries it', {
+      event: 'delivery-failed', delivery: job.key, target: job.target, retryable: true, ...errorFields(error),
+    });
     await ctx.store.release(incident, job.key, ctx.owner).catch((err) =>
       ctx.log.warn('could not release the delivery claim; it lapses at the invocation deadline', { delivery: job.key, ...errorFields(err) }));
     return { error };
   }
-  ctx.log.info('notification sent', { delivery: job.key });
+  ctx.log.info('notification sent', { delivery: job.key, target: job.target });
   try {
     await ctx.store.markSent(incident, job.key, new Date().toISOString());
   } catch (err) {
@@ -75,34 +116,17 @@ async function attempt(ctx: DeliveryContext, incident: Incident, job: DeliveryJo
 }
 
 export async function deliver(ctx: DeliveryContext, incident: Incident, jobs: DeliveryJob[]): Promise<DeliveryReport> {
-  const report: DeliveryReport = { sent: [], skipped: [], failed: [] };
-  let pending = jobs;
-  for (let round = 0; pending.length > 0; round++) {
-    const outcomes = await Promise.all(pending.map((job) => attempt(ctx, incident, job).catch((error): Outcome => ({ error }))));
-    const busy: DeliveryJob[] = [];
-    outcomes.forEach((outcome, i) => {
-      const key = pending[i].key;
-      if (outcome === 'sent') {
-        report.sent.push(key);
-      } else if (outcome === 'skipped') {
-        report.skipped.push(key);
-      } else if (outcome === 'busy') {
-        busy.push(pending[i]);
-      } else {
-        report.failed.push({ key, error: outcome.error });
-      }
-    });
-    if (busy.length > 0 && round >= retryPolicy.busyRounds) {
-      for (const job of busy) {
-        ctx.log.warn('notification still being sent by another invocation; this event will be retried', { delivery: job.key });
-        report.failed.push({ key: job.key, error: new Error('being sent by another invocation') });
-      }
-      break;
+  const report: DeliveryReport = { sent: [], skipped: [], busy: [], permanent: [], failed: [] };
+  const outcomes = await Promise.all(jobs.map((job) => attempt(ctx, incident, job).catch((error): Outcome => ({ error }))));
+  outcomes.forEach((outcome, i) => {
+    const key = jobs[i].key;
+    if (outcome === 'sent' || outcome === 'skipped' || outcome === 'busy') {
+      report[outcome].push(key);
+    } else if ('permanent' in outcome) {
+      report.permanent.push({ key, error: outcome.permanent });
+    } else {
+      report.failed.push({ key, error: outcome.error });
     }
-    if (busy.length > 0) {
-      await sleep(retryPolicy.busyWaitMs);
-    }
-    pending = busy;
-  }
+  });
   return report;
 }

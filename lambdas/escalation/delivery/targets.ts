@@ -6,7 +6,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { getSecret } from '../../shared/secrets';
 import type { TargetSet, WebhookRef } from '../config/config';
 import { webhookBody } from '../messages/chat';
-import type { Notice } from '../messages/notice';
+import type { Notice, NoticeKind } from '../messages/notice';
 import { PAGERDUTY_EVENTS_URL, pagerDutyEvent } from '../messages/pagerduty';
 import { snsMessage } from '../messages/sns';
 import { postJson } from './http';
@@ -14,11 +14,19 @@ import { DeliveryError, withRetry } from './retry';
 
 const sns = new SNSClient({});
 
+export type TargetKind = 'topic' | 'webhook' | 'pagerduty';
+
 export interface Target {
   /** `topic`, `topic-2`, `webhook-0`, `pagerduty-0`: stable while the policy's configuration is. */
   readonly id: string;
+  /** What it is, for logs (never its URL or key). */
+  readonly kind: TargetKind;
+  /** Whether it takes notices of this kind (PagerDuty has no event for "nobody answered": its own escalation runs). */
+  handles(kind: NoticeKind): boolean;
   send(notice: Notice): Promise<void>;
 }
+
+const ALL_KINDS = (): boolean => true;
 
 async function publish(topicArn: string, notice: Notice): Promise<void> {
   await sns.send(new PublishCommand({ TopicArn: topicArn, ...snsMessage(notice) }));
@@ -53,11 +61,13 @@ export function targetsOf(set: TargetSet): Target[] {
   const targets: Target[] = [];
   if (set.topicArn) {
     const arn = set.topicArn;
-    targets.push({ id: 'topic', send: (n) => publish(arn, n) });
+    targets.push({ id: 'topic', kind: 'topic', handles: ALL_KINDS, send: (n) => publish(arn, n) });
   }
-  set.publishTopicArns.forEach((arn, i) => targets.push({ id: `topic-${i}`, send: (n) => publish(arn, n) }));
+  set.publishTopicArns.forEach((arn, i) => targets.push({ id: `topic-${i}`, kind: 'topic', handles: ALL_KINDS, send: (n) => publish(arn, n) }));
   set.webhooks.forEach((ref, i) => targets.push({
     id: `webhook-${i}`,
+    kind: 'webhook',
+    handles: ALL_KINDS,
     send: async (n) => {
       const url = await webhookUrl(ref);
       await withRetry(() => postJson(url, webhookBody(n)));
@@ -65,6 +75,8 @@ export function targetsOf(set: TargetSet): Target[] {
   }));
   set.pagerDuty.forEach((ref, i) => targets.push({
     id: `pagerduty-${i}`,
+    kind: 'pagerduty',
+    handles: (kind) => kind !== 'exhausted',
     send: async (n) => {
       const key = routingKeyOf(await getSecret(ref.secretArn));
       await withRetry(() => postJson(PAGERDUTY_EVENTS_URL, pagerDutyEvent(n, key)));

@@ -170,7 +170,8 @@ function parseAcknowledged(e: Record<string, unknown>): ParsedEvent {
   if (!alarmName || !incidentStart || level === undefined) {
     return { type: 'invalid', reason: 'acknowledged event needs alarmName, incidentStart (a time) and level (an integer >= 0)' };
   }
-  const by = typeof e.by === 'string' && e.by.trim().length > 0 ? e.by.trim().slice(0, 200) : 'someone';
+  // Only logged (notices use the name recorded in the incident); the acknowledge function keeps it to 64 characters.
+  const by = typeof e.by === 'string' && e.by.trim().length > 0 ? Array.from(e.by.trim()).slice(0, 64).join('') : 'someone';
   return { type: 'acknowledged', event: { kind: 'acknowledged', alarmName, incidentStart, level, by } };
 }
 

@@ -1,10 +1,11 @@
 /**
  * Someone acknowledged (the acknowledge function recorded it and invoked us): delete the pending
- * timer and tell every level notified so far who is handling it.
+ * timer and tell every target an alarm notice reached who is handling it. Were this event lost,
+ * the incident would still be acknowledged: the next timer stops there and sends these notices.
  */
 import type { AcknowledgedEvent } from '../events/parse';
 import type { FlowContext } from './context';
-import { cancelPendingTimer, notifyNotified } from './notify';
+import { cancelPendingTimer, settle } from './notify';
 
 export async function onAcknowledged(ctx: FlowContext, ev: AcknowledgedEvent): Promise<void> {
   const fields = { alarmName: ev.alarmName, incidentStart: ev.incidentStart, escalationLevel: ev.level, by: ev.by };
@@ -19,5 +20,5 @@ export async function onAcknowledged(ctx: FlowContext, ev: AcknowledgedEvent): P
   }
   ctx.log.info('incident acknowledged: stopping the escalation', { ...fields, ackedBy: incident.ackedBy, ackedAt: incident.ackedAt });
   await cancelPendingTimer(ctx, incident);
-  await notifyNotified(ctx, incident, 'acknowledged');
+  await settle(ctx, incident);
 }

@@ -2,7 +2,7 @@
  * What every flow needs: configuration, logger, store, this invocation's identity and deadline;
  * and the helpers that turn an incident into notices and delivery jobs.
  */
-import type { Incident } from '../../shared/incident';
+import type { DeliveryRecord, Incident, IncidentStatus } from '../../shared/incident';
 import { errorFields } from '../../shared/log';
 import { getSecret } from '../../shared/secrets';
 import { newClaims, signToken } from '../../shared/token';
@@ -29,7 +29,7 @@ export function stepOf(incident: Incident): Step {
 }
 
 /** The targets notified for `level` of this incident: the level's, or the tickets'. */
-export function targetSetOf(config: Config, incident: Incident, level: number): TargetSet | undefined {
+export function targetSetOf(config: Config, incident: Pick<Incident, 'severity'>, level: number): TargetSet | undefined {
   return incident.severity === 'ticket' ? config.tickets ?? undefined : config.levels[level];
 }
 
@@ -59,44 +59,99 @@ export async function buildNotice(ctx: FlowContext, incident: Incident, kind: No
     }
   }
   const now = new Date().toISOString();
+  const at = { alarm: now, exhausted: incident.exhaustedAt ?? now, recovered: incident.resolvedAt ?? now, acknowledged: incident.ackedAt ?? now }[kind];
   return {
     kind,
     policy: ctx.config.policyName,
     facts,
     incidentStart: incident.incidentStart,
-    at: kind === 'recovered' ? incident.resolvedAt ?? now : kind === 'acknowledged' ? incident.ackedAt ?? now : now,
+    at,
     level: step.level,
     levelCount: incident.severity === 'page' ? ctx.config.levels.length : 1,
     cycle: step.cycle,
     repeat: incident.severity === 'page' ? ctx.config.repeat : 0,
     next,
-    ackUrl: kind === 'alarm' ? await ackLink(ctx, incident, step.level) : undefined,
+    // Someone answering after the chain ran out may still take it (the acknowledge function accepts `exhausted`).
+    ackUrl: kind === 'alarm' || kind === 'exhausted' ? await ackLink(ctx, incident, step.level) : undefined,
+    resolution: kind === 'recovered' ? incident.resolution ?? 'ok' : undefined,
     ackedBy: incident.ackedBy,
     ackedAt: incident.ackedAt,
     dedupKey: dedupKey(ctx.config.policyName, incident.alarmName, incident.incidentStart),
   };
 }
 
-/** One job per target of `set`, keyed `<prefix>.<target id>`. */
-export function jobsFor(set: TargetSet, prefix: string, notice: Notice): DeliveryJob[] {
-  return targetsOf(set).map((t) => ({ key: `${prefix}.${t.id}`, send: () => t.send(notice) }));
+/** Delivery key letter of each notice kind, and `p` for closing a replaced incident. */
+const KEY_LETTER: Record<NoticeKind, string> = { alarm: 'a', exhausted: 'x', acknowledged: 'k', recovered: 'r' };
+
+/**
+ * The order in which a target hears of an incident: alarm, then nobody answered, then
+ * acknowledged, then recovered. A notice never goes out while another invocation is still
+ * sending an earlier kind (see `settle` in notify.ts).
+ */
+export const KIND_ORDER: Record<string, number> = { a: 0, x: 1, k: 2, r: 3 };
+
+/** The notice kind an incident's status owes every target it paged, if any. */
+export function followUpKind(status: IncidentStatus): Exclude<NoticeKind, 'alarm'> | undefined {
+  return { open: undefined, exhausted: 'exhausted' as const, acknowledged: 'acknowledged' as const, resolved: 'recovered' as const }[status];
 }
 
-/** Delivery key prefix of a notice to one level: `a.<cycle>.<level>` (alarm), `r.<level>` (recovered), `k.<level>` (acknowledged); tickets use `t` as the level. */
-export function keyPrefix(incident: Incident, kind: NoticeKind, step: Step): string {
-  const level = incident.severity === 'ticket' ? 't' : String(step.level);
-  switch (kind) {
-    case 'alarm':
-      return incident.severity === 'ticket' ? 'a.t' : `a.${step.cycle}.${level}`;
-    case 'recovered':
-      return `r.${level}`;
-    case 'acknowledged':
-      return `k.${level}`;
+/** The status a notice of `kind` may be claimed in. */
+export function statusFor(kind: NoticeKind): IncidentStatus {
+  return { alarm: 'open' as const, exhausted: 'exhausted' as const, acknowledged: 'acknowledged' as const, recovered: 'resolved' as const }[kind];
+}
+
+/** `t` for tickets, else the level number. */
+function levelKey(incident: Pick<Incident, 'severity'>, level: number): string {
+  return incident.severity === 'ticket' ? 't' : String(level);
+}
+
+/**
+ * Delivery key prefix of a notice to one level: `a.<cycle>.<level>` (alarm), `x.<level>`,
+ * `k.<level>`, `r.<level>`; tickets use `t` as the level and no cycle.
+ */
+export function keyPrefix(incident: Pick<Incident, 'severity'>, kind: NoticeKind, step: Step): string {
+  const level = levelKey(incident, step.level);
+  if (kind === 'alarm') {
+    return incident.severity === 'ticket' ? 'a.t' : `a.${step.cycle}.${level}`;
   }
+  return `${KEY_LETTER[kind]}.${level}`;
 }
 
-/** The levels told about recovery or acknowledgement: every level notified so far (tickets: the ticket targets). */
-export function notifiedLevels(incident: Incident): number[] {
-  const top = incident.severity === 'ticket' ? 0 : incident.notifiedUpTo;
-  return Array.from({ length: top + 1 }, (_, i) => i);
+/** One job per target of `set` that takes `kind`, keyed `<prefix>.<target id>`; `only` limits them to those ids. */
+export function jobsFor(set: TargetSet, prefix: string, notice: Notice, requires: IncidentStatus | undefined, only?: Set<string>): DeliveryJob[] {
+  return targetsOf(set)
+    .filter((t) => t.handles(notice.kind) && (!only || only.has(t.id)))
+    .map((t) => ({ key: `${prefix}.${t.id}`, target: t.kind, requires, send: () => t.send(notice) }));
+}
+
+const ALARM_KEY = /^a\.(?:\d+\.(\d+)|t)\.([^.]+)$/;
+
+/**
+ * The targets an alarm notice of this incident reached, or may have reached (claimed: the claim
+ * may have crashed after sending), as level -> target ids (tickets: level 0). A target whose
+ * alarm notice was never claimed, or lost its claim to a resolve or an acknowledgement, is not
+ * among them: it is told nothing.
+ */
+export function alarmedTargets(incident: Pick<Incident, 'deliveries' | 'severity'>): Map<number, Set<string>> {
+  const out = new Map<number, Set<string>>();
+  for (const [key, record] of Object.entries(incident.deliveries)) {
+    const m = ALARM_KEY.exec(key);
+    if (!m || (record.st !== 'sent' && record.st !== 'sending')) {
+      continue;
+    }
+    const level = m[1] === undefined ? 0 : Number(m[1]);
+    if (!out.has(level)) {
+      out.set(level, new Set());
+    }
+    out.get(level)!.add(m[2]);
+  }
+  return new Map([...out.entries()].sort(([a], [b]) => a - b));
+}
+
+/** Keys of deliveries of a kind ordered before `before` (see KIND_ORDER) that other invocations are sending now (claims not lapsed). */
+export function liveClaims(deliveries: Record<string, DeliveryRecord>, owner: string, nowMs: number, before: number): string[] {
+  return Object.entries(deliveries)
+    .filter(([key, d]) => (KIND_ORDER[key.split('.')[0]] ?? Infinity) < before
+      && d.st === 'sending' && (d.until ?? 0) >= nowMs && d.by !== owner)
+    .map(([key]) => key);
 }

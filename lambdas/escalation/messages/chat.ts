@@ -3,12 +3,27 @@
  * delivered through the level topic's https subscription, and the JSON body POSTed to webhooks
  * (a `text` that Slack and Teams incoming webhooks render, plus structured fields). Pure.
  */
-import { formatTime, headline, levelText, nextText, Notice, subjectName, tierSentence } from './notice';
+import { chainText, formatTime, headline, levelText, nextText, Notice, subjectName, tierSentence } from './notice';
 import { longText, truncate } from './text';
 
 /** Slack mrkdwn control characters in free text. */
 function slackEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Text a person typed (the acknowledger's name) as literal markdown: every character that could
+ * format, link or mention (`*_~\`[]()<>|#!\`) is backslash-escaped and line breaks are flattened,
+ * so `[x](https://evil)` or `<!channel>` shows as typed. (The acknowledge function already keeps
+ * it to 64 printable characters.)
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/[\\`*_~[\]()<>|#!]/g, '\\$&');
+}
+
+/** The notice with its free text made safe for markdown. */
+function forMarkdown(n: Notice): Notice {
+  return n.ackedBy === undefined ? n : { ...n, ackedBy: escapeMarkdown(n.ackedBy) };
 }
 
 function links(n: Notice): Array<{ label: string; url: string }> {
@@ -30,6 +45,7 @@ function links(n: Notice): Array<{ label: string; url: string }> {
 
 /** The short markdown body shared by Chatbot and webhooks. Links are bare URLs: every client turns them into links. */
 function chatLines(n: Notice): string[] {
+  n = forMarkdown(n);
   const f = n.facts;
   const lines: string[] = [];
   if (n.kind === 'alarm') {
@@ -46,8 +62,17 @@ function chatLines(n: Notice): string[] {
     } else {
       lines.push(nextText(n) ?? '');
     }
+  } else if (n.kind === 'exhausted') {
+    lines.push(`Nobody acknowledged after every level was notified (${chainText(n)}): nobody will be paged again. `
+      + `The alarm ${f.alarmName} is in ALARM since ${formatTime(n.incidentStart)}.`);
   } else if (n.kind === 'recovered') {
-    lines.push(`The alarm ${f.alarmName} is OK again (${formatTime(n.at)}).${n.ackedBy ? ` Acknowledged by ${n.ackedBy}.` : ' Nobody acknowledged it.'}`);
+    const acked = n.ackedBy ? ` Acknowledged by ${n.ackedBy}.` : ' Nobody acknowledged it.';
+    const what = {
+      ok: `The alarm ${f.alarmName} is OK again (${formatTime(n.at)}).`,
+      replaced: `The alarm ${f.alarmName} fired again at ${formatTime(n.at)} without an OK in between: this incident is closed, a new one is notified separately.`,
+      deleted: `The alarm ${f.alarmName} was deleted: this incident is closed, escalation stopped.`,
+    }[n.resolution ?? 'ok'];
+    lines.push(`${what}${acked}`);
   } else {
     lines.push(`${n.ackedBy ?? 'Someone'} acknowledged at ${formatTime(n.ackedAt ?? n.at)}. Escalation stopped.`);
   }
@@ -59,21 +84,27 @@ function chatLines(n: Notice): string[] {
 
 /** The `https` body of the SNS message: an AWS Chatbot custom notification. */
 export function chatbotNotification(n: Notice): Record<string, unknown> {
-  const eventType = n.kind === 'alarm' ? `SloBurn${n.facts.severity === 'page' ? 'Page' : 'Ticket'}` : n.kind === 'recovered' ? 'SloBurnRecovered' : 'SloBurnAcknowledged';
+  const eventType = {
+    alarm: `SloBurn${n.facts.severity === 'page' ? 'Page' : 'Ticket'}`,
+    exhausted: 'SloBurnUnanswered',
+    acknowledged: 'SloBurnAcknowledged',
+    recovered: (n.resolution ?? 'ok') === 'ok' ? 'SloBurnRecovered' : 'SloBurnClosed',
+  }[n.kind];
   return {
     version: '1.0',
     source: 'custom',
     content: {
       textType: 'client-markdown',
-      title: truncate(headline(n), 250),
-      // Chatbot renders client-markdown itself in Slack, Teams and Chime: no Slack escaping here.
+      title: truncate(headline(forMarkdown(n)), 250),
+      // Chatbot renders client-markdown itself in Slack, Teams and Chime: no Slack escaping here
+      // (free text is markdown-escaped in chatLines).
       description: truncate(chatLines(n).join('\n'), 4000),
       keywords: [n.facts.severity, ...(n.facts.service ? [n.facts.service] : []), ...(n.facts.slo ? [n.facts.slo] : [])],
     },
     metadata: {
       // Notifications of one incident (alarm, escalations, acknowledgement, recovery) share a thread.
       threadId: n.dedupKey,
-      summary: truncate(headline(n), 250),
+      summary: truncate(headline(forMarkdown(n)), 250),
       eventType,
     },
   };
@@ -88,8 +119,9 @@ function slackEscapeUnlessUrl(line: string): string {
 export function webhookBody(n: Notice): Record<string, unknown> {
   const f = n.facts;
   return {
-    text: [`*${slackEscape(headline(n))}*`, ...chatLines(n).map(slackEscapeUnlessUrl)].join('\n'),
+    text: [`*${slackEscape(headline(forMarkdown(n)))}*`, ...chatLines(n).map(slackEscapeUnlessUrl)].join('\n'),
     kind: n.kind,
+    ...(n.kind === 'recovered' ? { resolution: n.resolution ?? 'ok' } : {}),
     severity: f.severity,
     policy: n.policy,
     alarmName: f.alarmName,

@@ -2,9 +2,14 @@
  * A notice: everything one message says, independent of the channel. Renderers in this folder
  * turn it into e-mail text, SMS, AWS Chatbot, webhook and PagerDuty bodies. Pure.
  */
+import type { Resolution } from '../../shared/incident';
 import type { AlarmFacts, TierFacts } from '../alarm/facts';
 
-export type NoticeKind = 'alarm' | 'recovered' | 'acknowledged';
+/**
+ * `alarm`: page (or ticket) a level; `exhausted`: every level was paged and nobody acknowledged;
+ * `acknowledged`: someone took it; `recovered`: the incident is over (see `resolution`).
+ */
+export type NoticeKind = 'alarm' | 'exhausted' | 'acknowledged' | 'recovered';
 
 /** What happens next when nobody acknowledges. */
 export type NextStep =
@@ -25,8 +30,10 @@ export interface Notice {
   readonly cycle: number;
   readonly repeat: number;
   readonly next?: NextStep;
-  /** The acknowledge link (alarm notices only). */
+  /** The acknowledge link (alarm and exhausted notices). */
   readonly ackUrl?: string;
+  /** Recovered notices: why it ended (`ok` when absent). */
+  readonly resolution?: Resolution;
   readonly ackedBy?: string;
   readonly ackedAt?: string;
   /** Stable per incident: PagerDuty dedup_key, Chatbot thread. */
@@ -102,6 +109,11 @@ export function nextText(n: Notice): string | undefined {
   return `Level ${n.next.level + 1} is notified in ${formatDuration(n.next.inSeconds)}${again} unless someone acknowledges.`;
 }
 
+/** `3 levels` and, when the chain repeats, `, 2 passes`. */
+export function chainText(n: Notice): string {
+  return `${n.levelCount} level${n.levelCount === 1 ? '' : 's'}${n.repeat > 0 ? `, ${n.repeat + 1} passes` : ''}`;
+}
+
 /** One line: what happened. */
 export function headline(n: Notice): string {
   const name = subjectName(n);
@@ -111,8 +123,17 @@ export function headline(n: Notice): string {
       const tier = shortTier(n);
       return `${sev} ${name}: error budget burning${tier ? ` at ${tier}` : ' too fast'}`;
     }
+    case 'exhausted':
+      return `UNANSWERED ${name}: nobody acknowledged after ${chainText(n)}; the escalation ran out`;
     case 'recovered':
-      return `RECOVERED ${name}: ${n.facts.alarmName} is OK again after ${openFor(n)}`;
+      switch (n.resolution ?? 'ok') {
+        case 'replaced':
+          return `CLOSED ${name}: replaced by a new incident (the alarm fired again)`;
+        case 'deleted':
+          return `CLOSED ${name}: the alarm ${n.facts.alarmName} was deleted`;
+        default:
+          return `RECOVERED ${name}: ${n.facts.alarmName} is OK again after ${openFor(n)}`;
+      }
     case 'acknowledged':
       return `ACKNOWLEDGED ${name}: ${n.ackedBy ?? 'someone'} is handling it`;
   }

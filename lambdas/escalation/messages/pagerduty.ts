@@ -1,6 +1,8 @@
 /**
  * PagerDuty Events API v2 bodies: `trigger` on an alarm, `acknowledge` on acknowledgement,
- * `resolve` on recovery, all with the incident's stable `dedup_key`. Pure.
+ * `resolve` on recovery (and when the incident is closed because it was replaced or its alarm
+ * deleted), all with the incident's stable `dedup_key`. "Nobody answered" notices are not sent to
+ * PagerDuty (its own escalation policy runs). Pure.
  */
 import { createHash } from 'crypto';
 import { headline, Notice, subjectName, tierSentence } from './notice';
@@ -15,7 +17,7 @@ export function dedupKey(policy: string, alarmName: string, incidentStart: strin
 }
 
 export function pagerDutyAction(n: Notice): 'trigger' | 'acknowledge' | 'resolve' {
-  return n.kind === 'alarm' ? 'trigger' : n.kind === 'acknowledged' ? 'acknowledge' : 'resolve';
+  return n.kind === 'alarm' || n.kind === 'exhausted' ? 'trigger' : n.kind === 'acknowledged' ? 'acknowledge' : 'resolve';
 }
 
 export function pagerDutyEvent(n: Notice, routingKey: string): Record<string, unknown> {

@@ -1,12 +1,16 @@
 /**
  * Plain-text renderings: the e-mail subject and body (complete), and the SMS (short). Pure.
  */
-import { formatTime, headline, levelText, nextText, Notice, openFor, shortTier, subjectName, tierSentence } from './notice';
+import {
+  chainText, formatTime, headline, levelText, nextText, Notice, openFor, subjectName, tierSentence,
+} from './notice';
 
 /** SNS subjects: at most 100 printable ASCII characters, no line breaks. */
 export const MAX_SUBJECT_LENGTH = 100;
-/** The SMS text before the acknowledge link stays below one 140-character message. */
-export const MAX_SMS_TEXT_LENGTH = 139;
+/** One SMS segment: 160 GSM-7 characters. SMS without a link (recovery, acknowledgement) fit one. */
+export const MAX_SMS_TEXT_LENGTH = 160;
+/** Two concatenated segments: 2 x 153 GSM-7 characters. */
+export const MAX_SMS_TWO_SEGMENTS = 306;
 
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -87,15 +91,44 @@ function alarmText(n: Notice): string[] {
   ];
 }
 
+function exhaustedText(n: Notice): string[] {
+  return [
+    headline(n),
+    '',
+    `Nobody acknowledged ${subjectName(n)}: every level was notified (${chainText(n)}) and the escalation has run out. `
+      + `The alarm ${n.facts.alarmName} has been in ALARM since ${formatTime(n.incidentStart)} and nobody will be paged again `
+      + 'for it. Someone needs to look now.',
+    '',
+    ...(n.ackUrl ? ['Acknowledge (tells everyone notified that you are handling it):', `  ${n.ackUrl}`, ''] : []),
+    'Links',
+    ...linkLines(n),
+    ...footer(n),
+  ];
+}
+
 function recoveredText(n: Notice): string[] {
   const ack = n.ackedBy
     ? `It was acknowledged by ${n.ackedBy} at ${formatTime(n.ackedAt ?? n.at)}.`
     : 'Nobody acknowledged it.';
+  let what: string;
+  switch (n.resolution ?? 'ok') {
+    case 'replaced':
+      what = `This incident of ${subjectName(n)} is closed: the alarm ${n.facts.alarmName} went to ALARM again at ${formatTime(n.at)} `
+        + 'without an OK in between (the OK was lost, or the alarm passed through INSUFFICIENT_DATA). A new incident was opened '
+        + `and is notified separately. ${ack}`;
+      break;
+    case 'deleted':
+      what = `This incident of ${subjectName(n)} is closed: the alarm ${n.facts.alarmName} no longer exists (it was deleted, `
+        + `for example by a deployment), so nothing can tell when it recovers. ${ack} No further escalation.`;
+      break;
+    default:
+      what = `${subjectName(n)} recovered: the alarm ${n.facts.alarmName} returned to OK at ${formatTime(n.at)}, `
+        + `${openFor(n)} after it fired. ${ack} No further escalation.`;
+  }
   return [
     headline(n),
     '',
-    `${subjectName(n)} recovered: the alarm ${n.facts.alarmName} returned to OK at ${formatTime(n.at)}, `
-      + `${openFor(n)} after it fired. ${ack} No further escalation.`,
+    what,
     '',
     'Links',
     ...linkLines(n),
@@ -118,28 +151,65 @@ function acknowledgedText(n: Notice): string[] {
 
 /** The complete message: e-mail, and the default for other protocols. */
 export function longText(n: Notice): string {
-  const lines = n.kind === 'alarm' ? alarmText(n) : n.kind === 'recovered' ? recoveredText(n) : acknowledgedText(n);
+  const lines = { alarm: alarmText, exhausted: exhaustedText, recovered: recoveredText, acknowledged: acknowledgedText }[n.kind](n);
   return lines.join('\n');
 }
 
-/** The SMS: under 140 characters, then the acknowledge link when there is one. */
+/**
+ * Characters outside the GSM 03.38 basic set switch a whole SMS to UCS-2 (70 characters a
+ * segment; the extension set costs two): keep to its ASCII part.
+ */
+function gsm(text: string): string {
+  return text.replace(/[^A-Za-z0-9 !"#$%&'()*+,\-./:;<=>?@_]/g, '?');
+}
+
+/** Cuts to `max` characters with `...` (the ellipsis character is not GSM-7). */
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 3))}...`;
+}
+
+/** `14.4x 1h/5m` for the first fired tier, or `''`. */
+function smsTier(n: Notice): string {
+  const t = n.facts.firedTiers[0];
+  if (!t) {
+    return '';
+  }
+  return t.burnRate !== undefined ? `${t.burnRate}x ${t.longWindow}/${t.shortWindow}` : `${t.longWindow}/${t.shortWindow}`;
+}
+
+/** The shortest the text before the link is cut to, when even two segments cannot hold the link. */
+const MIN_SMS_HEAD = 40;
+
+/**
+ * The SMS, GSM-7 only. With an acknowledge link (alarm, nobody answered) the link comes first:
+ * `PAGE checkout/availability 14.4x 1h/5m. Ack: <url>`, the text cut so that the whole fits one
+ * segment (160) when it can, else two (306); a link too long even for that (an alarm name of
+ * ~80+ characters) is still sent whole. Without a link: one segment.
+ */
 export function smsText(n: Notice): string {
-  const name = subjectName(n);
+  const name = gsm(subjectName(n));
   let text: string;
   switch (n.kind) {
-    case 'alarm': {
-      const tier = shortTier(n);
-      const level = n.facts.severity === 'page' ? ` L${n.level + 1}/${n.levelCount}` : '';
-      text = `${n.facts.severity.toUpperCase()} ${truncate(name, 60)}: budget burn${tier ? ` ${tier}` : ''}.${level}${n.ackUrl ? ' Ack:' : ''}`;
+    case 'alarm':
+    case 'exhausted': {
+      const what = n.kind === 'alarm' ? `${n.facts.severity.toUpperCase()} ${name}${smsTier(n) ? ` ${smsTier(n)}` : ''}`
+        : `UNANSWERED ${name}: nobody acked, escalation over`;
+      if (!n.ackUrl) {
+        return cut(`${what}.`, MAX_SMS_TEXT_LENGTH);
+      }
+      const link = ` Ack: ${n.ackUrl}`;
+      const room = (`${what}.${link}`.length <= MAX_SMS_TEXT_LENGTH ? MAX_SMS_TEXT_LENGTH : MAX_SMS_TWO_SEGMENTS) - link.length;
+      return `${cut(`${what}.`, Math.max(MIN_SMS_HEAD, room))}${link}`;
+    }
+    case 'recovered': {
+      const why = { ok: `${openFor(n)} after it fired. No action needed.`, replaced: 'replaced by a new incident; see the new page.', deleted: 'the alarm was deleted; escalation stopped.' };
+      const verb = (n.resolution ?? 'ok') === 'ok' ? 'RECOVERED' : 'CLOSED';
+      text = `${verb} ${cut(name, 60)} (${n.facts.severity}): ${why[n.resolution ?? 'ok']}`;
       break;
     }
-    case 'recovered':
-      text = `RECOVERED ${truncate(name, 60)} (${n.facts.severity}): ${openFor(n)} after it fired. No action needed.`;
-      break;
     case 'acknowledged':
-      text = `ACK ${truncate(name, 60)}: ${truncate(n.ackedBy ?? 'someone', 40)} is handling it. Escalation stopped.`;
+      text = `ACK ${cut(name, 60)}: ${cut(gsm(n.ackedBy ?? 'someone'), 40)} is handling it. Escalation stopped.`;
       break;
   }
-  text = truncate(text, MAX_SMS_TEXT_LENGTH);
-  return n.kind === 'alarm' && n.ackUrl ? `${text} ${n.ackUrl}` : text;
+  return cut(text, MAX_SMS_TEXT_LENGTH);
 }

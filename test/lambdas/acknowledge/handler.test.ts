@@ -125,9 +125,63 @@ describe('POST', () => {
     expect(world.schedules.size).toBe(0);
   });
 
+  test('an acknowledged incident does not expire, even one written with a TTL by an earlier version', async () => {
+    world.table.items.get(ALARM)!.expiresAt = Math.floor(Date.now() / 1000) + 60;
+    await post(token(), 'Alice');
+    expect(world.incident()).toMatchObject({ status: 'acknowledged' });
+    expect(world.incident()).not.toHaveProperty('expiresAt');
+  });
+
   test('an exhausted incident can still be acknowledged', async () => {
     world.table.items.get(ALARM)!.status = 'exhausted';
     expect((await post(token(), 'Late Larry')).statusCode).toBe(200);
+  });
+});
+
+describe('the acknowledger\'s name', () => {
+  test('is kept to 64 printable characters', async () => {
+    const res = await post(token(), `  Bob\u202e\u200b\u0007 ${'x'.repeat(100)}`);
+    expect(res.statusCode).toBe(200);
+    const by = world.incident()!.ackedBy as string;
+    expect(Array.from(by)).toHaveLength(64);
+    expect(by).toMatch(/^Bob x+$/);
+  });
+
+  test('never splits a character', async () => {
+    await post(token(), '😀'.repeat(70));
+    expect(world.incident()!.ackedBy).toBe('😀'.repeat(64));
+  });
+});
+
+describe('when the escalation function cannot be invoked', () => {
+  test('the page says the levels were not told; the acknowledgement stands and the next timer stops the chain and tells them', async () => {
+    world.lambda.on(InvokeCommand).rejects(new Error('Rate exceeded'));
+    const res = await post(token(), 'Alice');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Alice acknowledged checkout-availability-page');
+    expect(res.body).not.toContain('is being told');
+    expect(res.body).toContain('have not been told yet');
+    expect(res.body).toContain('No further level will be paged');
+    expect(world.incident()).toMatchObject({ status: 'acknowledged' });
+    expect(logs.lines).toContainEqual(expect.objectContaining({ level: 'ERROR', msg: expect.stringContaining('could not invoke the escalation function') }));
+
+    // Verify the page's promise: the pending timer finds the acknowledgement, pages nobody new, and tells level 1.
+    const [name, schedule] = [...world.schedules.entries()][0];
+    world.schedules.delete(name);
+    await escalation(JSON.parse(schedule.Target?.Input as string), lambdaContext());
+    expect(world.publishes().map((p) => [p.topic, p.input.Subject])).toEqual([
+      [LEVEL_TOPICS[0], 'PAGE checkout/availability: error budget burning at 14.4x (1h/5m)'],
+      [LEVEL_TOPICS[0], 'ACKNOWLEDGED checkout/availability: Alice is handling it'],
+    ]);
+    expect(world.schedules.size).toBe(0);
+  });
+
+  test('for an exhausted incident (no timer pending) it only says to tell them', async () => {
+    world.table.items.get(ALARM)!.status = 'exhausted';
+    world.lambda.on(InvokeCommand).rejects(new Error('Rate exceeded'));
+    const res = await post(token(), 'Alice');
+    expect(res.body).toContain('have not been told yet');
+    expect(res.body).not.toContain('next escalation step');
   });
 });
 

@@ -134,13 +134,16 @@ describe('timers', () => {
     expect(world.publishedTopics()).toEqual([LEVEL_TOPICS[0], LEVEL_TOPICS[1]]);
   });
 
-  test('stop when DescribeAlarms says the alarm is OK', async () => {
+  test('stop when DescribeAlarms says the alarm is OK, resolving the incident and telling those notified (the OK was lost)', async () => {
     await alarm();
     world.alarmState = 'OK';
     await fireTimer();
 
-    expect(world.publishedTopics()).toEqual([LEVEL_TOPICS[0]]);
+    // Level 2 is not paged; level 1 hears it recovered (before: the incident stayed open and nobody was told).
+    expect(world.publishedTopics()).toEqual([LEVEL_TOPICS[0], LEVEL_TOPICS[0]]);
+    expect(world.publishes()[1].input.Subject).toMatch(/^RECOVERED checkout\/availability: checkout-availability-page is OK again/);
     expect(world.schedules.size).toBe(0);
+    expect(world.incident()).toMatchObject({ status: 'resolved', resolution: 'ok' });
   });
 
   test('a timer that fires after OK does nothing', async () => {
@@ -249,6 +252,8 @@ describe('repeat', () => {
 
     expect(world.publishedTopics()).toEqual([
       LEVEL_TOPICS[0], LEVEL_TOPICS[1], LEVEL_TOPICS[0], LEVEL_TOPICS[1], LEVEL_TOPICS[0], LEVEL_TOPICS[1],
+      // then every level hears, once, that nobody answered
+      LEVEL_TOPICS[0], LEVEL_TOPICS[1],
     ]);
     expect(timers).toEqual([
       expect.objectContaining({ level: 1, cycle: 0 }),
@@ -269,7 +274,8 @@ describe('repeat', () => {
     setEnv({ levels: [{}], repeat: 0 });
     await alarm();
     await fireTimer();
-    expect(world.publishedTopics()).toEqual([LEVEL_TOPICS[0]]);
+    expect(world.publishedTopics()).toEqual([LEVEL_TOPICS[0], LEVEL_TOPICS[0]]);
+    expect(world.publishes()[1].input.Subject).toMatch(/^UNANSWERED /);
     expect(world.incident()).toMatchObject({ status: 'exhausted' });
   });
 });
@@ -385,7 +391,8 @@ describe('downstream failures', () => {
   test('a webhook 4xx is not retried within the invocation', async () => {
     setEnv({ levels: [{ webhooks: [{ url: 'https://hooks.example.com/gone' }], topic: false }, {}] });
     world.fetchResponses = [404];
-    await expect(alarm()).rejects.toThrow(/webhook-0/);
+    // Permanent: recorded as failed and logged; the invocation succeeds (a Lambda retry would fail the same way).
+    await expect(alarm()).resolves.toBeUndefined();
     expect(world.fetchCalls).toHaveLength(1);
   });
 
@@ -398,13 +405,16 @@ describe('downstream failures', () => {
     expect(world.publishedTopics()).toEqual([LEVEL_TOPICS[0], LEVEL_TOPICS[0]]);
   });
 
-  test('a claim held by a running invocation is not sent twice; the event fails so it is retried', async () => {
+  test('a claim held by a running invocation is not sent twice; the duplicate leaves it to that invocation', async () => {
     setEnv({ levels: [{}, {}] });
     await alarm();
     const item = world.table.items.get(ALARM) as { deliveries: Record<string, unknown> };
     item.deliveries['a.0.0.topic'] = { st: 'sending', until: Date.now() + 60_000, by: 'other' };
-    await expect(alarm()).rejects.toThrow(/a\.0\.0\.topic/);
+    // No throw: the holder owns the claim (it throws itself if its send fails, and its claim
+    // lapses at its deadline if it crashes); failing here would only set off the errors alarm.
+    await expect(alarm()).resolves.toBeUndefined();
     expect(world.publishedTopics()).toEqual([LEVEL_TOPICS[0]]);
+    expect(logs.lines).toContainEqual(expect.objectContaining({ delivery: 'a.0.0.topic', because: 'another invocation is sending it' }));
   });
 
   test('a failed timer is retried without notifying twice', async () => {
@@ -534,4 +544,347 @@ test('secrets never reach the logs', async () => {
   for (const secret of [HOOK_URL, 'SECRETPART', PD_ROUTING_KEY, SIGNING_SECRET, '?t=']) {
     expect(text).not.toContain(secret);
   }
+});
+
+/** PagerDuty actions of one dedup_key, in the order PagerDuty received them. */
+function pdActions(dedup: string): string[] {
+  return world.fetchCalls.filter((c) => c.body.dedup_key === dedup).map((c) => c.body.event_action as string);
+}
+
+/** Per dedup_key, PagerDuty never goes back: no trigger after acknowledge or resolve, no acknowledge after resolve. */
+function expectMonotonic(actions: string[]): void {
+  const rank: Record<string, number> = { trigger: 0, acknowledge: 1, resolve: 2 };
+  actions.forEach((a, i) => {
+    for (const before of actions.slice(0, i)) {
+      expect(`${before} then ${a}`).toBe(rank[a] >= rank[before] ? `${before} then ${a}` : 'monotonic order');
+    }
+  });
+}
+
+/** Subjects published to one topic, in order. */
+function subjectsOf(topic: string): string[] {
+  return world.publishes().filter((p) => p.topic === topic).map((p) => (p.input.Subject as string).split(' ')[0]);
+}
+
+/** Runs `other` once, before any claim of a delivery whose key starts with `prefix` (they all wait for it). */
+function beforeClaimOf(prefix: string, other: () => Promise<unknown>): void {
+  let running: Promise<unknown> | undefined;
+  world.table.beforeWrite = async (command, input) => {
+    const names = Object.values(input.ExpressionAttributeNames ?? {});
+    if (command === 'UpdateItem' && input.UpdateExpression?.startsWith('SET') && names.some((n) => n.startsWith(prefix))) {
+      running ??= other();
+      await running;
+    }
+  };
+}
+
+/** Runs `other` once, while the first PagerDuty trigger is in flight (before PagerDuty receives it). */
+function duringFirstTrigger(other: () => Promise<unknown>): void {
+  let done = false;
+  world.beforeFetch = async (call) => {
+    if (!done && call.body.event_action === 'trigger') {
+      done = true;
+      await other();
+    }
+  };
+}
+
+describe('B1: no page after recovery or acknowledgement', () => {
+  const DEDUP = `prod/${ALARM}/${START}`;
+  beforeEach(() => setEnv({ levels: [{ pagerDuty: true }, { pagerDuty: true }, {}] }));
+
+  test('an OK handled after the timer advanced but before it claimed level 2: level 2 is not paged at all', async () => {
+    await alarm();
+    const timer = world.takeTimer();
+    beforeClaimOf('a.0.1.', () => ok());
+    await invoke(timer);
+
+    expect(subjectsOf(LEVEL_TOPICS[1])).toEqual([]);
+    expect(subjectsOf(LEVEL_TOPICS[0])).toEqual(['PAGE', 'RECOVERED']);
+    expect(pdActions(DEDUP)).toEqual(['trigger', 'resolve']);
+    expect(world.schedules.size).toBe(0);
+    expect(world.incident()).toMatchObject({ status: 'resolved' });
+  });
+
+  test('an OK handled while level 2 is being paged: level 2 still hears it recovered, after the page', async () => {
+    await alarm();
+    const timer = world.takeTimer();
+    duringFirstTrigger(() => ok());
+    await invoke(timer);
+
+    expect(subjectsOf(LEVEL_TOPICS[0])).toEqual(['PAGE', 'RECOVERED']);
+    expect(subjectsOf(LEVEL_TOPICS[1])).toEqual(['PAGE', 'RECOVERED']);
+    expect(pdActions(DEDUP)).toEqual(['trigger', 'trigger', 'resolve', 'resolve']);
+    expectMonotonic(pdActions(DEDUP));
+    expect(world.schedules.size).toBe(0);
+  });
+
+  test('an acknowledgement while level 2 is being paged: PagerDuty gets acknowledge after the trigger, and level 2 is told', async () => {
+    await alarm();
+    const timer = world.takeTimer();
+    duringFirstTrigger(async () => {
+      recordAck('Alice');
+      await acknowledged('Alice');
+    });
+    await invoke(timer);
+
+    expect(pdActions(DEDUP)).toEqual(['trigger', 'trigger', 'acknowledge', 'acknowledge']);
+    expect(subjectsOf(LEVEL_TOPICS[1])).toEqual(['PAGE', 'ACKNOWLEDGED']);
+    expect(world.schedules.size).toBe(0);
+  });
+
+  test('an acknowledgement after the timer advanced but before it claimed level 2: level 2 is not paged', async () => {
+    await alarm();
+    const timer = world.takeTimer();
+    beforeClaimOf('a.0.1.', async () => {
+      recordAck('Alice');
+      await acknowledged('Alice');
+    });
+    await invoke(timer);
+
+    expect(subjectsOf(LEVEL_TOPICS[1])).toEqual([]);
+    expect(pdActions(DEDUP)).toEqual(['trigger', 'acknowledge']);
+    expect(world.schedules.size).toBe(0);
+  });
+
+  test('acknowledged, then OK while level 2 is paged: every target ends with resolve, in order', async () => {
+    await alarm();
+    const timer = world.takeTimer();
+    duringFirstTrigger(async () => {
+      recordAck('Alice');
+      await acknowledged('Alice');
+      await ok();
+    });
+    await invoke(timer);
+
+    const actions = pdActions(DEDUP);
+    expectMonotonic(actions);
+    expect(actions.filter((a) => a === 'resolve')).toHaveLength(2);
+    expect(subjectsOf(LEVEL_TOPICS[1]).at(-1)).toBe('RECOVERED');
+  });
+});
+
+describe('B2: an OK handled before its ALARM', () => {
+  const T_LATE_OK = '2024-05-01T10:30:00.000+0000';
+
+  test('the ALARM delivered after the OK pages nobody, and says why in the log', async () => {
+    setEnv({ levels: [{ pagerDuty: true }, {}] });
+    await ok(T_OK);
+    await alarm(T0);
+
+    expect(world.publishes()).toHaveLength(0);
+    expect(world.fetchCalls).toHaveLength(0);
+    expect(world.schedules.size).toBe(0);
+    expect(logs.lines).toContainEqual(expect.objectContaining({ msg: expect.stringContaining('ALARM ignored: the alarm already recovered'), alarmName: ALARM }));
+    expect(world.incident()).toMatchObject({ okMarker: true, lastChange: '2024-05-01T10:23:00.000Z', expiresAt: expect.any(Number) });
+  });
+
+  test('an ALARM whose invocation failed before its PutItem and is retried after the OK pages nobody', async () => {
+    let failed = false;
+    world.table.beforeWrite = async (command) => {
+      if (!failed && command === 'PutItem') {
+        failed = true;
+        throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
+      }
+    };
+    await expect(alarm(T0, 'm')).rejects.toThrow();
+    await ok(T_OK);
+    await alarm(T0, 'm');
+
+    expect(world.publishes()).toHaveLength(0);
+    expect(world.schedules.size).toBe(0);
+  });
+
+  test('an OK later than the one that resolved the incident also outranks a late ALARM', async () => {
+    await alarm(T0);
+    await ok(T_OK);
+    await ok(T_LATE_OK);
+    await alarm('2024-05-01T10:25:00.000+0000');
+
+    expect(subjectsOf(LEVEL_TOPICS[0])).toEqual(['PAGE', 'RECOVERED']);
+    expect(world.incident()).toMatchObject({ incidentStart: START, status: 'resolved', lastChange: '2024-05-01T10:30:00.000Z' });
+  });
+
+  test('an ALARM newer than the recorded OK still pages', async () => {
+    await ok(T_OK);
+    await alarm('2024-05-01T11:00:00.000+0000');
+    expect(world.publishedTopics()).toEqual([LEVEL_TOPICS[0]]);
+    expect(world.incident()).toMatchObject({ status: 'open', incidentStart: '2024-05-01T11:00:00.000Z' });
+    expect(world.incident()).not.toHaveProperty('okMarker');
+  });
+
+  test('a timer finding the alarm OK resolves with CloudWatch\'s time: the late OK notification then sends nothing more', async () => {
+    setEnv({ levels: [{ pagerDuty: true }, {}] });
+    await alarm();
+    world.alarmState = 'OK';
+    world.alarmSince = new Date('2024-05-01T10:23:00.000Z');
+    await fireTimer();
+    await ok(T_OK);
+
+    expect(subjectsOf(LEVEL_TOPICS[0])).toEqual(['PAGE', 'RECOVERED']);
+    expect(pdActions(`prod/${ALARM}/${START}`)).toEqual(['trigger', 'resolve']);
+    expect(world.incident()).toMatchObject({ status: 'resolved', resolvedAt: '2024-05-01T10:23:00.000Z' });
+  });
+});
+
+describe('B3: closing an incident that cannot recover normally', () => {
+  const OLD = `prod/${ALARM}/${START}`;
+  const T2 = '2024-05-01T12:00:00.000+0000';
+  const NEW = `prod/${ALARM}/2024-05-01T12:00:00.000Z`;
+  beforeEach(() => setEnv({ levels: [{ pagerDuty: true }, { pagerDuty: true }, {}] }));
+
+  test('a newer ALARM replacing an unresolved incident resolves its PagerDuty incident and tells its levels', async () => {
+    await alarm();
+    await fireTimer();
+    const oldTimer = world.pendingTimer().name;
+    await alarm(T2);
+
+    expect(pdActions(OLD)).toEqual(['trigger', 'trigger', 'resolve', 'resolve']);
+    expect(pdActions(NEW)).toEqual(['trigger']);
+    expect(subjectsOf(LEVEL_TOPICS[0]).sort()).toEqual(['CLOSED', 'PAGE', 'PAGE']);
+    expect(subjectsOf(LEVEL_TOPICS[1])).toEqual(['PAGE', 'CLOSED']);
+    const closed = world.publishes().find((p) => p.topic === LEVEL_TOPICS[1] && p.input.Subject?.startsWith('CLOSED'))!;
+    expect(closed.input.Subject).toBe('CLOSED checkout/availability: replaced by a new incident (the alarm fired again)');
+    expect(closed.bodies.email).toContain('went to ALARM again at 2024-05-01 12:00:00 UTC without an OK in between');
+    expect(world.deletedSchedules).toContain(oldTimer);
+    expect(world.incident()).toMatchObject({ incidentStart: '2024-05-01T12:00:00.000Z', status: 'open' });
+
+    // The same ALARM again (duplicate, or a retry) closes nothing twice.
+    await alarm(T2);
+    expect(pdActions(OLD)).toHaveLength(4);
+  });
+
+  test('a closing notice that fails is retried with the event, without repeating the others', async () => {
+    await alarm();
+    await fireTimer();
+    world.publishFailures = 1;
+    await expect(alarm(T2, 'm')).rejects.toThrow(/could not be delivered/);
+    await alarm(T2, 'm');
+
+    expect(pdActions(OLD)).toEqual(['trigger', 'trigger', 'resolve', 'resolve']);
+    expect(world.publishes().filter((p) => p.input.Subject?.startsWith('CLOSED')).map((p) => p.topic).sort()).toEqual([LEVEL_TOPICS[0], LEVEL_TOPICS[1]]);
+  });
+
+  test('a timer finding the alarm deleted closes the incident, saying so', async () => {
+    await alarm();
+    world.alarmState = null;
+    await fireTimer();
+
+    expect(subjectsOf(LEVEL_TOPICS[1])).toEqual([]);
+    const closed = world.publishes()[1];
+    expect(closed.topic).toBe(LEVEL_TOPICS[0]);
+    expect(closed.input.Subject).toBe('CLOSED checkout/availability: the alarm checkout-availability-page was deleted');
+    expect(closed.bodies.email).toContain('no longer exists');
+    expect(pdActions(OLD)).toEqual(['trigger', 'resolve']);
+    expect(world.incident()).toMatchObject({ status: 'resolved', resolution: 'deleted', expiresAt: expect.any(Number) });
+    expect(world.schedules.size).toBe(0);
+  });
+});
+
+describe('B4: permanent failures do not fail the invocation', () => {
+  test('a webhook 4xx is recorded as failed and logged at ERROR with the target kind, never its URL, and not retried', async () => {
+    setEnv({ levels: [{ webhooks: [{ secretArn: HOOK_SECRET_ARN }] }, {}] });
+    world.fetchResponses = [410];
+    await alarm(T0, 'm');
+    await alarm(T0, 'm');
+
+    expect(world.fetchCalls).toHaveLength(1);
+    expect(world.publishedTopics()).toEqual([LEVEL_TOPICS[0]]);
+    expect(world.incident()).toMatchObject({ deliveries: { 'a.0.0.webhook-0': { st: 'failed', error: expect.stringContaining('HTTP 410') } } });
+    expect(logs.lines).toContainEqual(expect.objectContaining({
+      level: 'ERROR', event: 'delivery-failed', target: 'webhook', retryable: false, delivery: 'a.0.0.webhook-0',
+    }));
+    expect(JSON.stringify(logs.lines)).not.toContain('SECRETPART');
+    expect(JSON.stringify(world.incident())).not.toContain('SECRETPART');
+    expect(world.pendingTimer().event).toMatchObject({ level: 1 });
+  });
+
+  test('a bad PagerDuty routing key (400) is permanent; the chain goes on', async () => {
+    setEnv({ levels: [{ pagerDuty: true, topic: false }, {}] });
+    world.fetchResponses = [400];
+    await expect(alarm()).resolves.toBeUndefined();
+    expect(world.fetchCalls).toHaveLength(1);
+    expect(world.incident()).toMatchObject({ deliveries: { 'a.0.0.pagerduty-0': { st: 'failed' } } });
+    expect(logs.lines).toContainEqual(expect.objectContaining({ level: 'ERROR', target: 'pagerduty', retryable: false }));
+    expect(JSON.stringify(logs.lines)).not.toContain(PD_ROUTING_KEY);
+    expect(world.schedules.size).toBe(1);
+  });
+
+  test('next to a retryable failure, only that one fails the invocation, and the retry does not repeat the permanent one', async () => {
+    setEnv({ levels: [{ webhooks: [{ url: 'https://hooks.example.com/gone' }] }, {}] });
+    world.fetchResponses = [404];
+    world.publishFailures = 1;
+    const failure = alarm(T0, 'm');
+    await expect(failure).rejects.toThrow(/could not be delivered: a\.0\.0\.topic$/);
+    await alarm(T0, 'm');
+    expect(world.fetchCalls).toHaveLength(1);
+    expect(world.publishedTopics()).toEqual([LEVEL_TOPICS[0], LEVEL_TOPICS[0]]);
+  });
+
+  test('SDK errors: throttling and 5xx are retryable, 4xx client faults are not', async () => {
+    const { isRetryable, DeliveryError } = await import('../../../lambdas/escalation/delivery/retry');
+    const sdk = (name: string, status: number, fault: 'client' | 'server', extra = {}) => Object.assign(new Error(name), { name, $fault: fault, $metadata: { httpStatusCode: status }, ...extra });
+    expect(isRetryable(sdk('ThrottledException', 429, 'client'))).toBe(true);
+    expect(isRetryable(sdk('KMSThrottlingException', 400, 'client'))).toBe(true);
+    expect(isRetryable(sdk('InternalError', 500, 'server'))).toBe(true);
+    expect(isRetryable(sdk('Whatever', 400, 'client', { $retryable: {} }))).toBe(true);
+    expect(isRetryable(sdk('AuthorizationErrorException', 403, 'client'))).toBe(false);
+    expect(isRetryable(sdk('NotFoundException', 404, 'client'))).toBe(false);
+    expect(isRetryable(sdk('ResourceNotFoundException', 400, 'client'))).toBe(false);
+    expect(isRetryable(new DeliveryError('HTTP 404', false, 404))).toBe(false);
+    expect(isRetryable(new Error('socket hang up'))).toBe(true);
+  });
+});
+
+describe('B5: only resolved incidents expire', () => {
+  test('open, acknowledged and exhausted incidents carry no TTL; resolved ones keep 30 days', async () => {
+    setEnv({ levels: [{}, {}], repeat: 0 });
+    await alarm();
+    expect(world.incident()).not.toHaveProperty('expiresAt');
+    await fireTimer();
+    expect(world.incident()).not.toHaveProperty('expiresAt');
+    await fireTimer();
+    expect(world.incident()).toMatchObject({ status: 'exhausted' });
+    expect(world.incident()).not.toHaveProperty('expiresAt');
+
+    const before = Math.floor(Date.now() / 1000);
+    await ok();
+    const expires = world.incident()!.expiresAt as number;
+    expect(expires).toBeGreaterThanOrEqual(before + 30 * 24 * 3600);
+    expect(expires).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 30 * 24 * 3600);
+  });
+
+  test('an incident written with a TTL by an earlier version loses it when it escalates', async () => {
+    await alarm();
+    world.table.items.get(ALARM)!.expiresAt = Math.floor(Date.now() / 1000) + 60;
+    await fireTimer();
+    expect(world.incident()).toMatchObject({ level: 1 });
+    expect(world.incident()).not.toHaveProperty('expiresAt');
+  });
+});
+
+describe('exhaustion tells every level nobody answered', () => {
+  test('once, with an acknowledge link, not to PagerDuty (its own escalation runs)', async () => {
+    setEnv({ levels: [{ pagerDuty: true }, {}], repeat: 0 });
+    await alarm();
+    await fireTimer();
+    const terminal = world.takeTimer();
+    await invoke(terminal);
+    await invoke(terminal);
+
+    const unanswered = world.publishes().filter((p) => p.input.Subject?.startsWith('UNANSWERED'));
+    expect(unanswered.map((p) => p.topic)).toEqual([LEVEL_TOPICS[0], LEVEL_TOPICS[1]]);
+    expect(unanswered[0].input.Subject).toBe('UNANSWERED checkout/availability: nobody acknowledged after 2 levels; the escalation ran out');
+    expect(unanswered[0].bodies.email).toContain('Nobody acknowledged checkout/availability');
+    expect(unanswered[0].bodies.email).toContain(`${ACK_URL}?t=`);
+    expect(unanswered[0].bodies.sms).toMatch(/^UNANSWERED checkout\/availability: nobody acked, escalation over\. Ack: https:/);
+    expect(JSON.parse(unanswered[0].bodies.https).metadata.eventType).toBe('SloBurnUnanswered');
+    expect(world.fetchCalls.map((c) => c.body.event_action)).toEqual(['trigger']);
+    expect(logs.lines.filter((l) => l.event === 'escalation-exhausted')).toHaveLength(1);
+
+    // Someone answering late: acknowledged and resolved notices follow to both levels.
+    recordAck('Late Larry');
+    await acknowledged('Late Larry');
+    expect(subjectsOf(LEVEL_TOPICS[1])).toEqual(['PAGE', 'UNANSWERED', 'ACKNOWLEDGED']);
+  });
 });

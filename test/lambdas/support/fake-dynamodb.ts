@@ -223,6 +223,11 @@ function conditionFailed(): ConditionalCheckFailedException {
 
 export class FakeTable {
   readonly items = new Map<string, Doc>();
+  /**
+   * Runs before each conditional write is evaluated (the write then sees whatever the hook did):
+   * lets a test interleave another event at an exact point of a flow.
+   */
+  beforeWrite?: (command: 'PutItem' | 'UpdateItem', input: { UpdateExpression?: string; ExpressionAttributeNames?: Record<string, string> }) => Promise<void>;
 
   constructor(readonly keyName = 'alarmName') {}
 
@@ -240,6 +245,7 @@ export class FakeTable {
     });
     mock.on(PutItemCommand).callsFake(async (input) => {
       await Promise.resolve();
+      await this.beforeWrite?.('PutItem', input);
       const next = unmarshalItem(input.Item);
       const key = next[this.keyName] as string;
       const old = this.items.get(key);
@@ -252,6 +258,7 @@ export class FakeTable {
     });
     mock.on(UpdateItemCommand).callsFake(async (input) => {
       await Promise.resolve();
+      await this.beforeWrite?.('UpdateItem', input);
       const key = unmarshalItem(input.Key)[this.keyName] as string;
       const old = this.items.get(key);
       const env = { names: input.ExpressionAttributeNames ?? {}, values: input.ExpressionAttributeValues ?? {} };

@@ -138,7 +138,12 @@ export class World {
   readonly schedules = new Map<string, CreateScheduleCommandInput>();
   readonly deletedSchedules: string[] = [];
   readonly fetchCalls: FetchCall[] = [];
-  alarmState = 'ALARM';
+  /** What DescribeAlarms says; `null`: the alarm was deleted. */
+  alarmState: string | null = 'ALARM';
+  /** StateTransitionedTimestamp DescribeAlarms reports, when set. */
+  alarmSince?: Date;
+  /** Runs before a webhook / PagerDuty request is received (and recorded in `fetchCalls`): lets a test interleave another event. */
+  beforeFetch?: (call: FetchCall) => Promise<void>;
   /** How many of the next SNS publishes fail (after the SDK's own retries). */
   publishFailures = 0;
   /** Status codes (or 'timeout') the next fetch calls return, in order; then 202. */
@@ -169,7 +174,9 @@ export class World {
       return {};
     });
     this.cloudwatch.on(DescribeAlarmsCommand).callsFake(async () => ({
-      CompositeAlarms: [{ AlarmName: ALARM, AlarmArn: ALARM_ARN, StateValue: this.alarmState }],
+      CompositeAlarms: this.alarmState === null ? [] : [{
+        AlarmName: ALARM, AlarmArn: ALARM_ARN, StateValue: this.alarmState, ...(this.alarmSince ? { StateTransitionedTimestamp: this.alarmSince } : {}),
+      }],
       MetricAlarms: [],
     }));
     this.cloudwatch.on(ListTagsForResourceCommand).resolves({
@@ -196,7 +203,12 @@ export class World {
     });
     this.lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
     this.fetchSpy = jest.spyOn(global, 'fetch').mockImplementation(async (url, init) => {
-      this.fetchCalls.push({ url: String(url), body: JSON.parse(String(init?.body)) });
+      const call = { url: String(url), body: JSON.parse(String(init?.body)) };
+      const hook = this.beforeFetch;
+      if (hook) {
+        await hook(call);
+      }
+      this.fetchCalls.push(call);
       const next = this.fetchResponses.shift() ?? 202;
       if (next === 'timeout') {
         const err = new Error('The operation was aborted due to timeout');
@@ -208,7 +220,6 @@ export class World {
     clearSecretCache();
     clearTagCache();
     retryPolicy.baseDelayMs = 1;
-    retryPolicy.busyWaitMs = 5;
   }
 
   restore(): void {

@@ -3,7 +3,8 @@ import { chatbotNotification, webhookBody } from '../../../../lambdas/escalation
 import { Notice } from '../../../../lambdas/escalation/messages/notice';
 import { dedupKey, pagerDutyEvent } from '../../../../lambdas/escalation/messages/pagerduty';
 import { snsMessage } from '../../../../lambdas/escalation/messages/sns';
-import { longText, MAX_SMS_TEXT_LENGTH, smsText, subject } from '../../../../lambdas/escalation/messages/text';
+import { longText, MAX_SMS_TEXT_LENGTH, MAX_SMS_TWO_SEGMENTS, smsText, subject } from '../../../../lambdas/escalation/messages/text';
+import { newClaims, signToken } from '../../../../lambdas/shared/token';
 import { DESCRIPTION } from '../../support/world';
 
 const ACK = `https://abc.lambda-url.eu-west-1.on.aws/?t=${'x'.repeat(220)}.${'y'.repeat(43)}`;
@@ -22,7 +23,7 @@ function notice(overrides: Partial<Notice> = {}, service = 'checkout'): Notice {
 describe('SMS', () => {
   test('stays under 140 characters before the acknowledge link', () => {
     const sms = smsText(notice());
-    expect(sms).toBe(`PAGE checkout/availability: budget burn 14.4x (1h/5m). L1/3 Ack: ${ACK}`);
+    expect(sms).toBe(`PAGE checkout/availability 14.4x 1h/5m. Ack: ${ACK}`);
     expect(sms.slice(0, sms.indexOf(' https://')).length).toBeLessThan(140);
   });
 
@@ -34,6 +35,44 @@ describe('SMS', () => {
     if (kind === 'alarm') {
       expect(sms.endsWith(ACK)).toBe(true);
     }
+  });
+});
+
+describe('SMS with a real acknowledge link', () => {
+  // A Lambda function URL: https://<32-character id>.lambda-url.<region>.on.aws/ (69 characters in eu-west-1).
+  const FUNCTION_URL = `https://${'a1b2c3d4'.repeat(4)}.lambda-url.eu-west-1.on.aws/`;
+  const realLink = (alarm = 'checkout-availability-page') =>
+    `${FUNCTION_URL}?t=${signToken(newClaims(alarm, '2024-05-01T10:00:00.000Z', 0, 86400, Date.parse('2024-05-01T10:00:00Z')), 'k'.repeat(64))}`;
+
+  test('the link comes first: text + link fit two GSM-7 segments (measured: 268 characters)', () => {
+    const link = realLink();
+    // Token: 128 + 1 + 22 characters (compact JSON with `i` in epoch ms, 12-byte nonce, 128-bit signature).
+    expect(link.length).toBe(FUNCTION_URL.length + 3 + 151);
+    const sms = smsText(notice({ ackUrl: link }));
+    expect(sms).toBe(`PAGE checkout/availability 14.4x 1h/5m. Ack: ${link}`);
+    expect(sms.length).toBe(268);
+    expect(sms.length).toBeLessThanOrEqual(MAX_SMS_TWO_SEGMENTS);
+    // One segment (160) cannot hold it: the link alone is 223 characters.
+    expect(link.length).toBeGreaterThan(MAX_SMS_TEXT_LENGTH);
+    expect(sms).toMatch(/^[A-Za-z0-9 !"#$%&'()*+,\-./:;<=>?@_]+$/);
+  });
+
+  test('a longer name is cut so that the whole still fits two segments, never the link', () => {
+    const link = realLink('payments-gateway-eu-availability-page');
+    const sms = smsText(notice({ ackUrl: link }, 'payments-gateway-eu-with-a-very-long-service-name'));
+    expect(sms.endsWith(` Ack: ${link}`)).toBe(true);
+    expect(sms.length).toBeLessThanOrEqual(MAX_SMS_TWO_SEGMENTS);
+  });
+
+  test('a short link fits one segment', () => {
+    const sms = smsText(notice({ ackUrl: 'https://ack.example.com/?t=abc.def' }));
+    expect(sms).toBe('PAGE checkout/availability 14.4x 1h/5m. Ack: https://ack.example.com/?t=abc.def');
+    expect(sms.length).toBeLessThanOrEqual(MAX_SMS_TEXT_LENGTH);
+  });
+
+  test('characters outside GSM-7 never switch the SMS to UCS-2', () => {
+    const sms = smsText(notice({ kind: 'acknowledged', ackedBy: 'Zoë {on call} ☎' }));
+    expect(sms).toMatch(/^[A-Za-z0-9 !"#$%&'()*+,\-./:;<=>?@_]+$/);
   });
 });
 
@@ -88,6 +127,30 @@ describe('webhooks', () => {
     expect(body.text).toContain(`Acknowledge: ${ACK}`);
     expect(body.reason).toBe('<!channel> & friends');
     expect(body.text).not.toContain('<!channel>');
+  });
+});
+
+describe('markdown injection', () => {
+  const BY = '[click](https://evil.example) *now* <!channel> `x` _y_';
+
+  test('the acknowledger\'s name is escaped in AWS Chatbot markdown', () => {
+    const body = chatbotNotification(notice({ kind: 'acknowledged', ackedBy: BY, ackUrl: undefined })) as { content: { title: string; description: string } };
+    for (const text of [body.content.title, body.content.description]) {
+      expect(text).not.toContain('[click](');
+      expect(text).not.toContain('*now*');
+      expect(text).not.toContain('<!channel>');
+      expect(text).toContain('\\[click\\]\\(https://evil.example\\) \\*now\\* \\<\\!channel\\> \\`x\\` \\_y\\_');
+    }
+  });
+
+  test('and in webhook text (Slack and Teams)', () => {
+    for (const kind of ['acknowledged', 'recovered'] as const) {
+      const body = webhookBody(notice({ kind, ackedBy: BY, ackUrl: undefined, at: '2024-05-01T11:00:00.000Z' }));
+      expect(body.text).not.toContain('<!channel>');
+      expect(body.text).not.toContain('[click](');
+      expect(body.text).not.toContain('*now*');
+      expect(body.acknowledgedBy).toBe(BY);
+    }
   });
 });
 
