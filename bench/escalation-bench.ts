@@ -52,7 +52,7 @@ const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:signing`;
 interface Harness {
   handler(event: unknown, context: unknown): Promise<void>;
   FakeTable: new () => { install(mock: unknown): void; items: Map<string, unknown> };
-  retryPolicy: { baseDelayMs: number; busyWaitMs: number };
+  retryPolicy: { baseDelayMs: number };
 }
 
 function esbuild(): typeof import('esbuild') {
@@ -207,7 +207,6 @@ async function throughput(harnessPath: string): Promise<ThroughputResult> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const h: Harness = require(harnessPath);
   h.retryPolicy.baseDelayMs = 1;
-  h.retryPolicy.busyWaitMs = 2;
   const table = new h.FakeTable();
   const ddb = mockClient(DynamoDBClient);
   table.install(ddb);

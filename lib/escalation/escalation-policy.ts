@@ -184,6 +184,8 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
   public readonly errorsAlarm: cloudwatch.Alarm;
   /** Alarm on the acknowledge URL's server errors (`<policyName>-pager-acknowledge-errors`), notifying level 1 directly. */
   public readonly acknowledgeErrorsAlarm: cloudwatch.Alarm;
+  /** Alarm on notifications a target refused for good (`<policyName>-pager-delivery-failures`), notifying level 1 directly. */
+  public readonly deliveryFailuresAlarm: cloudwatch.Alarm;
 
   private readonly escalationRole: iam.Role;
   private readonly registeredAlarms = new Set<string>();
@@ -423,7 +425,28 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [this.deadLetterAlarm, this.errorsAlarm, this.acknowledgeErrorsAlarm]) {
+    // A target that refuses a notification for good (a webhook's 4xx, a wrong PagerDuty routing
+    // key) is not retried and does not fail the invocation; the function logs it, and this alarm
+    // tells level 1 that someone was not reached.
+    const deliveryFailures = new logs.MetricFilter(this, 'DeliveryFailures', {
+      logGroup: escalationLogs,
+      filterPattern: logs.FilterPattern.literal('{ ($.event = "delivery-failed") && ($.retryable IS FALSE) }'),
+      metricNamespace: 'cdk-reliability',
+      metricName: `${policyName}-DeliveryFailures`,
+      metricValue: '1',
+    });
+    this.deliveryFailuresAlarm = new cloudwatch.Alarm(this, 'DeliveryFailuresAlarm', {
+      alarmName: `${policyName}-pager-delivery-failures`,
+      alarmDescription: `Escalation policy ${policyName}: a target refused a notification for good (e.g. a webhook answered 4xx, a PagerDuty `
+        + 'routing key is wrong or still the placeholder), so someone was not reached. The function\'s logs say which target kind '
+        + '(event "delivery-failed").',
+      metric: deliveryFailures.metric({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.deadLetterAlarm, this.errorsAlarm, this.acknowledgeErrorsAlarm, this.deliveryFailuresAlarm]) {
       for (const topic of levelOneTopics) {
         alarm.addAlarmAction(new SnsAction(topic));
         alarm.addOkAction(new SnsAction(topic));

@@ -41,8 +41,8 @@ describe('the sample app', () => {
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    // 4 SLOs with the full policy (8 + 2), search availability pages only (4 + 1), and the 3 alarms on the pager
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 36 + 3);
+    // 4 SLOs with the full policy (8 + 2), search availability pages only (4 + 1), and the 4 alarms on the pager
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 36 + 4);
     template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 9);
   });
 

@@ -211,6 +211,16 @@ describe('EscalationPolicy: the policy of the issue', () => {
       Dimensions: [{ Name: 'FunctionName', Value: ref(policy.acknowledgeFunction) }],
       AlarmActions: level1, OKActions: level1,
     });
+    // a target that refused a notification for good is logged, not retried: a metric filter counts it
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ ($.event = "delivery-failed") && ($.retryable IS FALSE) }',
+      MetricTransformations: [{ MetricNamespace: 'cdk-reliability', MetricName: 'PaymentsOnCall-DeliveryFailures', MetricValue: '1' }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'PaymentsOnCall-pager-delivery-failures',
+      Namespace: 'cdk-reliability', MetricName: 'PaymentsOnCall-DeliveryFailures', Statistic: 'Sum', Period: 300,
+      AlarmActions: level1, OKActions: level1,
+    });
   });
 
   test('the acknowledge function has a public function URL (auth NONE); the escalation function has none', () => {
