@@ -37,7 +37,7 @@ export interface DeliveryRecord {
 
 /**
  * An incident a newer ALARM replaced before everyone it notified was told it is over: kept in the
- * new incident's item so that its closing notices (delivery keys `p.<level>.<target>`, PagerDuty
+ * new incident's item so that its closing notices (delivery keys `<keyPrefix>.<level>.<target>`, PagerDuty
  * `resolve` with its own dedup key) are sent, and retried, like any other.
  */
 export interface ReplacedIncident {
@@ -54,6 +54,11 @@ export interface ReplacedIncident {
   readonly targets: string[];
   /** Claims other invocations held on it when it was replaced: its closing notices wait until they end. */
   readonly sending: Array<{ readonly by: string; readonly until: number }>;
+  /**
+   * Prefix of its closing delivery keys in the item holding it: `p.<incidentStart epoch ms>`
+   * (absent on records written by the previous version: `p`).
+   */
+  readonly keyPrefix?: string;
 }
 
 export interface Incident {
@@ -76,7 +81,7 @@ export interface Incident {
   /**
    * Delivery key -> record. Keys: `a.<cycle>.<level>.<target>` (alarm), `x.<level>.<target>`
    * (nobody answered), `k.<level>.<target>` (acknowledged), `r.<level>.<target>` (recovered),
-   * `p.<level>.<target>` (closing the replaced incident); tickets use `t` as the level and no cycle.
+   * `p.<epoch ms>.<level>.<target>` (closing a replaced incident; `p.<level>.<target>` from the previous version); tickets use `t` as the level and no cycle.
    */
   readonly deliveries: Record<string, DeliveryRecord>;
   readonly ackedBy?: string;
@@ -86,8 +91,11 @@ export interface Incident {
   readonly resolvedAt?: string;
   readonly resolution?: Resolution;
   readonly exhaustedAt?: string;
-  /** The incident this one replaced, while its closing notices are owed. */
-  readonly replaced?: ReplacedIncident;
+  /**
+   * The incidents this one replaced whose closing notices were owed when it was opened (carried
+   * over from the incident it replaced, too): every later invocation for the alarm retries them.
+   */
+  readonly replaced?: ReplacedIncident[];
   /**
    * TTL, epoch seconds: only on resolved incidents (and OK markers), so that an open, acknowledged
    * or exhausted incident never expires while its alarm is still in ALARM.
@@ -139,6 +147,9 @@ export function incidentFromItem(item: Record<string, AttributeValue> | undefine
     notifiedUpTo: typeof v.notifiedUpTo === 'number' ? v.notifiedUpTo : v.level as number,
     alarm: { ...alarm, children: Array.isArray(alarm.children) ? alarm.children : [] },
     deliveries: (typeof v.deliveries === 'object' && v.deliveries !== null ? v.deliveries : {}) as Record<string, DeliveryRecord>,
+    // The previous version kept one record (an object).
+    replaced: Array.isArray(v.replaced) ? v.replaced as ReplacedIncident[]
+      : typeof v.replaced === 'object' && v.replaced !== null ? [v.replaced as ReplacedIncident] : undefined,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Someone acknowledged (the acknowledge function recorded it and invoked us): delete the pending
  * timer and tell every target an alarm notice reached who is handling it. Were this event lost,
- * the incident would still be acknowledged: the next timer stops there and sends these notices.
+ * the incident would still be acknowledged: the next timer (an open incident has one; an exhausted
+ * one does not, and these notices are then never sent) stops there and sends these notices.
  */
 import type { AcknowledgedEvent } from '../events/parse';
 import type { FlowContext } from './context';

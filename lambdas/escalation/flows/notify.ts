@@ -94,13 +94,17 @@ async function armNext(ctx: FlowContext, incident: Incident, step: Step): Promis
  * Sends the alarm notice of `step` (only while the incident is open), then reads the incident
  * again: still open, it arms the next timer; resolved, acknowledged or exhausted meanwhile, it
  * sends the follow-ups ("last one out"); replaced meanwhile, it closes the replaced incident.
+ * Either way it retries the closing notices the item still owes (see `closeReplaced`).
  */
 export async function notifyStep(ctx: FlowContext, incident: Incident, step: Step): Promise<void> {
   const set = targetSetOf(ctx.config, incident, step.level);
   const failures = new Failures();
+  let sent: string[] = [];
   if (set) {
     const notice = await buildNotice(ctx, incident, 'alarm', step);
-    failures.add(await deliverAll(ctx, incident, jobsFor(set, keyPrefix(incident, 'alarm', step), notice, 'open')));
+    const report = await deliverAll(ctx, incident, jobsFor(set, keyPrefix(incident, 'alarm', step), notice, 'open'));
+    failures.add(report);
+    sent = report.sent.map((key) => `${step.level}.${key.slice(keyPrefix(incident, 'alarm', step).length + 1)}`);
   } else {
     ctx.log.warn('no targets for this step; nothing to notify', { alarmName: incident.alarmName, escalationLevel: step.level });
   }
@@ -109,12 +113,16 @@ export async function notifyStep(ctx: FlowContext, incident: Incident, step: Ste
     if (current && current.incidentStart === incident.incidentStart) {
       if (current.status === 'open') {
         await armNext(ctx, current, step);
+        await closeReplaced(ctx, current);
       } else {
         ctx.log.info(`the incident was ${current.status} while notifying: telling those notified`, { alarmName: incident.alarmName });
         await settle(ctx, current);
       }
-    } else if (current?.replaced?.incidentStart === incident.incidentStart) {
-      await closeReplaced(ctx, current);
+    } else if (current) {
+      // Replaced while notifying: close what this invocation sent (the record in the new item may
+      // not list it yet), and whatever else is owed.
+      const mine = sent.length > 0 ? closingRecord(incident, current.incidentStart, sent) : undefined;
+      await closeReplaced(ctx, current, mine);
     }
   });
   failures.throwIfAny();
@@ -161,8 +169,8 @@ async function sendFollowUps(ctx: FlowContext, incident: Incident, kind: Exclude
 /**
  * Sends what the incident's status owes every target its alarm notices reached: "nobody
  * answered" (exhausted), who handles it (acknowledged), that it is over (resolved). Then reads it
- * again and, when the status moved on meanwhile, sends what the new status owes; when a newer
- * incident replaced it meanwhile, closes it through that one.
+ * again and, when the status moved on meanwhile, sends what the new status owes; then retries the
+ * closing notices the item now there owes (a newer incident that replaced it meanwhile, included).
  */
 export async function settle(ctx: FlowContext, incident: Incident): Promise<void> {
   const failures = new Failures();
@@ -173,13 +181,9 @@ export async function settle(ctx: FlowContext, incident: Incident): Promise<void
       failures.add(await sendFollowUps(ctx, current, kind));
     }
     const next = await ctx.store.get(current.alarmName);
-    if (!next || next.incidentStart !== current.incidentStart) {
-      if (next?.replaced?.incidentStart === current.incidentStart) {
-        await failures.run(() => closeReplaced(ctx, next));
-      }
-      break;
-    }
-    if (next.status === current.status) {
+    if (!next || next.incidentStart !== current.incidentStart || next.status === current.status) {
+      // The closing notices still owed by the item now there (this incident's, or the newer one's).
+      await failures.run(async () => next && closeReplaced(ctx, next));
       break;
     }
     current = next;
@@ -187,27 +191,45 @@ export async function settle(ctx: FlowContext, incident: Incident): Promise<void
   failures.throwIfAny();
 }
 
-/**
- * What the new incident records of the one it replaces: the targets its alarm notices reached
- * that were not yet told it is over (none: nothing to record), and the claims still live on it.
- */
+/** Delivery key prefix of the closing notices of a replaced incident (`p`: written by the previous version). */
+function closingPrefix(closed: ReplacedIncident, level: number): string {
+  return `${closed.keyPrefix ?? 'p'}.${closed.severity === 'ticket' ? 't' : level}`;
+}
+
+function splitTarget(t: string): [number, string] {
+  return [Number(t.slice(0, t.indexOf('.'))), t.slice(t.indexOf('.') + 1)];
+}
+
+/** The targets of a replaced incident not yet told (nor failed for good) in the item `container`. */
+function pendingTargets(container: Pick<Incident, 'deliveries'>, closed: ReplacedIncident): string[] {
+  return closed.targets.filter((t) => {
+    const [level, id] = splitTarget(t);
+    return !['sent', 'failed'].includes(container.deliveries[`${closingPrefix(closed, level)}.${id}`]?.st as string);
+  });
+}
+
+/** The record of `previous` itself, built from its item (see `replacedRecords`). */
 export function replacedRecord(previous: Incident, replacedAt: string, nowMs: number): ReplacedIncident | undefined {
-  const resolved = previous.status === 'resolved';
   const targets: string[] = [];
   for (const [level, ids] of alarmedTargets(previous)) {
     for (const id of ids) {
-      const told = previous.deliveries[`${keyPrefix(previous, 'recovered', { level, cycle: 0 })}.${id}`]?.st;
-      if (!resolved || (told !== 'sent' && told !== 'failed')) {
+      const told = previous.deliveries[`${keyPrefix(previous, 'recovered', { level, cycle: 0 })}.${id}`];
+      // A recovery another invocation is sending right now counts as told (not sent twice).
+      const isTold = told?.st === 'sent' || told?.st === 'failed' || (told?.st === 'sending' && (told.until ?? 0) >= nowMs);
+      if (previous.status !== 'resolved' || !isTold) {
         targets.push(`${level}.${id}`);
       }
     }
   }
-  if (targets.length === 0) {
-    return undefined;
-  }
-  const sending = Object.values(previous.deliveries)
-    .filter((d) => d.st === 'sending' && (d.until ?? 0) >= nowMs)
-    .map((d) => ({ by: d.by ?? '', until: d.until ?? 0 }));
+  const sending = Object.entries(previous.deliveries)
+    .filter(([key, d]) => !key.startsWith('p.') && d.st === 'sending' && (d.until ?? 0) >= nowMs)
+    .map(([, d]) => ({ by: d.by ?? '', until: d.until ?? 0 }));
+  return targets.length > 0 ? closingRecord(previous, replacedAt, targets, sending) : undefined;
+}
+
+/** The closing record of `previous` for `targets` (`<level>.<target id>`). */
+export function closingRecord(previous: Incident, replacedAt: string, targets: string[], sending: ReplacedIncident['sending'] = []): ReplacedIncident {
+  const resolved = previous.status === 'resolved';
   return {
     incidentStart: previous.incidentStart,
     severity: previous.severity,
@@ -219,56 +241,80 @@ export function replacedRecord(previous: Incident, replacedAt: string, nowMs: nu
     ackedAt: previous.ackedAt,
     targets,
     sending,
+    keyPrefix: `p.${Date.parse(previous.incidentStart)}`,
   };
 }
 
 /**
- * Tells every target the replaced incident's alarm notices reached that it is over (PagerDuty:
- * `resolve` with its own dedup_key). Claims are kept in the new incident's item (`p.<level>.<target>`).
- * Waits (returns) while an invocation that held a claim on the replaced incident may still be
- * sending: that one, finding the incident replaced, closes it itself.
+ * What a new incident records of the incidents it replaces: the closing notices `previous` still
+ * owed for the incidents it replaced itself (carried over), and those `previous` owes (the targets
+ * its alarm notices reached that were not yet told it is over), with the claims still live on them.
  */
-export async function closeReplaced(ctx: FlowContext, container: Incident): Promise<void> {
-  const closed = container.replaced;
-  if (!closed) {
-    return;
-  }
-  const now = Date.now();
-  if (closed.sending.some((s) => s.by !== ctx.owner && s.until >= now)) {
-    ctx.log.info('closing notices of the replaced incident deferred: another invocation is still sending its notices', {
-      alarmName: container.alarmName, replacedStart: closed.incidentStart,
-    });
-    return;
-  }
-  const old: Incident = {
-    ...container,
-    incidentStart: closed.incidentStart,
-    severity: closed.severity,
-    status: 'resolved',
-    cycle: closed.cycle,
-    alarm: closed.alarm,
-    resolution: closed.resolution,
-    resolvedAt: closed.resolvedAt,
-    ackedBy: closed.ackedBy,
-    ackedAt: closed.ackedAt,
-    deliveries: {},
-    replaced: undefined,
-  };
-  const byLevel = new Map<number, Set<string>>();
-  for (const t of closed.targets) {
-    const [level, id] = [Number(t.slice(0, t.indexOf('.'))), t.slice(t.indexOf('.') + 1)];
-    byLevel.set(level, (byLevel.get(level) ?? new Set()).add(id));
-  }
-  const jobs: DeliveryJob[] = [];
-  for (const [level, ids] of byLevel) {
-    const set = targetSetOf(ctx.config, old, level);
-    const prefix = `p.${old.severity === 'ticket' ? 't' : level}`;
-    const open = new Set([...ids].filter((id) => !['sent', 'failed'].includes(container.deliveries[`${prefix}.${id}`]?.st as string)));
-    if (set && open.size > 0) {
-      jobs.push(...jobsFor(set, prefix, await buildNotice(ctx, old, 'recovered', { level, cycle: closed.cycle }), undefined, open));
+export function replacedRecords(previous: Incident, replacedAt: string, nowMs: number): ReplacedIncident[] | undefined {
+  const records: ReplacedIncident[] = [];
+  for (const closed of previous.replaced ?? []) {
+    const targets = pendingTargets(previous, closed);
+    if (targets.length > 0) {
+      const live = targets.map(splitTarget).map(([level, id]) => previous.deliveries[`${closingPrefix(closed, level)}.${id}`])
+        .filter((d) => d?.st === 'sending' && (d.until ?? 0) >= nowMs)
+        .map((d) => ({ by: d.by ?? '', until: d.until ?? 0 }));
+      records.push({ ...closed, targets, sending: [...closed.sending, ...live] });
     }
   }
-  const report = await deliverAll(ctx, container, jobs);
+  const own = replacedRecord(previous, replacedAt, nowMs);
+  return own || records.length > 0 ? [...records, ...(own ? [own] : [])] : undefined;
+}
+
+/**
+ * Tells every target a replaced incident's alarm notices reached that it is over (PagerDuty:
+ * `resolve` with its own dedup_key). Claims are kept in the item holding the records
+ * (`<keyPrefix>.<level>.<target>`). Every invocation for the alarm calls this, so a failed closing
+ * notice is retried until it is sent or fails for good. The notices of a record wait while another
+ * invocation held a live claim on that incident when it was replaced (it may still be sending an
+ * alarm notice); that invocation closes the targets it sent itself (`mine`, built from its own view
+ * of the incident), and later invocations close the rest.
+ */
+export async function closeReplaced(ctx: FlowContext, container: Incident, mine?: ReplacedIncident): Promise<void> {
+  const now = Date.now();
+  const records = (container.replaced ?? []).filter((closed) => {
+    const waiting = closed.sending.some((s) => s.by !== ctx.owner && s.until >= now);
+    if (waiting) {
+      ctx.log.info('closing notices of a replaced incident deferred: another invocation may still be sending its notices', {
+        alarmName: container.alarmName, replacedStart: closed.incidentStart,
+      });
+    }
+    return !waiting;
+  });
+  const jobs = new Map<string, DeliveryJob>();
+  for (const closed of mine ? [...records, mine] : records) {
+    const old: Incident = {
+      ...container,
+      incidentStart: closed.incidentStart,
+      severity: closed.severity,
+      status: 'resolved',
+      cycle: closed.cycle,
+      alarm: closed.alarm,
+      resolution: closed.resolution,
+      resolvedAt: closed.resolvedAt,
+      ackedBy: closed.ackedBy,
+      ackedAt: closed.ackedAt,
+      deliveries: {},
+      replaced: undefined,
+    };
+    const byLevel = new Map<number, Set<string>>();
+    for (const t of pendingTargets(container, closed)) {
+      const [level, id] = splitTarget(t);
+      byLevel.set(level, (byLevel.get(level) ?? new Set()).add(id));
+    }
+    for (const [level, ids] of byLevel) {
+      const set = targetSetOf(ctx.config, old, level);
+      if (set) {
+        const notice = await buildNotice(ctx, old, 'recovered', { level, cycle: closed.cycle });
+        jobsFor(set, closingPrefix(closed, level), notice, undefined, ids).forEach((job) => jobs.set(job.key, job));
+      }
+    }
+  }
+  const report = await deliverAll(ctx, container, [...jobs.values()]);
   if (report.failed.length > 0) {
     throw new DeliveryFailed(report.failed);
   }

@@ -35,7 +35,7 @@ export async function onTimer(ctx: FlowContext, ev: TimerEvent): Promise<void> {
   let incident: Incident | undefined = await ctx.store.get(ev.alarmName);
   if (!incident || incident.incidentStart !== ev.incidentStart) {
     ctx.log.info('timer ignored: its incident is over or was replaced by a newer one', { ...fields, current: incident?.incidentStart });
-    if (incident?.replaced?.incidentStart === ev.incidentStart) {
+    if (incident) {
       await closeReplaced(ctx, incident);
     }
     return;

@@ -14,7 +14,7 @@ import { nextStep } from '../chain/steps';
 import { cancelTimer } from '../chain/timers';
 import type { AlarmTransition } from '../events/parse';
 import { chainShape, FlowContext, stepOf } from './context';
-import { cancelPendingTimer, closeReplaced, Failures, notifyStep, replacedRecord, settle } from './notify';
+import { cancelPendingTimer, closeReplaced, Failures, notifyStep, replacedRecords, settle } from './notify';
 
 function newIncident(t: AlarmTransition): Incident {
   return {
@@ -51,14 +51,15 @@ async function open(ctx: FlowContext, t: AlarmTransition, fields: Record<string,
       ctx.log.info(recovered
         ? 'ALARM ignored: the alarm already recovered after it (an OK with a later time was handled)'
         : 'ALARM ignored: a later transition of this alarm was already handled', { ...fields, lastChange: seen.lastChange, current: seen.incident?.incidentStart });
-      if (seen.incident?.replaced?.incidentStart === t.changeTime) {
-        // This ALARM's incident was replaced while (a crashed attempt of) this invocation was notifying: close it.
+      if (seen.incident) {
+        // Retries the closing notices still owed (this ALARM's incident among them, if it was
+        // replaced while a crashed attempt of this invocation was notifying).
         await closeReplaced(ctx, seen.incident);
       }
       return undefined;
     }
     const previous = seen.incident;
-    const replaced = previous ? replacedRecord(previous, t.changeTime, Date.now()) : undefined;
+    const replaced = previous ? replacedRecords(previous, t.changeTime, Date.now()) : undefined;
     const opened: Incident = { ...newIncident(t), ...(replaced ? { replaced } : {}) };
     const created = await ctx.store.create(opened, seen.lastChange);
     if (!created.created) {
@@ -70,7 +71,7 @@ async function open(ctx: FlowContext, t: AlarmTransition, fields: Record<string,
     ctx.log.info('incident opened', fields);
     let incident = opened;
     // What the put replaced (atomically) is the truth; the record written was built from the read before it.
-    const truth = created.previous ? replacedRecord(created.previous, t.changeTime, Date.now()) : undefined;
+    const truth = created.previous ? replacedRecords(created.previous, t.changeTime, Date.now()) : undefined;
     if (JSON.stringify(truth) !== JSON.stringify(replaced)) {
       await ctx.store.setReplaced(opened, truth);
       incident = { ...newIncident(t), ...(truth ? { replaced: truth } : {}) };
@@ -118,54 +119,66 @@ export async function onAlarm(ctx: FlowContext, t: AlarmTransition): Promise<voi
 
 export async function onOk(ctx: FlowContext, t: AlarmTransition): Promise<void> {
   const fields = { alarmName: t.alarmName, severity: t.severity, stateChangeTime: t.changeTime, messageId: t.messageId };
-  let seen = await ctx.store.read(t.alarmName);
-  for (let attempt = 1; !seen.incident; attempt++) {
-    if (seen.lastChange !== undefined && seen.lastChange >= t.changeTime) {
-      ctx.log.info('OK ignored: no incident, and a transition as late was already recorded', { ...fields, lastChange: seen.lastChange });
+  // Each round reads the item and acts on it; a conditional write that fails (the item changed
+  // meanwhile: a newer ALARM opened an incident, another OK landed) reads it again.
+  for (let attempt = 1; ; attempt++) {
+    if (attempt > CREATE_ATTEMPTS) {
+      throw new Error('the incident kept changing while handling an OK; retrying the event');
+    }
+    const seen = await ctx.store.read(t.alarmName);
+    let incident = seen.incident;
+    if (!incident) {
+      if (seen.lastChange !== undefined && seen.lastChange >= t.changeTime) {
+        ctx.log.info('OK ignored: no incident, and a transition as late was already recorded', { ...fields, lastChange: seen.lastChange });
+        return;
+      }
+      if (t.severity === 'ticket' && !ctx.config.tickets) {
+        ctx.log.info('ticket OK ignored: the policy has no ticket targets', fields);
+        return;
+      }
+      // Nothing to resolve, but an ALARM older than this OK may still arrive (SNS reordering, or its
+      // invocation failed and is retried): the marker makes it be ignored instead of paging.
+      if (await ctx.store.recordOk(t.alarmName, t.severity, t.changeTime, Date.now())) {
+        ctx.log.info('OK with no incident: recorded, so that an older ALARM delivered later is ignored', fields);
+        return;
+      }
+      continue;
+    }
+    if (incident.lastChange > t.changeTime) {
+      ctx.log.info('OK ignored: a later transition of this alarm was already handled', { ...fields, lastChange: incident.lastChange });
+      await closeReplaced(ctx, incident);
       return;
     }
-    if (t.severity === 'ticket' && !ctx.config.tickets) {
-      ctx.log.info('ticket OK ignored: the policy has no ticket targets', fields);
-      return;
-    }
-    // Nothing to resolve, but an ALARM older than this OK may still arrive (SNS reordering, or its
-    // invocation failed and is retried): the marker makes it be ignored instead of paging.
-    if (await ctx.store.recordOk(t.alarmName, t.severity, t.changeTime, Date.now())) {
-      ctx.log.info('OK with no incident: recorded, so that an older ALARM delivered later is ignored', fields);
-      return;
-    }
-    if (attempt >= CREATE_ATTEMPTS) {
-      throw new Error('the incident kept changing while recording an OK; retrying the event');
-    }
-    seen = await ctx.store.read(t.alarmName);
-  }
-  let incident: Incident | undefined = seen.incident;
-  if (incident.lastChange > t.changeTime) {
-    ctx.log.info('OK ignored: a later transition of this alarm was already handled', { ...fields, lastChange: incident.lastChange });
-    return;
-  }
-  if (incident.lastChange < t.changeTime) {
-    if (incident.status === 'resolved') {
-      await ctx.store.noteOk(incident, t.changeTime, Date.now());
-      ctx.log.info('OK recorded on an incident already resolved: an older ALARM delivered later is ignored', { ...fields, incidentStart: incident.incidentStart });
-      await settle(ctx, incident);
-      return;
-    }
-    const resolved = await ctx.store.resolve(incident, t.changeTime, Date.now(), 'ok');
-    incident = await ctx.store.get(t.alarmName);
-    if (!incident || !resolved && !(incident.status === 'resolved' && incident.lastChange === t.changeTime)) {
-      ctx.log.info('OK ignored: the incident changed meanwhile', fields);
-      return;
-    }
-    if (resolved) {
+    if (incident.lastChange < t.changeTime) {
+      if (incident.status === 'resolved') {
+        if (!await ctx.store.noteOk(incident, t.changeTime, Date.now())) {
+          continue;
+        }
+        ctx.log.info('OK recorded on an incident already resolved: an older ALARM delivered later is ignored', { ...fields, incidentStart: incident.incidentStart });
+        await settle(ctx, incident);
+        return;
+      }
+      if (!await ctx.store.resolve(incident, t.changeTime, Date.now(), 'ok')) {
+        ctx.log.info('the incident changed while resolving it: reading it again', { ...fields, incidentStart: incident.incidentStart });
+        continue;
+      }
       ctx.log.info('incident resolved', { ...fields, incidentStart: incident.incidentStart });
+      const current = await ctx.store.get(t.alarmName);
+      if (!current || current.incidentStart !== incident.incidentStart) {
+        // Replaced since: its recovery notices are owed through the newer incident's records.
+        await (current && closeReplaced(ctx, current));
+        return;
+      }
+      incident = current;
+    } else if (incident.status !== 'resolved') {
+      ctx.log.warn('OK ignored: it has the same time as the ALARM that opened the incident', fields);
+      await closeReplaced(ctx, incident);
+      return;
+    } else {
+      ctx.log.info('OK already handled (duplicate delivery or retry): finishing what is left', fields);
     }
-  } else if (incident.status !== 'resolved') {
-    ctx.log.warn('OK ignored: it has the same time as the ALARM that opened the incident', fields);
+    await cancelPendingTimer(ctx, incident);
+    await settle(ctx, incident);
     return;
-  } else {
-    ctx.log.info('OK already handled (duplicate delivery or retry): finishing what is left', fields);
   }
-  await cancelPendingTimer(ctx, incident);
-  await settle(ctx, incident);
 }

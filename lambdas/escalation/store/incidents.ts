@@ -52,8 +52,16 @@ export class IncidentStore {
       ConsistentRead: true,
     }));
     const raw = out.Item ? unmarshalItem(out.Item) : undefined;
+    const incident = incidentFromItem(out.Item);
+    if (incident && incident.status !== 'resolved' && incident.expiresAt !== undefined) {
+      // Written by the previous version, which gave every incident a TTL: an unresolved one must not expire.
+      await this.update(alarmName, (e) => ({
+        update: `REMOVE ${e.path('expiresAt')}`,
+        condition: `${e.path('incidentStart')} = ${e.value(incident.incidentStart)} AND ${e.path('status')} <> ${e.value('resolved')}`,
+      }));
+    }
     return {
-      incident: incidentFromItem(out.Item),
+      incident: incident && incident.status !== 'resolved' ? { ...incident, expiresAt: undefined } : incident,
       lastChange: typeof raw?.lastChange === 'string' ? raw.lastChange : undefined,
       okMarker: raw?.okMarker === true,
     };
@@ -140,8 +148,8 @@ export class IncidentStore {
     }
   }
 
-  /** Replaces the record of the incident `incident` replaced (what the create's ALL_OLD showed), or removes it. */
-  setReplaced(incident: Incident, replaced: ReplacedIncident | undefined): Promise<boolean> {
+  /** Replaces the records of the incidents `incident` replaced (from what the create's ALL_OLD showed), or removes them. */
+  setReplaced(incident: Incident, replaced: ReplacedIncident[] | undefined): Promise<boolean> {
     return this.update(incident.alarmName, (e) => ({
       update: replaced
         ? `SET ${e.path('replaced')} = ${e.value(replaced as unknown as Plain)}`
