@@ -82,11 +82,15 @@ function serviceMetrics(serviceName: string) {
   };
 }
 
-/** The library: one construct per service. */
+/**
+ * The library: one construct per service. Its dashboard is turned off so that both variants
+ * declare the same alarms and nothing else (a dashboard is one more resource per service).
+ */
 function libraryService(stack: Stack, serviceName: string): void {
   const m = serviceMetrics(serviceName);
   new ReliableService(stack, serviceName, {
     serviceName,
+    dashboard: false,
     slos: [
       { name: 'availability', objective: 99.9, sli: Sli.ratio({ bad: m.errors, total: m.requests }) },
       { name: 'latency', objective: 99, sli: Sli.latency({ metric: m.latency, threshold: Duration.millis(300) }) },

@@ -5,3 +5,4 @@ export * from './alarms';
 export * from './testing';
 export * from './simulation';
 export * from './escalation';
+export * from './dashboards';

@@ -7,7 +7,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import {
-  Alarm, AlarmRule, AlarmState, ComparisonOperator, CompositeAlarm, IAlarmRule, MathExpression, TreatMissingData,
+  Alarm, AlarmRule, AlarmState, ComparisonOperator, CompositeAlarm, IAlarmRule, IMetric, MathExpression, TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { SliBinding } from '../sli/sli-definition';
@@ -46,14 +46,37 @@ export interface SloAlarmInput {
   readonly sli: SliBinding;
 }
 
-/** The burn-rate metric of one window: the expression the window alarms evaluate. */
-export function burnRateMetric(input: Pick<SloAlarmInput, 'facts' | 'sli'>, windowSeconds: number, applyGuard: boolean): MathExpression {
+/**
+ * The burn-rate metric of one window: the expression the window alarms evaluate. With `idSuffix`,
+ * every metric id (also inside nested math expressions) gets the suffix, so that several windows
+ * can share one graph (CloudWatch needs ids unique within a graph).
+ */
+export function burnRateMetric(input: Pick<SloAlarmInput, 'facts' | 'sli'>, windowSeconds: number, applyGuard: boolean, idSuffix?: string): MathExpression {
+  const expression = burnRateExpression(input.sli, input.facts.errorBudget, applyGuard ? input.facts.minimumEvents : undefined);
+  const renamed = idSuffix ? withIdSuffix(expression, input.sli.usingMetrics, idSuffix) : { expression, usingMetrics: input.sli.usingMetrics };
   return new MathExpression({
-    expression: burnRateExpression(input.sli, input.facts.errorBudget, applyGuard ? input.facts.minimumEvents : undefined),
-    usingMetrics: input.sli.usingMetrics,
+    expression: renamed.expression,
+    usingMetrics: renamed.usingMetrics,
     period: Duration.seconds(windowSeconds),
     label: `${input.facts.serviceName}/${input.facts.sloName} burn rate`,
   });
+}
+
+/** Renames every metric id of an expression (recursively) by appending `suffix`. */
+function withIdSuffix(expression: string, usingMetrics: Record<string, IMetric>, suffix: string): { expression: string; usingMetrics: Record<string, IMetric> } {
+  let text = expression;
+  const renamed: Record<string, IMetric> = {};
+  for (const [id, metric] of Object.entries(usingMetrics)) {
+    text = text.replace(new RegExp(`\\b${id}\\b`, 'g'), `${id}${suffix}`);
+    const math = metric.toMetricConfig().mathExpression;
+    renamed[`${id}${suffix}`] = math
+      ? (() => {
+        const inner = withIdSuffix(math.expression, math.usingMetrics, suffix);
+        return new MathExpression({ expression: inner.expression, usingMetrics: inner.usingMetrics, period: Duration.seconds(math.period) });
+      })()
+      : metric;
+  }
+  return { expression: text, usingMetrics: renamed };
 }
 
 /** Creates the window alarms and composites of one SLO in `scope`. */

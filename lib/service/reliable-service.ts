@@ -1,6 +1,7 @@
 import { Annotations, Stack, Tags, Token } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
+import { ServiceDashboard, dashboardNameFor } from '../dashboards/service-dashboard';
 import { escalationAlarmTags } from '../escalation/alarm-tags';
 import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
 import { compositeAlarmName, namePartProblem } from '../slo/names';
@@ -44,6 +45,14 @@ export interface ReliableServiceProps {
    * @default - no escalation; alarms notify nobody (a warning is emitted)
    */
   readonly escalation?: IEscalationPolicy;
+
+  /**
+   * Whether to declare a CloudWatch dashboard for the service (`<serviceName>-reliability`): per
+   * SLO, the burn rate over each alert window against the tier thresholds, and its alarms' status.
+   * Pages link to it.
+   * @default true
+   */
+  readonly dashboard?: boolean;
 }
 
 /**
@@ -63,6 +72,11 @@ export class ReliableService extends Construct {
   public readonly runbookUrl?: string;
   /** @default - no owner recorded */
   public readonly owner?: string;
+  /**
+   * The service's dashboard.
+   * @default - undefined when `dashboard: false`
+   */
+  public readonly dashboard?: ServiceDashboard;
   /** @default - no escalation policy; the alarms notify nobody */
   public readonly escalation?: IEscalationPolicy;
   private readonly slosByName = new Map<string, ServiceLevelObjective>();
@@ -98,6 +112,12 @@ export class ReliableService extends Construct {
     this.owner = props.owner;
     this.escalation = props.escalation;
     this.claimServiceName();
+    if (props.dashboard ?? true) {
+      this.dashboard = new ServiceDashboard(this, 'Dashboard', {
+        dashboardName: dashboardNameFor(this.serviceName),
+        title: `${this.serviceName}: service level objectives${this.owner ? ` (owner: ${this.owner})` : ''}`,
+      });
+    }
     if (!this.escalation) {
       Annotations.of(this).addWarningV2('cdk-reliability:no-escalation',
         `${this.node.path}: service '${this.serviceName}' has no escalation policy, so its page and ticket alarms notify nobody. `
@@ -148,6 +168,7 @@ export class ReliableService extends Construct {
       serviceName: this.serviceName,
     });
     this.slosByName.set(props.name, slo);
+    this.dashboard?.addSlo(slo);
     if (this.escalation) {
       this.wireEscalation(slo, this.escalation);
     }
@@ -174,6 +195,7 @@ export class ReliableService extends Construct {
         objective: slo.objective,
         windowSeconds: slo.window.toSeconds(),
         runbookUrl: slo.runbookUrl,
+        dashboardName: this.dashboard?.dashboardName,
       });
       for (const [key, value] of Object.entries(tags)) {
         Tags.of(alarm).add(key, value);

@@ -1,5 +1,5 @@
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
-import { CompositeAlarm, IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { CompositeAlarm, IMetric, MathExpression } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { SloFacts } from '../alarms/descriptions';
 import { burnRateMetric, createSloAlarms, SloWindowAlarm } from '../alarms/slo-alarms';
@@ -156,15 +156,16 @@ export class ServiceLevelObjective extends Construct {
 
   /**
    * The burn rate over a window as a metric (for dashboards): error ratio / error budget, the
-   * same expression the alarms evaluate.
+   * same expression the alarms evaluate. Its metric ids carry the window (`total0_1h`), so that
+   * several windows can share one graph.
    */
-  public burnRateMetric(window: Duration): IMetric {
+  public burnRateMetric(window: Duration): MathExpression {
     const seconds = typeof window?.toSeconds === 'function' && !window.isUnresolved() ? window.toSeconds({ integral: false }) : NaN;
     const problem = windowProblem(seconds);
     if (problem) {
       throw new Error(`${this.node.path}: burnRateMetric(window): window ${problem}`);
     }
-    return burnRateMetric({ facts: this.facts, sli: this.binding }, seconds, false);
+    return burnRateMetric({ facts: this.facts, sli: this.binding }, seconds, false, `_${formatWindow(seconds)}`);
   }
 }
 

@@ -40,6 +40,8 @@ describe('ReliableService wired to an escalation policy', () => {
     template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
       AlarmName: 'checkout-availability-page',
       Tags: [
+        // pages link the service's dashboard
+        { Key: 'cdk-reliability:dashboard', Value: 'checkout-reliability' },
         { Key: 'cdk-reliability:objective', Value: '99.9' },
         { Key: 'cdk-reliability:runbook', Value: 'https://runbooks.example.com/checkout' },
         { Key: 'cdk-reliability:service', Value: 'checkout' },

@@ -162,7 +162,8 @@ describe('ReliableService options', () => {
     const stack = newStack();
     const svc = new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos: [availability()] });
     const config = svc.slo('availability').burnRateMetric(Duration.hours(1)).toMetricConfig().mathExpression!;
-    expect(config.expression).toBe('IF(total0 > 0, FILL(bad0, 0) / total0, 0) / 0.001');
+    expect(config.expression).toBe('IF(total0_1h > 0, FILL(bad0_1h, 0) / total0_1h, 0) / 0.001');
+    expect(Object.keys(config.usingMetrics).sort()).toEqual(['bad0_1h', 'total0_1h']);
     expect(config.period).toBe(3_600);
   });
 
