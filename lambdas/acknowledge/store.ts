@@ -4,7 +4,7 @@
  */
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshalItem } from '../shared/dynamo-codec';
-import { dynamodb, Expression, isConditionFailed } from '../shared/incident';
+import { conditionally, dynamodb, Expression } from '../shared/incident';
 
 export interface Acknowledgement {
   readonly alarmName: string;
@@ -19,23 +19,16 @@ export interface Acknowledgement {
 export async function acknowledge(tableName: string, ack: Acknowledgement): Promise<boolean> {
   const e = new Expression();
   const status = e.path('status');
-  try {
-    await dynamodb.send(new UpdateItemCommand({
-      TableName: tableName,
-      Key: marshalItem({ alarmName: ack.alarmName }),
-      UpdateExpression: `SET ${status} = ${e.value('acknowledged')}, ${e.path('ackedBy')} = ${e.value(ack.by)}, `
-        + `${e.path('ackedAt')} = ${e.value(ack.at)}, ${e.path('ackLevel')} = ${e.value(ack.level)}, ${e.path('ackNonce')} = ${e.value(ack.nonce)} `
-        // An unresolved incident never expires (items of earlier versions had a TTL from their creation).
-        + `REMOVE ${e.path('expiresAt')}`,
-      ConditionExpression: `${e.path('incidentStart')} = ${e.value(ack.incidentStart)} AND ${status} IN (${e.value('open')}, ${e.value('exhausted')})`,
-      ExpressionAttributeNames: e.names,
-      ExpressionAttributeValues: e.values,
-    }));
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) {
-      return false;
-    }
-    throw err;
-  }
+  const out = await conditionally(() => dynamodb.send(new UpdateItemCommand({
+    TableName: tableName,
+    Key: marshalItem({ alarmName: ack.alarmName }),
+    UpdateExpression: `SET ${status} = ${e.value('acknowledged')}, ${e.path('ackedBy')} = ${e.value(ack.by)}, `
+      + `${e.path('ackedAt')} = ${e.value(ack.at)}, ${e.path('ackLevel')} = ${e.value(ack.level)}, ${e.path('ackNonce')} = ${e.value(ack.nonce)} `
+      // An unresolved incident never expires (items of earlier versions had a TTL from their creation).
+      + `REMOVE ${e.path('expiresAt')}`,
+    ConditionExpression: `${e.path('incidentStart')} = ${e.value(ack.incidentStart)} AND ${status} IN (${e.value('open')}, ${e.value('exhausted')})`,
+    ExpressionAttributeNames: e.names,
+    ExpressionAttributeValues: e.values,
+  })));
+  return out !== undefined;
 }

@@ -191,6 +191,21 @@ export class Expression {
 }
 
 /** True when a DynamoDB call failed its condition. */
-export function isConditionFailed(err: unknown): boolean {
+function isConditionFailed(err: unknown): boolean {
   return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * Runs a conditional write: its result, or `undefined` when the condition failed (another
+ * invocation got there first). Every other error is thrown.
+ */
+export async function conditionally<T>(write: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isConditionFailed(err)) {
+      return undefined;
+    }
+    throw err;
+  }
 }

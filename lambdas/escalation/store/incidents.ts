@@ -10,7 +10,7 @@
 import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshalItem, Plain, unmarshalItem } from '../../shared/dynamo-codec';
 import {
-  dynamodb, Expression, Incident, INCIDENT_TTL_SECONDS, incidentFromItem, incidentToItem, IncidentStatus, isConditionFailed,
+  dynamodb, Expression, Incident, INCIDENT_TTL_SECONDS, incidentFromItem, incidentToItem, IncidentStatus, conditionally,
   OkMarker, ReplacedIncident, Resolution, Severity,
 } from '../../shared/incident';
 import type { Step } from '../chain/steps';
@@ -81,22 +81,15 @@ export class IncidentStore {
     const condition = seenLastChange === undefined
       ? `attribute_not_exists(${e.path('alarmName')})`
       : `${e.path('lastChange')} = ${e.value(seenLastChange)}`;
-    try {
-      const out = await dynamodb.send(new PutItemCommand({
-        TableName: this.tableName,
-        Item: incidentToItem(incident),
-        ConditionExpression: condition,
-        ExpressionAttributeNames: e.names,
-        ExpressionAttributeValues: Object.keys(e.values).length > 0 ? e.values : undefined,
-        ReturnValues: 'ALL_OLD',
-      }));
-      return { created: true, previous: incidentFromItem(out.Attributes) };
-    } catch (err) {
-      if (isConditionFailed(err)) {
-        return { created: false };
-      }
-      throw err;
-    }
+    const out = await conditionally(() => dynamodb.send(new PutItemCommand({
+      TableName: this.tableName,
+      Item: incidentToItem(incident),
+      ConditionExpression: condition,
+      ExpressionAttributeNames: e.names,
+      ExpressionAttributeValues: Object.keys(e.values).length > 0 ? e.values : undefined,
+      ReturnValues: 'ALL_OLD',
+    })));
+    return out ? { created: true, previous: incidentFromItem(out.Attributes) } : { created: false };
   }
 
   /**
@@ -108,44 +101,30 @@ export class IncidentStore {
       alarmName, okMarker: true, severity, status: 'resolved', lastChange: changeTime, resolvedAt: changeTime, expiresAt: expiresAt(nowMs),
     };
     const e = new Expression();
-    try {
-      await dynamodb.send(new PutItemCommand({
-        TableName: this.tableName,
-        Item: incidentToItem(marker),
-        ConditionExpression: `attribute_not_exists(${e.path('alarmName')}) OR (attribute_not_exists(${e.path('incidentStart')}) `
-          + `AND ${e.path('lastChange')} < ${e.value(changeTime)})`,
-        ExpressionAttributeNames: e.names,
-        ExpressionAttributeValues: e.values,
-      }));
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) {
-        return false;
-      }
-      throw err;
-    }
+    const out = await conditionally(() => dynamodb.send(new PutItemCommand({
+      TableName: this.tableName,
+      Item: incidentToItem(marker),
+      ConditionExpression: `attribute_not_exists(${e.path('alarmName')}) OR (attribute_not_exists(${e.path('incidentStart')}) `
+        + `AND ${e.path('lastChange')} < ${e.value(changeTime)})`,
+      ExpressionAttributeNames: e.names,
+      ExpressionAttributeValues: e.values,
+    })));
+    return out !== undefined;
   }
 
   /** Runs a conditional update; false when the condition failed. */
   private async update(alarmName: string, build: (e: Expression) => { update: string; condition: string }): Promise<boolean> {
     const e = new Expression();
     const { update, condition } = build(e);
-    try {
-      await dynamodb.send(new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: marshalItem({ alarmName }),
-        UpdateExpression: update,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: e.names,
-        ExpressionAttributeValues: Object.keys(e.values).length > 0 ? e.values : undefined,
-      }));
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) {
-        return false;
-      }
-      throw err;
-    }
+    const out = await conditionally(() => dynamodb.send(new UpdateItemCommand({
+      TableName: this.tableName,
+      Key: marshalItem({ alarmName }),
+      UpdateExpression: update,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: e.names,
+      ExpressionAttributeValues: Object.keys(e.values).length > 0 ? e.values : undefined,
+    })));
+    return out !== undefined;
   }
 
   /** Replaces the records of the incidents `incident` replaced (from what the create's ALL_OLD showed), or removes them. */
