@@ -14,9 +14,9 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { claimPhysicalName, environmentOf } from '../service/physical-names';
-import { formatProblems } from '../service/service-level-objective';
 import { namePartProblem } from '../slo/names';
 import { Problem } from '../slo/tiers';
+import { formatProblems } from '../slo/validation';
 import { handlerCode } from './lambda-code';
 import { Notify, NotifyKind } from './notify';
 import {

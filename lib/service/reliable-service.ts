@@ -6,9 +6,9 @@ import { escalationAlarmTags } from '../escalation/alarm-tags';
 import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
 import { compositeAlarmName, namePartProblem } from '../slo/names';
 import { Severity } from '../slo/tiers';
-import { runbookUrlProblem } from '../slo/validation';
 import { claimPhysicalName, environmentOf } from './physical-names';
-import { formatProblems, ServiceLevelObjective, SloProps } from './service-level-objective';
+import { formatProblems, runbookUrlProblem } from '../slo/validation';
+import { ServiceLevelObjective, SloProps } from './service-level-objective';
 
 /** Props of `ReliableService`. */
 export interface ReliableServiceProps {

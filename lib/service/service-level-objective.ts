@@ -9,7 +9,7 @@ import { errorBudget, formatDecimal, maximumBurnRate } from '../slo/burn-rate';
 import { estimateMonthlyCostUsd } from '../slo/cost';
 import { namePartProblem } from '../slo/names';
 import { Problem, ResolvedTier, resolveTiers, Severity, TierResolution } from '../slo/tiers';
-import { minimumEventsProblem, objectiveProblem, runbookUrlProblem, sloWindowProblem } from '../slo/validation';
+import { formatProblems, minimumEventsProblem, objectiveProblem, runbookUrlProblem, sloWindowProblem } from '../slo/validation';
 import { formatWindow, windowProblem } from '../slo/windows';
 import { claimPhysicalName, environmentOf } from './physical-names';
 
@@ -272,12 +272,4 @@ function regionProblem(scope: Construct, binding: SliBinding): string | undefine
       + 'the deploy region instead: give the stack an env with that region, or drop the region from the metrics'
     : `reads metrics of region ${foreign.join(', ')}, but CloudWatch alarms only watch metrics of their own region (${stackRegion}): `
       + 'declare the SLO in a stack of that region';
-}
-
-/** One error message for all problems: `<path>: <prop>: <message>`, a line each. */
-export function formatProblems(where: string, problems: Problem[]): string {
-  if (problems.length === 1) {
-    return `${where}: ${problems[0].prop}: ${problems[0].message}`;
-  }
-  return `${where}: ${problems.length} problems:\n${problems.map((p) => `  - ${p.prop}: ${p.message}`).join('\n')}`;
 }

@@ -2,6 +2,7 @@
  * Validation rules for SLO props: pure functions that say what is wrong, or `undefined`.
  * Messages name the value received and what is allowed; the construct adds its path and the prop.
  */
+import { Problem } from './tiers';
 import { formatWindow, MINUTE_SECONDS } from './windows';
 
 /** The objective is a percentage of good events, strictly between 0 and 100. */
@@ -46,4 +47,12 @@ export function runbookUrlProblem(value: unknown): string | undefined {
     return `must be at most 512 characters (it is repeated in every alarm description, which CloudWatch limits to 1024), got ${value.length}`;
   }
   return undefined;
+}
+
+/** One error message for all problems: `<path>: <prop>: <message>`, a line each. */
+export function formatProblems(where: string, problems: Problem[]): string {
+  if (problems.length === 1) {
+    return `${where}: ${problems[0].prop}: ${problems[0].message}`;
+  }
+  return `${where}: ${problems.length} problems:\n${problems.map((p) => `  - ${p.prop}: ${p.message}`).join('\n')}`;
 }

@@ -1,7 +1,7 @@
 import { estimateMonthlyCostUsd } from '../../lib/slo/cost';
 import { compositeAlarmName, namePartProblem, windowAlarmName } from '../../lib/slo/names';
 import { resolveTiers, Severity } from '../../lib/slo/tiers';
-import { minimumEventsProblem, objectiveProblem, runbookUrlProblem, sloWindowProblem } from '../../lib/slo/validation';
+import { formatProblems, minimumEventsProblem, objectiveProblem, runbookUrlProblem, sloWindowProblem } from '../../lib/slo/validation';
 
 describe('alarm names', () => {
   const [tier] = resolveTiers(99.9, 30 * 86_400, [{ severity: Severity.PAGE, budgetSpentPercent: 2, longWindowSeconds: 3_600, shortWindowSeconds: 300 }], 't').tiers;
@@ -63,5 +63,12 @@ describe('SLO prop rules', () => {
     expect(runbookUrlProblem('https://wiki.example.com/runbooks/checkout')).toBeUndefined();
     expect(runbookUrlProblem('http://wiki.example.com')).toMatch(/https:\/\/ URL, got "http:\/\/wiki.example.com"/);
     expect(runbookUrlProblem('wiki/checkout')).toMatch(/https/);
+  });
+});
+
+describe('formatProblems', () => {
+  test('one problem reads on one line; several are listed', () => {
+    expect(formatProblems('Shop/Checkout', [{ prop: 'objective', message: 'must be …' }])).toBe('Shop/Checkout: objective: must be …');
+    expect(formatProblems('Shop/Checkout', [{ prop: 'a', message: 'x' }, { prop: 'b', message: 'y' }])).toBe('Shop/Checkout: 2 problems:\n  - a: x\n  - b: y');
   });
 });
