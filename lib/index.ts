@@ -6,3 +6,4 @@ export * from './testing';
 export * from './simulation';
 export * from './escalation';
 export * from './dashboards';
+export * from './chaos';

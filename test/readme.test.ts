@@ -3,6 +3,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { FIS_ACTIONS } from '../lib/chaos/catalog';
 import { burnRateThreshold, detectionTimeSeconds, errorRatioThreshold } from '../lib/slo/burn-rate';
 import { formatWindow } from '../lib/slo/windows';
 
@@ -46,4 +47,13 @@ test('the detection table matches the detection-time formula', () => {
     return `| ${Number((e * 100).toPrecision(3))} % | ${times.map(duration).join(' | ')} | ${duration(first(times.slice(0, 2)))} | ${duration(first(times.slice(2)))} |`;
   });
   expect(block('detection-table').split('\n').slice(2)).toEqual(rows);
+});
+
+test('the fault catalog lists every FIS action the library synthesizes, with its target key and resource type', () => {
+  const rows = block('fault-catalog').split('\n').slice(2).map((row) => row.split('|').map((cell) => cell.trim()));
+  const documented = rows.map((cells) => `${cells[2]} ${cells[3]}`);
+  const expected = Object.values(FIS_ACTIONS)
+    .filter((a) => a.actionId !== 'aws:cloudwatch:assert-alarm-state') // the checks, documented under the safety model
+    .map((a) => `\`${a.actionId}\` ${'targetKey' in a ? `\`${a.targetKey}\`: \`${a.resourceType}\`` : 'none'}`);
+  expect(documented.sort()).toEqual(expected.sort());
 });

@@ -1,6 +1,7 @@
 import { Annotations, Stack, Tags, Token } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
+import { ChaosExperiment, ExperimentProps } from '../chaos/chaos-experiment';
 import { ServiceDashboard, dashboardNameFor } from '../dashboards/service-dashboard';
 import { escalationAlarmTags } from '../escalation/alarm-tags';
 import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
@@ -80,6 +81,7 @@ export class ReliableService extends Construct {
   /** @default - no escalation policy; the alarms notify nobody */
   public readonly escalation?: IEscalationPolicy;
   private readonly slosByName = new Map<string, ServiceLevelObjective>();
+  private readonly experimentsByName = new Map<string, ChaosExperiment>();
 
   constructor(scope: Construct, id: string, props: ReliableServiceProps) {
     super(scope, id);
@@ -151,6 +153,52 @@ export class ReliableService extends Construct {
   /** All SLOs, in the order they were declared. */
   public get slos(): ServiceLevelObjective[] {
     return [...this.slosByName.values()];
+  }
+
+  /**
+   * Adds an AWS FIS experiment: the fault, halted by the service's page alarms, with a
+   * steady-state check before and a recovery check after.
+   *
+   * ```ts
+   * checkout.addExperiment('slow-handler', {
+   *   fault: Fault.lambdaInvocationDelay(handler, { delay: Duration.millis(800), invocationPercentage: 25 }),
+   *   duration: Duration.minutes(10),
+   *   gameDay: GameDay.weekly({ weekDay: 'TUE', hour: 10, timeZone: 'Europe/Berlin' }),
+   * });
+   * ```
+   */
+  public addExperiment(name: string, props: ExperimentProps): ChaosExperiment {
+    const nameProblem = namePartProblem(name);
+    if (nameProblem) {
+      throw new Error(`${this.node.path}: addExperiment(): name ${nameProblem}`);
+    }
+    if (this.experimentsByName.has(name)) {
+      throw new Error(`${this.node.path}: addExperiment(): name '${name}' is already used by another experiment of service '${this.serviceName}'; experiment names must be unique within a service (the game-day runner finds experiments by them)`);
+    }
+    const experiment = new ChaosExperiment(this, `Experiment-${name}`, {
+      ...props,
+      serviceName: this.serviceName,
+      experimentName: name,
+      pageAlarms: () => this.slos.flatMap((slo) => slo.pageAlarm ? [slo.pageAlarm] : []),
+      dashboardName: this.dashboard?.dashboardName,
+    });
+    this.experimentsByName.set(name, experiment);
+    return experiment;
+  }
+
+  /** The experiment with this name; throws, listing the known names, when there is none. */
+  public experiment(name: string): ChaosExperiment {
+    const found = this.experimentsByName.get(name);
+    if (!found) {
+      const known = [...this.experimentsByName.keys()].map((n) => `'${n}'`).join(', ') || 'none';
+      throw new Error(`${this.node.path}: service '${this.serviceName}' has no experiment named '${name}'; it has: ${known}`);
+    }
+    return found;
+  }
+
+  /** All experiments, in the order they were added. */
+  public get experiments(): ChaosExperiment[] {
+    return [...this.experimentsByName.values()];
   }
 
   private createSlo(props: SloProps, prop: string): ServiceLevelObjective {

@@ -79,6 +79,35 @@ describe('the sample app', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'fulfilment-availability-page-1h-5m-long', Threshold: 13.44 });
   });
 
+  test('runs two experiments, each halted by its service\'s page alarms and checked before and after', () => {
+    const template = Template.fromStack(stack);
+    const experiments = Object.values(template.findResources('AWS::FIS::ExperimentTemplate'));
+    const summary = experiments.map((e) => ({
+      experiment: e.Properties.Tags['cdk-reliability:experiment'],
+      actions: Object.entries(e.Properties.Actions).map(([name, a]: [string, any]) => `${name}=${a.ActionId}`),
+      stopConditions: e.Properties.StopConditions.length,
+    }));
+    expect(summary).toEqual([
+      {
+        experiment: 'slow-handler',
+        actions: ['steady-state=aws:cloudwatch:assert-alarm-state', 'invocation-add-delay=aws:lambda:invocation-add-delay', 'settle=aws:fis:wait', 'recovered=aws:cloudwatch:assert-alarm-state'],
+        stopConditions: 2,
+      },
+      {
+        experiment: 'handler-errors',
+        actions: ['steady-state=aws:cloudwatch:assert-alarm-state', 'invocation-error=aws:lambda:invocation-error', 'wait=aws:fis:wait',
+          'invocation-http-integration-response=aws:lambda:invocation-http-integration-response', 'settle=aws:fis:wait', 'recovered=aws:cloudwatch:assert-alarm-state'],
+        stopConditions: 2,
+      },
+    ]);
+    // Checkout's game day runs; search's is declared disabled.
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).filter((s) => String(s.Properties.Description).startsWith('Game day'));
+    expect(schedules.map((s) => [s.Properties.ScheduleExpression, s.Properties.ScheduleExpressionTimezone, s.Properties.State])).toEqual([
+      ['cron(0 10 ? * TUE *)', 'Europe/Berlin', 'ENABLED'],
+      ['cron(30 14 ? * THU#1 *)', 'Europe/London', 'DISABLED'],
+    ]);
+  });
+
   test('synthesizes without warnings', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });

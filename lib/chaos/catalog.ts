@@ -1,0 +1,165 @@
+/**
+ * The FIS actions this library can put in a template: action id, the key and resource type of
+ * its target, and the IAM actions the experiment role needs. Pure data, checked against the FIS
+ * actions reference (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html)
+ * and AWS's managed policies for FIS; the README's fault catalog is tested against it.
+ */
+
+/** One FIS action. */
+export interface FisActionDefinition {
+  /** FIS action id, e.g. `aws:lambda:invocation-add-delay`. */
+  readonly actionId: string;
+  /** Key of the action's target in its `Targets` map; absent for actions without a target. */
+  readonly targetKey?: string;
+  /** FIS resource type of that target. */
+  readonly resourceType?: string;
+  /** IAM actions the role needs on the target resources (scoped to their ARNs when known). */
+  readonly onTargets: readonly string[];
+  /** IAM actions that do not support resource-level permissions (granted on `*`). */
+  readonly onAll: readonly string[];
+}
+
+const TAG_READ = 'tag:GetResources';
+
+/** Every action, by a short name used by the fault factories. */
+export const FIS_ACTIONS = {
+  lambdaDelay: {
+    actionId: 'aws:lambda:invocation-add-delay',
+    targetKey: 'Functions',
+    resourceType: 'aws:lambda:function',
+    onTargets: ['lambda:GetFunction'],
+    onAll: [TAG_READ],
+  },
+  lambdaError: {
+    actionId: 'aws:lambda:invocation-error',
+    targetKey: 'Functions',
+    resourceType: 'aws:lambda:function',
+    onTargets: ['lambda:GetFunction'],
+    onAll: [TAG_READ],
+  },
+  lambdaHttpResponse: {
+    actionId: 'aws:lambda:invocation-http-integration-response',
+    targetKey: 'Functions',
+    resourceType: 'aws:lambda:function',
+    onTargets: ['lambda:GetFunction'],
+    onAll: [TAG_READ],
+  },
+  ecsStopTask: {
+    actionId: 'aws:ecs:stop-task',
+    targetKey: 'Tasks',
+    resourceType: 'aws:ecs:task',
+    onTargets: ['ecs:StopTask', 'ecs:DescribeTasks'],
+    onAll: ['ecs:ListTasks', TAG_READ],
+  },
+  ecsCpuStress: {
+    actionId: 'aws:ecs:task-cpu-stress',
+    targetKey: 'Tasks',
+    resourceType: 'aws:ecs:task',
+    onTargets: ['ecs:DescribeTasks'],
+    onAll: ['ecs:ListTasks', 'ssm:ListCommands', 'ssm:CancelCommand', TAG_READ],
+  },
+  ecsNetworkLatency: {
+    actionId: 'aws:ecs:task-network-latency',
+    targetKey: 'Tasks',
+    resourceType: 'aws:ecs:task',
+    onTargets: ['ecs:DescribeTasks'],
+    onAll: ['ecs:ListTasks', 'ecs:DescribeContainerInstances', 'ec2:DescribeInstances', 'ec2:DescribeSubnets', 'ssm:ListCommands', 'ssm:CancelCommand', TAG_READ],
+  },
+  ec2Stop: {
+    actionId: 'aws:ec2:stop-instances',
+    targetKey: 'Instances',
+    resourceType: 'aws:ec2:instance',
+    onTargets: ['ec2:StopInstances', 'ec2:StartInstances'],
+    // plus kms:CreateGrant for encrypted volumes, added by the fault (conditioned on EC2's use)
+    onAll: ['ec2:DescribeInstances'],
+  },
+  ec2Terminate: {
+    actionId: 'aws:ec2:terminate-instances',
+    targetKey: 'Instances',
+    resourceType: 'aws:ec2:instance',
+    onTargets: ['ec2:TerminateInstances'],
+    onAll: ['ec2:DescribeInstances'],
+  },
+  rdsFailover: {
+    actionId: 'aws:rds:failover-db-cluster',
+    targetKey: 'Clusters',
+    resourceType: 'aws:rds:cluster',
+    onTargets: ['rds:FailoverDBCluster'],
+    onAll: ['rds:DescribeDBClusters', TAG_READ],
+  },
+  rdsReboot: {
+    actionId: 'aws:rds:reboot-db-instances',
+    targetKey: 'DBInstances',
+    resourceType: 'aws:rds:db',
+    onTargets: ['rds:RebootDBInstance'],
+    onAll: ['rds:DescribeDBInstances', TAG_READ],
+  },
+  dynamoDbPauseReplication: {
+    actionId: 'aws:dynamodb:global-table-pause-replication',
+    targetKey: 'Tables',
+    resourceType: 'aws:dynamodb:global-table',
+    onTargets: ['dynamodb:PutResourcePolicy', 'dynamodb:DeleteResourcePolicy', 'dynamodb:GetResourcePolicy', 'dynamodb:DescribeTable'],
+    onAll: [TAG_READ],
+  },
+  networkDisrupt: {
+    actionId: 'aws:network:disrupt-connectivity',
+    targetKey: 'Subnets',
+    resourceType: 'aws:ec2:subnet',
+    onTargets: [],
+    // the network ACL statements are added by the fault (create/delete conditioned on the managedByFIS tag)
+    onAll: ['ec2:DescribeManagedPrefixLists', 'ec2:DescribeNetworkAcls', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'ec2:GetManagedPrefixListEntries', TAG_READ],
+  },
+  apiInternalError: {
+    actionId: 'aws:fis:inject-api-internal-error',
+    targetKey: 'Roles',
+    resourceType: 'aws:iam:role',
+    onTargets: [],
+    onAll: [],
+  },
+  apiThrottleError: {
+    actionId: 'aws:fis:inject-api-throttle-error',
+    targetKey: 'Roles',
+    resourceType: 'aws:iam:role',
+    onTargets: [],
+    onAll: [],
+  },
+  apiUnavailableError: {
+    actionId: 'aws:fis:inject-api-unavailable-error',
+    targetKey: 'Roles',
+    resourceType: 'aws:iam:role',
+    onTargets: [],
+    onAll: [],
+  },
+  wait: {
+    actionId: 'aws:fis:wait',
+    onTargets: [],
+    onAll: [],
+  },
+  assertAlarmState: {
+    actionId: 'aws:cloudwatch:assert-alarm-state',
+    onTargets: [],
+    onAll: [],
+  },
+} as const satisfies Record<string, FisActionDefinition>;
+
+/** Short name of a catalog action. */
+export type FisActionName = keyof typeof FIS_ACTIONS;
+
+/** FIS quotas that a template must respect (Service Quotas defaults; https://docs.aws.amazon.com/fis/latest/userguide/fis-quotas.html). */
+export const FIS_LIMITS = {
+  /** Actions per experiment template. */
+  actionsPerTemplate: 20,
+  /** Actions of one experiment running at the same time. */
+  parallelActions: 10,
+  /** ARNs one target may list (`resourceArns`). */
+  arnsPerTarget: 5,
+  /** Stop conditions per experiment template. */
+  stopConditionsPerTemplate: 5,
+  /** Alarm ARNs one `aws:cloudwatch:assert-alarm-state` action checks. */
+  alarmsPerAssertion: 5,
+  /** Template description length. */
+  descriptionLength: 512,
+} as const;
+
+/** The services whose API calls `aws:fis:inject-api-*-error` can fail. */
+export const API_FAULT_SERVICES = ['ec2', 'kinesis'] as const;

@@ -1,0 +1,506 @@
+/**
+ * One FIS experiment of a service: the template, its least-privilege role, its log group, the
+ * steady-state and recovery checks around the faults, the service's page alarms as stop
+ * conditions, and an optional game-day schedule. Usually created by `service.addExperiment()`.
+ */
+import { Annotations, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as fis from 'aws-cdk-lib/aws-fis';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { Construct } from 'constructs';
+import { namePartProblem } from '../slo/names';
+import { Problem } from '../slo/tiers';
+import { formatProblems } from '../slo/validation';
+import { FIS_ACTIONS, FIS_LIMITS } from './catalog';
+import { Fault } from './fault';
+import { FaultActionSpec, FaultNode } from './fault-action';
+import { describeSeconds, FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
+import { GameDay } from './game-day';
+import { FisLambdaExtension } from './lambda-extension';
+import { Layout, LayoutBuilder, treeActions, treeProblems } from './layout';
+
+/** Settle time before the recovery check unless one is given. */
+export const DEFAULT_SETTLE_TIME = Duration.minutes(5);
+/** Experiment log retention unless one is given. */
+export const DEFAULT_EXPERIMENT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
+/** Report window before and after the experiment unless one is given. */
+export const DEFAULT_REPORT_WINDOW = Duration.minutes(20);
+
+/** Tag keys on every experiment template: the game-day runner finds templates by them. */
+export const EXPERIMENT_TAGS = {
+  stack: 'cdk-reliability:stack',
+  service: 'cdk-reliability:service',
+  experiment: 'cdk-reliability:experiment',
+} as const;
+
+/** An experiment report: FIS writes a PDF with the dashboard's graphs around the experiment to S3. */
+export interface ExperimentReportOptions {
+  /**
+   * Bucket the report goes to.
+   * @default - a bucket of the stack, created for reports (encrypted, TLS only, no public access)
+   */
+  readonly bucket?: s3.IBucket;
+  /**
+   * How much of the dashboard before the experiment the report shows.
+   * @default Duration.minutes(20)
+   */
+  readonly before?: Duration;
+  /**
+   * How much after.
+   * @default Duration.minutes(20)
+   */
+  readonly after?: Duration;
+}
+
+/** What an experiment does and how it is kept safe. */
+export interface ExperimentProps {
+  /** The fault to inject: one `Fault.*()`, or several in `Fault.sequence()` / `Fault.parallel()`. */
+  readonly fault: Fault;
+
+  /**
+   * How long faults that run for a while (delays, errors, stress, network) are injected, unless a
+   * fault gives its own duration.
+   * @default - each such fault must give its own
+   */
+  readonly duration?: Duration;
+
+  /**
+   * What the experiment is for: the hypothesis, e.g. "checkout stays within its latency SLO when
+   * a quarter of the handler's invocations are 800 ms slower".
+   * @default - a summary of the faults
+   */
+  readonly description?: string;
+
+  /**
+   * Stop the experiment when one of the service's page alarms fires. Turning this off requires
+   * `stopConditions`.
+   * @default true
+   */
+  readonly stopOnPageAlarms?: boolean;
+
+  /**
+   * More alarms that stop the experiment (e.g. a dependency's health). With the page alarms at most
+   * five: FIS's limit of stop conditions per template.
+   * @default - the page alarms only
+   */
+  readonly stopConditions?: cloudwatch.IAlarm[];
+
+  /**
+   * Before the faults, check that the stop-condition alarms are OK (`aws:cloudwatch:assert-alarm-state`):
+   * an experiment on a service that is already failing teaches nothing and hurts more.
+   * @default true
+   */
+  readonly steadyStateCheck?: boolean;
+
+  /**
+   * After the faults, wait `settleTime` and check the stop-condition alarms are OK again: the
+   * service recovered by itself.
+   * @default true
+   */
+  readonly recoveryCheck?: boolean;
+
+  /**
+   * Wait between the end of the faults and the recovery check.
+   * @default Duration.minutes(5) - a full outage reaches the 1-hour page tier's 14.4x burn within a minute, and its 5-minute window clears in five
+   */
+  readonly settleTime?: Duration;
+
+  /**
+   * Run the experiment on a schedule (EventBridge Scheduler, with a time zone).
+   * @default - started by hand or by the game-day runner only
+   */
+  readonly gameDay?: GameDay;
+
+  /**
+   * Retention of the experiment's log group.
+   * @default logs.RetentionDays.ONE_YEAR - findings are reviewed for months
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Write an experiment report (with the service's dashboard when it has one) to S3.
+   * @default false
+   */
+  readonly report?: boolean | ExperimentReportOptions;
+
+  /**
+   * What FIS does when a target selected by tags matches no resource: fail the experiment, or
+   * skip the actions on that target.
+   * @default 'fail'
+   */
+  readonly emptyTargets?: 'fail' | 'skip';
+}
+
+/** Props of `ChaosExperiment`: `ExperimentProps` plus what it takes from its service. */
+export interface ChaosExperimentProps extends ExperimentProps {
+  /** The service's name (`serviceName`). */
+  readonly serviceName: string;
+  /** Name of the experiment, unique within the service: letters, digits, `-`, `_`, `.`. */
+  readonly experimentName: string;
+  /**
+   * The service's page alarms, read at synth (SLOs added after the experiment count too).
+   * @default - none
+   */
+  readonly pageAlarms?: () => cloudwatch.IAlarm[];
+  /**
+   * The service's dashboard, for reports.
+   * @default - none
+   */
+  readonly dashboardName?: string;
+}
+
+/** Limits and defaults of experiments, exported for tests and docs. */
+export const MIN_SETTLE_TIME = Duration.minutes(1);
+
+/** An AWS FIS experiment template with its role, log group, checks and optional schedule. */
+export class ChaosExperiment extends Construct {
+  public readonly serviceName: string;
+  public readonly experimentName: string;
+  /** The template. */
+  public readonly template: fis.CfnExperimentTemplate;
+  /** The role FIS assumes to run it. */
+  public readonly role: iam.Role;
+  /** Where FIS writes the experiment log. */
+  public readonly logGroup: logs.LogGroup;
+  /** The game-day schedule. @default - none */
+  public readonly schedule?: scheduler.CfnSchedule;
+  /** The game day. @default - none */
+  public readonly gameDay?: GameDay;
+  /** The template's actions and targets. */
+  public readonly layout: Layout;
+  /** Seconds from start to end when nothing stops it (checks and settle time included). */
+  public readonly expectedSeconds: number;
+  /** The fault actions (without the checks). */
+  public readonly faultActions: FaultActionSpec[];
+  private readonly props: ChaosExperimentProps;
+
+  constructor(scope: Construct, id: string, props: ChaosExperimentProps) {
+    super(scope, id);
+    const problems: Problem[] = [];
+    const nameProblem = namePartProblem(props?.experimentName);
+    if (nameProblem) {
+      problems.push({ prop: 'name', message: nameProblem });
+    }
+    if (props?.duration !== undefined) {
+      const p = fisDurationProblem(props.duration, Duration.minutes(1));
+      if (p) {
+        problems.push({ prop: 'duration', message: p });
+      }
+    }
+    const settle = props?.settleTime ?? DEFAULT_SETTLE_TIME;
+    const settleProblem = fisDurationProblem(settle, MIN_SETTLE_TIME, Duration.hours(1));
+    if (settleProblem) {
+      problems.push({ prop: 'settleTime', message: settleProblem });
+    }
+    for (const flag of ['stopOnPageAlarms', 'steadyStateCheck', 'recoveryCheck'] as const) {
+      if (props?.[flag] !== undefined && typeof props[flag] !== 'boolean') {
+        problems.push({ prop: flag, message: `must be true or false, got ${String(props[flag])}` });
+      }
+    }
+    if (props?.recoveryCheck === false && props.settleTime !== undefined) {
+      problems.push({ prop: 'settleTime', message: 'is set but recoveryCheck is false: the settle time only precedes the recovery check' });
+    }
+    if (props?.stopConditions !== undefined && (!Array.isArray(props.stopConditions) || props.stopConditions.some((a) => typeof a?.alarmArn !== 'string'))) {
+      problems.push({ prop: 'stopConditions', message: 'must be a list of CloudWatch alarms (IAlarm)' });
+    }
+    if (props?.stopOnPageAlarms === false && !(props.stopConditions?.length)) {
+      problems.push({ prop: 'stopConditions', message: 'is empty and stopOnPageAlarms is false: an experiment without a stop condition is refused; pass the alarms that mean customers are hurt' });
+    }
+    if (props?.description !== undefined && (typeof props.description !== 'string' || props.description.length > 400)) {
+      problems.push({ prop: 'description', message: `must be a string of at most 400 characters (FIS allows ${FIS_LIMITS.descriptionLength} with the service prefix), got ${typeof props.description === 'string' ? `${props.description.length} characters` : String(props.description)}` });
+    }
+    if (props?.emptyTargets !== undefined && !['fail', 'skip'].includes(props.emptyTargets)) {
+      problems.push({ prop: 'emptyTargets', message: `must be 'fail' or 'skip', got ${JSON.stringify(props.emptyTargets)}` });
+    }
+    if (props?.gameDay !== undefined) {
+      if (!(props.gameDay instanceof GameDay)) {
+        problems.push({ prop: 'gameDay', message: 'must be GameDay.weekly(), GameDay.cron() or GameDay.once()' });
+      } else {
+        problems.push(...props.gameDay.problems());
+      }
+    }
+    let node: FaultNode | undefined;
+    if (!Fault._isFault(props?.fault)) {
+      problems.push({ prop: 'fault', message: `is required: a Fault (Fault.lambdaInvocationDelay(...), Fault.sequence(...), ...), got ${String(props?.fault)}` });
+    } else {
+      const resolved = props.fault._resolve({ scope: this, prop: 'fault', defaultDuration: props.duration });
+      problems.push(...resolved.problems);
+      node = resolved.node;
+      if (node) {
+        problems.push(...treeProblems(node, 'fault'));
+      }
+    }
+    if (problems.length > 0) {
+      throw new Error(formatProblems(this.node.path, problems));
+    }
+
+    this.props = props;
+    this.serviceName = props.serviceName;
+    this.experimentName = props.experimentName;
+    this.gameDay = props.gameDay;
+    this.faultActions = treeActions(node!);
+
+    const steadyState = props.steadyStateCheck ?? true;
+    const recovery = props.recoveryCheck ?? true;
+    const builder = new LayoutBuilder();
+    const assertion = (description: string): FaultActionSpec => ({
+      definition: FIS_ACTIONS.assertAlarmState,
+      description,
+      parameters: { alarmArns: Lazy.string({ produce: () => this.stopAlarms().map((a) => a.alarmArn).join(',') }), alarmStates: 'OK' },
+    });
+    const first = steadyState ? [builder.add(assertion('Steady state: the stop-condition alarms are OK before any fault'), [], 'steady-state')] : [];
+    let last = builder.addTree(node!, first);
+    if (recovery) {
+      const settleSeconds = settle.toSeconds();
+      const wait = builder.add({ definition: FIS_ACTIONS.wait, description: `Lets the service settle for ${describeSeconds(settleSeconds)}`, parameters: { duration: isoDuration(settleSeconds) }, durationSeconds: settleSeconds }, last, 'settle');
+      last = [builder.add(assertion('Recovered: the stop-condition alarms are OK again after the faults'), [wait], 'recovered')];
+    }
+    this.layout = builder.build();
+    this.expectedSeconds = this.layout.longestSeconds;
+    this.checkLimits();
+
+    this.role = new iam.Role(this, 'Role', {
+      description: `Runs FIS experiment ${this.serviceName}/${this.experimentName}`,
+      assumedBy: new iam.ServicePrincipal('fis.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnLike: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'fis', resource: 'experiment', resourceName: '*' }) },
+        },
+      }),
+    });
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? DEFAULT_EXPERIMENT_LOG_RETENTION });
+    this.grantActions();
+
+    this.template = new fis.CfnExperimentTemplate(this, 'Template', {
+      description: this.description(),
+      roleArn: this.role.roleArn,
+      stopConditions: Lazy.any({ produce: () => this.stopAlarms().map((a) => ({ source: 'aws:cloudwatch:alarm', value: a.alarmArn })) }),
+      targets: Object.fromEntries(this.layout.targets.map((t) => [t.name, {
+        resourceType: t.resourceType,
+        selectionMode: t.targets._spec.selection.mode,
+        resourceArns: t.targets._spec.arns,
+        resourceTags: t.targets._spec.tags,
+        parameters: t.targets._spec.parameters,
+        filters: t.targets._spec.filters?.map((f) => ({ path: f.path, values: f.values })),
+      }])),
+      actions: Object.fromEntries(this.layout.actions.map((a) => [a.name, {
+        actionId: a.spec.definition.actionId,
+        description: a.spec.description,
+        parameters: Object.keys(a.spec.parameters).length > 0 ? a.spec.parameters : undefined,
+        startAfter: a.startAfter.length > 0 ? a.startAfter : undefined,
+        targets: a.targetName ? { [a.spec.definition.targetKey!]: a.targetName } : undefined,
+      }])),
+      logConfiguration: {
+        logSchemaVersion: 2,
+        cloudWatchLogsConfiguration: { LogGroupArn: this.logGroup.logGroupArn },
+      },
+      experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: props.emptyTargets ?? 'fail' },
+      experimentReportConfiguration: this.reportConfiguration(),
+      tags: {
+        'Name': `${this.serviceName}-${this.experimentName}`,
+        [EXPERIMENT_TAGS.stack]: Stack.of(this).stackName,
+        [EXPERIMENT_TAGS.service]: this.serviceName,
+        [EXPERIMENT_TAGS.experiment]: this.experimentName,
+      },
+    });
+    // FIS checks the role's permissions when the template is created.
+    this.template.node.addDependency(this.role);
+
+    for (const spec of this.faultActions) {
+      for (const w of spec.warnings ?? []) {
+        Annotations.of(this).addWarningV2(`cdk-reliability:chaos-${w.id}`, `${this.node.path}: ${w.message}`);
+      }
+    }
+    if (props.gameDay) {
+      this.schedule = this.createSchedule(props.gameDay);
+    }
+    this.node.addValidation({ validate: () => this.stopConditionProblems() });
+  }
+
+  /** The template's ARN. */
+  public get templateArn(): string {
+    return Stack.of(this).formatArn({ service: 'fis', resource: 'experiment-template', resourceName: this.template.ref });
+  }
+
+  /** The alarms that stop the experiment (and that the checks assert): page alarms first, then the extra ones. */
+  public stopAlarms(): cloudwatch.IAlarm[] {
+    const page = (this.props.stopOnPageAlarms ?? true) ? (this.props.pageAlarms?.() ?? []) : [];
+    const all = [...page, ...(this.props.stopConditions ?? [])];
+    return all.filter((alarm, i) => all.indexOf(alarm) === i);
+  }
+
+  private description(): string {
+    const summary = this.props.description ?? this.faultActions.map((a) => a.description).join('; then ');
+    const text = `${this.serviceName}/${this.experimentName}: ${summary}`;
+    return text.length <= FIS_LIMITS.descriptionLength ? text : `${text.slice(0, FIS_LIMITS.descriptionLength - 1)}…`;
+  }
+
+  /** FIS quotas the whole template must respect. */
+  private checkLimits(): void {
+    const problems: Problem[] = [];
+    if (this.layout.actions.length > FIS_LIMITS.actionsPerTemplate) {
+      problems.push({ prop: 'fault', message: `needs ${this.layout.actions.length} actions (checks included); FIS allows ${FIS_LIMITS.actionsPerTemplate} per template. Split the experiment` });
+    }
+    for (const t of this.layout.targets) {
+      const arns = t.targets._spec.arns ?? [];
+      if (arns.length > FIS_LIMITS.arnsPerTarget) {
+        problems.push({ prop: 'fault', message: `target ${t.name} lists ${arns.length} resources; FIS allows ${FIS_LIMITS.arnsPerTarget} ARNs per target. Select them by tags with a count or percentage` });
+      }
+    }
+    if (this.layout.longestSeconds > FIS_MAX_DURATION.toSeconds()) {
+      problems.push({ prop: 'fault', message: `runs ${describeSeconds(this.layout.longestSeconds)} (checks and settle time included); FIS stops experiments after 12 hours` });
+    }
+    if (problems.length > 0) {
+      throw new Error(formatProblems(this.node.path, problems));
+    }
+  }
+
+  /** At synth: at least one stop condition, at most FIS's limit. */
+  private stopConditionProblems(): string[] {
+    const alarms = this.stopAlarms();
+    if (alarms.length === 0) {
+      return [`${this.node.path}: experiment '${this.experimentName}' has no stop condition: service '${this.serviceName}' has no page alarm `
+        + '(its SLOs only ticket) and no stopConditions were given. An experiment that nothing halts is refused; pass stopConditions'];
+    }
+    if (alarms.length > FIS_LIMITS.stopConditionsPerTemplate) {
+      return [`${this.node.path}: experiment '${this.experimentName}' has ${alarms.length} stop conditions (page alarms and stopConditions); FIS allows `
+        + `${FIS_LIMITS.stopConditionsPerTemplate}. Pass fewer stopConditions, or combine alarms in a CompositeAlarm`];
+    }
+    return [];
+  }
+
+  /** The role: each action's permissions, scoped to its targets where AWS allows. */
+  private grantActions(): void {
+    const statements: iam.PolicyStatement[] = [];
+    const targetsOf = new Map(this.layout.targets.map((t) => [t.name, t.targets]));
+    for (const action of this.layout.actions) {
+      const { definition } = action.spec;
+      if (definition.onAll.length > 0) {
+        statements.push(new iam.PolicyStatement({ actions: [...definition.onAll], resources: ['*'] }));
+      }
+      if (definition.onTargets.length > 0 && !action.spec.ownsTargetPermissions) {
+        const arns = action.targetName ? targetsOf.get(action.targetName)?._spec.arns : undefined;
+        statements.push(new iam.PolicyStatement({ actions: [...definition.onTargets], resources: arns ?? ['*'] }));
+      }
+      statements.push(...(action.spec.statements ?? []));
+      if (action.spec.usesLambdaExtension) {
+        const extension = FisLambdaExtension.of(this);
+        extension.grantWrite(this.role);
+        for (const fn of action.spec.lambdaFunctions ?? []) {
+          extension.attach(fn, `${this.node.path}: fault`);
+        }
+        if ((action.spec.lambdaFunctions ?? []).length === 0) {
+          Annotations.of(this).addWarningV2('cdk-reliability:chaos-lambda-extension', `${this.node.path}: the Lambda fault selects functions by ARN or tags, so this library cannot attach the FIS Lambda extension to them. `
+            + `Attach it yourself (FisLambdaExtension.of(stack).attach(fn, ...)) or give them AWS_FIS_CONFIGURATION_LOCATION=${'s3 bucket of FisLambdaExtension'}`);
+        }
+      }
+    }
+    if (this.layout.actions.some((a) => a.spec.definition.actionId === FIS_ACTIONS.assertAlarmState.actionId)) {
+      // CloudWatch returns composite alarms to DescribeAlarms only when it is granted on '*'.
+      statements.push(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }));
+    }
+    // Log delivery to CloudWatch Logs (vended logs): these actions take no resource.
+    statements.push(new iam.PolicyStatement({
+      actions: ['logs:CreateLogDelivery', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
+      resources: ['*'],
+    }));
+    for (const statement of mergeStatements(statements)) {
+      this.role.addToPolicy(statement);
+    }
+  }
+
+  private reportConfiguration(): fis.CfnExperimentTemplate.ExperimentTemplateExperimentReportConfigurationProperty | undefined {
+    const report = this.props.report;
+    if (report === undefined || report === false) {
+      return undefined;
+    }
+    const options: ExperimentReportOptions = report === true ? {} : report;
+    const problems: Problem[] = [];
+    const before = options.before ?? DEFAULT_REPORT_WINDOW;
+    const after = options.after ?? DEFAULT_REPORT_WINDOW;
+    for (const [prop, value] of [['report.before', before], ['report.after', after]] as const) {
+      const p = fisDurationProblem(value, Duration.minutes(1), Duration.hours(1));
+      if (p) {
+        problems.push({ prop, message: p });
+      }
+    }
+    if (problems.length > 0) {
+      throw new Error(formatProblems(this.node.path, problems));
+    }
+    const bucket = options.bucket ?? reportBucket(this);
+    const prefix = `experiment-reports/${this.serviceName}/${this.experimentName}/`;
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }));
+    const stack = Stack.of(this);
+    const dashboardArn = this.props.dashboardName
+      ? stack.formatArn({ service: 'cloudwatch', region: '', resource: 'dashboard', resourceName: this.props.dashboardName })
+      : undefined;
+    if (dashboardArn) {
+      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetDashboard'], resources: [dashboardArn] }));
+      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricWidgetImage', 'cloudwatch:GetMetricData'], resources: ['*'] }));
+    }
+    return {
+      outputs: { experimentReportS3Configuration: { bucketName: bucket.bucketName, prefix } },
+      dataSources: dashboardArn ? { cloudWatchDashboards: [{ dashboardIdentifier: dashboardArn }] } : undefined,
+      preExperimentDuration: isoDuration(before.toSeconds()),
+      postExperimentDuration: isoDuration(after.toSeconds()),
+    };
+  }
+
+  /** EventBridge Scheduler's universal target for `fis:StartExperiment`, with a role for this template only. */
+  private createSchedule(gameDay: GameDay): scheduler.CfnSchedule {
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'GameDayRole', {
+      description: `Starts FIS experiment ${this.serviceName}/${this.experimentName} on its game day`,
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+    });
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['fis:StartExperiment'],
+      resources: [this.templateArn, stack.formatArn({ service: 'fis', resource: 'experiment', resourceName: '*' })],
+    }));
+    const schedule = new scheduler.CfnSchedule(this, 'GameDay', {
+      description: `Game day of ${this.serviceName}/${this.experimentName}: ${gameDay.summary}`,
+      scheduleExpression: gameDay.expression,
+      scheduleExpressionTimezone: gameDay.timeZone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: gameDay.enabled ? 'ENABLED' : 'DISABLED',
+      target: {
+        arn: `arn:${stack.partition}:scheduler:::aws-sdk:fis:startExperiment`,
+        roleArn: role.roleArn,
+        // A retry gets a new execution id, so a new client token: it could start a second
+        // experiment. A game day that fails to start is better missed than doubled.
+        retryPolicy: { maximumRetryAttempts: 0 },
+        input: stack.toJsonString({ ExperimentTemplateId: this.template.ref, ClientToken: '<aws.scheduler.execution-id>' }),
+      },
+    });
+    schedule.node.addDependency(role);
+    return schedule;
+  }
+}
+
+const REPORT_BUCKET_ID = 'ReliabilityExperimentReports';
+
+/** The stack's report bucket, created on first use. */
+function reportBucket(scope: Construct): s3.IBucket {
+  const stack = Stack.of(scope);
+  return (stack.node.tryFindChild(REPORT_BUCKET_ID) as s3.Bucket | undefined) ?? new s3.Bucket(stack, REPORT_BUCKET_ID, {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+  });
+}
+
+/** Folds statements with the same actions, resources and conditions (several faults on one target). */
+function mergeStatements(statements: iam.PolicyStatement[]): iam.PolicyStatement[] {
+  const seen = new Map<string, iam.PolicyStatement>();
+  for (const s of statements) {
+    const key = JSON.stringify(s.toStatementJson());
+    if (!seen.has(key)) {
+      seen.set(key, s);
+    }
+  }
+  return [...seen.values()];
+}
+

@@ -1,0 +1,196 @@
+/**
+ * What a fault becomes in a template: one FIS action, or several in sequence or in parallel.
+ * Fault factories build these; the experiment lays them out (`layout.ts`). Pure data plus CDK
+ * references (ARNs may be tokens).
+ */
+import { Duration, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { Problem } from '../slo/tiers';
+import { FisActionDefinition } from './catalog';
+import { describeSeconds, FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
+import { Targets } from './targets';
+
+/** Shortest fault duration: CloudWatch sees a fault at one-minute resolution at best. */
+export const MIN_FAULT_DURATION = Duration.minutes(1);
+
+/** One FIS action of an experiment. */
+export interface FaultActionSpec {
+  /** The catalog entry. */
+  readonly definition: FisActionDefinition;
+  /** What it does, in a sentence (the action's description in the template). */
+  readonly description: string;
+  /** FIS parameters, as strings. */
+  readonly parameters: Record<string, string>;
+  /** What it hits; absent for actions without a target. */
+  readonly target?: Targets;
+  /** How long it runs, for the plan and the 12-hour bound; absent for one-shot actions. */
+  readonly durationSeconds?: number;
+  /** Statements the role needs beyond the catalog's (SSM documents, network ACLs, ...). */
+  readonly statements?: iam.PolicyStatement[];
+  /**
+   * Whether `statements` already grant the catalog's `onTargets` actions, scoped their own way
+   * (tasks of a cluster, instances carrying a group's tag). Otherwise the experiment grants them on
+   * the target's ARNs, or on `*` for targets chosen by tags.
+   */
+  readonly ownsTargetPermissions?: boolean;
+  /** Functions that need the FIS Lambda extension (Lambda faults on typed functions). */
+  readonly lambdaFunctions?: lambda.IFunction[];
+  /** Whether the action needs the FIS Lambda extension's S3 configuration location. */
+  readonly usesLambdaExtension?: boolean;
+  /** Things the user should know; the experiment turns them into construct warnings. */
+  readonly warnings?: { id: string; message: string }[];
+}
+
+/** A fault laid out as a tree of actions. */
+export type FaultNode =
+  | { readonly kind: 'action'; readonly action: FaultActionSpec }
+  | { readonly kind: 'sequence' | 'parallel'; readonly children: FaultNode[] };
+
+/** What a fault needs from its experiment to resolve. */
+export interface FaultContext {
+  /** The experiment: the stack and environment ARNs are formatted in. */
+  readonly scope: Construct;
+  /** Prop path for messages, e.g. `fault` or `fault.sequence[1]`. */
+  readonly prop: string;
+  /** The experiment's duration, for faults that run for a while and were given none. */
+  readonly defaultDuration?: Duration;
+}
+
+/** A fault resolved: its actions, or what is wrong with it. */
+export interface ResolvedFault {
+  readonly node?: FaultNode;
+  readonly problems: Problem[];
+}
+
+/** Collects problems while a fault factory's options are read. */
+export class OptionReader {
+  public readonly problems: Problem[] = [];
+
+  constructor(private readonly prop: string) {}
+
+  /** The fault's duration: its own, else the experiment's; between 1 minute and 12 hours. */
+  public duration(own: Duration | undefined, context: FaultContext, name = 'duration'): number | undefined {
+    const value = own ?? context.defaultDuration;
+    if (value === undefined) {
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: give the fault a ${name}, or the experiment a duration (e.g. Duration.minutes(10))` });
+      return undefined;
+    }
+    const p = fisDurationProblem(value, MIN_FAULT_DURATION, FIS_MAX_DURATION);
+    if (p) {
+      this.problems.push({ prop: `${this.prop}.${own !== undefined ? name : `(experiment) duration`}`, message: p });
+      return undefined;
+    }
+    return value.toSeconds();
+  }
+
+  /** An optional duration between `min` and `max`. */
+  public optionalDuration(value: Duration | undefined, name: string, min: Duration, max: Duration = FIS_MAX_DURATION): number | undefined {
+    if (value === undefined) {
+      return undefined;
+    }
+    const p = fisDurationProblem(value, min, max);
+    if (p) {
+      this.problems.push({ prop: `${this.prop}.${name}`, message: p });
+      return undefined;
+    }
+    return value.toSeconds();
+  }
+
+  /** A whole number within [min, max], or its default. */
+  public integer(value: number | undefined, name: string, min: number, max: number, fallback: number, unit = ''): number {
+    const v = value ?? fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be a whole number from ${min} to ${max}${unit}, got ${String(v)}` });
+    }
+    return v;
+  }
+
+  /** A Duration as whole milliseconds within [min, max]. */
+  public milliseconds(value: Duration | undefined, name: string, min: number, max: number): number {
+    if (!(value instanceof Duration)) {
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: a Duration from ${min} to ${max} ms (e.g. Duration.millis(200)), got ${String(value)}` });
+      return NaN;
+    }
+    const ms = value.toMilliseconds({ integral: false });
+    if (!Number.isInteger(ms) || ms < min || ms > max) {
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be a whole number of milliseconds from ${min} to ${max}, got ${ms} ms` });
+    }
+    return ms;
+  }
+
+  /** One of the allowed values, or its default. */
+  public oneOf<T extends string>(value: T | undefined, name: string, allowed: readonly T[], fallback?: T): T | undefined {
+    const v = value ?? fallback;
+    if (v === undefined) {
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: one of ${allowed.map((a) => `'${a}'`).join(', ')}` });
+      return undefined;
+    }
+    if (!allowed.includes(v)) {
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(v)}` });
+    }
+    return v;
+  }
+
+  /** A boolean, or its default. */
+  public boolean(value: boolean | undefined, name: string, fallback: boolean): boolean {
+    const v = value ?? fallback;
+    if (typeof v !== 'boolean') {
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be true or false, got ${String(v)}` });
+    }
+    return v;
+  }
+
+  /** The target's own problems. */
+  public target(target: Targets, name = 'target'): Targets {
+    this.problems.push(...target.problems(`${this.prop}.${name}`));
+    return target;
+  }
+
+  /** Records a problem. */
+  public problem(name: string, message: string): void {
+    this.problems.push({ prop: `${this.prop}${name ? `.${name}` : ''}`, message });
+  }
+
+  /** The resolved fault: one action, unless something was wrong. */
+  public action(build: () => FaultActionSpec): ResolvedFault {
+    if (this.problems.length > 0) {
+      return { problems: this.problems };
+    }
+    return { node: { kind: 'action', action: build() }, problems: [] };
+  }
+}
+
+/** The ISO 8601 `duration` parameter, when the fault has one. */
+export function durationParameter(seconds: number | undefined): Record<string, string> {
+  return seconds === undefined ? {} : { duration: isoDuration(seconds) };
+}
+
+/** `for 10 min`, for descriptions. */
+export function forDuration(seconds: number | undefined): string {
+  return seconds === undefined ? '' : ` for ${describeSeconds(seconds)}`;
+}
+
+/** A list of resources must be a non-empty array of the expected kind. */
+export function resourcesOf<T>(reader: OptionReader, value: T | T[] | Targets, name: string, isResource: (x: unknown) => boolean, what: string): T[] | Targets | undefined {
+  if (Targets._isTargets(value)) {
+    return reader.target(value, name);
+  }
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) {
+    reader.problem(name, `has no ${what}: an experiment must name what it hits (pass at least one, or Targets.tagged(tags, selection))`);
+    return undefined;
+  }
+  const bad = list.findIndex((x) => !isResource(x));
+  if (bad >= 0) {
+    reader.problem(name, `must be ${what} or Targets.arns()/Targets.tagged(), got ${String(list[bad])}${Array.isArray(value) ? ` at [${bad}]` : ''}`);
+    return undefined;
+  }
+  return list;
+}
+
+/** Whether a string is a token or a literal. */
+export function isToken(value: unknown): boolean {
+  return typeof value === 'string' && Token.isUnresolved(value);
+}

@@ -1,0 +1,205 @@
+/**
+ * The fault catalog: one typed factory per FIS action, and `sequence` / `parallel` to run
+ * several in one experiment. A fault is a description; it is validated and turned into template
+ * actions when an experiment binds it, so errors name the experiment's construct path.
+ *
+ * ```ts
+ * Fault.sequence(
+ *   Fault.lambdaInvocationDelay(handler, { delay: Duration.millis(800), invocationPercentage: 25 }),
+ *   Fault.lambdaInvocationError(handler, { invocationPercentage: 5 }),
+ * )
+ * ```
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Problem } from '../slo/tiers';
+import { FIS_ACTIONS } from './catalog';
+import { FaultContext, FaultNode, ResolvedFault } from './fault-action';
+import { describeSeconds, FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
+import { dynamoDbPauseReplication, DynamoDbPauseReplicationOptions, rdsFailoverCluster, rdsRebootInstances, RdsRebootOptions } from './faults/data';
+import { ec2StopInstances, Ec2StopInstancesOptions, Ec2Target, ec2TerminateInstances, Ec2FaultOptions } from './faults/ec2';
+import { ecsCpuStress, EcsCpuStressOptions, ecsNetworkLatency, EcsNetworkLatencyOptions, ecsStopTask, EcsFaultOptions, EcsTarget } from './faults/ecs';
+import {
+  lambdaHttpResponse, LambdaHttpResponseOptions, lambdaInvocationDelay, LambdaInvocationDelayOptions, lambdaInvocationError,
+  LambdaInvocationErrorOptions, LambdaTarget,
+} from './faults/lambda';
+import {
+  apiInternalError, ApiErrorOptions, apiThrottleError, apiUnavailableError, disruptConnectivity, DisruptConnectivityOptions,
+} from './faults/network';
+import { Targets } from './targets';
+
+/** Shortest explicit wait. */
+const MIN_WAIT = Duration.seconds(1);
+
+/** Something an experiment does: one FIS action, or several in sequence or in parallel. */
+export abstract class Fault {
+  // ---- Lambda (through the FIS Lambda extension, wired for typed functions) ----
+
+  /** Delays invocations before the function's code runs (`aws:lambda:invocation-add-delay`). */
+  public static lambdaInvocationDelay(target: LambdaTarget, options: LambdaInvocationDelayOptions): Fault {
+    return leaf('lambdaInvocationDelay', (c) => lambdaInvocationDelay(target, options, c));
+  }
+
+  /** Fails invocations (`aws:lambda:invocation-error`). */
+  public static lambdaInvocationError(target: LambdaTarget, options?: LambdaInvocationErrorOptions): Fault {
+    return leaf('lambdaInvocationError', (c) => lambdaInvocationError(target, options, c));
+  }
+
+  /** Answers invocations from API Gateway / ALB with an HTTP status (`aws:lambda:invocation-http-integration-response`). */
+  public static lambdaHttpResponse(target: LambdaTarget, options: LambdaHttpResponseOptions): Fault {
+    return leaf('lambdaHttpResponse', (c) => lambdaHttpResponse(target, options, c));
+  }
+
+  // ---- ECS ----
+
+  /** Stops running tasks of a service (`aws:ecs:stop-task`); ECS starts replacements. */
+  public static ecsStopTasks(target: EcsTarget, options: EcsFaultOptions): Fault {
+    return leaf('ecsStopTasks', (c) => ecsStopTask(target, options, c));
+  }
+
+  /** Loads the CPU of running tasks (`aws:ecs:task-cpu-stress`; needs the SSM agent sidecar). */
+  public static ecsCpuStress(target: EcsTarget, options: EcsCpuStressOptions): Fault {
+    return leaf('ecsCpuStress', (c) => ecsCpuStress(target, options, c));
+  }
+
+  /** Adds network latency to running tasks (`aws:ecs:task-network-latency`; pidMode task). */
+  public static ecsNetworkLatency(target: EcsTarget, options: EcsNetworkLatencyOptions): Fault {
+    return leaf('ecsNetworkLatency', (c) => ecsNetworkLatency(target, options, c));
+  }
+
+  // ---- EC2 ----
+
+  /** Stops instances and starts them again after `restartAfter` (`aws:ec2:stop-instances`). */
+  public static ec2StopInstances(target: Ec2Target, options?: Ec2StopInstancesOptions): Fault {
+    return leaf('ec2StopInstances', (c) => ec2StopInstances(target, options, c));
+  }
+
+  /** Terminates instances (`aws:ec2:terminate-instances`): meant for Auto Scaling groups, which replace them. */
+  public static ec2TerminateInstances(target: Ec2Target, options?: Ec2FaultOptions): Fault {
+    return leaf('ec2TerminateInstances', (c) => ec2TerminateInstances(target, options, c));
+  }
+
+  // ---- Databases ----
+
+  /** Fails an Aurora/RDS cluster over to a reader (`aws:rds:failover-db-cluster`). */
+  public static rdsFailoverCluster(target: rds.IDatabaseCluster | rds.IDatabaseCluster[] | Targets): Fault {
+    return leaf('rdsFailoverCluster', (c) => rdsFailoverCluster(target, c));
+  }
+
+  /** Reboots DB instances, optionally failing over (`aws:rds:reboot-db-instances`). */
+  public static rdsRebootInstances(target: rds.IDatabaseInstance | rds.IDatabaseInstance[] | Targets, options?: RdsRebootOptions): Fault {
+    return leaf('rdsRebootInstances', (c) => rdsRebootInstances(target, options, c));
+  }
+
+  /** Pauses a global table's replication in this region (`aws:dynamodb:global-table-pause-replication`). */
+  public static dynamoDbPauseReplication(target: dynamodb.ITable | dynamodb.ITable[] | Targets, options?: DynamoDbPauseReplicationOptions): Fault {
+    return leaf('dynamoDbPauseReplication', (c) => dynamoDbPauseReplication(target, options, c));
+  }
+
+  // ---- Network and AWS APIs ----
+
+  /** Denies traffic of subnets (`aws:network:disrupt-connectivity`). */
+  public static disruptConnectivity(target: ec2.ISubnet | ec2.ISubnet[] | Targets, options?: DisruptConnectivityOptions): Fault {
+    return leaf('disruptConnectivity', (c) => disruptConnectivity(target, options, c));
+  }
+
+  /** Fails AWS API calls made with a role with internal errors (`aws:fis:inject-api-internal-error`). */
+  public static apiInternalError(target: iam.IRole | iam.IRole[] | Targets, options: ApiErrorOptions): Fault {
+    return leaf('apiInternalError', (c) => apiInternalError(target, options, c));
+  }
+
+  /** Throttles AWS API calls made with a role (`aws:fis:inject-api-throttle-error`). */
+  public static apiThrottleError(target: iam.IRole | iam.IRole[] | Targets, options: ApiErrorOptions): Fault {
+    return leaf('apiThrottleError', (c) => apiThrottleError(target, options, c));
+  }
+
+  /** Fails AWS API calls made with a role as unavailable (`aws:fis:inject-api-unavailable-error`). */
+  public static apiUnavailableError(target: iam.IRole | iam.IRole[] | Targets, options: ApiErrorOptions): Fault {
+    return leaf('apiUnavailableError', (c) => apiUnavailableError(target, options, c));
+  }
+
+  // ---- Composition ----
+
+  /** Waits (`aws:fis:wait`), e.g. between two faults of a sequence. */
+  public static wait(duration: Duration): Fault {
+    return leaf('wait', (c) => {
+      const p = fisDurationProblem(duration, MIN_WAIT, FIS_MAX_DURATION);
+      if (p) {
+        return { problems: [{ prop: `${c.prop}.duration`, message: p }] };
+      }
+      const seconds = duration.toSeconds();
+      return {
+        problems: [],
+        node: {
+          kind: 'action',
+          action: { definition: FIS_ACTIONS.wait, description: `Waits ${describeSeconds(seconds)}`, parameters: { duration: isoDuration(seconds) }, durationSeconds: seconds },
+        },
+      };
+    });
+  }
+
+  /** Runs faults one after the other: each starts when the previous one has finished. */
+  public static sequence(...faults: Fault[]): Fault {
+    return new CompositeFault('sequence', faults);
+  }
+
+  /** Runs faults at the same time. */
+  public static parallel(...faults: Fault[]): Fault {
+    return new CompositeFault('parallel', faults);
+  }
+
+  /** @internal */
+  public static _isFault(x: unknown): x is Fault {
+    return x instanceof Fault;
+  }
+
+  /** The factory's name, for messages and the plan. */
+  public abstract readonly kind: string;
+
+  /** @internal Validates and lays out this fault's actions. */
+  public abstract _resolve(context: FaultContext): ResolvedFault;
+}
+
+class LeafFault extends Fault {
+  constructor(public readonly kind: string, private readonly build: (context: FaultContext) => ResolvedFault) {
+    super();
+  }
+
+  public _resolve(context: FaultContext): ResolvedFault {
+    return this.build({ ...context, prop: `${context.prop} (${this.kind})` });
+  }
+}
+
+class CompositeFault extends Fault {
+  constructor(public readonly kind: 'sequence' | 'parallel', private readonly faults: Fault[]) {
+    super();
+  }
+
+  public _resolve(context: FaultContext): ResolvedFault {
+    if (this.faults.length === 0) {
+      return { problems: [{ prop: context.prop, message: `Fault.${this.kind}() needs at least one fault` }] };
+    }
+    const problems: Problem[] = [];
+    const children: FaultNode[] = [];
+    this.faults.forEach((fault, i) => {
+      const prop = `${context.prop}.${this.kind}[${i}]`;
+      if (!Fault._isFault(fault)) {
+        problems.push({ prop, message: `must be a Fault (Fault.lambdaInvocationDelay(...), Fault.wait(...), ...), got ${String(fault)}` });
+        return;
+      }
+      const resolved = fault._resolve({ ...context, prop });
+      problems.push(...resolved.problems);
+      if (resolved.node) {
+        children.push(resolved.node);
+      }
+    });
+    return problems.length > 0 ? { problems } : { problems: [], node: { kind: this.kind, children } };
+  }
+}
+
+function leaf(kind: string, build: (context: FaultContext) => ResolvedFault): Fault {
+  return new LeafFault(kind, build);
+}

@@ -1,0 +1,123 @@
+/** EC2 instance faults: stop (and start again) or terminate, by instance or Auto Scaling group. */
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
+import { FaultContext, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
+import { describeSeconds, isoDuration } from '../fis-duration';
+import { Selection, Targets } from '../targets';
+
+/** Instances to hit: instances, the instances of an Auto Scaling group, or `Targets`. */
+export type Ec2Target = ec2.IInstance | ec2.IInstance[] | autoscaling.IAutoScalingGroup | Targets;
+
+/** Options of the EC2 faults. */
+export interface Ec2FaultOptions {
+  /**
+   * Which instances are hit. Required for an Auto Scaling group (its size changes); for given
+   * instances the default is all of them.
+   * @default Selection.all() for instances
+   */
+  readonly selection?: Selection;
+}
+
+/** Options of `Fault.ec2StopInstances`. */
+export interface Ec2StopInstancesOptions extends Ec2FaultOptions {
+  /**
+   * When FIS starts the instances again, 1 minute to 12 hours after stopping them.
+   * @default - the experiment's duration
+   */
+  readonly restartAfter?: Duration;
+}
+
+function isAutoScalingGroup(x: unknown): x is autoscaling.IAutoScalingGroup {
+  return typeof x === 'object' && x !== null && typeof (x as autoscaling.IAutoScalingGroup).autoScalingGroupName === 'string'
+    && typeof (x as autoscaling.IAutoScalingGroup).autoScalingGroupArn === 'string';
+}
+
+function isInstance(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && typeof (x as ec2.IInstance).instanceId === 'string';
+}
+
+/** The target and the role's statements for an EC2 fault. */
+function ec2Target(reader: OptionReader, definition: FisActionDefinition, target: Ec2Target, options: Ec2FaultOptions | undefined, context: FaultContext) {
+  const stack = Stack.of(context.scope);
+  const onTargets = [...definition.onTargets];
+  if (isAutoScalingGroup(target)) {
+    if (options?.selection === undefined) {
+      reader.problem('selection', 'is required for an Auto Scaling group: Selection.count(1), Selection.percent(50) or, deliberately, Selection.all()');
+      return {};
+    }
+    const name = target.autoScalingGroupName;
+    const targets = reader.target(Targets.tagged({ 'aws:autoscaling:groupName': name }, options.selection, {
+      filters: [{ path: 'State.Name', values: ['running'] }],
+    }), 'selection');
+    // Auto Scaling tags its instances with the group's name: the role may touch only those.
+    const statement = new iam.PolicyStatement({
+      actions: onTargets,
+      resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+      conditions: { StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': name } },
+    });
+    return { targets, statement, what: `${options.selection.mode} running instance(s) of Auto Scaling group ${target.node.id}` };
+  }
+  const resolved = resourcesOf<ec2.IInstance>(reader, target as ec2.IInstance | ec2.IInstance[] | Targets, 'target', isInstance, 'an EC2 instance, an Auto Scaling group');
+  if (resolved === undefined) {
+    return {};
+  }
+  if (Targets._isTargets(resolved)) {
+    return { targets: resolved, statement: new iam.PolicyStatement({ actions: onTargets, resources: ['*'] }), what: `${resolved._spec.selection.mode} of the targeted instances` };
+  }
+  const arns = resolved.map((i) => stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: i.instanceId }));
+  const selection = options?.selection ?? Selection.all();
+  return {
+    targets: reader.target(Targets.arns(arns, selection), 'selection'),
+    statement: new iam.PolicyStatement({ actions: onTargets, resources: arns }),
+    what: `${selection.mode} of ${resolved.length} instance(s)`,
+    instances: resolved,
+  };
+}
+
+/** `aws:ec2:stop-instances`, started again after `restartAfter`. */
+export function ec2StopInstances(target: Ec2Target, options: Ec2StopInstancesOptions | undefined, context: FaultContext): ResolvedFault {
+  const reader = new OptionReader(context.prop);
+  const { targets, statement, what } = ec2Target(reader, FIS_ACTIONS.ec2Stop, target, options, context);
+  const seconds = reader.duration(options?.restartAfter, context, 'restartAfter');
+  const stack = Stack.of(context.scope);
+  return reader.action(() => ({
+    definition: FIS_ACTIONS.ec2Stop,
+    description: `Stops ${what}, starts them again after ${describeSeconds(seconds!)}`,
+    parameters: { startInstancesAfterDuration: isoDuration(seconds!), completeIfInstancesTerminated: 'true' },
+    target: targets,
+    ownsTargetPermissions: true,
+    durationSeconds: seconds,
+    statements: [
+      statement!,
+      // Starting an instance with encrypted volumes needs a grant on their key, for EC2's own use.
+      new iam.PolicyStatement({
+        actions: ['kms:CreateGrant'],
+        resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+        conditions: { StringLike: { 'kms:ViaService': `ec2.${stack.region}.amazonaws.com` }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+    ],
+  }));
+}
+
+/** `aws:ec2:terminate-instances`. */
+export function ec2TerminateInstances(target: Ec2Target, options: Ec2FaultOptions | undefined, context: FaultContext): ResolvedFault {
+  const reader = new OptionReader(context.prop);
+  const { targets, statement, what, instances } = ec2Target(reader, FIS_ACTIONS.ec2Terminate, target, options, context);
+  const declared = (instances ?? []).filter((i) => i instanceof ec2.Instance);
+  return reader.action(() => ({
+    definition: FIS_ACTIONS.ec2Terminate,
+    description: `Terminates ${what}`,
+    parameters: {},
+    target: targets,
+    ownsTargetPermissions: true,
+    statements: [statement!],
+    warnings: declared.map((i) => ({
+      id: 'ec2-terminate-declared-instance',
+      message: `terminates ${i.node.path}, an instance this app declares: CloudFormation will not recreate it and the stack drifts. Terminate the instances of an Auto Scaling group instead`,
+    })),
+  }));
+}
+

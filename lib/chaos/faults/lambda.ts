@@ -1,0 +1,135 @@
+/** Lambda faults: they run inside the function, through the FIS Lambda extension. */
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
+import { durationParameter, FaultContext, forDuration, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
+import { Selection, Targets } from '../targets';
+
+/** Functions to hit: typed functions (the extension is wired for you) or `Targets`. */
+export type LambdaTarget = lambda.IFunction | lambda.IFunction[] | Targets;
+
+/** Options of every Lambda fault. */
+export interface LambdaFaultOptions {
+  /**
+   * Percent of invocations affected, a whole number from 1 to 100.
+   * @default 100
+   */
+  readonly invocationPercentage?: number;
+  /**
+   * How long the fault is injected.
+   * @default - the experiment's duration
+   */
+  readonly duration?: Duration;
+  /**
+   * Which of the given functions are hit.
+   * @default Selection.all()
+   */
+  readonly selection?: Selection;
+}
+
+/** Options of `Fault.lambdaInvocationDelay`. */
+export interface LambdaInvocationDelayOptions extends LambdaFaultOptions {
+  /** Delay before the function's code runs, 0 ms to 15 minutes (the Lambda timeout limit). */
+  readonly delay: Duration;
+}
+
+/** Options of `Fault.lambdaInvocationError`. */
+export interface LambdaInvocationErrorOptions extends LambdaFaultOptions {
+  /**
+   * Whether the function's code is skipped (true) or runs and its result is replaced by the error (false).
+   * @default true
+   */
+  readonly preventExecution?: boolean;
+}
+
+/** Options of `Fault.lambdaHttpResponse`. */
+export interface LambdaHttpResponseOptions extends LambdaFaultOptions {
+  /** HTTP status code returned to the API Gateway / load balancer integration, 100-599. */
+  readonly statusCode: number;
+  /**
+   * Content-Type header of the response.
+   * @default 'application/json'
+   */
+  readonly contentType?: string;
+  /**
+   * Whether the function's code is skipped.
+   * @default true
+   */
+  readonly preventExecution?: boolean;
+}
+
+/** Lambda's invocation limit: a delay beyond it only times the function out. */
+const MAX_DELAY_MS = 900_000;
+
+function isFunction(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && typeof (x as lambda.IFunction).functionArn === 'string';
+}
+
+/** The action shared by the three Lambda faults. */
+function lambdaAction(
+  definition: FisActionDefinition, target: LambdaTarget, options: LambdaFaultOptions | undefined, context: FaultContext,
+  read: (reader: OptionReader) => { parameters: Record<string, string>; what: string },
+): ResolvedFault {
+  const reader = new OptionReader(context.prop);
+  const resolved = resourcesOf<lambda.IFunction>(reader, target, 'target', isFunction, 'a Lambda function');
+  const percentage = reader.integer(options?.invocationPercentage, 'invocationPercentage', 1, 100, 100, ' (percent of invocations)');
+  const seconds = reader.duration(options?.duration, context);
+  const specific = read(reader);
+  const functions = Array.isArray(resolved) ? resolved : [];
+  const targets = Array.isArray(resolved)
+    ? reader.target(Targets.arns(resolved.map((f) => f.functionArn), options?.selection ?? Selection.all()), 'selection')
+    : resolved;
+  return reader.action(() => ({
+    definition,
+    description: `${specific.what} on ${percentage} % of invocations${forDuration(seconds)}`,
+    parameters: { ...durationParameter(seconds), invocationPercentage: String(percentage), ...specific.parameters },
+    target: targets,
+    durationSeconds: seconds,
+    lambdaFunctions: functions,
+    usesLambdaExtension: true,
+  }));
+}
+
+/** `aws:lambda:invocation-add-delay`. */
+export function lambdaInvocationDelay(target: LambdaTarget, options: LambdaInvocationDelayOptions, context: FaultContext): ResolvedFault {
+  return lambdaAction(FIS_ACTIONS.lambdaDelay, target, options, context, (reader) => {
+    const delay = options?.delay;
+    let ms = 0;
+    if (!(delay instanceof Duration)) {
+      reader.problem('delay', `is required: a Duration from 0 ms to 15 minutes (e.g. Duration.millis(800)), got ${String(delay)}`);
+    } else {
+      ms = delay.toMilliseconds({ integral: false });
+      if (!Number.isInteger(ms) || ms < 0 || ms > MAX_DELAY_MS) {
+        reader.problem('delay', `must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS} (15 minutes, Lambda's timeout limit), got ${ms} ms`);
+      }
+    }
+    return { parameters: { startupDelayMilliseconds: String(ms) }, what: `Adds ${ms} ms before the function's code runs` };
+  });
+}
+
+/** `aws:lambda:invocation-error`. */
+export function lambdaInvocationError(target: LambdaTarget, options: LambdaInvocationErrorOptions | undefined, context: FaultContext): ResolvedFault {
+  return lambdaAction(FIS_ACTIONS.lambdaError, target, options, context, (reader) => {
+    const prevent = reader.boolean(options?.preventExecution, 'preventExecution', true);
+    return {
+      parameters: { preventExecution: String(prevent) },
+      what: `Fails invocations${prevent ? ' without running the code' : ' after the code ran'}`,
+    };
+  });
+}
+
+/** `aws:lambda:invocation-http-integration-response`. */
+export function lambdaHttpResponse(target: LambdaTarget, options: LambdaHttpResponseOptions, context: FaultContext): ResolvedFault {
+  return lambdaAction(FIS_ACTIONS.lambdaHttpResponse, target, options, context, (reader) => {
+    const status = reader.integer(options?.statusCode, 'statusCode', 100, 599, NaN, ' (an HTTP status code)');
+    const contentType = options?.contentType ?? 'application/json';
+    if (typeof contentType !== 'string' || !/^[\w.+-]+\/[\w.+-]+/.test(contentType)) {
+      reader.problem('contentType', `must be a media type such as 'application/json', got ${JSON.stringify(contentType)}`);
+    }
+    const prevent = reader.boolean(options?.preventExecution, 'preventExecution', true);
+    return {
+      parameters: { statusCode: String(status), contentTypeHeader: contentType, preventExecution: String(prevent) },
+      what: `Answers HTTP ${status}${prevent ? ' without running the code' : ''}`,
+    };
+  });
+}

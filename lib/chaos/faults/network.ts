@@ -1,0 +1,143 @@
+/** Network and API faults: subnet connectivity, and errors injected into AWS API calls. */
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { API_FAULT_SERVICES, FIS_ACTIONS, FisActionDefinition } from '../catalog';
+import { durationParameter, FaultContext, forDuration, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
+import { Targets } from '../targets';
+
+/** What `aws:network:disrupt-connectivity` cuts. */
+export type ConnectivityScope = 'all' | 'availability-zone' | 'dynamodb' | 'prefix-list' | 's3' | 's3express' | 'vpc';
+
+const SCOPES: readonly ConnectivityScope[] = ['all', 'availability-zone', 'dynamodb', 'prefix-list', 's3', 's3express', 'vpc'];
+
+/** Options of `Fault.disruptConnectivity`. */
+export interface DisruptConnectivityOptions {
+  /**
+   * Which traffic is denied: `all`, to other availability zones, to the VPC, to DynamoDB/S3
+   * endpoints, or to a prefix list.
+   * @default 'all'
+   */
+  readonly scope?: ConnectivityScope;
+  /**
+   * The managed prefix list (name, id or ARN) for scope `prefix-list`.
+   * @default - none; required for scope 'prefix-list'
+   */
+  readonly prefixList?: string;
+  /**
+   * How long.
+   * @default - the experiment's duration
+   */
+  readonly duration?: Duration;
+}
+
+/** The AWS services whose API calls FIS can fail. */
+export type ApiFaultService = typeof API_FAULT_SERVICES[number];
+
+/** Options of the API error faults. */
+export interface ApiErrorOptions {
+  /** The service whose calls fail: only EC2 and Kinesis are supported by FIS. */
+  readonly service: ApiFaultService;
+  /** API operations that fail, e.g. `['DescribeInstances']`. */
+  readonly operations: string[];
+  /**
+   * Percent of the calls that fail, 1-100.
+   * @default 100
+   */
+  readonly percentage?: number;
+  /**
+   * How long.
+   * @default - the experiment's duration
+   */
+  readonly duration?: Duration;
+}
+
+/** `aws:network:disrupt-connectivity`. */
+export function disruptConnectivity(target: ec2.ISubnet | ec2.ISubnet[] | Targets, options: DisruptConnectivityOptions | undefined, context: FaultContext): ResolvedFault {
+  const reader = new OptionReader(context.prop);
+  const stack = Stack.of(context.scope);
+  const resolved = resourcesOf<ec2.ISubnet>(reader, target, 'target', (x) => typeof (x as ec2.ISubnet)?.subnetId === 'string', 'a subnet');
+  const scope = reader.oneOf(options?.scope, 'scope', SCOPES, 'all');
+  const prefixList = options?.prefixList;
+  if (scope === 'prefix-list' && (typeof prefixList !== 'string' || prefixList === '')) {
+    reader.problem('prefixList', "is required for scope 'prefix-list': the managed prefix list's name, id or ARN");
+  }
+  if (scope !== 'prefix-list' && prefixList !== undefined) {
+    reader.problem('prefixList', `applies only to scope 'prefix-list', not '${scope}'`);
+  }
+  const seconds = reader.duration(options?.duration, context);
+  const subnetArns = Array.isArray(resolved) ? resolved.map((s) => stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: s.subnetId })) : ['*'];
+  const targets = Array.isArray(resolved) ? reader.target(Targets.arns(subnetArns), 'target') : resolved;
+  const networkAcls = stack.formatArn({ service: 'ec2', resource: 'network-acl', resourceName: '*' });
+  return reader.action(() => ({
+    definition: FIS_ACTIONS.networkDisrupt,
+    description: `Denies ${scope === 'all' ? 'all' : `${scope}`} traffic of the subnet(s)${forDuration(seconds)}`,
+    parameters: { ...durationParameter(seconds), scope: scope!, ...(prefixList ? { prefixListIdentifier: prefixList } : {}) },
+    target: targets,
+    durationSeconds: seconds,
+    ownsTargetPermissions: true,
+    statements: [
+      // FIS swaps in a network ACL of its own, tagged managedByFIS=true, and removes it afterwards.
+      new iam.PolicyStatement({
+        actions: ['ec2:CreateNetworkAcl'],
+        resources: [networkAcls],
+        conditions: { StringEquals: { 'aws:RequestTag/managedByFIS': 'true' } },
+      }),
+      new iam.PolicyStatement({
+        actions: ['ec2:CreateTags'],
+        resources: [networkAcls],
+        conditions: { StringEquals: { 'ec2:CreateAction': 'CreateNetworkAcl' } },
+      }),
+      new iam.PolicyStatement({
+        actions: ['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAcl'],
+        resources: [networkAcls],
+        conditions: { StringEquals: { 'ec2:ResourceTag/managedByFIS': 'true' } },
+      }),
+      new iam.PolicyStatement({
+        actions: ['ec2:ReplaceNetworkAclAssociation'],
+        resources: [...subnetArns, networkAcls],
+      }),
+    ],
+  }));
+}
+
+/** The three `aws:fis:inject-api-*-error` actions. */
+function apiError(definition: FisActionDefinition, permission: string, what: string, target: iam.IRole | iam.IRole[] | Targets, options: ApiErrorOptions, context: FaultContext): ResolvedFault {
+  const reader = new OptionReader(context.prop);
+  const stack = Stack.of(context.scope);
+  const resolved = resourcesOf<iam.IRole>(reader, target, 'target', (x) => typeof (x as iam.IRole)?.roleArn === 'string', 'an IAM role (the calls made with it fail)');
+  const service = options?.service;
+  if (!(API_FAULT_SERVICES as readonly string[]).includes(service as string)) {
+    reader.problem('service', `must be one of ${API_FAULT_SERVICES.map((s) => `'${s}'`).join(', ')}: FIS injects API errors only into these services' calls, got ${JSON.stringify(service)}`);
+  }
+  const operations = options?.operations;
+  if (!Array.isArray(operations) || operations.length === 0 || operations.some((o) => typeof o !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(o))) {
+    reader.problem('operations', `must be a non-empty list of API operation names such as 'DescribeInstances', got ${JSON.stringify(operations)}`);
+  }
+  const percentage = reader.integer(options?.percentage, 'percentage', 1, 100, 100, ' (percent of calls)');
+  const seconds = reader.duration(options?.duration, context);
+  const targets = Array.isArray(resolved) ? reader.target(Targets.arns(resolved.map((r) => r.roleArn)), 'target') : resolved;
+  return reader.action(() => ({
+    definition,
+    description: `Fails ${percentage} % of ${service} ${operations.join(', ')} calls with ${what}${forDuration(seconds)}`,
+    parameters: { ...durationParameter(seconds), service, operations: operations.join(','), percentage: String(percentage) },
+    target: targets,
+    durationSeconds: seconds,
+    statements: [new iam.PolicyStatement({ actions: [permission], resources: [stack.formatArn({ service: 'fis', resource: 'experiment', resourceName: '*' })] })],
+  }));
+}
+
+/** `aws:fis:inject-api-internal-error`. */
+export function apiInternalError(target: iam.IRole | iam.IRole[] | Targets, options: ApiErrorOptions, context: FaultContext): ResolvedFault {
+  return apiError(FIS_ACTIONS.apiInternalError, 'fis:InjectApiInternalError', 'an internal error (HTTP 500)', target, options, context);
+}
+
+/** `aws:fis:inject-api-throttle-error`. */
+export function apiThrottleError(target: iam.IRole | iam.IRole[] | Targets, options: ApiErrorOptions, context: FaultContext): ResolvedFault {
+  return apiError(FIS_ACTIONS.apiThrottleError, 'fis:InjectApiThrottleError', 'a throttling error (HTTP 400 ThrottlingException)', target, options, context);
+}
+
+/** `aws:fis:inject-api-unavailable-error`. */
+export function apiUnavailableError(target: iam.IRole | iam.IRole[] | Targets, options: ApiErrorOptions, context: FaultContext): ResolvedFault {
+  return apiError(FIS_ACTIONS.apiUnavailableError, 'fis:InjectApiUnavailableError', 'a service-unavailable error (HTTP 503)', target, options, context);
+}

@@ -1,0 +1,62 @@
+/**
+ * FIS takes durations as ISO 8601 strings (`PT10M`, `PT1H30M`). These helpers turn a CDK
+ * `Duration` into one and check it against FIS's bounds; pure, tested without synth.
+ */
+import { Duration, Token } from 'aws-cdk-lib';
+
+/** FIS: an experiment, and so any action of it, runs for at most 12 hours. */
+export const FIS_MAX_DURATION = Duration.hours(12);
+
+/** `PT1H30M`, `PT45S`; whole seconds only. */
+export function isoDuration(seconds: number): string {
+  if (seconds === 0) {
+    return 'PT0S';
+  }
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}${s ? `${s}S` : ''}`;
+}
+
+/** Seconds of an ISO 8601 duration of the `PT#H#M#S` form, `undefined` for anything else. */
+export function isoDurationSeconds(value: string): number | undefined {
+  const match = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$/.exec(value);
+  if (!match || value === 'PT') {
+    return undefined;
+  }
+  return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
+}
+
+/** A readable duration for messages: `10 minutes`, `1 h 30 min`, `45 s`. */
+export function describeSeconds(seconds: number): string {
+  if (seconds < 60) {
+    return `${seconds} s`;
+  }
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return [h ? `${h} h` : '', m ? `${m} min` : '', s ? `${s} s` : ''].filter(Boolean).join(' ');
+}
+
+/**
+ * Why `value` is not a usable FIS duration between `min` and `max`, or `undefined`.
+ * FIS durations are whole seconds; tokens are refused because the experiment's length must be
+ * known at synth (stop conditions, the plan and the game-day schedule depend on it).
+ */
+export function fisDurationProblem(value: unknown, min: Duration, max: Duration = FIS_MAX_DURATION): string | undefined {
+  const allowed = `a Duration between ${describeSeconds(min.toSeconds())} and ${describeSeconds(max.toSeconds())}`;
+  if (!(value instanceof Duration)) {
+    return `must be ${allowed} (e.g. Duration.minutes(10)), got ${String(value)}`;
+  }
+  if (Token.isUnresolved(value.toSeconds({ integral: false }))) {
+    return `must be a concrete Duration (${allowed}), got a token`;
+  }
+  const seconds = value.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds)) {
+    return `must be a whole number of seconds (${allowed}), got ${value.toHumanString()}`;
+  }
+  if (seconds < min.toSeconds() || seconds > max.toSeconds()) {
+    return `must be ${allowed}, got ${describeSeconds(seconds)}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,139 @@
+/**
+ * When an experiment runs by itself: an EventBridge Scheduler schedule with a time zone. Pure
+ * description plus validation; the experiment creates the schedule and its role.
+ */
+import { Problem } from '../slo/tiers';
+
+/** Days of the week, as EventBridge cron expressions name them. */
+export type WeekDay = 'MON' | 'TUE' | 'WED' | 'THU' | 'FRI' | 'SAT' | 'SUN';
+
+const WEEK_DAYS: readonly WeekDay[] = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
+
+/** Options of every game day. */
+export interface GameDayOptions {
+  /** IANA time zone the schedule is read in, e.g. `Europe/Berlin` (daylight saving time included). */
+  readonly timeZone: string;
+  /**
+   * Whether the schedule is enabled. Declare it disabled to review it (and its role) first.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** Options of `GameDay.weekly`. */
+export interface WeeklyGameDayOptions extends GameDayOptions {
+  readonly weekDay: WeekDay;
+  /** Hour of the day, 0-23, in `timeZone`. */
+  readonly hour: number;
+  /**
+   * Minute of the hour, 0-59.
+   * @default 0
+   */
+  readonly minute?: number;
+}
+
+/** Options of `GameDay.cron`. */
+export interface CronGameDayOptions extends GameDayOptions {
+  /** An EventBridge Scheduler cron expression: `cron(0 10 ? * TUE#1 *)` (first Tuesday of the month). */
+  readonly expression: string;
+}
+
+/** Options of `GameDay.once`. */
+export interface OnceGameDayOptions extends GameDayOptions {
+  /** Local date and time in `timeZone`, `YYYY-MM-DDThh:mm` or `YYYY-MM-DDThh:mm:ss`. */
+  readonly at: string;
+}
+
+/** A schedule that starts an experiment. */
+export class GameDay {
+  /** Every week on `weekDay` at `hour:minute` in `timeZone`. */
+  public static weekly(options: WeeklyGameDayOptions): GameDay {
+    const minute = options?.minute ?? 0;
+    const problems: Problem[] = [];
+    if (!WEEK_DAYS.includes(options?.weekDay)) {
+      problems.push({ prop: 'gameDay.weekDay', message: `must be one of ${WEEK_DAYS.join(', ')}, got ${JSON.stringify(options?.weekDay)}` });
+    }
+    if (!Number.isInteger(options?.hour) || options.hour < 0 || options.hour > 23) {
+      problems.push({ prop: 'gameDay.hour', message: `must be a whole hour from 0 to 23, got ${String(options?.hour)}` });
+    }
+    if (!Number.isInteger(minute) || minute < 0 || minute > 59) {
+      problems.push({ prop: 'gameDay.minute', message: `must be a whole minute from 0 to 59, got ${String(minute)}` });
+    }
+    return new GameDay(`cron(${minute} ${options?.hour} ? * ${options?.weekDay} *)`,
+      `every ${options?.weekDay} at ${pad(options?.hour)}:${pad(minute)} ${options?.timeZone}`, options, problems);
+  }
+
+  /** A cron expression of EventBridge Scheduler: `cron(minutes hours day-of-month month day-of-week year)`. */
+  public static cron(options: CronGameDayOptions): GameDay {
+    const problems: Problem[] = [];
+    const expression = options?.expression;
+    const fields = typeof expression === 'string' ? /^cron\((.*)\)$/.exec(expression.trim())?.[1]?.trim().split(/\s+/) : undefined;
+    if (!fields || fields.length !== 6) {
+      problems.push({ prop: 'gameDay.expression', message: `must be cron(minutes hours day-of-month month day-of-week year), six fields, e.g. 'cron(0 10 ? * TUE#1 *)', got ${JSON.stringify(expression)}` });
+    } else if (fields[2] !== '?' && fields[4] !== '?') {
+      problems.push({ prop: 'gameDay.expression', message: `must leave day-of-month or day-of-week as '?' (EventBridge cron rule), got ${JSON.stringify(expression)}` });
+    } else if (fields[0] === '*' || fields[0].includes('/') || fields[1] === '*') {
+      problems.push({ prop: 'gameDay.expression', message: `starts an experiment more than once an hour; a game day is a planned event, pick fixed minutes and hours, got ${JSON.stringify(expression)}` });
+    }
+    return new GameDay(typeof expression === 'string' ? expression.trim() : String(expression), `${expression} ${options?.timeZone}`, options, problems);
+  }
+
+  /** Once, at a local date and time in `timeZone`. */
+  public static once(options: OnceGameDayOptions): GameDay {
+    const problems: Problem[] = [];
+    const match = typeof options?.at === 'string' ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?$/.exec(options.at) : null;
+    if (!match || Number.isNaN(Date.parse(`${match[1]}:00Z`))) {
+      problems.push({ prop: 'gameDay.at', message: `must be a local date and time YYYY-MM-DDThh:mm[:ss], e.g. '2026-12-01T10:00', got ${JSON.stringify(options?.at)}` });
+    }
+    const at = match ? `${match[1]}${match[2] ?? ':00'}` : String(options?.at);
+    return new GameDay(`at(${at})`, `once at ${at} ${options?.timeZone}`, options, problems);
+  }
+
+  /** Whether the schedule is enabled. */
+  public readonly enabled: boolean;
+  /** IANA time zone. */
+  public readonly timeZone: string;
+
+  private constructor(
+    /** The Scheduler expression: `cron(...)` or `at(...)`. */
+    public readonly expression: string,
+    /** In words, for descriptions and the plan. */
+    public readonly summary: string,
+    options: GameDayOptions | undefined,
+    private readonly own: Problem[],
+  ) {
+    this.enabled = options?.enabled ?? true;
+    this.timeZone = options?.timeZone as string;
+  }
+
+  /** What is wrong with this schedule. */
+  public problems(): Problem[] {
+    const problems = [...this.own];
+    if (!isTimeZone(this.timeZone)) {
+      problems.push({ prop: 'gameDay.timeZone', message: `must be an IANA time zone such as 'Europe/Berlin' or 'UTC', got ${JSON.stringify(this.timeZone)}` });
+    }
+    if (typeof this.enabled !== 'boolean') {
+      problems.push({ prop: 'gameDay.enabled', message: `must be true or false, got ${String(this.enabled)}` });
+    }
+    return problems;
+  }
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** IANA zone names Node knows (the same database EventBridge Scheduler uses), and UTC. */
+function isTimeZone(zone: unknown): boolean {
+  if (typeof zone !== 'string' || zone === '') {
+    return false;
+  }
+  if (zone === 'UTC') {
+    return true;
+  }
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone !== undefined && zone.includes('/');
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The FIS Lambda extension, wired for the user: FIS writes a fault's configuration to an S3
+ * prefix, and the extension (a layer that wraps the runtime) reads it before each invocation.
+ * One configuration bucket per stack; each function gets the layer for its architecture (ARN from
+ * FIS's public SSM parameter), the two environment variables, and read access to the prefix.
+ * https://docs.aws.amazon.com/fis/latest/userguide/use-lambda-actions.html
+ */
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+
+/** Prefix of the fault configurations in the bucket. */
+export const FIS_CONFIG_PREFIX = 'FisConfigs/';
+/** The runtime wrapper the extension installs. */
+export const FIS_EXEC_WRAPPER = '/opt/aws-fis/bootstrap';
+
+/** SSM parameter holding the extension's layer ARN in each region. */
+export function extensionLayerParameter(architecture: lambda.Architecture): string {
+  const name = architecture.name === lambda.Architecture.ARM_64.name ? 'arm64' : 'x86_64';
+  return `/aws/service/fis/lambda-extension/AWS-FIS-extension-${name}/1.x.x`;
+}
+
+const ID = 'ReliabilityFisLambdaExtension';
+const WIRED = new WeakMap<lambda.IFunction, FisLambdaExtension>();
+
+/** The stack's fault-configuration bucket and the functions wired to it. */
+export class FisLambdaExtension extends Construct {
+  /** The stack's instance, created on first use. */
+  public static of(scope: Construct): FisLambdaExtension {
+    const stack = Stack.of(scope);
+    return (stack.node.tryFindChild(ID) as FisLambdaExtension | undefined) ?? new FisLambdaExtension(stack, ID);
+  }
+
+  /** Where FIS writes fault configurations. */
+  public readonly bucket: s3.Bucket;
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.bucket = new s3.Bucket(this, 'ConfigBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // FIS deletes a configuration when its action ends; this only sweeps leftovers of an
+      // interrupted experiment (no experiment runs longer than 12 hours).
+      lifecycleRules: [{ prefix: FIS_CONFIG_PREFIX, expiration: Duration.days(2) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** `arn:aws:s3:::<bucket>/FisConfigs/`, the value of `AWS_FIS_CONFIGURATION_LOCATION`. */
+  public get configurationLocation(): string {
+    return `${this.bucket.bucketArn}/${FIS_CONFIG_PREFIX}`;
+  }
+
+  /** Lets an experiment role write and delete fault configurations. */
+  public grantWrite(role: iam.IGrantable): void {
+    role.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject', 's3:DeleteObject'],
+      resources: [this.bucket.arnForObjects(`${FIS_CONFIG_PREFIX}*`)],
+    }));
+  }
+
+  /**
+   * Attaches the extension to a function: layer, environment, read access. Idempotent. Throws
+   * (with `where`) for functions it cannot change: imported functions, container images and
+   * OS-only runtimes (no runtime wrapper).
+   */
+  public attach(fn: lambda.IFunction, where: string): void {
+    const wiredTo = WIRED.get(fn);
+    if (wiredTo === this) {
+      return;
+    }
+    if (wiredTo) {
+      throw new Error(`${where}: ${fn.node.path} already reads fault configurations from ${wiredTo.node.path}; a function reads one location, `
+        + 'so declare the experiments that hit it in one stack');
+    }
+    if (!(fn instanceof lambda.Function)) {
+      throw new Error(`${where}: ${fn.node.path} is an imported function; the FIS Lambda extension can only be attached to functions this app declares. `
+        + 'Attach it in the app that owns the function (layer, AWS_FIS_CONFIGURATION_LOCATION, AWS_LAMBDA_EXEC_WRAPPER) and target it with Targets.arns([...])');
+    }
+    const runtime = fn.runtime;
+    if (runtime.family === lambda.RuntimeFamily.OTHER || runtime.name === lambda.Runtime.FROM_IMAGE.name) {
+      throw new Error(`${where}: ${fn.node.path} uses runtime ${runtime.name}, which has no runtime wrapper (AWS_LAMBDA_EXEC_WRAPPER): `
+        + 'the FIS Lambda extension cannot be attached by this library. Build the extension into the image or use a managed runtime');
+    }
+    fn.addLayers(this.layer(fn.architecture));
+    fn.addEnvironment('AWS_FIS_CONFIGURATION_LOCATION', this.configurationLocation);
+    fn.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', FIS_EXEC_WRAPPER);
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${FIS_CONFIG_PREFIX}*`] } },
+    }));
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [this.bucket.arnForObjects(`${FIS_CONFIG_PREFIX}*`)],
+    }));
+    WIRED.set(fn, this);
+  }
+
+  /** The extension layer for an architecture, its ARN read from FIS's public SSM parameter at deploy time. */
+  private layer(architecture: lambda.Architecture): lambda.ILayerVersion {
+    const id = `Layer-${architecture.name}`;
+    const existing = this.node.tryFindChild(id) as lambda.ILayerVersion | undefined;
+    if (existing) {
+      return existing;
+    }
+    const arn = ssm.StringParameter.valueForStringParameter(Stack.of(this), extensionLayerParameter(architecture));
+    return lambda.LayerVersion.fromLayerVersionArn(this, id, arn);
+  }
+}

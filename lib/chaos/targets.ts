@@ -1,0 +1,165 @@
+/**
+ * Which resources a fault hits: explicit resources (ARNs) or resources carrying tags — never
+ * both — and how many of them (all, a count, a percentage). Pure: the fault factories turn CDK
+ * resources into ARNs; the experiment turns a target into the template's `Targets` entry.
+ */
+import { Token } from 'aws-cdk-lib';
+import { Problem } from '../slo/tiers';
+
+/** How many of the resolved resources an action hits. */
+export class Selection {
+  /** Every resource the target resolves to. */
+  public static all(): Selection {
+    return new Selection('ALL', undefined);
+  }
+
+  /** `n` resources picked at random (FIS `COUNT(n)`), a whole number >= 1. */
+  public static count(n: number): Selection {
+    return new Selection('COUNT', n);
+  }
+
+  /** `percent` % of the resources, picked at random (FIS `PERCENT(n)`), a whole number 1-100. */
+  public static percent(percent: number): Selection {
+    return new Selection('PERCENT', percent);
+  }
+
+  private constructor(
+    /** `ALL`, `COUNT` or `PERCENT`. */
+    public readonly kind: 'ALL' | 'COUNT' | 'PERCENT',
+    /** The count or the percentage. @default - none for ALL */
+    public readonly value?: number,
+  ) {}
+
+  /** The FIS `SelectionMode`: `ALL`, `COUNT(2)`, `PERCENT(25)`. */
+  public get mode(): string {
+    return this.kind === 'ALL' ? 'ALL' : `${this.kind}(${this.value})`;
+  }
+
+  /** Why this selection is invalid, or `undefined`. */
+  public problem(): string | undefined {
+    const v = this.value;
+    if (this.kind === 'COUNT' && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
+      return `Selection.count() takes a whole number of resources >= 1, got ${String(v)}`;
+    }
+    if (this.kind === 'PERCENT' && (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100)) {
+      return `Selection.percent() takes a whole percentage from 1 to 100, got ${String(v)}`;
+    }
+    return undefined;
+  }
+}
+
+/** A filter on the resolved resources' attributes (FIS target filters), e.g. `Placement.AvailabilityZone`. */
+export interface TargetFilter {
+  /** Attribute path as the service's Describe API returns it, e.g. `State.Name`. */
+  readonly path: string;
+  /** Values that match (any of them). */
+  readonly values: string[];
+}
+
+/** Options common to explicit and tagged targets. */
+export interface TargetOptions {
+  /**
+   * Filters on the resolved resources.
+   * @default - no filter
+   */
+  readonly filters?: TargetFilter[];
+}
+
+/**
+ * Resources for a fault to hit, when a fault factory's typed resource argument does not fit
+ * (resources from another stack, or chosen by tags at run time).
+ *
+ * ```ts
+ * Fault.ec2StopInstances(Targets.tagged({ 'aws:autoscaling:groupName': 'web' }, Selection.count(1)))
+ * ```
+ */
+export class Targets {
+  /** These resources by ARN; `selection` defaults to all of them. */
+  public static arns(arns: string[], selection: Selection = Selection.all(), options: TargetOptions = {}): Targets {
+    return new Targets({ arns, selection, filters: options.filters });
+  }
+
+  /**
+   * The resources carrying all these tags when the experiment starts. The selection is required:
+   * a tag can match more resources tomorrow than today, so say how many may be hit.
+   */
+  public static tagged(tags: Record<string, string>, selection: Selection, options: TargetOptions = {}): Targets {
+    return new Targets({ tags, selection, filters: options.filters });
+  }
+
+  /** @internal */
+  public static _isTargets(x: unknown): x is Targets {
+    return x instanceof Targets;
+  }
+
+  private constructor(
+    /** @internal */
+    public readonly _spec: {
+      readonly arns?: string[];
+      readonly tags?: Record<string, string>;
+      readonly parameters?: Record<string, string>;
+      readonly selection: Selection;
+      readonly filters?: TargetFilter[];
+    },
+  ) {}
+
+  /** @internal Targets resolved through the resource type's own target parameters (ECS: cluster and service). */
+  public static _byParameters(parameters: Record<string, string>, selection: Selection): Targets {
+    return new Targets({ parameters, selection });
+  }
+
+  /** What is wrong with this target, as problems under `prop`. */
+  public problems(prop: string): Problem[] {
+    const { arns, tags, parameters, selection, filters } = this._spec;
+    const problems: Problem[] = [];
+    if (arns !== undefined && tags !== undefined) {
+      problems.push({ prop, message: 'takes resources or tags, never both' });
+    }
+    if (arns !== undefined) {
+      if (!Array.isArray(arns) || arns.length === 0) {
+        problems.push({ prop, message: 'has no resources: an experiment must name what it hits (pass at least one resource, or select by tags with a count or percentage)' });
+      } else {
+        arns.forEach((arn, i) => {
+          if (typeof arn !== 'string' || (!Token.isUnresolved(arn) && !arn.startsWith('arn:'))) {
+            problems.push({ prop: `${prop}.arns[${i}]`, message: `must be an ARN (arn:...), got ${JSON.stringify(arn)}` });
+          }
+        });
+        const unique = new Set(arns.filter((a) => !Token.isUnresolved(a)));
+        if (unique.size < arns.filter((a) => !Token.isUnresolved(a)).length) {
+          problems.push({ prop, message: 'names a resource twice' });
+        }
+      }
+    }
+    if (tags !== undefined) {
+      const entries = tags && typeof tags === 'object' ? Object.entries(tags) : [];
+      if (entries.length === 0) {
+        problems.push({ prop, message: 'selects by tags but names none: that would match nothing or, worse, everything; pass at least one tag' });
+      }
+      for (const [key, value] of entries) {
+        if (key.trim() === '' || typeof value !== 'string') {
+          problems.push({ prop: `${prop}.tags`, message: `tag ${JSON.stringify(key)} must have a non-empty key and a string value, got ${JSON.stringify(value)}` });
+        }
+      }
+    }
+    if (arns === undefined && tags === undefined && parameters === undefined) {
+      problems.push({ prop, message: 'names no resource and no tag: an experiment with unbounded targets is refused' });
+    }
+    if (!(selection instanceof Selection)) {
+      problems.push({ prop: `${prop}.selection`, message: `must be Selection.all(), Selection.count(n) or Selection.percent(p), got ${String(selection)}` });
+    } else {
+      const p = selection.problem();
+      if (p) {
+        problems.push({ prop: `${prop}.selection`, message: p });
+      }
+      if (arns !== undefined && Array.isArray(arns) && selection.kind === 'COUNT' && (selection.value ?? 0) > arns.length) {
+        problems.push({ prop: `${prop}.selection`, message: `selects ${selection.value} of ${arns.length} resource(s)` });
+      }
+    }
+    (filters ?? []).forEach((f, i) => {
+      if (!f || typeof f.path !== 'string' || f.path === '' || !Array.isArray(f.values) || f.values.length === 0) {
+        problems.push({ prop: `${prop}.filters[${i}]`, message: 'needs a path and at least one value' });
+      }
+    });
+    return problems;
+  }
+}
