@@ -7,6 +7,7 @@ import { Annotations, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as fis from 'aws-cdk-lib/aws-fis';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -231,8 +232,16 @@ export class ChaosExperiment extends Construct {
       node = resolved.node;
       if (node) {
         problems.push(...treeProblems(node, 'fault'));
+        // Checked here, before anything is created, so that a refused function leaves nothing half-wired.
+        for (const fn of new Set(treeActions(node).flatMap((a) => a.lambdaFunctions ?? []))) {
+          const p = FisLambdaExtension.attachProblem(fn);
+          if (p) {
+            problems.push({ prop: 'fault', message: p });
+          }
+        }
       }
     }
+    problems.push(...reportProblems(props?.report));
     if (problems.length > 0) {
       throw new Error(formatProblems(this.node.path, problems));
     }
@@ -387,15 +396,7 @@ export class ChaosExperiment extends Construct {
       }
       statements.push(...(action.spec.statements ?? []));
       if (action.spec.usesLambdaExtension) {
-        const extension = FisLambdaExtension.of(this);
-        extension.grantWrite(this.role);
-        for (const fn of action.spec.lambdaFunctions ?? []) {
-          extension.attach(fn, `${this.node.path}: fault`);
-        }
-        if ((action.spec.lambdaFunctions ?? []).length === 0) {
-          Annotations.of(this).addWarningV2('cdk-reliability:chaos-lambda-extension', `${this.node.path}: the Lambda fault selects functions by ARN or tags, so this library cannot attach the FIS Lambda extension to them. `
-            + `Attach it yourself (FisLambdaExtension.of(stack).attach(fn, ...)) or give them AWS_FIS_CONFIGURATION_LOCATION=${'s3 bucket of FisLambdaExtension'}`);
-        }
+        this.wireLambdaExtension(action.spec.lambdaFunctions ?? []);
       }
     }
     if (this.layout.actions.some((a) => a.spec.definition.actionId === FIS_ACTIONS.assertAlarmState.actionId)) {
@@ -412,24 +413,33 @@ export class ChaosExperiment extends Construct {
     }
   }
 
+  /**
+   * Attaches the FIS Lambda extension to typed functions (the configuration bucket of each
+   * function's own stack, so no reference cycle arises across stacks) and lets the role write there.
+   */
+  private wireLambdaExtension(functions: lambda.IFunction[]): void {
+    if (functions.length === 0) {
+      const extension = FisLambdaExtension.of(this);
+      extension.grantWrite(this.role);
+      Annotations.of(this).addWarningV2('cdk-reliability:chaos-lambda-extension', `${this.node.path}: the Lambda fault selects functions by ARN or tags, so this library cannot attach the FIS Lambda extension to them. `
+        + 'Attach it where the functions are declared: FisLambdaExtension.of(this stack).attach(fn, ...), or the layer with AWS_FIS_CONFIGURATION_LOCATION set to this stack\'s configuration bucket');
+      return;
+    }
+    for (const fn of functions) {
+      const extension = FisLambdaExtension.of(fn);
+      extension.attach(fn, `${this.node.path}: fault`);
+      extension.grantWrite(this.role);
+    }
+  }
+
   private reportConfiguration(): fis.CfnExperimentTemplate.ExperimentTemplateExperimentReportConfigurationProperty | undefined {
     const report = this.props.report;
     if (report === undefined || report === false) {
       return undefined;
     }
     const options: ExperimentReportOptions = report === true ? {} : report;
-    const problems: Problem[] = [];
-    const before = options.before ?? DEFAULT_REPORT_WINDOW;
+    const before = options.before ?? DEFAULT_REPORT_WINDOW; // validated by the constructor (reportProblems)
     const after = options.after ?? DEFAULT_REPORT_WINDOW;
-    for (const [prop, value] of [['report.before', before], ['report.after', after]] as const) {
-      const p = fisDurationProblem(value, Duration.minutes(1), Duration.hours(1));
-      if (p) {
-        problems.push({ prop, message: p });
-      }
-    }
-    if (problems.length > 0) {
-      throw new Error(formatProblems(this.node.path, problems));
-    }
     const bucket = options.bucket ?? reportBucket(this);
     const prefix = `experiment-reports/${this.serviceName}/${this.experimentName}/`;
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }));
@@ -478,6 +488,21 @@ export class ChaosExperiment extends Construct {
     schedule.node.addDependency(role);
     return schedule;
   }
+}
+
+/** The report windows, 1 minute to 1 hour each. */
+function reportProblems(report: boolean | ExperimentReportOptions | undefined): Problem[] {
+  if (report === undefined || report === false || report === true) {
+    return [];
+  }
+  const problems: Problem[] = [];
+  for (const [prop, value] of [['report.before', report.before], ['report.after', report.after]] as const) {
+    const p = value === undefined ? undefined : fisDurationProblem(value, Duration.minutes(1), Duration.hours(1));
+    if (p) {
+      problems.push({ prop, message: p });
+    }
+  }
+  return problems;
 }
 
 const REPORT_BUCKET_ID = 'ReliabilityExperimentReports';

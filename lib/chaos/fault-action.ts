@@ -70,19 +70,24 @@ export class OptionReader {
 
   constructor(private readonly prop: string) {}
 
-  /** The fault's duration: its own, else the experiment's; between 1 minute and 12 hours. */
+  /**
+   * The fault's duration: its own, else the experiment's (which the experiment validates itself);
+   * between 1 minute and 12 hours.
+   */
   public duration(own: Duration | undefined, context: FaultContext, name = 'duration'): number | undefined {
-    const value = own ?? context.defaultDuration;
-    if (value === undefined) {
-      this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: give the fault a ${name}, or the experiment a duration (e.g. Duration.minutes(10))` });
-      return undefined;
+    if (own === undefined) {
+      if (context.defaultDuration === undefined) {
+        this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: give the fault a ${name}, or the experiment a duration (e.g. Duration.minutes(10))` });
+        return undefined;
+      }
+      return context.defaultDuration instanceof Duration && !fisDurationProblem(context.defaultDuration, MIN_FAULT_DURATION) ? context.defaultDuration.toSeconds() : undefined;
     }
-    const p = fisDurationProblem(value, MIN_FAULT_DURATION, FIS_MAX_DURATION);
+    const p = fisDurationProblem(own, MIN_FAULT_DURATION, FIS_MAX_DURATION);
     if (p) {
-      this.problems.push({ prop: `${this.prop}.${own !== undefined ? name : `(experiment) duration`}`, message: p });
+      this.problems.push({ prop: `${this.prop}.${name}`, message: p });
       return undefined;
     }
-    return value.toSeconds();
+    return own.toSeconds();
   }
 
   /** An optional duration between `min` and `max`. */
@@ -142,9 +147,14 @@ export class OptionReader {
     return v;
   }
 
-  /** The target's own problems. */
+  /**
+   * The target's own problems. `name` is the option the target came from: `target`, or `selection`
+   * for a target the fault built from typed resources and its `selection` option.
+   */
   public target(target: Targets, name = 'target'): Targets {
-    this.problems.push(...target.problems(`${this.prop}.${name}`));
+    this.problems.push(...(name === 'selection'
+      ? target.problems(`${this.prop}.target`, `${this.prop}.selection`)
+      : target.problems(`${this.prop}.${name}`)));
     return target;
   }
 
@@ -179,7 +189,7 @@ export function resourcesOf<T>(reader: OptionReader, value: T | T[] | Targets, n
   }
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0) {
-    reader.problem(name, `has no ${what}: an experiment must name what it hits (pass at least one, or Targets.tagged(tags, selection))`);
+    reader.problem(name, `is an empty list: an experiment must name what it hits (pass ${what}, or Targets.tagged(tags, selection))`);
     return undefined;
   }
   const bad = list.findIndex((x) => !isResource(x));

@@ -56,7 +56,7 @@ export abstract class Fault {
   // ---- ECS ----
 
   /** Stops running tasks of a service (`aws:ecs:stop-task`); ECS starts replacements. */
-  public static ecsStopTasks(target: EcsTarget, options: EcsFaultOptions): Fault {
+  public static ecsStopTasks(target: EcsTarget, options?: EcsFaultOptions): Fault {
     return leaf('ecsStopTasks', (c) => ecsStopTask(target, options, c));
   }
 

@@ -2,7 +2,7 @@
  * FIS takes durations as ISO 8601 strings (`PT10M`, `PT1H30M`). These helpers turn a CDK
  * `Duration` into one and check it against FIS's bounds; pure, tested without synth.
  */
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 
 /** FIS: an experiment, and so any action of it, runs for at most 12 hours. */
 export const FIS_MAX_DURATION = Duration.hours(12);
@@ -48,12 +48,13 @@ export function fisDurationProblem(value: unknown, min: Duration, max: Duration 
   if (!(value instanceof Duration)) {
     return `must be ${allowed} (e.g. Duration.minutes(10)), got ${String(value)}`;
   }
-  if (Token.isUnresolved(value.toSeconds({ integral: false }))) {
+  // Asked before converting: Duration.minutes(token).toSeconds() throws.
+  if (value.isUnresolved()) {
     return `must be a concrete Duration (${allowed}), got a token`;
   }
   const seconds = value.toSeconds({ integral: false });
   if (!Number.isInteger(seconds)) {
-    return `must be a whole number of seconds (${allowed}), got ${value.toHumanString()}`;
+    return `must be a whole number of seconds (${allowed}), got ${seconds} s`;
   }
   if (seconds < min.toSeconds() || seconds > max.toSeconds()) {
     return `must be ${allowed}, got ${describeSeconds(seconds)}`;

@@ -64,6 +64,23 @@ export class FisLambdaExtension extends Construct {
   }
 
   /**
+   * Why this library cannot attach the extension to `fn`, or `undefined`: imported functions,
+   * container images and OS-only runtimes (no runtime wrapper) cannot be changed.
+   */
+  public static attachProblem(fn: lambda.IFunction): string | undefined {
+    if (!(fn instanceof lambda.Function)) {
+      return `${fn.node.path} is an imported function; the FIS Lambda extension can only be attached to functions this app declares. `
+        + 'Attach it in the app that owns the function (layer, AWS_FIS_CONFIGURATION_LOCATION, AWS_LAMBDA_EXEC_WRAPPER) and target it with Targets.arns([...])';
+    }
+    const runtime = fn.runtime;
+    if (runtime.family === lambda.RuntimeFamily.OTHER || runtime.name === lambda.Runtime.FROM_IMAGE.name) {
+      return `${fn.node.path} uses runtime ${runtime.name}, which has no runtime wrapper (AWS_LAMBDA_EXEC_WRAPPER): `
+        + 'the FIS Lambda extension cannot be attached by this library. Build the extension into the image or use a managed runtime';
+    }
+    return undefined;
+  }
+
+  /**
    * Attaches the extension to a function: layer, environment, read access. Idempotent. Throws
    * (with `where`) for functions it cannot change: imported functions, container images and
    * OS-only runtimes (no runtime wrapper).
@@ -77,24 +94,20 @@ export class FisLambdaExtension extends Construct {
       throw new Error(`${where}: ${fn.node.path} already reads fault configurations from ${wiredTo.node.path}; a function reads one location, `
         + 'so declare the experiments that hit it in one stack');
     }
-    if (!(fn instanceof lambda.Function)) {
-      throw new Error(`${where}: ${fn.node.path} is an imported function; the FIS Lambda extension can only be attached to functions this app declares. `
-        + 'Attach it in the app that owns the function (layer, AWS_FIS_CONFIGURATION_LOCATION, AWS_LAMBDA_EXEC_WRAPPER) and target it with Targets.arns([...])');
+    const problem = FisLambdaExtension.attachProblem(fn);
+    if (problem) {
+      throw new Error(`${where}: ${problem}`);
     }
-    const runtime = fn.runtime;
-    if (runtime.family === lambda.RuntimeFamily.OTHER || runtime.name === lambda.Runtime.FROM_IMAGE.name) {
-      throw new Error(`${where}: ${fn.node.path} uses runtime ${runtime.name}, which has no runtime wrapper (AWS_LAMBDA_EXEC_WRAPPER): `
-        + 'the FIS Lambda extension cannot be attached by this library. Build the extension into the image or use a managed runtime');
-    }
-    fn.addLayers(this.layer(fn.architecture));
-    fn.addEnvironment('AWS_FIS_CONFIGURATION_LOCATION', this.configurationLocation);
-    fn.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', FIS_EXEC_WRAPPER);
-    fn.addToRolePolicy(new iam.PolicyStatement({
+    const declared = fn as lambda.Function;
+    declared.addLayers(this.layer(declared.architecture));
+    declared.addEnvironment('AWS_FIS_CONFIGURATION_LOCATION', this.configurationLocation);
+    declared.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', FIS_EXEC_WRAPPER);
+    declared.addToRolePolicy(new iam.PolicyStatement({
       actions: ['s3:ListBucket'],
       resources: [this.bucket.bucketArn],
       conditions: { StringLike: { 's3:prefix': [`${FIS_CONFIG_PREFIX}*`] } },
     }));
-    fn.addToRolePolicy(new iam.PolicyStatement({
+    declared.addToRolePolicy(new iam.PolicyStatement({
       actions: ['s3:GetObject'],
       resources: [this.bucket.arnForObjects(`${FIS_CONFIG_PREFIX}*`)],
     }));

@@ -108,8 +108,11 @@ export class Targets {
     return new Targets({ parameters, selection });
   }
 
-  /** What is wrong with this target, as problems under `prop`. */
-  public problems(prop: string): Problem[] {
+  /**
+   * What is wrong with this target, as problems under `prop`; problems of the selection under
+   * `selectionProp` (a fault's own `selection` option when it built the target from typed resources).
+   */
+  public problems(prop: string, selectionProp = `${prop}.selection`): Problem[] {
     const { arns, tags, parameters, selection, filters } = this._spec;
     const problems: Problem[] = [];
     if (arns !== undefined && tags !== undefined) {
@@ -124,8 +127,8 @@ export class Targets {
             problems.push({ prop: `${prop}.arns[${i}]`, message: `must be an ARN (arn:...), got ${JSON.stringify(arn)}` });
           }
         });
-        const unique = new Set(arns.filter((a) => !Token.isUnresolved(a)));
-        if (unique.size < arns.filter((a) => !Token.isUnresolved(a)).length) {
+        // Identical tokens are the same resource too (the same function passed twice).
+        if (new Set(arns).size < arns.length) {
           problems.push({ prop, message: 'names a resource twice' });
         }
       }
@@ -145,14 +148,14 @@ export class Targets {
       problems.push({ prop, message: 'names no resource and no tag: an experiment with unbounded targets is refused' });
     }
     if (!(selection instanceof Selection)) {
-      problems.push({ prop: `${prop}.selection`, message: `must be Selection.all(), Selection.count(n) or Selection.percent(p), got ${String(selection)}` });
+      problems.push({ prop: selectionProp, message: `must be Selection.all(), Selection.count(n) or Selection.percent(p), got ${String(selection)}` });
     } else {
       const p = selection.problem();
       if (p) {
-        problems.push({ prop: `${prop}.selection`, message: p });
+        problems.push({ prop: selectionProp, message: p });
       }
       if (arns !== undefined && Array.isArray(arns) && selection.kind === 'COUNT' && (selection.value ?? 0) > arns.length) {
-        problems.push({ prop: `${prop}.selection`, message: `selects ${selection.value} of ${arns.length} resource(s)` });
+        problems.push({ prop: selectionProp, message: `selects ${selection.value} of ${arns.length} resource(s)` });
       }
     }
     (filters ?? []).forEach((f, i) => {

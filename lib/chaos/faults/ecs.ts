@@ -12,10 +12,11 @@ export type EcsTarget = ecs.BaseService | Targets;
 /** Options of every ECS fault. */
 export interface EcsFaultOptions {
   /**
-   * How many of the service's running tasks are hit. Required: stopping every task of a service is
-   * an outage, so say how many.
+   * How many of the service's running tasks are hit. Required for a service: stopping every task
+   * of a service is an outage, so say how many. Not used with `Targets`, which carry their own.
+   * @default - none; required for a service
    */
-  readonly selection: Selection;
+  readonly selection?: Selection;
 }
 
 /** Options of `Fault.ecsCpuStress`. */
@@ -72,11 +73,14 @@ function isService(x: unknown): x is ecs.BaseService {
 
 /** The target, its IAM scope and the task-definition checks shared by ECS faults. */
 function ecsTarget(reader: OptionReader, target: EcsTarget, selection: Selection | undefined): { targets?: Targets; taskArns: string[]; service?: ecs.BaseService } {
-  if (selection === undefined) {
-    reader.problem('selection', 'is required for ECS faults: Selection.count(1), Selection.percent(25) or, deliberately, Selection.all()');
-  }
   if (Targets._isTargets(target)) {
+    if (selection !== undefined) {
+      reader.problem('selection', 'applies to an ECS service target; Targets.arns()/Targets.tagged() carry their own selection');
+    }
     return { targets: reader.target(target), taskArns: ['*'] };
+  }
+  if (selection === undefined) {
+    reader.problem('selection', 'is required for an ECS service: Selection.count(1), Selection.percent(25) or, deliberately, Selection.all()');
   }
   if (!isService(target)) {
     reader.problem('target', `must be an ECS service (FargateService, Ec2Service) or Targets.tagged(), got ${String(target)}`);
@@ -97,6 +101,10 @@ function taskDefinitionWarnings(service: ecs.BaseService | undefined, action: st
   const where = `service ${service.node.path}`;
   if (options.needsPidModeTask && taskDefinition.pidMode !== ecs.PidMode.TASK) {
     warnings.push({ id: 'ecs-pid-mode', message: `${action} needs the task definition's pidMode to be 'task' (${where} has ${taskDefinition.pidMode ?? 'none'}); FIS will fail the action` });
+  }
+  const cfn = taskDefinition.node.defaultChild as ecs.CfnTaskDefinition | undefined;
+  if (options.viaEndpoints && cfn?.enableFaultInjection !== true) {
+    warnings.push({ id: 'ecs-fault-injection', message: `${action} goes through ECS fault injection endpoints, and the task definition of ${where} does not set enableFaultInjection: true; FIS will fail the action` });
   }
   if (!options.viaEndpoints) {
     const containers = (taskDefinition as unknown as { containers?: ecs.ContainerDefinition[] }).containers ?? [];
@@ -127,11 +135,11 @@ function ecsAction(definition: FisActionDefinition, spec: Omit<FaultActionSpec, 
 }
 
 /** `aws:ecs:stop-task`. */
-export function ecsStopTask(target: EcsTarget, options: EcsFaultOptions, context: FaultContext): ResolvedFault {
+export function ecsStopTask(target: EcsTarget, options: EcsFaultOptions | undefined, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
   const { targets, taskArns } = ecsTarget(reader, target, options?.selection);
   return reader.action(() => ecsAction(FIS_ACTIONS.ecsStopTask, {
-    description: `Stops ${options.selection.mode} of the service's running tasks`,
+    description: `Stops ${targets!._spec.selection.mode} of the targeted running tasks`,
     parameters: {},
     target: targets,
     ownsTargetPermissions: true,
@@ -147,7 +155,7 @@ export function ecsCpuStress(target: EcsTarget, options: EcsCpuStressOptions, co
   const workers = reader.integer(options?.workers, 'workers', 0, 1024, 0, ' (0 = one per vCPU)');
   const seconds = reader.duration(options?.duration, context);
   return reader.action(() => ecsAction(FIS_ACTIONS.ecsCpuStress, {
-    description: `Loads the CPU of ${options.selection.mode} of the service's tasks to ${percent} %${forDuration(seconds)}`,
+    description: `Loads the CPU of ${targets!._spec.selection.mode} of the targeted tasks to ${percent} %${forDuration(seconds)}`,
     parameters: { ...durationParameter(seconds), percent: String(percent), workers: String(workers), installDependencies: 'true' },
     target: targets,
     ownsTargetPermissions: true,
@@ -167,14 +175,15 @@ export function ecsNetworkLatency(target: EcsTarget, options: EcsNetworkLatencyO
   if (!Array.isArray(sources) || sources.length === 0 || sources.some((s) => typeof s !== 'string' || s === '' || /[\s,]/.test(s))) {
     reader.problem('sources', `must be a non-empty list of IPv4 addresses, CIDR blocks, domain names, 'DYNAMODB', 'S3' or 'ALL' without spaces or commas, got ${JSON.stringify(sources)}`);
   }
-  const fargate = service?.taskDefinition.isFargateCompatible ?? false;
+  // The launch type decides, not the task definition (an EC2_AND_FARGATE definition may run on EC2).
+  const fargate = service instanceof ecs.FargateService;
   const viaEndpoints = reader.boolean(options?.useEcsFaultInjectionEndpoints, 'useEcsFaultInjectionEndpoints', fargate);
   if (fargate && viaEndpoints === false) {
     reader.problem('useEcsFaultInjectionEndpoints', 'must be true for a Fargate service: FIS injects network faults into Fargate tasks only through ECS fault injection endpoints');
   }
   const seconds = reader.duration(options?.duration, context);
   return reader.action(() => ecsAction(FIS_ACTIONS.ecsNetworkLatency, {
-    description: `Adds ${delay} ms (±${jitter} ms) of network latency to ${options.selection.mode} of the service's tasks${forDuration(seconds)}`,
+    description: `Adds ${delay} ms (±${jitter} ms) of network latency to ${targets!._spec.selection.mode} of the targeted tasks${forDuration(seconds)}`,
     parameters: {
       ...durationParameter(seconds), delayMilliseconds: String(delay), jitterMilliseconds: String(jitter), sources: sources.join(','),
       installDependencies: 'true', useEcsFaultInjectionEndpoints: String(viaEndpoints),

@@ -121,7 +121,10 @@ export function lambdaInvocationError(target: LambdaTarget, options: LambdaInvoc
 /** `aws:lambda:invocation-http-integration-response`. */
 export function lambdaHttpResponse(target: LambdaTarget, options: LambdaHttpResponseOptions, context: FaultContext): ResolvedFault {
   return lambdaAction(FIS_ACTIONS.lambdaHttpResponse, target, options, context, (reader) => {
-    const status = reader.integer(options?.statusCode, 'statusCode', 100, 599, NaN, ' (an HTTP status code)');
+    if (options?.statusCode === undefined) {
+      reader.problem('statusCode', 'is required: the HTTP status code to answer, 100-599 (e.g. 503)');
+    }
+    const status = options?.statusCode === undefined ? NaN : reader.integer(options.statusCode, 'statusCode', 100, 599, NaN, ' (an HTTP status code)');
     const contentType = options?.contentType ?? 'application/json';
     if (typeof contentType !== 'string' || !/^[\w.+-]+\/[\w.+-]+/.test(contentType)) {
       reader.problem('contentType', `must be a media type such as 'application/json', got ${JSON.stringify(contentType)}`);
