@@ -22,6 +22,7 @@ import { describeSeconds, FIS_MAX_DURATION, fisDurationProblem, isoDuration } fr
 import { GameDay } from './game-day';
 import { FisLambdaExtension } from './lambda-extension';
 import { Layout, LayoutBuilder, treeActions, treeProblems } from './layout';
+import { EXPERIMENT_TAGS } from './tags';
 
 /** Settle time before the recovery check unless one is given. */
 export const DEFAULT_SETTLE_TIME = Duration.minutes(5);
@@ -30,12 +31,6 @@ export const DEFAULT_EXPERIMENT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 /** Report window before and after the experiment unless one is given. */
 export const DEFAULT_REPORT_WINDOW = Duration.minutes(20);
 
-/** Tag keys on every experiment template: the game-day runner finds templates by them. */
-export const EXPERIMENT_TAGS = {
-  stack: 'cdk-reliability:stack',
-  service: 'cdk-reliability:service',
-  experiment: 'cdk-reliability:experiment',
-} as const;
 
 /** An experiment report: FIS writes a PDF with the dashboard's graphs around the experiment to S3. */
 export interface ExperimentReportOptions {
@@ -309,7 +304,7 @@ export class ChaosExperiment extends Construct {
       experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: props.emptyTargets ?? 'fail' },
       experimentReportConfiguration: this.reportConfiguration(),
       tags: {
-        'Name': `${this.serviceName}-${this.experimentName}`,
+        [EXPERIMENT_TAGS.name]: `${this.serviceName}-${this.experimentName}`,
         [EXPERIMENT_TAGS.stack]: Stack.of(this).stackName,
         [EXPERIMENT_TAGS.service]: this.serviceName,
         [EXPERIMENT_TAGS.experiment]: this.experimentName,

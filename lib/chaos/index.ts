@@ -7,6 +7,7 @@ export * from './game-day';
 export * from './lambda-extension';
 export * from './layout';
 export * from './chaos-experiment';
+export * from './tags';
 export * from './faults/lambda';
 export * from './faults/ecs';
 export * from './faults/ec2';

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ShopStack } from '../../bin/shop-stack';
+import { run } from '../../lib/cli';
 import { assetHashSerializer } from '../../lib/testing/snapshot-serializer';
 
 expect.addSnapshotSerializer(assetHashSerializer);
@@ -106,6 +107,20 @@ describe('the sample app', () => {
       ['cron(0 10 ? * TUE *)', 'Europe/Berlin', 'ENABLED'],
       ['cron(30 14 ? * THU#1 *)', 'Europe/London', 'DISABLED'],
     ]);
+  });
+
+  test('the README shows the game-day runner\'s real offline plan of checkout\'s experiment', async () => {
+    app.synth();
+    let out = '';
+    const io = {
+      stdout: { write: (t: string) => { out += t; } }, stderr: { write: (t: string) => { out += t; } }, env: {},
+      sleep: async () => {}, now: () => new Date(), clients: { fis: () => { throw new Error('offline'); }, cloudWatch: () => { throw new Error('offline'); } },
+    };
+    const code = await run(['gameday', '--stack', 'Shop', '--service', 'checkout', '--experiment', 'slow-handler', '--dry-run', '--assembly', outdir], io as never);
+    expect(code).toBe(0);
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const shown = /<!-- gameday-plan:start -->\n```\n([\s\S]*?)\n```\n<!-- gameday-plan:end -->/.exec(readme)?.[1];
+    expect(out.split(outdir).join('cdk.out').trimEnd()).toEqual(shown);
   });
 
   test('synthesizes without warnings', () => {

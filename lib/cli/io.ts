@@ -1,0 +1,51 @@
+/**
+ * Everything a command touches outside itself, injected so that tests control it: output streams,
+ * environment, time, cancellation and the AWS SDK clients. `main.ts` wires the real ones.
+ */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { FisClient } from '@aws-sdk/client-fis';
+
+/** Where text goes: `process.stdout`, `process.stderr`, or a buffer in tests. */
+export interface Writer {
+  write(text: string): unknown;
+}
+
+/** What the `--region` and `--profile` flags give the SDK clients. */
+export interface AwsClientOptions {
+  /** @default - the SDK's default chain (AWS_REGION, the profile's region) */
+  readonly region?: string;
+  /** @default - the SDK's default chain (AWS_PROFILE, then `default`) */
+  readonly profile?: string;
+}
+
+/** Builds SDK clients. Tests return clients whose `send` is stubbed by aws-sdk-client-mock. */
+export interface AwsClientFactories {
+  fis(options: AwsClientOptions): FisClient;
+  cloudWatch(options: AwsClientOptions): CloudWatchClient;
+}
+
+/** The world of one CLI invocation. */
+export interface CliIo {
+  readonly stdout: Writer;
+  readonly stderr: Writer;
+  /** The process environment (read for `CDK_RELIABILITY_DEBUG` and to name the profile in use). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Waits; tests resolve at once and advance their clock instead. */
+  sleep(ms: number): Promise<void>;
+  now(): Date;
+  /** Aborted on SIGINT: a running experiment is then stopped, not abandoned. @default - never aborted */
+  readonly signal?: AbortSignal;
+  readonly clients: AwsClientFactories;
+}
+
+/** Writes one line (a newline is added). */
+export function println(writer: Writer, text = ''): void {
+  writer.write(`${text}\n`);
+}
+
+/** Writes lines. */
+export function printLines(writer: Writer, lines: readonly string[]): void {
+  for (const line of lines) {
+    println(writer, line);
+  }
+}
