@@ -275,7 +275,13 @@ export class ChaosExperiment extends Construct {
         },
       }),
     });
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? DEFAULT_EXPERIMENT_LOG_RETENTION });
+    // Under /aws/vendedlogs/: FIS delivers logs through CloudWatch Logs' vended-log delivery, whose
+    // account-wide resource policy (5 120 characters) then covers the prefix instead of growing by
+    // one ARN per log group.
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/fis/${Stack.of(this).stackName}/${this.serviceName}/${this.experimentName}`,
+      retention: props.logRetention ?? DEFAULT_EXPERIMENT_LOG_RETENTION,
+    });
     this.grantActions();
 
     this.template = new fis.CfnExperimentTemplate(this, 'Template', {
@@ -333,7 +339,8 @@ export class ChaosExperiment extends Construct {
   public stopAlarms(): cloudwatch.IAlarm[] {
     const page = (this.props.stopOnPageAlarms ?? true) ? (this.props.pageAlarms?.() ?? []) : [];
     const all = [...page, ...(this.props.stopConditions ?? [])];
-    return all.filter((alarm, i) => all.indexOf(alarm) === i);
+    const arns = all.map((alarm) => alarm.alarmArn);
+    return all.filter((alarm, i) => arns.indexOf(alarm.alarmArn) === i);
   }
 
   private description(): string {
@@ -444,7 +451,7 @@ export class ChaosExperiment extends Construct {
       : undefined;
     if (dashboardArn) {
       this.role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetDashboard'], resources: [dashboardArn] }));
-      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricWidgetImage', 'cloudwatch:GetMetricData'], resources: ['*'] }));
+      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricWidgetImage'], resources: ['*'] }));
     }
     return {
       outputs: { experimentReportS3Configuration: { bucketName: bucket.bucketName, prefix } },
@@ -474,10 +481,11 @@ export class ChaosExperiment extends Construct {
       target: {
         arn: `arn:${stack.partition}:scheduler:::aws-sdk:fis:startExperiment`,
         roleArn: role.roleArn,
-        // A retry gets a new execution id, so a new client token: it could start a second
-        // experiment. A game day that fails to start is better missed than doubled.
-        retryPolicy: { maximumRetryAttempts: 0 },
-        input: stack.toJsonString({ ExperimentTemplateId: this.template.ref, ClientToken: '<aws.scheduler.execution-id>' }),
+        // The client token is the template and the scheduled time, the same on every attempt: a
+        // retry after a throttled or timed-out call cannot start a second experiment. Retries stop
+        // 15 minutes after the scheduled time: a game day starts on time or not at all.
+        retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 900 },
+        input: stack.toJsonString({ ExperimentTemplateId: this.template.ref, ClientToken: `${this.template.ref}-<aws.scheduler.scheduled-time>` }),
       },
     });
     schedule.node.addDependency(role);
@@ -490,7 +498,14 @@ function reportProblems(report: boolean | ExperimentReportOptions | undefined): 
   if (report === undefined || report === false || report === true) {
     return [];
   }
+  if (typeof report !== 'object' || report === null) {
+    return [{ prop: 'report', message: `must be true, false or { bucket?, before?, after? }, got ${JSON.stringify(report)}` }];
+  }
   const problems: Problem[] = [];
+  const bucket = report.bucket as unknown;
+  if (bucket !== undefined && (typeof bucket !== 'object' || bucket === null || typeof (bucket as s3.IBucket).arnForObjects !== 'function')) {
+    problems.push({ prop: 'report.bucket', message: `must be an S3 bucket (IBucket, e.g. s3.Bucket.fromBucketName(...)), got ${JSON.stringify(bucket)}` });
+  }
   for (const [prop, value] of [['report.before', report.before], ['report.after', report.after]] as const) {
     const p = value === undefined ? undefined : fisDurationProblem(value, Duration.minutes(1), Duration.hours(1));
     if (p) {

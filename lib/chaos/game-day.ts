@@ -82,7 +82,7 @@ export class GameDay {
   public static once(options: OnceGameDayOptions): GameDay {
     const problems: Problem[] = [];
     const match = typeof options?.at === 'string' ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?$/.exec(options.at) : null;
-    if (!match || Number.isNaN(Date.parse(`${match[1]}:00Z`))) {
+    if (!match || !isCalendarDate(match[1])) {
       problems.push({ prop: 'gameDay.at', message: `must be a local date and time YYYY-MM-DDThh:mm[:ss], e.g. '2026-12-01T10:00', got ${JSON.stringify(options?.at)}` });
     }
     const at = match ? `${match[1]}${match[2] ?? ':00'}` : String(options?.at);
@@ -117,6 +117,12 @@ export class GameDay {
     }
     return problems;
   }
+}
+
+/** `2026-02-31T10:00` is not a date: Date would roll it over to March. */
+function isCalendarDate(localDateTime: string): boolean {
+  const parsed = new Date(`${localDateTime}:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(localDateTime);
 }
 
 function pad(n: number): string {

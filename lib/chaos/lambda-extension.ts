@@ -72,6 +72,11 @@ export class FisLambdaExtension extends Construct {
       return `${fn.node.path} is an imported function; the FIS Lambda extension can only be attached to functions this app declares. `
         + 'Attach it in the app that owns the function (layer, AWS_FIS_CONFIGURATION_LOCATION, AWS_LAMBDA_EXEC_WRAPPER) and target it with Targets.arns([...])';
     }
+    const wrapper = environmentValue(fn, 'AWS_LAMBDA_EXEC_WRAPPER');
+    if (wrapper !== undefined && wrapper !== FIS_EXEC_WRAPPER) {
+      return `${fn.node.path} already has AWS_LAMBDA_EXEC_WRAPPER=${wrapper} (another layer's wrapper, e.g. OpenTelemetry): the FIS extension's wrapper `
+        + 'would replace it and silently disable that layer. Chain the wrappers in a script of your own, attach the extension yourself, and target the function with Targets.arns([...])';
+    }
     const runtime = fn.runtime;
     if (runtime.family === lambda.RuntimeFamily.OTHER || runtime.name === lambda.Runtime.FROM_IMAGE.name) {
       return `${fn.node.path} uses runtime ${runtime.name}, which has no runtime wrapper (AWS_LAMBDA_EXEC_WRAPPER): `
@@ -124,4 +129,25 @@ export class FisLambdaExtension extends Construct {
     const arn = ssm.StringParameter.valueForStringParameter(Stack.of(this), extensionLayerParameter(architecture));
     return lambda.LayerVersion.fromLayerVersionArn(this, id, arn);
   }
+}
+
+/**
+ * A function's environment variable as declared so far. aws-cdk-lib keeps the environment private
+ * (a plain record in older releases, a map box since 2.2xx); read either, and treat anything else
+ * as unknown.
+ */
+function environmentValue(fn: lambda.Function, key: string): string | undefined {
+  const env = (fn as unknown as { environment?: unknown }).environment;
+  const entry = (container: unknown): unknown => {
+    if (container instanceof Map) {
+      return container.get(key);
+    }
+    if (container && typeof container === 'object' && typeof (container as { get?: unknown }).get === 'function') {
+      const got = (container as { get(k?: string): unknown }).get(key);
+      return got instanceof Map ? got.get(key) : got;
+    }
+    return container && typeof container === 'object' ? (container as Record<string, unknown>)[key] : undefined;
+  };
+  const found = entry(env) as { value?: unknown } | undefined;
+  return typeof found?.value === 'string' ? found.value : undefined;
 }

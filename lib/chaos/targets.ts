@@ -158,7 +158,10 @@ export class Targets {
         problems.push({ prop: selectionProp, message: `selects ${selection.value} of ${arns.length} resource(s)` });
       }
     }
-    (filters ?? []).forEach((f, i) => {
+    if (filters !== undefined && !Array.isArray(filters)) {
+      problems.push({ prop: `${prop}.filters`, message: `must be a list of { path, values }, got ${JSON.stringify(filters)}` });
+    }
+    (Array.isArray(filters) ? filters : []).forEach((f, i) => {
       if (!f || typeof f.path !== 'string' || f.path === '' || !Array.isArray(f.values) || f.values.length === 0) {
         problems.push({ prop: `${prop}.filters[${i}]`, message: 'needs a path and at least one value' });
       }

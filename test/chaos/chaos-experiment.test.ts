@@ -235,7 +235,7 @@ describe('an experiment of a service (defaults and options, one stack)', () => {
       const statements = experimentStatements(json, 'slow');
       expect(flat(statementFor(statements, ['s3:PutObject', 's3:GetObject']).Resource)).toBe(`<${bucketId}.Arn>/experiment-reports/checkout/slow/*`);
       expect(flat(statementFor(statements, ['cloudwatch:GetDashboard']).Resource)).toBe('arn:<Partition>:cloudwatch::111111111111:dashboard/checkout-reliability');
-      expect(statementFor(statements, ['cloudwatch:GetMetricWidgetImage', 'cloudwatch:GetMetricData']).Resource).toBe('*');
+      expect(statementFor(statements, ['cloudwatch:GetMetricWidgetImage']).Resource).toBe('*');
     });
 
     test('a report to your own bucket with its own windows', () => {
@@ -269,11 +269,13 @@ describe('an experiment of a service (defaults and options, one stack)', () => {
       expect(schedule.Description).toBe('Game day of checkout/slow: every TUE at 10:00 Europe/Berlin');
     });
 
-    test('it starts this template through the universal target, once per execution, never retried', () => {
+    test('it starts this template through the universal target with a client token retries share, retrying for 15 minutes at most', () => {
       const { templateId, schedule } = scheduleOf('slow');
       expect(flat(schedule.Target.Arn)).toBe('arn:<Partition>:scheduler:::aws-sdk:fis:startExperiment');
-      expect(JSON.parse(flat(schedule.Target.Input))).toEqual({ ExperimentTemplateId: `<Ref ${templateId}>`, ClientToken: '<aws.scheduler.execution-id>' });
-      expect(schedule.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 0 });
+      expect(JSON.parse(flat(schedule.Target.Input))).toEqual({
+        ExperimentTemplateId: `<Ref ${templateId}>`, ClientToken: `<Ref ${templateId}>-<aws.scheduler.scheduled-time>`,
+      });
+      expect(schedule.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 });
     });
 
     test('its role may only start this template (and the experiment it creates)', () => {
@@ -505,9 +507,13 @@ describe('warnings', () => {
   });
 
   test('Fargate network latency goes through ECS fault injection endpoints: warns when the task definition does not enable them', () => {
-    expect(warningsOf('plainweb-latency')).toEqual([expect.stringMatching(
-      /aws:ecs:task-network-latency goes through ECS fault injection endpoints, and the task definition of service Shop\/Plainweb does not set enableFaultInjection: true; FIS will fail the action.*ack: cdk-reliability:chaos-ecs-fault-injection/)]);
-    expect(warningsOf('readyweb-latency')).toEqual([]);
+    expect(warningsOf('plainweb-latency')).toContainEqual(expect.stringMatching(
+      /aws:ecs:task-network-latency goes through ECS fault injection endpoints, and the task definition of service Shop\/Plainweb does not set enableFaultInjection: true; FIS will fail the action.*ack: cdk-reliability:chaos-ecs-fault-injection/));
+    expect(warningsOf('readyweb-latency').filter((w) => w.includes('enableFaultInjection'))).toEqual([]);
+  });
+
+  test('Fargate tasks need the SSM agent sidecar too', () => {
+    expect(warningsOf('readyweb-latency')).toEqual([expect.stringMatching(/runs through an SSM agent sidecar .* service Shop\/Readyweb has none/)]);
   });
 
   test('terminating an instance the app declares warns that the stack drifts', () => {

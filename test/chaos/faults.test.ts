@@ -13,7 +13,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { Fault, Selection, Targets } from '../../lib/chaos';
 import { ReliableService } from '../../lib/service/reliable-service';
 import {
-  experimentStatements, experimentTemplate, faultActions, flat, grantedActions, logicalId, newFunction, newService, newStack,
+  actionsOf, experimentStatements, experimentTemplate, faultActions, flat, grantedActions, logicalId, newFunction, newService, newStack,
   Statement, statementFor, synth, TemplateJson,
 } from './helpers';
 
@@ -473,9 +473,12 @@ describe('network, API and wait faults', () => {
 
   test('disrupt connectivity: the role manages only network ACLs FIS tagged, and swaps them on these subnets', () => {
     const statements = experimentStatements(json, 'az-outage');
-    const create = statementFor(statements, ['ec2:CreateNetworkAcl']);
-    expect(resources(create)).toEqual([networkAcls]);
-    expect(create.Condition).toEqual({ StringEquals: { 'aws:RequestTag/managedByFIS': 'true' } });
+    // EC2 authorizes CreateNetworkAcl against the new ACL (tagged managedByFIS) and the VPC.
+    const creates = statements.filter((s) => [...actionsOf(s)].join(',') === 'ec2:CreateNetworkAcl');
+    expect(creates.map((s) => [resources(s), s.Condition])).toEqual([
+      [[networkAcls], { StringEquals: { 'aws:RequestTag/managedByFIS': 'true' } }],
+      [['arn:<Partition>:ec2:eu-west-1:111111111111:vpc/*'], undefined],
+    ]);
     const tag = statementFor(statements, ['ec2:CreateTags']);
     expect(resources(tag)).toEqual([networkAcls]);
     expect(tag.Condition).toEqual({ StringEquals: { 'ec2:CreateAction': 'CreateNetworkAcl' } });

@@ -425,7 +425,7 @@ describe('nothing is synthesized when an experiment is invalid', () => {
 
   test('a prop problem: the constructor throws before creating anything', () => {
     const w = world();
-    expect(() => w.checkout.addExperiment('x', { fault: delayOf(w.handler), settleTime: Duration.seconds(1), gameDay: GameDay.weekly({ weekDay: 'TUE', hour: 10, timeZone: 'UTC' }) })).toThrow();
+    expect(() => w.checkout.addExperiment('x', { fault: delayOf(w.handler), settleTime: Duration.seconds(1), gameDay: GameDay.weekly({ weekDay: 'TUE', hour: 10, timeZone: 'UTC' }) })).toThrow(/settleTime: must be a Duration between 1 min and 1 h/);
     expectNothingOf(w.stack, w.checkout);
     const fn = Template.fromStack(w.stack).findResources('AWS::Lambda::Function');
     expect(Object.values(fn)[0].Properties.Layers).toBeUndefined();
@@ -450,5 +450,33 @@ describe('nothing is synthesized when an experiment is invalid', () => {
     expectNothingOf(w.stack, w.checkout);
     const fn = Template.fromStack(w.stack).findResources('AWS::Lambda::Function');
     expect(Object.values(fn)[0].Properties.Environment).toBeUndefined();
+  });
+});
+
+describe('review findings: input that used to synthesize or crash', () => {
+  test('a function that already has another runtime wrapper is refused instead of losing it', () => {
+    const w = world();
+    w.handler.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', '/opt/otel-instrument');
+    expect(() => w.checkout.addExperiment('x', { fault: delayOf(w.handler), duration: Duration.minutes(5) })).toThrow(
+      /already has AWS_LAMBDA_EXEC_WRAPPER=\/opt\/otel-instrument \(another layer's wrapper, e\.g\. OpenTelemetry\)/);
+  });
+
+  test('report must be a boolean or options with a real bucket', () => {
+    const w = world();
+    expect(() => w.checkout.addExperiment('x', { fault: delayOf(w.handler), duration: Duration.minutes(5), report: 'yes' as never })).toThrow(
+      'Shop/Checkout/Experiment-x: report: must be true, false or { bucket?, before?, after? }, got "yes"');
+    expect(() => w.checkout.addExperiment('y', { fault: delayOf(w.handler), duration: Duration.minutes(5), report: { bucket: 'name' as never } })).toThrow(
+      'Shop/Checkout/Experiment-y: report.bucket: must be an S3 bucket (IBucket, e.g. s3.Bucket.fromBucketName(...)), got "name"');
+  });
+
+  test('target filters must be a list', () => {
+    expect(Targets.arns(['arn:aws:lambda:eu-west-1:111111111111:function:x'], Selection.all(), { filters: 'x' as never }).problems('t'))
+      .toEqual([{ prop: 't.filters', message: 'must be a list of { path, values }, got "x"' }]);
+  });
+
+  test('a one-off game day on a date that does not exist is refused', () => {
+    expect(GameDay.once({ at: '2026-02-31T10:00', timeZone: 'UTC' }).problems()).toEqual([
+      { prop: 'gameDay.at', message: 'must be a local date and time YYYY-MM-DDThh:mm[:ss], e.g. \'2026-12-01T10:00\', got "2026-02-31T10:00"' },
+    ]);
   });
 });

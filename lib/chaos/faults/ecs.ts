@@ -106,15 +106,15 @@ function taskDefinitionWarnings(service: ecs.BaseService | undefined, action: st
   if (options.viaEndpoints && cfn?.enableFaultInjection !== true) {
     warnings.push({ id: 'ecs-fault-injection', message: `${action} goes through ECS fault injection endpoints, and the task definition of ${where} does not set enableFaultInjection: true; FIS will fail the action` });
   }
-  if (!options.viaEndpoints) {
-    const containers = (taskDefinition as unknown as { containers?: ecs.ContainerDefinition[] }).containers ?? [];
-    if (!containers.some((c) => typeof c.imageName === 'string' && c.imageName.includes(SSM_AGENT_IMAGE))) {
-      warnings.push({
-        id: 'ecs-ssm-agent',
-        message: `${action} runs through an SSM agent sidecar (public.ecr.aws/amazon-ssm-agent/amazon-ssm-agent, essential: false) with a managed-instance role, and ${where} has none; `
-          + 'see https://docs.aws.amazon.com/fis/latest/userguide/ecs-task-actions.html',
-      });
-    }
+  // FIS runs every task fault except stop-task through SSM documents on an SSM agent sidecar,
+  // on Fargate too.
+  const containers = (taskDefinition as unknown as { containers?: ecs.ContainerDefinition[] }).containers ?? [];
+  if (!containers.some((c) => typeof c.imageName === 'string' && c.imageName.includes(SSM_AGENT_IMAGE))) {
+    warnings.push({
+      id: 'ecs-ssm-agent',
+      message: `${action} runs through an SSM agent sidecar (public.ecr.aws/amazon-ssm-agent/amazon-ssm-agent, essential: false) with a managed-instance role, and ${where} has none; `
+        + 'see https://docs.aws.amazon.com/fis/latest/userguide/ecs-task-actions.html',
+    });
   }
   return warnings;
 }

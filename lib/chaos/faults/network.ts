@@ -83,6 +83,12 @@ export function disruptConnectivity(target: ec2.ISubnet | ec2.ISubnet[] | Target
         resources: [networkAcls],
         conditions: { StringEquals: { 'aws:RequestTag/managedByFIS': 'true' } },
       }),
+      // EC2 also authorizes CreateNetworkAcl against the VPC (AWSFaultInjectionSimulatorNetworkAccess
+      // grants it on vpc/*); a subnet does not tell its VPC's ARN, so the VPCs of the account.
+      new iam.PolicyStatement({
+        actions: ['ec2:CreateNetworkAcl'],
+        resources: [stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: '*' })],
+      }),
       new iam.PolicyStatement({
         actions: ['ec2:CreateTags'],
         resources: [networkAcls],
