@@ -7,3 +7,4 @@ export * from './simulation';
 export * from './escalation';
 export * from './dashboards';
 export * from './chaos';
+export * from './manifest';

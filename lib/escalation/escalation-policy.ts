@@ -106,6 +106,18 @@ export interface EscalationPolicyProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
+/** An escalation chain as declared: what reports show, without addresses or secrets. */
+export interface EscalationChain {
+  /** Levels in order: seconds after the previous level (0 for level 1) and the kinds of their targets. */
+  readonly levels: { readonly afterSeconds: number; readonly targets: NotifyKind[] }[];
+  /** More passes of the chain after the first. */
+  readonly repeat: number;
+  /** Kinds of the ticket targets. */
+  readonly tickets: NotifyKind[];
+  /** Lifetime of acknowledge links, seconds. */
+  readonly acknowledgeLinkTtlSeconds: number;
+}
+
 /** What `ReliableService` needs from an escalation policy. */
 export interface IEscalationPolicy extends IConstruct {
   /** Name of the policy. */
@@ -187,6 +199,9 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
   /** Alarm on notifications a target refused for good (`<policyName>-pager-delivery-failures`), notifying level 1 directly. */
   public readonly deliveryFailuresAlarm: cloudwatch.Alarm;
 
+  /** The chain as declared, for reports and the manifest: levels with their delays and target kinds. */
+  public readonly chain: EscalationChain;
+
   private readonly escalationRole: iam.Role;
   private readonly registeredAlarms = new Set<string>();
   private alarmTagsStatement?: iam.PolicyStatement;
@@ -206,6 +221,12 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
         + `(${environmentOf(this)}); the names of the alarms on the pager would collide. Give each policy a unique policyName`);
     }
     this.policyName = policyName;
+    this.chain = {
+      levels: props.levels.map((level) => ({ afterSeconds: level.after?.toSeconds() ?? 0, targets: level.notify.map((n) => n.kind) })),
+      repeat,
+      tickets: (props.tickets ?? []).map((n) => n.kind),
+      acknowledgeLinkTtlSeconds: tokenTtl.toSeconds(),
+    };
     const stack = Stack.of(this);
     const levels = props.levels;
     const tickets = props.tickets;

@@ -2,6 +2,7 @@ import { Annotations, Stack, Tags, Token } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import { ChaosExperiment, ExperimentProps } from '../chaos/chaos-experiment';
+import { registerForManifest } from '../manifest/writer';
 import { ServiceDashboard, dashboardNameFor } from '../dashboards/service-dashboard';
 import { escalationAlarmTags } from '../escalation/alarm-tags';
 import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
@@ -114,6 +115,7 @@ export class ReliableService extends Construct {
     this.owner = props.owner;
     this.escalation = props.escalation;
     this.claimServiceName();
+    registerForManifest(this);
     if (props.dashboard ?? true) {
       this.dashboard = new ServiceDashboard(this, 'Dashboard', {
         dashboardName: dashboardNameFor(this.serviceName),

@@ -102,6 +102,13 @@ export class ServiceLevelObjective extends Construct {
   public readonly estimatedMonthlyCostUsd: number;
   /** Runbook linked from the alarm descriptions. */
   public readonly runbookUrl?: string;
+  /**
+   * The low-traffic guard on long windows.
+   * @default - no guard
+   */
+  public readonly minimumEvents?: number;
+  /** The SLI's expressions and metrics, as the alarms read them. */
+  public readonly sliBinding: SliBinding;
 
   private readonly facts: SloFacts;
   private readonly binding: SliBinding;
@@ -128,6 +135,8 @@ export class ServiceLevelObjective extends Construct {
     this.tiers = resolution.tiers;
     this.runbookUrl = props.runbookUrl;
     this.binding = binding;
+    this.sliBinding = binding;
+    this.minimumEvents = props.minimumEvents;
     this.facts = {
       serviceName: props.serviceName,
       sloName: props.name,

@@ -1,1 +1,2 @@
 export * from './snapshot-serializer';
+export * from './policy-snapshot';

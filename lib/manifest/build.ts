@@ -1,0 +1,163 @@
+/**
+ * Builds a stack's reliability manifest from its constructs. Values that are tokens are resolved
+ * against the stack and rendered as `${LogicalId.Attribute}`, as the game-day plan shows them.
+ */
+import { Stack, Token } from 'aws-cdk-lib';
+import { IAlarm, IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { ChaosExperiment } from '../chaos/chaos-experiment';
+import { renderValue } from '../cli/render';
+import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
+import type { ReliableService } from '../service/reliable-service';
+import type { ServiceLevelObjective } from '../service/service-level-objective';
+import { compositeAlarmName, windowAlarmName } from '../slo/names';
+import { Severity } from '../slo/tiers';
+import { formatWindow } from '../slo/windows';
+import {
+  EscalationEntry, ExperimentEntry, MANIFEST_SCHEMA_VERSION, MetricEntry, ReliabilityManifest, ServiceEntry, SloEntry,
+} from './schema';
+
+/** The manifest of `stack`'s services. */
+export function buildManifest(stack: Stack, services: readonly ReliableService[]): ReliabilityManifest {
+  const render = (value: unknown): string => renderValue(stack.resolve(value) as never);
+  return {
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
+    generator: 'cdk-reliability',
+    stack: {
+      name: stack.stackName,
+      artifactId: stack.artifactId,
+      path: stack.node.path,
+      account: Token.isUnresolved(stack.account) ? 'unknown' : stack.account,
+      region: Token.isUnresolved(stack.region) ? 'unknown' : stack.region,
+    },
+    services: services.map((service) => serviceEntry(service, render)),
+  };
+}
+
+function serviceEntry(service: ReliableService, render: (value: unknown) => string): ServiceEntry {
+  const alarmNames = new Map<IAlarm, string>();
+  for (const slo of service.slos) {
+    for (const severity of [Severity.PAGE, Severity.TICKET]) {
+      const alarm = slo.severityAlarm(severity);
+      if (alarm) {
+        alarmNames.set(alarm, compositeAlarmName(service.serviceName, slo.name, severity));
+      }
+    }
+  }
+  const slos = service.slos.map((slo) => sloEntry(service, slo, render));
+  return {
+    name: service.serviceName,
+    path: service.node.path,
+    ...optional('owner', service.owner),
+    ...optional('runbookUrl', service.runbookUrl),
+    ...optional('dashboard', service.dashboard?.dashboardName),
+    ...optional('escalation', service.escalation ? escalationEntry(service.escalation) : undefined),
+    slos,
+    experiments: service.experiments.map((e) => experimentEntry(e, alarmNames, render)),
+    estimatedMonthlyCostUsd: Math.round(slos.reduce((sum, s) => sum + s.estimatedMonthlyCostUsd, 0) * 100) / 100,
+  };
+}
+
+function sloEntry(service: ReliableService, slo: ServiceLevelObjective, render: (value: unknown) => string): SloEntry {
+  const windowSeconds = slo.window.toSeconds();
+  return {
+    name: slo.name,
+    objective: slo.objective,
+    windowSeconds,
+    window: formatWindow(windowSeconds),
+    errorBudget: slo.errorBudget,
+    sli: {
+      kind: slo.sli.kind,
+      description: render(slo.sliBinding.description),
+      metrics: Object.entries(slo.sliBinding.usingMetrics).map(([id, metric]) => metricEntry(id, metric, render)),
+    },
+    ...optional('minimumEvents', slo.minimumEvents),
+    ...optional('runbookUrl', slo.runbookUrl),
+    alarms: {
+      ...optional('page', slo.pageAlarm ? compositeAlarmName(service.serviceName, slo.name, Severity.PAGE) : undefined),
+      ...optional('ticket', slo.ticketAlarm ? compositeAlarmName(service.serviceName, slo.name, Severity.TICKET) : undefined),
+    },
+    tiers: slo.tiers.map((tier) => ({
+      id: tier.id,
+      severity: tier.severity,
+      budgetPercent: tier.budgetSpentPercent,
+      longWindowSeconds: tier.longWindowSeconds,
+      shortWindowSeconds: tier.shortWindowSeconds,
+      longWindow: formatWindow(tier.longWindowSeconds),
+      shortWindow: formatWindow(tier.shortWindowSeconds),
+      burnRate: tier.burnRate,
+      errorRatio: tier.errorRatioThreshold,
+      alarmNames: {
+        long: windowAlarmName(service.serviceName, slo.name, tier, 'long'),
+        short: windowAlarmName(service.serviceName, slo.name, tier, 'short'),
+      },
+    })),
+    estimatedMonthlyCostUsd: slo.estimatedMonthlyCostUsd,
+  };
+}
+
+function metricEntry(id: string, metric: IMetric, render: (value: unknown) => string): MetricEntry {
+  const config = metric.toMetricConfig();
+  if (config.metricStat) {
+    const stat = config.metricStat;
+    const dimensions = Object.fromEntries((stat.dimensions ?? [])
+      .map((d) => [d.name, render(d.value)] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return { id, namespace: stat.namespace, metricName: stat.metricName, dimensions, statistic: stat.statistic };
+  }
+  return { id, namespace: '', metricName: '', dimensions: {}, statistic: '', expression: render(config.mathExpression?.expression ?? '') };
+}
+
+function escalationEntry(policy: IEscalationPolicy): EscalationEntry {
+  const chain = policy instanceof EscalationPolicy ? policy.chain : undefined;
+  return {
+    name: policy.policyName,
+    path: policy.node.path,
+    levels: (chain?.levels ?? []).map((level) => ({ afterSeconds: level.afterSeconds, targets: [...level.targets] })),
+    repeat: chain?.repeat ?? 0,
+    tickets: [...(chain?.tickets ?? [])],
+    acknowledgeLinkTtlSeconds: chain?.acknowledgeLinkTtlSeconds ?? 0,
+  };
+}
+
+function experimentEntry(experiment: ChaosExperiment, alarmNames: Map<IAlarm, string>, render: (value: unknown) => string): ExperimentEntry {
+  const stack = Stack.of(experiment);
+  const checks = experiment.layout.actions.map((a) => a.name);
+  return {
+    name: experiment.experimentName,
+    logicalId: stack.getLogicalId(experiment.template),
+    description: render(experiment.template.description),
+    expectedSeconds: experiment.expectedSeconds,
+    steadyStateCheck: checks.includes('steady-state'),
+    recoveryCheck: checks.includes('recovered'),
+    actions: experiment.layout.actions.map((a) => ({
+      name: a.name,
+      actionId: a.spec.definition.actionId,
+      description: a.spec.description,
+      parameters: Object.fromEntries(Object.entries(a.spec.parameters).map(([k, v]) => [k, render(v)])),
+      startAfter: [...a.startAfter],
+      ...optional('target', a.targetName ? `${a.spec.definition.targetKey}: ${a.targetName}` : undefined),
+    })),
+    targets: experiment.layout.targets.map((t) => ({
+      name: t.name,
+      resourceType: t.resourceType,
+      selectionMode: t.targets._spec.selection.mode,
+      ...optional('resourceArns', t.targets._spec.arns?.map(render)),
+      ...optional('resourceTags', t.targets._spec.tags ? renderRecord(t.targets._spec.tags, render) : undefined),
+      ...optional('parameters', t.targets._spec.parameters ? renderRecord(t.targets._spec.parameters, render) : undefined),
+      ...optional('filters', t.targets._spec.filters?.map((f) => ({ path: f.path, values: [...f.values] }))),
+    })),
+    stopConditions: experiment.stopAlarms().map((alarm) => alarmNames.get(alarm) ?? render(alarm.alarmArn)),
+    ...optional('gameDay', experiment.gameDay
+      ? { expression: experiment.gameDay.expression, timeZone: experiment.gameDay.timeZone, enabled: experiment.gameDay.enabled }
+      : undefined),
+  };
+}
+
+function renderRecord(record: Record<string, string>, render: (value: unknown) => string): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [render(k), render(v)]));
+}
+
+/** `{ key: value }` when the value is defined, `{}` otherwise: absent keys stay absent in the JSON. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -1,0 +1,61 @@
+/**
+ * A manifest as a few readable lines: what users snapshot in their tests, so that a code review
+ * shows "objective 99.9 -> 99.5" instead of a template diff. Pure.
+ */
+import { formatDecimal } from '../slo/burn-rate';
+import { formatWindow } from '../slo/windows';
+import { ExperimentEntry, ReliabilityManifest, ServiceEntry } from './schema';
+
+/** The policy of every service in `manifest`, one line per fact. */
+export function compactPolicy(manifest: ReliabilityManifest): string {
+  return manifest.services.flatMap(serviceLines).join('\n');
+}
+
+/** Four significant digits: 0.9333x, 14.4x. */
+function figure(value: number): string {
+  return formatDecimal(Number(value.toPrecision(4)));
+}
+
+function serviceLines(service: ServiceEntry): string[] {
+  const lines = [`service ${service.name}${service.owner ? ` (owner ${service.owner})` : ''}`];
+  for (const slo of service.slos) {
+    const guard = slo.minimumEvents !== undefined ? `, at least ${slo.minimumEvents} events` : '';
+    lines.push(`  slo ${slo.name}: ${formatDecimal(slo.objective)} % over ${slo.window}${guard}; ${slo.sli.kind}: ${slo.sli.description}`);
+    for (const tier of slo.tiers) {
+      lines.push(`    ${tier.severity.padEnd(6)} ${`${tier.longWindow}/${tier.shortWindow}`.padEnd(7)} burn ${figure(tier.burnRate)}x `
+        + `(error ratio ${figure(tier.errorRatio * 100)} %), ${figure(tier.budgetPercent)} % of the budget`);
+    }
+    if (slo.tiers.length === 0) {
+      lines.push('    no tier can fire');
+    }
+  }
+  const e = service.escalation;
+  if (e) {
+    const levels = e.levels.map((l, i) => `${i === 0 ? '' : `+${formatWindow(l.afterSeconds)} `}${l.targets.join('+')}`).join(', ');
+    lines.push(`  escalation ${e.name}: ${levels}; repeat ${e.repeat}; tickets ${e.tickets.length > 0 ? e.tickets.join('+') : 'none'}`);
+  } else {
+    lines.push('  escalation: none');
+  }
+  for (const experiment of service.experiments) {
+    lines.push(...experimentLines(experiment));
+  }
+  return lines;
+}
+
+function experimentLines(experiment: ExperimentEntry): string[] {
+  const actions = experiment.actions.map((a) => {
+    const parameters = Object.entries(a.parameters).filter(([k]) => k !== 'alarmArns' && k !== 'alarmStates').map(([k, v]) => `${k}=${v}`);
+    const after = a.startAfter.length > 1 ? ` after ${a.startAfter.join('+')}` : '';
+    return `${a.name}${parameters.length > 0 ? `(${parameters.join(', ')})` : ''}${after}`;
+  });
+  const lines = [`  experiment ${experiment.name}: ${actions.join(' -> ')}`];
+  for (const t of experiment.targets) {
+    const what = t.resourceArns ?? Object.entries({ ...t.resourceTags, ...t.parameters }).map(([k, v]) => `${k}=${v}`);
+    lines.push(`    target ${t.name}: ${t.resourceType} ${t.selectionMode} of ${what.join(', ')}`);
+  }
+  lines.push(`    stops on ${experiment.stopConditions.join(', ')}`);
+  if (experiment.gameDay) {
+    lines.push(`    game day ${experiment.gameDay.expression} ${experiment.gameDay.timeZone}${experiment.gameDay.enabled ? '' : ' (disabled)'}`);
+  }
+  return lines;
+}

@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './build';
+export * from './writer';
+export * from './compact';

@@ -1,0 +1,193 @@
+/**
+ * The reliability manifest: a stack's reliability policy as machine-readable JSON, written at
+ * synth next to the stack's template in the cloud assembly (`<artifactId>.reliability.json`).
+ * Read by the `cdk-reliability` command (`report`, `diff`, `simulate`) and by users' snapshot tests.
+ *
+ * Pure types and constants: no construct imports, so the command line reads manifests without
+ * loading aws-cdk-lib. A change to this shape that is not backwards compatible bumps
+ * `MANIFEST_SCHEMA_VERSION`; readers refuse versions they do not know.
+ *
+ * Values the template only knows at deploy time (ARNs, names of resources without physical
+ * names) appear as `${LogicalId.Attribute}` or `${LogicalId}`, as the game-day plan shows them.
+ * Nothing secret is included: notification targets are listed by kind only.
+ */
+
+/** Version of the manifest format. */
+export const MANIFEST_SCHEMA_VERSION = 1;
+
+/** Suffix of manifest files in a cloud assembly: `<artifactId>.reliability.json`. */
+export const MANIFEST_FILE_SUFFIX = '.reliability.json';
+
+/** A stack's manifest. */
+export interface ReliabilityManifest {
+  readonly schemaVersion: number;
+  /** `cdk-reliability`. */
+  readonly generator: string;
+  readonly stack: StackEntry;
+  /** The stack's services, in declaration order. */
+  readonly services: ServiceEntry[];
+}
+
+export interface StackEntry {
+  /** CloudFormation stack name. */
+  readonly name: string;
+  /** Artifact id in the cloud assembly. */
+  readonly artifactId: string;
+  /** Construct path. */
+  readonly path: string;
+  /** Account, or `unknown` for environment-agnostic stacks. */
+  readonly account: string;
+  /** Region, or `unknown` for environment-agnostic stacks. */
+  readonly region: string;
+}
+
+export interface ServiceEntry {
+  readonly name: string;
+  readonly path: string;
+  /** @default - not recorded */
+  readonly owner?: string;
+  /** @default - no runbook */
+  readonly runbookUrl?: string;
+  /** CloudWatch dashboard name. @default - no dashboard */
+  readonly dashboard?: string;
+  /**
+   * The escalation policy its page and ticket alarms notify (repeated in every service that shares
+   * it, so that each service's entry is complete). @default - notifies nobody
+   */
+  readonly escalation?: EscalationEntry;
+  readonly slos: SloEntry[];
+  readonly experiments: ExperimentEntry[];
+  /** Estimated monthly CloudWatch cost of the service's alarms, USD (us-east-1 prices). */
+  readonly estimatedMonthlyCostUsd: number;
+}
+
+export interface SloEntry {
+  readonly name: string;
+  /** Percent of good events, e.g. 99.9. */
+  readonly objective: number;
+  /** SLO window in seconds. */
+  readonly windowSeconds: number;
+  /** SLO window, readable: `30d`. */
+  readonly window: string;
+  /** Error budget as a fraction of events, e.g. 0.001. */
+  readonly errorBudget: number;
+  readonly sli: SliEntry;
+  /** Low-traffic guard on long windows. @default - no guard */
+  readonly minimumEvents?: number;
+  /** @default - no runbook */
+  readonly runbookUrl?: string;
+  /** Composite alarm names. */
+  readonly alarms: { readonly page?: string; readonly ticket?: string };
+  readonly tiers: TierEntry[];
+  readonly estimatedMonthlyCostUsd: number;
+}
+
+export interface SliEntry {
+  /** `ratio` or `latency`. */
+  readonly kind: string;
+  /** One sentence on what is counted. */
+  readonly description: string;
+  /** The metrics read (ids as in the alarms' metric math). */
+  readonly metrics: MetricEntry[];
+}
+
+export interface MetricEntry {
+  /** Id in the alarms' metric math, e.g. `bad0`, `total0`, `good0`. */
+  readonly id: string;
+  /** Empty for a math expression. */
+  readonly namespace: string;
+  /** Empty for a math expression. */
+  readonly metricName: string;
+  /** Dimensions, sorted by name. */
+  readonly dimensions: Record<string, string>;
+  /** Empty for a math expression. */
+  readonly statistic: string;
+  /** A math expression's text. @default - a metric */
+  readonly expression?: string;
+}
+
+export interface TierEntry {
+  /** `page-1h-5m`. */
+  readonly id: string;
+  /** `page` or `ticket`. */
+  readonly severity: string;
+  /** Percent of the error budget the tier fires at when spent within the long window. */
+  readonly budgetPercent: number;
+  readonly longWindowSeconds: number;
+  readonly shortWindowSeconds: number;
+  /** `1h`, `5m`. */
+  readonly longWindow: string;
+  readonly shortWindow: string;
+  /** Burn-rate threshold: budget% × SLO window / long window. */
+  readonly burnRate: number;
+  /** Error-ratio threshold: burn rate × error budget. */
+  readonly errorRatio: number;
+  /** The window alarms' names. */
+  readonly alarmNames: { readonly long: string; readonly short: string };
+}
+
+export interface EscalationEntry {
+  readonly name: string;
+  readonly path: string;
+  readonly levels: EscalationLevelEntry[];
+  /** More passes of the chain after the first. */
+  readonly repeat: number;
+  /** Kinds of ticket targets. */
+  readonly tickets: string[];
+  readonly acknowledgeLinkTtlSeconds: number;
+}
+
+export interface EscalationLevelEntry {
+  /** Seconds after the previous level (0 for level 1). */
+  readonly afterSeconds: number;
+  /** Kinds of targets: email, sms, slack, topic, webhook, pagerduty. */
+  readonly targets: string[];
+}
+
+export interface ExperimentEntry {
+  readonly name: string;
+  /** Logical id of the `AWS::FIS::ExperimentTemplate`. */
+  readonly logicalId: string;
+  readonly description: string;
+  /** Seconds from start to end when nothing stops it. */
+  readonly expectedSeconds: number;
+  readonly steadyStateCheck: boolean;
+  readonly recoveryCheck: boolean;
+  readonly actions: ExperimentActionEntry[];
+  readonly targets: ExperimentTargetEntry[];
+  /** Stop-condition alarms, by name when known (the service's composites), else rendered ARN. */
+  readonly stopConditions: string[];
+  /** @default - no game day */
+  readonly gameDay?: GameDayEntry;
+}
+
+export interface ExperimentActionEntry {
+  readonly name: string;
+  readonly actionId: string;
+  readonly description: string;
+  readonly parameters: Record<string, string>;
+  readonly startAfter: string[];
+  /** `Functions: functions-1`. @default - no target */
+  readonly target?: string;
+}
+
+export interface ExperimentTargetEntry {
+  readonly name: string;
+  readonly resourceType: string;
+  readonly selectionMode: string;
+  /** @default - none */
+  readonly resourceArns?: string[];
+  /** @default - none */
+  readonly resourceTags?: Record<string, string>;
+  /** @default - none */
+  readonly parameters?: Record<string, string>;
+  /** @default - none */
+  readonly filters?: { readonly path: string; readonly values: string[] }[];
+}
+
+export interface GameDayEntry {
+  /** `cron(0 10 ? * TUE *)` or `at(...)`. */
+  readonly expression: string;
+  readonly timeZone: string;
+  readonly enabled: boolean;
+}

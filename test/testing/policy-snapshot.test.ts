@@ -1,0 +1,39 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { ShopStack } from '../../bin/shop-stack';
+import { ReliableService, Sli } from '../../lib';
+import { reliabilityPolicy } from '../../lib/testing';
+
+const metric = (metricName: string) => new Metric({ namespace: 'Shop', metricName });
+
+function checkoutPolicy(objective: number): string {
+  const stack = new Stack(new App(), 'Shop');
+  new ReliableService(stack, 'Checkout', {
+    serviceName: 'checkout',
+    slos: [{ name: 'availability', objective, sli: Sli.ratio({ bad: metric('Errors'), total: metric('Requests') }) }],
+  });
+  return reliabilityPolicy(stack);
+}
+
+describe('reliabilityPolicy()', () => {
+  test('shows the sample app\'s whole policy in a few readable lines', () => {
+    expect(reliabilityPolicy(new ShopStack(new App(), 'Shop'))).toMatchSnapshot();
+  });
+
+  test('a lowered objective changes exactly the lines a reviewer needs to see', () => {
+    const before = checkoutPolicy(99.9).split('\n');
+    const after = checkoutPolicy(99.5).split('\n');
+    const changed = before.map((line, i) => [line, after[i]]).filter(([a, b]) => a !== b);
+    expect(changed).toEqual([
+      ['  slo availability: 99.9 % over 30d; ratio: bad events Errors over total Requests', '  slo availability: 99.5 % over 30d; ratio: bad events Errors over total Requests'],
+      ['    page   1h/5m   burn 14.4x (error ratio 1.44 %), 2 % of the budget', '    page   1h/5m   burn 14.4x (error ratio 7.2 %), 2 % of the budget'],
+      ['    page   6h/30m  burn 6x (error ratio 0.6 %), 5 % of the budget', '    page   6h/30m  burn 6x (error ratio 3 %), 5 % of the budget'],
+      ['    ticket 1d/2h   burn 3x (error ratio 0.3 %), 10 % of the budget', '    ticket 1d/2h   burn 3x (error ratio 1.5 %), 10 % of the budget'],
+      ['    ticket 3d/6h   burn 1x (error ratio 0.1 %), 10 % of the budget', '    ticket 3d/6h   burn 1x (error ratio 0.5 %), 10 % of the budget'],
+    ]);
+  });
+
+  test('refuses what is not a stack', () => {
+    expect(() => reliabilityPolicy({} as Stack)).toThrow('reliabilityPolicy() takes a Stack, got [object Object]');
+  });
+});
