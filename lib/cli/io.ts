@@ -33,9 +33,39 @@ export interface CliIo {
   /** Waits; tests resolve at once and advance their clock instead. */
   sleep(ms: number): Promise<void>;
   now(): Date;
-  /** Aborted on SIGINT: a running experiment is then stopped, not abandoned. @default - never aborted */
+  /**
+   * Aborted on SIGINT, SIGTERM or SIGHUP (the signal's name is the abort reason): a running
+   * experiment is then stopped, not abandoned. @default - never aborted
+   */
   readonly signal?: AbortSignal;
   readonly clients: AwsClientFactories;
+  /**
+   * What the command has under way, for the process to clean up when it must quit at once (a
+   * second signal). @default - not shared
+   */
+  readonly state?: CliRunState;
+}
+
+/** An experiment a command started. */
+export interface StartedExperiment {
+  readonly id: string;
+  readonly region: string;
+  /** @default - the SDK's default chain */
+  readonly profile?: string;
+  /** FIS accepted a StopExperiment for it. */
+  stopAcknowledged: boolean;
+  /** It reached a final state (completed, stopped, failed, cancelled): nothing left to stop. */
+  ended: boolean;
+  /** Sends StopExperiment (and marks the stop acknowledged when FIS accepts it). */
+  stop(): Promise<void>;
+}
+
+/** Shared between a command and the process running it; the command fills it in. */
+export interface CliRunState {
+  /** StartExperiment was sent for this template and has not answered yet. */
+  starting?: { readonly templateId: string; readonly region: string; readonly profile?: string };
+  /** The experiment started, once FIS answered StartExperiment. */
+  experiment?: StartedExperiment;
 }
 
 /** Writes one line (a newline is added). */

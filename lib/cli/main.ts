@@ -1,36 +1,53 @@
 #!/usr/bin/env node
 /**
- * The `cdk-reliability` executable: wires the process (streams, environment, timers, SIGINT) and
- * the real AWS SDK clients to `run()`, then exits with its code. Not exported by the library.
+ * The `cdk-reliability` executable: wires the process (streams, environment, timers, SIGINT,
+ * SIGTERM and SIGHUP) and the real AWS SDK clients to `run()`, then exits with its code. Not
+ * exported by the library.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { FisClient, FisClientConfig } from '@aws-sdk/client-fis';
+import { createSignalHandler, HANDLED_SIGNALS } from './experiments/interrupts';
+import type { CliRunState } from './io';
 import { ExitCode, run } from './run';
 
-const controller = new AbortController();
-let interrupts = 0;
-process.on('SIGINT', () => {
-  interrupts += 1;
-  if (interrupts === 1) {
-    controller.abort();
-    return;
-  }
-  process.stderr.write('\ninterrupted twice: quitting without waiting (a running experiment may still be stopping in FIS)\n');
-  process.exit(ExitCode.INTERRUPTED);
-});
-
-// `cdk-reliability ... | head`: once the reader closes the pipe, further output is dropped, but the
-// command goes on (a running experiment is still followed, and stopped on Ctrl-C)
+// `cdk-reliability ... | head`, or a terminal that was closed (SIGHUP): once the reader is gone,
+// further output is dropped, but the command goes on (a running experiment is still followed,
+// and stopped on a signal)
+const OUTPUT_GONE = new Set(['EPIPE', 'EIO']);
 let stdoutClosed = false;
+let stderrClosed = false;
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE') {
+  if (!OUTPUT_GONE.has(err.code ?? '')) {
     throw err;
   }
   stdoutClosed = true;
 });
+process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+  if (!OUTPUT_GONE.has(err.code ?? '')) {
+    throw err;
+  }
+  stderrClosed = true;
+});
+const stderr = { write: (text: string) => stderrClosed || process.stderr.write(text) };
+
+// Ctrl-C, a cancelled CI job (SIGTERM) and a closed terminal (SIGHUP) all stop the experiment; a
+// second signal quits without waiting, after making sure StopExperiment was sent
+const controller = new AbortController();
+const state: CliRunState = {};
+const onSignal = createSignalHandler({
+  controller,
+  state,
+  write: (text) => stderr.write(text),
+  exit: (code) => process.exit(code),
+});
+for (const signal of HANDLED_SIGNALS) {
+  process.on(signal, () => {
+    onSignal(signal).catch(() => process.exit(ExitCode.INTERRUPTED));
+  });
+}
 
 function exit(code: number): void {
-  if (stdoutClosed) {
+  if (stdoutClosed || stderrClosed) {
     process.exit(code);
   }
   // let piped output drain before exiting
@@ -39,11 +56,12 @@ function exit(code: number): void {
 
 run(process.argv.slice(2), {
   stdout: { write: (text: string) => stdoutClosed || process.stdout.write(text) },
-  stderr: process.stderr,
+  stderr,
   env: process.env,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   now: () => new Date(),
   signal: controller.signal,
+  state,
   clients: {
     fis: ({ region, profile }) => {
       const config: FisClientConfig & { profile?: string } = { region, ...(profile ? { profile } : {}) };
@@ -52,6 +70,6 @@ run(process.argv.slice(2), {
     cloudWatch: ({ region, profile }) => new CloudWatchClient({ region, profile }),
   },
 }).then(exit, (err: unknown) => {
-  process.stderr.write(`error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  stderr.write(`error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
   exit(ExitCode.ERROR);
 });

@@ -57,12 +57,19 @@ export async function describeAlarmStates(cloudWatch: CloudWatchClient, names: r
   return states;
 }
 
+/** An alarm that went into ALARM, and when (the first time in the range asked for). */
+export interface AlarmFiring {
+  readonly name: string;
+  /** @default - unknown */
+  readonly at?: Date;
+}
+
 /**
  * The named alarms that entered ALARM between `start` and `end`, from their state history: the
  * way to catch an alarm that fired and recovered between two polls.
  */
-export async function alarmsThatFired(cloudWatch: CloudWatchClient, names: readonly string[], start: Date, end: Date): Promise<string[]> {
-  const fired: string[] = [];
+export async function alarmsThatFired(cloudWatch: CloudWatchClient, names: readonly string[], start: Date, end: Date): Promise<AlarmFiring[]> {
+  const fired: AlarmFiring[] = [];
   for (const name of names) {
     const history = await cloudWatch.send(new DescribeAlarmHistoryCommand({
       AlarmName: name,
@@ -72,15 +79,16 @@ export async function alarmsThatFired(cloudWatch: CloudWatchClient, names: reado
       EndDate: end,
       MaxRecords: 100,
     }));
-    const enteredAlarm = (history.AlarmHistoryItems ?? []).some((item) => {
+    const entries = (history.AlarmHistoryItems ?? []).filter((item) => {
       try {
         return JSON.parse(item.HistoryData ?? '{}')?.newState?.stateValue === 'ALARM';
       } catch {
         return /to ALARM\b/.test(item.HistorySummary ?? '');
       }
     });
-    if (enteredAlarm) {
-      fired.push(name);
+    if (entries.length) {
+      const times = entries.map((item) => item.Timestamp?.getTime()).filter((t): t is number => t !== undefined);
+      fired.push({ name, at: times.length ? new Date(Math.min(...times)) : undefined });
     }
   }
   return fired;

@@ -1,15 +1,16 @@
 /**
- * Running an experiment and following it to the end: the steady-state gate on the stop-condition
- * alarms, StartExperiment, polling GetExperiment and the alarms (a line whenever something
- * changes), StopExperiment once on Ctrl-C, and the verdict with a summary.
+ * Running an experiment and following it to the end: the gates (no other experiment of the
+ * template under way, the alarms in the state the experiment needs), StartExperiment, polling
+ * GetExperiment and the alarms (a line whenever something changes), StopExperiment once on Ctrl-C
+ * (or SIGTERM, SIGHUP), and the verdict with a summary.
  */
 import { randomUUID } from 'node:crypto';
 import { GetExperimentCommand, StartExperimentCommand, StopExperimentCommand } from '@aws-sdk/client-fis';
 import type { AwsSession } from '../aws';
 import { explainError, isPermanentAwsError } from '../errors';
 import { ExitCode } from '../exit-codes';
-import { CliIo, println } from '../io';
-import { columns, formatDuration, formatElapsed, formatTime, joinAnd } from '../render';
+import { CliIo, println, StartedExperiment } from '../io';
+import { columns, formatDuration, formatElapsed, formatTime } from '../render';
 import {
   alarmConsoleUrl,
   alarmGuidance,
@@ -19,16 +20,18 @@ import {
   describeAlarmStates,
   experimentConsoleUrl,
 } from './alarms';
+import { concurrencyGate, steadyStateGate } from './gate';
+import { describeAbort } from './interrupts';
 import { ExperimentPlan, normaliseExperimentTemplate, stopConditionAlarms } from './model';
-import { alarmsInAlarm, ExperimentView, progressLines, Snapshot, takeSnapshot, TERMINAL_STATUSES } from './progress';
+import { ExperimentView, progressLines, Snapshot, takeSnapshot, TERMINAL_STATUSES } from './progress';
 import { executionOrder } from './schedule';
-import { judge, Observations, Verdict } from './verdict';
+import { FiringTime, judge, Observations, Verdict } from './verdict';
 
 /** How to run. */
 export interface RunOptions {
   /** Seconds between two polls. */
   readonly pollSeconds: number;
-  /** Start even when a stop-condition alarm is in ALARM. */
+  /** Start even when an alarm is not in its steady state, or another experiment of the template is under way. */
   readonly force: boolean;
 }
 
@@ -42,33 +45,6 @@ function whenAborted(signal: AbortSignal | undefined): Promise<void> {
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
-}
-
-/** Refuses to start when a stop-condition alarm is in ALARM (exit 3), unless forced; returns undefined to go on. */
-async function steadyStateGate(io: CliIo, aws: AwsSession, plan: ExperimentPlan, options: RunOptions): Promise<number | undefined> {
-  const stopAlarms = stopConditionAlarms(plan);
-  if (stopAlarms.length === 0) {
-    println(io.stderr, 'warning: the experiment has no stop conditions: nothing stops it if customers are hurt');
-    return undefined;
-  }
-  const states = await describeAlarmStates(aws.cloudWatch, stopAlarms);
-  const missing = stopAlarms.filter((name) => !states.has(name));
-  if (missing.length) {
-    println(io.stderr, `warning: stop-condition alarm${missing.length > 1 ? 's' : ''} ${joinAnd(missing)} not found in ${aws.region} `
-      + '(check --region, or deploy the stack again): an alarm that does not exist cannot stop the experiment');
-  }
-  const firing = stopAlarms.map((name) => states.get(name)).filter((a): a is AlarmStatus => a?.state === 'ALARM');
-  if (firing.length === 0) {
-    return undefined;
-  }
-  const what = joinAnd(firing.map((a) => `${a.name} is in ALARM${a.since ? ` since ${formatTime(a.since)}` : ''}`));
-  if (!options.force) {
-    println(io.stderr, `steady state not met: ${what} — customers are already hurting; fix that first `
-      + '(or pass --force to start anyway). Nothing was started.');
-    return ExitCode.NOT_STEADY;
-  }
-  println(io.stderr, `warning: --force: starting although ${what}; FIS will likely stop the experiment at once`);
-  return undefined;
 }
 
 /** Advice lines for the alarms of a finding: console, dashboard and runbook links. */
@@ -112,13 +88,35 @@ function summaryLines(aws: AwsSession, experiment: ExperimentView, order: readon
   return lines;
 }
 
+/** Action states after which an action does nothing any more. */
+const ACTION_OVER = new Set(['completed', 'cancelled', 'skipped', 'stopped', 'failed']);
+
+/** Whether every action of the experiment is over (or the experiment itself). */
+function actionsOver(experiment: ExperimentView): boolean {
+  if (experiment.state?.status !== undefined && TERMINAL_STATUSES.has(experiment.state.status)) {
+    return true;
+  }
+  const actions = Object.values(experiment.actions ?? {});
+  return actions.length > 0 && actions.every((a) => a.state?.status !== undefined && ACTION_OVER.has(a.state.status));
+}
+
+/** When the last action ended, from GetExperiment's times. */
+function lastActionEnd(experiment: ExperimentView): Date | undefined {
+  const ends = Object.values(experiment.actions ?? {}).map((a) => a.endTime?.getTime()).filter((t): t is number => t !== undefined);
+  return ends.length ? new Date(Math.max(...ends)) : experiment.endTime;
+}
+
 /**
  * Runs the experiment of `plan` (a deployed FIS template) and returns the exit code of its verdict.
  */
 export async function runExperiment(io: CliIo, aws: AwsSession, plan: ExperimentPlan, options: RunOptions): Promise<number> {
-  const gate = await steadyStateGate(io, aws, plan, options);
-  if (gate !== undefined) {
-    return gate;
+  const busy = await concurrencyGate(io, aws, plan, options.force);
+  if (busy !== undefined) {
+    return busy;
+  }
+  const gate = await steadyStateGate(io, aws, plan, options.force);
+  if (gate.exitCode !== undefined) {
+    return gate.exitCode;
   }
   if (io.signal?.aborted) {
     println(io.stderr, 'interrupted before the start: nothing was started');
@@ -130,14 +128,33 @@ export async function runExperiment(io: CliIo, aws: AwsSession, plan: Experiment
   const watched = [...new Set([...stopAlarms, ...plan.actions.flatMap((a) => a.alarmNames)])];
   const order = executionOrder(plan.actions).map((a) => a.name);
   const t0 = io.now();
-  const elapsed = (): string => formatElapsed(io.now().getTime() - t0.getTime());
+  const sinceStart = (at: Date): string => formatElapsed(at.getTime() - t0.getTime()).slice(1, -1);
+  const elapsed = (): string => `[${sinceStart(io.now())}]`;
   const say = (text: string): void => println(io.stdout, `${elapsed()} ${text}`);
 
-  const started = await aws.fis.send(new StartExperimentCommand({ experimentTemplateId: plan.id, clientToken: randomUUID() }));
+  if (io.state) io.state.starting = { templateId: plan.id, region: aws.region, profile: aws.profile };
+  let started;
+  try {
+    started = await aws.fis.send(new StartExperimentCommand({ experimentTemplateId: plan.id, clientToken: randomUUID() }));
+  } finally {
+    if (io.state) io.state.starting = undefined;
+  }
   const id = started.experiment?.id;
   if (!id) {
     throw new Error(`FIS returned no experiment id for template ${plan.id}`);
   }
+  const tracked: StartedExperiment = {
+    id,
+    region: aws.region,
+    profile: aws.profile,
+    stopAcknowledged: false,
+    ended: false,
+    stop: async () => {
+      await aws.fis.send(new StopExperimentCommand({ id }));
+      tracked.stopAcknowledged = true;
+    },
+  };
+  if (io.state) io.state.experiment = tracked;
   const consoleUrl = experimentConsoleUrl(aws.region, id);
   println(io.stdout);
   println(io.stdout, `Started experiment ${id} at ${formatTime(t0)}`);
@@ -157,16 +174,21 @@ export async function runExperiment(io: CliIo, aws: AwsSession, plan: Experiment
   let failures = 0;
   let lastAlarmError: string | undefined;
   let lastAlarms = new Map<string, AlarmStatus>();
-  const fired = new Set<string>();
+  /** Stop conditions that went into ALARM during the run, and when (undefined: unknown). */
+  const fired = new Map<string, Date | undefined>();
+  /** Stop conditions in ALARM since before the start (--force), as long as they stay there: no finding of this run. */
+  const alarmingSinceStart = new Map(gate.alarmingAtStart);
+  /** The first poll that saw every action over. */
+  let actionsOverAt: Date | undefined;
 
   for (;;) {
     if (io.signal?.aborted && !stopRequested) {
       stopRequested = true;
-      say('stopping the experiment (you pressed Ctrl-C)');
+      say(`stopping the experiment (${describeAbort(io.signal.reason)})`);
       // a stop condition that fired first stopped (or is stopping) the experiment, not you
       const alreadyStopping = fired.size > 0 || previous?.status === 'stopping';
       try {
-        await aws.fis.send(new StopExperimentCommand({ id }));
+        await tracked.stop();
         stoppedByYou = !alreadyStopping;
       } catch (err) {
         println(io.stderr, `could not stop experiment ${id}: ${explainError(err, context)}\nStop it in the console: ${consoleUrl}`);
@@ -208,34 +230,72 @@ export async function runExperiment(io: CliIo, aws: AwsSession, plan: Experiment
         }
       }
     }
+    const now = io.now();
+    if (actionsOverAt === undefined && actionsOver(experiment)) {
+      actionsOverAt = now;
+    }
     const snapshot = takeSnapshot(experiment, watched, alarms, previous);
     for (const line of progressLines(previous, snapshot, order)) {
       say(line);
     }
-    for (const name of alarmsInAlarm(snapshot, stopAlarms)) {
-      fired.add(name);
+    for (const name of stopAlarms) {
+      const seen = snapshot.alarms[name];
+      if (seen === undefined || seen === 'missing' || seen.state !== 'ALARM') {
+        alarmingSinceStart.delete(name);
+        continue;
+      }
+      if (fired.has(name)) {
+        continue;
+      }
+      const status = alarms?.get(name);
+      const atStart = alarmingSinceStart.get(name);
+      if (atStart) {
+        // still the ALARM of before the start, unless it entered ALARM again since
+        const again = status?.since !== undefined && atStart.since !== undefined && status.since.getTime() > atStart.since.getTime();
+        if (!again) {
+          continue;
+        }
+        alarmingSinceStart.delete(name);
+      }
+      const since = status?.since;
+      fired.set(name, since && since.getTime() >= t0.getTime() && since.getTime() <= now.getTime() ? since : now);
     }
     previous = snapshot;
     if (snapshot.status !== undefined && TERMINAL_STATUSES.has(snapshot.status)) {
+      tracked.ended = true;
       break;
     }
     await pause();
   }
 
-  if (experiment.state?.status === 'stopped' && !stoppedByYou && fired.size === 0 && stopAlarms.length) {
+  const status = experiment.state?.status;
+  if (((status === 'stopped' && !stoppedByYou) || status === 'completed') && fired.size === 0 && stopAlarms.length) {
     // an alarm may have fired and recovered between two polls: ask its history
     try {
       const start = experiment.startTime ?? t0;
-      for (const name of await alarmsThatFired(aws.cloudWatch, stopAlarms, start, io.now())) {
-        fired.add(name);
+      for (const firing of await alarmsThatFired(aws.cloudWatch, stopAlarms, start, io.now())) {
+        fired.set(firing.name, firing.at);
       }
     } catch (err) {
       println(io.stderr, `warning: could not read the alarms' history: ${explainError(err, context)}`);
     }
   }
 
+  const lastEnd = lastActionEnd(experiment) ?? actionsOverAt;
+  const firedAt: Record<string, FiringTime> = {};
+  for (const [name, at] of fired) {
+    firedAt[name] = {
+      elapsed: at ? sinceStart(at) : undefined,
+      afterLastAction: at && lastEnd ? at.getTime() >= lastEnd.getTime() : undefined,
+    };
+  }
   const ran = experiment.actions ? normaliseExperimentTemplate(id, 'fis', experiment) : plan;
-  const observed: Observations = { stoppedByYou, firedStopConditions: stopAlarms.filter((n) => fired.has(n)) };
+  const observed: Observations = {
+    stoppedByYou,
+    firedStopConditions: stopAlarms.filter((n) => fired.has(n)),
+    firedAt,
+    alarmingAtStart: stopAlarms.filter((n) => gate.alarmingAtStart.has(n) && !fired.has(n)),
+  };
   let verdict: Verdict = judge(ran, experiment, observed);
   if (verdict.kind === 'finding') {
     const failedChecks = ran.actions.filter((a) => experiment!.actions?.[a.name]?.state?.status === 'failed').flatMap((a) => a.alarmNames);

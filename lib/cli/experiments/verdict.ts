@@ -21,7 +21,7 @@ import type { ExperimentView } from './progress';
 import { parseIsoDuration, predecessors } from './schedule';
 import { ExitCode } from '../exit-codes';
 
-export type VerdictKind = 'passed' | 'finding' | 'failed' | 'stopped-by-you' | 'stopped' | 'cancelled' | 'unknown';
+export type VerdictKind = 'passed' | 'finding' | 'failed' | 'stopped-by-you' | 'stopped' | 'inconclusive' | 'cancelled' | 'unknown';
 
 export interface Verdict {
   readonly kind: VerdictKind;
@@ -36,10 +36,25 @@ export interface Verdict {
 export interface Observations {
   /** The CLI called StopExperiment because you pressed Ctrl-C. */
   readonly stoppedByYou: boolean;
-  /** Stop-condition alarms seen in ALARM during the run (polled, or in their state history). */
+  /**
+   * Stop-condition alarms that went into ALARM during the run (polled, or in their state history).
+   * Not those already in ALARM at the start (`alarmingAtStart`), unless they went into ALARM again.
+   */
   readonly firedStopConditions: readonly string[];
+  /** When the fired stop conditions went into ALARM, by name. @default - unknown */
+  readonly firedAt?: Readonly<Record<string, FiringTime>>;
+  /** Stop-condition alarms already in ALARM when the experiment was started (with --force). @default - none */
+  readonly alarmingAtStart?: readonly string[];
   /** Lines of advice for the fired alarms (console links, dashboard, runbook). @default - none */
   readonly findingAdvice?: readonly string[];
+}
+
+/** When a stop condition went into ALARM. */
+export interface FiringTime {
+  /** Since the start, as `mm:ss`. @default - unknown */
+  readonly elapsed?: string;
+  /** Whether it was after the experiment's last action had ended. @default - unknown */
+  readonly afterLastAction?: boolean;
 }
 
 /** What to do about an FIS error code (user guide, "Troubleshoot AWS FIS"). */
@@ -92,6 +107,38 @@ function alarmsOf(check: PlanAction): string {
   return check.alarmNames.length ? joinAnd(check.alarmNames) : 'its alarms';
 }
 
+/** `stop condition X was` / `stop conditions X and Y were`. */
+function stopConditions(names: readonly string[]): string {
+  return names.length > 1 ? `stop conditions ${joinAnd(names)} were` : `stop condition ${names[0]} was`;
+}
+
+/** A completed experiment during which a stop condition went into ALARM: FIS did not stop it. */
+function completedWithFiring(observed: Observations, fis: readonly string[]): Verdict {
+  const names = observed.firedStopConditions;
+  const when = names.map((name) => observed.firedAt?.[name] ?? {});
+  const parts = names.map((name, i) => {
+    const at = when[i].elapsed ? ` at ${when[i].elapsed}` : '';
+    const why = when[i].afterLastAction === true ? ' (after the last action)'
+      : when[i].afterLastAction === false ? ' (FIS did not stop in time)' : '';
+    return `${name} went to ALARM${at}${why}`;
+  });
+  const advice: string[] = [];
+  if (when.some((w) => w.afterLastAction === true)) {
+    advice.push('The harm showed after the last action, when FIS no longer watched its stop conditions: lengthen the settle time '
+      + 'or end with an alarm check (aws:cloudwatch:assert-alarm-state) so that the experiment catches it, and fix the weakness the fault exposed.');
+  }
+  if (when.some((w) => w.afterLastAction !== true)) {
+    advice.push('FIS did not stop the experiment although the alarm was in ALARM while it ran: check that the alarm is a stop '
+      + 'condition of the template, find what broke on the dashboard and in the alarm history, and fix the weakness the fault exposed.');
+  }
+  return {
+    kind: 'finding',
+    exitCode: ExitCode.FINDING,
+    headline: `FINDING: the experiment completed, but stop condition${names.length > 1 ? 's' : ''} ${joinAnd(parts)}: customers were hurt.`,
+    details: [...fis, ...(observed.findingAdvice ?? []), ...advice],
+  };
+}
+
 /**
  * The verdict on a finished experiment. `plan` is the experiment's own definition (its actions
  * with `startAfter`), used to tell a steady-state check before the faults from a recovery check
@@ -101,22 +148,35 @@ export function judge(plan: ExperimentPlan, experiment: ExperimentView, observed
   const status = experiment.state?.status;
   const reason = experiment.state?.reason;
   const fis = reason ? [`FIS: ${reason}`] : [];
+  const alarmingAtStart = (observed.alarmingAtStart ?? []).filter((name) => !observed.firedStopConditions.includes(name));
   switch (status) {
     case 'completed': {
-      const late = observed.firedStopConditions.length
-        ? [`note: ${joinAnd(observed.firedStopConditions)} went into ALARM during the run, but FIS did not stop the experiment`]
-        : [];
+      if (observed.firedStopConditions.length) {
+        return completedWithFiring(observed, fis);
+      }
+      if (alarmingAtStart.length) {
+        return {
+          kind: 'inconclusive',
+          exitCode: ExitCode.ERROR,
+          headline: `INCONCLUSIVE: the experiment completed, but ${stopConditions(alarmingAtStart)} already in ALARM at the start; `
+            + 'nothing was learned',
+          details: [...fis, 'Bring the alarm back to OK, then run the game day again.'],
+        };
+      }
       return {
         kind: 'passed',
         exitCode: ExitCode.OK,
         headline: 'PASSED: the experiment completed and the steady state held (stop conditions never fired)',
-        details: late,
+        details: [],
       };
     }
     case 'stopped':
       if (observed.stoppedByYou) {
-        const alarms = observed.firedStopConditions.length
-          ? [`note: ${joinAnd(observed.firedStopConditions)} was in ALARM before the experiment stopped`] : [];
+        const alarms = [
+          ...(observed.firedStopConditions.length
+            ? [`note: ${joinAnd(observed.firedStopConditions)} went into ALARM before the experiment stopped`] : []),
+          ...(alarmingAtStart.length ? [`note: ${joinAnd(alarmingAtStart)} was already in ALARM at the start`] : []),
+        ];
         return {
           kind: 'stopped-by-you',
           exitCode: ExitCode.INTERRUPTED,
@@ -135,6 +195,15 @@ export function judge(plan: ExperimentPlan, experiment: ExperimentView, observed
             'Find what broke on the dashboard and in the alarm history, follow the runbook, fix the weakness the fault '
               + 'exposed (timeouts, retries, fallbacks, capacity), then run the game day again.',
           ],
+        };
+      }
+      if (alarmingAtStart.length) {
+        return {
+          kind: 'stopped',
+          exitCode: ExitCode.ERROR,
+          headline: `STOPPED: ${stopConditions(alarmingAtStart)} already in ALARM at the start; nothing was learned`,
+          details: [...fis, '--force started the experiment while customers were already hurting, so FIS stopped it. '
+            + 'Bring the alarm back to OK, then run the game day again.'],
         };
       }
       return {

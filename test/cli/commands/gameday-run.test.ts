@@ -5,39 +5,22 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { GetExperimentCommand, StartExperimentCommand, StopExperimentCommand } from '@aws-sdk/client-fis';
 import { MAX_POLL_FAILURES } from '../../../lib/cli/experiments/runner';
-import { awsError, Harness, REGION, T0, useHarness } from '../support/harness';
+import { awsError, REGION, T0, useHarness } from '../support/harness';
 import {
   alarm,
   EXPERIMENT_ID,
   experimentAt,
-  givenAlarms,
-  givenDeployedTemplates,
+  givenAlarmsByCall,
+  givenRun,
   LATENCY_ALARM,
   PAGE_ALARM,
   PAGE_ALARM_ARN,
+  progress,
+  SLOW_HANDLER,
   TEMPLATE_ID,
 } from '../support/fis-fixtures';
 
-const SLOW_HANDLER = ['gameday', '--stack', 'Shop', '--service', 'checkout', '--experiment', 'slow-handler'];
 const CONSOLE = `https://${REGION}.console.aws.amazon.com/fis/home?region=${REGION}#ExperimentDetails:ExperimentId=${EXPERIMENT_ID}`;
-
-/** The deployed template, OK alarms, StartExperiment and GetExperiment answering `states` in turn (the last one repeats). */
-function givenRun(h: Harness, states: Array<ReturnType<typeof experimentAt>>, alarms: Parameters<typeof givenAlarms>[1] = {}): void {
-  givenDeployedTemplates(h);
-  givenAlarms(h.cloudWatch, alarms);
-  h.fis.on(StartExperimentCommand).resolves({ experiment: { id: EXPERIMENT_ID, state: { status: 'pending' } } });
-  h.fis.on(StopExperimentCommand).resolves({ experiment: { id: EXPERIMENT_ID, state: { status: 'stopping' } } });
-  let behaviour = h.fis.on(GetExperimentCommand, { id: EXPERIMENT_ID });
-  for (const state of states.slice(0, -1)) {
-    behaviour = behaviour.resolvesOnce({ experiment: state });
-  }
-  behaviour.resolves({ experiment: states[states.length - 1] });
-}
-
-/** The `[mm:ss] ...` progress lines. */
-function progress(h: Harness): string[] {
-  return h.stdout().split('\n').filter((line) => /^\[\d\d:\d\d\] /.test(line));
-}
 
 const started = new Date(T0 + 1_000);
 
@@ -86,14 +69,14 @@ describe('gameday: running the experiment', () => {
     expect(h.stderr()).toBe('');
   });
 
-  test('starts the experiment from the template with a fresh client token and no tags, after checking the stop conditions', async () => {
+  test('starts the experiment from the template with a fresh client token and no tags, after checking the alarms of the stop conditions and the steady-state check', async () => {
     const h = world();
     givenRun(h, [experimentAt('completed', { steadyState: 'completed', delay: 'completed', settle: 'completed', recovered: 'completed' })]);
     await h.run(...SLOW_HANDLER);
     const [start] = h.fis.calls(StartExperimentCommand);
     expect(start).toEqual({ experimentTemplateId: TEMPLATE_ID, clientToken: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/) });
     expect(h.cloudWatch.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toEqual({
-      AlarmNames: [PAGE_ALARM],
+      AlarmNames: [PAGE_ALARM, LATENCY_ALARM],
       AlarmTypes: ['CompositeAlarm', 'MetricAlarm'],
       NextToken: undefined,
     });
@@ -104,18 +87,23 @@ describe('gameday: running the experiment', () => {
     givenRun(h, [experimentAt('completed')], { [PAGE_ALARM]: 'ALARM' });
     const code = await h.run(...SLOW_HANDLER);
     expect(code).toBe(3);
-    expect(h.stderr()).toContain(`steady state not met: ${PAGE_ALARM} is in ALARM since 2024-05-01 11:42:07 UTC — customers are already hurting; `
-      + 'fix that first (or pass --force to start anyway). Nothing was started.');
+    expect(h.stderr()).toContain(`steady state not met: ${PAGE_ALARM} is in ALARM since 2024-05-01 11:42:07 UTC (steadyState requires OK) `
+      + '— customers are already hurting; fix that first (or pass --force to start anyway). Nothing was started.');
     expect(h.fis.calls(StartExperimentCommand)).toEqual([]);
   });
 
-  test('--force starts anyway, with a warning, when a stop-condition alarm is in ALARM', async () => {
+  test('--force starts anyway, with a warning, and exits 1 without a finding when FIS stops at once on the alarm that was already firing', async () => {
     const h = world();
     givenRun(h, [experimentAt('stopped', { steadyState: 'completed', delay: 'stopped' }, { reason: 'Experiment stopped.' })], { [PAGE_ALARM]: 'ALARM' });
     const code = await h.run(...SLOW_HANDLER, '--force');
-    expect(h.stderr()).toContain(`warning: --force: starting although ${PAGE_ALARM} is in ALARM since 2024-05-01 11:42:07 UTC`);
+    expect(h.stderr()).toContain(`warning: --force: starting although ${PAGE_ALARM} is in ALARM since 2024-05-01 11:42:07 UTC (steadyState requires OK); `
+      + 'FIS will likely stop the experiment at once');
     expect(h.fis.calls(StartExperimentCommand)).toHaveLength(1);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
+    expect(h.stdout()).toContain(`STOPPED: stop condition ${PAGE_ALARM} was already in ALARM at the start; nothing was learned\n`
+      + '  FIS: Experiment stopped.\n');
+    expect(h.stdout()).not.toContain('FINDING');
+    expect(h.stdout()).not.toContain('customers would have been hurt');
   });
 
   test('exits 2 and names the alarm, its dashboard and runbook when a stop condition halts the experiment', async () => {
@@ -217,7 +205,7 @@ describe('gameday: running the experiment', () => {
     }, { reason: 'Experiment failed because action steadyState failed.' })]);
     const code = await h.run(...SLOW_HANDLER);
     expect(code).toBe(1);
-    expect(h.stdout()).toContain(`FAILED: steady state not met before the fault: ${PAGE_ALARM} and ${LATENCY_ALARM} not in OK,INSUFFICIENT_DATA `
+    expect(h.stdout()).toContain(`FAILED: steady state not met before the fault: ${PAGE_ALARM} and ${LATENCY_ALARM} not in OK `
       + 'when steadyState checked; no fault was injected\n'
       + '  FIS: Experiment failed because action steadyState failed.\n');
     expect(h.stdout()).toContain('action steadyState (aws:cloudwatch:assert-alarm-state) failed: Alarm checkout-latency-page is in state ALARM.');
@@ -230,12 +218,100 @@ describe('gameday: running the experiment', () => {
       delay: 'completed',
       settle: 'completed',
       recovered: { status: 'failed', reason: 'Alarm checkout-latency-page is in state ALARM.' },
-    }, { reason: 'Experiment failed because action recovered failed.' })], { [LATENCY_ALARM]: 'ALARM' });
+    }, { reason: 'Experiment failed because action recovered failed.' })]);
+    givenAlarmsByCall(h.cloudWatch, (call, name) => (call > 1 && name === LATENCY_ALARM ? 'ALARM' : 'OK'));
     const code = await h.run(...SLOW_HANDLER);
     expect(code).toBe(2);
     expect(h.stdout()).toContain(`FINDING: the service did not recover within the settle time (5m): ${PAGE_ALARM} and ${LATENCY_ALARM} `
       + 'not back to OK when recovered checked.\n');
     expect(h.stdout()).toContain(`  alarm ${LATENCY_ALARM}: https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#alarmsV2:alarm/${LATENCY_ALARM}`);
+  });
+
+  test('exits 2 (not PASSED) when the experiment completed although a stop condition was seen in ALARM while it ran', async () => {
+    // GIVEN the page alarm goes into ALARM 8 s after the start, while the delay runs, and FIS completes the experiment anyway
+    const h = world();
+    givenRun(h, [
+      experimentAt('running', { steadyState: 'completed', delay: 'running' }),
+      experimentAt('running', { steadyState: 'completed', delay: 'completed', settle: 'running' }),
+      experimentAt('completed', { steadyState: 'completed', delay: 'completed', settle: 'completed', recovered: 'completed' },
+        { reason: 'Experiment completed.' }),
+    ]);
+    givenAlarmsByCall(h.cloudWatch, (call, name) =>
+      (call === 3 && name === PAGE_ALARM ? ['ALARM', { StateTransitionedTimestamp: new Date(T0 + 8_000) }] : 'OK'));
+    // WHEN
+    const code = await h.run(...SLOW_HANDLER);
+    // THEN
+    expect(code).toBe(2);
+    const out = h.stdout();
+    expect(out).toContain(`FINDING: the experiment completed, but stop condition ${PAGE_ALARM} went to ALARM at 00:08 (FIS did not stop in time): `
+      + 'customers were hurt.\n  FIS: Experiment completed.\n'
+      + `  alarm ${PAGE_ALARM}: https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#alarmsV2:alarm/${PAGE_ALARM}\n`);
+    expect(out).not.toContain('PASSED');
+    expect(out).not.toContain('never fired');
+  });
+
+  test('exits 2 when a stop condition went into ALARM after the last action of a completed experiment', async () => {
+    const h = world();
+    givenRun(h, [
+      experimentAt('running', { steadyState: 'completed', delay: 'completed', settle: 'completed', recovered: 'running' }),
+      experimentAt('completed', { steadyState: 'completed', delay: 'completed', settle: 'completed', recovered: 'completed' },
+        { startTime: new Date(T0), endTime: new Date(T0 + 9_000) }),
+    ]);
+    givenAlarmsByCall(h.cloudWatch, (call, name) =>
+      (call === 3 && name === PAGE_ALARM ? ['ALARM', { StateTransitionedTimestamp: new Date(T0 + 9_500) }] : 'OK'));
+    expect(await h.run(...SLOW_HANDLER)).toBe(2);
+    expect(h.stdout()).toContain(`FINDING: the experiment completed, but stop condition ${PAGE_ALARM} went to ALARM at 00:09 (after the last action): `
+      + 'customers were hurt.');
+    expect(h.stdout()).toContain('The harm showed after the last action, when FIS no longer watched its stop conditions');
+  });
+
+  test('exits 2 when the history shows a stop condition went into ALARM and recovered between two polls of a completed experiment', async () => {
+    const h = world();
+    givenRun(h, [
+      experimentAt('running', { steadyState: 'completed', delay: 'running' }),
+      experimentAt('completed', { steadyState: 'completed', delay: 'completed', settle: 'completed', recovered: 'completed' }, { startTime: started }),
+    ]);
+    h.cloudWatch.on(DescribeAlarmHistoryCommand).resolves({
+      AlarmHistoryItems: [
+        { AlarmName: PAGE_ALARM, Timestamp: new Date(T0 + 7_000), HistoryData: JSON.stringify({ newState: { stateValue: 'OK' } }) },
+        { AlarmName: PAGE_ALARM, Timestamp: new Date(T0 + 4_000), HistoryData: JSON.stringify({ newState: { stateValue: 'ALARM' } }) },
+      ],
+    });
+    expect(await h.run(...SLOW_HANDLER)).toBe(2);
+    expect(h.cloudWatch.commandCalls(DescribeAlarmHistoryCommand)[0].args[0].input).toMatchObject({ AlarmName: PAGE_ALARM, StartDate: started });
+    expect(h.stdout()).toContain(`FINDING: the experiment completed, but stop condition ${PAGE_ALARM} went to ALARM at 00:04 (FIS did not stop in time)`);
+    expect(h.stdout()).not.toContain('never fired');
+  });
+
+  test('with --force, an alarm already firing at the start is no finding when you stop the experiment (exit 130)', async () => {
+    const h = world();
+    givenRun(h, [
+      experimentAt('running', { steadyState: 'completed', delay: 'running' }),
+      experimentAt('running', { steadyState: 'completed', delay: 'running' }),
+      experimentAt('stopped', { steadyState: 'completed', delay: 'stopped' }, { reason: 'Experiment stopped.' }),
+    ], { [PAGE_ALARM]: 'ALARM' });
+    h.onSleep = (count) => {
+      if (count === 2) h.controller.abort();
+    };
+    expect(await h.run(...SLOW_HANDLER, '--force')).toBe(130);
+    expect(h.fis.calls(StopExperimentCommand)).toHaveLength(1);
+    expect(h.stdout()).toContain('STOPPED by you: the experiment was stopped before it finished; no verdict\n'
+      + `  note: ${PAGE_ALARM} was already in ALARM at the start\n`);
+  });
+
+  test('with --force, an alarm firing at the start that goes into ALARM again during the run is a finding (exit 2)', async () => {
+    // GIVEN the page alarm is in ALARM at the start, and seen in ALARM again with a later transition time
+    const h = world();
+    givenRun(h, [
+      experimentAt('running', { steadyState: 'completed', delay: 'running' }),
+      experimentAt('stopped', { steadyState: 'completed', delay: 'stopped' }, { reason: 'Experiment stopped.' }),
+    ]);
+    givenAlarmsByCall(h.cloudWatch, (call, name) => {
+      if (name !== PAGE_ALARM) return 'OK';
+      return call < 3 ? 'ALARM' : ['ALARM', { StateTransitionedTimestamp: new Date(T0 + 6_000) }];
+    });
+    expect(await h.run(...SLOW_HANDLER, '--force')).toBe(2);
+    expect(h.stdout()).toContain(`FINDING: stopped by stop condition ${PAGE_ALARM} in ALARM: customers would have been hurt.`);
   });
 
   test('exits 1 when the experiment is cancelled', async () => {

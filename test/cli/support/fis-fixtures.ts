@@ -3,8 +3,18 @@
  * returns it (actions deliberately listed out of execution order), experiment snapshots as
  * GetExperiment returns them, and CloudWatch alarm states.
  */
-import { DescribeAlarmsCommand, ListTagsForResourceCommand, MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { Experiment, GetExperimentTemplateCommand, ListExperimentTemplatesCommand } from '@aws-sdk/client-fis';
+import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand, ListTagsForResourceCommand, MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import {
+  Experiment,
+  ExperimentSummary,
+  ExperimentTemplate,
+  GetExperimentCommand,
+  GetExperimentTemplateCommand,
+  ListExperimentsCommand,
+  ListExperimentTemplatesCommand,
+  StartExperimentCommand,
+  StopExperimentCommand,
+} from '@aws-sdk/client-fis';
 import { ACCOUNT, Harness, REGION } from './harness';
 
 export const TEMPLATE_ID = 'EXTcheckoutSlow1';
@@ -24,7 +34,8 @@ export function tagsOf(stack: string, service: string, experiment: string): Reco
   };
 }
 
-const steadyStateParameters = { alarmArns: `${PAGE_ALARM_ARN},${LATENCY_ALARM_ARN}`, alarmStates: 'OK,INSUFFICIENT_DATA' };
+/** As cdk-reliability synthesizes it: every alarm OK before the fault. */
+const steadyStateParameters = { alarmArns: `${PAGE_ALARM_ARN},${LATENCY_ALARM_ARN}`, alarmStates: 'OK' };
 
 /** The template: steadyState → delay (10 min) → settle (5 min) → recovered. */
 export const SLOW_HANDLER_TEMPLATE = {
@@ -68,10 +79,34 @@ export const TEMPLATE_SUMMARIES = [
   { id: 'EXTunrelated', tags: { Name: 'hand-made' } },
 ];
 
-/** FIS lists the templates and returns the slow-handler one. */
-export function givenDeployedTemplates(h: Harness): void {
+/** The slow-handler template with another steady-state check (`alarmStates` of its first action). */
+export function withSteadyStateStates(alarmStates: string): typeof SLOW_HANDLER_TEMPLATE {
+  return {
+    ...SLOW_HANDLER_TEMPLATE,
+    actions: {
+      ...SLOW_HANDLER_TEMPLATE.actions,
+      steadyState: { ...SLOW_HANDLER_TEMPLATE.actions.steadyState, parameters: { ...steadyStateParameters, alarmStates } },
+    },
+  };
+}
+
+/** FIS lists the templates and returns the slow-handler one (or `template`). */
+export function givenDeployedTemplates(h: Harness, template: ExperimentTemplate = SLOW_HANDLER_TEMPLATE): void {
   h.fis.on(ListExperimentTemplatesCommand).resolves({ experimentTemplates: TEMPLATE_SUMMARIES });
-  h.fis.on(GetExperimentTemplateCommand, { id: TEMPLATE_ID }).resolves({ experimentTemplate: SLOW_HANDLER_TEMPLATE });
+  h.fis.on(GetExperimentTemplateCommand, { id: TEMPLATE_ID }).resolves({ experimentTemplate: template });
+}
+
+/** An experiment as ListExperiments summarises it. */
+export function experimentSummary(id: string, templateId: string, status: string, creationTime?: Date): ExperimentSummary {
+  return { id, experimentTemplateId: templateId, state: { status } as ExperimentSummary['state'], creationTime };
+}
+
+/** ListExperiments answers with these pages, in turn (no experiment under way unless given). */
+export function givenExperiments(h: Harness, pages: ExperimentSummary[][] = [[]]): void {
+  h.fis.on(ListExperimentsCommand).callsFake((input: { nextToken?: string }) => {
+    const index = input.nextToken ? Number(input.nextToken) : 0;
+    return { experiments: pages[index] ?? [], nextToken: index + 1 < pages.length ? String(index + 1) : undefined };
+  });
 }
 
 type ActionStates = Partial<Record<keyof typeof SLOW_HANDLER_TEMPLATE.actions, string | { status: string; reason?: string }>>;
@@ -120,4 +155,58 @@ export function givenAlarms(cloudWatch: Harness['cloudWatch'], states: Partial<R
     MetricAlarms: (input.AlarmNames ?? []).map((name) => alarm(name, states[name] ?? 'OK')),
   }));
   cloudWatch.on(ListTagsForResourceCommand).resolves({ Tags: [] });
+}
+
+type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+/**
+ * DescribeAlarms answers by call: `at(call, name)` (call 1 is the check before the start) gives
+ * the state, and the alarm fields to change (e.g. `StateTransitionedTimestamp`).
+ */
+export function givenAlarmsByCall(
+  cloudWatch: Harness['cloudWatch'],
+  at: (call: number, name: string) => AlarmState | [AlarmState, Partial<MetricAlarm>],
+): void {
+  let calls = 0;
+  cloudWatch.on(DescribeAlarmsCommand).callsFake((input: { AlarmNames?: string[] }) => {
+    calls += 1;
+    return {
+      MetricAlarms: (input.AlarmNames ?? []).map((name) => {
+        const answer = at(calls, name);
+        return typeof answer === 'string' ? alarm(name, answer) : alarm(name, answer[0], answer[1]);
+      }),
+    };
+  });
+  cloudWatch.on(ListTagsForResourceCommand).resolves({ Tags: [] });
+}
+
+/** The arguments that run the slow-handler experiment. */
+export const SLOW_HANDLER = ['gameday', '--stack', 'Shop', '--service', 'checkout', '--experiment', 'slow-handler'];
+
+/**
+ * The deployed template, no other experiment under way, OK alarms (with no history of ALARM),
+ * StartExperiment and GetExperiment answering `states` in turn (the last one repeats).
+ */
+export function givenRun(
+  h: Harness,
+  states: Experiment[],
+  alarms: Parameters<typeof givenAlarms>[1] = {},
+  template: ExperimentTemplate = SLOW_HANDLER_TEMPLATE,
+): void {
+  givenDeployedTemplates(h, template);
+  givenExperiments(h);
+  givenAlarms(h.cloudWatch, alarms);
+  h.cloudWatch.on(DescribeAlarmHistoryCommand).resolves({ AlarmHistoryItems: [] });
+  h.fis.on(StartExperimentCommand).resolves({ experiment: { id: EXPERIMENT_ID, state: { status: 'pending' } } });
+  h.fis.on(StopExperimentCommand).resolves({ experiment: { id: EXPERIMENT_ID, state: { status: 'stopping' } } });
+  let behaviour = h.fis.on(GetExperimentCommand, { id: EXPERIMENT_ID });
+  for (const state of states.slice(0, -1)) {
+    behaviour = behaviour.resolvesOnce({ experiment: state });
+  }
+  behaviour.resolves({ experiment: states[states.length - 1] });
+}
+
+/** The `[mm:ss] ...` progress lines. */
+export function progress(h: Harness): string[] {
+  return h.stdout().split('\n').filter((line) => /^\[\d\d:\d\d\] /.test(line));
 }

@@ -8,7 +8,7 @@
 import { CloudWatchClient, CloudWatchClientResolvedConfig, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-cloudwatch';
 import { FisClient } from '@aws-sdk/client-fis';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
-import type { AwsClientOptions, CliIo } from '../../../lib/cli/io';
+import type { AwsClientOptions, CliIo, CliRunState } from '../../../lib/cli/io';
 import { run } from '../../../lib/cli/run';
 
 type AnyCommand = abstract new (input: any) => { readonly input: object; resolveMiddleware(...args: any[]): unknown };
@@ -74,7 +74,10 @@ export interface Harness {
   readonly io: CliIo;
   readonly fis: FisMock;
   readonly cloudWatch: AwsStub<ServiceInputTypes, ServiceOutputTypes, CloudWatchClientResolvedConfig>;
+  /** Stands for the signals: `abort()` is Ctrl-C, `abort('SIGTERM')` a cancelled CI job. */
   readonly controller: AbortController;
+  /** What the run shares with the process (the started experiment), as main.ts passes it. */
+  readonly state: CliRunState;
   /** Options every client factory was called with. */
   readonly clientOptions: AwsClientOptions[];
   /** Milliseconds of every sleep. */
@@ -97,6 +100,7 @@ export function createHarness(): Harness & { restore(): void } {
   const out: string[] = [];
   const err: string[] = [];
   const controller = new AbortController();
+  const state: CliRunState = {};
   const clientOptions: AwsClientOptions[] = [];
   const sleeps: number[] = [];
   let clock = T0;
@@ -105,6 +109,7 @@ export function createHarness(): Harness & { restore(): void } {
     fis,
     cloudWatch,
     controller,
+    state,
     clientOptions,
     sleeps,
     io: {
@@ -118,6 +123,7 @@ export function createHarness(): Harness & { restore(): void } {
       },
       now: () => new Date(clock),
       signal: controller.signal,
+      state,
       clients: {
         fis: (options) => {
           clientOptions.push(options);
