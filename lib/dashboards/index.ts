@@ -1,1 +1,2 @@
 export * from './service-dashboard';
+export { DASHBOARD_LIMITS } from './limits';

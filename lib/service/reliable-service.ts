@@ -49,9 +49,10 @@ export interface ReliableServiceProps {
   readonly escalation?: IEscalationPolicy;
 
   /**
-   * Whether to declare a CloudWatch dashboard for the service (`<serviceName>-reliability`): per
-   * SLO, the burn rate over each alert window against the tier thresholds, and its alarms' status.
-   * Pages link to it.
+   * Whether to declare a CloudWatch dashboard for the service (`<serviceName>-reliability`, split
+   * into `-2`, `-3`, … beyond 500 metrics): per SLO the SLI against the objective, the burn rate
+   * over each alert window against the tier thresholds, the error budget left and its alarms'
+   * status; the escalation policy's health and the experiments where present. Pages link to it.
    * @default true
    */
   readonly dashboard?: boolean;
@@ -120,6 +121,7 @@ export class ReliableService extends Construct {
       this.dashboard = new ServiceDashboard(this, 'Dashboard', {
         dashboardName: dashboardNameFor(this.serviceName),
         title: `${this.serviceName}: service level objectives${this.owner ? ` (owner: ${this.owner})` : ''}`,
+        escalation: this.escalation,
       });
     }
     if (!this.escalation) {
@@ -185,6 +187,7 @@ export class ReliableService extends Construct {
       dashboardName: this.dashboard?.dashboardName,
     });
     this.experimentsByName.set(name, experiment);
+    this.dashboard?.addExperiment(experiment);
     return experiment;
   }
 

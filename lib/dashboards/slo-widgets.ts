@@ -1,0 +1,151 @@
+/**
+ * The widgets of one SLO: its SLI against the objective, its burn rate over every alert window with
+ * the tiers' thresholds, the error budget left over the SLO window, what it measures, and the
+ * status of its alarms.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { ServiceLevelObjective } from '../service/service-level-objective';
+import { formatDecimal } from '../slo/burn-rate';
+import { Severity } from '../slo/tiers';
+import { formatWindow } from '../slo/windows';
+import { budgetRemainingExpression, goodPercentExpression, relativeStart, usingAtPeriod } from './expressions';
+import { chunk, DASHBOARD_LIMITS, metricsIn } from './limits';
+import { escapeMarkdown } from './markdown';
+
+/** The period of the SLI graph: fine enough to see an incident, coarse enough to read a day. */
+export const SLI_GRAPH_PERIOD = Duration.minutes(5);
+
+/** An SLO's widgets, row by row, and every widget in them (for counting and warnings). */
+export interface SloWidgets {
+  readonly rows: cloudwatch.IWidget[][];
+  /** The widgets themselves, without the rows and columns that arrange them. */
+  readonly widgets: cloudwatch.IWidget[];
+}
+
+/** The widgets of `slo`. */
+export function sloWidgets(slo: ServiceLevelObjective): SloWidgets {
+  const sli = sliGraph(slo);
+  const burnRate = burnRateGraphs(slo);
+  const budget = budgetRemaining(slo);
+  const facts = sloFacts(slo);
+  const status = alarmStatus(slo);
+  const [firstBurnRate, ...moreBurnRate] = burnRate;
+  const rows: cloudwatch.IWidget[][] = [
+    [sli, firstBurnRate, new cloudwatch.Column(budget, facts)],
+    ...chunk(moreBurnRate, 2).filter((r) => r.length > 0),
+    status,
+  ];
+  return { rows, widgets: [sli, ...burnRate, budget, facts, ...status] };
+}
+
+/**
+ * The SLI as % good events per 5 minutes against the objective (a horizontal line), with the event
+ * count on the right axis so that an idle period is not read as a perfect one.
+ */
+function sliGraph(slo: ServiceLevelObjective): cloudwatch.GraphWidget {
+  const binding = slo.sli.bind();
+  const usingMetrics = usingAtPeriod(binding.usingMetrics, SLI_GRAPH_PERIOD);
+  const minutes = SLI_GRAPH_PERIOD.toMinutes();
+  return new cloudwatch.GraphWidget({
+    title: `${slo.name}: SLI, % good events per ${minutes} min (objective ${slo.objective}%)`,
+    left: [new cloudwatch.MathExpression({
+      expression: goodPercentExpression(binding), usingMetrics, period: SLI_GRAPH_PERIOD, label: '% good events',
+    })],
+    right: [new cloudwatch.MathExpression({
+      expression: binding.totalEvents, usingMetrics, period: SLI_GRAPH_PERIOD, label: `events per ${minutes} min`, color: cloudwatch.Color.GREY,
+    })],
+    leftAnnotations: [{ value: slo.objective, label: `objective ${slo.objective}%`, color: cloudwatch.Color.RED }],
+    leftYAxis: { max: 100, label: '% good', showUnits: false },
+    rightYAxis: { min: 0, label: 'events', showUnits: false },
+    period: SLI_GRAPH_PERIOD,
+    width: 9,
+    height: 6,
+  });
+}
+
+/**
+ * The burn rate over each alert window (the expression the window alarms evaluate), with every
+ * tier's threshold as a line: red for page, orange for ticket. Usually one graph; windows are
+ * spread over more graphs only when one would read more metrics than a graph may.
+ */
+function burnRateGraphs(slo: ServiceLevelObjective): cloudwatch.GraphWidget[] {
+  const windows = [...new Set(slo.tiers.map((t) => t.longWindowSeconds))].sort((a, b) => a - b);
+  const lines = windows.map((seconds) => slo.burnRateMetric(Duration.seconds(seconds)).with({ label: `burn rate over ${formatWindow(seconds)}` }));
+  const groups: cloudwatch.IMetric[][] = [];
+  let used = 0;
+  for (const line of lines) {
+    const cost = metricsIn([new cloudwatch.GraphWidget({ left: [line] })]);
+    if (groups.length === 0 || used + cost > DASHBOARD_LIMITS.metricsPerWidget) {
+      groups.push([]);
+      used = 0;
+    }
+    groups[groups.length - 1].push(line);
+    used += cost;
+  }
+  const title = `${slo.name}: burn rate per alert window (${slo.objective}% over ${formatWindow(slo.window.toSeconds())}, budget ${formatDecimal(slo.errorBudget * 100)}%)`;
+  return groups.map((left, i) => new cloudwatch.GraphWidget({
+    title: groups.length > 1 ? `${title} ${i + 1}/${groups.length}` : title,
+    left,
+    leftAnnotations: slo.tiers.map((t) => ({
+      value: t.burnRate,
+      label: `${t.severity} ${formatWindow(t.longWindowSeconds)}/${formatWindow(t.shortWindowSeconds)}: ${t.burnRate}x`,
+      color: t.severity === Severity.PAGE ? cloudwatch.Color.RED : cloudwatch.Color.ORANGE,
+    })),
+    leftYAxis: { min: 0, label: 'x budget', showUnits: false },
+    width: i === 0 ? 9 : 12,
+    height: 6,
+  }));
+}
+
+/**
+ * The error budget left over the whole SLO window, as one number. The widget reads its own time
+ * range, the last SLO window (`start: -P30D`), whatever range the dashboard shows, and
+ * `setPeriodToTimeRange` makes CloudWatch aggregate each metric over that whole range into one
+ * datapoint before evaluating the expression: bad / total over 30 days, not the last 5 minutes.
+ * (The metrics also carry the window as their period, which is what a client ignoring
+ * `setPeriodToTimeRange` would use; CloudWatch periods may be any multiple of 60 s, and SLO windows
+ * are whole minutes. A sparkline cannot be combined with `setPeriodToTimeRange`.)
+ */
+function budgetRemaining(slo: ServiceLevelObjective): cloudwatch.SingleValueWidget {
+  const binding = slo.sli.bind();
+  const seconds = slo.window.toSeconds();
+  const period = Duration.seconds(seconds);
+  return new cloudwatch.SingleValueWidget({
+    title: `${slo.name}: error budget left over the last ${formatWindow(seconds)}`,
+    metrics: [new cloudwatch.MathExpression({
+      expression: budgetRemainingExpression(binding, slo.errorBudget),
+      usingMetrics: usingAtPeriod(binding.usingMetrics, period),
+      period,
+      label: '% of the error budget left',
+    })],
+    setPeriodToTimeRange: true,
+    start: relativeStart(seconds),
+    width: 6,
+    height: 3,
+  });
+}
+
+/** What the SLO promises and measures, and its runbook. */
+function sloFacts(slo: ServiceLevelObjective): cloudwatch.TextWidget {
+  const lines = [
+    `**${escapeMarkdown(slo.name)}**: ${slo.objective}% good over ${formatWindow(slo.window.toSeconds())}, error budget ${formatDecimal(slo.errorBudget * 100)}%`,
+    `SLI: ${escapeMarkdown(slo.sli.bind().description)}`,
+  ];
+  if (slo.runbookUrl) {
+    lines.push(`[Runbook](${slo.runbookUrl})`);
+  }
+  return new cloudwatch.TextWidget({ markdown: lines.join('\n\n'), width: 6, height: 3 });
+}
+
+/** The composites first, then every window alarm, in widgets of at most 100 alarms. */
+function alarmStatus(slo: ServiceLevelObjective): cloudwatch.AlarmStatusWidget[] {
+  const composites = [slo.pageAlarm, slo.ticketAlarm].filter((a): a is cloudwatch.CompositeAlarm => a !== undefined);
+  const groups = chunk([...composites, ...slo.windowAlarms.map((w) => w.alarm)], DASHBOARD_LIMITS.alarmsPerStatusWidget);
+  return groups.map((alarms, i) => new cloudwatch.AlarmStatusWidget({
+    title: groups.length > 1 ? `${slo.name}: alarms ${i + 1}/${groups.length}` : `${slo.name}: alarms`,
+    alarms,
+    width: 24,
+    height: 3,
+  }));
+}
