@@ -3,13 +3,21 @@
  * name the flag and what is allowed, and help text generated from the same option specs.
  */
 import { parseArgs } from 'node:util';
-import type { Command, OptionSpec } from './command';
+import type { ArgumentSpec, Command, OptionSpec } from './command';
 import { UsageError } from './errors';
 import { columns, joinAnd } from './render';
 
-/** The flags of one invocation, read by name. */
+/** The flags and positional arguments of one invocation, read by name. */
 export class ParsedArgs {
-  constructor(private readonly values: Readonly<Record<string, string | boolean | undefined>>) {}
+  constructor(
+    private readonly values: Readonly<Record<string, string | boolean | undefined>>,
+    private readonly positionals: Readonly<Record<string, string>> = {},
+  ) {}
+
+  /** A positional argument's value (by its `ArgumentSpec` name), or undefined when not given. */
+  public argument(name: string): string | undefined {
+    return this.positionals[name];
+  }
 
   /** A string flag's value, or undefined when not given. */
   public string(name: string): string | undefined {
@@ -90,9 +98,34 @@ function usageMessage(err: Error & { code?: string }, command: Command): string 
   }
 }
 
+/** `<before>` or `[assembly]`. */
+function argumentName(argument: ArgumentSpec): string {
+  return argument.required ? `<${argument.name}>` : `[${argument.name}]`;
+}
+
+/** Positionals by argument name; too many or missing required ones are usage errors. */
+function positionalValues(command: Command, positionals: readonly string[]): Record<string, string> {
+  const specs = command.arguments ?? [];
+  if (positionals.length > specs.length) {
+    const extra = positionals[specs.length];
+    const takes = `${specs.length} argument${specs.length === 1 ? '' : 's'} (${specs.map(argumentName).join(' ')})`;
+    throw new UsageError(`unexpected argument '${extra}': '${command.name}' takes at most ${takes} and flags`, command.name);
+  }
+  const missing = specs.slice(positionals.length).filter((a) => a.required);
+  if (missing.length > 0) {
+    throw new UsageError(`missing argument${missing.length > 1 ? 's' : ''} ${joinAnd(missing.map(argumentName))}`, command.name);
+  }
+  const empty = positionals.findIndex((p) => p === '');
+  if (empty >= 0) {
+    throw new UsageError(`argument ${argumentName(specs[empty])} needs a non-empty value`, command.name);
+  }
+  return Object.fromEntries(positionals.map((value, i) => [specs[i].name, value]));
+}
+
 /**
- * Parses a command's flags (strict: unknown flags, missing values and positionals are errors).
- * `--help`/`-h` is always accepted; when given, required flags are not checked.
+ * Parses a command's flags and positional arguments (strict: unknown flags, missing values, and
+ * positionals beyond the command's `arguments` are errors). `--help`/`-h` is always accepted; when
+ * given, required flags and arguments are not checked.
  */
 export function parseCommandArgs(command: Command, argv: readonly string[]): { args: ParsedArgs; help: boolean } {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
@@ -100,8 +133,11 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): { a
     options[option.name] = { type: option.type };
   }
   let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
   try {
-    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as typeof values;
+    const parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: (command.arguments?.length ?? 0) > 0 });
+    values = parsed.values as typeof values;
+    positionals = parsed.positionals;
   } catch (err) {
     const e = err as Error & { code?: string };
     if (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS_')) {
@@ -110,7 +146,9 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): { a
     throw err;
   }
   const help = values.help === true;
+  let named: Record<string, string> = {};
   if (!help) {
+    named = positionalValues(command, positionals);
     const missing = command.options.filter((o) => o.required && values[o.name] === undefined);
     if (missing.length > 0) {
       const list = missing.map((o) => `--${o.name} ${o.value ?? '<value>'}`);
@@ -121,7 +159,7 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): { a
       throw new UsageError(`flag --${empty.name} needs a non-empty value: --${empty.name} ${empty.value ?? '<value>'}`, command.name);
     }
   }
-  return { args: new ParsedArgs(values), help };
+  return { args: new ParsedArgs(values, named), help };
 }
 
 /** `--stack <name>` or `[--dry-run]`. */
@@ -132,7 +170,8 @@ function synopsisPart(option: OptionSpec): string {
 
 /** The usage line of a command. */
 export function commandSynopsis(program: string, command: Command): string {
-  return `${program} ${command.name} ${command.options.map(synopsisPart).join(' ')}`;
+  const parts = [...(command.arguments ?? []).map(argumentName), ...command.options.map(synopsisPart)];
+  return `${program} ${command.name} ${parts.join(' ')}`;
 }
 
 /** The full `--help` text of a command. */
@@ -140,6 +179,13 @@ export function commandHelp(program: string, command: Command): string[] {
   const lines = [`Usage: ${commandSynopsis(program, command)}`, ''];
   for (const paragraph of command.description ?? [command.summary]) {
     lines.push(paragraph);
+  }
+  if (command.arguments?.length) {
+    lines.push('', 'Arguments:');
+    lines.push(...columns(command.arguments.map((a) => {
+      const notes = [a.required ? 'required' : undefined, a.defaultText ? `default: ${a.defaultText}` : undefined].filter(Boolean);
+      return [argumentName(a), notes.length ? `${a.description} (${notes.join('; ')})` : a.description] as [string, string];
+    })));
   }
   lines.push('', 'Flags:');
   const rows: Array<[string, string]> = command.options.map((o) => {

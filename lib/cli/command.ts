@@ -19,7 +19,18 @@ export interface OptionSpec {
   readonly defaultText?: string;
 }
 
-/** A subcommand: `cdk-reliability <name> [flags]`. */
+/** A positional argument of a command, e.g. `<before>` of `diff`. */
+export interface ArgumentSpec {
+  /** Shown as `<name>` when required, `[name]` when optional. */
+  readonly name: string;
+  readonly description: string;
+  /** Required arguments come before optional ones. @default false */
+  readonly required?: boolean;
+  /** The default, as shown in help. @default - none shown */
+  readonly defaultText?: string;
+}
+
+/** A subcommand: `cdk-reliability <name> [arguments] [flags]`. */
 export interface Command {
   readonly name: string;
   /** One line for the command list. */
@@ -27,6 +38,8 @@ export interface Command {
   /** Paragraphs shown by `<name> --help` under the usage line. @default - the summary */
   readonly description?: readonly string[];
   readonly options: readonly OptionSpec[];
+  /** Positional arguments, in order. @default - none: the command takes only flags */
+  readonly arguments?: readonly ArgumentSpec[];
   /** Examples shown by `--help`. @default - none */
   readonly examples?: readonly string[];
   /** Returns the exit code; throws `CliError` (its code) or `UsageError` (64) for the user to read. */

@@ -3,6 +3,8 @@
  * folder exporting a `Command`, added here.
  */
 import type { Command } from '../command';
+import { diff } from './diff';
 import { gameday } from './gameday';
+import { report } from './report';
 
-export const COMMANDS: readonly Command[] = [gameday];
+export const COMMANDS: readonly Command[] = [gameday, report, diff];

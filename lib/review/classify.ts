@@ -1,0 +1,380 @@
+/**
+ * The rules that judge one change of a reliability policy: does it weaken the policy (customers
+ * can be hurt longer or more before someone is told, or nobody is told), strengthen it, or is it
+ * neutral (it changes what is measured or who is told, not how much protection there is)?
+ * One pure function per rule, each returning the effect and a one-line reason with the numbers.
+ *
+ * Trade-offs (a tier that fires on smaller error ratios but later on full outages, a page tier
+ * turned into a ticket at a lower threshold) count as weakening: something that used to be caught
+ * in time no longer is, and a reviewer should decide.
+ */
+import type {
+  EscalationEntry,
+  ExperimentActionEntry,
+  ExperimentEntry,
+  GameDayEntry,
+  ServiceEntry,
+  SloEntry,
+  TierEntry,
+} from '../manifest/schema';
+import {
+  formatBurnRate,
+  formatFactor,
+  formatFraction,
+  formatPercent,
+  formatSpan,
+  formatWindowSpan,
+  joinAnd,
+  plural,
+} from './format';
+import {
+  describeDelay,
+  describeGameDay,
+  describeKinds,
+  describeParameters,
+  describeSeverities,
+  detectionSeconds,
+  faultActions,
+  outageBudgetSeconds,
+} from './policy';
+
+/** How a change moves the policy. */
+export type Effect = 'weakening' | 'strengthening' | 'neutral';
+
+/** The effects in the order a review shows them. */
+export const EFFECTS: readonly Effect[] = ['weakening', 'strengthening', 'neutral'];
+
+/** A rule's judgement of one change. */
+export interface Verdict {
+  readonly effect: Effect;
+  /** One line saying what the change does, with the numbers. */
+  readonly reason: string;
+}
+
+const weakening = (reason: string): Verdict => ({ effect: 'weakening', reason });
+const strengthening = (reason: string): Verdict => ({ effect: 'strengthening', reason });
+const neutral = (reason: string): Verdict => ({ effect: 'neutral', reason });
+
+/** -1, 0 or 1, with a relative tolerance for floating-point noise; Infinity compares as largest. */
+export function compare(a: number, b: number): -1 | 0 | 1 {
+  if (a === b) return 0;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return a < b ? -1 : 1;
+  const scale = Math.max(Math.abs(a), Math.abs(b));
+  if (Math.abs(a - b) <= scale * 1e-9) return 0;
+  return a < b ? -1 : 1;
+}
+
+// ---------------------------------------------------------------- services
+
+export function serviceAdded(service: ServiceEntry): Verdict {
+  return strengthening(`new service with ${plural(service.slos.length, 'SLO')} and ${plural(service.experiments.length, 'experiment')}`);
+}
+
+export function serviceRemoved(service: ServiceEntry): Verdict {
+  const slos = service.slos.map((s) => s.name);
+  return weakening(`nothing alerts on it any more: its ${plural(slos.length, 'SLO')}${slos.length ? ` (${joinAnd(slos)})` : ''} `
+    + `and ${plural(service.experiments.length, 'experiment')} are gone`);
+}
+
+/** Owner, runbook, dashboard, descriptions, construct paths: who reads what, not how much protection. */
+export function textChanged(what: string, before: string | undefined, after: string | undefined, consequence = ''): Verdict {
+  const tail = consequence ? `: ${consequence}` : '';
+  if (before === undefined) return neutral(`${what} added${tail}`);
+  if (after === undefined) return neutral(`${what} removed${tail}`);
+  return neutral(`${what} changed${tail}`);
+}
+
+// ---------------------------------------------------------------- SLOs
+
+export function sloAdded(slo: SloEntry): Verdict {
+  return strengthening(`new SLO: ${formatPercent(slo.objective)} over ${formatWindowSpan(slo.windowSeconds)}, ${describeSeverities(slo)}`);
+}
+
+export function sloRemoved(slo: SloEntry): Verdict {
+  return weakening(`nothing alerts on it any more (it ${describeSeverities(slo).replace(/ only$/, '')} at `
+    + `${formatPercent(slo.objective)} over ${formatWindowSpan(slo.windowSeconds)})`);
+}
+
+/** Objective lowered: a larger budget, everything fires later. Raised: the reverse. */
+export function objectiveChanged(before: SloEntry, after: SloEntry): Verdict {
+  const direction = compare(after.objective, before.objective);
+  const budgetBefore = formatSpan(outageBudgetSeconds(before));
+  const budgetAfter = formatSpan(outageBudgetSeconds(after));
+  const sameWindow = before.windowSeconds === after.windowSeconds;
+  const outage = sameWindow
+    ? `${budgetBefore} → ${budgetAfter} of full outage per ${formatWindowSpan(after.windowSeconds)}`
+    : `${budgetBefore}/${formatWindowSpan(before.windowSeconds)} → ${budgetAfter}/${formatWindowSpan(after.windowSeconds)} of full outage`;
+  const factor = formatFactor(before.errorBudget, after.errorBudget);
+  // thresholds scale with the budget (error ratio = burn rate × budget), so detection times do too
+  const tiers = (when: string) => (sameWindow ? `; every tier fires ${factor} ${when}` : '');
+  if (direction < 0) {
+    return weakening(`budget ${factor} larger: ${outage}${tiers('later')}`);
+  }
+  if (direction > 0) {
+    return strengthening(`budget ${factor} smaller: ${outage}${tiers('sooner')}`);
+  }
+  return neutral('objective unchanged');
+}
+
+/**
+ * The SLO window: neutral. The budget is counted over another period, and burn-rate thresholds
+ * (budget share × SLO window / long window) follow. `tierNote` names one tier's new burn rate.
+ */
+export function windowChanged(before: SloEntry, after: SloEntry, tierNote?: string): Verdict {
+  const budget = `${formatSpan(outageBudgetSeconds(after))} of full outage (was ${formatSpan(outageBudgetSeconds(before))})`;
+  return neutral(`budget counted over ${formatWindowSpan(after.windowSeconds)} instead of ${formatWindowSpan(before.windowSeconds)}: `
+    + `${budget}; burn-rate thresholds follow${tierNote ? ` (${tierNote})` : ''}`);
+}
+
+/** The low-traffic guard: more events needed before a long window counts is weaker. */
+export function minimumEventsChanged(before: number | undefined, after: number | undefined): Verdict {
+  if (before === undefined && after !== undefined) {
+    return weakening(`a long window with fewer than ${after} events now counts as healthy: incidents at low traffic may not alert`);
+  }
+  if (after === undefined && before !== undefined) {
+    return strengthening(`no low-traffic guard any more: every long window counts, however few events (was at least ${before})`);
+  }
+  const direction = compare(after!, before!);
+  if (direction > 0) {
+    return weakening(`long windows need ${after} events (was ${before}) before a tier can fire`);
+  }
+  if (direction < 0) {
+    return strengthening(`long windows need only ${after} events (was ${before}) before a tier can fire`);
+  }
+  return neutral('minimum events unchanged');
+}
+
+export function sliKindChanged(before: string, after: string): Verdict {
+  return neutral(`the SLI counts something else: ${after} instead of ${before}; compare the metrics`);
+}
+
+export function sliMetricsChanged(added: readonly string[], removed: readonly string[]): Verdict {
+  const parts = [
+    added.length ? `now reads ${joinAnd(added)}` : undefined,
+    removed.length ? `no longer reads ${joinAnd(removed)}` : undefined,
+  ].filter((p): p is string => p !== undefined);
+  return neutral(`${parts.join('; ')}: events are counted differently`);
+}
+
+// ---------------------------------------------------------------- tiers
+
+/** `page 1 h / 5 min at 14.4x (2 % of budget)`. */
+export function describeTier(tier: TierEntry): string {
+  return `${tier.severity} ${formatWindowSpan(tier.longWindowSeconds)} / ${formatWindowSpan(tier.shortWindowSeconds)} `
+    + `at ${formatBurnRate(tier.burnRate)} (${formatPercent(tier.budgetPercent)} of budget)`;
+}
+
+export function tierAdded(tier: TierEntry): Verdict {
+  return strengthening(`new ${tier.severity} tier: fires above ${formatFraction(tier.errorRatio)} errors, `
+    + `a full outage after ${formatSpan(detectionSeconds(tier))}`);
+}
+
+export function tierRemoved(tier: TierEntry, remainingOfSeverity: number): Verdict {
+  const last = remainingOfSeverity === 0 ? `; the SLO no longer ${tier.severity === 'page' ? 'pages' : 'opens tickets'} at all` : '';
+  return weakening(`burns above ${formatFraction(tier.errorRatio)} errors over ${formatWindowSpan(tier.longWindowSeconds)} `
+    + `no longer ${tier.severity === 'page' ? 'page' : 'open a ticket'}${last}`);
+}
+
+function severityVerdict(before: TierEntry, after: TierEntry): Verdict | undefined {
+  if (before.severity === after.severity) return undefined;
+  if (before.severity === 'page') return weakening('turned from a page into a ticket: these burns no longer wake anyone');
+  if (after.severity === 'page') return strengthening(`turned from a ${before.severity} into a page: these burns now wake someone`);
+  return neutral(`severity ${before.severity} → ${after.severity}`);
+}
+
+function thresholdVerdict(before: TierEntry, after: TierEntry): Verdict | undefined {
+  const sensitivity = compare(after.errorRatio, before.errorRatio); // up: fires on fewer incidents
+  const tBefore = detectionSeconds(before);
+  const tAfter = detectionSeconds(after);
+  const speed = compare(tAfter, tBefore); // up: fires later
+  const threshold = `above ${formatFraction(after.errorRatio)} errors (was ${formatFraction(before.errorRatio)})`;
+  const outage = `a full outage after ${formatSpan(tAfter)} (was ${formatSpan(tBefore)})`;
+  const formula = 'detection time = error-ratio threshold / error ratio × long window';
+  if (sensitivity === 0 && speed === 0) {
+    if (before.shortWindowSeconds !== after.shortWindowSeconds) {
+      return neutral(`same threshold; clears about ${formatWindowSpan(after.shortWindowSeconds)} after the errors stop `
+        + `(was ${formatWindowSpan(before.shortWindowSeconds)})`);
+    }
+    return undefined;
+  }
+  if (sensitivity >= 0 && speed >= 0) {
+    return sensitivity > 0
+      ? weakening(`fires later and on fewer incidents: ${threshold}; ${outage}`)
+      : weakening(`slower detection at the same threshold: ${outage}; ${formula}`);
+  }
+  if (sensitivity <= 0 && speed <= 0) {
+    return sensitivity < 0
+      ? strengthening(`fires sooner and on more incidents: ${threshold}; ${outage}`)
+      : strengthening(`faster detection at the same threshold: ${outage}; ${formula}`);
+  }
+  const thresholdShort = `above ${formatFraction(after.errorRatio)} errors, was ${formatFraction(before.errorRatio)}`;
+  return sensitivity < 0
+    ? weakening(`trade-off: fires on smaller burns (${thresholdShort}) but ${outage}`)
+    : weakening(`trade-off: detects sooner (${outage}) but only ${threshold}`);
+}
+
+/**
+ * A tier whose severity, windows or budget share changed (its burn rate follows). Page → ticket
+ * weakens; a higher error-ratio threshold or a later detection of a full outage weakens; both
+ * lower strengthens; a mix is a trade-off and weakens; only the short window changed is neutral.
+ */
+export function tierChanged(before: TierEntry, after: TierEntry): Verdict {
+  const verdicts = [severityVerdict(before, after), thresholdVerdict(before, after)].filter((v): v is Verdict => v !== undefined);
+  if (verdicts.length === 0) {
+    return neutral('same severity, windows and threshold');
+  }
+  if (verdicts.length === 1) {
+    return verdicts[0];
+  }
+  const [severity, threshold] = verdicts;
+  const effects = new Set(verdicts.map((v) => v.effect).filter((e) => e !== 'neutral'));
+  const reason = `${severity.reason}; ${threshold.reason}`;
+  if (effects.size === 2) {
+    return weakening(`trade-off: ${reason}`);
+  }
+  return { effect: effects.size === 1 ? [...effects][0] : 'neutral', reason };
+}
+
+// ---------------------------------------------------------------- escalation
+
+function levelsText(escalation: EscalationEntry): string {
+  return escalation.levels.map((l) => `${describeKinds(l.targets)} ${describeDelay(l.afterSeconds)}`).join(', then ');
+}
+
+export function escalationAdded(escalation: EscalationEntry): Verdict {
+  return strengthening(`pages and tickets now notify ${escalation.name}: ${levelsText(escalation)}`);
+}
+
+export function escalationRemoved(escalation: EscalationEntry): Verdict {
+  return weakening(`its page and ticket alarms notify nobody (was ${escalation.name}: ${levelsText(escalation)})`);
+}
+
+export function escalationReplaced(before: EscalationEntry, after: EscalationEntry): Verdict {
+  return neutral(`notifies the escalation policy ${after.name} instead of ${before.name}; its levels are compared below`);
+}
+
+export function levelAdded(index: number, offsetSeconds: number, targets: readonly string[]): Verdict {
+  return strengthening(`level ${index + 1} notifies ${describeKinds(targets)} ${formatSpan(offsetSeconds)} after the page `
+    + 'if nobody acknowledged');
+}
+
+export function levelRemoved(index: number, offsetSeconds: number, targets: readonly string[]): Verdict {
+  return weakening(`level ${index + 1} (${describeKinds(targets)}, ${formatSpan(offsetSeconds)} after the page) is no longer notified`);
+}
+
+/** A level's delay after the previous one: longer weakens, shorter strengthens. */
+export function levelDelayChanged(index: number, before: number, after: number, offsetAfter: number): Verdict {
+  const text = `level ${index + 1} is notified ${formatSpan(after)} after level ${index} (was ${formatSpan(before)}), `
+    + `${formatSpan(offsetAfter)} after the page`;
+  const direction = compare(after, before);
+  if (direction > 0) return weakening(`later escalation: ${text}`);
+  if (direction < 0) return strengthening(`sooner escalation: ${text}`);
+  return neutral(text);
+}
+
+/** A level's target kinds: neutral, unless the level lost (or gained) all of them. */
+export function levelTargetsChanged(index: number, before: readonly string[], after: readonly string[]): Verdict {
+  const text = `level ${index + 1} notifies ${describeKinds(after)} (was ${describeKinds(before)})`;
+  if (after.length === 0) return weakening(text);
+  if (before.length === 0) return strengthening(text);
+  return neutral(text);
+}
+
+/** Fewer passes through the chain weakens. */
+export function repeatChanged(before: number, after: number): Verdict {
+  const text = `the chain runs ${plural(after + 1, 'time')} before it gives up (was ${before + 1})`;
+  const direction = compare(after, before);
+  if (direction < 0) return weakening(`${text}: fewer re-notifications when nobody answers`);
+  if (direction > 0) return strengthening(`${text}: more re-notifications when nobody answers`);
+  return neutral(text);
+}
+
+export function ticketsChanged(before: readonly string[], after: readonly string[]): Verdict {
+  if (after.length === 0) return weakening(`ticket alarms notify nobody (was ${describeKinds(before)})`);
+  if (before.length === 0) return strengthening(`ticket alarms now notify ${describeKinds(after)}`);
+  return neutral(`tickets go to ${describeKinds(after)} (was ${describeKinds(before)})`);
+}
+
+export function acknowledgeTtlChanged(before: number, after: number): Verdict {
+  return neutral(`acknowledge links valid for ${formatSpan(after)} (was ${formatSpan(before)})`);
+}
+
+// ---------------------------------------------------------------- experiments
+
+function faultsText(experiment: ExperimentEntry): string {
+  const ids = faultActions(experiment).map((a) => a.actionId).filter((id) => id !== 'aws:fis:wait');
+  return ids.length ? joinAnd(ids) : 'no fault';
+}
+
+export function experimentAdded(experiment: ExperimentEntry): Verdict {
+  const schedule = experiment.gameDay ? `, game day ${describeGameDay(experiment.gameDay)}` : '';
+  return strengthening(`new experiment: ${faultsText(experiment)}${schedule}`);
+}
+
+export function experimentRemoved(experiment: ExperimentEntry): Verdict {
+  return weakening(`no longer exercised: ${faultsText(experiment)}${experiment.gameDay?.enabled ? ' (it ran as a game day)' : ''}`);
+}
+
+export function steadyStateCheckChanged(after: boolean): Verdict {
+  return after
+    ? strengthening('faults start only when the stop-condition alarms are OK')
+    : weakening('faults start without checking that the stop-condition alarms are OK: a failing service is made worse');
+}
+
+export function recoveryCheckChanged(after: boolean): Verdict {
+  return after
+    ? strengthening('checks that the service recovered by itself after the faults')
+    : weakening('no longer checks that the service recovered by itself after the faults');
+}
+
+export function settleChanged(before: number | undefined, after: number | undefined): Verdict {
+  return neutral(`recovery is checked ${after === undefined ? '?' : formatSpan(after)} after the faults `
+    + `(was ${before === undefined ? '?' : formatSpan(before)})`);
+}
+
+export function stopConditionAdded(alarm: string): Verdict {
+  return strengthening(`FIS also stops the experiment when ${alarm} is in ALARM`);
+}
+
+export function stopConditionRemoved(alarm: string): Verdict {
+  return weakening(`FIS no longer stops the experiment when ${alarm} is in ALARM`);
+}
+
+/** Game day added, removed, enabled, disabled or rescheduled. */
+export function gameDayChanged(before: GameDayEntry | undefined, after: GameDayEntry | undefined): Verdict {
+  if (!before && after) {
+    return after.enabled
+      ? strengthening(`runs as a game day: ${describeGameDay(after)}`)
+      : neutral(`game day declared but disabled: ${describeGameDay(after)}; it runs only once enabled`);
+  }
+  if (before && !after) {
+    return before.enabled
+      ? weakening(`no game day any more (was ${describeGameDay(before)}): it runs only by hand`)
+      : neutral(`the disabled game day was removed (${describeGameDay(before)})`);
+  }
+  const schedule = `${after!.expression} in ${after!.timeZone}`;
+  if (before!.enabled && !after!.enabled) {
+    return weakening(`the game day (${schedule}) is disabled: the experiment runs only by hand`);
+  }
+  if (!before!.enabled && after!.enabled) {
+    return strengthening(`the game day runs: ${schedule}`);
+  }
+  return neutral(`game day rescheduled: ${describeGameDay(after!)} (was ${describeGameDay(before!)})`);
+}
+
+export function faultAdded(action: ExperimentActionEntry): Verdict {
+  return neutral(`also injects ${action.actionId}${action.parameters && Object.keys(action.parameters).length
+    ? ` (${describeParameters(action.parameters)})` : ''}: the experiment tests another hypothesis`);
+}
+
+export function faultRemoved(action: ExperimentActionEntry): Verdict {
+  return neutral(`no longer injects ${action.actionId}: the experiment tests another hypothesis`);
+}
+
+export function faultChanged(details: readonly string[]): Verdict {
+  return neutral(`${details.join('; ')}: the experiment tests another hypothesis`);
+}
+
+export function targetChanged(text: string): Verdict {
+  return neutral(`${text}: the faults hit other resources`);
+}

@@ -1,0 +1,117 @@
+/**
+ * What the entries of a reliability manifest mean, derived for review: when a tier detects an
+ * outage, how much full outage a budget allows, which experiment actions are faults and which are
+ * the steady-state and recovery checks around them. Pure.
+ */
+import type {
+  EscalationEntry,
+  ExperimentActionEntry,
+  ExperimentEntry,
+  ExperimentTargetEntry,
+  GameDayEntry,
+  MetricEntry,
+  SloEntry,
+  TierEntry,
+} from '../manifest/schema';
+import { formatSpan, formatWindowSpan, joinAnd, parseIsoDuration } from './format';
+
+/** FIS actions the experiment layout puts around the faults (see `lib/chaos/chaos-experiment.ts`). */
+export const CHECK_ACTION_IDS = {
+  assertAlarmState: 'aws:cloudwatch:assert-alarm-state',
+  wait: 'aws:fis:wait',
+} as const;
+
+/** The name of the wait between the last fault and the recovery check. */
+export const SETTLE_ACTION = 'settle';
+
+/** Seconds of full outage (every event bad) the SLO's error budget allows over its window. */
+export function outageBudgetSeconds(slo: Pick<SloEntry, 'errorBudget' | 'windowSeconds'>): number {
+  return slo.errorBudget * slo.windowSeconds;
+}
+
+/**
+ * Seconds after which a tier fires for a constant error ratio `e` on healthy traffic:
+ * `t = error-ratio threshold / e × long window` (the SRE Workbook's detection time; the short
+ * window crosses earlier). Infinity when the tier never fires for `e` (`e` not above the threshold).
+ */
+export function detectionSeconds(tier: Pick<TierEntry, 'errorRatio' | 'longWindowSeconds'>, errorRatio = 1): number {
+  if (!(errorRatio > tier.errorRatio)) {
+    return Infinity;
+  }
+  return (tier.errorRatio / errorRatio) * tier.longWindowSeconds;
+}
+
+/** `1h / 5m` windows of a tier, readable: `1 h / 5 min`. */
+export function tierWindows(tier: Pick<TierEntry, 'longWindowSeconds' | 'shortWindowSeconds'>): string {
+  return `${formatWindowSpan(tier.longWindowSeconds)} / ${formatWindowSpan(tier.shortWindowSeconds)}`;
+}
+
+/** True for the steady-state and recovery checks and the settle wait the layout adds. */
+export function isCheckAction(action: Pick<ExperimentActionEntry, 'name' | 'actionId'>): boolean {
+  return action.actionId === CHECK_ACTION_IDS.assertAlarmState
+    || (action.actionId === CHECK_ACTION_IDS.wait && action.name === SETTLE_ACTION);
+}
+
+/** The experiment's faults (and waits between them), in declaration order. */
+export function faultActions(experiment: ExperimentEntry): ExperimentActionEntry[] {
+  return experiment.actions.filter((a) => !isCheckAction(a));
+}
+
+/** Seconds the experiment waits after the faults before checking recovery, when it does. */
+export function settleSeconds(experiment: ExperimentEntry): number | undefined {
+  const settle = experiment.actions.find((a) => a.name === SETTLE_ACTION && a.actionId === CHECK_ACTION_IDS.wait);
+  const duration = settle?.parameters.duration;
+  return duration === undefined ? undefined : parseIsoDuration(duration);
+}
+
+/** An action's parameters: `startupDelayMilliseconds 800, invocationPercentage 5, duration PT10M`. */
+export function describeParameters(parameters: Readonly<Record<string, string>>): string {
+  return Object.entries(parameters).map(([key, value]) => `${key} ${value}`).join(', ');
+}
+
+/** A metric as one line: `AWS/ApiGateway 5XXError (ApiName=checkout, Stage=prod), Sum`. */
+export function describeMetric(metric: MetricEntry): string {
+  const dimensions = Object.entries(metric.dimensions).map(([k, v]) => `${k}=${v}`).join(', ');
+  return `${metric.namespace} ${metric.metricName}${dimensions ? ` (${dimensions})` : ''}, ${metric.statistic}`;
+}
+
+/** What a target selects: ARNs, tags, filters and parameters, as one line. */
+export function describeTargetResources(target: ExperimentTargetEntry): string {
+  const parts: string[] = [];
+  if (target.resourceArns?.length) parts.push(target.resourceArns.join(', '));
+  const tags = Object.entries(target.resourceTags ?? {});
+  if (tags.length) parts.push(`tagged ${tags.map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  for (const filter of target.filters ?? []) parts.push(`${filter.path} in [${filter.values.join(', ')}]`);
+  const parameters = Object.entries(target.parameters ?? {});
+  if (parameters.length) parts.push(parameters.map(([k, v]) => `${k}: ${v}`).join(', '));
+  return parts.join('; ');
+}
+
+/** `cron(0 10 ? * TUE *) in Europe/Berlin, enabled`. */
+export function describeGameDay(gameDay: GameDayEntry): string {
+  return `${gameDay.expression} in ${gameDay.timeZone}, ${gameDay.enabled ? 'enabled' : 'disabled'}`;
+}
+
+/** Seconds from the page to each level's notification: [0, 900, 2700] for delays 0, 15, 30 min. */
+export function levelOffsets(escalation: EscalationEntry): number[] {
+  let total = 0;
+  return escalation.levels.map((level) => (total += level.afterSeconds));
+}
+
+/** A list of target kinds: `email, sms`, or `nobody`. */
+export function describeKinds(kinds: readonly string[]): string {
+  return kinds.length ? kinds.join(', ') : 'nobody';
+}
+
+/** `at once` for level 1, `after 15 min` for the others. */
+export function describeDelay(afterSeconds: number): string {
+  return afterSeconds === 0 ? 'at once' : `after ${formatSpan(afterSeconds)}`;
+}
+
+/** What a severity's tiers of an SLO do: `pages and tickets`, `pages only`, `tickets only`. */
+export function describeSeverities(slo: SloEntry): string {
+  const severities = [...new Set(slo.tiers.map((t) => t.severity))];
+  const verbs = severities.map((s) => (s === 'page' ? 'pages' : s === 'ticket' ? 'tickets' : s));
+  if (verbs.length === 0) return 'alerts nobody';
+  return verbs.length === 1 ? `${verbs[0]} only` : joinAnd(verbs);
+}
