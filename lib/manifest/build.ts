@@ -68,6 +68,8 @@ function sloEntry(service: ReliableService, slo: ServiceLevelObjective, render: 
     sli: {
       kind: slo.sli.kind,
       description: render(slo.sliBinding.description),
+      badEvents: slo.sliBinding.badEvents,
+      totalEvents: slo.sliBinding.totalEvents,
       metrics: Object.entries(slo.sliBinding.usingMetrics).map(([id, metric]) => metricEntry(id, metric, render)),
     },
     ...optional('minimumEvents', slo.minimumEvents),

@@ -87,6 +87,10 @@ export interface SliEntry {
   readonly kind: string;
   /** One sentence on what is counted. */
   readonly description: string;
+  /** Metric-math expression counting bad events over a period, e.g. `FILL(bad0, 0)` or `total0 - FILL(good0, 0)`. */
+  readonly badEvents: string;
+  /** Metric-math expression counting all events, e.g. `total0`. */
+  readonly totalEvents: string;
   /** The metrics read (ids as in the alarms' metric math). */
   readonly metrics: MetricEntry[];
 }
