@@ -184,3 +184,117 @@ export function evaluateMetricMath(node: MathNode, values: (id: string) => numbe
   };
   return ev(node);
 }
+
+/**
+ * "No datapoint" in a series. A module constant rather than the global `NaN`: hot loops then read
+ * no global (in a `vm` context such as jest's, every global read goes through an interceptor).
+ */
+const MISSING = Number.NaN;
+
+/**
+ * Evaluates an expression at `length` timestamps at once, a whole series per operation (fast:
+ * one tight loop per node instead of one tree walk per timestamp). `series(id)` gives an id's
+ * values, `NaN` standing for "no datapoint"; the result uses `NaN` the same way. Gives exactly the
+ * results of `evaluateMetricMath` at each timestamp (`undefined` there is `NaN` here).
+ *
+ * @param allocate gives a zeroed series of `length` values for each intermediate result (the
+ *   simulator hands out views of one large buffer)
+ */
+export function evaluateMetricMathSeries(
+  node: MathNode,
+  length: number,
+  series: (id: string) => Float64Array,
+  allocate: (length: number) => Float64Array = (n) => new Float64Array(n),
+): Float64Array {
+  // constants are shared series, filled once per value (never written to)
+  const constants = new Map<number, Float64Array>();
+  const constant = (value: number) => {
+    let v = constants.get(value);
+    if (!v) {
+      v = allocate(length).fill(value);
+      constants.set(value, v);
+    }
+    return v;
+  };
+  const ev = (n: MathNode): Float64Array => {
+    switch (n.kind) {
+      case 'number':
+        return constant(n.value);
+      case 'id': {
+        const values = series(n.id);
+        if (values.length !== length) {
+          throw new Error(`metric math: series ${n.id} has ${values.length} values, expected ${length}`);
+        }
+        return values;
+      }
+      case 'unary':
+        return n.op === '-' ? negate(ev(n.operand), allocate(length)) : not(ev(n.operand), allocate(length));
+      case 'call': {
+        const args = n.args.map(ev);
+        return n.fn === 'FILL' ? fill(args[0], args[1], allocate(length)) : ifThenElse(args[0], args[1], args[2], allocate(length));
+      }
+      case 'binary':
+        return binarySeries(n.op, ev(n.left), ev(n.right), allocate(length));
+      default:
+        return constant(MISSING);
+    }
+  };
+  const result = ev(node);
+  if (node.kind !== 'number' && node.kind !== 'id') {
+    return result;
+  }
+  // the result is the caller's to keep: never hand out a shared series
+  const copy = allocate(length);
+  copy.set(result);
+  return copy;
+}
+
+function negate(v: Float64Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < v.length; i++) out[i] = -v[i];
+  return out;
+}
+
+function not(v: Float64Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    out[i] = x !== x ? MISSING : x === 0 ? 1 : 0;
+  }
+  return out;
+}
+
+function fill(v: Float64Array, replacement: Float64Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    out[i] = x !== x ? replacement[i] : x;
+  }
+  return out;
+}
+
+function ifThenElse(condition: Float64Array, then: Float64Array, otherwise: Float64Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < condition.length; i++) {
+    const c = condition[i];
+    out[i] = c !== c ? MISSING : c !== 0 ? then[i] : otherwise[i];
+  }
+  return out;
+}
+
+function binarySeries(op: string, a: Float64Array, b: Float64Array, out: Float64Array): Float64Array {
+  const length = a.length;
+  // NaN (no datapoint) propagates through arithmetic by itself; comparisons and logic test for it
+  switch (op) {
+    case '+': for (let i = 0; i < length; i++) out[i] = a[i] + b[i]; break;
+    case '-': for (let i = 0; i < length; i++) out[i] = a[i] - b[i]; break;
+    case '*': for (let i = 0; i < length; i++) out[i] = a[i] * b[i]; break;
+    case '/': for (let i = 0; i < length; i++) out[i] = b[i] === 0 ? MISSING : a[i] / b[i]; break;
+    case '>': for (let i = 0; i < length; i++) out[i] = a[i] !== a[i] || b[i] !== b[i] ? MISSING : a[i] > b[i] ? 1 : 0; break;
+    case '>=': for (let i = 0; i < length; i++) out[i] = a[i] !== a[i] || b[i] !== b[i] ? MISSING : a[i] >= b[i] ? 1 : 0; break;
+    case '<': for (let i = 0; i < length; i++) out[i] = a[i] !== a[i] || b[i] !== b[i] ? MISSING : a[i] < b[i] ? 1 : 0; break;
+    case '<=': for (let i = 0; i < length; i++) out[i] = a[i] !== a[i] || b[i] !== b[i] ? MISSING : a[i] <= b[i] ? 1 : 0; break;
+    case '==': for (let i = 0; i < length; i++) out[i] = a[i] !== a[i] || b[i] !== b[i] ? MISSING : a[i] === b[i] ? 1 : 0; break;
+    case '!=': for (let i = 0; i < length; i++) out[i] = a[i] !== a[i] || b[i] !== b[i] ? MISSING : a[i] !== b[i] ? 1 : 0; break;
+    case 'AND': for (let i = 0; i < length; i++) out[i] = a[i] !== a[i] || b[i] !== b[i] ? MISSING : a[i] !== 0 && b[i] !== 0 ? 1 : 0; break;
+    case 'OR': for (let i = 0; i < length; i++) out[i] = a[i] !== a[i] || b[i] !== b[i] ? MISSING : a[i] !== 0 || b[i] !== 0 ? 1 : 0; break;
+    default: throw new Error(`metric math: operator ${op} is not supported`);
+  }
+  return out;
+}

@@ -20,6 +20,11 @@ export interface WindowAlarmModel {
   readonly expressionText: string;
   readonly expression: MathNode;
   readonly metrics: Record<string, ModelMetric>;
+  /**
+   * The alarm's other math expressions by id (entries with `ReturnData: false` and an
+   * `Expression`, e.g. a user's `m1 + m2` inside an SLI). @default - none
+   */
+  readonly expressions?: Record<string, string>;
   readonly periodSeconds: number;
   readonly threshold: number;
   readonly comparisonOperator: string;
@@ -80,11 +85,14 @@ function windowAlarm(logicalId: string, p: Record<string, any>): WindowAlarmMode
     throw new Error(`alarm ${p.AlarmName ?? logicalId}: expected one returned metric-math expression`);
   }
   const metrics: Record<string, ModelMetric> = {};
+  const expressions: Record<string, string> = {};
   let periodSeconds = 0;
   for (const m of entries) {
     if (m.MetricStat) {
       metrics[m.Id] = { namespace: m.MetricStat.Metric.Namespace, metricName: m.MetricStat.Metric.MetricName, statistic: m.MetricStat.Stat };
       periodSeconds = m.MetricStat.Period;
+    } else if (typeof m.Expression === 'string' && m !== returned[0]) {
+      expressions[m.Id] = m.Expression;
     }
   }
   return {
@@ -93,6 +101,7 @@ function windowAlarm(logicalId: string, p: Record<string, any>): WindowAlarmMode
     expressionText: returned[0].Expression,
     expression: parseMetricMath(returned[0].Expression),
     metrics,
+    expressions,
     periodSeconds,
     threshold: p.Threshold,
     comparisonOperator: p.ComparisonOperator,

@@ -6,5 +6,6 @@ import type { Command } from '../command';
 import { diff } from './diff';
 import { gameday } from './gameday';
 import { report } from './report';
+import { simulate } from './simulate';
 
-export const COMMANDS: readonly Command[] = [gameday, report, diff];
+export const COMMANDS: readonly Command[] = [gameday, report, diff, simulate];

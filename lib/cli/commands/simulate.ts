@@ -1,0 +1,131 @@
+/**
+ * `cdk-reliability simulate [assembly] --service S --slo N --error-rate 2% --for 2h`: evaluates
+ * one SLO's synthesized alarms offline, minute by minute, on an incident (a constant error rate
+ * for a while, at a constant traffic), and prints when each tier and each composite fires and
+ * clears, and when notifications go out, beside the Workbook's detection-time and reset-time
+ * formulas. Reads only the templates of the cloud assembly: no AWS call, no aws-cdk-lib.
+ */
+import { performance } from 'node:perf_hooks';
+import { defaultSimulationMinutes, simulateIncident } from '../../simulation/incident-report';
+import type { ParsedArgs } from '../args';
+import type { Command } from '../command';
+import { CliError, UsageError } from '../errors';
+import { ExitCode } from '../exit-codes';
+import { CliIo, printLines, println } from '../io';
+import { MAX_SIMULATION_MINUTES, parseDuration, parseErrorRate, parseMinutes, parseTraffic } from '../simulation/flags';
+import { formatSimulation, simulationJson } from '../simulation/format';
+import { locateSlo } from '../simulation/locate';
+
+const DEFAULT_ASSEMBLY = 'cdk.out';
+const DEFAULT_TRAFFIC = '1000/min';
+/** Minutes simulated after the longest window has seen the incident leave it. */
+const MARGIN_MINUTES = 60;
+
+async function simulateRun(args: ParsedArgs, io: CliIo): Promise<number> {
+  const positional = args.argument('assembly');
+  const flag = args.string('assembly');
+  if (positional !== undefined && flag !== undefined && positional !== flag) {
+    throw new UsageError(`two assemblies given: '${positional}' and --assembly '${flag}'; give one`, 'simulate');
+  }
+  const assembly = positional ?? flag ?? DEFAULT_ASSEMBLY;
+  const service = args.required('service');
+  const slo = args.required('slo');
+  const errorRatio = parseErrorRate('error-rate', args.required('error-rate'));
+  const durationMinutes = parseDuration('for', args.required('for'));
+  const eventsPerMinute = parseTraffic('traffic', args.string('traffic') ?? DEFAULT_TRAFFIC);
+  const baseline = args.string('baseline');
+  const baselineErrorRatio = baseline === undefined ? 0 : parseErrorRate('baseline', baseline);
+  const after = args.string('after');
+  const minutesFlag = args.string('minutes');
+  if (after !== undefined && minutesFlag !== undefined) {
+    throw new UsageError('--after and --minutes both say how long to simulate: give one', 'simulate');
+  }
+  const requested = minutesFlag !== undefined ? parseMinutes('minutes', minutesFlag)
+    : after !== undefined ? Math.ceil(parseDuration('after', after)) : undefined;
+
+  const found = locateSlo(assembly, service, slo, args.string('stack'));
+  const minutes = requested ?? defaultSimulationMinutes(found.model, durationMinutes, MARGIN_MINUTES, MAX_SIMULATION_MINUTES);
+
+  const started = performance.now();
+  let report;
+  try {
+    report = simulateIncident(found.model, { errorRatio, durationMinutes, eventsPerMinute, baselineErrorRatio, minutes }, found.entry.objective);
+  } catch (err) {
+    throw new CliError(`cannot simulate ${service}/${slo}: ${(err as Error).message}`);
+  }
+  const elapsedMs = performance.now() - started;
+
+  const context = {
+    stack: found.stack,
+    service,
+    slo,
+    objective: found.entry.objective,
+    window: found.entry.window,
+    sli: found.entry.sli,
+    model: found.model,
+    elapsedMs,
+  };
+  if (args.flag('json')) {
+    println(io.stdout, JSON.stringify(simulationJson(report, context), null, 2));
+  } else {
+    printLines(io.stdout, formatSimulation(report, context));
+  }
+  return ExitCode.OK;
+}
+
+export const simulate: Command = {
+  name: 'simulate',
+  summary: 'Replay an incident on an SLO\'s synthesized alarms, offline: when it pages, tickets and clears',
+  description: [
+    'Reads the SLO\'s alarms from the synthesized template (metric math, windows, thresholds, composite rules and',
+    'the ticket\'s actions suppressor) and evaluates them minute by minute, as CloudWatch does, on an incident:',
+    'the error rate for the given time from minute 0, the baseline before and after, at a constant traffic.',
+    'Prints when each tier (both its windows) and each composite goes to ALARM and back to OK, and when',
+    'notifications go out, beside the detection-time and reset-time formulas. For a latency SLI, the error',
+    'rate is the share of requests slower than its threshold. Offline: no AWS call is made.',
+    '',
+    'Exit codes: 0 simulated, 1 not found (assembly, stack, service or SLO) or alarms it cannot simulate, 64 usage.',
+  ],
+  arguments: [{
+    name: 'assembly',
+    description: 'cloud assembly directory written by `cdk synth`',
+    defaultText: DEFAULT_ASSEMBLY,
+  }],
+  options: [
+    { name: 'service', type: 'string', value: '<name>', required: true, description: 'service name, as given to ReliableService' },
+    { name: 'slo', type: 'string', value: '<name>', required: true, description: 'SLO name' },
+    {
+      name: 'error-rate',
+      type: 'string',
+      value: '<rate>',
+      required: true,
+      description: 'share of bad (or slow) events during the incident: 2% or 0.02',
+    },
+    { name: 'for', type: 'string', value: '<duration>', required: true, description: 'how long the incident lasts: 90s, 45m, 2h, 1d, 1h30m' },
+    {
+      name: 'traffic',
+      type: 'string',
+      value: '<events/time>',
+      description: 'events throughout: 1000/min, 50/s, 3600/h; 0 is no traffic',
+      defaultText: DEFAULT_TRAFFIC,
+    },
+    { name: 'baseline', type: 'string', value: '<rate>', description: 'error rate before and after the incident', defaultText: '0%' },
+    { name: 'stack', type: 'string', value: '<name>', description: 'the stack holding the service, when several do' },
+    {
+      name: 'after',
+      type: 'string',
+      value: '<duration>',
+      description: 'stop simulating this long after the incident starts, at most 7d',
+      defaultText: 'the incident + the longest window + 1h',
+    },
+    { name: 'minutes', type: 'string', value: '<n>', description: 'the same as --after, in minutes (at most 10080)' },
+    { name: 'assembly', type: 'string', value: '<dir>', description: 'the cloud assembly, as a flag (same as the argument)' },
+    { name: 'json', type: 'boolean', description: 'print the result as JSON' },
+  ],
+  examples: [
+    'cdk-reliability simulate cdk.out --service checkout --slo availability --error-rate 2% --for 2h',
+    'cdk-reliability simulate --service checkout --slo latency --error-rate 0.5% --for 1d --traffic 50/s',
+    'cdk-reliability simulate --service checkout --slo availability --error-rate 100% --for 2m --json',
+  ],
+  run: simulateRun,
+};

@@ -1,0 +1,259 @@
+/**
+ * The `simulate` command's output: a table of tiers (simulated fire and clear times beside the
+ * formulas), a timeline of alarm state changes and notifications, and a one-line result; or the
+ * same as JSON. Pure.
+ */
+import type { IncidentReport, TierOutcome } from '../../simulation/incident-report';
+import type { SloAlarmModel } from '../../simulation/template-alarms';
+import { formatWindow } from '../../slo/windows';
+import type { AssemblyStack } from '../assembly';
+import { describeStack } from '../assembly';
+import { formatDuration } from '../render';
+
+/** What the report is about. */
+export interface SimulationContext {
+  readonly stack: AssemblyStack;
+  readonly service: string;
+  readonly slo: string;
+  /** @default - not tagged: derived from the alarms' error budget */
+  readonly objective?: number;
+  /** `30d`. @default - not tagged */
+  readonly window?: string;
+  /** What the SLI counts. @default - unknown (no manifest) */
+  readonly sli?: string;
+  readonly model: SloAlarmModel;
+  /** Milliseconds the simulation took. */
+  readonly elapsedMs?: number;
+}
+
+/** `2 %`, `0.08 %`, `100 %`. */
+export function percent(ratio: number): string {
+  return `${Number((ratio * 100).toPrecision(6))} %`;
+}
+
+/** Events per minute as people say it: `1000/min`, `0.5/min`, `no traffic`. */
+export function trafficText(eventsPerMinute: number): string {
+  if (!(eventsPerMinute > 0)) {
+    return 'no traffic';
+  }
+  if (eventsPerMinute < 0.1) {
+    return `${Number((eventsPerMinute * 60).toPrecision(6))}/h`;
+  }
+  return `${Number(eventsPerMinute.toPrecision(6))}/min`;
+}
+
+/** `44 min`, `865 min (14.4 h)` (hours from 5 h on); fractional minutes (formulas) with one decimal. */
+export function minutesText(minutes: number): string {
+  const text = `${Number.isInteger(minutes) ? minutes : minutes.toFixed(1)} min`;
+  return minutes >= 300 ? `${text} (${Number((minutes / 60).toFixed(1))} h)` : text;
+}
+
+/** `90s`, `2h`, `1h 30m`: an incident duration in minutes, readable. */
+function durationText(minutes: number): string {
+  return formatDuration(minutes * 60).replace(/ /g, '');
+}
+
+/** The latency threshold of a latency SLI (its good events are a trimmed count, `TC(:300)`). */
+export function latencyThreshold(model: SloAlarmModel): string | undefined {
+  for (const alarm of model.windowAlarms) {
+    for (const metric of Object.values(alarm.metrics)) {
+      const m = /^TC\(\s*[\d.]*\s*:\s*([\d.]+)\s*\)$/.exec(metric.statistic);
+      if (m) {
+        return m[1];
+      }
+    }
+  }
+  return undefined;
+}
+
+function tierLabel(tier: TierOutcome): string {
+  return `${tier.severity} ${formatWindow(tier.longWindowSeconds)}/${formatWindow(tier.shortWindowSeconds)}`;
+}
+
+/** A table; columns are left-aligned except those listed in `right`. */
+function table(header: string[], rows: string[][], right: number[] = []): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const pad = (c: string, i: number) => (right.includes(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]));
+  const line = (cells: string[]) => `  ${cells.map(pad).join('  ')}`.trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+function tierRows(report: IncidentReport, minutes: number): { rows: string[][]; notes: string[] } {
+  const notes = new Set<string>();
+  const rows = report.tiers.map((tier) => {
+    const f = tier.formula;
+    let formulaFires: string;
+    if (f.note) {
+      formulaFires = 'n/a';
+      notes.add(`n/a: ${f.note}`);
+    } else if (f.firesAt === undefined) {
+      formulaFires = 'never';
+    } else if (f.afterIncident) {
+      formulaFires = `${minutesText(f.firesAt)} *`;
+      notes.add(`*: after the incident ended (at ${minutesText(report.scenario.durationMinutes)}), so the tier does not fire`);
+    } else {
+      formulaFires = minutesText(f.firesAt);
+    }
+    const simClears = tier.firesAt === undefined ? '-'
+      : tier.clearsAt === undefined ? `not by ${minutes} min` : minutesText(tier.clearsAt);
+    const formulaClears = f.clearsAt === undefined ? '-' : minutesText(f.clearsAt);
+    return [
+      tierLabel(tier),
+      `${Number(tier.burnRate.toPrecision(4))}x`,
+      tier.errorRatioThreshold === undefined ? '?' : `> ${Number((tier.errorRatioThreshold * 100).toPrecision(4))} %`,
+      tier.firesAt === undefined ? 'never' : minutesText(tier.firesAt),
+      formulaFires,
+      simClears,
+      formulaClears,
+    ];
+  });
+  return { rows, notes: [...notes] };
+}
+
+/** Timeline lines: every alarm's state changes and every notification, by minute. */
+function timeline(report: IncidentReport, model: SloAlarmModel): string[][] {
+  const outcomes = new Map(report.composites.map((c) => [c.name, c]));
+  const nameOf = new Map(model.composites.map((c) => [c.logicalId, c.name]));
+  const suppression = new Map(model.composites.map((c) => [c.name, {
+    suppressor: c.suppressor === undefined ? undefined : nameOf.get(c.suppressor) ?? c.suppressor,
+    wait: c.suppressorWaitSeconds / 60,
+    extension: c.suppressorExtensionSeconds / 60,
+  }]));
+  const rows: { minute: number; order: number; cells: string[] }[] = [];
+  report.simulation.transitions.forEach((t, order) => {
+    const outcome = outcomes.get(t.alarm);
+    const s = suppression.get(t.alarm);
+    let note = '';
+    if (outcome && s) {
+      const notifiedNow = outcome.notifications.some((n) => n.minute === t.minute && n.state === t.state && !n.afterSuppression);
+      if (t.suppressed) {
+        note = `actions suppressed: ${s.suppressor} is in ALARM`;
+      } else if (notifiedNow) {
+        note = 'notifies';
+      } else if (t.suppressed === false) {
+        note = `waits ${s.wait} min for ${s.suppressor} (suppressor wait period)`;
+      }
+    }
+    rows.push({ minute: t.minute, order, cells: [String(t.minute), t.state, t.alarm, note] });
+  });
+  for (const c of report.composites) {
+    const s = suppression.get(c.name);
+    for (const n of c.notifications) {
+      const atTransition = report.simulation.transitions.some((t) => t.alarm === n.alarm && t.minute === n.minute && t.state === n.state);
+      if (atTransition && !n.afterSuppression) {
+        continue;
+      }
+      const why = n.afterSuppression
+        ? `notifies: ${s?.suppressor} left ALARM ${s?.extension} min ago (extension period)`
+        : 'notifies';
+      rows.push({ minute: n.minute, order: Number.MAX_SAFE_INTEGER, cells: [String(n.minute), n.state, n.alarm, why] });
+    }
+  }
+  rows.sort((a, b) => a.minute - b.minute || a.order - b.order);
+  return rows.map((r) => r.cells);
+}
+
+const MAX_TIMELINE_ROWS = 60;
+
+/** The report as text. */
+export function formatSimulation(report: IncidentReport, context: SimulationContext): string[] {
+  const s = report.scenario;
+  const objective = context.objective ?? report.objectivePercent;
+  const lines: string[] = [];
+  const policy = [
+    objective === undefined ? undefined : `${objective} % good`,
+    context.window === undefined ? undefined : `over ${context.window}`,
+  ].filter(Boolean).join(' ');
+  const budget = report.errorBudget === undefined ? undefined : `error budget ${percent(report.errorBudget)}`;
+  lines.push(`SLO ${context.service}/${context.slo} (stack ${describeStack(context.stack)}): ${[policy, budget].filter(Boolean).join(', ') || 'objective unknown'}`
+    + `${context.sli === undefined ? '' : `; SLI: ${context.sli}`}`);
+  const threshold = latencyThreshold(context.model);
+  const errors = threshold === undefined ? 'errors' : `of requests slower than ${threshold} (the latency SLI counts TC(:${threshold}) as good)`;
+  const around = s.baselineErrorRatio > 0 ? `${percent(s.baselineErrorRatio)} before and after` : 'healthy before and after';
+  lines.push(`Incident: ${percent(s.errorRatio)} ${errors} for ${durationText(s.durationMinutes)} from minute 0, ${around}; `
+    + `${s.eventsPerMinute > 0 ? `traffic ${trafficText(s.eventsPerMinute)}` : 'no traffic'}.`);
+  const took = context.elapsedMs === undefined ? '' : ` in ${Math.max(1, Math.round(context.elapsedMs))} ms`;
+  lines.push(`Simulated ${s.minutes} minutes (${formatDuration(s.minutes * 60)})${took}, every alarm evaluated at the end of each minute.`);
+
+  if (report.tiers.length > 0) {
+    lines.push('');
+    const { rows, notes } = tierRows(report, s.minutes);
+    lines.push(...table(['tier', 'burn rate', 'error ratio', 'fires at', 'formula', 'clears at', 'formula'], rows));
+    lines.push('  A tier fires while both its windows are above its threshold. Simulated times are whole minutes (evaluation');
+    lines.push('  at the end of each); formulas: fires at burn rate × budget / error rate × long window, clears at the end');
+    lines.push('  of the incident + short window × (1 − threshold / error rate).');
+    notes.forEach((n) => lines.push(`  ${n}`));
+  }
+
+  lines.push('', 'Timeline (minutes from the start of the incident):');
+  const events = timeline(report, context.model);
+  if (events.length === 0) {
+    lines.push('  no alarm changed state');
+  } else {
+    const shown = events.slice(0, MAX_TIMELINE_ROWS);
+    lines.push(...table(['min', 'state', 'alarm', ''], shown, [0]));
+    if (events.length > shown.length) {
+      lines.push(`  … ${events.length - shown.length} more (--json lists them all)`);
+    }
+  }
+  const open = [...report.composites.filter((c) => c.alarms.some((a) => a.to === undefined)).map((c) => c.name)];
+  if (open.length > 0) {
+    lines.push(`  still in ALARM when the simulation ended at ${s.minutes}: ${open.join(', ')} (raise --minutes or --after)`);
+  }
+  lines.push('', `Result: ${report.summary}.`);
+  return lines;
+}
+
+/** The report as a JSON value: times in minutes from the start of the incident, `null` for never. */
+export function simulationJson(report: IncidentReport, context: SimulationContext): unknown {
+  const s = report.scenario;
+  return {
+    stack: { name: context.stack.stackName, path: context.stack.displayName, artifactId: context.stack.artifactId },
+    service: context.service,
+    slo: context.slo,
+    objective: context.objective ?? report.objectivePercent ?? null,
+    window: context.window ?? null,
+    sli: context.sli ?? null,
+    errorBudget: report.errorBudget ?? null,
+    latencyThreshold: latencyThreshold(context.model) ?? null,
+    scenario: {
+      errorRate: s.errorRatio,
+      durationMinutes: s.durationMinutes,
+      eventsPerMinute: s.eventsPerMinute,
+      baselineErrorRate: s.baselineErrorRatio,
+      minutes: s.minutes,
+    },
+    tiers: report.tiers.map((t) => ({
+      id: t.id,
+      severity: t.severity,
+      composite: t.composite,
+      burnRate: t.burnRate,
+      errorRatioThreshold: t.errorRatioThreshold ?? null,
+      longWindow: formatWindow(t.longWindowSeconds),
+      shortWindow: formatWindow(t.shortWindowSeconds),
+      alarmNames: { long: t.longAlarm, short: t.shortAlarm },
+      firesAt: t.firesAt ?? null,
+      clearsAt: t.clearsAt ?? null,
+      alarms: t.alarms.map((a) => ({ from: a.from, to: a.to ?? null })),
+      formula: {
+        firesAt: t.formula.firesAt ?? null,
+        afterIncident: t.formula.afterIncident ?? false,
+        clearsAt: t.formula.clearsAt ?? null,
+        note: t.formula.note ?? null,
+      },
+    })),
+    composites: report.composites.map((c) => ({
+      name: c.name,
+      severity: c.severity,
+      firesAt: c.firesAt ?? null,
+      clearsAt: c.clearsAt ?? null,
+      alarms: c.alarms.map((a) => ({ from: a.from, to: a.to ?? null })),
+      suppressedAt: c.suppressedAt,
+      notifications: c.notifications.map((n) => ({ minute: n.minute, state: n.state, afterSuppression: n.afterSuppression ?? false })),
+    })),
+    transitions: report.simulation.transitions.map((t) => ({
+      minute: t.minute, alarm: t.alarm, state: t.state, ...(t.suppressed === undefined ? {} : { suppressed: t.suppressed }),
+    })),
+    summary: report.summary,
+  };
+}
