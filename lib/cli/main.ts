@@ -4,8 +4,7 @@
  * SIGTERM and SIGHUP) and the real AWS SDK clients to `run()`, then exits with its code. Not
  * exported by the library.
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { FisClient, FisClientConfig } from '@aws-sdk/client-fis';
+import type { FisClientConfig } from '@aws-sdk/client-fis';
 import { createSignalHandler, HANDLED_SIGNALS } from './experiments/interrupts';
 import type { CliRunState } from './io';
 import { ExitCode, run } from './run';
@@ -63,11 +62,16 @@ run(process.argv.slice(2), {
   signal: controller.signal,
   state,
   clients: {
+    // Required on first use: offline commands (report, diff, simulate) never load the AWS SDK.
     fis: ({ region, profile }) => {
       const config: FisClientConfig & { profile?: string } = { region, ...(profile ? { profile } : {}) };
+      const { FisClient } = require('@aws-sdk/client-fis') as typeof import('@aws-sdk/client-fis');
       return new FisClient(config);
     },
-    cloudWatch: ({ region, profile }) => new CloudWatchClient({ region, profile }),
+    cloudWatch: ({ region, profile }) => {
+      const { CloudWatchClient } = require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch');
+      return new CloudWatchClient({ region, profile });
+    },
   },
 }).then(exit, (err: unknown) => {
   stderr.write(`error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);

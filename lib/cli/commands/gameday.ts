@@ -11,8 +11,7 @@ import { UsageError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { CliIo, printLines, println } from '../io';
 import { formatPlan } from '../experiments/format';
-import { ExperimentQuery, findDeployedExperiment, findExperimentInAssembly } from '../experiments/locate';
-import { runExperiment } from '../experiments/runner';
+import type { ExperimentQuery } from '../experiments/locate';
 
 const DEFAULT_POLL_SECONDS = 10;
 
@@ -43,6 +42,7 @@ async function gamedayRun(args: ParsedArgs, io: CliIo): Promise<number> {
       throw new UsageError('--assembly reads the plan from the synthesized templates and only works with --dry-run; '
         + 'to run the experiment, drop --assembly (the deployed template is read from FIS)', 'gameday');
     }
+    const { findExperimentInAssembly } = await import('../experiments/locate');
     const found = findExperimentInAssembly(assembly, query);
     const relative = path.relative(process.cwd(), found.stack.templateFile);
     const file = relative.startsWith('..') || path.isAbsolute(relative) ? found.stack.templateFile : relative;
@@ -53,6 +53,9 @@ async function gamedayRun(args: ParsedArgs, io: CliIo): Promise<number> {
   }
 
   const aws = await openAws(io, awsOptions(args));
+  // The AWS SDK is loaded only when a command talks to AWS: report, diff and simulate stay fast.
+  const { findDeployedExperiment } = await import('../experiments/locate');
+  const { runExperiment } = await import('../experiments/runner');
   const plan = await findDeployedExperiment(aws.fis, query, aws.region);
   printLines(io.stdout, formatPlan(plan, { where: `FIS template in ${aws.region}` }));
   if (dryRun) {
