@@ -109,18 +109,35 @@ describe('the sample app', () => {
     ]);
   });
 
-  test('the README shows the game-day runner\'s real offline plan of checkout\'s experiment', async () => {
-    app.synth();
+  /** Runs the command offline and returns its output; it must exit 0. */
+  async function runCli(argv: string[]): Promise<string> {
     let out = '';
     const io = {
       stdout: { write: (t: string) => { out += t; } }, stderr: { write: (t: string) => { out += t; } }, env: {},
       sleep: async () => {}, now: () => new Date(), clients: { fis: () => { throw new Error('offline'); }, cloudWatch: () => { throw new Error('offline'); } },
     };
-    const code = await run(['gameday', '--stack', 'Shop', '--service', 'checkout', '--experiment', 'slow-handler', '--dry-run', '--assembly', outdir], io as never);
-    expect(code).toBe(0);
+    expect([await run(argv, io as never), out]).toEqual([0, out]);
+    return out.split(outdir).join('cdk.out').trimEnd();
+  }
+
+  test('the README shows the game-day runner\'s real offline plan of checkout\'s experiment', async () => {
+    app.synth();
+    const out = await runCli(['gameday', '--stack', 'Shop', '--service', 'checkout', '--experiment', 'slow-handler', '--dry-run', '--assembly', outdir]);
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
     const shown = /<!-- gameday-plan:start -->\n```\n([\s\S]*?)\n```\n<!-- gameday-plan:end -->/.exec(readme)?.[1];
-    expect(out.split(outdir).join('cdk.out').trimEnd()).toEqual(shown);
+    expect(out).toEqual(shown);
+  });
+
+  test('the README shows the sample's real report and simulate output', async () => {
+    app.synth();
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const shown = (name: string) => new RegExp(`<!-- ${name}:start -->\\n\`\`\`\\n([\\s\\S]*?)\\n\`\`\`\\n<!-- ${name}:end -->`).exec(readme)?.[1];
+    const simulated = await runCli(['simulate', outdir, '--service', 'checkout', '--slo', 'availability', '--error-rate', '2%', '--for', '2h']);
+    const timing = /in \d+ ms,/;
+    expect(simulated.replace(timing, 'in N ms,')).toEqual(shown('simulate-example')?.replace(timing, 'in N ms,'));
+    const report = await runCli(['report', outdir, '--service', 'checkout']);
+    const table = /\| tier \| severity[^\n]*\n\|---[^\n]*\n(\|[^\n]*\n){4}/.exec(report)?.[0].trimEnd();
+    expect(readme).toContain(table);
   });
 
   test('synthesizes without warnings', () => {
