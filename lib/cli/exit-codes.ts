@@ -8,7 +8,7 @@ export const ExitCode = {
   OK: 0,
   /** An error: AWS refused, something was not found, or the experiment itself failed. */
   ERROR: 1,
-  /** A finding: customers would have been hurt (gameday), or a change weakens the policy (diff --fail-on-weaken). */
+  /** A finding: customers would have been hurt (gameday), a change weakens the policy (diff --fail-on-weaken), or an error budget is spent (budget). */
   FINDING: 2,
   /** Refused to start: the steady state does not hold before anything was injected. */
   NOT_STEADY: 3,
@@ -22,7 +22,7 @@ export const ExitCode = {
 export const EXIT_CODE_HELP: ReadonlyArray<readonly [number, string]> = [
   [ExitCode.OK, 'success (gameday: the experiment completed and the steady state held)'],
   [ExitCode.ERROR, 'error: AWS refused, not found, or the experiment failed or was cancelled'],
-  [ExitCode.FINDING, 'finding: a stop condition fired or the service did not recover (gameday); the policy is weakened (diff --fail-on-weaken)'],
+  [ExitCode.FINDING, 'finding: a stop condition fired or the service did not recover (gameday); the policy is weakened (diff --fail-on-weaken); an error budget is at or below --min-remaining (budget)'],
   [ExitCode.NOT_STEADY, 'not started: a stop-condition alarm is already in ALARM'],
   [ExitCode.USAGE, 'usage error: unknown command or flag, missing or invalid value'],
   [ExitCode.INTERRUPTED, 'stopped by you (Ctrl-C)'],

@@ -3,9 +3,10 @@
  * folder exporting a `Command`, added here.
  */
 import type { Command } from '../command';
+import { budget } from './budget';
 import { diff } from './diff';
 import { gameday } from './gameday';
 import { report } from './report';
 import { simulate } from './simulate';
 
-export const COMMANDS: readonly Command[] = [gameday, report, diff, simulate];
+export const COMMANDS: readonly Command[] = [gameday, report, diff, simulate, budget];

@@ -1,0 +1,140 @@
+/**
+ * The error-budget math of `budget` (DOMAIN.md §1), over event counts read from CloudWatch. Pure.
+ *
+ *   SLI %              = 100 × (1 − bad / total)
+ *   budget remaining % = 100 × (1 − (bad / total) / error budget)   over the SLO window
+ *   burn rate          = (bad / total) / error budget                over an alert window
+ *
+ * A window without events has no SLI; its burn rate is 0 and the budget is unchanged.
+ */
+import type { SloEntry, TierEntry } from '../../manifest/schema';
+import { formatWindow } from '../../slo/windows';
+import type { BudgetVerdict, BurnReading, EventCounts, SloBudget, SloStatus, TierReading } from './model';
+
+/** The alert windows of an SLO: each tier's long then short window, deduplicated, in tier order. */
+export function alertWindows(tiers: readonly TierEntry[]): number[] {
+  const windows: number[] = [];
+  for (const tier of tiers) {
+    for (const seconds of [tier.longWindowSeconds, tier.shortWindowSeconds]) {
+      if (!windows.includes(seconds)) {
+        windows.push(seconds);
+      }
+    }
+  }
+  return windows;
+}
+
+/** Bad events are never negative (`total − good` can dip below 0 when the metrics are skewed). */
+function badOf(counts: EventCounts): number {
+  return Math.max(0, counts.bad);
+}
+
+/** (bad / total) / error budget, or 0 without events. */
+export function burnRate(counts: EventCounts, errorBudget: number): number {
+  return counts.total > 0 ? badOf(counts) / counts.total / errorBudget : 0;
+}
+
+/** 100 × (1 − bad/total), or null without events. */
+export function sliPercent(counts: EventCounts): number | null {
+  return counts.total > 0 ? 100 * (1 - badOf(counts) / counts.total) : null;
+}
+
+/** 100 × (1 − (bad/total) / error budget); 100 without events (nothing was spent). */
+export function budgetRemainingPercent(counts: EventCounts, errorBudget: number): number {
+  return 100 * (1 - burnRate(counts, errorBudget));
+}
+
+/** What was read for one SLO. */
+export interface SloReading {
+  /** Sums over the SLO window. */
+  readonly window: EventCounts;
+  /** Some SLI metric has a datapoint in the SLO window. */
+  readonly hasData: boolean;
+  /** Sums per alert window (seconds). */
+  readonly alertWindows: ReadonlyMap<number, EventCounts>;
+}
+
+const NO_EVENTS: EventCounts = { bad: 0, total: 0 };
+
+/**
+ * The budget of one SLO. `reading` is undefined when the SLO could not be read. `noDataReason`
+ * says why there is no data, when there is none. `minRemainingPercent` is the gate: at or below
+ * it, the budget is exhausted.
+ */
+export function sloBudget(
+  service: string,
+  slo: SloEntry,
+  reading: SloReading | undefined,
+  minRemainingPercent: number,
+  noDataReason?: string,
+): SloBudget {
+  const status: SloStatus = !reading || !reading.hasData ? 'no-data' : reading.window.total > 0 ? 'ok' : 'no-traffic';
+  const burnRates: BurnReading[] = alertWindows(slo.tiers).map((seconds) => {
+    const counts = reading?.alertWindows.get(seconds) ?? NO_EVENTS;
+    const rate = burnRate(counts, slo.errorBudget);
+    const threshold = Math.min(...slo.tiers
+      .filter((t) => t.longWindowSeconds === seconds || t.shortWindowSeconds === seconds)
+      .map((t) => t.burnRate));
+    return {
+      windowSeconds: seconds,
+      window: formatWindow(seconds),
+      badEvents: counts.bad,
+      totalEvents: counts.total,
+      burnRate: rate,
+      noTraffic: !(counts.total > 0),
+      threshold,
+      overThreshold: rate > threshold,
+    };
+  });
+  const rateOf = (seconds: number) => burnRates.find((b) => b.windowSeconds === seconds)?.burnRate ?? 0;
+  const tiers: TierReading[] = slo.tiers.map((tier) => {
+    const longBurnRate = rateOf(tier.longWindowSeconds);
+    const shortBurnRate = rateOf(tier.shortWindowSeconds);
+    return {
+      id: tier.id,
+      severity: tier.severity,
+      threshold: tier.burnRate,
+      longWindow: formatWindow(tier.longWindowSeconds),
+      shortWindow: formatWindow(tier.shortWindowSeconds),
+      longBurnRate,
+      shortBurnRate,
+      firing: longBurnRate > tier.burnRate && shortBurnRate > tier.burnRate,
+    };
+  });
+  const counted = status === 'no-data' ? undefined : reading!.window;
+  const remaining = counted ? budgetRemainingPercent(counted, slo.errorBudget) : null;
+  let reason: string | undefined;
+  if (status === 'no-data') {
+    reason = noDataReason ?? `no datapoint of the SLI metrics in the last ${slo.window}`;
+  } else if (status === 'no-traffic') {
+    reason = `no events in the last ${slo.window}: the SLI has no data and the budget is unchanged`;
+  }
+  return {
+    service,
+    slo: slo.name,
+    objective: slo.objective,
+    window: slo.window,
+    windowSeconds: slo.windowSeconds,
+    errorBudget: slo.errorBudget,
+    status,
+    ...(reason ? { reason } : {}),
+    badEvents: counted ? counted.bad : null,
+    totalEvents: counted ? counted.total : null,
+    sliPercent: counted ? sliPercent(counted) : null,
+    budgetRemainingPercent: remaining,
+    exhausted: remaining !== null && remaining <= minRemainingPercent,
+    burnRates,
+    tiers,
+  };
+}
+
+/** The gate: exhausted when any budget is at or below the minimum; else missing data when asked to fail on it. */
+export function budgetVerdict(budgets: readonly SloBudget[], failOnMissingData: boolean): BudgetVerdict {
+  if (budgets.some((b) => b.exhausted)) {
+    return 'exhausted';
+  }
+  if (failOnMissingData && budgets.some((b) => b.status === 'no-data')) {
+    return 'missing-data';
+  }
+  return 'pass';
+}

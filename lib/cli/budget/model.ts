@@ -1,0 +1,100 @@
+/**
+ * What `budget` measures and reports: the SLOs to read (from the reliability manifest) and, per
+ * SLO, the SLI, the error budget left over the SLO window and the burn rate over every alert
+ * window. Pure types.
+ */
+import type { MetricEntry, SloEntry } from '../../manifest/schema';
+
+/** One SLO to read, with its metrics as they will be queried. */
+export interface BudgetTarget {
+  readonly service: string;
+  readonly slo: SloEntry;
+  /**
+   * The SLI's metrics, with deploy-time values (`${LogicalId}`) filled in from the deployed alarms.
+   * @default - the manifest's metrics
+   */
+  readonly metrics: readonly MetricEntry[];
+  /** Why the SLO cannot be read (no metric is queried for it). @default - it can be read */
+  readonly unreadable?: string;
+}
+
+/** Sums over one window, as read from CloudWatch. */
+export interface EventCounts {
+  /** Sum of the bad-events series. */
+  readonly bad: number;
+  /** Sum of the total-events series. */
+  readonly total: number;
+}
+
+/** How an SLO's window reads. */
+export type SloStatus =
+  /** Events were counted: SLI and budget are known. */
+  | 'ok'
+  /** The metrics have datapoints, but no event happened in the window: SLI unknown, budget unchanged. */
+  | 'no-traffic'
+  /** No datapoint of any SLI metric in the window (or the SLO could not be read): nothing known. */
+  | 'no-data';
+
+/** The burn rate over one alert window. */
+export interface BurnReading {
+  readonly windowSeconds: number;
+  /** `1h`, `5m`. */
+  readonly window: string;
+  readonly badEvents: number;
+  readonly totalEvents: number;
+  /** (bad / total) / error budget; 0 when no event happened in the window. */
+  readonly burnRate: number;
+  /** No event in the window: the burn rate is 0 and says nothing. */
+  readonly noTraffic: boolean;
+  /** The lowest burn-rate threshold of the tiers that use this window. */
+  readonly threshold: number;
+  /** burnRate > threshold (the alarms compare with GreaterThanThreshold). */
+  readonly overThreshold: boolean;
+}
+
+/** One alert tier: it fires when both its windows burn above its threshold. */
+export interface TierReading {
+  readonly id: string;
+  readonly severity: string;
+  readonly threshold: number;
+  readonly longWindow: string;
+  readonly shortWindow: string;
+  readonly longBurnRate: number;
+  readonly shortBurnRate: number;
+  /** Both windows above the threshold: the tier's alarms should be in ALARM. */
+  readonly firing: boolean;
+}
+
+/** The result for one SLO. */
+export interface SloBudget {
+  readonly service: string;
+  readonly slo: string;
+  /** Percent of good events, e.g. 99.9. */
+  readonly objective: number;
+  /** `30d`. */
+  readonly window: string;
+  readonly windowSeconds: number;
+  /** Fraction, e.g. 0.001. */
+  readonly errorBudget: number;
+  readonly status: SloStatus;
+  /** Why there is no data, or what no traffic means. @default - nothing to explain */
+  readonly reason?: string;
+  /** Over the SLO window; null when there is no data. */
+  readonly badEvents: number | null;
+  readonly totalEvents: number | null;
+  /** 100 × (1 − bad/total); null without events. */
+  readonly sliPercent: number | null;
+  /**
+   * 100 × (1 − (bad/total) / error budget): negative when the budget is overspent; 100 when no
+   * event happened (the budget is unchanged); null when there is no data.
+   */
+  readonly budgetRemainingPercent: number | null;
+  /** budgetRemainingPercent ≤ the gate's minimum. */
+  readonly exhausted: boolean;
+  /** Per alert window (tiers' long and short windows, deduplicated, in tier order). */
+  readonly burnRates: BurnReading[];
+  readonly tiers: TierReading[];
+}
+
+/** The gate's outcome. */
+export type BudgetVerdict = 'pass' | 'exhausted' | 'missing-data';
