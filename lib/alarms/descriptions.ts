@@ -46,7 +46,13 @@ function clamp(text: string, f: SloFacts): string {
     return text;
   }
   const tail = runbook(f);
-  return `${text.slice(0, MAX_DESCRIPTION_LENGTH - tail.length - 1)}…${tail}`;
+  return `${cutAtCharacter(text, MAX_DESCRIPTION_LENGTH - tail.length - 1)}…${tail}`;
+}
+
+/** The first `length` UTF-16 units of `text`, one fewer when the cut would split a surrogate pair (an emoji) in half. */
+function cutAtCharacter(text: string, length: number): string {
+  const head = text.slice(0, length);
+  return /[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head;
 }
 
 /** The description of one window alarm of one tier. */

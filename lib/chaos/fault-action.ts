@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { Problem } from '../slo/tiers';
+import { describeInput } from '../slo/validation';
 import { FisActionDefinition } from './catalog';
 import { describeSeconds, FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
 import { Targets } from './targets';
@@ -107,7 +108,7 @@ export class OptionReader {
   public integer(value: number | undefined, name: string, min: number, max: number, fallback: number, unit = ''): number {
     const v = value ?? fallback;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be a whole number from ${min} to ${max}${unit}, got ${String(v)}` });
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be a whole number from ${min} to ${max}${unit}, got ${describeInput(v)}` });
     }
     return v;
   }
@@ -115,7 +116,12 @@ export class OptionReader {
   /** A Duration as whole milliseconds within [min, max]. */
   public milliseconds(value: Duration | undefined, name: string, min: number, max: number): number {
     if (!(value instanceof Duration)) {
-      this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: a Duration from ${min} to ${max} ms (e.g. Duration.millis(200)), got ${String(value)}` });
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: a Duration from ${min} to ${max} ms (e.g. Duration.millis(200)), got ${describeInput(value)}` });
+      return NaN;
+    }
+    // asked before converting: Duration.minutes(token).toMilliseconds() throws
+    if (value.isUnresolved()) {
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be a concrete Duration from ${min} to ${max} ms, got a token` });
       return NaN;
     }
     const ms = value.toMilliseconds({ integral: false });
@@ -142,7 +148,7 @@ export class OptionReader {
   public boolean(value: boolean | undefined, name: string, fallback: boolean): boolean {
     const v = value ?? fallback;
     if (typeof v !== 'boolean') {
-      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be true or false, got ${String(v)}` });
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be true or false, got ${describeInput(v)}` });
     }
     return v;
   }
@@ -194,7 +200,7 @@ export function resourcesOf<T>(reader: OptionReader, value: T | T[] | Targets, n
   }
   const bad = list.findIndex((x) => !isResource(x));
   if (bad >= 0) {
-    reader.problem(name, `must be ${what} or Targets.arns()/Targets.tagged(), got ${String(list[bad])}${Array.isArray(value) ? ` at [${bad}]` : ''}`);
+    reader.problem(name, `must be ${what} or Targets.arns()/Targets.tagged(), got ${describeInput(list[bad])}${Array.isArray(value) ? ` at [${bad}]` : ''}`);
     return undefined;
   }
   return list;

@@ -16,6 +16,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Problem } from '../slo/tiers';
+import { describeInput } from '../slo/validation';
 import { FIS_ACTIONS } from './catalog';
 import { FaultContext, FaultNode, ResolvedFault } from './fault-action';
 import { describeSeconds, FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
@@ -187,7 +188,7 @@ class CompositeFault extends Fault {
     this.faults.forEach((fault, i) => {
       const prop = `${context.prop}.${this.kind}[${i}]`;
       if (!Fault._isFault(fault)) {
-        problems.push({ prop, message: `must be a Fault (Fault.lambdaInvocationDelay(...), Fault.wait(...), ...), got ${String(fault)}` });
+        problems.push({ prop, message: `must be a Fault (Fault.lambdaInvocationDelay(...), Fault.wait(...), ...), got ${describeInput(fault)}` });
         return;
       }
       const resolved = fault._resolve({ ...context, prop });

@@ -3,6 +3,7 @@
  * `Duration` into one and check it against FIS's bounds; pure, tested without synth.
  */
 import { Duration } from 'aws-cdk-lib';
+import { describeInput } from '../slo/validation';
 
 /** FIS: an experiment, and so any action of it, runs for at most 12 hours. */
 export const FIS_MAX_DURATION = Duration.hours(12);
@@ -46,7 +47,7 @@ export function describeSeconds(seconds: number): string {
 export function fisDurationProblem(value: unknown, min: Duration, max: Duration = FIS_MAX_DURATION): string | undefined {
   const allowed = `a Duration between ${describeSeconds(min.toSeconds())} and ${describeSeconds(max.toSeconds())}`;
   if (!(value instanceof Duration)) {
-    return `must be ${allowed} (e.g. Duration.minutes(10)), got ${String(value)}`;
+    return `must be ${allowed} (e.g. Duration.minutes(10)), got ${describeInput(value)}`;
   }
   // Asked before converting: Duration.minutes(token).toSeconds() throws.
   if (value.isUnresolved()) {

@@ -3,6 +3,7 @@
  * description plus validation; the experiment creates the schedule and its role.
  */
 import { Problem } from '../slo/tiers';
+import { describeInput } from '../slo/validation';
 
 /** Days of the week, as EventBridge cron expressions name them. */
 export type WeekDay = 'MON' | 'TUE' | 'WED' | 'THU' | 'FRI' | 'SAT' | 'SUN';
@@ -54,10 +55,10 @@ export class GameDay {
       problems.push({ prop: 'gameDay.weekDay', message: `must be one of ${WEEK_DAYS.join(', ')}, got ${JSON.stringify(options?.weekDay)}` });
     }
     if (!Number.isInteger(options?.hour) || options.hour < 0 || options.hour > 23) {
-      problems.push({ prop: 'gameDay.hour', message: `must be a whole hour from 0 to 23, got ${String(options?.hour)}` });
+      problems.push({ prop: 'gameDay.hour', message: `must be a whole hour from 0 to 23, got ${describeInput(options?.hour)}` });
     }
     if (!Number.isInteger(minute) || minute < 0 || minute > 59) {
-      problems.push({ prop: 'gameDay.minute', message: `must be a whole minute from 0 to 59, got ${String(minute)}` });
+      problems.push({ prop: 'gameDay.minute', message: `must be a whole minute from 0 to 59, got ${describeInput(minute)}` });
     }
     return new GameDay(`cron(${minute} ${options?.hour} ? * ${options?.weekDay} *)`,
       `every ${options?.weekDay} at ${pad(options?.hour)}:${pad(minute)} ${options?.timeZone}`, options, problems);
@@ -68,20 +69,30 @@ export class GameDay {
     const problems: Problem[] = [];
     const expression = options?.expression;
     const fields = typeof expression === 'string' ? /^cron\((.*)\)$/.exec(expression.trim())?.[1]?.trim().split(/\s+/) : undefined;
+    const invalidField = fields?.length === 6 ? CRON_FIELDS.find((f, i) => !cronFieldIsValid(fields[i], f)) : undefined;
     if (!fields || fields.length !== 6) {
       problems.push({ prop: 'gameDay.expression', message: `must be cron(minutes hours day-of-month month day-of-week year), six fields, e.g. 'cron(0 10 ? * TUE#1 *)', got ${JSON.stringify(expression)}` });
     } else if (fields[2] !== '?' && fields[4] !== '?') {
       problems.push({ prop: 'gameDay.expression', message: `must leave day-of-month or day-of-week as '?' (EventBridge cron rule), got ${JSON.stringify(expression)}` });
+    } else if (fields[2] === '?' && fields[4] === '?') {
+      problems.push({ prop: 'gameDay.expression', message: `must set day-of-month or day-of-week; only the other may be '?' (EventBridge cron rule), got ${JSON.stringify(expression)}` });
+    } else if (invalidField) {
+      problems.push({ prop: 'gameDay.expression', message: `has an invalid ${invalidField.name} field ${JSON.stringify(fields[CRON_FIELDS.indexOf(invalidField)])} `
+        + `(${invalidField.allowed}), got ${JSON.stringify(expression)}` });
+    } else if (expression.trim().length > 256) {
+      problems.push({ prop: 'gameDay.expression', message: `must be at most 256 characters (Scheduler's limit), got ${expression.trim().length}` });
     } else if (fields[0] === '*' || fields[0].includes('/') || fields[1] === '*') {
       problems.push({ prop: 'gameDay.expression', message: `starts an experiment more than once an hour; a game day is a planned event, pick fixed minutes and hours, got ${JSON.stringify(expression)}` });
     }
-    return new GameDay(typeof expression === 'string' ? expression.trim() : String(expression), `${expression} ${options?.timeZone}`, options, problems);
+    // fields separated by single spaces, as Scheduler reads them
+    const normalized = fields?.length === 6 ? `cron(${fields.join(' ')})` : typeof expression === 'string' ? expression.trim() : String(expression);
+    return new GameDay(normalized, `${normalized} ${options?.timeZone}`, options, problems);
   }
 
   /** Once, at a local date and time in `timeZone`. */
   public static once(options: OnceGameDayOptions): GameDay {
     const problems: Problem[] = [];
-    const match = typeof options?.at === 'string' ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?$/.exec(options.at) : null;
+    const match = typeof options?.at === 'string' ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:[0-5]\d)?$/.exec(options.at) : null;
     if (!match || !isCalendarDate(match[1])) {
       problems.push({ prop: 'gameDay.at', message: `must be a local date and time YYYY-MM-DDThh:mm[:ss], e.g. '2026-12-01T10:00', got ${JSON.stringify(options?.at)}` });
     }
@@ -113,10 +124,40 @@ export class GameDay {
       problems.push({ prop: 'gameDay.timeZone', message: `must be an IANA time zone such as 'Europe/Berlin' or 'UTC', got ${JSON.stringify(this.timeZone)}` });
     }
     if (typeof this.enabled !== 'boolean') {
-      problems.push({ prop: 'gameDay.enabled', message: `must be true or false, got ${String(this.enabled)}` });
+      problems.push({ prop: 'gameDay.enabled', message: `must be true or false, got ${describeInput(this.enabled)}` });
     }
     return problems;
   }
+}
+
+/** The six fields of an EventBridge Scheduler cron expression: their ranges, names and special values. */
+const CRON_FIELDS: readonly { name: string; min: number; max: number; names?: readonly string[]; special?: RegExp; allowed: string }[] = [
+  { name: 'minutes', min: 0, max: 59, allowed: '0-59 and , - * /' },
+  { name: 'hours', min: 0, max: 23, allowed: '0-23 and , - * /' },
+  { name: 'day-of-month', min: 1, max: 31, special: /^(\?|L|LW|([1-9]|[12]\d|3[01])W)$/, allowed: '1-31 and , - * ? / L W' },
+  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'], allowed: '1-12 or JAN-DEC and , - * /' },
+  {
+    name: 'day-of-week', min: 1, max: 7, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'],
+    special: /^(\?|L|([1-7]|SUN|MON|TUE|WED|THU|FRI|SAT)(#[1-5]|L))$/, allowed: '1-7 or SUN-SAT and , - * ? L #',
+  },
+  { name: 'year', min: 1970, max: 2199, allowed: '1970-2199 and , - * /' },
+];
+
+/** Whether `field` is a valid cron field: comma-separated `*`, values, ranges, steps, or the field's special values. */
+function cronFieldIsValid(field: string, spec: typeof CRON_FIELDS[number]): boolean {
+  const value = (v: string) => (spec.names ?? []).includes(v) || (/^\d{1,4}$/.test(v) && Number(v) >= spec.min && Number(v) <= spec.max);
+  const item = (i: string) => {
+    if (spec.special?.test(i)) {
+      return i !== '?' || field === '?';
+    }
+    const [base, step, extra] = i.split('/');
+    if (extra !== undefined || (step !== undefined && !/^[1-9]\d{0,3}$/.test(step))) {
+      return false;
+    }
+    const range = base.split('-');
+    return base === '*' || (range.length <= 2 && range.every(value));
+  };
+  return field.split(',').every(item);
 }
 
 /** `2026-02-31T10:00` is not a date: Date would roll it over to March. */
@@ -138,7 +179,10 @@ function isTimeZone(zone: unknown): boolean {
     return true;
   }
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone !== undefined && zone.includes('/');
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    // Intl accepts any letter case (europe/berlin), Scheduler the database's spelling; links (US/Pacific) resolve to another name
+    const spelledAsTheDatabase = resolved === zone || resolved.toLowerCase() !== zone.toLowerCase();
+    return spelledAsTheDatabase && zone.includes('/');
   } catch {
     return false;
   }

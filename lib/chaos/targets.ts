@@ -5,6 +5,7 @@
  */
 import { Token } from 'aws-cdk-lib';
 import { Problem } from '../slo/tiers';
+import { describeInput } from '../slo/validation';
 
 /** How many of the resolved resources an action hits. */
 export class Selection {
@@ -39,10 +40,14 @@ export class Selection {
   public problem(): string | undefined {
     const v = this.value;
     if (this.kind === 'COUNT' && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
-      return `Selection.count() takes a whole number of resources >= 1, got ${String(v)}`;
+      return `Selection.count() takes a whole number of resources >= 1, got ${describeInput(v)}`;
+    }
+    if (this.kind === 'COUNT' && v! > Number.MAX_SAFE_INTEGER) {
+      // larger numbers are written with an exponent: COUNT(1e+21) is not a selection mode FIS reads
+      return `Selection.count() takes at most ${Number.MAX_SAFE_INTEGER} resources, got ${describeInput(v)}`;
     }
     if (this.kind === 'PERCENT' && (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100)) {
-      return `Selection.percent() takes a whole percentage from 1 to 100, got ${String(v)}`;
+      return `Selection.percent() takes a whole percentage from 1 to 100, got ${describeInput(v)}`;
     }
     return undefined;
   }
@@ -76,7 +81,7 @@ export interface TargetOptions {
 export class Targets {
   /** These resources by ARN; `selection` defaults to all of them. */
   public static arns(arns: string[], selection: Selection = Selection.all(), options: TargetOptions = {}): Targets {
-    return new Targets({ arns, selection, filters: options.filters });
+    return new Targets({ arns, selection, filters: options?.filters });
   }
 
   /**
@@ -84,7 +89,7 @@ export class Targets {
    * a tag can match more resources tomorrow than today, so say how many may be hit.
    */
   public static tagged(tags: Record<string, string>, selection: Selection, options: TargetOptions = {}): Targets {
-    return new Targets({ tags, selection, filters: options.filters });
+    return new Targets({ tags, selection, filters: options?.filters });
   }
 
   /** @internal */
@@ -122,9 +127,13 @@ export class Targets {
       if (!Array.isArray(arns) || arns.length === 0) {
         problems.push({ prop, message: 'has no resources: an experiment must name what it hits (pass at least one resource, or select by tags with a count or percentage)' });
       } else {
-        arns.forEach((arn, i) => {
-          if (typeof arn !== 'string' || (!Token.isUnresolved(arn) && !arn.startsWith('arn:'))) {
+        // Array.from: a hole in the list is a missing ARN, not nothing
+        Array.from(arns).forEach((arn, i) => {
+          // arn:partition:service:region:account:resource, the resource part not empty
+          if (typeof arn !== 'string' || (!Token.isUnresolved(arn) && !/^arn:[^:\s]+:[^:\s]+:[^:\s]*:[^:\s]*:\S+$/.test(arn))) {
             problems.push({ prop: `${prop}.arns[${i}]`, message: `must be an ARN (arn:...), got ${JSON.stringify(arn)}` });
+          } else if (arn.length > 2048) {
+            problems.push({ prop: `${prop}.arns[${i}]`, message: `must be at most 2048 characters (FIS's limit), got ${arn.length}` });
           }
         });
         // Identical tokens are the same resource too (the same function passed twice).
@@ -141,6 +150,8 @@ export class Targets {
       for (const [key, value] of entries) {
         if (key.trim() === '' || typeof value !== 'string') {
           problems.push({ prop: `${prop}.tags`, message: `tag ${JSON.stringify(key)} must have a non-empty key and a string value, got ${JSON.stringify(value)}` });
+        } else if (key.length > 128 || value.length > 256) {
+          problems.push({ prop: `${prop}.tags`, message: `tag ${JSON.stringify(key.slice(0, 40))}… must have a key of at most 128 characters and a value of at most 256 (AWS tag limits), got ${key.length} and ${value.length}` });
         }
       }
     }
@@ -148,7 +159,7 @@ export class Targets {
       problems.push({ prop, message: 'names no resource and no tag: an experiment with unbounded targets is refused' });
     }
     if (!(selection instanceof Selection)) {
-      problems.push({ prop: selectionProp, message: `must be Selection.all(), Selection.count(n) or Selection.percent(p), got ${String(selection)}` });
+      problems.push({ prop: selectionProp, message: `must be Selection.all(), Selection.count(n) or Selection.percent(p), got ${describeInput(selection)}` });
     } else {
       const p = selection.problem();
       if (p) {

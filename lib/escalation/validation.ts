@@ -3,9 +3,11 @@
  * nothing. Messages name the value received and what is allowed; the construct adds its path.
  */
 import { Duration, Token } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Problem } from '../slo/tiers';
+import { describeInput } from '../slo/validation';
 import { formatWindow } from '../slo/windows';
-import { isNotify, NotifyKind } from './notify';
+import { isNotify, Notify, NotifyKind } from './notify';
 
 /** The longest delay between two levels. */
 export const MAX_LEVEL_DELAY = Duration.hours(24);
@@ -109,13 +111,31 @@ export function targetListProblems(prop: string, targets: unknown, emptyMessage:
     return [{ prop, message: emptyMessage }];
   }
   const problems: Problem[] = [];
-  targets.forEach((t, i) => {
+  const seen = new Map<string, number>();
+  // an index loop, not forEach: a hole in the list is a missing target, not nothing
+  for (let i = 0; i < targets.length; i++) {
+    const t: unknown = targets[i];
     const message = targetProblem(t);
     if (message) {
       problems.push({ prop: `${prop}[${i}]`, message });
+      continue;
     }
-  });
+    // the same address twice would be subscribed twice to one topic, which CloudFormation cannot hold
+    const key = identityOf(t as Notify);
+    const earlier = key === undefined ? undefined : seen.get(key);
+    if (earlier !== undefined) {
+      problems.push({ prop: `${prop}[${i}]`, message: `repeats ${prop}[${earlier}] (${(t as Notify).describe()}): name each target once` });
+    } else if (key !== undefined) {
+      seen.set(key, i);
+    }
+  }
   return problems;
+}
+
+/** What makes two targets the same: kind and address or URL (`undefined` for targets compared by object). */
+function identityOf(target: Notify): string | undefined {
+  const text = target.address ?? target.url;
+  return typeof text === 'string' && !Token.isUnresolved(text) ? `${target.kind}:${text}` : undefined;
 }
 
 /**
@@ -145,7 +165,7 @@ export function levelDelayProblem(index: number, after: unknown): string | undef
 /** `repeat`: how many more times the chain runs after the first pass. */
 export function repeatProblem(repeat: unknown): string | undefined {
   if (typeof repeat !== 'number' || !Number.isInteger(repeat) || repeat < 0 || repeat > MAX_REPEAT) {
-    return `must be a whole number from 0 (run the chain once) to ${MAX_REPEAT}, got ${String(repeat)}`;
+    return `must be a whole number from 0 (run the chain once) to ${MAX_REPEAT}, got ${describeInput(repeat)}`;
   }
   return undefined;
 }
@@ -162,10 +182,18 @@ export function tokenTtlProblem(ttl: unknown): string | undefined {
   return undefined;
 }
 
+/** A log retention: one of the values CloudWatch Logs accepts (`logs.RetentionDays`). */
+export function logRetentionProblem(value: unknown): string | undefined {
+  if (!Object.values(logs.RetentionDays).some((days) => typeof days === 'number' && days === value)) {
+    return `must be a logs.RetentionDays value (e.g. logs.RetentionDays.ONE_MONTH), got ${describeValue(value)}`;
+  }
+  return undefined;
+}
+
 /** Reserved concurrency of the escalation or acknowledge function. */
 export function reservedConcurrencyProblem(value: unknown): string | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_RESERVED_CONCURRENCY) {
-    return `must be a whole number from 1 to ${MAX_RESERVED_CONCURRENCY}, got ${String(value)}`;
+    return `must be a whole number from 1 to ${MAX_RESERVED_CONCURRENCY}, got ${describeInput(value)}`;
   }
   return undefined;
 }
@@ -182,7 +210,8 @@ export function levelProblems(levels: unknown): Problem[] {
     return [{ prop: 'levels', message: `must be a list of at least one level (e.g. [{ notify: [Notify.email('oncall@example.com')] }]), got ${describeValue(levels)}` }];
   }
   const problems: Problem[] = [];
-  levels.forEach((level: LevelInput | undefined, i) => {
+  // Array.from: a hole in the list is a missing level, not nothing
+  Array.from(levels).forEach((level: LevelInput | undefined, i) => {
     if (typeof level !== 'object' || level === null) {
       problems.push({ prop: `levels[${i}]`, message: `must be a level ({ after?, notify }), got ${describeValue(level)}` });
       return;

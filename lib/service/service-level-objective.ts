@@ -7,14 +7,18 @@ import { ISli, SliBinding } from '../sli/sli-definition';
 import { AlertPolicy } from '../slo/alert-policy';
 import { errorBudget, formatDecimal, maximumBurnRate } from '../slo/burn-rate';
 import { estimateMonthlyCostUsd } from '../slo/cost';
-import { namePartProblem } from '../slo/names';
+import { namePartProblem, windowAlarmName } from '../slo/names';
 import { Problem, ResolvedTier, resolveTiers, Severity, TierResolution } from '../slo/tiers';
-import { formatProblems, minimumEventsProblem, objectiveProblem, runbookUrlProblem, sloWindowProblem } from '../slo/validation';
+import { describeInput, formatProblems, minimumEventsProblem, objectiveProblem, runbookUrlProblem, sloWindowProblem } from '../slo/validation';
 import { formatWindow, windowProblem } from '../slo/windows';
 import { claimPhysicalName, environmentOf } from './physical-names';
 
 /** CloudWatch: a metric-math alarm may read at most 10 metrics. */
 export const MAX_METRICS_PER_ALARM = 10;
+/** CloudWatch: a composite alarm's rule holds at most 10 240 characters. */
+const MAX_ALARM_RULE_LENGTH = 10_240;
+/** The longest prefix of an alarm ARN (partition aws-us-gov, region ap-southeast-4), known only at deploy time. */
+const ALARM_ARN_PREFIX_LENGTH = 'arn:aws-us-gov:cloudwatch:ap-southeast-4:123456789012:alarm:'.length;
 /** The SLO window unless one is given. */
 export const DEFAULT_SLO_WINDOW = Duration.days(30);
 
@@ -227,7 +231,7 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
     add('alerting.tiers', `must be a list of tiers, got ${JSON.stringify(alerting.tiers)}`);
   }
   if (!props.sli || typeof props.sli.validate !== 'function' || typeof props.sli.bind !== 'function') {
-    add('sli', `must be an SLI such as Sli.ratio({ bad, total }) or a preset, got ${String(props.sli)}`);
+    add('sli', `must be an SLI such as Sli.ratio({ bad, total }) or a preset, got ${describeInput(props.sli)}`);
   } else {
     props.sli.validate().forEach((m) => add('sli', m));
   }
@@ -241,6 +245,14 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
       + 'combine counts upstream (e.g. one metric published by the service) or split the SLO');
   }
   add('sli', regionProblem(slo, binding));
+  for (const severity of [Severity.PAGE, Severity.TICKET]) {
+    const tiers = resolution.tiers.filter((t) => t.severity === severity);
+    const ruleLength = compositeRuleLength(props.serviceName, props.name, tiers);
+    if (ruleLength > MAX_ALARM_RULE_LENGTH) {
+      add('alerting.tiers', `has ${tiers.length} ${severity} tiers: the ${severity} composite alarm's rule would reach about ${ruleLength} characters once its alarm ARNs are `
+        + `resolved, over CloudWatch's limit of ${MAX_ALARM_RULE_LENGTH}. Use fewer ${severity} tiers (or shorter service and SLO names)`);
+    }
+  }
   if (problems.length === 0 && resolution.tiers.length === 0) {
     add('objective', `${props.objective} leaves an error budget of ${formatDecimal(100 - props.objective)}%, so even 100% errors burn at most `
       + `${maximumBurnRate(props.objective)}x, below every tier's threshold (${resolution.unreachable.map((t) => `${t.burnRate}x`).join(', ')}): `
@@ -281,4 +293,13 @@ function regionProblem(scope: Construct, binding: SliBinding): string | undefine
       + 'the deploy region instead: give the stack an env with that region, or drop the region from the metrics'
     : `reads metrics of region ${foreign.join(', ')}, but CloudWatch alarms only watch metrics of their own region (${stackRegion}): `
       + 'declare the SLO in a stack of that region';
+}
+
+/**
+ * The length a severity's composite alarm rule reaches once its alarm ARNs are resolved:
+ * `(ALARM("<long>") AND ALARM("<short>")) OR …`, one term per tier.
+ */
+function compositeRuleLength(serviceName: string, sloName: string, tiers: ResolvedTier[]): number {
+  return tiers.reduce((sum, tier) => sum + '(ALARM("") AND ALARM("")) OR '.length
+    + 2 * ALARM_ARN_PREFIX_LENGTH + windowAlarmName(serviceName, sloName, tier, 'long').length + windowAlarmName(serviceName, sloName, tier, 'short').length, 0);
 }

@@ -54,12 +54,15 @@ export class LatencySli implements ISli {
     if (unit !== LatencyUnit.MILLISECONDS && unit !== LatencyUnit.SECONDS) {
       problems.push(`Sli.latency \`unit\` must be LatencyUnit.MILLISECONDS or LatencyUnit.SECONDS, got ${JSON.stringify(unit)}`);
     }
+    if (p.description !== undefined && typeof p.description !== 'string') {
+      problems.push(`Sli.latency \`description\` must be a string (it is shown in alarm descriptions and dashboards), got ${typeof p.description}`);
+    }
     if (!p.threshold || typeof p.threshold.toMilliseconds !== 'function') {
       problems.push('Sli.latency needs `threshold`, a Duration such as Duration.millis(300)');
     } else if (p.threshold.isUnresolved()) {
       problems.push('Sli.latency `threshold` must be a concrete Duration, not a token: the trimmed-count statistic is fixed at synth time');
     } else if (!(p.threshold.toMilliseconds({ integral: false }) > 0)) {
-      problems.push(`Sli.latency \`threshold\` must be longer than 0, got ${p.threshold.toHumanString()}`);
+      problems.push(`Sli.latency \`threshold\` must be longer than 0, got ${p.threshold.toHumanString() || `${p.threshold.toMilliseconds({ integral: false })} ms`}`);
     }
     return problems;
   }

@@ -90,7 +90,8 @@ export function asList(metrics: IMetric | IMetric[] | undefined): IMetric[] {
   if (metrics === undefined) {
     return [];
   }
-  return Array.isArray(metrics) ? metrics : [metrics];
+  // Array.from: a hole in the list becomes `undefined`, which validation reports, instead of being skipped
+  return Array.isArray(metrics) ? Array.from(metrics) : [metrics];
 }
 
 /** A readable name of a metric for descriptions: `AWS/ApiGateway 5XXError`, or the expression. */

@@ -53,6 +53,9 @@ export class RatioSli implements ISli {
     if (p.total === undefined) {
       problems.push('Sli.ratio needs `total`, the metric(s) counting all events, got none');
     }
+    if (p.description !== undefined && typeof p.description !== 'string') {
+      problems.push(`Sli.ratio \`description\` must be a string (it is shown in alarm descriptions and dashboards), got ${typeof p.description}`);
+    }
     for (const [name, list] of [['good', good], ['bad', bad], ['total', total]] as const) {
       if (Array.isArray(p[name]) && list.length === 0) {
         problems.push(`Sli.ratio \`${name}\` is an empty list: give at least one metric`);

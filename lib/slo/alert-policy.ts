@@ -55,7 +55,7 @@ export class AlertPolicy {
 
   /** The Workbook's tiers: two page tiers and, unless turned off, two ticket tiers. */
   public static workbook(options: WorkbookPolicyOptions = {}): AlertPolicy {
-    const tickets = options.tickets ?? true;
+    const tickets = options?.tickets ?? true;
     return new AlertPolicy(AlertPolicy.WORKBOOK_TIERS.filter((t) => tickets || t.severity !== Severity.TICKET));
   }
 

@@ -3,6 +3,7 @@
  * contract: dashboards, runbooks and escalation rules refer to them, so they are built from the
  * service name, the SLO name and the tier's windows only, never from anything that could shift.
  */
+import { Token } from 'aws-cdk-lib';
 import { ResolvedTier, Severity } from './tiers';
 
 /** Letters, digits, `-`, `_` and `.`, starting with a letter or digit. */
@@ -17,6 +18,9 @@ export type WindowKind = 'long' | 'short';
 export function namePartProblem(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) {
     return `must be a non-empty string, got ${JSON.stringify(value)}`;
+  }
+  if (Token.isUnresolved(value)) {
+    return 'must be a concrete string, not a token: it becomes part of alarm names, which are fixed at synth time';
   }
   if (value.length > MAX_NAME_PART_LENGTH) {
     return `must be at most ${MAX_NAME_PART_LENGTH} characters (it becomes part of alarm names), got ${value.length}: ${JSON.stringify(value)}`;

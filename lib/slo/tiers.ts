@@ -2,6 +2,7 @@
  * Resolving an SLO's alert tiers into thresholds: pure, testable without synthesizing.
  */
 import { burnRateThreshold, errorRatioThreshold } from './burn-rate';
+import { describeInput } from './validation';
 import { defaultShortWindowSeconds, formatWindow, windowProblem } from './windows';
 
 /** How urgently a tier wants a human. */
@@ -81,7 +82,7 @@ export function resolveTiers(objectivePercent: number, sloWindowSeconds: number,
       problems.push({ prop: `${prop}.severity`, message: `must be Severity.PAGE or Severity.TICKET, got ${JSON.stringify(tier.severity)}` });
     }
     if (typeof tier.budgetSpentPercent !== 'number' || !(tier.budgetSpentPercent > 0 && tier.budgetSpentPercent <= 100)) {
-      problems.push({ prop: `${prop}.budgetSpentPercent`, message: `must be a number > 0 and <= 100 (percent of the error budget), got ${tier.budgetSpentPercent}` });
+      problems.push({ prop: `${prop}.budgetSpentPercent`, message: `must be a number > 0 and <= 100 (percent of the error budget), got ${describeInput(tier.budgetSpentPercent)}` });
     }
     const longProblem = windowProblem(tier.longWindowSeconds);
     if (longProblem) {
@@ -126,7 +127,10 @@ export function resolveTiers(objectivePercent: number, sloWindowSeconds: number,
       burnRate,
       errorRatioThreshold: errorRatioThreshold(burnRate, objectivePercent),
     };
-    if (result.errorRatioThreshold >= 1) {
+    if (!(result.errorRatioThreshold > 0)) {
+      // a budget share so small (5e-324) that the threshold underflows to 0: the alarm would fire on any error
+      problems.push({ prop: `${prop}.budgetSpentPercent`, message: `is so small that the burn-rate threshold works out to 0 (any error would alarm), got ${describeInput(tier.budgetSpentPercent)}` });
+    } else if (result.errorRatioThreshold >= 1) {
       unreachable.push(result);
     } else {
       resolved.push(result);

@@ -8,7 +8,7 @@ import { formatWindow, MINUTE_SECONDS } from './windows';
 /** The objective is a percentage of good events, strictly between 0 and 100. */
 export function objectiveProblem(objective: unknown): string | undefined {
   if (typeof objective !== 'number' || !Number.isFinite(objective) || objective <= 0 || objective >= 100) {
-    return `must be a number > 0 and < 100 (percent of good events, e.g. 99.9), got ${String(objective)}`;
+    return `must be a number > 0 and < 100 (percent of good events, e.g. 99.9), got ${describeInput(objective)}`;
   }
   return undefined;
 }
@@ -21,10 +21,16 @@ export function sloWindowProblem(seconds: number): string | undefined {
   return undefined;
 }
 
-/** The low-traffic guard is a positive whole number of events. */
+/**
+ * The low-traffic guard is a positive whole number of events, at most 2^53 - 1: larger numbers are
+ * written with an exponent (`1e+21`), which CloudWatch metric math does not read.
+ */
 export function minimumEventsProblem(value: unknown): string | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    return `must be a whole number of events >= 1, got ${String(value)}`;
+    return `must be a whole number of events >= 1, got ${describeInput(value)}`;
+  }
+  if (value > Number.MAX_SAFE_INTEGER) {
+    return `must be at most ${Number.MAX_SAFE_INTEGER} (larger numbers are written with an exponent, which CloudWatch metric math does not read), got ${describeInput(value)}`;
   }
   return undefined;
 }
@@ -32,7 +38,7 @@ export function minimumEventsProblem(value: unknown): string | undefined {
 /** Runbook links must be absolute https URLs: they end up in pages read at 3 a.m. */
 export function runbookUrlProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') {
-    return `must be an https:// URL, got ${String(value)}`;
+    return `must be an https:// URL, got ${describeInput(value)}`;
   }
   let url: URL;
   try {
@@ -47,6 +53,34 @@ export function runbookUrlProblem(value: unknown): string | undefined {
     return `must be at most 512 characters (it is repeated in every alarm description, which CloudWatch limits to 1024), got ${value.length}`;
   }
   return undefined;
+}
+
+/**
+ * How a value received in a prop is shown in a message: numbers, booleans, `undefined` and `null`
+ * as they are, the empty string as `""`, plain objects and arrays as (shortened) JSON, instances
+ * of classes by their class — never `[object Object]`.
+ */
+export function describeInput(value: unknown): string {
+  if (value === '') {
+    return '""';
+  }
+  if (typeof value === 'function') {
+    return 'a function';
+  }
+  if (typeof value !== 'object' || value === null) {
+    return String(value);
+  }
+  const className = Object.getPrototypeOf(value)?.constructor?.name;
+  if (className && className !== 'Object' && className !== 'Array') {
+    return `a ${className}`;
+  }
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? 'an object';
+  } catch {
+    text = 'an object'; // circular
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
 /** One error message for all problems: `<path>: <prop>: <message>`, a line each. */

@@ -1,6 +1,7 @@
 /** Lambda faults: they run inside the function, through the FIS Lambda extension. */
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { describeInput } from '../../slo/validation';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
 import { durationParameter, FaultContext, forDuration, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { Selection, Targets } from '../targets';
@@ -96,7 +97,10 @@ export function lambdaInvocationDelay(target: LambdaTarget, options: LambdaInvoc
     const delay = options?.delay;
     let ms = 0;
     if (!(delay instanceof Duration)) {
-      reader.problem('delay', `is required: a Duration from 0 ms to 15 minutes (e.g. Duration.millis(800)), got ${String(delay)}`);
+      reader.problem('delay', `is required: a Duration from 0 ms to 15 minutes (e.g. Duration.millis(800)), got ${describeInput(delay)}`);
+    } else if (delay.isUnresolved()) {
+      // asked before converting: Duration.minutes(token).toMilliseconds() throws
+      reader.problem('delay', 'must be a concrete Duration from 0 ms to 15 minutes, got a token');
     } else {
       ms = delay.toMilliseconds({ integral: false });
       if (!Number.isInteger(ms) || ms < 0 || ms > MAX_DELAY_MS) {
