@@ -1,7 +1,8 @@
-import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -17,17 +18,36 @@ const HANDLER = `exports.handler = async (event) => ({
   body: JSON.stringify({ ok: true, path: event.rawPath ?? event.path }),
 });`;
 
-/** A function with its own log group and a retention, as a production function would have. */
-function sampleFunction(scope: Construct, id: string): lambda.Function {
-  return new lambda.Function(scope, id, {
-    runtime: lambda.Runtime.NODEJS_22_X,
+/**
+ * A function as a production function would have it: the latest Node.js runtime, its own log group
+ * with a retention, a role that may write to that log group only (no AWSLambdaBasicExecutionRole,
+ * which grants log writes on every log group), and active X-Ray tracing. `caller` says who invokes
+ * it, synchronously: the reason it needs no dead-letter queue.
+ */
+function sampleFunction(scope: Construct, id: string, caller: string): lambda.Function {
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH });
+  const role = new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  logGroup.grantWrite(role);
+  const fn = new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     handler: 'index.handler',
     code: lambda.Code.fromInline(HANDLER),
     timeout: Duration.seconds(10),
     memorySize: 256,
-    logGroup: new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH }),
+    role,
+    logGroup,
+    tracing: lambda.Tracing.ACTIVE,
   });
+  Validations.of(fn).acknowledge({
+    id: 'Serverless-LambdaDLQ',
+    reason: `Invoked synchronously by ${caller}, which receives the error: a dead-letter queue catches only asynchronous invocations.`,
+  });
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords only (active tracing): X-Ray has no resource-level permissions.',
+  });
+  return fn;
 }
 
 /**
@@ -55,6 +75,10 @@ export class ShopStack extends Stack {
     const pagerDutyRoutingKey = new secretsmanager.Secret(this, 'PagerDutyRoutingKey', {
       description: 'PagerDuty Events API v2 routing key of the shop on-call service: replace the generated placeholder with the real key',
     });
+    Validations.of(pagerDutyRoutingKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'A credential issued by PagerDuty: Secrets Manager cannot rotate it. It is rotated in PagerDuty and put here by hand.',
+    });
     // Stands for a topic that already exists in a real account (e.g. the managers' distribution list).
     const managers = new sns.Topic(this, 'ManagersTopic', { displayName: 'Shop managers', enforceSSL: true });
     this.onCall = new EscalationPolicy(this, 'ShopOnCall', {
@@ -67,12 +91,39 @@ export class ShopStack extends Stack {
       tickets: [Notify.webhook('https://hooks.example.com/tickets')],
     });
 
-    const checkoutHandler = sampleFunction(this, 'CheckoutHandler');
+    // The sample's APIs stand for a user's own: access logs (JSON), execution logs of errors,
+    // tracing and stage-wide throttling are set here; authorization and a WAF web ACL are the
+    // user's to choose, and acknowledged below as such.
+    const checkoutHandler = sampleFunction(this, 'CheckoutHandler', 'API Gateway (REST API checkout)');
     const checkoutApi = new apigateway.LambdaRestApi(this, 'CheckoutApi', {
       handler: checkoutHandler,
       restApiName: 'checkout',
-      deployOptions: { stageName: 'prod' },
+      deployOptions: {
+        stageName: 'prod',
+        accessLogDestination: new apigateway.LogGroupLogDestination(new logs.LogGroup(this, 'CheckoutApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH })),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        tracingEnabled: true,
+        throttlingRateLimit: 100,
+        throttlingBurstLimit: 200,
+      },
     });
+    // Checks the parameters and bodies the methods declare (a proxy declares none: add them with
+    // your request models). LambdaRestApi creates its methods itself, so the validator is wired to them here.
+    const validator = checkoutApi.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
+    for (const method of checkoutApi.methods) {
+      (method.node.defaultChild as apigateway.CfnMethod).requestValidatorId = validator.requestValidatorId;
+    }
+    Validations.of(checkoutApi).acknowledge(
+      { id: 'AwsSolutions-APIG4', reason: 'Sample API: authorization (IAM, Cognito, a Lambda authorizer) is the user\'s concern, not this library\'s.' },
+      { id: 'AwsSolutions-COG4', reason: 'Sample API: authorization (IAM, Cognito, a Lambda authorizer) is the user\'s concern, not this library\'s.' },
+      { id: 'AwsSolutions-APIG3', reason: 'Sample API: a WAF web ACL (its rules and cost) is the user\'s choice; stage throttling is set.' },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: 'API Gateway\'s account-level logging role (CDK\'s cloudWatchRole default), assumable by apigateway.amazonaws.com only, with the '
+          + 'AWS managed policy API Gateway documents for it; it serves every REST API of the account and region, so it cannot name their log groups.',
+      },
+    );
     this.checkout = new ReliableService(this, 'Checkout', {
       serviceName: 'checkout',
       owner: 'payments-team',
@@ -95,9 +146,29 @@ export class ShopStack extends Stack {
       report: true,
     });
 
-    const searchHandler = sampleFunction(this, 'SearchHandler');
+    const searchHandler = sampleFunction(this, 'SearchHandler', 'API Gateway (HTTP API search)');
     const searchApi = new apigwv2.HttpApi(this, 'SearchApi', {
       defaultIntegration: new HttpLambdaIntegration('Search', searchHandler),
+      createDefaultStage: false,
+    });
+    // The default stage, declared here for its access logs and throttling (same id as HttpApi's own).
+    searchApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 100, burstLimit: 200 },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(new logs.LogGroup(this, 'SearchApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH })),
+        // JSON with HTTP API variables (jsonWithStandardFields is REST's: $context.resourcePath does not exist here)
+        format: apigateway.AccessLogFormat.custom(JSON.stringify({
+          requestId: '$context.requestId', ip: '$context.identity.sourceIp', requestTime: '$context.requestTime', httpMethod: '$context.httpMethod',
+          routeKey: '$context.routeKey', status: '$context.status', protocol: '$context.protocol', responseLength: '$context.responseLength',
+          integrationError: '$context.integrationErrorMessage',
+        })),
+      },
+    });
+    Validations.of(searchApi).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'Sample API: authorization (IAM, JWT, a Lambda authorizer) is the user\'s concern, not this library\'s.',
     });
     this.search = new ReliableService(this, 'Search', {
       serviceName: 'search',
@@ -123,7 +194,7 @@ export class ShopStack extends Stack {
       gameDay: GameDay.cron({ expression: 'cron(30 14 ? * THU#1 *)', timeZone: 'Europe/London', enabled: false }),
     });
 
-    const reserve = sampleFunction(this, 'ReserveStock');
+    const reserve = sampleFunction(this, 'ReserveStock', 'Step Functions (a LambdaInvoke task, request-response)');
     const workflow = new sfn.StateMachine(this, 'FulfilmentWorkflow', {
       definitionBody: sfn.DefinitionBody.fromChainable(
         new tasks.LambdaInvoke(this, 'Reserve', { lambdaFunction: reserve, outputPath: '$.Payload' })
@@ -131,7 +202,28 @@ export class ShopStack extends Stack {
       ),
       timeout: Duration.minutes(5),
       tracingEnabled: true,
+      // Every state transition, without the payloads (which may hold customer data). Under
+      // /aws/vendedlogs/ so that CloudWatch Logs' account-wide resource policy does not grow per log group.
+      logs: {
+        destination: new logs.LogGroup(this, 'FulfilmentWorkflowLogs', {
+          logGroupName: `/aws/vendedlogs/states/${this.stackName}/fulfilment`,
+          retention: logs.RetentionDays.ONE_MONTH,
+        }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
     });
+    Validations.of(workflow.role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray (PutTraceSegments, PutTelemetryRecords, GetSampling*) and vended log delivery (logs:CreateLogDelivery and friends), '
+          + 'as Step Functions requires them: neither supports resource-level permissions.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(reserve.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+        reason: 'lambda:InvokeFunction on the versions and aliases of ReserveStock only (CDK\'s LambdaInvoke grant).',
+      },
+    );
     this.fulfilment = new ReliableService(this, 'Fulfilment', {
       serviceName: 'fulfilment',
       owner: 'logistics-team',

@@ -3,7 +3,7 @@
  * steady-state and recovery checks around the faults, the service's page alarms as stop
  * conditions, and an optional game-day schedule. Usually created by `service.addExperiment()`.
  */
-import { Annotations, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as fis from 'aws-cdk-lib/aws-fis';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,9 +12,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
+import { logRetentionProblem } from '../escalation/validation';
+import { acknowledgeWildcards, withWildcardReason } from '../nag/acknowledge';
 import { namePartProblem } from '../slo/names';
 import { Problem } from '../slo/tiers';
-import { formatProblems } from '../slo/validation';
+import { describeInput, formatProblems } from '../slo/validation';
+import { acknowledgeReportBucket, EXPERIMENT_ARN_REASON, onAllReason, REPORT_PREFIX_REASON, TAG_SELECTED_REASON } from './acknowledgements';
 import { FIS_ACTIONS, FIS_LIMITS } from './catalog';
 import { Fault } from './fault';
 import { FaultActionSpec, FaultNode } from './fault-action';
@@ -159,6 +162,12 @@ export class ChaosExperiment extends Construct {
   public readonly template: fis.CfnExperimentTemplate;
   /** The role FIS assumes to run it. */
   public readonly role: iam.Role;
+  /**
+   * The role's statements that IAM cannot scope to a resource (granted on `*`: describe and list
+   * calls, tag lookups, log delivery, targets chosen by tags), kept in a policy of their own so
+   * that cdk-nag's acknowledgement of `*` covers exactly these and nothing added to the role later.
+   */
+  public readonly wildcardPolicy: iam.Policy;
   /** Where FIS writes the experiment log. */
   public readonly logGroup: logs.LogGroup;
   /** The game-day schedule. @default - none */
@@ -172,6 +181,9 @@ export class ChaosExperiment extends Construct {
   /** The fault actions (without the checks). */
   public readonly faultActions: FaultActionSpec[];
   private readonly props: ChaosExperimentProps;
+  /** Statements on the role's default policy, and on the wildcard policy, for their cdk-nag acknowledgements. */
+  private readonly scopedStatements: iam.PolicyStatement[] = [];
+  private readonly wildcardStatements: iam.PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: ChaosExperimentProps) {
     super(scope, id);
@@ -193,20 +205,27 @@ export class ChaosExperiment extends Construct {
     }
     for (const flag of ['stopOnPageAlarms', 'steadyStateCheck', 'recoveryCheck'] as const) {
       if (props?.[flag] !== undefined && typeof props[flag] !== 'boolean') {
-        problems.push({ prop: flag, message: `must be true or false, got ${String(props[flag])}` });
+        problems.push({ prop: flag, message: `must be true or false, got ${describeInput(props[flag])}` });
       }
     }
     if (props?.recoveryCheck === false && props.settleTime !== undefined) {
       problems.push({ prop: 'settleTime', message: 'is set but recoveryCheck is false: the settle time only precedes the recovery check' });
     }
-    if (props?.stopConditions !== undefined && (!Array.isArray(props.stopConditions) || props.stopConditions.some((a) => typeof a?.alarmArn !== 'string'))) {
+    // Array.from: a hole in the list is a missing alarm, not nothing
+    if (props?.stopConditions !== undefined && (!Array.isArray(props.stopConditions) || Array.from(props.stopConditions).some((a) => typeof a?.alarmArn !== 'string'))) {
       problems.push({ prop: 'stopConditions', message: 'must be a list of CloudWatch alarms (IAlarm)' });
     }
     if (props?.stopOnPageAlarms === false && !(props.stopConditions?.length)) {
       problems.push({ prop: 'stopConditions', message: 'is empty and stopOnPageAlarms is false: an experiment without a stop condition is refused; pass the alarms that mean customers are hurt' });
     }
     if (props?.description !== undefined && (typeof props.description !== 'string' || props.description.length > 400)) {
-      problems.push({ prop: 'description', message: `must be a string of at most 400 characters (FIS allows ${FIS_LIMITS.descriptionLength} with the service prefix), got ${typeof props.description === 'string' ? `${props.description.length} characters` : String(props.description)}` });
+      problems.push({ prop: 'description', message: `must be a string of at most 400 characters (FIS allows ${FIS_LIMITS.descriptionLength} with the service prefix), got ${typeof props.description === 'string' ? `${props.description.length} characters` : describeInput(props.description)}` });
+    }
+    if (props?.logRetention !== undefined) {
+      const p = logRetentionProblem(props.logRetention);
+      if (p) {
+        problems.push({ prop: 'logRetention', message: p });
+      }
     }
     if (props?.emptyTargets !== undefined && !['fail', 'skip'].includes(props.emptyTargets)) {
       problems.push({ prop: 'emptyTargets', message: `must be 'fail' or 'skip', got ${JSON.stringify(props.emptyTargets)}` });
@@ -220,7 +239,7 @@ export class ChaosExperiment extends Construct {
     }
     let node: FaultNode | undefined;
     if (!Fault._isFault(props?.fault)) {
-      problems.push({ prop: 'fault', message: `is required: a Fault (Fault.lambdaInvocationDelay(...), Fault.sequence(...), ...), got ${String(props?.fault)}` });
+      problems.push({ prop: 'fault', message: `is required: a Fault (Fault.lambdaInvocationDelay(...), Fault.sequence(...), ...), got ${describeInput(props?.fault)}` });
     } else {
       const resolved = props.fault._resolve({ scope: this, prop: 'fault', defaultDuration: props.duration });
       problems.push(...resolved.problems);
@@ -282,6 +301,7 @@ export class ChaosExperiment extends Construct {
       logGroupName: `/aws/vendedlogs/fis/${Stack.of(this).stackName}/${this.serviceName}/${this.experimentName}`,
       retention: props.logRetention ?? DEFAULT_EXPERIMENT_LOG_RETENTION,
     });
+    this.wildcardPolicy = new iam.Policy(this, 'RoleWildcardPolicy', { roles: [this.role] });
     this.grantActions();
 
     this.template = new fis.CfnExperimentTemplate(this, 'Template', {
@@ -317,7 +337,9 @@ export class ChaosExperiment extends Construct {
       },
     });
     // FIS checks the role's permissions when the template is created.
-    this.template.node.addDependency(this.role);
+    this.template.node.addDependency(this.role, this.wildcardPolicy);
+    acknowledgeWildcards(this.role, this.scopedStatements);
+    acknowledgeWildcards(this.wildcardPolicy, this.wildcardStatements);
 
     for (const spec of this.faultActions) {
       for (const w of spec.warnings ?? []) {
@@ -360,6 +382,12 @@ export class ChaosExperiment extends Construct {
       if (arns.length > FIS_LIMITS.arnsPerTarget) {
         problems.push({ prop: 'fault', message: `target ${t.name} lists ${arns.length} resources; FIS allows ${FIS_LIMITS.arnsPerTarget} ARNs per target. Select them by tags with a count or percentage` });
       }
+      // aws:lambda:function takes arn:…:lambda:… ARNs, aws:dynamodb:global-table arn:…:dynamodb:…, and so on
+      const service = t.resourceType.split(':')[1];
+      const foreign = arns.filter((arn) => !Token.isUnresolved(arn) && arn.split(':')[2] !== service);
+      if (foreign.length > 0) {
+        problems.push({ prop: 'fault', message: `target ${t.name} (${t.resourceType}) lists ARNs of another service than ${service}: ${foreign.join(', ')}` });
+      }
     }
     if (this.layout.longestSeconds > FIS_MAX_DURATION.toSeconds()) {
       problems.push({ prop: 'fault', message: `runs ${describeSeconds(this.layout.longestSeconds)} (checks and settle time included); FIS stops experiments after 12 hours` });
@@ -390,28 +418,37 @@ export class ChaosExperiment extends Construct {
     for (const action of this.layout.actions) {
       const { definition } = action.spec;
       if (definition.onAll.length > 0) {
-        statements.push(new iam.PolicyStatement({ actions: [...definition.onAll], resources: ['*'] }));
+        statements.push(onAll(definition.onAll));
       }
       if (definition.onTargets.length > 0 && !action.spec.ownsTargetPermissions) {
         const arns = action.targetName ? targetsOf.get(action.targetName)?._spec.arns : undefined;
-        statements.push(new iam.PolicyStatement({ actions: [...definition.onTargets], resources: arns ?? ['*'] }));
+        const statement = new iam.PolicyStatement({ actions: [...definition.onTargets], resources: arns ?? ['*'] });
+        statements.push(arns ? statement : withWildcardReason(statement, TAG_SELECTED_REASON));
       }
       statements.push(...(action.spec.statements ?? []));
       if (action.spec.usesLambdaExtension) {
-        this.wireLambdaExtension(action.spec.lambdaFunctions ?? []);
+        this.scopedStatements.push(...this.wireLambdaExtension(action.spec.lambdaFunctions ?? []));
       }
     }
     if (this.layout.actions.some((a) => a.spec.definition.actionId === FIS_ACTIONS.assertAlarmState.actionId)) {
       // CloudWatch returns composite alarms to DescribeAlarms only when it is granted on '*'.
-      statements.push(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }));
+      statements.push(onAll(['cloudwatch:DescribeAlarms']));
     }
     // Log delivery to CloudWatch Logs (vended logs): these actions take no resource.
-    statements.push(new iam.PolicyStatement({
-      actions: ['logs:CreateLogDelivery', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
-      resources: ['*'],
-    }));
+    statements.push(onAll(['logs:CreateLogDelivery', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups']));
     for (const statement of mergeStatements(statements)) {
+      this.grant(statement);
+    }
+  }
+
+  /** Adds a statement to the role: to the wildcard policy when it is granted on `*`, else to the role's default policy. */
+  private grant(statement: iam.PolicyStatement): void {
+    if (statement.resources.includes('*')) {
+      this.wildcardPolicy.addStatements(statement);
+      this.wildcardStatements.push(statement);
+    } else {
       this.role.addToPolicy(statement);
+      this.scopedStatements.push(statement);
     }
   }
 
@@ -419,19 +456,19 @@ export class ChaosExperiment extends Construct {
    * Attaches the FIS Lambda extension to typed functions (the configuration bucket of each
    * function's own stack, so no reference cycle arises across stacks) and lets the role write there.
    */
-  private wireLambdaExtension(functions: lambda.IFunction[]): void {
+  private wireLambdaExtension(functions: lambda.IFunction[]): iam.PolicyStatement[] {
     if (functions.length === 0) {
       const extension = FisLambdaExtension.of(this);
-      extension.grantWrite(this.role);
+      const statement = extension.grantWrite(this.role);
       Annotations.of(this).addWarningV2('cdk-reliability:chaos-lambda-extension', `${this.node.path}: the Lambda fault selects functions by ARN or tags, so this library cannot attach the FIS Lambda extension to them. `
         + 'Attach it where the functions are declared: FisLambdaExtension.of(this stack).attach(fn, ...), or the layer with AWS_FIS_CONFIGURATION_LOCATION set to this stack\'s configuration bucket');
-      return;
+      return [statement];
     }
-    for (const fn of functions) {
+    return functions.map((fn) => {
       const extension = FisLambdaExtension.of(fn);
       extension.attach(fn, `${this.node.path}: fault`);
-      extension.grantWrite(this.role);
-    }
+      return extension.grantWrite(this.role);
+    });
   }
 
   private reportConfiguration(): fis.CfnExperimentTemplate.ExperimentTemplateExperimentReportConfigurationProperty | undefined {
@@ -444,14 +481,14 @@ export class ChaosExperiment extends Construct {
     const after = options.after ?? DEFAULT_REPORT_WINDOW;
     const bucket = options.bucket ?? reportBucket(this);
     const prefix = `experiment-reports/${this.serviceName}/${this.experimentName}/`;
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }));
+    this.grant(withWildcardReason(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }), REPORT_PREFIX_REASON));
     const stack = Stack.of(this);
     const dashboardArn = this.props.dashboardName
       ? stack.formatArn({ service: 'cloudwatch', region: '', resource: 'dashboard', resourceName: this.props.dashboardName })
       : undefined;
     if (dashboardArn) {
-      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetDashboard'], resources: [dashboardArn] }));
-      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricWidgetImage'], resources: ['*'] }));
+      this.grant(new iam.PolicyStatement({ actions: ['cloudwatch:GetDashboard'], resources: [dashboardArn] }));
+      this.grant(onAll(['cloudwatch:GetMetricWidgetImage']));
     }
     return {
       outputs: { experimentReportS3Configuration: { bucketName: bucket.bucketName, prefix } },
@@ -468,10 +505,12 @@ export class ChaosExperiment extends Construct {
       description: `Starts FIS experiment ${this.serviceName}/${this.experimentName} on its game day`,
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
     });
-    role.addToPolicy(new iam.PolicyStatement({
+    const start = withWildcardReason(new iam.PolicyStatement({
       actions: ['fis:StartExperiment'],
       resources: [this.templateArn, stack.formatArn({ service: 'fis', resource: 'experiment', resourceName: '*' })],
-    }));
+    }), `StartExperiment is authorized on the template and on the experiment it creates: ${EXPERIMENT_ARN_REASON}; the template is this one only`);
+    role.addToPolicy(start);
+    acknowledgeWildcards(role, [start]);
     const schedule = new scheduler.CfnSchedule(this, 'GameDay', {
       description: `Game day of ${this.serviceName}/${this.experimentName}: ${gameDay.summary}`,
       scheduleExpression: gameDay.expression,
@@ -491,6 +530,13 @@ export class ChaosExperiment extends Construct {
     schedule.node.addDependency(role);
     return schedule;
   }
+}
+
+/** A statement granting `actions` on `*`, with the reason cdk-nag's acknowledgement gives (when every action has one). */
+function onAll(actions: readonly string[]): iam.PolicyStatement {
+  const statement = new iam.PolicyStatement({ actions: [...actions], resources: ['*'] });
+  const why = onAllReason(actions);
+  return why ? withWildcardReason(statement, why) : statement;
 }
 
 /** The report windows, 1 minute to 1 hour each. */
@@ -520,11 +566,17 @@ const REPORT_BUCKET_ID = 'ReliabilityExperimentReports';
 /** The stack's report bucket, created on first use. */
 function reportBucket(scope: Construct): s3.IBucket {
   const stack = Stack.of(scope);
-  return (stack.node.tryFindChild(REPORT_BUCKET_ID) as s3.Bucket | undefined) ?? new s3.Bucket(stack, REPORT_BUCKET_ID, {
+  const existing = stack.node.tryFindChild(REPORT_BUCKET_ID) as s3.Bucket | undefined;
+  if (existing) {
+    return existing;
+  }
+  const bucket = new s3.Bucket(stack, REPORT_BUCKET_ID, {
     encryption: s3.BucketEncryption.S3_MANAGED,
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
   });
+  acknowledgeReportBucket(bucket);
+  return bucket;
 }
 
 /** Folds statements with the same actions, resources and conditions (several faults on one target). */

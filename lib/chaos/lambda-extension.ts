@@ -5,12 +5,14 @@
  * FIS's public SSM parameter), the two environment variables, and read access to the prefix.
  * https://docs.aws.amazon.com/fis/latest/userguide/use-lambda-actions.html
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { acknowledgeWildcards, withWildcardReason } from '../nag/acknowledge';
+import { acknowledgeConfigBucket, FAULT_CONFIGS_REASON } from './acknowledgements';
 
 /** Prefix of the fault configurations in the bucket. */
 export const FIS_CONFIG_PREFIX = 'FisConfigs/';
@@ -48,6 +50,7 @@ export class FisLambdaExtension extends Construct {
       lifecycleRules: [{ prefix: FIS_CONFIG_PREFIX, expiration: Duration.days(2) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledgeConfigBucket(this.bucket);
   }
 
   /** `arn:aws:s3:::<bucket>/FisConfigs/`, the value of `AWS_FIS_CONFIGURATION_LOCATION`. */
@@ -55,12 +58,17 @@ export class FisLambdaExtension extends Construct {
     return `${this.bucket.bucketArn}/${FIS_CONFIG_PREFIX}`;
   }
 
-  /** Lets an experiment role write and delete fault configurations. */
-  public grantWrite(role: iam.IGrantable): void {
-    role.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+  /**
+   * Lets an experiment role write and delete fault configurations. Returns the statement, which
+   * carries its reason for cdk-nag (`acknowledgeWildcards` on the role that holds it).
+   */
+  public grantWrite(role: iam.IGrantable): iam.PolicyStatement {
+    const statement = withWildcardReason(new iam.PolicyStatement({
       actions: ['s3:PutObject', 's3:DeleteObject'],
       resources: [this.bucket.arnForObjects(`${FIS_CONFIG_PREFIX}*`)],
-    }));
+    }), FAULT_CONFIGS_REASON);
+    role.grantPrincipal.addToPrincipalPolicy(statement);
+    return statement;
   }
 
   /**
@@ -107,15 +115,26 @@ export class FisLambdaExtension extends Construct {
     declared.addLayers(this.layer(declared.architecture));
     declared.addEnvironment('AWS_FIS_CONFIGURATION_LOCATION', this.configurationLocation);
     declared.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', FIS_EXEC_WRAPPER);
-    declared.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [this.bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${FIS_CONFIG_PREFIX}*`] } },
-    }));
-    declared.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['s3:GetObject'],
-      resources: [this.bucket.arnForObjects(`${FIS_CONFIG_PREFIX}*`)],
-    }));
+    // A policy of this construct, attached to the function's role: the read grant and its cdk-nag
+    // acknowledgement stay with the library, and nothing is acknowledged on the user's role.
+    const statements = [
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${FIS_CONFIG_PREFIX}*`] } },
+      }),
+      withWildcardReason(new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [this.bucket.arnForObjects(`${FIS_CONFIG_PREFIX}*`)],
+      }), FAULT_CONFIGS_REASON),
+    ];
+    if (declared.role) {
+      const policy = new iam.Policy(this, `Read-${Names.nodeUniqueId(declared.node)}`, { roles: [declared.role], statements });
+      acknowledgeWildcards(policy, statements);
+      // The function reads the prefix from its first invocation after the deploy. The dependency is
+      // the function resource's: a default role is a child of the function, and the policy needs it.
+      declared.node.defaultChild!.node.addDependency(policy);
+    }
     WIRED.set(fn, this);
   }
 

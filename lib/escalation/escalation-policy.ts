@@ -17,10 +17,11 @@ import { claimPhysicalName, environmentOf } from '../service/physical-names';
 import { namePartProblem } from '../slo/names';
 import { Problem } from '../slo/tiers';
 import { formatProblems } from '../slo/validation';
-import { handlerCode } from './lambda-code';
+import { acknowledgeEscalationFindings } from './acknowledgements';
+import { HANDLER_RUNTIME, handlerCode } from './lambda-code';
 import { Notify, NotifyKind } from './notify';
 import {
-  estimatedEnvironmentBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES, levelProblems, repeatProblem, reservedConcurrencyProblem,
+  estimatedEnvironmentBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES, levelProblems, logRetentionProblem, repeatProblem, reservedConcurrencyProblem,
   targetListProblems, tokenTtlProblem,
 } from './validation';
 
@@ -176,7 +177,12 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
   public readonly ticketTargetsTopic?: sns.Topic;
   /** Incidents: one item per alarm, key `alarmName`, TTL attribute `expiresAt`. */
   public readonly table: dynamodb.Table;
-  /** Events the escalation function failed to handle after its retries. */
+  /**
+   * What the pager could not handle or deliver: asynchronous invocations the escalation function
+   * failed after its retries, timers EventBridge Scheduler could not deliver, page or ticket alarms
+   * SNS could not hand to the function, and email or SMS notifications of levels after the first and
+   * of the tickets that SNS gave up on. Each new message raises `deadLetterAlarm`.
+   */
   public readonly deadLetterQueue: sqs.Queue;
   /** The function that notifies, escalates and resolves. */
   public readonly escalationFunction: lambda.Function;
@@ -203,6 +209,8 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
   public readonly chain: EscalationChain;
 
   private readonly escalationRole: iam.Role;
+  /** Level 1's email and SMS subscriptions (no redrive policy, see subscribeTargets). */
+  private readonly levelOneSubscriptions: sns.Subscription[] = [];
   private readonly registeredAlarms = new Set<string>();
   private alarmTagsStatement?: iam.PolicyStatement;
 
@@ -253,17 +261,25 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }));
 
+    // --- dead letters: whatever the pager could not handle or deliver ------------------------
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
     // --- topics -----------------------------------------------------------------------------
     this.pageTopic = this.encryptedTopic('PageTopic', `${policyName} page alarms`);
     this.ticketTopic = this.encryptedTopic('TicketTopic', `${policyName} ticket alarms`);
     this.levelTopics = levels.map((level, i) => {
       const topic = this.encryptedTopic(`Level${i + 1}Topic`, `${policyName} level ${i + 1}`);
-      this.subscribeTargets(topic, level.notify, `levels[${i}].notify`);
+      this.subscribeTargets(topic, level.notify, `levels[${i}].notify`, i === 0 ? undefined : this.deadLetterQueue);
       return topic;
     });
     if (tickets !== undefined) {
       this.ticketTargetsTopic = this.encryptedTopic('TicketTargetsTopic', `${policyName} tickets`);
-      this.subscribeTargets(this.ticketTargetsTopic, tickets, 'tickets');
+      this.subscribeTargets(this.ticketTargetsTopic, tickets, 'tickets', this.deadLetterQueue);
     }
     // The alarms of the services, and the alarms on the pager (level 1), publish over SNS.
     for (const topic of [this.pageTopic, this.ticketTopic, this.levelTopics[0]]) {
@@ -271,12 +287,6 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     }
 
     // --- state, timers, secrets -------------------------------------------------------------
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
     this.table = new dynamodb.Table(this, 'Incidents', {
       partitionKey: { name: 'alarmName', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
@@ -317,7 +327,7 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     const ackLogs = new logs.LogGroup(this, 'AcknowledgeLogs', { retention: logRetention });
     this.acknowledgeFunction = new lambda.Function(this, 'AcknowledgeFunction', {
       description: `cdk-reliability escalation policy ${policyName}: acknowledge links`,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: HANDLER_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: handlerCode('acknowledge'),
@@ -363,7 +373,7 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     this.escalationFunction = new lambda.Function(this, 'EscalationFunction', {
       functionName: escalationFunctionName,
       description: `cdk-reliability escalation policy ${policyName}: notifies, escalates and resolves`,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: HANDLER_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: handlerCode('escalation'),
@@ -376,11 +386,13 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
       onFailure: sendOnlyQueueDestination(this.deadLetterQueue),
       environment,
     });
-    this.pageTopic.addSubscription(new subscriptions.LambdaSubscription(this.escalationFunction));
-    this.ticketTopic.addSubscription(new subscriptions.LambdaSubscription(this.escalationFunction));
+    // An alarm SNS cannot hand to the function (deleted, permission or key trouble) lands in the
+    // dead-letter queue, whose alarm notifies level 1 over the level topic, not through this path.
+    this.pageTopic.addSubscription(new subscriptions.LambdaSubscription(this.escalationFunction, { deadLetterQueue: this.deadLetterQueue }));
+    this.ticketTopic.addSubscription(new subscriptions.LambdaSubscription(this.escalationFunction, { deadLetterQueue: this.deadLetterQueue }));
 
     // --- least privilege --------------------------------------------------------------------
-    this.grantEscalation(escalationLogs, levels, tickets);
+    const describeAlarmsPolicy = this.grantEscalation(escalationLogs, levels, tickets);
     grantAcknowledge(ackRole, ackLogs, this.table, this.signingSecret, this.key, escalationFunctionArn);
     this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'InvokeTheEscalationFunction',
@@ -407,7 +419,8 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
       alarmName: `${policyName}-pager-dead-letters`,
       alarmDescription: `Escalation policy ${policyName}: an event reached the escalation dead-letter queue: the function gave up on it after `
-        + `${ESCALATION_RETRY_ATTEMPTS} retries, or EventBridge Scheduler could not deliver a timer. A page, escalation step, recovery or `
+        + `${ESCALATION_RETRY_ATTEMPTS} retries, EventBridge Scheduler could not deliver a timer, SNS could not hand an alarm to the function, or SNS gave up `
+        + 'on an email or SMS of a later level or of the tickets. A page, escalation step, recovery or '
         + 'acknowledgement may not have been delivered. Check the open incidents by hand, read the function\'s logs and the queued event '
         + '(kept 14 days), then delete it.',
       metric: this.deadLetterQueue.metricNumberOfMessagesSent({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
@@ -479,6 +492,18 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
         + `(${policyName}-pager-errors, ${policyName}-pager-dead-letters, ${policyName}-pager-acknowledge-errors) reach nobody: they notify over SNS directly, not through the escalation function `
         + 'that calls webhooks and PagerDuty. Add such a target to level 1, or subscribe levelTopics[0] yourself.');
     }
+    acknowledgeEscalationFindings({
+      policyName,
+      deadLetterQueue: this.deadLetterQueue,
+      signingSecret: this.signingSecret,
+      escalationFunction: this.escalationFunction,
+      acknowledgeFunction: this.acknowledgeFunction,
+      escalationRole: this.escalationRole,
+      timersArn: this.timersArn(),
+      describeAlarmsPolicy,
+      schedulerRole: this.schedulerRole,
+      levelOneSubscriptions: this.levelOneSubscriptions,
+    });
     if (tickets === undefined) {
       Annotations.of(this).addWarningV2('cdk-reliability:no-ticket-targets',
         `${this.node.path}: escalation policy '${policyName}' has no tickets: the ticket alarms of its services notify nobody. `
@@ -510,15 +535,26 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     return new sns.Topic(this, id, { masterKey: this.key, enforceSSL: true, displayName: displayName.slice(0, 100) });
   }
 
-  /** Email, SMS and Slack targets subscribe to the topic; the others are called by the escalation function. */
-  private subscribeTargets(topic: sns.Topic, targets: Notify[], prop: string): void {
+  /**
+   * Email, SMS and Slack targets subscribe to the topic; the others are called by the escalation
+   * function. Email and SMS deliveries SNS gives up on go to `deadLetterQueue` (levels after the
+   * first, tickets), whose alarm tells level 1 that someone was not reached. Level 1 has none: that
+   * alarm notifies level 1 through these very subscriptions, so a dead address would loop.
+   */
+  private subscribeTargets(topic: sns.Topic, targets: Notify[], prop: string, deadLetterQueue?: sqs.IQueue): void {
+    const subscribe = (subscription: sns.ITopicSubscription) => {
+      const added = topic.addSubscription(subscription);
+      if (!deadLetterQueue) {
+        this.levelOneSubscriptions.push(added);
+      }
+    };
     for (const target of targets) {
       switch (target.kind) {
         case NotifyKind.EMAIL:
-          topic.addSubscription(new subscriptions.EmailSubscription(target.address!));
+          subscribe(new subscriptions.EmailSubscription(target.address!, { deadLetterQueue }));
           break;
         case NotifyKind.SMS:
-          topic.addSubscription(new subscriptions.SmsSubscription(target.address!));
+          subscribe(new subscriptions.SmsSubscription(target.address!, { deadLetterQueue }));
           break;
         case NotifyKind.SLACK:
           if (target.slackChannel instanceof SlackChannelConfiguration) {
@@ -542,7 +578,15 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     }
   }
 
-  private grantEscalation(logGroup: logs.LogGroup, levels: EscalationLevel[], tickets: Notify[] | undefined): void {
+  /** The schedules of this policy's timers: `schedule/<group>/*`. */
+  private timersArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'scheduler', resource: 'schedule', resourceName: `${this.scheduleGroup.scheduleGroupName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+
+  /** The escalation function's permissions; returns the policy holding the one statement on `*`. */
+  private grantEscalation(logGroup: logs.LogGroup, levels: EscalationLevel[], tickets: Notify[] | undefined): iam.Policy {
     const role = this.escalationRole;
     const stack = Stack.of(this);
     const targets = [...levels.flatMap((l) => l.notify), ...(tickets ?? [])];
@@ -555,9 +599,7 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'Timers',
       actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
-      resources: [stack.formatArn({
-        service: 'scheduler', resource: 'schedule', resourceName: `${this.scheduleGroup.scheduleGroupName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-      })],
+      resources: [this.timersArn()],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'PassTheSchedulerRole',
@@ -568,12 +610,18 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     // DescribeAlarms on composite alarms needs Resource "*": CloudWatch returns composite alarms only
     // to callers whose cloudwatch:DescribeAlarms permission is scoped to * (CloudWatch permissions
     // reference and DescribeAlarms API reference). It is read-only and returns alarm configuration
-    // and state, no data.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadAlarmStateCompositeAlarmsNeedStar',
-      actions: ['cloudwatch:DescribeAlarms'],
-      resources: ['*'],
-    }));
+    // and state, no data. It is a policy of its own, so that cdk-nag's acknowledgement of `*`
+    // covers this statement only, never one added to the role later.
+    const describeAlarmsPolicy = new iam.Policy(this, 'DescribeAlarmsPolicy', {
+      roles: [role],
+      statements: [new iam.PolicyStatement({
+        sid: 'ReadAlarmStateCompositeAlarmsNeedStar',
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: ['*'],
+      })],
+    });
+    // The function's first event may come before the policy exists otherwise.
+    this.escalationFunction.node.defaultChild!.node.addDependency(describeAlarmsPolicy);
     const userTopics = targets.filter((t) => t.kind === NotifyKind.TOPIC).map((t) => t.topic!);
     const publishTopics: sns.ITopic[] = [...this.levelTopics, ...(this.ticketTargetsTopic ? [this.ticketTargetsTopic] : []), ...userTopics];
     role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -610,6 +658,7 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
         conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
       }));
     }
+    return describeAlarmsPolicy;
   }
 }
 
@@ -636,6 +685,9 @@ function validate(path: string, props: EscalationPolicyProps, resolved: {
   add('acknowledgeLinkTtl', tokenTtlProblem(resolved.tokenTtl));
   add('reservedConcurrency', reservedConcurrencyProblem(resolved.reservedConcurrency));
   add('acknowledgeReservedConcurrency', reservedConcurrencyProblem(resolved.ackReservedConcurrency));
+  if (props?.logRetention !== undefined) {
+    add('logRetention', logRetentionProblem(props.logRetention));
+  }
   if (problems.length > 0) {
     throw new Error(formatProblems(path, problems));
   }

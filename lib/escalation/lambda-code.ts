@@ -8,6 +8,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 
+/**
+ * The runtime of the handlers: the newest Node.js that aws-cdk-lib knows (cdk-nag's
+ * `AwsSolutions-L1` and `Serverless-LambdaLatestVersion` ask for it). The bundles target Node.js 22
+ * syntax and use only async handlers, so they run unchanged on 24 (which dropped callback
+ * handlers). Built by name on aws-cdk-lib releases older than `Runtime.NODEJS_24_X`.
+ */
+export const HANDLER_RUNTIME: lambda.Runtime = lambda.Runtime.NODEJS_24_X
+  ?? new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
+
 /** The `name` in this package's package.json. */
 export const PACKAGE_NAME = 'cdk-reliability';
 

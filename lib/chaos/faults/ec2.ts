@@ -3,6 +3,8 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { withWildcardReason } from '../../nag/acknowledge';
+import { TAG_SELECTED_REASON } from '../acknowledgements';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
 import { FaultContext, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { describeSeconds, isoDuration } from '../fis-duration';
@@ -53,11 +55,12 @@ function ec2Target(reader: OptionReader, definition: FisActionDefinition, target
       filters: [{ path: 'State.Name', values: ['running'] }],
     }), 'selection');
     // Auto Scaling tags its instances with the group's name: the role may touch only those.
-    const statement = new iam.PolicyStatement({
+    const statement = withWildcardReason(new iam.PolicyStatement({
       actions: onTargets,
       resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
       conditions: { StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': name } },
-    });
+    }), 'the instances of the Auto Scaling group come and go, so FIS picks them at run time; the statement is conditioned on the group\'s '
+      + 'aws:autoscaling:groupName tag, so only that group\'s instances are affected');
     return { targets, statement, what: `${options.selection.mode} running instance(s) of Auto Scaling group ${target.node.id}` };
   }
   const resolved = resourcesOf<ec2.IInstance>(reader, target as ec2.IInstance | ec2.IInstance[] | Targets, 'target', isInstance, 'an EC2 instance, an Auto Scaling group');
@@ -65,7 +68,12 @@ function ec2Target(reader: OptionReader, definition: FisActionDefinition, target
     return {};
   }
   if (Targets._isTargets(resolved)) {
-    return { targets: resolved, statement: new iam.PolicyStatement({ actions: onTargets, resources: ['*'] }), what: `${resolved._spec.selection.mode} of the targeted instances` };
+    return {
+      targets: resolved,
+      statement: withWildcardReason(new iam.PolicyStatement({ actions: onTargets, resources: ['*'] }), TAG_SELECTED_REASON),
+      // the selection may be invalid (reported by reader.target); the description is only used when it is not
+      what: `${resolved._spec.selection?.mode} of the targeted instances`,
+    };
   }
   const arns = resolved.map((i) => stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: i.instanceId }));
   const selection = options?.selection ?? Selection.all();
@@ -93,11 +101,12 @@ export function ec2StopInstances(target: Ec2Target, options: Ec2StopInstancesOpt
     statements: [
       statement!,
       // Starting an instance with encrypted volumes needs a grant on their key, for EC2's own use.
-      new iam.PolicyStatement({
+      withWildcardReason(new iam.PolicyStatement({
         actions: ['kms:CreateGrant'],
         resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
         conditions: { StringLike: { 'kms:ViaService': `ec2.${stack.region}.amazonaws.com` }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-      }),
+      }), 'the keys of the instances\' encrypted volumes are not known to the template; the grant is usable only by EC2 itself '
+        + '(kms:ViaService ec2 of this region, kms:GrantIsForAWSResource) when it starts the instances again'),
     ],
   }));
 }

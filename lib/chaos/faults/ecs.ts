@@ -2,6 +2,9 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { withWildcardReason } from '../../nag/acknowledge';
+import { describeInput } from '../../slo/validation';
+import { TAG_SELECTED_REASON } from '../acknowledgements';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
 import { durationParameter, FaultActionSpec, FaultContext, forDuration, OptionReader, ResolvedFault } from '../fault-action';
 import { Selection, Targets } from '../targets';
@@ -72,23 +75,24 @@ function isService(x: unknown): x is ecs.BaseService {
 }
 
 /** The target, its IAM scope and the task-definition checks shared by ECS faults. */
-function ecsTarget(reader: OptionReader, target: EcsTarget, selection: Selection | undefined): { targets?: Targets; taskArns: string[]; service?: ecs.BaseService } {
+function ecsTarget(reader: OptionReader, target: EcsTarget, selection: Selection | undefined): { targets?: Targets; taskArns: string[]; why?: string; service?: ecs.BaseService } {
   if (Targets._isTargets(target)) {
     if (selection !== undefined) {
       reader.problem('selection', 'applies to an ECS service target; Targets.arns()/Targets.tagged() carry their own selection');
     }
-    return { targets: reader.target(target), taskArns: ['*'] };
+    return { targets: reader.target(target), taskArns: ['*'], why: TAG_SELECTED_REASON };
   }
   if (selection === undefined) {
     reader.problem('selection', 'is required for an ECS service: Selection.count(1), Selection.percent(25) or, deliberately, Selection.all()');
   }
   if (!isService(target)) {
-    reader.problem('target', `must be an ECS service (FargateService, Ec2Service) or Targets.tagged(), got ${String(target)}`);
+    reader.problem('target', `must be an ECS service (FargateService, Ec2Service) or Targets.tagged(), got ${describeInput(target)}`);
     return { taskArns: [] };
   }
-  const targets = selection ? reader.target(Targets._byParameters({ cluster: target.cluster.clusterName, service: target.serviceName }, selection), 'selection') : undefined;
+  // not `selection ?`: a null or other non-Selection must reach reader.target, which reports it
+  const targets = selection !== undefined ? reader.target(Targets._byParameters({ cluster: target.cluster.clusterName, service: target.serviceName }, selection), 'selection') : undefined;
   const taskArns = [Stack.of(target).formatArn({ service: 'ecs', resource: 'task', resourceName: `${target.cluster.clusterName}/*` })];
-  return { targets, taskArns, service: target };
+  return { targets, taskArns, service: target, why: 'the service\'s tasks are started and replaced at run time, so only their cluster can be named: scoped to the tasks of that cluster' };
 }
 
 /** Warnings about a task definition that cannot take an SSM-driven fault. */
@@ -121,13 +125,19 @@ function taskDefinitionWarnings(service: ecs.BaseService | undefined, action: st
 
 /** SSM permissions of the agent-driven ECS actions. */
 function ssmStatement(stack: Stack): iam.PolicyStatement {
-  return new iam.PolicyStatement({
+  return withWildcardReason(new iam.PolicyStatement({
     actions: ['ssm:SendCommand'],
     resources: [
       stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: 'AWSFIS-*' }),
       stack.formatArn({ service: 'ssm', resource: 'managed-instance', resourceName: '*' }),
     ],
-  });
+  }), 'FIS\'s own SSM documents (AWSFIS-*), sent to the managed instances of the tasks\' SSM agent sidecars, which register at run time');
+}
+
+/** The target actions on the tasks, with the reason for their wildcard. */
+function taskStatement(actions: readonly string[], taskArns: string[], why: string | undefined): iam.PolicyStatement {
+  const statement = new iam.PolicyStatement({ actions: [...actions], resources: taskArns });
+  return why ? withWildcardReason(statement, why) : statement;
 }
 
 function ecsAction(definition: FisActionDefinition, spec: Omit<FaultActionSpec, 'definition'>): FaultActionSpec {
@@ -137,20 +147,20 @@ function ecsAction(definition: FisActionDefinition, spec: Omit<FaultActionSpec, 
 /** `aws:ecs:stop-task`. */
 export function ecsStopTask(target: EcsTarget, options: EcsFaultOptions | undefined, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const { targets, taskArns } = ecsTarget(reader, target, options?.selection);
+  const { targets, taskArns, why } = ecsTarget(reader, target, options?.selection);
   return reader.action(() => ecsAction(FIS_ACTIONS.ecsStopTask, {
     description: `Stops ${targets!._spec.selection.mode} of the targeted running tasks`,
     parameters: {},
     target: targets,
     ownsTargetPermissions: true,
-    statements: [new iam.PolicyStatement({ actions: [...FIS_ACTIONS.ecsStopTask.onTargets], resources: taskArns })],
+    statements: [taskStatement(FIS_ACTIONS.ecsStopTask.onTargets, taskArns, why)],
   }));
 }
 
 /** `aws:ecs:task-cpu-stress`. */
 export function ecsCpuStress(target: EcsTarget, options: EcsCpuStressOptions, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const { targets, taskArns, service } = ecsTarget(reader, target, options?.selection);
+  const { targets, taskArns, why, service } = ecsTarget(reader, target, options?.selection);
   const percent = reader.integer(options?.percent, 'percent', 0, 100, 100, ' (percent CPU load)');
   const workers = reader.integer(options?.workers, 'workers', 0, 1024, 0, ' (0 = one per vCPU)');
   const seconds = reader.duration(options?.duration, context);
@@ -160,7 +170,7 @@ export function ecsCpuStress(target: EcsTarget, options: EcsCpuStressOptions, co
     target: targets,
     ownsTargetPermissions: true,
     durationSeconds: seconds,
-    statements: [new iam.PolicyStatement({ actions: [...FIS_ACTIONS.ecsCpuStress.onTargets], resources: taskArns }), ssmStatement(Stack.of(context.scope))],
+    statements: [taskStatement(FIS_ACTIONS.ecsCpuStress.onTargets, taskArns, why), ssmStatement(Stack.of(context.scope))],
     warnings: taskDefinitionWarnings(service, 'aws:ecs:task-cpu-stress', { needsPidModeTask: false, viaEndpoints: false }),
   }));
 }
@@ -168,7 +178,7 @@ export function ecsCpuStress(target: EcsTarget, options: EcsCpuStressOptions, co
 /** `aws:ecs:task-network-latency`. */
 export function ecsNetworkLatency(target: EcsTarget, options: EcsNetworkLatencyOptions, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const { targets, taskArns, service } = ecsTarget(reader, target, options?.selection);
+  const { targets, taskArns, why, service } = ecsTarget(reader, target, options?.selection);
   const delay = reader.milliseconds(options?.delay, 'delay', 1, 60_000);
   const jitter = reader.milliseconds(options?.jitter ?? Duration.millis(10), 'jitter', 0, 60_000);
   const sources = options?.sources ?? ['ALL'];
@@ -191,7 +201,7 @@ export function ecsNetworkLatency(target: EcsTarget, options: EcsNetworkLatencyO
     target: targets,
     ownsTargetPermissions: true,
     durationSeconds: seconds,
-    statements: [new iam.PolicyStatement({ actions: [...FIS_ACTIONS.ecsNetworkLatency.onTargets], resources: taskArns }), ssmStatement(Stack.of(context.scope))],
+    statements: [taskStatement(FIS_ACTIONS.ecsNetworkLatency.onTargets, taskArns, why), ssmStatement(Stack.of(context.scope))],
     warnings: taskDefinitionWarnings(service, 'aws:ecs:task-network-latency', { needsPidModeTask: true, viaEndpoints }),
   }));
 }

@@ -2,6 +2,8 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { withWildcardReason } from '../../nag/acknowledge';
+import { EXPERIMENT_ARN_REASON, TAG_SELECTED_REASON } from '../acknowledgements';
 import { API_FAULT_SERVICES, FIS_ACTIONS, FisActionDefinition } from '../catalog';
 import { durationParameter, FaultContext, forDuration, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { Targets } from '../targets';
@@ -52,6 +54,9 @@ export interface ApiErrorOptions {
   readonly duration?: Duration;
 }
 
+/** The network ACL FIS swaps in exists only during the experiment. */
+const FIS_ACL_REASON = 'the network ACL FIS creates during the experiment has no ARN in advance; it must be created with the managedByFIS=true tag';
+
 /** `aws:network:disrupt-connectivity`. */
 export function disruptConnectivity(target: ec2.ISubnet | ec2.ISubnet[] | Targets, options: DisruptConnectivityOptions | undefined, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
@@ -78,31 +83,33 @@ export function disruptConnectivity(target: ec2.ISubnet | ec2.ISubnet[] | Target
     ownsTargetPermissions: true,
     statements: [
       // FIS swaps in a network ACL of its own, tagged managedByFIS=true, and removes it afterwards.
-      new iam.PolicyStatement({
+      withWildcardReason(new iam.PolicyStatement({
         actions: ['ec2:CreateNetworkAcl'],
         resources: [networkAcls],
         conditions: { StringEquals: { 'aws:RequestTag/managedByFIS': 'true' } },
-      }),
+      }), FIS_ACL_REASON),
       // EC2 also authorizes CreateNetworkAcl against the VPC (AWSFaultInjectionSimulatorNetworkAccess
       // grants it on vpc/*); a subnet does not tell its VPC's ARN, so the VPCs of the account.
-      new iam.PolicyStatement({
+      withWildcardReason(new iam.PolicyStatement({
         actions: ['ec2:CreateNetworkAcl'],
         resources: [stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: '*' })],
-      }),
-      new iam.PolicyStatement({
+      }), 'EC2 also authorizes CreateNetworkAcl against the VPC, and a subnet does not tell its VPC\'s ARN; the ACL created must carry the '
+        + 'managedByFIS tag (statement above)'),
+      withWildcardReason(new iam.PolicyStatement({
         actions: ['ec2:CreateTags'],
         resources: [networkAcls],
         conditions: { StringEquals: { 'ec2:CreateAction': 'CreateNetworkAcl' } },
-      }),
-      new iam.PolicyStatement({
+      }), `${FIS_ACL_REASON}; tagging only as part of creating it`),
+      withWildcardReason(new iam.PolicyStatement({
         actions: ['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAcl'],
         resources: [networkAcls],
         conditions: { StringEquals: { 'ec2:ResourceTag/managedByFIS': 'true' } },
-      }),
-      new iam.PolicyStatement({
+      }), `${FIS_ACL_REASON}; only ACLs tagged managedByFIS can be changed or deleted`),
+      withWildcardReason(new iam.PolicyStatement({
         actions: ['ec2:ReplaceNetworkAclAssociation'],
         resources: [...subnetArns, networkAcls],
-      }),
+      }), 'FIS associates the subnets with its own ACL and back with their original ACL, neither known at deploy time'
+        + (Array.isArray(resolved) ? '' : `; ${TAG_SELECTED_REASON}`)),
     ],
   }));
 }
@@ -129,7 +136,9 @@ function apiError(definition: FisActionDefinition, permission: string, what: str
     parameters: { ...durationParameter(seconds), service, operations: operations.join(','), percentage: String(percentage) },
     target: targets,
     durationSeconds: seconds,
-    statements: [new iam.PolicyStatement({ actions: [permission], resources: [stack.formatArn({ service: 'fis', resource: 'experiment', resourceName: '*' })] })],
+    statements: [withWildcardReason(
+      new iam.PolicyStatement({ actions: [permission], resources: [stack.formatArn({ service: 'fis', resource: 'experiment', resourceName: '*' })] }),
+      `FIS authorizes ${permission} on the experiment, ${EXPERIMENT_ARN_REASON}`)],
   }));
 }
 

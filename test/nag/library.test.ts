@@ -1,0 +1,98 @@
+/**
+ * The library's resources in configurations the sample app does not use (every fault family, tag-
+ * selected targets, a report to the stack's bucket, an escalation policy with every kind of target):
+ * the AwsSolutions and Serverless packs leave nothing unacknowledged on them. Findings on the
+ * stand-in resources the faults point at (a VPC, a cluster, a database…) are the user's, not checked.
+ */
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EscalationPolicy, Notify } from '../../lib/escalation';
+import { Fault, Selection, Targets } from '../../lib/chaos';
+import { ENV, newFunction, newService } from '../chaos/helpers';
+import { Finding, isAtOrUnder, nagApp, readable, runPacks } from './support';
+
+const TEN_MINUTES = Duration.minutes(10);
+/** The constructs the library creates in the stack below. */
+const LIBRARY_ROOTS = ['Shop/Checkout', 'Shop/OnCall', 'Shop/ReliabilityFisLambdaExtension', 'Shop/ReliabilityExperimentReports'];
+
+describe('the library\'s resources under cdk-nag, in every configuration', () => {
+  let app: App;
+  let findings: Finding[];
+
+  beforeAll(() => {
+    app = nagApp();
+    const stack = new Stack(app, 'Shop', { env: ENV });
+
+    const key = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
+    const pagerDuty = new secretsmanager.Secret(stack, 'PagerDutyKey');
+    const webhook = new secretsmanager.Secret(stack, 'WebhookUrl');
+    const slack = new chatbot.SlackChannelConfiguration(stack, 'Slack', { slackChannelConfigurationName: 'oncall', slackWorkspaceId: 'T0', slackChannelId: 'C0' });
+    const onCall = new EscalationPolicy(stack, 'OnCall', {
+      levels: [
+        { notify: [Notify.email('oncall@example.com'), Notify.sms('+15555550100'), Notify.slack(slack)] },
+        { after: Duration.minutes(10), notify: [Notify.pagerDutyEventsV2(pagerDuty), Notify.webhookFromSecret(webhook)] },
+        { after: Duration.minutes(20), notify: [Notify.topic(new sns.Topic(stack, 'Managers', { masterKey: key, enforceSSL: true }))] },
+      ],
+      tickets: [Notify.webhook('https://tickets.example.com/hook'), Notify.email('tickets@example.com')],
+    });
+
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2 });
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+    const task = new ecs.FargateTaskDefinition(stack, 'WebTask', {
+      pidMode: ecs.PidMode.TASK,
+      runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
+    });
+    task.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:latest'), memoryLimitMiB: 512 });
+    const web = new ecs.FargateService(stack, 'Web', { cluster, taskDefinition: task });
+    const fleet = new autoscaling.AutoScalingGroup(stack, 'Fleet', {
+      vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(), minCapacity: 2,
+    });
+    const instance = new ec2.Instance(stack, 'Bastion', { vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023() });
+    const isolated = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    const orders = new rds.DatabaseCluster(stack, 'Orders', {
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+      writer: rds.ClusterInstance.provisioned('writer'), readers: [rds.ClusterInstance.provisioned('reader')], vpc, vpcSubnets: isolated,
+    });
+    const ledger = new rds.DatabaseInstance(stack, 'Ledger', { engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0 }), vpc, vpcSubnets: isolated });
+    const carts = new dynamodb.TableV2(stack, 'Carts', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, replicas: [{ region: 'eu-central-1' }] });
+    const appRole = new iam.Role(stack, 'AppRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const handler = newFunction(stack);
+
+    const checkout = newService(stack, { escalation: onCall });
+    const add = (name: string, fault: Fault, extra: Record<string, unknown> = {}) => checkout.addExperiment(name, { fault, duration: TEN_MINUTES, ...extra });
+    add('lambda', Fault.lambdaInvocationDelay(handler, { delay: Duration.millis(800) }), { report: true });
+    add('lambda-tagged', Fault.lambdaInvocationError(Targets.tagged({ team: 'payments' }, Selection.percent(50))));
+    add('ecs-stop', Fault.ecsStopTasks(web, { selection: Selection.count(1) }));
+    add('ecs-cpu', Fault.ecsCpuStress(web, { selection: Selection.all() }));
+    add('ecs-latency-tagged', Fault.ecsNetworkLatency(Targets.tagged({ app: 'web' }, Selection.count(1)), { delay: Duration.millis(200) }));
+    add('ec2-fleet', Fault.ec2StopInstances(fleet, { selection: Selection.count(1) }));
+    add('ec2-instance', Fault.ec2TerminateInstances([instance]));
+    add('ec2-tagged', Fault.ec2StopInstances(Targets.tagged({ app: 'batch' }, Selection.count(1)), { restartAfter: TEN_MINUTES }));
+    add('rds-failover', Fault.rdsFailoverCluster(orders));
+    add('rds-reboot', Fault.rdsRebootInstances(ledger));
+    add('dynamodb', Fault.dynamoDbPauseReplication(carts));
+    add('network', Fault.disruptConnectivity(vpc.isolatedSubnets, { scope: 'availability-zone' }));
+    add('network-tagged', Fault.disruptConnectivity(Targets.tagged({ tier: 'db' }, Selection.all())));
+    add('api', Fault.apiThrottleError(appRole, { service: 'ec2', operations: ['DescribeInstances'] }));
+    findings = runPacks(app);
+  });
+
+  test('nothing is left unacknowledged on the library\'s resources', () => {
+    const ours = findings.filter((f) => LIBRARY_ROOTS.some((root) => isAtOrUnder(f.path, root)));
+    expect(readable(ours)).toEqual([]);
+  });
+
+  test('the user\'s resources are reported as usual (the library hides nothing of theirs)', () => {
+    const theirs = findings.filter((f) => !LIBRARY_ROOTS.some((root) => isAtOrUnder(f.path, root)));
+    expect(theirs.map((f) => f.path)).toEqual(expect.arrayContaining(['Shop/Vpc/Resource', 'Shop/Handler/ServiceRole/Resource']));
+  });
+});
