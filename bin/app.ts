@@ -3,11 +3,33 @@
  * The sample app: a small shop whose reliability policy lives in code. It synthesizes offline,
  * with no AWS account, credentials or Docker: `npm run synth`.
  */
-import { App } from 'aws-cdk-lib';
+import { App, AppProps, Validations } from 'aws-cdk-lib';
+import { ReliabilityChecks } from '../lib';
 import { ShopStack } from './shop-stack';
 
-const app = new App();
-new ShopStack(app, 'Shop', {
-  description: 'cdk-reliability sample: checkout, search and fulfilment services with SLOs and burn-rate alarms',
-});
-app.synth();
+/**
+ * The shop, with its reliability policy checked at synth: checkout is critical (an availability
+ * and a latency SLO, an experiment, a chain of levels that repeats), every service pages someone,
+ * and every function, API and workflow is covered by an SLO or acknowledged with a reason.
+ */
+export function shopApp(props?: AppProps): { readonly app: App; readonly shop: ShopStack } {
+  const app = new App(props);
+  const shop = new ShopStack(app, 'Shop', {
+    description: 'cdk-reliability sample: checkout, search and fulfilment services with SLOs and burn-rate alarms',
+  });
+  Validations.of(app).addPlugins(new ReliabilityChecks({ criticalServices: ['checkout'] }));
+  // Two functions no SLO reads directly: each is reached only through a resource an SLO covers.
+  Validations.of(shop.node.findChild('CheckoutHandler')).acknowledge({
+    id: 'RELIABILITY-008',
+    reason: 'Invoked only by the checkout REST API: its errors are the API\'s 5XX and its duration the API\'s Latency, which both checkout SLOs count',
+  });
+  Validations.of(shop.node.findChild('ReserveStock')).acknowledge({
+    id: 'RELIABILITY-008',
+    reason: 'Invoked only by the fulfilment workflow: a failed invocation fails the execution, which the fulfilment availability SLO counts',
+  });
+  return { app, shop };
+}
+
+if (require.main === module) {
+  shopApp().app.synth();
+}

@@ -8,3 +8,4 @@ export * from './escalation';
 export * from './dashboards';
 export * from './chaos';
 export * from './manifest';
+export * from './guardrails';

@@ -56,6 +56,15 @@ export interface ReliableServiceProps {
    * @default true
    */
   readonly dashboard?: boolean;
+
+  /**
+   * Whether the service is critical to the business. Nothing is created for it; the reliability
+   * checks (`ReliabilityChecks`) hold critical services to a stricter policy: an availability and
+   * a latency SLO, at least one chaos experiment, and an escalation chain of more than one level
+   * that repeats. `ReliabilityChecks({ criticalServices: [...] })` marks services critical too.
+   * @default false
+   */
+  readonly critical?: boolean;
 }
 
 /**
@@ -82,6 +91,8 @@ export class ReliableService extends Construct {
   public readonly dashboard?: ServiceDashboard;
   /** @default - no escalation policy; the alarms notify nobody */
   public readonly escalation?: IEscalationPolicy;
+  /** Whether the service was declared critical (`critical: true`); read by the reliability checks. */
+  public readonly critical: boolean;
   private readonly slosByName = new Map<string, ServiceLevelObjective>();
   private readonly experimentsByName = new Map<string, ChaosExperiment>();
 
@@ -101,6 +112,9 @@ export class ReliableService extends Construct {
     if (props?.slos !== undefined && !Array.isArray(props.slos)) {
       problems.push({ prop: 'slos', message: `must be a list of SLOs, got ${typeof props.slos}` });
     }
+    if (props?.critical !== undefined && typeof props.critical !== 'boolean') {
+      problems.push({ prop: 'critical', message: `must be true or false, got ${String(props.critical)}` });
+    }
     if (props?.escalation !== undefined) {
       const p = escalationProblem(this, props.escalation);
       if (p) {
@@ -115,6 +129,7 @@ export class ReliableService extends Construct {
     this.runbookUrl = props.runbookUrl;
     this.owner = props.owner;
     this.escalation = props.escalation;
+    this.critical = props.critical ?? false;
     this.claimServiceName();
     registerForManifest(this);
     if (props.dashboard ?? true) {

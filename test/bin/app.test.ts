@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { shopApp } from '../../bin/app';
 import { ShopStack } from '../../bin/shop-stack';
 import { run } from '../../lib/cli';
 import { assetHashSerializer } from '../../lib/testing/snapshot-serializer';
@@ -17,8 +18,7 @@ describe('the sample app', () => {
   beforeAll(() => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-'));
     delete process.env.CDK_VALIDATION; // validate the sample's templates, as `cdk synth` does
-    app = new App({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
-    stack = new ShopStack(app, 'Shop');
+    ({ app, shop: stack } = shopApp({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } }));
   });
 
   afterAll(() => {
@@ -26,10 +26,25 @@ describe('the sample app', () => {
     fs.rmSync(outdir, { recursive: true, force: true });
   });
 
-  test('passes aws-cdk-lib\'s built-in CloudFormation validation with errors enforced', () => {
+  /** The plugin reports of validation-report.json. */
+  function pluginReports(): any[] {
     const assembly = app.synth();
-    const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
-    expect(report.pluginReports).toEqual([]);
+    return JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8')).pluginReports;
+  }
+
+  test('passes aws-cdk-lib\'s built-in CloudFormation validation and the reliability checks, with errors enforced', () => {
+    // aws-cdk-lib leaves out the reports of plugins that found nothing; the reliability checks are
+    // there for the findings they record as acknowledged
+    expect(pluginReports().map((r) => [r.pluginName, r.conclusion, r.violations])).toEqual([['cdk-reliability', 'success', []]]);
+  });
+
+  test('the reliability checks pass with checkout critical, recording the two acknowledged coverage findings and their reasons', () => {
+    const checks = pluginReports().find((r) => r.pluginName === 'cdk-reliability');
+    expect(checks.metadata).toEqual({ checked: '3 services, 5 SLOs, 49 alarms, 2 experiment templates, 6 workloads', findings: '2 (2 acknowledged)' });
+    expect(checks.suppressedViolations.map((v: any) => [v.ruleName, v.violatingConstructs.map((c: any) => c.constructPath), v.acknowledgedAt, v.reason])).toEqual([
+      ['Annotation::RELIABILITY-008', ['Shop/CheckoutHandler/Resource'], 'Shop/CheckoutHandler', expect.stringMatching(/^Invoked only by the checkout REST API: /)],
+      ['Annotation::RELIABILITY-008', ['Shop/ReserveStock/Resource'], 'Shop/ReserveStock', expect.stringMatching(/^Invoked only by the fulfilment workflow: /)],
+    ]);
   });
 
   test('holds three services built from real resources, five SLOs between them', () => {
@@ -128,7 +143,7 @@ describe('the sample app', () => {
     expect(out).toEqual(shown);
   });
 
-  test('the README shows the sample's real report and simulate output', async () => {
+  test('the README shows the sample\'s real report and simulate output', async () => {
     app.synth();
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
     const shown = (name: string) => new RegExp(`<!-- ${name}:start -->\\n\`\`\`\\n([\\s\\S]*?)\\n\`\`\`\\n<!-- ${name}:end -->`).exec(readme)?.[1];

@@ -1,0 +1,129 @@
+/**
+ * Acknowledgements of reliability findings: `Validations.of(scope).acknowledge({ id, reason })`.
+ *
+ * aws-cdk-lib records each one as construct metadata (`aws:cdk:acknowledged-rules`,
+ * `{ '<namespace>::<rule>': reason }`). A bare id (`RELIABILITY-008`) gets the namespace
+ * `Annotation`; `cdk-reliability::RELIABILITY-008` names this plugin. aws-cdk-lib itself only
+ * matches the plugin's namespace against plugin violations, and accepts any reason, even an empty
+ * one. So the checks read the metadata themselves: both forms count, only with a written reason.
+ */
+import { Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** The plugin's name, and the namespace of its rule ids in acknowledgements (`cdk-reliability::RELIABILITY-008`). */
+export const PLUGIN_NAME = 'cdk-reliability';
+/** The namespace aws-cdk-lib gives an acknowledgement id without one. */
+export const DEFAULT_ACKNOWLEDGEMENT_NAMESPACE = 'Annotation';
+/** An acknowledgement's reason must have at least this many characters (not counting surrounding spaces). */
+export const MIN_REASON_LENGTH = 10;
+/** The id of the acknowledgement check itself; its findings cannot be acknowledged. */
+export const ACKNOWLEDGEMENT_RULE_ID = 'RELIABILITY-000';
+
+const RULE_ID = /^RELIABILITY-\d+$/;
+
+/** One acknowledgement of a reliability rule, as recorded on a construct. */
+export interface AcknowledgementRecord {
+  /** `RELIABILITY-008`. */
+  readonly ruleId: string;
+  /** The metadata key as aws-cdk-lib recorded it: `Annotation::RELIABILITY-008` or `cdk-reliability::RELIABILITY-008`. */
+  readonly key: string;
+  readonly reason: string;
+  /** Where it was recorded; it applies to this construct and everything under it. */
+  readonly constructPath: string;
+}
+
+/** Every acknowledgement of a `RELIABILITY-*` rule under `root` (the last one wins per construct and key). */
+export function readAcknowledgements(root: IConstruct): AcknowledgementRecord[] {
+  const records: AcknowledgementRecord[] = [];
+  for (const construct of root.node.findAll()) {
+    const latest = new Map<string, AcknowledgementRecord>();
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) {
+        continue;
+      }
+      for (const [key, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+        const ruleId = reliabilityRuleId(key);
+        if (ruleId !== undefined) {
+          latest.set(key, { ruleId, key, reason: typeof reason === 'string' ? reason : '', constructPath: construct.node.path });
+        }
+      }
+    }
+    records.push(...latest.values());
+  }
+  return records;
+}
+
+/**
+ * `RELIABILITY-008` for the keys `Annotation::RELIABILITY-008` (a bare id) and
+ * `cdk-reliability::RELIABILITY-008`; undefined for other rules and namespaces.
+ */
+export function reliabilityRuleId(key: string): string | undefined {
+  const separator = key.indexOf('::');
+  if (separator === -1) {
+    return undefined; // aws-cdk-lib always records a namespace
+  }
+  const namespace = key.slice(0, separator);
+  const ruleId = key.slice(separator + 2);
+  // aws-cdk-lib before 2.262.1 wrote `annotation::`, later releases `Annotation::`
+  const ours = namespace.toLowerCase() === DEFAULT_ACKNOWLEDGEMENT_NAMESPACE.toLowerCase() || namespace === PLUGIN_NAME;
+  return ours && RULE_ID.test(ruleId) ? ruleId : undefined;
+}
+
+/** Why a reason is not accepted, or undefined when it is. */
+export function reasonProblem(reason: string): string | undefined {
+  const text = reason.trim();
+  if (text.length === 0) {
+    return 'has no reason';
+  }
+  if (text.length < MIN_REASON_LENGTH) {
+    return `has a reason of ${text.length} characters ('${text}'); write at least ${MIN_REASON_LENGTH}: why the finding does not apply, or why it is accepted`;
+  }
+  return undefined;
+}
+
+/** Whether the acknowledgement was recorded with a bare id (`Annotation::<id>`), not in the plugin's namespace. */
+export function isBareIdAcknowledgement(record: AcknowledgementRecord): boolean {
+  return record.key.toLowerCase().startsWith(`${DEFAULT_ACKNOWLEDGEMENT_NAMESPACE.toLowerCase()}::`);
+}
+
+/** Whether `ancestor` is `path` or one of its ancestors (`''` is the app). */
+export function isAncestorOrSelf(ancestor: string, path: string): boolean {
+  return ancestor === '' || path === ancestor || path.startsWith(`${ancestor}/`);
+}
+
+/**
+ * The acknowledgement that applies to a finding of `ruleId` on `constructPath`: the one recorded
+ * closest to it (on the construct or its nearest ancestor), among those with an accepted reason.
+ */
+export function applicableAcknowledgement(records: readonly AcknowledgementRecord[], ruleId: string, constructPath: string): AcknowledgementRecord | undefined {
+  return records
+    .filter((r) => r.ruleId === ruleId && isAncestorOrSelf(r.constructPath, constructPath) && reasonProblem(r.reason) === undefined)
+    .sort((a, b) => b.constructPath.length - a.constructPath.length)[0];
+}
+
+/** An acknowledgement that is refused, and why. */
+export interface AcknowledgementProblem {
+  readonly record: AcknowledgementRecord;
+  readonly message: string;
+}
+
+/** Acknowledgements without an accepted reason, and of rules that do not exist. */
+export function acknowledgementProblems(records: readonly AcknowledgementRecord[], knownRuleIds: readonly string[]): AcknowledgementProblem[] {
+  const problems: AcknowledgementProblem[] = [];
+  for (const record of records) {
+    const where = record.constructPath === '' ? 'the app' : record.constructPath;
+    if (record.ruleId === ACKNOWLEDGEMENT_RULE_ID) {
+      problems.push({ record, message: `the acknowledgement '${record.key}' on ${where} is refused: ${ACKNOWLEDGEMENT_RULE_ID} (acknowledgements need a reason) cannot be acknowledged` });
+      continue;
+    }
+    if (!knownRuleIds.includes(record.ruleId)) {
+      problems.push({ record, message: `the acknowledgement '${record.key}' on ${where} names no rule of ${PLUGIN_NAME} (known: ${knownRuleIds.join(', ')}), so it acknowledges nothing` });
+      continue;
+    }
+    const problem = reasonProblem(record.reason);
+    if (problem !== undefined) {
+      problems.push({ record, message: `the acknowledgement of ${record.ruleId} on ${where} ${problem}; it is refused` });
+    }
+  }
+  return problems;
+}

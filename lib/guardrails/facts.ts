@@ -1,0 +1,162 @@
+/**
+ * The plain data model the reliability rules read: what the app declares (services, SLOs,
+ * escalation, experiments) and what its templates contain (alarms, experiment templates, the
+ * resources SLOs should cover). No constructs and no tokens: `collectFacts()` builds it from a
+ * synthesized app, tests write it by hand.
+ */
+
+/** Where a fact lives, and where a finding about it points. */
+export interface FactLocation {
+  /** Construct path (`Shop/Checkout`, `Shop/CheckoutHandler/Resource`); acknowledgements on it or an ancestor apply. */
+  readonly constructPath: string;
+  /** Construct path of the stack. */
+  readonly stackPath: string;
+  /**
+   * Template file of the stack.
+   * @default - unknown (e.g. a stack the checks were not given)
+   */
+  readonly templatePath?: string;
+  /**
+   * Logical id of the CloudFormation resource.
+   * @default - not a CloudFormation resource (a service, an SLO)
+   */
+  readonly logicalId?: string;
+}
+
+/** A `ReliableService` and its policy. */
+export interface ServiceFacts extends FactLocation {
+  /** `serviceName`. */
+  readonly name: string;
+  /** Declared `critical: true`, or named in `criticalServices`. */
+  readonly critical: boolean;
+  readonly slos: ServiceSloFacts[];
+  /** @default - no escalation policy */
+  readonly escalation?: EscalationFacts;
+  readonly experiments: ExperimentFacts[];
+}
+
+/**
+ * What an SLO promises: `latency` for `Sli.latency` and the latency presets, or a counted-events
+ * SLI whose SLO name says latency; `availability` for the other counted-events SLIs (`Sli.ratio`,
+ * the availability presets); `other` for custom `ISli` kinds.
+ */
+export type SloCategory = 'availability' | 'latency' | 'other';
+
+/** One SLO of a service. */
+export interface ServiceSloFacts {
+  readonly name: string;
+  readonly constructPath: string;
+  /** `ISli.kind`: `ratio`, `latency` or a custom kind. */
+  readonly sliKind: string;
+  readonly category: SloCategory;
+  /** @default - the SLO does not page */
+  readonly pageAlarm?: AlarmWiringFacts;
+  /** @default - the SLO opens no tickets */
+  readonly ticketAlarm?: AlarmWiringFacts;
+  /** The dimensions of every metric the SLI reads: what the SLO covers. */
+  readonly metricDimensions: MetricDimensionFacts[];
+}
+
+/** An SLO's composite alarm, with its actions as synthesized. */
+export interface AlarmWiringFacts extends FactLocation {
+  /** The alarm's name. */
+  readonly alarmName: string;
+  /**
+   * How many alarm actions it has in its template (0 when `ActionsEnabled` is false).
+   * @default - unknown: its template was not checked
+   */
+  readonly alarmActions?: number;
+}
+
+/** One dimension of a metric an SLI reads, e.g. `FunctionName` = the checkout handler. */
+export interface MetricDimensionFacts {
+  /** `FunctionName`, `ApiName`, `ApiId`, `LoadBalancer`, `TargetGroup`, `StateMachineArn`, … */
+  readonly name: string;
+  /**
+   * The value when it is a plain string (e.g. a REST API's name).
+   * @default - the value is a deploy-time reference
+   */
+  readonly literal?: string;
+  /** Construct paths of the CloudFormation resources the value refers to (`Ref`, `Fn::GetAtt`). */
+  readonly references: string[];
+}
+
+/** The escalation policy of a service. */
+export interface EscalationFacts {
+  readonly name: string;
+  readonly constructPath: string;
+  /**
+   * Levels of the chain.
+   * @default - unknown: a custom IEscalationPolicy
+   */
+  readonly levels?: number;
+  /**
+   * Passes of the chain after the first.
+   * @default - unknown: a custom IEscalationPolicy
+   */
+  readonly repeat?: number;
+}
+
+/** A chaos experiment declared with `service.addExperiment()`. */
+export interface ExperimentFacts extends FactLocation {
+  readonly name: string;
+}
+
+/** A CloudWatch alarm or composite alarm as synthesized. */
+export interface AlarmFacts extends FactLocation {
+  readonly logicalId: string;
+  readonly templatePath: string;
+  readonly type: 'AWS::CloudWatch::Alarm' | 'AWS::CloudWatch::CompositeAlarm';
+  /** @default - a generated name */
+  readonly alarmName?: string;
+  /** Entries of `AlarmActions` (0 when `ActionsEnabled` is false). */
+  readonly alarmActions: number;
+  /** `ActionsEnabled` (CloudFormation's default: true). */
+  readonly actionsEnabled: boolean;
+  /**
+   * What reads the alarm's state in the same template, e.g. `AlarmRule of composite alarm
+   * CheckoutavailabilitypageFF39C443`: a composite's rule, an FIS stop condition, a CodeDeploy or
+   * ECS deployment, a Route 53 health check, an AppConfig monitor.
+   */
+  readonly consumers: string[];
+}
+
+/** An `AWS::FIS::ExperimentTemplate` as synthesized, whoever declared it. */
+export interface ExperimentTemplateFacts extends FactLocation {
+  readonly logicalId: string;
+  readonly templatePath: string;
+  /** Stop conditions with a CloudWatch alarm source (`aws:cloudwatch:alarm`); `none` sources are not counted. */
+  readonly alarmStopConditions: number;
+}
+
+/** The kinds of resources an SLO should cover. */
+export type WorkloadKind = 'lambda-function' | 'rest-api' | 'http-api' | 'load-balancer' | 'target-group' | 'state-machine';
+
+/** A resource customers depend on: a function, an API, a load balancer, a target group, a state machine. */
+export interface WorkloadFacts extends FactLocation {
+  readonly kind: WorkloadKind;
+  /** `AWS::Lambda::Function`, … */
+  readonly resourceType: string;
+  readonly logicalId: string;
+  readonly templatePath: string;
+  /** Physical names given as plain strings in the template (`FunctionName`, `Name`, …), matched against literal dimension values. */
+  readonly names: string[];
+  /**
+   * Why the resource is not a workload of the app (the library's own infrastructure, a
+   * custom-resource provider, a CDK singleton); excluded resources are never reported.
+   * @default - a workload
+   */
+  readonly excludedBecause?: string;
+}
+
+/** Everything the rules read. */
+export interface ReliabilityFacts {
+  /** Every `ReliableService` of the app. */
+  readonly services: ServiceFacts[];
+  /** Alarms of the checked templates. */
+  readonly alarms: AlarmFacts[];
+  /** FIS experiment templates of the checked templates. */
+  readonly experimentTemplates: ExperimentTemplateFacts[];
+  /** Functions, APIs, load balancers, target groups and state machines of the checked templates. */
+  readonly workloads: WorkloadFacts[];
+}

@@ -1,0 +1,162 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import { packageRoot } from '../escalation/lambda-code';
+import {
+  ACKNOWLEDGEMENT_RULE_ID, isAncestorOrSelf, isBareIdAcknowledgement, MIN_REASON_LENGTH, PLUGIN_NAME, readAcknowledgements,
+} from './acknowledgements';
+import { collectFacts } from './collect-facts';
+import { EvaluatedFinding, evaluate, Evaluation } from './evaluate';
+import { ReliabilityFacts } from './facts';
+import { ReliabilityRule, RuleLevel } from './rule';
+import { RELIABILITY_RULES } from './rules';
+
+/** Props of `ReliabilityChecks`. */
+export interface ReliabilityChecksProps {
+  /**
+   * Names (`serviceName`) of services held to the critical policy, besides those declared with
+   * `critical: true`: an availability and a latency SLO, an experiment, an escalation chain of
+   * more than one level that repeats. A name that is no service of the app fails the check.
+   * @default - only services declared `critical: true`
+   */
+  readonly criticalServices?: string[];
+
+  /**
+   * Levels that replace the rules' own, by rule id, e.g. `{ 'RELIABILITY-008': RuleLevel.ERROR }`
+   * to fail synth on uncovered resources.
+   * @default - each rule's own level (see the README's rule table)
+   */
+  readonly levels?: { [ruleId: string]: RuleLevel };
+}
+
+/**
+ * The reliability policy checked at synth, as an aws-cdk-lib policy-validation plugin:
+ *
+ * ```ts
+ * Validations.of(app).addPlugins(new ReliabilityChecks({ criticalServices: ['checkout'] }));
+ * // a finding that does not apply, acknowledged on the construct (or an ancestor) with a reason:
+ * Validations.of(reserveStock).acknowledge({ id: 'RELIABILITY-008', reason: 'Invoked only by the fulfilment workflow, whose SLO counts its failures' });
+ * ```
+ *
+ * Findings of error level fail `cdk synth`, warnings are printed. Acknowledged findings are listed
+ * in `cdk.out/validation-report.json` under `suppressedViolations`, with their reason.
+ */
+export class ReliabilityChecks implements IPolicyValidationPlugin {
+  public readonly name = PLUGIN_NAME;
+  public readonly version?: string;
+  public readonly ruleIds: string[];
+  /** The rules run, in id order. */
+  public readonly rules: readonly ReliabilityRule[] = RELIABILITY_RULES;
+  private readonly criticalServices: string[];
+  private readonly levels: { [ruleId: string]: RuleLevel };
+
+  constructor(props: ReliabilityChecksProps = {}) {
+    const problems: string[] = [];
+    const critical = props?.criticalServices ?? [];
+    if (!Array.isArray(critical) || critical.some((n) => typeof n !== 'string' || n.length === 0)) {
+      problems.push(`criticalServices: must be a list of service names, got ${JSON.stringify(props.criticalServices)}`);
+    }
+    const levels = props?.levels ?? {};
+    for (const [id, level] of Object.entries(levels)) {
+      if (!this.rules.some((r) => r.id === id)) {
+        problems.push(`levels: '${id}' is no rule; rules: ${this.rules.map((r) => r.id).join(', ')}`);
+      }
+      if (level !== RuleLevel.ERROR && level !== RuleLevel.WARNING) {
+        problems.push(`levels['${id}']: must be RuleLevel.ERROR or RuleLevel.WARNING, got ${JSON.stringify(level)}`);
+      }
+    }
+    if (problems.length > 0) {
+      throw new Error(`ReliabilityChecks: ${problems.join('; ')}`);
+    }
+    this.criticalServices = [...critical];
+    this.levels = { ...levels };
+    this.ruleIds = [ACKNOWLEDGEMENT_RULE_ID, ...this.rules.map((r) => r.id)];
+    this.version = packageVersion();
+  }
+
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const facts = collectFacts(context.appConstruct, { stacks: context.stackTemplates, criticalServices: this.criticalServices });
+    this.checkCriticalServices(facts);
+    const evaluation = evaluate(facts, readAcknowledgements(context.appConstruct), { rules: this.rules, levels: this.levels });
+    const scope = context.stackTemplates.map((s) => s.stackConstructPath);
+    return toReport(facts, evaluation, scope);
+  }
+
+  private checkCriticalServices(facts: ReliabilityFacts): void {
+    const known = facts.services.map((s) => s.name);
+    const unknown = this.criticalServices.filter((n) => !known.includes(n));
+    if (unknown.length > 0) {
+      throw new Error(`criticalServices: ${unknown.map((n) => `'${n}'`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} no service of the app; `
+        + `its services are ${known.map((n) => `'${n}'`).join(', ') || 'none'}`);
+    }
+  }
+}
+
+/**
+ * The plugin report: unacknowledged findings as violations; acknowledged ones too, under the rule
+ * name aws-cdk-lib matches to the acknowledgement's metadata key, so that aws-cdk-lib lists them
+ * as suppressed with their reason; refused acknowledgements as `fatal` (never suppressed).
+ */
+export function toReport(facts: ReliabilityFacts, evaluation: Evaluation, scopeStacks: readonly string[]): PolicyValidationPluginReport {
+  const inScope = (stackPath: string) => scopeStacks.includes(stackPath);
+  const findings = evaluation.findings.filter((f) => inScope(f.subject.stackPath));
+  const violations: PolicyViolation[] = findings.map(toViolation);
+  for (const { record, message } of evaluation.refusedAcknowledgements) {
+    if (!scopeStacks.some((s) => isAncestorOrSelf(record.constructPath, s) || isAncestorOrSelf(s, record.constructPath))) {
+      continue;
+    }
+    violations.push({
+      ruleName: ACKNOWLEDGEMENT_RULE_ID,
+      description: `[acknowledgement-reason] ${message}`,
+      fix: `Acknowledge with a written reason of at least ${MIN_REASON_LENGTH} characters: Validations.of(construct).acknowledge({ id: '${record.ruleId}', reason: '…' }).`,
+      severity: 'fatal',
+      ruleMetadata: {
+        rule: 'acknowledgement-reason',
+        explanation: 'An acknowledgement is a decision someone reviews later; without a reason it is a silenced alarm. Refused acknowledgements fail synth and cannot themselves be acknowledged.',
+      },
+      violatingResources: [{ constructPath: record.constructPath, locations: [] }],
+    });
+  }
+  const acknowledged = findings.filter((f) => f.acknowledgement !== undefined).length;
+  const services = facts.services.filter((s) => inScope(s.stackPath));
+  const workloads = facts.workloads.filter((w) => w.excludedBecause === undefined).length;
+  return {
+    success: !violations.some((v) => v.severity === RuleLevel.ERROR || v.severity === 'fatal'),
+    violations,
+    metadata: {
+      checked: `${services.length} services, ${services.reduce((n, s) => n + s.slos.length, 0)} SLOs, ${facts.alarms.length} alarms, `
+        + `${facts.experimentTemplates.length} experiment templates, ${workloads} workloads`,
+      findings: `${findings.length} (${acknowledged} acknowledged)`,
+    },
+  };
+}
+
+function toViolation(finding: EvaluatedFinding): PolicyViolation {
+  const { rule, subject, acknowledgement } = finding;
+  // aws-cdk-lib suppresses a violation whose rule name, in the plugin's namespace, equals an
+  // acknowledgement's key on its construct or an ancestor. A bare-id acknowledgement is recorded as
+  // `Annotation::<id>`, so an acknowledged finding carries that key as its rule name.
+  const ruleName = acknowledgement !== undefined && isBareIdAcknowledgement(acknowledgement) ? acknowledgement.key : rule.id;
+  return {
+    ruleName,
+    description: `[${rule.name}] ${finding.message}`,
+    fix: rule.fix,
+    severity: finding.level,
+    ruleMetadata: { rule: rule.name, explanation: rule.explanation },
+    violatingResources: [{
+      constructPath: subject.constructPath,
+      ...(subject.logicalId !== undefined ? { resourceLogicalId: subject.logicalId } : {}),
+      ...(subject.templatePath !== undefined ? { templatePath: subject.templatePath } : {}),
+      locations: finding.locations ?? [],
+    }],
+  };
+}
+
+/** This package's version, for the report; undefined when the package root cannot be found. */
+function packageVersion(): string | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(packageRoot(__dirname), 'package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+}

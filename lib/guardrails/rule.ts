@@ -1,0 +1,56 @@
+import { FactLocation, ReliabilityFacts } from './facts';
+
+/** How a finding of a rule is reported at synth. */
+export enum RuleLevel {
+  /** Fails `cdk synth` unless acknowledged. */
+  ERROR = 'error',
+  /** Printed by `cdk synth`, which still succeeds. */
+  WARNING = 'warning',
+}
+
+/** One thing a rule found wrong, about one construct or resource. */
+export interface RuleFinding {
+  /** What the finding is about; acknowledgements on its construct or an ancestor apply. */
+  readonly subject: FactLocation;
+  /** What is wrong, naming the service, SLO or resource: one or two sentences. */
+  readonly message: string;
+  /**
+   * Where in the template (`Properties/AlarmActions`).
+   * @default - the resource as a whole
+   */
+  readonly locations?: string[];
+}
+
+/**
+ * A reliability rule: a pure check over the facts of an app. No finding means compliant (or not
+ * applicable); each finding is one non-compliant construct or resource.
+ */
+export interface ReliabilityRule {
+  /** `RELIABILITY-001`: what acknowledgements name. */
+  readonly id: string;
+  /** A readable name: `service-has-slo`. */
+  readonly name: string;
+  readonly level: RuleLevel;
+  /** What the rule requires, in one line: `every service has at least one SLO`. */
+  readonly summary: string;
+  /** Why the rule exists: what goes wrong in production without it. */
+  readonly explanation: string;
+  /** How to comply. */
+  readonly fix: string;
+  check(facts: ReliabilityFacts): RuleFinding[];
+}
+
+/** `'checkout', 'search'`. */
+export function quoted(names: readonly string[]): string {
+  return names.map((n) => `'${n}'`).join(', ');
+}
+
+/** Only the location fields of a fact, for a finding's subject. */
+export function locationOf(fact: FactLocation): FactLocation {
+  return {
+    constructPath: fact.constructPath,
+    stackPath: fact.stackPath,
+    ...(fact.templatePath !== undefined ? { templatePath: fact.templatePath } : {}),
+    ...(fact.logicalId !== undefined ? { logicalId: fact.logicalId } : {}),
+  };
+}

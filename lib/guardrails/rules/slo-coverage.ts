@@ -1,0 +1,50 @@
+import { ReliabilityFacts, WorkloadFacts, WorkloadKind } from '../facts';
+import { locationOf, ReliabilityRule, RuleFinding, RuleLevel } from '../rule';
+
+/** The metric dimensions that identify a resource of each kind, and how the README's presets cover it. */
+export const COVERAGE_DIMENSIONS: Record<WorkloadKind, { readonly label: string; readonly dimensions: string[]; readonly preset: string }> = {
+  'lambda-function': { label: 'Lambda function', dimensions: ['FunctionName'], preset: 'Sli.lambdaAvailability(fn)' },
+  'rest-api': { label: 'REST API', dimensions: ['ApiName'], preset: 'Sli.restApiAvailability(api)' },
+  'http-api': { label: 'HTTP API', dimensions: ['ApiId'], preset: 'Sli.httpApiAvailability(api)' },
+  'load-balancer': { label: 'load balancer', dimensions: ['LoadBalancer'], preset: 'Sli.loadBalancerAvailability(alb)' },
+  'target-group': { label: 'target group', dimensions: ['TargetGroup'], preset: 'Sli.targetGroupAvailability(tg)' },
+  'state-machine': { label: 'state machine', dimensions: ['StateMachineArn'], preset: 'Sli.stateMachineAvailability(sm)' },
+};
+
+/**
+ * RELIABILITY-008: every function, API, load balancer, target group and state machine of the app
+ * is covered by an SLO: some SLI reads a metric whose identifying dimension (`FunctionName`,
+ * `ApiName`, `ApiId`, `LoadBalancer`, `TargetGroup`, `StateMachineArn`) refers to it. The
+ * library's own infrastructure, custom-resource providers and CDK's singleton functions are not
+ * workloads (see `excludedBecause`).
+ */
+export const sloCoverage: ReliabilityRule = {
+  id: 'RELIABILITY-008',
+  name: 'slo-coverage',
+  level: RuleLevel.WARNING,
+  summary: 'every Lambda function, REST/HTTP API, load balancer, target group and state machine is read by some SLO\'s metrics',
+  explanation: 'A resource no SLO reads can fail without any alarm firing. Coverage is decided from the SLIs\' metric '
+    + 'dimensions only: a function behind a covered API or state machine is covered indirectly, which the rule cannot see '
+    + 'and a reviewer should confirm with an acknowledgement.',
+  fix: 'Add an SLO whose SLI reads the resource\'s metrics (a preset such as Sli.lambdaAvailability(fn)), or acknowledge '
+    + 'RELIABILITY-008 on the resource with the reason it needs none (e.g. it is covered through the API that invokes it).',
+  check(facts: ReliabilityFacts): RuleFinding[] {
+    const dimensions = facts.services.flatMap((service) => service.slos.flatMap((slo) => slo.metricDimensions));
+    const covered = (workload: WorkloadFacts) => {
+      const names = COVERAGE_DIMENSIONS[workload.kind].dimensions;
+      return dimensions.some((d) => names.includes(d.name)
+        && (d.references.includes(workload.constructPath) || (d.literal !== undefined && workload.names.includes(d.literal))));
+    };
+    return facts.workloads
+      .filter((workload) => workload.excludedBecause === undefined && !covered(workload))
+      .map((workload) => {
+        const { label, dimensions: names, preset } = COVERAGE_DIMENSIONS[workload.kind];
+        const path = workload.constructPath.replace(/\/Resource$/, '');
+        return {
+          subject: locationOf(workload),
+          message: `${label} ${path} (${workload.logicalId}) is not covered by any SLO: no SLI reads a metric with its ${names.join(' or ')} `
+            + `dimension. Add an SLO (e.g. ${preset}) or acknowledge why it needs none`,
+        };
+      });
+  },
+};

@@ -1,0 +1,86 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { collectFacts, CollectFactsOptions } from '../../lib/guardrails/collect-facts';
+import { ReliabilityFacts } from '../../lib/guardrails/facts';
+import { EscalationPolicy, EscalationPolicyProps } from '../../lib/escalation/escalation-policy';
+import { Notify } from '../../lib/escalation/notify';
+import { ReliableService, ReliableServiceProps } from '../../lib/service/reliable-service';
+import { AlertPolicy } from '../../lib/slo/alert-policy';
+import { Sli } from '../../lib/sli/sli';
+
+/** An app that never bundles. */
+export function newApp(): App {
+  return new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+}
+
+/** Synthesizes the app and collects the facts of its stacks, as the plugin would. */
+export function synthFacts(app: App, options: Partial<CollectFactsOptions> = {}): ReliabilityFacts {
+  const assembly = app.synth();
+  const stacks = assembly.stacks.map((s) => ({ stackConstructPath: s.hierarchicalId, templatePath: s.templateFullPath }));
+  return collectFacts(app, { stacks, ...options });
+}
+
+/** A small Node.js function with inline code. */
+export function newFunction(scope: Construct, id = 'Handler', props: Partial<lambda.FunctionProps> = {}): lambda.Function {
+  return new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
+    ...props,
+  });
+}
+
+/** Count metrics of a service, not tied to any resource. */
+export function counts(service = 'checkout') {
+  return {
+    bad: new Metric({ namespace: 'Shop', metricName: 'Errors', dimensionsMap: { Service: service } }),
+    total: new Metric({ namespace: 'Shop', metricName: 'Requests', dimensionsMap: { Service: service } }),
+  };
+}
+
+/** An escalation policy of two levels that repeats once. */
+export function onCall(scope: Construct, overrides: Partial<EscalationPolicyProps> = {}): EscalationPolicy {
+  return new EscalationPolicy(scope, 'OnCall', {
+    levels: [
+      { notify: [Notify.email('oncall@example.com')] },
+      { after: Duration.minutes(15), notify: [Notify.email('lead@example.com')] },
+    ],
+    repeat: 1,
+    ...overrides,
+  });
+}
+
+/**
+ * The cheapest service that passes every rule as a non-critical service: one SLO over `fn` (or
+ * plain counts), pages only, its page alarm wired by hand to a topic, no dashboard.
+ */
+export function pagingService(scope: Construct, id = 'Checkout', props: Partial<ReliableServiceProps> & { fn?: lambda.IFunction } = {}): ReliableService {
+  const { fn, ...rest } = props;
+  const service = new ReliableService(scope, id, {
+    serviceName: id.toLowerCase(),
+    dashboard: false,
+    slos: [{
+      name: 'availability',
+      objective: 99.9,
+      sli: fn ? Sli.lambdaAvailability(fn) : Sli.ratio(counts(id.toLowerCase())),
+      alerting: AlertPolicy.workbook({ tickets: false }),
+    }],
+    ...rest,
+  });
+  if (!rest.escalation) {
+    const topic = new sns.Topic(scope, `${id}Pages`);
+    for (const slo of service.slos) {
+      slo.pageAlarm?.addAlarmAction(new SnsAction(topic));
+    }
+  }
+  return service;
+}
+
+/** A stack of the app. */
+export function newStack(app: App, id = 'Shop'): Stack {
+  return new Stack(app, id);
+}
