@@ -226,9 +226,9 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
   const alerting = props.alerting ?? AlertPolicy.workbook();
   const tierInputs = typeof alerting?._toTierInputs === 'function' ? alerting._toTierInputs() : undefined;
   if (typeof alerting?._toTierInputs !== 'function') {
-    add('alerting', `must be AlertPolicy.workbook() or AlertPolicy.tiers([...]), got ${JSON.stringify(alerting)}`);
+    add('alerting', `must be AlertPolicy.workbook() or AlertPolicy.tiers([...]), got ${describeInput(alerting)}`);
   } else if (tierInputs === undefined) {
-    add('alerting.tiers', `must be a list of tiers, got ${JSON.stringify(alerting.tiers)}`);
+    add('alerting.tiers', `must be a list of tiers, got ${describeInput(alerting.tiers)}`);
   }
   if (!props.sli || typeof props.sli.validate !== 'function' || typeof props.sli.bind !== 'function') {
     add('sli', `must be an SLI such as Sli.ratio({ bad, total }) or a preset, got ${describeInput(props.sli)}`);

@@ -8,7 +8,7 @@
  * that alarm names do not collide) of one app. A case is first built and synthesized without the
  * validator, under the usual oracle; only those that synthesize go into the validated app.
  *
- * 3 runs × 6 cases = 18 sampled cases, fixed seed.
+ * 4 runs × 6 cases = 24 sampled cases, fixed seed.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -22,7 +22,7 @@ import { runs, seed } from './support/settings';
 import { buildSloCase, sloCases, SloCase } from './support/slo-cases';
 
 const SEED = seed(20_260_304);
-const RUNS = runs(3);
+const RUNS = runs(4);
 const BATCH = 6;
 
 type Case = { family: 'slo'; c: SloCase } | { family: 'escalation'; c: EscalationCase } | { family: 'chaos'; c: ChaosCase };

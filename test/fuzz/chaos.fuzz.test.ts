@@ -5,7 +5,7 @@
  * naming the construct path. Game days and targets are also fuzzed on their own, without
  * synthesis: whatever they accept must be what Scheduler and FIS accept.
  *
- * 200 experiments, 1500 game days, 1500 targets; fixed seeds.
+ * 160 experiments, 1500 game days, 1500 targets; fixed seeds.
  */
 import { Stack } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
@@ -18,7 +18,7 @@ import { runs, seed } from './support/settings';
 import { isTimeZone, scheduleExpressionProblem } from './support/template-checks';
 
 const SEED = seed(20_260_303);
-const EXPERIMENT_RUNS = runs(200);
+const EXPERIMENT_RUNS = runs(160);
 const VALUE_RUNS = runs(1500);
 const ALLOWED = { paths: ['Shop/Checkout'] };
 const FACTORY_MESSAGES = { paths: [], factoryMessages: [/^Selection\.(count|percent)\(\) takes /, /^(GameDay|Targets)\.\w+\(\)/] };

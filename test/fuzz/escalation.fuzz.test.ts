@@ -4,7 +4,7 @@
  * retention (support/escalation-cases.ts), sometimes wired to a service in the same or another
  * region's stack. Every case synthesizes a valid template or fails naming the construct path.
  *
- * 150 generated policies, fixed seed; a quarter or so synthesize (a policy is some 40 resources,
+ * 120 generated policies, fixed seed; a quarter or so synthesize (a policy is some 40 resources,
  * ~0.2 s of CPU each), the rest exercise the messages.
  */
 import { Stack } from 'aws-cdk-lib';
@@ -15,7 +15,7 @@ import { expectClearOutcome, fuzzApp, fuzzOutdir, OutcomeTally } from './support
 import { runs, seed } from './support/settings';
 
 const SEED = seed(20_260_302);
-const RUNS = runs(150);
+const RUNS = runs(120);
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
 const cases = fc.oneof(

@@ -4,7 +4,7 @@
  * passes the cheap CloudFormation checks (support/template-checks.ts), or fails with the library's
  * own message starting with the construct path — never a TypeError, never aws-cdk-lib's message.
  *
- * 250 generated services (1-2 SLOs each, with their tiers and SLIs), and 2000 generated objectives,
+ * 220 generated services (1-2 SLOs each, with their tiers and SLIs), and 2000 generated objectives,
  * windows and tiers through the alert math alone (no synthesis); fixed seeds: a failure prints the
  * shrunk input, and replays with the same seed.
  */
@@ -20,7 +20,7 @@ import { runs, seed } from './support/settings';
 import { buildSloCase, sloCases } from './support/slo-cases';
 
 const SEED = seed(20_260_301);
-const RUNS = runs(250);
+const RUNS = runs(220);
 const MATH_RUNS = runs(2000);
 const ALLOWED = { paths: ['Shop/Checkout'] };
 
