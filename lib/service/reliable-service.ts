@@ -9,7 +9,7 @@ import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-po
 import { compositeAlarmName, namePartProblem } from '../slo/names';
 import { Severity } from '../slo/tiers';
 import { claimPhysicalName, environmentOf } from './physical-names';
-import { formatProblems, runbookUrlProblem } from '../slo/validation';
+import { describeInput, formatProblems, runbookUrlProblem } from '../slo/validation';
 import { ServiceLevelObjective, SloProps } from './service-level-objective';
 
 /** Props of `ReliableService`. */
@@ -113,7 +113,7 @@ export class ReliableService extends Construct {
       problems.push({ prop: 'slos', message: `must be a list of SLOs, got ${typeof props.slos}` });
     }
     if (props?.critical !== undefined && typeof props.critical !== 'boolean') {
-      problems.push({ prop: 'critical', message: `must be true or false, got ${String(props.critical)}` });
+      problems.push({ prop: 'critical', message: `must be true or false, got ${describeInput(props.critical)}` });
     }
     if (props?.escalation !== undefined) {
       const p = escalationProblem(this, props.escalation);
@@ -133,6 +133,13 @@ export class ReliableService extends Construct {
     this.claimServiceName();
     registerForManifest(this);
     if (props.dashboard ?? true) {
+      // Dashboard names keep only letters, digits, - and _: 'a.b' and 'a-b' would share one.
+      const dashboardName = dashboardNameFor(this.serviceName);
+      const holder = claimPhysicalName(this, 'dashboard', dashboardName);
+      if (holder !== undefined) {
+        throw new Error(`${this.node.path}: serviceName '${this.serviceName}' gives dashboard name '${dashboardName}', already used by ${holder} `
+          + `(dashboard names replace characters other than letters, digits, - and _ with -). Rename one service, or pass dashboard: false`);
+      }
       this.dashboard = new ServiceDashboard(this, 'Dashboard', {
         dashboardName: dashboardNameFor(this.serviceName),
         title: `${this.serviceName}: service level objectives${this.owner ? ` (owner: ${this.owner})` : ''}`,
@@ -285,7 +292,7 @@ export class ReliableService extends Construct {
 /** An escalation policy must be one, and live in the service's account and region. */
 function escalationProblem(service: Construct, escalation: unknown): string | undefined {
   if (!EscalationPolicy.isEscalationPolicy(escalation)) {
-    return `must be an EscalationPolicy (new EscalationPolicy(scope, id, { levels })), got ${String(escalation)}`;
+    return `must be an EscalationPolicy (new EscalationPolicy(scope, id, { levels })), got ${describeInput(escalation)}`;
   }
   const here = Stack.of(service);
   const there = Stack.of(escalation);

@@ -139,7 +139,7 @@ describe('ReliableService escalation wiring, other cases', () => {
   test('throws when escalation is not an escalation policy', () => {
     const stack = newStack();
     expect(() => new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos: [availability()], escalation: {} as never }))
-      .toThrow('Shop/Checkout: escalation: must be an EscalationPolicy (new EscalationPolicy(scope, id, { levels })), got [object Object]');
+      .toThrow('Shop/Checkout: escalation: must be an EscalationPolicy (new EscalationPolicy(scope, id, { levels })), got {}');
   });
 
   test('a service without a policy still synthesizes, with the no-escalation warning', () => {

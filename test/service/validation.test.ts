@@ -183,3 +183,11 @@ describe('validation errors name the construct path, the prop, the value and wha
     expect(() => svc.slo('latency')).toThrow("Shop/Checkout: service 'checkout' has no SLO named 'latency'; it has: 'availability'");
   });
 });
+
+test('two services whose names give the same dashboard name are refused', () => {
+  const stack = new Stack(new App(), 'Shop');
+  const sli = () => Sli.ratio({ bad: new Metric({ namespace: 'Shop', metricName: 'Errors' }), total: new Metric({ namespace: 'Shop', metricName: 'Requests' }) });
+  new ReliableService(stack, 'First', { serviceName: 'cart.v2', slos: [{ name: 'availability', objective: 99.9, sli: sli() }] });
+  expect(() => new ReliableService(stack, 'Second', { serviceName: 'cart-v2', slos: [{ name: 'availability', objective: 99.9, sli: sli() }] })).toThrow(
+    "Shop/Second: serviceName 'cart-v2' gives dashboard name 'cart-v2-reliability', already used by Shop/First (dashboard names replace characters other than letters, digits, - and _ with -). Rename one service, or pass dashboard: false");
+});

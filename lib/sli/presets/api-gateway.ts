@@ -35,7 +35,8 @@ function restApiMetric(api: IRestApi, metricName: string, stage?: string): Metri
  * REST API availability: `5XXError` over `Count` (namespace AWS/ApiGateway, dimension ApiName
  * [+ Stage]). 4XX responses are the client's errors and count as good.
  */
-export function restApiAvailability(api: IRestApi, options: ApiAvailabilityOptions = {}): RatioSli {
+export function restApiAvailability(api: IRestApi, given: ApiAvailabilityOptions = {}): RatioSli {
+  const options = given ?? {};
   return new RatioSli({
     bad: restApiMetric(api, '5XXError', options.stage),
     total: restApiMetric(api, 'Count', options.stage),
@@ -55,7 +56,8 @@ function httpApiDimensions(api: IHttpApi, stage?: string): Record<string, string
 /**
  * HTTP API availability: `5xx` over `Count` (namespace AWS/ApiGateway, dimension ApiId [+ Stage]).
  */
-export function httpApiAvailability(api: IHttpApi, options: ApiAvailabilityOptions = {}): RatioSli {
+export function httpApiAvailability(api: IHttpApi, given: ApiAvailabilityOptions = {}): RatioSli {
+  const options = given ?? {};
   const dimensionsMap = httpApiDimensions(api, options.stage);
   return new RatioSli({
     bad: api.metricServerError({ dimensionsMap }),
