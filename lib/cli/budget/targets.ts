@@ -186,6 +186,7 @@ export function resolveTargets(
   deployed: DeployedAlarms,
   region: string,
   agnostic: boolean,
+  allowUndeployed = false,
 ): ResolvedTargets {
   const resolving = selected.filter((s) => s.slo.sli.metrics.some((m) => deployTimeValues(m).length > 0));
   if (deployed.denied !== undefined && resolving.length > 0) {
@@ -199,6 +200,12 @@ export function resolveTargets(
   if (deployed.denied !== undefined) {
     notes.push(`Could not check that the stack's alarms exist in ${region} (cloudwatch:DescribeAlarms denied): an SLO without data `
       + 'may be read in the wrong region or account.');
+  } else if (noneDeployed && !allowUndeployed) {
+    // Fail closed: credentials of another account read "no data" everywhere, which must not pass
+    // the gate. A stage's very first deployment passes --allow-undeployed.
+    throw new CliError(`none of these SLOs' alarms exist in ${region}: the stack is not deployed here yet, or the credentials are for another `
+      + `${agnostic ? 'region or ' : ''}account (check --profile${agnostic ? ' and --region' : ''}). The budget cannot be judged; `
+      + 'for the first deployment of a stage, pass --allow-undeployed');
   } else if (noneDeployed) {
     notes.push(`None of these SLOs' alarms exist in ${region}: the stack is not deployed here yet, or it is deployed in another `
       + `${agnostic ? 'region or ' : ''}account (check --profile${agnostic ? ' and --region' : ''}).`);

@@ -29,6 +29,7 @@ function shownPath(file: string): string {
 async function budgetRun(args: ParsedArgs, io: CliIo): Promise<number> {
   const minRemainingPercent = parseMinRemaining(args.string('min-remaining'));
   const failOnMissingData = args.flag('fail-on-missing-data');
+  const allowUndeployed = args.flag('allow-undeployed');
   const source = args.argument('assembly') ?? DEFAULT_ASSEMBLY;
   const found = findStackManifest(readManifests(source), args.required('stack'));
   const selected = selectSlos(found, shownPath(found.file), args.string('service'), args.string('slo'));
@@ -45,7 +46,7 @@ async function budgetRun(args: ParsedArgs, io: CliIo): Promise<number> {
   // stack is deployed where we read at all
   const names = [...new Set(selected.flatMap((s) => windowAlarmNames(s.slo)))];
   const deployed: DeployedAlarms = names.length > 0 ? await describeAlarms(context, names) : { alarms: new Map() };
-  const { targets, notes, notDeployed } = resolveTargets(selected, deployed, aws.region, aws.agnostic);
+  const { targets, notes, notDeployed } = resolveTargets(selected, deployed, aws.region, aws.agnostic, allowUndeployed);
   const readout = await readBudgets(context, targets, now, minRemainingPercent);
   const budgets = readout.budgets.map((b, i) => (b.status === 'no-data' && targets[i].unreadable === undefined && notDeployed[i]
     ? { ...b, reason: `${b.reason}, and none of its alarms exist there: not deployed yet?` }
@@ -96,6 +97,7 @@ export const budget: Command = {
       defaultText: '0%',
     },
     { name: 'fail-on-missing-data', type: 'boolean', description: 'also fail when an SLO has no data (not deployed, no traffic ever, wrong account)' },
+    { name: 'allow-undeployed', type: 'boolean', description: 'pass when none of the SLOs\' alarms exist where it reads (a stage\'s first deployment); otherwise that is an error, as it also means the wrong account' },
     { name: 'json', type: 'boolean', description: 'print the results as JSON' },
     ...AWS_OPTIONS,
   ],

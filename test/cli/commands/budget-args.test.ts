@@ -6,7 +6,7 @@ import { useHarness } from '../support/harness';
 import { prodFile } from '../budget/scenario';
 
 const USAGE = 'Usage: cdk-reliability budget [assembly] --stack <name> [--service <name>] [--slo <name>] [--min-remaining <percent>] '
-  + '[--fail-on-missing-data] [--json] [--region <region>] [--profile <name>]';
+  + '[--fail-on-missing-data] [--allow-undeployed] [--json] [--region <region>] [--profile <name>]';
 
 describe('budget: arguments', () => {
   const world = useHarness();
@@ -19,7 +19,7 @@ describe('budget: arguments', () => {
     [['--stack', 'Shop', '--min-remaining=-5'], 'error: --min-remaining must be a percentage of the error budget, at least 0 and under 100 (e.g. 25%); got \'-5\''],
     [['--stack', 'Shop', '--min-remaining'], 'error: flag --min-remaining needs a value: --min-remaining <percent>'],
     [['--stack', 'Shop', '--json=yes'], 'error: flag --json takes no value (it is on when given)'],
-    [['--stack', 'Shop', '--windows', '1h'], 'error: unknown flag --windows for \'budget\'; allowed: --stack, --service, --slo, --min-remaining, --fail-on-missing-data, --json, --region, --profile and --help'],
+    [['--stack', 'Shop', '--windows', '1h'], 'error: unknown flag --windows for \'budget\'; allowed: --stack, --service, --slo, --min-remaining, --fail-on-missing-data, --allow-undeployed, --json, --region, --profile and --help'],
     [['cdk.out', 'more', '--stack', 'Shop'], 'error: unexpected argument \'more\': \'budget\' takes at most 1 argument ([assembly]) and flags'],
     [['--stack', ''], 'error: flag --stack needs a non-empty value: --stack <name>'],
   ])('%j exits 64 with the usage', async (argv, message) => {

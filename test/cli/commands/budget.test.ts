@@ -291,12 +291,23 @@ describe('budget: the gate', () => {
       ]);
     });
 
-    test('a stack not deployed where it is read: SLOs with deploy-time values have no data, and a note says why', async () => {
+    test('none of the alarms exist where it reads (not deployed, or another account\'s credentials): exits 1, never a PASS on no data', async () => {
       const h = world();
       const fake = givenShop(h, false);
       checkoutTraffic(fake, HEALTHY);
 
-      expect(await h.run('budget', SHOP_ASSEMBLY, '--stack', 'Shop')).toBe(0);
+      expect(await h.run('budget', SHOP_ASSEMBLY, '--stack', 'Shop')).toBe(1);
+      expect(h.stderr()).toContain('none of these SLOs\' alarms exist in eu-west-1: the stack is not deployed here yet, or the credentials are for another '
+        + 'region or account (check --profile and --region). The budget cannot be judged; for the first deployment of a stage, pass --allow-undeployed');
+      expect(h.stdout()).not.toContain('PASS');
+    });
+
+    test('--allow-undeployed (a stage\'s first deployment): SLOs with deploy-time values have no data, and a note says why', async () => {
+      const h = world();
+      const fake = givenShop(h, false);
+      checkoutTraffic(fake, HEALTHY);
+
+      expect(await h.run('budget', SHOP_ASSEMBLY, '--stack', 'Shop', '--allow-undeployed')).toBe(0);
       const out = h.stdout();
       expect(out).toContain('    - availability: its metrics name values known only once deployed (FunctionName=${SearchHandler00CE2B50}), '
         + 'and none of its alarms (search-availability-page-1h-5m-long, …) exist in eu-west-1: not deployed yet, or deployed in another '
