@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Severity, TierInput } from './tiers';
+import { describeInput } from './validation';
 
 /** One alert tier: fire when `budgetSpentPercent` of the error budget burns within `longWindow`. */
 export interface AlertTier {
@@ -56,6 +57,10 @@ export class AlertPolicy {
   /** The Workbook's tiers: two page tiers and, unless turned off, two ticket tiers. */
   public static workbook(options: WorkbookPolicyOptions = {}): AlertPolicy {
     const tickets = options?.tickets ?? true;
+    if (typeof tickets !== 'boolean') {
+      // Refused here rather than read as truthy: 'no' must not keep the ticket tiers.
+      throw new Error(`AlertPolicy.workbook(): tickets must be true or false, got ${describeInput(tickets)}`);
+    }
     return new AlertPolicy(AlertPolicy.WORKBOOK_TIERS.filter((t) => tickets || t.severity !== Severity.TICKET));
   }
 

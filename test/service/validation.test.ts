@@ -191,3 +191,8 @@ test('two services whose names give the same dashboard name are refused', () => 
   expect(() => new ReliableService(stack, 'Second', { serviceName: 'cart-v2', slos: [{ name: 'availability', objective: 99.9, sli: sli() }] })).toThrow(
     "Shop/Second: serviceName 'cart-v2' gives dashboard name 'cart-v2-reliability', already used by Shop/First (dashboard names replace characters other than letters, digits, - and _ with -). Rename one service, or pass dashboard: false");
 });
+
+test('AlertPolicy.workbook() refuses a tickets option that is not a boolean instead of reading it as truthy', () => {
+  expect(() => AlertPolicy.workbook({ tickets: 'no' as never })).toThrow('AlertPolicy.workbook(): tickets must be true or false, got no');
+  expect(AlertPolicy.workbook({ tickets: false })._toTierInputs()?.map((t) => t.severity)).toEqual([Severity.PAGE, Severity.PAGE]);
+});
