@@ -8,6 +8,7 @@ import { ExitCode } from '../exit-codes';
 import { formatTime, joinAnd } from '../render';
 import type { BudgetVerdict, BurnReading, SloBudget } from './model';
 import type { QueryWindow } from './plan';
+import { describeStack } from './region';
 
 /** What the output describes besides the budgets. */
 export interface BudgetContext {
@@ -150,10 +151,6 @@ export function verdictMessage(verdict: BudgetVerdict, budgets: readonly SloBudg
       : `PASS: every error budget is above ${gate} (lowest: ${name(lowest)}, ${left} left).${skipped}`,
     exitCode: ExitCode.OK,
   };
-}
-
-function describeStack(stack: StackEntry): string {
-  return stack.name === stack.path ? stack.name : `${stack.name} (${stack.path})`;
 }
 
 /** The text report. */

@@ -22,7 +22,8 @@ export interface BudgetClient {
   readonly agnostic: boolean;
 }
 
-function describe(stack: StackEntry): string {
+/** `Shop`, or `Prod-Shop (Prod/Shop)` when the stack name is not its construct path. */
+export function describeStack(stack: StackEntry): string {
   return stack.name === stack.path ? stack.name : `${stack.name} (${stack.path})`;
 }
 
@@ -35,7 +36,7 @@ export async function openBudgetClient(io: CliIo, options: AwsClientOptions, sta
   const expected = stackRegion(stack);
   if (options.region !== undefined) {
     if (expected !== undefined && options.region !== expected) {
-      throw new CliError(`stack ${describe(stack)} is deployed in ${expected} (its manifest says so), but --region is ${options.region}: `
+      throw new CliError(`stack ${describeStack(stack)} is deployed in ${expected} (its manifest says so), but --region is ${options.region}: `
         + `its metrics are not in ${options.region}, and reading there would report "no data" instead of its budget. `
         + `Pass --region ${expected}, or leave --region out`);
     }
@@ -58,7 +59,7 @@ export async function openBudgetClient(io: CliIo, options: AwsClientOptions, sta
   }
   if (expected !== undefined && sdkRegion !== expected) {
     const from = options.profile ? `profile ${options.profile}` : 'AWS_REGION, AWS_DEFAULT_REGION or the profile';
-    throw new CliError(`stack ${describe(stack)} is deployed in ${expected} (its manifest says so), but the AWS SDK is set to `
+    throw new CliError(`stack ${describeStack(stack)} is deployed in ${expected} (its manifest says so), but the AWS SDK is set to `
       + `${sdkRegion} (from ${from}): its metrics are not in ${sdkRegion}, and reading there would report "no data" instead of `
       + `its budget. Pass --region ${expected}`);
   }
