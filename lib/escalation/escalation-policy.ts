@@ -555,7 +555,7 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     if (!levels[0].notify.some((t) => SUBSCRIBED_KINDS.has(t.kind) || t.kind === NotifyKind.TOPIC)) {
       Annotations.of(this).addWarningV2('cdk-reliability:pager-alarms-unrouted',
         `${this.node.path}: level 1 of escalation policy '${policyName}' has no email, SMS, Slack or topic target, so the alarms on the pager itself `
-        + `(${policyName}-pager-errors, ${policyName}-pager-dead-letters, ${policyName}-pager-acknowledge-errors) reach nobody: they notify over SNS directly, not through the escalation function `
+        + `(${Object.values(PAGER_ALARMS).map((suffix) => `${policyName}-pager-${suffix}`).join(', ')}) reach nobody: they notify over SNS directly, not through the escalation function `
         + 'that calls webhooks and PagerDuty. Add such a target to level 1, or subscribe levelTopics[0] yourself.');
     }
     acknowledgeEscalationFindings({
