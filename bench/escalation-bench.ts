@@ -232,7 +232,12 @@ async function throughput(harnessPath: string): Promise<ThroughputResult> {
     return {};
   });
   const cw = mockClient(CloudWatchClient);
-  cw.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [{ StateValue: 'ALARM' }] });
+  // Composites wired to the page topic: the function verifies the alarm of every ALARM and OK (alarm/verify.ts).
+  cw.on(DescribeAlarmsCommand).callsFake(async (input: { AlarmNames?: string[] }) => ({
+    CompositeAlarms: (input.AlarmNames ?? []).map((name) => ({
+      AlarmName: name, AlarmArn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`, StateValue: 'ALARM', AlarmActions: [PAGE_TOPIC], OKActions: [PAGE_TOPIC],
+    })),
+  }));
   cw.on(ListTagsForResourceCommand).resolves({ Tags: [] });
   mockClient(SecretsManagerClient).on(GetSecretValueCommand).resolves({ SecretString: 's'.repeat(64) });
 

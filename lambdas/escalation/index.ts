@@ -13,6 +13,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { createLogger, errorFields, Logger } from '../shared/log';
+import { verifiedTransition } from './alarm/verify';
 import { Config, loadConfig } from './config/config';
 import { ParsedRecord, parseEvent } from './events/parse';
 import { onAcknowledged } from './flows/acknowledged';
@@ -69,8 +70,12 @@ async function onRecords(ctx: FlowContext, records: ParsedRecord[]): Promise<voi
       ctx.log.warn('SNS message ignored', { reason: record.reason, messageId: record.messageId });
       continue;
     }
-    const t = record.transition;
     try {
+      // Only a composite alarm of this account wired to this policy is handled (alarm/verify.ts).
+      const t = await verifiedTransition(record.transition, ctx);
+      if (!t) {
+        continue;
+      }
       if (t.newState === 'ALARM') {
         await onAlarm(ctx, t);
       } else if (t.newState === 'OK') {

@@ -29,8 +29,8 @@ const ON_ALL_REASONS: Record<string, string> = {
   'rds:DescribeDBInstances': 'read-only; FIS lists the instances to resolve the targets at run time',
   'ecs:ListTasks': 'read-only; FIS lists the service\'s tasks at run time, before it knows their ARNs',
   'ecs:DescribeContainerInstances': 'read-only; the container instances of the targeted tasks are known only at run time',
-  'ssm:ListCommands': 'acts on the Run Command invocations FIS starts during the experiment, which cannot be named in advance',
-  'ssm:CancelCommand': 'acts on the Run Command invocations FIS starts during the experiment, which cannot be named in advance',
+  'ssm:ListCommands': 'Systems Manager authorizes it on * only (no resource types: Service Authorization Reference); FIS lists the Run Command invocations it started',
+  'ssm:CancelCommand': 'Systems Manager authorizes it on * only (no resource types: Service Authorization Reference); FIS cancels the Run Command invocations it started',
 };
 
 /**
@@ -54,9 +54,13 @@ export function onAllReason(actions: readonly string[]): string | undefined {
 /** The actions `onAllReason` can explain, for tests against the catalog. */
 export const EXPLAINED_ON_ALL_ACTIONS = Object.keys(ON_ALL_REASONS);
 
-/** Targets chosen by tags: the target actions on `*`. */
-export const TAG_SELECTED_REASON = 'the fault selects its targets by tags, which FIS resolves when the experiment runs, so no ARN is known at deploy time; '
-  + 'FIS acts only on the resources its target selects';
+/**
+ * Targets chosen by tags whose statement cannot carry the tags as `aws:ResourceTag` conditions (a
+ * resource type without them, a tag key that is a token): the target actions on `*`. Tag-selected
+ * targets of the catalog's resource types get conditioned statements instead (target-permissions.ts).
+ */
+export const TAG_SELECTED_REASON = 'the fault selects its targets by tags, which FIS resolves when the experiment runs, so no ARN is known at deploy time, '
+  + 'and the tags cannot be written as aws:ResourceTag conditions for this target; FIS acts only on the resources its target selects';
 
 /** `arn:…:fis:<region>:<account>:experiment/*`. */
 export const EXPERIMENT_ARN_REASON = 'an experiment\'s id is created when it starts; scoped to this account\'s and region\'s FIS experiments';

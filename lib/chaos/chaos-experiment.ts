@@ -26,6 +26,7 @@ import { GameDay } from './game-day';
 import { FisLambdaExtension } from './lambda-extension';
 import { Layout, LayoutBuilder, treeActions, treeProblems } from './layout';
 import { EXPERIMENT_TAGS } from './tags';
+import { targetStatement } from './target-permissions';
 
 /** Settle time before the recovery check unless one is given. */
 export const DEFAULT_SETTLE_TIME = Duration.minutes(5);
@@ -421,9 +422,11 @@ export class ChaosExperiment extends Construct {
         statements.push(onAll(definition.onAll));
       }
       if (definition.onTargets.length > 0 && !action.spec.ownsTargetPermissions) {
-        const arns = action.targetName ? targetsOf.get(action.targetName)?._spec.arns : undefined;
-        const statement = new iam.PolicyStatement({ actions: [...definition.onTargets], resources: arns ?? ['*'] });
-        statements.push(arns ? statement : withWildcardReason(statement, TAG_SELECTED_REASON));
+        // Scoped to the target's ARNs, or, selected by tags, to the resources carrying those tags.
+        const target = action.targetName ? targetsOf.get(action.targetName) : undefined;
+        statements.push(target
+          ? targetStatement(Stack.of(this), definition.resourceType, definition.onTargets, target)
+          : withWildcardReason(new iam.PolicyStatement({ actions: [...definition.onTargets], resources: ['*'] }), TAG_SELECTED_REASON));
       }
       statements.push(...(action.spec.statements ?? []));
       if (action.spec.usesLambdaExtension) {

@@ -35,6 +35,17 @@ export const DEFAULT_RESERVED_CONCURRENCY = 10;
 export const DEFAULT_ACKNOWLEDGE_RESERVED_CONCURRENCY = 20;
 /** CloudWatch: at most 5 actions per alarm state. */
 const MAX_ALARM_ACTIONS = 5;
+/**
+ * The alarms on the pager, `<policyName>-pager-<suffix>`: the only CloudWatch alarms allowed to
+ * publish to the level-1 topic.
+ */
+const PAGER_ALARMS = {
+  deadLetters: 'dead-letters',
+  errors: 'errors',
+  acknowledgeErrors: 'acknowledge-errors',
+  deliveryFailures: 'delivery-failures',
+  unverifiedAlarms: 'unverified-alarms',
+} as const;
 
 /** One level of an escalation chain. */
 export interface EscalationLevel {
@@ -204,6 +215,11 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
   public readonly acknowledgeErrorsAlarm: cloudwatch.Alarm;
   /** Alarm on notifications a target refused for good (`<policyName>-pager-delivery-failures`), notifying level 1 directly. */
   public readonly deliveryFailuresAlarm: cloudwatch.Alarm;
+  /**
+   * Alarm on alarm messages the escalation function refused because they do not come from a
+   * composite alarm wired to this policy (`<policyName>-pager-unverified-alarms`), notifying level 1 directly.
+   */
+  public readonly unverifiedAlarmsAlarm: cloudwatch.Alarm;
 
   /** The chain as declared, for reports and the manifest: levels with their delays and target kinds. */
   public readonly chain: EscalationChain;
@@ -244,14 +260,23 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
       enableKeyRotation: true,
       description: `cdk-reliability escalation policy ${policyName}: topics, dead-letter queue, incidents table, signing secret`,
     });
-    // CloudWatch publishes alarm notifications to the encrypted topics (page, ticket, level 1).
-    // The service principal is not narrowed by conditions: AWS documents this statement without
-    // them, and a condition CloudWatch does not send would silently stop every page.
+    // CloudWatch publishes alarm notifications to the encrypted topics (page, ticket, level 1): the
+    // service principal needs GenerateDataKey* and Decrypt in the key policy (SNS Developer Guide,
+    // "Enable compatibility between event sources from AWS services and encrypted topics"). It is
+    // narrowed as AWS's own examples narrow service publishers to encrypted topics: the publishing
+    // resource (aws:SourceArn, an alarm of this account and region; aws:SourceAccount) and the SNS
+    // encryption context (kms:EncryptionContext:aws:sns:topicArn, topics of this account and
+    // region: the topics themselves cannot be named, the key policy is part of the key they use).
     this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToUseTheKey',
+      sid: 'AllowCloudWatchAlarmsOfThisAccountToUseTheKey',
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': alarmArnPattern(stack, '*') },
+        StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': stack.formatArn({ service: 'sns', resource: '*' }) },
+      },
     }));
     this.key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowSnsToUseTheKeyForThisAccount',
@@ -281,9 +306,9 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
       this.ticketTargetsTopic = this.encryptedTopic('TicketTargetsTopic', `${policyName} tickets`);
       this.subscribeTargets(this.ticketTargetsTopic, tickets, 'tickets', this.deadLetterQueue);
     }
-    // The alarms of the services, and the alarms on the pager (level 1), publish over SNS.
-    for (const topic of [this.pageTopic, this.ticketTopic, this.levelTopics[0]]) {
-      allowCloudWatchAlarmsToPublish(topic);
+    // Only CloudWatch alarms of this account publish to the page and ticket topics.
+    for (const topic of [this.pageTopic, this.ticketTopic]) {
+      onlyCloudWatchAlarmsPublish(topic);
     }
 
     // --- state, timers, secrets -------------------------------------------------------------
@@ -394,6 +419,26 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     // --- least privilege --------------------------------------------------------------------
     const describeAlarmsPolicy = this.grantEscalation(escalationLogs, levels, tickets);
     grantAcknowledge(ackRole, ackLogs, this.table, this.signingSecret, this.key, escalationFunctionArn);
+    // The level and ticket-target topics take messages from the escalation function only, and
+    // level 1 also from the alarms on the pager.
+    const pagerAlarmArns = Object.values(PAGER_ALARMS).map((suffix) => alarmArnPattern(stack, `${policyName}-pager-${suffix}`));
+    this.levelTopics.forEach((topic, i) => onlyThesePublish(topic, this.escalationRole, i === 0 ? pagerAlarmArns : []));
+    if (this.ticketTargetsTopic) {
+      onlyThesePublish(this.ticketTargetsTopic, this.escalationRole, []);
+    }
+    // The HMAC key of acknowledge links: no principal but the two functions may read it, whatever
+    // its IAM policies grant (an explicit deny in the secret's resource policy wins). Deploying,
+    // changing or deleting the secret and its policy stay with IAM.
+    this.signingSecret.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'OnlyTheEscalationAndAcknowledgeFunctionsReadIt',
+      effect: iam.Effect.DENY,
+      principals: [new iam.StarPrincipal()],
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: ['*'],
+      // aws:PrincipalArn of a role session is the role's ARN (IAM global condition keys); an ARN
+      // condition, unlike a role in Principal, survives the role being replaced.
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': [this.escalationRole.roleArn, ackRole.roleArn] } },
+    }));
     this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'InvokeTheEscalationFunction',
       actions: ['lambda:InvokeFunction'],
@@ -417,7 +462,7 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     // New arrivals, not the queue's depth: an alarm on depth would stay in ALARM until someone
     // purges the queue, and every later dead letter would then notify nobody.
     this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmName: `${policyName}-pager-dead-letters`,
+      alarmName: `${policyName}-pager-${PAGER_ALARMS.deadLetters}`,
       alarmDescription: `Escalation policy ${policyName}: an event reached the escalation dead-letter queue: the function gave up on it after `
         + `${ESCALATION_RETRY_ATTEMPTS} retries, EventBridge Scheduler could not deliver a timer, SNS could not hand an alarm to the function, or SNS gave up `
         + 'on an email or SMS of a later level or of the tickets. A page, escalation step, recovery or '
@@ -432,7 +477,7 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     // 5-minute periods: a function that keeps failing stays in ALARM instead of sending level 1 a
     // burst of ALARM/OK notices.
     this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-      alarmName: `${policyName}-pager-errors`,
+      alarmName: `${policyName}-pager-${PAGER_ALARMS.errors}`,
       alarmDescription: `Escalation policy ${policyName}: the escalation function failed. Failed events are retried ${ESCALATION_RETRY_ATTEMPTS} times, `
         + 'then land in the dead-letter queue; pages may be late or missing until this clears. Read the function\'s logs.',
       metric: this.escalationFunction.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
@@ -444,7 +489,7 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     // The acknowledge function answers every failure with a 500 page, so its Errors metric stays at
     // 0: watch the URL's 5xx responses instead.
     this.acknowledgeErrorsAlarm = new cloudwatch.Alarm(this, 'AcknowledgeErrorsAlarm', {
-      alarmName: `${policyName}-pager-acknowledge-errors`,
+      alarmName: `${policyName}-pager-${PAGER_ALARMS.acknowledgeErrors}`,
       alarmDescription: `Escalation policy ${policyName}: the acknowledge links answered with server errors, so people may be unable to acknowledge `
         + 'and escalation continues. Read the acknowledge function\'s logs.',
       metric: new cloudwatch.Metric({
@@ -470,7 +515,7 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
       metricValue: '1',
     });
     this.deliveryFailuresAlarm = new cloudwatch.Alarm(this, 'DeliveryFailuresAlarm', {
-      alarmName: `${policyName}-pager-delivery-failures`,
+      alarmName: `${policyName}-pager-${PAGER_ALARMS.deliveryFailures}`,
       alarmDescription: `Escalation policy ${policyName}: a target refused a notification for good (e.g. a webhook answered 4xx, a PagerDuty `
         + 'routing key is wrong or still the placeholder), so someone was not reached. The function\'s logs say which target kind '
         + '(event "delivery-failed").',
@@ -480,7 +525,28 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [this.deadLetterAlarm, this.errorsAlarm, this.acknowledgeErrorsAlarm, this.deliveryFailuresAlarm]) {
+    // An SNS alarm message the escalation function refused (alarm/verify.ts): someone or something
+    // published to the page or ticket topic for an alarm that does not exist or is not wired to
+    // this policy. Nobody was paged for it; level 1 is told that it happened.
+    const unverified = new logs.MetricFilter(this, 'UnverifiedAlarmMessages', {
+      logGroup: escalationLogs,
+      filterPattern: logs.FilterPattern.literal('{ $.event = "unverified-alarm" }'),
+      metricNamespace: 'cdk-reliability',
+      metricName: `${policyName}-UnverifiedAlarmMessages`,
+      metricValue: '1',
+    });
+    this.unverifiedAlarmsAlarm = new cloudwatch.Alarm(this, 'UnverifiedAlarmsAlarm', {
+      alarmName: `${policyName}-pager-${PAGER_ALARMS.unverifiedAlarms}`,
+      alarmDescription: `Escalation policy ${policyName}: the escalation function refused an alarm message on its page or ticket topic: the alarm it `
+        + 'names does not exist, is not a composite alarm, or is not wired to this policy (a forged or misrouted message). Nobody was notified '
+        + 'for it. The function\'s logs (event "unverified-alarm") say which alarm and why; CloudTrail says who published.',
+      metric: unverified.metric({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.deadLetterAlarm, this.errorsAlarm, this.acknowledgeErrorsAlarm, this.deliveryFailuresAlarm, this.unverifiedAlarmsAlarm]) {
       for (const topic of levelOneTopics) {
         alarm.addAlarmAction(new SnsAction(topic));
         alarm.addOkAction(new SnsAction(topic));
@@ -489,7 +555,7 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     if (!levels[0].notify.some((t) => SUBSCRIBED_KINDS.has(t.kind) || t.kind === NotifyKind.TOPIC)) {
       Annotations.of(this).addWarningV2('cdk-reliability:pager-alarms-unrouted',
         `${this.node.path}: level 1 of escalation policy '${policyName}' has no email, SMS, Slack or topic target, so the alarms on the pager itself `
-        + `(${policyName}-pager-errors, ${policyName}-pager-dead-letters, ${policyName}-pager-acknowledge-errors) reach nobody: they notify over SNS directly, not through the escalation function `
+        + `(${Object.values(PAGER_ALARMS).map((suffix) => `${policyName}-pager-${suffix}`).join(', ')}) reach nobody: they notify over SNS directly, not through the escalation function `
         + 'that calls webhooks and PagerDuty. Add such a target to level 1, or subscribe levelTopics[0] yourself.');
     }
     acknowledgeEscalationFindings({
@@ -503,6 +569,7 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
       describeAlarmsPolicy,
       schedulerRole: this.schedulerRole,
       levelOneSubscriptions: this.levelOneSubscriptions,
+      retryAttempts: ESCALATION_RETRY_ATTEMPTS,
     });
     if (tickets === undefined) {
       Annotations.of(this).addWarningV2('cdk-reliability:no-ticket-targets',
@@ -711,12 +778,25 @@ function targetSet(targets: Notify[], topic: sns.ITopic | undefined, afterSecond
   };
 }
 
+/** `arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>` (a name or a `*` pattern). */
+function alarmArnPattern(stack: Stack, name: string): string {
+  return stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
+
 /**
- * Only CloudWatch alarms of this account and region may publish (a topic policy replaces SNS's
- * default one, so without this statement alarm actions could be refused).
+ * The page and ticket topics: only CloudWatch alarms of this account and region publish. A topic
+ * policy replaces SNS's default one, so CloudWatch's service principal is allowed explicitly; and
+ * since a principal of the account allowed sns:Publish by IAM needs no topic policy at all, every
+ * other publisher is denied explicitly. A request is denied unless its aws:SourceArn is an alarm of
+ * this account and region and its aws:SourceAccount this account: both keys are set only when an
+ * AWS service calls on behalf of its own resource (IAM global condition keys), here CloudWatch for
+ * the alarm whose action runs. An IAM user or role has neither key, and a negated condition on a
+ * missing key matches (IAM condition operators), so it is denied. Only sns:Publish is denied:
+ * managing the topic stays with IAM.
  */
-function allowCloudWatchAlarmsToPublish(topic: sns.Topic): void {
+function onlyCloudWatchAlarmsPublish(topic: sns.Topic): void {
   const stack = Stack.of(topic);
+  const anyAlarm = alarmArnPattern(stack, '*');
   topic.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'AllowCloudWatchAlarmsOfThisAccount',
     principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -724,7 +804,56 @@ function allowCloudWatchAlarmsToPublish(topic: sns.Topic): void {
     resources: [topic.topicArn],
     conditions: {
       StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      ArnLike: { 'aws:SourceArn': anyAlarm },
+    },
+  }));
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyPublishersOtherThanAlarmsOfThisAccount',
+    effect: iam.Effect.DENY,
+    principals: [new iam.StarPrincipal()],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: { ArnNotLike: { 'aws:SourceArn': anyAlarm } },
+  }));
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyPublishersOnBehalfOfOtherAccounts',
+    effect: iam.Effect.DENY,
+    principals: [new iam.StarPrincipal()],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: { StringNotEquals: { 'aws:SourceAccount': stack.account } },
+  }));
+}
+
+/**
+ * A level or ticket-target topic: only the escalation function's role publishes, and the given
+ * CloudWatch alarms (the alarms on the pager, for level 1). Denied: every request whose
+ * aws:PrincipalArn (for a role session, the role's ARN) is not the role and whose aws:SourceArn is
+ * not one of the alarms. Subscriptions added by the user still receive; a user who publishes to a
+ * level topic by hand must add a statement of their own (deny wins, so remove this one).
+ */
+function onlyThesePublish(topic: sns.Topic, role: iam.IRole, alarmArns: string[]): void {
+  if (alarmArns.length > 0) {
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowTheAlarmsOnThePager',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Stack.of(topic).account },
+        ArnLike: { 'aws:SourceArn': alarmArns },
+      },
+    }));
+  }
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: alarmArns.length > 0 ? 'DenyPublishersOtherThanTheEscalationFunctionAndThePagerAlarms' : 'DenyPublishersOtherThanTheEscalationFunction',
+    effect: iam.Effect.DENY,
+    principals: [new iam.StarPrincipal()],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: {
+      ArnNotEquals: { 'aws:PrincipalArn': role.roleArn },
+      ...(alarmArns.length > 0 ? { ArnNotLike: { 'aws:SourceArn': alarmArns } } : {}),
     },
   }));
 }

@@ -40,7 +40,7 @@ describe('the sample app', () => {
 
   test('the reliability checks pass with checkout critical, recording the two acknowledged coverage findings and their reasons', () => {
     const checks = pluginReports().find((r) => r.pluginName === 'cdk-reliability');
-    expect(checks.metadata).toEqual({ checked: '3 services, 5 SLOs, 49 alarms, 2 experiment templates, 6 workloads', findings: '2 (2 acknowledged)' });
+    expect(checks.metadata).toEqual({ checked: '3 services, 5 SLOs, 50 alarms, 2 experiment templates, 6 workloads', findings: '2 (2 acknowledged)' });
     expect(checks.suppressedViolations.map((v: any) => [v.ruleName, v.violatingConstructs.map((c: any) => c.constructPath), v.acknowledgedAt, v.reason])).toEqual([
       ['Annotation::RELIABILITY-008', ['Shop/CheckoutHandler/Resource'], 'Shop/CheckoutHandler', expect.stringMatching(/^Invoked only by the checkout REST API: /)],
       ['Annotation::RELIABILITY-008', ['Shop/ReserveStock/Resource'], 'Shop/ReserveStock', expect.stringMatching(/^Invoked only by the fulfilment workflow: /)],
@@ -57,8 +57,8 @@ describe('the sample app', () => {
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    // 4 SLOs with the full policy (8 + 2), search availability pages only (4 + 1), and the 4 alarms on the pager
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 36 + 4);
+    // 4 SLOs with the full policy (8 + 2), search availability pages only (4 + 1), and the 5 alarms on the pager
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 36 + 5);
     template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 9);
   });
 

@@ -109,13 +109,14 @@ describe('Lambda faults', () => {
     ]);
   });
 
-  test('functions chosen by tags: ResourceTags and the selection, lambda:GetFunction on *', () => {
+  test('functions chosen by tags: ResourceTags and the selection, lambda:GetFunction on the functions carrying the tags', () => {
     const { action, target } = onlyFault(json, 'tagged');
     expect(action.ActionId).toBe('aws:lambda:invocation-error');
     expect(action.Targets).toEqual({ Functions: 'functions-1' });
     expect(target).toEqual({ ResourceType: 'aws:lambda:function', ResourceTags: { team: 'payments' }, SelectionMode: 'PERCENT(50)' });
-    const statements = experimentStatements(json, 'tagged');
-    expect(resources(statementFor(statements, ['lambda:GetFunction']))).toEqual(['*']);
+    const statement = statementFor(experimentStatements(json, 'tagged'), ['lambda:GetFunction']);
+    expect(resources(statement)).toEqual(['arn:<Partition>:lambda:eu-west-1:111111111111:function:*']);
+    expect(statement.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/team': 'payments' } });
   });
 });
 
@@ -231,11 +232,13 @@ describe('ECS faults', () => {
     ]))).toEqual(['*']);
   });
 
-  test('tasks chosen by tags: ResourceTags and the target\'s selection, task actions on *', () => {
+  test('tasks chosen by tags: ResourceTags and the target\'s selection, task actions on the tasks carrying the tags', () => {
     const { action, target } = onlyFault(json, 'stop-tagged');
     expect(action.Targets).toEqual({ Tasks: 'tasks-1' });
     expect(target).toEqual({ ResourceType: 'aws:ecs:task', ResourceTags: { app: 'web' }, SelectionMode: 'COUNT(2)' });
-    expect(resources(statementFor(experimentStatements(json, 'stop-tagged'), ['ecs:StopTask', 'ecs:DescribeTasks']))).toEqual(['*']);
+    const statement = statementFor(experimentStatements(json, 'stop-tagged'), ['ecs:StopTask', 'ecs:DescribeTasks']);
+    expect(resources(statement)).toEqual(['arn:<Partition>:ecs:eu-west-1:111111111111:task/*']);
+    expect(statement.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/app': 'web' } });
   });
 });
 

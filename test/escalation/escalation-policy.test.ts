@@ -46,40 +46,141 @@ describe('EscalationPolicy: the policy of the issue', () => {
     }
   });
 
-  test('the key policy lets CloudWatch (alarm actions) and SNS of this account use the key', () => {
+  const joined = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
+  const alarmArn = (name: string) => joined('arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:alarm:${name}`);
+  const account = { Ref: 'AWS::AccountId' };
+  const escalationRoleArn = { 'Fn::GetAtt': [logicalId(stack, policy.escalationFunction.role! as never), 'Arn'] };
+  const topicStatements = (topic: sns.ITopic) => {
+    const found = Object.values(template.findResources('AWS::SNS::TopicPolicy', { Properties: { Topics: [ref(topic)] } }));
+    expect(found).toHaveLength(1);
+    return found[0].Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
+  };
+  const publishers = (topic: sns.ITopic) => topicStatements(topic).filter((s) => s.Sid !== 'AllowPublishThroughSSLOnly');
+
+  test('the key policy lets CloudWatch alarms of this account use the key, for SNS topics of this account only', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Effect: 'Allow' }),
+          {
+            Sid: 'AllowCloudWatchAlarmsOfThisAccountToUseTheKey',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': account },
+              ArnLike: { 'aws:SourceArn': alarmArn('*') },
+              StringLike: {
+                'kms:EncryptionContext:aws:sns:topicArn': joined('arn:', { Ref: 'AWS::Partition' }, ':sns:', { Ref: 'AWS::Region' }, ':', account, ':*'),
+              },
+            },
+          },
           Match.objectLike({
             Principal: { Service: 'sns.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            Condition: { StringEquals: { 'aws:SourceAccount': account } },
           }),
         ]),
       },
     });
+    // no statement of the key gives a service principal the key without a condition
+    const statements = Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as Array<Record<string, any>>;
+    expect(statements.filter((st) => st.Principal?.Service !== undefined && st.Condition === undefined)).toEqual([]);
   });
 
   test.each([
-    ['page', () => policy.pageTopic], ['ticket', () => policy.ticketTopic], ['level-1', () => policy.levelTopics[0]],
-  ])('the %s topic lets CloudWatch alarms of this account publish, since its topic policy replaces the default one', (_, topic) => {
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      Topics: [ref(topic())],
-      PolicyDocument: {
-        Statement: Match.arrayWith([{
-          Sid: 'AllowCloudWatchAlarmsOfThisAccount',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudwatch.amazonaws.com' },
-          Action: 'sns:Publish',
-          Resource: ref(topic()),
+    ['page', () => policy.pageTopic], ['ticket', () => policy.ticketTopic],
+  ])('only CloudWatch alarms of this account may publish to the %s topic: allowed, and everyone else denied', (_, topic) => {
+    expect(publishers(topic())).toEqual([
+      // the topic policy replaces SNS's default one: CloudWatch's service principal is allowed explicitly
+      {
+        Sid: 'AllowCloudWatchAlarmsOfThisAccount', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: ref(topic()),
+        Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': alarmArn('*') } },
+      },
+      // an IAM principal of the account allowed sns:Publish by IAM has no aws:SourceArn: denied
+      {
+        Sid: 'DenyPublishersOtherThanAlarmsOfThisAccount', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: ref(topic()),
+        Condition: { ArnNotLike: { 'aws:SourceArn': alarmArn('*') } },
+      },
+      {
+        Sid: 'DenyPublishersOnBehalfOfOtherAccounts', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: ref(topic()),
+        Condition: { StringNotEquals: { 'aws:SourceAccount': account } },
+      },
+    ]);
+  });
+
+  test('the level-1 topic takes messages from the escalation function and the alarms on the pager only', () => {
+    const pagerAlarms = ['dead-letters', 'errors', 'acknowledge-errors', 'delivery-failures', 'unverified-alarms'].map((s) => alarmArn(`PaymentsOnCall-pager-${s}`));
+    expect(publishers(policy.levelTopics[0])).toEqual([
+      {
+        Sid: 'AllowTheAlarmsOnThePager', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: ref(policy.levelTopics[0]),
+        Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': pagerAlarms } },
+      },
+      {
+        Sid: 'DenyPublishersOtherThanTheEscalationFunctionAndThePagerAlarms', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: ref(policy.levelTopics[0]),
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': escalationRoleArn }, ArnNotLike: { 'aws:SourceArn': pagerAlarms } },
+      },
+    ]);
+    // every alarm named there exists, and notifies level 1
+    for (const name of ['dead-letters', 'errors', 'acknowledge-errors', 'delivery-failures', 'unverified-alarms']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `PaymentsOnCall-pager-${name}`, AlarmActions: Match.arrayWith([ref(policy.levelTopics[0])]) });
+    }
+  });
+
+  test('later levels and the ticket targets take messages from the escalation function only', () => {
+    for (const topic of [policy.levelTopics[1], policy.levelTopics[2], policy.ticketTargetsTopic!]) {
+      expect(publishers(topic)).toEqual([{
+        Sid: 'DenyPublishersOtherThanTheEscalationFunction', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: ref(topic),
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': escalationRoleArn } },
+      }]);
+    }
+  });
+
+  test('topic policies deny sns:Publish only: managing, subscribing and receiving stay with IAM', () => {
+    const denied = Object.values(template.findResources('AWS::SNS::TopicPolicy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>)
+      .filter((st) => st.Effect === 'Deny');
+    expect(new Set(denied.map((st) => JSON.stringify(st.Action)))).toEqual(new Set(['"sns:Publish"']));
+  });
+
+  test('no principal but the escalation and acknowledge functions may read the signing secret', () => {
+    template.hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
+      SecretId: ref(policy.signingSecret),
+      ResourcePolicy: {
+        Version: '2012-10-17',
+        Statement: [{
+          Sid: 'OnlyTheEscalationAndAcknowledgeFunctionsReadIt', Effect: 'Deny', Principal: '*', Action: 'secretsmanager:GetSecretValue', Resource: '*',
           Condition: {
-            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+            ArnNotEquals: {
+              'aws:PrincipalArn': [escalationRoleArn, { 'Fn::GetAtt': [logicalId(stack, policy.acknowledgeFunction.role! as never), 'Arn'] }],
+            },
           },
-        }]),
+        }],
       },
     });
+  });
+
+  test('the template has no dependency cycle: resource policies point at roles and alarms by ARN, nothing points back', () => {
+    // Template.fromStack refuses a template whose resources reference each other in a cycle
+    // (CloudFormation would not deploy it), e.g. a key policy naming the topics the key encrypts.
+    const fresh = newStack();
+    issuePolicy(fresh);
+    expect(() => Template.fromStack(fresh)).not.toThrow();
+  });
+
+  test('a message the function refused as unverified is counted, and the count alarms level 1 directly', () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.event = "unverified-alarm" }',
+      LogGroupName: { Ref: Match.stringLikeRegexp('EscalationLogs') },
+      MetricTransformations: [{ MetricNamespace: 'cdk-reliability', MetricName: 'PaymentsOnCall-UnverifiedAlarmMessages', MetricValue: '1' }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'PaymentsOnCall-pager-unverified-alarms',
+      Namespace: 'cdk-reliability', MetricName: 'PaymentsOnCall-UnverifiedAlarmMessages', Statistic: 'Sum', Period: 300,
+      Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
+      AlarmActions: [ref(policy.levelTopics[0])], OKActions: [ref(policy.levelTopics[0])],
+    });
+    expect(policy.unverifiedAlarmsAlarm).toBeDefined();
   });
 
   test('email and SMS targets are subscriptions of their level\'s topic', () => {

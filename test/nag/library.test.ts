@@ -80,6 +80,12 @@ describe('the library\'s resources under cdk-nag, in every configuration', () =>
     add('rds-failover', Fault.rdsFailoverCluster(orders));
     add('rds-reboot', Fault.rdsRebootInstances(ledger));
     add('dynamodb', Fault.dynamoDbPauseReplication(carts));
+    // targets chosen by tags: their statements name every resource of the type, conditioned on the tags
+    add('rds-failover-tagged', Fault.rdsFailoverCluster(Targets.tagged({ team: 'payments' }, Selection.count(1))));
+    add('rds-reboot-tagged', Fault.rdsRebootInstances(Targets.tagged({ team: 'payments' }, Selection.count(1))));
+    add('dynamodb-tagged', Fault.dynamoDbPauseReplication(Targets.tagged({ team: 'payments' }, Selection.all())));
+    add('ec2-terminate-tagged', Fault.ec2TerminateInstances(Targets.tagged({ app: 'batch' }, Selection.count(1))));
+    add('ecs-stop-tagged', Fault.ecsStopTasks(Targets.tagged({ app: 'web' }, Selection.count(1))));
     add('network', Fault.disruptConnectivity(vpc.isolatedSubnets, { scope: 'availability-zone' }));
     add('network-tagged', Fault.disruptConnectivity(Targets.tagged({ tier: 'db' }, Selection.all())));
     add('api', Fault.apiThrottleError(appRole, { service: 'ec2', operations: ['DescribeInstances'] }));

@@ -2,7 +2,7 @@
  * CloudWatch reads: an alarm's current state (before escalating) and its tags (cached per
  * container: they only change on deployment).
  */
-import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, CompositeAlarm, DescribeAlarmsCommand, ListTagsForResourceCommand, MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { errorFields, Logger } from '../../shared/log';
 
 const cloudwatch = new CloudWatchClient({});
@@ -24,6 +24,22 @@ export async function currentAlarmState(alarmName: string): Promise<{ state: str
   }
   const since = alarm.StateTransitionedTimestamp ?? alarm.StateUpdatedTimestamp;
   return { state: alarm.StateValue, arn: alarm.AlarmArn, since: since instanceof Date && !Number.isNaN(since.getTime()) ? since.toISOString() : undefined };
+}
+
+/**
+ * The alarm of that name in this account and region as DescribeAlarms returns it: a composite, a
+ * metric alarm, or neither. Errors (throttling, 5xx, access denied) are thrown: the caller decides.
+ */
+export async function describeAlarmByName(alarmName: string): Promise<{ composite?: CompositeAlarm; metric?: MetricAlarm }> {
+  const out = await cloudwatch.send(new DescribeAlarmsCommand({
+    AlarmNames: [alarmName],
+    // Both types: without AlarmTypes DescribeAlarms returns metric alarms only (DescribeAlarms API reference).
+    AlarmTypes: ['CompositeAlarm', 'MetricAlarm'],
+  }));
+  return {
+    composite: out.CompositeAlarms?.find((a) => a.AlarmName === alarmName),
+    metric: out.MetricAlarms?.find((a) => a.AlarmName === alarmName),
+  };
 }
 
 /** The alarm's tags; `{}` (logged) when they cannot be read: messages then fall back to the description. */

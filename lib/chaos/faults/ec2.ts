@@ -4,10 +4,10 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { withWildcardReason } from '../../nag/acknowledge';
-import { TAG_SELECTED_REASON } from '../acknowledgements';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
 import { FaultContext, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { describeSeconds, isoDuration } from '../fis-duration';
+import { targetStatement } from '../target-permissions';
 import { Selection, Targets } from '../targets';
 
 /** Instances to hit: instances, the instances of an Auto Scaling group, or `Targets`. */
@@ -70,7 +70,8 @@ function ec2Target(reader: OptionReader, definition: FisActionDefinition, target
   if (Targets._isTargets(resolved)) {
     return {
       targets: resolved,
-      statement: withWildcardReason(new iam.PolicyStatement({ actions: onTargets, resources: ['*'] }), TAG_SELECTED_REASON),
+      // the given instances, or, selected by tags, the instances carrying those tags
+      statement: targetStatement(stack, definition.resourceType, onTargets, resolved),
       // the selection may be invalid (reported by reader.target); the description is only used when it is not
       what: `${resolved._spec.selection?.mode} of the targeted instances`,
     };

@@ -4,9 +4,9 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { withWildcardReason } from '../../nag/acknowledge';
 import { describeInput } from '../../slo/validation';
-import { TAG_SELECTED_REASON } from '../acknowledgements';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
 import { durationParameter, FaultActionSpec, FaultContext, forDuration, OptionReader, ResolvedFault } from '../fault-action';
+import { targetStatement } from '../target-permissions';
 import { Selection, Targets } from '../targets';
 
 /** Tasks to hit: the running tasks of an ECS service, or `Targets` (e.g. by tags). */
@@ -74,25 +74,29 @@ function isService(x: unknown): x is ecs.BaseService {
   return x instanceof ecs.BaseService;
 }
 
-/** The target, its IAM scope and the task-definition checks shared by ECS faults. */
-function ecsTarget(reader: OptionReader, target: EcsTarget, selection: Selection | undefined): { targets?: Targets; taskArns: string[]; why?: string; service?: ecs.BaseService } {
+/** The target, the role's statement on its tasks (for the given actions) and the task-definition checks shared by ECS faults. */
+function ecsTarget(reader: OptionReader, target: EcsTarget, selection: Selection | undefined, context: FaultContext): {
+  targets?: Targets; onTasks: (actions: readonly string[]) => iam.PolicyStatement; service?: ecs.BaseService;
+} {
   if (Targets._isTargets(target)) {
     if (selection !== undefined) {
       reader.problem('selection', 'applies to an ECS service target; Targets.arns()/Targets.tagged() carry their own selection');
     }
-    return { targets: reader.target(target), taskArns: ['*'], why: TAG_SELECTED_REASON };
+    // the given tasks, or, selected by tags, the tasks carrying those tags
+    return { targets: reader.target(target), onTasks: (actions) => targetStatement(Stack.of(context.scope), FIS_ACTIONS.ecsStopTask.resourceType, actions, target) };
   }
   if (selection === undefined) {
     reader.problem('selection', 'is required for an ECS service: Selection.count(1), Selection.percent(25) or, deliberately, Selection.all()');
   }
   if (!isService(target)) {
     reader.problem('target', `must be an ECS service (FargateService, Ec2Service) or Targets.tagged(), got ${describeInput(target)}`);
-    return { taskArns: [] };
+    return { onTasks: (actions) => taskStatement(actions, [], undefined) };
   }
   // not `selection ?`: a null or other non-Selection must reach reader.target, which reports it
   const targets = selection !== undefined ? reader.target(Targets._byParameters({ cluster: target.cluster.clusterName, service: target.serviceName }, selection), 'selection') : undefined;
   const taskArns = [Stack.of(target).formatArn({ service: 'ecs', resource: 'task', resourceName: `${target.cluster.clusterName}/*` })];
-  return { targets, taskArns, service: target, why: 'the service\'s tasks are started and replaced at run time, so only their cluster can be named: scoped to the tasks of that cluster' };
+  const why = 'the service\'s tasks are started and replaced at run time, so only their cluster can be named: scoped to the tasks of that cluster';
+  return { targets, onTasks: (actions) => taskStatement(actions, taskArns, why), service: target };
 }
 
 /** Warnings about a task definition that cannot take an SSM-driven fault. */
@@ -147,20 +151,20 @@ function ecsAction(definition: FisActionDefinition, spec: Omit<FaultActionSpec, 
 /** `aws:ecs:stop-task`. */
 export function ecsStopTask(target: EcsTarget, options: EcsFaultOptions | undefined, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const { targets, taskArns, why } = ecsTarget(reader, target, options?.selection);
+  const { targets, onTasks } = ecsTarget(reader, target, options?.selection, context);
   return reader.action(() => ecsAction(FIS_ACTIONS.ecsStopTask, {
     description: `Stops ${targets!._spec.selection.mode} of the targeted running tasks`,
     parameters: {},
     target: targets,
     ownsTargetPermissions: true,
-    statements: [taskStatement(FIS_ACTIONS.ecsStopTask.onTargets, taskArns, why)],
+    statements: [onTasks(FIS_ACTIONS.ecsStopTask.onTargets)],
   }));
 }
 
 /** `aws:ecs:task-cpu-stress`. */
 export function ecsCpuStress(target: EcsTarget, options: EcsCpuStressOptions, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const { targets, taskArns, why, service } = ecsTarget(reader, target, options?.selection);
+  const { targets, onTasks, service } = ecsTarget(reader, target, options?.selection, context);
   const percent = reader.integer(options?.percent, 'percent', 0, 100, 100, ' (percent CPU load)');
   const workers = reader.integer(options?.workers, 'workers', 0, 1024, 0, ' (0 = one per vCPU)');
   const seconds = reader.duration(options?.duration, context);
@@ -170,7 +174,7 @@ export function ecsCpuStress(target: EcsTarget, options: EcsCpuStressOptions, co
     target: targets,
     ownsTargetPermissions: true,
     durationSeconds: seconds,
-    statements: [taskStatement(FIS_ACTIONS.ecsCpuStress.onTargets, taskArns, why), ssmStatement(Stack.of(context.scope))],
+    statements: [onTasks(FIS_ACTIONS.ecsCpuStress.onTargets), ssmStatement(Stack.of(context.scope))],
     warnings: taskDefinitionWarnings(service, 'aws:ecs:task-cpu-stress', { needsPidModeTask: false, viaEndpoints: false }),
   }));
 }
@@ -178,7 +182,7 @@ export function ecsCpuStress(target: EcsTarget, options: EcsCpuStressOptions, co
 /** `aws:ecs:task-network-latency`. */
 export function ecsNetworkLatency(target: EcsTarget, options: EcsNetworkLatencyOptions, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const { targets, taskArns, why, service } = ecsTarget(reader, target, options?.selection);
+  const { targets, onTasks, service } = ecsTarget(reader, target, options?.selection, context);
   const delay = reader.milliseconds(options?.delay, 'delay', 1, 60_000);
   const jitter = reader.milliseconds(options?.jitter ?? Duration.millis(10), 'jitter', 0, 60_000);
   const sources = options?.sources ?? ['ALL'];
@@ -201,7 +205,7 @@ export function ecsNetworkLatency(target: EcsTarget, options: EcsNetworkLatencyO
     target: targets,
     ownsTargetPermissions: true,
     durationSeconds: seconds,
-    statements: [taskStatement(FIS_ACTIONS.ecsNetworkLatency.onTargets, taskArns, why), ssmStatement(Stack.of(context.scope))],
+    statements: [onTasks(FIS_ACTIONS.ecsNetworkLatency.onTargets), ssmStatement(Stack.of(context.scope))],
     warnings: taskDefinitionWarnings(service, 'aws:ecs:task-network-latency', { needsPidModeTask: true, viaEndpoints }),
   }));
 }

@@ -3,9 +3,10 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { withWildcardReason } from '../../nag/acknowledge';
-import { EXPERIMENT_ARN_REASON, TAG_SELECTED_REASON } from '../acknowledgements';
+import { EXPERIMENT_ARN_REASON } from '../acknowledgements';
 import { API_FAULT_SERVICES, FIS_ACTIONS, FisActionDefinition } from '../catalog';
 import { durationParameter, FaultContext, forDuration, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
+import { targetStatement } from '../target-permissions';
 import { Targets } from '../targets';
 
 /** What `aws:network:disrupt-connectivity` cuts. */
@@ -54,6 +55,9 @@ export interface ApiErrorOptions {
   readonly duration?: Duration;
 }
 
+/** Why the ACL swap names every network ACL of the account and region. */
+const ACL_SWAP_REASON = 'FIS associates the subnets with its own ACL and back with their original ACL, neither known at deploy time';
+
 /** The network ACL FIS swaps in exists only during the experiment. */
 const FIS_ACL_REASON = 'the network ACL FIS creates during the experiment has no ARN in advance; it must be created with the managedByFIS=true tag';
 
@@ -71,8 +75,11 @@ export function disruptConnectivity(target: ec2.ISubnet | ec2.ISubnet[] | Target
     reader.problem('prefixList', `applies only to scope 'prefix-list', not '${scope}'`);
   }
   const seconds = reader.duration(options?.duration, context);
-  const subnetArns = Array.isArray(resolved) ? resolved.map((s) => stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: s.subnetId })) : ['*'];
-  const targets = Array.isArray(resolved) ? reader.target(Targets.arns(subnetArns), 'target') : resolved;
+  // The subnets by ARN (given, or from Targets.arns), or undefined when they are selected by tags.
+  const subnetArns = Array.isArray(resolved)
+    ? resolved.map((s) => stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: s.subnetId }))
+    : resolved?._spec.arns;
+  const targets = Array.isArray(resolved) ? reader.target(Targets.arns(subnetArns!), 'target') : resolved;
   const networkAcls = stack.formatArn({ service: 'ec2', resource: 'network-acl', resourceName: '*' });
   return reader.action(() => ({
     definition: FIS_ACTIONS.networkDisrupt,
@@ -105,11 +112,17 @@ export function disruptConnectivity(target: ec2.ISubnet | ec2.ISubnet[] | Target
         resources: [networkAcls],
         conditions: { StringEquals: { 'ec2:ResourceTag/managedByFIS': 'true' } },
       }), `${FIS_ACL_REASON}; only ACLs tagged managedByFIS can be changed or deleted`),
-      withWildcardReason(new iam.PolicyStatement({
-        actions: ['ec2:ReplaceNetworkAclAssociation'],
-        resources: [...subnetArns, networkAcls],
-      }), 'FIS associates the subnets with its own ACL and back with their original ACL, neither known at deploy time'
-        + (Array.isArray(resolved) ? '' : `; ${TAG_SELECTED_REASON}`)),
+      // EC2 authorizes the swap against the ACL and the subnet (Service Authorization Reference: network-acl*, subnet*).
+      ...(subnetArns !== undefined
+        ? [withWildcardReason(new iam.PolicyStatement({
+          actions: ['ec2:ReplaceNetworkAclAssociation'],
+          resources: [...subnetArns, networkAcls],
+        }), ACL_SWAP_REASON)]
+        : [
+          withWildcardReason(new iam.PolicyStatement({ actions: ['ec2:ReplaceNetworkAclAssociation'], resources: [networkAcls] }), ACL_SWAP_REASON),
+          // the subnets carrying the target's tags
+          targetStatement(stack, FIS_ACTIONS.networkDisrupt.resourceType, ['ec2:ReplaceNetworkAclAssociation'], resolved as Targets),
+        ]),
     ],
   }));
 }

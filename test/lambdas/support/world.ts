@@ -3,7 +3,10 @@
  * aws-sdk-client-mock (an in-memory incidents table and schedule group behind them), global fetch
  * mocked for webhooks and PagerDuty, and helpers to build SNS alarm events and fire timers.
  */
-import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient, CompositeAlarm, DescribeAlarmsCommand, DescribeAlarmsCommandInput, DescribeAlarmsCommandOutput, ListTagsForResourceCommand, MetricAlarm,
+  StateValue,
+} from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
@@ -122,6 +125,42 @@ export function snsEvent(message: string, opts: { topic?: string; messageId?: st
   };
 }
 
+/** `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:<name>`. */
+export function alarmArn(name: string): string {
+  return `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`;
+}
+
+/**
+ * A composite alarm as ReliableService wires it: its real description, a rule over its
+ * multiwindow children (`<name>-1h-5m-long`, …), ALARM and OK actions on the page and the ticket
+ * topic (one fixture serves both severities).
+ */
+export function wiredComposite(name: string, state = 'ALARM'): CompositeAlarm {
+  const tier = (windows: string) => `(ALARM("${alarmArn(`${name}-${windows}-long`)}") AND ALARM("${alarmArn(`${name}-${windows}-short`)}"))`;
+  return {
+    AlarmName: name,
+    AlarmArn: alarmArn(name),
+    AlarmDescription: DESCRIPTION,
+    AlarmRule: ['1h-5m', '6h-30m', '1d-2h', '3d-6h'].map(tier).join(' OR '),
+    AlarmActions: [PAGE_TOPIC, TICKET_TOPIC],
+    OKActions: [PAGE_TOPIC, TICKET_TOPIC],
+    ActionsEnabled: true,
+    StateValue: state as StateValue,
+    StateReason: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}-1h-5m-long transitioned to ${state}`,
+  };
+}
+
+/**
+ * What DescribeAlarms knows of one alarm: `'missing'` (no such alarm), `'metric'` (a metric alarm
+ * of that name), or fields that replace those of the wired composite (e.g. another policy's actions).
+ */
+export type AlarmFixture = 'missing' | 'metric' | Partial<CompositeAlarm>;
+
+/** The error CloudWatch throttles with, as the SDK throws it after its retries. */
+export function throttling(): Error {
+  return Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+}
+
 export interface FetchCall {
   url: string;
   body: Record<string, unknown>;
@@ -140,6 +179,13 @@ export class World {
   readonly fetchCalls: FetchCall[] = [];
   /** What DescribeAlarms says; `null`: the alarm was deleted. */
   alarmState: string | null = 'ALARM';
+  /**
+   * What DescribeAlarms knows of particular alarms (see `describeAlarms`); every other name is a
+   * composite wired to the page and the ticket topic (`wiredComposite`).
+   */
+  readonly alarmFixtures = new Map<string, AlarmFixture>();
+  /** How many of the next DescribeAlarms calls fail (after the SDK's own retries), and how. */
+  describeFailures: { count: number; error: () => Error } = { count: 0, error: () => throttling() };
   /** StateTransitionedTimestamp DescribeAlarms reports, when set. */
   alarmSince?: Date;
   /** Runs before a webhook / PagerDuty request is received (and recorded in `fetchCalls`): lets a test interleave another event. */
@@ -173,12 +219,7 @@ export class World {
       this.deletedSchedules.push(input.Name);
       return {};
     });
-    this.cloudwatch.on(DescribeAlarmsCommand).callsFake(async () => ({
-      CompositeAlarms: this.alarmState === null ? [] : [{
-        AlarmName: ALARM, AlarmArn: ALARM_ARN, StateValue: this.alarmState, ...(this.alarmSince ? { StateTransitionedTimestamp: this.alarmSince } : {}),
-      }],
-      MetricAlarms: [],
-    }));
+    this.cloudwatch.on(DescribeAlarmsCommand).callsFake(async (input: DescribeAlarmsCommandInput) => this.describeAlarms(input));
     this.cloudwatch.on(ListTagsForResourceCommand).resolves({
       Tags: [
         { Key: 'cdk-reliability:service', Value: 'checkout' },
@@ -220,6 +261,39 @@ export class World {
     clearSecretCache();
     clearTagCache();
     retryPolicy.baseDelayMs = 1;
+  }
+
+  /**
+   * DescribeAlarms as CloudWatch answers it: only the named alarms, only the types asked for
+   * (metric alarms when AlarmTypes is absent).
+   */
+  describeAlarms(input: DescribeAlarmsCommandInput): Partial<DescribeAlarmsCommandOutput> {
+    if (this.describeFailures.count > 0) {
+      this.describeFailures.count--;
+      throw this.describeFailures.error();
+    }
+    const types = input.AlarmTypes ?? ['MetricAlarm'];
+    const composites: CompositeAlarm[] = [];
+    const metrics: MetricAlarm[] = [];
+    for (const name of input.AlarmNames ?? []) {
+      const fixture = this.alarmFixtures.get(name);
+      if (fixture === 'missing' || (fixture === undefined && this.alarmState === null)) {
+        continue;
+      }
+      if (fixture === 'metric') {
+        metrics.push({ AlarmName: name, AlarmArn: alarmArn(name), StateValue: (this.alarmState ?? 'ALARM') as StateValue, AlarmActions: [PAGE_TOPIC], OKActions: [PAGE_TOPIC] });
+        continue;
+      }
+      composites.push({
+        ...wiredComposite(name, this.alarmState ?? 'ALARM'),
+        ...(this.alarmSince ? { StateTransitionedTimestamp: this.alarmSince } : {}),
+        ...fixture,
+      });
+    }
+    return {
+      CompositeAlarms: types.includes('CompositeAlarm') ? composites : [],
+      MetricAlarms: types.includes('MetricAlarm') ? metrics : [],
+    };
   }
 
   restore(): void {
