@@ -121,6 +121,57 @@ export function withBlindSentence(description: string, f: SloFacts, config: Blin
   return clamp(`${head} ${blindCompositeSentence(f, config)}${rest}`, tail);
 }
 
+/**
+ * `rule OR term`, flat when `rule` is already a parenthesized OR list (`((a AND b) OR (c AND d))`
+ * becomes `((a AND b) OR (c AND d) OR term)`: one OR of tiers and the blind alarm, as people and
+ * the simulator read composite rules), nested otherwise.
+ */
+export function orWith(rule: string, term: string): string {
+  if (rule.startsWith('(') && closingParen(rule) === rule.length - 1) {
+    const inner = rule.slice(1, -1);
+    if (!/\bAND\b|\bNOT\b/.test(stripParenthesized(inner))) {
+      return `(${inner} OR ${term})`;
+    }
+  }
+  return AlarmRule.anyOf(AlarmRule.fromString(rule), AlarmRule.fromString(term)).renderAlarmRule();
+}
+
+/** Index of the parenthesis closing the one at 0, or -1. Alarm ARNs and token markers hold no parentheses or quotes of their own. */
+function closingParen(text: string): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === '(') {
+      depth++;
+    } else if (!quoted && c === ')' && --depth === 0) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+/** The text outside any parentheses (and quotes): the top level of a rule. */
+function stripParenthesized(text: string): string {
+  let depth = 0;
+  let quoted = false;
+  let out = '';
+  for (const c of text) {
+    if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === '(') {
+      depth++;
+    } else if (!quoted && c === ')') {
+      depth--;
+    } else if (depth === 0 && !quoted) {
+      out += c;
+    }
+  }
+  return out;
+}
+
 /** What `createBlindAlarm` built. */
 export interface BlindAlarmSet {
   readonly alarm: Alarm;
@@ -168,7 +219,7 @@ export function createBlindAlarm(scope: Construct, facts: SloFacts, sli: SliBind
   const existing = config.severity === Severity.PAGE ? composites.page : composites.ticket;
   if (existing) {
     const cfn = existing.node.defaultChild as CfnCompositeAlarm;
-    cfn.alarmRule = AlarmRule.anyOf(AlarmRule.fromString(cfn.alarmRule), blindRule).renderAlarmRule();
+    cfn.alarmRule = orWith(cfn.alarmRule, blindRule.renderAlarmRule());
     if (typeof cfn.alarmDescription === 'string' && !Token.isUnresolved(cfn.alarmDescription)) {
       cfn.alarmDescription = withBlindSentence(cfn.alarmDescription, facts, config);
     }

@@ -8,7 +8,7 @@ import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
-  blindAlarmDescription, blindAlarmExpression, describeBlindCondition, withBlindSentence,
+  blindAlarmDescription, blindAlarmExpression, describeBlindCondition, orWith, withBlindSentence,
 } from '../../lib/alarms/blind-alarm';
 import { EscalationPolicy } from '../../lib/escalation/escalation-policy';
 import { Notify } from '../../lib/escalation/notify';
@@ -72,7 +72,7 @@ describe('the blind alarm as synthesized', () => {
     const svc = new ReliableService(stack, 'Checkout', { serviceName: 'checkout', escalation, slos: [availability({ blindAlert: {} }) as SloProps] });
     const template = Template.fromStack(stack);
     const rule = compositeRule(template, PAGE);
-    expect(rule).toMatch(/^\(\(\(ALARM\("<Checkoutavailabilitypage1h5mlong\w+>"\) AND .*\)\) OR ALARM\("<Checkoutavailabilityblind\w+>"\)\)$/);
+    expect(rule).toMatch(/^\(\(ALARM\("<Checkoutavailabilitypage1h5mlong\w+>"\) AND ALARM\("<\w+>"\)\) OR \(ALARM\("<Checkoutavailabilitypage6h30mlong\w+>"\) AND ALARM\("<\w+>"\)\) OR ALARM\("<Checkoutavailabilityblind\w+>"\)\)$/);
     expect(compositeRule(template, TICKET)).not.toMatch(/blind/);
     template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
       AlarmName: PAGE,
@@ -234,6 +234,15 @@ describe('pure parts', () => {
     expect(blind.expression).toBe('FILL(total0, 0)');
     expect(Object.keys(blind.usingMetrics)).toEqual(['total0']);
     expect(blind.metricCount).toBe(1);
+  });
+
+  test('the blind alarm joins a composite rule as one more OR term, nested only where the rule is not an OR list', () => {
+    expect(orWith('((ALARM("a") AND ALARM("b")) OR (ALARM("c") AND ALARM("d")))', 'ALARM("x")'))
+      .toBe('((ALARM("a") AND ALARM("b")) OR (ALARM("c") AND ALARM("d")) OR ALARM("x"))');
+    expect(orWith('((ALARM("a") AND ALARM("b")))', 'ALARM("x")')).toBe('((ALARM("a") AND ALARM("b")) OR ALARM("x"))');
+    expect(orWith('(ALARM("a") AND ALARM("b"))', 'ALARM("x")')).toBe('((ALARM("a") AND ALARM("b")) OR ALARM("x"))');
+    expect(orWith('(ALARM("a")) AND (ALARM("b"))', 'ALARM("x")')).toBe('((ALARM("a")) AND (ALARM("b")) OR ALARM("x"))');
+    expect(orWith('ALARM("a(1)")', 'ALARM("x")')).toBe('(ALARM("a(1)") OR ALARM("x"))');
   });
 
   test('conditions read as people say them', () => {

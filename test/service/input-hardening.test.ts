@@ -275,3 +275,29 @@ test('textProblem accepts tokens when told how to recognise them', () => {
   expect(textProblem(Token.asString({ Ref: 'X' }), 5, (t) => Token.isUnresolved(t))).toBeUndefined();
   expect(textProblem('ok', 5)).toBeUndefined();
 });
+
+describe('hostile values in Sli.ratio and Sli.latency', () => {
+  test.each([
+    ['Sli.ratio(undefined)', () => Sli.ratio(undefined as never), /sli: Sli.ratio needs exactly one of `good` or `bad`, got neither/],
+    ['Sli.ratio(null)', () => Sli.ratio(null as never), /sli: Sli.ratio needs exactly one of `good` or `bad`, got neither/],
+    ['Sli.ratio({ bad: 1n, total })', () => Sli.ratio({ bad: 1n as never, total: counts().requests }), /sli: Sli.ratio `bad`\[0\] is not a CloudWatch metric or math expression/],
+    ['Sli.ratio({ bad, total: Symbol })', () => Sli.ratio({ bad: counts().errors, total: Symbol('t') as never }), /sli: Sli.ratio `total`\[0\] is not a CloudWatch metric or math expression/],
+    ['Sli.latency(undefined)', () => Sli.latency(undefined as never), /sli: Sli.latency needs `metric`, a CloudWatch latency metric/],
+    ['Sli.latency({ unit: 10n })', () => Sli.latency({ metric: counts().requests, threshold: Duration.millis(300), unit: 10n as never }),
+      /sli: Sli.latency `unit` must be LatencyUnit.MILLISECONDS or LatencyUnit.SECONDS, got 10n/],
+    ['Sli.latency({ threshold: circular })', () => Sli.latency({ metric: counts().requests, threshold: circular() as never }),
+      /sli: Sli.latency needs `threshold`, a Duration such as Duration.millis\(300\)/],
+    ['a metric whose toMetricConfig throws', () => Sli.ratio({ bad: counts().errors, total: { toMetricConfig: () => { throw new Error('broken metric'); } } as never }),
+      /sli: validate\(\) threw Error: broken metric/],
+  ])('%s is refused with the SLO\'s path, never a TypeError', (_what, make, message) => {
+    let error: unknown;
+    try {
+      build({ sli: make() })();
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).constructor).toBe(Error);
+    expect((error as Error).message).toMatch(/^Shop\/Checkout\/availability: /);
+    expect((error as Error).message).toMatch(message);
+  });
+});
