@@ -12,8 +12,11 @@ import { SliBinding } from './sli-definition';
 const METRIC_ID = /^[a-z][A-Za-z0-9_]{0,254}$/;
 /** CloudWatch: an expression of a MetricDataQuery holds at most 2 048 characters. */
 const MAX_EXPRESSION_LENGTH = 2_048;
-/** SLI descriptions are repeated in alarm descriptions (CloudWatch keeps 1 024 characters; longer ones are shortened), the manifest and the report. */
-export const MAX_SLI_DESCRIPTION_LENGTH = 1_024;
+/**
+ * SLI descriptions are repeated in alarm descriptions, which are shortened to CloudWatch's 1 024
+ * characters, so any length is accepted up to this sanity bound (the manifest holds them whole).
+ */
+export const MAX_SLI_DESCRIPTION_LENGTH = 100_000;
 /** An SLI's `kind` names it in the manifest and the report: `ratio`, `latency`, or a word of the user's. */
 const MAX_KIND_LENGTH = 64;
 
