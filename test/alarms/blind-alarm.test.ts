@@ -153,6 +153,12 @@ describe('the blind alarm as synthesized', () => {
     });
   });
 
+  test('the service dashboard shows its state beside the composites', () => {
+    const { template } = service({ blindAlert: {} });
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(JSON.stringify(dashboard.Properties.DashboardBody)).toMatch(/Checkoutavailabilityblind\w+/);
+  });
+
   test('the service\'s experiments stop on the page composite that now also reads the blind alarm', () => {
     const { svc, slo } = service({ blindAlert: {} });
     expect(slo.pageAlarm).toBeDefined();
