@@ -138,10 +138,10 @@ function sloFacts(slo: ServiceLevelObjective): cloudwatch.TextWidget {
   return new cloudwatch.TextWidget({ markdown: lines.join('\n\n'), width: 6, height: 3 });
 }
 
-/** The composites first, then every window alarm, in widgets of at most 100 alarms. */
+/** The composites first, then the blind alarm if any, then every window alarm, in widgets of at most 100 alarms. */
 function alarmStatus(slo: ServiceLevelObjective): cloudwatch.AlarmStatusWidget[] {
   const composites = [slo.pageAlarm, slo.ticketAlarm].filter((a): a is cloudwatch.CompositeAlarm => a !== undefined);
-  const groups = chunk([...composites, ...slo.windowAlarms.map((w) => w.alarm)], DASHBOARD_LIMITS.alarmsPerStatusWidget);
+  const groups = chunk([...composites, ...(slo.blindAlarm ? [slo.blindAlarm] : []), ...slo.windowAlarms.map((w) => w.alarm)], DASHBOARD_LIMITS.alarmsPerStatusWidget);
   return groups.map((alarms, i) => new cloudwatch.AlarmStatusWidget({
     title: groups.length > 1 ? `${slo.name}: alarms ${i + 1}/${groups.length}` : `${slo.name}: alarms`,
     alarms,

@@ -9,11 +9,11 @@ import { renderValue } from '../cli/render';
 import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
 import type { ReliableService } from '../service/reliable-service';
 import type { ServiceLevelObjective } from '../service/service-level-objective';
-import { compositeAlarmName, windowAlarmName } from '../slo/names';
+import { blindAlarmName, compositeAlarmName, windowAlarmName } from '../slo/names';
 import { Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
 import {
-  EscalationEntry, ExperimentEntry, MANIFEST_SCHEMA_VERSION, MetricEntry, ReliabilityManifest, ServiceEntry, SloEntry,
+  BlindAlertEntry, EscalationEntry, ExperimentEntry, MANIFEST_SCHEMA_VERSION, MetricEntry, ReliabilityManifest, ServiceEntry, SloEntry,
 } from './schema';
 
 /** The manifest of `stack`'s services. */
@@ -93,7 +93,19 @@ function sloEntry(service: ReliableService, slo: ServiceLevelObjective, render: 
         short: windowAlarmName(service.serviceName, slo.name, tier, 'short'),
       },
     })),
+    ...optional('blindAlert', slo.blindAlert ? blindAlertEntry(service, slo) : undefined),
     estimatedMonthlyCostUsd: slo.estimatedMonthlyCostUsd,
+  };
+}
+
+function blindAlertEntry(service: ReliableService, slo: ServiceLevelObjective): BlindAlertEntry {
+  const afterSeconds = slo.blindAlert!.after!.toSeconds();
+  return {
+    severity: slo.blindAlert!.severity!,
+    afterSeconds,
+    after: formatWindow(afterSeconds),
+    expectedEvents: slo.blindAlert!.expectedEvents!,
+    alarmName: blindAlarmName(service.serviceName, slo.name),
   };
 }
 

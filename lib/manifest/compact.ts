@@ -28,6 +28,10 @@ function serviceLines(service: ServiceEntry): string[] {
     if (slo.tiers.length === 0) {
       lines.push('    no tier can fire');
     }
+    if (slo.blindAlert) {
+      const b = slo.blindAlert;
+      lines.push(`    ${b.severity.padEnd(6)} blind   fewer than ${b.expectedEvents} event${b.expectedEvents === 1 ? '' : 's'} in ${b.after}`);
+    }
   }
   const e = service.escalation;
   if (e) {

@@ -79,7 +79,26 @@ export interface SloEntry {
   /** Composite alarm names. */
   readonly alarms: { readonly page?: string; readonly ticket?: string };
   readonly tiers: TierEntry[];
+  /**
+   * The "SLI went blind" alert (added in schema version 1 as an optional field: manifests without
+   * it, including older ones, have none). @default - off
+   */
+  readonly blindAlert?: BlindAlertEntry;
   readonly estimatedMonthlyCostUsd: number;
+}
+
+/** An SLO's "SLI went blind" alert. */
+export interface BlindAlertEntry {
+  /** `page` or `ticket`: the composite its alarm joins. */
+  readonly severity: string;
+  /** The alarm's period: how long the SLI may count too few events. */
+  readonly afterSeconds: number;
+  /** `15m`. */
+  readonly after: string;
+  /** It fires when a window holds fewer events than this. */
+  readonly expectedEvents: number;
+  /** The alarm's name, `<service>-<slo>-blind`. */
+  readonly alarmName: string;
 }
 
 export interface SliEntry {

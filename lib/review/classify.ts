@@ -9,6 +9,7 @@
  * in time no longer is, and a reviewer should decide.
  */
 import type {
+  BlindAlertEntry,
   EscalationEntry,
   ExperimentActionEntry,
   ExperimentEntry,
@@ -154,6 +155,56 @@ export function sliMetricsChanged(added: readonly string[], removed: readonly st
     removed.length ? `no longer reads ${joinAnd(removed)}` : undefined,
   ].filter((p): p is string => p !== undefined);
   return neutral(`${parts.join('; ')}: events are counted differently`);
+}
+
+// ---------------------------------------------------------------- blind alert
+
+function blindVerb(blind: BlindAlertEntry): string {
+  return blind.severity === 'page' ? 'pages' : 'opens a ticket';
+}
+
+export function blindAlertAdded(blind: BlindAlertEntry): Verdict {
+  return strengthening(`${blindVerb(blind)} when the SLI counts fewer than ${plural(blind.expectedEvents, 'event')} in `
+    + `${formatWindowSpan(blind.afterSeconds)}: an outage that stops its metrics (no healthy target, a renamed stage or function) `
+    + 'no longer goes unnoticed by the burn-rate tiers, which read that silence as healthy');
+}
+
+export function blindAlertRemoved(blind: BlindAlertEntry): Verdict {
+  return weakening(`nobody is told any more when the SLI stops counting events (it ${blindVerb(blind)} after `
+    + `${formatWindowSpan(blind.afterSeconds)} with fewer than ${plural(blind.expectedEvents, 'event')}): the burn-rate tiers read that silence as healthy`);
+}
+
+/**
+ * The blind alert's severity, delay or expected traffic changed. Page → ticket, a longer delay and
+ * fewer expected events weaken (a silence is reported later, to fewer people, or only when deeper);
+ * the reverse strengthens; a mix is a trade-off and weakens.
+ */
+export function blindAlertChanged(before: BlindAlertEntry, after: BlindAlertEntry): Verdict {
+  const parts: Verdict[] = [];
+  if (before.severity !== after.severity) {
+    parts.push(after.severity === 'page'
+      ? strengthening(`a blind SLI now pages (was a ${before.severity})`)
+      : weakening(`a blind SLI now opens a ${after.severity} instead of paging: nobody is woken while the burn-rate tiers cannot see`));
+  }
+  const delay = compare(after.afterSeconds, before.afterSeconds);
+  if (delay !== 0) {
+    const text = `fires after ${formatWindowSpan(after.afterSeconds)} of silence (was ${formatWindowSpan(before.afterSeconds)})`;
+    parts.push(delay > 0 ? weakening(`later: ${text}`) : strengthening(`sooner: ${text}`));
+  }
+  const expected = compare(after.expectedEvents, before.expectedEvents);
+  if (expected !== 0) {
+    const text = `fires below ${plural(after.expectedEvents, 'event')} per window (was ${before.expectedEvents})`;
+    parts.push(expected > 0 ? strengthening(`${text}: also sees traffic that drops without stopping`) : weakening(`${text}: a deeper drop is needed`));
+  }
+  if (parts.length === 0) {
+    return neutral('blind alert unchanged');
+  }
+  const effects = new Set(parts.map((p) => p.effect));
+  const reason = parts.map((p) => p.reason).join('; ');
+  if (effects.size > 1) {
+    return weakening(`trade-off: ${reason}`);
+  }
+  return { effect: parts[0].effect, reason };
 }
 
 // ---------------------------------------------------------------- tiers

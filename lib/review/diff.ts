@@ -9,6 +9,7 @@
  * side holds exactly one stack, the two are compared whatever their names.
  */
 import type {
+  BlindAlertEntry,
   EscalationEntry,
   ExperimentActionEntry,
   ExperimentEntry,
@@ -21,7 +22,7 @@ import type {
 import * as rules from './classify';
 import { Effect, EFFECTS, Verdict } from './classify';
 import { formatBurnRate, formatPercent, formatSpan, formatWindowSpan } from './format';
-import { describeGameDay, describeKinds, describeMetric, describeParameters, describeTargetResources, faultActions, isCheckAction, levelOffsets, settleSeconds } from './policy';
+import { describeBlindAlert, describeGameDay, describeKinds, describeMetric, describeParameters, describeTargetResources, faultActions, isCheckAction, levelOffsets, settleSeconds } from './policy';
 
 /** One change of the policy, judged. */
 export interface PolicyChange extends Verdict {
@@ -146,6 +147,17 @@ function diffSli(d: ServiceDiff, subject: string, before: SloEntry, after: SloEn
   }
 }
 
+function diffBlindAlert(d: ServiceDiff, subject: string, before: BlindAlertEntry | undefined, after: BlindAlertEntry | undefined): void {
+  if (!before && !after) return;
+  if (!before) {
+    d.add(subject, 'blind alert', rules.blindAlertAdded(after!), undefined, describeBlindAlert(after!));
+  } else if (!after) {
+    d.add(subject, 'blind alert', rules.blindAlertRemoved(before), describeBlindAlert(before), undefined);
+  } else if (before.severity !== after.severity || before.afterSeconds !== after.afterSeconds || before.expectedEvents !== after.expectedEvents) {
+    d.add(subject, 'blind alert', rules.blindAlertChanged(before, after), describeBlindAlert(before), describeBlindAlert(after));
+  }
+}
+
 function diffSlo(d: ServiceDiff, before: SloEntry, after: SloEntry): void {
   const subject = `SLO ${after.name}`;
   if (rules.compare(before.objective, after.objective) !== 0) {
@@ -165,6 +177,7 @@ function diffSlo(d: ServiceDiff, before: SloEntry, after: SloEntry): void {
   }
   diffSli(d, subject, before, after);
   d.text(subject, 'runbook', before.runbookUrl, after.runbookUrl, 'the runbook its alarms link');
+  diffBlindAlert(d, subject, before.blindAlert, after.blindAlert);
 
   const tiers = matchTiers(before.tiers, after.tiers);
   for (const tier of tiers.removed) {

@@ -4,6 +4,7 @@
  * the steady-state and recovery checks around them. Pure.
  */
 import type {
+  BlindAlertEntry,
   EscalationEntry,
   ExperimentActionEntry,
   ExperimentEntry,
@@ -108,10 +109,15 @@ export function describeDelay(afterSeconds: number): string {
   return afterSeconds === 0 ? 'at once' : `after ${formatSpan(afterSeconds)}`;
 }
 
-/** What a severity's tiers of an SLO do: `pages and tickets`, `pages only`, `tickets only`. */
+/** What an SLO's tiers (and its blind alert) do: `pages and tickets`, `pages only`, `tickets only`. */
 export function describeSeverities(slo: SloEntry): string {
-  const severities = [...new Set(slo.tiers.map((t) => t.severity))];
+  const severities = [...new Set([...slo.tiers.map((t) => t.severity), ...(slo.blindAlert ? [slo.blindAlert.severity] : [])])];
   const verbs = severities.map((s) => (s === 'page' ? 'pages' : s === 'ticket' ? 'tickets' : s));
   if (verbs.length === 0) return 'alerts nobody';
   return verbs.length === 1 ? `${verbs[0]} only` : joinAnd(verbs);
+}
+
+/** A blind alert in a few words: `page when fewer than 1 event in 15 min`. */
+export function describeBlindAlert(blind: BlindAlertEntry): string {
+  return `${blind.severity} when fewer than ${blind.expectedEvents} event${blind.expectedEvents === 1 ? '' : 's'} in ${formatWindowSpan(blind.afterSeconds)}`;
 }

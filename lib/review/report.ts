@@ -145,6 +145,12 @@ function sloLines(service: ServiceEntry, slo: SloEntry): string[] {
   lines.push(`Alerts: ${describeSeverities(slo)}${composites.length ? `, through ${composites.join(' and ')}` : ''}.`
     + (slo.runbookUrl && slo.runbookUrl !== service.runbookUrl ? ` Runbook: ${linkOrText(slo.runbookUrl)}` : ''));
   lines.push('');
+  if (slo.blindAlert) {
+    const b = slo.blindAlert;
+    lines.push(`SLI-blind alert: ${b.severity === 'page' ? 'pages' : 'opens a ticket'} when the SLI counts fewer than `
+      + `${plural(b.expectedEvents, 'event')} in ${formatWindowSpan(b.afterSeconds)} (${code(b.alarmName)}, in the ${b.severity} composite): `
+      + 'the burn-rate tiers read a window without events as healthy.', '');
+  }
   if (slo.tiers.length === 0) {
     lines.push('No alert tiers: nothing fires on this SLO.');
     return lines;

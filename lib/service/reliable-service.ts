@@ -9,8 +9,11 @@ import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-po
 import { compositeAlarmName, namePartProblem } from '../slo/names';
 import { Severity } from '../slo/tiers';
 import { claimPhysicalName, environmentOf } from './physical-names';
-import { describeInput, formatProblems, runbookUrlProblem } from '../slo/validation';
+import { describeInput, formatProblems, runbookUrlProblem, textProblem } from '../slo/validation';
 import { ServiceLevelObjective, SloProps } from './service-level-objective';
+
+/** The longest `owner`: a team's name, shown in the dashboard title, the manifest and the report. */
+const MAX_OWNER_LENGTH = 128;
 
 /** Props of `ReliableService`. */
 export interface ReliableServiceProps {
@@ -34,7 +37,8 @@ export interface ReliableServiceProps {
   readonly runbookUrl?: string;
 
   /**
-   * The team that owns the service, for descriptions and reports.
+   * The team that owns the service, for the dashboard title, the manifest and reports: one line
+   * of at most 128 characters, without control characters.
    * @default - not recorded
    */
   readonly owner?: string;
@@ -114,6 +118,16 @@ export class ReliableService extends Construct {
     }
     if (props?.critical !== undefined && typeof props.critical !== 'boolean') {
       problems.push({ prop: 'critical', message: `must be true or false, got ${describeInput(props.critical)}` });
+    }
+    if (props?.dashboard !== undefined && typeof props.dashboard !== 'boolean') {
+      problems.push({ prop: 'dashboard', message: `must be true or false (whether to declare the service's CloudWatch dashboard), got ${describeInput(props.dashboard)}` });
+    }
+    if (props?.owner !== undefined) {
+      const p = textProblem(props.owner, MAX_OWNER_LENGTH, (text) => Token.isUnresolved(text));
+      if (p) {
+        problems.push({ prop: 'owner', message: `${p} (the team that owns the service, e.g. "payments-team", up to ${MAX_OWNER_LENGTH} characters on one line: `
+          + 'it is shown in the dashboard title, the manifest and the report)' });
+      }
     }
     if (props?.escalation !== undefined) {
       const p = escalationProblem(this, props.escalation);

@@ -1,16 +1,21 @@
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
-import { CompositeAlarm, IMetric, MathExpression } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, CompositeAlarm, IMetric, MathExpression } from 'aws-cdk-lib/aws-cloudwatch';
+import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { BlindAlertConfig, createBlindAlarm } from '../alarms/blind-alarm';
 import { SloFacts } from '../alarms/descriptions';
 import { burnRateMetric, createSloAlarms, SloWindowAlarm } from '../alarms/slo-alarms';
+import { kindProblem, runBind, runValidate } from '../sli/binding-checks';
+import { metricIdentityProblems, MetricIdentityProblem } from '../sli/metric-checks';
+import { lambdaFunctionOf, PresetSli, presetWarnings } from '../sli/preset-sli';
 import { ISli, SliBinding } from '../sli/sli-definition';
 import { AlertPolicy } from '../slo/alert-policy';
 import { errorBudget, formatDecimal, maximumBurnRate } from '../slo/burn-rate';
 import { estimateMonthlyCostUsd } from '../slo/cost';
-import { namePartProblem, windowAlarmName } from '../slo/names';
-import { Problem, ResolvedTier, resolveTiers, Severity, TierResolution } from '../slo/tiers';
-import { describeInput, formatProblems, minimumEventsProblem, objectiveProblem, runbookUrlProblem, sloWindowProblem } from '../slo/validation';
-import { formatWindow, windowProblem } from '../slo/windows';
+import { blindAlarmName, namePartProblem, windowAlarmName } from '../slo/names';
+import { Problem, ResolvedTier, resolveTiers, Severity, TierInput, TierResolution } from '../slo/tiers';
+import { concreteSeconds, describeInput, formatProblems, isRecord, minimumEventsProblem, objectiveProblem, runbookUrlProblem, safeMember, sloWindowProblem } from '../slo/validation';
+import { formatWindow, MINUTE_SECONDS, windowProblem } from '../slo/windows';
 import { claimPhysicalName, environmentOf } from './physical-names';
 
 /** CloudWatch: a metric-math alarm may read at most 10 metrics. */
@@ -61,7 +66,49 @@ export interface SloProps {
    * @default - the service's runbookUrl, if any
    */
   readonly runbookUrl?: string;
+
+  /**
+   * An alert for when the SLI goes blind: its total counts fewer than `expectedEvents` events for
+   * `after` on a service that normally has traffic (an ALB without healthy targets, a renamed
+   * stage or function, clients that cannot reach the service). The burn-rate tiers read such a
+   * silence as healthy. The alarm `<service>-<slo>-blind` joins the SLO's page (or ticket)
+   * composite, so it notifies, escalates and stops experiments as that composite does.
+   * @default - off: nothing notices when the SLI stops counting events
+   */
+  readonly blindAlert?: BlindAlertProps;
 }
+
+/** The "SLI went blind" alert of an SLO: see `SloProps.blindAlert`. */
+export interface BlindAlertProps {
+  /**
+   * Whether a blind SLI pages or opens a ticket: the alarm joins the SLO's composite of that
+   * severity (created when the SLO has none).
+   * @default Severity.PAGE - the burn-rate alarms cannot see the outages that blind an SLI
+   */
+  readonly severity?: Severity;
+
+  /**
+   * How long the SLI may count fewer than `expectedEvents` events before the alert fires: the
+   * alarm's period. Whole minutes, at least 5 (service metrics arrive 1-3 minutes late, and the
+   * newest minutes of the window are empty when it is evaluated), at most 7 days.
+   * @default Duration.minutes(15)
+   */
+  readonly after?: Duration;
+
+  /**
+   * The fewest events the SLI counts in any `after` window of normal traffic, quiet hours
+   * included: the alert fires when a window holds fewer. With traffic of r events a minute at its
+   * quietest, `expectedEvents: 1` wrongly fires on a given window with probability about
+   * e^(-r × after in minutes) (Poisson): keep r × after at 15 or more.
+   * @default 1 - the alert fires when the SLI counts no event at all for `after`
+   */
+  readonly expectedEvents?: number;
+}
+
+/** The blind alert's defaults. */
+export const DEFAULT_BLIND_ALERT_AFTER = Duration.minutes(15);
+/** The shortest `blindAlert.after`: CloudWatch service metrics arrive 1-3 minutes late. */
+export const MIN_BLIND_ALERT_AFTER_SECONDS = 5 * MINUTE_SECONDS;
 
 /** Props of the SLO construct: an `SloProps` plus what it inherits from its service. */
 export interface ServiceLevelObjectiveProps extends SloProps {
@@ -113,6 +160,16 @@ export class ServiceLevelObjective extends Construct {
   public readonly minimumEvents?: number;
   /** The SLI's expressions and metrics, as the alarms read them. */
   public readonly sliBinding: SliBinding;
+  /**
+   * The "SLI went blind" alarm `<service>-<slo>-blind`, read by the composite of its severity.
+   * @default - undefined when `blindAlert` is not set
+   */
+  public readonly blindAlarm?: Alarm;
+  /**
+   * The blind alert as configured, defaults filled in.
+   * @default - undefined when `blindAlert` is not set
+   */
+  public readonly blindAlert?: BlindAlertProps;
 
   private readonly facts: SloFacts;
   private readonly binding: SliBinding;
@@ -120,8 +177,21 @@ export class ServiceLevelObjective extends Construct {
   constructor(scope: Construct, id: string, props: ServiceLevelObjectiveProps) {
     super(scope, id);
     const where = props.propPrefix ?? this.node.path;
-    const { windowSeconds, resolution, binding } = validate(this, where, props);
+    const { windowSeconds, resolution, binding, blind, whitespace } = validate(this, where, props);
     const window = props.window ?? DEFAULT_SLO_WINDOW;
+
+    for (const p of whitespace) {
+      Annotations.of(this).addWarningV2('cdk-reliability:dimension-whitespace',
+        `${where}: sli: metric ${p.metric}: ${p.message}. AWS services never publish such values: the alarms would watch a metric that never `
+        + 'exists and stay OK through any outage. Trim the value, or acknowledge this warning if your own metrics are published with it');
+    }
+    for (const warning of presetWarnings(props.sli)) {
+      Annotations.of(this).addWarningV2('cdk-reliability:imported-rest-api-name', `${where}: sli: ${warning}`);
+    }
+    const fn = lambdaFunctionOf(props.sli);
+    if (fn) {
+      warnLambdaTimeout(this, where, fn, resolution.tiers);
+    }
 
     for (const t of resolution.unreachable) {
       Annotations.of(this).addWarningV2('cdk-reliability:tier-cannot-fire',
@@ -154,11 +224,26 @@ export class ServiceLevelObjective extends Construct {
 
     const alarms = createSloAlarms(this, { facts: this.facts, tiers: this.tiers, sli: binding });
     this.windowAlarms = alarms.windowAlarms;
-    this.pageAlarm = alarms.pageAlarm;
-    this.ticketAlarm = alarms.ticketAlarm;
+    let pageAlarm = alarms.pageAlarm;
+    let ticketAlarm = alarms.ticketAlarm;
+    let blindAlarmMetrics = 0;
+    if (blind) {
+      const created = createBlindAlarm(this, this.facts, binding, blind, { page: pageAlarm, ticket: ticketAlarm });
+      this.blindAlarm = created.alarm;
+      this.blindAlert = { severity: blind.severity, after: Duration.seconds(blind.afterSeconds), expectedEvents: blind.expectedEvents };
+      blindAlarmMetrics = created.metricCount;
+      if (blind.severity === Severity.PAGE) {
+        pageAlarm = created.composite;
+      } else {
+        ticketAlarm = created.composite;
+      }
+    }
+    this.pageAlarm = pageAlarm;
+    this.ticketAlarm = ticketAlarm;
     this.estimatedMonthlyCostUsd = estimateMonthlyCostUsd({
       metricsPerWindowAlarm: this.windowAlarms.map(() => binding.metricCount),
-      compositeAlarms: [alarms.pageAlarm, alarms.ticketAlarm].filter((a) => a !== undefined).length,
+      compositeAlarms: [pageAlarm, ticketAlarm].filter((a) => a !== undefined).length,
+      blindAlarmMetrics,
     });
   }
 
@@ -173,7 +258,7 @@ export class ServiceLevelObjective extends Construct {
    * several windows can share one graph.
    */
   public burnRateMetric(window: Duration): MathExpression {
-    const seconds = typeof window?.toSeconds === 'function' && !window.isUnresolved() ? window.toSeconds({ integral: false }) : NaN;
+    const seconds = concreteSeconds(window);
     const problem = windowProblem(seconds);
     if (problem) {
       throw new Error(`${this.node.path}: burnRateMetric(window): window ${problem}`);
@@ -186,6 +271,10 @@ interface ValidSlo {
   readonly windowSeconds: number;
   readonly resolution: TierResolution;
   readonly binding: SliBinding;
+  /** @default - no blind alert */
+  readonly blind?: BlindAlertConfig;
+  /** Dimension values of the SLI's own metrics with surrounding whitespace: warned about. */
+  readonly whitespace: MetricIdentityProblem[];
 }
 
 /**
@@ -211,10 +300,8 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
   add('objective', Token.isUnresolved(props.objective)
     ? 'must be a concrete number, not a token: burn-rate thresholds are computed at synth time'
     : objectiveProblem(props.objective));
-  const window = props.window ?? DEFAULT_SLO_WINDOW;
-  const concreteWindow = typeof window?.toSeconds === 'function' && !window.isUnresolved();
-  const windowSeconds = concreteWindow ? window.toSeconds({ integral: false }) : NaN;
-  add('window', concreteWindow
+  const windowSeconds = concreteSeconds(props.window ?? DEFAULT_SLO_WINDOW);
+  add('window', !Number.isNaN(windowSeconds)
     ? sloWindowProblem(windowSeconds)
     : 'must be a concrete Duration such as Duration.days(30), not a token: burn-rate thresholds are computed at synth time');
   if (props.minimumEvents !== undefined) {
@@ -224,22 +311,32 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
     add('runbookUrl', runbookUrlProblem(props.runbookUrl));
   }
   const alerting = props.alerting ?? AlertPolicy.workbook();
-  const tierInputs = typeof alerting?._toTierInputs === 'function' ? alerting._toTierInputs() : undefined;
-  if (typeof alerting?._toTierInputs !== 'function') {
+  const toTierInputs = safeMember(alerting, '_toTierInputs');
+  const tierInputs = typeof toTierInputs === 'function' ? tierInputsOf(alerting, toTierInputs) : undefined;
+  if (typeof toTierInputs !== 'function') {
     add('alerting', `must be AlertPolicy.workbook() or AlertPolicy.tiers([...]), got ${describeInput(alerting)}`);
   } else if (tierInputs === undefined) {
-    add('alerting.tiers', `must be a list of tiers, got ${describeInput(alerting.tiers)}`);
+    add('alerting.tiers', `must be a list of tiers, got ${describeInput(safeMember(alerting, 'tiers'))}`);
   }
-  if (!props.sli || typeof props.sli.validate !== 'function' || typeof props.sli.bind !== 'function') {
-    add('sli', `must be an SLI such as Sli.ratio({ bad, total }) or a preset, got ${describeInput(props.sli)}`);
+  const sli = props.sli as unknown;
+  const isSli = typeof sli === 'object' && sli !== null && typeof safeMember(sli, 'validate') === 'function' && typeof safeMember(sli, 'bind') === 'function';
+  if (!isSli) {
+    add('sli', `must be an SLI such as Sli.ratio({ bad, total }) or a preset, got ${describeInput(sli)}`);
   } else {
-    props.sli.validate().forEach((m) => add('sli', m));
+    add('sli', kindProblem(safeMember(sli, 'kind')));
+    runValidate(sli as ISli).forEach((m) => add('sli', m));
   }
+  const blind = props.blindAlert === undefined ? undefined : blindAlertConfig(props.blindAlert, add);
   fail();
 
   const resolution = resolveTiers(props.objective, windowSeconds, tierInputs!, 'alerting.tiers');
   problems.push(...resolution.problems);
-  const binding = props.sli.bind();
+  const bound = runBind(props.sli);
+  bound.problems.forEach((m) => add('sli', m));
+  fail();
+  const binding = bound.binding!;
+  const identity = metricIdentityProblems(Object.values(binding.usingMetrics));
+  identity.refused.forEach((p) => add('sli', `metric ${p.metric}: ${p.message}`));
   if (binding.metricCount > MAX_METRICS_PER_ALARM) {
     add('sli', `reads ${binding.metricCount} metrics, but a CloudWatch metric-math alarm may read at most ${MAX_METRICS_PER_ALARM}: `
       + 'combine counts upstream (e.g. one metric published by the service) or split the SLO');
@@ -247,7 +344,8 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
   add('sli', regionProblem(slo, binding));
   for (const severity of [Severity.PAGE, Severity.TICKET]) {
     const tiers = resolution.tiers.filter((t) => t.severity === severity);
-    const ruleLength = compositeRuleLength(props.serviceName, props.name, tiers);
+    const ruleLength = compositeRuleLength(props.serviceName, props.name, tiers)
+      + (blind?.severity === severity ? ' OR ALARM("")'.length + ALARM_ARN_PREFIX_LENGTH + blindAlarmName(props.serviceName, props.name).length : 0);
     if (ruleLength > MAX_ALARM_RULE_LENGTH) {
       add('alerting.tiers', `has ${tiers.length} ${severity} tiers: the ${severity} composite alarm's rule would reach about ${ruleLength} characters once its alarm ARNs are `
         + `resolved, over CloudWatch's limit of ${MAX_ALARM_RULE_LENGTH}. Use fewer ${severity} tiers (or shorter service and SLO names)`);
@@ -265,7 +363,95 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
     throw new Error(`${where}: name: SLO '${props.name}' of service '${props.serviceName}' is already declared by ${holder} in the same account `
       + `and region (${environmentOf(slo)}); its alarm names would collide at deploy time`);
   }
-  return { windowSeconds, resolution, binding };
+  // a preset refuses such values itself, naming its prop; these are the user's own metrics
+  const whitespace = props.sli instanceof PresetSli ? [] : identity.whitespace;
+  return { windowSeconds, resolution, binding, blind, whitespace };
+}
+
+/** The tiers of an alerting policy, or `undefined` when it has no list of them (or asking throws). */
+function tierInputsOf(alerting: unknown, toTierInputs: Function): TierInput[] | undefined {
+  try {
+    const inputs = toTierInputs.call(alerting);
+    return Array.isArray(inputs) ? inputs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The blind alert's props, checked, with defaults; problems go to `add`. */
+function blindAlertConfig(given: unknown, add: (prop: string, message: string | undefined) => void): BlindAlertConfig | undefined {
+  if (!isRecord(given)) {
+    add('blindAlert', `must be { severity?, after?, expectedEvents? } (an empty object turns it on with the defaults), got ${describeInput(given)}`);
+    return undefined;
+  }
+  const props: BlindAlertProps = {
+    severity: safeMember(given, 'severity') as Severity | undefined,
+    after: safeMember(given, 'after') as Duration | undefined,
+    expectedEvents: safeMember(given, 'expectedEvents') as number | undefined,
+  };
+  let valid = true;
+  const check = (prop: string, message: string | undefined) => {
+    if (message) {
+      valid = false;
+      add(`blindAlert.${prop}`, message);
+    }
+  };
+  const severity = props.severity ?? Severity.PAGE;
+  check('severity', severity === Severity.PAGE || severity === Severity.TICKET ? undefined
+    : `must be Severity.PAGE or Severity.TICKET, got ${describeInput(props.severity)}`);
+  const afterSeconds = concreteSeconds(props.after ?? DEFAULT_BLIND_ALERT_AFTER);
+  if (Number.isNaN(afterSeconds)) {
+    check('after', `must be a concrete Duration such as Duration.minutes(15), got ${describeInput(props.after)}`);
+  } else {
+    const problem = windowProblem(afterSeconds);
+    check('after', problem ?? (afterSeconds < MIN_BLIND_ALERT_AFTER_SECONDS
+      ? `must be at least 5 minutes: service metrics reach CloudWatch 1-3 minutes late, so the newest minutes of the window are always empty `
+        + `and a shorter window would fire on healthy traffic; got ${formatWindow(afterSeconds)}`
+      : undefined));
+  }
+  const expectedEvents = props.expectedEvents ?? 1;
+  check('expectedEvents', minimumEventsProblem(expectedEvents));
+  return valid ? { severity, afterSeconds, expectedEvents } : undefined;
+}
+
+/**
+ * Lambda timestamps an invocation's `Errors` and `Duration` at its start ("The timestamp on a
+ * metric reflects when the function was invoked … if your function has a 10-minute timeout, look
+ * more than 10 minutes in the past for accurate metrics", AWS Lambda Developer Guide, "Viewing
+ * metrics for Lambda functions"). An invocation that fails after running longer than a tier's
+ * short window is counted in a minute that window has already left when the failure arrives: a
+ * burn made of such failures may never reach the short window, and the tier never fires.
+ */
+function warnLambdaTimeout(slo: Construct, where: string, fn: IFunction, tiers: ResolvedTier[]): void {
+  const timeout = lambdaTimeoutSeconds(fn);
+  if (timeout === undefined) {
+    return;
+  }
+  const exposed = tiers.filter((t) => t.shortWindowSeconds < timeout);
+  if (exposed.length === 0) {
+    return;
+  }
+  const shortest = Math.min(...exposed.map((t) => t.shortWindowSeconds));
+  Annotations.of(slo).addWarningV2('cdk-reliability:lambda-timeout-exceeds-short-window',
+    `${where}: sli: function ${fn.node.path} may run for up to ${formatWindow(timeout)} (its timeout), longer than the short window of `
+    + `${exposed.map((t) => `${t.id} (${formatWindow(t.shortWindowSeconds)})`).join(', ')}. Lambda timestamps an invocation's Errors and Duration `
+    + `at its start, so a failure that comes after more than ${formatWindow(shortest)} is counted in minutes that window has already left: `
+    + 'a burn made of slow failures may never reach it, and the tier does not fire. Lower the function\'s timeout under the short window, '
+    + 'give those tiers a short window at least as long as the timeout (AlertPolicy.tiers([{ ..., shortWindow }])), or count failures where '
+    + 'they end (e.g. a metric the caller publishes); acknowledge this warning if its invocations always finish well within the window');
+}
+
+/** The timeout of a function (through aliases and versions), when it is known at synth. */
+function lambdaTimeoutSeconds(fn: IFunction): number | undefined {
+  let current: unknown = fn;
+  for (let hop = 0; hop < 3 && typeof current === 'object' && current !== null; hop++) {
+    const timeout = (current as { timeout?: unknown }).timeout;
+    if (timeout instanceof Duration) {
+      return timeout.isUnresolved() ? undefined : timeout.toSeconds({ integral: false });
+    }
+    current = (current as { lambda?: unknown }).lambda; // Alias and Version point at their function
+  }
+  return undefined;
 }
 
 /**

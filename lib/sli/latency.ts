@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { IMetric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import { formatDecimal } from '../slo/burn-rate';
+import { describeInput, quote } from '../slo/validation';
 import { describeMetric, MetricIds, metricShape, withStatistic } from './metrics';
 import { ISli, SliBinding } from './sli-definition';
 
@@ -52,7 +53,7 @@ export class LatencySli implements ISli {
     }
     const unit = p.unit ?? LatencyUnit.MILLISECONDS;
     if (unit !== LatencyUnit.MILLISECONDS && unit !== LatencyUnit.SECONDS) {
-      problems.push(`Sli.latency \`unit\` must be LatencyUnit.MILLISECONDS or LatencyUnit.SECONDS, got ${JSON.stringify(unit)}`);
+      problems.push(`Sli.latency \`unit\` must be LatencyUnit.MILLISECONDS or LatencyUnit.SECONDS, got ${typeof unit === 'string' ? quote(unit) : describeInput(unit)}`);
     }
     if (p.description !== undefined && typeof p.description !== 'string') {
       problems.push(`Sli.latency \`description\` must be a string (it is shown in alarm descriptions and dashboards), got ${typeof p.description}`);

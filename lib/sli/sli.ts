@@ -8,6 +8,7 @@ import * as apiGateway from './presets/api-gateway';
 import * as lambda from './presets/lambda';
 import * as loadBalancer from './presets/load-balancer';
 import * as stepFunctions from './presets/step-functions';
+import { PresetSli } from './preset-sli';
 import { RatioSli, RatioSliProps } from './ratio';
 import { ISli } from './sli-definition';
 
@@ -30,57 +31,57 @@ export class Sli {
 
   /** API Gateway REST API: `5XXError` / `Count`. */
   public static restApiAvailability(api: IRestApi, options?: apiGateway.ApiAvailabilityOptions): ISli {
-    return apiGateway.restApiAvailability(api, options);
+    return new PresetSli('restApiAvailability', api, options, () => apiGateway.restApiAvailability(api, options));
   }
 
   /** API Gateway REST API: `Latency` (ms) at or under the threshold. */
   public static restApiLatency(api: IRestApi, options: apiGateway.ApiLatencyOptions): ISli {
-    return apiGateway.restApiLatency(api, options);
+    return new PresetSli('restApiLatency', api, options, () => apiGateway.restApiLatency(api, options));
   }
 
   /** API Gateway HTTP API: `5xx` / `Count`. */
   public static httpApiAvailability(api: IHttpApi, options?: apiGateway.ApiAvailabilityOptions): ISli {
-    return apiGateway.httpApiAvailability(api, options);
+    return new PresetSli('httpApiAvailability', api, options, () => apiGateway.httpApiAvailability(api, options));
   }
 
   /** API Gateway HTTP API: `Latency` (ms) at or under the threshold. */
   public static httpApiLatency(api: IHttpApi, options: apiGateway.ApiLatencyOptions): ISli {
-    return apiGateway.httpApiLatency(api, options);
+    return new PresetSli('httpApiLatency', api, options, () => apiGateway.httpApiLatency(api, options));
   }
 
   /** Application Load Balancer: ELB and target 5XX / `RequestCount`. */
   public static loadBalancerAvailability(alb: IApplicationLoadBalancer): ISli {
-    return loadBalancer.loadBalancerAvailability(alb);
+    return new PresetSli('loadBalancerAvailability', alb, undefined, () => loadBalancer.loadBalancerAvailability(alb));
   }
 
   /** Application Load Balancer: `TargetResponseTime` (s) at or under the threshold. */
   public static loadBalancerLatency(alb: IApplicationLoadBalancer, options: loadBalancer.LoadBalancerLatencyOptions): ISli {
-    return loadBalancer.loadBalancerLatency(alb, options);
+    return new PresetSli('loadBalancerLatency', alb, options, () => loadBalancer.loadBalancerLatency(alb, options));
   }
 
   /** ALB target group: target 5XX / `RequestCount`. */
   public static targetGroupAvailability(targetGroup: IApplicationTargetGroup): ISli {
-    return loadBalancer.targetGroupAvailability(targetGroup);
+    return new PresetSli('targetGroupAvailability', targetGroup, undefined, () => loadBalancer.targetGroupAvailability(targetGroup));
   }
 
   /** ALB target group: `TargetResponseTime` (s) at or under the threshold. */
   public static targetGroupLatency(targetGroup: IApplicationTargetGroup, options: loadBalancer.LoadBalancerLatencyOptions): ISli {
-    return loadBalancer.targetGroupLatency(targetGroup, options);
+    return new PresetSli('targetGroupLatency', targetGroup, options, () => loadBalancer.targetGroupLatency(targetGroup, options));
   }
 
   /** Lambda function: (`Errors` + `Throttles`) / (`Invocations` + `Throttles`). */
   public static lambdaAvailability(fn: IFunction): ISli {
-    return lambda.lambdaAvailability(fn);
+    return new PresetSli('lambdaAvailability', fn, undefined, () => lambda.lambdaAvailability(fn));
   }
 
   /** Lambda function: `Duration` (ms) at or under the threshold. */
   public static lambdaLatency(fn: IFunction, options: lambda.LambdaLatencyOptions): ISli {
-    return lambda.lambdaLatency(fn, options);
+    return new PresetSli('lambdaLatency', fn, options, () => lambda.lambdaLatency(fn, options));
   }
 
   /** Step Functions state machine: failed + timed out + aborted / started executions. */
   public static stateMachineAvailability(stateMachine: IStateMachine): ISli {
-    return stepFunctions.stateMachineAvailability(stateMachine);
+    return new PresetSli('stateMachineAvailability', stateMachine, undefined, () => stepFunctions.stateMachineAvailability(stateMachine));
   }
 
   private constructor() {}

@@ -41,3 +41,8 @@ export function compositeAlarmName(serviceName: string, sloName: string, severit
 export function windowAlarmName(serviceName: string, sloName: string, tier: ResolvedTier, window: WindowKind): string {
   return `${serviceName}-${sloName}-${tier.id}-${window}`;
 }
+
+/** The SLO's "SLI went blind" alarm: `checkout-availability-blind`. */
+export function blindAlarmName(serviceName: string, sloName: string): string {
+  return `${serviceName}-${sloName}-blind`;
+}

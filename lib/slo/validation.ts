@@ -2,13 +2,30 @@
  * Validation rules for SLO props: pure functions that say what is wrong, or `undefined`.
  * Messages name the value received and what is allowed; the construct adds its path and the prop.
  */
-import { Problem } from './tiers';
+import { formatDecimal } from './burn-rate';
+import type { Problem } from './tiers';
 import { formatWindow, MINUTE_SECONDS } from './windows';
 
-/** The objective is a percentage of good events, strictly between 0 and 100. */
+/**
+ * Objectives under this many percent are read as a fraction written by mistake (`0.999` for
+ * 99.9 %). Such an SLO promises that fewer than 1 % of events are good: its error budget exceeds
+ * 99 %, so even 100 % errors burn at most 1 / 0.99 = 1.01x, and no page tier of any policy (the
+ * Workbook's burn at 14.4x and 6x) could fire; today it would synthesize with one warning per
+ * tier left out. A genuinely low objective (50 %, 90 % for a best-effort batch) is 1 or more and
+ * is accepted as before.
+ */
+export const FRACTION_OBJECTIVE_LIMIT = 1;
+
+/** The objective is a percentage of good events, strictly between 0 and 100, and not a fraction. */
 export function objectiveProblem(objective: unknown): string | undefined {
   if (typeof objective !== 'number' || !Number.isFinite(objective) || objective <= 0 || objective >= 100) {
     return `must be a number > 0 and < 100 (percent of good events, e.g. 99.9), got ${describeInput(objective)}`;
+  }
+  if (objective < FRACTION_OBJECTIVE_LIMIT) {
+    const percent = objective * 100;
+    const guess = percent >= FRACTION_OBJECTIVE_LIMIT ? `, did you mean ${formatDecimal(percent)}?` : '';
+    return `is a percentage of good events (99.9 for 99.9 %), not a fraction: got ${describeInput(objective)}${guess} `
+      + `(an objective under ${FRACTION_OBJECTIVE_LIMIT} % promises that fewer than 1 % of events are good, and no alert tier could ever fire)`;
   }
   return undefined;
 }
@@ -49,38 +66,145 @@ export function runbookUrlProblem(value: unknown): string | undefined {
   if (url.protocol !== 'https:') {
     return `must be an https:// URL, got ${JSON.stringify(value)}`;
   }
+  // the URL parser silently drops tabs and line breaks, but the text given is what alarm descriptions repeat
+  if (/[\s\p{Cc}]/u.test(value) || !isWellFormed(value)) {
+    return `must be an https:// URL without spaces, line breaks or control characters (it is repeated in alarm descriptions and pages), got ${quote(value)}`;
+  }
   if (value.length > 512) {
     return `must be at most 512 characters (it is repeated in every alarm description, which CloudWatch limits to 1024), got ${value.length}`;
   }
   return undefined;
 }
 
+/** Whether `value` is an object that is not a list (false for anything that throws when asked, e.g. a revoked proxy). */
+export function isRecord(value: unknown): value is object {
+  try {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** `value[key]`, or `undefined` when there is none or reading it throws (a throwing getter, a revoked proxy). */
+export function safeMember(value: unknown, key: string): unknown {
+  try {
+    return (typeof value === 'object' || typeof value === 'function') && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The seconds of a concrete `Duration`, or NaN for anything else: a token, a value that is not a
+ * Duration, one whose methods throw.
+ */
+export function concreteSeconds(value: unknown): number {
+  const toSeconds = safeMember(value, 'toSeconds');
+  const isUnresolved = safeMember(value, 'isUnresolved');
+  if (typeof toSeconds !== 'function' || typeof isUnresolved !== 'function') {
+    return NaN;
+  }
+  try {
+    return isUnresolved.call(value) ? NaN : Number(toSeconds.call(value, { integral: false }));
+  } catch {
+    return NaN;
+  }
+}
+
+/** Whether `text` is well-formed UTF-16: no half of a surrogate pair on its own (`String.prototype.isWellFormed`, ES2024). */
+export function isWellFormed(text: string): boolean {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+
+/** Longest text of a value shown in a message. */
+const MAX_SHOWN_LENGTH = 120;
+/** Plain strings up to this length are shown as they are; longer ones quoted and shortened. */
+const LONG_STRING = 1_000;
+
 /**
  * How a value received in a prop is shown in a message: numbers, booleans, `undefined` and `null`
- * as they are, the empty string as `""`, plain objects and arrays as (shortened) JSON, instances
- * of classes by their class — never `[object Object]`.
+ * as they are, BigInts with their `n`, symbols by their description, the empty string as `""`,
+ * strings with surrounding spaces, control characters or broken surrogate pairs JSON-quoted (so
+ * that the message shows them and stays one line; over 1 000 characters also shortened), plain objects and arrays as (shortened) JSON,
+ * instances of classes by their class — never `[object Object]`. Never throws, whatever it is
+ * given: circular values, BigInts inside objects, throwing getters, revoked proxies.
  */
 export function describeInput(value: unknown): string {
+  try {
+    return describe(value);
+  } catch {
+    return 'a value that cannot be shown'; // e.g. a revoked Proxy, whose every trap throws
+  }
+}
+
+function describe(value: unknown): string {
   if (value === '') {
     return '""';
   }
-  if (typeof value === 'function') {
-    return 'a function';
+  switch (typeof value) {
+    case 'function': return 'a function';
+    case 'bigint': return `${value}n`;
+    case 'symbol': return value.toString();
+    case 'string': return /^\s|\s$|\p{Cc}/u.test(value) || !isWellFormed(value) || value.length > LONG_STRING ? quote(value) : value;
+    case 'object': break;
+    default: return String(value);
   }
-  if (typeof value !== 'object' || value === null) {
-    return String(value);
+  if (value === null) {
+    return 'null';
   }
   const className = Object.getPrototypeOf(value)?.constructor?.name;
-  if (className && className !== 'Object' && className !== 'Array') {
+  if (typeof className === 'string' && className !== '' && className !== 'Object' && className !== 'Array') {
     return `a ${className}`;
   }
   let text: string;
   try {
-    text = JSON.stringify(value) ?? 'an object';
+    text = JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? `${v}n` : v)) ?? 'an object';
   } catch {
-    text = 'an object'; // circular
+    text = Array.isArray(value) ? 'a list' : 'an object'; // circular, or a getter that throws
   }
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  return shorten(text);
+}
+
+/** A string JSON-quoted (control characters, lone surrogates and quotes escaped), shortened to 120 characters. */
+export function quote(value: string): string {
+  return shorten(JSON.stringify(value));
+}
+
+function shorten(text: string): string {
+  if (text.length <= MAX_SHOWN_LENGTH) {
+    return text;
+  }
+  const head = text.slice(0, MAX_SHOWN_LENGTH - 3);
+  // never end in the first half of a surrogate pair: the message itself must stay well-formed
+  return `${/[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head}...`;
+}
+
+/**
+ * Why `value` cannot be a one-line text shown to people (an owner, an SLI description), or
+ * `undefined` when it can: a string, not empty, at most `maxLength` characters, without control
+ * characters (line breaks included), surrounding spaces or broken surrogate pairs (CloudFormation
+ * templates and CloudWatch need well-formed Unicode). Tokens are accepted as they are.
+ */
+export function textProblem(value: unknown, maxLength: number, isToken: (text: string) => boolean = () => false): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') {
+    return `must be a non-empty string, got ${describeInput(value)}`;
+  }
+  if (isToken(value)) {
+    return undefined;
+  }
+  if (value.length > maxLength) {
+    return `must be at most ${maxLength} characters, got ${value.length}: ${quote(value)}`;
+  }
+  if (/\p{Cc}/u.test(value)) {
+    return `must be one line without control characters (line breaks, tabs, escapes), got ${quote(value)}`;
+  }
+  if (!isWellFormed(value)) {
+    return `must be well-formed Unicode (it holds half of a surrogate pair, which templates cannot carry), got ${quote(value)}`;
+  }
+  if (value !== value.trim()) {
+    return `must not start or end with spaces, got ${quote(value)}`;
+  }
+  return undefined;
 }
 
 /** One error message for all problems: `<path>: <prop>: <message>`, a line each. */

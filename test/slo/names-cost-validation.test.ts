@@ -36,6 +36,11 @@ describe('monthly cost', () => {
   test('pays per metric read by each math alarm', () => {
     expect(estimateMonthlyCostUsd({ metricsPerWindowAlarm: Array(4).fill(3), compositeAlarms: 1 })).toBe(1.7);
   });
+
+  test('a blind alert adds $0.10 per metric of the SLI\'s total, and no composite when it joins one', () => {
+    expect(estimateMonthlyCostUsd({ metricsPerWindowAlarm: Array(8).fill(2), compositeAlarms: 2, blindAlarmMetrics: 1 })).toBe(2.7);
+    expect(estimateMonthlyCostUsd({ metricsPerWindowAlarm: Array(8).fill(3), compositeAlarms: 2, blindAlarmMetrics: 2 })).toBe(3.6);
+  });
 });
 
 describe('SLO prop rules', () => {
@@ -43,8 +48,23 @@ describe('SLO prop rules', () => {
     expect(objectiveProblem(objective)).toMatch(/must be a number > 0 and < 100/);
   });
 
-  test.each([99.9, 50, 0.001, 99.999])('accepts objective %p', (objective) => {
+  test.each([99.9, 50, 1, 99.999])('accepts objective %p', (objective) => {
     expect(objectiveProblem(objective)).toBeUndefined();
+  });
+
+  test.each([
+    [0.999, 'did you mean 99.9?'],
+    [0.9995, 'did you mean 99.95?'],
+    [0.95, 'did you mean 95?'],
+    [0.5, 'did you mean 50?'],
+    [0.01, 'did you mean 1?'],
+  ])('reads objective %p as a fraction written by mistake: %s', (objective, guess) => {
+    expect(objectiveProblem(objective)).toBe(`is a percentage of good events (99.9 for 99.9 %), not a fraction: got ${objective}, ${guess} `
+      + '(an objective under 1 % promises that fewer than 1 % of events are good, and no alert tier could ever fire)');
+  });
+
+  test('an objective under 1 % whose hundredfold is still under 1 % gets no guess', () => {
+    expect(objectiveProblem(0.001)).toMatch(/not a fraction: got 0.001 \(an objective under 1 %/);
   });
 
   test('SLO windows are whole minutes of at least an hour', () => {

@@ -33,7 +33,8 @@ type Role = keyof typeof NAMES;
 function plainMetric(role: Role): fc.Arbitrary<IMetric> {
   return fc.record({
     metricName: fc.constantFrom(...NAMES[role], ...NAMES.any.slice(0, 1)),
-    service: fc.constantFrom('checkout', 'checkout', 'search', 'ü-svc'),
+    // dimension values are ASCII only (CloudWatch API Reference, Dimension): 'ü-svc' is refused, as CloudWatch would
+    service: fc.constantFrom('checkout', 'checkout', 'search', 'svc-2'),
     statistic: statistics,
     period: periods,
     region: fc.oneof({ arbitrary: fc.constant(undefined), weight: 20 }, { arbitrary: fc.constantFrom('eu-west-1', 'us-east-1'), weight: 1 }),

@@ -1,0 +1,251 @@
+/**
+ * The opt-in "SLI went blind" alarm of an SLO (what Pyrra calls its absent alert): the SLI has
+ * counted fewer than `expectedEvents` events over the last `after` on a service that normally has
+ * traffic.
+ *
+ * Why: the burn-rate alarms read a window without events as healthy (no traffic must never page),
+ * so an outage that stops the SLI's total metric is invisible to them — a load balancer with no
+ * healthy target refuses every request before `RequestCount` counts it, a renamed stage or
+ * function leaves the alarms watching a metric that no longer receives data, a broken client or
+ * DNS record sends nobody. This alarm is what notices that silence.
+ *
+ * The alarm, on CloudWatch's documented semantics:
+ * - a metric-math alarm, `FILL(<total events>, 0) < expectedEvents`, Period = `after`, one
+ *   evaluation period, one datapoint to alarm; it reads only the metrics of the SLI's total.
+ * - AWS service count metrics publish nothing in idle minutes (absent, not 0). "Configuring how
+ *   CloudWatch alarms treat missing data" (CloudWatch User Guide) says that when the newest
+ *   datapoints of the evaluation range are missing but older ones exist, the alarm is judged on the
+ *   most recent existing ones and `TreatMissingData` is ignored: an alarm on the raw total would go
+ *   on reading the last busy window as healthy for several periods after the metric stopped.
+ *   `FILL(m, 0)` ("Metric math syntax and functions": fills the missing values of a time series)
+ *   gives the empty window an explicit 0, so the alarm judges the silence itself.
+ * - When the metric has no datapoint at all in the range (it never existed, or stopped long ago)
+ *   there may be nothing to fill: `TreatMissingData: breaching` makes that ALARM too.
+ * - The FILL caveat in the same page (a metric that arrives late leaves the newest minute empty,
+ *   which FILL then fills) does not bite with Period = `after` >= 5 minutes: the newest datapoint
+ *   sums the whole window, and 1-3 minutes of ingestion delay only shorten what it has seen.
+ *
+ * What it sees: the SLI's total counted fewer events than expected for `after` — whether customers
+ * stopped coming or the metric stopped existing. Detection: about `after` after the last event
+ * reached CloudWatch. It clears as soon as a window holds `expectedEvents` events again.
+ * What it does not see: a quiet period is indistinguishable from an outage (CloudWatch publishes
+ * no datapoint either way), so set `after` and `expectedEvents` to the quietest normal traffic;
+ * a total that keeps flowing while customers fail (health checks or synthetic traffic counted as
+ * events, or errors the SLI does not count); traffic that drops without falling under
+ * `expectedEvents`. A brand-new service without traffic yet is blind from its first deploy.
+ */
+import { Duration, Token } from 'aws-cdk-lib';
+import {
+  Alarm, AlarmRule, AlarmState, CfnCompositeAlarm, ComparisonOperator, CompositeAlarm, IMetric, MathExpression, TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { countMetrics } from '../sli/metrics';
+import { SliBinding } from '../sli/sli-definition';
+import { formatDecimal } from '../slo/burn-rate';
+import { blindAlarmName, compositeAlarmName } from '../slo/names';
+import { Severity } from '../slo/tiers';
+import { formatWindow } from '../slo/windows';
+import { formatPercent, MAX_DESCRIPTION_LENGTH, SloFacts } from './descriptions';
+import { SUPPRESSOR_EXTENSION, SUPPRESSOR_WAIT } from './slo-alarms';
+
+/** The blind alert as configured, defaults applied. */
+export interface BlindAlertConfig {
+  readonly severity: Severity;
+  /** The alarm's period: how long the SLI may count too few events. */
+  readonly afterSeconds: number;
+  /** The alarm fires when a window holds fewer events than this. */
+  readonly expectedEvents: number;
+}
+
+/** The expression the blind alarm evaluates, and the metrics it reads (only those of the total). */
+export function blindAlarmExpression(sli: SliBinding): { readonly expression: string; readonly usingMetrics: Record<string, IMetric>; readonly metricCount: number } {
+  const usingMetrics: Record<string, IMetric> = {};
+  let metricCount = 0;
+  for (const [id, metric] of Object.entries(sli.usingMetrics)) {
+    if (new RegExp(`\\b${id}\\b`).test(sli.totalEvents)) {
+      usingMetrics[id] = metric;
+      metricCount += countMetrics(metric);
+    }
+  }
+  return { expression: `FILL(${sli.totalEvents}, 0)`, usingMetrics, metricCount };
+}
+
+/** `fewer than 1 event over the last 15m`. */
+export function describeBlindCondition(config: BlindAlertConfig): string {
+  return `fewer than ${formatDecimal(config.expectedEvents)} event${config.expectedEvents === 1 ? '' : 's'} over the last ${formatWindow(config.afterSeconds)}`;
+}
+
+function runbook(f: SloFacts): string {
+  return f.runbookUrl ? ` Runbook: ${f.runbookUrl}` : '';
+}
+
+/** Fits CloudWatch's 1 024 characters, cutting before the runbook (kept whole) and never inside a surrogate pair. */
+function clamp(text: string, tail: string): string {
+  const full = `${text}${tail}`;
+  if (full.length <= MAX_DESCRIPTION_LENGTH) {
+    return full;
+  }
+  let head = text.slice(0, MAX_DESCRIPTION_LENGTH - tail.length - 1);
+  if (/[\uD800-\uDBFF]$/.test(head)) {
+    head = head.slice(0, -1);
+  }
+  return `${head}…${tail}`;
+}
+
+/** The blind alarm's description: what it watches, why it matters, what to check, and where it notifies. */
+export function blindAlarmDescription(f: SloFacts, config: BlindAlertConfig, totalEvents: string): string {
+  const composite = compositeAlarmName(f.serviceName, f.sloName, config.severity);
+  return clamp(
+    `SLI blind (${config.severity}): ALARM when the SLI of SLO ${f.serviceName}/${f.sloName} counts ${describeBlindCondition(config)} `
+    + `(FILL(${totalEvents}, 0); no data at all is breaching), on a service that normally has traffic. The burn-rate tiers read a window `
+    + 'without events as healthy, so while the SLI counts nothing they cannot fire, whatever customers get. Check that customers reach the '
+    + 'service and that its metrics still exist (no healthy target behind the load balancer, a renamed API, stage or function, a deleted '
+    + `resource, a broken client or DNS record). Notifies only through ${composite}. SLO: ${f.objective}% good over ${formatWindow(f.sloWindowSeconds)} `
+    + `(error budget ${formatPercent(f.errorBudget)}); SLI: ${f.sliDescription}.`,
+    runbook(f),
+  );
+}
+
+/** The sentence a composite's description gains when the blind alarm joins its rule. */
+export function blindCompositeSentence(f: SloFacts, config: BlindAlertConfig): string {
+  return `Also ALARM while the SLI is blind: ${describeBlindCondition(config)} (${blindAlarmName(f.serviceName, f.sloName)}).`;
+}
+
+/** A composite description with the blind sentence inserted before its runbook link. */
+export function withBlindSentence(description: string, f: SloFacts, config: BlindAlertConfig): string {
+  const tail = runbook(f);
+  const body = tail && description.endsWith(tail) ? description.slice(0, -tail.length) : description;
+  // the sentence goes first, so that clamping shortens the SLO summary, not the rule
+  const firstSentenceEnd = body.indexOf('. ');
+  const [head, rest] = firstSentenceEnd < 0 ? [body, ''] : [body.slice(0, firstSentenceEnd + 1), body.slice(firstSentenceEnd + 1)];
+  return clamp(`${head} ${blindCompositeSentence(f, config)}${rest}`, tail);
+}
+
+/**
+ * `rule OR term`, flat when `rule` is already a parenthesized OR list (`((a AND b) OR (c AND d))`
+ * becomes `((a AND b) OR (c AND d) OR term)`: one OR of tiers and the blind alarm, as people and
+ * the simulator read composite rules), nested otherwise.
+ */
+export function orWith(rule: string, term: string): string {
+  if (rule.startsWith('(') && closingParen(rule) === rule.length - 1) {
+    const inner = rule.slice(1, -1);
+    if (!/\bAND\b|\bNOT\b/.test(stripParenthesized(inner))) {
+      return `(${inner} OR ${term})`;
+    }
+  }
+  return AlarmRule.anyOf(AlarmRule.fromString(rule), AlarmRule.fromString(term)).renderAlarmRule();
+}
+
+/** Index of the parenthesis closing the one at 0, or -1. Alarm ARNs and token markers hold no parentheses or quotes of their own. */
+function closingParen(text: string): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === '(') {
+      depth++;
+    } else if (!quoted && c === ')' && --depth === 0) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+/** The text outside any parentheses (and quotes): the top level of a rule. */
+function stripParenthesized(text: string): string {
+  let depth = 0;
+  let quoted = false;
+  let out = '';
+  for (const c of text) {
+    if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === '(') {
+      depth++;
+    } else if (!quoted && c === ')') {
+      depth--;
+    } else if (depth === 0 && !quoted) {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** What `createBlindAlarm` built. */
+export interface BlindAlarmSet {
+  readonly alarm: Alarm;
+  /** The composite of the alert's severity, which now reads the alarm. */
+  readonly composite: CompositeAlarm;
+  /** Whether that composite was created for the alert (the SLO had none of its severity). */
+  readonly createdComposite: boolean;
+  /** Metrics the alarm reads. */
+  readonly metricCount: number;
+}
+
+/** The SLO's composites, as `createSloAlarms` built them. */
+export interface SeverityComposites {
+  /** @default - none */
+  readonly page?: CompositeAlarm;
+  /** @default - none */
+  readonly ticket?: CompositeAlarm;
+}
+
+/**
+ * Creates the blind alarm in `scope` and wires it into the SLO's composite of its severity, so
+ * that it notifies the way that severity does (escalation, tags, FIS stop conditions for pages)
+ * and keeps the composite names the escalation function reads. The composite's rule becomes
+ * `(<tiers>) OR ALARM(blind)`. When the SLO has no composite of that severity (no tier of it can
+ * fire, or ticket tiers are off), one is created with the same name it would have had.
+ */
+export function createBlindAlarm(scope: Construct, facts: SloFacts, sli: SliBinding, config: BlindAlertConfig, composites: SeverityComposites): BlindAlarmSet {
+  const { expression, usingMetrics, metricCount } = blindAlarmExpression(sli);
+  const alarm = new Alarm(scope, 'blind', {
+    alarmName: blindAlarmName(facts.serviceName, facts.sloName),
+    alarmDescription: blindAlarmDescription(facts, config, sli.totalEvents),
+    metric: new MathExpression({
+      expression,
+      usingMetrics,
+      period: Duration.seconds(config.afterSeconds),
+      label: `${facts.serviceName}/${facts.sloName} events over ${formatWindow(config.afterSeconds)}`,
+    }),
+    threshold: config.expectedEvents,
+    comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: TreatMissingData.BREACHING,
+  });
+  const blindRule = AlarmRule.fromAlarm(alarm, AlarmState.ALARM);
+  const existing = config.severity === Severity.PAGE ? composites.page : composites.ticket;
+  if (existing) {
+    const cfn = existing.node.defaultChild as CfnCompositeAlarm;
+    cfn.alarmRule = orWith(cfn.alarmRule, blindRule.renderAlarmRule());
+    if (typeof cfn.alarmDescription === 'string' && !Token.isUnresolved(cfn.alarmDescription)) {
+      cfn.alarmDescription = withBlindSentence(cfn.alarmDescription, facts, config);
+    }
+    return { alarm, composite: existing, createdComposite: false, metricCount };
+  }
+  const name = compositeAlarmName(facts.serviceName, facts.sloName, config.severity);
+  const suppressor = config.severity === Severity.TICKET ? composites.page : undefined;
+  const composite = new CompositeAlarm(scope, config.severity, {
+    compositeAlarmName: name,
+    alarmDescription: clamp(`${config.severity === Severity.PAGE ? 'Page' : 'Ticket'} for SLO ${facts.serviceName}/${facts.sloName}: `
+      + `ALARM while the SLI is blind: ${describeBlindCondition(config)} (${blindAlarmName(facts.serviceName, facts.sloName)}). `
+      + `No ${config.severity} tier of this SLO is configured or can fire. SLO: ${facts.objective}% good over ${formatWindow(facts.sloWindowSeconds)}; SLI: ${facts.sliDescription}.`,
+    runbook(facts)),
+    alarmRule: blindRule,
+    ...(suppressor ? {
+      actionsSuppressor: suppressor,
+      actionsSuppressorWaitPeriod: SUPPRESSOR_WAIT,
+      actionsSuppressorExtensionPeriod: SUPPRESSOR_EXTENSION,
+    } : {}),
+  });
+  if (config.severity === Severity.PAGE && composites.ticket) {
+    // the ticket composite was built before this page existed: mute it while the page fires, as for every SLO
+    const ticket = composites.ticket.node.defaultChild as CfnCompositeAlarm;
+    ticket.actionsSuppressor = composite.alarmArn;
+    ticket.actionsSuppressorWaitPeriod = SUPPRESSOR_WAIT.toSeconds();
+    ticket.actionsSuppressorExtensionPeriod = SUPPRESSOR_EXTENSION.toSeconds();
+  }
+  return { alarm, composite, createdComposite: true, metricCount };
+}

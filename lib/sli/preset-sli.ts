@@ -1,0 +1,297 @@
+/**
+ * The input checks of the SLI presets (`Sli.restApiAvailability(api)`, …). A preset reads its
+ * resource only when the SLO validates or binds it, never when it is called, so that a bad
+ * argument (`undefined`, `null`, a number, a plain object, an unattached target group) is reported
+ * by the SLO with its construct path — `Shop/Checkout/availability: sli: Sli.lambdaAvailability:
+ * fn must be an IFunction …, got undefined` — instead of escaping as a TypeError from the call.
+ *
+ * Dimension values the preset takes from its inputs (stage, API name, function name, load
+ * balancer name) are checked once the metrics are built: CloudWatch refuses control characters
+ * and non-ASCII text, and matches values exactly, so `"prod "` makes the alarms watch a metric
+ * that never exists (see `metric-checks.ts` for the sources).
+ */
+import { Duration, Token } from 'aws-cdk-lib';
+import { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { describeInput, isRecord, quote } from '../slo/validation';
+import { dimensionValueProblem, hasSurroundingWhitespace, leafMetricIdentities } from './metric-checks';
+import { ISli, SliBinding } from './sli-definition';
+
+/** What a preset's resource must offer: the members the preset reads, and what they are. */
+interface ResourceSpec {
+  /** The parameter's name: `api`, `fn`. */
+  readonly param: string;
+  /** What to pass, for messages. */
+  readonly what: string;
+  readonly members: Readonly<Record<string, 'string' | 'function' | 'object'>>;
+  /** Which prop each dimension value the preset builds comes from. */
+  readonly dimensions: Readonly<Record<string, string>>;
+  /** Who publishes the metrics, for messages. */
+  readonly publisher: string;
+}
+
+const REST_API: ResourceSpec = {
+  param: 'api',
+  what: 'an IRestApi (a RestApi, LambdaRestApi or SpecRestApi, or RestApi.fromRestApiAttributes(...))',
+  members: { restApiName: 'string' },
+  dimensions: { ApiName: 'api.restApiName', Stage: 'options.stage' },
+  publisher: 'API Gateway',
+};
+
+const HTTP_API: ResourceSpec = {
+  param: 'api',
+  what: 'an IHttpApi (an HttpApi, or HttpApi.fromHttpApiAttributes(...))',
+  members: { apiId: 'string', metricServerError: 'function', metricCount: 'function', metricLatency: 'function', node: 'object' },
+  dimensions: { ApiId: 'api.apiId', Stage: 'options.stage' },
+  publisher: 'API Gateway',
+};
+
+const LOAD_BALANCER: ResourceSpec = {
+  param: 'alb',
+  what: 'an IApplicationLoadBalancer (an ApplicationLoadBalancer, or ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(...) with loadBalancerDnsName)',
+  members: { metrics: 'object', node: 'object' },
+  dimensions: { LoadBalancer: 'alb.loadBalancerFullName' },
+  publisher: 'Elastic Load Balancing',
+};
+
+const TARGET_GROUP: ResourceSpec = {
+  param: 'targetGroup',
+  what: 'an IApplicationTargetGroup (an ApplicationTargetGroup added to a listener of a load balancer)',
+  members: { metrics: 'object', node: 'object' },
+  dimensions: { TargetGroup: 'targetGroup.targetGroupFullName', LoadBalancer: 'the full name of the load balancer targetGroup is attached to' },
+  publisher: 'Elastic Load Balancing',
+};
+
+const LAMBDA_FUNCTION: ResourceSpec = {
+  param: 'fn',
+  what: 'an IFunction (a Function, or Function.fromFunctionName(...) / fromFunctionArn(...))',
+  members: { metricErrors: 'function', metricThrottles: 'function', metricInvocations: 'function', metricDuration: 'function', node: 'object' },
+  dimensions: { FunctionName: 'fn.functionName', Resource: 'fn.functionName' },
+  publisher: 'Lambda',
+};
+
+const STATE_MACHINE: ResourceSpec = {
+  param: 'stateMachine',
+  what: 'an IStateMachine (a StateMachine, or StateMachine.fromStateMachineArn(...))',
+  members: { metricFailed: 'function', metricTimedOut: 'function', metricAborted: 'function', metricStarted: 'function', node: 'object' },
+  dimensions: { StateMachineArn: 'stateMachine.stateMachineArn' },
+  publisher: 'Step Functions',
+};
+
+/** Which options a preset takes. */
+enum OptionsShape {
+  NONE,
+  /** `{ stage? }`, optional. */
+  STAGE,
+  /** `{ threshold, stage? }`, required. */
+  THRESHOLD_AND_STAGE,
+  /** `{ threshold }`, required. */
+  THRESHOLD,
+}
+
+/** Every preset: its resource and options. */
+const PRESETS = {
+  restApiAvailability: { resource: REST_API, options: OptionsShape.STAGE, kind: 'ratio' },
+  restApiLatency: { resource: REST_API, options: OptionsShape.THRESHOLD_AND_STAGE, kind: 'latency' },
+  httpApiAvailability: { resource: HTTP_API, options: OptionsShape.STAGE, kind: 'ratio' },
+  httpApiLatency: { resource: HTTP_API, options: OptionsShape.THRESHOLD_AND_STAGE, kind: 'latency' },
+  loadBalancerAvailability: { resource: LOAD_BALANCER, options: OptionsShape.NONE, kind: 'ratio' },
+  loadBalancerLatency: { resource: LOAD_BALANCER, options: OptionsShape.THRESHOLD, kind: 'latency' },
+  targetGroupAvailability: { resource: TARGET_GROUP, options: OptionsShape.NONE, kind: 'ratio' },
+  targetGroupLatency: { resource: TARGET_GROUP, options: OptionsShape.THRESHOLD, kind: 'latency' },
+  lambdaAvailability: { resource: LAMBDA_FUNCTION, options: OptionsShape.NONE, kind: 'ratio' },
+  lambdaLatency: { resource: LAMBDA_FUNCTION, options: OptionsShape.THRESHOLD, kind: 'latency' },
+  stateMachineAvailability: { resource: STATE_MACHINE, options: OptionsShape.NONE, kind: 'ratio' },
+} as const;
+
+/** The name of a preset factory of `Sli`. */
+export type PresetName = keyof typeof PRESETS;
+
+/**
+ * A preset SLI whose inputs are checked before its metrics are built. `build` is the preset
+ * itself (`() => apiGateway.restApiAvailability(api, options)`); it runs once the inputs are valid.
+ */
+export class PresetSli implements ISli {
+  public readonly kind: string;
+  private readonly label: string;
+  private built?: { readonly sli?: ISli; readonly problems: string[] };
+
+  constructor(private readonly preset: PresetName, private readonly resource: unknown, private readonly options: unknown, private readonly build: () => ISli) {
+    this.kind = PRESETS[preset].kind;
+    this.label = `Sli.${preset}`;
+  }
+
+  public validate(): string[] {
+    return this.inner().problems;
+  }
+
+  public bind(): SliBinding {
+    const { sli, problems } = this.inner();
+    if (!sli || problems.length > 0) {
+      throw new Error(problems.join('; '));
+    }
+    return sli.bind();
+  }
+
+  /**
+   * Advice on the inputs that is not an error. aws-cdk-lib names an imported REST API after its
+   * construct id unless `restApiName` is given (`RestApi.fromRestApiId(this, 'Api', id)` has
+   * `restApiName` `Api`), while API Gateway publishes its metrics under the API's real name
+   * (dimension ApiName): the alarms would most likely watch a metric that never exists.
+   * @internal
+   */
+  public _warnings(): string[] {
+    if (PRESETS[this.preset].resource !== REST_API || this.inner().problems.length > 0) {
+      return [];
+    }
+    const api = this.resource as { readonly restApiName: string; readonly node: { readonly id: string; readonly defaultChild?: unknown } };
+    const imported = typeof api.node === 'object' && api.node !== null && api.node.defaultChild === undefined;
+    if (!imported || Token.isUnresolved(api.restApiName) || api.restApiName !== api.node.id) {
+      return [];
+    }
+    return [`${this.label}: api is an imported REST API without restApiName, so aws-cdk-lib names it after its construct id ${quote(api.node.id)}; `
+      + 'API Gateway publishes its metrics under the API\'s real name (dimension ApiName), so the alarms watch ApiName='
+      + `${quote(api.restApiName)}. Import it with RestApi.fromRestApiAttributes(scope, id, { restApiId, rootResourceId, restApiName: '<its name>' }), `
+      + 'or acknowledge this warning if the construct id is the API\'s name'];
+  }
+
+  /** The Lambda function whose metrics a Lambda preset reads. @internal */
+  public get _lambdaFunction(): IFunction | undefined {
+    return PRESETS[this.preset].resource === LAMBDA_FUNCTION && this.inner().problems.length === 0 ? this.resource as IFunction : undefined;
+  }
+
+  private inner(): { readonly sli?: ISli; readonly problems: string[] } {
+    if (!this.built) {
+      this.built = this.check();
+    }
+    return this.built;
+  }
+
+  private check(): { readonly sli?: ISli; readonly problems: string[] } {
+    const spec = PRESETS[this.preset];
+    const inputs = [...resourceProblems(spec.resource, this.resource), ...optionsProblems(spec.options, this.options)];
+    if (inputs.length > 0) {
+      return { problems: inputs.map((p) => `${this.label}: ${p}`) };
+    }
+    let sli: ISli;
+    let binding: SliBinding;
+    try {
+      sli = this.build();
+      const own = sli.validate();
+      if (own.length > 0) {
+        return { sli, problems: own.map((p) => `${this.label}: ${p}`) };
+      }
+      binding = sli.bind();
+    } catch (e) {
+      return { problems: [`${this.label}: cannot read the metrics of ${spec.resource.param}: ${errorMessage(e)}`] };
+    }
+    const problems = new Set<string>();
+    for (const metric of leafMetricIdentities(Object.values(binding.usingMetrics))) {
+      for (const d of metric.dimensions) {
+        const problem = presetValueProblem(d.value, spec.resource.publisher);
+        if (problem) {
+          const prop = spec.resource.dimensions[d.name] ?? `the ${d.name} dimension`;
+          problems.add(`${this.label}: ${prop} (dimension ${d.name}) ${problem}`);
+        }
+      }
+    }
+    return { sli, problems: [...problems] };
+  }
+}
+
+/**
+ * What is wrong with a dimension value a preset builds: the hard rules of CloudWatch, and
+ * surrounding whitespace, which AWS services never publish (stage, API, function and load
+ * balancer names cannot hold it).
+ */
+function presetValueProblem(value: unknown, publisher: string): string | undefined {
+  return dimensionValueProblem(value) ?? (typeof value === 'string' && hasSurroundingWhitespace(value)
+    ? `must not start or end with whitespace (CloudWatch matches dimension values exactly and ${publisher} never publishes such a `
+      + `name: the alarms would watch a metric that never exists), got ${quote(value)}`
+    : undefined);
+}
+
+/** A stage name, checked before the metrics are built (aws-cdk-lib refuses some values with a message of its own). */
+function stageValueProblem(stage: string): string | undefined {
+  return presetValueProblem(stage, 'API Gateway');
+}
+
+/** The Lambda function a Lambda preset reads, or `undefined` for any other SLI. */
+export function lambdaFunctionOf(sli: unknown): IFunction | undefined {
+  return sli instanceof PresetSli ? sli._lambdaFunction : undefined;
+}
+
+/** A preset's advice on its inputs (empty for any other SLI). */
+export function presetWarnings(sli: unknown): string[] {
+  return sli instanceof PresetSli ? sli._warnings() : [];
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : describeInput(e);
+}
+
+/** Reads `object[key]` without letting a throwing getter escape. */
+function read(object: object, key: string): { readonly value?: unknown; readonly error?: string } {
+  try {
+    return { value: (object as Record<string, unknown>)[key] };
+  } catch (e) {
+    return { error: errorMessage(e) };
+  }
+}
+
+function resourceProblems(spec: ResourceSpec, resource: unknown): string[] {
+  if (typeof resource !== 'object' || resource === null) {
+    return [`${spec.param} must be ${spec.what}, got ${describeInput(resource)}`];
+  }
+  const missing: string[] = [];
+  for (const [member, type] of Object.entries(spec.members)) {
+    const { value, error } = read(resource, member);
+    if (error !== undefined) {
+      return [`${spec.param}.${member} cannot be read: ${error}. ${spec.param} must be ${spec.what}`];
+    }
+    if (typeof value !== type || value === null) {
+      missing.push(member);
+    }
+  }
+  return missing.length === 0 ? [] : [`${spec.param} must be ${spec.what}, got ${describeInput(resource)} (without ${missing.join(', ')})`];
+}
+
+function optionsProblems(shape: OptionsShape, options: unknown): string[] {
+  if (shape === OptionsShape.NONE) {
+    return [];
+  }
+  const wanted = shape === OptionsShape.STAGE ? '{ stage?: string }'
+    : shape === OptionsShape.THRESHOLD ? '{ threshold: Duration }' : '{ threshold: Duration, stage?: string }';
+  if (options === undefined || options === null) {
+    return shape === OptionsShape.STAGE ? [] : [`options must be ${wanted}, got ${describeInput(options)}`];
+  }
+  if (!isRecord(options)) {
+    return [`options must be ${wanted}, got ${describeInput(options)}`];
+  }
+  const problems: string[] = [];
+  const stage = read(options, 'stage');
+  const threshold = read(options, 'threshold');
+  if (stage.error !== undefined || threshold.error !== undefined) {
+    return [`options cannot be read: ${stage.error ?? threshold.error}`];
+  }
+  if (shape !== OptionsShape.THRESHOLD && stage.value !== undefined) {
+    if (typeof stage.value !== 'string' || stage.value === '') {
+      problems.push(`options.stage must be the name of a stage (a non-empty string), or left out for all stages; got ${describeInput(stage.value)}`);
+    } else {
+      const problem = stageValueProblem(stage.value);
+      if (problem) {
+        problems.push(`options.stage (dimension Stage) ${problem}`);
+      }
+    }
+  }
+  if (shape !== OptionsShape.STAGE) {
+    const t = threshold.value as Duration | undefined;
+    if (!t || typeof t.toMilliseconds !== 'function' || typeof t.isUnresolved !== 'function') {
+      problems.push(`options.threshold must be a Duration such as Duration.millis(300), got ${describeInput(t)}`);
+    } else if (t.isUnresolved()) {
+      problems.push('options.threshold must be a concrete Duration, not a token: the trimmed-count statistic is fixed at synth time');
+    } else if (!(t.toMilliseconds({ integral: false }) > 0)) {
+      problems.push(`options.threshold must be longer than 0, got ${t.toMilliseconds({ integral: false })} ms`);
+    }
+  }
+  return problems;
+}
