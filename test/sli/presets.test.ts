@@ -126,6 +126,12 @@ describe('Lambda presets', () => {
     expect(b.metricCount).toBe(3);
   });
 
+  test('a window of throttles only (no invocation recorded) reads as 100 % errors', () => {
+    const b = Sli.lambdaAvailability(fn(new Stack())).bind();
+    const throttles = Object.entries(b.usingMetrics).find(([, m]) => m.toMetricConfig().metricStat!.metricName === 'Throttles')![0];
+    expect(evaluateMetricMath(parseMetricMath(burnRateExpression(b, 0.001)), (id) => (id === throttles ? 50 : undefined))).toBe(1000);
+  });
+
   test('latency counts Duration samples in milliseconds', () => {
     const b = Sli.lambdaLatency(fn(new Stack()), { threshold: Duration.seconds(1) }).bind();
     expect(Object.values(metricsOf(b)).map((d) => d.split(' {')[0])).toEqual(['AWS/Lambda Duration SampleCount', 'AWS/Lambda Duration TC(:1000)']);
@@ -141,5 +147,7 @@ describe('Step Functions preset', () => {
       'AWS/States ExecutionsStarted Sum', 'AWS/States ExecutionsFailed Sum', 'AWS/States ExecutionsTimedOut Sum', 'AWS/States ExecutionsAborted Sum',
     ]);
     expect(b.badEvents).toBe('(FILL(bad0, 0) + FILL(bad1, 0) + FILL(bad2, 0))');
+    // long executions failing in a window in which none started: errors, not "no traffic"
+    expect(evaluateMetricMath(parseMetricMath(burnRateExpression(b, 0.001)), (id) => (id === 'bad0' ? 3 : undefined))).toBe(1000);
   });
 });
