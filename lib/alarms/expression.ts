@@ -49,11 +49,20 @@ export interface EventCounts {
  * @param guardEvents the window is judged as if it held at least this many events (1: no guard)
  */
 export function burnRateExpression(counts: EventCounts, errorBudget: number, guardEvents = 1): string {
+  return `${errorRatioExpression(counts, guardEvents)} / ${formatDecimal(errorBudget)}`;
+}
+
+/**
+ * The error ratio the burn rate is made of, `bad / max(total, bad, N)`, for graphs and tools that
+ * should read a window as the alarms do (a total that stopped while errors go on is 100 % errors,
+ * no events at all is 0).
+ * @param guardEvents the window is judged as if it held at least this many events (1: no guard)
+ */
+export function errorRatioExpression(counts: EventCounts, guardEvents = 1): string {
   const bad = group(counts.badEvents);
   const total = group(counts.totalEvents);
   const n = formatDecimal(Math.max(1, guardEvents));
-  const events = `IF(${total} > ${bad}, IF(${total} > ${n}, ${total}, ${n}), IF(${bad} > ${n}, ${bad}, ${n}))`;
-  return `${bad} / ${events} / ${formatDecimal(errorBudget)}`;
+  return `${bad} / IF(${total} > ${bad}, IF(${total} > ${n}, ${total}, ${n}), IF(${bad} > ${n}, ${bad}, ${n}))`;
 }
 
 /**

@@ -119,6 +119,7 @@ export function createSloAlarms(scope: Construct, input: SloAlarmInput): SloAlar
   const rules = new Map<Severity, IAlarmRule[]>();
 
   statePeriodsOnce(scope, input);
+  warnOfWindowsShorterThanTheDelay(scope, input);
   for (const tier of input.tiers) {
     const compositeName = compositeAlarmName(facts.serviceName, facts.sloName, tier.severity);
     const pair = (['long', 'short'] as const).map((window) => {
@@ -182,4 +183,29 @@ function statePeriodsOnce(scope: Construct, input: SloAlarmInput): void {
   Annotations.of(scope).addInfo(`${input.facts.serviceName}/${input.facts.sloName}: the SLI's metrics were given a period of `
     + `${[...given].sort((a, b) => a - b).map(formatWindow).join(', ')}; it is not used: each alarm evaluates its alert window as the period `
     + `(${windows.map(formatWindow).join(', ')}), as CloudWatch reads every metric of a math alarm with the alarm's period.`);
+}
+
+/** Windows shorter than this may hold no data yet when evaluated: AWS service metrics arrive 1-3 minutes late. */
+export const MIN_WINDOW_UNDER_INGESTION_DELAY_SECONDS = 300;
+
+/**
+ * Warns once per SLO about windows shorter than 5 minutes. Each alarm reads the window ending now,
+ * and its metrics are read through FILL(m, 0), which also fills the newest datapoint when the data
+ * has not arrived yet (the FILL note in "Metric math syntax and functions",
+ * docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html: with metrics
+ * "published with a slight delay ... the latest data point for the metric [is] always the FILL
+ * value"). AWS service metrics arrive 1-3 minutes late, so a 1- or 2-minute window reads 0 errors
+ * most of the time and its tier can hardly fire.
+ */
+function warnOfWindowsShorterThanTheDelay(scope: Construct, input: SloAlarmInput): void {
+  const short = input.tiers.filter((t) => t.shortWindowSeconds < MIN_WINDOW_UNDER_INGESTION_DELAY_SECONDS);
+  if (short.length === 0) {
+    return;
+  }
+  Annotations.of(scope).addWarningV2('cdk-reliability:window-shorter-than-ingestion-delay',
+    `${input.facts.serviceName}/${input.facts.sloName}: the tier${short.length > 1 ? 's' : ''} `
+    + `${short.map((t) => `${t.severity} ${formatWindow(t.longWindowSeconds)}/${formatWindow(t.shortWindowSeconds)}`).join(', ')} `
+    + `${short.length > 1 ? 'use' : 'uses'} a window shorter than 5 minutes. AWS service metrics arrive 1-3 minutes late and each alarm reads its newest window, in which `
+    + 'a metric without data yet reads 0: such a window sees no errors for most of its evaluations, and its tier can hardly fire. '
+    + 'Use short windows of 5 minutes or more (the Workbook\'s shortest is 5m).');
 }

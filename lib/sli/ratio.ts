@@ -130,7 +130,7 @@ export class RatioSli implements ISli {
  * The statistic that counts the events of a metric carrying `statistic`: `Sum` and `SampleCount`
  * as they are, `Average` (aws-cdk-lib's default) as `Sum`; `undefined` for any other statistic.
  */
-export function countStatistic(statistic: string): string | undefined {
+function countStatistic(statistic: string): string | undefined {
   switch (statistic) {
     case Stats.SUM:
     case Stats.SAMPLE_COUNT:

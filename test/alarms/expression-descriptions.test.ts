@@ -4,7 +4,7 @@ import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { burnRateExpression } from '../../lib/alarms/expression';
+import { burnRateExpression, errorRatioExpression } from '../../lib/alarms/expression';
 import { evaluateMetricMath, parseMetricMath } from '../../lib/simulation/metric-math';
 import { Sli } from '../../lib/sli/sli';
 import { AlertPolicy } from '../../lib/slo/alert-policy';
@@ -46,6 +46,13 @@ describe('burnRateExpression', () => {
     expect(burn({ bad0: 1, total0: 5 }, 0.005, 20)).toBeCloseTo(10, 9); // 1/20 = 5 %, 10x at 99.5 %
     expect(burn({ bad0: 5, total0: 5 }, 0.005, 20)).toBeCloseTo(50, 9);
     expect(burn({ bad0: 30, total0: 100 }, 0.005, 20)).toBeCloseTo(60, 9); // above the guard: the plain ratio
+  });
+
+  test('is errorRatioExpression over the budget: the ratio graphs can share, 1 while only bad events come, 0 without events', () => {
+    const ratio = parseMetricMath(errorRatioExpression(counts));
+    expect(burnRateExpression(counts, 0.001)).toBe(`${errorRatioExpression(counts)} / 0.001`);
+    expect(evaluateMetricMath(ratio, (id) => ({ bad0: 7 } as Record<string, number>)[id])).toBe(1);
+    expect(evaluateMetricMath(ratio, () => undefined)).toBe(0);
   });
 
   test('keeps a compound ISli expression together as one operand', () => {

@@ -12,6 +12,8 @@ import { ReliableService } from '../../lib/service/reliable-service';
 import { SloProps } from '../../lib/service/service-level-objective';
 import { Sli } from '../../lib/sli/sli';
 import { ISli, SliBinding } from '../../lib/sli/sli-definition';
+import { AlertPolicy } from '../../lib/slo/alert-policy';
+import { Severity } from '../../lib/slo/tiers';
 import { evaluateMetricMath } from '../../lib/simulation/metric-math';
 import { simulate, TrafficProfile } from '../../lib/simulation/simulator';
 import { sloAlarmsFromTemplate } from '../../lib/simulation/template-alarms';
@@ -160,6 +162,38 @@ describe('metrics with their own period', () => {
   test('metrics without a period of their own add no information', () => {
     const { stack } = synthesize();
     expect(Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('period'))).toEqual([]);
+  });
+});
+
+describe('windows shorter than the ingestion delay', () => {
+  test('a short window under 5 minutes is warned about once per SLO: its newest minutes hold no data yet and read 0', () => {
+    const alerting = AlertPolicy.tiers([
+      { severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.minutes(24) }, // default short window: 2m
+      { severity: Severity.PAGE, budgetSpentPercent: 5, longWindow: Duration.hours(6) },
+    ]);
+    const { stack } = synthesize({ alerting });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('ingestion-delay'));
+    expect(warnings.map((w) => w.entry.data)).toEqual([expect.stringMatching(
+      /^checkout\/availability: the tier page 24m\/2m uses a window shorter than 5 minutes\. AWS service metrics arrive 1-3 minutes late/)]);
+  });
+
+  test('the Workbook\'s tiers (shortest window 5 minutes) get no such warning', () => {
+    const { stack } = synthesize();
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('ingestion-delay'))).toEqual([]);
+  });
+});
+
+describe('statistics', () => {
+  test('a ratio metric whose statistic counts no events is refused at construction, naming the SLO, the metric and what is allowed', () => {
+    const { errors, requests } = counts();
+    expect(() => synthesize({ sli: Sli.ratio({ bad: errors, total: requests.with({ statistic: 'p99' }) }) })).toThrow(
+      /^Shop\/Checkout\/availability: sli: Sli.ratio `total`\[0\] \(Shop Requests\) uses the statistic p99, which does not count events: use Sum .* or SampleCount/);
+  });
+
+  test('a latency SLI on a count metric is refused at construction', () => {
+    const count = new Metric({ namespace: 'AWS/ApiGateway', metricName: 'Count', dimensionsMap: { ApiName: 'shop' } });
+    expect(() => synthesize({ sli: Sli.latency({ metric: count, threshold: Duration.millis(300) }) })).toThrow(
+      /^Shop\/Checkout\/availability: sli: Sli.latency `metric` AWS\/ApiGateway Count counts events, it does not measure time/);
   });
 });
 
