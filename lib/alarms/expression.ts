@@ -19,7 +19,9 @@
  *   no events at all is an explicit 0 (not breaching).
  * - `FILL(m, value)` "fills the missing values of a time series", also the newest one (the FILL
  *   note in "Metric math syntax and functions", docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html),
- *   so a metric that published nothing in the window reads as 0 rather than as no datapoint.
+ *   so a metric that published nothing in the window reads as 0 rather than as no datapoint. The
+ *   same page says arithmetic treats missing values as 0 and a comparison with only one side
+ *   present reads the other as 0; with every metric filled, no operation depends on that rule.
  * - A division by zero drops the datapoint (same page, "Basic arithmetic functions"); the divisor
  *   `max(total, bad, N)` is at least N >= 1, so no division by zero is ever evaluated.
  *
