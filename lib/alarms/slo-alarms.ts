@@ -170,7 +170,9 @@ export function createSloAlarms(scope: Construct, input: SloAlarmInput): SloAlar
 
 /**
  * Says once per SLO, as information (there is nothing to fix), that the periods the SLI's metrics
- * were given are not used: each window alarm evaluates its window as the period. aws-cdk-lib would
+ * were given are not used: each window alarm evaluates its window as the period ("Alarms on math
+ * expressions" in "Using Amazon CloudWatch alarms": "A math expression used for an alarm can
+ * include as many as 10 metrics. Each metric must be using the same period."). aws-cdk-lib would
  * otherwise warn about every overridden period, once per alarm (eight for the default policy).
  */
 function statePeriodsOnce(scope: Construct, input: SloAlarmInput): void {
