@@ -18,17 +18,23 @@ import { ISli } from './sli-definition';
  * dimensions (the README lists which metrics each reads).
  */
 export class Sli {
-  /** Counted events: bad / total, or (total - good) / total. All metrics are summed. */
+  /**
+   * Counted events: bad / total, or (total - good) / total. Each metric counts with `Sum` or
+   * `SampleCount` as it says (`Average`, the CDK default, is read as `Sum`; other statistics are refused).
+   */
   public static ratio(props: RatioSliProps): ISli {
     return new RatioSli(props);
   }
 
-  /** The share of requests at or under a latency threshold: `TC(:threshold)` / `SampleCount`. */
+  /**
+   * The share of requests at or under a latency threshold: `TC(:threshold)` / `SampleCount`, for a
+   * metric with raw samples given without a statistic. Windows without a trimmed count are not judged.
+   */
   public static latency(props: LatencySliProps): ISli {
     return new LatencySli(props);
   }
 
-  /** API Gateway REST API: `5XXError` / `Count`. */
+  /** API Gateway REST API: `5XXError` (`Sum`) / `Count` (`SampleCount`). */
   public static restApiAvailability(api: IRestApi, options?: apiGateway.ApiAvailabilityOptions): ISli {
     return apiGateway.restApiAvailability(api, options);
   }
@@ -38,7 +44,7 @@ export class Sli {
     return apiGateway.restApiLatency(api, options);
   }
 
-  /** API Gateway HTTP API: `5xx` / `Count`. */
+  /** API Gateway HTTP API: `5xx` (`Sum`) / `Count` (`SampleCount`). */
   public static httpApiAvailability(api: IHttpApi, options?: apiGateway.ApiAvailabilityOptions): ISli {
     return apiGateway.httpApiAvailability(api, options);
   }
@@ -48,7 +54,10 @@ export class Sli {
     return apiGateway.httpApiLatency(api, options);
   }
 
-  /** Application Load Balancer: ELB and target 5XX / `RequestCount`. */
+  /**
+   * Application Load Balancer: ELB and target 5XX / `RequestCount`; requests refused without a
+   * target (ELB 503, not in `RequestCount`) count as errors.
+   */
   public static loadBalancerAvailability(alb: IApplicationLoadBalancer): ISli {
     return loadBalancer.loadBalancerAvailability(alb);
   }
@@ -58,7 +67,10 @@ export class Sli {
     return loadBalancer.loadBalancerLatency(alb, options);
   }
 
-  /** ALB target group: target 5XX / `RequestCount`. */
+  /**
+   * ALB target group: (target 5XX + `TargetConnectionErrorCount`) / `RequestCount`. Cannot see the
+   * load balancer's 504s, other 502s and 503s (published per load balancer only).
+   */
   public static targetGroupAvailability(targetGroup: IApplicationTargetGroup): ISli {
     return loadBalancer.targetGroupAvailability(targetGroup);
   }
