@@ -112,11 +112,16 @@ const HAND_TIERS = [
 /** The floor: the same alarms, declared with raw aws-cdk-lib. */
 function handWrittenService(stack: Stack, serviceName: string): void {
   const m = serviceMetrics(serviceName);
-  const slos: { name: string; expression: string; usingMetrics: Record<string, cloudwatch.IMetric> }[] = [
+  // burn rate = bad / max(total, bad, N) / budget; N = 1 on short windows, the tier's low-traffic floor
+  // floor(1 / (burn rate x budget)) + 1 on long windows
+  const burn = (bad: string, total: string, budget: string) => (n: number) =>
+    `${bad} / IF(${total} > ${bad}, IF(${total} > ${n}, ${total}, ${n}), IF(${bad} > ${n}, ${bad}, ${n})) / ${budget}`;
+  const slos: { name: string; expression: (n: number) => string; floors: number[]; usingMetrics: Record<string, cloudwatch.IMetric> }[] = [
     {
       name: 'availability',
-      // 99.9 % -> error budget 0.001
-      expression: 'IF(total0 > 0, FILL(bad0, 0) / total0, 0) / 0.001',
+      // 99.9 % -> error budget 0.001; thresholds 1.44 %, 0.6 %, 0.3 %, 0.1 %
+      expression: burn('FILL(bad0, 0)', 'FILL(total0, 0)', '0.001'),
+      floors: [70, 167, 334, 1001],
       usingMetrics: {
         total0: m.requests.with({ statistic: 'Sum' }),
         bad0: m.errors.with({ statistic: 'Sum' }),
@@ -124,8 +129,9 @@ function handWrittenService(stack: Stack, serviceName: string): void {
     },
     {
       name: 'latency',
-      // 99 % of requests within 300 ms -> error budget 0.01
-      expression: 'IF(total0 > 0, (total0 - FILL(good0, 0)) / total0, 0) / 0.01',
+      // 99 % of requests within 300 ms -> error budget 0.01; thresholds 14.4 %, 6 %, 3 %, 1 %
+      expression: burn('IF(FILL(good0, -1) >= 0, FILL(total0, 0) - FILL(good0, 0), 0)', 'IF(FILL(good0, -1) >= 0, FILL(total0, 0), 0)', '0.01'),
+      floors: [7, 17, 34, 101],
       usingMetrics: {
         total0: m.latency.with({ statistic: 'SampleCount' }),
         good0: m.latency.with({ statistic: 'TC(:300)' }),
@@ -136,10 +142,10 @@ function handWrittenService(stack: Stack, serviceName: string): void {
   for (const slo of slos) {
     const prefix = `${serviceName}-${slo.name}`;
     const rules: Record<string, cloudwatch.IAlarmRule[]> = { page: [], ticket: [] };
-    for (const tier of HAND_TIERS) {
+    HAND_TIERS.forEach((tier, i) => {
       const windowAlarm = (window: 'long' | 'short', period: Duration) => new cloudwatch.Alarm(stack, `${prefix}-${tier.id}-${window}`, {
         alarmName: `${prefix}-${tier.id}-${window}`,
-        metric: new cloudwatch.MathExpression({ expression: slo.expression, usingMetrics: slo.usingMetrics, period }),
+        metric: new cloudwatch.MathExpression({ expression: slo.expression(window === 'long' ? slo.floors[i] : 1), usingMetrics: slo.usingMetrics, period }),
         threshold: tier.burnRate,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
@@ -150,7 +156,7 @@ function handWrittenService(stack: Stack, serviceName: string): void {
         cloudwatch.AlarmRule.fromAlarm(windowAlarm('long', tier.long), cloudwatch.AlarmState.ALARM),
         cloudwatch.AlarmRule.fromAlarm(windowAlarm('short', tier.short), cloudwatch.AlarmState.ALARM),
       ));
-    }
+    });
     const page = new cloudwatch.CompositeAlarm(stack, `${prefix}-page`, {
       compositeAlarmName: `${prefix}-page`,
       alarmRule: cloudwatch.AlarmRule.anyOf(...rules.page),

@@ -2,7 +2,7 @@
  * Alarm descriptions: what an on-call engineer reads in the console, an e-mail or a page.
  * Each says which SLO, which tier, which burn rate over which window, and the runbook. Pure.
  */
-import { formatDecimal } from '../slo/burn-rate';
+import { badEventsToFire, formatDecimal, longWindowGuardEvents } from '../slo/burn-rate';
 import { ResolvedTier, Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
 import { WindowKind } from '../slo/names';
@@ -22,7 +22,10 @@ export interface SloFacts {
   /** What the SLI counts. */
   readonly sliDescription: string;
   readonly runbookUrl?: string;
-  /** Long-window alarms only count windows with at least this many events. */
+  /**
+   * The SLO's `minimumEvents`: a long window with fewer events is judged as if it held
+   * `max(minimumEvents, the tier's single-failure floor)` events. @default - the floor alone
+   */
   readonly minimumEvents?: number;
 }
 
@@ -59,8 +62,7 @@ function cutAtCharacter(text: string, length: number): string {
 export function windowAlarmDescription(f: SloFacts, tier: ResolvedTier, window: WindowKind, compositeName: string): string {
   const seconds = window === 'long' ? tier.longWindowSeconds : tier.shortWindowSeconds;
   const other = window === 'long' ? `short window ${formatWindow(tier.shortWindowSeconds)}` : `long window ${formatWindow(tier.longWindowSeconds)}`;
-  const guard = window === 'long' && f.minimumEvents !== undefined
-    ? ` Windows with fewer than ${f.minimumEvents} events count as healthy.` : '';
+  const guard = window === 'long' ? ` ${guardSentence(f, tier)}` : '';
   return clamp(
     `${tier.severity} tier ${formatWindow(tier.longWindowSeconds)}/${formatWindow(tier.shortWindowSeconds)}, ${window} window: `
     + `ALARM when the burn rate over the last ${formatWindow(seconds)} exceeds ${tier.burnRate}x `
@@ -68,6 +70,17 @@ export function windowAlarmDescription(f: SloFacts, tier: ResolvedTier, window: 
     + `Notifies only through ${compositeName}, together with the ${other}.${guard} ${sloSummary(f)}${runbook(f)}`,
     f,
   );
+}
+
+/**
+ * The low-traffic guard of a tier's long window, in words: `Low traffic: a window with fewer than
+ * 70 events is judged as if it held 70, the rest good, so it takes 2 failed events, never one.`
+ */
+export function guardSentence(f: Pick<SloFacts, 'minimumEvents'>, tier: ResolvedTier): string {
+  const n = longWindowGuardEvents(tier.errorRatioThreshold, f.minimumEvents);
+  const k = badEventsToFire(tier.errorRatioThreshold, n);
+  return `Low traffic: a window with fewer than ${n} events is judged as if it held ${n}, the rest good, `
+    + `so it takes ${k} failed events, never one.`;
 }
 
 /** The description of a severity's composite alarm. */

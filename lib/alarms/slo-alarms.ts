@@ -5,14 +5,17 @@
  *   page   = OR over page tiers of (ALARM(long) AND ALARM(short))
  *   ticket = the same over ticket tiers, its actions suppressed while the page is in ALARM
  */
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import {
   Alarm, AlarmRule, AlarmState, ComparisonOperator, CompositeAlarm, IAlarmRule, IMetric, MathExpression, TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { metricPeriods } from '../sli/metrics';
 import { SliBinding } from '../sli/sli-definition';
+import { longWindowGuardEvents } from '../slo/burn-rate';
 import { compositeAlarmName, WindowKind, windowAlarmName } from '../slo/names';
 import { ResolvedTier, Severity } from '../slo/tiers';
+import { formatWindow } from '../slo/windows';
 import { compositeAlarmDescription, SloFacts, windowAlarmDescription } from './descriptions';
 import { burnRateExpression } from './expression';
 
@@ -50,16 +53,46 @@ export interface SloAlarmInput {
  * The burn-rate metric of one window: the expression the window alarms evaluate. With `idSuffix`,
  * every metric id (also inside nested math expressions) gets the suffix, so that several windows
  * can share one graph (CloudWatch needs ids unique within a graph).
+ *
+ * @param guardEvents the window is judged as if it held at least this many events (see
+ *   `longWindowGuardEvents`); `false` for none (short windows, dashboards)
  */
-export function burnRateMetric(input: Pick<SloAlarmInput, 'facts' | 'sli'>, windowSeconds: number, applyGuard: boolean, idSuffix?: string): MathExpression {
-  const expression = burnRateExpression(input.sli, input.facts.errorBudget, applyGuard ? input.facts.minimumEvents : undefined);
-  const renamed = idSuffix ? withIdSuffix(expression, input.sli.usingMetrics, idSuffix) : { expression, usingMetrics: input.sli.usingMetrics };
+export function burnRateMetric(input: Pick<SloAlarmInput, 'facts' | 'sli'>, windowSeconds: number, guardEvents: number | false, idSuffix?: string): MathExpression {
+  const expression = burnRateExpression(input.sli, input.facts.errorBudget, guardEvents === false ? 1 : guardEvents);
+  const usingMetrics = withoutPeriods(input.sli.usingMetrics);
+  const renamed = idSuffix ? withIdSuffix(expression, usingMetrics, idSuffix) : { expression, usingMetrics };
   return new MathExpression({
     expression: renamed.expression,
     usingMetrics: renamed.usingMetrics,
     period: Duration.seconds(windowSeconds),
     label: `${input.facts.serviceName}/${input.facts.sloName} burn rate`,
   });
+}
+
+/** The number of events a tier's long window is judged against (its low-traffic guard). */
+export function tierGuardEvents(facts: Pick<SloFacts, 'minimumEvents'>, tier: ResolvedTier): number {
+  return longWindowGuardEvents(tier.errorRatioThreshold, facts.minimumEvents);
+}
+
+/**
+ * The metrics with CloudWatch's default period instead of one of their own: the alarm sets every
+ * metric's period to its window anyway (every metric of a math alarm uses the alarm's period), and
+ * aws-cdk-lib warns about each overridden period, once per alarm. The SLIs of this library already
+ * give their metrics no period; this covers an `ISli` implemented elsewhere.
+ */
+function withoutPeriods(usingMetrics: Record<string, IMetric>): Record<string, IMetric> {
+  const out: Record<string, IMetric> = {};
+  for (const [id, metric] of Object.entries(usingMetrics)) {
+    const config = metric.toMetricConfig();
+    if (config.mathExpression) {
+      out[id] = new MathExpression({ expression: config.mathExpression.expression, usingMetrics: withoutPeriods(config.mathExpression.usingMetrics) });
+    } else if (config.metricStat && metricPeriods(metric).length > 0 && typeof (metric as { with?: unknown }).with === 'function') {
+      out[id] = (metric as IMetric & { with(props: { period: Duration }): IMetric }).with({ period: Duration.minutes(5) });
+    } else {
+      out[id] = metric;
+    }
+  }
+  return out;
 }
 
 /** Renames every metric id of an expression (recursively) by appending `suffix`. */
@@ -72,7 +105,7 @@ function withIdSuffix(expression: string, usingMetrics: Record<string, IMetric>,
     renamed[`${id}${suffix}`] = math
       ? (() => {
         const inner = withIdSuffix(math.expression, math.usingMetrics, suffix);
-        return new MathExpression({ expression: inner.expression, usingMetrics: inner.usingMetrics, period: Duration.seconds(math.period) });
+        return new MathExpression({ expression: inner.expression, usingMetrics: inner.usingMetrics });
       })()
       : metric;
   }
@@ -85,6 +118,8 @@ export function createSloAlarms(scope: Construct, input: SloAlarmInput): SloAlar
   const windowAlarms: SloWindowAlarm[] = [];
   const rules = new Map<Severity, IAlarmRule[]>();
 
+  statePeriodsOnce(scope, input);
+  warnOfWindowsShorterThanTheDelay(scope, input);
   for (const tier of input.tiers) {
     const compositeName = compositeAlarmName(facts.serviceName, facts.sloName, tier.severity);
     const pair = (['long', 'short'] as const).map((window) => {
@@ -92,7 +127,7 @@ export function createSloAlarms(scope: Construct, input: SloAlarmInput): SloAlar
       const alarm = new Alarm(scope, `${tier.id}-${window}`, {
         alarmName: windowAlarmName(facts.serviceName, facts.sloName, tier, window),
         alarmDescription: windowAlarmDescription(facts, tier, window, compositeName),
-        metric: burnRateMetric(input, windowSeconds, window === 'long'),
+        metric: burnRateMetric(input, windowSeconds, window === 'long' ? tierGuardEvents(facts, tier) : false),
         threshold: tier.burnRate,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
@@ -131,4 +166,48 @@ export function createSloAlarms(scope: Construct, input: SloAlarmInput): SloAlar
   const pageAlarm = composite(Severity.PAGE);
   const ticketAlarm = composite(Severity.TICKET, pageAlarm);
   return { windowAlarms, pageAlarm, ticketAlarm };
+}
+
+/**
+ * Says once per SLO, as information (there is nothing to fix), that the periods the SLI's metrics
+ * were given are not used: each window alarm evaluates its window as the period ("Alarms on math
+ * expressions" in "Using Amazon CloudWatch alarms": "A math expression used for an alarm can
+ * include as many as 10 metrics. Each metric must be using the same period."). aws-cdk-lib would
+ * otherwise warn about every overridden period, once per alarm (eight for the default policy).
+ */
+function statePeriodsOnce(scope: Construct, input: SloAlarmInput): void {
+  const given = new Set(input.sli.replacedPeriodSeconds ?? []);
+  Object.values(input.sli.usingMetrics).forEach((m) => metricPeriods(m).forEach((p) => given.add(p)));
+  if (given.size === 0) {
+    return;
+  }
+  const windows = [...new Set(input.tiers.flatMap((t) => [t.shortWindowSeconds, t.longWindowSeconds]))].sort((a, b) => a - b);
+  Annotations.of(scope).addInfo(`${input.facts.serviceName}/${input.facts.sloName}: the SLI's metrics were given a period of `
+    + `${[...given].sort((a, b) => a - b).map(formatWindow).join(', ')}; it is not used: each alarm evaluates its alert window as the period `
+    + `(${windows.map(formatWindow).join(', ')}), as CloudWatch reads every metric of a math alarm with the alarm's period.`);
+}
+
+/** Windows shorter than this may hold no data yet when evaluated: AWS service metrics arrive 1-3 minutes late. */
+export const MIN_WINDOW_UNDER_INGESTION_DELAY_SECONDS = 300;
+
+/**
+ * Warns once per SLO about windows shorter than 5 minutes. Each alarm reads the window ending now,
+ * and its metrics are read through FILL(m, 0), which also fills the newest datapoint when the data
+ * has not arrived yet (the FILL note in "Metric math syntax and functions",
+ * docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html: with metrics
+ * "published with a slight delay ... the latest data point for the metric [is] always the FILL
+ * value"). AWS service metrics arrive 1-3 minutes late, so a 1- or 2-minute window reads 0 errors
+ * most of the time and its tier can hardly fire.
+ */
+function warnOfWindowsShorterThanTheDelay(scope: Construct, input: SloAlarmInput): void {
+  const short = input.tiers.filter((t) => t.shortWindowSeconds < MIN_WINDOW_UNDER_INGESTION_DELAY_SECONDS);
+  if (short.length === 0) {
+    return;
+  }
+  Annotations.of(scope).addWarningV2('cdk-reliability:window-shorter-than-ingestion-delay',
+    `${input.facts.serviceName}/${input.facts.sloName}: the tier${short.length > 1 ? 's' : ''} `
+    + `${short.map((t) => `${t.severity} ${formatWindow(t.longWindowSeconds)}/${formatWindow(t.shortWindowSeconds)}`).join(', ')} `
+    + `${short.length > 1 ? 'use' : 'uses'} a window shorter than 5 minutes. AWS service metrics arrive 1-3 minutes late and each alarm reads its newest window, in which `
+    + 'a metric without data yet reads 0: such a window sees no errors for most of its evaluations, and its tier can hardly fire. '
+    + 'Use short windows of 5 minutes or more (the Workbook\'s shortest is 5m).');
 }

@@ -54,10 +54,14 @@ export interface SloProps {
   readonly alerting?: AlertPolicy;
 
   /**
-   * Low-traffic guard: a long alert window with fewer events than this counts as healthy, so one
-   * failure among a handful of requests does not page. Short windows are not guarded: a tier fires
-   * only when both its windows burn, so guarding the long one is enough.
-   * @default - no guard; any window with traffic is evaluated
+   * Low-traffic guard: a tier's long window holding fewer than `N = max(minimumEvents,
+   * floor(1 / threshold) + 1)` events is judged as if it held N, the missing ones good
+   * (`bad / max(total, bad, N)`), where threshold is the tier's error-ratio threshold (burn rate x
+   * error budget). So one failed event never pages nor tickets at any tier (1/N stays below every
+   * threshold), and a sustained failure at low traffic fires a tier once its long window holds
+   * `floor(threshold x N) + 1` failed events. Short windows are not guarded: a tier fires only
+   * when both its windows burn. See the README's "Low traffic".
+   * @default - only the single-failure floor: N = floor(1 / threshold) + 1 per tier (70 for 99.9 % over 30 days, 1 h tier)
    */
   readonly minimumEvents?: number;
 

@@ -1,7 +1,6 @@
 /**
  * Turning user-supplied metrics into the metrics an SLO alarm reads. Pure (no construct scope).
  */
-import { Duration } from 'aws-cdk-lib';
 import { IMetric, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 
 /** Keyed leaf metrics with a fixed statistic, for counting and de-duplication. */
@@ -24,12 +23,20 @@ export function metricShape(metric: IMetric): 'metric' | 'math' | 'search' | 'un
   return 'unknown';
 }
 
+/** CloudWatch's default period, which aws-cdk-lib gives a metric created without one. */
+const DEFAULT_PERIOD_SECONDS = 300;
+
 /**
- * A copy of `metric` aggregated with `statistic`, whatever statistic it carried. Math expressions
- * are rebuilt with every metric inside them converted the same way. Periods are left alone: the
- * alarm overrides them with its window.
+ * A copy of `metric` aggregated with `statistic` (a string, or a function of the statistic each
+ * leaf metric carries), whatever statistic it carried. Math expressions are rebuilt with every
+ * metric inside them converted the same way.
+ *
+ * The metric's own period is dropped: an SLO alarm evaluates each alert window as its period
+ * (CloudWatch: every metric of a math alarm uses the alarm's period), so a period the user gave is
+ * never used, and left in place it makes aws-cdk-lib warn once per alarm that it was overridden.
+ * `metricPeriods` tells which periods were dropped.
  */
-export function withStatistic(metric: IMetric, statistic: string): IMetric {
+export function withStatistic(metric: IMetric, statistic: string | ((carried: string) => string)): IMetric {
   const config = metric.toMetricConfig();
   if (config.metricStat) {
     const stat = config.metricStat;
@@ -41,11 +48,10 @@ export function withStatistic(metric: IMetric, statistic: string): IMetric {
       namespace: stat.namespace,
       metricName: stat.metricName,
       dimensionsMap,
-      statistic,
+      statistic: typeof statistic === 'string' ? statistic : statistic(stat.statistic),
       unit: stat.unitFilter,
       account: stat.account,
       region: stat.region,
-      period: stat.period,
       label: config.renderingProperties?.label as string | undefined,
     });
   }
@@ -55,9 +61,39 @@ export function withStatistic(metric: IMetric, statistic: string): IMetric {
     for (const [id, inner] of Object.entries(math.usingMetrics)) {
       usingMetrics[id] = withStatistic(inner, statistic);
     }
-    return new MathExpression({ expression: math.expression, usingMetrics, period: Duration.seconds(math.period) });
+    return new MathExpression({ expression: math.expression, usingMetrics });
   }
   return metric;
+}
+
+/**
+ * The periods, in seconds, that `metric` (and every metric inside it) carries other than
+ * CloudWatch's default 5 minutes, sorted and without repeats.
+ */
+export function metricPeriods(metric: IMetric): number[] {
+  const found = new Set<number>();
+  const visit = (m: IMetric) => {
+    const config = m.toMetricConfig();
+    const seconds = config.metricStat ? config.metricStat.period.toSeconds() : config.mathExpression?.period;
+    if (seconds !== undefined && seconds !== DEFAULT_PERIOD_SECONDS) {
+      found.add(seconds);
+    }
+    Object.values(config.mathExpression?.usingMetrics ?? {}).forEach(visit);
+  };
+  visit(metric);
+  return [...found].sort((a, b) => a - b);
+}
+
+/** The leaf metrics of `metric` (itself, or every metric inside a math expression). */
+export function leafMetrics(metric: IMetric): IMetric[] {
+  const math = metric.toMetricConfig().mathExpression;
+  return math ? Object.values(math.usingMetrics).flatMap(leafMetrics) : [metric];
+}
+
+/** `AWS/ApiGateway 5XXError` */
+export function metricName(metric: IMetric): string {
+  const stat = metric.toMetricConfig().metricStat;
+  return stat ? `${stat.namespace} ${stat.metricName}` : describeMetric(metric);
 }
 
 /** Identity of a metric after conversion, used to read a metric shared by two terms only once. */

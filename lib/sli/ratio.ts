@@ -1,8 +1,14 @@
 import { IMetric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
-import { asList, describeMetric, metricKey, MetricIds, metricShape, withStatistic } from './metrics';
+import { asList, describeMetric, leafMetrics, metricKey, MetricIds, metricName, metricPeriods, metricShape, withStatistic } from './metrics';
 import { ISli, SliBinding } from './sli-definition';
 
-/** Props of `Sli.ratio`: count events; give exactly one of `good` or `bad`. */
+/**
+ * Props of `Sli.ratio`: count events; give exactly one of `good` or `bad`.
+ *
+ * Each metric counts events with its statistic: `Sum` (the values are counts) or `SampleCount`
+ * (each sample is an event); `Average`, the aws-cdk-lib default, is read as `Sum`; any other
+ * statistic is refused. A period given with a metric is not used: each alert window is the period.
+ */
 export interface RatioSliProps {
   /**
    * Metric(s) counting good events; several are added up.
@@ -14,7 +20,10 @@ export interface RatioSliProps {
    * @default - none; give `good` instead
    */
   readonly bad?: IMetric | IMetric[];
-  /** Metric(s) counting all events; several are added up. */
+  /**
+   * Metric(s) counting all events; several are added up. Bad events in a window without (enough)
+   * total events count as errors (the alarms divide by the larger of the two).
+   */
   readonly total: IMetric | IMetric[];
   /**
    * What the SLI counts, for alarm descriptions.
@@ -26,13 +35,22 @@ export interface RatioSliProps {
 /**
  * An SLI from event counts: error ratio = bad / total, or (total - good) / total.
  *
- * Every metric is aggregated with `Sum` whatever statistic it carries: the events in a window are
- * the sum of the counts, and the CDK default statistic (Average) would silently compute
- * something else. Bad and good counts are `FILL`ed with 0, because many count metrics are not
- * published while they are zero (a missing good count during a total outage must read as 0 good,
- * not as "no data"). A single total is not filled: a window without traffic has no datapoint and
- * never breaches (several totals are filled so that one absent term does not blank the sum; the
- * burn-rate expression's `IF(total > 0, …)` still keeps empty windows healthy).
+ * Statistics: a metric counts events with `Sum` (its values are counts) or `SampleCount` (each
+ * sample is an event, e.g. the requests behind DynamoDB's `SuccessfulRequestLatency`), as it says.
+ * `Average`, the aws-cdk-lib default for a metric created without a statistic, is read as `Sum`:
+ * the events in a window are the sum of the counts, and an average would silently compute
+ * something else (an explicit `Average` cannot be told apart from the default, and is read the
+ * same way). Any other statistic (percentiles, `Minimum`, `Maximum`, trimmed statistics, ...) does
+ * not count events and is refused by `validate()`.
+ *
+ * Every metric is `FILL`ed with 0 (CloudWatch: `FILL` "fills the missing values of a time series",
+ * "Metric math syntax and functions", docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html):
+ * AWS count metrics are not published while zero, a missing good count during a total outage
+ * must read as 0 good, and a total that stopped must read as 0 rather than blank the alarm (the
+ * burn-rate expression then counts bad events without total events as errors, and a window with
+ * no events at all as an explicit 0; see `lib/alarms/expression.ts`).
+ *
+ * The metrics' own periods are not used: each alarm evaluates its window as the period.
  */
 export class RatioSli implements ISli {
   public readonly kind = 'ratio';
@@ -66,6 +84,8 @@ export class RatioSli implements ISli {
           problems.push(`Sli.ratio \`${name}\`[${i}] is a SEARCH expression, which CloudWatch alarms cannot evaluate: pass metrics`);
         } else if (shape === 'unknown') {
           problems.push(`Sli.ratio \`${name}\`[${i}] is not a CloudWatch metric or math expression`);
+        } else {
+          problems.push(...statisticProblems(name, i, m));
         }
       });
     }
@@ -77,14 +97,11 @@ export class RatioSli implements ISli {
 
   public bind(): SliBinding {
     const ids = new MetricIds();
-    const sum = (m: IMetric) => withStatistic(m, Stats.SUM);
     const filled = (role: string, list: IMetric[]) =>
-      list.map((m) => `FILL(${ids.idFor(role, sum(m))}, 0)`).join(' + ');
+      list.map((m) => `FILL(${ids.idFor(role, counted(m))}, 0)`).join(' + ');
 
     const totalList = asList(this.props.total);
-    const totalEvents = totalList.length === 1
-      ? ids.idFor('total', sum(totalList[0]))
-      : `(${filled('total', totalList)})`;
+    const totalEvents = totalList.length === 1 ? filled('total', totalList) : `(${filled('total', totalList)})`;
 
     let badEvents: string;
     if (this.props.bad !== undefined) {
@@ -100,8 +117,47 @@ export class RatioSli implements ISli {
         ? `bad events ${names(asList(this.props.bad))} over total ${names(totalList)}`
         : `good events ${names(asList(this.props.good))} over total ${names(totalList)}`);
 
-    return { usingMetrics: ids.usingMetrics, badEvents, totalEvents, metricCount: ids.metricCount, description };
+    const all = [...asList(this.props.good), ...asList(this.props.bad), ...totalList];
+    const replacedPeriodSeconds = [...new Set(all.flatMap(metricPeriods))].sort((a, b) => a - b);
+    return {
+      usingMetrics: ids.usingMetrics, badEvents, totalEvents, metricCount: ids.metricCount, description,
+      ...(replacedPeriodSeconds.length > 0 ? { replacedPeriodSeconds } : {}),
+    };
   }
+}
+
+/**
+ * The statistic that counts the events of a metric carrying `statistic`: `Sum` and `SampleCount`
+ * as they are, `Average` (aws-cdk-lib's default) as `Sum`; `undefined` for any other statistic.
+ */
+function countStatistic(statistic: string): string | undefined {
+  switch (statistic) {
+    case Stats.SUM:
+    case Stats.SAMPLE_COUNT:
+      return statistic;
+    case Stats.AVERAGE:
+      return Stats.SUM;
+    default:
+      return undefined;
+  }
+}
+
+/** `metric` with the statistic that counts its events (see `countStatistic`), `Sum` where there is none. */
+function counted(metric: IMetric): IMetric {
+  return withStatistic(metric, (carried) => countStatistic(carried) ?? Stats.SUM);
+}
+
+/** Metrics (inside math expressions too) whose statistic does not count events. */
+function statisticProblems(name: string, index: number, metric: IMetric): string[] {
+  return leafMetrics(metric).flatMap((leaf) => {
+    const statistic = leaf.toMetricConfig().metricStat?.statistic;
+    if (statistic === undefined || countStatistic(statistic) !== undefined) {
+      return [];
+    }
+    return [`Sli.ratio \`${name}\`[${index}] (${metricName(leaf)}) uses the statistic ${statistic}, which does not count events: `
+      + 'use Sum (the metric\'s values are event counts) or SampleCount (each sample is an event, e.g. the requests behind a latency metric); '
+      + 'Average, the aws-cdk-lib default, is read as Sum. For a share of requests under a latency threshold, use Sli.latency'];
+  });
 }
 
 /** Ids inside the user's math expressions must not collide with each other or with ours. */
@@ -111,7 +167,7 @@ function mathIdProblems(metrics: IMetric[]): string[] {
   const visit = (metric: IMetric) => {
     const math = metric.toMetricConfig().mathExpression;
     for (const [id, inner] of Object.entries(math?.usingMetrics ?? {})) {
-      const key = metricKey(withStatistic(inner, Stats.SUM));
+      const key = metricKey(counted(inner));
       if (/^(bad|good|total)\d+$/.test(id)) {
         problems.push(`Sli.ratio math expression id '${id}' is reserved for the SLO's own metrics (bad0, good0, total0, …): rename it`);
       } else if (keys.has(id) && keys.get(id) !== key) {
@@ -127,7 +183,7 @@ function mathIdProblems(metrics: IMetric[]): string[] {
 
 /** An SLI whose total is contained in its bad (or good) events measures nothing. */
 function degenerateProblems(good: IMetric[], bad: IMetric[], total: IMetric[]): string[] {
-  const keys = (list: IMetric[]) => new Set(list.map((m) => metricKey(withStatistic(m, Stats.SUM))));
+  const keys = (list: IMetric[]) => new Set(list.map((m) => metricKey(counted(m))));
   const totalKeys = keys(total);
   const contains = (side: Set<string>) => totalKeys.size > 0 && [...totalKeys].every((k) => side.has(k));
   if (bad.length > 0 && contains(keys(bad))) {

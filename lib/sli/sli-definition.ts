@@ -10,14 +10,25 @@ import { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 export interface SliBinding {
   /** The metrics the expressions read, by expression id (ids start with a lowercase letter). */
   readonly usingMetrics: Record<string, IMetric>;
-  /** A metric-math expression that counts bad events, e.g. `FILL(bad0, 0)`. */
+  /**
+   * A metric-math expression that counts bad events, e.g. `FILL(bad0, 0)`. It should yield a
+   * value at every timestamp (wrap each metric in `FILL(m, 0)`): CloudWatch judges an alarm whose
+   * expression yields nothing on older datapoints.
+   */
   readonly badEvents: string;
-  /** A metric-math expression that counts all events, e.g. `total0`. */
+  /** A metric-math expression that counts all events, e.g. `FILL(total0, 0)`, likewise always defined. */
   readonly totalEvents: string;
   /** How many metrics an alarm on this SLI reads (CloudWatch allows 10 per metric-math alarm). */
   readonly metricCount: number;
   /** One sentence saying what is counted, for alarm descriptions: `5XXError / Count of API Gateway REST API shop`. */
   readonly description: string;
+  /**
+   * Periods, in seconds, that the SLI's metrics were given (other than CloudWatch's default 5
+   * minutes). They are not used: every alarm evaluates its alert window as the period (and the
+   * metrics in `usingMetrics` carry none). The SLO states this once.
+   * @default - the metrics carried no period of their own
+   */
+  readonly replacedPeriodSeconds?: number[];
 }
 
 /**

@@ -19,17 +19,23 @@ import { ISli } from './sli-definition';
  * dimensions (the README lists which metrics each reads).
  */
 export class Sli {
-  /** Counted events: bad / total, or (total - good) / total. All metrics are summed. */
+  /**
+   * Counted events: bad / total, or (total - good) / total. Each metric counts with `Sum` or
+   * `SampleCount` as it says (`Average`, the CDK default, is read as `Sum`; other statistics are refused).
+   */
   public static ratio(props: RatioSliProps): ISli {
     return new RatioSli(props);
   }
 
-  /** The share of requests at or under a latency threshold: `TC(:threshold)` / `SampleCount`. */
+  /**
+   * The share of requests at or under a latency threshold: `TC(:threshold)` / `SampleCount`, for a
+   * metric with raw samples given without a statistic. Windows without a trimmed count are not judged.
+   */
   public static latency(props: LatencySliProps): ISli {
     return new LatencySli(props);
   }
 
-  /** API Gateway REST API: `5XXError` / `Count`. */
+  /** API Gateway REST API: `5XXError` (`Sum`) / `Count` (`SampleCount`). */
   public static restApiAvailability(api: IRestApi, options?: apiGateway.ApiAvailabilityOptions): ISli {
     return new PresetSli('restApiAvailability', api, options, () => apiGateway.restApiAvailability(api, options));
   }
@@ -39,7 +45,7 @@ export class Sli {
     return new PresetSli('restApiLatency', api, options, () => apiGateway.restApiLatency(api, options));
   }
 
-  /** API Gateway HTTP API: `5xx` / `Count`. */
+  /** API Gateway HTTP API: `5xx` (`Sum`) / `Count` (`SampleCount`). */
   public static httpApiAvailability(api: IHttpApi, options?: apiGateway.ApiAvailabilityOptions): ISli {
     return new PresetSli('httpApiAvailability', api, options, () => apiGateway.httpApiAvailability(api, options));
   }
@@ -49,7 +55,10 @@ export class Sli {
     return new PresetSli('httpApiLatency', api, options, () => apiGateway.httpApiLatency(api, options));
   }
 
-  /** Application Load Balancer: ELB and target 5XX / `RequestCount`. */
+  /**
+   * Application Load Balancer: ELB and target 5XX / `RequestCount`; requests refused without a
+   * target (ELB 503, not in `RequestCount`) count as errors.
+   */
   public static loadBalancerAvailability(alb: IApplicationLoadBalancer): ISli {
     return new PresetSli('loadBalancerAvailability', alb, undefined, () => loadBalancer.loadBalancerAvailability(alb));
   }
@@ -59,7 +68,10 @@ export class Sli {
     return new PresetSli('loadBalancerLatency', alb, options, () => loadBalancer.loadBalancerLatency(alb, options));
   }
 
-  /** ALB target group: target 5XX / `RequestCount`. */
+  /**
+   * ALB target group: (target 5XX + `TargetConnectionErrorCount`) / `RequestCount`. Cannot see the
+   * load balancer's 504s, other 502s and 503s (published per load balancer only).
+   */
   public static targetGroupAvailability(targetGroup: IApplicationTargetGroup): ISli {
     return new PresetSli('targetGroupAvailability', targetGroup, undefined, () => loadBalancer.targetGroupAvailability(targetGroup));
   }

@@ -32,6 +32,10 @@ export function formatDecimal(value: number): string {
   if (!/e/i.test(text)) {
     return text;
   }
+  if (Math.abs(rounded) >= 1e21) {
+    // toFixed() itself switches to an exponent from 1e21 on; a whole number that large is exact as a BigInt
+    return BigInt(rounded).toString();
+  }
   const exponent = Math.floor(Math.log10(Math.abs(rounded)));
   const digits = Math.min(100, Math.max(0, SIGNIFICANT_DIGITS - 1 - exponent));
   return rounded.toFixed(digits).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
@@ -131,4 +135,54 @@ export function budgetSpentAtDetection(tier: TierWindows, objectivePercent: numb
     return undefined;
   }
   return roundFigure((errorRatio * t) / (errorBudget(objectivePercent) * sloWindowSeconds));
+}
+
+/**
+ * The low-traffic floor of a tier with error-ratio threshold `r`: the smallest whole number of
+ * events `N` for which ONE bad event among `N` stays strictly below the threshold (`1 / N < r`).
+ * A long window holding fewer events is judged as if it held `N` (the missing ones good), so a
+ * single failed event can never fire the tier, however little traffic there is. Two or more bad
+ * events still can: at the floor, `floor(r * N) + 1` of them are needed (2 for every Workbook tier).
+ *
+ * Kept a hair below the threshold (one part in 10^9) so that the alarm's own floating-point
+ * division can never turn "equal" into "greater than".
+ * @example singleFailureFloor(0.0144) === 70 // 99.9 %, 30 d, 1 h tier: 1/70 = 1.43 % < 1.44 %
+ */
+export function singleFailureFloor(errorRatioThreshold: number): number {
+  if (!(errorRatioThreshold > 0) || errorRatioThreshold >= 1) {
+    return 1;
+  }
+  let n = Math.max(1, Math.floor(1 / errorRatioThreshold));
+  // bounded: past 2^53, n + 1 is n again (resolveTiers refuses thresholds that small)
+  while (n < Number.MAX_SAFE_INTEGER && !(1 / n < errorRatioThreshold * (1 - 1e-9))) {
+    n++;
+  }
+  return n;
+}
+
+/**
+ * The number of events a tier's long window is judged against when it holds fewer:
+ * `max(minimumEvents, singleFailureFloor(threshold))`. With `minimumEvents` unset only the floor
+ * applies. See the README's "Low traffic".
+ */
+export function longWindowGuardEvents(errorRatioThreshold: number, minimumEvents?: number): number {
+  return Math.max(minimumEvents ?? 1, singleFailureFloor(errorRatioThreshold));
+}
+
+/**
+ * How many bad events a long window holding fewer than `guardEvents` events needs before the tier
+ * fires: the smallest whole `b` with `b / guardEvents > r`, i.e. `floor(r * guardEvents) + 1`.
+ * At traffic below the guard, a sustained failure fires the tier once the long window holds that
+ * many failed events (and the short window one).
+ */
+export function badEventsToFire(errorRatioThreshold: number, guardEvents: number): number {
+  let b = Math.floor(errorRatioThreshold * guardEvents) + 1;
+  // floating-point corrections of at most a step or two, bounded like singleFailureFloor
+  for (let i = 0; i < 3 && b > 1 && (b - 1) / guardEvents > errorRatioThreshold; i++) {
+    b--;
+  }
+  for (let i = 0; i < 3 && !(b / guardEvents > errorRatioThreshold); i++) {
+    b++;
+  }
+  return b;
 }

@@ -130,6 +130,13 @@ export function resolveTiers(objectivePercent: number, sloWindowSeconds: number,
     if (!(result.errorRatioThreshold > 0)) {
       // a budget share so small (5e-324) that the threshold underflows to 0: the alarm would fire on any error
       problems.push({ prop: `${prop}.budgetSpentPercent`, message: `is so small that the burn-rate threshold works out to 0 (any error would alarm), got ${describeInput(tier.budgetSpentPercent)}` });
+    } else if (result.errorRatioThreshold * Number.MAX_SAFE_INTEGER < 1) {
+      // the low-traffic floor (one failure never fires a tier) would need more than 2^53 events: no real window holds them
+      problems.push({
+        prop: `${prop}.budgetSpentPercent`,
+        message: `is so small that the tier's error-ratio threshold (${result.errorRatioThreshold}) is below one failure in ${Number.MAX_SAFE_INTEGER} events `
+          + `(any single error would alarm), got ${describeInput(tier.budgetSpentPercent)}`,
+      });
     } else if (result.errorRatioThreshold >= 1) {
       unreachable.push(result);
     } else {

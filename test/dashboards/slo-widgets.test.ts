@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { burnRateExpression } from '../../lib/alarms/expression';
 import { DASHBOARD_LIMITS, metricsIn } from '../../lib/dashboards/limits';
 import { sloWidgets } from '../../lib/dashboards/slo-widgets';
 import { ReliableService } from '../../lib/service/reliable-service';
@@ -27,10 +28,10 @@ describe('the widgets of each SLO', () => {
 
   test('graph the SLI in % good events per 5 minutes, with the objective as a line and the events on the right axis', () => {
     const sli = widget(body, 'availability: SLI, % good events per 5 min (objective 99.9%)');
-    expect(expressions(sli)).toEqual(['IF(total0 > 0, 100 * (1 - FILL(bad0, 0) / total0), 100)', 'total0']);
+    expect(expressions(sli)).toEqual(['IF(FILL(total0, 0) > 0, 100 * (1 - FILL(bad0, 0) / FILL(total0, 0)), 100)', 'FILL(total0, 0)']);
     expect(sli.properties.period).toBe(300);
     expect(sli.properties.annotations.horizontal).toEqual([{ value: 99.9, label: 'objective 99.9%', color: '#d62728', yAxis: 'left' }]);
-    expect(sli.properties.metrics[3]).toEqual([expect.objectContaining({ expression: 'total0', yAxis: 'right', label: 'events per 5 min' })]);
+    expect(sli.properties.metrics[3]).toEqual([expect.objectContaining({ expression: 'FILL(total0, 0)', yAxis: 'right', label: 'events per 5 min' })]);
     expect(sli.properties.metrics.slice(1, 3)).toEqual([
       ['Shop', 'Requests', 'Service', 'checkout', { id: 'total0', visible: false, stat: 'Sum' }],
       ['Shop', 'Errors', 'Service', 'checkout', { id: 'bad0', visible: false, stat: 'Sum' }],
@@ -43,7 +44,7 @@ describe('the widgets of each SLO', () => {
     expect(graph.properties.metrics.filter((m: any[]) => m[0].expression).map((m: any[]) => [m[0].label, m[0].period])).toEqual([
       ['burn rate over 1h', 3600], ['burn rate over 6h', 21600], ['burn rate over 1d', 86400], ['burn rate over 3d', 259200],
     ]);
-    expect(expressions(graph)[0]).toBe('IF(total0_1h > 0, FILL(bad0_1h, 0) / total0_1h, 0) / 0.001');
+    expect(expressions(graph)[0]).toBe(burnRateExpression({ badEvents: 'FILL(bad0_1h, 0)', totalEvents: 'FILL(total0_1h, 0)' }, 0.001));
     expect(graph.properties.annotations.horizontal.map((a: { value: number; label: string; color: string }) => [a.value, a.label, a.color])).toEqual([
       [14.4, 'page 1h/5m: 14.4x', '#d62728'], [6, 'page 6h/30m: 6x', '#d62728'], [3, 'ticket 1d/2h: 3x', '#ff7f0e'], [1, 'ticket 3d/6h: 1x', '#ff7f0e'],
     ]);
@@ -56,13 +57,13 @@ describe('the widgets of each SLO', () => {
     expect(budget.properties).toMatchObject({ view: 'singleValue', setPeriodToTimeRange: true, start: '-P30D' });
     expect(budget.properties.sparkline).toBeUndefined();
     expect(budget.properties.metrics).toEqual([
-      [{ label: '% of the error budget left', expression: '100 * (1 - IF(total0 > 0, FILL(bad0, 0) / total0, 0) / 0.001)', period: 2_592_000 }],
+      [{ label: '% of the error budget left', expression: '100 * (1 - IF(FILL(total0, 0) > 0, FILL(bad0, 0) / FILL(total0, 0), 0) / 0.001)', period: 2_592_000 }],
       ['Shop', 'Requests', 'Service', 'checkout', { id: 'total0', visible: false, period: 2_592_000, stat: 'Sum' }],
       ['Shop', 'Errors', 'Service', 'checkout', { id: 'bad0', visible: false, period: 2_592_000, stat: 'Sum' }],
     ]);
     const latency = widget(body, 'latency: error budget left over the last 28d');
     expect([latency.properties.start, latency.properties.metrics[0][0].period, expressions(latency)[0]])
-      .toEqual(['-P28D', 2_419_200, '100 * (1 - IF(total0 > 0, FILL(bad0, 0) / total0, 0) / 0.01)']);
+      .toEqual(['-P28D', 2_419_200, '100 * (1 - IF(FILL(total0, 0) > 0, FILL(bad0, 0) / FILL(total0, 0), 0) / 0.01)']);
   });
 
   test('say what the SLO promises and measures, with its runbook', () => {

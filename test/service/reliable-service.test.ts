@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { burnRateExpression } from '../../lib/alarms/expression';
 import { ReliableService } from '../../lib/service/reliable-service';
 import { Sli } from '../../lib/sli/sli';
 import { AlertPolicy } from '../../lib/slo/alert-policy';
@@ -24,11 +25,11 @@ describe('ReliableService with the default policy', () => {
   });
 
   test.each([
-    ['page-1h-5m-long', 3_600, 14.4], ['page-1h-5m-short', 300, 14.4],
-    ['page-6h-30m-long', 21_600, 6], ['page-6h-30m-short', 1_800, 6],
-    ['ticket-1d-2h-long', 86_400, 3], ['ticket-1d-2h-short', 7_200, 3],
-    ['ticket-3d-6h-long', 259_200, 1], ['ticket-3d-6h-short', 21_600, 1],
-  ])('alarm checkout-availability-%s has Period %i and burn-rate threshold %d', (suffix, period, threshold) => {
+    ['page-1h-5m-long', 3_600, 14.4, 70], ['page-1h-5m-short', 300, 14.4, 1],
+    ['page-6h-30m-long', 21_600, 6, 167], ['page-6h-30m-short', 1_800, 6, 1],
+    ['ticket-1d-2h-long', 86_400, 3, 334], ['ticket-1d-2h-short', 7_200, 3, 1],
+    ['ticket-3d-6h-long', 259_200, 1, 1001], ['ticket-3d-6h-short', 21_600, 1, 1],
+  ])('alarm checkout-availability-%s has Period %i, burn-rate threshold %d and judges fewer events as %i', (suffix, period, threshold, guard) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: `checkout-availability-${suffix}`,
       Threshold: threshold,
@@ -37,7 +38,7 @@ describe('ReliableService with the default policy', () => {
       DatapointsToAlarm: 1,
       TreatMissingData: 'notBreaching',
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'IF(total0 > 0, FILL(bad0, 0) / total0, 0) / 0.001', ReturnData: true }),
+        Match.objectLike({ Expression: burnRateExpression({ badEvents: 'FILL(bad0, 0)', totalEvents: 'FILL(total0, 0)' }, 0.001, guard), ReturnData: true }),
         Match.objectLike({ Id: 'total0', MetricStat: Match.objectLike({ Period: period, Stat: 'Sum' }), ReturnData: false }),
         Match.objectLike({ Id: 'bad0', MetricStat: Match.objectLike({ Period: period, Stat: 'Sum' }), ReturnData: false }),
       ]),
@@ -119,17 +120,22 @@ describe('ReliableService options', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'checkout-availability-ticket-2d-1h-long', Threshold: 3 });
   });
 
-  test('the low-traffic guard applies to long windows only', () => {
+  test('the low-traffic guard applies to long windows only, each at max(minimumEvents, its single-failure floor)', () => {
     const stack = newStack();
-    new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos: [availability({ minimumEvents: 50 })] });
+    new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos: [availability({ minimumEvents: 100 })] });
     const template = Template.fromStack(stack);
+    const counted = { badEvents: 'FILL(bad0, 0)', totalEvents: 'FILL(total0, 0)' };
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'checkout-availability-page-1h-5m-long',
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(total0 >= 50, FILL(bad0, 0) / total0, 0) / 0.001' })]),
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: burnRateExpression(counted, 0.001, 100) })]),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'checkout-availability-page-6h-30m-long',
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: burnRateExpression(counted, 0.001, 167) })]),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'checkout-availability-page-1h-5m-short',
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(total0 > 0, FILL(bad0, 0) / total0, 0) / 0.001' })]),
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: burnRateExpression(counted, 0.001) })]),
     });
   });
 
@@ -162,7 +168,7 @@ describe('ReliableService options', () => {
     const stack = newStack();
     const svc = new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos: [availability()] });
     const config = svc.slo('availability').burnRateMetric(Duration.hours(1)).toMetricConfig().mathExpression!;
-    expect(config.expression).toBe('IF(total0_1h > 0, FILL(bad0_1h, 0) / total0_1h, 0) / 0.001');
+    expect(config.expression).toBe(burnRateExpression({ badEvents: 'FILL(bad0_1h, 0)', totalEvents: 'FILL(total0_1h, 0)' }, 0.001));
     expect(Object.keys(config.usingMetrics).sort()).toEqual(['bad0_1h', 'total0_1h']);
     expect(config.period).toBe(3_600);
   });

@@ -124,7 +124,10 @@ describe('other windows, objectives and SLIs', () => {
 
   test('the low-traffic guard keeps a single failure among 60 requests an hour from paging', () => {
     const oneFailure: TrafficProfile = { eventsPerMinute: () => 1, errorRatio: (m) => (m === 0 ? 1 : 0) };
-    expect(firstTransition(simulate(defaults.model, oneFailure, 120), PAGE)).toBe(1);
+    // without minimumEvents the single-failure floor applies: the 1h window is judged as holding 70 events, 1/70 < 1.44 %
+    expect(firstTransition(simulate(defaults.model, oneFailure, 120), PAGE)).toBeUndefined();
+    const twoFailures: TrafficProfile = { eventsPerMinute: () => 1, errorRatio: (m) => (m === 0 || m === 1 ? 1 : 0) };
+    expect(firstTransition(simulate(defaults.model, twoFailures, 120), PAGE)).toBe(2);
     const guarded = model({ minimumEvents: 100 }).model;
     expect(firstTransition(simulate(guarded, oneFailure, 120), PAGE)).toBeUndefined();
     // with 120 events an hour the guard is met, and a real outage pages at once

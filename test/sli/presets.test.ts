@@ -8,6 +8,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Sli } from '../../lib/sli/sli';
 import { SliBinding } from '../../lib/sli/sli-definition';
+import { burnRateExpression } from '../../lib/alarms/expression';
+import { evaluateMetricMath, parseMetricMath } from '../../lib/simulation/metric-math';
 
 /** `Namespace MetricName Statistic {dimensions}` of every metric an SLI reads, by id. */
 function metricsOf(binding: SliBinding): Record<string, string> {
@@ -25,12 +27,12 @@ function fn(stack: Stack) {
 }
 
 describe('API Gateway presets', () => {
-  test('REST API availability reads 5XXError over Count by ApiName', () => {
+  test('REST API availability reads 5XXError (Sum) over Count (SampleCount, the statistic API Gateway documents for it) by ApiName', () => {
     const stack = new Stack();
     const rest = new apigateway.RestApi(stack, 'Rest', { restApiName: 'shop' });
     rest.root.addMethod('GET');
     const b = Sli.restApiAvailability(rest).bind();
-    expect(metricsOf(b)).toEqual({ bad0: 'AWS/ApiGateway 5XXError Sum {ApiName=shop}', total0: 'AWS/ApiGateway Count Sum {ApiName=shop}' });
+    expect(metricsOf(b)).toEqual({ bad0: 'AWS/ApiGateway 5XXError Sum {ApiName=shop}', total0: 'AWS/ApiGateway Count SampleCount {ApiName=shop}' });
     expect(b.description).toBe('5XXError over Count of REST API shop');
   });
 
@@ -38,19 +40,19 @@ describe('API Gateway presets', () => {
     const stack = new Stack();
     const rest = new apigateway.RestApi(stack, 'Rest', { restApiName: 'shop' });
     rest.root.addMethod('GET');
-    expect(metricsOf(Sli.restApiAvailability(rest, { stage: 'prod' }).bind()).total0).toBe('AWS/ApiGateway Count Sum {ApiName=shop,Stage=prod}');
+    expect(metricsOf(Sli.restApiAvailability(rest, { stage: 'prod' }).bind()).total0).toBe('AWS/ApiGateway Count SampleCount {ApiName=shop,Stage=prod}');
     expect(metricsOf(Sli.restApiLatency(rest, { stage: 'prod', threshold: Duration.millis(300) }).bind())).toEqual({
       total0: 'AWS/ApiGateway Latency SampleCount {ApiName=shop,Stage=prod}',
       good0: 'AWS/ApiGateway Latency TC(:300) {ApiName=shop,Stage=prod}',
     });
   });
 
-  test('HTTP API presets read 5xx, Count and Latency by ApiId', () => {
+  test('HTTP API presets read 5xx (Sum), Count (SampleCount, as aws-cdk-lib gives it) and Latency by ApiId', () => {
     const stack = new Stack();
     const api = new apigwv2.HttpApi(stack, 'Http');
     const availability = Sli.httpApiAvailability(api).bind();
     expect(Object.values(metricsOf(availability))).toEqual([
-      expect.stringMatching(/^AWS\/ApiGateway Count Sum \{ApiId=/),
+      expect.stringMatching(/^AWS\/ApiGateway Count SampleCount \{ApiId=/),
       expect.stringMatching(/^AWS\/ApiGateway 5xx Sum \{ApiId=/),
     ]);
     const latency = Sli.httpApiLatency(api, { threshold: Duration.millis(200), stage: '$default' }).bind();
@@ -89,15 +91,26 @@ describe('load balancer presets', () => {
     ]);
   });
 
-  test('target group presets use the TargetGroup and LoadBalancer dimensions', () => {
+  test('ALB availability counts refused requests (ELB 503s, not in RequestCount) as errors: bad over the larger of total and bad', () => {
+    const b = Sli.loadBalancerAvailability(alb().lb).bind();
+    expect(b.totalEvents).toBe('FILL(total0, 0)');
+    // RequestCount stopped (no healthy target), ELB 5XX goes on: 100 % errors, burning 1000x at 99.9 %
+    const expression = parseMetricMath(burnRateExpression(b, 0.001));
+    expect(evaluateMetricMath(expression, (id) => ({ bad0: 600 } as Record<string, number>)[id])).toBe(1000);
+  });
+
+  test('target group availability counts target 5XX and connection errors (the load balancer\'s 502s) by TargetGroup and LoadBalancer', () => {
     const { tg } = alb();
     const availability = Sli.targetGroupAvailability(tg).bind();
     expect(Object.values(metricsOf(availability)).map((d) => d.split(' {')[0])).toEqual([
       'AWS/ApplicationELB RequestCount Sum',
       'AWS/ApplicationELB HTTPCode_Target_5XX_Count Sum',
+      'AWS/ApplicationELB TargetConnectionErrorCount Sum',
     ]);
-    const stat = availability.usingMetrics.total0.toMetricConfig().metricStat!;
-    expect(stat.dimensions!.map((d) => d.name).sort()).toEqual(['LoadBalancer', 'TargetGroup']);
+    expect(availability.badEvents).toBe('(FILL(bad0, 0) + FILL(bad1, 0))');
+    for (const m of Object.values(availability.usingMetrics)) {
+      expect(m.toMetricConfig().metricStat!.dimensions!.map((d) => d.name).sort()).toEqual(['LoadBalancer', 'TargetGroup']);
+    }
     expect(Object.values(metricsOf(Sli.targetGroupLatency(tg, { threshold: Duration.seconds(1) }).bind()))[1]).toMatch(/TargetResponseTime TC\(:1\)/);
   });
 });
@@ -111,6 +124,12 @@ describe('Lambda presets', () => {
     expect(b.totalEvents).toBe('(FILL(total0, 0) + FILL(total1, 0))');
     expect(b.badEvents).toBe('(FILL(bad0, 0) + FILL(total1, 0))');
     expect(b.metricCount).toBe(3);
+  });
+
+  test('a window of throttles only (no invocation recorded) reads as 100 % errors', () => {
+    const b = Sli.lambdaAvailability(fn(new Stack())).bind();
+    const throttles = Object.entries(b.usingMetrics).find(([, m]) => m.toMetricConfig().metricStat!.metricName === 'Throttles')![0];
+    expect(evaluateMetricMath(parseMetricMath(burnRateExpression(b, 0.001)), (id) => (id === throttles ? 50 : undefined))).toBe(1000);
   });
 
   test('latency counts Duration samples in milliseconds', () => {
@@ -128,5 +147,7 @@ describe('Step Functions preset', () => {
       'AWS/States ExecutionsStarted Sum', 'AWS/States ExecutionsFailed Sum', 'AWS/States ExecutionsTimedOut Sum', 'AWS/States ExecutionsAborted Sum',
     ]);
     expect(b.badEvents).toBe('(FILL(bad0, 0) + FILL(bad1, 0) + FILL(bad2, 0))');
+    // long executions failing in a window in which none started: errors, not "no traffic"
+    expect(evaluateMetricMath(parseMetricMath(burnRateExpression(b, 0.001)), (id) => (id === 'bad0' ? 3 : undefined))).toBe(1000);
   });
 });

@@ -4,25 +4,50 @@ import { Sli } from '../../lib/sli/sli';
 
 const metric = (metricName: string, statistic = 'Average') =>
   new Metric({ namespace: 'Shop', metricName, dimensionsMap: { Service: 'checkout' }, statistic, period: Duration.minutes(1) });
+/** Metrics with no period of their own (aws-cdk-lib's default, 5 minutes). */
+const counts = { errors: new Metric({ namespace: 'Shop', metricName: 'Errors' }), requests: new Metric({ namespace: 'Shop', metricName: 'Requests' }) };
 
 function statOf(binding: ReturnType<ReturnType<typeof Sli.ratio>['bind']>, id: string): string | undefined {
   return binding.usingMetrics[id].toMetricConfig().metricStat?.statistic;
 }
 
 describe('Sli.ratio', () => {
-  test('counts bad over total, summing both whatever statistic the metrics carry', () => {
-    const binding = Sli.ratio({ bad: metric('Errors'), total: metric('Requests', 'p99') }).bind();
+  test('counts bad over total, both filled with 0 so that a metric that stopped reads 0, not "no datapoint"', () => {
+    const binding = Sli.ratio({ bad: metric('Errors'), total: metric('Requests') }).bind();
     expect(binding.badEvents).toBe('FILL(bad0, 0)');
-    expect(binding.totalEvents).toBe('total0');
+    expect(binding.totalEvents).toBe('FILL(total0, 0)');
+    expect(binding.metricCount).toBe(2);
+  });
+
+  test('reads the CDK default statistic (Average) as Sum: the events of a window are the sum of the counts', () => {
+    const binding = Sli.ratio({ bad: metric('Errors'), total: metric('Requests', 'Average') }).bind();
     expect(statOf(binding, 'bad0')).toBe('Sum');
     expect(statOf(binding, 'total0')).toBe('Sum');
-    expect(binding.metricCount).toBe(2);
+  });
+
+  test('keeps Sum and SampleCount as the metric says (SampleCount counts the samples, e.g. the requests behind a latency metric)', () => {
+    const binding = Sli.ratio({ bad: metric('Errors', 'Sum'), total: metric('SuccessfulRequestLatency', 'SampleCount') }).bind();
+    expect(statOf(binding, 'bad0')).toBe('Sum');
+    expect(statOf(binding, 'total0')).toBe('SampleCount');
+  });
+
+  test('reads the same metric with two statistics as two metrics', () => {
+    const latency = metric('Latency');
+    const binding = Sli.ratio({ good: latency.with({ statistic: 'SampleCount' }), total: latency.with({ statistic: 'Sum' }) }).bind();
+    expect(Object.keys(binding.usingMetrics).sort()).toEqual(['good0', 'total0']);
   });
 
   test('counts total minus good when given good events, filling missing good counts with 0', () => {
     const binding = Sli.ratio({ good: metric('Successes'), total: metric('Requests') }).bind();
-    expect(binding.badEvents).toBe('(total0 - (FILL(good0, 0)))');
+    expect(binding.badEvents).toBe('(FILL(total0, 0) - (FILL(good0, 0)))');
     expect(statOf(binding, 'good0')).toBe('Sum');
+  });
+
+  test('gives the alarms the metrics without their own period, and says which periods it dropped', () => {
+    const binding = Sli.ratio({ bad: metric('Errors'), total: [metric('Requests'), new Metric({ namespace: 'Shop', metricName: 'Retries', period: Duration.minutes(10) })] }).bind();
+    expect(Object.values(binding.usingMetrics).map((m) => m.toMetricConfig().metricStat!.period.toSeconds())).toEqual([300, 300, 300]);
+    expect(binding.replacedPeriodSeconds).toEqual([60, 600]);
+    expect(Sli.ratio({ bad: counts.errors, total: counts.requests }).bind().replacedPeriodSeconds).toBeUndefined();
   });
 
   test('adds up several metrics per side and reads a shared metric once', () => {
@@ -34,11 +59,11 @@ describe('Sli.ratio', () => {
     expect(binding.metricCount).toBe(3);
   });
 
-  test('converts the metrics inside a math expression to Sum and counts them', () => {
-    const bad = new MathExpression({ expression: 'a + b', usingMetrics: { a: metric('E1', 'Maximum'), b: metric('E2') } });
+  test('reads the metrics inside a math expression by the same rule, and counts them', () => {
+    const bad = new MathExpression({ expression: 'a + b', usingMetrics: { a: metric('E1', 'SampleCount'), b: metric('E2') } });
     const binding = Sli.ratio({ bad, total: metric('Requests') }).bind();
     const inner = binding.usingMetrics.bad0.toMetricConfig().mathExpression!;
-    expect(Object.values(inner.usingMetrics).map((m) => m.toMetricConfig().metricStat!.statistic)).toEqual(['Sum', 'Sum']);
+    expect(Object.values(inner.usingMetrics).map((m) => m.toMetricConfig().metricStat!.statistic)).toEqual(['SampleCount', 'Sum']);
     expect(binding.metricCount).toBe(3);
   });
 
@@ -74,6 +99,19 @@ describe('Sli.ratio', () => {
     test('refuses SEARCH expressions, which alarms cannot evaluate', () => {
       const search = new MathExpression({ expression: "SEARCH('{AWS/Lambda} Errors', 'Sum')", usingMetrics: {} });
       expect(Sli.ratio({ bad: search, total: metric('T') }).validate()).toEqual([expect.stringMatching(/`bad`\[0\] is a SEARCH expression/)]);
+    });
+
+    test.each(['p99', 'Maximum', 'Minimum', 'TC(:300)', 'tm99', 'IQM', 'PR(:300)'])('refuses the statistic %s, which does not count events, naming the metric and what is allowed', (statistic) => {
+      expect(Sli.ratio({ bad: metric('Errors'), total: metric('Requests', statistic) }).validate()).toEqual([
+        `Sli.ratio \`total\`[0] (Shop Requests) uses the statistic ${statistic}, which does not count events: use Sum (the metric's values are event counts) `
+        + 'or SampleCount (each sample is an event, e.g. the requests behind a latency metric); Average, the aws-cdk-lib default, is read as Sum. '
+        + 'For a share of requests under a latency threshold, use Sli.latency',
+      ]);
+    });
+
+    test('refuses a statistic that does not count events inside a math expression too', () => {
+      const bad = new MathExpression({ expression: 'a + b', usingMetrics: { a: metric('E1', 'Maximum'), b: metric('E2') } });
+      expect(Sli.ratio({ bad, total: metric('Requests') }).validate()).toEqual([expect.stringMatching(/^Sli.ratio `bad`\[0\] \(Shop E1\) uses the statistic Maximum/)]);
     });
 
     test('refuses things that are not metrics', () => {

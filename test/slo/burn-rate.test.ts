@@ -1,7 +1,8 @@
 import {
-  budgetSpentAtDetection, burnRateThreshold, detectionTimeSeconds, errorBudget, errorRatioThreshold, formatDecimal, maximumBurnRate,
-  resetTimeSeconds, roundFigure,
+  badEventsToFire, budgetSpentAtDetection, burnRateThreshold, detectionTimeSeconds, errorBudget, errorRatioThreshold, formatDecimal,
+  longWindowGuardEvents, maximumBurnRate, resetTimeSeconds, roundFigure, singleFailureFloor,
 } from '../../lib/slo/burn-rate';
+import * as fc from 'fast-check';
 
 const HOUR = 3_600;
 const DAY = 86_400;
@@ -130,11 +131,50 @@ describe('formatDecimal and very high objectives', () => {
     expect(formatDecimal(0.00000015)).toBe('0.00000015');
     expect(formatDecimal(14.4)).toBe('14.4');
     expect(formatDecimal(0.3)).toBe('0.3');
+    expect(formatDecimal(1e21)).toBe('1000000000000000000000');
+    expect(formatDecimal(31_622_400_000)).toBe('31622400000');
   });
 
   test('error budgets are exact to the objective\'s decimals', () => {
     expect(errorBudget(99.99999)).toBe(0.0000001);
     expect(errorBudget(99.9999)).toBe(0.000001);
     expect(errorBudget(99.95)).toBe(0.0005);
+  });
+});
+
+describe('the low-traffic guard', () => {
+  const thresholds = (objective: number, windowDays: number) =>
+    WORKBOOK.map((t) => errorRatioThreshold(burnRateThreshold(t.budget, windowDays * DAY, t.long), objective));
+
+  test('the single-failure floor is the smallest event count in which one failure stays under the threshold: 70, 167, 334, 1001 at 99.9 % over 30 days', () => {
+    expect(thresholds(99.9, 30).map(singleFailureFloor)).toEqual([70, 167, 334, 1001]);
+    // 1/1000 = 0.1 % equals the 3-day tier's threshold; the alarm fires on "greater than", and 1001 keeps a margin
+    expect(1 / 1001).toBeLessThan(0.001);
+  });
+
+  test('99.5 % over 28 days with minimumEvents 20 (the issue\'s example): 20, 36, 72 and 215 events; two failures fire a tier, one never does', () => {
+    const rs = thresholds(99.5, 28);
+    const guards = rs.map((r) => longWindowGuardEvents(r, 20));
+    expect(guards).toEqual([20, 36, 72, 215]);
+    rs.forEach((r, i) => {
+      expect(1 / guards[i]).toBeLessThan(r); // one failure among fewer than N events: under every tier's threshold
+      expect(badEventsToFire(r, guards[i])).toBe(2);
+    });
+  });
+
+  test('a bigger minimumEvents asks for proportionally more failures: 7 of a guard of 100 at 6.72 %', () => {
+    expect(longWindowGuardEvents(0.0672, 100)).toBe(100);
+    expect(badEventsToFire(0.0672, 100)).toBe(7);
+  });
+
+  test('for any threshold and minimumEvents, one failure never fires and badEventsToFire is exactly the first count that does', () => {
+    fc.assert(fc.property(
+      fc.double({ min: 1e-12, max: 0.999, noNaN: true }),
+      fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined }),
+      (r, minimumEvents) => {
+        const n = longWindowGuardEvents(r, minimumEvents);
+        const k = badEventsToFire(r, n);
+        return 1 / n < r && n >= (minimumEvents ?? 1) && k >= 2 && k / n > r && (k - 1) / n <= r;
+      }), { seed: 20_261_201, numRuns: 2_000 });
   });
 });

@@ -77,6 +77,11 @@ describe('resolveTiers', () => {
     expect(r.problems).toEqual([{ prop: 'alerting.tiers[1]', message: expect.stringMatching(/repeats alerting.tiers\[0\] \(page-1h-5m\)/) }]);
   });
 
+  test('reports a budget share so small that one failure in 2^53 events would exceed the threshold', () => {
+    const r = resolveTiers(99.9, DAYS_30, [{ severity: Severity.PAGE, budgetSpentPercent: 1e-15, longWindowSeconds: 3_600 }], 'alerting.tiers');
+    expect(r.problems).toEqual([{ prop: 'alerting.tiers[0].budgetSpentPercent', message: expect.stringMatching(/below one failure in 9007199254740991 events \(any single error would alarm\), got 1e-15/) }]);
+  });
+
   test('reports an empty policy', () => {
     expect(resolveTiers(99.9, DAYS_30, [], 'alerting.tiers').problems).toEqual([{ prop: 'alerting.tiers', message: 'must hold at least one tier, got none' }]);
   });

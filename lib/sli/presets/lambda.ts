@@ -14,8 +14,13 @@ export interface LambdaLatencyOptions {
 
 /**
  * Lambda availability: (`Errors` + `Throttles`) over (`Invocations` + `Throttles`) (namespace
- * AWS/Lambda, dimension FunctionName). Throttled requests are not counted in `Invocations`, so
- * they are added to the total as well as to the bad events; the shared metric is read once.
+ * AWS/Lambda, dimension FunctionName). "Invocations aren't recorded if the invocation request is
+ * throttled or otherwise results in an invocation error" ("Types of metrics for Lambda
+ * functions", docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html), so throttles
+ * are added to the total as well as to the bad events (the shared metric is read once), and a
+ * window of throttles only reads as 100 % errors. Invocation errors other than throttling (the
+ * function could not be started at all) are in neither metric: this SLI cannot see them, count
+ * them at the caller. Errors are timestamped when the invocation started.
  */
 export function lambdaAvailability(fn: IFunction): RatioSli {
   const throttles = fn.metricThrottles();
@@ -26,7 +31,7 @@ export function lambdaAvailability(fn: IFunction): RatioSli {
   });
 }
 
-/** Lambda latency: share of invocations whose `Duration` (ms) is within the threshold. */
+/** Lambda latency: share of invocations whose `Duration` (ms) is within the threshold (a timed-out invocation's Duration is its timeout). */
 export function lambdaLatency(fn: IFunction, options: LambdaLatencyOptions): LatencySli {
   return new LatencySli({ metric: fn.metricDuration(), threshold: options?.threshold, unit: LatencyUnit.MILLISECONDS });
 }
