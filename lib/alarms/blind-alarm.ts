@@ -57,17 +57,45 @@ export interface BlindAlertConfig {
   readonly expectedEvents: number;
 }
 
-/** The expression the blind alarm evaluates, and the metrics it reads (only those of the total). */
+/**
+ * The events the blind alarm counts: the SLI's traffic (`trafficEvents`, e.g. a latency SLI's
+ * samples, also in windows without a trimmed count), else its total.
+ */
+export function blindEvents(sli: SliBinding): string {
+  return sli.trafficEvents ?? sli.totalEvents;
+}
+
+/** The expression the blind alarm evaluates, and the metrics it reads (only those of its events). */
 export function blindAlarmExpression(sli: SliBinding): { readonly expression: string; readonly usingMetrics: Record<string, IMetric>; readonly metricCount: number } {
+  const events = blindEvents(sli);
   const usingMetrics: Record<string, IMetric> = {};
   let metricCount = 0;
   for (const [id, metric] of Object.entries(sli.usingMetrics)) {
-    if (new RegExp(`\\b${id}\\b`).test(sli.totalEvents)) {
+    if (new RegExp(`\\b${id}\\b`).test(events)) {
       usingMetrics[id] = metric;
       metricCount += countMetrics(metric);
     }
   }
-  return { expression: `FILL(${sli.totalEvents}, 0)`, usingMetrics, metricCount };
+  return { expression: filled(events), usingMetrics, metricCount };
+}
+
+/** `expression` as FILL(…, 0), unless it already is one FILL call (the SLIs fill their metrics; a custom `ISli` may not). */
+function filled(expression: string): string {
+  const text = expression.trim();
+  const fill = /^FILL\(/.exec(text);
+  if (fill) {
+    let depth = 0;
+    for (let i = 4; i < text.length; i++) {
+      depth += text[i] === '(' ? 1 : text[i] === ')' ? -1 : 0;
+      if (depth === 0) {
+        if (i === text.length - 1) {
+          return text;
+        }
+        break;
+      }
+    }
+  }
+  return `FILL(${text}, 0)`;
 }
 
 /** `fewer than 1 event over the last 15m`. */
@@ -93,11 +121,11 @@ function clamp(text: string, tail: string): string {
 }
 
 /** The blind alarm's description: what it watches, why it matters, what to check, and where it notifies. */
-export function blindAlarmDescription(f: SloFacts, config: BlindAlertConfig, totalEvents: string): string {
+export function blindAlarmDescription(f: SloFacts, config: BlindAlertConfig, expression: string): string {
   const composite = compositeAlarmName(f.serviceName, f.sloName, config.severity);
   return clamp(
     `SLI blind (${config.severity}): ALARM when the SLI of SLO ${f.serviceName}/${f.sloName} counts ${describeBlindCondition(config)} `
-    + `(FILL(${totalEvents}, 0); no data at all is breaching), on a service that normally has traffic. The burn-rate tiers read a window `
+    + `(${expression}; no data at all is breaching), on a service that normally has traffic. The burn-rate tiers read a window `
     + 'without events as healthy, so while the SLI counts nothing they cannot fire, whatever customers get. Check that customers reach the '
     + 'service and that its metrics still exist (no healthy target behind the load balancer, a renamed API, stage or function, a deleted '
     + `resource, a broken client or DNS record). Notifies only through ${composite}. SLO: ${f.objective}% good over ${formatWindow(f.sloWindowSeconds)} `
@@ -202,7 +230,7 @@ export function createBlindAlarm(scope: Construct, facts: SloFacts, sli: SliBind
   const { expression, usingMetrics, metricCount } = blindAlarmExpression(sli);
   const alarm = new Alarm(scope, 'blind', {
     alarmName: blindAlarmName(facts.serviceName, facts.sloName),
-    alarmDescription: blindAlarmDescription(facts, config, sli.totalEvents),
+    alarmDescription: blindAlarmDescription(facts, config, blindAlarmExpression(sli).expression),
     metric: new MathExpression({
       expression,
       usingMetrics,

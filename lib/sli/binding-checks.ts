@@ -95,8 +95,11 @@ function bindingProblems(binding: unknown): string[] {
       }
     }
   }
-  for (const field of ['badEvents', 'totalEvents'] as const) {
+  for (const field of ['badEvents', 'totalEvents', 'trafficEvents'] as const) {
     const value = safeMember(b, field);
+    if (field === 'trafficEvents' && value === undefined) {
+      continue;
+    }
     if (typeof value !== 'string' || value.trim() === '') {
       add(field, `is not a metric-math expression (a non-empty string such as \`total0\`), got ${describeInput(value)}`);
     } else if (value.length > MAX_EXPRESSION_LENGTH || /\p{Cc}/u.test(value)) {

@@ -151,6 +151,7 @@ export class LatencySli implements ISli {
       usingMetrics: ids.usingMetrics,
       badEvents: `IF(${judged}, FILL(${total}, 0) - FILL(${good}, 0), 0)`,
       totalEvents: `IF(${judged}, FILL(${total}, 0), 0)`,
+      trafficEvents: `FILL(${total}, 0)`,
       metricCount: ids.metricCount,
       description: this.props.description ?? `${describeMetric(this.props.metric)} <= ${formatDecimal(this.thresholdValue)} ${unitSymbol(unit)}`,
       ...(periods.length > 0 ? { replacedPeriodSeconds: periods } : {}),

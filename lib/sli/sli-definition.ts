@@ -18,6 +18,13 @@ export interface SliBinding {
   readonly badEvents: string;
   /** A metric-math expression that counts all events, e.g. `FILL(total0, 0)`, likewise always defined. */
   readonly totalEvents: string;
+  /**
+   * A metric-math expression that counts the events that reached the SLI, whether or not the SLI
+   * can judge them (a latency SLI's samples, also in a window without a trimmed count), always
+   * defined. The blind alert watches it.
+   * @default - `totalEvents`
+   */
+  readonly trafficEvents?: string;
   /** How many metrics an alarm on this SLI reads (CloudWatch allows 10 per metric-math alarm). */
   readonly metricCount: number;
   /** One sentence saying what is counted, for alarm descriptions: `5XXError / Count of API Gateway REST API shop`. */
