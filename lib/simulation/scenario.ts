@@ -321,6 +321,28 @@ export function constantTraffic(eventsPerMinute: number, errorRatio = 0): Traffi
   return { eventsPerMinute: () => eventsPerMinute, errorRatio: () => errorRatio };
 }
 
+/**
+ * Whole events spread evenly, `eventsPerHour` an hour (5 an hour: one event every 12 minutes, the
+ * first at minute 0); minutes without an event have no traffic, so CloudWatch has no datapoint for
+ * them. Low traffic as count metrics see it, rather than a fraction of an event every minute.
+ */
+export function spreadTraffic(eventsPerHour: number, errorRatio = 0): TrafficProfile {
+  if (!(eventsPerHour > 0) || !Number.isFinite(eventsPerHour)) {
+    throw new Error(`spreadTraffic: eventsPerHour must be a number above 0, got ${eventsPerHour}`);
+  }
+  // events up to the start of minute m, rounded up: minute m holds the events in (m, m + 1] x rate
+  const upTo = (m: number) => Math.ceil((m * eventsPerHour) / 60);
+  return { eventsPerMinute: (m) => upTo(m + 1) - upTo(m), errorRatio: () => errorRatio };
+}
+
+/** The profile, with `errorRatio` of the events bad from `fromMinute` until before `toMinute` (an incident in any traffic). */
+export function incidentWindow(profile: TrafficProfile, fromMinute: number, toMinute: number, errorRatio: number): TrafficProfile {
+  return {
+    eventsPerMinute: (m) => profile.eventsPerMinute(m),
+    errorRatio: (m) => (m >= fromMinute && m < toMinute ? errorRatio : profile.errorRatio(m)),
+  };
+}
+
 /** The profile until minute `minute`; no events at all from it on. */
 export function trafficStopsAt(profile: TrafficProfile, minute: number): TrafficProfile {
   return {
