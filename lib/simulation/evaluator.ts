@@ -50,20 +50,24 @@
  *    the model gives no datapoint there (FILL only fills the gaps of a series that exists in the
  *    range), the conservative reading; `fillEmptySeries: true` fills such series too.
  *
- * 5. Ingestion delay. Service metrics reach CloudWatch 1-3 minutes after the minute they describe
- *    (an evaluation reads only what has arrived: "CloudWatch alarms evaluate metrics based on data
- *    points available at a specific moment. Each subsequent alarm evaluation might use different
- *    aggregated data points because new values continue to flow into the CloudWatch metric",
- *    AWS Knowledge Center, "Why did my CloudWatch alarm trigger when its metric doesn't have any
- *    breaching data points?"). Here the data of minute m is visible to the evaluation at the end of
- *    minute m + delay: the newest `delay` minutes of every current window are empty.
+ * 5. Ingestion delay. Service metrics reach CloudWatch 1-3 minutes after the minute they describe,
+ *    and an evaluation reads only what has arrived: "CloudWatch alarms evaluate metrics based on
+ *    data points available at a specific moment. Each subsequent alarm evaluation might use
+ *    different aggregated data points because new values continue to flow into the CloudWatch
+ *    metric" (AWS Knowledge Center, "Why did my CloudWatch alarm trigger when its metric doesn't
+ *    have any breaching data points?"); "your metrics are being published with a slight delay, and
+ *    the most recent minute never has data" (Metric math syntax and functions, FILL). Here the data
+ *    of minute m is visible to the evaluation at the end of minute m + delay: the newest `delay`
+ *    minutes of every current window are empty.
  *
  * 6. Composite alarms and the actions suppressor, as before: a composite is ALARM while its rule
  *    holds (`ALARM()`, `OK()`, `INSUFFICIENT_DATA()` of the window alarms); a composite with an
  *    `ActionsSuppressor` performs its actions after the wait period when the suppressor did not go
- *    into ALARM, or once the suppressor has left ALARM and the extension period passed
- *    ("Suppressing composite alarm actions",
- *    https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-suppression.html).
+ *    into ALARM, or once the suppressor has left ALARM and the extension period passed ("When a
+ *    suppressor alarm changes states from OK to ALARM, its composite alarm stops taking actions.
+ *    When a suppressor alarm changes states from ALARM to OK, its composite alarm resumes taking
+ *    actions", "Suppressing composite alarm actions",
+ *    https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Composite_Alarm_Suppression.html).
  *
  * Not modelled (refused with an error that says so): Evaluation Periods or Datapoints to Alarm
  * other than 1, periods that are not whole minutes, non-count statistics (averages, percentiles:
