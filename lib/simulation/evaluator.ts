@@ -453,11 +453,11 @@ function evaluateAlarm(alarm: WindowAlarmModel, tree: MathNode, e: AlarmEvaluati
   const fills = e.fillEmptySeries ? [] : fillNodes(tree);
 
   // which FILLs have a series with some datapoint in each evaluation's range: a bit per FILL
+  if (fills.length > 30) {
+    throw new Error(`alarm ${alarm.name}: ${fills.length} FILL functions; the simulator models at most 30 in one alarm`);
+  }
   const masks = new Int32Array(minutes);
   const full = (1 << fills.length) - 1;
-  if (fills.length > 30) {
-    throw new Error(`alarm ${alarm.name}: more than 30 FILL functions`);
-  }
   fills.forEach((node, f) => {
     const arg = (node as { args: MathNode[] }).args[0];
     const found = new Uint8Array(minutes);

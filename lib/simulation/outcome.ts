@@ -3,7 +3,7 @@
  * when the page cleared, whether the page held through a minute, when a ticket was opened. Pure.
  */
 import { AlarmStateName } from './alarm-rule';
-import { evaluateAlarms, EvaluationOptions, Scenario, SimulationResult } from './evaluator';
+import { evaluateAlarms, EvaluationOptions, Notification, Scenario, SimulationResult } from './evaluator';
 import { SloAlarmModel } from './template-alarms';
 
 /** `page` or `ticket`, as the composites' names end (`<service>-<slo>-page`). */
@@ -101,7 +101,7 @@ export class AlertTimeline {
   }
 
   /** Notifications of the composite of that severity. */
-  public notifications(severity: AlertSeverity) {
+  public notifications(severity: AlertSeverity): Notification[] {
     const name = this.compositeName(severity);
     return this.result.notifications.filter((n) => n.alarm === name);
   }
