@@ -169,7 +169,7 @@ function eventForms(alarm: WindowAlarmModel, events: EventExpressions | undefine
  * both (a Lambda's Throttles) carries the bad events and the first total metric the rest; else the
  * first bad metric carries the bad events and the first total metric all of them; for good-event
  * SLIs (latency: `total - good`), the total carries all events and the first good metric the good
- * ones. Every other metric reads 0.
+ * ones. The other metrics of the expressions read 0; a metric in neither has no share.
  */
 export function eventShares(model: SloAlarmModel, options: TrafficScenarioOptions = {}): Map<string, Share> {
   const bad = new Map<string, number>();
@@ -246,6 +246,12 @@ export function eventShares(model: SloAlarmModel, options: TrafficScenarioOption
     const B = counts(bad, shares);
     const T = counts(total, shares);
     if (B.events === 0 && B.badEvents === 1 && T.events === 1 && T.badEvents === 0) {
+      // the other metrics of the expressions count none of these events
+      for (const key of [...bad.keys(), ...total.keys()]) {
+        if (!shares.has(key)) {
+          shares.set(key, { events: 0, bad: 0 });
+        }
+      }
       return shares;
     }
   }
@@ -260,24 +266,27 @@ function describeForm(form: Map<string, number>, metrics: Map<string, MetricIden
 /**
  * A scenario from traffic: in a minute with events, every metric of the SLI publishes its share
  * (see `eventShares`; 0 for a metric that counts nothing of it); in a minute without events, no
- * metric publishes anything (CloudWatch has no datapoint).
+ * metric publishes anything (CloudWatch has no datapoint). A metric in neither the bad nor the
+ * total events is refused when the evaluator asks for it (wrap the scenario with `overrideMetric`).
  */
 export function trafficScenario(model: SloAlarmModel, profile: TrafficProfile, options: TrafficScenarioOptions = {}): Scenario {
   const shares = eventShares(model, options);
   // the evaluator asks for one metric minute after minute: remember the last one's share
   let last: MetricIdentity | undefined;
-  let share: Share | null = null;
+  let share: Share = { events: 0, bad: 0 };
   return (metric, minute) => {
     if (metric !== last) {
+      const found = shares.get(metric.key);
+      if (!found) {
+        throw new Error(`${metric.namespace} ${metric.metricName} (${metric.statistic}) counts neither the SLI's bad nor its total events, `
+          + 'so traffic does not say what it publishes: give its values (overrideMetric) or a Scenario');
+      }
       last = metric;
-      share = shares.get(metric.key) ?? null;
+      share = found;
     }
     const events = profile.eventsPerMinute(minute);
     if (!(events > 0)) {
       return undefined;
-    }
-    if (share === null) {
-      return 0;
     }
     const badEvents = events * profile.errorRatio(minute);
     const value = events * share.events + badEvents * share.bad;
@@ -353,7 +362,7 @@ export function trafficStopsAt(profile: TrafficProfile, minute: number): Traffic
 
 /** The scenario, except that the matching metric(s) publish nothing from `fromMinute` until before `toMinute`. */
 export function stopMetric(scenario: Scenario, match: MetricMatch, fromMinute: number, toMinute = Infinity): Scenario {
-  return overrideMetric(scenario, match, (minute, value) => (minute >= fromMinute && minute < toMinute ? undefined : value));
+  return overrideMetric(scenario, match, (minute, original) => (minute >= fromMinute && minute < toMinute ? undefined : original()));
 }
 
 /**
@@ -364,11 +373,22 @@ export function stopMetric(scenario: Scenario, match: MetricMatch, fromMinute: n
  * AWS Knowledge Center, "Why is my CloudWatch alarm in INSUFFICIENT_DATA state?").
  */
 export function publishedOnlyWhenNonZero(scenario: Scenario, match: MetricMatch = () => true): Scenario {
-  return overrideMetric(scenario, match, (_, value) => (value === 0 ? undefined : value));
+  return overrideMetric(scenario, match, (_, original) => {
+    const value = original();
+    return value === 0 ? undefined : value;
+  });
 }
 
-/** The scenario with the matching metric(s)' values replaced by `value(minute, what the scenario gives)`. */
-export function overrideMetric(scenario: Scenario, match: MetricMatch, value: (minute: number, original: number | undefined) => number | undefined): Scenario {
+/**
+ * The scenario with the matching metric(s)' values replaced by `value(minute, original)`, where
+ * `original()` is what the scenario gives (asked only when called: a metric traffic says nothing
+ * about can be given values of its own).
+ */
+export function overrideMetric(
+  scenario: Scenario,
+  match: MetricMatch,
+  value: (minute: number, original: () => number | undefined) => number | undefined,
+): Scenario {
   let last: MetricIdentity | undefined;
   let hit = false;
   return (metric, minute) => {
@@ -376,7 +396,6 @@ export function overrideMetric(scenario: Scenario, match: MetricMatch, value: (m
       last = metric;
       hit = matchesMetric(match, metric);
     }
-    const original = scenario(metric, minute);
-    return hit ? value(minute, original) : original;
+    return hit ? value(minute, () => scenario(metric, minute)) : scenario(metric, minute);
   };
 }

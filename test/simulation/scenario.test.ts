@@ -93,6 +93,16 @@ describe('spreading traffic over the SLI\'s metrics', () => {
     expect(() => eventShares(notBurnRate)).toThrow(/no alarm expression divides bad by total events/);
   });
 
+  test('a metric the bad and total expressions do not read is refused, unless the scenario gives its values', () => {
+    const m = model(Sli.ratio({ bad: metric('Errors'), total: metric('Requests') }));
+    const hosts: MetricIdentity = { namespace: 'AWS/ApplicationELB', metricName: 'HealthyHostCount', dimensions: {}, statistic: 'Sum', key: 'h' };
+    const scenario = trafficScenario(m, constantTraffic(100));
+    expect(() => scenario(hosts, 0)).toThrow(
+      'AWS/ApplicationELB HealthyHostCount (Sum) counts neither the SLI\'s bad nor its total events, so traffic does not say what it publishes: '
+        + 'give its values (overrideMetric) or a Scenario');
+    expect(overrideMetric(scenario, 'HealthyHostCount', () => 2)(hosts, 0)).toBe(2);
+  });
+
   test('a minute without events publishes nothing; a 100 % error ratio leaves no negative good count', () => {
     const m = model(Sli.latency({ metric: metric('Latency'), threshold: Duration.millis(300) }));
     const scenario = trafficScenario(m, incident({ errorRatio: 1, durationMinutes: 10, eventsPerMinute: 3 }));
@@ -126,7 +136,7 @@ describe('building scenarios', () => {
   });
 
   test('a metric with values of its own', () => {
-    const s = overrideMetric(base, errors.metricName, (minute, value) => (minute >= 5 ? 50 : value));
+    const s = overrideMetric(base, errors.metricName, (minute, original) => (minute >= 5 ? 50 : original()));
     expect([s(errors, 3), s(errors, 5), s(requests, 5)]).toEqual([1, 50, 100]);
   });
 
