@@ -7,9 +7,9 @@
  * Missing values, as AWS documents them ("Metric math syntax and functions",
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html):
  * - arithmetic: "Missing values in a time series are treated as 0. If the value of a data point
- *   causes a function to attempt to divide by zero, the data point is dropped." A result exists
- *   where either time series has a datapoint (the other's missing value reads 0); with a scalar,
- *   where the time series has one.
+ *   causes a function to attempt to divide by zero, the data point is dropped." Read here as: a
+ *   result exists where either time series has a datapoint (the other's missing value reads 0);
+ *   with a scalar, where the time series has one (a scalar has no timestamps of its own).
  * - comparison and logical operators: "When comparison operators are used between two time series,
  *   and only one of the time series has a value for a particular time stamp, the function treats
  *   the missing value in the other time series as 0."
