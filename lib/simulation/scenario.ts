@@ -50,7 +50,7 @@ export interface EventExpressions {
 }
 
 /** How a metric's per-minute value follows from the minute's events: `events × a + bad × b`. */
-interface Share {
+export interface EventShare {
   readonly events: number;
   readonly bad: number;
 }
@@ -171,7 +171,7 @@ function eventForms(alarm: WindowAlarmModel, events: EventExpressions | undefine
  * SLIs (latency: `total - good`), the total carries all events and the first good metric the good
  * ones. The other metrics of the expressions read 0; a metric in neither has no share.
  */
-export function eventShares(model: SloAlarmModel, options: TrafficScenarioOptions = {}): Map<string, Share> {
+export function eventShares(model: SloAlarmModel, options: TrafficScenarioOptions = {}): Map<string, EventShare> {
   const bad = new Map<string, number>();
   const total = new Map<string, number>();
   const metrics = new Map<string, MetricIdentity>();
@@ -212,10 +212,10 @@ export function eventShares(model: SloAlarmModel, options: TrafficScenarioOption
   const totals = prefer(keys.filter((k) => t(k) === 1), options.totalMetric);
   const goodOnly = keys.filter((k) => b(k) === -1 && t(k) === 0);
 
-  const candidates: Map<string, Share>[] = [];
-  const candidate = (entries: [string | undefined, Share][]) => {
+  const candidates: Map<string, EventShare>[] = [];
+  const candidate = (entries: [string | undefined, EventShare][]) => {
     if (entries.every(([k]) => k !== undefined)) {
-      candidates.push(new Map(entries as [string, Share][]));
+      candidates.push(new Map(entries as [string, EventShare][]));
     }
   };
   const badFirst = options.badMetric !== undefined && badOnly.length > 0 && matchesMetric(options.badMetric, metrics.get(badOnly[0])!)
@@ -232,7 +232,7 @@ export function eventShares(model: SloAlarmModel, options: TrafficScenarioOption
   candidate([[totals[0], { events: 1, bad: 0 }], [goodOnly[0], { events: 1, bad: -1 }]]);
 
   // the first assignment under which the bad expression counts the bad events and the total all
-  const counts = (form: Map<string, number>, shares: Map<string, Share>) => {
+  const counts = (form: Map<string, number>, shares: Map<string, EventShare>) => {
     let events = 0;
     let badEvents = 0;
     for (const [key, c] of form) {
@@ -273,7 +273,7 @@ export function trafficScenario(model: SloAlarmModel, profile: TrafficProfile, o
   const shares = eventShares(model, options);
   // the evaluator asks for one metric minute after minute: remember the last one's share
   let last: MetricIdentity | undefined;
-  let share: Share = { events: 0, bad: 0 };
+  let share: EventShare = { events: 0, bad: 0 };
   return (metric, minute) => {
     if (metric !== last) {
       const found = shares.get(metric.key);
