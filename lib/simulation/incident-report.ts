@@ -7,7 +7,9 @@
 import { detectionTimeSeconds, errorBudget, resetTimeSeconds, roundFigure } from '../slo/burn-rate';
 import { formatWindow } from '../slo/windows';
 import { RuleNode } from './alarm-rule';
-import { incident, Notification, simulate, SimulationResult } from './simulator';
+import { DEFAULT_DELAY_MINUTES, Notification, SimulationResult } from './evaluator';
+import { incident } from './scenario';
+import { simulate, SimulateOptions } from './simulator';
 import { SloAlarmModel, WindowAlarmModel } from './template-alarms';
 
 /** One tier of an SLO as its alarms encode it: `ALARM(long) AND ALARM(short)` in a composite's rule. */
@@ -44,6 +46,12 @@ export interface IncidentScenario {
   readonly baselineErrorRatio: number;
   /** Minutes to simulate from the start of the incident. */
   readonly minutes: number;
+  /**
+   * Ingestion delay in minutes: the data of a minute reaches the alarms this many minutes after
+   * its end (0: the ideal model the formulas assume).
+   * @default DEFAULT_DELAY_MINUTES (2)
+   */
+  readonly delayMinutes?: number;
 }
 
 /** What the formulas of `lib/slo/burn-rate.ts` predict for a tier, in minutes from the start. */
@@ -273,14 +281,21 @@ function summarize(composites: CompositeOutcome[]): string {
  *
  * @param objectivePercent the SLO's objective, to compute the formulas with
  *   @default - derived from the error budget in the alarms' expression
+ * @param options how to spread the events over the SLI's metrics (the manifest's bad and total
+ *   expressions) and how CloudWatch's evaluation range and FILL are modelled
  */
-export function simulateIncident(model: SloAlarmModel, scenario: IncidentScenario, objectivePercent?: number): IncidentReport {
+export function simulateIncident(
+  model: SloAlarmModel,
+  scenario: IncidentScenario,
+  objectivePercent?: number,
+  options: Omit<SimulateOptions, 'delayMinutes'> = {},
+): IncidentReport {
   const simulation = simulate(model, incident({
     errorRatio: scenario.errorRatio,
     durationMinutes: scenario.durationMinutes,
     eventsPerMinute: scenario.eventsPerMinute,
     baselineErrorRatio: scenario.baselineErrorRatio,
-  }), scenario.minutes);
+  }), scenario.minutes, { ...options, delayMinutes: scenario.delayMinutes ?? DEFAULT_DELAY_MINUTES });
   const budget = errorBudgetOf(model);
   const objective = objectivePercent ?? (budget === undefined ? undefined : roundFigure(100 - budget * 100));
   const budgetForThreshold = objective === undefined ? budget : errorBudget(objective);

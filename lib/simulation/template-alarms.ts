@@ -3,14 +3,25 @@
  * evaluated exactly as deployed: the expression text, the metrics and their statistics, the
  * period, the threshold, and the composite rules with their suppressor. Pure.
  */
+import { renderValue } from '../cli/render';
 import { parseAlarmRule, ruleAlarms, RuleNode } from './alarm-rule';
 import { MathNode, parseMetricMath } from './metric-math';
 
-/** One metric an alarm reads. */
+/**
+ * One metric an alarm reads, as its `MetricStat` names it: what CloudWatch stores datapoints under
+ * (namespace, name, dimensions), the statistic the alarm asks for, and the unit filter if any.
+ */
 export interface ModelMetric {
   readonly namespace: string;
   readonly metricName: string;
+  /**
+   * Dimension values by name. Values known only at deploy time read as the manifest shows them:
+   * `${Lb1928D9D6.LoadBalancerFullName}`, `${Fn9270CBC0}`.
+   */
+  readonly dimensions: Record<string, string>;
   readonly statistic: string;
+  /** The alarm's unit filter. @default - none: every unit */
+  readonly unit?: string;
 }
 
 /** A metric-math alarm as synthesized. */
@@ -26,6 +37,10 @@ export interface WindowAlarmModel {
    */
   readonly expressions?: Record<string, string>;
   readonly periodSeconds: number;
+  /** How many of the most recent datapoints the alarm evaluates (`EvaluationPeriods`). */
+  readonly evaluationPeriods: number;
+  /** How many of them must breach (`DatapointsToAlarm`, which defaults to `EvaluationPeriods`). */
+  readonly datapointsToAlarm: number;
   readonly threshold: number;
   readonly comparisonOperator: string;
   readonly treatMissingData: string;
@@ -78,6 +93,21 @@ function ruleText(rule: any): string {
   throw new Error('composite alarm: unsupported AlarmRule shape');
 }
 
+/** A `MetricStat` as a model metric, dimensions sorted by name and rendered as the manifest renders them. */
+function modelMetric(stat: Record<string, any>): ModelMetric {
+  const metric = stat.Metric ?? {};
+  const dimensions: [string, string][] = (Array.isArray(metric.Dimensions) ? metric.Dimensions : [])
+    .map((d: { Name: string; Value: unknown }) => [String(d.Name), renderValue(d.Value)] as [string, string]);
+  dimensions.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    namespace: metric.Namespace,
+    metricName: metric.MetricName,
+    dimensions: Object.fromEntries(dimensions),
+    statistic: stat.Stat,
+    ...(typeof stat.Unit === 'string' ? { unit: stat.Unit } : {}),
+  };
+}
+
 function windowAlarm(logicalId: string, p: Record<string, any>): WindowAlarmModel {
   const entries: any[] = p.Metrics ?? [];
   const returned = entries.filter((m) => m.ReturnData !== false);
@@ -89,7 +119,7 @@ function windowAlarm(logicalId: string, p: Record<string, any>): WindowAlarmMode
   let periodSeconds = 0;
   for (const m of entries) {
     if (m.MetricStat) {
-      metrics[m.Id] = { namespace: m.MetricStat.Metric.Namespace, metricName: m.MetricStat.Metric.MetricName, statistic: m.MetricStat.Stat };
+      metrics[m.Id] = modelMetric(m.MetricStat);
       periodSeconds = m.MetricStat.Period;
     } else if (typeof m.Expression === 'string' && m !== returned[0]) {
       expressions[m.Id] = m.Expression;
@@ -103,6 +133,8 @@ function windowAlarm(logicalId: string, p: Record<string, any>): WindowAlarmMode
     metrics,
     expressions,
     periodSeconds,
+    evaluationPeriods: p.EvaluationPeriods ?? 1,
+    datapointsToAlarm: p.DatapointsToAlarm ?? p.EvaluationPeriods ?? 1,
     threshold: p.Threshold,
     comparisonOperator: p.ComparisonOperator,
     treatMissingData: p.TreatMissingData ?? 'missing',

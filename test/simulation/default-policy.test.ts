@@ -24,7 +24,9 @@ function model(slo: Partial<SloProps> = {}) {
 }
 
 const defaults = model();
-const run = (profile: TrafficProfile, minutes: number) => simulate(defaults.model, profile, minutes);
+/** The ideal model the formulas assume: metrics visible the minute they describe. */
+const IDEAL = { delayMinutes: 0 };
+const run = (profile: TrafficProfile, minutes: number) => simulate(defaults.model, profile, minutes, IDEAL);
 
 describe('the default policy at 99.9 % over 30 days', () => {
   test('2 % errors page after ~43 minutes, as the formula says (43.2)', () => {
@@ -109,35 +111,35 @@ describe('the default policy at 99.9 % over 30 days', () => {
 describe('other windows, objectives and SLIs', () => {
   test('a 28-day window pages 2 % errors after ~41 minutes (13.44x)', () => {
     const { model: m } = model({ window: Duration.days(28) });
-    expect(firstTransition(simulate(m, incident({ errorRatio: 0.02, durationMinutes: 120 }), 120), PAGE)).toBe(41);
+    expect(firstTransition(simulate(m, incident({ errorRatio: 0.02, durationMinutes: 120 }), 120, IDEAL), PAGE)).toBe(41);
   });
 
   test('99 % never pages 2 % errors (both page tiers need more), and pages 30 % errors after ~29 minutes', () => {
     const { model: m } = model({ objective: 99 });
-    const result = simulate(m, incident({ errorRatio: 0.02, durationMinutes: 400 }), 400);
+    const result = simulate(m, incident({ errorRatio: 0.02, durationMinutes: 400 }), 400, IDEAL);
     // 1h tier: 14.4 % needed; 6h tier: 6 % needed at 99 % -> never; ticket 1d tier: 3 % -> never; 3d tier: 1 % -> 2160 min
     expect(firstTransition(result, PAGE)).toBeUndefined();
     const { model: m2 } = model({ objective: 99 });
-    const heavy = simulate(m2, incident({ errorRatio: 0.3, durationMinutes: 60 }), 60);
+    const heavy = simulate(m2, incident({ errorRatio: 0.3, durationMinutes: 60 }), 60, IDEAL);
     expect(firstTransition(heavy, PAGE)).toBe(29); // 0.144 / 0.3 * 60 = 28.8
   });
 
   test('the low-traffic guard keeps a single failure among 60 requests an hour from paging', () => {
     const oneFailure: TrafficProfile = { eventsPerMinute: () => 1, errorRatio: (m) => (m === 0 ? 1 : 0) };
     // without minimumEvents the single-failure floor applies: the 1h window is judged as holding 70 events, 1/70 < 1.44 %
-    expect(firstTransition(simulate(defaults.model, oneFailure, 120), PAGE)).toBeUndefined();
+    expect(firstTransition(simulate(defaults.model, oneFailure, 120, IDEAL), PAGE)).toBeUndefined();
     const twoFailures: TrafficProfile = { eventsPerMinute: () => 1, errorRatio: (m) => (m === 0 || m === 1 ? 1 : 0) };
-    expect(firstTransition(simulate(defaults.model, twoFailures, 120), PAGE)).toBe(2);
+    expect(firstTransition(simulate(defaults.model, twoFailures, 120, IDEAL), PAGE)).toBe(2);
     const guarded = model({ minimumEvents: 100 }).model;
-    expect(firstTransition(simulate(guarded, oneFailure, 120), PAGE)).toBeUndefined();
+    expect(firstTransition(simulate(guarded, oneFailure, 120, IDEAL), PAGE)).toBeUndefined();
     // with 120 events an hour the guard is met, and a real outage pages at once
     const busy: TrafficProfile = { eventsPerMinute: () => 2, errorRatio: (m) => (m >= 0 && m < 60 ? 1 : 0) };
-    expect(firstTransition(simulate(guarded, busy, 120), PAGE)).toBe(1);
+    expect(firstTransition(simulate(guarded, busy, 120, IDEAL), PAGE)).toBe(1);
   });
 
   test('a latency SLI pages when 2 % of requests are slow, like an availability SLI', () => {
     const latency = new Metric({ namespace: 'Shop', metricName: 'Latency' });
     const { model: m } = model({ sli: Sli.latency({ metric: latency, threshold: Duration.millis(300) }) });
-    expect(firstTransition(simulate(m, incident({ errorRatio: 0.02, durationMinutes: 120 }), 120), PAGE)).toBe(44);
+    expect(firstTransition(simulate(m, incident({ errorRatio: 0.02, durationMinutes: 120 }), 120, IDEAL), PAGE)).toBe(44);
   });
 });

@@ -6,13 +6,14 @@
  * formulas. Reads only the templates of the cloud assembly: no AWS call, no aws-cdk-lib.
  */
 import { performance } from 'node:perf_hooks';
+import { DEFAULT_DELAY_MINUTES } from '../../simulation/evaluator';
 import { defaultSimulationMinutes, simulateIncident } from '../../simulation/incident-report';
 import type { ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { CliError, UsageError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { CliIo, printLines, println } from '../io';
-import { MAX_SIMULATION_MINUTES, parseDuration, parseErrorRate, parseMinutes, parseTraffic } from '../simulation/flags';
+import { MAX_SIMULATION_MINUTES, parseDelay, parseDuration, parseErrorRate, parseMinutes, parseTraffic } from '../simulation/flags';
 import { formatSimulation, simulationJson } from '../simulation/format';
 import { locateSlo } from '../simulation/locate';
 
@@ -35,6 +36,8 @@ async function simulateRun(args: ParsedArgs, io: CliIo): Promise<number> {
   const eventsPerMinute = parseTraffic('traffic', args.string('traffic') ?? DEFAULT_TRAFFIC);
   const baseline = args.string('baseline');
   const baselineErrorRatio = baseline === undefined ? 0 : parseErrorRate('baseline', baseline);
+  const delay = args.string('delay');
+  const delayMinutes = delay === undefined ? DEFAULT_DELAY_MINUTES : parseDelay('delay', delay);
   const after = args.string('after');
   const minutesFlag = args.string('minutes');
   if (after !== undefined && minutesFlag !== undefined) {
@@ -49,7 +52,12 @@ async function simulateRun(args: ParsedArgs, io: CliIo): Promise<number> {
   const started = performance.now();
   let report;
   try {
-    report = simulateIncident(found.model, { errorRatio, durationMinutes, eventsPerMinute, baselineErrorRatio, minutes }, found.entry.objective);
+    report = simulateIncident(
+      found.model,
+      { errorRatio, durationMinutes, eventsPerMinute, baselineErrorRatio, minutes, delayMinutes },
+      found.entry.objective,
+      found.entry.events ? { events: found.entry.events } : {},
+    );
   } catch (err) {
     throw new CliError(`cannot simulate ${service}/${slo}: ${(err as Error).message}`);
   }
@@ -79,10 +87,13 @@ export const simulate: Command = {
   description: [
     'Reads the SLO\'s alarms from the synthesized template (metric math, windows, thresholds, composite rules and',
     'the ticket\'s actions suppressor) and evaluates them minute by minute, as CloudWatch does, on an incident:',
-    'the error rate for the given time from minute 0, the baseline before and after, at a constant traffic.',
-    'Prints when each tier (both its windows) and each composite goes to ALARM and back to OK, and when',
-    'notifications go out, beside the detection-time and reset-time formulas. For a latency SLI, the error',
-    'rate is the share of requests slower than its threshold. Offline: no AWS call is made.',
+    'the error rate for the given time from minute 0, the baseline before and after, at a constant traffic, spread',
+    'over the SLI\'s metrics (a metric that counts both bad and total events carries the bad ones). CloudWatch\'s',
+    'rules apply: each evaluation reads only the metrics that have arrived (--delay), and when the newest',
+    'datapoint is missing it judges on the most recent one in its evaluation range. Prints when each tier (both',
+    'its windows) and each composite goes to ALARM and back to OK, and when notifications go out, beside the',
+    'detection-time and reset-time formulas (which assume no delay). For a latency SLI, the error rate is the',
+    'share of requests slower than its threshold. Offline: no AWS call is made.',
     '',
     'Exit codes: 0 simulated, 1 not found (assembly, stack, service or SLO) or alarms it cannot simulate, 64 usage.',
   ],
@@ -110,6 +121,13 @@ export const simulate: Command = {
       defaultText: DEFAULT_TRAFFIC,
     },
     { name: 'baseline', type: 'string', value: '<rate>', description: 'error rate before and after the incident', defaultText: '0%' },
+    {
+      name: 'delay',
+      type: 'string',
+      value: '<minutes>',
+      description: 'ingestion delay: minutes from the end of a minute until its metrics reach the alarms (service metrics: 1-3; 0 is the formulas\' ideal)',
+      defaultText: `${DEFAULT_DELAY_MINUTES}`,
+    },
     { name: 'stack', type: 'string', value: '<name>', description: 'the stack holding the service, when several do' },
     {
       name: 'after',
@@ -126,6 +144,7 @@ export const simulate: Command = {
     'cdk-reliability simulate cdk.out --service checkout --slo availability --error-rate 2% --for 2h',
     'cdk-reliability simulate --service checkout --slo latency --error-rate 0.5% --for 1d --traffic 50/s',
     'cdk-reliability simulate --service checkout --slo availability --error-rate 100% --for 2m --json',
+    'cdk-reliability simulate --service checkout --slo availability --error-rate 2% --for 2h --delay 0',
   ],
   run: simulateRun,
 };

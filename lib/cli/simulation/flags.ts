@@ -86,6 +86,22 @@ export function parseTraffic(flag: string, value: string): number {
   return Number(m[1]) * unit;
 }
 
+/** The longest ingestion delay `--delay` takes: an hour (AWS service metrics arrive within minutes). */
+export const MAX_DELAY_MINUTES = 60;
+
+/** `2`, `0`, `3m`, `3min`: a whole number of minutes from 0 to an hour. */
+export function parseDelay(flag: string, value: string): number {
+  const m = /^(\d+)\s*(m|min|mins|minutes?)?$/i.exec(value.trim());
+  const minutes = m ? Number(m[1]) : NaN;
+  if (!m || !Number.isSafeInteger(minutes)) {
+    throw new UsageError(`--${flag} must be a whole number of minutes from 0 to ${MAX_DELAY_MINUTES} (2, 0 or 3m); got '${value}'`, COMMAND);
+  }
+  if (minutes > MAX_DELAY_MINUTES) {
+    throw new UsageError(`--${flag} must be at most ${MAX_DELAY_MINUTES} minutes; got '${value}'`, COMMAND);
+  }
+  return minutes;
+}
+
 /** A whole number of minutes from 1 to 7 days. */
 export function parseMinutes(flag: string, value: string): number {
   const text = value.trim();

@@ -173,15 +173,17 @@ export function formatSimulation(report: IncidentReport, context: SimulationCont
   lines.push(`Incident: ${percent(s.errorRatio)} ${errors} for ${durationText(s.durationMinutes)} from minute 0, ${around}; `
     + `${s.eventsPerMinute > 0 ? `traffic ${trafficText(s.eventsPerMinute)}` : 'no traffic'}.`);
   const took = context.elapsedMs === undefined ? '' : ` in ${Math.max(1, Math.round(context.elapsedMs))} ms`;
-  lines.push(`Simulated ${s.minutes} minutes (${formatDuration(s.minutes * 60)})${took}, every alarm evaluated at the end of each minute.`);
+  const delay = report.simulation.delayMinutes;
+  lines.push(`Simulated ${s.minutes} minutes (${formatDuration(s.minutes * 60)})${took}, every alarm evaluated at the end of each minute`
+    + ` on ${delay === 0 ? 'metrics without delay (--delay 0, the formulas\' ideal)' : `metrics that arrive ${delay} min late (--delay ${delay})`}.`);
 
   if (report.tiers.length > 0) {
     lines.push('');
     const { rows, notes } = tierRows(report, s.minutes);
     lines.push(...table(['tier', 'burn rate', 'error ratio', 'fires at', 'formula', 'clears at', 'formula'], rows));
     lines.push('  A tier fires while both its windows are above its threshold. Simulated times are whole minutes (evaluation');
-    lines.push('  at the end of each); formulas: fires at burn rate × budget / error rate × long window, clears at the end');
-    lines.push('  of the incident + short window × (1 − threshold / error rate).');
+    lines.push(`  at the end of each, metrics ${delay} min late); formulas (no delay): fires at burn rate × budget / error`);
+    lines.push('  rate × long window, clears at the end of the incident + short window × (1 − threshold / error rate).');
     notes.forEach((n) => lines.push(`  ${n}`));
   }
 
@@ -222,6 +224,7 @@ export function simulationJson(report: IncidentReport, context: SimulationContex
       eventsPerMinute: s.eventsPerMinute,
       baselineErrorRate: s.baselineErrorRatio,
       minutes: s.minutes,
+      delayMinutes: report.simulation.delayMinutes,
     },
     tiers: report.tiers.map((t) => ({
       id: t.id,

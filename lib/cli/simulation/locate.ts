@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MANIFEST_FILE_SUFFIX, MANIFEST_SCHEMA_VERSION, ReliabilityManifest } from '../../manifest/schema';
+import type { EventExpressions } from '../../simulation/scenario';
 import { sloAlarmsFromTemplate, SloAlarmModel } from '../../simulation/template-alarms';
 import { suggestion } from '../args';
 import { AssemblyStack, describeStack, findAssemblyStack, listAssemblyStacks, readTemplate, Template } from '../assembly';
@@ -25,6 +26,11 @@ export interface SloAlarmsEntry {
   readonly window?: string;
   /** What the SLI counts, from the manifest. @default - no manifest */
   readonly sli?: string;
+  /**
+   * The SLI's bad and total expressions, from the manifest: which metrics count what.
+   * @default - no manifest: read from the alarms' burn-rate expression
+   */
+  readonly events?: EventExpressions;
   /** Composite alarm names. */
   readonly alarms: string[];
 }
@@ -72,6 +78,8 @@ export function slosInStack(stack: AssemblyStack, template: Template): SloAlarms
       ...(typeof slo.objective === 'number' ? { objective: slo.objective } : {}),
       ...(typeof slo.window === 'string' ? { window: slo.window } : {}),
       ...(typeof slo.sli?.description === 'string' ? { sli: slo.sli.description } : {}),
+      ...(typeof slo.sli?.badEvents === 'string' && typeof slo.sli?.totalEvents === 'string'
+        ? { events: { badEvents: slo.sli.badEvents, totalEvents: slo.sli.totalEvents } } : {}),
       alarms: [slo.alarms?.page, slo.alarms?.ticket].filter((a): a is string => typeof a === 'string'),
     })));
   }

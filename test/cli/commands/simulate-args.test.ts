@@ -3,7 +3,7 @@
  * usage) for each bad value. Flags are checked before the assembly is read: these runs point at a
  * directory that does not exist and never get that far.
  */
-import { parseDuration, parseErrorRate, parseMinutes, parseTraffic } from '../../../lib/cli/simulation/flags';
+import { parseDelay, parseDuration, parseErrorRate, parseMinutes, parseTraffic } from '../../../lib/cli/simulation/flags';
 import { useHarness } from '../support/harness';
 
 const NOWHERE = '/nonexistent/cdk.out';
@@ -30,6 +30,10 @@ describe('simulate: accepted values', () => {
     expect(parseTraffic('traffic', text)).toBeCloseTo(perMinute, 12);
   });
 
+  test.each<[string, number]>([['2', 2], ['0', 0], ['3m', 3], ['1 min', 1], ['60', 60]])('delay %p is %p minutes', (text, minutes) => {
+    expect(parseDelay('delay', text)).toBe(minutes);
+  });
+
   test('minutes are whole numbers from 1 to 10080', () => {
     expect(parseMinutes('minutes', '5760')).toBe(5_760);
     expect(parseMinutes('minutes', '10080')).toBe(10_080);
@@ -52,6 +56,10 @@ describe('simulate: a bad value exits 64 with a message naming the flag, and the
     ['traffic per millisecond', ['--traffic', '5/ms'], "--traffic must be events per unit of time, such as 1000/min, 50/s or 3600/h (0 for no traffic); got '5/ms'"],
     ['negative traffic', ['--traffic=-5/min'], "--traffic must not be negative; got '-5/min'"],
     ['a baseline over 100 %', ['--baseline', '200%'], "--baseline must be at most 100%; got '200%'"],
+    ['a delay in seconds', ['--delay', '90s'], "--delay must be a whole number of minutes from 0 to 60 (2, 0 or 3m); got '90s'"],
+    ['a fraction of a minute of delay', ['--delay', '1.5'], "--delay must be a whole number of minutes from 0 to 60 (2, 0 or 3m); got '1.5'"],
+    ['a negative delay', ['--delay=-1'], "--delay must be a whole number of minutes from 0 to 60 (2, 0 or 3m); got '-1'"],
+    ['a delay over an hour', ['--delay', '90'], "--delay must be at most 60 minutes; got '90'"],
     ['zero minutes', ['--minutes', '0'], "--minutes must be a whole number of minutes, at least 1; got '0'"],
     ['a fraction of minutes', ['--minutes', '1.5'], "--minutes must be a whole number of minutes, at least 1; got '1.5'"],
     ['minutes over 7 days', ['--minutes', '20000'], "--minutes must be at most 10080 (7 days); got '20000'"],
@@ -84,10 +92,11 @@ describe('simulate: a bad value exits 64 with a message naming the flag, and the
     const h = world();
     expect(await h.run('simulate', '--help')).toBe(0);
     const out = h.stdout();
-    expect(out).toContain(`${USAGE} [--traffic <events/time>] [--baseline <rate>] [--stack <name>] [--after <duration>] [--minutes <n>] `
-      + '[--assembly <dir>] [--json]');
+    expect(out).toContain(`${USAGE} [--traffic <events/time>] [--baseline <rate>] [--delay <minutes>] [--stack <name>] [--after <duration>] `
+      + '[--minutes <n>] [--assembly <dir>] [--json]');
     expect(out).toMatch(/^ {2}\[assembly\] +cloud assembly directory written by `cdk synth` \(default: cdk\.out\)$/m);
     expect(out).toMatch(/--traffic <events\/time> +events throughout: 1000\/min, 50\/s, 3600\/h; 0 is no traffic \(default: 1000\/min\)/);
+    expect(out).toMatch(/--delay <minutes> +ingestion delay: minutes from the end of a minute until its metrics reach the alarms \(service metrics: 1-3; 0 is the formulas' ideal\) \(default: 2\)/);
     expect(out).toContain('cdk-reliability simulate cdk.out --service checkout --slo availability --error-rate 2% --for 2h');
   });
 });
