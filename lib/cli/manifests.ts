@@ -6,9 +6,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describeValue } from '../private/describe';
 import { MANIFEST_FILE_SUFFIX, MANIFEST_SCHEMA_VERSION, ReliabilityManifest } from '../manifest/schema';
-import { describeStack, listAssemblyStacks } from './assembly';
+import { describeStack, fileBesideTemplate, listAssemblyStacks } from './assembly';
 import { CliError } from './errors';
+import { assemblyRoot, printablePath, readJsonFile, resolveInside } from './files';
 
 /** Where manifests came from. */
 export type ManifestSourceKind = 'assembly' | 'file' | 'directory';
@@ -97,19 +99,9 @@ function checkShape(manifest: Record<string, Json>): void {
 }
 
 /** Parses and checks one manifest file. */
-export function readManifestFile(file: string, shown: string = file): ReliabilityManifest {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read the reliability manifest ${shown}: ${(err as Error).message}`);
-  }
-  let value: Json;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new CliError(`${shown} is not valid JSON: ${(err as Error).message}`);
-  }
+export function readManifestFile(file: string, label: string = file): ReliabilityManifest {
+  const shown = printablePath(label);
+  const value: Json = readJsonFile(file, 'the reliability manifest', label);
   if (!isRecord(value) || value.schemaVersion === undefined) {
     throw new CliError(`${shown} is not a reliability manifest (no schemaVersion)`);
   }
@@ -119,7 +111,8 @@ export function readManifestFile(file: string, shown: string = file): Reliabilit
       + 'upgrade cdk-reliability (npm install cdk-reliability@latest) to read it');
   }
   if (version !== MANIFEST_SCHEMA_VERSION) {
-    throw new CliError(`${shown} has an unknown schema version ${JSON.stringify(version)}; this cdk-reliability reads ${MANIFEST_SCHEMA_VERSION}`);
+    throw new CliError(`${shown} has an unknown schema version ${describeValue(version, 40)}; `
+      + `this cdk-reliability reads ${MANIFEST_SCHEMA_VERSION}`);
   }
   try {
     checkShape(value);
@@ -143,7 +136,7 @@ function fromAssembly(pathArg: string, dir: string): ManifestSet {
   const manifests: ReliabilityManifest[] = [];
   const files: string[] = [];
   for (const stack of stacks) {
-    const file = path.join(path.dirname(stack.templateFile), `${stack.artifactId}${MANIFEST_FILE_SUFFIX}`);
+    const file = fileBesideTemplate(stack, MANIFEST_FILE_SUFFIX);
     if (fs.existsSync(file)) {
       manifests.push(readManifestFile(file, shownPath(pathArg, file, dir)));
       files.push(file);
@@ -163,7 +156,9 @@ function fromDirectory(pathArg: string, dir: string): ManifestSet {
     throw new CliError(`no cloud assembly at ${pathArg} (no manifest.json) and no *${MANIFEST_FILE_SUFFIX} files in it: `
       + 'run `cdk synth` first, or pass the directory it wrote (cdk.out)');
   }
-  const files = names.map((name) => path.join(dir, name));
+  // a directory of manifests is an assembly too: a file linking out of it is refused
+  const root = assemblyRoot(dir);
+  const files = names.map((name) => resolveInside(root, root.dir, name, 'the reliability manifest'));
   return { path: pathArg, kind: 'directory', manifests: files.map((f, i) => readManifestFile(f, path.join(pathArg, names[i]))), files };
 }
 
