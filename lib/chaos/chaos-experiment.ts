@@ -193,6 +193,17 @@ export class ChaosExperiment extends Construct {
     if (nameProblem) {
       problems.push({ prop: 'name', message: nameProblem });
     }
+    // set by ReliableService.addExperiment(); checked for experiments declared on their own
+    const serviceProblem = namePartProblem(props?.serviceName);
+    if (serviceProblem) {
+      problems.push({ prop: 'serviceName', message: serviceProblem });
+    }
+    if (props?.pageAlarms !== undefined && typeof props.pageAlarms !== 'function') {
+      problems.push({ prop: 'pageAlarms', message: `must be a function returning the service's page alarms, got ${describeValue(props.pageAlarms)}` });
+    }
+    if (props?.dashboardName !== undefined && (typeof props.dashboardName !== 'string' || props.dashboardName === '')) {
+      problems.push({ prop: 'dashboardName', message: `must be the name of a CloudWatch dashboard, got ${describeValue(props.dashboardName)}` });
+    }
     if (props?.duration !== undefined) {
       const p = fisDurationProblem(props.duration, Duration.minutes(1));
       if (p) {

@@ -82,7 +82,7 @@ export interface TargetOptions {
 export class Targets {
   /** These resources by ARN; `selection` defaults to all of them. */
   public static arns(arns: string[], selection: Selection = Selection.all(), options: TargetOptions = {}): Targets {
-    return new Targets({ arns, selection, filters: filtersOf('Targets.arns()', options) });
+    return new Targets({ arns, selection, ...filtersOf(options) });
   }
 
   /**
@@ -90,7 +90,7 @@ export class Targets {
    * a tag can match more resources tomorrow than today, so say how many may be hit.
    */
   public static tagged(tags: Record<string, string>, selection: Selection, options: TargetOptions = {}): Targets {
-    return new Targets({ tags, selection, filters: filtersOf('Targets.tagged()', options) });
+    return new Targets({ tags, selection, ...filtersOf(options) });
   }
 
   /** @internal */
@@ -106,6 +106,8 @@ export class Targets {
       readonly parameters?: Record<string, string>;
       readonly selection: Selection;
       readonly filters?: TargetFilter[];
+      /** Why the options could not be read (a getter or a Proxy threw), reported by `problems()`. */
+      readonly optionsProblem?: string;
     },
   ) {}
 
@@ -119,8 +121,11 @@ export class Targets {
    * `selectionProp` (a fault's own `selection` option when it built the target from typed resources).
    */
   public problems(prop: string, selectionProp = `${prop}.selection`): Problem[] {
-    const { arns, tags, parameters, selection, filters } = this._spec;
+    const { arns, tags, parameters, selection, filters, optionsProblem } = this._spec;
     const problems: Problem[] = [];
+    if (optionsProblem) {
+      problems.push({ prop: `${prop}.options`, message: optionsProblem });
+    }
     if (arns !== undefined && tags !== undefined) {
       problems.push({ prop, message: 'takes resources or tags, never both' });
     }
@@ -161,13 +166,10 @@ export class Targets {
 /** Characters no ARN, tag or filter may hold: controls, format characters, private-use and unassigned code points. */
 const UNPRINTABLE = /\p{C}/u;
 
-/** `options.filters` of a `Targets` factory; a plain Error naming the factory when options cannot be read. */
-function filtersOf(factory: string, options: TargetOptions | undefined): TargetFilter[] | undefined {
+/** `options.filters` of a `Targets` factory, or why the options could not be read (a factory never throws: the experiment reports it, naming the prop). */
+function filtersOf(options: TargetOptions | undefined): { filters?: TargetFilter[]; optionsProblem?: string } {
   const filters = readProperty(options, 'filters');
-  if (!filters.ok) {
-    throw new Error(`${factory}: options ${filters.problem}`);
-  }
-  return filters.value as TargetFilter[] | undefined;
+  return filters.ok ? { filters: filters.value as TargetFilter[] | undefined } : { optionsProblem: filters.problem };
 }
 
 function arnProblems(arns: unknown[], prop: string): Problem[] {

@@ -12,6 +12,11 @@ import { CliError } from './errors';
 
 /** The largest file the command line reads: a synthesized template is at most a few MB. */
 export const MAX_ASSEMBLY_FILE_BYTES = 64 * 1024 * 1024;
+/**
+ * The deepest nesting of lists and objects read: a synthesized template or manifest nests a few
+ * levels (intrinsic functions inside properties), and the code that reads them recurses.
+ */
+export const MAX_JSON_DEPTH = 100;
 
 /** An assembly directory: as the user named it (absolute), and its real path (symbolic links resolved). */
 export interface AssemblyRoot {
@@ -86,13 +91,37 @@ export function readJsonFile(file: string, what: string, shown: string = file): 
   } catch (err) {
     throw new CliError(`cannot read ${what} ${printablePath(shown)}: ${errorCode(err)}`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     const at = jsonErrorPosition(text);
     const where = at ? `: syntax error at line ${at.line}, column ${at.column}` : ' (nested too deeply to parse)';
     throw new CliError(`${what} ${printablePath(shown)} is not valid JSON${where}; its content is not shown`);
   }
+  if (jsonDepth(value) > MAX_JSON_DEPTH) {
+    throw new CliError(`${what} ${printablePath(shown)} nests lists or objects more than ${MAX_JSON_DEPTH} levels deep; a synthesized file never does`);
+  }
+  return value;
+}
+
+/** How deeply lists and objects nest in a parsed JSON value (0 for a scalar), without recursion. */
+export function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item === 'object' && item !== null) {
+      deepest = Math.max(deepest, depth + 1);
+      if (deepest > MAX_JSON_DEPTH) {
+        return deepest;
+      }
+      for (const child of Object.values(item)) {
+        stack.push([child, depth + 1]);
+      }
+    }
+  }
+  return deepest;
 }
 
 /** A path for messages: control and invisible characters escaped, so a crafted name cannot rewrite the terminal. */

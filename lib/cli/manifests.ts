@@ -32,70 +32,93 @@ function isRecord(value: Json): value is Record<string, Json> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-type Kind = 'string' | 'number' | 'boolean' | 'list' | 'object';
-
 /** Where a manifest lacks what the review reads, as `services[0].slos[1].tiers is missing or not a list`. */
 class ShapeProblem extends Error {}
 
-function hasKind(value: Json, kind: Kind): boolean {
-  return kind === 'list' ? Array.isArray(value) : kind === 'object' ? isRecord(value) : typeof value === kind;
-}
+/**
+ * The schema (lib/manifest/schema.ts) as `checkTypes` reads it: `string`, `number` (finite),
+ * `boolean`, `[T]` a list of T, `{ '*': T }` a record of T, or an object of these fields, each
+ * required unless its name ends with `?`. Every field present must have its type; the required
+ * ones are those the review reads unconditionally (found by deleting each field of the fixture
+ * manifests in turn), so that a manifest written by an older version still reads.
+ */
+type TypeSpec = 'string' | 'number' | 'boolean' | [TypeSpec] | { readonly [key: string]: TypeSpec };
 
-/** `record.key`, checked to be of `kind`; `where` names `record` in the message. */
-function field(record: Json, where: string, key: string, kind: Kind): Json {
-  const value = isRecord(record) ? record[key] : undefined;
-  if (!hasKind(value, kind)) {
-    throw new ShapeProblem(`${where ? `${where}.` : ''}${key} is missing or not a${kind === 'object' ? 'n' : ''} ${kind}`);
+const STRINGS: TypeSpec = ['string'];
+const STRING_RECORD: TypeSpec = { '*': 'string' };
+const MANIFEST_TYPES: TypeSpec = {
+  'schemaVersion': 'number',
+  'generator?': 'string',
+  'stack': { 'name': 'string', 'artifactId?': 'string', 'path': 'string', 'account?': 'string', 'region?': 'string' },
+  'services': [{
+    'name': 'string', 'path': 'string', 'owner?': 'string', 'runbookUrl?': 'string', 'dashboard?': 'string', 'estimatedMonthlyCostUsd': 'number',
+    'escalation?': {
+      'name': 'string', 'path': 'string', 'levels': [{ afterSeconds: 'number', targets: STRINGS }], 'repeat': 'number', 'tickets': STRINGS,
+      'acknowledgeLinkTtlSeconds?': 'number',
+    },
+    'slos': [{
+      'name': 'string', 'objective': 'number', 'windowSeconds': 'number', 'window?': 'string', 'errorBudget': 'number', 'minimumEvents?': 'number',
+      'runbookUrl?': 'string', 'alarms': { 'page?': 'string', 'ticket?': 'string' }, 'estimatedMonthlyCostUsd': 'number',
+      'sli': {
+        'kind': 'string', 'description': 'string', 'badEvents?': 'string', 'totalEvents?': 'string',
+        'metrics': [{ 'id': 'string', 'namespace?': 'string', 'metricName?': 'string', 'dimensions': STRING_RECORD, 'statistic?': 'string', 'expression?': 'string' }],
+      },
+      'tiers': [{
+        'id': 'string', 'severity': 'string', 'budgetPercent': 'number', 'longWindowSeconds': 'number', 'shortWindowSeconds': 'number',
+        'longWindow?': 'string', 'shortWindow?': 'string', 'burnRate': 'number', 'errorRatio': 'number', 'alarmNames': { long: 'string', short: 'string' },
+      }],
+    }],
+    'experiments': [{
+      'name': 'string', 'logicalId?': 'string', 'description': 'string', 'expectedSeconds?': 'number', 'steadyStateCheck?': 'boolean',
+      'recoveryCheck?': 'boolean',
+      'actions': [{ 'name': 'string', 'actionId': 'string', 'description?': 'string', 'parameters': STRING_RECORD, 'startAfter': STRINGS, 'target?': 'string' }],
+      'targets': [{
+        'name': 'string', 'resourceType': 'string', 'selectionMode': 'string', 'resourceArns?': STRINGS, 'resourceTags?': STRING_RECORD,
+        'parameters?': STRING_RECORD, 'filters?': [{ path: 'string', values: STRINGS }],
+      }],
+      'stopConditions': STRINGS,
+      'gameDay?': { expression: 'string', timeZone: 'string', enabled: 'boolean' },
+    }],
+  }],
+};
+
+/** Throws a `ShapeProblem` at the first field missing (and required) or of another type than the schema's. */
+function checkTypes(value: Json, spec: TypeSpec, where: string): void {
+  const at = where || 'the manifest';
+  if (typeof spec === 'string') {
+    if (typeof value !== spec || (spec === 'number' && !Number.isFinite(value))) {
+      throw new ShapeProblem(`${at} is missing or not a ${spec}`);
+    }
+  } else if (Array.isArray(spec)) {
+    if (!Array.isArray(value)) {
+      throw new ShapeProblem(`${at} is missing or not a list`);
+    }
+    value.forEach((item, i) => checkTypes(item, spec[0], `${where}[${i}]`));
+  } else {
+    if (!isRecord(value)) {
+      throw new ShapeProblem(`${at} is missing or not an object`);
+    }
+    const fieldName = (key: string) => `${where ? `${where}.` : ''}${key}`;
+    if (spec['*'] !== undefined) {
+      for (const [key, item] of Object.entries(value)) {
+        checkTypes(item, spec['*'], fieldName(JSON.stringify(key)));
+      }
+      return;
+    }
+    for (const [name, itemSpec] of Object.entries(spec)) {
+      const optional = name.endsWith('?');
+      const key = optional ? name.slice(0, -1) : name;
+      const item = Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined;
+      if (item !== undefined || !optional) {
+        checkTypes(item, itemSpec, fieldName(key));
+      }
+    }
   }
-  return value;
-}
-
-/** Items of the list `record.key`, each checked to be an object. */
-function objects(record: Json, where: string, key: string): Array<[Record<string, Json>, string]> {
-  return (field(record, where, key, 'list') as Json[]).map((item, i) => {
-    const at = `${where ? `${where}.` : ''}${key}[${i}]`;
-    if (!isRecord(item)) throw new ShapeProblem(`${at} is not an object`);
-    return [item, at];
-  });
 }
 
 /** Throws a `ShapeProblem` at the first field the review reads that is missing or of another type. */
 function checkShape(manifest: Record<string, Json>): void {
-  field(field(manifest, '', 'stack', 'object'), 'stack', 'name', 'string');
-  for (const [service, at] of objects(manifest, '', 'services')) {
-    field(service, at, 'name', 'string');
-    field(service, at, 'estimatedMonthlyCostUsd', 'number');
-    if (service.escalation !== undefined) {
-      const escalation = field(service, at, 'escalation', 'object');
-      for (const [level, where] of objects(escalation, `${at}.escalation`, 'levels')) {
-        field(level, where, 'afterSeconds', 'number');
-        field(level, where, 'targets', 'list');
-      }
-      field(escalation, `${at}.escalation`, 'tickets', 'list');
-      field(escalation, `${at}.escalation`, 'repeat', 'number');
-    }
-    for (const [slo, where] of objects(service, at, 'slos')) {
-      field(slo, where, 'name', 'string');
-      for (const key of ['objective', 'windowSeconds', 'errorBudget']) field(slo, where, key, 'number');
-      field(field(slo, where, 'sli', 'object'), `${where}.sli`, 'metrics', 'list');
-      field(slo, where, 'alarms', 'object');
-      for (const [tier, w] of objects(slo, where, 'tiers')) {
-        for (const key of ['id', 'severity']) field(tier, w, key, 'string');
-        for (const key of ['budgetPercent', 'burnRate', 'errorRatio', 'longWindowSeconds', 'shortWindowSeconds']) field(tier, w, key, 'number');
-        field(tier, w, 'alarmNames', 'object');
-      }
-    }
-    for (const [experiment, where] of objects(service, at, 'experiments')) {
-      field(experiment, where, 'name', 'string');
-      for (const [action, w] of objects(experiment, where, 'actions')) {
-        for (const key of ['name', 'actionId']) field(action, w, key, 'string');
-        field(action, w, 'parameters', 'object');
-        field(action, w, 'startAfter', 'list');
-      }
-      objects(experiment, where, 'targets');
-      field(experiment, where, 'stopConditions', 'list');
-    }
-  }
+  checkTypes(manifest, MANIFEST_TYPES, '');
 }
 
 /** Parses and checks one manifest file. */

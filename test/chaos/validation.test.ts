@@ -554,6 +554,19 @@ describe('hostile values: refused with a clear message, never a TypeError or an 
     expect(refusal(experiment((w) => ({ fault: fault(w), duration: TEN_MINUTES })))).toBe(problem(prop, message));
   });
 
+  test('an Auto Scaling group with a null selection is refused, not a TypeError (found by the fuzz suite)', () => {
+    expect(refusal(experiment((w) => ({ fault: Fault.ec2TerminateInstances(compute(w.stack).fleet, { selection: null as never }) })))).toBe(
+      problem('fault (ec2TerminateInstances).selection', 'must be Selection.all(), Selection.count(n) or Selection.percent(p), got null'));
+  });
+
+  test('a scope with a bidirectional override is quoted escaped, everywhere it is named', () => {
+    const message = refusal(experiment((w) => ({
+      fault: Fault.disruptConnectivity(ec2.Subnet.fromSubnetId(w.stack, 'S', 'subnet-1'), { scope: '\u202Eevil' as never, prefixList: 'pl-1' }), duration: TEN_MINUTES,
+    })));
+    expect(message).not.toContain('\u202E');
+    expect(message).toContain('not "\\u202eevil"');
+  });
+
   test('a Selection of a Symbol or a BigInt says so (its mode used to throw a TypeError)', () => {
     expect(Selection.count(Symbol('n') as never).problem()).toBe('Selection.count() takes a whole number of resources >= 1, got Symbol("n")');
     expect(Selection.count(Symbol('n') as never).mode).toBe('COUNT(Symbol("n"))');
@@ -580,8 +593,8 @@ describe('hostile values: refused with a clear message, never a TypeError or an 
     expect(Targets.arns(proxy as never).problems('t')).toEqual([{ prop: 't', message: 'could not be read: reading it threw Error: trap' }]);
     const keys = new Proxy({}, { ownKeys: () => { throw new Error('keys'); } });
     expect(Targets.tagged(keys as never, Selection.all()).problems('t')).toEqual([{ prop: 't.tags', message: 'could not be read: reading it threw Error: keys' }]);
-    expect(() => Targets.arns([ARN], Selection.all(), throwingGetter('filters') as never)).toThrow(
-      new Error('Targets.arns(): options could not be read: reading it threw Error: no filters'));
+    expect(Targets.arns([ARN], Selection.all(), throwingGetter('filters') as never).problems('t')).toEqual([
+      { prop: 't.options', message: 'could not be read: reading it threw Error: no filters' }]);
   });
 
   test('game days given Symbols, BigInts or unreadable options report problems instead of throwing', () => {
@@ -598,5 +611,24 @@ describe('hostile values: refused with a clear message, never a TypeError or an 
       { prop: 'gameDay.enabled', message: 'must be true or false, got 1n' }]);
     expect(GameDay.weekly(throwingGetter('hour') as never).problems()).toEqual([
       { prop: 'gameDay', message: 'could not be read: reading it threw Error: no hour' }]);
+  });
+});
+
+describe('an experiment declared on its own checks what its service would have given it', () => {
+  test.each<[string, Record<string, unknown>, string]>([
+    ['a service name that is a Symbol', { serviceName: Symbol('s') }, 'serviceName: must be a non-empty string, got Symbol(s)'],
+    ['a service name with a space', { serviceName: 'check out' }, 'serviceName: must use only letters, digits'],
+    ['page alarms that are not a function', { pageAlarms: [] }, 'pageAlarms: must be a function returning the service\'s page alarms, got []'],
+    ['a dashboard name that is not a string', { dashboardName: 5n }, 'dashboardName: must be the name of a CloudWatch dashboard, got 5n'],
+  ])('%s', (_, props, message) => {
+    const stack = newStack();
+    let thrown: Error | undefined;
+    try {
+      new ChaosExperiment(stack, 'Experiment', { serviceName: 'checkout', experimentName: 'x', fault: Fault.wait(Duration.minutes(1)), ...props } as never);
+    } catch (e) {
+      thrown = e as Error;
+    }
+    expect(thrown?.name).toBe('Error');
+    expect(thrown?.message).toContain(`Shop/Experiment: ${message}`);
   });
 });

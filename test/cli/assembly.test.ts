@@ -30,9 +30,9 @@ afterAll(() => {
 let counter = 0;
 
 /** A copy of the shop fixture assembly, changed by `craft`; returns its directory. */
-function craftedAssembly(craft: (dir: string, manifest: any) => void): string {
+function craftedAssembly(craft: (dir: string, manifest: any) => void, source = SHOP_ASSEMBLY): string {
   const dir = path.join(tmp, `cdk.out-${++counter}`);
-  fs.cpSync(SHOP_ASSEMBLY, dir, { recursive: true });
+  fs.cpSync(source, dir, { recursive: true });
   const manifestFile = path.join(dir, 'manifest.json');
   const original = fs.readFileSync(manifestFile, 'utf8');
   const manifest = JSON.parse(original);
@@ -168,6 +168,23 @@ describe('a file that is not JSON is reported by path and position, never by con
     expect(() => readJsonFile(fifo, 'template')).toThrow(`cannot read template ${fifo}: not a regular file`);
   });
 
+  test('a tag of the template that is not a string is no tag (it was listed as [object Object]: found by the fuzz suite)', async () => {
+    const dir = craftedAssembly((d) => {
+      const file = path.join(d, 'Shop.template.json');
+      const template = JSON.parse(fs.readFileSync(file, 'utf8'));
+      for (const resource of Object.values(template.Resources) as any[]) {
+        if (resource.Type === 'AWS::FIS::ExperimentTemplate') {
+          resource.Properties.Tags['cdk-reliability:service'] = { not: 'a string' };
+        }
+      }
+      fs.writeFileSync(file, JSON.stringify(template));
+    }, path.join(__dirname, 'fixtures', 'assembly'));
+    const h = world();
+    expect(await h.run('gameday', '--stack', 'Shop', '--service', 'checkout', '--experiment', 'x', '--dry-run', '--assembly', dir)).toBe(1);
+    expect(h.stderr()).toContain('(no service tag)');
+    expect(h.stderr()).not.toContain('[object');
+  });
+
   test('names from the assembly cannot rewrite the terminal', async () => {
     const dir = craftedAssembly((_, m) => { m.artifacts.Shop.displayName = 'Shop\u001B[2J\u001B[31m'; });
     const h = world();
@@ -208,6 +225,7 @@ describe('output escapes control characters', () => {
   test('an ANSI escape, a carriage return and a bidirectional override are shown as escapes; JSON stays equal', () => {
     const { printable } = jest.requireActual('../../lib/cli/io') as typeof import('../../lib/cli/io');
     expect(printable('a\u001B[2Jb\rc\u202Ed\te\nf')).toBe('a\\u001b[2Jb\\u000dc\\u202ed\te\nf');
+    expect(printable('x\uD83Dy🚀')).toBe('x\uFFFDy🚀');
     const json = JSON.stringify({ name: 'x\u001B\u0085\u2028y' });
     expect(JSON.parse(printable(json))).toEqual(JSON.parse(json));
   });
@@ -215,5 +233,21 @@ describe('output escapes control characters', () => {
   test('cutting text for tables never splits a surrogate pair', () => {
     const { truncate } = jest.requireActual('../../lib/cli/render') as typeof import('../../lib/cli/render');
     expect(truncate('ab🚀🚀', 4)).toBe('ab…');
+  });
+});
+
+describe('a file nested deeper than any synthesized one is refused before anything recurses into it', () => {
+  const world = useHarness();
+
+  test('a template holding 3000 nested lists (gameday used to overflow the stack: found by the fuzz suite)', async () => {
+    const dir = craftedAssembly((d) => {
+      const file = path.join(d, 'Shop.template.json');
+      const template = JSON.parse(fs.readFileSync(file, 'utf8'));
+      template.Resources.X = { Type: 'AWS::FIS::ExperimentTemplate', Properties: { Tags: { a: '<deep>' } } };
+      fs.writeFileSync(file, JSON.stringify(template).replace('"<deep>"', `${'['.repeat(3000)}${']'.repeat(3000)}`));
+    });
+    const h = world();
+    expect(await h.run('gameday', '--stack', 'Shop', '--service', 'checkout', '--experiment', 'x', '--dry-run', '--assembly', dir)).toBe(1);
+    expect(h.stderr()).toBe(`error: template ${path.join(dir, 'Shop.template.json')} nests lists or objects more than 100 levels deep; a synthesized file never does\n`);
   });
 });

@@ -19,9 +19,9 @@ const RUNS = runs(120);
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
 const cases = fc.oneof(
-  { arbitrary: escalationCases(new Mix(40)), weight: 2 },
-  { arbitrary: escalationCases(new Mix(6)), weight: 1 },
-  { arbitrary: escalationCases(new Mix(1)), weight: 2 },
+  { arbitrary: escalationCases(new Mix(40, { hostile: true })), weight: 2 },
+  { arbitrary: escalationCases(new Mix(6, { hostile: true })), weight: 1 },
+  { arbitrary: escalationCases(new Mix(1, { hostile: true })), weight: 2 },
 );
 
 describe(`escalation fuzzing (seed ${SEED}, ${RUNS} generated policies)`, () => {

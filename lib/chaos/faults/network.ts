@@ -71,7 +71,7 @@ export function disruptConnectivity(target: ec2.ISubnet | ec2.ISubnet[] | Target
     reader.problem('prefixList', `must be the managed prefix list's name, id or ARN, without spaces or control characters, got ${describeValue(prefixList)}`);
   }
   if (scope !== 'prefix-list' && prefixList !== undefined) {
-    reader.problem('prefixList', `applies only to scope 'prefix-list', not ${typeof scope === 'string' ? `'${scope}'` : describeValue(scope)}`);
+    reader.problem('prefixList', `applies only to scope 'prefix-list', not ${typeof scope === 'string' && /^[\w-]+$/.test(scope) ? `'${scope}'` : describeValue(scope)}`);
   }
   const seconds = reader.duration(options?.duration, context);
   const subnetArns = Array.isArray(resolved) ? resolved.map((s) => stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: s.subnetId })) : ['*'];

@@ -122,7 +122,7 @@ describe('report: nothing to read exits 1 with what to do', () => {
     ['a file that is not JSON', () => writeTmp('broken.reliability.json', '{"schemaVersion": 1,'),
       'the reliability manifest {path} is not valid JSON: syntax error at line 1, column 21; its content is not shown'],
     ['a manifest missing what the report reads', () => writeTmp('partial.reliability.json', {
-      schemaVersion: 1, stack: { name: 'Shop' }, services: [{ name: 'checkout', estimatedMonthlyCostUsd: 0, slos: [{ name: 'availability' }], experiments: [] }],
+      schemaVersion: 1, stack: { name: 'Shop', path: 'Shop' }, services: [{ name: 'checkout', path: 'Shop/Checkout', estimatedMonthlyCostUsd: 0, slos: [{ name: 'availability' }], experiments: [] }],
     }), '{path} is not a reliability manifest of schema 1: services[0].slos[0].objective is missing or not a number'],
   ])('%s', async (_, makePath, message) => {
     const h = world();
