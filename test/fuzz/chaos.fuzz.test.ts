@@ -3,7 +3,9 @@
  * options and targets, nested sequences and parallels, game days, stop conditions, checks and
  * reports, built on a service in a fresh app. Every case synthesizes a valid template or fails
  * naming the construct path. Game days and targets are also fuzzed on their own, without
- * synthesis: whatever they accept must be what Scheduler and FIS accept.
+ * synthesis: whatever they accept must be what Scheduler and FIS accept. Invalid values include
+ * hostile ones (support/hostile.ts): BigInt, Symbols, circular objects, throwing getters and
+ * Proxies, halves of surrogate pairs, control characters.
  *
  * 160 experiments, 1500 game days, 1500 targets; fixed seeds.
  */

@@ -1,6 +1,8 @@
 /**
  * Property-based tests of escalation policies: generated levels, targets (Notify factories with
- * odd addresses, numbers and URLs, fakes, holes), repeat, link lifetime, concurrency and log
+ * odd addresses, numbers and URLs, fakes, holes, resources that are not resources, hostile values:
+ * BigInt, Symbols, circular objects, throwing getters and Proxies, halves of surrogate pairs,
+ * control characters), repeat, link lifetime, concurrency and log
  * retention (support/escalation-cases.ts), sometimes wired to a service in the same or another
  * region's stack. Every case synthesizes a valid template or fails naming the construct path.
  *
