@@ -14,9 +14,10 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { logRetentionProblem } from '../escalation/validation';
 import { acknowledgeWildcards, withWildcardReason } from '../nag/acknowledge';
+import { describeValue, hasLoneSurrogate, readList, readProperty, truncateText } from '../private/describe';
 import { namePartProblem } from '../slo/names';
 import { Problem } from '../slo/tiers';
-import { describeInput, formatProblems } from '../slo/validation';
+import { formatProblems } from '../slo/validation';
 import { acknowledgeReportBucket, EXPERIMENT_ARN_REASON, onAllReason, REPORT_PREFIX_REASON, TAG_SELECTED_REASON } from './acknowledgements';
 import { FIS_ACTIONS, FIS_LIMITS } from './catalog';
 import { Fault } from './fault';
@@ -193,6 +194,17 @@ export class ChaosExperiment extends Construct {
     if (nameProblem) {
       problems.push({ prop: 'name', message: nameProblem });
     }
+    // set by ReliableService.addExperiment(); checked for experiments declared on their own
+    const serviceProblem = namePartProblem(props?.serviceName);
+    if (serviceProblem) {
+      problems.push({ prop: 'serviceName', message: serviceProblem });
+    }
+    if (props?.pageAlarms !== undefined && typeof props.pageAlarms !== 'function') {
+      problems.push({ prop: 'pageAlarms', message: `must be a function returning the service's page alarms, got ${describeValue(props.pageAlarms)}` });
+    }
+    if (props?.dashboardName !== undefined && (typeof props.dashboardName !== 'string' || props.dashboardName === '')) {
+      problems.push({ prop: 'dashboardName', message: `must be the name of a CloudWatch dashboard, got ${describeValue(props.dashboardName)}` });
+    }
     if (props?.duration !== undefined) {
       const p = fisDurationProblem(props.duration, Duration.minutes(1));
       if (p) {
@@ -206,21 +218,21 @@ export class ChaosExperiment extends Construct {
     }
     for (const flag of ['stopOnPageAlarms', 'steadyStateCheck', 'recoveryCheck'] as const) {
       if (props?.[flag] !== undefined && typeof props[flag] !== 'boolean') {
-        problems.push({ prop: flag, message: `must be true or false, got ${describeInput(props[flag])}` });
+        problems.push({ prop: flag, message: `must be true or false, got ${describeValue(props[flag])}` });
       }
     }
     if (props?.recoveryCheck === false && props.settleTime !== undefined) {
       problems.push({ prop: 'settleTime', message: 'is set but recoveryCheck is false: the settle time only precedes the recovery check' });
     }
-    // Array.from: a hole in the list is a missing alarm, not nothing
-    if (props?.stopConditions !== undefined && (!Array.isArray(props.stopConditions) || Array.from(props.stopConditions).some((a) => typeof a?.alarmArn !== 'string'))) {
-      problems.push({ prop: 'stopConditions', message: 'must be a list of CloudWatch alarms (IAlarm)' });
-    }
-    if (props?.stopOnPageAlarms === false && !(props.stopConditions?.length)) {
+    problems.push(...stopConditionListProblems(props?.stopConditions));
+    const stopConditions = readList(props?.stopConditions);
+    if (props?.stopOnPageAlarms === false && stopConditions.ok && !stopConditions.value?.length) {
       problems.push({ prop: 'stopConditions', message: 'is empty and stopOnPageAlarms is false: an experiment without a stop condition is refused; pass the alarms that mean customers are hurt' });
     }
     if (props?.description !== undefined && (typeof props.description !== 'string' || props.description.length > 400)) {
-      problems.push({ prop: 'description', message: `must be a string of at most 400 characters (FIS allows ${FIS_LIMITS.descriptionLength} with the service prefix), got ${typeof props.description === 'string' ? `${props.description.length} characters` : describeInput(props.description)}` });
+      problems.push({ prop: 'description', message: `must be a string of at most 400 characters (FIS allows ${FIS_LIMITS.descriptionLength} with the service prefix), got ${typeof props.description === 'string' ? `${props.description.length} characters` : describeValue(props.description)}` });
+    } else if (typeof props?.description === 'string' && (CONTROL_CHARACTERS.test(props.description) || hasLoneSurrogate(props.description))) {
+      problems.push({ prop: 'description', message: `must be text without control characters or halves of surrogate pairs (not valid in a template), got ${describeValue(props.description)}` });
     }
     if (props?.logRetention !== undefined) {
       const p = logRetentionProblem(props.logRetention);
@@ -229,7 +241,7 @@ export class ChaosExperiment extends Construct {
       }
     }
     if (props?.emptyTargets !== undefined && !['fail', 'skip'].includes(props.emptyTargets)) {
-      problems.push({ prop: 'emptyTargets', message: `must be 'fail' or 'skip', got ${JSON.stringify(props.emptyTargets)}` });
+      problems.push({ prop: 'emptyTargets', message: `must be 'fail' or 'skip', got ${describeValue(props.emptyTargets)}` });
     }
     if (props?.gameDay !== undefined) {
       if (!(props.gameDay instanceof GameDay)) {
@@ -240,7 +252,7 @@ export class ChaosExperiment extends Construct {
     }
     let node: FaultNode | undefined;
     if (!Fault._isFault(props?.fault)) {
-      problems.push({ prop: 'fault', message: `is required: a Fault (Fault.lambdaInvocationDelay(...), Fault.sequence(...), ...), got ${describeInput(props?.fault)}` });
+      problems.push({ prop: 'fault', message: `is required: a Fault (Fault.lambdaInvocationDelay(...), Fault.sequence(...), ...), got ${describeValue(props?.fault)}` });
     } else {
       const resolved = props.fault._resolve({ scope: this, prop: 'fault', defaultDuration: props.duration });
       problems.push(...resolved.problems);
@@ -369,7 +381,8 @@ export class ChaosExperiment extends Construct {
   private description(): string {
     const summary = this.props.description ?? this.faultActions.map((a) => a.description).join('; then ');
     const text = `${this.serviceName}/${this.experimentName}: ${summary}`;
-    return text.length <= FIS_LIMITS.descriptionLength ? text : `${text.slice(0, FIS_LIMITS.descriptionLength - 1)}…`;
+    // cut on a character boundary: half a surrogate pair is not valid in the template
+    return truncateText(text, FIS_LIMITS.descriptionLength);
   }
 
   /** FIS quotas the whole template must respect. */
@@ -542,26 +555,66 @@ function onAll(actions: readonly string[]): iam.PolicyStatement {
   return why ? withWildcardReason(statement, why) : statement;
 }
 
+/** Control characters other than tab and line breaks: FIS descriptions are shown in consoles and logs. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+/** `stopConditions`: a list of alarms, each read once (a hole is a missing alarm, not nothing). */
+function stopConditionListProblems(stopConditions: unknown): Problem[] {
+  if (stopConditions === undefined) {
+    return [];
+  }
+  const list = readList(stopConditions);
+  if (!list.ok) {
+    return [{ prop: 'stopConditions', message: list.problem }];
+  }
+  if (list.value === undefined) {
+    return [{ prop: 'stopConditions', message: `must be a list of CloudWatch alarms (IAlarm), got ${describeValue(stopConditions)}` }];
+  }
+  const problems: Problem[] = [];
+  list.value.forEach((alarm, i) => {
+    const arn = readProperty(alarm, 'alarmArn');
+    if (!arn.ok) {
+      problems.push({ prop: `stopConditions[${i}]`, message: arn.problem });
+    } else if (typeof arn.value !== 'string') {
+      problems.push({ prop: `stopConditions[${i}]`, message: `must be a CloudWatch alarm (IAlarm), got ${describeValue(alarm)}` });
+    }
+  });
+  return problems;
+}
+
 /** The report windows, 1 minute to 1 hour each. */
 function reportProblems(report: boolean | ExperimentReportOptions | undefined): Problem[] {
   if (report === undefined || report === false || report === true) {
     return [];
   }
   if (typeof report !== 'object' || report === null) {
-    return [{ prop: 'report', message: `must be true, false or { bucket?, before?, after? }, got ${JSON.stringify(report)}` }];
+    return [{ prop: 'report', message: `must be true, false or { bucket?, before?, after? }, got ${describeValue(report)}` }];
   }
   const problems: Problem[] = [];
-  const bucket = report.bucket as unknown;
-  if (bucket !== undefined && (typeof bucket !== 'object' || bucket === null || typeof (bucket as s3.IBucket).arnForObjects !== 'function')) {
-    problems.push({ prop: 'report.bucket', message: `must be an S3 bucket (IBucket, e.g. s3.Bucket.fromBucketName(...)), got ${JSON.stringify(bucket)}` });
+  const bucket = readProperty(report, 'bucket');
+  if (!bucket.ok) {
+    problems.push({ prop: 'report.bucket', message: bucket.problem });
+  } else if (bucket.value !== undefined && !isBucket(bucket.value)) {
+    problems.push({ prop: 'report.bucket', message: `must be an S3 bucket (IBucket, e.g. s3.Bucket.fromBucketName(...)), got ${describeValue(bucket.value)}` });
   }
-  for (const [prop, value] of [['report.before', report.before], ['report.after', report.after]] as const) {
-    const p = value === undefined ? undefined : fisDurationProblem(value, Duration.minutes(1), Duration.hours(1));
+  for (const key of ['before', 'after'] as const) {
+    const value = readProperty(report, key);
+    const p = !value.ok ? value.problem : value.value === undefined ? undefined : fisDurationProblem(value.value, Duration.minutes(1), Duration.hours(1));
     if (p) {
-      problems.push({ prop, message: p });
+      problems.push({ prop: `report.${key}`, message: p });
     }
   }
   return problems;
+}
+
+function isBucket(value: unknown): boolean {
+  try {
+    return typeof value === 'object' && value !== null && typeof (value as s3.IBucket).arnForObjects === 'function'
+      && typeof (value as s3.IBucket).bucketName === 'string';
+  } catch {
+    return false;
+  }
 }
 
 const REPORT_BUCKET_ID = 'ReliabilityExperimentReports';

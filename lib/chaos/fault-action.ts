@@ -7,8 +7,8 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { describeValue } from '../private/describe';
 import { Problem } from '../slo/tiers';
-import { describeInput } from '../slo/validation';
 import { FisActionDefinition } from './catalog';
 import { describeSeconds, FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
 import { Targets } from './targets';
@@ -108,7 +108,7 @@ export class OptionReader {
   public integer(value: number | undefined, name: string, min: number, max: number, fallback: number, unit = ''): number {
     const v = value ?? fallback;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be a whole number from ${min} to ${max}${unit}, got ${describeInput(v)}` });
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be a whole number from ${min} to ${max}${unit}, got ${describeValue(v)}` });
     }
     return v;
   }
@@ -116,7 +116,7 @@ export class OptionReader {
   /** A Duration as whole milliseconds within [min, max]. */
   public milliseconds(value: Duration | undefined, name: string, min: number, max: number): number {
     if (!(value instanceof Duration)) {
-      this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: a Duration from ${min} to ${max} ms (e.g. Duration.millis(200)), got ${describeInput(value)}` });
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: a Duration from ${min} to ${max} ms (e.g. Duration.millis(200)), got ${describeValue(value)}` });
       return NaN;
     }
     // asked before converting: Duration.minutes(token).toMilliseconds() throws
@@ -139,7 +139,7 @@ export class OptionReader {
       return undefined;
     }
     if (!allowed.includes(v)) {
-      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(v)}` });
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describeValue(v)}` });
     }
     return v;
   }
@@ -148,7 +148,7 @@ export class OptionReader {
   public boolean(value: boolean | undefined, name: string, fallback: boolean): boolean {
     const v = value ?? fallback;
     if (typeof v !== 'boolean') {
-      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be true or false, got ${describeInput(v)}` });
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be true or false, got ${describeValue(v)}` });
     }
     return v;
   }
@@ -200,7 +200,7 @@ export function resourcesOf<T>(reader: OptionReader, value: T | T[] | Targets, n
   }
   const bad = list.findIndex((x) => !isResource(x));
   if (bad >= 0) {
-    reader.problem(name, `must be ${what} or Targets.arns()/Targets.tagged(), got ${describeInput(list[bad])}${Array.isArray(value) ? ` at [${bad}]` : ''}`);
+    reader.problem(name, `must be ${what} or Targets.arns()/Targets.tagged(), got ${describeValue(list[bad])}${Array.isArray(value) ? ` at [${bad}]` : ''}`);
     return undefined;
   }
   return list;

@@ -15,8 +15,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import { describeValue, unreadable } from '../private/describe';
 import { Problem } from '../slo/tiers';
-import { describeInput } from '../slo/validation';
 import { FIS_ACTIONS } from './catalog';
 import { FaultContext, FaultNode, ResolvedFault } from './fault-action';
 import { describeSeconds, FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
@@ -170,7 +170,14 @@ class LeafFault extends Fault {
   }
 
   public _resolve(context: FaultContext): ResolvedFault {
-    return this.build({ ...context, prop: `${context.prop} (${this.kind})` });
+    const prop = `${context.prop} (${this.kind})`;
+    try {
+      return this.build({ ...context, prop });
+    } catch (e) {
+      // The factory's arguments are read here, when the experiment binds the fault: an argument
+      // whose reading throws (a getter, a Proxy) is the user's value failing, named as such.
+      return { problems: [{ prop, message: unreadable(e) }] };
+    }
   }
 }
 
@@ -188,7 +195,7 @@ class CompositeFault extends Fault {
     this.faults.forEach((fault, i) => {
       const prop = `${context.prop}.${this.kind}[${i}]`;
       if (!Fault._isFault(fault)) {
-        problems.push({ prop, message: `must be a Fault (Fault.lambdaInvocationDelay(...), Fault.wait(...), ...), got ${describeInput(fault)}` });
+        problems.push({ prop, message: `must be a Fault (Fault.lambdaInvocationDelay(...), Fault.wait(...), ...), got ${describeValue(fault)}` });
         return;
       }
       const resolved = fault._resolve({ ...context, prop });

@@ -3,7 +3,7 @@
  * `Duration` into one and check it against FIS's bounds; pure, tested without synth.
  */
 import { Duration } from 'aws-cdk-lib';
-import { describeInput } from '../slo/validation';
+import { describeValue, unreadable } from '../private/describe';
 
 /** FIS: an experiment, and so any action of it, runs for at most 12 hours. */
 export const FIS_MAX_DURATION = Duration.hours(12);
@@ -46,9 +46,17 @@ export function describeSeconds(seconds: number): string {
  */
 export function fisDurationProblem(value: unknown, min: Duration, max: Duration = FIS_MAX_DURATION): string | undefined {
   const allowed = `a Duration between ${describeSeconds(min.toSeconds())} and ${describeSeconds(max.toSeconds())}`;
-  if (!(value instanceof Duration)) {
-    return `must be ${allowed} (e.g. Duration.minutes(10)), got ${describeInput(value)}`;
+  try {
+    if (!(value instanceof Duration)) {
+      return `must be ${allowed} (e.g. Duration.minutes(10)), got ${describeValue(value)}`;
+    }
+    return concreteDurationProblem(value, allowed, min, max);
+  } catch (e) {
+    return unreadable(e); // a Proxy, of a Duration or with a throwing getPrototypeOf
   }
+}
+
+function concreteDurationProblem(value: Duration, allowed: string, min: Duration, max: Duration): string | undefined {
   // Asked before converting: Duration.minutes(token).toSeconds() throws.
   if (value.isUnresolved()) {
     return `must be a concrete Duration (${allowed}), got a token`;

@@ -2,8 +2,8 @@
  * When an experiment runs by itself: an EventBridge Scheduler schedule with a time zone. Pure
  * description plus validation; the experiment creates the schedule and its role.
  */
+import { describeValue, readProperty } from '../private/describe';
 import { Problem } from '../slo/tiers';
-import { describeInput } from '../slo/validation';
 
 /** Days of the week, as EventBridge cron expressions name them. */
 export type WeekDay = 'MON' | 'TUE' | 'WED' | 'THU' | 'FRI' | 'SAT' | 'SUN';
@@ -49,55 +49,74 @@ export interface OnceGameDayOptions extends GameDayOptions {
 export class GameDay {
   /** Every week on `weekDay` at `hour:minute` in `timeZone`. */
   public static weekly(options: WeeklyGameDayOptions): GameDay {
-    const minute = options?.minute ?? 0;
+    const read = readOptions(options, ['weekDay', 'hour', 'minute', 'timeZone', 'enabled']);
+    if ('problem' in read) {
+      return GameDay.unreadable(read.problem);
+    }
+    const { weekDay, hour } = read.values;
+    const minute = read.values.minute ?? 0;
     const problems: Problem[] = [];
-    if (!WEEK_DAYS.includes(options?.weekDay)) {
-      problems.push({ prop: 'gameDay.weekDay', message: `must be one of ${WEEK_DAYS.join(', ')}, got ${JSON.stringify(options?.weekDay)}` });
+    if (!WEEK_DAYS.includes(weekDay as WeekDay)) {
+      problems.push({ prop: 'gameDay.weekDay', message: `must be one of ${WEEK_DAYS.join(', ')}, got ${describeValue(weekDay)}` });
     }
-    if (!Number.isInteger(options?.hour) || options.hour < 0 || options.hour > 23) {
-      problems.push({ prop: 'gameDay.hour', message: `must be a whole hour from 0 to 23, got ${describeInput(options?.hour)}` });
+    if (!Number.isInteger(hour) || (hour as number) < 0 || (hour as number) > 23) {
+      problems.push({ prop: 'gameDay.hour', message: `must be a whole hour from 0 to 23, got ${describeValue(hour)}` });
     }
-    if (!Number.isInteger(minute) || minute < 0 || minute > 59) {
-      problems.push({ prop: 'gameDay.minute', message: `must be a whole minute from 0 to 59, got ${describeInput(minute)}` });
+    if (!Number.isInteger(minute) || (minute as number) < 0 || (minute as number) > 59) {
+      problems.push({ prop: 'gameDay.minute', message: `must be a whole minute from 0 to 59, got ${describeValue(minute)}` });
     }
-    return new GameDay(`cron(${minute} ${options?.hour} ? * ${options?.weekDay} *)`,
-      `every ${options?.weekDay} at ${pad(options?.hour)}:${pad(minute)} ${options?.timeZone}`, options, problems);
+    return new GameDay(`cron(${text(minute)} ${text(hour)} ? * ${text(weekDay)} *)`,
+      `every ${text(weekDay)} at ${pad(hour)}:${pad(minute)} ${text(read.values.timeZone)}`, read.values, problems);
   }
 
   /** A cron expression of EventBridge Scheduler: `cron(minutes hours day-of-month month day-of-week year)`. */
   public static cron(options: CronGameDayOptions): GameDay {
+    const read = readOptions(options, ['expression', 'timeZone', 'enabled']);
+    if ('problem' in read) {
+      return GameDay.unreadable(read.problem);
+    }
     const problems: Problem[] = [];
-    const expression = options?.expression;
+    const expression = read.values.expression;
     const fields = typeof expression === 'string' ? /^cron\((.*)\)$/.exec(expression.trim())?.[1]?.trim().split(/\s+/) : undefined;
     const invalidField = fields?.length === 6 ? CRON_FIELDS.find((f, i) => !cronFieldIsValid(fields[i], f)) : undefined;
     if (!fields || fields.length !== 6) {
-      problems.push({ prop: 'gameDay.expression', message: `must be cron(minutes hours day-of-month month day-of-week year), six fields, e.g. 'cron(0 10 ? * TUE#1 *)', got ${JSON.stringify(expression)}` });
+      problems.push({ prop: 'gameDay.expression', message: `must be cron(minutes hours day-of-month month day-of-week year), six fields, e.g. 'cron(0 10 ? * TUE#1 *)', got ${describeValue(expression)}` });
     } else if (fields[2] !== '?' && fields[4] !== '?') {
-      problems.push({ prop: 'gameDay.expression', message: `must leave day-of-month or day-of-week as '?' (EventBridge cron rule), got ${JSON.stringify(expression)}` });
+      problems.push({ prop: 'gameDay.expression', message: `must leave day-of-month or day-of-week as '?' (EventBridge cron rule), got ${describeValue(expression)}` });
     } else if (fields[2] === '?' && fields[4] === '?') {
-      problems.push({ prop: 'gameDay.expression', message: `must set day-of-month or day-of-week; only the other may be '?' (EventBridge cron rule), got ${JSON.stringify(expression)}` });
+      problems.push({ prop: 'gameDay.expression', message: `must set day-of-month or day-of-week; only the other may be '?' (EventBridge cron rule), got ${describeValue(expression)}` });
     } else if (invalidField) {
-      problems.push({ prop: 'gameDay.expression', message: `has an invalid ${invalidField.name} field ${JSON.stringify(fields[CRON_FIELDS.indexOf(invalidField)])} `
-        + `(${invalidField.allowed}), got ${JSON.stringify(expression)}` });
-    } else if (expression.trim().length > 256) {
-      problems.push({ prop: 'gameDay.expression', message: `must be at most 256 characters (Scheduler's limit), got ${expression.trim().length}` });
+      problems.push({ prop: 'gameDay.expression', message: `has an invalid ${invalidField.name} field ${describeValue(fields[CRON_FIELDS.indexOf(invalidField)])} `
+        + `(${invalidField.allowed}), got ${describeValue(expression)}` });
+    } else if ((expression as string).trim().length > 256) {
+      problems.push({ prop: 'gameDay.expression', message: `must be at most 256 characters (Scheduler's limit), got ${(expression as string).trim().length}` });
     } else if (fields[0] === '*' || fields[0].includes('/') || fields[1] === '*') {
-      problems.push({ prop: 'gameDay.expression', message: `starts an experiment more than once an hour; a game day is a planned event, pick fixed minutes and hours, got ${JSON.stringify(expression)}` });
+      problems.push({ prop: 'gameDay.expression', message: `starts an experiment more than once an hour; a game day is a planned event, pick fixed minutes and hours, got ${describeValue(expression)}` });
     }
     // fields separated by single spaces, as Scheduler reads them
-    const normalized = fields?.length === 6 ? `cron(${fields.join(' ')})` : typeof expression === 'string' ? expression.trim() : String(expression);
-    return new GameDay(normalized, `${normalized} ${options?.timeZone}`, options, problems);
+    const normalized = fields?.length === 6 ? `cron(${fields.join(' ')})` : typeof expression === 'string' ? expression.trim() : text(expression);
+    return new GameDay(normalized, `${normalized} ${text(read.values.timeZone)}`, read.values, problems);
   }
 
   /** Once, at a local date and time in `timeZone`. */
   public static once(options: OnceGameDayOptions): GameDay {
-    const problems: Problem[] = [];
-    const match = typeof options?.at === 'string' ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:[0-5]\d)?$/.exec(options.at) : null;
-    if (!match || !isCalendarDate(match[1])) {
-      problems.push({ prop: 'gameDay.at', message: `must be a local date and time YYYY-MM-DDThh:mm[:ss], e.g. '2026-12-01T10:00', got ${JSON.stringify(options?.at)}` });
+    const read = readOptions(options, ['at', 'timeZone', 'enabled']);
+    if ('problem' in read) {
+      return GameDay.unreadable(read.problem);
     }
-    const at = match ? `${match[1]}${match[2] ?? ':00'}` : String(options?.at);
-    return new GameDay(`at(${at})`, `once at ${at} ${options?.timeZone}`, options, problems);
+    const problems: Problem[] = [];
+    const given = read.values.at;
+    const match = typeof given === 'string' ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:[0-5]\d)?$/.exec(given) : null;
+    if (!match || !isCalendarDate(match[1])) {
+      problems.push({ prop: 'gameDay.at', message: `must be a local date and time YYYY-MM-DDThh:mm[:ss], e.g. '2026-12-01T10:00', got ${describeValue(given)}` });
+    }
+    const at = match ? `${match[1]}${match[2] ?? ':00'}` : text(given);
+    return new GameDay(`at(${at})`, `once at ${at} ${text(read.values.timeZone)}`, read.values, problems);
+  }
+
+  /** A game day whose options could not be read (a getter or a Proxy threw). */
+  private static unreadable(problem: string): GameDay {
+    return new GameDay('cron(unreadable)', 'unreadable options', undefined, [{ prop: 'gameDay', message: problem }]);
   }
 
   /** Whether the schedule is enabled. */
@@ -110,21 +129,24 @@ export class GameDay {
     public readonly expression: string,
     /** In words, for descriptions and the plan. */
     public readonly summary: string,
-    options: GameDayOptions | undefined,
+    options: Record<string, unknown> | undefined,
     private readonly own: Problem[],
   ) {
-    this.enabled = options?.enabled ?? true;
+    this.enabled = (options?.enabled ?? true) as boolean;
     this.timeZone = options?.timeZone as string;
   }
 
   /** What is wrong with this schedule. */
   public problems(): Problem[] {
     const problems = [...this.own];
+    if (problems.some((p) => p.prop === 'gameDay')) {
+      return problems; // the options could not be read at all
+    }
     if (!isTimeZone(this.timeZone)) {
-      problems.push({ prop: 'gameDay.timeZone', message: `must be an IANA time zone such as 'Europe/Berlin' or 'UTC', got ${JSON.stringify(this.timeZone)}` });
+      problems.push({ prop: 'gameDay.timeZone', message: `must be an IANA time zone such as 'Europe/Berlin' or 'UTC', got ${describeValue(this.timeZone)}` });
     }
     if (typeof this.enabled !== 'boolean') {
-      problems.push({ prop: 'gameDay.enabled', message: `must be true or false, got ${describeInput(this.enabled)}` });
+      problems.push({ prop: 'gameDay.enabled', message: `must be true or false, got ${describeValue(this.enabled)}` });
     }
     return problems;
   }
@@ -166,8 +188,26 @@ function isCalendarDate(localDateTime: string): boolean {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(localDateTime);
 }
 
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
+function pad(n: unknown): string {
+  return text(n).padStart(2, '0');
+}
+
+/** A value in an expression or summary: as is when a string or number, else described (only ever shown with a problem). */
+function text(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : describeValue(value);
+}
+
+/** The options a factory reads, each read once; a problem when one cannot be read. */
+function readOptions(options: unknown, keys: string[]): { values: Record<string, unknown> } | { problem: string } {
+  const values: Record<string, unknown> = {};
+  for (const key of keys) {
+    const read = readProperty(options, key);
+    if (!read.ok) {
+      return { problem: read.problem };
+    }
+    values[key] = read.value;
+  }
+  return { values };
 }
 
 /** IANA zone names Node knows (the same database EventBridge Scheduler uses), and UTC. */

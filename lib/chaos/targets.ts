@@ -4,8 +4,8 @@
  * resources into ARNs; the experiment turns a target into the template's `Targets` entry.
  */
 import { Token } from 'aws-cdk-lib';
+import { describeValue, hasLoneSurrogate, quote, readList, readProperty, unreadable } from '../private/describe';
 import { Problem } from '../slo/tiers';
-import { describeInput } from '../slo/validation';
 
 /** How many of the resolved resources an action hits. */
 export class Selection {
@@ -33,21 +33,22 @@ export class Selection {
 
   /** The FIS `SelectionMode`: `ALL`, `COUNT(2)`, `PERCENT(25)`. */
   public get mode(): string {
-    return this.kind === 'ALL' ? 'ALL' : `${this.kind}(${this.value})`;
+    // a value that is not a number (refused by problem()) must not make this getter throw
+    return this.kind === 'ALL' ? 'ALL' : `${this.kind}(${typeof this.value === 'number' ? this.value : describeValue(this.value)})`;
   }
 
   /** Why this selection is invalid, or `undefined`. */
   public problem(): string | undefined {
     const v = this.value;
     if (this.kind === 'COUNT' && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
-      return `Selection.count() takes a whole number of resources >= 1, got ${describeInput(v)}`;
+      return `Selection.count() takes a whole number of resources >= 1, got ${describeValue(v)}`;
     }
     if (this.kind === 'COUNT' && v! > Number.MAX_SAFE_INTEGER) {
       // larger numbers are written with an exponent: COUNT(1e+21) is not a selection mode FIS reads
-      return `Selection.count() takes at most ${Number.MAX_SAFE_INTEGER} resources, got ${describeInput(v)}`;
+      return `Selection.count() takes at most ${Number.MAX_SAFE_INTEGER} resources, got ${describeValue(v)}`;
     }
     if (this.kind === 'PERCENT' && (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100)) {
-      return `Selection.percent() takes a whole percentage from 1 to 100, got ${describeInput(v)}`;
+      return `Selection.percent() takes a whole percentage from 1 to 100, got ${describeValue(v)}`;
     }
     return undefined;
   }
@@ -81,7 +82,7 @@ export interface TargetOptions {
 export class Targets {
   /** These resources by ARN; `selection` defaults to all of them. */
   public static arns(arns: string[], selection: Selection = Selection.all(), options: TargetOptions = {}): Targets {
-    return new Targets({ arns, selection, filters: options?.filters });
+    return new Targets({ arns, selection, ...filtersOf(options) });
   }
 
   /**
@@ -89,7 +90,7 @@ export class Targets {
    * a tag can match more resources tomorrow than today, so say how many may be hit.
    */
   public static tagged(tags: Record<string, string>, selection: Selection, options: TargetOptions = {}): Targets {
-    return new Targets({ tags, selection, filters: options?.filters });
+    return new Targets({ tags, selection, ...filtersOf(options) });
   }
 
   /** @internal */
@@ -105,6 +106,8 @@ export class Targets {
       readonly parameters?: Record<string, string>;
       readonly selection: Selection;
       readonly filters?: TargetFilter[];
+      /** Why the options could not be read (a getter or a Proxy threw), reported by `problems()`. */
+      readonly optionsProblem?: string;
     },
   ) {}
 
@@ -118,65 +121,125 @@ export class Targets {
    * `selectionProp` (a fault's own `selection` option when it built the target from typed resources).
    */
   public problems(prop: string, selectionProp = `${prop}.selection`): Problem[] {
-    const { arns, tags, parameters, selection, filters } = this._spec;
+    const { arns, tags, parameters, selection, filters, optionsProblem } = this._spec;
     const problems: Problem[] = [];
+    if (optionsProblem) {
+      problems.push({ prop: `${prop}.options`, message: optionsProblem });
+    }
     if (arns !== undefined && tags !== undefined) {
       problems.push({ prop, message: 'takes resources or tags, never both' });
     }
+    let arnCount: number | undefined;
     if (arns !== undefined) {
-      if (!Array.isArray(arns) || arns.length === 0) {
+      // every item read once, a hole as undefined: a hole in the list is a missing ARN, not nothing
+      const list = readList(arns);
+      if (!list.ok) {
+        problems.push({ prop, message: list.problem });
+      } else if (list.value === undefined || list.value.length === 0) {
         problems.push({ prop, message: 'has no resources: an experiment must name what it hits (pass at least one resource, or select by tags with a count or percentage)' });
       } else {
-        // Array.from: a hole in the list is a missing ARN, not nothing
-        Array.from(arns).forEach((arn, i) => {
-          // arn:partition:service:region:account:resource, the resource part not empty
-          if (typeof arn !== 'string' || (!Token.isUnresolved(arn) && !/^arn:[^:\s]+:[^:\s]+:[^:\s]*:[^:\s]*:\S+$/.test(arn))) {
-            problems.push({ prop: `${prop}.arns[${i}]`, message: `must be an ARN (arn:...), got ${JSON.stringify(arn)}` });
-          } else if (arn.length > 2048) {
-            problems.push({ prop: `${prop}.arns[${i}]`, message: `must be at most 2048 characters (FIS's limit), got ${arn.length}` });
-          }
-        });
-        // Identical tokens are the same resource too (the same function passed twice).
-        if (new Set(arns).size < arns.length) {
-          problems.push({ prop, message: 'names a resource twice' });
-        }
+        arnCount = list.value.length;
+        problems.push(...arnProblems(list.value, prop));
       }
     }
     if (tags !== undefined) {
-      const entries = tags && typeof tags === 'object' ? Object.entries(tags) : [];
-      if (entries.length === 0) {
-        problems.push({ prop, message: 'selects by tags but names none: that would match nothing or, worse, everything; pass at least one tag' });
-      }
-      for (const [key, value] of entries) {
-        if (key.trim() === '' || typeof value !== 'string') {
-          problems.push({ prop: `${prop}.tags`, message: `tag ${JSON.stringify(key)} must have a non-empty key and a string value, got ${JSON.stringify(value)}` });
-        } else if (key.length > 128 || value.length > 256) {
-          problems.push({ prop: `${prop}.tags`, message: `tag ${JSON.stringify(key.slice(0, 40))}… must have a key of at most 128 characters and a value of at most 256 (AWS tag limits), got ${key.length} and ${value.length}` });
-        }
-      }
+      problems.push(...tagProblems(tags, prop));
     }
     if (arns === undefined && tags === undefined && parameters === undefined) {
       problems.push({ prop, message: 'names no resource and no tag: an experiment with unbounded targets is refused' });
     }
     if (!(selection instanceof Selection)) {
-      problems.push({ prop: selectionProp, message: `must be Selection.all(), Selection.count(n) or Selection.percent(p), got ${describeInput(selection)}` });
+      problems.push({ prop: selectionProp, message: `must be Selection.all(), Selection.count(n) or Selection.percent(p), got ${describeValue(selection)}` });
     } else {
       const p = selection.problem();
       if (p) {
         problems.push({ prop: selectionProp, message: p });
-      }
-      if (arns !== undefined && Array.isArray(arns) && selection.kind === 'COUNT' && (selection.value ?? 0) > arns.length) {
-        problems.push({ prop: selectionProp, message: `selects ${selection.value} of ${arns.length} resource(s)` });
+      } else if (arnCount !== undefined && selection.kind === 'COUNT' && (selection.value ?? 0) > arnCount) {
+        problems.push({ prop: selectionProp, message: `selects ${selection.value} of ${arnCount} resource(s)` });
       }
     }
-    if (filters !== undefined && !Array.isArray(filters)) {
-      problems.push({ prop: `${prop}.filters`, message: `must be a list of { path, values }, got ${JSON.stringify(filters)}` });
-    }
-    (Array.isArray(filters) ? filters : []).forEach((f, i) => {
-      if (!f || typeof f.path !== 'string' || f.path === '' || !Array.isArray(f.values) || f.values.length === 0) {
-        problems.push({ prop: `${prop}.filters[${i}]`, message: 'needs a path and at least one value' });
-      }
-    });
+    problems.push(...filterProblems(filters, prop));
     return problems;
   }
+}
+
+/** Characters no ARN, tag or filter may hold: controls, format characters, private-use and unassigned code points. */
+const UNPRINTABLE = /\p{C}/u;
+
+/** `options.filters` of a `Targets` factory, or why the options could not be read (a factory never throws: the experiment reports it, naming the prop). */
+function filtersOf(options: TargetOptions | undefined): { filters?: TargetFilter[]; optionsProblem?: string } {
+  const filters = readProperty(options, 'filters');
+  return filters.ok ? { filters: filters.value as TargetFilter[] | undefined } : { optionsProblem: filters.problem };
+}
+
+function arnProblems(arns: unknown[], prop: string): Problem[] {
+  const problems: Problem[] = [];
+  arns.forEach((arn, i) => {
+    // arn:partition:service:region:account:resource, the resource part not empty
+    if (typeof arn !== 'string' || (!Token.isUnresolved(arn) && !/^arn:[^:\s]+:[^:\s]+:[^:\s]*:[^:\s]*:\S+$/.test(arn))) {
+      problems.push({ prop: `${prop}.arns[${i}]`, message: `must be an ARN (arn:...), got ${describeValue(arn)}` });
+    } else if (UNPRINTABLE.test(arn)) {
+      problems.push({ prop: `${prop}.arns[${i}]`, message: `must be an ARN (arn:...) without control characters, got ${describeValue(arn)}` });
+    } else if (arn.length > 2048) {
+      problems.push({ prop: `${prop}.arns[${i}]`, message: `must be at most 2048 characters (FIS's limit), got ${arn.length}` });
+    }
+  });
+  // Identical tokens are the same resource too (the same function passed twice).
+  if (new Set(arns).size < arns.length) {
+    problems.push({ prop, message: 'names a resource twice' });
+  }
+  return problems;
+}
+
+function tagProblems(tags: unknown, prop: string): Problem[] {
+  let entries: [string, unknown][];
+  try {
+    entries = tags && typeof tags === 'object' ? Object.entries(tags) : [];
+  } catch (e) {
+    return [{ prop: `${prop}.tags`, message: unreadable(e) }];
+  }
+  if (entries.length === 0) {
+    return [{ prop, message: 'selects by tags but names none: that would match nothing or, worse, everything; pass at least one tag' }];
+  }
+  const problems: Problem[] = [];
+  for (const [key, value] of entries) {
+    if (key.trim() === '' || typeof value !== 'string') {
+      problems.push({ prop: `${prop}.tags`, message: `tag ${quote(key, 40)} must have a non-empty key and a string value, got ${describeValue(value)}` });
+    } else if (UNPRINTABLE.test(key) || UNPRINTABLE.test(value) || hasLoneSurrogate(key) || hasLoneSurrogate(value)) {
+      problems.push({ prop: `${prop}.tags`, message: `tag ${quote(key, 40)} must have a key and value without control characters or halves of surrogate pairs` });
+    } else if (key.length > 128 || value.length > 256) {
+      problems.push({ prop: `${prop}.tags`, message: `tag ${JSON.stringify(Array.from(key).slice(0, 39).join(''))}… must have a key of at most 128 characters and a value of at most 256 (AWS tag limits), got ${key.length} and ${value.length}` });
+    }
+  }
+  return problems;
+}
+
+function filterProblems(filters: unknown, prop: string): Problem[] {
+  if (filters === undefined) {
+    return [];
+  }
+  const list = readList(filters);
+  if (!list.ok) {
+    return [{ prop: `${prop}.filters`, message: list.problem }];
+  }
+  if (list.value === undefined) {
+    return [{ prop: `${prop}.filters`, message: `must be a list of { path, values }, got ${describeValue(filters)}` }];
+  }
+  const problems: Problem[] = [];
+  list.value.forEach((f, i) => {
+    const path = readProperty(f, 'path');
+    const values = readProperty(f, 'values');
+    const items = values.ok ? readList(values.value) : values;
+    if (!path.ok || !items.ok) {
+      problems.push({ prop: `${prop}.filters[${i}]`, message: !path.ok ? path.problem : (items as { problem: string }).problem });
+    } else if (f === undefined || f === null || !isText(path.value) || items.value === undefined || items.value.length === 0 || !items.value.every(isText)) {
+      problems.push({ prop: `${prop}.filters[${i}]`, message: `needs a path and at least one value, all strings, got ${describeValue(f)}` });
+    }
+  });
+  return problems;
+}
+
+/** A non-empty string without control characters or halves of surrogate pairs. */
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && !UNPRINTABLE.test(value) && !hasLoneSurrogate(value);
 }

@@ -4,6 +4,7 @@
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { FisClient } from '@aws-sdk/client-fis';
+import { wellFormed } from '../private/describe';
 
 /** Where text goes: `process.stdout`, `process.stderr`, or a buffer in tests. */
 export interface Writer {
@@ -68,9 +69,24 @@ export interface CliRunState {
   experiment?: StartedExperiment;
 }
 
-/** Writes one line (a newline is added). */
+/**
+ * Control characters (other than line breaks and tabs) and the invisible ones that reorder text,
+ * shown as `\uXXXX` escapes. Output quotes names, tags and descriptions from cloud assemblies and
+ * AWS, which an untrusted pull request controls: an ANSI escape in them must not rewrite the
+ * terminal or a CI log. Inside JSON strings the escape means the same character, so JSON output
+ * stays valid and equal.
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028-\u202E\u2066-\u2069]/g;
+
+/** `text` with control and invisible characters escaped (see `UNPRINTABLE`), and halves of surrogate pairs (not UTF-8) as U+FFFD. */
+export function printable(text: string): string {
+  return wellFormed(text).replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Writes one line (a newline is added), control characters escaped. */
 export function println(writer: Writer, text = ''): void {
-  writer.write(`${text}\n`);
+  writer.write(`${printable(text)}\n`);
 }
 
 /** Writes lines. */

@@ -6,9 +6,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describeValue } from '../private/describe';
 import { MANIFEST_FILE_SUFFIX, MANIFEST_SCHEMA_VERSION, ReliabilityManifest } from '../manifest/schema';
-import { describeStack, listAssemblyStacks } from './assembly';
+import { describeStack, fileBesideTemplate, listAssemblyStacks } from './assembly';
 import { CliError } from './errors';
+import { assemblyRoot, printablePath, readJsonFile, resolveInside } from './files';
 
 /** Where manifests came from. */
 export type ManifestSourceKind = 'assembly' | 'file' | 'directory';
@@ -30,86 +32,99 @@ function isRecord(value: Json): value is Record<string, Json> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-type Kind = 'string' | 'number' | 'boolean' | 'list' | 'object';
-
 /** Where a manifest lacks what the review reads, as `services[0].slos[1].tiers is missing or not a list`. */
 class ShapeProblem extends Error {}
 
-function hasKind(value: Json, kind: Kind): boolean {
-  return kind === 'list' ? Array.isArray(value) : kind === 'object' ? isRecord(value) : typeof value === kind;
-}
+/**
+ * The schema (lib/manifest/schema.ts) as `checkTypes` reads it: `string`, `number` (finite),
+ * `boolean`, `[T]` a list of T, `{ '*': T }` a record of T, or an object of these fields, each
+ * required unless its name ends with `?`. Every field present must have its type; the required
+ * ones are those the review reads unconditionally (found by deleting each field of the fixture
+ * manifests in turn), so that a manifest written by an older version still reads.
+ */
+type TypeSpec = 'string' | 'number' | 'boolean' | [TypeSpec] | { readonly [key: string]: TypeSpec };
 
-/** `record.key`, checked to be of `kind`; `where` names `record` in the message. */
-function field(record: Json, where: string, key: string, kind: Kind): Json {
-  const value = isRecord(record) ? record[key] : undefined;
-  if (!hasKind(value, kind)) {
-    throw new ShapeProblem(`${where ? `${where}.` : ''}${key} is missing or not a${kind === 'object' ? 'n' : ''} ${kind}`);
+const STRINGS: TypeSpec = ['string'];
+const STRING_RECORD: TypeSpec = { '*': 'string' };
+const MANIFEST_TYPES: TypeSpec = {
+  'schemaVersion': 'number',
+  'generator?': 'string',
+  'stack': { 'name': 'string', 'artifactId?': 'string', 'path': 'string', 'account?': 'string', 'region?': 'string' },
+  'services': [{
+    'name': 'string', 'path': 'string', 'owner?': 'string', 'runbookUrl?': 'string', 'dashboard?': 'string', 'estimatedMonthlyCostUsd': 'number',
+    'escalation?': {
+      'name': 'string', 'path': 'string', 'levels': [{ afterSeconds: 'number', targets: STRINGS }], 'repeat': 'number', 'tickets': STRINGS,
+      'acknowledgeLinkTtlSeconds?': 'number',
+    },
+    'slos': [{
+      'name': 'string', 'objective': 'number', 'windowSeconds': 'number', 'window?': 'string', 'errorBudget': 'number', 'minimumEvents?': 'number',
+      'runbookUrl?': 'string', 'alarms': { 'page?': 'string', 'ticket?': 'string' }, 'estimatedMonthlyCostUsd': 'number',
+      'sli': {
+        'kind': 'string', 'description': 'string', 'badEvents?': 'string', 'totalEvents?': 'string',
+        'metrics': [{ 'id': 'string', 'namespace?': 'string', 'metricName?': 'string', 'dimensions': STRING_RECORD, 'statistic?': 'string', 'expression?': 'string' }],
+      },
+      'tiers': [{
+        'id': 'string', 'severity': 'string', 'budgetPercent': 'number', 'longWindowSeconds': 'number', 'shortWindowSeconds': 'number',
+        'longWindow?': 'string', 'shortWindow?': 'string', 'burnRate': 'number', 'errorRatio': 'number', 'alarmNames': { long: 'string', short: 'string' },
+      }],
+    }],
+    'experiments': [{
+      'name': 'string', 'logicalId?': 'string', 'description': 'string', 'expectedSeconds?': 'number', 'steadyStateCheck?': 'boolean',
+      'recoveryCheck?': 'boolean',
+      'actions': [{ 'name': 'string', 'actionId': 'string', 'description?': 'string', 'parameters': STRING_RECORD, 'startAfter': STRINGS, 'target?': 'string' }],
+      'targets': [{
+        'name': 'string', 'resourceType': 'string', 'selectionMode': 'string', 'resourceArns?': STRINGS, 'resourceTags?': STRING_RECORD,
+        'parameters?': STRING_RECORD, 'filters?': [{ path: 'string', values: STRINGS }],
+      }],
+      'stopConditions': STRINGS,
+      'gameDay?': { expression: 'string', timeZone: 'string', enabled: 'boolean' },
+    }],
+  }],
+};
+
+/** Throws a `ShapeProblem` at the first field missing (and required) or of another type than the schema's. */
+function checkTypes(value: Json, spec: TypeSpec, where: string): void {
+  const at = where || 'the manifest';
+  if (typeof spec === 'string') {
+    if (typeof value !== spec || (spec === 'number' && !Number.isFinite(value))) {
+      throw new ShapeProblem(`${at} is missing or not a ${spec}`);
+    }
+  } else if (Array.isArray(spec)) {
+    if (!Array.isArray(value)) {
+      throw new ShapeProblem(`${at} is missing or not a list`);
+    }
+    value.forEach((item, i) => checkTypes(item, spec[0], `${where}[${i}]`));
+  } else {
+    if (!isRecord(value)) {
+      throw new ShapeProblem(`${at} is missing or not an object`);
+    }
+    const fieldName = (key: string) => `${where ? `${where}.` : ''}${key}`;
+    if (spec['*'] !== undefined) {
+      for (const [key, item] of Object.entries(value)) {
+        checkTypes(item, spec['*'], fieldName(JSON.stringify(key)));
+      }
+      return;
+    }
+    for (const [name, itemSpec] of Object.entries(spec)) {
+      const optional = name.endsWith('?');
+      const key = optional ? name.slice(0, -1) : name;
+      const item = Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined;
+      if (item !== undefined || !optional) {
+        checkTypes(item, itemSpec, fieldName(key));
+      }
+    }
   }
-  return value;
-}
-
-/** Items of the list `record.key`, each checked to be an object. */
-function objects(record: Json, where: string, key: string): Array<[Record<string, Json>, string]> {
-  return (field(record, where, key, 'list') as Json[]).map((item, i) => {
-    const at = `${where ? `${where}.` : ''}${key}[${i}]`;
-    if (!isRecord(item)) throw new ShapeProblem(`${at} is not an object`);
-    return [item, at];
-  });
 }
 
 /** Throws a `ShapeProblem` at the first field the review reads that is missing or of another type. */
 function checkShape(manifest: Record<string, Json>): void {
-  field(field(manifest, '', 'stack', 'object'), 'stack', 'name', 'string');
-  for (const [service, at] of objects(manifest, '', 'services')) {
-    field(service, at, 'name', 'string');
-    field(service, at, 'estimatedMonthlyCostUsd', 'number');
-    if (service.escalation !== undefined) {
-      const escalation = field(service, at, 'escalation', 'object');
-      for (const [level, where] of objects(escalation, `${at}.escalation`, 'levels')) {
-        field(level, where, 'afterSeconds', 'number');
-        field(level, where, 'targets', 'list');
-      }
-      field(escalation, `${at}.escalation`, 'tickets', 'list');
-      field(escalation, `${at}.escalation`, 'repeat', 'number');
-    }
-    for (const [slo, where] of objects(service, at, 'slos')) {
-      field(slo, where, 'name', 'string');
-      for (const key of ['objective', 'windowSeconds', 'errorBudget']) field(slo, where, key, 'number');
-      field(field(slo, where, 'sli', 'object'), `${where}.sli`, 'metrics', 'list');
-      field(slo, where, 'alarms', 'object');
-      for (const [tier, w] of objects(slo, where, 'tiers')) {
-        for (const key of ['id', 'severity']) field(tier, w, key, 'string');
-        for (const key of ['budgetPercent', 'burnRate', 'errorRatio', 'longWindowSeconds', 'shortWindowSeconds']) field(tier, w, key, 'number');
-        field(tier, w, 'alarmNames', 'object');
-      }
-    }
-    for (const [experiment, where] of objects(service, at, 'experiments')) {
-      field(experiment, where, 'name', 'string');
-      for (const [action, w] of objects(experiment, where, 'actions')) {
-        for (const key of ['name', 'actionId']) field(action, w, key, 'string');
-        field(action, w, 'parameters', 'object');
-        field(action, w, 'startAfter', 'list');
-      }
-      objects(experiment, where, 'targets');
-      field(experiment, where, 'stopConditions', 'list');
-    }
-  }
+  checkTypes(manifest, MANIFEST_TYPES, '');
 }
 
 /** Parses and checks one manifest file. */
-export function readManifestFile(file: string, shown: string = file): ReliabilityManifest {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read the reliability manifest ${shown}: ${(err as Error).message}`);
-  }
-  let value: Json;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new CliError(`${shown} is not valid JSON: ${(err as Error).message}`);
-  }
+export function readManifestFile(file: string, label: string = file): ReliabilityManifest {
+  const shown = printablePath(label);
+  const value: Json = readJsonFile(file, 'the reliability manifest', label);
   if (!isRecord(value) || value.schemaVersion === undefined) {
     throw new CliError(`${shown} is not a reliability manifest (no schemaVersion)`);
   }
@@ -119,7 +134,8 @@ export function readManifestFile(file: string, shown: string = file): Reliabilit
       + 'upgrade cdk-reliability (npm install cdk-reliability@latest) to read it');
   }
   if (version !== MANIFEST_SCHEMA_VERSION) {
-    throw new CliError(`${shown} has an unknown schema version ${JSON.stringify(version)}; this cdk-reliability reads ${MANIFEST_SCHEMA_VERSION}`);
+    throw new CliError(`${shown} has an unknown schema version ${describeValue(version, 40)}; `
+      + `this cdk-reliability reads ${MANIFEST_SCHEMA_VERSION}`);
   }
   try {
     checkShape(value);
@@ -143,7 +159,7 @@ function fromAssembly(pathArg: string, dir: string): ManifestSet {
   const manifests: ReliabilityManifest[] = [];
   const files: string[] = [];
   for (const stack of stacks) {
-    const file = path.join(path.dirname(stack.templateFile), `${stack.artifactId}${MANIFEST_FILE_SUFFIX}`);
+    const file = fileBesideTemplate(stack, MANIFEST_FILE_SUFFIX);
     if (fs.existsSync(file)) {
       manifests.push(readManifestFile(file, shownPath(pathArg, file, dir)));
       files.push(file);
@@ -163,7 +179,9 @@ function fromDirectory(pathArg: string, dir: string): ManifestSet {
     throw new CliError(`no cloud assembly at ${pathArg} (no manifest.json) and no *${MANIFEST_FILE_SUFFIX} files in it: `
       + 'run `cdk synth` first, or pass the directory it wrote (cdk.out)');
   }
-  const files = names.map((name) => path.join(dir, name));
+  // a directory of manifests is an assembly too: a file linking out of it is refused
+  const root = assemblyRoot(dir);
+  const files = names.map((name) => resolveInside(root, root.dir, name, 'the reliability manifest'));
   return { path: pathArg, kind: 'directory', manifests: files.map((f, i) => readManifestFile(f, path.join(pathArg, names[i]))), files };
 }
 

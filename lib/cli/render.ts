@@ -3,6 +3,7 @@
  * a synthesized template may hold CloudFormation intrinsics, which are shown in `Fn::Sub` syntax
  * (`${CheckoutHandler1234.Arn}`) instead of as JSON. Pure.
  */
+import { truncateText } from '../private/describe';
 
 /** A CloudFormation value: a literal, a list, or an intrinsic function object. */
 export type TemplateValue = unknown;
@@ -149,10 +150,9 @@ export function formatTime(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-/** Shortens text to `max` characters with an ellipsis. */
+/** Shortens text to `max` characters with an ellipsis, never inside a surrogate pair. */
 export function truncate(text: string, max: number): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+  return truncateText(text.replace(/\s+/g, ' ').trim(), max);
 }
 
 /** `a`, `a and b`, `a, b and c`. */

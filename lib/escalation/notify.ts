@@ -115,7 +115,7 @@ export class Notify {
       case NotifyKind.SMS:
         return `${this.kind} ${String(this.address)}`;
       case NotifyKind.WEBHOOK:
-        return this.url !== undefined ? `webhook ${this.url}` : 'webhook (URL in a secret)';
+        return this.url !== undefined ? `webhook ${String(this.url)}` : 'webhook (URL in a secret)';
       case NotifyKind.PAGERDUTY:
         return 'PagerDuty Events API v2';
       case NotifyKind.TOPIC:

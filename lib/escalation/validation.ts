@@ -4,8 +4,8 @@
  */
 import { Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { describeValue, hasLoneSurrogate, readList, readProperty, unreadable } from '../private/describe';
 import { Problem } from '../slo/tiers';
-import { describeInput } from '../slo/validation';
 import { formatWindow } from '../slo/windows';
 import { isNotify, Notify, NotifyKind } from './notify';
 
@@ -32,14 +32,24 @@ export const ESTIMATED_REFERENCE_LENGTH = 128;
 const E164 = /^\+[1-9]\d{1,14}$/;
 /** A pragmatic address check: something@domain.tld, no spaces. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * Characters no address or URL may hold: controls, format characters (zero-width, bidirectional
+ * overrides), private-use and unassigned code points, and halves of surrogate pairs. SNS refuses
+ * them in a subscription's endpoint, and a URL parser silently drops some (tabs, line breaks), so
+ * the URL deployed would not be the one checked.
+ */
+const UNPRINTABLE = /[\p{C}\s]/u;
 
 /** An email target's address. */
 export function emailProblem(address: unknown): string | undefined {
   if (typeof address === 'string' && Token.isUnresolved(address)) {
     return undefined;
   }
+  if (typeof address === 'string' && (UNPRINTABLE.test(address) || hasLoneSurrogate(address))) {
+    return `must be an email address without spaces, control or invisible characters, got ${describeValue(address)}`;
+  }
   if (typeof address !== 'string' || address.length > 254 || !EMAIL.test(address)) {
-    return `must be an email address such as oncall@example.com, got ${JSON.stringify(address)}`;
+    return `must be an email address such as oncall@example.com, got ${describeValue(address)}`;
   }
   return undefined;
 }
@@ -50,7 +60,7 @@ export function phoneNumberProblem(phoneNumber: unknown): string | undefined {
     return undefined;
   }
   if (typeof phoneNumber !== 'string' || !E164.test(phoneNumber)) {
-    return `must be a phone number in E.164 format ('+', country code and number, no spaces, at most 15 digits, e.g. +15555550100), got ${JSON.stringify(phoneNumber)}`;
+    return `must be a phone number in E.164 format ('+', country code and number, no spaces, at most 15 digits, e.g. +15555550100), got ${describeValue(phoneNumber)}`;
   }
   return undefined;
 }
@@ -60,6 +70,10 @@ export function webhookUrlProblem(url: unknown): string | undefined {
   if (typeof url === 'string' && Token.isUnresolved(url)) {
     return undefined;
   }
+  if (typeof url === 'string' && (UNPRINTABLE.test(url) || hasLoneSurrogate(url))) {
+    // URL parsers drop tabs and line breaks silently: the URL checked would not be the URL deployed
+    return `must be an https:// URL without spaces, control or invisible characters (percent-encode them), got ${describeValue(url)}`;
+  }
   let parsed: URL | undefined;
   try {
     parsed = typeof url === 'string' ? new URL(url) : undefined;
@@ -67,7 +81,7 @@ export function webhookUrlProblem(url: unknown): string | undefined {
     parsed = undefined;
   }
   if (!parsed || parsed.protocol !== 'https:' || parsed.hostname === '') {
-    return `must be an https:// URL, got ${JSON.stringify(url)}`;
+    return `must be an https:// URL, got ${describeValue(url)}`;
   }
   if ((url as string).length > 2048) {
     return `must be at most 2048 characters, got ${(url as string).length}`;
@@ -75,8 +89,16 @@ export function webhookUrlProblem(url: unknown): string | undefined {
   return undefined;
 }
 
-/** What is wrong with one target, if anything. */
+/** What is wrong with one target, if anything. Never throws, whatever the target (a Proxy, throwing getters). */
 export function targetProblem(target: unknown): string | undefined {
+  try {
+    return readTargetProblem(target);
+  } catch (e) {
+    return unreadable(e);
+  }
+}
+
+function readTargetProblem(target: unknown): string | undefined {
   if (!isNotify(target)) {
     return `must be a target built with Notify (Notify.email, Notify.sms, Notify.topic, Notify.webhook, Notify.webhookFromSecret, `
       + `Notify.pagerDutyEventsV2, Notify.slack), got ${describeValue(target)}`;
@@ -90,31 +112,59 @@ export function targetProblem(target: unknown): string | undefined {
       if (target.url === undefined && target.secret === undefined) {
         return 'webhook needs a URL (Notify.webhook) or a secret holding it (Notify.webhookFromSecret), got neither';
       }
-      return target.url !== undefined ? webhookUrlProblem(target.url) : undefined;
+      return target.url !== undefined
+        ? webhookUrlProblem(target.url)
+        : referenceProblem('Notify.webhookFromSecret needs the Secrets Manager secret whose SecretString is the webhook URL (an ISecret, e.g. '
+          + 'secretsmanager.Secret.fromSecretNameV2(...))', target.secret, 'secretArn');
     case NotifyKind.PAGERDUTY:
-      return target.secret === undefined ? 'Notify.pagerDutyEventsV2 needs the secret holding the routing key, got undefined' : undefined;
+      return referenceProblem('Notify.pagerDutyEventsV2 needs the Secrets Manager secret holding the routing key (an ISecret)', target.secret, 'secretArn');
     case NotifyKind.TOPIC:
-      return target.topic === undefined ? 'Notify.topic needs an SNS topic, got undefined' : undefined;
+      return referenceProblem('Notify.topic needs an SNS topic (an ITopic, e.g. sns.Topic.fromTopicArn(...))', target.topic, 'topicArn');
     case NotifyKind.SLACK:
-      return target.slackChannel === undefined ? 'Notify.slack needs an AWS Chatbot SlackChannelConfiguration, got undefined' : undefined;
+      return referenceProblem('Notify.slack needs an AWS Chatbot SlackChannelConfiguration (an ISlackChannelConfiguration)',
+        target.slackChannel, 'slackChannelConfigurationArn');
     default:
       return undefined;
   }
 }
 
+/**
+ * Why `value` is not a CDK resource (duck-typed by the ARN property every implementation of its
+ * interface has, a token or a literal ARN), or `undefined`. A plain `{}` would otherwise reach the
+ * template as `"undefined"` in IAM resources and the function's configuration.
+ */
+function referenceProblem(needs: string, value: unknown, arnProperty: string): string | undefined {
+  if (typeof value !== 'object' || value === null) {
+    return `${needs}, got ${describeValue(value)}`;
+  }
+  const arn = readProperty(value, arnProperty);
+  if (!arn.ok) {
+    return `${needs}; its ${arnProperty} ${arn.problem}`;
+  }
+  if (typeof arn.value !== 'string' || arn.value === '') {
+    return `${needs}, got ${describeValue(value)} (its ${arnProperty} is ${describeValue(arn.value)})`;
+  }
+  return undefined;
+}
+
 /** Problems of a list of targets (a level's `notify`, or `tickets`), each under `prop[i]`. */
 export function targetListProblems(prop: string, targets: unknown, emptyMessage: string): Problem[] {
-  if (!Array.isArray(targets)) {
+  // every item read once, a hole as undefined: a hole in the list is a missing target, not nothing
+  const list = readList(targets);
+  if (!list.ok) {
+    return [{ prop, message: list.problem }];
+  }
+  if (list.value === undefined) {
     return [{ prop, message: `must be a list of targets (e.g. [Notify.email('oncall@example.com')]), got ${describeValue(targets)}` }];
   }
-  if (targets.length === 0) {
+  const items = list.value;
+  if (items.length === 0) {
     return [{ prop, message: emptyMessage }];
   }
   const problems: Problem[] = [];
   const seen = new Map<string, number>();
-  // an index loop, not forEach: a hole in the list is a missing target, not nothing
-  for (let i = 0; i < targets.length; i++) {
-    const t: unknown = targets[i];
+  for (let i = 0; i < items.length; i++) {
+    const t: unknown = items[i];
     const message = targetProblem(t);
     if (message) {
       problems.push({ prop: `${prop}[${i}]`, message });
@@ -144,7 +194,7 @@ function identityOf(target: Notify): string | undefined {
  */
 export function levelDelayProblem(index: number, after: unknown): string | undefined {
   if (index === 0) {
-    if (after === undefined || (isConcreteDuration(after) && after.toSeconds({ integral: false }) === 0)) {
+    if (after === undefined || durationSeconds(after) === 0) {
       return undefined;
     }
     return `must be left out (or zero) for level 1, which is notified as soon as the alarm fires, got ${describeDuration(after)}`;
@@ -152,11 +202,11 @@ export function levelDelayProblem(index: number, after: unknown): string | undef
   if (after === undefined) {
     return `is required for level ${index + 1}: how long after level ${index} to escalate, a whole number of minutes from 1 minute to ${formatWindow(MAX_LEVEL_DELAY.toSeconds())} (e.g. Duration.minutes(15))`;
   }
-  if (!isConcreteDuration(after)) {
+  const seconds = durationSeconds(after);
+  if (seconds === undefined) {
     return `must be a concrete Duration such as Duration.minutes(15), got ${describeDuration(after)}`;
   }
-  const seconds = after.toSeconds({ integral: false });
-  if (seconds < 60 || seconds > MAX_LEVEL_DELAY.toSeconds() || seconds % 60 !== 0) {
+  if (!Number.isFinite(seconds) || seconds < 60 || seconds > MAX_LEVEL_DELAY.toSeconds() || seconds % 60 !== 0) {
     return `must be a whole number of minutes from 1 minute to ${formatWindow(MAX_LEVEL_DELAY.toSeconds())}, got ${describeDuration(after)}`;
   }
   return undefined;
@@ -165,17 +215,17 @@ export function levelDelayProblem(index: number, after: unknown): string | undef
 /** `repeat`: how many more times the chain runs after the first pass. */
 export function repeatProblem(repeat: unknown): string | undefined {
   if (typeof repeat !== 'number' || !Number.isInteger(repeat) || repeat < 0 || repeat > MAX_REPEAT) {
-    return `must be a whole number from 0 (run the chain once) to ${MAX_REPEAT}, got ${describeInput(repeat)}`;
+    return `must be a whole number from 0 (run the chain once) to ${MAX_REPEAT}, got ${describeValue(repeat)}`;
   }
   return undefined;
 }
 
 /** How long an acknowledge link stays valid. */
 export function tokenTtlProblem(ttl: unknown): string | undefined {
-  if (!isConcreteDuration(ttl)) {
+  const seconds = durationSeconds(ttl);
+  if (seconds === undefined) {
     return `must be a concrete Duration such as Duration.days(1), got ${describeDuration(ttl)}`;
   }
-  const seconds = ttl.toSeconds({ integral: false });
   if (!Number.isInteger(seconds) || seconds < MIN_TOKEN_TTL.toSeconds() || seconds > MAX_TOKEN_TTL.toSeconds()) {
     return `must be a whole number of seconds from ${formatWindow(MIN_TOKEN_TTL.toSeconds())} to ${formatWindow(MAX_TOKEN_TTL.toSeconds())}, got ${describeDuration(ttl)}`;
   }
@@ -193,7 +243,7 @@ export function logRetentionProblem(value: unknown): string | undefined {
 /** Reserved concurrency of the escalation or acknowledge function. */
 export function reservedConcurrencyProblem(value: unknown): string | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_RESERVED_CONCURRENCY) {
-    return `must be a whole number from 1 to ${MAX_RESERVED_CONCURRENCY}, got ${describeInput(value)}`;
+    return `must be a whole number from 1 to ${MAX_RESERVED_CONCURRENCY}, got ${describeValue(value)}`;
   }
   return undefined;
 }
@@ -206,22 +256,29 @@ export interface LevelInput {
 
 /** Every problem of `levels`, each under `levels[i]…`. */
 export function levelProblems(levels: unknown): Problem[] {
-  if (!Array.isArray(levels) || levels.length === 0) {
+  // every level read once, a hole as undefined: a hole in the list is a missing level, not nothing
+  const list = readList(levels);
+  if (!list.ok) {
+    return [{ prop: 'levels', message: list.problem }];
+  }
+  if (list.value === undefined || list.value.length === 0) {
     return [{ prop: 'levels', message: `must be a list of at least one level (e.g. [{ notify: [Notify.email('oncall@example.com')] }]), got ${describeValue(levels)}` }];
   }
   const problems: Problem[] = [];
-  // Array.from: a hole in the list is a missing level, not nothing
-  Array.from(levels).forEach((level: LevelInput | undefined, i) => {
+  list.value.forEach((level, i) => {
     if (typeof level !== 'object' || level === null) {
       problems.push({ prop: `levels[${i}]`, message: `must be a level ({ after?, notify }), got ${describeValue(level)}` });
       return;
     }
-    const delay = levelDelayProblem(i, level.after);
+    const after = readProperty(level, 'after');
+    const delay = after.ok ? levelDelayProblem(i, after.value) : after.problem;
     if (delay) {
       problems.push({ prop: `levels[${i}].after`, message: delay });
     }
-    problems.push(...targetListProblems(`levels[${i}].notify`, level.notify,
-      `must name at least one target: a level that notifies nobody only delays the next one, got []`));
+    const notify = readProperty(level, 'notify');
+    problems.push(...(notify.ok
+      ? targetListProblems(`levels[${i}].notify`, notify.value, 'must name at least one target: a level that notifies nobody only delays the next one, got []')
+      : [{ prop: `levels[${i}].notify`, message: notify.problem }]));
   });
   return problems;
 }
@@ -269,32 +326,39 @@ export function estimatedEnvironmentBytes(resolvedEnvironment: Record<string, un
   return Object.entries(resolvedEnvironment).reduce((sum, [key, value]) => sum + Buffer.byteLength(key, 'utf8') + estimatedLength(value), 0);
 }
 
-/** A Duration whose length is known at synth. */
+/**
+ * A Duration whose length is known at synth. Duck-typed (a Duration of another copy of aws-cdk-lib
+ * counts), and safe on look-alikes whose methods are missing or throw.
+ */
 export function isConcreteDuration(value: unknown): value is Duration {
-  return typeof (value as Duration | undefined)?.toSeconds === 'function' && !(value as Duration).isUnresolved();
+  return durationSeconds(value) !== undefined;
+}
+
+/** The seconds of a concrete Duration, `undefined` for anything else (tokens included). Never throws. */
+function durationSeconds(value: unknown): number | undefined {
+  try {
+    const d = value as Duration;
+    if (typeof value !== 'object' || value === null || typeof d.toSeconds !== 'function' || typeof d.isUnresolved !== 'function' || d.isUnresolved()) {
+      return undefined;
+    }
+    const seconds = d.toSeconds({ integral: false });
+    return typeof seconds === 'number' ? seconds : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function describeDuration(value: unknown): string {
-  if (isConcreteDuration(value)) {
-    const seconds = value.toSeconds({ integral: false });
-    return Number.isInteger(seconds) && seconds > 0 ? `${formatWindow(seconds)}` : `${seconds} seconds`;
+  const seconds = durationSeconds(value);
+  if (seconds !== undefined) {
+    return Number.isInteger(seconds) && seconds > 0 ? `${formatWindow(seconds)}` : `${describeValue(seconds)} seconds`;
   }
-  if (typeof (value as Duration | undefined)?.toSeconds === 'function') {
-    return 'a token';
+  try {
+    if (typeof (value as Duration | undefined)?.toSeconds === 'function' && typeof (value as Duration).isUnresolved === 'function') {
+      return 'a token';
+    }
+  } catch {
+    // described below
   }
   return describeValue(value);
 }
-
-function describeValue(value: unknown): string {
-  if (value === undefined) {
-    return 'undefined';
-  }
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-

@@ -96,7 +96,7 @@ describe('time zone and enabled flag', () => {
 
   test('refuses an enabled flag that is not a boolean', () => {
     expect(GameDay.weekly({ weekDay: 'TUE', hour: 10, timeZone: 'UTC', enabled: 'yes' as unknown as boolean }).problems()).toEqual([
-      { prop: 'gameDay.enabled', message: 'must be true or false, got yes' },
+      { prop: 'gameDay.enabled', message: 'must be true or false, got "yes"' },
     ]);
   });
 });

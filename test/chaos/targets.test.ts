@@ -117,15 +117,15 @@ describe('Targets', () => {
 
   test('refuses a selection that is not a Selection', () => {
     expect(Targets.tagged({ team: 'payments' }, 'ALL' as unknown as Selection).problems('target')).toEqual([
-      { prop: 'target.selection', message: 'must be Selection.all(), Selection.count(n) or Selection.percent(p), got ALL' },
+      { prop: 'target.selection', message: 'must be Selection.all(), Selection.count(n) or Selection.percent(p), got "ALL"' },
     ]);
   });
 
   test('refuses a filter without a path or values', () => {
     const t = Targets.tagged({ team: 'payments' }, Selection.count(1), { filters: [{ path: '', values: ['x'] }, { path: 'State.Name', values: [] }] });
     expect(t.problems('target')).toEqual([
-      { prop: 'target.filters[0]', message: 'needs a path and at least one value' },
-      { prop: 'target.filters[1]', message: 'needs a path and at least one value' },
+      { prop: 'target.filters[0]', message: 'needs a path and at least one value, all strings, got {"path":"","values":["x"]}' },
+      { prop: 'target.filters[1]', message: 'needs a path and at least one value, all strings, got {"path":"State.Name","values":[]}' },
     ]);
   });
 });

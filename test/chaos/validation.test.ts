@@ -166,7 +166,7 @@ describe('milliseconds', () => {
     expect(experiment((w) => ({
       fault: Fault.ecsNetworkLatency(compute(w.stack).web, { selection: Selection.count(1), delay: Duration.millis(100), sources: ['S3, DYNAMODB'] }), duration: TEN_MINUTES,
     }))).toThrow(problem('fault (ecsNetworkLatency).sources',
-      'must be a non-empty list of IPv4 addresses, CIDR blocks, domain names, \'DYNAMODB\', \'S3\' or \'ALL\' without spaces or commas, got ["S3, DYNAMODB"]'));
+      'must be a non-empty list of IPv4 addresses, CIDR blocks, domain names, \'DYNAMODB\', \'S3\' or \'ALL\' without spaces, commas or control characters, got ["S3, DYNAMODB"]'));
   });
 });
 
@@ -339,12 +339,12 @@ describe('experiment props', () => {
 
   test('a check flag that is not a boolean', () => {
     expect(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, steadyStateCheck: 'yes' as never }))).toThrow(
-      problem('steadyStateCheck', 'must be true or false, got yes'));
+      problem('steadyStateCheck', 'must be true or false, got "yes"'));
   });
 
   test('stop conditions that are not alarms', () => {
     expect(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, stopConditions: ['arn:aws:cloudwatch:eu-west-1:111111111111:alarm:x'] as never }))).toThrow(
-      problem('stopConditions', 'must be a list of CloudWatch alarms (IAlarm)'));
+      problem('stopConditions[0]', 'must be a CloudWatch alarm (IAlarm), got "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:x"'));
     expect(experiment((w) => ({
       fault: delayOf(w.handler),
       duration: TEN_MINUTES,
@@ -379,12 +379,12 @@ describe('experiment props', () => {
 describe('faults', () => {
   test('something that is not a Fault', () => {
     expect(experiment(() => ({ fault: 'delay' as never }))).toThrow(
-      problem('fault', 'is required: a Fault (Fault.lambdaInvocationDelay(...), Fault.sequence(...), ...), got delay'));
+      problem('fault', 'is required: a Fault (Fault.lambdaInvocationDelay(...), Fault.sequence(...), ...), got "delay"'));
   });
 
   test('something that is not a Fault inside a sequence names its position', () => {
     expect(experiment(() => ({ fault: Fault.sequence(Fault.wait(Duration.minutes(1)), 'wait' as never) }))).toThrow(
-      problem('fault.sequence[1]', 'must be a Fault (Fault.lambdaInvocationDelay(...), Fault.wait(...), ...), got wait'));
+      problem('fault.sequence[1]', 'must be a Fault (Fault.lambdaInvocationDelay(...), Fault.wait(...), ...), got "wait"'));
   });
 
   test('a problem inside a nested fault names its path', () => {
@@ -478,5 +478,157 @@ describe('review findings: input that used to synthesize or crash', () => {
     expect(GameDay.once({ at: '2026-02-31T10:00', timeZone: 'UTC' }).problems()).toEqual([
       { prop: 'gameDay.at', message: 'must be a local date and time YYYY-MM-DDThh:mm[:ss], e.g. \'2026-12-01T10:00\', got "2026-02-31T10:00"' },
     ]);
+  });
+});
+
+describe('hostile values: refused with a clear message, never a TypeError or an invalid template', () => {
+  const ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:x';
+  /** The plain Error an experiment throws, its message. */
+  const refusal = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (e) {
+      expect((e as Error).name).toBe('Error');
+      return (e as Error).message;
+    }
+    throw new Error('did not throw');
+  };
+  const throwingGetter = (key: string) => Object.defineProperty({}, key, { enumerable: true, get: () => { throw new Error(`no ${key}`); } });
+
+  test('a description cut to FIS\'s 512 characters never splits a surrogate pair (it made the template invalid JSON)', () => {
+    // '<64 s>/<64 x>: ' is 131 characters, the description 399 UTF-16 units: 530 in all, cut at 511, inside a rocket
+    const stack = newStack();
+    const service = newService(stack, { serviceName: 's'.repeat(64) });
+    service.addExperiment('x'.repeat(64), { fault: delayOf(newFunction(stack)), duration: TEN_MINUTES, description: `a${'🚀'.repeat(199)}` });
+    const fisDescription = Object.values(Template.fromStack(stack).findResources('AWS::FIS::ExperimentTemplate'))[0].Properties.Description as string;
+    expect(fisDescription.length).toBeLessThanOrEqual(512);
+    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(fisDescription)).toBe(false);
+    expect(fisDescription.endsWith('🚀…')).toBe(true);
+  });
+
+  test('a description holding half a surrogate pair or control characters is refused', () => {
+    expect(refusal(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, description: 'slow \uD83D' })))).toBe(
+      problem('description', 'must be text without control characters or halves of surrogate pairs (not valid in a template), got "slow \uFFFD"'));
+    expect(refusal(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, description: 'a\u0000b' })))).toBe(
+      problem('description', 'must be text without control characters or halves of surrogate pairs (not valid in a template), got "a\\u0000b"'));
+  });
+
+  test.each<[string, unknown, string]>([
+    ['a BigInt', 1n, 'must be true or false, got 1n'],
+    ['a Symbol', Symbol('yes'), 'must be true or false, got Symbol("yes")'],
+  ])('a flag that is %s is described, not serialised', (_, value, message) => {
+    expect(refusal(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, steadyStateCheck: value as never })))).toBe(problem('steadyStateCheck', message));
+  });
+
+  test('emptyTargets and report given BigInt or circular values are described', () => {
+    const self: Record<string, unknown> = {};
+    self.self = self;
+    expect(refusal(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, emptyTargets: 1n as never })))).toBe(
+      problem('emptyTargets', 'must be \'fail\' or \'skip\', got 1n'));
+    expect(refusal(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, report: 7n as never })))).toBe(
+      problem('report', 'must be true, false or { bucket?, before?, after? }, got 7n'));
+    expect(refusal(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, report: { bucket: self as never } })))).toBe(
+      problem('report.bucket', 'must be an S3 bucket (IBucket, e.g. s3.Bucket.fromBucketName(...)), got {"self":[circular]}'));
+  });
+
+  test('stop conditions and report options whose reading throws are refused as unreadable', () => {
+    expect(refusal(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, stopConditions: [throwingGetter('alarmArn')] as never })))).toBe(
+      problem('stopConditions[0]', 'could not be read: reading it threw Error: no alarmArn'));
+    expect(refusal(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, report: throwingGetter('before') as never })))).toBe(
+      problem('report.before', 'could not be read: reading it threw Error: no before'));
+  });
+
+  test('fault options whose reading throws are refused, naming the fault', () => {
+    expect(refusal(experiment((w) => ({ fault: Fault.lambdaInvocationDelay(w.handler, throwingGetter('delay') as never), duration: TEN_MINUTES })))).toBe(
+      problem('fault (lambdaInvocationDelay)', 'could not be read: reading it threw Error: no delay'));
+  });
+
+  test.each<[string, (w: World) => Fault, string, string]>([
+    ['content type with a BigInt', (w) => Fault.lambdaHttpResponse(w.handler, { statusCode: 503, contentType: 5n as never }), 'fault (lambdaHttpResponse).contentType', 'must be a media type such as \'application/json\', got 5n'],
+    ['content type with a line break', (w) => Fault.lambdaHttpResponse(w.handler, { statusCode: 503, contentType: 'text/plain\nX-Evil: 1' }), 'fault (lambdaHttpResponse).contentType', 'must be a media type such as \'application/json\', got "text/plain\\nX-Evil: 1"'],
+    ['API service as a BigInt', () => Fault.apiThrottleError(Targets.arns(['arn:aws:iam::111111111111:role/app']), { service: 1n as never, operations: ['DescribeInstances'] }), 'fault (apiThrottleError).service', 'must be one of \'ec2\', \'kinesis\': FIS injects API errors only into these services\' calls, got 1n'],
+    ['API operations with a BigInt', () => Fault.apiThrottleError(Targets.arns(['arn:aws:iam::111111111111:role/app']), { service: 'ec2', operations: [1n] as never }), 'fault (apiThrottleError).operations', 'must be a non-empty list of API operation names such as \'DescribeInstances\', got [1n]'],
+    ['a scope that is a Symbol', (w) => Fault.disruptConnectivity(ec2.Subnet.fromSubnetId(w.stack, 'S', 'subnet-1'), { scope: Symbol('az') as never }), 'fault (disruptConnectivity).scope', 'must be one of \'all\', \'availability-zone\', \'dynamodb\', \'prefix-list\', \'s3\', \'s3express\', \'vpc\', got Symbol("az")'],
+    ['a prefix list with a line break', (w) => Fault.disruptConnectivity(ec2.Subnet.fromSubnetId(w.stack, 'S', 'subnet-1'), { scope: 'prefix-list', prefixList: 'pl-1\n' }), 'fault (disruptConnectivity).prefixList', 'must be the managed prefix list\'s name, id or ARN, without spaces or control characters, got "pl-1\\n"'],
+  ])('%s', (_, fault, prop, message) => {
+    expect(refusal(experiment((w) => ({ fault: fault(w), duration: TEN_MINUTES })))).toBe(problem(prop, message));
+  });
+
+  test('an Auto Scaling group with a null selection is refused, not a TypeError (found by the fuzz suite)', () => {
+    expect(refusal(experiment((w) => ({ fault: Fault.ec2TerminateInstances(compute(w.stack).fleet, { selection: null as never }) })))).toBe(
+      problem('fault (ec2TerminateInstances).selection', 'must be Selection.all(), Selection.count(n) or Selection.percent(p), got null'));
+  });
+
+  test('a scope with a bidirectional override is quoted escaped, everywhere it is named', () => {
+    const message = refusal(experiment((w) => ({
+      fault: Fault.disruptConnectivity(ec2.Subnet.fromSubnetId(w.stack, 'S', 'subnet-1'), { scope: '\u202Eevil' as never, prefixList: 'pl-1' }), duration: TEN_MINUTES,
+    })));
+    expect(message).not.toContain('\u202E');
+    expect(message).toContain('not "\\u202eevil"');
+  });
+
+  test('a Selection of a Symbol or a BigInt says so (its mode used to throw a TypeError)', () => {
+    expect(Selection.count(Symbol('n') as never).problem()).toBe('Selection.count() takes a whole number of resources >= 1, got Symbol("n")');
+    expect(Selection.count(Symbol('n') as never).mode).toBe('COUNT(Symbol("n"))');
+    expect(Selection.percent(5n as never).problem()).toBe('Selection.percent() takes a whole percentage from 1 to 100, got 5n');
+    expect(refusal(experiment(() => ({ fault: Fault.ec2StopInstances(Targets.tagged({ team: 'x' }, Selection.count(Symbol('n') as never))), duration: TEN_MINUTES })))).toBe(
+      problem('fault (ec2StopInstances).target.selection', 'Selection.count() takes a whole number of resources >= 1, got Symbol("n")'));
+  });
+
+  test('targets: ARNs, tags and filters with BigInt, control characters or halves of surrogate pairs are refused', () => {
+    expect(Targets.arns([1n as never]).problems('t')).toEqual([{ prop: 't.arns[0]', message: 'must be an ARN (arn:...), got 1n' }]);
+    expect(Targets.arns([`${ARN}\u0000`]).problems('t')).toEqual([{ prop: 't.arns[0]', message: `must be an ARN (arn:...) without control characters, got "${ARN}\\u0000"` }]);
+    expect(Targets.tagged({ team: 5n as never }, Selection.all()).problems('t')).toEqual([
+      { prop: 't.tags', message: 'tag "team" must have a non-empty key and a string value, got 5n' }]);
+    expect(Targets.tagged({ 'te\uD83Dam': 'x' }, Selection.all()).problems('t')).toEqual([
+      { prop: 't.tags', message: 'tag "te\uFFFDam" must have a key and value without control characters or halves of surrogate pairs' }]);
+    expect(Targets.tagged({ ['k'.repeat(200)]: 'v' }, Selection.all()).problems('t')).toEqual([
+      { prop: 't.tags', message: `tag ${JSON.stringify('k'.repeat(39))}… must have a key of at most 128 characters and a value of at most 256 (AWS tag limits), got 200 and 1` }]);
+    expect(Targets.arns([ARN], Selection.all(), { filters: [{ path: 'State.Name', values: [1n as never] }] }).problems('t')).toEqual([
+      { prop: 't.filters[0]', message: 'needs a path and at least one value, all strings, got {"path":"State.Name","values":[1n]}' }]);
+  });
+
+  test('targets whose lists or options cannot be read are refused, not thrown', () => {
+    const proxy = new Proxy([], { get: () => { throw new Error('trap'); } });
+    expect(Targets.arns(proxy as never).problems('t')).toEqual([{ prop: 't', message: 'could not be read: reading it threw Error: trap' }]);
+    const keys = new Proxy({}, { ownKeys: () => { throw new Error('keys'); } });
+    expect(Targets.tagged(keys as never, Selection.all()).problems('t')).toEqual([{ prop: 't.tags', message: 'could not be read: reading it threw Error: keys' }]);
+    expect(Targets.arns([ARN], Selection.all(), throwingGetter('filters') as never).problems('t')).toEqual([
+      { prop: 't.options', message: 'could not be read: reading it threw Error: no filters' }]);
+  });
+
+  test('game days given Symbols, BigInts or unreadable options report problems instead of throwing', () => {
+    expect(GameDay.weekly({ weekDay: 'TUE', hour: Symbol('h') as never, timeZone: 'UTC' }).problems()).toEqual([
+      { prop: 'gameDay.hour', message: 'must be a whole hour from 0 to 23, got Symbol("h")' }]);
+    expect(GameDay.weekly({ weekDay: Symbol('d') as never, hour: 10, timeZone: Symbol('z') as never }).problems()).toEqual([
+      { prop: 'gameDay.weekDay', message: 'must be one of MON, TUE, WED, THU, FRI, SAT, SUN, got Symbol("d")' },
+      { prop: 'gameDay.timeZone', message: 'must be an IANA time zone such as \'Europe/Berlin\' or \'UTC\', got Symbol("z")' }]);
+    expect(GameDay.cron({ expression: 10n as never, timeZone: 10n as never }).problems()).toEqual([
+      { prop: 'gameDay.expression', message: 'must be cron(minutes hours day-of-month month day-of-week year), six fields, e.g. \'cron(0 10 ? * TUE#1 *)\', got 10n' },
+      { prop: 'gameDay.timeZone', message: 'must be an IANA time zone such as \'Europe/Berlin\' or \'UTC\', got 10n' }]);
+    expect(GameDay.once({ at: Symbol('t') as never, timeZone: 'UTC', enabled: 1n as never }).problems()).toEqual([
+      { prop: 'gameDay.at', message: 'must be a local date and time YYYY-MM-DDThh:mm[:ss], e.g. \'2026-12-01T10:00\', got Symbol("t")' },
+      { prop: 'gameDay.enabled', message: 'must be true or false, got 1n' }]);
+    expect(GameDay.weekly(throwingGetter('hour') as never).problems()).toEqual([
+      { prop: 'gameDay', message: 'could not be read: reading it threw Error: no hour' }]);
+  });
+});
+
+describe('an experiment declared on its own checks what its service would have given it', () => {
+  test.each<[string, Record<string, unknown>, string]>([
+    ['a service name that is a Symbol', { serviceName: Symbol('s') }, 'serviceName: must be a non-empty string, got Symbol(s)'],
+    ['a service name with a space', { serviceName: 'check out' }, 'serviceName: must use only letters, digits'],
+    ['page alarms that are not a function', { pageAlarms: [] }, 'pageAlarms: must be a function returning the service\'s page alarms, got []'],
+    ['a dashboard name that is not a string', { dashboardName: 5n }, 'dashboardName: must be the name of a CloudWatch dashboard, got 5n'],
+  ])('%s', (_, props, message) => {
+    const stack = newStack();
+    let thrown: Error | undefined;
+    try {
+      new ChaosExperiment(stack, 'Experiment', { serviceName: 'checkout', experimentName: 'x', fault: Fault.wait(Duration.minutes(1)), ...props } as never);
+    } catch (e) {
+      thrown = e as Error;
+    }
+    expect(thrown?.name).toBe('Error');
+    expect(thrown?.message).toContain(`Shop/Experiment: ${message}`);
   });
 });

@@ -31,7 +31,7 @@ describe('EscalationPolicy validation: every message names the construct path, t
     ['a level without targets', { levels: [{ notify: [] }] },
       'Shop/OnCall: levels[0].notify: must name at least one target: a level that notifies nobody only delays the next one, got []'],
     ['a level whose notify is not a list', { levels: [{ notify: email }] },
-      /^Shop\/OnCall: levels\[0\]\.notify: must be a list of targets \(e\.g\. \[Notify\.email\('oncall@example\.com'\)\]\), got \{"kind":"email"/],
+      /^Shop\/OnCall: levels\[0\]\.notify: must be a list of targets \(e\.g\. \[Notify\.email\('oncall@example\.com'\)\]\), got a Notify$/],
     ['a target not built with Notify', { levels: [{ notify: [{ kind: 'email', address: 'a@example.com' }] }] },
       /^Shop\/OnCall: levels\[0\]\.notify\[0\]: must be a target built with Notify \(Notify\.email, .*\), got \{"kind":"email","address":"a@example\.com"\}$/],
     ['a malformed email address', { levels: [{ notify: [Notify.email('oncall.example.com')] }] },
@@ -143,7 +143,7 @@ describe('validation rules (pure)', () => {
   });
   test('repeat must be a whole number from 0 to 10', () => {
     expect([0, 10].map(repeatProblem)).toEqual([undefined, undefined]);
-    expect(repeatProblem('2')).toMatch(/got 2/);
+    expect(repeatProblem('2')).toMatch(/got "2"$/);
   });
   test('environment size: literals count as they are, pseudo parameters at their longest, references at the estimate', () => {
     expect(estimatedLength('abc')).toBe(3);
@@ -152,5 +152,98 @@ describe('validation rules (pure)', () => {
     expect(estimatedLength({ 'Fn::GetAtt': ['Fn', 'Arn'] })).toBe(ESTIMATED_REFERENCE_LENGTH);
     expect(estimatedLength({ 'Fn::Join': ['-', ['a', { Ref: 'AWS::AccountId' }, 'b']] })).toBe(1 + 12 + 1 + 2);
     expect(estimatedEnvironmentBytes({ KEY: 'value', ARN: { Ref: 'Topic' } })).toBe(3 + 5 + 3 + ESTIMATED_REFERENCE_LENGTH);
+  });
+});
+
+describe('hostile values are refused with a clear message, never a TypeError or an invalid template', () => {
+  const stack = () => newStack();
+  const withTargets = (notify: unknown[]) => build({ levels: [{ notify }] });
+  const message = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(Error);
+      expect((e as Error).name).toBe('Error');
+      return (e as Error).message;
+    }
+    throw new Error('did not throw');
+  };
+
+  test('Notify.webhookFromSecret({}) is refused, naming the target (it used to grant secretsmanager:GetSecretValue on "undefined-??????")', () => {
+    expect(message(withTargets([Notify.webhookFromSecret({} as never)]))).toBe(
+      'Shop/OnCall: levels[0].notify[0]: Notify.webhookFromSecret needs the Secrets Manager secret whose SecretString is the webhook URL '
+      + '(an ISecret, e.g. secretsmanager.Secret.fromSecretNameV2(...)), got {} (its secretArn is undefined)');
+  });
+
+  test.each([
+    ['Notify.webhookFromSecret(undefined)', () => Notify.webhookFromSecret(undefined as never), /^webhook needs a URL \(Notify\.webhook\) or a secret holding it \(Notify\.webhookFromSecret\), got neither$/],
+    ['Notify.webhookFromSecret(null)', () => Notify.webhookFromSecret(null as never), /needs the Secrets Manager secret .*, got null$/],
+    ['Notify.webhookFromSecret("arn:…")', () => Notify.webhookFromSecret('arn:aws:secretsmanager:eu-west-1:1:secret:x' as never), /needs the Secrets Manager secret .*, got "arn:aws:secretsmanager:eu-west-1:1:secret:x"$/],
+    ['Notify.pagerDutyEventsV2({})', () => Notify.pagerDutyEventsV2({} as never), /^Notify\.pagerDutyEventsV2 needs the Secrets Manager secret holding the routing key \(an ISecret\), got \{\} \(its secretArn is undefined\)$/],
+    ['Notify.pagerDutyEventsV2({ secretArn: "" })', () => Notify.pagerDutyEventsV2({ secretArn: '' } as never), /got \{"secretArn":""\} \(its secretArn is ""\)$/],
+    ['Notify.topic({})', () => Notify.topic({} as never), /^Notify\.topic needs an SNS topic \(an ITopic, e\.g\. sns\.Topic\.fromTopicArn\(\.\.\.\)\), got \{\} \(its topicArn is undefined\)$/],
+    ['Notify.topic(42)', () => Notify.topic(42 as never), /^Notify\.topic needs an SNS topic .*, got 42$/],
+    ['Notify.slack({ slackChannelConfigurationArn: 1n })', () => Notify.slack({ slackChannelConfigurationArn: 1n } as never),
+      /^Notify\.slack needs an AWS Chatbot SlackChannelConfiguration \(an ISlackChannelConfiguration\), got \{"slackChannelConfigurationArn":1n\} \(its slackChannelConfigurationArn is 1n\)$/],
+    ['Notify.email(undefined)', () => Notify.email(undefined as never), /^must be an email address such as oncall@example\.com, got undefined$/],
+    ['Notify.email("")', () => Notify.email(''), /^must be an email address such as oncall@example\.com, got ""$/],
+    ['Notify.email(Symbol())', () => Notify.email(Symbol('x') as never), /^must be an email address such as oncall@example\.com, got Symbol\("x"\)$/],
+    ['Notify.email with a NUL', () => Notify.email('on\u0000call@example.com'), /^must be an email address without spaces, control or invisible characters, got "on\\u0000call@example\.com"$/],
+    ['Notify.email with half a surrogate pair', () => Notify.email('on\uD83Dcall@example.com'), /^must be an email address without spaces, control or invisible characters, got "on\uFFFDcall@example\.com"$/],
+    ['Notify.sms(15555550100)', () => Notify.sms(15555550100 as never), /E\.164 .*, got 15555550100$/],
+    ['Notify.sms(10n)', () => Notify.sms(10n as never), /E\.164 .*, got 10n$/],
+    ['Notify.webhook(null)', () => Notify.webhook(null as never), /^must be an https:\/\/ URL, got null$/],
+    ['Notify.webhook with a line break (URL parsers drop it)', () => Notify.webhook('https://hooks.example.com/a\nb'),
+      /^must be an https:\/\/ URL without spaces, control or invisible characters \(percent-encode them\), got "https:\/\/hooks\.example\.com\/a\\nb"$/],
+    ['Notify.webhook with a bidirectional override', () => Notify.webhook('https://hooks.example.com/\u202Eevil'), /without spaces, control or invisible characters .*got "https:\/\/hooks\.example\.com\/\\u202eevil"$/],
+  ])('refuses %s, naming the target and the value', (_, target, expected) => {
+    const text = message(withTargets([target()]));
+    expect(text.startsWith('Shop/OnCall: levels[0].notify[0]: ')).toBe(true);
+    expect(text.slice('Shop/OnCall: levels[0].notify[0]: '.length)).toMatch(expected);
+  });
+
+  test('a target whose properties throw when read is refused as unreadable, naming it', () => {
+    const target = Object.defineProperty({}, 'kind', { enumerable: true, get: () => { throw new RangeError('nope'); } });
+    expect(message(withTargets([target]))).toBe('Shop/OnCall: levels[0].notify[0]: could not be read: reading it threw RangeError: nope');
+  });
+
+  test('a Proxy as the list of targets, or as a level, is refused as unreadable', () => {
+    const proxy = new Proxy([], { get: () => { throw new Error('trap'); } });
+    expect(message(withTargets(proxy as never))).toBe('Shop/OnCall: levels[0].notify: could not be read: reading it threw Error: trap');
+    expect(message(build({ levels: proxy as never }))).toBe('Shop/OnCall: levels: could not be read: reading it threw Error: trap');
+    const level = new Proxy({}, { get: (_t, key) => { throw new Error(`no ${String(key)}`); } });
+    expect(message(build({ levels: [level] }))).toBe([
+      'Shop/OnCall: 2 problems:',
+      '  - levels[0].after: could not be read: reading it threw Error: no after',
+      '  - levels[0].notify: could not be read: reading it threw Error: no notify',
+    ].join('\n'));
+  });
+
+  test('BigInt, Symbol and circular values are described, not serialised', () => {
+    const self: Record<string, unknown> = { a: 1 };
+    self.self = self;
+    expect(message(build({ repeat: 2n as never }))).toBe('Shop/OnCall: repeat: must be a whole number from 0 (run the chain once) to 10, got 2n');
+    expect(message(build({ reservedConcurrency: Symbol('c') as never }))).toBe('Shop/OnCall: reservedConcurrency: must be a whole number from 1 to 1000, got Symbol("c")');
+    expect(message(build({ levels: [{ notify: self }] }))).toBe(
+      'Shop/OnCall: levels[0].notify: must be a list of targets (e.g. [Notify.email(\'oncall@example.com\')]), got {"a":1,"self":[circular]}');
+    expect(message(build({ logRetention: { days: 10n } as never }))).toBe(
+      'Shop/OnCall: logRetention: must be a logs.RetentionDays value (e.g. logs.RetentionDays.ONE_MONTH), got {"days":10n}');
+  });
+
+  test('a Duration look-alike without isUnresolved, or whose toSeconds throws, is not a Duration', () => {
+    const fake = { toSeconds: () => 900 };
+    const throwing = { toSeconds: () => { throw new Error('x'); }, isUnresolved: () => false };
+    expect(message(build({ levels: [{ notify: [email] }, { after: fake, notify: [email] }] })))
+      .toMatch(/^Shop\/OnCall: levels\[1\]\.after: must be a concrete Duration such as Duration\.minutes\(15\), got \{"toSeconds":a function\}$/);
+    expect(message(build({ acknowledgeLinkTtl: throwing as never })))
+      .toMatch(/^Shop\/OnCall: acknowledgeLinkTtl: must be a concrete Duration such as Duration\.days\(1\), got a token$/);
+    expect(message(build({ levels: [{ notify: [email] }, { after: Duration.minutes(Infinity), notify: [email] }] })))
+      .toBe('Shop/OnCall: levels[1].after: must be a whole number of minutes from 1 minute to 1d, got Infinity seconds');
+  });
+
+  test('a valid secret, topic and Slack channel still synthesize', () => {
+    const s = stack();
+    const secret = { secretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:hook-AbCdEf' };
+    expect(() => smallestPolicy(s, { levels: [{ notify: [Notify.webhookFromSecret(secret as never), Notify.pagerDutyEventsV2(secret as never)] }] })).not.toThrow();
   });
 });

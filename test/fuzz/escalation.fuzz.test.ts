@@ -1,6 +1,8 @@
 /**
  * Property-based tests of escalation policies: generated levels, targets (Notify factories with
- * odd addresses, numbers and URLs, fakes, holes), repeat, link lifetime, concurrency and log
+ * odd addresses, numbers and URLs, fakes, holes, resources that are not resources, hostile values:
+ * BigInt, Symbols, circular objects, throwing getters and Proxies, halves of surrogate pairs,
+ * control characters), repeat, link lifetime, concurrency and log
  * retention (support/escalation-cases.ts), sometimes wired to a service in the same or another
  * region's stack. Every case synthesizes a valid template or fails naming the construct path.
  *
@@ -19,9 +21,9 @@ const RUNS = runs(120);
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
 const cases = fc.oneof(
-  { arbitrary: escalationCases(new Mix(40)), weight: 2 },
-  { arbitrary: escalationCases(new Mix(6)), weight: 1 },
-  { arbitrary: escalationCases(new Mix(1)), weight: 2 },
+  { arbitrary: escalationCases(new Mix(40, { hostile: true })), weight: 2 },
+  { arbitrary: escalationCases(new Mix(6, { hostile: true })), weight: 1 },
+  { arbitrary: escalationCases(new Mix(1, { hostile: true })), weight: 2 },
 );
 
 describe(`escalation fuzzing (seed ${SEED}, ${RUNS} generated policies)`, () => {

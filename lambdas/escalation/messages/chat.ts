@@ -4,12 +4,8 @@
  * (a `text` that Slack and Teams incoming webhooks render, plus structured fields). Pure.
  */
 import { chainText, formatTime, headline, levelText, nextText, Notice, subjectName, tierSentence } from './notice';
-import { longText, truncate } from './text';
-
-/** Slack mrkdwn control characters in free text. */
-function slackEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+import { renderLongText } from './text';
+import { slackEscape, truncate, withCleanName } from './untrusted';
 
 /**
  * Text a person typed (the acknowledger's name) as literal markdown: every character that could
@@ -21,9 +17,20 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/\s+/g, ' ').replace(/[\\`*_~[\]()<>|#!]/g, '\\$&');
 }
 
-/** The notice with its free text made safe for markdown. */
+/** The notice with its free text cleaned and made safe for markdown. */
 function forMarkdown(n: Notice): Notice {
+  n = withCleanName(n);
   return n.ackedBy === undefined ? n : { ...n, ackedBy: escapeMarkdown(n.ackedBy) };
+}
+
+/**
+ * The notice with its free text cleaned and Slack-escaped, for the webhook's structured fields
+ * and its plain-text `details`: a Slack workflow that inserts them in a message cannot be made to
+ * link or to mention `@channel`. (Decode `&amp;`, `&lt;`, `&gt;` to show the name elsewhere.)
+ */
+function forSlackFields(n: Notice): Notice {
+  n = withCleanName(n);
+  return n.ackedBy === undefined ? n : { ...n, ackedBy: slackEscape(n.ackedBy) };
 }
 
 function links(n: Notice): Array<{ label: string; url: string }> {
@@ -115,8 +122,13 @@ function slackEscapeUnlessUrl(line: string): string {
   return /^\w[\w ]*: https?:\/\/\S+$/.test(line) ? line : slackEscape(line);
 }
 
-/** The JSON POSTed to webhooks. */
+/**
+ * The JSON POSTed to webhooks: `text` in Slack mrkdwn (markdown-escaped too, for Teams), and
+ * structured fields whose free text (the acknowledger's name) is cleaned and Slack-escaped.
+ */
 export function webhookBody(n: Notice): Record<string, unknown> {
+  n = withCleanName(n);
+  const fields = forSlackFields(n);
   const f = n.facts;
   return {
     text: [`*${slackEscape(headline(forMarkdown(n)))}*`, ...chatLines(n).map(slackEscapeUnlessUrl)].join('\n'),
@@ -137,7 +149,7 @@ export function webhookBody(n: Notice): Record<string, unknown> {
     level: n.level + 1,
     levelCount: n.levelCount,
     cycle: n.cycle + 1,
-    ...(n.ackedBy ? { acknowledgedBy: n.ackedBy, acknowledgedAt: n.ackedAt ?? n.at } : {}),
+    ...(fields.ackedBy ? { acknowledgedBy: fields.ackedBy, acknowledgedAt: n.ackedAt ?? n.at } : {}),
     dedupKey: n.dedupKey,
     links: {
       acknowledge: n.ackUrl ?? null,
@@ -145,7 +157,7 @@ export function webhookBody(n: Notice): Record<string, unknown> {
       alarm: f.alarmUrl ?? null,
       dashboard: f.dashboardUrl ?? null,
     },
-    details: longText(n),
+    details: renderLongText(fields),
     subject: subjectName(n),
   };
 }

@@ -6,14 +6,14 @@
  */
 import { createHash } from 'crypto';
 import { headline, Notice, subjectName, tierSentence } from './notice';
-import { truncate } from './text';
+import { truncate } from './untrusted';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 /** `policy/alarm/incidentStart`, hashed past PagerDuty's 255 characters. */
 export function dedupKey(policy: string, alarmName: string, incidentStart: string): string {
   const key = `${policy}/${alarmName}/${incidentStart}`;
-  return key.length <= 255 ? key : `${policy.slice(0, 100)}/${createHash('sha256').update(key).digest('hex')}`;
+  return key.length <= 255 ? key : `${Array.from(policy).slice(0, 100).join('')}/${createHash('sha256').update(key).digest('hex')}`;
 }
 
 export function pagerDutyAction(n: Notice): 'trigger' | 'acknowledge' | 'resolve' {

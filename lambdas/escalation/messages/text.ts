@@ -4,6 +4,9 @@
 import {
   chainText, formatTime, headline, levelText, nextText, Notice, openFor, subjectName, tierSentence,
 } from './notice';
+import { truncate, withCleanName } from './untrusted';
+
+export { truncate };
 
 /** SNS subjects: at most 100 printable ASCII characters, no line breaks. */
 export const MAX_SUBJECT_LENGTH = 100;
@@ -12,15 +15,12 @@ export const MAX_SMS_TEXT_LENGTH = 160;
 /** Two concatenated segments: 2 x 153 GSM-7 characters. */
 export const MAX_SMS_TWO_SEGMENTS = 306;
 
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 function ascii(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '?');
 }
 
 export function subject(n: Notice): string {
+  n = withCleanName(n);
   const line = ascii(headline(n).replace(/\s+/g, ' ')).trim();
   return line.length <= MAX_SUBJECT_LENGTH ? line : `${line.slice(0, MAX_SUBJECT_LENGTH - 3)}...`;
 }
@@ -151,6 +151,11 @@ function acknowledgedText(n: Notice): string[] {
 
 /** The complete message: e-mail, and the default for other protocols. */
 export function longText(n: Notice): string {
+  return renderLongText(withCleanName(n));
+}
+
+/** `longText` of a notice whose free text was already made safe for where it goes (the webhook's Slack-escaped `details`). */
+export function renderLongText(n: Notice): string {
   const lines = { alarm: alarmText, exhausted: exhaustedText, recovered: recoveredText, acknowledged: acknowledgedText }[n.kind](n);
   return lines.join('\n');
 }
@@ -187,6 +192,7 @@ const MIN_SMS_HEAD = 40;
  * ~80+ characters) is still sent whole. Without a link: one segment.
  */
 export function smsText(n: Notice): string {
+  n = withCleanName(n);
   const name = gsm(subjectName(n));
   let text: string;
   switch (n.kind) {

@@ -61,7 +61,9 @@ function ec2Target(reader: OptionReader, definition: FisActionDefinition, target
       conditions: { StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': name } },
     }), 'the instances of the Auto Scaling group come and go, so FIS picks them at run time; the statement is conditioned on the group\'s '
       + 'aws:autoscaling:groupName tag, so only that group\'s instances are affected');
-    return { targets, statement, what: `${options.selection.mode} running instance(s) of Auto Scaling group ${target.node.id}` };
+    // the selection may be invalid (reported by reader.target): the description is only used when it is not
+    const mode = options.selection instanceof Selection ? options.selection.mode : 'some';
+    return { targets, statement, what: `${mode} running instance(s) of Auto Scaling group ${target.node.id}` };
   }
   const resolved = resourcesOf<ec2.IInstance>(reader, target as ec2.IInstance | ec2.IInstance[] | Targets, 'target', isInstance, 'an EC2 instance, an Auto Scaling group');
   if (resolved === undefined) {
@@ -73,7 +75,7 @@ function ec2Target(reader: OptionReader, definition: FisActionDefinition, target
       // the given instances, or, selected by tags, the instances carrying those tags
       statement: targetStatement(stack, definition.resourceType, onTargets, resolved),
       // the selection may be invalid (reported by reader.target); the description is only used when it is not
-      what: `${resolved._spec.selection?.mode} of the targeted instances`,
+      what: `${resolved._spec.selection instanceof Selection ? resolved._spec.selection.mode : 'some'} of the targeted instances`,
     };
   }
   const arns = resolved.map((i) => stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: i.instanceId }));

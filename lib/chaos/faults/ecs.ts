@@ -3,7 +3,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { withWildcardReason } from '../../nag/acknowledge';
-import { describeInput } from '../../slo/validation';
+import { describeValue } from '../../private/describe';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
 import { durationParameter, FaultActionSpec, FaultContext, forDuration, OptionReader, ResolvedFault } from '../fault-action';
 import { targetStatement } from '../target-permissions';
@@ -89,7 +89,7 @@ function ecsTarget(reader: OptionReader, target: EcsTarget, selection: Selection
     reader.problem('selection', 'is required for an ECS service: Selection.count(1), Selection.percent(25) or, deliberately, Selection.all()');
   }
   if (!isService(target)) {
-    reader.problem('target', `must be an ECS service (FargateService, Ec2Service) or Targets.tagged(), got ${describeInput(target)}`);
+    reader.problem('target', `must be an ECS service (FargateService, Ec2Service) or Targets.tagged(), got ${describeValue(target)}`);
     return { onTasks: (actions) => taskStatement(actions, [], undefined) };
   }
   // not `selection ?`: a null or other non-Selection must reach reader.target, which reports it
@@ -186,8 +186,8 @@ export function ecsNetworkLatency(target: EcsTarget, options: EcsNetworkLatencyO
   const delay = reader.milliseconds(options?.delay, 'delay', 1, 60_000);
   const jitter = reader.milliseconds(options?.jitter ?? Duration.millis(10), 'jitter', 0, 60_000);
   const sources = options?.sources ?? ['ALL'];
-  if (!Array.isArray(sources) || sources.length === 0 || sources.some((s) => typeof s !== 'string' || s === '' || /[\s,]/.test(s))) {
-    reader.problem('sources', `must be a non-empty list of IPv4 addresses, CIDR blocks, domain names, 'DYNAMODB', 'S3' or 'ALL' without spaces or commas, got ${JSON.stringify(sources)}`);
+  if (!Array.isArray(sources) || sources.length === 0 || sources.some((s) => typeof s !== 'string' || s === '' || /[\s,\p{C}]/u.test(s))) {
+    reader.problem('sources', `must be a non-empty list of IPv4 addresses, CIDR blocks, domain names, 'DYNAMODB', 'S3' or 'ALL' without spaces, commas or control characters, got ${describeValue(sources)}`);
   }
   // The launch type decides, not the task definition (an EC2_AND_FARGATE definition may run on EC2).
   const fargate = service instanceof ecs.FargateService;

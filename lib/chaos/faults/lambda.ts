@@ -1,7 +1,7 @@
 /** Lambda faults: they run inside the function, through the FIS Lambda extension. */
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { describeInput } from '../../slo/validation';
+import { describeValue } from '../../private/describe';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
 import { durationParameter, FaultContext, forDuration, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { Selection, Targets } from '../targets';
@@ -59,6 +59,10 @@ export interface LambdaHttpResponseOptions extends LambdaFaultOptions {
   readonly preventExecution?: boolean;
 }
 
+/** `type/subtype` with optional `; name=value` parameters, printable ASCII only (an HTTP header value, RFC 9110 section 8.3). */
+const MEDIA_TYPE = /^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=("[\x20-\x21\x23-\x7e]*"|[\w.+-]+))*$/;
+const MAX_CONTENT_TYPE_LENGTH = 256;
+
 /** Lambda's invocation limit: a delay beyond it only times the function out. */
 const MAX_DELAY_MS = 900_000;
 
@@ -97,7 +101,7 @@ export function lambdaInvocationDelay(target: LambdaTarget, options: LambdaInvoc
     const delay = options?.delay;
     let ms = 0;
     if (!(delay instanceof Duration)) {
-      reader.problem('delay', `is required: a Duration from 0 ms to 15 minutes (e.g. Duration.millis(800)), got ${describeInput(delay)}`);
+      reader.problem('delay', `is required: a Duration from 0 ms to 15 minutes (e.g. Duration.millis(800)), got ${describeValue(delay)}`);
     } else if (delay.isUnresolved()) {
       // asked before converting: Duration.minutes(token).toMilliseconds() throws
       reader.problem('delay', 'must be a concrete Duration from 0 ms to 15 minutes, got a token');
@@ -130,8 +134,9 @@ export function lambdaHttpResponse(target: LambdaTarget, options: LambdaHttpResp
     }
     const status = options?.statusCode === undefined ? NaN : reader.integer(options.statusCode, 'statusCode', 100, 599, NaN, ' (an HTTP status code)');
     const contentType = options?.contentType ?? 'application/json';
-    if (typeof contentType !== 'string' || !/^[\w.+-]+\/[\w.+-]+/.test(contentType)) {
-      reader.problem('contentType', `must be a media type such as 'application/json', got ${JSON.stringify(contentType)}`);
+    // type/subtype, optionally with parameters (`; charset=utf-8`); no control characters: it becomes an HTTP header
+    if (typeof contentType !== 'string' || contentType.length > MAX_CONTENT_TYPE_LENGTH || !MEDIA_TYPE.test(contentType)) {
+      reader.problem('contentType', `must be a media type such as 'application/json', got ${describeValue(contentType)}`);
     }
     const prevent = reader.boolean(options?.preventExecution, 'preventExecution', true);
     return {

@@ -3,6 +3,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { withWildcardReason } from '../../nag/acknowledge';
+import { describeValue } from '../../private/describe';
 import { EXPERIMENT_ARN_REASON } from '../acknowledgements';
 import { API_FAULT_SERVICES, FIS_ACTIONS, FisActionDefinition } from '../catalog';
 import { durationParameter, FaultContext, forDuration, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
@@ -70,9 +71,11 @@ export function disruptConnectivity(target: ec2.ISubnet | ec2.ISubnet[] | Target
   const prefixList = options?.prefixList;
   if (scope === 'prefix-list' && (typeof prefixList !== 'string' || prefixList === '')) {
     reader.problem('prefixList', "is required for scope 'prefix-list': the managed prefix list's name, id or ARN");
+  } else if (prefixList !== undefined && (typeof prefixList !== 'string' || /[\s\p{C}]/u.test(prefixList) || prefixList.length > 2048)) {
+    reader.problem('prefixList', `must be the managed prefix list's name, id or ARN, without spaces or control characters, got ${describeValue(prefixList)}`);
   }
   if (scope !== 'prefix-list' && prefixList !== undefined) {
-    reader.problem('prefixList', `applies only to scope 'prefix-list', not '${scope}'`);
+    reader.problem('prefixList', `applies only to scope 'prefix-list', not ${typeof scope === 'string' && /^[\w-]+$/.test(scope) ? `'${scope}'` : describeValue(scope)}`);
   }
   const seconds = reader.duration(options?.duration, context);
   // The subnets by ARN (given, or from Targets.arns), or undefined when they are selected by tags.
@@ -134,11 +137,11 @@ function apiError(definition: FisActionDefinition, permission: string, what: str
   const resolved = resourcesOf<iam.IRole>(reader, target, 'target', (x) => typeof (x as iam.IRole)?.roleArn === 'string', 'an IAM role (the calls made with it fail)');
   const service = options?.service;
   if (!(API_FAULT_SERVICES as readonly string[]).includes(service as string)) {
-    reader.problem('service', `must be one of ${API_FAULT_SERVICES.map((s) => `'${s}'`).join(', ')}: FIS injects API errors only into these services' calls, got ${JSON.stringify(service)}`);
+    reader.problem('service', `must be one of ${API_FAULT_SERVICES.map((s) => `'${s}'`).join(', ')}: FIS injects API errors only into these services' calls, got ${describeValue(service)}`);
   }
   const operations = options?.operations;
   if (!Array.isArray(operations) || operations.length === 0 || operations.some((o) => typeof o !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(o))) {
-    reader.problem('operations', `must be a non-empty list of API operation names such as 'DescribeInstances', got ${JSON.stringify(operations)}`);
+    reader.problem('operations', `must be a non-empty list of API operation names such as 'DescribeInstances', got ${describeValue(operations)}`);
   }
   const percentage = reader.integer(options?.percentage, 'percentage', 1, 100, 100, ' (percent of calls)');
   const seconds = reader.duration(options?.duration, context);

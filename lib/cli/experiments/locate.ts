@@ -21,6 +21,14 @@ interface Tagged {
   readonly tags: Readonly<Record<string, string | undefined>>;
 }
 
+/** The string-valued tags of a template resource (the FIS template's `Tags` map); anything else is no tag. */
+function stringTags(tags: unknown): Record<string, string> {
+  if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
+    return {};
+  }
+  return Object.fromEntries(Object.entries(tags).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
+}
+
 /** The tags searched for, as `key=value` pairs. */
 const searched = (q: ExperimentQuery, withStack: boolean): string =>
   `${withStack ? `${EXPERIMENT_TAGS.stack}=${q.stack}, ` : ''}${EXPERIMENT_TAGS.service}=${q.service}, ${EXPERIMENT_TAGS.experiment}=${q.experiment}`;
@@ -112,11 +120,7 @@ export function findExperimentInAssembly(dir: string, query: ExperimentQuery): A
   const candidates: Tagged[] = [];
   for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
     if (resource.Type === 'AWS::FIS::ExperimentTemplate') {
-      const tags = resource.Properties?.Tags;
-      candidates.push({
-        id: logicalId,
-        tags: typeof tags === 'object' && tags !== null && !Array.isArray(tags) ? tags as Record<string, string> : {},
-      });
+      candidates.push({ id: logicalId, tags: stringTags(resource.Properties?.Tags) });
     }
   }
   const where = `stack ${describeStack(stack)} of ${path.resolve(dir)}`;

@@ -119,9 +119,10 @@ describe('report: nothing to read exits 1 with what to do', () => {
     ['a manifest of an unknown schema', () => writeTmp('v0.reliability.json', { schemaVersion: '1' }),
       '{path} has an unknown schema version "1"; this cdk-reliability reads 1'],
     ['a JSON file that is not a manifest', () => writeTmp('other.json', { Resources: {} }), '{path} is not a reliability manifest (no schemaVersion)'],
-    ['a file that is not JSON', () => writeTmp('broken.reliability.json', '{"schemaVersion": 1,'), '{path} is not valid JSON'],
+    ['a file that is not JSON', () => writeTmp('broken.reliability.json', '{"schemaVersion": 1,'),
+      'the reliability manifest {path} is not valid JSON: syntax error at line 1, column 21; its content is not shown'],
     ['a manifest missing what the report reads', () => writeTmp('partial.reliability.json', {
-      schemaVersion: 1, stack: { name: 'Shop' }, services: [{ name: 'checkout', estimatedMonthlyCostUsd: 0, slos: [{ name: 'availability' }], experiments: [] }],
+      schemaVersion: 1, stack: { name: 'Shop', path: 'Shop' }, services: [{ name: 'checkout', path: 'Shop/Checkout', estimatedMonthlyCostUsd: 0, slos: [{ name: 'availability' }], experiments: [] }],
     }), '{path} is not a reliability manifest of schema 1: services[0].slos[0].objective is missing or not a number'],
   ])('%s', async (_, makePath, message) => {
     const h = world();

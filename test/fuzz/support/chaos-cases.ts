@@ -202,7 +202,7 @@ export function targetsOf<W>(mix: Mix, service?: keyof typeof ARNS): fc.Arbitrar
   const tags = mix.pick(
     fc.dictionary(fc.constantFrom('team', 'app', 'aws:autoscaling:groupName', 'ünï'), fc.constantFrom('checkout', 'web', 'ü'), { minKeys: 1, maxKeys: 3 }),
     fc.constant({}),
-    fc.dictionary(fc.constantFrom('', ' ', 'k'.repeat(200), 'team'), fc.oneof(oddString, wrongType), { minKeys: 1, maxKeys: 2 }),
+    fc.dictionary(fc.constantFrom('', ' ', 'k'.repeat(200), 'team', 'te\uD83Dam', 'a\u0000b'), mix.invalid(oddString, wrongType), { minKeys: 1, maxKeys: 2 }),
     wrongType,
   );
   return fc.oneof(
@@ -277,7 +277,7 @@ export function faults(mix: Mix, maxDepth = 2) {
     call<ChaosWorld, Fault>('Fault.dynamoDbPauseReplication', Fault.dynamoDbPauseReplication, tableTarget, optional(mix.pick(fc.record({ duration: ownDuration }), wrongType))),
     call<ChaosWorld, Fault>('Fault.disruptConnectivity', Fault.disruptConnectivity, subnetTarget, optional(mix.pick(fc.record({
       scope: optional(mix.pick(fc.constantFrom('all', 'availability-zone', 'dynamodb', 's3', 'vpc', 's3express'), fc.constantFrom('prefix-list', 'everything', 'ALL'))),
-      prefixList: optional(fc.constantFrom('pl-0123', '')),
+      prefixList: optional(mix.pick(fc.constant('pl-0123'), fc.constantFrom('', 'pl-0123\n', 'pl 0123'))),
       duration: ownDuration,
     }), wrongType))),
     call<ChaosWorld, Fault>('Fault.apiInternalError', Fault.apiInternalError, roleTarget, apiOptions),

@@ -48,6 +48,11 @@ function world(stack: Stack): EscalationWorld {
   };
 }
 
+/** Objects that look like a resource but whose ARN is missing, empty or not a string. */
+function fakeResource(arnProperty: string): fc.Arbitrary<unknown> {
+  return fc.constantFrom<unknown>(undefined, '', 5n, null, 42).map((arn) => labelled({ [arnProperty]: arn }, `{ ${arnProperty}: ${fc.stringify(arn)} }`));
+}
+
 export function escalationCases(mix: Mix) {
   const email = mix.pick(
     fc.oneof(fc.constantFrom('oncall@example.com', 'ünï@例え.jp', `${'a'.repeat(60)}@example.com`), fc.emailAddress()),
@@ -92,6 +97,13 @@ export function escalationCases(mix: Mix) {
       fromWorld('Notify.webhookFromSecret(undefined)', () => Notify.webhookFromSecret(undefined as never)),
       fromWorld('Notify.slack(undefined)', () => Notify.slack(undefined as never)),
     ),
+    // resources that are not what the factory needs: `{}` once gave IAM the resource "undefined-??????"
+    fc.oneof(
+      call<EscalationWorld, unknown>('Notify.webhookFromSecret', Notify.webhookFromSecret, mix.invalid(wrongType, fakeResource('secretArn'))),
+      call<EscalationWorld, unknown>('Notify.pagerDutyEventsV2', Notify.pagerDutyEventsV2, mix.invalid(wrongType, fakeResource('secretArn'))),
+      call<EscalationWorld, unknown>('Notify.topic', Notify.topic, mix.invalid(wrongType, fakeResource('topicArn'))),
+      call<EscalationWorld, unknown>('Notify.slack', Notify.slack, mix.invalid(wrongType, fakeResource('slackChannelConfigurationArn'))),
+    ),
     fc.constant(labelled({ kind: 'email', address: 'a@example.com' }, "{ kind: 'email', address: 'a@example.com' }")),
     wrongType,
   );
@@ -129,7 +141,8 @@ export function escalationCases(mix: Mix) {
     }),
     /** Whether a service uses the policy: none, one in its stack, or one in another region's stack. */
     service: fc.constantFrom<'none' | 'same-stack' | 'other-region'>('none', 'none', 'same-stack', 'other-region'),
-    id: mix.pick(fc.constant('OnCall'), fc.constantFrom('On Call', 'x'.repeat(80))),
+    // not hostile: a construct id is checked by the constructs library, before the policy's code runs
+    id: new Mix(mix.calm).pick(fc.constant('OnCall'), fc.constantFrom('On Call', 'x'.repeat(80))),
   });
 }
 

@@ -19,12 +19,46 @@ const NOT_A_NUMBER = /\b(NaN|Infinity|undefined)\b|\[object /;
 
 type Json = any;
 
+/** CloudFormation quotes (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html). */
+const CFN_LIMITS = { templateBytes: 1_000_000, resources: 500, parameters: 200, outputs: 200, logicalIdLength: 255, descriptionBytes: 1024 };
+/** A value a missing or NaN input becomes once interpolated: `arn:…:secret:undefined-??????`, `…/NaN/…`. */
+const INTERPOLATED_NOTHING = /(^|[:/=,;\s"])(undefined|NaN|null|\[object Object\])(?=$|[-:/,;\s"?*])/;
+
 /** Every problem of a template, as readable lines (empty when it looks deployable). */
 export function templateProblems(template: Json): string[] {
   const problems: string[] = [];
   const resources: Record<string, Json> = template.Resources ?? {};
   const parameters: Record<string, Json> = template.Parameters ?? {};
   const add = (id: string, message: string) => problems.push(`${id}: ${message}`);
+
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(template);
+  } catch (e) {
+    add('Template', `is not JSON-serialisable: ${(e as Error).message}`);
+  }
+  if (text !== undefined) {
+    if (Buffer.byteLength(text) > CFN_LIMITS.templateBytes) {
+      add('Template', `is ${Buffer.byteLength(text)} bytes; CloudFormation takes at most ${CFN_LIMITS.templateBytes}`);
+    }
+    if (LONE_SURROGATE.test(text)) {
+      add('Template', 'holds a lone UTF-16 surrogate (a character cut in half): not valid UTF-8');
+    }
+  }
+  if (Object.keys(resources).length > CFN_LIMITS.resources) {
+    add('Template', `declares ${Object.keys(resources).length} resources; CloudFormation allows ${CFN_LIMITS.resources}`);
+  }
+  if (Object.keys(parameters).length > CFN_LIMITS.parameters || Object.keys(template.Outputs ?? {}).length > CFN_LIMITS.outputs) {
+    add('Template', `declares more than ${CFN_LIMITS.parameters} parameters or ${CFN_LIMITS.outputs} outputs`);
+  }
+  if (typeof template.Description === 'string' && Buffer.byteLength(template.Description) > CFN_LIMITS.descriptionBytes) {
+    add('Template', `Description is over ${CFN_LIMITS.descriptionBytes} bytes`);
+  }
+  for (const id of [...Object.keys(resources), ...Object.keys(parameters), ...Object.keys(template.Outputs ?? {})]) {
+    if (!/^[A-Za-z0-9]+$/.test(id) || id.length > CFN_LIMITS.logicalIdLength) {
+      add(id, `is not a logical id CloudFormation accepts (alphanumeric, at most ${CFN_LIMITS.logicalIdLength} characters)`);
+    }
+  }
 
   for (const [id, resource] of Object.entries(resources)) {
     walk(resource.Properties ?? {}, (value, where) => {
@@ -51,6 +85,11 @@ export function templateProblems(template: Json): string[] {
         }
       }
     });
+    for (const [where, value] of interpolatedValues(resource)) {
+      if (typeof value === 'string' && INTERPOLATED_NOTHING.test(value)) {
+        add(id, `${where} holds a missing value interpolated as text: ${JSON.stringify(value.slice(0, 120))}`);
+      }
+    }
     for (const tag of Array.isArray(resource.Properties?.Tags) ? resource.Properties.Tags : []) {
       checkTag(tag?.Key, tag?.Value, (m) => add(id, m));
     }
@@ -449,4 +488,35 @@ export function isTimeZone(zone: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The strings the library builds by interpolation, where `undefined` or `NaN` can only be a bug
+ * (names given by users are checked elsewhere): IAM policy resources and actions, Lambda
+ * environment values, and the parts of `Fn::Join`s inside them.
+ */
+function interpolatedValues(resource: Json): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  const collect = (value: Json, where: string) => walk(value, (v, w) => out.push([w, v]), where);
+  const p = resource.Properties ?? {};
+  const documents = [p.PolicyDocument, ...(Array.isArray(p.Policies) ? p.Policies.map((x: Json) => x?.PolicyDocument) : [])];
+  documents.forEach((doc, i) => {
+    for (const [j, statement] of (Array.isArray(doc?.Statement) ? doc.Statement : []).entries()) {
+      collect(statement?.Resource, `PolicyDocument[${i}].Statement[${j}].Resource`);
+      collect(statement?.Action, `PolicyDocument[${i}].Statement[${j}].Action`);
+    }
+  });
+  // environment values may be JSON documents (the escalation function's configuration): their strings are checked
+  for (const [key, value] of Object.entries(p.Environment?.Variables ?? {})) {
+    let parsed: Json = value;
+    if (typeof value === 'string') {
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        parsed = value;
+      }
+    }
+    collect(parsed, `Environment.Variables.${key}`);
+  }
+  return out;
 }

@@ -4,6 +4,7 @@ import { Notice } from '../../../../lambdas/escalation/messages/notice';
 import { dedupKey, pagerDutyEvent } from '../../../../lambdas/escalation/messages/pagerduty';
 import { snsMessage } from '../../../../lambdas/escalation/messages/sns';
 import { longText, MAX_SMS_TEXT_LENGTH, MAX_SMS_TWO_SEGMENTS, smsText, subject } from '../../../../lambdas/escalation/messages/text';
+import { truncate } from '../../../../lambdas/escalation/messages/untrusted';
 import { newClaims, signToken } from '../../../../lambdas/shared/token';
 import { DESCRIPTION } from '../../support/world';
 
@@ -149,7 +150,89 @@ describe('markdown injection', () => {
       expect(body.text).not.toContain('<!channel>');
       expect(body.text).not.toContain('[click](');
       expect(body.text).not.toContain('*now*');
-      expect(body.acknowledgedBy).toBe(BY);
+    }
+  });
+
+  test('and in the webhook\'s structured fields, Slack-escaped: a Slack workflow inserting them cannot mention @channel or link', () => {
+    for (const kind of ['acknowledged', 'recovered'] as const) {
+      const body = webhookBody(notice({ kind, ackedBy: 'Ann & <!channel> <https://evil.example|docs>', ackUrl: undefined, at: '2024-05-01T11:00:00.000Z' }));
+      expect(body.acknowledgedBy).toBe('Ann &amp; &lt;!channel&gt; &lt;https://evil.example|docs&gt;');
+      expect(body.details).toContain('Ann &amp; &lt;!channel&gt; &lt;https://evil.example|docs&gt;');
+      expect(JSON.stringify(body)).not.toMatch(/<!channel>|<https:\/\/evil/);
+    }
+  });
+});
+
+describe('the acknowledger\'s name is cleaned in every format', () => {
+  const renderings = (ackedBy: string): Record<string, string> => {
+    const n = notice({ kind: 'acknowledged', ackedBy, ackUrl: undefined, at: '2024-05-01T11:00:00.000Z' });
+    const sns = snsMessage(n);
+    return {
+      subject: subject(n),
+      email: longText(n),
+      sms: smsText(n),
+      chatbot: JSON.stringify(chatbotNotification(n)),
+      webhook: JSON.stringify(webhookBody(n)),
+      sns: sns.Message,
+      recovered: longText({ ...n, kind: 'recovered' }),
+    };
+  };
+
+  test('line breaks and control characters cannot forge lines in an email or a chat message', () => {
+    const forged = 'Ann\n\nURGENT: log in at https://evil.example\r\u0007\u001B[2J';
+    for (const [format, text] of Object.entries(renderings(forged))) {
+      expect([format, text]).not.toContainEqual(expect.stringMatching(/\u001B|\u0007|\r/));
+      expect([format, /Ann\s*\n\s*\nURGENT/.test(text)]).toEqual([format, false]);
+    }
+    expect(renderings(forged).email).toContain('Ann URGENT: log in at https://evil.example [2J acknowledged');
+  });
+
+  test('bidirectional overrides and zero-width characters are removed', () => {
+    for (const [format, text] of Object.entries(renderings('Ann\u202Egnp.exe\u200B'))) {
+      expect([format, /[\u202E\u200B]/.test(text)]).toEqual([format, false]);
+    }
+  });
+
+  test('a name is at most 64 characters, and never leaves half of a surrogate pair anywhere', () => {
+    const long = `x${'🚀'.repeat(100)}\uD83D`;
+    for (const [format, text] of Object.entries(renderings(long))) {
+      expect([format, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)]).toEqual([format, false]);
+    }
+    expect(renderings(long).email).toContain(`x${'🚀'.repeat(63)} acknowledged`);
+  });
+
+  test('a name that is not a string, or nothing printable, reads as someone', () => {
+    expect(longText(notice({ kind: 'acknowledged', ackedBy: 42 as never, ackUrl: undefined }))).toMatch(/^ACKNOWLEDGED checkout\/availability: someone is handling it/);
+    expect(longText(notice({ kind: 'acknowledged', ackedBy: '\u0000\u200B ', ackUrl: undefined }))).toMatch(/^ACKNOWLEDGED checkout\/availability: someone is handling it/);
+  });
+});
+
+describe('cutting to a format\'s limit never splits a character', () => {
+  const rockets = (n: number) => '🚀'.repeat(n);
+  const wide = (): Notice => {
+    const n = notice();
+    return { ...n, facts: { ...n.facts, service: `a${rockets(700)}`, slo: rockets(700), reason: `b${rockets(3000)}` } };
+  };
+
+  test('AWS Chatbot title (250) and description (4000), PagerDuty summary (1024) and source (255)', () => {
+    const chat = chatbotNotification(wide()) as { content: { title: string; description: string }; metadata: { summary: string } };
+    const pd = pagerDutyEvent(wide(), 'rk') as { payload: { summary: string; source: string } };
+    const cuts: Array<[string, string, number]> = [
+      ['title', chat.content.title, 250], ['description', chat.content.description, 4000], ['summary', chat.metadata.summary, 250],
+      ['pagerduty summary', pd.payload.summary, 1024], ['pagerduty source', pd.payload.source, 255],
+    ];
+    for (const [what, text, max] of cuts) {
+      expect([what, text.length <= max]).toEqual([what, true]);
+      expect([what, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)]).toEqual([what, false]);
+      expect([what, what === 'description' || text.endsWith('…')]).toEqual([what, true]);
+    }
+  });
+
+  test('truncate keeps both halves of a pair or neither', () => {
+    for (let max = 1; max < 10; max++) {
+      const cut = truncate(rockets(5), max);
+      expect(cut.length).toBeLessThanOrEqual(max);
+      expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(cut)).toBe(false);
     }
   });
 });
