@@ -73,12 +73,29 @@ export interface TrafficScenarioOptions {
   readonly totalMetric?: MetricMatch;
 }
 
-/** Bad / total inside an alarm's expression: the first division whose divisor reads a metric. */
+/** Whether two parsed expressions are the same tree. */
+function sameNode(a: MathNode, b: MathNode): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Bad / total inside an alarm's expression: the first division whose divisor reads a metric. Two
+ * shapes are known: the guarded divisor `B / IF(T > B, IF(T > N, T, N), IF(B > N, B, N))` (i.e.
+ * `B / max(T, B, N)`, lib/alarms/expression.ts), whose total is the left side of the first
+ * comparison, and a plain `bad / total` (earlier releases: `IF(total > 0, bad / total, 0)`).
+ */
 function divisionOf(node: MathNode): { bad: MathNode; total: MathNode } | undefined {
   switch (node.kind) {
     case 'binary':
       if (node.op === '/' && node.right.kind !== 'number') {
-        return { bad: node.left, total: node.right };
+        const divisor = node.right;
+        if (divisor.kind === 'call' && divisor.fn === 'IF') {
+          const condition = divisor.args[0];
+          if (condition.kind === 'binary' && condition.op === '>' && sameNode(condition.right, node.left)) {
+            return { bad: node.left, total: condition.left };
+          }
+        }
+        return { bad: node.left, total: divisor };
       }
       return divisionOf(node.left) ?? divisionOf(node.right);
     case 'unary': return divisionOf(node.operand);
@@ -127,6 +144,11 @@ function linearForm(node: MathNode, alarm: WindowAlarmModel): Map<string, number
       case 'call':
         if (n.fn === 'FILL' && n.args[1].kind === 'number' && n.args[1].value === 0) {
           return add(n.args[0], factor);
+        }
+        // IF(judged, count, 0): a latency SLI's counts, judged where the trimmed count exists,
+        // which it does in every minute with traffic: the count
+        if (n.fn === 'IF' && n.args.length === 3 && n.args[2].kind === 'number' && n.args[2].value === 0) {
+          return add(n.args[1], factor);
         }
         return `${n.fn}(...) is not a sum of counts`;
       case 'number':
