@@ -145,9 +145,9 @@ function linearForm(node: MathNode, alarm: WindowAlarmModel): Map<string, number
         if (n.fn === 'FILL' && n.args[1].kind === 'number' && n.args[1].value === 0) {
           return add(n.args[0], factor);
         }
-        // IF(judged, count, 0): a latency SLI's counts, judged where the trimmed count exists,
-        // which it does in every minute with traffic: the count
-        if (n.fn === 'IF' && n.args.length === 3 && n.args[2].kind === 'number' && n.args[2].value === 0) {
+        // IF(FILL(good, -1) >= 0, count, 0): a latency SLI's counts, judged where the trimmed
+        // count exists, which it does in every minute with traffic (lib/sli/latency.ts): the count
+        if (n.fn === 'IF' && n.args.length === 3 && isJudgedCondition(n.args[0]) && n.args[2].kind === 'number' && n.args[2].value === 0) {
           return add(n.args[1], factor);
         }
         return `${n.fn}(...) is not a sum of counts`;
@@ -159,6 +159,13 @@ function linearForm(node: MathNode, alarm: WindowAlarmModel): Map<string, number
   };
   const problem = add(node, 1);
   return problem ?? out;
+}
+
+/** `FILL(m, v) >= 0` with v < 0: "m has a datapoint" (a latency SLI's judged windows). */
+function isJudgedCondition(node: MathNode): boolean {
+  return node.kind === 'binary' && node.op === '>=' && node.right.kind === 'number' && node.right.value === 0
+    && node.left.kind === 'call' && node.left.fn === 'FILL' && node.left.args[0].kind === 'id'
+    && node.left.args[1].kind === 'unary' && node.left.args[1].op === '-' && node.left.args[1].operand.kind === 'number';
 }
 
 /** The alarm's tree with expression ids inlined, the events split into bad and total. */
