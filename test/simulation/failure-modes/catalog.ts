@@ -10,6 +10,8 @@
  *   group `HTTPCode_*` and `TargetConnectionErrorCount` counts and the Lambda/Step Functions
  *   failure counts publish nothing while they are 0 (`publishedOnlyWhenNonZero`);
  * - API Gateway `Count` is read as SampleCount, `Latency` as SampleCount and TC(:x) samples;
+ *   Lambda's invocation metrics are "binary indicators" sent per invocation ("Types of metrics for
+ *   Lambda functions"), so `Errors` is present (0) while invocations succeed;
  * - ALB `RequestCount` leaves out requests refused before a target was chosen (503, no healthy
  *   target); `TargetResponseTime` has no sample for a request whose target never answered;
  * - every metric reaches CloudWatch 2 minutes late (the evaluator's default ingestion delay),
@@ -233,9 +235,14 @@ function timeouts(sli: SliCase): FailureRow[] {
       })];
     case '`restApiLatency`':
     case '`httpApiLatency`':
-      // Latency: from when API Gateway receives the request until it answers, the 29 s integration timeout included
+      // Latency: "The time between when API Gateway receives a request from a client and when it
+      // returns a response to the client. The latency includes the integration latency and other API
+      // Gateway overhead" ("Amazon API Gateway dimensions and metrics"): a 504 after the integration
+      // timeout (29 s by default) is a slow sample
       return [row('the integration times out (504 after 29 s): a slow sample', { expected, scenario: (m) => published(sli, m, slow) })];
     case '`lambdaLatency`':
+      // Duration: "The maximum data point value possible is the function timeout configuration"
+      // (Lambda metric reference); timestamped at the invocation's start (not modelled here)
       return [row('invocations time out: `Duration` = the timeout, a slow sample', { expected, scenario: (m) => published(sli, m, slow) })];
     case '`Sli.latency`':
       return [row('requests time out, recorded at the timeout', { expected, scenario: (m) => published(sli, m, slow) })];
