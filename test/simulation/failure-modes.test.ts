@@ -19,12 +19,15 @@ const models = new Map<string, SloAlarmModel>();
 
 function modelOf(row: FailureRow): SloAlarmModel {
   const sli = SLIS.find((s) => s.name === row.sli)!;
-  const key = `${row.sli} ${row.blindAlert === true}`;
+  const key = `${row.sli} ${row.blindAlert === true} ${row.policyName ?? 'default'}`;
   if (!models.has(key)) {
     const stack = newStack();
     new ReliableService(stack, 'Checkout', {
       serviceName: 'checkout',
-      slos: [{ name: 'sli', objective: 99.9, sli: (row.build ?? sli.build)(stack), ...(row.blindAlert ? { blindAlert: {} } : {}) }],
+      slos: [{
+        name: 'sli', objective: 99.9, sli: sli.build(stack),
+        ...(row.blindAlert ? { blindAlert: {} } : {}), ...(row.alerting ? { alerting: row.alerting } : {}),
+      }],
     });
     models.set(key, sloAlarmsFromTemplate(Template.fromStack(stack).toJSON(), 'checkout', 'sli'));
   }
@@ -37,6 +40,8 @@ interface Outcome {
   readonly clear: [number | undefined, number | undefined];
   readonly heldThrough: [boolean, boolean];
   readonly ticket?: number;
+  /** How many times the page went to ALARM. */
+  readonly pages: number;
 }
 
 function simulateRow(row: FailureRow): Outcome {
@@ -51,6 +56,7 @@ function simulateRow(row: FailureRow): Outcome {
     clear: [conservative.pageClearedAt(), filled.pageClearedAt()],
     heldThrough: [held(conservative), held(filled)],
     ticket: conservative.ticketOpenedAt(),
+    pages: conservative.intervals('page').length,
   };
 }
 
@@ -81,7 +87,8 @@ const minute = (m: number | undefined) => (m === undefined ? 'never' : String(m)
 
 /** The row's cells after the SLI. */
 function cells(row: FailureRow, o: Outcome): string {
-  const page = row.cannot ? `${minute(o.page)}: **cannot see it**: ${row.cannot}` : minute(o.page);
+  const page = row.cannot ? `${minute(o.page)}: **cannot see it**: ${row.cannot}`
+    : row.limit ? `${minute(o.page)}, ${o.pages} pages: **limit**: ${row.limit}` : minute(o.page);
   const clear = o.page === undefined ? '–' : o.clear[0] === o.clear[1] ? minute(o.clear[0]) : `${minute(o.clear[0])} / ${minute(o.clear[1])}`;
   return `${row.failure} | ${describeExpected(row.expected)} | ${page} | ${clear} | ${minute(o.ticket)} |`;
 }
@@ -129,13 +136,21 @@ describe('failure modes on the synthesized alarms (99.9 % over 30 days, metrics 
       expect(failures).toMatch(/traffic stops after/);
       expect(failures).toMatch(/^one .* at 5 requests an hour$/m);
       expect(failures).toMatch(/for 6 h at 5 requests an hour/);
+      expect(failures).toMatch(/for 6 h at 1 request an hour, page tier 6h with a 2h short window/);
       if (sli.kind === 'latency') {
         expect(failures).toMatch(/times? out|hang/);
       }
     }
   });
 
-  test.each(ROWS.filter((r) => !r.cannot).map((r) => [`${r.sli}: ${r.failure}`, r] as const))('%s: as expected', (_, row) => {
+  test.each(ROWS.filter((r) => r.limit).map((r) => [`${r.sli}: ${r.failure}`, r] as const))('%s: a known limit, as the table says (pages more than once)', (_, row) => {
+    const o = outcomeOf(row);
+    expect(meets(row.expected, o, true)).toBe(false);
+    expect(o.page).toBeDefined();
+    expect(o.pages).toBeGreaterThan(1);
+  });
+
+  test.each(ROWS.filter((r) => !r.cannot && !r.limit).map((r) => [`${r.sli}: ${r.failure}`, r] as const))('%s: as expected', (_, row) => {
     const o = outcomeOf(row);
     expect({ outcome: o, met: meets(row.expected, o, true) }).toEqual({ outcome: o, met: true });
   });

@@ -26,6 +26,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { ISli } from '../../../lib/sli/sli-definition';
+import { AlertPolicy } from '../../../lib/slo/alert-policy';
+import { Severity } from '../../../lib/slo/tiers';
 import { Sli } from '../../../lib/sli/sli';
 import { Scenario } from '../../../lib/simulation/evaluator';
 import {
@@ -68,8 +70,11 @@ export interface FailureRow {
   readonly delayMinutes?: number;
   /** The SLO with the blind alert on (the alternative to a failure the SLI cannot see). */
   readonly blindAlert?: boolean;
-  /** The SLI to synthesize when it differs from the row's SLI (an alternative preset). */
-  readonly build?: (stack: Stack) => ISli;
+  /** A known limit of the alarms: the expectation is not met, and this says why and what to do. */
+  readonly limit?: string;
+  /** The SLO's alert policy when not the default (the alternative to a limit); `policyName` names it in the cache. */
+  readonly alerting?: AlertPolicy;
+  readonly policyName?: string;
 }
 
 /** An SLI under test: how to build it, and how its metrics behave. */
@@ -283,6 +288,22 @@ export function failureRows(): FailureRow[] {
     row(`one ${sli.kind === 'latency' ? 'slow request' : 'failure'} at 5 requests an hour`, {
       expected: { pageBy: 'never', ticket: 'never' }, minutes: 3 * 1_440,
       scenario: (m) => published(sli, m, incidentWindow(spreadTraffic(5), 0, 1, 1)),
+    });
+    const sustained = `every request ${what === 'slow' ? 'slow' : 'failing'} for 6 h at 1 request an hour`;
+    const hourly = (m: SloAlarmModel) => published(sli, m, incidentWindow(spreadTraffic(1), 0, 6 * 60, 1));
+    row(sustained, {
+      expected: { pageBy: 65, holdsThrough: 6 * 60 - 1, clearBy: 6 * 60 + 35, ticket: 'allowed' }, minutes: 10 * 60,
+      limit: 'a short window without a request reads 0 (no request is no evidence, and it is what clears a page when traffic '
+        + 'stops), so the page clears 30 minutes after each failed request and fires again at the next; for traffic this sparse, '
+        + 'give a page tier a short window longer than the gap between requests',
+      scenario: hourly,
+    });
+    row(`${sustained}, page tier 6h with a 2h short window`, {
+      // the 2h short window always holds a request: one page, which clears 2 hours after the last failure
+      expected: { pageBy: 65, holdsThrough: 6 * 60 - 1, clearBy: 6 * 60 + 125, ticket: 'allowed' }, minutes: 10 * 60,
+      alerting: AlertPolicy.tiers([{ severity: Severity.PAGE, budgetSpentPercent: 5, longWindow: Duration.hours(6), shortWindow: Duration.hours(2) }]),
+      policyName: 'page-6h-2h',
+      scenario: hourly,
     });
     row(`every request ${what === 'slow' ? 'slow' : 'failing'} for 6 h at 5 requests an hour`, {
       // pages at the second failed request (12 minutes after the first) once it has arrived
