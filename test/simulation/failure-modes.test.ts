@@ -159,6 +159,10 @@ describe('failure modes on the synthesized alarms (99.9 % over 30 days, metrics 
     expect(outcomeOf(row).page).toBeUndefined();
   });
 
+  test('both readings of FILL over a series without datapoints clear the page at the same minute on every row (the README says so)', () => {
+    expect(ROWS.filter((r) => outcomeOf(r).clear[0] !== outcomeOf(r).clear[1]).map((r) => `${r.sli}: ${r.failure}`)).toEqual([]);
+  });
+
   test('the README\'s failure-mode table is what these simulations give', () => {
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
     const rows = tableRows(ROWS, outcomeOf);
