@@ -48,7 +48,9 @@
  *    value as 0 beside another series, division by zero drops the datapoint, IF's rules). FILL over
  *    a series that has no datapoint at all in the evaluation range is not documented: by default
  *    the model gives no datapoint there (FILL only fills the gaps of a series that exists in the
- *    range), the conservative reading; `fillEmptySeries: true` fills such series too.
+ *    range), the conservative reading; `fillEmptySeries: true` fills such series too. A FILL around
+ *    FILLed metrics (`FILL(FILL(a, 0) + FILL(b, 0), 0)`) has a series in the range when one of the
+ *    metrics inside has a datapoint there (exact for sums and differences of FILLed metrics).
  *
  * 5. Ingestion delay. Service metrics reach CloudWatch 1-3 minutes after the minute they describe,
  *    and an evaluation reads only what has arrived: "CloudWatch alarms evaluate metrics based on

@@ -98,6 +98,17 @@ describe('FILL over a series with no datapoint in the evaluation range', () => {
     const result = evaluateAlarms(probe, healthy, { minutes: 10, fillEmptySeries: true });
     expect(result.transitions.filter((t) => t.alarm === 'checkout-availability-page')).toEqual([{ minute: 1, alarm: 'checkout-availability-page', state: 'ALARM' }]);
   });
+
+  test('a FILL around FILLed metrics (the blind alarm\'s shape) has a series where a metric inside has one', () => {
+    // FILL(FILL(bad0, 0) + FILL(bad0, 0), 0) + 1 > 0.5: ALARM exactly when the outer FILL gives a value
+    const nested: SloAlarmModel = {
+      ...probe,
+      windowAlarms: probe.windowAlarms.map((a): WindowAlarmModel => ({ ...a, expression: parseMetricMath('FILL(FILL(bad0, 0) + FILL(bad0, 0), 0) + 1') })),
+    };
+    expect(evaluateAlarms(nested, healthy, { minutes: 10 }).transitions).toEqual([]);
+    const withErrors = trafficScenario(model, constantTraffic(100, 0.5));
+    expect(evaluateAlarms(nested, withErrors, { minutes: 10 }).transitions).toContainEqual({ minute: 1, alarm: 'checkout-availability-page', state: 'ALARM' });
+  });
 });
 
 describe('the result in people\'s terms', () => {
