@@ -48,7 +48,9 @@
  *    value as 0 beside another series, division by zero drops the datapoint, IF's rules). FILL over
  *    a series that has no datapoint at all in the evaluation range is not documented: by default
  *    the model gives no datapoint there (FILL only fills the gaps of a series that exists in the
- *    range), the conservative reading; `fillEmptySeries: true` fills such series too.
+ *    range), the conservative reading; `fillEmptySeries: true` fills such series too. A FILL around
+ *    FILLed metrics (`FILL(FILL(a, 0) + FILL(b, 0), 0)`) has a series in the range when one of the
+ *    metrics inside has a datapoint there (exact for sums and differences of FILLed metrics).
  *
  * 5. Ingestion delay. Service metrics reach CloudWatch 1-3 minutes after the minute they describe,
  *    and an evaluation reads only what has arrived: "CloudWatch alarms evaluate metrics based on
@@ -303,17 +305,7 @@ export function evaluateAlarms(model: SloAlarmModel, scenario: Scenario, options
   const { delay, range } = checkOptions(model, options);
   const fillEmptySeries = options.fillEmptySeries ?? false;
 
-  const trees = model.windowAlarms.map((alarm) => {
-    const tree = expandedExpression(alarm);
-    if (!fillEmptySeries) {
-      for (const node of fillNodes(tree)) {
-        if (node.kind === 'call' && fillNodes(node.args[0]).length > 0) {
-          throw new Error(`alarm ${alarm.name}: a FILL inside the series another FILL fills is not modelled (fillEmptySeries: false)`);
-        }
-      }
-    }
-    return tree;
-  });
+  const trees = model.windowAlarms.map((alarm) => expandedExpression(alarm));
 
   // the metrics' per-minute values, read back from minute 0 as far as the datapoints evaluated need
   const identities = new Map<string, MetricIdentity>();
@@ -462,8 +454,12 @@ function evaluateAlarm(alarm: WindowAlarmModel, tree: MathNode, e: AlarmEvaluati
     const arg = (node as { args: MathNode[] }).args[0];
     const found = new Uint8Array(minutes);
     let pending = minutes;
+    // a FILL around FILLed metrics (the blind alarm's `FILL(FILL(a, 0) + FILL(b, 0), 0)`): its
+    // series has a datapoint in the range when one of the metrics inside has one, which is where
+    // the sum without the inner FILLs has a value (missing values read 0 beside a present one)
+    const inner = fillNodes(arg).length > 0 ? { fills: () => false } : {};
     for (let k = 0; k < range && pending > 0; k++) {
-      const values = arg.kind === 'id' ? e.series(arg.id, k) : evaluateMetricMathSeries(arg, minutes, (id) => e.series(id, k), allocate);
+      const values = arg.kind === 'id' ? e.series(arg.id, k) : evaluateMetricMathSeries(arg, minutes, (id) => e.series(id, k), allocate, inner);
       for (let i = 0; i < minutes; i++) {
         const v = values[i];
         if (found[i] === 0 && v === v) {

@@ -113,10 +113,16 @@ export interface IncidentReport {
   readonly summary: string;
 }
 
-/** `IF(...) / 0.001` -> 0.001: the error budget the burn-rate expressions divide by. */
+/**
+ * `... / 0.001` -> 0.001: the error budget the burn-rate expressions divide by. Only the alarms of
+ * the tiers count (an alarm that is not a burn rate, such as the blind alarm, divides by nothing);
+ * when no composite names a tier, every window alarm must be a burn rate.
+ */
 export function errorBudgetOf(model: SloAlarmModel): number | undefined {
+  const tierAlarms = new Set(tiersOf(model).flatMap((t) => [t.longAlarm, t.shortAlarm]));
+  const alarms = tierAlarms.size > 0 ? model.windowAlarms.filter((a) => tierAlarms.has(a.name)) : model.windowAlarms;
   const budgets = new Set<number>();
-  for (const alarm of model.windowAlarms) {
+  for (const alarm of alarms) {
     const e = alarm.expression;
     if (e.kind !== 'binary' || e.op !== '/' || e.right.kind !== 'number') {
       return undefined;
@@ -131,11 +137,18 @@ function severityOf(compositeName: string): string {
   return /-(page|ticket)$/.exec(compositeName)?.[1] ?? 'alert';
 }
 
-/** The `ALARM(a) AND ALARM(b)` terms of a rule that is an OR of them (or one of them). */
+/**
+ * The `ALARM(a) AND ALARM(b)` terms of a rule that is an OR of them (or one of them), nested ORs
+ * flattened; a single `ALARM(x)` term (the blind alarm: `(<tiers>) OR ALARM(blind)`) is no tier
+ * and is skipped. Undefined when any other term appears.
+ */
 function tierPairs(rule: RuleNode): [string, string][] | undefined {
-  const terms = rule.kind === 'or' ? rule.operands : [rule];
+  const flatten = (node: RuleNode): RuleNode[] => (node.kind === 'or' ? node.operands.flatMap(flatten) : [node]);
   const pairs: [string, string][] = [];
-  for (const term of terms) {
+  for (const term of flatten(rule)) {
+    if (term.kind === 'state' && term.state === 'ALARM') {
+      continue;
+    }
     if (term.kind !== 'and' || term.operands.length !== 2) {
       return undefined;
     }

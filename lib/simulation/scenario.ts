@@ -73,12 +73,29 @@ export interface TrafficScenarioOptions {
   readonly totalMetric?: MetricMatch;
 }
 
-/** Bad / total inside an alarm's expression: the first division whose divisor reads a metric. */
+/** Whether two parsed expressions are the same tree. */
+function sameNode(a: MathNode, b: MathNode): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Bad / total inside an alarm's expression: the first division whose divisor reads a metric. Two
+ * shapes are known: the guarded divisor `B / IF(T > B, IF(T > N, T, N), IF(B > N, B, N))` (i.e.
+ * `B / max(T, B, N)`, lib/alarms/expression.ts), whose total is the left side of the first
+ * comparison, and a plain `bad / total` (earlier releases: `IF(total > 0, bad / total, 0)`).
+ */
 function divisionOf(node: MathNode): { bad: MathNode; total: MathNode } | undefined {
   switch (node.kind) {
     case 'binary':
       if (node.op === '/' && node.right.kind !== 'number') {
-        return { bad: node.left, total: node.right };
+        const divisor = node.right;
+        if (divisor.kind === 'call' && divisor.fn === 'IF') {
+          const condition = divisor.args[0];
+          if (condition.kind === 'binary' && condition.op === '>' && sameNode(condition.right, node.left)) {
+            return { bad: node.left, total: condition.left };
+          }
+        }
+        return { bad: node.left, total: divisor };
       }
       return divisionOf(node.left) ?? divisionOf(node.right);
     case 'unary': return divisionOf(node.operand);
@@ -128,6 +145,11 @@ function linearForm(node: MathNode, alarm: WindowAlarmModel): Map<string, number
         if (n.fn === 'FILL' && n.args[1].kind === 'number' && n.args[1].value === 0) {
           return add(n.args[0], factor);
         }
+        // IF(FILL(good, -1) >= 0, count, 0): a latency SLI's counts, judged where the trimmed
+        // count exists, which it does in every minute with traffic (lib/sli/latency.ts): the count
+        if (n.fn === 'IF' && n.args.length === 3 && isJudgedCondition(n.args[0]) && n.args[2].kind === 'number' && n.args[2].value === 0) {
+          return add(n.args[1], factor);
+        }
         return `${n.fn}(...) is not a sum of counts`;
       case 'number':
         return n.value === 0 ? undefined : 'a constant is not a count';
@@ -137,6 +159,13 @@ function linearForm(node: MathNode, alarm: WindowAlarmModel): Map<string, number
   };
   const problem = add(node, 1);
   return problem ?? out;
+}
+
+/** `FILL(m, v) >= 0` with v < 0: "m has a datapoint" (a latency SLI's judged windows). */
+function isJudgedCondition(node: MathNode): boolean {
+  return node.kind === 'binary' && node.op === '>=' && node.right.kind === 'number' && node.right.value === 0
+    && node.left.kind === 'call' && node.left.fn === 'FILL' && node.left.args[0].kind === 'id'
+    && node.left.args[1].kind === 'unary' && node.left.args[1].op === '-' && node.left.args[1].operand.kind === 'number';
 }
 
 /** The alarm's tree with expression ids inlined, the events split into bad and total. */

@@ -94,6 +94,13 @@ describe('the default policy at 99.9 % over 30 days', () => {
     expect(firstTransition(result, 'checkout-availability-page-1h-5m-long', 'OK')).toBe(62);
   });
 
+  test('with metrics 2 minutes late (AWS service metrics arrive 1-3 minutes late), the same outage pages at 3 and still clears 5 minutes after it ends', () => {
+    const result = simulate(defaults.model, incident({ errorRatio: 1, durationMinutes: 2 }), 120, { delayMinutes: 2 });
+    expect(firstTransition(result, PAGE)).toBe(3); // minute 0's errors, 2 minutes late
+    // the 5m window no longer holds minute 1 from minute 7 on, whether or not the newest minutes have arrived
+    expect(firstTransition(result, PAGE, 'OK')).toBe(7);
+  });
+
   test('a page clears about one short window after a long incident ends', () => {
     const result = run(incident({ errorRatio: 0.05, durationMinutes: 90 }), 240);
     expect(firstTransition(result, PAGE)).toBe(18); // 0.0144 / 0.05 * 60 = 17.3

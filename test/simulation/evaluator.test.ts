@@ -41,11 +41,18 @@ describe('the ingestion delay', () => {
 });
 
 describe('the evaluation range when metrics stop', () => {
-  test('reproduces: traffic that stops after a 10-minute outage holds the page until 100, not 40 (CloudWatch judges on the most recent existing datapoint)', () => {
+  // the expression every window alarm had before the guarded divisor (lib/alarms/expression.ts):
+  // no datapoint at all once `total0` stops
+  const blankWhenIdle: SloAlarmModel = {
+    ...model,
+    windowAlarms: model.windowAlarms.map((a): WindowAlarmModel => ({ ...a, expression: parseMetricMath('IF(total0 > 0, FILL(bad0, 0) / total0, 0) / 0.001') })),
+  };
+
+  test('an expression that goes blank when traffic stops holds a 10-minute outage\'s page until 100, not 40 (CloudWatch judges on the most recent existing datapoint)', () => {
     const stops = traffic(trafficStopsAt(incident({ errorRatio: 1, durationMinutes: 10 }), 10));
-    const ideal = run(traffic(incident({ errorRatio: 1, durationMinutes: 10 })), 200);
+    const ideal = AlertTimeline.of(blankWhenIdle, traffic(incident({ errorRatio: 1, durationMinutes: 10 })), { minutes: 200 });
     expect(ideal.pageClearedAt()).toBe(40); // the 30m window is clean 30 minutes after the last error
-    const stale = run(stops, 200);
+    const stale = AlertTimeline.of(blankWhenIdle, stops, { minutes: 200 });
     // from 40 the 30m window's newest datapoint is empty (no traffic); the one before holds the
     // outage until 69, the one before that until 99; at 100 the whole range is empty and
     // TreatMissingData (notBreaching) applies
@@ -55,9 +62,18 @@ describe('the evaluation range when metrics stop', () => {
     expect(stale.stateAt('checkout-availability-page-6h-30m-short', 99)).toBe('ALARM');
   });
 
+  test.each([false, true])('the synthesized alarms (every metric FILLed, divisor max(T, B, N)) clear that page at 40, as if traffic went on (fillEmptySeries %p)', (fillEmptySeries) => {
+    // FILL fills the newest, empty window while the evaluation range still holds the outage: an
+    // explicit 0; once the range is empty too, TreatMissingData (notBreaching) applies. Neither
+    // reading of FILL over an all-empty series leaves a stale page.
+    const stops = traffic(trafficStopsAt(incident({ errorRatio: 1, durationMinutes: 10 }), 10));
+    const timeline = AlertTimeline.of(model, stops, { minutes: 200, fillEmptySeries });
+    expect(timeline.intervals('page')).toEqual([{ from: 3, to: 40 }]);
+  });
+
   test('with no datapoint retrieved beyond the evaluation period, the same page would clear at 40, as if traffic went on', () => {
     const stops = traffic(trafficStopsAt(incident({ errorRatio: 1, durationMinutes: 10 }), 10));
-    expect(AlertTimeline.of(model, stops, { minutes: 200, extraRangeDatapoints: 0 }).pageClearedAt()).toBe(40);
+    expect(AlertTimeline.of(blankWhenIdle, stops, { minutes: 200, extraRangeDatapoints: 0 }).pageClearedAt()).toBe(40);
   });
 
   test('no traffic at all never alerts', () => {
@@ -81,6 +97,17 @@ describe('FILL over a series with no datapoint in the evaluation range', () => {
   test('fills it when fillEmptySeries says FILL fills the whole range', () => {
     const result = evaluateAlarms(probe, healthy, { minutes: 10, fillEmptySeries: true });
     expect(result.transitions.filter((t) => t.alarm === 'checkout-availability-page')).toEqual([{ minute: 1, alarm: 'checkout-availability-page', state: 'ALARM' }]);
+  });
+
+  test('a FILL around FILLed metrics (the blind alarm\'s shape) has a series where a metric inside has one', () => {
+    // FILL(FILL(bad0, 0) + FILL(bad0, 0), 0) + 1 > 0.5: ALARM exactly when the outer FILL gives a value
+    const nested: SloAlarmModel = {
+      ...probe,
+      windowAlarms: probe.windowAlarms.map((a): WindowAlarmModel => ({ ...a, expression: parseMetricMath('FILL(FILL(bad0, 0) + FILL(bad0, 0), 0) + 1') })),
+    };
+    expect(evaluateAlarms(nested, healthy, { minutes: 10 }).transitions).toEqual([]);
+    const withErrors = trafficScenario(model, constantTraffic(100, 0.5));
+    expect(evaluateAlarms(nested, withErrors, { minutes: 10 }).transitions).toContainEqual({ minute: 1, alarm: 'checkout-availability-page', state: 'ALARM' });
   });
 });
 

@@ -264,3 +264,31 @@ describe('other windows, objectives and SLIs', () => {
       /bad0 is the math expression `RATE\(e1\)`, which the simulator cannot read: metric math: function RATE is not supported by the simulator/);
   });
 });
+
+describe('the README\'s detection figures with metrics 2 minutes late (the evaluator\'s default)', () => {
+  const model = synthesize();
+  const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+
+  /** Minutes as the README writes them: `3 min`, `3.6 h`, `never`. */
+  const shown = (m: number | undefined) => (m === undefined ? 'never' : m < 60 ? `${m} min` : `${Number((m / 60).toFixed(1))} h`);
+
+  test('the detection-delay table is what the synthesized alarms give, beside the formula\'s first page and ticket', () => {
+    const formulaRows = /<!-- detection-table:start -->\n([\s\S]*?)<!-- detection-table:end -->/.exec(README)![1].trim().split('\n').slice(2);
+    const rows = formulaRows.map((row) => {
+      const cells = row.split('|').map((c) => c.trim()).filter((c) => c !== '');
+      const errorRatio = Number(cells[0].replace(' %', '')) / 100;
+      const report = simulateIncident(model, longIncident(errorRatio, { delayMinutes: 2 }));
+      const first = (severity: string) => {
+        const times = report.tiers.filter((t) => t.severity === severity && t.firesAt !== undefined).map((t) => t.firesAt!);
+        return times.length > 0 ? Math.min(...times) : undefined;
+      };
+      return `| ${cells[0]} | ${cells[5]} | ${shown(first('page'))} | ${cells[6]} | ${shown(first('ticket'))} |`;
+    });
+    const documented = /<!-- detection-delay-table:start -->\n([\s\S]*?)<!-- detection-delay-table:end -->/.exec(README);
+    if (process.env.PRINT_DETECTION) {
+      fs.writeFileSync(process.env.PRINT_DETECTION, `${rows.join('\n')}\n`);
+    }
+    expect(documented).not.toBeNull();
+    expect(documented![1].trim().split('\n').slice(2)).toEqual(rows);
+  });
+});

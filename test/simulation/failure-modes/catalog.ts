@@ -1,0 +1,315 @@
+/**
+ * The failure-mode table (issue 10, item 2) as data: for every SLI preset and for `Sli.ratio` /
+ * `Sli.latency`, the failures an on-call engineer meets, what an experienced SRE expects the alerts
+ * to do (written down first, as data), and how CloudWatch's metrics behave in that failure, as AWS
+ * documents them. `failure-modes.test.ts` simulates each row on the synthesized template with the
+ * faithful evaluator, asserts the expectation and prints the README's table from the results.
+ *
+ * Metric behaviour modelled (sources in the comments where it is used):
+ * - count metrics publish nothing in a minute without events (`trafficScenario`); the ALB/target
+ *   group `HTTPCode_*` and `TargetConnectionErrorCount` counts and the Lambda/Step Functions
+ *   failure counts publish nothing while they are 0 (`publishedOnlyWhenNonZero`);
+ * - API Gateway `Count` is read as SampleCount, `Latency` as SampleCount and TC(:x) samples;
+ *   Lambda's invocation metrics are "binary indicators" sent per invocation ("Types of metrics for
+ *   Lambda functions"), so `Errors` is present (0) while invocations succeed;
+ * - ALB `RequestCount` leaves out requests refused before a target was chosen (503, no healthy
+ *   target); `TargetResponseTime` has no sample for a request whose target never answered;
+ * - every metric reaches CloudWatch 2 minutes late (the evaluator's default ingestion delay),
+ *   except in the "no ingestion delay" rows.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { ISli } from '../../../lib/sli/sli-definition';
+import { AlertPolicy } from '../../../lib/slo/alert-policy';
+import { Severity } from '../../../lib/slo/tiers';
+import { Sli } from '../../../lib/sli/sli';
+import { Scenario } from '../../../lib/simulation/evaluator';
+import {
+  constantTraffic, incident, incidentWindow, MetricMatch, publishedOnlyWhenNonZero, spreadTraffic, stopMetric, TrafficProfile,
+  trafficScenario, TrafficScenarioOptions, trafficStopsAt,
+} from '../../../lib/simulation/scenario';
+import { SloAlarmModel } from '../../../lib/simulation/template-alarms';
+
+/** Minutes in the incident rows. */
+export const INCIDENT = 60;
+/** Requests a minute in the busy rows. */
+export const RATE = 1_000;
+
+/** What an experienced SRE expects, in minutes from the start of the failure. */
+export interface Expected {
+  /** Page no later than this minute; `never` when the failure must not page. */
+  readonly pageBy: number | 'never';
+  /** Not before this minute (a failure the budget tolerates for a while). @default 0 */
+  readonly pageFrom?: number;
+  /** The page is cleared by this minute, under both readings of FILL over an all-empty series. */
+  readonly clearBy?: number;
+  /** The page holds at least until this minute (the failure lasts). */
+  readonly holdsThrough?: number;
+  /** `never`: no ticket notifies; `allowed`: a ticket may follow the page (the incident's follow-up). */
+  readonly ticket: 'never' | 'allowed';
+}
+
+/** One row: a failure of one SLI. */
+export interface FailureRow {
+  readonly sli: string;
+  readonly failure: string;
+  readonly expected: Expected;
+  /** When CloudWatch does not publish the signal: what the SLI cannot see, and the alternative. */
+  readonly cannot?: string;
+  /** The scenario on the synthesized alarms. */
+  readonly scenario: (model: SloAlarmModel) => Scenario;
+  /** Minutes to simulate. */
+  readonly minutes: number;
+  /** Ingestion delay. @default 2 */
+  readonly delayMinutes?: number;
+  /** The SLO with the blind alert on (the alternative to a failure the SLI cannot see). */
+  readonly blindAlert?: boolean;
+  /** A known limit of the alarms: the expectation is not met, and this says why and what to do. */
+  readonly limit?: string;
+  /** The SLO's alert policy when not the default (the alternative to a limit); `policyName` names it in the cache. */
+  readonly alerting?: AlertPolicy;
+  readonly policyName?: string;
+}
+
+/** An SLI under test: how to build it, and how its metrics behave. */
+export interface SliCase {
+  readonly name: string;
+  readonly kind: 'availability' | 'latency';
+  readonly build: (stack: Stack) => ISli;
+  /** Which metric carries the bad events (see `trafficScenario`). */
+  readonly traffic?: TrafficScenarioOptions;
+  /** Metrics that publish nothing while 0. @default - none */
+  readonly absentWhileZero?: MetricMatch;
+}
+
+const THRESHOLD_MS = 300;
+
+function vpcAndAlb(stack: Stack) {
+  const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2 });
+  const alb = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc });
+  return { vpc, alb };
+}
+
+function targetGroup(stack: Stack) {
+  const { vpc, alb } = vpcAndAlb(stack);
+  const group = new elbv2.ApplicationTargetGroup(stack, 'Tg', { vpc, port: 80 });
+  alb.addListener('Http', { port: 80, defaultTargetGroups: [group] });
+  return group;
+}
+
+function restApi(stack: Stack) {
+  const api = new apigateway.RestApi(stack, 'Rest', { restApiName: 'shop' });
+  api.root.addMethod('GET');
+  return api;
+}
+
+function fn(stack: Stack) {
+  return new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>1') });
+}
+
+const count = (name: string) => new Metric({ namespace: 'Shop', metricName: name, dimensionsMap: { Service: 'checkout' } });
+const albCounts: MetricMatch = (m) => m.metricName.startsWith('HTTPCode_') || m.metricName === 'TargetConnectionErrorCount';
+const threshold = Duration.millis(THRESHOLD_MS);
+
+export const SLIS: SliCase[] = [
+  { name: '`Sli.ratio`', kind: 'availability', build: () => Sli.ratio({ bad: count('Errors'), total: count('Requests') }) },
+  {
+    name: '`Sli.latency`', kind: 'latency',
+    build: () => Sli.latency({ metric: new Metric({ namespace: 'Shop', metricName: 'Latency', dimensionsMap: { Service: 'checkout' } }), threshold }),
+  },
+  { name: '`restApiAvailability`', kind: 'availability', build: (s) => Sli.restApiAvailability(restApi(s)) },
+  { name: '`restApiLatency`', kind: 'latency', build: (s) => Sli.restApiLatency(restApi(s), { threshold }) },
+  { name: '`httpApiAvailability`', kind: 'availability', build: (s) => Sli.httpApiAvailability(new apigwv2.HttpApi(s, 'Http')) },
+  { name: '`httpApiLatency`', kind: 'latency', build: (s) => Sli.httpApiLatency(new apigwv2.HttpApi(s, 'Http'), { threshold }) },
+  {
+    name: '`loadBalancerAvailability`', kind: 'availability', build: (s) => Sli.loadBalancerAvailability(vpcAndAlb(s).alb),
+    traffic: { badMetric: 'HTTPCode_Target_5XX_Count' }, absentWhileZero: albCounts,
+  },
+  { name: '`loadBalancerLatency`', kind: 'latency', build: (s) => Sli.loadBalancerLatency(vpcAndAlb(s).alb, { threshold }) },
+  {
+    name: '`targetGroupAvailability`', kind: 'availability', build: (s) => Sli.targetGroupAvailability(targetGroup(s)),
+    traffic: { badMetric: 'HTTPCode_Target_5XX_Count' }, absentWhileZero: albCounts,
+  },
+  { name: '`targetGroupLatency`', kind: 'latency', build: (s) => Sli.targetGroupLatency(targetGroup(s), { threshold }) },
+  {
+    name: '`lambdaAvailability`', kind: 'availability', build: (s) => Sli.lambdaAvailability(fn(s)),
+    traffic: { badMetric: 'Errors' }, absentWhileZero: 'Throttles',
+  },
+  { name: '`lambdaLatency`', kind: 'latency', build: (s) => Sli.lambdaLatency(fn(s), { threshold }) },
+  {
+    name: '`stateMachineAvailability`', kind: 'availability',
+    build: (s) => Sli.stateMachineAvailability(new sfn.StateMachine(s, 'Sm', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(s, 'P')) })),
+    traffic: { badMetric: 'ExecutionsFailed' }, absentWhileZero: (m) => m.metricName !== 'ExecutionsStarted',
+  },
+];
+
+/** The SLI's metrics for `profile`, as the service publishes them. */
+function published(sli: SliCase, model: SloAlarmModel, profile: TrafficProfile, traffic: TrafficScenarioOptions = {}): Scenario {
+  const scenario = trafficScenario(model, profile, { ...sli.traffic, ...traffic });
+  return sli.absentWhileZero === undefined ? scenario : publishedOnlyWhenNonZero(scenario, sli.absentWhileZero);
+}
+
+/** No metric of the SLI publishes anything during the failure (the requests never reach what it measures). */
+const silentFor = (from: number, to: number): TrafficProfile => ({
+  eventsPerMinute: (m) => (m >= from && m < to ? 0 : RATE),
+  errorRatio: () => 0,
+});
+
+const BLIND_EXPECTED: Expected = { pageBy: 20, clearBy: INCIDENT + 5, ticket: 'never' };
+
+/** What each SLI sees when the total it divides by stops (or every metric does), and its alternative. */
+function totalStops(sli: SliCase): FailureRow[] {
+  const row = (failure: string, rest: Omit<FailureRow, 'sli' | 'failure' | 'minutes'>): FailureRow => (
+    { sli: sli.name, failure, minutes: 8 * 60, ...rest });
+  const outageExpected: Expected = { pageBy: 5, holdsThrough: INCIDENT - 1, clearBy: INCIDENT + 35, ticket: 'allowed' };
+  const blind = (failure: string, cannot: string): FailureRow[] => [
+    row(failure, { expected: outageExpected, cannot, scenario: (m) => published(sli, m, silentFor(0, INCIDENT)) }),
+    row(`${failure}, with \`blindAlert\``, { expected: BLIND_EXPECTED, blindAlert: true, scenario: (m) => published(sli, m, silentFor(0, INCIDENT)) }),
+  ];
+  const allBad = incident({ errorRatio: 1, durationMinutes: INCIDENT, eventsPerMinute: RATE });
+  switch (sli.name) {
+    case '`Sli.ratio`':
+      return [row('the total metric stops, every request fails', {
+        expected: outageExpected,
+        scenario: (m) => stopMetric(published(sli, m, allBad), 'Requests', 0, INCIDENT),
+      })];
+    case '`loadBalancerAvailability`':
+      // "RequestCount ... is only incremented for requests where the load balancer node was able to
+      // choose a target" ("CloudWatch metrics for your Application Load Balancer"): the ELB 503s of
+      // a load balancer without a healthy target are in HTTPCode_ELB_5XX_Count only
+      return [row('no healthy target: every request an ELB 503, `RequestCount` stops', {
+        expected: outageExpected,
+        scenario: (m) => stopMetric(published(sli, m, allBad, { badMetric: 'HTTPCode_ELB_5XX_Count' }), 'RequestCount', 0, INCIDENT),
+      })];
+    case '`targetGroupAvailability`':
+      return blind('no healthy target: ELB 503s (no TargetGroup dimension), the group\'s `RequestCount` stops',
+        'the group\'s metrics count nothing; use `loadBalancerAvailability`, or `blindAlert`');
+    case '`lambdaAvailability`':
+      return [
+        // "Invocations aren't recorded if the invocation request is throttled" (Types of metrics for Lambda functions)
+        row('every invocation throttled: `Invocations` stops, `Throttles` counts', {
+          expected: outageExpected,
+          scenario: (m) => stopMetric(published(sli, m, allBad, { badMetric: 'Throttles' }), 'Invocations', 0, INCIDENT),
+        }),
+        ...blind('the caller cannot invoke the function (permission, event source): no metric',
+          'Lambda publishes nothing for a call that never reached it; count at the caller, or `blindAlert`'),
+      ];
+    case '`stateMachineAvailability`':
+      return blind('`StartExecution` refused (throttled, IAM): `ExecutionsStarted` stops, nothing fails',
+        'refused starts are not published; count at the caller, or `blindAlert`');
+    case '`restApiAvailability`':
+    case '`httpApiAvailability`':
+      return blind('requests never reach API Gateway (DNS, network, client): no metric',
+        'API Gateway publishes only requests it received; count at the client (canary), or `blindAlert`');
+    default:
+      // latency SLIs
+      return blind('the service answers no request (e.g. ALB 503s): no latency sample',
+        'no sample, no judgement; pair it with the availability SLI, or `blindAlert`');
+  }
+}
+
+/** Timeouts: what each latency SLI records for a request that timed out. */
+function timeouts(sli: SliCase): FailureRow[] {
+  const row = (failure: string, rest: Omit<FailureRow, 'sli' | 'failure' | 'minutes'>): FailureRow => (
+    { sli: sli.name, failure, minutes: 8 * 60, ...rest });
+  const expected: Expected = { pageBy: 5, holdsThrough: INCIDENT - 1, clearBy: INCIDENT + 35, ticket: 'allowed' };
+  const slow = incident({ errorRatio: 1, durationMinutes: INCIDENT, eventsPerMinute: RATE });
+  switch (sli.name) {
+    case '`loadBalancerLatency`':
+    case '`targetGroupLatency`':
+      // TargetResponseTime: no sample for a request whose target never answered (the ELB's 504)
+      return [row('targets hang: every request an ELB 504, no `TargetResponseTime` sample', {
+        expected, cannot: 'the slowest requests have no sample; `loadBalancerAvailability` counts the 504s',
+        scenario: (m) => published(sli, m, silentFor(0, INCIDENT)),
+      })];
+    case '`loadBalancerAvailability`':
+      // the ELB 504 is in HTTPCode_ELB_5XX_Count, and in RequestCount (a target was chosen)
+      return [row('targets hang: every request an ELB 504', {
+        expected, scenario: (m) => published(sli, m, slow, { badMetric: 'HTTPCode_ELB_5XX_Count' }),
+      })];
+    case '`targetGroupAvailability`':
+      return [row('targets hang: every request an ELB 504 (per load balancer only)', {
+        expected, cannot: 'ELB 504s have no TargetGroup dimension; use `loadBalancerAvailability`',
+        scenario: (m) => published(sli, m, constantTraffic(RATE)),
+      })];
+    case '`restApiLatency`':
+    case '`httpApiLatency`':
+      // Latency: "The time between when API Gateway receives a request from a client and when it
+      // returns a response to the client. The latency includes the integration latency and other API
+      // Gateway overhead" ("Amazon API Gateway dimensions and metrics"): a 504 after the integration
+      // timeout (29 s by default) is a slow sample
+      return [row('the integration times out (504 after 29 s): a slow sample', { expected, scenario: (m) => published(sli, m, slow) })];
+    case '`lambdaLatency`':
+      // Duration: "The maximum data point value possible is the function timeout configuration"
+      // (Lambda metric reference); timestamped at the invocation's start (not modelled here)
+      return [row('invocations time out: `Duration` = the timeout, a slow sample', { expected, scenario: (m) => published(sli, m, slow) })];
+    case '`Sli.latency`':
+      return [row('requests time out, recorded at the timeout', { expected, scenario: (m) => published(sli, m, slow) })];
+    default:
+      return [];
+  }
+}
+
+/** Every row of the table. */
+export function failureRows(): FailureRow[] {
+  const rows: FailureRow[] = [];
+  for (const sli of SLIS) {
+    const row = (failure: string, rest: Omit<FailureRow, 'sli' | 'failure'>) => rows.push({ sli: sli.name, failure, ...rest });
+    const what = sli.kind === 'latency' ? 'slow' : 'errors';
+    const full = sli.kind === 'latency' ? 'every request slow' : 'full outage';
+    const outage = incident({ errorRatio: 1, durationMinutes: INCIDENT, eventsPerMinute: RATE });
+    row(`${full}, 1 h`, {
+      expected: { pageBy: 5, holdsThrough: INCIDENT - 1, clearBy: INCIDENT + 35, ticket: 'allowed' }, minutes: 8 * 60,
+      scenario: (m) => published(sli, m, outage),
+    });
+    row(`${full}, 1 h, no ingestion delay (the formula's model)`, {
+      expected: { pageBy: 1, holdsThrough: INCIDENT - 1, clearBy: INCIDENT + 35, ticket: 'allowed' }, minutes: 8 * 60, delayMinutes: 0,
+      scenario: (m) => published(sli, m, outage),
+    });
+    row(`2 % ${what}, 2 h`, {
+      // formula: 43.2 min on the 1h tier; the 6h tier (fired at 1.8 h) holds the page until ~30 min after
+      expected: { pageFrom: 40, pageBy: 50, holdsThrough: 119, clearBy: 120 + 35, ticket: 'never' }, minutes: 12 * 60,
+      scenario: (m) => published(sli, m, incident({ errorRatio: 0.02, durationMinutes: 120, eventsPerMinute: RATE })),
+    });
+    rows.push(...totalStops(sli));
+    rows.push(...timeouts(sli));
+    row(`traffic stops after a 10-minute ${sli.kind === 'latency' ? 'all-slow spell' : 'outage'}`, {
+      // one short window (30 min, the 6h tier's) after the last bad event, not the evaluation range;
+      // 10 minutes of total outage spend 23 % of the budget: a ticket may follow the page
+      expected: { pageBy: 5, clearBy: 10 + 35, ticket: 'allowed' }, minutes: 8 * 60,
+      scenario: (m) => published(sli, m, trafficStopsAt(incident({ errorRatio: 1, durationMinutes: 10, eventsPerMinute: RATE }), 10)),
+    });
+    row(`one ${sli.kind === 'latency' ? 'slow request' : 'failure'} at 5 requests an hour`, {
+      expected: { pageBy: 'never', ticket: 'never' }, minutes: 3 * 1_440,
+      scenario: (m) => published(sli, m, incidentWindow(spreadTraffic(5), 0, 1, 1)),
+    });
+    const sustained = `every request ${what === 'slow' ? 'slow' : 'failing'} for 6 h at 1 request an hour`;
+    const hourly = (m: SloAlarmModel) => published(sli, m, incidentWindow(spreadTraffic(1), 0, 6 * 60, 1));
+    row(sustained, {
+      expected: { pageBy: 65, holdsThrough: 6 * 60 - 1, clearBy: 6 * 60 + 35, ticket: 'allowed' }, minutes: 10 * 60,
+      limit: 'a short window without a request reads 0 (no request is no evidence, and it is what clears a page when traffic '
+        + 'stops), so the page clears 30 minutes after each failed request and fires again at the next; for traffic this sparse, '
+        + 'give a page tier a short window longer than the gap between requests',
+      scenario: hourly,
+    });
+    row(`${sustained}, page tier 6h with a 2h short window`, {
+      // the 2h short window always holds a request: one page, which clears 2 hours after the last failure
+      expected: { pageBy: 65, holdsThrough: 6 * 60 - 1, clearBy: 6 * 60 + 125, ticket: 'allowed' }, minutes: 10 * 60,
+      alerting: AlertPolicy.tiers([{ severity: Severity.PAGE, budgetSpentPercent: 5, longWindow: Duration.hours(6), shortWindow: Duration.hours(2) }]),
+      policyName: 'page-6h-2h',
+      scenario: hourly,
+    });
+    row(`every request ${what === 'slow' ? 'slow' : 'failing'} for 6 h at 5 requests an hour`, {
+      // pages at the second failed request (12 minutes after the first) once it has arrived
+      expected: { pageBy: 20, holdsThrough: 6 * 60 - 1, clearBy: 6 * 60 + 35, ticket: 'allowed' }, minutes: 12 * 60,
+      scenario: (m) => published(sli, m, incidentWindow(spreadTraffic(5), 0, 6 * 60, 1)),
+    });
+  }
+  return rows;
+}
