@@ -42,7 +42,7 @@ export interface BurnReading {
   readonly window: string;
   readonly badEvents: number;
   readonly totalEvents: number;
-  /** (bad / total) / error budget; 0 when no event happened in the window. */
+  /** (bad / max(total, bad)) / error budget, as the alarms read a window; 0 when no event happened in it. */
   readonly burnRate: number;
   /** No event in the window: the burn rate is 0 and says nothing. */
   readonly noTraffic: boolean;
@@ -82,10 +82,10 @@ export interface SloBudget {
   /** Over the SLO window; null when there is no data. */
   readonly badEvents: number | null;
   readonly totalEvents: number | null;
-  /** 100 × (1 − bad/total); null without events. */
+  /** 100 × (1 − bad/max(total, bad)); null without events. */
   readonly sliPercent: number | null;
   /**
-   * 100 × (1 − (bad/total) / error budget): negative when the budget is overspent; 100 when no
+   * 100 × (1 − (bad/max(total, bad)) / error budget): negative when the budget is overspent; 100 when no
    * event happened (the budget is unchanged); null when there is no data.
    */
   readonly budgetRemainingPercent: number | null;

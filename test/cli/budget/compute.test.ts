@@ -25,6 +25,16 @@ describe('the math', () => {
     expect(budgetRemainingPercent({ bad: 0, total: 0 }, 0.001)).toBe(100);
   });
 
+  test('bad events beyond the total read as 100 % errors, as the alarms read them (ALB with no healthy target)', () => {
+    // every request refused with an ELB 503, none counted by RequestCount: bad 600, total 0
+    expect(burnRate({ bad: 600, total: 0 }, 0.001)).toBeCloseTo(1000, 9);
+    expect(sliPercent({ bad: 600, total: 0 })).toBe(0);
+    expect(budgetRemainingPercent({ bad: 600, total: 0 }, 0.001)).toBeCloseTo(-99_900, 6);
+    // partly counted: 300 refused requests on top of 100 counted, never more than 100 % errors
+    expect(burnRate({ bad: 400, total: 100 }, 0.01)).toBeCloseTo(100, 9);
+    expect(sliPercent({ bad: 400, total: 100 })).toBe(0);
+  });
+
   test('negative bad counts (total - good skew) count as 0', () => {
     expect(burnRate({ bad: -2, total: 100 }, 0.01)).toBe(0);
   });
@@ -48,6 +58,14 @@ describe('an SLO\'s budget', () => {
     const budget = sloBudget('checkout', availability, reading, 0);
     expect(budget.tiers.map((t) => t.firing)).toEqual([true, true, true, true]);
     expect(budget.burnRates.every((b) => b.overThreshold)).toBe(true);
+  });
+
+  test('an outage that stopped the total metric spends the budget and fires every tier, never "no traffic"', () => {
+    const outage = new Map(alertWindows(availability.tiers).map((w) => [w, { bad: w / 60, total: 0 }]));
+    const budget = sloBudget('checkout', availability, { window: { bad: 500, total: 0 }, hasData: true, alertWindows: outage }, 0);
+    expect(budget).toMatchObject({ status: 'ok', sliPercent: 0, exhausted: true });
+    expect(budget.burnRates.map((b) => [b.noTraffic, b.burnRate])).toEqual(budget.burnRates.map(() => [false, 1000]));
+    expect(budget.tiers.every((t) => t.firing)).toBe(true);
   });
 
   test('no data: nothing known, never exhausted', () => {
