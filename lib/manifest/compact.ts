@@ -3,8 +3,8 @@
  * shows "objective 99.9 -> 99.5" instead of a template diff. Pure.
  */
 import { formatDecimal } from '../slo/burn-rate';
+import { recordedGuardEvents } from '../review/policy';
 import { formatWindow } from '../slo/windows';
-import { recordedGuardEvents } from './guards';
 import { ExperimentEntry, ReliabilityManifest, ServiceEntry } from './schema';
 
 /** The policy of every service in `manifest`, one line per fact. */

@@ -158,8 +158,8 @@ export class ServiceLevelObjective extends Construct {
   /** Runbook linked from the alarm descriptions. */
   public readonly runbookUrl?: string;
   /**
-   * The low-traffic guard on long windows.
-   * @default - no guard
+   * The `minimumEvents` given: no tier's long window is judged on fewer events.
+   * @default - each tier's single-failure floor alone (see `SloProps.minimumEvents`)
    */
   public readonly minimumEvents?: number;
   /** The SLI's expressions and metrics, as the alarms read them. */
