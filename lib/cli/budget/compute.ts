@@ -5,15 +5,17 @@
  *   SLI %              = 100 × (1 − bad / events)
  *   budget remaining % = 100 × (1 − (bad / events) / error budget)   over the SLO window
  *   burn rate          = (bad / events) / error budget                over an alert window
+ *   tier's long window = (bad / max(events, N)) / error budget       N: the tier's low-traffic guard
  *
- * Windows are read as the alarms read them (`errorRatioExpression` in `lib/alarms/expression.ts`,
- * without the long windows' low-traffic guard): bad events beyond the total count as events, so a
+ * Windows are read as the alarms read them (`errorRatioExpression` in `lib/alarms/expression.ts`;
+ * the guard N only where a tier's firing is judged): bad events beyond the total count as events, so a
  * window where the total metric stopped while errors went on (an ALB with no healthy target answers
  * every request with an ELB 503, which `RequestCount` does not count) reads as 100 % errors, never
  * as more than 100 % nor as "no traffic". A window without events has no SLI; its burn rate is 0
  * and the budget is unchanged.
  */
 import type { SloEntry, TierEntry } from '../../manifest/schema';
+import { recordedGuardEvents } from '../../review/policy';
 import { formatWindow } from '../../slo/windows';
 import type { BudgetVerdict, BurnReading, EventCounts, SloBudget, SloStatus, TierReading } from './model';
 
@@ -40,10 +42,13 @@ export function eventsOf(counts: EventCounts): number {
   return Math.max(counts.total, badOf(counts));
 }
 
-/** (bad / events) / error budget, or 0 without events. */
-export function burnRate(counts: EventCounts, errorBudget: number): number {
+/**
+ * (bad / events) / error budget, or 0 without events. With `guardEvents` N (a tier's long window),
+ * a window holding fewer than N events is judged as if it held N, the rest good, as its alarm does.
+ */
+export function burnRate(counts: EventCounts, errorBudget: number, guardEvents = 1): number {
   const events = eventsOf(counts);
-  return events > 0 ? badOf(counts) / events / errorBudget : 0;
+  return events > 0 ? badOf(counts) / Math.max(events, guardEvents) / errorBudget : 0;
 }
 
 /** 100 × (1 − bad/events), or null without events. */
@@ -101,7 +106,9 @@ export function sloBudget(
   });
   const rateOf = (seconds: number) => burnRates.find((b) => b.windowSeconds === seconds)?.burnRate ?? 0;
   const tiers: TierReading[] = slo.tiers.map((tier) => {
-    const longBurnRate = rateOf(tier.longWindowSeconds);
+    // the long window as its alarm reads it: judged on at least the tier's low-traffic guard
+    const guardEvents = recordedGuardEvents(slo, tier);
+    const longBurnRate = burnRate(reading?.alertWindows.get(tier.longWindowSeconds) ?? NO_EVENTS, slo.errorBudget, guardEvents);
     const shortBurnRate = rateOf(tier.shortWindowSeconds);
     return {
       id: tier.id,
@@ -110,6 +117,7 @@ export function sloBudget(
       longWindow: formatWindow(tier.longWindowSeconds),
       shortWindow: formatWindow(tier.shortWindowSeconds),
       longBurnRate,
+      guardEvents,
       shortBurnRate,
       firing: longBurnRate > tier.burnRate && shortBurnRate > tier.burnRate,
     };

@@ -59,7 +59,14 @@ export interface TierReading {
   readonly threshold: number;
   readonly longWindow: string;
   readonly shortWindow: string;
+  /**
+   * The long window's burn rate as its alarm reads it: a window holding fewer than `guardEvents`
+   * events is judged as if it held that many, the rest good (so at low traffic it can be below the
+   * window's burn rate in `burnRates`).
+   */
   readonly longBurnRate: number;
+  /** The tier's low-traffic guard on its long window (1: none). */
+  readonly guardEvents: number;
   readonly shortBurnRate: number;
   /** Both windows above the threshold: the tier's alarms should be in ALARM. */
   readonly firing: boolean;

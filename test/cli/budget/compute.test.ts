@@ -68,6 +68,18 @@ describe('an SLO\'s budget', () => {
     expect(budget.tiers.every((t) => t.firing)).toBe(true);
   });
 
+  test('a tier fires as its alarms do at low traffic: its long window judged on at least its guard (70 events for 1h at 99.9 %)', () => {
+    // five requests in the last hour, one or two of them failed (and the last one in the last 5 minutes)
+    const lowTraffic = (bad: number) => new Map(alertWindows(availability.tiers).map((w) => [w, w === 300 ? { bad: 1, total: 1 } : { bad, total: 5 }]));
+    const one = sloBudget('checkout', availability, { window: { bad: 1, total: 5 }, hasData: true, alertWindows: lowTraffic(1) }, 0);
+    // the window itself burns at 200x, but one failure in 70 is 14.29x, under 14.4x: no page, as the alarms say
+    expect(one.burnRates.find((b) => b.window === '1h')!.burnRate).toBeCloseTo(200, 9);
+    expect(one.tiers[0]).toMatchObject({ id: 'page-1h-5m', guardEvents: 70, firing: false });
+    expect(one.tiers[0].longBurnRate).toBeCloseTo(1 / 70 / 0.001, 9);
+    const two = sloBudget('checkout', availability, { window: { bad: 2, total: 5 }, hasData: true, alertWindows: lowTraffic(2) }, 0);
+    expect(two.tiers[0]).toMatchObject({ id: 'page-1h-5m', firing: true });
+  });
+
   test('no data: nothing known, never exhausted', () => {
     const budget = sloBudget('checkout', availability, undefined, 100, 'not deployed');
     expect(budget).toMatchObject({ status: 'no-data', reason: 'not deployed', sliPercent: null, budgetRemainingPercent: null, exhausted: false });
