@@ -5,6 +5,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SloFacts } from '../alarms/descriptions';
 import { burnRateMetric, tierGuardEvents } from '../alarms/slo-alarms';
 import { ServiceLevelObjective } from '../service/service-level-objective';
 import { formatDecimal } from '../slo/burn-rate';
@@ -121,7 +122,7 @@ function burnRateLines(slo: ServiceLevelObjective): { seconds: number; guard: nu
 }
 
 /** What the burn-rate expression and its label need of the SLO. */
-function sloFactsOf(slo: ServiceLevelObjective) {
+function sloFactsOf(slo: ServiceLevelObjective): SloFacts {
   return {
     serviceName: slo.serviceName,
     sloName: slo.name,
