@@ -34,9 +34,9 @@
  * events, or errors the SLI does not count); traffic that drops without falling under
  * `expectedEvents`. A brand-new service without traffic yet is blind from its first deploy.
  */
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import {
-  Alarm, AlarmRule, AlarmState, CfnCompositeAlarm, ComparisonOperator, CompositeAlarm, IMetric, MathExpression, TreatMissingData,
+  Alarm, AlarmRule, AlarmState, ComparisonOperator, IMetric, MathExpression, TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { countMetrics } from '../sli/metrics';
@@ -46,7 +46,7 @@ import { blindAlarmName, compositeAlarmName } from '../slo/names';
 import { Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
 import { formatPercent, MAX_DESCRIPTION_LENGTH, SloFacts } from './descriptions';
-import { SUPPRESSOR_EXTENSION, SUPPRESSOR_WAIT } from './slo-alarms';
+import type { CompositeCondition } from './slo-alarms';
 
 /** The blind alert as configured, defaults applied. */
 export interface BlindAlertConfig {
@@ -134,103 +134,35 @@ export function blindAlarmDescription(f: SloFacts, config: BlindAlertConfig, exp
   );
 }
 
-/** The sentence a composite's description gains when the blind alarm joins its rule. */
-export function blindCompositeSentence(f: SloFacts, config: BlindAlertConfig): string {
-  return `Also ALARM while the SLI is blind: ${describeBlindCondition(config)} (${blindAlarmName(f.serviceName, f.sloName)}).`;
-}
-
-/** A composite description with the blind sentence inserted before its runbook link. */
-export function withBlindSentence(description: string, f: SloFacts, config: BlindAlertConfig): string {
-  const tail = runbook(f);
-  const body = tail && description.endsWith(tail) ? description.slice(0, -tail.length) : description;
-  // the sentence goes first, so that clamping shortens the SLO summary, not the rule
-  const firstSentenceEnd = body.indexOf('. ');
-  const [head, rest] = firstSentenceEnd < 0 ? [body, ''] : [body.slice(0, firstSentenceEnd + 1), body.slice(firstSentenceEnd + 1)];
-  return clamp(`${head} ${blindCompositeSentence(f, config)}${rest}`, tail);
-}
-
 /**
- * `rule OR term`, flat when `rule` is already a parenthesized OR list (`((a AND b) OR (c AND d))`
- * becomes `((a AND b) OR (c AND d) OR term)`: one OR of tiers and the blind alarm, as people and
- * the simulator read composite rules), nested otherwise.
+ * What the blind alarm adds to its composite, completing "ALARM while …":
+ * `the SLI is blind: fewer than 1 event over the last 15m (checkout-availability-blind)`.
  */
-export function orWith(rule: string, term: string): string {
-  if (rule.startsWith('(') && closingParen(rule) === rule.length - 1) {
-    const inner = rule.slice(1, -1);
-    if (!/\bAND\b|\bNOT\b/.test(stripParenthesized(inner))) {
-      return `(${inner} OR ${term})`;
-    }
-  }
-  return AlarmRule.anyOf(AlarmRule.fromString(rule), AlarmRule.fromString(term)).renderAlarmRule();
-}
-
-/** Index of the parenthesis closing the one at 0, or -1. Alarm ARNs and token markers hold no parentheses or quotes of their own. */
-function closingParen(text: string): number {
-  let depth = 0;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      quoted = !quoted;
-    } else if (!quoted && c === '(') {
-      depth++;
-    } else if (!quoted && c === ')' && --depth === 0) {
-      return i;
-    }
-  }
-  return -1;
-}
-
-/** The text outside any parentheses (and quotes): the top level of a rule. */
-function stripParenthesized(text: string): string {
-  let depth = 0;
-  let quoted = false;
-  let out = '';
-  for (const c of text) {
-    if (c === '"') {
-      quoted = !quoted;
-    } else if (!quoted && c === '(') {
-      depth++;
-    } else if (!quoted && c === ')') {
-      depth--;
-    } else if (depth === 0 && !quoted) {
-      out += c;
-    }
-  }
-  return out;
+export function blindCondition(f: SloFacts, config: BlindAlertConfig): string {
+  return `the SLI is blind: ${describeBlindCondition(config)} (${blindAlarmName(f.serviceName, f.sloName)})`;
 }
 
 /** What `createBlindAlarm` built. */
 export interface BlindAlarmSet {
   readonly alarm: Alarm;
-  /** The composite of the alert's severity, which now reads the alarm. */
-  readonly composite: CompositeAlarm;
-  /** Whether that composite was created for the alert (the SLO had none of its severity). */
-  readonly createdComposite: boolean;
+  /** The alarm as one more condition of the composite of its severity, for `createSloAlarms`. */
+  readonly condition: CompositeCondition;
   /** Metrics the alarm reads. */
   readonly metricCount: number;
 }
 
-/** The SLO's composites, as `createSloAlarms` built them. */
-export interface SeverityComposites {
-  /** @default - none */
-  readonly page?: CompositeAlarm;
-  /** @default - none */
-  readonly ticket?: CompositeAlarm;
-}
-
 /**
- * Creates the blind alarm in `scope` and wires it into the SLO's composite of its severity, so
+ * Creates the blind alarm in `scope`. It notifies nobody itself: `createSloAlarms` makes it one
+ * more term of the SLO's composite of its severity (`((<tier>) OR (<tier>) OR ALARM(blind))`), so
  * that it notifies the way that severity does (escalation, tags, FIS stop conditions for pages)
- * and keeps the composite names the escalation function reads. The composite's rule becomes
- * `(<tiers>) OR ALARM(blind)`. When the SLO has no composite of that severity (no tier of it can
- * fire, or ticket tiers are off), one is created with the same name it would have had.
+ * under the composite names the escalation function reads; a severity without a tier that can fire
+ * gets its composite, under the same name, for the blind alarm alone.
  */
-export function createBlindAlarm(scope: Construct, facts: SloFacts, sli: SliBinding, config: BlindAlertConfig, composites: SeverityComposites): BlindAlarmSet {
+export function createBlindAlarm(scope: Construct, facts: SloFacts, sli: SliBinding, config: BlindAlertConfig): BlindAlarmSet {
   const { expression, usingMetrics, metricCount } = blindAlarmExpression(sli);
   const alarm = new Alarm(scope, 'blind', {
     alarmName: blindAlarmName(facts.serviceName, facts.sloName),
-    alarmDescription: blindAlarmDescription(facts, config, blindAlarmExpression(sli).expression),
+    alarmDescription: blindAlarmDescription(facts, config, expression),
     metric: new MathExpression({
       expression,
       usingMetrics,
@@ -243,37 +175,10 @@ export function createBlindAlarm(scope: Construct, facts: SloFacts, sli: SliBind
     datapointsToAlarm: 1,
     treatMissingData: TreatMissingData.BREACHING,
   });
-  const blindRule = AlarmRule.fromAlarm(alarm, AlarmState.ALARM);
-  const existing = config.severity === Severity.PAGE ? composites.page : composites.ticket;
-  if (existing) {
-    const cfn = existing.node.defaultChild as CfnCompositeAlarm;
-    cfn.alarmRule = orWith(cfn.alarmRule, blindRule.renderAlarmRule());
-    if (typeof cfn.alarmDescription === 'string' && !Token.isUnresolved(cfn.alarmDescription)) {
-      cfn.alarmDescription = withBlindSentence(cfn.alarmDescription, facts, config);
-    }
-    return { alarm, composite: existing, createdComposite: false, metricCount };
-  }
-  const name = compositeAlarmName(facts.serviceName, facts.sloName, config.severity);
-  const suppressor = config.severity === Severity.TICKET ? composites.page : undefined;
-  const composite = new CompositeAlarm(scope, config.severity, {
-    compositeAlarmName: name,
-    alarmDescription: clamp(`${config.severity === Severity.PAGE ? 'Page' : 'Ticket'} for SLO ${facts.serviceName}/${facts.sloName}: `
-      + `ALARM while the SLI is blind: ${describeBlindCondition(config)} (${blindAlarmName(facts.serviceName, facts.sloName)}). `
-      + `No ${config.severity} tier of this SLO is configured or can fire. SLO: ${facts.objective}% good over ${formatWindow(facts.sloWindowSeconds)}; SLI: ${facts.sliDescription}.`,
-    runbook(facts)),
-    alarmRule: blindRule,
-    ...(suppressor ? {
-      actionsSuppressor: suppressor,
-      actionsSuppressorWaitPeriod: SUPPRESSOR_WAIT,
-      actionsSuppressorExtensionPeriod: SUPPRESSOR_EXTENSION,
-    } : {}),
-  });
-  if (config.severity === Severity.PAGE && composites.ticket) {
-    // the ticket composite was built before this page existed: mute it while the page fires, as for every SLO
-    const ticket = composites.ticket.node.defaultChild as CfnCompositeAlarm;
-    ticket.actionsSuppressor = composite.alarmArn;
-    ticket.actionsSuppressorWaitPeriod = SUPPRESSOR_WAIT.toSeconds();
-    ticket.actionsSuppressorExtensionPeriod = SUPPRESSOR_EXTENSION.toSeconds();
-  }
-  return { alarm, composite, createdComposite: true, metricCount };
+  const condition: CompositeCondition = {
+    severity: config.severity,
+    rule: AlarmRule.fromAlarm(alarm, AlarmState.ALARM),
+    description: blindCondition(facts, config),
+  };
+  return { alarm, condition, metricCount };
 }

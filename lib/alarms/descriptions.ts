@@ -83,17 +83,29 @@ export function guardSentence(f: Pick<SloFacts, 'minimumEvents'>, tier: Resolved
     + `so it takes ${k} failed events, never one.`;
 }
 
-/** The description of a severity's composite alarm. */
-export function compositeAlarmDescription(f: SloFacts, severity: Severity, tiers: ResolvedTier[], suppressedBy?: string): string {
+/**
+ * The description of a severity's composite alarm. `alsoWhile` names the other conditions its rule
+ * reads besides the tiers (the blind alarm), each completing "ALARM while …": they come right after
+ * the tiers, so that clamping shortens the SLO summary, not the rule.
+ */
+export function compositeAlarmDescription(f: SloFacts, severity: Severity, tiers: ResolvedTier[], suppressedBy?: string, alsoWhile: readonly string[] = []): string {
+  const title = `${severity === Severity.PAGE ? 'Page' : 'Ticket'} for SLO ${f.serviceName}/${f.sloName}`;
+  if (tiers.length === 0) {
+    return clamp(
+      `${title}: ALARM while ${alsoWhile.join(', or while ')}. No ${severity} tier of this SLO is configured or can fire. `
+      + `SLO: ${f.objective}% good over ${formatWindow(f.sloWindowSeconds)}; SLI: ${f.sliDescription}.${runbook(f)}`,
+      f,
+    );
+  }
   const rules = tiers
     .map((t) => `${t.burnRate}x over ${formatWindow(t.longWindowSeconds)} and ${formatWindow(t.shortWindowSeconds)} `
       + `(${t.budgetSpentPercent}% of the budget in ${formatWindow(t.longWindowSeconds)})`)
     .join(', or ');
+  const also = alsoWhile.map((condition) => ` Also ALARM while ${condition}.`).join('');
   const suppression = suppressedBy
     ? ` Actions are suppressed while ${suppressedBy} is in ALARM; a ticket still burning when the page clears is raised then.` : '';
   return clamp(
-    `${severity === Severity.PAGE ? 'Page' : 'Ticket'} for SLO ${f.serviceName}/${f.sloName}: ALARM while the error budget burns `
-    + `at ${rules}.${suppression} ${sloSummary(f)}${runbook(f)}`,
+    `${title}: ALARM while the error budget burns at ${rules}.${also}${suppression} ${sloSummary(f)}${runbook(f)}`,
     f,
   );
 }

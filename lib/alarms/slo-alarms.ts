@@ -2,8 +2,12 @@
  * Wiring an SLO's resolved tiers into CloudWatch alarms: one metric-math alarm per (tier, window)
  * with Period = window, and one composite alarm per severity:
  *
- *   page   = OR over page tiers of (ALARM(long) AND ALARM(short))
+ *   page   = OR over page tiers of (ALARM(long) AND ALARM(short)) [OR each extra condition of page]
  *   ticket = the same over ticket tiers, its actions suppressed while the page is in ALARM
+ *
+ * An extra condition (the SLO's blind alarm) is one more term of its severity's OR list, so the
+ * composite is built once with every term and its description names each; a severity without a
+ * tier that can fire gets a composite when it has an extra condition.
  */
 import { Annotations, Duration } from 'aws-cdk-lib';
 import {
@@ -42,11 +46,25 @@ export interface SloAlarmSet {
   readonly ticketAlarm?: CompositeAlarm;
 }
 
+/** A condition besides the burn-rate tiers that raises a severity's composite (the SLO's blind alarm). */
+export interface CompositeCondition {
+  readonly severity: Severity;
+  /** One more term of the composite's OR list, e.g. `AlarmRule.fromAlarm(blind, AlarmState.ALARM)`. */
+  readonly rule: IAlarmRule;
+  /**
+   * What the rule watches, completing "ALARM while …" in the composite's description:
+   * `the SLI is blind: fewer than 1 event over the last 15m (checkout-availability-blind)`.
+   */
+  readonly description: string;
+}
+
 /** Everything needed to build an SLO's alarms. */
 export interface SloAlarmInput {
   readonly facts: SloFacts;
   readonly tiers: ResolvedTier[];
   readonly sli: SliBinding;
+  /** @default - the composites read the tiers only */
+  readonly extraConditions?: readonly CompositeCondition[];
 }
 
 /**
@@ -143,18 +161,24 @@ export function createSloAlarms(scope: Construct, input: SloAlarmInput): SloAlar
   }
 
   const composite = (severity: Severity, suppressor?: CompositeAlarm): CompositeAlarm | undefined => {
-    const tierRules = rules.get(severity);
-    if (!tierRules) {
+    const tierRules = rules.get(severity) ?? [];
+    const extra = (input.extraConditions ?? []).filter((c) => c.severity === severity);
+    if (tierRules.length === 0 && extra.length === 0) {
       return undefined;
     }
     const name = compositeAlarmName(facts.serviceName, facts.sloName, severity);
+    const tiers = input.tiers.filter((t) => t.severity === severity);
+    const terms = [...tierRules, ...extra.map((c) => c.rule)];
     return new CompositeAlarm(scope, severity, {
       compositeAlarmName: name,
       alarmDescription: compositeAlarmDescription(
-        facts, severity, input.tiers.filter((t) => t.severity === severity),
-        suppressor ? compositeAlarmName(facts.serviceName, facts.sloName, Severity.PAGE) : undefined,
+        facts, severity, tiers,
+        // a composite of extra conditions only says what it reads, as it always has
+        suppressor && tiers.length > 0 ? compositeAlarmName(facts.serviceName, facts.sloName, Severity.PAGE) : undefined,
+        extra.map((c) => c.description),
       ),
-      alarmRule: AlarmRule.anyOf(...tierRules),
+      // one term alone is the rule itself (`ALARM("blind")`), several are one flat OR list
+      alarmRule: terms.length === 1 && tierRules.length === 0 ? terms[0] : AlarmRule.anyOf(...terms),
       ...(suppressor ? {
         actionsSuppressor: suppressor,
         actionsSuppressorWaitPeriod: SUPPRESSOR_WAIT,

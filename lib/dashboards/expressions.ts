@@ -3,25 +3,36 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { IMetric, MathExpression } from 'aws-cdk-lib/aws-cloudwatch';
-import { EventCounts } from '../alarms/expression';
+import { errorRatioExpression, EventCounts, group } from '../alarms/expression';
 import { formatDecimal } from '../slo/burn-rate';
 
 /**
- * The SLI as a percentage of good events: `100 * (1 - bad / total)`. A period without traffic
- * reads 100 %, as the alarms count it healthy (and no division by zero is evaluated); the graph
- * shows the event count next to it, so an idle period is told from a perfect one.
+ * The SLI as a percentage of good events, read as the alarms read a window:
+ * `100 * (1 - bad / max(total, bad, 1))` (`errorRatioExpression`). A period without traffic reads
+ * 100 %, as the alarms count it healthy; bad events without (enough) total events read as errors, so
+ * an ALB with no healthy target (every request an ELB 503, none counted by `RequestCount`) reads
+ * 0 % good, not 100 %. The graph shows the events next to it (`eventsExpression`), so an idle
+ * period is told from a perfect one.
  */
 export function goodPercentExpression(counts: EventCounts): string {
-  return `IF(${counts.totalEvents} > 0, 100 * (1 - ${counts.badEvents} / ${counts.totalEvents}), 100)`;
+  return `100 * (1 - ${errorRatioExpression(counts)})`;
+}
+
+/** The events of a window as the alarms count them: `max(total, bad)`, so refused requests count. */
+export function eventsExpression(counts: EventCounts): string {
+  const bad = group(counts.badEvents);
+  const total = group(counts.totalEvents);
+  return `IF(${total} > ${bad}, ${total}, ${bad})`;
 }
 
 /**
  * The error budget left, in percent of the budget: `100 * (1 - error ratio / budget)`, where the
- * error ratio is bad / total over the whole period read. 100 when nothing failed, 0 when the budget
- * is spent, negative when it is overspent.
+ * error ratio is bad / max(total, bad) over the whole period read, as the alarms read a window
+ * (without the long windows' low-traffic guard: every failed event spends budget). 100 when
+ * nothing failed, 0 when the budget is spent, negative when it is overspent.
  */
 export function budgetRemainingExpression(counts: EventCounts, errorBudget: number): string {
-  return `100 * (1 - IF(${counts.totalEvents} > 0, ${counts.badEvents} / ${counts.totalEvents}, 0) / ${formatDecimal(errorBudget)})`;
+  return `100 * (1 - ${errorRatioExpression(counts)} / ${formatDecimal(errorBudget)})`;
 }
 
 /**

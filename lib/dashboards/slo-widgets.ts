@@ -5,11 +5,13 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SloFacts } from '../alarms/descriptions';
+import { burnRateMetric, tierGuardEvents } from '../alarms/slo-alarms';
 import { ServiceLevelObjective } from '../service/service-level-objective';
 import { formatDecimal } from '../slo/burn-rate';
 import { Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
-import { budgetRemainingExpression, goodPercentExpression, relativeStart, usingAtPeriod } from './expressions';
+import { budgetRemainingExpression, eventsExpression, goodPercentExpression, relativeStart, usingAtPeriod } from './expressions';
 import { chunk, DASHBOARD_LIMITS, metricsIn } from './limits';
 import { escapeMarkdown } from './markdown';
 
@@ -41,7 +43,8 @@ export function sloWidgets(slo: ServiceLevelObjective): SloWidgets {
 
 /**
  * The SLI as % good events per 5 minutes against the objective (a horizontal line), with the event
- * count on the right axis so that an idle period is not read as a perfect one.
+ * count on the right axis so that an idle period is not read as a perfect one. Both read each
+ * period as the alarms read a window: bad events beyond the total count as events, all bad.
  */
 function sliGraph(slo: ServiceLevelObjective): cloudwatch.GraphWidget {
   const binding = slo.sli.bind();
@@ -53,7 +56,7 @@ function sliGraph(slo: ServiceLevelObjective): cloudwatch.GraphWidget {
       expression: goodPercentExpression(binding), usingMetrics, period: SLI_GRAPH_PERIOD, label: '% good events',
     })],
     right: [new cloudwatch.MathExpression({
-      expression: binding.totalEvents, usingMetrics, period: SLI_GRAPH_PERIOD, label: `events per ${minutes} min`, color: cloudwatch.Color.GREY,
+      expression: eventsExpression(binding), usingMetrics, period: SLI_GRAPH_PERIOD, label: `events per ${minutes} min`, color: cloudwatch.Color.GREY,
     })],
     leftAnnotations: [{ value: slo.objective, label: `objective ${slo.objective}%`, color: cloudwatch.Color.RED }],
     leftYAxis: { max: 100, label: '% good', showUnits: false },
@@ -65,13 +68,16 @@ function sliGraph(slo: ServiceLevelObjective): cloudwatch.GraphWidget {
 }
 
 /**
- * The burn rate over each alert window (the expression the window alarms evaluate), with every
- * tier's threshold as a line: red for page, orange for ticket. Usually one graph; windows are
- * spread over more graphs only when one would read more metrics than a graph may.
+ * The burn rate over each tier's long window, read as that window's alarm reads it (the same
+ * expression, low-traffic guard included: a window with fewer events than the tier's guard is
+ * judged as if it held that many, the rest good), with every tier's threshold as a line: red for
+ * page, orange for ticket. Tiers whose long windows and guards coincide share one line. Usually one
+ * graph; windows are spread over more graphs only when one would read more metrics than a graph may.
  */
 function burnRateGraphs(slo: ServiceLevelObjective): cloudwatch.GraphWidget[] {
-  const windows = [...new Set(slo.tiers.map((t) => t.longWindowSeconds))].sort((a, b) => a - b);
-  const lines = windows.map((seconds) => slo.burnRateMetric(Duration.seconds(seconds)).with({ label: `burn rate over ${formatWindow(seconds)}` }));
+  const lines = burnRateLines(slo).map(({ seconds, guard, idSuffix }) => burnRateMetric(
+    { facts: sloFactsOf(slo), sli: slo.sliBinding }, seconds, guard, idSuffix,
+  ).with({ label: `burn rate over ${formatWindow(seconds)} (low-traffic guard: ${guard} events)` }));
   const groups: cloudwatch.IMetric[][] = [];
   let used = 0;
   for (const line of lines) {
@@ -96,6 +102,37 @@ function burnRateGraphs(slo: ServiceLevelObjective): cloudwatch.GraphWidget[] {
     width: i === 0 ? 9 : 12,
     height: 6,
   }));
+}
+
+/** One line per (long window, guard), in window order; metric ids carry the window (`total0_1h`), and the guard where a window has several. */
+function burnRateLines(slo: ServiceLevelObjective): { seconds: number; guard: number; idSuffix: string }[] {
+  const facts = { minimumEvents: slo.minimumEvents };
+  const seen = new Map<number, number[]>();
+  for (const tier of [...slo.tiers].sort((a, b) => a.longWindowSeconds - b.longWindowSeconds)) {
+    const guards = seen.get(tier.longWindowSeconds) ?? [];
+    const guard = tierGuardEvents(facts, tier);
+    if (!guards.includes(guard)) {
+      guards.push(guard);
+    }
+    seen.set(tier.longWindowSeconds, guards);
+  }
+  return [...seen.entries()].flatMap(([seconds, guards]) => guards.map((guard, i) => ({
+    seconds, guard, idSuffix: `_${formatWindow(seconds)}${i === 0 ? '' : `_${guard}`}`,
+  })));
+}
+
+/** What the burn-rate expression and its label need of the SLO. */
+function sloFactsOf(slo: ServiceLevelObjective): SloFacts {
+  return {
+    serviceName: slo.serviceName,
+    sloName: slo.name,
+    objective: slo.objective,
+    sloWindowSeconds: slo.window.toSeconds(),
+    errorBudget: slo.errorBudget,
+    sliDescription: slo.sliBinding.description,
+    runbookUrl: slo.runbookUrl,
+    minimumEvents: slo.minimumEvents,
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import { renderValue } from '../cli/render';
 import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
 import type { ReliableService } from '../service/reliable-service';
 import type { ServiceLevelObjective } from '../service/service-level-objective';
+import { longWindowGuardEvents } from '../slo/burn-rate';
 import { blindAlarmName, compositeAlarmName, windowAlarmName } from '../slo/names';
 import { Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
@@ -88,6 +89,7 @@ function sloEntry(service: ReliableService, slo: ServiceLevelObjective, render: 
       shortWindow: formatWindow(tier.shortWindowSeconds),
       burnRate: tier.burnRate,
       errorRatio: tier.errorRatioThreshold,
+      guardEvents: longWindowGuardEvents(tier.errorRatioThreshold, slo.minimumEvents),
       alarmNames: {
         long: windowAlarmName(service.serviceName, slo.name, tier, 'long'),
         short: windowAlarmName(service.serviceName, slo.name, tier, 'short'),

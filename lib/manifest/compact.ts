@@ -3,6 +3,7 @@
  * shows "objective 99.9 -> 99.5" instead of a template diff. Pure.
  */
 import { formatDecimal } from '../slo/burn-rate';
+import { recordedGuardEvents } from '../review/policy';
 import { formatWindow } from '../slo/windows';
 import { ExperimentEntry, ReliabilityManifest, ServiceEntry } from './schema';
 
@@ -19,11 +20,13 @@ function figure(value: number): string {
 function serviceLines(service: ServiceEntry): string[] {
   const lines = [`service ${service.name}${service.owner ? ` (owner ${service.owner})` : ''}`];
   for (const slo of service.slos) {
-    const guard = slo.minimumEvents !== undefined ? `, at least ${slo.minimumEvents} events` : '';
-    lines.push(`  slo ${slo.name}: ${formatDecimal(slo.objective)} % over ${slo.window}${guard}; ${slo.sli.kind}: ${slo.sli.description}`);
+    const minimum = slo.minimumEvents !== undefined ? `, minimumEvents ${slo.minimumEvents}` : '';
+    lines.push(`  slo ${slo.name}: ${formatDecimal(slo.objective)} % over ${slo.window}${minimum}; ${slo.sli.kind}: ${slo.sli.description}`);
     for (const tier of slo.tiers) {
+      const guard = recordedGuardEvents(slo, tier);
       lines.push(`    ${tier.severity.padEnd(6)} ${`${tier.longWindow}/${tier.shortWindow}`.padEnd(7)} burn ${figure(tier.burnRate)}x `
-        + `(error ratio ${figure(tier.errorRatio * 100)} %), ${figure(tier.budgetPercent)} % of the budget`);
+        + `(error ratio ${figure(tier.errorRatio * 100)} %), ${figure(tier.budgetPercent)} % of the budget, `
+        + `${guard > 1 ? `guard ${guard} events` : 'no guard'}`);
     }
     if (slo.tiers.length === 0) {
       lines.push('    no tier can fire');

@@ -72,7 +72,10 @@ export interface SloEntry {
   /** Error budget as a fraction of events, e.g. 0.001. */
   readonly errorBudget: number;
   readonly sli: SliEntry;
-  /** Low-traffic guard on long windows. @default - no guard */
+  /**
+   * The SLO's `minimumEvents`: no tier's long window is judged on fewer events. Each tier's guard
+   * is `TierEntry.guardEvents`. @default - each tier's single-failure floor alone
+   */
   readonly minimumEvents?: number;
   /** @default - no runbook */
   readonly runbookUrl?: string;
@@ -145,6 +148,14 @@ export interface TierEntry {
   readonly burnRate: number;
   /** Error-ratio threshold: burn rate × error budget. */
   readonly errorRatio: number;
+  /**
+   * The long window's low-traffic guard N = max(minimumEvents, floor(1 / errorRatio) + 1): a long
+   * window holding fewer events is judged as if it held N, the rest good, so one failed event never
+   * fires the tier (added in schema version 1 as an optional field: manifests without it were
+   * written before the per-tier floor, and their long windows were guarded by `minimumEvents`
+   * alone, or not at all). @default - `minimumEvents`, else no guard
+   */
+  readonly guardEvents?: number;
   /** The window alarms' names. */
   readonly alarmNames: { readonly long: string; readonly short: string };
 }

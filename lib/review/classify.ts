@@ -28,6 +28,7 @@ import {
   joinAnd,
   plural,
 } from './format';
+import { badEventsToFire } from '../slo/burn-rate';
 import {
   describeDelay,
   describeGameDay,
@@ -127,22 +128,49 @@ export function windowChanged(before: SloEntry, after: SloEntry, tierNote?: stri
     + `${budget}; burn-rate thresholds follow${tierNote ? ` (${tierNote})` : ''}`);
 }
 
-/** The low-traffic guard: more events needed before a long window counts is weaker. */
-export function minimumEventsChanged(before: number | undefined, after: number | undefined): Verdict {
-  if (before === undefined && after !== undefined) {
-    return weakening(`a long window with fewer than ${after} events now counts as healthy: incidents at low traffic may not alert`);
+/** One tier's low-traffic guard on both sides of a change (the same tier id). */
+export interface GuardChange {
+  readonly tier: string;
+  /** The guard N before and after: a long window holding fewer events is judged as if it held N, the rest good. */
+  readonly before: number;
+  readonly after: number;
+  /** The tier's error-ratio threshold before and after. */
+  readonly errorRatioBefore: number;
+  readonly errorRatioAfter: number;
+}
+
+function describeGuardChange(g: GuardChange): string {
+  const fire = (ratio: number, n: number) => badEventsToFire(ratio, n);
+  const before = fire(g.errorRatioBefore, g.before);
+  const after = fire(g.errorRatioAfter, g.after);
+  return `${g.tier} ${g.before} → ${plural(g.after, 'event')}`
+    + (before !== after ? ` (${plural(after, 'failed event')} fire it below that, was ${before})` : '');
+}
+
+/**
+ * The tiers' low-traffic guards (`minimumEvents`, or each tier's single-failure floor): a higher
+ * guard N makes a tier slower to fire at low traffic — a long window with fewer than N events is
+ * judged as if it held N, the rest good, so more failed events are needed before it fires, or
+ * none suffice in a quiet window — and weakens, as a larger `minimumEvents` always did; a lower one
+ * strengthens; a mix is a trade-off and weakens. `changes` lists the tiers found on both sides.
+ */
+export function guardsChanged(changes: readonly GuardChange[]): Verdict {
+  const raised = changes.filter((g) => g.after > g.before);
+  const lowered = changes.filter((g) => g.after < g.before);
+  if (raised.length > 0 && lowered.length > 0) {
+    return weakening(`a trade-off at low traffic: ${joinAnd(raised.map(describeGuardChange))} fire later; `
+      + `${joinAnd(lowered.map(describeGuardChange))} sooner`);
   }
-  if (after === undefined && before !== undefined) {
-    return strengthening(`no low-traffic guard any more: every long window counts, however few events (was at least ${before})`);
+  if (raised.length > 0) {
+    return weakening(`long windows need more events before a tier fires at low traffic, so incidents there alert later or not at all: `
+      + joinAnd(raised.map(describeGuardChange)));
   }
-  const direction = compare(after!, before!);
-  if (direction > 0) {
-    return weakening(`long windows need ${after} events (was ${before}) before a tier can fire`);
+  if (lowered.length > 0) {
+    return strengthening(`long windows need fewer events before a tier fires at low traffic: ${joinAnd(lowered.map(describeGuardChange))}`);
   }
-  if (direction < 0) {
-    return strengthening(`long windows need only ${after} events (was ${before}) before a tier can fire`);
-  }
-  return neutral('minimum events unchanged');
+  return neutral(changes.length > 0
+    ? `no tier's low-traffic guard changes (${changes.map((g) => g.after).join('/')} events): each tier's single-failure floor is larger`
+    : 'no tier on both sides to compare');
 }
 
 export function sliKindChanged(before: string, after: string): Verdict {

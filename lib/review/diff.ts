@@ -22,7 +22,10 @@ import type {
 import * as rules from './classify';
 import { Effect, EFFECTS, Verdict } from './classify';
 import { formatBurnRate, formatPercent, formatSpan, formatWindowSpan } from './format';
-import { describeBlindAlert, describeGameDay, describeKinds, describeMetric, describeParameters, describeTargetResources, faultActions, isCheckAction, levelOffsets, settleSeconds } from './policy';
+import {
+  describeBlindAlert, describeGameDay, describeGuards, describeKinds, describeMetric, describeParameters, describeTargetResources, faultActions, isCheckAction,
+  levelOffsets, recordedGuardEvents, settleSeconds,
+} from './policy';
 
 /** One change of the policy, judged. */
 export interface PolicyChange extends Verdict {
@@ -158,6 +161,35 @@ function diffBlindAlert(d: ServiceDiff, subject: string, before: BlindAlertEntry
   }
 }
 
+/** `none, guards 15/36/72/215 events`: the SLO's minimumEvents and every tier's guard. */
+function describeMinimum(slo: SloEntry): string {
+  return `${slo.minimumEvents ?? 'none'}, guards ${describeGuards(slo)}`;
+}
+
+/**
+ * The low-traffic guards of the tiers on both sides (same id). A changed `minimumEvents` is judged
+ * on the guards it leaves each tier (a minimum under every floor changes no alarm). Otherwise a
+ * guard that changed while its tier's threshold did not (a manifest from before the per-tier floor)
+ * is reported on its own; guards that follow a new objective or tier are reported there.
+ */
+function diffGuards(d: ServiceDiff, subject: string, before: SloEntry, after: SloEntry): void {
+  const changes: rules.GuardChange[] = [];
+  for (const b of before.tiers) {
+    const a = after.tiers.find((t) => t.id === b.id);
+    if (a) {
+      changes.push({ tier: a.id, before: recordedGuardEvents(before, b), after: recordedGuardEvents(after, a), errorRatioBefore: b.errorRatio, errorRatioAfter: a.errorRatio });
+    }
+  }
+  if (before.minimumEvents !== after.minimumEvents) {
+    d.add(subject, 'minimum events', rules.guardsChanged(changes), describeMinimum(before), describeMinimum(after));
+    return;
+  }
+  const own = changes.filter((g) => g.before !== g.after && rules.compare(g.errorRatioBefore, g.errorRatioAfter) === 0);
+  if (own.length > 0) {
+    d.add(subject, 'low-traffic guard', rules.guardsChanged(own), describeGuards(before), describeGuards(after));
+  }
+}
+
 function diffSlo(d: ServiceDiff, before: SloEntry, after: SloEntry): void {
   const subject = `SLO ${after.name}`;
   if (rules.compare(before.objective, after.objective) !== 0) {
@@ -170,11 +202,7 @@ function diffSlo(d: ServiceDiff, before: SloEntry, after: SloEntry): void {
     const note = followed && old ? `${followed.id} ${formatBurnRate(old.burnRate)} → ${formatBurnRate(followed.burnRate)}` : undefined;
     d.add(subject, 'window', rules.windowChanged(before, after, note), formatWindowSpan(before.windowSeconds), formatWindowSpan(after.windowSeconds));
   }
-  if (before.minimumEvents !== after.minimumEvents) {
-    d.add(subject, 'minimum events', rules.minimumEventsChanged(before.minimumEvents, after.minimumEvents),
-      before.minimumEvents === undefined ? 'no guard' : String(before.minimumEvents),
-      after.minimumEvents === undefined ? 'no guard' : String(after.minimumEvents));
-  }
+  diffGuards(d, subject, before, after);
   diffSli(d, subject, before, after);
   d.text(subject, 'runbook', before.runbookUrl, after.runbookUrl, 'the runbook its alarms link');
   diffBlindAlert(d, subject, before.blindAlert, after.blindAlert);

@@ -121,3 +121,28 @@ export function describeSeverities(slo: SloEntry): string {
 export function describeBlindAlert(blind: BlindAlertEntry): string {
   return `${blind.severity} when fewer than ${blind.expectedEvents} event${blind.expectedEvents === 1 ? '' : 's'} in ${formatWindowSpan(blind.afterSeconds)}`;
 }
+
+/**
+ * The low-traffic guard of a tier's long window as a manifest records it (`TierEntry.guardEvents`),
+ * read tolerantly: a long window holding fewer than N events is judged as if it held N, the rest
+ * good, N = max(minimumEvents, floor(1/r) + 1) (`longWindowGuardEvents` in `lib/slo/burn-rate.ts`).
+ * Manifests written before the per-tier floor have no `guardEvents`: their alarms were guarded by
+ * the SLO's `minimumEvents` alone, or not at all (1), and are read so.
+ */
+export function recordedGuardEvents(slo: Pick<SloEntry, 'minimumEvents'>, tier: Pick<TierEntry, 'guardEvents'>): number {
+  const recorded = tier.guardEvents;
+  if (typeof recorded === 'number' && Number.isFinite(recorded) && recorded >= 1) {
+    return recorded;
+  }
+  const minimum = slo.minimumEvents;
+  return typeof minimum === 'number' && Number.isFinite(minimum) && minimum >= 1 ? minimum : 1;
+}
+
+/** Every tier's guard, in tier order: `70/167/334/1001 events`; `none` when no tier is guarded; `no tiers`. */
+export function describeGuards(slo: Pick<SloEntry, 'minimumEvents' | 'tiers'>): string {
+  if (slo.tiers.length === 0) {
+    return 'no tiers';
+  }
+  const guards = slo.tiers.map((t) => recordedGuardEvents(slo, t));
+  return guards.every((n) => n <= 1) ? 'none' : `${guards.join('/')} events`;
+}

@@ -13,6 +13,7 @@ import type {
   SloEntry,
   StackEntry,
 } from '../manifest/schema';
+import { badEventsToFire } from '../slo/burn-rate';
 import {
   formatBurnRate,
   formatFraction,
@@ -26,6 +27,7 @@ import {
 import { code, escapeText, linkOrText, table } from './markdown';
 import {
   describeDelay,
+  describeGuards,
   describeKinds,
   describeMetric,
   describeParameters,
@@ -35,6 +37,7 @@ import {
   faultActions,
   isCheckAction,
   levelOffsets,
+  recordedGuardEvents,
   settleSeconds,
   tierWindows,
 } from './policy';
@@ -122,14 +125,14 @@ function escalationLines(escalation: EscalationEntry | undefined, service: strin
 function sloLines(service: ServiceEntry, slo: SloEntry): string[] {
   const lines = [`#### SLO ${code(slo.name)}: ${formatPercent(slo.objective)} over ${formatWindowSpan(slo.windowSeconds)}`, ''];
   lines.push(...table(
-    ['objective', 'window', 'error budget', 'full outage allowed', 'SLI', 'minimum events', 'alarms/month'],
+    ['objective', 'window', 'error budget', 'full outage allowed', 'SLI', 'low-traffic guard', 'alarms/month'],
     [[
       formatPercent(slo.objective),
       formatWindowSpan(slo.windowSeconds),
       formatFraction(slo.errorBudget),
       formatOutageBudget(slo.errorBudget, slo.windowSeconds),
       slo.sli.kind,
-      slo.minimumEvents === undefined ? 'no guard' : String(slo.minimumEvents),
+      describeSloGuard(slo),
       formatUsd(slo.estimatedMonthlyCostUsd),
     ]],
   ));
@@ -155,6 +158,13 @@ function sloLines(service: ServiceEntry, slo: SloEntry): string[] {
     lines.push('No alert tiers: nothing fires on this SLO.');
     return lines;
   }
+  const guarded = slo.tiers.filter((t) => recordedGuardEvents(slo, t) > 1);
+  if (guarded.length > 0) {
+    const toFire = guarded.map((t) => badEventsToFire(t.errorRatio, recordedGuardEvents(slo, t)));
+    lines.push(`Low traffic: a long window holding fewer events than its tier's guard (${guarded.map((t) => recordedGuardEvents(slo, t)).join('/')} `
+      + `for ${guarded.map((t) => code(t.id)).join(', ')}) is judged as if it held that many, the rest good: one failed event never fires `
+      + `a tier; below the guard it takes ${toFire.join('/')} failed events.`, '');
+  }
   lines.push(...table(
     ['tier', 'severity', 'windows (long / short)', 'burn rate', 'error ratio above', 'budget spent', 'full outage fires it after', 'alarms'],
     slo.tiers.map((tier) => [
@@ -169,6 +179,12 @@ function sloLines(service: ServiceEntry, slo: SloEntry): string[] {
     ]),
   ));
   return lines;
+}
+
+/** `70/167/334/1001 events`, with the SLO's `minimumEvents` when set: `20/36/72/215 events (minimumEvents 20)`. */
+function describeSloGuard(slo: SloEntry): string {
+  const guards = describeGuards(slo);
+  return slo.minimumEvents === undefined ? guards : `${guards} (minimumEvents ${slo.minimumEvents})`;
 }
 
 function checksLine(experiment: ExperimentEntry): string {

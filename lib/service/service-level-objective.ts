@@ -158,8 +158,8 @@ export class ServiceLevelObjective extends Construct {
   /** Runbook linked from the alarm descriptions. */
   public readonly runbookUrl?: string;
   /**
-   * The low-traffic guard on long windows.
-   * @default - no guard
+   * The `minimumEvents` given: no tier's long window is judged on fewer events.
+   * @default - each tier's single-failure floor alone (see `SloProps.minimumEvents`)
    */
   public readonly minimumEvents?: number;
   /** The SLI's expressions and metrics, as the alarms read them. */
@@ -226,21 +226,15 @@ export class ServiceLevelObjective extends Construct {
       minimumEvents: props.minimumEvents,
     };
 
-    const alarms = createSloAlarms(this, { facts: this.facts, tiers: this.tiers, sli: binding });
+    const blindSet = blind ? createBlindAlarm(this, this.facts, binding, blind) : undefined;
+    const alarms = createSloAlarms(this, { facts: this.facts, tiers: this.tiers, sli: binding, extraConditions: blindSet ? [blindSet.condition] : [] });
     this.windowAlarms = alarms.windowAlarms;
-    let pageAlarm = alarms.pageAlarm;
-    let ticketAlarm = alarms.ticketAlarm;
-    let blindAlarmMetrics = 0;
-    if (blind) {
-      const created = createBlindAlarm(this, this.facts, binding, blind, { page: pageAlarm, ticket: ticketAlarm });
-      this.blindAlarm = created.alarm;
+    const pageAlarm = alarms.pageAlarm;
+    const ticketAlarm = alarms.ticketAlarm;
+    const blindAlarmMetrics = blindSet?.metricCount ?? 0;
+    if (blind && blindSet) {
+      this.blindAlarm = blindSet.alarm;
       this.blindAlert = { severity: blind.severity, after: Duration.seconds(blind.afterSeconds), expectedEvents: blind.expectedEvents };
-      blindAlarmMetrics = created.metricCount;
-      if (blind.severity === Severity.PAGE) {
-        pageAlarm = created.composite;
-      } else {
-        ticketAlarm = created.composite;
-      }
     }
     this.pageAlarm = pageAlarm;
     this.ticketAlarm = ticketAlarm;

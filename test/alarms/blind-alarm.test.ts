@@ -8,8 +8,9 @@ import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
-  blindAlarmDescription, blindAlarmExpression, describeBlindCondition, orWith, withBlindSentence,
+  blindAlarmDescription, blindAlarmExpression, blindCondition, describeBlindCondition,
 } from '../../lib/alarms/blind-alarm';
+import { compositeAlarmDescription } from '../../lib/alarms/descriptions';
 import { EscalationPolicy } from '../../lib/escalation/escalation-policy';
 import { Notify } from '../../lib/escalation/notify';
 import { ReliableService } from '../../lib/service/reliable-service';
@@ -243,15 +244,6 @@ describe('pure parts', () => {
     expect(blind.metricCount).toBe(1);
   });
 
-  test('the blind alarm joins a composite rule as one more OR term, nested only where the rule is not an OR list', () => {
-    expect(orWith('((ALARM("a") AND ALARM("b")) OR (ALARM("c") AND ALARM("d")))', 'ALARM("x")'))
-      .toBe('((ALARM("a") AND ALARM("b")) OR (ALARM("c") AND ALARM("d")) OR ALARM("x"))');
-    expect(orWith('((ALARM("a") AND ALARM("b")))', 'ALARM("x")')).toBe('((ALARM("a") AND ALARM("b")) OR ALARM("x"))');
-    expect(orWith('(ALARM("a") AND ALARM("b"))', 'ALARM("x")')).toBe('((ALARM("a") AND ALARM("b")) OR ALARM("x"))');
-    expect(orWith('(ALARM("a")) AND (ALARM("b"))', 'ALARM("x")')).toBe('((ALARM("a")) AND (ALARM("b")) OR ALARM("x"))');
-    expect(orWith('ALARM("a(1)")', 'ALARM("x")')).toBe('(ALARM("a(1)") OR ALARM("x"))');
-  });
-
   test('conditions read as people say them', () => {
     expect(describeBlindCondition({ severity: Severity.PAGE, afterSeconds: 900, expectedEvents: 1 })).toBe('fewer than 1 event over the last 15m');
     expect(describeBlindCondition({ severity: Severity.PAGE, afterSeconds: 3_600, expectedEvents: 20 })).toBe('fewer than 20 events over the last 1h');
@@ -269,11 +261,22 @@ describe('pure parts', () => {
     expect(text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
   });
 
-  test('the composite sentence goes after the rule, before the SLO summary and the runbook', () => {
-    const text = withBlindSentence('Page for SLO a/b: ALARM while x. SLO a/b: 99.9% good. Runbook: https://wiki.example.com/rb', facts,
-      { severity: Severity.PAGE, afterSeconds: 900, expectedEvents: 1 });
-    expect(text).toBe('Page for SLO a/b: ALARM while x. Also ALARM while the SLI is blind: fewer than 1 event over the last 15m '
-      + '(checkout-availability-blind). SLO a/b: 99.9% good. Runbook: https://wiki.example.com/rb');
+  test('the composite sentence goes after the tiers, before the suppression, the SLO summary and the runbook', () => {
+    const config = { severity: Severity.TICKET, afterSeconds: 900, expectedEvents: 1 };
+    const short = { ...facts, sliDescription: 'requests' };
+    const tier = service({}).slo.tiers.find((t) => t.severity === Severity.TICKET)!;
+    expect(compositeAlarmDescription(short, Severity.TICKET, [tier], 'checkout-availability-page', [blindCondition(short, config)]))
+      .toBe('Ticket for SLO checkout/availability: ALARM while the error budget burns at 3x over 1d and 2h (10% of the budget in 1d). '
+        + 'Also ALARM while the SLI is blind: fewer than 1 event over the last 15m (checkout-availability-blind). '
+        + 'Actions are suppressed while checkout-availability-page is in ALARM; a ticket still burning when the page clears is raised then. '
+        + 'SLO checkout/availability: 99.9% good over 30d (error budget 0.1%); SLI: requests. Runbook: https://wiki.example.com/rb');
+  });
+
+  test('a composite of the blind alarm alone says so', () => {
+    const short = { ...facts, sliDescription: 'requests' };
+    expect(compositeAlarmDescription(short, Severity.PAGE, [], undefined, [blindCondition(short, { severity: Severity.PAGE, afterSeconds: 900, expectedEvents: 1 })]))
+      .toBe('Page for SLO checkout/availability: ALARM while the SLI is blind: fewer than 1 event over the last 15m (checkout-availability-blind). '
+        + 'No page tier of this SLO is configured or can fire. SLO: 99.9% good over 30d; SLI: requests. Runbook: https://wiki.example.com/rb');
   });
 });
 

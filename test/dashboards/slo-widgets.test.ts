@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { burnRateExpression } from '../../lib/alarms/expression';
+import { burnRateExpression, errorRatioExpression } from '../../lib/alarms/expression';
 import { DASHBOARD_LIMITS, metricsIn } from '../../lib/dashboards/limits';
 import { sloWidgets } from '../../lib/dashboards/slo-widgets';
 import { ReliableService } from '../../lib/service/reliable-service';
@@ -10,6 +10,8 @@ import { AlertPolicy } from '../../lib/slo/alert-policy';
 import { Severity } from '../../lib/slo/tiers';
 import { availability, newStack } from '../service/helpers';
 import { expressions, onlyDashboard, widget } from './helpers';
+
+const COUNTS = { badEvents: 'FILL(bad0, 0)', totalEvents: 'FILL(total0, 0)' };
 
 describe('the widgets of each SLO', () => {
   // GIVEN a service with a full-policy SLO over 30 days and a page-only SLO over 28 days
@@ -28,10 +30,11 @@ describe('the widgets of each SLO', () => {
 
   test('graph the SLI in % good events per 5 minutes, with the objective as a line and the events on the right axis', () => {
     const sli = widget(body, 'availability: SLI, % good events per 5 min (objective 99.9%)');
-    expect(expressions(sli)).toEqual(['IF(FILL(total0, 0) > 0, 100 * (1 - FILL(bad0, 0) / FILL(total0, 0)), 100)', 'FILL(total0, 0)']);
+    // read as the alarms read a window: bad / max(total, bad), events max(total, bad) (refused requests count)
+    expect(expressions(sli)).toEqual([`100 * (1 - ${errorRatioExpression(COUNTS)})`, 'IF(FILL(total0, 0) > FILL(bad0, 0), FILL(total0, 0), FILL(bad0, 0))']);
     expect(sli.properties.period).toBe(300);
     expect(sli.properties.annotations.horizontal).toEqual([{ value: 99.9, label: 'objective 99.9%', color: '#d62728', yAxis: 'left' }]);
-    expect(sli.properties.metrics[3]).toEqual([expect.objectContaining({ expression: 'FILL(total0, 0)', yAxis: 'right', label: 'events per 5 min' })]);
+    expect(sli.properties.metrics[3]).toEqual([expect.objectContaining({ expression: expressions(sli)[1], yAxis: 'right', label: 'events per 5 min' })]);
     expect(sli.properties.metrics.slice(1, 3)).toEqual([
       ['Shop', 'Requests', 'Service', 'checkout', { id: 'total0', visible: false, stat: 'Sum' }],
       ['Shop', 'Errors', 'Service', 'checkout', { id: 'bad0', visible: false, stat: 'Sum' }],
@@ -41,10 +44,12 @@ describe('the widgets of each SLO', () => {
 
   test('graph the burn rate over every alert window, with each tier\'s threshold as a line', () => {
     const graph = widget(body, 'availability: burn rate per alert window (99.9% over 30d, budget 0.1%)');
+    // the floor N = floor(1/r) + 1 of each tier (r = burn rate x budget): 70/167/334/1001 at 99.9 %
     expect(graph.properties.metrics.filter((m: any[]) => m[0].expression).map((m: any[]) => [m[0].label, m[0].period])).toEqual([
-      ['burn rate over 1h', 3600], ['burn rate over 6h', 21600], ['burn rate over 1d', 86400], ['burn rate over 3d', 259200],
+      ['burn rate over 1h (low-traffic guard: 70 events)', 3600], ['burn rate over 6h (low-traffic guard: 167 events)', 21600],
+      ['burn rate over 1d (low-traffic guard: 334 events)', 86400], ['burn rate over 3d (low-traffic guard: 1001 events)', 259200],
     ]);
-    expect(expressions(graph)[0]).toBe(burnRateExpression({ badEvents: 'FILL(bad0_1h, 0)', totalEvents: 'FILL(total0_1h, 0)' }, 0.001));
+    expect(expressions(graph)[0]).toBe(burnRateExpression({ badEvents: 'FILL(bad0_1h, 0)', totalEvents: 'FILL(total0_1h, 0)' }, 0.001, 70));
     expect(graph.properties.annotations.horizontal.map((a: { value: number; label: string; color: string }) => [a.value, a.label, a.color])).toEqual([
       [14.4, 'page 1h/5m: 14.4x', '#d62728'], [6, 'page 6h/30m: 6x', '#d62728'], [3, 'ticket 1d/2h: 3x', '#ff7f0e'], [1, 'ticket 3d/6h: 1x', '#ff7f0e'],
     ]);
@@ -57,13 +62,13 @@ describe('the widgets of each SLO', () => {
     expect(budget.properties).toMatchObject({ view: 'singleValue', setPeriodToTimeRange: true, start: '-P30D' });
     expect(budget.properties.sparkline).toBeUndefined();
     expect(budget.properties.metrics).toEqual([
-      [{ label: '% of the error budget left', expression: '100 * (1 - IF(FILL(total0, 0) > 0, FILL(bad0, 0) / FILL(total0, 0), 0) / 0.001)', period: 2_592_000 }],
+      [{ label: '% of the error budget left', expression: `100 * (1 - ${errorRatioExpression(COUNTS)} / 0.001)`, period: 2_592_000 }],
       ['Shop', 'Requests', 'Service', 'checkout', { id: 'total0', visible: false, period: 2_592_000, stat: 'Sum' }],
       ['Shop', 'Errors', 'Service', 'checkout', { id: 'bad0', visible: false, period: 2_592_000, stat: 'Sum' }],
     ]);
     const latency = widget(body, 'latency: error budget left over the last 28d');
     expect([latency.properties.start, latency.properties.metrics[0][0].period, expressions(latency)[0]])
-      .toEqual(['-P28D', 2_419_200, '100 * (1 - IF(FILL(total0, 0) > 0, FILL(bad0, 0) / FILL(total0, 0), 0) / 0.01)']);
+      .toEqual(['-P28D', 2_419_200, `100 * (1 - ${errorRatioExpression(COUNTS)} / 0.01)`]);
   });
 
   test('say what the SLO promises and measures, with its runbook', () => {
@@ -88,6 +93,51 @@ describe('the widgets of each SLO', () => {
 
   test('add no warnings (the one there is says the service has no escalation policy)', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => w.id)).toEqual(['/Shop/Checkout']);
+  });
+});
+
+describe('the burn-rate graph reads each long window as its alarm does', () => {
+  test('the same expression as the long-window alarm, metric ids suffixed with the window, minimumEvents where it is larger', () => {
+    // GIVEN 99.5 % over 28 days with minimumEvents 20: guards 20/36/72/215
+    const stack = newStack();
+    new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos: [availability({ objective: 99.5, window: Duration.days(28), minimumEvents: 20 })] });
+    const template = Template.fromStack(stack);
+    const graph = widget(onlyDashboard(template), 'availability: burn rate per alert window (99.5% over 28d, budget 0.5%)');
+    // WHEN each line is compared with the long-window alarm of its window
+    const alarmExpression = (name: string) => {
+      const found = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } }));
+      return found[0].Properties.Metrics.find((m: { Expression?: string }) => m.Expression).Expression as string;
+    };
+    const lines = graph.properties.metrics.filter((m: any[]) => m[0].expression).map((m: any[]) => m[0]);
+    // THEN each reads what that alarm reads, its ids carrying the window
+    expect(lines.map((l: { label: string }) => l.label)).toEqual([
+      'burn rate over 1h (low-traffic guard: 20 events)', 'burn rate over 6h (low-traffic guard: 36 events)',
+      'burn rate over 1d (low-traffic guard: 72 events)', 'burn rate over 3d (low-traffic guard: 215 events)',
+    ]);
+    expect(lines[0].expression).toBe(alarmExpression('checkout-availability-page-1h-5m-long').replace(/\b(bad0|total0)\b/g, '$1_1h'));
+    expect(lines[3].expression).toBe(alarmExpression('checkout-availability-ticket-3d-6h-long').replace(/\b(bad0|total0)\b/g, '$1_3d'));
+  });
+
+  test('tiers sharing a long window with different guards get a line each, with ids unique on the graph', () => {
+    // GIVEN a page and a ticket tier over the same 1h long window (burn rates 14.4x and 6x: guards 70 and 167)
+    const stack = newStack();
+    new ReliableService(stack, 'Checkout', {
+      serviceName: 'checkout',
+      slos: [availability({
+        alerting: AlertPolicy.tiers([
+          { severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(1) },
+          { severity: Severity.TICKET, budgetSpentPercent: 0.8333333333333334, longWindow: Duration.hours(1), shortWindow: Duration.minutes(10) },
+        ]),
+      })],
+    });
+    // WHEN the dashboard is synthesized
+    const graph = widget(onlyDashboard(Template.fromStack(stack)), 'availability: burn rate per alert window (99.9% over 30d, budget 0.1%)');
+    const ids = graph.properties.metrics.filter((m: any[]) => !m[0].expression).map((m: any[]) => m[m.length - 1].id);
+    // THEN two lines, one per guard, and no metric id repeated
+    expect(graph.properties.metrics.filter((m: any[]) => m[0].expression).map((m: any[]) => m[0].label)).toEqual([
+      'burn rate over 1h (low-traffic guard: 70 events)', 'burn rate over 1h (low-traffic guard: 167 events)',
+    ]);
+    expect(ids).toEqual(['total0_1h', 'bad0_1h', 'total0_1h_167', 'bad0_1h_167']);
   });
 });
 

@@ -86,6 +86,8 @@ describe('the reliability manifest', () => {
       ['ticket-1d-2h', 2.8, 0.0014, 'cart-availability-ticket-1d-2h-long'],
       ['ticket-3d-6h', expect.closeTo(0.9333, 4), expect.closeTo(0.000467, 6), 'cart-availability-ticket-3d-6h-long'],
     ]);
+    // the long windows' low-traffic guards: max(minimumEvents 50, floor(1 / error ratio) + 1)
+    expect(availability.tiers.map((t) => t.guardEvents)).toEqual([149, 358, 715, 2143]);
     expect(latency).toMatchObject({ name: 'latency', sli: { kind: 'latency' }, alarms: { page: 'cart-latency-page' } });
     expect(latency.alarms.ticket).toBeUndefined();
     expect(latency.tiers.map((t) => t.id)).toEqual(['page-1h-5m', 'page-6h-30m']);

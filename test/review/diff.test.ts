@@ -6,6 +6,7 @@ import {
   prod,
   retune,
   service,
+  setMinimumEvents,
   shop,
   slo,
   tier,
@@ -131,20 +132,44 @@ describe('diff: SLOs', () => {
       + 'burn-rate thresholds follow (page-1h-5m 14.4x → 13.44x)');
   });
 
-  test.each<[string, number | undefined, number | undefined, string, string]>([
-    ['a new low-traffic guard weakens', undefined, 20, 'weakening',
-      'a long window with fewer than 20 events now counts as healthy: incidents at low traffic may not alert'],
-    ['a raised minimum weakens', 20, 50, 'weakening', 'long windows need 50 events (was 20) before a tier can fire'],
-    ['a lowered minimum strengthens', 20, 5, 'strengthening', 'long windows need only 5 events (was 20) before a tier can fire'],
-    ['a removed guard strengthens', 20, undefined, 'strengthening',
-      'no low-traffic guard any more: every long window counts, however few events (was at least 20)'],
-  ])('minimum events: %s', (_, before, after, effect, reason) => {
-    const set = (value: number | undefined) => (m: MutableManifest) => {
-      const s = slo(m, 'fulfilment', 'availability');
-      if (value === undefined) delete s.minimumEvents; else s.minimumEvents = value;
-    };
+  // fulfilment: 99.5 % over 28 d, minimumEvents 20; the tiers' single-failure floors are 15/36/72/215 events
+  test.each<[string, number | undefined, number | undefined, string, string, string]>([
+    ['a minimum above a tier\'s floor weakens that tier', undefined, 20, 'weakening', 'none, guards 15/36/72/215 events',
+      'long windows need more events before a tier fires at low traffic, so incidents there alert later or not at all: page-1h-5m 15 → 20 events'],
+    ['a raised minimum weakens', 20, 50, 'weakening', '20, guards 20/36/72/215 events',
+      'long windows need more events before a tier fires at low traffic, so incidents there alert later or not at all: '
+      + 'page-1h-5m 20 → 50 events (4 failed events fire it below that, was 2) and page-6h-30m 36 → 50 events'],
+    ['a lowered minimum strengthens', 20, 5, 'strengthening', '20, guards 20/36/72/215 events',
+      'long windows need fewer events before a tier fires at low traffic: page-1h-5m 20 → 15 events'],
+    ['a removed minimum strengthens the tier it raised over its floor', 20, undefined, 'strengthening', '20, guards 20/36/72/215 events',
+      'long windows need fewer events before a tier fires at low traffic: page-1h-5m 20 → 15 events'],
+    ['a minimum under every floor changes no alarm: neutral', 10, 12, 'neutral', '10, guards 15/36/72/215 events',
+      'no tier\'s low-traffic guard changes (15/36/72/215 events): each tier\'s single-failure floor is larger'],
+  ])('minimum events: %s', (_, before, after, effect, shownBefore, reason) => {
+    const set = (value: number | undefined) => (m: MutableManifest) => setMinimumEvents(slo(m, 'fulfilment', 'availability'), value);
     const changes = diffManifests([shop(set(before))], [shop(set(after))]);
-    expect(changes).toEqual([expect.objectContaining({ aspect: 'minimum events', effect, reason })]);
+    expect(changes).toEqual([expect.objectContaining({ aspect: 'minimum events', before: shownBefore, effect, reason })]);
+  });
+
+  test('a manifest from before the per-tier floor (no guardEvents) compared with one that has it: every tier fires later at low traffic', () => {
+    const old = shop((m) => slo(m, 'checkout', 'availability').tiers.forEach((t) => { delete t.guardEvents; }));
+    const changes = diffManifests([old], [shop()]);
+    expect(changes).toEqual([expect.objectContaining({
+      subject: 'SLO availability', aspect: 'low-traffic guard', before: 'none', after: '70/167/334/1001 events', effect: 'weakening',
+      reason: 'long windows need more events before a tier fires at low traffic, so incidents there alert later or not at all: '
+        + 'page-1h-5m 1 → 70 events (2 failed events fire it below that, was 1), page-6h-30m 1 → 167 events (2 failed events fire it below that, was 1), '
+        + 'ticket-1d-2h 1 → 334 events (2 failed events fire it below that, was 1) and ticket-3d-6h 1 → 1001 events (2 failed events fire it below that, was 1)',
+    })]);
+  });
+
+  test('guards that follow a new objective are not reported on their own', () => {
+    const changes = changesOf((m) => {
+      const s = slo(m, 'checkout', 'availability');
+      s.objective = 99.5;
+      s.errorBudget = 0.005;
+      s.tiers.forEach((t) => retune(t, s, {}));
+    });
+    expect(changes.map((c) => c.aspect)).toEqual(['objective']);
   });
 
   test('an SLI reading other metrics is neutral and names them', () => {

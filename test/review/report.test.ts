@@ -46,12 +46,25 @@ describe('report: the whole policy', () => {
 
   test('an SLO shows its objective, window, budget as percent and as full outage, SLI and guard', () => {
     expect(text).toContain('#### SLO `availability`: 99.9 % over 30 d');
-    expect(text).toContain('| 99.9 % | 30 d | 0.1 % | 43 min/30 d | ratio | no guard | $2.60 |');
-    expect(text).toContain('| 99.5 % | 28 d | 0.5 % | 3 h 22 min/28 d | ratio | 20 | $4.20 |');
+    // each tier's low-traffic guard, max(minimumEvents, floor(1 / error ratio) + 1), in tier order
+    expect(text).toContain('| 99.9 % | 30 d | 0.1 % | 43 min/30 d | ratio | 70/167/334/1001 events | $2.60 |');
+    expect(text).toContain('| 99.5 % | 28 d | 0.5 % | 3 h 22 min/28 d | ratio | 20/36/72/215 events (minimumEvents 20) | $4.20 |');
     expect(text).toContain('| `bad0` | AWS/ApiGateway 5XXError (ApiName=checkout, Stage=prod), Sum |');
     expect(text).toContain('| `good0` | AWS/ApiGateway Latency (ApiName=checkout, Stage=prod), TC(:300) |');
     expect(text).toContain('Alerts: pages and tickets, through page `checkout-availability-page` and ticket `checkout-availability-ticket`.');
     expect(text).toContain('Alerts: pages only, through page `search-availability-page`.');
+  });
+
+  test('the tiers\' low-traffic guards are explained under their table, with the failed events it takes below them', () => {
+    expect(text).toContain('Low traffic: a long window holding fewer events than its tier\'s guard (70/167/334/1001 for `page-1h-5m`, `page-6h-30m`, '
+      + '`ticket-1d-2h`, `ticket-3d-6h`) is judged as if it held that many, the rest good: one failed event never fires a tier; '
+      + 'below the guard it takes 2/2/2/2 failed events.');
+  });
+
+  test('a manifest written before the per-tier floor (no guardEvents) reads as guarded by minimumEvents alone, or not at all', () => {
+    const old = reportOf(shop((m) => m.services.forEach((sv) => sv.slos.forEach((sl) => sl.tiers.forEach((t) => { delete t.guardEvents; })))));
+    expect(old).toContain('| 99.9 % | 30 d | 0.1 % | 43 min/30 d | ratio | none | $2.60 |');
+    expect(old).toContain('| 99.5 % | 28 d | 0.5 % | 3 h 22 min/28 d | ratio | 20/20/20/20 events (minimumEvents 20) | $4.20 |');
   });
 
   test('each tier shows severity, windows, burn rate, error ratio, budget share, detection time and alarm names', () => {

@@ -26,10 +26,11 @@ describe('reliabilityPolicy()', () => {
     const changed = before.map((line, i) => [line, after[i]]).filter(([a, b]) => a !== b);
     expect(changed).toEqual([
       ['  slo availability: 99.9 % over 30d; ratio: bad events Errors over total Requests', '  slo availability: 99.5 % over 30d; ratio: bad events Errors over total Requests'],
-      ['    page   1h/5m   burn 14.4x (error ratio 1.44 %), 2 % of the budget', '    page   1h/5m   burn 14.4x (error ratio 7.2 %), 2 % of the budget'],
-      ['    page   6h/30m  burn 6x (error ratio 0.6 %), 5 % of the budget', '    page   6h/30m  burn 6x (error ratio 3 %), 5 % of the budget'],
-      ['    ticket 1d/2h   burn 3x (error ratio 0.3 %), 10 % of the budget', '    ticket 1d/2h   burn 3x (error ratio 1.5 %), 10 % of the budget'],
-      ['    ticket 3d/6h   burn 1x (error ratio 0.1 %), 10 % of the budget', '    ticket 3d/6h   burn 1x (error ratio 0.5 %), 10 % of the budget'],
+      // the low-traffic guards follow the threshold: floor(1 / error ratio) + 1
+      ['    page   1h/5m   burn 14.4x (error ratio 1.44 %), 2 % of the budget, guard 70 events', '    page   1h/5m   burn 14.4x (error ratio 7.2 %), 2 % of the budget, guard 14 events'],
+      ['    page   6h/30m  burn 6x (error ratio 0.6 %), 5 % of the budget, guard 167 events', '    page   6h/30m  burn 6x (error ratio 3 %), 5 % of the budget, guard 34 events'],
+      ['    ticket 1d/2h   burn 3x (error ratio 0.3 %), 10 % of the budget, guard 334 events', '    ticket 1d/2h   burn 3x (error ratio 1.5 %), 10 % of the budget, guard 67 events'],
+      ['    ticket 3d/6h   burn 1x (error ratio 0.1 %), 10 % of the budget, guard 1001 events', '    ticket 3d/6h   burn 1x (error ratio 0.5 %), 10 % of the budget, guard 201 events'],
     ]);
   });
 

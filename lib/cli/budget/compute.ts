@@ -1,13 +1,21 @@
 /**
  * The error-budget math of `budget` (DOMAIN.md §1), over event counts read from CloudWatch. Pure.
  *
- *   SLI %              = 100 × (1 − bad / total)
- *   budget remaining % = 100 × (1 − (bad / total) / error budget)   over the SLO window
- *   burn rate          = (bad / total) / error budget                over an alert window
+ *   events             = max(total, bad)
+ *   SLI %              = 100 × (1 − bad / events)
+ *   budget remaining % = 100 × (1 − (bad / events) / error budget)   over the SLO window
+ *   burn rate          = (bad / events) / error budget                over an alert window
+ *   tier's long window = (bad / max(events, N)) / error budget       N: the tier's low-traffic guard
  *
- * A window without events has no SLI; its burn rate is 0 and the budget is unchanged.
+ * Windows are read as the alarms read them (`errorRatioExpression` in `lib/alarms/expression.ts`;
+ * the guard N only where a tier's firing is judged): bad events beyond the total count as events, so a
+ * window where the total metric stopped while errors went on (an ALB with no healthy target answers
+ * every request with an ELB 503, which `RequestCount` does not count) reads as 100 % errors, never
+ * as more than 100 % nor as "no traffic". A window without events has no SLI; its burn rate is 0
+ * and the budget is unchanged.
  */
 import type { SloEntry, TierEntry } from '../../manifest/schema';
+import { recordedGuardEvents } from '../../review/policy';
 import { formatWindow } from '../../slo/windows';
 import type { BudgetVerdict, BurnReading, EventCounts, SloBudget, SloStatus, TierReading } from './model';
 
@@ -29,17 +37,27 @@ function badOf(counts: EventCounts): number {
   return Math.max(0, counts.bad);
 }
 
-/** (bad / total) / error budget, or 0 without events. */
-export function burnRate(counts: EventCounts, errorBudget: number): number {
-  return counts.total > 0 ? badOf(counts) / counts.total / errorBudget : 0;
+/** The events of a window as the alarms count them: max(total, bad). */
+export function eventsOf(counts: EventCounts): number {
+  return Math.max(counts.total, badOf(counts));
 }
 
-/** 100 × (1 − bad/total), or null without events. */
+/**
+ * (bad / events) / error budget, or 0 without events. With `guardEvents` N (a tier's long window),
+ * a window holding fewer than N events is judged as if it held N, the rest good, as its alarm does.
+ */
+export function burnRate(counts: EventCounts, errorBudget: number, guardEvents = 1): number {
+  const events = eventsOf(counts);
+  return events > 0 ? badOf(counts) / Math.max(events, guardEvents) / errorBudget : 0;
+}
+
+/** 100 × (1 − bad/events), or null without events. */
 export function sliPercent(counts: EventCounts): number | null {
-  return counts.total > 0 ? 100 * (1 - badOf(counts) / counts.total) : null;
+  const events = eventsOf(counts);
+  return events > 0 ? 100 * (1 - badOf(counts) / events) : null;
 }
 
-/** 100 × (1 − (bad/total) / error budget); 100 without events (nothing was spent). */
+/** 100 × (1 − (bad/events) / error budget); 100 without events (nothing was spent). */
 export function budgetRemainingPercent(counts: EventCounts, errorBudget: number): number {
   return 100 * (1 - burnRate(counts, errorBudget));
 }
@@ -68,7 +86,7 @@ export function sloBudget(
   minRemainingPercent: number,
   noDataReason?: string,
 ): SloBudget {
-  const status: SloStatus = !reading || !reading.hasData ? 'no-data' : reading.window.total > 0 ? 'ok' : 'no-traffic';
+  const status: SloStatus = !reading || !reading.hasData ? 'no-data' : eventsOf(reading.window) > 0 ? 'ok' : 'no-traffic';
   const burnRates: BurnReading[] = alertWindows(slo.tiers).map((seconds) => {
     const counts = reading?.alertWindows.get(seconds) ?? NO_EVENTS;
     const rate = burnRate(counts, slo.errorBudget);
@@ -81,14 +99,16 @@ export function sloBudget(
       badEvents: counts.bad,
       totalEvents: counts.total,
       burnRate: rate,
-      noTraffic: !(counts.total > 0),
+      noTraffic: !(eventsOf(counts) > 0),
       threshold,
       overThreshold: rate > threshold,
     };
   });
   const rateOf = (seconds: number) => burnRates.find((b) => b.windowSeconds === seconds)?.burnRate ?? 0;
   const tiers: TierReading[] = slo.tiers.map((tier) => {
-    const longBurnRate = rateOf(tier.longWindowSeconds);
+    // the long window as its alarm reads it: judged on at least the tier's low-traffic guard
+    const guardEvents = recordedGuardEvents(slo, tier);
+    const longBurnRate = burnRate(reading?.alertWindows.get(tier.longWindowSeconds) ?? NO_EVENTS, slo.errorBudget, guardEvents);
     const shortBurnRate = rateOf(tier.shortWindowSeconds);
     return {
       id: tier.id,
@@ -97,6 +117,7 @@ export function sloBudget(
       longWindow: formatWindow(tier.longWindowSeconds),
       shortWindow: formatWindow(tier.shortWindowSeconds),
       longBurnRate,
+      guardEvents,
       shortBurnRate,
       firing: longBurnRate > tier.burnRate && shortBurnRate > tier.burnRate,
     };

@@ -42,7 +42,7 @@ export interface BurnReading {
   readonly window: string;
   readonly badEvents: number;
   readonly totalEvents: number;
-  /** (bad / total) / error budget; 0 when no event happened in the window. */
+  /** (bad / max(total, bad)) / error budget, as the alarms read a window; 0 when no event happened in it. */
   readonly burnRate: number;
   /** No event in the window: the burn rate is 0 and says nothing. */
   readonly noTraffic: boolean;
@@ -59,7 +59,14 @@ export interface TierReading {
   readonly threshold: number;
   readonly longWindow: string;
   readonly shortWindow: string;
+  /**
+   * The long window's burn rate as its alarm reads it: a window holding fewer than `guardEvents`
+   * events is judged as if it held that many, the rest good (so at low traffic it can be below the
+   * window's burn rate in `burnRates`).
+   */
   readonly longBurnRate: number;
+  /** The tier's low-traffic guard on its long window (1: none). */
+  readonly guardEvents: number;
   readonly shortBurnRate: number;
   /** Both windows above the threshold: the tier's alarms should be in ALARM. */
   readonly firing: boolean;
@@ -82,10 +89,10 @@ export interface SloBudget {
   /** Over the SLO window; null when there is no data. */
   readonly badEvents: number | null;
   readonly totalEvents: number | null;
-  /** 100 × (1 − bad/total); null without events. */
+  /** 100 × (1 − bad/max(total, bad)); null without events. */
   readonly sliPercent: number | null;
   /**
-   * 100 × (1 − (bad/total) / error budget): negative when the budget is overspent; 100 when no
+   * 100 × (1 − (bad/max(total, bad)) / error budget): negative when the budget is overspent; 100 when no
    * event happened (the budget is unchanged); null when there is no data.
    */
   readonly budgetRemainingPercent: number | null;

@@ -25,6 +25,16 @@ describe('the math', () => {
     expect(budgetRemainingPercent({ bad: 0, total: 0 }, 0.001)).toBe(100);
   });
 
+  test('bad events beyond the total read as 100 % errors, as the alarms read them (ALB with no healthy target)', () => {
+    // every request refused with an ELB 503, none counted by RequestCount: bad 600, total 0
+    expect(burnRate({ bad: 600, total: 0 }, 0.001)).toBeCloseTo(1000, 9);
+    expect(sliPercent({ bad: 600, total: 0 })).toBe(0);
+    expect(budgetRemainingPercent({ bad: 600, total: 0 }, 0.001)).toBeCloseTo(-99_900, 6);
+    // partly counted: 300 refused requests on top of 100 counted, never more than 100 % errors
+    expect(burnRate({ bad: 400, total: 100 }, 0.01)).toBeCloseTo(100, 9);
+    expect(sliPercent({ bad: 400, total: 100 })).toBe(0);
+  });
+
   test('negative bad counts (total - good skew) count as 0', () => {
     expect(burnRate({ bad: -2, total: 100 }, 0.01)).toBe(0);
   });
@@ -48,6 +58,26 @@ describe('an SLO\'s budget', () => {
     const budget = sloBudget('checkout', availability, reading, 0);
     expect(budget.tiers.map((t) => t.firing)).toEqual([true, true, true, true]);
     expect(budget.burnRates.every((b) => b.overThreshold)).toBe(true);
+  });
+
+  test('an outage that stopped the total metric spends the budget and fires every tier, never "no traffic"', () => {
+    const outage = new Map(alertWindows(availability.tiers).map((w) => [w, { bad: w / 60, total: 0 }]));
+    const budget = sloBudget('checkout', availability, { window: { bad: 500, total: 0 }, hasData: true, alertWindows: outage }, 0);
+    expect(budget).toMatchObject({ status: 'ok', sliPercent: 0, exhausted: true });
+    expect(budget.burnRates.map((b) => [b.noTraffic, b.burnRate])).toEqual(budget.burnRates.map(() => [false, 1000]));
+    expect(budget.tiers.every((t) => t.firing)).toBe(true);
+  });
+
+  test('a tier fires as its alarms do at low traffic: its long window judged on at least its guard (70 events for 1h at 99.9 %)', () => {
+    // five requests in the last hour, one or two of them failed (and the last one in the last 5 minutes)
+    const lowTraffic = (bad: number) => new Map(alertWindows(availability.tiers).map((w) => [w, w === 300 ? { bad: 1, total: 1 } : { bad, total: 5 }]));
+    const one = sloBudget('checkout', availability, { window: { bad: 1, total: 5 }, hasData: true, alertWindows: lowTraffic(1) }, 0);
+    // the window itself burns at 200x, but one failure in 70 is 14.29x, under 14.4x: no page, as the alarms say
+    expect(one.burnRates.find((b) => b.window === '1h')!.burnRate).toBeCloseTo(200, 9);
+    expect(one.tiers[0]).toMatchObject({ id: 'page-1h-5m', guardEvents: 70, firing: false });
+    expect(one.tiers[0].longBurnRate).toBeCloseTo(1 / 70 / 0.001, 9);
+    const two = sloBudget('checkout', availability, { window: { bad: 2, total: 5 }, hasData: true, alertWindows: lowTraffic(2) }, 0);
+    expect(two.tiers[0]).toMatchObject({ id: 'page-1h-5m', firing: true });
   });
 
   test('no data: nothing known, never exhausted', () => {

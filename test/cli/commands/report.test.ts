@@ -60,7 +60,7 @@ describe('report', () => {
     const out = h.stdout();
     expect(out.startsWith('# Reliability policy\n')).toBe(true);
     expect(out).toContain('4 services in 2 stacks: 7 SLOs, 2 experiments; alarms about $18.90/month');
-    expect(out).toContain('| 99.9 % | 30 d | 0.1 % | 43 min/30 d | ratio | no guard | $2.60 |');
+    expect(out).toContain('| 99.9 % | 30 d | 0.1 % | 43 min/30 d | ratio | 70/167/334/1001 events | $2.60 |');
     expect(out).toContain('  2. after 15 min: pagerduty');
     expect(out.endsWith('|\n')).toBe(true);
     expect(h.stderr()).toBe('');

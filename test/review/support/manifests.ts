@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EscalationEntry, ExperimentEntry, ReliabilityManifest, ServiceEntry, SloEntry, TierEntry } from '../../../lib/manifest/schema';
+import { longWindowGuardEvents } from '../../../lib/slo/burn-rate';
 
 export const FIXTURES = path.join(__dirname, '..', '..', 'cli', 'fixtures', 'manifests');
 /** A cloud assembly: stacks Shop (3 services), Network (no manifest) and the stage Prod with Prod/Shop. */
@@ -66,14 +67,21 @@ export function experiment(m: MutableManifest, serviceName: string, name: string
   return found;
 }
 
-/** Sets a tier's windows and budget share the way the construct derives its id, burn rate and threshold. */
-export function retune(t: Mutable<TierEntry>, s: Pick<SloEntry, 'windowSeconds' | 'errorBudget'>, change: {
+/** Sets an SLO's minimumEvents (undefined: none) and its tiers' guards, as the construct derives them. */
+export function setMinimumEvents(s: Mutable<SloEntry>, value: number | undefined): void {
+  if (value === undefined) delete s.minimumEvents; else s.minimumEvents = value;
+  s.tiers.forEach((t) => { t.guardEvents = longWindowGuardEvents(t.errorRatio, value); });
+}
+
+/** Sets a tier's windows and budget share the way the construct derives its id, burn rate, threshold and guard. */
+export function retune(t: Mutable<TierEntry>, s: Pick<SloEntry, 'windowSeconds' | 'errorBudget' | 'minimumEvents'>, change: {
   severity?: string; budgetPercent?: number; longWindowSeconds?: number; shortWindowSeconds?: number;
 }): void {
   const label = (sec: number) => (sec % 86400 === 0 ? `${sec / 86400}d` : sec % 3600 === 0 ? `${sec / 3600}h` : `${sec / 60}m`);
   Object.assign(t, change);
   t.burnRate = Number(((t.budgetPercent / 100) * s.windowSeconds / t.longWindowSeconds).toPrecision(12));
   t.errorRatio = Number((t.burnRate * s.errorBudget).toPrecision(12));
+  t.guardEvents = longWindowGuardEvents(t.errorRatio, s.minimumEvents);
   t.longWindow = label(t.longWindowSeconds);
   t.shortWindow = label(t.shortWindowSeconds);
   t.id = `${t.severity}-${t.longWindow}-${t.shortWindow}`;
