@@ -252,8 +252,11 @@ export class ServiceLevelObjective extends Construct {
 
   /**
    * The burn rate over a window as a metric (for dashboards): error ratio / error budget, the
-   * same expression the alarms evaluate. Its metric ids carry the window (`total0_1h`), so that
-   * several windows can share one graph.
+   * expression the short-window alarms evaluate (`bad / max(total, bad)`, no low-traffic guard).
+   * A long-window alarm also applies its tier's guard (a window with fewer events than the guard is
+   * judged as if it held that many), so at low traffic this metric can read higher than the alarm
+   * does; the service dashboard draws each long window with its guard. Its metric ids carry the
+   * window (`total0_1h`), so that several windows can share one graph.
    */
   public burnRateMetric(window: Duration): MathExpression {
     const seconds = concreteSeconds(window);
