@@ -9,19 +9,19 @@
  * before the client sends its first request (jest gives every test file fresh modules, so a
  * fresh client).
  */
-import type { Server } from 'http';
-import type { AddressInfo } from 'net';
+import { spawn } from 'child_process';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-interface DynaliteOptions {
-  createTableMs?: number;
-  deleteTableMs?: number;
-  updateTableMs?: number;
-}
-
-// dynalite ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (options: DynaliteOptions) => Server;
+/**
+ * The server runs in a child process: its work (parsing, validating, evaluating expressions) then
+ * runs on another core than the handlers under test.
+ */
+const SERVER = `
+const server = require('dynalite')({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+`;
 
 export interface LocalDynamo {
   readonly endpoint: string;
@@ -33,12 +33,15 @@ const ENV_KEYS = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_
 
 /** Starts dynalite, creates `tableName`, and points the SDK's DynamoDB clients at it. */
 export async function startDynalite(tableName = 'incidents'): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+  // The child exits when its stdin closes: when stopped, and when this process dies.
+  const child = spawn(process.execPath, ['-e', SERVER], { cwd: __dirname, stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`dynalite exited with code ${code}`)));
+    child.stdout.once('data', (data: Buffer) => resolve(Number(String(data).trim())));
   });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  child.removeAllListeners('exit');
+  const endpoint = `http://127.0.0.1:${port}`;
   const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
   Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
   delete process.env.AWS_SESSION_TOKEN;
@@ -60,8 +63,9 @@ export async function startDynalite(tableName = 'incidents'): Promise<LocalDynam
           process.env[k] = saved[k];
         }
       }
-      server.closeAllConnections?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.stdin.end();
+      await exited;
     },
   };
 }

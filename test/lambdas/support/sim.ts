@@ -60,8 +60,8 @@ export interface Invocation {
   error?: unknown;
   /** Settles when it is done, failed or killed. */
   readonly settled: Promise<void>;
-  /** True while it waits at a gate. */
-  waiting: boolean;
+  /** Gates it waits at now (parallel sends wait at several). */
+  waiting: number;
 }
 
 /** What the gate policy answers: go on, or stop this invocation here for good. */
@@ -178,6 +178,8 @@ export class Sim {
   readonly schedules = new Map<string, { input: CreateScheduleCommandInput; at: number; event: Record<string, unknown> }>();
   readonly deletedSchedules: string[] = [];
   readonly dlq: Array<{ label: string; event: unknown; error?: unknown; killedAt?: string }> = [];
+  /** Webhook and PagerDuty calls refused for good (a 4xx from `fetchFault`). */
+  readonly refused: Array<{ url: string; body: Record<string, unknown>; by: string }> = [];
   /** WARN and ERROR log lines. */
   readonly logs: Array<Record<string, unknown>> = [];
   infoLines = 0;
@@ -191,6 +193,9 @@ export class Sim {
   alarmState: (alarmName: string) => string | null = () => 'ALARM';
   now: number;
   private readonly pending: Pending[] = [];
+  /** DynamoDB requests in flight, and a counter of every step invocations take (for `allAtGates`). */
+  private inflight = 0;
+  private activity = 0;
   private readonly timeoutMs: number;
   private count = 0;
   private readonly logSpy: jest.SpyInstance;
@@ -212,9 +217,13 @@ export class Sim {
         inv.ddbCalls++;
         await this.gate(inv, `ddb:${name}:before`, false, { input: args.input as GateInfo['input'] });
       }
+      this.inflight++;
+      this.activity++;
       try {
         return await next(args);
       } finally {
+        this.inflight--;
+        this.activity++;
         if (inv) {
           await this.gate(inv, `ddb:${name}:after`, false, { input: args.input as GateInfo['input'] });
         }
@@ -287,6 +296,8 @@ export class Sim {
       }
       if (fault === undefined || (fault >= 200 && fault < 300)) {
         this.recordFetch(String(url), body, init?.headers as Record<string, string> | undefined, inv);
+      } else if (fault >= 400 && fault < 500 && fault !== 408 && fault !== 429) {
+        this.refused.push({ url: String(url), body, by: inv?.id ?? 'outside' });
       }
       if (inv) {
         await this.gate(inv, 'fetch:after', true, { url: String(url), body });
@@ -375,12 +386,14 @@ export class Sim {
       return NEVER;
     }
     inv.gates++;
-    inv.waiting = true;
+    inv.waiting++;
+    this.activity++;
     let decision: Decision;
     try {
       decision = await this.policy(inv, label, info);
     } finally {
-      inv.waiting = false;
+      inv.waiting--;
+      this.activity++;
     }
     if (decision === 'kill' && inv.status === 'running') {
       if (afterDelivery) {
@@ -430,38 +443,15 @@ export class Sim {
    * do: with Lambda's two retries unless `retries: false`.
    */
   invoke(event: unknown, opts: { label?: string; retries?: boolean; requestId?: string; attempt?: number } = {}): Invocation {
-    const id = `inv-${++this.count}`;
-    const requestId = opts.requestId ?? `req-${this.count}`;
-    let settle!: () => void;
-    const settled = new Promise<void>((r) => { settle = r; });
-    const inv: Invocation = {
-      id, requestId, label: opts.label ?? describe(event), event, attempt: opts.attempt ?? 0, deadline: this.now + this.timeoutMs,
-      status: 'running', gates: 0, unacknowledged: 0, ddbCalls: 0, settled, waiting: false,
-    };
-    this.settleHooks.set(id, settle);
-    this.invocations.push(inv);
-    const context = {
+    const requestId = opts.requestId ?? `req-${this.count + 1}`;
+    const context = (inv: Invocation) => ({
       awsRequestId: requestId,
       invokedFunctionArn: FUNCTION_ARN,
       getRemainingTimeInMillis: () => inv.deadline - Date.now(),
-    } as unknown as Context;
+    } as unknown as Context);
+    const inv = this.spawn(opts.label ?? describe(event), event, requestId, opts.attempt ?? 0, (i) => handler(event, context(i)));
     const retries = opts.retries ?? true;
-    void this.als.run(inv, () => handler(event, context)).then(
-      () => {
-        if (inv.status === 'running') {
-          inv.status = 'done';
-          settle();
-        }
-      },
-      (error: unknown) => {
-        if (inv.status === 'running') {
-          inv.status = 'failed';
-          inv.error = error;
-          settle();
-        }
-      },
-    );
-    void settled.then(() => {
+    void inv.settled.then(() => {
       if (inv.status === 'done' || !retries) {
         return;
       }
@@ -480,6 +470,39 @@ export class Sim {
     return inv;
   }
 
+  /** Runs `fn` as a gated invocation of something else (the acknowledge function's write), without retries. */
+  run(label: string, fn: () => Promise<unknown>): Invocation {
+    return this.spawn(label, undefined, `run-${this.count + 1}`, 0, fn);
+  }
+
+  private spawn(label: string, event: unknown, requestId: string, attempt: number, fn: (inv: Invocation) => Promise<unknown>): Invocation {
+    const id = `inv-${++this.count}`;
+    let settle!: () => void;
+    const settled = new Promise<void>((r) => { settle = r; });
+    const inv: Invocation = {
+      id, requestId, label, event, attempt, deadline: this.now + this.timeoutMs,
+      status: 'running', gates: 0, unacknowledged: 0, ddbCalls: 0, settled, waiting: 0,
+    };
+    this.settleHooks.set(id, settle);
+    this.invocations.push(inv);
+    void this.als.run(inv, () => fn(inv)).then(
+      () => {
+        if (inv.status === 'running') {
+          inv.status = 'done';
+          settle();
+        }
+      },
+      (error: unknown) => {
+        if (inv.status === 'running') {
+          inv.status = 'failed';
+          inv.error = error;
+          settle();
+        }
+      },
+    );
+    return inv;
+  }
+
   /** Invocations not finished (running, at a gate or in I/O). */
   running(): Invocation[] {
     return this.invocations.filter((i) => i.status === 'running');
@@ -490,19 +513,55 @@ export class Sim {
     await Promise.all(this.invocations.map((i) => i.settled));
   }
 
-  /** Waits until every running invocation waits at a gate (or none runs). */
+  /**
+   * Waits until nothing can move without the gate policy: no DynamoDB request in flight and no
+   * activity for a few turns of the event loop (every invocation is done, stopped, or waiting at a gate).
+   */
   async allAtGates(): Promise<void> {
-    for (let spins = 0; ; spins++) {
-      const running = this.running();
-      if (running.every((i) => i.waiting)) {
-        // One more turn: a gate that was just released may be about to be entered again.
-        await new Promise((r) => setImmediate(r));
-        if (this.running().every((i) => i.waiting)) {
-          return;
-        }
+    let quiet = 0;
+    let seen = this.activity;
+    while (quiet < 3) {
+      await new Promise((r) => setImmediate(r));
+      if (this.inflight === 0 && this.activity === seen) {
+        quiet++;
+      } else {
+        quiet = 0;
+        seen = this.activity;
       }
-      await new Promise((r) => (spins < 50 ? setImmediate(r) : setTimeout(r, 1)));
     }
+  }
+
+  /** Lambda retries and schedules (all, or only the non-escalation ones) that could fire, soonest first. */
+  private candidates(escalate: boolean): Pending[] {
+    const candidates: Pending[] = [...this.pending];
+    for (const [name, s] of this.schedules) {
+      if (escalate || s.event.kind !== 'escalate') {
+        candidates.push({
+          at: s.at,
+          label: `schedule ${name}`,
+          run: () => {
+            // EventBridge Scheduler deletes a one-time schedule once it has invoked its target.
+            this.schedules.delete(name);
+            this.invoke(s.event, { label: `timer ${JSON.stringify(s.event)}` });
+          },
+        });
+      }
+    }
+    return candidates.sort((a, b) => a.at - b.at);
+  }
+
+  /** Starts the soonest retry or schedule due by now, if any; true when one was started. */
+  fireDue(escalate = true): boolean {
+    const next = this.candidates(escalate)[0];
+    if (!next || next.at > this.now) {
+      return false;
+    }
+    const i = this.pending.indexOf(next);
+    if (i >= 0) {
+      this.pending.splice(i, 1);
+    }
+    next.run();
+    return true;
   }
 
   /**
@@ -514,30 +573,12 @@ export class Sim {
     let fired = 0;
     for (;;) {
       await this.settle();
-      const candidates: Pending[] = [...this.pending];
-      for (const [name, s] of this.schedules) {
-        if (opts.escalate !== false || s.event.kind !== 'escalate') {
-          candidates.push({
-            at: s.at,
-            label: `schedule ${name}`,
-            run: () => {
-              this.schedules.delete(name);
-              this.invoke(s.event, { label: `timer ${JSON.stringify(s.event)}` });
-            },
-          });
-        }
-      }
-      candidates.sort((a, b) => a.at - b.at);
-      const next = candidates[0];
+      const next = this.candidates(opts.escalate !== false)[0];
       if (!next || next.at > horizon) {
         return fired;
       }
-      const i = this.pending.indexOf(next);
-      if (i >= 0) {
-        this.pending.splice(i, 1);
-      }
       this.setNow(next.at);
-      next.run();
+      this.fireDue(opts.escalate !== false);
       fired++;
     }
   }
