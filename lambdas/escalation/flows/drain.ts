@@ -133,6 +133,8 @@ export async function drain(ctx: FlowContext, alarmName: string, from?: AlarmIte
   const tried = new Set<string>();
   const failures: Array<{ key: string; error: unknown }> = [];
   const armed: Armed[] = [];
+  /** Whether `item` was read (or written) after the last timer this invocation created. */
+  let readSinceArmed = true;
   /** Arms the timer after `step` (once per invocation), before the step's notices go out. */
   const armStep = async (incident: Incident, step: Step) => {
     if (armed.some((a) => a.incident.incidentStart === incident.incidentStart && sameStep(a.step, step))) {
@@ -142,6 +144,7 @@ export async function drain(ctx: FlowContext, alarmName: string, from?: AlarmIte
       const timer = await armNext(ctx, incident, step);
       if (timer) {
         armed.push(timer);
+        readSinceArmed &&= !timer.created;
       }
     } catch (error) {
       // The page goes out anyway; the invocation fails afterwards, so that Lambda's retry arms it.
@@ -175,6 +178,7 @@ export async function drain(ctx: FlowContext, alarmName: string, from?: AlarmIte
     const batch = owed.due.slice(0, CLAIM_BATCH);
     const claimedAt = Date.now();
     const claimed = await ctx.store.claim(alarmName, batch.map(toClaim), ctx.owner, ctx.deadline, claimedAt);
+    readSinceArmed = true;
     if (!claimed) {
       // Another invocation changed one of them (claimed, sent, resolved…): look again.
       item = await ctx.store.read(alarmName);
@@ -209,6 +213,12 @@ export async function drain(ctx: FlowContext, alarmName: string, from?: AlarmIte
   }
   if (tally.sent + tally.failed + tally.retry > 0) {
     ctx.log.info('deliveries done', { alarmName, ...tally, busy: owed.busy.length, deferred: owed.deferred.length });
+  }
+  if (!readSinceArmed) {
+    // A timer created after the item was last read: look again, or a status change made meanwhile
+    // (and the timer deletion that goes with it, done before this creation) would leave it behind.
+    item = await ctx.store.read(alarmName);
+    owed = owedNotices(item, ctx.config, ctx.owner, Date.now(), tried);
   }
   await finishTimers(ctx, item, armed);
   await pruneSettled(ctx, item, owed);
