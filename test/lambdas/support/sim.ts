@@ -583,11 +583,6 @@ export class Sim {
     }
   }
 
-  /** Lambda retries still to come. */
-  pendingRetries(): string[] {
-    return this.pending.map((p) => p.label);
-  }
-
   /** Escalation timers still pending. */
   escalationTimers(): Array<{ name: string; event: Record<string, unknown> }> {
     return [...this.schedules.entries()].filter(([, s]) => s.event.kind === 'escalate').map(([name, s]) => ({ name, event: s.event }));

@@ -137,7 +137,7 @@ export class World {
   readonly table = new FakeTable();
   /** Pending escalation timers (`{ kind: 'escalate' }`), by name. */
   readonly schedules = new Map<string, CreateScheduleCommandInput>();
-  /** Pending drain timers (`{ kind: 'drain' }`), by name: see `fireDrains`. */
+  /** Pending drain timers (`{ kind: 'drain' }`), by name. */
   readonly drains = new Map<string, CreateScheduleCommandInput>();
   readonly deletedSchedules: string[] = [];
   readonly fetchCalls: FetchCall[] = [];
@@ -285,18 +285,6 @@ export class World {
   entry(name = ALARM): Record<string, any> {
     const item = this.table.items.get(name) as Record<string, any>;
     return item.incidents && item.current !== undefined ? item.incidents[item.current] : item;
-  }
-
-  /** Fires every pending drain timer, like EventBridge Scheduler does; returns how many fired. */
-  async fireDrains(invoke: (event: unknown) => Promise<void>): Promise<number> {
-    let fired = 0;
-    while (this.drains.size > 0 && fired < 50) {
-      const [name, input] = this.drains.entries().next().value as [string, CreateScheduleCommandInput];
-      this.drains.delete(name);
-      fired++;
-      await invoke(JSON.parse(input.Target?.Input as string)).catch(() => undefined);
-    }
-    return fired;
   }
 }
 
