@@ -6,11 +6,14 @@
  *    SDK bundled in, raw and gzipped.
  * 2. Cold import: `node -e "require('<bundle>')"` in fresh processes, minus a baseline
  *    `node -e ""`, medians of COLD_RUNS runs each, interleaved.
- * 3. Throughput: the handler in process with AWS clients mocked (aws-sdk-client-mock: an
- *    in-memory incidents table with real conditional writes, an in-memory schedule group) on a
- *    burst of 1000 SNS alarm transitions, 10 % of them duplicates, run CONCURRENCY at a time:
- *    first a wave of ALARMs, then a wave of OKs for the same alarms. Reports events/s and the
- *    number of notifications published, which must equal the number of distinct transitions.
+ * 3. Throughput, twice: the handler in process with SNS, Scheduler, CloudWatch and Secrets
+ *    Manager mocked (aws-sdk-client-mock), and the incidents table either mocked too (the test
+ *    suite's in-memory table with real conditional writes) or a real DynamoDB implementation
+ *    (dynalite, in a child process on 127.0.0.1, as the race tests use it). A burst of 1000 SNS
+ *    alarm transitions, 10 % of them duplicates, run CONCURRENCY at a time: first a wave of
+ *    ALARMs, then a wave of OKs for the same alarms. Reports events/s, the latency of each
+ *    invocation (p50, p99), DynamoDB calls per event, and the notifications published, which must
+ *    equal the number of distinct transitions.
  *
  * The handler and the test suite's in-memory table are bundled with esbuild at run time (SDK
  * external, so that the mocks and the handler share the SDK classes); nothing under lambdas/ or
@@ -18,7 +21,7 @@
  *
  * Run: `npm run bench:escalation`. Prints Markdown and writes
  * bench/escalation-results.md. Measures, does not test: exits 0 unless notifications and
- * distinct transitions differ (exit 1).
+ * distinct transitions differ, or an escalation timer is left behind (exit 1).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -39,7 +42,8 @@ const WORK = path.join(ROOT, 'dist', 'bench', 'escalation-work');
 const COLD_RUNS = 15;
 const EVENTS = 1000;
 const DUPLICATE_SHARE = 0.1;
-const CONCURRENCY = 50;
+/** The escalation function's default reserved concurrency. */
+const CONCURRENCY = 10;
 const TARGET_BUNDLE_BYTES = 500 * 1024;
 const TARGET_IMPORT_MS = 300;
 
@@ -53,6 +57,9 @@ interface Harness {
   handler(event: unknown, context: unknown): Promise<void>;
   FakeTable: new () => { install(mock: unknown): void; items: Map<string, unknown> };
   retryPolicy: { baseDelayMs: number };
+  /** The handlers' DynamoDB client (to count its calls). */
+  dynamodb: DynamoDBClient;
+  startDynalite(tableName?: string): Promise<{ endpoint: string; stop(): Promise<void> }>;
 }
 
 function esbuild(): typeof import('esbuild') {
@@ -81,6 +88,8 @@ function buildVariants(): { external: string; harness: string } {
         "export { handler } from './lambdas/escalation';",
         "export { retryPolicy } from './lambdas/escalation/delivery/retry';",
         "export { FakeTable } from './test/lambdas/support/fake-dynamodb';",
+        "export { dynamodb } from './lambdas/shared/incident';",
+        "export { startDynalite } from './test/lambdas/support/dynalite';",
       ].join('\n'),
       resolveDir: ROOT,
       loader: 'ts',
@@ -177,20 +186,27 @@ function wave(alarms: string[], state: 'ALARM' | 'OK', time: string, duplicates:
   return events;
 }
 
-async function runPool(events: unknown[], run: (e: unknown) => Promise<void>): Promise<number> {
+/** Runs `events` CONCURRENCY at a time; returns each invocation's latency (ms) and how many threw. */
+async function runPool(events: unknown[], run: (e: unknown) => Promise<void>): Promise<{ latencies: number[]; failures: number }> {
   let next = 0;
   let failures = 0;
+  const latencies: number[] = [];
   const worker = async () => {
     while (next < events.length) {
       const e = events[next++];
+      const start = performance.now();
       await run(e).catch(() => { failures++; });
+      latencies.push(performance.now() - start);
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return failures;
+  return { latencies, failures };
 }
 
+type Backend = 'mocks' | 'dynalite';
+
 interface ThroughputResult {
+  backend: Backend;
   events: number;
   distinct: number;
   notifications: number;
@@ -199,30 +215,54 @@ interface ThroughputResult {
   failures: number;
   alarmWaveMs: number;
   okWaveMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  dynamoCalls: number;
   pendingTimers: number;
+  pendingDrains: number;
 }
 
-async function throughput(harnessPath: string): Promise<ThroughputResult> {
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+async function throughput(h: Harness, backend: Backend): Promise<ThroughputResult> {
   setEnv();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const h: Harness = require(harnessPath);
   h.retryPolicy.baseDelayMs = 1;
-  const table = new h.FakeTable();
-  const ddb = mockClient(DynamoDBClient);
-  table.install(ddb);
+  let stopDynalite: (() => Promise<void>) | undefined;
+  let dynamoCalls = 0;
+  const mocks: Array<{ restore(): void }> = [];
+  // A mocked client never runs its middleware: count its calls instead.
+  let mockedCalls = () => 0;
+  if (backend === 'mocks') {
+    const table = new h.FakeTable();
+    const ddb = mockClient(DynamoDBClient);
+    table.install(ddb);
+    mocks.push(ddb);
+    mockedCalls = () => ddb.calls().length;
+  } else {
+    const local = await h.startDynalite('incidents');
+    stopDynalite = local.stop;
+  }
+  const counter = 'benchDynamoCalls';
+  h.dynamodb.middlewareStack.add((next) => async (args) => {
+    dynamoCalls++;
+    return next(args);
+  }, { step: 'initialize', name: counter });
   const sns = mockClient(SNSClient);
   const subjects: string[] = [];
   sns.on(PublishCommand).callsFake(async (input: { Subject?: string }) => {
     subjects.push(input.Subject ?? '');
     return { MessageId: 'm' };
   });
-  const schedules = new Set<string>();
+  const schedules = new Map<string, string>();
   const scheduler = mockClient(SchedulerClient);
-  scheduler.on(CreateScheduleCommand).callsFake(async (input: { Name: string }) => {
+  scheduler.on(CreateScheduleCommand).callsFake(async (input: { Name: string; Target: { Input: string } }) => {
     if (schedules.has(input.Name)) {
       throw Object.assign(new Error('exists'), { name: 'ConflictException' });
     }
-    schedules.add(input.Name);
+    schedules.set(input.Name, (JSON.parse(input.Target.Input) as { kind: string }).kind);
     return {};
   });
   scheduler.on(DeleteScheduleCommand).callsFake(async (input: { Name: string }) => {
@@ -239,7 +279,9 @@ async function throughput(harnessPath: string): Promise<ThroughputResult> {
     })),
   }));
   cw.on(ListTagsForResourceCommand).resolves({ Tags: [] });
-  mockClient(SecretsManagerClient).on(GetSecretValueCommand).resolves({ SecretString: 's'.repeat(64) });
+  const secrets = mockClient(SecretsManagerClient);
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: 's'.repeat(64) });
+  mocks.push(sns, scheduler, cw, secrets);
 
   const waveSize = EVENTS / 2;
   const duplicates = Math.round(waveSize * DUPLICATE_SHARE);
@@ -251,33 +293,51 @@ async function throughput(harnessPath: string): Promise<ThroughputResult> {
   const context = () => ({ awsRequestId: `bench-${request++}`, invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:esc`, getRemainingTimeInMillis: () => 60_000 });
   const log = console.log;
   console.log = () => undefined; // the handler's JSON logs
-  let failures = 0;
   try {
-    // Warm-up on another alarm, so that the JIT and the caches are warm for both waves.
+    // Warm-up on another alarm, so that the JIT, the caches and the connections are warm for both waves.
     await runPool(wave(['warm-availability-page'], 'ALARM', '2024-05-01T09:00:00.000+0000', 1), (e) => h.handler(e, context()));
     await runPool(wave(['warm-availability-page'], 'OK', '2024-05-01T09:30:00.000+0000', 1), (e) => h.handler(e, context()));
     subjects.length = 0;
+    dynamoCalls = 0;
+    const mockedBefore = mockedCalls();
     let start = performance.now();
-    failures += await runPool(alarmWave, (e) => h.handler(e, context()));
+    const a = await runPool(alarmWave, (e) => h.handler(e, context()));
     const alarmWaveMs = performance.now() - start;
     start = performance.now();
-    failures += await runPool(okWave, (e) => h.handler(e, context()));
+    const o = await runPool(okWave, (e) => h.handler(e, context()));
     const okWaveMs = performance.now() - start;
-    const recoveryPublishes = subjects.filter((s) => s.startsWith('RECOVERED')).length;
+    const recoveryPublishes = subjects.filter((x) => x.startsWith('RECOVERED')).length;
+    const latencies = [...a.latencies, ...o.latencies];
     return {
+      backend,
       events: alarmWave.length + okWave.length,
       distinct: alarms.length * 2,
       notifications: subjects.length,
       alarmPublishes: subjects.length - recoveryPublishes,
       recoveryPublishes,
-      failures,
+      failures: a.failures + o.failures,
       alarmWaveMs,
       okWaveMs,
-      pendingTimers: schedules.size,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      dynamoCalls: dynamoCalls + mockedCalls() - mockedBefore,
+      pendingTimers: [...schedules.values()].filter((k) => k === 'escalate').length,
+      pendingDrains: [...schedules.values()].filter((k) => k === 'drain').length,
     };
   } finally {
     console.log = log;
+    h.dynamodb.middlewareStack.remove(counter);
+    mocks.forEach((m) => m.restore());
+    await stopDynalite?.();
   }
+}
+
+function throughputRow(t: ThroughputResult): string {
+  const totalMs = t.alarmWaveMs + t.okWaveMs;
+  const backend = t.backend === 'mocks' ? 'mocked (in-memory table)' : 'dynalite (real DynamoDB API, child process)';
+  return `| ${backend} | ${(t.events / 2 / (t.alarmWaveMs / 1000)).toFixed(0)} | ${(t.events / 2 / (t.okWaveMs / 1000)).toFixed(0)} | `
+    + `${(t.events / (totalMs / 1000)).toFixed(0)} | ${t.p50Ms.toFixed(1)} | ${t.p99Ms.toFixed(1)} | ${(t.dynamoCalls / t.events).toFixed(2)} | `
+    + `${t.notifications} (${t.alarmPublishes} + ${t.recoveryPublishes}) | ${t.failures} | ${t.pendingTimers} |`;
 }
 
 function kb(bytes: number): string {
@@ -291,13 +351,16 @@ async function main(): Promise<void> {
     return { raw: data.length, gzip: zlib.gzipSync(data, { level: 9 }).length };
   });
   const cold = coldImports(external);
-  const t = await throughput(harness);
-  const totalMs = t.alarmWaveMs + t.okWaveMs;
-  const ok = t.notifications === t.distinct && t.pendingTimers === 0;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const h: Harness = require(harness);
+  const runs = [await throughput(h, 'mocks'), await throughput(h, 'dynalite')];
+  const ok = runs.every((t) => t.notifications === t.distinct && t.pendingTimers === 0);
+  const t = runs[0];
   const md = [
     '# Escalation function benchmark',
     '',
-    `${new Date().toISOString()}, node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} x ${os.cpus().length}`,
+    `${new Date().toISOString()}, node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} x ${os.cpus().length}, `
+      + `load average ${os.loadavg()[0].toFixed(1)} when the throughput runs ended (other work on the machine skews them)`,
     '',
     '## Bundle',
     '',
@@ -308,25 +371,24 @@ async function main(): Promise<void> {
     '',
     `Baseline \`node -e ""\`: ${cold.baselineMs.toFixed(0)} ms.`,
     '',
-    '## Throughput (mocked AWS clients, in process)',
+    '## Throughput (in process; SNS, Scheduler, CloudWatch and Secrets Manager mocked)',
     '',
     `${t.events} SNS events (${t.distinct} distinct transitions, ${t.events - t.distinct} duplicates), ${CONCURRENCY} at a time: `
-      + 'a wave of ALARMs, then a wave of OKs for the same alarms.',
+      + 'a wave of ALARMs, then a wave of OKs for the same alarms. The incidents table is mocked (the tests\' in-memory table '
+      + 'with real conditional writes), or dynalite.',
     '',
-    '| | value |',
-    '|---|---|',
-    `| ALARM wave | ${(t.events / 2 / (t.alarmWaveMs / 1000)).toFixed(0)} events/s (${t.alarmWaveMs.toFixed(0)} ms) |`,
-    `| OK wave | ${(t.events / 2 / (t.okWaveMs / 1000)).toFixed(0)} events/s (${t.okWaveMs.toFixed(0)} ms) |`,
-    `| overall | ${(t.events / (totalMs / 1000)).toFixed(0)} events/s |`,
-    `| notifications published | ${t.notifications} (${t.alarmPublishes} level-1 pages + ${t.recoveryPublishes} recoveries) |`,
-    `| distinct transitions | ${t.distinct} |`,
-    `| notifications = distinct transitions | ${ok ? 'yes' : '**NO**'} |`,
-    `| invocations that threw (retried by Lambda in AWS) | ${t.failures} |`,
-    `| timers left pending after the OK wave | ${t.pendingTimers} |`,
+    '| incidents table | ALARM wave, events/s | OK wave, events/s | overall, events/s | latency p50, ms | latency p99, ms | DynamoDB calls / event | notifications (pages + recoveries) | invocations that threw | escalation timers left |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...runs.map(throughputRow),
     '',
-    'Invocations that threw are duplicates that found the delivery still being sent by a concurrent invocation after their '
-      + 'short wait: in AWS, Lambda retries them and they then find it sent. The in-memory table and the mocks cost CPU too, '
-      + 'so the figures are a floor for the handler\'s own overhead, not a forecast of AWS latency.',
+    `Notifications = distinct transitions (${t.distinct}): ${ok ? 'yes' : '**NO**'}, for both. Latency is one invocation\'s, `
+      + `${CONCURRENCY} running at once in one process (it includes waiting for the others). Each invocation also arms a drain timer `
+      + `(a watchdog that finishes its work if Lambda stops it; ${runs.map((r) => r.pendingDrains).join(' and ')} pending at the end, `
+      + 'one per alarm and minute), not fired here.',
+    '',
+    'No invocation should throw: a duplicate that finds a notice being sent by a concurrent invocation leaves it to that one. '
+      + 'The table, the mocks and dynalite cost CPU in the same process or machine, so the figures are a floor for the '
+      + 'handler\'s own overhead, not a forecast of AWS latency.',
     '',
   ].join('\n');
   process.stdout.write(md);

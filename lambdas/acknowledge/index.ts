@@ -9,7 +9,7 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { getIncident, Incident } from '../shared/incident';
+import { Incident, readAlarm } from '../shared/incident';
 import { createLogger, errorFields, Logger } from '../shared/log';
 import { getSecret } from '../shared/secrets';
 import { TokenClaims, verifyToken } from '../shared/token';
@@ -72,9 +72,14 @@ function summary(incident: Incident): IncidentSummary {
   };
 }
 
+/** The incident the token names, if the alarm's item still holds it. */
+async function incidentOf(tableName: string, claims: TokenClaims): Promise<Incident | undefined> {
+  return (await readAlarm(tableName, claims.a)).incidents.find((i) => i.incidentStart === claims.i);
+}
+
 /** 409 for an incident that cannot be acknowledged, or `undefined` when it can. */
 function conflict(incident: Incident | undefined, claims: TokenClaims): Page | undefined {
-  if (!incident || incident.incidentStart !== claims.i) {
+  if (!incident || incident.incidentStart !== claims.i || incident.resolution === 'replaced') {
     return conflictPage(incident ? summary(incident) : undefined, { replaced: true });
   }
   if (incident.status === 'open' || incident.status === 'exhausted') {
@@ -118,7 +123,7 @@ async function handle(event: LambdaFunctionURLEvent, config: AckConfig, log: Log
   }
   const claims = check.claims;
   const fields = { method: request.method, alarmName: claims.a, incidentStart: claims.i, escalationLevel: claims.l };
-  const incident = await getIncident(config.tableName, claims.a);
+  const incident = await incidentOf(config.tableName, claims);
   const refused = conflict(incident, claims);
   if (refused) {
     log.info('nothing to acknowledge', { ...fields, status: incident?.status });
@@ -131,9 +136,9 @@ async function handle(event: LambdaFunctionURLEvent, config: AckConfig, log: Log
 
   const by = request.by ?? `someone from level ${claims.l + 1}`;
   const at = new Date().toISOString();
-  const recorded = await acknowledge(config.tableName, { alarmName: claims.a, incidentStart: claims.i, by, at, level: claims.l, nonce: claims.n });
+  const recorded = await acknowledge(config.tableName, { incident: incident as Incident, by, at, level: claims.l, nonce: claims.n });
   if (!recorded) {
-    const now = await getIncident(config.tableName, claims.a);
+    const now = await incidentOf(config.tableName, claims);
     log.info('acknowledgement lost a race: nothing changed', { ...fields, status: now?.status });
     return respond(conflict(now, claims) ?? conflictPage(now ? summary(now) : undefined, {}));
   }

@@ -2,15 +2,17 @@
  * The escalation function (contract: lambdas/README.md). It handles
  *
  * - SNS records from the page and ticket topics (CloudWatch alarm transitions);
- * - `{ kind: 'escalate' }` timers from EventBridge Scheduler;
+ * - `{ kind: 'escalate' }` and `{ kind: 'drain' }` timers from EventBridge Scheduler;
  * - `{ kind: 'acknowledged' }` from the acknowledge function.
  *
  * Malformed or unexpected input is logged with its reason and dropped (never a crash loop).
- * Retryable downstream failures are retried briefly, then thrown, so that Lambda's asynchronous
- * retries and the dead-letter queue apply; what was already delivered is not delivered again.
- * Permanent ones (a webhook 4xx, a bad routing key) are logged at ERROR and recorded on the
- * incident, and the invocation succeeds (see delivery/retry.ts).
+ * Every invocation for an alarm ends by sending what the alarm's item owes (flows/drain.ts).
+ * Retryable downstream failures are retried briefly, recorded, then thrown, so that Lambda's
+ * asynchronous retries and the dead-letter queue apply (a drain timer retries them too); what was
+ * already delivered is not delivered again. Permanent ones (a webhook 4xx, a bad routing key) are
+ * logged at ERROR and recorded on the incident, and the invocation succeeds (see delivery/retry.ts).
  */
+import { randomBytes } from 'crypto';
 import type { Context } from 'aws-lambda';
 import { createLogger, errorFields, Logger } from '../shared/log';
 import { verifiedTransition } from './alarm/verify';
@@ -18,7 +20,7 @@ import { Config, loadConfig } from './config/config';
 import { ParsedRecord, parseEvent } from './events/parse';
 import { onAcknowledged } from './flows/acknowledged';
 import type { FlowContext } from './flows/context';
-import { onTimer } from './flows/timer';
+import { onDrain, onTimer } from './flows/timer';
 import { onAlarm, onOk } from './flows/transitions';
 import { IncidentStore } from './store/incidents';
 
@@ -39,9 +41,11 @@ export async function handler(event: unknown, context: Context): Promise<void> {
     config,
     log,
     store: new IncidentStore(config.tableName),
-    owner: context.awsRequestId,
+    // Lambda retries an event with the same request id: claims need an owner unique to this run.
+    owner: `${context.awsRequestId}/${randomBytes(6).toString('base64url')}`,
     deadline: Date.now() + context.getRemainingTimeInMillis(),
     functionArn: context.invokedFunctionArn,
+    watchdogs: new Map(),
   };
   const parsed = parseEvent(event, config);
   try {
@@ -51,6 +55,8 @@ export async function handler(event: unknown, context: Context): Promise<void> {
         return;
       case 'timer':
         return await onTimer(ctx, parsed.event);
+      case 'drain':
+        return await onDrain(ctx, parsed.event);
       case 'acknowledged':
         return await onAcknowledged(ctx, parsed.event);
       case 'sns':

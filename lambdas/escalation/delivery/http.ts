@@ -6,12 +6,12 @@ import { DeliveryError } from './retry';
 
 export const HTTP_TIMEOUT_MS = 5000;
 
-export async function postJson(url: string, body: unknown, timeoutMs = HTTP_TIMEOUT_MS): Promise<number> {
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}, timeoutMs = HTTP_TIMEOUT_MS): Promise<number> {
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });

@@ -1,6 +1,11 @@
 /**
  * The targets of a level (or of the tickets): its topic, the user's topics, webhooks and
  * PagerDuty services, each with a stable id used in delivery keys and logs (never its URL or key).
+ *
+ * Each send carries the notice's idempotency key (see delivery/deliver.ts): an SNS message
+ * attribute `noticeId` (subscribers over HTTPS, SQS or Lambda receive it), a webhook's
+ * `Idempotency-Key` header and `noticeId` field, PagerDuty's `dedup_key` (one per incident: its
+ * Events API merges a repeated trigger, acknowledge or resolve).
  */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { getSecret } from '../../shared/secrets';
@@ -23,13 +28,21 @@ export interface Target {
   readonly kind: TargetKind;
   /** Whether it takes notices of this kind (PagerDuty has no event for "nobody answered": its own escalation runs). */
   handles(kind: NoticeKind): boolean;
-  send(notice: Notice): Promise<void>;
+  /** Sends `notice`; `id` is its idempotency key, the same in every try. */
+  send(notice: Notice, id: string): Promise<void>;
 }
 
 const ALL_KINDS = (): boolean => true;
 
-async function publish(topicArn: string, notice: Notice): Promise<void> {
-  await sns.send(new PublishCommand({ TopicArn: topicArn, ...snsMessage(notice) }));
+/** Name of the SNS message attribute holding a notice's idempotency key. */
+export const NOTICE_ID_ATTRIBUTE = 'noticeId';
+
+async function publish(topicArn: string, notice: Notice, id: string): Promise<void> {
+  await sns.send(new PublishCommand({
+    TopicArn: topicArn,
+    ...snsMessage(notice),
+    MessageAttributes: { [NOTICE_ID_ATTRIBUTE]: { DataType: 'String', StringValue: id } },
+  }));
 }
 
 async function webhookUrl(ref: WebhookRef): Promise<string> {
@@ -61,16 +74,16 @@ export function targetsOf(set: TargetSet): Target[] {
   const targets: Target[] = [];
   if (set.topicArn) {
     const arn = set.topicArn;
-    targets.push({ id: 'topic', kind: 'topic', handles: ALL_KINDS, send: (n) => publish(arn, n) });
+    targets.push({ id: 'topic', kind: 'topic', handles: ALL_KINDS, send: (n, id) => publish(arn, n, id) });
   }
-  set.publishTopicArns.forEach((arn, i) => targets.push({ id: `topic-${i}`, kind: 'topic', handles: ALL_KINDS, send: (n) => publish(arn, n) }));
+  set.publishTopicArns.forEach((arn, i) => targets.push({ id: `topic-${i}`, kind: 'topic', handles: ALL_KINDS, send: (n, id) => publish(arn, n, id) }));
   set.webhooks.forEach((ref, i) => targets.push({
     id: `webhook-${i}`,
     kind: 'webhook',
     handles: ALL_KINDS,
-    send: async (n) => {
+    send: async (n, id) => {
       const url = await webhookUrl(ref);
-      await withRetry(() => postJson(url, webhookBody(n)));
+      await withRetry(() => postJson(url, { ...webhookBody(n), noticeId: id }, { 'idempotency-key': id }));
     },
   }));
   set.pagerDuty.forEach((ref, i) => targets.push({

@@ -24,6 +24,12 @@ export interface TimerEvent {
   readonly cycle: number;
 }
 
+/** A drain timer (see flows/drain.ts): send whatever the alarm's item still owes. */
+export interface DrainEvent {
+  readonly kind: 'drain';
+  readonly alarmName: string;
+}
+
 export interface AcknowledgedEvent {
   readonly kind: 'acknowledged';
   readonly alarmName: string;
@@ -39,6 +45,7 @@ export type ParsedRecord =
 export type ParsedEvent =
   | { readonly type: 'sns'; readonly records: ParsedRecord[] }
   | { readonly type: 'timer'; readonly event: TimerEvent }
+  | { readonly type: 'drain'; readonly event: DrainEvent }
   | { readonly type: 'acknowledged'; readonly event: AcknowledgedEvent }
   | { readonly type: 'invalid'; readonly reason: string };
 
@@ -190,6 +197,10 @@ export function parseEvent(event: unknown, topics: Topics): ParsedEvent {
   }
   if (event.kind === 'acknowledged') {
     return parseAcknowledged(event);
+  }
+  if (event.kind === 'drain') {
+    const alarmName = text(event.alarmName, 256);
+    return alarmName ? { type: 'drain', event: { kind: 'drain', alarmName } } : { type: 'invalid', reason: 'drain event needs alarmName' };
   }
   return { type: 'invalid', reason: `unrecognized event (kind ${JSON.stringify(event.kind ?? null)})` };
 }

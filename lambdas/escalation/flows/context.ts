@@ -1,9 +1,9 @@
 /**
  * What every flow needs: configuration, logger, store, this invocation's identity and deadline;
- * and the helpers that turn an incident into notices and delivery jobs.
+ * and the helpers that turn an incident into notices and delivery keys.
  */
-import type { DeliveryRecord, Incident, IncidentStatus } from '../../shared/incident';
-import { errorFields } from '../../shared/log';
+import type { Incident, IncidentStatus } from '../../shared/incident';
+import { errorFields, Logger } from '../../shared/log';
 import { getSecret } from '../../shared/secrets';
 import { newClaims, signToken } from '../../shared/token';
 import { alarmFacts } from '../alarm/facts';
@@ -11,13 +11,20 @@ import { alarmTags } from '../alarm/cloudwatch';
 import { ChainShape, delayBefore, isTerminal, nextStep, Step } from '../chain/steps';
 import type { TimerTarget } from '../chain/timers';
 import type { Config, TargetSet } from '../config/config';
-import type { DeliveryContext, DeliveryJob } from '../delivery/deliver';
-import { targetsOf } from '../delivery/targets';
 import type { Notice, NoticeKind } from '../messages/notice';
 import { dedupKey } from '../messages/pagerduty';
+import type { IncidentStore } from '../store/incidents';
 
-export interface FlowContext extends DeliveryContext, TimerTarget {
+export interface FlowContext extends TimerTarget {
   readonly config: Config;
+  readonly store: IncidentStore;
+  readonly log: Logger;
+  /** Who claims: unique per invocation (a Lambda retry keeps the request id, so the id alone is not). */
+  readonly owner: string;
+  /** Epoch ms after which this invocation cannot be running (Lambda stops it). */
+  readonly deadline: number;
+  /** Drain timers this invocation armed (or made sure of), per alarm: see flows/drain.ts. */
+  readonly watchdogs: Map<string, Promise<void>>;
 }
 
 export function chainShape(config: Config): ChainShape {
@@ -80,13 +87,13 @@ export async function buildNotice(ctx: FlowContext, incident: Incident, kind: No
   };
 }
 
-/** Delivery key letter of each notice kind, and `p` for closing a replaced incident. */
+/** Delivery key letter of each notice kind. */
 const KEY_LETTER: Record<NoticeKind, string> = { alarm: 'a', exhausted: 'x', acknowledged: 'k', recovered: 'r' };
 
 /**
  * The order in which a target hears of an incident: alarm, then nobody answered, then
  * acknowledged, then recovered. A notice never goes out while another invocation is still
- * sending an earlier kind (see `settle` in notify.ts).
+ * sending an earlier kind (see flows/owed.ts).
  */
 export const KIND_ORDER: Record<string, number> = { a: 0, x: 1, k: 2, r: 3 };
 
@@ -117,26 +124,20 @@ export function keyPrefix(incident: Pick<Incident, 'severity'>, kind: NoticeKind
   return `${KEY_LETTER[kind]}.${level}`;
 }
 
-/** One job per target of `set` that takes `kind`, keyed `<prefix>.<target id>`; `only` limits them to those ids. */
-export function jobsFor(set: TargetSet, prefix: string, notice: Notice, requires: IncidentStatus | undefined, only?: Set<string>): DeliveryJob[] {
-  return targetsOf(set)
-    .filter((t) => t.handles(notice.kind) && (!only || only.has(t.id)))
-    .map((t) => ({ key: `${prefix}.${t.id}`, target: t.kind, requires, send: () => t.send(notice) }));
-}
-
 const ALARM_KEY = /^a\.(?:\d+\.(\d+)|t)\.([^.]+)$/;
 
 /**
- * The targets an alarm notice of this incident reached, or may have reached (claimed: the claim
- * may have crashed after sending), as level -> target ids (tickets: level 0). A target whose
- * alarm notice was never claimed, or lost its claim to a resolve or an acknowledgement, is not
- * among them: it is told nothing.
+ * The targets an alarm notice of this incident reached, or may have reached, as level -> target
+ * ids (tickets: level 0): sent, claimed (the claim's holder may have sent before it was stopped)
+ * or tried and failed in a way worth retrying (a timeout may hide a delivery). A target whose
+ * alarm notice was never claimed (it lost the race to a resolve or an acknowledgement), or was
+ * refused for good, is not among them: it is told nothing.
  */
 export function alarmedTargets(incident: Pick<Incident, 'deliveries' | 'severity'>): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
   for (const [key, record] of Object.entries(incident.deliveries)) {
     const m = ALARM_KEY.exec(key);
-    if (!m || (record.st !== 'sent' && record.st !== 'sending')) {
+    if (!m || record.st === 'failed') {
       continue;
     }
     const level = m[1] === undefined ? 0 : Number(m[1]);
@@ -146,12 +147,4 @@ export function alarmedTargets(incident: Pick<Incident, 'deliveries' | 'severity
     out.get(level)!.add(m[2]);
   }
   return new Map([...out.entries()].sort(([a], [b]) => a - b));
-}
-
-/** Keys of deliveries of a kind ordered before `before` (see KIND_ORDER) that other invocations are sending now (claims not lapsed). */
-export function liveClaims(deliveries: Record<string, DeliveryRecord>, owner: string, nowMs: number, before: number): string[] {
-  return Object.entries(deliveries)
-    .filter(([key, d]) => (KIND_ORDER[key.split('.')[0]] ?? Infinity) < before
-      && d.st === 'sending' && (d.until ?? 0) >= nowMs && d.by !== owner)
-    .map(([key]) => key);
 }

@@ -99,7 +99,9 @@ describe('POST', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Alice acknowledged checkout-availability-page');
     const update = world.ddb.commandCalls(UpdateItemCommand)[0].args[0].input;
-    expect(update.ConditionExpression).toMatch(/ = :v\d+ AND #n\d+ IN \(:v\d+, :v\d+\)$/);
+    // Conditional on the incident the token names, where the item keeps it, being open or exhausted.
+    expect(update.ConditionExpression).toMatch(/^#n0\.#n1\.#n\d+ = :v\d+ AND #n0\.#n1\.#n\d+ IN \(:v\d+, :v\d+\)$/);
+    expect(Object.values(update.ExpressionAttributeNames ?? {}).slice(0, 2)).toEqual(['incidents', '1714557600000']);
     expect(world.incident()).toMatchObject({ status: 'acknowledged', ackedBy: 'Alice', ackLevel: 1, ackNonce: expect.any(String) });
     const invoke = world.lambda.commandCalls(InvokeCommand)[0].args[0].input;
     expect(invoke.FunctionName).toBe('escalation');
@@ -133,7 +135,7 @@ describe('POST', () => {
   });
 
   test('an exhausted incident can still be acknowledged', async () => {
-    world.table.items.get(ALARM)!.status = 'exhausted';
+    world.entry().status = 'exhausted';
     expect((await post(token(), 'Late Larry')).statusCode).toBe(200);
   });
 });
@@ -177,7 +179,7 @@ describe('when the escalation function cannot be invoked', () => {
   });
 
   test('for an exhausted incident (no timer pending) it only says to tell them', async () => {
-    world.table.items.get(ALARM)!.status = 'exhausted';
+    world.entry().status = 'exhausted';
     world.lambda.on(InvokeCommand).rejects(new Error('Rate exceeded'));
     const res = await post(token(), 'Alice');
     expect(res.body).toContain('have not been told yet');

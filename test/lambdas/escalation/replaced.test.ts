@@ -4,7 +4,7 @@
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { handler } from '../../../lambdas/escalation';
-import { ALARM, alarmMessage, captureLogs, lambdaContext, setEnv, snsEvent, TICKET_TOPIC, World } from '../support/world';
+import { ALARM, alarmMessage, captureLogs, lambdaContext, LEVEL_TOPICS, setEnv, snsEvent, TICKET_TOPIC, World } from '../support/world';
 
 const T0 = '2024-05-01T10:00:00.000+0000';
 const T1 = '2024-05-01T10:20:00.000+0000';
@@ -12,7 +12,6 @@ const T2 = '2024-05-01T10:30:00.000+0000';
 const T3 = '2024-05-01T10:31:00.000+0000';
 const T4 = '2024-05-01T10:40:00.000+0000';
 const T5 = '2024-05-01T10:50:00.000+0000';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let world: World;
 let logs: ReturnType<typeof captureLogs>;
@@ -36,37 +35,23 @@ test('a level paged while a newer ALARM replaces the incident gets its PagerDuty
   start({ levels: [{}, { pagerDuty: true }] });
   await invoke(snsEvent(alarmMessage('ALARM', T0)));
   const timer = world.takeTimer();
-  // The level-2 timer claims between the newer ALARM's read and its put, and reads the item again
-  // before the ALARM records what the put replaced.
-  let started = false;
-  let timerRun: Promise<void> | undefined;
-  let claimed!: () => void;
-  const claimSeen = new Promise<void>((r) => { claimed = r; });
+  // The level-2 trigger is in flight while the newer ALARM is handled completely.
+  let raced = false;
   world.beforeFetch = async (c) => {
-    if (c.body.event_action === 'trigger') {
-      claimed();
-      await sleep(50);
+    if (!raced && c.body.event_action === 'trigger') {
+      raced = true;
+      await invoke(snsEvent(alarmMessage('ALARM', T2)));
     }
   };
-  world.table.beforeWrite = async (cmd, input) => {
-    if (cmd === 'PutItem' && !started) {
-      started = true;
-      timerRun = invoke(timer);
-      await claimSeen;
-    }
-    if (cmd === 'UpdateItem' && Object.values(input.ExpressionAttributeNames ?? {}).includes('replaced')) {
-      await timerRun;
-    }
-  };
-  await invoke(snsEvent(alarmMessage('ALARM', T2)));
-  await timerRun;
-  world.table.beforeWrite = undefined;
+  await invoke(timer);
   world.beforeFetch = undefined;
 
+  // The timer's invocation, its trigger sent, finds the incident closed and resolves it itself.
   expect(pd()).toEqual(['trigger:T0', 'resolve:T0']);
   await invoke(world.takeTimer());
   await invoke(snsEvent(alarmMessage('OK', T3)));
   expect(pd()).toEqual(['trigger:T0', 'resolve:T0', 'trigger:T2', 'resolve:T2']);
+  expect(world.schedules.size).toBe(0);
 });
 
 test('a closing notice that failed every retry is sent by the next invocation, and a third ALARM carries it over', async () => {
@@ -138,21 +123,69 @@ test('an unresolved incident written with a TTL by the previous version loses it
   expect(world.incident()?.expiresAt).toBeUndefined();
 });
 
-test('closing records written by the previous version (one object, `p.<level>` keys) are still closed', async () => {
-  start({ levels: [{ pagerDuty: true }, {}] });
-  await invoke(snsEvent(alarmMessage('ALARM', T0)));
-  await invoke(snsEvent(alarmMessage('ALARM', T2)));
-  const item = world.table.items.get(ALARM) as Record<string, any>;
-  const [record] = item.replaced;
-  delete record.keyPrefix;
-  item.replaced = record;
-  item.deliveries = {
-    ...Object.fromEntries(Object.entries(item.deliveries).filter(([key]) => !key.startsWith('p.'))),
-    'p.0.topic': { st: 'sent', at: 'x' },
+/** An item as the previous version wrote it: incident T2 at the top level, holding closing records of T0. */
+function previousVersionItem(replaced: unknown, closing: Record<string, unknown>): Record<string, any> {
+  return {
+    alarmName: ALARM,
+    incidentStart: '2024-05-01T10:30:00.000Z',
+    severity: 'page',
+    status: 'open',
+    level: 0,
+    cycle: 0,
+    notifiedUpTo: 0,
+    lastChange: '2024-05-01T10:30:00.000Z',
+    alarm: { arn: `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${ALARM}`, children: [] },
+    deliveries: { 'a.0.0.topic': { st: 'sent', at: 'x' }, 'a.0.0.pagerduty-0': { st: 'sent', at: 'x' }, ...closing },
+    replaced,
   };
-  world.fetchCalls.length = 0;
-  world.sns.resetHistory();
+}
+
+const T0_RECORD = {
+  incidentStart: '2024-05-01T10:00:00.000Z',
+  severity: 'page',
+  cycle: 0,
+  alarm: { arn: `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${ALARM}`, children: [] },
+  resolution: 'replaced',
+  resolvedAt: '2024-05-01T10:30:00.000Z',
+  targets: ['0.pagerduty-0', '0.topic'],
+  sending: [],
+};
+
+test.each([
+  ['one object, `p.<level>` keys', T0_RECORD, { 'p.0.topic': { st: 'sent', at: 'x' } }],
+  ['a list, `p.<epoch ms>.<level>` keys', [{ ...T0_RECORD, keyPrefix: 'p.1714557600000' }], { 'p.1714557600000.0.topic': { st: 'sent', at: 'x' } }],
+])('closing records written by the previous version (%s) are still closed, each notice once', async (_form, replaced, closing) => {
+  start({ levels: [{ pagerDuty: true }, {}] });
+  world.table.items.set(ALARM, previousVersionItem(replaced, closing));
   await invoke(snsEvent(alarmMessage('OK', T3)));
+
+  // T0: PagerDuty still owed its resolve (the topic had been told); T2 recovered.
   expect(pd().sort()).toEqual(['resolve:T0', 'resolve:T2']);
-  expect(world.publishes().map((p) => p.input.Subject).filter((s) => /CLOSED/.test(s ?? ''))).toEqual([]);
+  expect(world.accepted.map((p) => p.Subject?.split(' ')[0])).toEqual(['RECOVERED']);
+  const item = world.table.item(ALARM)!;
+  expect(item.replaced).toBeUndefined();
+  expect(Object.keys(item.deliveries as object).filter((k) => k.startsWith('p.'))).toEqual([]);
+  // Everything told: the converted record is gone; the incident of the previous version stays as the current one.
+  expect(item.incidents).toEqual({});
+  expect(world.incident()).toMatchObject({ incidentStart: '2024-05-01T10:30:00.000Z', status: 'resolved' });
+
+  world.fetchCalls.length = 0;
+  await invoke(snsEvent(alarmMessage('OK', T3)));
+  expect(pd()).toEqual([]);
+});
+
+test('an open incident written by the previous version escalates, and a newer ALARM closes it like any other', async () => {
+  start({ levels: [{ pagerDuty: true }, {}] });
+  world.table.items.set(ALARM, previousVersionItem(undefined, {}));
+  await invoke({ kind: 'escalate', alarmName: ALARM, incidentStart: '2024-05-01T10:30:00.000Z', level: 1, cycle: 0 });
+  expect(world.accepted.map((p) => p.TopicArn)).toEqual([LEVEL_TOPICS[1]]);
+  expect(world.incident()).toMatchObject({ level: 1, status: 'open' });
+
+  await invoke(snsEvent(alarmMessage('ALARM', T4)));
+  expect(pd()).toEqual(['resolve:T2', 'trigger:T4']);
+  expect(world.accepted.map((p) => p.Subject?.split(' ')[0]).sort()).toEqual(['CLOSED', 'CLOSED', 'PAGE', 'PAGE']);
+  // The previous version's incident, fully told, is removed; the new one is the item's current incident.
+  const item = world.table.item(ALARM)!;
+  expect(item.incidentStart).toBeUndefined();
+  expect(Object.keys(item.incidents as object)).toEqual([String(Date.parse('2024-05-01T10:40:00.000Z'))]);
 });

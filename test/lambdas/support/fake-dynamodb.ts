@@ -268,7 +268,8 @@ export class FakeTable {
       const doc: Doc = structuredClone(old ?? { [this.keyName]: key });
       new Parser(tokenize(input.UpdateExpression ?? ''), env).update(doc);
       this.items.set(key, doc);
-      return {};
+      return input.ReturnValues === 'ALL_NEW' ? { Attributes: marshalItem(structuredClone(doc)) }
+        : input.ReturnValues === 'ALL_OLD' && old ? { Attributes: marshalItem(structuredClone(old)) } : {};
     });
   }
 }

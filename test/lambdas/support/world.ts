@@ -174,7 +174,10 @@ export class World {
   readonly secrets = mockClient(SecretsManagerClient);
   readonly lambda = mockClient(LambdaClient);
   readonly table = new FakeTable();
+  /** Pending escalation timers (`{ kind: 'escalate' }`), by name. */
   readonly schedules = new Map<string, CreateScheduleCommandInput>();
+  /** Pending drain timers (`{ kind: 'drain' }`), by name. */
+  readonly drains = new Map<string, CreateScheduleCommandInput>();
   readonly deletedSchedules: string[] = [];
   readonly fetchCalls: FetchCall[] = [];
   /** What DescribeAlarms says; `null`: the alarm was deleted. */
@@ -190,6 +193,8 @@ export class World {
   alarmSince?: Date;
   /** Runs before a webhook / PagerDuty request is received (and recorded in `fetchCalls`): lets a test interleave another event. */
   beforeFetch?: (call: FetchCall) => Promise<void>;
+  /** Publishes SNS accepted (`publishes()` lists every call, failed ones included). */
+  readonly accepted: PublishCommandInput[] = [];
   /** How many of the next SNS publishes fail (after the SDK's own retries). */
   publishFailures = 0;
   /** Status codes (or 'timeout') the next fetch calls return, in order; then 202. */
@@ -198,22 +203,25 @@ export class World {
 
   constructor() {
     this.table.install(this.ddb);
-    this.sns.on(PublishCommand).callsFake(async () => {
+    this.sns.on(PublishCommand).callsFake(async (input: PublishCommandInput) => {
       if (this.publishFailures > 0) {
         this.publishFailures--;
         throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       }
+      this.accepted.push(input);
       return { MessageId: 'published' };
     });
     this.scheduler.on(CreateScheduleCommand).callsFake(async (input: CreateScheduleCommandInput) => {
-      if (this.schedules.has(input.Name as string)) {
+      const kind = (JSON.parse(input.Target?.Input ?? '{}') as { kind?: string }).kind;
+      const store = kind === 'drain' ? this.drains : this.schedules;
+      if (store.has(input.Name as string)) {
         throw new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} });
       }
-      this.schedules.set(input.Name as string, input);
+      store.set(input.Name as string, input);
       return { ScheduleArn: `arn:aws:scheduler:::schedule/${input.GroupName}/${input.Name}` };
     });
     this.scheduler.on(DeleteScheduleCommand).callsFake(async (input: { Name: string }) => {
-      if (!this.schedules.delete(input.Name)) {
+      if (!this.schedules.delete(input.Name) && !this.drains.delete(input.Name)) {
         throw new ResourceNotFoundException({ message: 'not found', Message: 'not found', $metadata: {} });
       }
       this.deletedSchedules.push(input.Name);
@@ -333,8 +341,24 @@ export class World {
     return t.event;
   }
 
+  /**
+   * The alarm's current incident as one flat record: the item's own attributes (`lastChange`,
+   * `expiresAt`, an OK marker's fields) and those of the incident `current` names (or of an
+   * incident written by the previous version at the top level).
+   */
   incident(name = ALARM): Record<string, unknown> | undefined {
-    return this.table.item(name);
+    const item = this.table.item(name);
+    if (!item) {
+      return undefined;
+    }
+    const { incidents, current, ...top } = item as Record<string, unknown> & { incidents?: Record<string, Record<string, unknown>>; current?: string };
+    return { ...top, ...(incidents && current !== undefined ? incidents[current] : {}) };
+  }
+
+  /** The current incident's entry in the table itself (changes to it are changes to the table). */
+  entry(name = ALARM): Record<string, any> {
+    const item = this.table.items.get(name) as Record<string, any>;
+    return item.incidents && item.current !== undefined ? item.incidents[item.current] : item;
   }
 }
 
