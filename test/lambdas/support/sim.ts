@@ -35,7 +35,7 @@ import { retryPolicy } from '../../../lambdas/escalation/delivery/retry';
 import { unmarshalItem } from '../../../lambdas/shared/dynamo-codec';
 import { dynamodb } from '../../../lambdas/shared/incident';
 import { clearSecretCache } from '../../../lambdas/shared/secrets';
-import { ACCOUNT, FUNCTION_ARN, HOOK_SECRET_ARN, HOOK_URL, PAGE_TOPIC, REGION, SIGNING_SECRET, SIGNING_SECRET_ARN, TICKET_TOPIC } from './world';
+import { ACCOUNT, FUNCTION_ARN, HOOK_SECRET_ARN, HOOK_URL, PAGE_TOPIC, REGION, SIGNING_SECRET, SIGNING_SECRET_ARN, TICKET_TOPIC, wiredComposite } from './world';
 
 export type Status = 'running' | 'done' | 'failed' | 'killed';
 
@@ -265,7 +265,8 @@ export class Sim {
       const name = input.AlarmNames[0];
       const state = this.alarmState(name);
       return {
-        CompositeAlarms: state === null ? [] : [{ AlarmName: name, AlarmArn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`, StateValue: state }],
+        // a composite wired to this policy's topics, as ReliableService creates it: alarm/verify.ts checks that before handling a transition
+        CompositeAlarms: state === null ? [] : [wiredComposite(name, state)],
         MetricAlarms: [],
       };
     });
