@@ -75,7 +75,7 @@ export class AlertPolicy {
     const list = readList(tiers);
     return list.ok
       ? new AlertPolicy((list.value as AlertTier[] | undefined) ?? tiers)
-      : new AlertPolicy(tiers, `could not be read: ${list.problem.replace(/^could not be read: /, '')}`);
+      : new AlertPolicy(tiers, list.problem);
   }
 
   /**
@@ -101,18 +101,17 @@ export class AlertPolicy {
       // each field read once, guarded: a getter or Proxy trap that throws becomes the tier's problem
       const read = (key: keyof AlertTier) => readProperty(t, key);
       const fields = { severity: read('severity'), budgetSpentPercent: read('budgetSpentPercent'), longWindow: read('longWindow'), shortWindow: read('shortWindow') };
-      const failed = (Object.keys(fields) as (keyof typeof fields)[]).find((k) => !fields[k].ok);
       const value = (k: keyof typeof fields) => {
         const r = fields[k];
         return r.ok ? r.value : undefined;
       };
-      const failure = failed === undefined ? undefined : fields[failed];
+      const failed = (Object.keys(fields) as (keyof typeof fields)[]).map((k) => [k, fields[k]] as const).find(([, r]) => !r.ok);
       return {
         severity: value('severity') as Severity,
         budgetSpentPercent: value('budgetSpentPercent') as number,
         longWindowSeconds: concreteSeconds(value('longWindow')),
         shortWindowSeconds: value('shortWindow') === undefined ? undefined : concreteSeconds(value('shortWindow')),
-        unreadable: failure && !failure.ok ? `could not be read: reading ${failed} threw ${failure.problem.replace(/^could not be read: reading it threw /, '')}` : undefined,
+        unreadable: failed && !failed[1].ok ? failed[1].problem.replace(/^could not be read: reading it threw /, `could not be read: reading ${failed[0]} threw `) : undefined,
       };
     });
   }
