@@ -23,7 +23,8 @@ const MAX_VALUE = 80;
 
 function shorten(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length <= MAX_VALUE ? oneLine : `${oneLine.slice(0, MAX_VALUE - 1)}…`;
+  // never keep the first half of a surrogate pair whose second half is cut off
+  return oneLine.length <= MAX_VALUE ? oneLine : `${oneLine.slice(0, MAX_VALUE - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
 }
 
 /** `objective: 99.9 % → 99.5 %`, `added: page 1 h / 5 min at 14.4x`, `removed`. */

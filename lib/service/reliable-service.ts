@@ -6,10 +6,11 @@ import { registerForManifest } from '../manifest/writer';
 import { ServiceDashboard, dashboardNameFor } from '../dashboards/service-dashboard';
 import { escalationAlarmTags } from '../escalation/alarm-tags';
 import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
+import { readList, readProperty, unreadable } from '../private/describe';
 import { compositeAlarmName, namePartProblem } from '../slo/names';
 import { Severity } from '../slo/tiers';
 import { claimPhysicalName, environmentOf } from './physical-names';
-import { describeInput, formatProblems, runbookUrlProblem, textProblem } from '../slo/validation';
+import { describeInput, formatProblems, quote, runbookUrlProblem, textProblem } from '../slo/validation';
 import { ServiceLevelObjective, SloProps } from './service-level-objective';
 
 /** The longest `owner`: a team's name, shown in the dashboard title, the manifest and the report. */
@@ -107,14 +108,18 @@ export class ReliableService extends Construct {
     if (nameProblem) {
       problems.push({ prop: 'serviceName', message: nameProblem });
     }
-    if (props?.runbookUrl !== undefined && !Token.isUnresolved(props.runbookUrl)) {
+    // only a string can be a token: asking whether anything else is one reads it (a Proxy's traps may throw)
+    if (props?.runbookUrl !== undefined && !(typeof props.runbookUrl === 'string' && Token.isUnresolved(props.runbookUrl))) {
       const p = runbookUrlProblem(props.runbookUrl);
       if (p) {
         problems.push({ prop: 'runbookUrl', message: p });
       }
     }
-    if (props?.slos !== undefined && !Array.isArray(props.slos)) {
-      problems.push({ prop: 'slos', message: `must be a list of SLOs, got ${typeof props.slos}` });
+    const slos = readList(props?.slos);
+    if (!slos.ok) {
+      problems.push({ prop: 'slos', message: slos.problem });
+    } else if (props?.slos !== undefined && slos.value === undefined) {
+      problems.push({ prop: 'slos', message: `must be a list of SLOs, got ${describeInput(props.slos)}` });
     }
     if (props?.critical !== undefined && typeof props.critical !== 'boolean') {
       problems.push({ prop: 'critical', message: `must be true or false, got ${describeInput(props.critical)}` });
@@ -166,7 +171,7 @@ export class ReliableService extends Construct {
         + 'Pass escalation (an EscalationPolicy), or wire the alarms yourself (service.slo(name).pageAlarm.addAlarmAction(...)) and acknowledge this warning');
     }
 
-    (props.slos ?? []).forEach((slo, i) => this.createSlo(slo, `slos[${i}]`));
+    ((slos.ok ? slos.value : undefined) ?? []).forEach((slo, i) => this.createSlo(slo as SloProps, `slos[${i}]`));
 
     this.node.addValidation({
       validate: () => this.slosByName.size === 0
@@ -242,8 +247,9 @@ export class ReliableService extends Construct {
     return [...this.experimentsByName.values()];
   }
 
-  private createSlo(props: SloProps, prop: string): ServiceLevelObjective {
+  private createSlo(given: SloProps, prop: string): ServiceLevelObjective {
     const where = `${this.node.path}: ${prop}`;
+    const props = readSloProps(where, given);
     const nameProblem = namePartProblem(props?.name);
     if (nameProblem) {
       throw new Error(`${where}: name ${nameProblem}`);
@@ -303,11 +309,43 @@ export class ReliableService extends Construct {
   }
 }
 
-/** An escalation policy must be one, and live in the service's account and region. */
-function escalationProblem(service: Construct, escalation: unknown): string | undefined {
-  if (!EscalationPolicy.isEscalationPolicy(escalation)) {
-    return `must be an EscalationPolicy (new EscalationPolicy(scope, id, { levels })), got ${describeInput(escalation)}`;
+/**
+ * The props of one SLO as a plain object, each read once: a list entry or `addSlo()` argument
+ * that is not an object, or whose reading throws (a getter, a Proxy), is refused with `where`.
+ */
+function readSloProps(where: string, given: unknown): SloProps {
+  if (given === undefined || given === null || typeof given !== 'object') {
+    throw new Error(`${where}: must be an SLO's props ({ name, objective, sli }), got ${describeInput(given)}`);
   }
+  let keys: string[];
+  try {
+    keys = Object.keys(given);
+  } catch (e) {
+    throw new Error(`${where} ${unreadable(e)}`);
+  }
+  const props: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value = readProperty(given, key);
+    if (!value.ok) {
+      throw new Error(`${where}: ${/^[A-Za-z_$][\w$]*$/.test(key) ? key : quote(key)} ${value.problem}`);
+    }
+    props[key] = value.value;
+  }
+  return props as unknown as SloProps;
+}
+
+/** An escalation policy must be one, and live in the service's account and region. */
+function escalationProblem(service: Construct, given: unknown): string | undefined {
+  let isPolicy: boolean;
+  try {
+    isPolicy = EscalationPolicy.isEscalationPolicy(given);
+  } catch (e) {
+    return unreadable(e);
+  }
+  if (!isPolicy) {
+    return `must be an EscalationPolicy (new EscalationPolicy(scope, id, { levels })), got ${describeInput(given)}`;
+  }
+  const escalation = given as EscalationPolicy;
   const here = Stack.of(service);
   const there = Stack.of(escalation);
   const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;

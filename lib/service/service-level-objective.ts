@@ -298,7 +298,7 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
   add('serviceName', namePartProblem(props.serviceName));
   add('name', namePartProblem(props.name));
   // thresholds are computed at synth time, so the objective and the window must be concrete
-  add('objective', Token.isUnresolved(props.objective)
+  add('objective', typeof props.objective === 'number' && Token.isUnresolved(props.objective)
     ? 'must be a concrete number, not a token: burn-rate thresholds are computed at synth time'
     : objectiveProblem(props.objective));
   const windowSeconds = concreteSeconds(props.window ?? DEFAULT_SLO_WINDOW);
@@ -308,14 +308,18 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
   if (props.minimumEvents !== undefined) {
     add('minimumEvents', minimumEventsProblem(props.minimumEvents));
   }
-  if (props.runbookUrl !== undefined && !Token.isUnresolved(props.runbookUrl)) {
+  if (props.runbookUrl !== undefined && !(typeof props.runbookUrl === 'string' && Token.isUnresolved(props.runbookUrl))) {
     add('runbookUrl', runbookUrlProblem(props.runbookUrl));
   }
   const alerting = props.alerting ?? AlertPolicy.workbook();
   const toTierInputs = safeMember(alerting, '_toTierInputs');
   const tierInputs = typeof toTierInputs === 'function' ? tierInputsOf(alerting, toTierInputs) : undefined;
+  const unreadableTiers = safeMember(alerting, '_unreadableTiers');
+  const tiersProblem = typeof unreadableTiers === 'function' ? tiersProblemOf(alerting, unreadableTiers) : undefined;
   if (typeof toTierInputs !== 'function') {
     add('alerting', `must be AlertPolicy.workbook() or AlertPolicy.tiers([...]), got ${describeInput(alerting)}`);
+  } else if (tiersProblem !== undefined) {
+    add('alerting.tiers', tiersProblem);
   } else if (tierInputs === undefined) {
     add('alerting.tiers', `must be a list of tiers, got ${describeInput(safeMember(alerting, 'tiers'))}`);
   }
@@ -374,6 +378,16 @@ function tierInputsOf(alerting: unknown, toTierInputs: Function): TierInput[] | 
   try {
     const inputs = toTierInputs.call(alerting);
     return Array.isArray(inputs) ? inputs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the policy's list of tiers could not be read, or `undefined`. */
+function tiersProblemOf(alerting: unknown, unreadableTiers: Function): string | undefined {
+  try {
+    const problem = unreadableTiers.call(alerting);
+    return typeof problem === 'string' ? problem : undefined;
   } catch {
     return undefined;
   }

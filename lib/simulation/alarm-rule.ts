@@ -2,6 +2,7 @@
  * CloudWatch composite alarm rules: `ALARM("x")`, `OK("x")`, `INSUFFICIENT_DATA("x")`, `TRUE`,
  * `FALSE`, `NOT`, `AND`, `OR` and parentheses (AND binds tighter than OR). Pure.
  */
+import { quote, truncateCodePoints } from '../private/describe';
 
 /** An alarm's state. */
 export type AlarmStateName = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
@@ -22,7 +23,7 @@ export function parseAlarmRule(source: string): RuleNode {
     re.lastIndex = pos;
     const m = re.exec(source);
     if (!m) {
-      throw new Error(`alarm rule: unexpected text at ${pos}: ${JSON.stringify(source.slice(pos, pos + 20))}`);
+      throw new Error(`alarm rule: unexpected text at ${pos}: ${quote(truncateCodePoints(source.slice(pos, pos + 41), 20))}`);
     }
     pos = re.lastIndex;
     if (m[1]) {

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
+import { readList, readProperty } from '../private/describe';
 import { Severity, TierInput } from './tiers';
-import { describeInput } from './validation';
+import { concreteSeconds, describeInput } from './validation';
 
 /** One alert tier: fire when `budgetSpentPercent` of the error budget burns within `longWindow`. */
 export interface AlertTier {
@@ -56,7 +57,11 @@ export class AlertPolicy {
 
   /** The Workbook's tiers: two page tiers and, unless turned off, two ticket tiers. */
   public static workbook(options: WorkbookPolicyOptions = {}): AlertPolicy {
-    const tickets = options?.tickets ?? true;
+    const read = readProperty(options, 'tickets');
+    if (!read.ok) {
+      throw new Error(`AlertPolicy.workbook(): tickets ${read.problem}`);
+    }
+    const tickets = read.value ?? true;
     if (typeof tickets !== 'boolean') {
       // Refused here rather than read as truthy: 'no' must not keep the ticket tiers.
       throw new Error(`AlertPolicy.workbook(): tickets must be true or false, got ${describeInput(tickets)}`);
@@ -66,10 +71,23 @@ export class AlertPolicy {
 
   /** Your own tiers. Each (severity, long window, short window) may appear once. */
   public static tiers(tiers: AlertTier[]): AlertPolicy {
-    return new AlertPolicy(Array.isArray(tiers) ? [...tiers] : tiers);
+    // A list whose reading throws (a Proxy) is reported by the SLO that uses the policy, with its path.
+    const list = readList(tiers);
+    return list.ok
+      ? new AlertPolicy((list.value as AlertTier[] | undefined) ?? tiers)
+      : new AlertPolicy(tiers, list.problem);
   }
 
-  private constructor(public readonly tiers: readonly AlertTier[]) {}
+  /**
+   * @param tiers the tiers, copied when they are a list
+   * @param _tiersProblem why the tiers could not be read, reported by the SLO that uses the policy
+   */
+  private constructor(public readonly tiers: readonly AlertTier[], private readonly _tiersProblem?: string) {}
+
+  /** @internal why the list of tiers could not be read (e.g. a Proxy whose traps throw), if so. */
+  public _unreadableTiers(): string | undefined {
+    return this._tiersProblem;
+  }
 
   /**
    * @internal the tiers with windows in seconds, for the pure resolver; `undefined` when the
@@ -79,16 +97,22 @@ export class AlertPolicy {
     if (!Array.isArray(this.tiers)) {
       return undefined;
     }
-    return this.tiers.map((t: AlertTier | undefined) => ({
-      severity: t?.severity as Severity,
-      budgetSpentPercent: t?.budgetSpentPercent as number,
-      longWindowSeconds: concreteSeconds(t?.longWindow),
-      shortWindowSeconds: t?.shortWindow === undefined ? undefined : concreteSeconds(t.shortWindow),
-    }));
+    return this.tiers.map((t: unknown) => {
+      // each field read once, guarded: a getter or Proxy trap that throws becomes the tier's problem
+      const read = (key: keyof AlertTier) => readProperty(t, key);
+      const fields = { severity: read('severity'), budgetSpentPercent: read('budgetSpentPercent'), longWindow: read('longWindow'), shortWindow: read('shortWindow') };
+      const value = (k: keyof typeof fields) => {
+        const r = fields[k];
+        return r.ok ? r.value : undefined;
+      };
+      const failed = (Object.keys(fields) as (keyof typeof fields)[]).map((k) => [k, fields[k]] as const).find(([, r]) => !r.ok);
+      return {
+        severity: value('severity') as Severity,
+        budgetSpentPercent: value('budgetSpentPercent') as number,
+        longWindowSeconds: concreteSeconds(value('longWindow')),
+        shortWindowSeconds: value('shortWindow') === undefined ? undefined : concreteSeconds(value('shortWindow')),
+        unreadable: failed && !failed[1].ok ? failed[1].problem.replace(/^could not be read: reading it threw /, `could not be read: reading ${failed[0]} threw `) : undefined,
+      };
+    });
   }
-}
-
-/** Seconds of a concrete Duration; NaN (reported as invalid) for tokens and non-durations. */
-function concreteSeconds(d: Duration | undefined): number {
-  return d && typeof d.toSeconds === 'function' && !d.isUnresolved() ? d.toSeconds({ integral: false }) : NaN;
 }

@@ -5,7 +5,7 @@
  */
 import { Token } from 'aws-cdk-lib';
 import { ResolvedTier, Severity } from './tiers';
-import { describeInput } from './validation';
+import { describeInput, quote } from './validation';
 
 /** Letters, digits, `-`, `_` and `.`, starting with a letter or digit. */
 const NAME_PART = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -24,10 +24,10 @@ export function namePartProblem(value: unknown): string | undefined {
     return 'must be a concrete string, not a token: it becomes part of alarm names, which are fixed at synth time';
   }
   if (value.length > MAX_NAME_PART_LENGTH) {
-    return `must be at most ${MAX_NAME_PART_LENGTH} characters (it becomes part of alarm names), got ${value.length}: ${JSON.stringify(value)}`;
+    return `must be at most ${MAX_NAME_PART_LENGTH} characters (it becomes part of alarm names), got ${value.length}: ${quote(value)}`;
   }
   if (!NAME_PART.test(value)) {
-    return `must use only letters, digits, '-', '_' and '.', starting with a letter or digit (it becomes part of alarm names), got ${JSON.stringify(value)}`;
+    return `must use only letters, digits, '-', '_' and '.', starting with a letter or digit (it becomes part of alarm names), got ${quote(value)}`;
   }
   return undefined;
 }

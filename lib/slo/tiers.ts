@@ -21,6 +21,12 @@ export interface TierInput {
   readonly longWindowSeconds: number;
   /** @default - one twelfth of the long window */
   readonly shortWindowSeconds?: number;
+  /**
+   * Why the tier could not be read (a getter or Proxy trap of the user's tier threw), e.g.
+   * `could not be read: reading severity threw Error: …`; the tier is then refused with it.
+   * @default - the tier was read
+   */
+  readonly unreadable?: string;
 }
 
 /** A tier with its derived thresholds. */
@@ -78,8 +84,12 @@ export function resolveTiers(objectivePercent: number, sloWindowSeconds: number,
   tiers.forEach((tier, i) => {
     const prop = `${propPrefix}[${i}]`;
     const before = problems.length;
+    if (tier.unreadable !== undefined) {
+      problems.push({ prop, message: tier.unreadable });
+      return;
+    }
     if (tier.severity !== Severity.PAGE && tier.severity !== Severity.TICKET) {
-      problems.push({ prop: `${prop}.severity`, message: `must be Severity.PAGE or Severity.TICKET, got ${JSON.stringify(tier.severity)}` });
+      problems.push({ prop: `${prop}.severity`, message: `must be Severity.PAGE or Severity.TICKET, got ${describeInput(tier.severity)}` });
     }
     if (typeof tier.budgetSpentPercent !== 'number' || !(tier.budgetSpentPercent > 0 && tier.budgetSpentPercent <= 100)) {
       problems.push({ prop: `${prop}.budgetSpentPercent`, message: `must be a number > 0 and <= 100 (percent of the error budget), got ${describeInput(tier.budgetSpentPercent)}` });

@@ -2,6 +2,7 @@
  * Validation rules for SLO props: pure functions that say what is wrong, or `undefined`.
  * Messages name the value received and what is allowed; the construct adds its path and the prop.
  */
+import { describeValue, quote as quoteText } from '../private/describe';
 import { formatDecimal } from './burn-rate';
 import type { Problem } from './tiers';
 import { formatWindow, MINUTE_SECONDS } from './windows';
@@ -61,10 +62,10 @@ export function runbookUrlProblem(value: unknown): string | undefined {
   try {
     url = new URL(value);
   } catch {
-    return `must be an https:// URL, got ${JSON.stringify(value)}`;
+    return `must be an https:// URL, got ${quote(value)}`;
   }
   if (url.protocol !== 'https:') {
-    return `must be an https:// URL, got ${JSON.stringify(value)}`;
+    return `must be an https:// URL, got ${quote(value)}`;
   }
   // the URL parser silently drops tabs and line breaks, but the text given is what alarm descriptions repeat
   if (/[\s\p{Cc}]/u.test(value) || !isWellFormed(value)) {
@@ -116,67 +117,21 @@ export function isWellFormed(text: string): boolean {
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
 
-/** Longest text of a value shown in a message. */
-const MAX_SHOWN_LENGTH = 120;
-/** Plain strings up to this length are shown as they are; longer ones quoted and shortened. */
-const LONG_STRING = 1_000;
-
 /**
- * How a value received in a prop is shown in a message: numbers, booleans, `undefined` and `null`
- * as they are, BigInts with their `n`, symbols by their description, the empty string as `""`,
- * strings with surrounding spaces, control characters or broken surrogate pairs JSON-quoted (so
- * that the message shows them and stays one line; over 1 000 characters also shortened), plain objects and arrays as (shortened) JSON,
- * instances of classes by their class — never `[object Object]`. Never throws, whatever it is
- * given: circular values, BigInts inside objects, throwing getters, revoked proxies.
+ * How a value received in a prop is shown in a message, after "got": `describeValue` (lib/private/describe.ts)
+ * — strings JSON-quoted with invisible characters (controls, bidirectional overrides, zero-width)
+ * escaped and long ones cut on whole characters with their length, numbers as JavaScript prints
+ * them, BigInts with their `n`, class instances by their class, plain objects and arrays in a
+ * short JSON-like form. Never throws, whatever it is given: circular values, throwing getters,
+ * Proxies whose every trap throws.
  */
 export function describeInput(value: unknown): string {
-  try {
-    return describe(value);
-  } catch {
-    return 'a value that cannot be shown'; // e.g. a revoked Proxy, whose every trap throws
-  }
+  return describeValue(value);
 }
 
-function describe(value: unknown): string {
-  if (value === '') {
-    return '""';
-  }
-  switch (typeof value) {
-    case 'function': return 'a function';
-    case 'bigint': return `${value}n`;
-    case 'symbol': return value.toString();
-    case 'string': return /^\s|\s$|\p{Cc}/u.test(value) || !isWellFormed(value) || value.length > LONG_STRING ? quote(value) : value;
-    case 'object': break;
-    default: return String(value);
-  }
-  if (value === null) {
-    return 'null';
-  }
-  const className = Object.getPrototypeOf(value)?.constructor?.name;
-  if (typeof className === 'string' && className !== '' && className !== 'Object' && className !== 'Array') {
-    return `a ${className}`;
-  }
-  let text: string;
-  try {
-    text = JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? `${v}n` : v)) ?? 'an object';
-  } catch {
-    text = Array.isArray(value) ? 'a list' : 'an object'; // circular, or a getter that throws
-  }
-  return shorten(text);
-}
-
-/** A string JSON-quoted (control characters, lone surrogates and quotes escaped), shortened to 120 characters. */
+/** A string as a message quotes it: JSON-quoted, invisible characters escaped, cut on whole characters with its length when long. */
 export function quote(value: string): string {
-  return shorten(JSON.stringify(value));
-}
-
-function shorten(text: string): string {
-  if (text.length <= MAX_SHOWN_LENGTH) {
-    return text;
-  }
-  const head = text.slice(0, MAX_SHOWN_LENGTH - 3);
-  // never end in the first half of a surrogate pair: the message itself must stay well-formed
-  return `${/[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head}...`;
+  return quoteText(value);
 }
 
 /**

@@ -173,7 +173,7 @@ describe('the blind alert\'s props are checked', () => {
   test.each([
     [null, /blindAlert: must be \{ severity\?, after\?, expectedEvents\? \} \(an empty object turns it on with the defaults\), got null/],
     [true, /blindAlert: must be \{ severity\?, after\?, expectedEvents\? \}.*got true/],
-    [{ severity: 'critical' }, /blindAlert.severity: must be Severity.PAGE or Severity.TICKET, got critical/],
+    [{ severity: 'critical' }, /blindAlert.severity: must be Severity.PAGE or Severity.TICKET, got "critical"/],
     [{ after: Duration.minutes(2) }, /blindAlert.after: must be at least 5 minutes: service metrics reach CloudWatch 1-3 minutes late.*got 2m/],
     [{ after: Duration.seconds(330) }, /blindAlert.after: must be a whole number of minutes/],
     [{ after: Duration.days(8) }, /blindAlert.after: must be at most 7 days/],

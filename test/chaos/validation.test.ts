@@ -616,7 +616,7 @@ describe('hostile values: refused with a clear message, never a TypeError or an 
 
 describe('an experiment declared on its own checks what its service would have given it', () => {
   test.each<[string, Record<string, unknown>, string]>([
-    ['a service name that is a Symbol', { serviceName: Symbol('s') }, 'serviceName: must be a non-empty string, got Symbol(s)'],
+    ['a service name that is a Symbol', { serviceName: Symbol('s') }, 'serviceName: must be a non-empty string, got Symbol("s")'],
     ['a service name with a space', { serviceName: 'check out' }, 'serviceName: must use only letters, digits'],
     ['page alarms that are not a function', { pageAlarms: [] }, 'pageAlarms: must be a function returning the service\'s page alarms, got []'],
     ['a dashboard name that is not a string', { dashboardName: 5n }, 'dashboardName: must be the name of a CloudWatch dashboard, got 5n'],

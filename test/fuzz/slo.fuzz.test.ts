@@ -24,11 +24,8 @@ const RUNS = runs(220);
 const MATH_RUNS = runs(2000);
 const ALLOWED = { paths: ['Shop/Checkout'] };
 
-/**
- * Hostile values (support/hostile.ts) are off here until what they find in lib/sli, lib/slo and
- * lib/service is fixed; `FUZZ_HOSTILE_SLO=1` turns them on to see it.
- */
-const MIX = { hostile: process.env.FUZZ_HOSTILE_SLO === '1' };
+/** Hostile values (support/hostile.ts) mixed into the generated props, as in the other suites. */
+const MIX = { hostile: true };
 
 /** Mostly valid cases (synthesis and the template checks), middling ones, and noisy ones (the messages). */
 const cases = fc.oneof(
@@ -76,8 +73,9 @@ describe(`SLO fuzzing (seed ${SEED}, ${RUNS} generated services, ${MATH_RUNS} ge
       }, ALLOWED);
       tally.add(result.outcome, result.message);
     }), { seed: SEED, numRuns: RUNS });
-    // RUNS / 9 since statistics that count no events and budget shares under one failure in 2^53 events (1e-300) are refused
-    expect(tally.synthesized).toBeGreaterThan(RUNS / 9);
+    // RUNS / 11 since statistics that count no events and budget shares under one failure in 2^53 events (1e-300) are refused,
+    // and hostile values are mixed in: 26 to 36 of 220 synthesized over FUZZ_SEED 0, 2, 5, 6, 8-13
+    expect(tally.synthesized).toBeGreaterThan(RUNS / 11);
     expect(tally.refused).toBeGreaterThan(RUNS / 5);
   });
 
@@ -109,6 +107,7 @@ describe(`SLO fuzzing (seed ${SEED}, ${RUNS} generated services, ${MATH_RUNS} ge
         }
       }), { seed: SEED + 1, numRuns: MATH_RUNS });
     // fewer than before the low-traffic floor: tiers whose threshold is below one failure in 2^53 events (budget shares like 1e-300) are refused now
-    expect(accepted).toBeGreaterThan(MATH_RUNS / 20);
+    // (some seeds accept 1 in 20 or fewer, e.g. FUZZ_SEED=5: 87 of 2000; the floor is 1 in 40)
+    expect(accepted).toBeGreaterThan(MATH_RUNS / 40);
   });
 });

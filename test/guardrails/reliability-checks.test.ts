@@ -198,7 +198,7 @@ describe('ReliabilityChecks at synth', () => {
       const stack = new Stack(app, 'Shop');
       expect([pagingService(stack, 'Checkout', { critical: true }).critical, pagingService(stack, 'Search').critical]).toEqual([true, false]);
       expect(synth(app).error).toContain('[critical-service-experiment] critical service \'checkout\'');
-      expect(() => pagingService(stack, 'Other', { critical: 'yes' as never })).toThrow('Shop/Other: critical: must be true or false, got yes');
+      expect(() => pagingService(stack, 'Other', { critical: 'yes' as never })).toThrow('Shop/Other: critical: must be true or false, got "yes"');
     });
 
     test('a critical service name that is no service of the app fails synth', () => {

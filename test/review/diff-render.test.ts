@@ -44,6 +44,13 @@ describe('diff as Markdown', () => {
     expect(renderDiffMarkdown([], SOURCES).slice(-3)).toEqual(['**0 changes: 0 weaken, 0 strengthen, 0 neutral**', '', 'The reliability policy is unchanged.']);
   });
 
+  test('a long value is cut without splitting a surrogate pair', () => {
+    const owner = `${'x'.repeat(78)}🚀🚀`; // the 79th UTF-16 unit, where the cut falls, is the first half of a 🚀
+    const text = renderDiffMarkdown(diffManifests([shop()], [shop((m) => { service(m, 'fulfilment').owner = owner; })])).join('\n');
+    expect(text).toContain(`owner: logistics-team → ${'x'.repeat(78)}… |`);
+    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)).toBe(false);
+  });
+
   test('added and removed things show their value', () => {
     const text = renderDiffMarkdown(diffManifests([shop()], [shop((m) => { slo(m, 'checkout', 'availability').tiers.splice(0, 1); })])).join('\n');
     expect(text).toContain('| **weakens** | SLO availability, tier page-1h-5m | removed: page 1 h / 5 min at 14.4x (2 % of budget) |');

@@ -11,7 +11,10 @@ import { ReliableService } from '../../lib/service/reliable-service';
 import { SloProps } from '../../lib/service/service-level-objective';
 import { Sli } from '../../lib/sli/sli';
 import { ISli, SliBinding } from '../../lib/sli/sli-definition';
+import { AlertPolicy } from '../../lib/slo/alert-policy';
+import { Severity } from '../../lib/slo/tiers';
 import { describeInput, textProblem } from '../../lib/slo/validation';
+import { HostileValueError, throwingArray, throwingProxy } from '../fuzz/support/hostile';
 import { availability, counts, newStack } from './helpers';
 
 function build(slo: Record<string, unknown>, stack = newStack()) {
@@ -32,21 +35,22 @@ const revoked = (() => {
 
 const throwingGetter = Object.defineProperty({}, 'boom', { enumerable: true, get() { throw new Error('getter'); } });
 
-describe('describeInput shows any value and never throws', () => {
+describe('describeInput shows any value as describeValue does, and never throws', () => {
   test.each([
     ['a BigInt', 10n, '10n'],
-    ['a Symbol', Symbol('x'), 'Symbol(x)'],
-    ['a circular object', circular(), 'an object'],
-    ['a circular list', (() => { const a: unknown[] = []; a.push(a); return a; })(), 'a list'],
-    ['an object holding a BigInt', { n: 1n }, '{"n":"1n"}'],
-    ['an object with a throwing getter', { get inner() { return throwingGetter; } }, 'an object'],
-    ['a revoked proxy', revoked, 'a value that cannot be shown'],
+    ['a Symbol', Symbol('x'), 'Symbol("x")'],
+    ['a circular object', circular(), '{"name":"loop","self":[circular]}'],
+    ['a circular list', (() => { const a: unknown[] = []; a.push(a); return a; })(), '[[circular]]'],
+    ['an object holding a BigInt', { n: 1n }, '{"n":1n}'],
+    ['an object with a throwing getter', { get inner() { return throwingGetter; } }, '{"inner":{"boom":<unreadable>}}'],
+    ['a revoked proxy', revoked, 'an object that cannot be read'],
     ['an object without prototype', Object.create(null), '{}'],
     ['a string with a line break', 'prod\n', '"prod\\n"'],
     ['a string with surrounding spaces', ' prod ', '" prod "'],
-    ['half of a surrogate pair', 'a\uD83D', '"a\\ud83d"'],
-    ['a plain string', 'prod', 'prod'],
-    ['an emoji', '😀', '😀'],
+    ['half of a surrogate pair (shown as the replacement character)', 'a\uD83D', '"a\uFFFD"'],
+    ['a right-to-left override (escaped, so that it cannot reorder the message)', '\u202Eevil', '"\\u202eevil"'],
+    ['a plain string (quoted, so that the message shows where it starts and ends)', 'prod', '"prod"'],
+    ['an emoji', '😀', '"😀"'],
     ['NaN', NaN, 'NaN'],
     ['a class instance', new Date(0), 'a Date'],
   ])('%s', (_what, value, shown) => {
@@ -54,33 +58,38 @@ describe('describeInput shows any value and never throws', () => {
   });
 
   test('long values are shortened without splitting a surrogate pair', () => {
-    const text = describeInput({ text: `${'x'.repeat(106)}😀😀😀😀😀😀` });
-    expect(text.length).toBeLessThanOrEqual(120);
-    expect(text.endsWith('...')).toBe(true);
-    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(text)).toBe(false);
-    expect(describeInput('y'.repeat(5_000))).toMatch(/^"y+\.\.\.$/);
+    for (let pad = 100; pad < 120; pad++) {
+      const text = describeInput({ text: `${'x'.repeat(pad)}😀😀😀😀😀😀` });
+      expect(text).toMatch(/^\{"text":"x+(😀)*…" \(\d+ characters\)\}$/u);
+      expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)).toBe(false);
+    }
+    expect(describeInput('y'.repeat(5_000))).toMatch(/^"y+…" \(5000 characters\)$/);
+    // cut on whole characters: 🚀 counts once, and no half of it is left at the cut
+    const rockets = describeInput('🚀'.repeat(300));
+    expect(rockets).toMatch(/^"(🚀)+…/u);
+    expect(rockets.length).toBeLessThanOrEqual(120);
   });
 });
 
 describe('hostile values in SLO props are refused cleanly', () => {
   test.each([
     ['objective', 10n, /objective: must be a number > 0 and < 100 \(percent of good events, e.g. 99.9\), got 10n/],
-    ['objective', Symbol('o'), /objective: must be a number > 0 and < 100 .*got Symbol\(o\)/],
-    ['objective', circular(), /objective: must be a number .*got an object/],
+    ['objective', Symbol('o'), /objective: must be a number > 0 and < 100 .*got Symbol\("o"\)/],
+    ['objective', circular(), /objective: must be a number .*got \{"name":"loop","self":\[circular\]\}/],
     ['minimumEvents', 5n, /minimumEvents: must be a whole number of events >= 1, got 5n/],
     ['sli', 1n, /sli: must be an SLI such as Sli.ratio\(\{ bad, total \}\) or a preset, got 1n/],
-    ['sli', revoked, /sli: must be an SLI .*got a value that cannot be shown/],
-    ['alerting', Symbol('a'), /alerting: must be AlertPolicy.workbook\(\) or AlertPolicy.tiers\(\[...\]\), got Symbol\(a\)/],
+    ['sli', revoked, /sli: must be an SLI .*got an object that cannot be read/],
+    ['alerting', Symbol('a'), /alerting: must be AlertPolicy.workbook\(\) or AlertPolicy.tiers\(\[...\]\), got Symbol\("a"\)/],
     ['window', 30n, /window: must be a concrete Duration such as Duration.days\(30\)/],
     ['window', revoked, /window: must be a concrete Duration such as Duration.days\(30\)/],
-    ['alerting', revoked, /alerting: must be AlertPolicy.workbook\(\) or AlertPolicy.tiers\(\[...\]\), got a value that cannot be shown/],
+    ['alerting', revoked, /alerting: must be AlertPolicy.workbook\(\) or AlertPolicy.tiers\(\[...\]\), got an object that cannot be read/],
     ['blindAlert', revoked, /blindAlert: must be \{ severity\?, after\?, expectedEvents\? \}/],
   ])('%s = %s', (prop, value, message) => {
     expect(build({ [prop]: value })).toThrow(message);
   });
 
   test('a runbook URL object whose getter throws', () => {
-    expect(build({ runbookUrl: throwingGetter })).toThrow(/runbookUrl: must be an https:\/\/ URL, got an object/);
+    expect(build({ runbookUrl: throwingGetter })).toThrow(/runbookUrl: must be an https:\/\/ URL, got \{"boom":<unreadable>\}/);
   });
 
   test('an objective written as a fraction is one clear error with "did you mean", not three warnings', () => {
@@ -123,14 +132,14 @@ describe('a custom ISli is checked before its binding is used', () => {
       'sli: bind() threw TypeError: no metrics: it must return { usingMetrics, badEvents, totalEvents, metricCount, description } once validate() returned no problem'],
     ['bind() throws a non-Error', custom({ bind: () => { throw 42n; } }), 'sli: bind() threw 42n'],
     ['a metric that is not one', custom({}, { usingMetrics: { total0: 'Requests' } }),
-      'sli: bind() returned usingMetrics.total0 that is not a CloudWatch metric or math expression (IMetric), got Requests'],
+      'sli: bind() returned usingMetrics.total0 that is not a CloudWatch metric or math expression (IMetric), got "Requests"'],
     ['an id CloudWatch refuses', custom({}, { usingMetrics: { Total: counts().requests, bad0: counts().errors } }),
       'sli: bind() returned usingMetrics id "Total" that is not a CloudWatch metric-math id (a lowercase letter, then letters, digits and _)'],
     ['an expression that is a number', custom({}, { badEvents: 0 }),
       'sli: bind() returned badEvents that is not a metric-math expression (a non-empty string such as `total0`), got 0'],
     ['an expression over two lines', custom({}, { totalEvents: 'total0\n+ 1' }),
       'sli: bind() returned totalEvents that is not a metric-math expression CloudWatch accepts (at most 2048 characters, one line), got "total0\\n+ 1"'],
-    ['a metricCount that is a string', custom({}, { metricCount: '2' }), 'sli: bind() returned metricCount that is not a whole number of metrics >= 1, got 2'],
+    ['a metricCount that is a string', custom({}, { metricCount: '2' }), 'sli: bind() returned metricCount that is not a whole number of metrics >= 1, got "2"'],
     ['a metricCount lower than the metrics read (it guards the 10-metric limit and the cost)', custom({}, { metricCount: 1 }),
       'sli: bind() returned metricCount that says 1, but usingMetrics reads 2 metrics'],
     ['a description that is not a string', custom({}, { description: { text: 'x' } }),
@@ -138,11 +147,11 @@ describe('a custom ISli is checked before its binding is used', () => {
     ['a description with a line break', custom({}, { description: 'errors\nover requests' }),
       'sli: bind() returned description that must be one line without control characters (line breaks, tabs, escapes), got "errors\\nover requests"'],
     ['a description holding half of a surrogate pair', custom({}, { description: 'errors \uD83D' }),
-      'sli: bind() returned description that must be well-formed Unicode (it holds half of a surrogate pair, which templates cannot carry), got "errors \\ud83d"'],
+      'sli: bind() returned description that must be well-formed Unicode (it holds half of a surrogate pair, which templates cannot carry), got "errors \uFFFD"'],
     ['validate() throws', custom({ validate: () => { throw new RangeError('bad'); } }),
       'sli: validate() threw RangeError: bad: an ISli\'s validate() must return its problems as a list of messages, never throw'],
     ['validate() returns a string', custom({ validate: () => 'bad' }),
-      'sli: validate() must return a list of messages (string[], empty when valid), got bad'],
+      'sli: validate() must return a list of messages (string[], empty when valid), got "bad"'],
     ['validate() returns a list of non-strings', custom({ validate: () => [7] }),
       'sli: validate() returned a message that is not a non-empty string: 7'],
     ['no kind', custom({ kind: undefined }), 'sli: kind must be a non-empty string, got undefined (`ratio`, `latency` or a short word of yours)'],
@@ -181,7 +190,7 @@ describe('metrics CloudWatch would refuse', () => {
   test('a namespace over 255 characters (CloudWatch API, Metric)', () => {
     const namespace = `Shop/${'n'.repeat(251)}`;
     expect(build({ sli: Sli.ratio({ bad: counts().errors, total: metric(namespace) }) })).toThrow(
-      `Shop/Checkout/availability: sli: metric ${namespace} Requests: namespace must be at most 255 characters (CloudWatch), got 256: "${namespace.slice(0, 100)}`);
+      `Shop/Checkout/availability: sli: metric ${namespace} Requests: namespace must be at most 255 characters (CloudWatch), got 256: "${namespace.slice(0, 99)}…" (256 characters)`);
     expect(build({ sli: Sli.ratio({ bad: counts().errors, total: metric(`Shop/${'n'.repeat(250)}`) }) })).not.toThrow();
   });
 
@@ -299,5 +308,108 @@ describe('hostile values in Sli.ratio and Sli.latency', () => {
     expect((error as Error).constructor).toBe(Error);
     expect((error as Error).message).toMatch(/^Shop\/Checkout\/availability: /);
     expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe('values whose reading throws (Proxies, getters) are refused as "could not be read", naming the path and the prop', () => {
+  const proxy = () => throwingProxy();
+  const service = (props: Record<string, unknown>, stack = newStack()) =>
+    () => new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos: [availability() as SloProps], ...props } as never);
+  const failure = (make: () => unknown): Error => {
+    try {
+      make();
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error('expected a refusal');
+  };
+  const refused = (make: () => unknown, message: RegExp) => {
+    const e = failure(make);
+    expect(e.constructor).toBe(Error); // a plain Error: never the user's HostileValueError, never a TypeError
+    expect(e.message).toMatch(message);
+    expect(e.message).not.toMatch(/^hostile/);
+  };
+
+  test('a list of SLOs whose reading throws', () => {
+    refused(service({ slos: throwingArray() }),
+      /^Shop\/Checkout: slos: could not be read: reading it threw HostileValueError: hostile proxy get threw on purpose/);
+  });
+
+  test('an SLO that is a Proxy whose every read throws', () => {
+    refused(service({ slos: [availability(), proxy()] }), /^Shop\/Checkout: slos\[1\] could not be read: reading it threw HostileValueError/);
+  });
+
+  test('an SLO whose name getter throws', () => {
+    const slo = Object.defineProperty({ ...availability() }, 'name', { enumerable: true, get: () => { throw new HostileValueError('getter name'); } });
+    refused(service({ slos: [slo] }), /^Shop\/Checkout: slos\[0\]: name could not be read: reading it threw HostileValueError: hostile getter name threw on purpose/);
+  });
+
+  test('an SLO that is not an object', () => {
+    refused(service({ slos: [42n] }), /^Shop\/Checkout: slos\[0\]: must be an SLO's props \(\{ name, objective, sli \}\), got 42n/);
+  });
+
+  test('an escalation that is a Proxy whose every read throws', () => {
+    refused(service({ escalation: proxy() }), /^Shop\/Checkout: escalation: could not be read: reading it threw HostileValueError/);
+  });
+
+  test('a service runbook URL that is a Proxy', () => {
+    refused(service({ runbookUrl: proxy() }), /^Shop\/Checkout: runbookUrl: must be an https:\/\/ URL, got an object that cannot be read/);
+  });
+
+  test('an SLO runbook URL and objective that are Proxies', () => {
+    refused(build({ runbookUrl: proxy(), objective: proxy() }),
+      /objective: must be a number > 0 and < 100 .*got an object that cannot be read[\s\S]*runbookUrl: must be an https:\/\/ URL, got an object that cannot be read/);
+  });
+
+  test('AlertPolicy.tiers() given a list whose reading throws: the SLO using it says so', () => {
+    refused(build({ alerting: AlertPolicy.tiers(throwingArray() as never) }),
+      /^Shop\/Checkout\/availability: alerting\.tiers: could not be read: reading it threw HostileValueError/);
+  });
+
+  test('AlertPolicy.tiers() given a tier that is a Proxy: the tier is named', () => {
+    const tiers = [proxy(), { severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(1) }];
+    refused(build({ alerting: AlertPolicy.tiers(tiers as never) }),
+      /^Shop\/Checkout\/availability: alerting\.tiers\[0\]: could not be read: reading severity threw HostileValueError: hostile proxy get threw on purpose$/);
+  });
+
+  test('AlertPolicy.tiers() given a tier whose longWindow getter throws', () => {
+    const tier = Object.defineProperty({ severity: Severity.PAGE, budgetSpentPercent: 2 }, 'longWindow', { get: () => { throw new HostileValueError('getter longWindow'); } });
+    refused(build({ alerting: AlertPolicy.tiers([tier] as never) }), /alerting\.tiers\[0\]: could not be read: reading longWindow threw HostileValueError/);
+  });
+
+  test('a tier severity that is a circular object is described, not serialised', () => {
+    refused(build({ alerting: AlertPolicy.tiers([{ severity: circular(), budgetSpentPercent: 2, longWindow: Duration.hours(1) }] as never) }),
+      /alerting\.tiers\[0\]\.severity: must be Severity\.PAGE or Severity\.TICKET, got \{"name":"loop","self":\[circular\]\}/);
+  });
+
+  test('AlertPolicy.workbook() given options whose tickets getter throws', () => {
+    refused(() => AlertPolicy.workbook(throwingProxy() as never), /^AlertPolicy\.workbook\(\): tickets could not be read: reading it threw HostileValueError/);
+  });
+});
+
+describe('names that cannot be shown raw are quoted safely', () => {
+  test('a 5,000-character service name is cut on whole characters, with its length', () => {
+    const e = (() => {
+      try {
+        new ReliableService(newStack(), 'Checkout', { serviceName: '🚀'.repeat(5000), slos: [availability() as SloProps] });
+      } catch (err) {
+        return err as Error;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(e.message).toMatch(/^Shop\/Checkout: serviceName: must be at most \d+ characters \(it becomes part of alarm names\), got 10000: "(🚀)+…" \(5000 characters\)$/u);
+    expect(e.message.length).toBeLessThan(400);
+    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(e.message)).toBe(false);
+  });
+
+  test('a name with a right-to-left override shows it escaped, so that it cannot reorder the message', () => {
+    expect(build({ name: '\u202Eevil' })).toThrow(/slos\[0\]: name must use only letters, digits, .* got "\\u202eevil"$/);
+    expect(build({ name: '\u202Eevil' })).not.toThrow(/\u202E/);
+  });
+
+  test('an escalation that is a string with a bidi override or half a surrogate pair is quoted and escaped', () => {
+    const refuse = (escalation: string) => () => new ReliableService(newStack(), 'Checkout', { serviceName: 'checkout', slos: [availability() as SloProps], escalation: escalation as never });
+    expect(refuse('\u202Eevil')).toThrow(/escalation: must be an EscalationPolicy .*got "\\u202eevil"$/);
+    expect(refuse('\uD83D')).toThrow(/escalation: must be an EscalationPolicy .*got "\uFFFD"$/);
   });
 });

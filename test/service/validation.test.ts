@@ -193,6 +193,6 @@ test('two services whose names give the same dashboard name are refused', () => 
 });
 
 test('AlertPolicy.workbook() refuses a tickets option that is not a boolean instead of reading it as truthy', () => {
-  expect(() => AlertPolicy.workbook({ tickets: 'no' as never })).toThrow('AlertPolicy.workbook(): tickets must be true or false, got no');
+  expect(() => AlertPolicy.workbook({ tickets: 'no' as never })).toThrow('AlertPolicy.workbook(): tickets must be true or false, got "no"');
   expect(AlertPolicy.workbook({ tickets: false })._toTierInputs()?.map((t) => t.severity)).toEqual([Severity.PAGE, Severity.PAGE]);
 });

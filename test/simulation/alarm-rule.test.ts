@@ -22,5 +22,7 @@ describe('composite alarm rules', () => {
   test('refuses malformed rules', () => {
     expect(() => parseAlarmRule('ALARM("a") AND')).toThrow(/unexpected end/);
     expect(() => parseAlarmRule('ALARM(a)')).toThrow(/unexpected text/);
+    // the text shown is cut on whole characters: never half of a surrogate pair
+    expect(() => parseAlarmRule(`ALARM("a") AND x${'🚀'.repeat(30)}`)).toThrow(new RegExp(`^alarm rule: unexpected text at 14: " x${'🚀'.repeat(17)}…"$`, 'u'));
   });
 });

@@ -54,7 +54,7 @@ describe('a preset given something that is not its resource', () => {
   test('the message shows the value received and the members that are missing', () => {
     expect(sloWith(Sli.lambdaAvailability({ metricErrors: () => undefined } as never)))
       .toThrow('sli: Sli.lambdaAvailability: fn must be an IFunction (a Function, or Function.fromFunctionName(...) / fromFunctionArn(...)), '
-        + 'got {} (without metricThrottles, metricInvocations, metricDuration, node)');
+        + 'got {"metricErrors":a function} (without metricThrottles, metricInvocations, metricDuration, node)');
   });
 
   test('a resource whose getter throws is reported, not thrown', () => {
@@ -84,7 +84,7 @@ describe('preset options', () => {
 
   test.each([
     [5, /options must be \{ stage\?: string \}, got 5/],
-    ['prod', /options must be \{ stage\?: string \}, got prod/],
+    ['prod', /options must be \{ stage\?: string \}, got "prod"/],
     [{ stage: 7 }, /options.stage must be the name of a stage \(a non-empty string\), or left out for all stages; got 7/],
     [{ stage: '' }, /options.stage must be the name of a stage .*got ""/],
   ])('availability options %p', (options, message) => {

@@ -12,8 +12,9 @@ import { MANIFEST_FILE_SUFFIX, MANIFEST_SCHEMA_VERSION, ReliabilityManifest } fr
 import type { EventExpressions } from '../../simulation/scenario';
 import { sloAlarmsFromTemplate, SloAlarmModel } from '../../simulation/template-alarms';
 import { suggestion } from '../args';
-import { AssemblyStack, describeStack, findAssemblyStack, listAssemblyStacks, readTemplate, Template } from '../assembly';
+import { AssemblyStack, describeStack, fileBesideTemplate, findAssemblyStack, listAssemblyStacks, readTemplate, Template } from '../assembly';
 import { CliError } from '../errors';
+import { readJsonFile } from '../files';
 import { joinAnd } from '../render';
 
 /** An SLO as its composite alarms describe it. */
@@ -55,11 +56,18 @@ function tagsOf(properties: Record<string, unknown> | undefined): Record<string,
   return tags;
 }
 
-/** The stack's reliability manifest, or undefined when there is none or it is not one this version reads. */
+/**
+ * The stack's reliability manifest, or undefined when there is none or it is not one this version
+ * reads. A manifest that resolves outside the assembly (a symbolic link out of it) is refused with
+ * a `CliError`, as every file an assembly names is (files.ts): it is never read.
+ */
 function readManifest(stack: AssemblyStack): ReliabilityManifest | undefined {
-  const file = path.join(path.dirname(stack.templateFile), `${stack.artifactId}${MANIFEST_FILE_SUFFIX}`);
+  const file = fileBesideTemplate(stack, MANIFEST_FILE_SUFFIX);
+  if (!fs.existsSync(file)) {
+    return undefined; // optional: the templates are enough
+  }
   try {
-    const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as ReliabilityManifest;
+    const manifest = readJsonFile(file, 'the reliability manifest') as ReliabilityManifest;
     const usable = manifest?.schemaVersion === MANIFEST_SCHEMA_VERSION && Array.isArray(manifest.services)
       && manifest.services.every((s) => typeof s?.name === 'string' && Array.isArray(s.slos) && s.slos.every((o) => typeof o?.name === 'string'));
     return usable ? manifest : undefined;

@@ -266,7 +266,10 @@ describe('simulate: what it cannot find or simulate exits 1 and says what there 
 });
 
 describe('simulate: where it learns what an SLO is', () => {
-  const stack = { artifactId: 'Shop', displayName: 'Shop', stackName: 'Shop', templateFile: '/nonexistent/Shop.template.json' };
+  // an assembly directory without a reliability manifest beside the template
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simulate-locate-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const stack = { artifactId: 'Shop', displayName: 'Shop', stackName: 'Shop', templateFile: path.join(dir, 'Shop.template.json') };
   const composite = (name: string, tags?: Record<string, string>) => ({
     Type: 'AWS::CloudWatch::CompositeAlarm',
     Properties: { AlarmName: name, ...(tags ? { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } : {}) },

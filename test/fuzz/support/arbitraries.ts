@@ -71,8 +71,7 @@ export interface MixOptions {
   /**
    * Whether every invalid branch may also be a hostile value (support/hostile.ts: BigInt,
    * Symbols, circular objects, throwing getters, Proxies, halves of surrogate pairs, control
-   * characters). On for the chaos and escalation suites; off for the SLO suite until what it
-   * finds there (lib/sli, lib/slo, lib/service) is fixed.
+   * characters). On for the chaos, escalation and SLO suites.
    * @default false
    */
   readonly hostile?: boolean;

@@ -176,25 +176,13 @@ function namesAllowedPath(message: string, paths: string[]): boolean {
 }
 
 /**
- * Unclear parts of messages that are known, reported and left alone (their code belongs to
- * another area), removed before the checks below:
- * - lib/slo/names.ts `namePartProblem` (experiment names through `addExperiment()`, policy names)
- *   quotes the name with JSON.stringify, whole and with its bidirectional overrides: a 5000-character
- *   or `\u202E…` name is echoed as is.
- */
-const KNOWN_UNCLEAR: RegExp[] = [
-  /(?<=\(it becomes part of alarm names\), got (\d+: )?)"[^\n]*"(?=$|\n)/gm,
-];
-
-/**
  * Messages that leak JavaScript internals (or `[object Object]`, or nothing after "got") instead of
  * saying what was wrong; that report the library's own TypeError as a value "that could not be
  * read" (a user's failing getter throws HostileValueError in this suite); or that quote a value
  * unsafely: raw control characters (an ANSI escape rewrites the terminal), half a surrogate pair,
  * or a line so long that a huge value was echoed whole.
  */
-function unclearWording(fullMessage: string): string | undefined {
-  const message = KNOWN_UNCLEAR.reduce((m, known) => m.replace(known, '<known>'), fullMessage);
+function unclearWording(message: string): string | undefined {
   const leaks = [/Cannot read propert/, /is not a function/, /is not iterable/, /undefined is not/, /Converting circular structure/,
     /\[object \w+\]/, /\bgot\s*$/m,
     /Maximum call stack/, /\$\{Token\[[\w.-]+\.\d+\]\}/, /Do not know how to serialize a BigInt/, /Cannot convert a (Symbol|BigInt) value/,
@@ -203,7 +191,7 @@ function unclearWording(fullMessage: string): string | undefined {
     /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/,
     /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/, /^.{2000,}$/m];
   const leak = leaks.find((r) => r.test(message));
-  return leak ? `threw an unclear message (${leak}): ${truncateForReport(fullMessage)}` : undefined;
+  return leak ? `threw an unclear message (${leak}): ${truncateForReport(message)}` : undefined;
 }
 
 /** A message as a failure report shows it: at most 4000 characters. */

@@ -5,7 +5,7 @@
  *
  * | file | property | runs |
  * |---|---|---|
- * | slo.fuzz.test.ts | services with SLOs, SLIs, tiers (synthesized) | 220 |
+ * | slo.fuzz.test.ts | services with SLOs, SLIs, tiers, hostile values included (synthesized) | 220 |
  * | slo.fuzz.test.ts | objectives, windows, tiers through the alert math | 2 000 |
  * | escalation.fuzz.test.ts | escalation policies, hostile values included (synthesized) | 120 |
  * | chaos.fuzz.test.ts | experiments, hostile values included (synthesized) | 160 |
@@ -15,8 +15,8 @@
  *
  * Hostile values (support/hostile.ts: BigInt, Symbols, circular objects, throwing getters,
  * Proxies, halves of surrogate pairs, control characters, NaN/Infinity/-0, huge numbers, long
- * strings) are off in the SLO suite until what they find in lib/sli, lib/slo and lib/service is
- * fixed: `FUZZ_HOSTILE_SLO=1` turns them on there.
+ * strings) are on in every suite. The SLO suite with them: 10 to 20 s of wall time for its two
+ * properties on two shared cores, green at FUZZ_SEED 0, 2, 5, 6, 8-13 and at FUZZ_SEED=3 FUZZ_SCALE=4.
  *
  * To explore, run e.g. `FUZZ_SEED=7 FUZZ_SCALE=10 npx jest test/fuzz` and keep the seed of a
  * failure; `FUZZ_DEBUG=/tmp/fuzz.log` appends every case's outcome, message and CPU time there.
