@@ -258,21 +258,8 @@ export function evaluateMetricMath(
 }
 
 function applyOperator(op: string, a: number, b: number): number | undefined {
-  switch (op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
-    case '/': return b === 0 ? undefined : a / b;
-    case '>': return a > b ? 1 : 0;
-    case '>=': return a >= b ? 1 : 0;
-    case '<': return a < b ? 1 : 0;
-    case '<=': return a <= b ? 1 : 0;
-    case '==': return a === b ? 1 : 0;
-    case '!=': return a !== b ? 1 : 0;
-    case 'AND': return a !== 0 && b !== 0 ? 1 : 0;
-    case 'OR': return a !== 0 || b !== 0 ? 1 : 0;
-    default: throw new Error(`metric math: operator ${op} is not supported`);
-  }
+  const value = scalarOperator(op, a, b);
+  return value !== value ? undefined : value;
 }
 
 /**
