@@ -84,6 +84,14 @@ function isCountMetric(namespace: string, name: string): boolean {
  *   total = IF(FILL(good0, -1) >= 0, FILL(total0, 0), 0)
  *   bad   = IF(FILL(good0, -1) >= 0, FILL(total0, 0) - FILL(good0, 0), 0)
  *
+ * The presets read AWS latency metrics that CloudWatch documents with percentiles (API Gateway
+ * `Latency`, ALB `TargetResponseTime`, Lambda `Duration`): they always have raw samples, so for
+ * them a missing trimmed count can only mean that no sample was fast, and they read it so (fail
+ * loud): total = `FILL(total0, 0)`, bad = `FILL(total0, 0) - FILL(good0, 0)`. AWS does not say
+ * whether a trimmed count with no sample in its range is 0 or no datapoint; if it were no
+ * datapoint, the unjudged reading would keep an all-slow outage from paging, which a preset must
+ * not risk.
+ *
  * Requests that never produced a sample (refused or dropped before the timer started) are not
  * seen: pair a latency SLO with an availability SLO.
  */
@@ -91,6 +99,19 @@ export class LatencySli implements ISli {
   public readonly kind = 'latency';
 
   constructor(private readonly props: LatencySliProps) {}
+
+  /**
+   * A latency SLI on an AWS metric that always has raw samples (the presets): a window without a
+   * trimmed count has samples none of which was fast, and is read as all slow.
+   * @internal
+   */
+  public static _ofSampledMetric(props: LatencySliProps): LatencySli {
+    const sli = new LatencySli(props);
+    sli.samplesAlwaysRaw = true;
+    return sli;
+  }
+
+  private samplesAlwaysRaw = false;
 
   public validate(): string[] {
     const problems: string[] = [];
@@ -144,13 +165,15 @@ export class LatencySli implements ISli {
     const total = ids.idFor('total', withStatistic(this.props.metric, Stats.SAMPLE_COUNT));
     const good = ids.idFor('good', withStatistic(this.props.metric, `TC(:${formatDecimal(this.thresholdValue)})`));
     const unit = this.props.unit ?? LatencyUnit.MILLISECONDS;
-    // a window is judged only when its samples give a trimmed count (FILL(good, -1) >= 0)
+    // a window is judged only when its samples give a trimmed count (FILL(good, -1) >= 0), unless
+    // the metric always has raw samples (the presets): then no trimmed count means no fast sample
     const judged = `FILL(${good}, -1) >= 0`;
+    const slow = `FILL(${total}, 0) - FILL(${good}, 0)`;
     const periods = metricPeriods(this.props.metric);
     return {
       usingMetrics: ids.usingMetrics,
-      badEvents: `IF(${judged}, FILL(${total}, 0) - FILL(${good}, 0), 0)`,
-      totalEvents: `IF(${judged}, FILL(${total}, 0), 0)`,
+      badEvents: this.samplesAlwaysRaw ? slow : `IF(${judged}, ${slow}, 0)`,
+      totalEvents: this.samplesAlwaysRaw ? `FILL(${total}, 0)` : `IF(${judged}, FILL(${total}, 0), 0)`,
       trafficEvents: `FILL(${total}, 0)`,
       metricCount: ids.metricCount,
       description: this.props.description ?? `${describeMetric(this.props.metric)} <= ${formatDecimal(this.thresholdValue)} ${unitSymbol(unit)}`,

@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { LatencyUnit } from '../../lib/sli/latency';
 import { Sli } from '../../lib/sli/sli';
@@ -113,5 +114,26 @@ describe('Sli.latency', () => {
   test('refuses an unknown unit', () => {
     expect(Sli.latency({ metric: latency, threshold: Duration.millis(300), unit: 'minutes' as LatencyUnit }).validate())
       .toEqual([expect.stringMatching(/`unit` must be LatencyUnit.MILLISECONDS or LatencyUnit.SECONDS, got "minutes"/)]);
+  });
+});
+
+describe('a missing trimmed count', () => {
+  const metric = () => new Metric({ namespace: 'Shop', metricName: 'CheckoutTime' });
+
+  test('leaves a window unjudged for Sli.latency on a metric that may be published as statistic sets', () => {
+    const binding = Sli.latency({ metric: metric(), threshold: Duration.millis(300) }).bind();
+    expect(binding.badEvents).toBe('IF(FILL(good0, -1) >= 0, FILL(total0, 0) - FILL(good0, 0), 0)');
+    expect(binding.totalEvents).toBe('IF(FILL(good0, -1) >= 0, FILL(total0, 0), 0)');
+  });
+
+  test('reads as every request slow for a preset, whose AWS metric always has raw samples (an all-slow outage must page)', () => {
+    const stack = new Stack();
+    const fn = lambda.Function.fromFunctionName(stack, 'Fn', 'checkout');
+    const binding = Sli.lambdaLatency(fn, { threshold: Duration.millis(300) }).bind();
+    expect(binding.badEvents).toBe('FILL(total0, 0) - FILL(good0, 0)');
+    expect(binding.totalEvents).toBe('FILL(total0, 0)');
+    // an all-slow window: samples but no trimmed count at all still counts every sample as bad
+    const bad = evaluateMetricMath(parseMetricMath(binding.badEvents), (id) => (id === 'total0' ? 40 : undefined));
+    expect(bad).toBe(40);
   });
 });
