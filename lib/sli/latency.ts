@@ -35,6 +35,17 @@ export interface LatencySliProps {
    * @default - `Latency <= 300 ms`
    */
   readonly description?: string;
+  /**
+   * Whether the metric always has raw samples (AWS latency metrics, EMF, PutMetricData with
+   * values): then a window with samples but no trimmed count had no fast request, and reads as
+   * all slow, so an all-slow outage pages whichever way CloudWatch reports an empty trimmed count
+   * (AWS does not document whether that is 0 or no datapoint). Set `false` for a metric published
+   * (partly) as statistic sets, which have no trimmed count: windows without one are then left
+   * unjudged instead of read as all slow — at the risk that, if CloudWatch omits an empty trimmed
+   * count, an all-slow outage is unjudged too (its page clears while every request is slow).
+   * @default true
+   */
+  readonly rawSamples?: boolean;
 }
 
 /** The longest threshold accepted: no AWS latency metric measures more (a Step Functions standard workflow runs at most a year). */
@@ -75,22 +86,23 @@ function isCountMetric(namespace: string, name: string): boolean {
  *
  * CloudWatch computes trimmed counts only from raw samples ("Requirements to use percentiles,
  * trimmed mean, and some other statistics", docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html:
- * "CloudWatch needs raw data points to calculate ... Trimmed count"). A window whose samples give
- * no trimmed count (a metric published as statistic sets) is left unjudged: neither its bad nor
- * its total events are counted, instead of reading every request as slow. A window with samples of
- * which none is at or under the threshold has a trimmed count of 0 (the number of data points in
- * the range) and reads as all slow. The expressions:
+ * "CloudWatch needs raw data points to calculate ... Trimmed count").
+ *
+ * By default (`rawSamples: true`: AWS latency metrics, EMF, values published with PutMetricData)
+ * a missing trimmed count in a window with samples can only mean that no sample was fast, and
+ * reads so (fail loud): total = `FILL(total0, 0)`, bad = `FILL(total0, 0) - FILL(good0, 0)`. AWS
+ * does not say whether a trimmed count with no sample in its range is 0 or no datapoint; either
+ * way an all-slow outage pages.
+ *
+ * With `rawSamples: false` (a metric published, at least partly, as statistic sets, which give no
+ * trimmed count) a window without a trimmed count is left unjudged, neither bad nor counted,
+ * instead of read as all slow:
  *
  *   total = IF(FILL(good0, -1) >= 0, FILL(total0, 0), 0)
  *   bad   = IF(FILL(good0, -1) >= 0, FILL(total0, 0) - FILL(good0, 0), 0)
  *
- * The presets read AWS latency metrics that CloudWatch documents with percentiles (API Gateway
- * `Latency`, ALB `TargetResponseTime`, Lambda `Duration`): they always have raw samples, so for
- * them a missing trimmed count can only mean that no sample was fast, and they read it so (fail
- * loud): total = `FILL(total0, 0)`, bad = `FILL(total0, 0) - FILL(good0, 0)`. AWS does not say
- * whether a trimmed count with no sample in its range is 0 or no datapoint; if it were no
- * datapoint, the unjudged reading would keep an all-slow outage from paging, which a preset must
- * not risk.
+ * The price: if CloudWatch omits an empty trimmed count, an all-slow window is unjudged too, and
+ * the page clears while every request is still slow.
  *
  * Requests that never produced a sample (refused or dropped before the timer started) are not
  * seen: pair a latency SLO with an availability SLO.
@@ -99,19 +111,6 @@ export class LatencySli implements ISli {
   public readonly kind = 'latency';
 
   constructor(private readonly props: LatencySliProps) {}
-
-  /**
-   * A latency SLI on an AWS metric that always has raw samples (the presets): a window without a
-   * trimmed count has samples none of which was fast, and is read as all slow.
-   * @internal
-   */
-  public static _ofSampledMetric(props: LatencySliProps): LatencySli {
-    const sli = new LatencySli(props);
-    sli.samplesAlwaysRaw = true;
-    return sli;
-  }
-
-  private samplesAlwaysRaw = false;
 
   public validate(): string[] {
     const problems: string[] = [];
@@ -133,6 +132,9 @@ export class LatencySli implements ISli {
     const unit = p.unit ?? LatencyUnit.MILLISECONDS;
     if (unit !== LatencyUnit.MILLISECONDS && unit !== LatencyUnit.SECONDS) {
       problems.push(`Sli.latency \`unit\` must be LatencyUnit.MILLISECONDS or LatencyUnit.SECONDS, got ${typeof unit === 'string' ? quote(unit) : describeInput(unit)}`);
+    }
+    if (p.rawSamples !== undefined && typeof p.rawSamples !== 'boolean') {
+      problems.push(`Sli.latency \`rawSamples\` must be true or false, got ${describeInput(p.rawSamples)}`);
     }
     if (p.description !== undefined && typeof p.description !== 'string') {
       problems.push(`Sli.latency \`description\` must be a string (it is shown in alarm descriptions and dashboards), got ${typeof p.description}`);
@@ -165,15 +167,15 @@ export class LatencySli implements ISli {
     const total = ids.idFor('total', withStatistic(this.props.metric, Stats.SAMPLE_COUNT));
     const good = ids.idFor('good', withStatistic(this.props.metric, `TC(:${formatDecimal(this.thresholdValue)})`));
     const unit = this.props.unit ?? LatencyUnit.MILLISECONDS;
-    // a window is judged only when its samples give a trimmed count (FILL(good, -1) >= 0), unless
-    // the metric always has raw samples (the presets): then no trimmed count means no fast sample
+    // with raw samples, no trimmed count means no fast sample; without (rawSamples: false), a window
+    // is judged only when its samples give a trimmed count (FILL(good, -1) >= 0)
     const judged = `FILL(${good}, -1) >= 0`;
     const slow = `FILL(${total}, 0) - FILL(${good}, 0)`;
     const periods = metricPeriods(this.props.metric);
     return {
       usingMetrics: ids.usingMetrics,
-      badEvents: this.samplesAlwaysRaw ? slow : `IF(${judged}, ${slow}, 0)`,
-      totalEvents: this.samplesAlwaysRaw ? `FILL(${total}, 0)` : `IF(${judged}, FILL(${total}, 0), 0)`,
+      badEvents: this.props.rawSamples !== false ? slow : `IF(${judged}, ${slow}, 0)`,
+      totalEvents: this.props.rawSamples !== false ? `FILL(${total}, 0)` : `IF(${judged}, FILL(${total}, 0), 0)`,
       trafficEvents: `FILL(${total}, 0)`,
       metricCount: ids.metricCount,
       description: this.props.description ?? `${describeMetric(this.props.metric)} <= ${formatDecimal(this.thresholdValue)} ${unitSymbol(unit)}`,

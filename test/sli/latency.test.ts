@@ -9,10 +9,10 @@ import { evaluateMetricMath, parseMetricMath } from '../../lib/simulation/metric
 const latency = new Metric({ namespace: 'Shop', metricName: 'Latency', dimensionsMap: { Service: 'checkout' } });
 
 describe('Sli.latency', () => {
-  test('counts samples over the threshold as bad: SampleCount minus TC(:threshold), in windows whose samples give a trimmed count', () => {
+  test('counts samples over the threshold as bad: SampleCount minus TC(:threshold), a missing trimmed count read as no fast sample', () => {
     const binding = Sli.latency({ metric: latency, threshold: Duration.millis(300) }).bind();
-    expect(binding.totalEvents).toBe('IF(FILL(good0, -1) >= 0, FILL(total0, 0), 0)');
-    expect(binding.badEvents).toBe('IF(FILL(good0, -1) >= 0, FILL(total0, 0) - FILL(good0, 0), 0)');
+    expect(binding.totalEvents).toBe('FILL(total0, 0)');
+    expect(binding.badEvents).toBe('FILL(total0, 0) - FILL(good0, 0)');
     expect(binding.usingMetrics.total0.toMetricConfig().metricStat!.statistic).toBe('SampleCount');
     expect(binding.usingMetrics.good0.toMetricConfig().metricStat!.statistic).toBe('TC(:300)');
     expect(binding.metricCount).toBe(2);
@@ -39,8 +39,15 @@ describe('Sli.latency', () => {
       expect(count({ total0: 100, good0: 0 })).toEqual({ bad: 100, total: 100 });
     });
 
-    test('samples without a trimmed count (a metric published as statistic sets): no judgement, not "every request slow"', () => {
-      expect(count({ total0: 100, good0: undefined })).toEqual({ bad: 0, total: 0 });
+    test('samples without a trimmed count: every request slow (raw samples: no fast one), so an all-slow outage pages either way', () => {
+      expect(count({ total0: 100, good0: undefined })).toEqual({ bad: 100, total: 100 });
+    });
+
+    test('samples without a trimmed count with rawSamples: false (a metric published as statistic sets): no judgement, not "every request slow"', () => {
+      const sets = Sli.latency({ metric: latency, threshold: Duration.millis(300), rawSamples: false }).bind();
+      const values: Record<string, number | undefined> = { total0: 100, good0: undefined };
+      expect(evaluateMetricMath(parseMetricMath(sets.badEvents), (id) => values[id])).toBe(0);
+      expect(evaluateMetricMath(parseMetricMath(sets.totalEvents), (id) => values[id])).toBe(0);
     });
 
     test('no samples at all: an explicit 0 of 0, never "no datapoint"', () => {
@@ -120,13 +127,13 @@ describe('Sli.latency', () => {
 describe('a missing trimmed count', () => {
   const metric = () => new Metric({ namespace: 'Shop', metricName: 'CheckoutTime' });
 
-  test('leaves a window unjudged for Sli.latency on a metric that may be published as statistic sets', () => {
-    const binding = Sli.latency({ metric: metric(), threshold: Duration.millis(300) }).bind();
+  test('leaves a window unjudged with rawSamples: false (a metric published as statistic sets)', () => {
+    const binding = Sli.latency({ metric: metric(), threshold: Duration.millis(300), rawSamples: false }).bind();
     expect(binding.badEvents).toBe('IF(FILL(good0, -1) >= 0, FILL(total0, 0) - FILL(good0, 0), 0)');
     expect(binding.totalEvents).toBe('IF(FILL(good0, -1) >= 0, FILL(total0, 0), 0)');
   });
 
-  test('reads as every request slow for a preset, whose AWS metric always has raw samples (an all-slow outage must page)', () => {
+  test('reads as every request slow by default, as for a preset, whose AWS metric always has raw samples (an all-slow outage must page)', () => {
     const stack = new Stack();
     const fn = lambda.Function.fromFunctionName(stack, 'Fn', 'checkout');
     const binding = Sli.lambdaLatency(fn, { threshold: Duration.millis(300) }).bind();
@@ -136,4 +143,9 @@ describe('a missing trimmed count', () => {
     const bad = evaluateMetricMath(parseMetricMath(binding.badEvents), (id) => (id === 'total0' ? 40 : undefined));
     expect(bad).toBe(40);
   });
+});
+
+test('Sli.latency refuses a rawSamples that is not a boolean', () => {
+  expect(Sli.latency({ metric: latency, threshold: Duration.millis(300), rawSamples: 'yes' as unknown as boolean }).validate())
+    .toEqual([expect.stringMatching(/rawSamples` must be true or false, got "yes"/)]);
 });

@@ -54,7 +54,7 @@ export function restApiAvailability(api: IRestApi, given: ApiAvailabilityOptions
 
 /** REST API latency: share of requests whose `Latency` (ms, end to end in API Gateway) is within the threshold. */
 export function restApiLatency(api: IRestApi, options: ApiLatencyOptions): LatencySli {
-  return LatencySli._ofSampledMetric({ metric: restApiMetric(api, 'Latency', options?.stage), threshold: options?.threshold, unit: LatencyUnit.MILLISECONDS });
+  return new LatencySli({ metric: restApiMetric(api, 'Latency', options?.stage), threshold: options?.threshold, unit: LatencyUnit.MILLISECONDS });
 }
 
 function httpApiDimensions(api: IHttpApi, stage?: string): Record<string, string> {
@@ -78,7 +78,7 @@ export function httpApiAvailability(api: IHttpApi, given: ApiAvailabilityOptions
 
 /** HTTP API latency: share of requests whose `Latency` (ms) is within the threshold. */
 export function httpApiLatency(api: IHttpApi, options: ApiLatencyOptions): LatencySli {
-  return LatencySli._ofSampledMetric({
+  return new LatencySli({
     metric: api.metricLatency({ dimensionsMap: httpApiDimensions(api, options?.stage) }),
     threshold: options?.threshold,
     unit: LatencyUnit.MILLISECONDS,

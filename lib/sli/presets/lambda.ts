@@ -33,5 +33,5 @@ export function lambdaAvailability(fn: IFunction): RatioSli {
 
 /** Lambda latency: share of invocations whose `Duration` (ms) is within the threshold (a timed-out invocation's Duration is its timeout). */
 export function lambdaLatency(fn: IFunction, options: LambdaLatencyOptions): LatencySli {
-  return LatencySli._ofSampledMetric({ metric: fn.metricDuration(), threshold: options?.threshold, unit: LatencyUnit.MILLISECONDS });
+  return new LatencySli({ metric: fn.metricDuration(), threshold: options?.threshold, unit: LatencyUnit.MILLISECONDS });
 }

@@ -44,7 +44,7 @@ export function loadBalancerAvailability(loadBalancer: IApplicationLoadBalancer)
  * seen: pair it with `loadBalancerAvailability`.
  */
 export function loadBalancerLatency(loadBalancer: IApplicationLoadBalancer, options: LoadBalancerLatencyOptions): LatencySli {
-  return LatencySli._ofSampledMetric({ metric: loadBalancer.metrics.targetResponseTime(), threshold: options?.threshold, unit: LatencyUnit.SECONDS });
+  return new LatencySli({ metric: loadBalancer.metrics.targetResponseTime(), threshold: options?.threshold, unit: LatencyUnit.SECONDS });
 }
 
 /**
@@ -74,5 +74,5 @@ export function targetGroupAvailability(targetGroup: IApplicationTargetGroup): R
 
 /** Target group latency: share of requests whose `TargetResponseTime` (seconds) is within the threshold. */
 export function targetGroupLatency(targetGroup: IApplicationTargetGroup, options: LoadBalancerLatencyOptions): LatencySli {
-  return LatencySli._ofSampledMetric({ metric: targetGroup.metrics.targetResponseTime(), threshold: options?.threshold, unit: LatencyUnit.SECONDS });
+  return new LatencySli({ metric: targetGroup.metrics.targetResponseTime(), threshold: options?.threshold, unit: LatencyUnit.SECONDS });
 }
