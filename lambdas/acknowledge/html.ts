@@ -76,7 +76,7 @@ export function confirmPage(s: IncidentSummary, token: string, linkLevel: number
 
 /**
  * After a recorded acknowledgement. `told`: whether the escalation function was invoked to tell
- * the levels notified so far; when it could not be, the page says so. The acknowledgement stands
+ * the levels notified so far; when it could not be, the page says so (500: submitting again retries it). The acknowledgement stands
  * either way: the escalation function checks the status before every step, so no further level
  * is paged, and the next escalation step (pending while the incident was `open`) sends the
  * acknowledgement notices then.
@@ -90,9 +90,10 @@ export function acknowledgedPage(s: IncidentSummary, by: string, at: string, tol
       + (wasOpen
         ? 'No further level will be paged: the next escalation step sees the acknowledgement, stops, and tells them then. '
         : '')
-      + 'Tell them yourself that you are handling it.</p>';
+      + 'Reload this page (your browser submits again) to retry telling them: nothing else changes. Or tell them yourself that you are handling it.</p>';
   return {
-    statusCode: 200,
+    // 500 when they were not told: the person (or their browser) retries.
+    statusCode: told ? 200 : 500,
     title: 'Acknowledged',
     bodyHtml: `<p>${escapeHtml(by)} acknowledged ${escapeHtml(s.alarmName)} at ${escapeHtml(formatTime(at))}.</p>`
       + next + details({ ...s, status: 'acknowledged' }),

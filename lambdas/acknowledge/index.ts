@@ -124,6 +124,16 @@ async function handle(event: LambdaFunctionURLEvent, config: AckConfig, log: Log
   const claims = check.claims;
   const fields = { method: request.method, alarmName: claims.a, incidentStart: claims.i, escalationLevel: claims.l };
   const incident = await incidentOf(config.tableName, claims);
+  if (request.method === 'POST' && incident && ownAcknowledgement(incident, claims)) {
+    // This link's acknowledgement is recorded (a replay, or a retry after a 500: the levels may not
+    // have been told): tell them again, as a 409 like any replay. The escalation function's
+    // "acknowledged" flow sends only what is still owed, so a repeat tells nobody twice.
+    if (!await tellLevels(config, claims, incident.ackedBy ?? '', fields, log)) {
+      return respond(acknowledgedPage(summary(incident), incident.ackedBy ?? '', incident.ackedAt ?? '', false));
+    }
+    log.info('acknowledgement already recorded by this link: the levels were told again', { ...fields, status: incident.status });
+    return respond(conflict(incident, claims) as Page);
+  }
   const refused = conflict(incident, claims);
   if (refused) {
     log.info('nothing to acknowledge', { ...fields, status: incident?.status });
@@ -139,22 +149,40 @@ async function handle(event: LambdaFunctionURLEvent, config: AckConfig, log: Log
   const recorded = await acknowledge(config.tableName, { incident: incident as Incident, by, at, level: claims.l, nonce: claims.n });
   if (!recorded) {
     const now = await incidentOf(config.tableName, claims);
-    log.info('acknowledgement lost a race: nothing changed', { ...fields, status: now?.status });
-    return respond(conflict(now, claims) ?? conflictPage(now ? summary(now) : undefined, {}));
+    // The write failed its condition: someone else got there first, or this request's own write
+    // was applied and its reply lost (the SDK's retry then fails the condition). This request's
+    // own write (its nonce and its time) is recorded: go on as if the write had said so.
+    if (!now || now.ackNonce !== claims.n || now.ackedAt !== at) {
+      log.info('acknowledgement lost a race: nothing changed', { ...fields, status: now?.status });
+      return respond(conflict(now, claims) ?? conflictPage(now ? summary(now) : undefined, {}));
+    }
+    log.info('acknowledgement found recorded after its write reported a conflict (a lost reply)', fields);
   }
   log.info('incident acknowledged', { ...fields, by, sourceIp: request.sourceIp });
-  let told = true;
+  const told = await tellLevels(config, claims, by, fields, log);
+  return respond(acknowledgedPage(summary(incident as Incident), by, at, told));
+}
+
+/** Whether the incident was acknowledged through this very link (its nonce). */
+function ownAcknowledgement(incident: Incident, claims: TokenClaims): boolean {
+  return incident.status === 'acknowledged' && incident.resolution !== 'replaced' && incident.ackNonce === claims.n;
+}
+
+/**
+ * Invokes the escalation function to stop the chain and tell the levels; false when it could not
+ * be invoked. Then the acknowledgement stands (no further level is paged) and the page is a 500:
+ * submitting the same link again retries telling them (it finds this link's acknowledgement).
+ */
+async function tellLevels(config: AckConfig, claims: TokenClaims, by: string, fields: Record<string, unknown>, log: Logger): Promise<boolean> {
   try {
     await lambda.send(new InvokeCommand({
       FunctionName: config.escalationFunctionName,
       InvocationType: 'Event',
       Payload: Buffer.from(JSON.stringify({ kind: 'acknowledged', alarmName: claims.a, incidentStart: claims.i, level: claims.l, by })),
     }));
+    return true;
   } catch (err) {
-    // The acknowledgement stands: the next timer finds it, stops, and sends the "who handles it"
-    // notices (see flows/timer.ts). Until then nobody was told: the page says so.
-    told = false;
     log.error('acknowledged, but could not invoke the escalation function to notify the levels', { ...fields, ...errorFields(err) });
+    return false;
   }
-  return respond(acknowledgedPage(summary(incident as Incident), by, at, told));
 }

@@ -82,6 +82,17 @@ function toClaim(n: OwedNotice): Claim {
   return { incident: n.incident, key: n.key, requires: n.requires, seen: n.seen };
 }
 
+/** The record of notice `n` in `item` (its incident found by its place in the item). */
+function recordIn(item: AlarmItem, n: OwedNotice): DeliveryRecord | undefined {
+  const path = n.incident.path.join('.');
+  return item.incidents.find((i) => i.path.join('.') === path)?.deliveries[n.key];
+}
+
+/** Whether `record` is the one `claim()` writes for `n` on behalf of `owner` until `until`. */
+function isOwnClaim(record: DeliveryRecord | undefined, n: OwedNotice, owner: string, until: number): boolean {
+  return record?.st === 'sending' && record.by === owner && record.until === until && record.n === (n.seen?.n ?? 0) + 1;
+}
+
 /** Builds each notice once per incident, kind and step, and sends them all at once. */
 async function sendAll(ctx: FlowContext, batch: OwedNotice[]): Promise<SendOutcome[]> {
   const notices = new Map<string, Promise<Notice>>();
@@ -110,11 +121,20 @@ async function giveUp(ctx: FlowContext, item: AlarmItem, expired: OwedNotice[]):
     };
     return { claim: toClaim(n), record, notice: n };
   });
-  const out = await ctx.store.giveUp(item.alarmName, given);
+  let out = await ctx.store.giveUp(item.alarmName, given);
+  let ours = given;
   if (!out) {
-    return ctx.store.read(item.alarmName);
+    // The write failed its condition: another invocation got there first, or this one's own write
+    // was applied and its reply lost (the SDK's retry then fails the condition). A record that now
+    // holds exactly what this invocation wrote (its `at` and `error`) is this invocation's to report.
+    out = await ctx.store.read(item.alarmName);
+    const now = out;
+    ours = given.filter(({ record, notice }) => {
+      const found = recordIn(now, notice);
+      return found?.st === 'failed' && found.at === record.at && found.error === record.error;
+    });
   }
-  for (const { record, notice } of given) {
+  for (const { record, notice } of ours) {
     // `retryable: false`: it is not retried any more (the pager's delivery-failures alarm counts these).
     ctx.log.error('notification given up: it kept failing; not retried any more', {
       event: 'delivery-failed', retryable: false, gaveUp: true, tries: notice.seen?.n, error: record.error, ...fields(notice),
@@ -180,10 +200,17 @@ export async function drain(ctx: FlowContext, alarmName: string, from?: AlarmIte
     const claimed = await ctx.store.claim(alarmName, batch.map(toClaim), ctx.owner, ctx.deadline, claimedAt);
     readSinceArmed = true;
     if (!claimed) {
-      // Another invocation changed one of them (claimed, sent, resolved…): look again.
+      // Another invocation changed one of them (claimed, sent, resolved…), or this invocation's
+      // own claim was applied and its reply lost (the SDK's retry then fails the condition): look
+      // again. Only this claim can have left every notice of the batch `sending`, by this
+      // invocation, until its deadline, tried once more (each was free when read; a
+      // record of this invocation's left over from an earlier round is `busy`, never in a batch).
       item = await ctx.store.read(alarmName);
-      owed = owedNotices(item, ctx.config, ctx.owner, Date.now(), tried);
-      continue;
+      if (!batch.every((n) => isOwnClaim(recordIn(item, n), n, ctx.owner, ctx.deadline))) {
+        owed = owedNotices(item, ctx.config, ctx.owner, Date.now(), tried);
+        continue;
+      }
+      ctx.log.info('claim found applied after its write reported a conflict (a lost reply): sending', { alarmName, notices: batch.length });
     }
     const outcomes = await sendAll(ctx, batch);
     const at = new Date().toISOString();

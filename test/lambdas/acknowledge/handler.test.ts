@@ -2,7 +2,7 @@
  * The acknowledge function: GET confirms, POST acknowledges; forged 403, expired 410, already
  * acknowledged / resolved / replaced 409, none of which writes anything.
  */
-import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { handler } from '../../../lambdas/acknowledge';
@@ -134,6 +134,24 @@ describe('POST', () => {
     expect(world.incident()).not.toHaveProperty('expiresAt');
   });
 
+  test('a write applied whose reply was lost (the SDK\'s retry fails its condition) is recorded: the levels are told', async () => {
+    let lost = false;
+    world.table.beforeWrite = async (command, input) => {
+      if (!lost && command === 'UpdateItem' && Object.values(input.ExpressionAttributeNames ?? {}).includes('ackNonce')) {
+        lost = true;
+        // The first attempt commits; what the handler sees is the retry, which fails its condition.
+        await new DynamoDBClient({}).send(new UpdateItemCommand(input as UpdateItemCommandInput));
+      }
+    };
+    const res = await post(token(), 'Alice');
+    expect(lost).toBe(true);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Alice acknowledged checkout-availability-page');
+    expect(res.body).toContain('is being told');
+    expect(world.lambda.commandCalls(InvokeCommand)).toHaveLength(1);
+    expect(logs.lines).toContainEqual(expect.objectContaining({ msg: expect.stringContaining('a lost reply') }));
+  });
+
   test('an exhausted incident can still be acknowledged', async () => {
     world.entry().status = 'exhausted';
     expect((await post(token(), 'Late Larry')).statusCode).toBe(200);
@@ -156,10 +174,11 @@ describe('the acknowledger\'s name', () => {
 });
 
 describe('when the escalation function cannot be invoked', () => {
-  test('the page says the levels were not told; the acknowledgement stands and the next timer stops the chain and tells them', async () => {
+  test('500 (so that the person submits again) and the page says the levels were not told; the acknowledgement stands and the next timer stops the chain and tells them', async () => {
     world.lambda.on(InvokeCommand).rejects(new Error('Rate exceeded'));
     const res = await post(token(), 'Alice');
-    expect(res.statusCode).toBe(200);
+    // Not 200: nobody was told yet, and submitting again retries telling them (next test).
+    expect(res.statusCode).toBe(500);
     expect(res.body).toContain('Alice acknowledged checkout-availability-page');
     expect(res.body).not.toContain('is being told');
     expect(res.body).toContain('have not been told yet');
@@ -176,6 +195,35 @@ describe('when the escalation function cannot be invoked', () => {
       [LEVEL_TOPICS[0], 'ACKNOWLEDGED checkout/availability: Alice is handling it'],
     ]);
     expect(world.schedules.size).toBe(0);
+  });
+
+  test('submitting again while it still fails: 500 again, nothing written', async () => {
+    const t = token();
+    world.lambda.on(InvokeCommand).rejects(new Error('Rate exceeded'));
+    await post(t, 'Alice');
+    world.ddb.resetHistory();
+    const again = await post(t, 'Bob');
+    expect(again.statusCode).toBe(500);
+    expect(again.body).toContain('have not been told yet');
+    expect(world.incident()).toMatchObject({ status: 'acknowledged', ackedBy: 'Alice' });
+    expect(world.ddb.commandCalls(UpdateItemCommand)).toHaveLength(0);
+  });
+
+  test('submitting the same link again tells the levels, without writing anything', async () => {
+    const t = token();
+    world.lambda.on(InvokeCommand).rejects(new Error('Rate exceeded'));
+    expect((await post(t, 'Alice')).statusCode).toBe(500);
+    const recorded = { ...world.incident() };
+    world.ddb.resetHistory();
+    world.lambda.reset();
+    world.lambda.on(InvokeCommand).resolves({});
+    const again = await post(t, 'Bob');
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('This link was already used: Alice acknowledged it at');
+    expect(world.incident()).toEqual(recorded);
+    expect(world.ddb.commandCalls(UpdateItemCommand)).toHaveLength(0);
+    const payload = JSON.parse(Buffer.from(world.lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload as Uint8Array).toString());
+    expect(payload).toMatchObject({ kind: 'acknowledged', by: 'Alice' });
   });
 
   test('for an exhausted incident (no timer pending) it only says to tell them', async () => {
@@ -209,7 +257,10 @@ describe('refusals change nothing', () => {
     const again = await post(t, 'Bob');
     expect(again.statusCode).toBe(409);
     expect(again.body).toMatch(/This link was already used: Alice acknowledged it at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
-    expect(world.lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    expect(world.ddb.commandCalls(UpdateItemCommand)).toHaveLength(0);
+    // The escalation function is invoked again: the first answer may have been a 500 that did not
+    // tell the levels (its "acknowledged" flow sends only what is still owed: nobody hears twice).
+    expect(world.lambda.commandCalls(InvokeCommand)).toHaveLength(1);
     expect(world.incident()).toMatchObject({ ackedBy: 'Alice' });
   });
 
