@@ -35,7 +35,7 @@ import { retryPolicy } from '../../../lambdas/escalation/delivery/retry';
 import { unmarshalItem } from '../../../lambdas/shared/dynamo-codec';
 import { dynamodb } from '../../../lambdas/shared/incident';
 import { clearSecretCache } from '../../../lambdas/shared/secrets';
-import { ACCOUNT, FUNCTION_ARN, HOOK_SECRET_ARN, HOOK_URL, PAGE_TOPIC, REGION, SIGNING_SECRET, SIGNING_SECRET_ARN, TICKET_TOPIC, wiredComposite } from './world';
+import { ACCOUNT, FUNCTION_ARN, HOOK_SECRET_ARN, HOOK_URL, PAGE_TOPIC, REGION, SIGNING_SECRET, SIGNING_SECRET_ARN, TICKET_TOPIC, setHandlerEnv, wiredComposite } from './world';
 
 export type Status = 'running' | 'done' | 'failed' | 'killed';
 
@@ -673,21 +673,9 @@ function simTargetSet(l: SimLevel, n: number | 't', afterSeconds: number | undef
 /** The escalation function's environment for a simulation (levels numbered from 1). */
 export function simEnv(opts: { levels?: SimLevel[]; repeat?: number; tickets?: SimLevel } = {}): void {
   const levels = opts.levels ?? [{}, {}];
-  Object.assign(process.env, {
-    AWS_REGION: REGION,
-    POLICY_NAME: 'prod',
-    TABLE_NAME: 'incidents',
-    SCHEDULE_GROUP: 'escalation',
-    SCHEDULER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/scheduler`,
-    SIGNING_SECRET_ARN,
-    ACK_URL: 'https://abc123.lambda-url.eu-west-1.on.aws/',
+  setHandlerEnv({
     REPEAT: String(opts.repeat ?? 0),
-    TOKEN_TTL_SECONDS: '86400',
-    PAGE_TOPIC_ARN: PAGE_TOPIC,
-    TICKET_TOPIC_ARN: TICKET_TOPIC,
     LEVELS: JSON.stringify(levels.map((l, i) => simTargetSet(l, i + 1, l.afterSeconds ?? (i === 0 ? 0 : 900)))),
     TICKETS: opts.tickets ? JSON.stringify(simTargetSet(opts.tickets, 't', undefined)) : 'null',
   });
-  delete process.env.REPEAT_AFTER_SECONDS;
-  delete process.env.SCHEDULER_DLQ_ARN;
 }

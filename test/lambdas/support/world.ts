@@ -59,7 +59,11 @@ export function levelsJson(levels: LevelSpec[]): string {
   })));
 }
 
-export function setEnv(opts: { levels?: LevelSpec[]; repeat?: number; tickets?: boolean } = {}): void {
+/**
+ * Sets the escalation function's environment: what every test world shares, with its own `LEVELS`,
+ * `TICKETS`, `REPEAT` and anything else in `specific`; the optional variables are unset.
+ */
+export function setHandlerEnv(specific: Record<string, string>): void {
   Object.assign(process.env, {
     AWS_REGION: REGION,
     POLICY_NAME: 'prod',
@@ -68,16 +72,21 @@ export function setEnv(opts: { levels?: LevelSpec[]; repeat?: number; tickets?: 
     SCHEDULER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/scheduler`,
     SIGNING_SECRET_ARN,
     ACK_URL,
-    REPEAT: String(opts.repeat ?? 0),
     TOKEN_TTL_SECONDS: '86400',
     PAGE_TOPIC_ARN: PAGE_TOPIC,
     TICKET_TOPIC_ARN: TICKET_TOPIC,
+  }, specific);
+  delete process.env.REPEAT_AFTER_SECONDS;
+  delete process.env.SCHEDULER_DLQ_ARN;
+}
+
+export function setEnv(opts: { levels?: LevelSpec[]; repeat?: number; tickets?: boolean } = {}): void {
+  setHandlerEnv({
+    REPEAT: String(opts.repeat ?? 0),
     LEVELS: levelsJson(opts.levels ?? [{}, {}, {}]),
     TICKETS: opts.tickets ? JSON.stringify({ topicArn: TICKETS_TOPIC, publishTopicArns: [], webhooks: [], pagerDuty: [], kinds: ['email'] }) : 'null',
     ESCALATION_FUNCTION_NAME: 'escalation',
   });
-  delete process.env.REPEAT_AFTER_SECONDS;
-  delete process.env.SCHEDULER_DLQ_ARN;
 }
 
 let requestCount = 0;
