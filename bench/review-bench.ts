@@ -34,7 +34,9 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { EscalationPolicy, Fault, GameDay, Notify, ReliableService, Sli } from '../lib';
-import { incident, simulate, sloAlarmsFromTemplate, trafficStopsAt } from '../lib/simulation';
+import { incident, trafficStopsAt } from '../lib/simulation/scenario';
+import { simulate } from '../lib/simulation/simulator';
+import { sloAlarmsFromTemplate } from '../lib/simulation/template-alarms';
 
 const SERVICES = 50;
 const SERVICES_PER_STACK = 10;

@@ -1,11 +1,42 @@
-export * from './service';
-export * from './sli';
-export * from './slo';
-export * from './alarms';
-export * from './testing';
-export * from './simulation';
-export * from './escalation';
-export * from './dashboards';
-export * from './chaos';
-export * from './manifest';
-export * from './guardrails';
+// The public API of cdk-reliability: every name a user may import, listed explicitly. Anything not
+// exported here is internal and may change in any release. The blocks follow the folders under
+// `lib/`; each block is the public surface of one concern.
+
+// Services and SLOs
+export { ReliableService, type ReliableServiceProps } from './service/reliable-service';
+export { ServiceLevelObjective, type ServiceLevelObjectiveProps, type SloProps, type BlindAlertProps } from './service/service-level-objective';
+
+// SLIs
+export { Sli } from './sli/sli';
+export { type ISli, type SliBinding } from './sli/sli-definition';
+export { RatioSli, type RatioSliProps } from './sli/ratio';
+export { LatencySli, type LatencySliProps, LatencyUnit } from './sli/latency';
+export { type ApiAvailabilityOptions, type ApiLatencyOptions } from './sli/presets/api-gateway';
+export { type LoadBalancerLatencyOptions } from './sli/presets/load-balancer';
+export { type LambdaLatencyOptions } from './sli/presets/lambda';
+
+// Alert policies (burn-rate tiers)
+export { AlertPolicy, type AlertTier, type WorkbookPolicyOptions } from './slo/alert-policy';
+export { Severity } from './slo/tiers';
+
+// Dashboards
+export { ServiceDashboard, type ServiceDashboardProps } from './dashboards/service-dashboard';
+
+// Escalation
+export { EscalationPolicy, type EscalationPolicyProps, type EscalationLevel, type EscalationChain, type IEscalationPolicy } from './escalation/escalation-policy';
+export { Notify, NotifyKind } from './escalation/notify';
+
+// Chaos
+export { ChaosExperiment, type ChaosExperimentProps, type ExperimentProps, type ExperimentReportOptions } from './chaos/chaos-experiment';
+export { Fault } from './chaos/fault';
+export { Targets, Selection, type TargetFilter, type TargetOptions } from './chaos/targets';
+export { GameDay, type GameDayOptions, type WeeklyGameDayOptions, type CronGameDayOptions, type OnceGameDayOptions } from './chaos/game-day';
+export { FisLambdaExtension } from './chaos/lambda-extension';
+
+// Guardrails
+export { ReliabilityChecks, type ReliabilityChecksProps } from './guardrails/reliability-checks';
+export { RuleLevel, type ReliabilityRule, type RuleFinding } from './guardrails/rule';
+
+// Testing helpers
+export { reliabilityPolicy, reliabilityManifest } from './testing/policy-snapshot';
+export { type SnapshotSerializer, assetHashSerializer, ASSET_HASH_PLACEHOLDER } from './testing/snapshot-serializer';

@@ -10,7 +10,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Fault, GameDay, Selection, Targets } from '../../lib/chaos';
+import { Fault, GameDay, Selection, Targets } from '../../lib';
 import { ReliableService } from '../../lib/service/reliable-service';
 import { Sli } from '../../lib/sli/sli';
 import { AlertPolicy } from '../../lib/slo/alert-policy';

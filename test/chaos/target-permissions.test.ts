@@ -4,7 +4,7 @@
  * never on `*` unconditioned; explicit ARNs are granted on those ARNs.
  */
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
-import { Fault, Selection, Targets } from '../../lib/chaos';
+import { Fault, Selection, Targets } from '../../lib';
 import { FIS_ACTIONS } from '../../lib/chaos/catalog';
 import { everyResourceOf, resourceTagConditions, TAG_CONDITIONED_RESOURCE_TYPES, targetStatement } from '../../lib/chaos/target-permissions';
 import { ACKNOWLEDGED_RULES_METADATA_KEY } from '../../lib/nag/acknowledge';

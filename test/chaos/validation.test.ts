@@ -10,7 +10,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ChaosExperiment, ExperimentProps, Fault, GameDay, Selection, Targets } from '../../lib/chaos';
+import { ChaosExperiment, ExperimentProps, Fault, GameDay, Selection, Targets } from '../../lib';
 import { ReliableService } from '../../lib/service/reliable-service';
 import { newFunction, newService, newStack } from './helpers';
 

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { Fault, GameDay } from '../../lib/chaos';
+import { Fault, GameDay } from '../../lib';
 import { EXPERIMENT_LOG_QUERY } from '../../lib/dashboards/experiment-widgets';
 import { availability } from '../service/helpers';
 import { newFunction, newService, newStack } from '../chaos/helpers';

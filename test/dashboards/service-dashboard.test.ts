@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { Fault } from '../../lib/chaos';
+import { Fault } from '../../lib';
 import { dashboardNameFor } from '../../lib/dashboards/service-dashboard';
 import { ReliableService } from '../../lib/service/reliable-service';
 import { Sli } from '../../lib/sli/sli';

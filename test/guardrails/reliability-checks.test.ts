@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as fis from 'aws-cdk-lib/aws-fis';
-import { ReliabilityChecks, RuleLevel } from '../../lib/guardrails';
+import { ReliabilityChecks, RuleLevel } from '../../lib';
 import { ReliableService } from '../../lib/service/reliable-service';
 import { Sli } from '../../lib/sli/sli';
 import { counts, newFunction, pagingService } from './helpers';

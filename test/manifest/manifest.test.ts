@@ -5,7 +5,8 @@ import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ShopStack } from '../../bin/shop-stack';
-import { AlertPolicy, EscalationPolicy, Fault, GameDay, MANIFEST_SCHEMA_VERSION, Notify, ReliabilityManifest, ReliableService, Sli } from '../../lib';
+import { AlertPolicy, EscalationPolicy, Fault, GameDay, Notify, ReliableService, Sli } from '../../lib';
+import { MANIFEST_SCHEMA_VERSION, ReliabilityManifest } from '../../lib/manifest/schema';
 
 const metric = (metricName: string) => new Metric({ namespace: 'Shop', metricName, dimensionsMap: { Service: 'cart' } });
 

@@ -15,8 +15,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { EscalationPolicy, Notify } from '../../lib/escalation';
-import { Fault, Selection, Targets } from '../../lib/chaos';
+import { EscalationPolicy, Notify } from '../../lib';
+import { Fault, Selection, Targets } from '../../lib';
 import { ENV, newFunction, newService } from '../chaos/helpers';
 import { Finding, isAtOrUnder, nagApp, readable, runPacks } from './support';
 

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { ShopStack } from '../../bin/shop-stack';
 import { ReliableService, Sli } from '../../lib';
-import { reliabilityPolicy } from '../../lib/testing';
+import { reliabilityPolicy } from '../../lib';
 
 const metric = (metricName: string) => new Metric({ namespace: 'Shop', metricName });
 

@@ -1,3 +1,0 @@
-export * from './descriptions';
-export * from './expression';
-export * from './slo-alarms';

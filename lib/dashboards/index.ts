@@ -1,2 +1,0 @@
-export * from './service-dashboard';
-export { DASHBOARD_LIMITS } from './limits';

@@ -1,4 +1,0 @@
-export * from './alarm-tags';
-export * from './escalation-policy';
-export * from './notify';
-export * from './validation';

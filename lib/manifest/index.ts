@@ -1,4 +1,0 @@
-export * from './schema';
-export * from './build';
-export * from './writer';
-export * from './compact';

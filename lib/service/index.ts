@@ -1,2 +1,0 @@
-export * from './reliable-service';
-export * from './service-level-objective';

@@ -1,2 +1,0 @@
-export * from './snapshot-serializer';
-export * from './policy-snapshot';
