@@ -1,24 +1,17 @@
 /**
- * The README's policy tables are derived from the alert math; this keeps them accurate.
+ * The documentation stays true: its policy tables are derived from the alert math, its fault
+ * catalog from the FIS action catalog, every TypeScript example in README.md and docs/ compiles
+ * against the package's entry point, and every relative link leads somewhere.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { FIS_ACTIONS } from '../lib/chaos/catalog';
 import { burnRateThreshold, detectionTimeSeconds, errorRatioThreshold } from '../lib/slo/burn-rate';
 import { formatWindow } from '../lib/slo/windows';
+import { brokenLinks, compileExamples, docBlock, documentationFiles, readDoc, typescriptExamples } from './support/docs';
 
-const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+const block = (name: string): string => docBlock(name === 'fault-catalog' ? 'docs/chaos.md' : 'docs/alerting.md', name);
 const TIERS: [string, number, number, number][] = [
   ['page', 2, 3_600, 300], ['page', 5, 21_600, 1_800], ['ticket', 10, 86_400, 7_200], ['ticket', 10, 259_200, 21_600],
 ];
-
-function block(name: string): string {
-  const m = new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)<!-- ${name}:end -->`).exec(README);
-  if (!m) {
-    throw new Error(`README has no ${name} block`);
-  }
-  return m[1].trim();
-}
 
 function duration(seconds: number | undefined): string {
   if (seconds === undefined) {
@@ -56,4 +49,19 @@ test('the fault catalog lists every FIS action the library synthesizes, with its
     .filter((a) => a.actionId !== 'aws:cloudwatch:assert-alarm-state') // the checks, documented under the safety model
     .map((a) => `\`${a.actionId}\` ${'targetKey' in a ? `\`${a.targetKey}\`: \`${a.resourceType}\`` : 'none'}`);
   expect(documented.sort()).toEqual(expected.sort());
+});
+
+test('every TypeScript example of README.md and docs/ compiles against the entry point', () => {
+  const examples = typescriptExamples(documentationFiles());
+  expect(examples.length).toBeGreaterThan(10);
+  expect(compileExamples(examples)).toEqual([]);
+}, 120_000);
+
+test('every relative link of README.md, CONTRIBUTING.md and docs/ points to an existing file and heading', () => {
+  const files = [...documentationFiles(), 'CONTRIBUTING.md', 'CHANGELOG.md'];
+  expect(files.flatMap((file) => brokenLinks(file).map((link) => `${file}: ${link}`))).toEqual([]);
+});
+
+test('the README stays a ten-minute read: at most 2,000 words', () => {
+  expect(readDoc('README.md').split(/\s+/).filter((w) => w !== '').length).toBeLessThanOrEqual(2_000);
 });

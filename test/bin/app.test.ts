@@ -145,14 +145,14 @@ describe('the sample app', () => {
   test('the README shows the game-day runner\'s real offline plan of checkout\'s experiment', async () => {
     app.synth();
     const out = await runCli(['gameday', '--stack', 'Shop', '--service', 'checkout', '--experiment', 'slow-handler', '--dry-run', '--assembly', outdir]);
-    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'cli.md'), 'utf8');
     const shown = /<!-- gameday-plan:start -->\n```\n([\s\S]*?)\n```\n<!-- gameday-plan:end -->/.exec(readme)?.[1];
     expect(out).toEqual(shown);
   });
 
   test('the README shows the sample\'s real report and simulate output', async () => {
     app.synth();
-    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'reviewing.md'), 'utf8');
     const shown = (name: string) => new RegExp(`<!-- ${name}:start -->\\n\`\`\`\\n([\\s\\S]*?)\\n\`\`\`\\n<!-- ${name}:end -->`).exec(readme)?.[1];
     const simulated = await runCli(['simulate', outdir, '--service', 'checkout', '--slo', 'availability', '--error-rate', '2%', '--for', '2h']);
     const timing = /in \d+ ms,/;

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { ACKNOWLEDGEMENT_RULE_ID, MIN_REASON_LENGTH } from '../../lib/guardrails/acknowledgements';
 import { RELIABILITY_RULES } from '../../lib/guardrails/rules';
 
-const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+const README = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'guardrails.md'), 'utf8');
 const BLOCK = /<!-- reliability-rules:start -->\n([\s\S]*?)<!-- reliability-rules:end -->/.exec(README);
 
 /** The table as the README shows it. */

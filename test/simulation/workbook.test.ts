@@ -173,7 +173,7 @@ describe('99.9 % over 30 days, the default policy (the Workbook table)', () => {
 
 describe('the README\'s detection table holds on the synthesized alarms', () => {
   const model = synthesize();
-  const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const README = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'alerting.md'), 'utf8');
   const table = /<!-- detection-table:start -->\n([\s\S]*?)<!-- detection-table:end -->/.exec(README)![1].trim().split('\n').slice(2);
 
   /** `0.9 min`, `1.8 h`, `never` -> minutes (or undefined), and how much the README rounded. */
@@ -267,7 +267,7 @@ describe('other windows, objectives and SLIs', () => {
 
 describe('the README\'s detection figures with metrics 2 minutes late (the evaluator\'s default)', () => {
   const model = synthesize();
-  const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const README = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'alerting.md'), 'utf8');
 
   /** Minutes as the README writes them: `3 min`, `3.6 h`, `never`. */
   const shown = (m: number | undefined) => (m === undefined ? 'never' : m < 60 ? `${m} min` : `${Number((m / 60).toFixed(1))} h`);
