@@ -18,16 +18,8 @@ import type {
   SloEntry,
   TierEntry,
 } from '../manifest/schema';
-import {
-  formatBurnRate,
-  formatFactor,
-  formatFraction,
-  formatPercent,
-  formatSpan,
-  formatWindowSpan,
-  joinAnd,
-  plural,
-} from './format';
+import { DERIVED, formatDuration, formatPercent, joinAnd, plural } from '../private/format';
+import { AS_DECLARED, formatBurnRate, formatFactor } from './format';
 import { badEventsToFire } from '../slo/burn-rate';
 import {
   describeDelay,
@@ -89,23 +81,23 @@ export function textChanged(what: string, before: string | undefined, after: str
 // ---------------------------------------------------------------- SLOs
 
 export function sloAdded(slo: SloEntry): Verdict {
-  return strengthening(`new SLO: ${formatPercent(slo.objective)} over ${formatWindowSpan(slo.windowSeconds)}, ${describeSeverities(slo)}`);
+  return strengthening(`new SLO: ${formatPercent(slo.objective)} over ${formatDuration(slo.windowSeconds, AS_DECLARED)}, ${describeSeverities(slo)}`);
 }
 
 export function sloRemoved(slo: SloEntry): Verdict {
   return weakening(`nothing alerts on it any more (it ${describeSeverities(slo).replace(/ only$/, '')} at `
-    + `${formatPercent(slo.objective)} over ${formatWindowSpan(slo.windowSeconds)})`);
+    + `${formatPercent(slo.objective)} over ${formatDuration(slo.windowSeconds, AS_DECLARED)})`);
 }
 
 /** Objective lowered: a larger budget, everything fires later. Raised: the reverse. */
 export function objectiveChanged(before: SloEntry, after: SloEntry): Verdict {
   const direction = compare(after.objective, before.objective);
-  const budgetBefore = formatSpan(outageBudgetSeconds(before));
-  const budgetAfter = formatSpan(outageBudgetSeconds(after));
+  const budgetBefore = formatDuration(outageBudgetSeconds(before));
+  const budgetAfter = formatDuration(outageBudgetSeconds(after));
   const sameWindow = before.windowSeconds === after.windowSeconds;
   const outage = sameWindow
-    ? `${budgetBefore} → ${budgetAfter} of full outage per ${formatWindowSpan(after.windowSeconds)}`
-    : `${budgetBefore}/${formatWindowSpan(before.windowSeconds)} → ${budgetAfter}/${formatWindowSpan(after.windowSeconds)} of full outage`;
+    ? `${budgetBefore} → ${budgetAfter} of full outage per ${formatDuration(after.windowSeconds, AS_DECLARED)}`
+    : `${budgetBefore}/${formatDuration(before.windowSeconds, AS_DECLARED)} → ${budgetAfter}/${formatDuration(after.windowSeconds, AS_DECLARED)} of full outage`;
   const factor = formatFactor(before.errorBudget, after.errorBudget);
   // thresholds scale with the budget (error ratio = burn rate × budget), so detection times do too
   const tiers = (when: string) => (sameWindow ? `; every tier fires ${factor} ${when}` : '');
@@ -123,8 +115,8 @@ export function objectiveChanged(before: SloEntry, after: SloEntry): Verdict {
  * (budget share × SLO window / long window) follow. `tierNote` names one tier's new burn rate.
  */
 export function windowChanged(before: SloEntry, after: SloEntry, tierNote?: string): Verdict {
-  const budget = `${formatSpan(outageBudgetSeconds(after))} of full outage (was ${formatSpan(outageBudgetSeconds(before))})`;
-  return neutral(`budget counted over ${formatWindowSpan(after.windowSeconds)} instead of ${formatWindowSpan(before.windowSeconds)}: `
+  const budget = `${formatDuration(outageBudgetSeconds(after))} of full outage (was ${formatDuration(outageBudgetSeconds(before))})`;
+  return neutral(`budget counted over ${formatDuration(after.windowSeconds, AS_DECLARED)} instead of ${formatDuration(before.windowSeconds, AS_DECLARED)}: `
     + `${budget}; burn-rate thresholds follow${tierNote ? ` (${tierNote})` : ''}`);
 }
 
@@ -193,13 +185,13 @@ function blindVerb(blind: BlindAlertEntry): string {
 
 export function blindAlertAdded(blind: BlindAlertEntry): Verdict {
   return strengthening(`${blindVerb(blind)} when the SLI counts fewer than ${plural(blind.expectedEvents, 'event')} in `
-    + `${formatWindowSpan(blind.afterSeconds)}: an outage that stops its metrics (no healthy target, a renamed stage or function) `
+    + `${formatDuration(blind.afterSeconds, AS_DECLARED)}: an outage that stops its metrics (no healthy target, a renamed stage or function) `
     + 'no longer goes unnoticed by the burn-rate tiers, which read that silence as healthy');
 }
 
 export function blindAlertRemoved(blind: BlindAlertEntry): Verdict {
   return weakening(`nobody is told any more when the SLI stops counting events (it ${blindVerb(blind)} after `
-    + `${formatWindowSpan(blind.afterSeconds)} with fewer than ${plural(blind.expectedEvents, 'event')}): the burn-rate tiers read that silence as healthy`);
+    + `${formatDuration(blind.afterSeconds, AS_DECLARED)} with fewer than ${plural(blind.expectedEvents, 'event')}): the burn-rate tiers read that silence as healthy`);
 }
 
 /**
@@ -216,7 +208,7 @@ export function blindAlertChanged(before: BlindAlertEntry, after: BlindAlertEntr
   }
   const delay = compare(after.afterSeconds, before.afterSeconds);
   if (delay !== 0) {
-    const text = `fires after ${formatWindowSpan(after.afterSeconds)} of silence (was ${formatWindowSpan(before.afterSeconds)})`;
+    const text = `fires after ${formatDuration(after.afterSeconds, AS_DECLARED)} of silence (was ${formatDuration(before.afterSeconds, AS_DECLARED)})`;
     parts.push(delay > 0 ? weakening(`later: ${text}`) : strengthening(`sooner: ${text}`));
   }
   const expected = compare(after.expectedEvents, before.expectedEvents);
@@ -239,18 +231,18 @@ export function blindAlertChanged(before: BlindAlertEntry, after: BlindAlertEntr
 
 /** `page 1 h / 5 min at 14.4x (2 % of budget)`. */
 export function describeTier(tier: TierEntry): string {
-  return `${tier.severity} ${formatWindowSpan(tier.longWindowSeconds)} / ${formatWindowSpan(tier.shortWindowSeconds)} `
+  return `${tier.severity} ${formatDuration(tier.longWindowSeconds, AS_DECLARED)} / ${formatDuration(tier.shortWindowSeconds, AS_DECLARED)} `
     + `at ${formatBurnRate(tier.burnRate)} (${formatPercent(tier.budgetPercent)} of budget)`;
 }
 
 export function tierAdded(tier: TierEntry): Verdict {
-  return strengthening(`new ${tier.severity} tier: fires above ${formatFraction(tier.errorRatio)} errors, `
-    + `a full outage after ${formatSpan(detectionSeconds(tier))}`);
+  return strengthening(`new ${tier.severity} tier: fires above ${formatPercent(tier.errorRatio * 100, DERIVED)} errors, `
+    + `a full outage after ${formatDuration(detectionSeconds(tier))}`);
 }
 
 export function tierRemoved(tier: TierEntry, remainingOfSeverity: number): Verdict {
   const last = remainingOfSeverity === 0 ? `; the SLO no longer ${tier.severity === 'page' ? 'pages' : 'opens tickets'} at all` : '';
-  return weakening(`burns above ${formatFraction(tier.errorRatio)} errors over ${formatWindowSpan(tier.longWindowSeconds)} `
+  return weakening(`burns above ${formatPercent(tier.errorRatio * 100, DERIVED)} errors over ${formatDuration(tier.longWindowSeconds, AS_DECLARED)} `
     + `no longer ${tier.severity === 'page' ? 'page' : 'open a ticket'}${last}`);
 }
 
@@ -266,13 +258,13 @@ function thresholdVerdict(before: TierEntry, after: TierEntry): Verdict | undefi
   const tBefore = detectionSeconds(before);
   const tAfter = detectionSeconds(after);
   const speed = compare(tAfter, tBefore); // up: fires later
-  const threshold = `above ${formatFraction(after.errorRatio)} errors (was ${formatFraction(before.errorRatio)})`;
-  const outage = `a full outage after ${formatSpan(tAfter)} (was ${formatSpan(tBefore)})`;
+  const threshold = `above ${formatPercent(after.errorRatio * 100, DERIVED)} errors (was ${formatPercent(before.errorRatio * 100, DERIVED)})`;
+  const outage = `a full outage after ${formatDuration(tAfter)} (was ${formatDuration(tBefore)})`;
   const formula = 'detection time = error-ratio threshold / error ratio × long window';
   if (sensitivity === 0 && speed === 0) {
     if (before.shortWindowSeconds !== after.shortWindowSeconds) {
-      return neutral(`same threshold; clears about ${formatWindowSpan(after.shortWindowSeconds)} after the errors stop `
-        + `(was ${formatWindowSpan(before.shortWindowSeconds)})`);
+      return neutral(`same threshold; clears about ${formatDuration(after.shortWindowSeconds, AS_DECLARED)} after the errors stop `
+        + `(was ${formatDuration(before.shortWindowSeconds, AS_DECLARED)})`);
     }
     return undefined;
   }
@@ -286,7 +278,7 @@ function thresholdVerdict(before: TierEntry, after: TierEntry): Verdict | undefi
       ? strengthening(`fires sooner and on more incidents: ${threshold}; ${outage}`)
       : strengthening(`faster detection at the same threshold: ${outage}; ${formula}`);
   }
-  const thresholdShort = `above ${formatFraction(after.errorRatio)} errors, was ${formatFraction(before.errorRatio)}`;
+  const thresholdShort = `above ${formatPercent(after.errorRatio * 100, DERIVED)} errors, was ${formatPercent(before.errorRatio * 100, DERIVED)}`;
   return sensitivity < 0
     ? weakening(`trade-off: fires on smaller burns (${thresholdShort}) but ${outage}`)
     : weakening(`trade-off: detects sooner (${outage}) but only ${threshold}`);
@@ -333,18 +325,18 @@ export function escalationReplaced(before: EscalationEntry, after: EscalationEnt
 }
 
 export function levelAdded(index: number, offsetSeconds: number, targets: readonly string[]): Verdict {
-  return strengthening(`level ${index + 1} notifies ${describeKinds(targets)} ${formatSpan(offsetSeconds)} after the page `
+  return strengthening(`level ${index + 1} notifies ${describeKinds(targets)} ${formatDuration(offsetSeconds)} after the page `
     + 'if nobody acknowledged');
 }
 
 export function levelRemoved(index: number, offsetSeconds: number, targets: readonly string[]): Verdict {
-  return weakening(`level ${index + 1} (${describeKinds(targets)}, ${formatSpan(offsetSeconds)} after the page) is no longer notified`);
+  return weakening(`level ${index + 1} (${describeKinds(targets)}, ${formatDuration(offsetSeconds)} after the page) is no longer notified`);
 }
 
 /** A level's delay after the previous one: longer weakens, shorter strengthens. */
 export function levelDelayChanged(index: number, before: number, after: number, offsetAfter: number): Verdict {
-  const text = `level ${index + 1} is notified ${formatSpan(after)} after level ${index} (was ${formatSpan(before)}), `
-    + `${formatSpan(offsetAfter)} after the page`;
+  const text = `level ${index + 1} is notified ${formatDuration(after)} after level ${index} (was ${formatDuration(before)}), `
+    + `${formatDuration(offsetAfter)} after the page`;
   const direction = compare(after, before);
   if (direction > 0) return weakening(`later escalation: ${text}`);
   if (direction < 0) return strengthening(`sooner escalation: ${text}`);
@@ -375,7 +367,7 @@ export function ticketsChanged(before: readonly string[], after: readonly string
 }
 
 export function acknowledgeTtlChanged(before: number, after: number): Verdict {
-  return neutral(`acknowledge links valid for ${formatSpan(after)} (was ${formatSpan(before)})`);
+  return neutral(`acknowledge links valid for ${formatDuration(after)} (was ${formatDuration(before)})`);
 }
 
 // ---------------------------------------------------------------- experiments
@@ -407,8 +399,8 @@ export function recoveryCheckChanged(after: boolean): Verdict {
 }
 
 export function settleChanged(before: number | undefined, after: number | undefined): Verdict {
-  return neutral(`recovery is checked ${after === undefined ? '?' : formatSpan(after)} after the faults `
-    + `(was ${before === undefined ? '?' : formatSpan(before)})`);
+  return neutral(`recovery is checked ${after === undefined ? '?' : formatDuration(after)} after the faults `
+    + `(was ${before === undefined ? '?' : formatDuration(before)})`);
 }
 
 export function stopConditionAdded(alarm: string): Verdict {

@@ -30,7 +30,8 @@ describe('the review commands stay fast to start', () => {
   test.each([
     ['lib/cli/commands/report.ts'],
     ['lib/cli/commands/diff.ts'],
-    ['lib/review/index.ts'],
+    ['lib/review/report.ts'],
+    ['lib/review/diff-render.ts'],
   ])('%s loads no package (no aws-cdk-lib, constructs or AWS SDK) and no manifest builder', (entry) => {
     const { packages, files } = importGraph(path.join(LIB, '..', entry));
     expect([...packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
