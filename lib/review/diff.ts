@@ -20,7 +20,7 @@ import type {
   TierEntry,
 } from '../manifest/schema';
 import * as rules from './classify';
-import { Effect, EFFECTS, Verdict } from './classify';
+import { Effect, EFFECTS, ChangeAssessment } from './classify';
 import { formatDuration, formatPercent } from '../private/format';
 import { AS_DECLARED, formatBurnRate } from './format';
 import {
@@ -29,7 +29,7 @@ import {
 } from './policy';
 
 /** One change of the policy, judged. */
-export interface PolicyChange extends Verdict {
+export interface PolicyChange extends ChangeAssessment {
   /** Stack name (`Shop`), or `Shop → Prod-Shop` when two differently named single stacks are compared. */
   readonly stack: string;
   /** Service name; empty for a change of the stack itself. */
@@ -102,7 +102,7 @@ class ServiceDiff {
 
   constructor(private readonly stack: string, private readonly service: string) {}
 
-  public add(subject: string, aspect: string, verdict: Verdict, before?: string, after?: string): void {
+  public add(subject: string, aspect: string, assessment: ChangeAssessment, before?: string, after?: string): void {
     this.changes.push({
       stack: this.stack,
       service: this.service,
@@ -110,8 +110,8 @@ class ServiceDiff {
       aspect,
       ...(before !== undefined ? { before } : {}),
       ...(after !== undefined ? { after } : {}),
-      effect: verdict.effect,
-      reason: verdict.reason,
+      effect: assessment.effect,
+      reason: assessment.reason,
     });
   }
 
