@@ -4,6 +4,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { describeValue, unreadable } from '../private/describe';
+import { formatDuration } from '../private/format';
 
 /** FIS: an experiment, and so any action of it, runs for at most 12 hours. */
 export const FIS_MAX_DURATION = Duration.hours(12);
@@ -28,15 +29,12 @@ export function isoDurationSeconds(value: string): number | undefined {
   return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
 }
 
-/** A readable duration for messages: `10 minutes`, `1 h 30 min`, `45 s`. */
+/**
+ * A readable duration for messages and action descriptions: `10 min`, `1 h 30 min`, `45 s`.
+ * Moved to lib/private/format (`formatDuration`, exact); kept until the area's imports are updated.
+ */
 export function describeSeconds(seconds: number): string {
-  if (seconds < 60) {
-    return `${seconds} s`;
-  }
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return [h ? `${h} h` : '', m ? `${m} min` : '', s ? `${s} s` : ''].filter(Boolean).join(' ');
+  return formatDuration(seconds, { exact: true });
 }
 
 /**

@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util';
 import type { ArgumentSpec, Command, OptionSpec } from './command';
 import { UsageError } from './errors';
-import { columns, joinAnd } from './render';
+import { joinAnd } from '../private/format';
+import { columns } from './render';
 
 /** The flags and positional arguments of one invocation, read by name. */
 export class ParsedArgs {

@@ -6,4 +6,4 @@ export { run, globalHelp, PROGRAM } from './run';
 export type { CliIo, AwsClientFactories, AwsClientOptions, Writer } from './io';
 export { ExitCode, EXIT_CODE_HELP } from './exit-codes';
 export type { Command, OptionSpec } from './command';
-export { renderValue } from './render';
+export { renderValue } from '../private/template-value';

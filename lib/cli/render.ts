@@ -1,140 +1,21 @@
 /**
- * Turning template values and durations into text people read. Shared by the commands: values from
- * a synthesized template may hold CloudFormation intrinsics, which are shown in `Fn::Sub` syntax
- * (`${CheckoutHandler1234.Arn}`) instead of as JSON. Pure.
+ * Text for the terminal: durations, times, columns, shortened values. Shared by the commands. Pure.
  */
 import { truncateText } from '../private/describe';
+import * as format from '../private/format';
 
-/** A CloudFormation value: a literal, a list, or an intrinsic function object. */
-export type TemplateValue = unknown;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The single key of an intrinsic (`Ref`, `Fn::GetAtt`, ...) or undefined for a plain object. */
-function intrinsicName(value: Record<string, unknown>): string | undefined {
-  const keys = Object.keys(value);
-  if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::') || keys[0] === 'Condition')) {
-    return keys[0];
-  }
-  return undefined;
-}
-
-function renderGetAtt(arg: unknown): string {
-  if (typeof arg === 'string') {
-    return `\${${arg}}`; // 'Resource.Attribute' short form
-  }
-  if (Array.isArray(arg) && arg.length === 2) {
-    const attribute = typeof arg[1] === 'string' ? arg[1] : renderValue(arg[1]);
-    return `\${${renderValue(arg[0])}.${attribute}}`;
-  }
-  return `\${GetAtt ${JSON.stringify(arg)}}`;
-}
-
-function renderSub(arg: unknown): string {
-  if (typeof arg === 'string') {
-    return arg;
-  }
-  if (Array.isArray(arg) && typeof arg[0] === 'string') {
-    const variables = isRecord(arg[1]) ? arg[1] : {};
-    // variables given in the Sub are replaced by their rendered values; the rest stay as ${Name}
-    return arg[0].replace(/\$\{([^!}][^}]*)\}/g, (whole, name: string) =>
-      name in variables ? renderValue(variables[name]) : whole);
-  }
-  return `\${Sub ${JSON.stringify(arg)}}`;
-}
-
-function renderIntrinsic(name: string, arg: unknown): string {
-  switch (name) {
-    case 'Ref':
-      return `\${${renderValue(arg)}}`;
-    case 'Fn::GetAtt':
-      return renderGetAtt(arg);
-    case 'Fn::Join':
-      if (Array.isArray(arg) && arg.length === 2 && Array.isArray(arg[1])) {
-        return arg[1].map((part) => renderValue(part)).join(typeof arg[0] === 'string' ? arg[0] : '');
-      }
-      break;
-    case 'Fn::Sub':
-      return renderSub(arg);
-    case 'Fn::Select':
-      if (Array.isArray(arg) && arg.length === 2 && Array.isArray(arg[1]) && typeof arg[0] !== 'object') {
-        const picked = arg[1][Number(arg[0])];
-        if (picked !== undefined) {
-          return renderValue(picked);
-        }
-      }
-      if (Array.isArray(arg) && arg.length === 2) {
-        return `\${Select(${renderValue(arg[0])}, ${renderValue(arg[1])})}`;
-      }
-      break;
-    case 'Fn::ImportValue':
-      return `\${Import ${renderValue(arg)}}`;
-    case 'Fn::If':
-      if (Array.isArray(arg) && arg.length === 3) {
-        return `\${If ${renderValue(arg[0])} then ${renderValue(arg[1])} else ${renderValue(arg[2])}}`;
-      }
-      break;
-    default:
-      break;
-  }
-  const short = name.replace(/^Fn::/, '');
-  return `\${${short}(${Array.isArray(arg) ? arg.map((a) => renderValue(a)).join(', ') : renderValue(arg)})}`;
-}
+// moved to lib/private; re-export kept until lib/manifest/build.ts and lib/cli/experiments import lib/private
+export { renderList, renderValue } from '../private/template-value';
+export type { TemplateValue } from '../private/template-value';
+// moved to lib/private; re-export kept until lib/cli/experiments imports lib/private
+export { joinAnd } from '../private/format';
 
 /**
- * A template value as readable text. Literals are returned as they are; `Ref` and `Fn::GetAtt`
- * become `${LogicalId}` and `${LogicalId.Attribute}`; `Fn::Join` is joined with its parts rendered;
- * `Fn::Sub` keeps its `${...}` text with the variables it defines filled in; `Fn::Select` on a
- * literal list picks the item; lists are shown as `[a, b]`; other intrinsics as `${Name(args)}`.
+ * A duration as the command line writes it, compact and to the second: `1h 30m`, `10m`, `45s`,
+ * `2m 5s`, `1d 1h 1m 1s`; `0s` for zero (the library's `formatDuration`, `lib/private/format.ts`).
  */
-export function renderValue(value: TemplateValue): string {
-  if (value === undefined || value === null) {
-    return '';
-  }
-  if (typeof value === 'string') {
-    return value;
-  }
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    return String(value);
-  }
-  if (Array.isArray(value)) {
-    return `[${value.map((v) => renderValue(v)).join(', ')}]`;
-  }
-  if (isRecord(value)) {
-    const name = intrinsicName(value);
-    if (name) {
-      return renderIntrinsic(name, value[name]);
-    }
-    return JSON.stringify(value);
-  }
-  return String(value);
-}
-
-/** A list value as rendered items: a literal list item by item, anything else as one item. */
-export function renderList(value: TemplateValue): string[] {
-  if (value === undefined || value === null) {
-    return [];
-  }
-  return Array.isArray(value) ? value.map((v) => renderValue(v)) : [renderValue(value)];
-}
-
-/** Seconds as `1h 30m`, `10m`, `45s`, `2m 5s`; `0s` for zero. Fractions of a second are rounded. */
 export function formatDuration(seconds: number): string {
-  let rest = Math.round(seconds);
-  const parts: string[] = [];
-  const days = Math.floor(rest / 86400);
-  rest -= days * 86400;
-  const hours = Math.floor(rest / 3600);
-  rest -= hours * 3600;
-  const minutes = Math.floor(rest / 60);
-  rest -= minutes * 60;
-  if (days) parts.push(`${days}d`);
-  if (hours) parts.push(`${hours}h`);
-  if (minutes) parts.push(`${minutes}m`);
-  if (rest || parts.length === 0) parts.push(`${rest}s`);
-  return parts.join(' ');
+  return format.formatDuration(seconds, { compact: true, exact: true });
 }
 
 /** Elapsed milliseconds as `[mm:ss]` (minutes keep counting past 59). */
@@ -153,14 +34,6 @@ export function formatTime(date: Date): string {
 /** Shortens text to `max` characters with an ellipsis, never inside a surrogate pair. */
 export function truncate(text: string, max: number): string {
   return truncateText(text.replace(/\s+/g, ' ').trim(), max);
-}
-
-/** `a`, `a and b`, `a, b and c`. */
-export function joinAnd(items: readonly string[]): string {
-  if (items.length <= 1) {
-    return items.join('');
-  }
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /** Two columns, the first padded to the widest entry. */

@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { PACKAGE_NAME, packageRoot } from '../private/package-root';
 
 /**
  * The runtime of the handlers: the newest Node.js that aws-cdk-lib knows (cdk-nag's
@@ -17,30 +18,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 export const HANDLER_RUNTIME: lambda.Runtime = lambda.Runtime.NODEJS_24_X
   ?? new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
 
-/** The `name` in this package's package.json. */
-export const PACKAGE_NAME = 'cdk-reliability';
-
-/** The root of this package: the nearest folder at or above `from` whose package.json is named `cdk-reliability`. */
-export function packageRoot(from: string = __dirname): string {
-  let dir = path.resolve(from);
-  for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest)) {
-      try {
-        if (JSON.parse(fs.readFileSync(manifest, 'utf8')).name === PACKAGE_NAME) {
-          return dir;
-        }
-      } catch {
-        // not a readable manifest: keep walking up
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      throw new Error(`${PACKAGE_NAME}: cannot find the package root (a package.json named '${PACKAGE_NAME}') above ${from}`);
-    }
-    dir = parent;
-  }
-}
+// moved to lib/private; re-export kept until the area's imports are updated
+export { PACKAGE_NAME, packageRoot } from '../private/package-root';
 
 /**
  * The folder holding the bundle of handler `name` (`dist/lambdas/<name>`); throws, saying how to

@@ -18,16 +18,8 @@ import type {
   SloEntry,
   TierEntry,
 } from '../manifest/schema';
-import {
-  formatBurnRate,
-  formatFactor,
-  formatFraction,
-  formatPercent,
-  formatSpan,
-  formatWindowSpan,
-  joinAnd,
-  plural,
-} from './format';
+import { DERIVED, formatDuration, formatPercent, joinAnd, plural } from '../private/format';
+import { AS_DECLARED, formatBurnRate, formatFactor } from './format';
 import { badEventsToFire } from '../slo/burn-rate';
 import {
   describeDelay,
@@ -46,16 +38,16 @@ export type Effect = 'weakening' | 'strengthening' | 'neutral';
 /** The effects in the order a review shows them. */
 export const EFFECTS: readonly Effect[] = ['weakening', 'strengthening', 'neutral'];
 
-/** A rule's judgement of one change. */
-export interface Verdict {
+/** What a rule finds about one change of the policy: whether it weakens, strengthens or is neutral, and why. */
+export interface ChangeAssessment {
   readonly effect: Effect;
   /** One line saying what the change does, with the numbers. */
   readonly reason: string;
 }
 
-const weakening = (reason: string): Verdict => ({ effect: 'weakening', reason });
-const strengthening = (reason: string): Verdict => ({ effect: 'strengthening', reason });
-const neutral = (reason: string): Verdict => ({ effect: 'neutral', reason });
+const weakening = (reason: string): ChangeAssessment => ({ effect: 'weakening', reason });
+const strengthening = (reason: string): ChangeAssessment => ({ effect: 'strengthening', reason });
+const neutral = (reason: string): ChangeAssessment => ({ effect: 'neutral', reason });
 
 /** -1, 0 or 1, with a relative tolerance for floating-point noise; Infinity compares as largest. */
 export function compare(a: number, b: number): -1 | 0 | 1 {
@@ -68,18 +60,18 @@ export function compare(a: number, b: number): -1 | 0 | 1 {
 
 // ---------------------------------------------------------------- services
 
-export function serviceAdded(service: ServiceEntry): Verdict {
+export function serviceAdded(service: ServiceEntry): ChangeAssessment {
   return strengthening(`new service with ${plural(service.slos.length, 'SLO')} and ${plural(service.experiments.length, 'experiment')}`);
 }
 
-export function serviceRemoved(service: ServiceEntry): Verdict {
+export function serviceRemoved(service: ServiceEntry): ChangeAssessment {
   const slos = service.slos.map((s) => s.name);
   return weakening(`nothing alerts on it any more: its ${plural(slos.length, 'SLO')}${slos.length ? ` (${joinAnd(slos)})` : ''} `
     + `and ${plural(service.experiments.length, 'experiment')} are gone`);
 }
 
 /** Owner, runbook, dashboard, descriptions, construct paths: who reads what, not how much protection. */
-export function textChanged(what: string, before: string | undefined, after: string | undefined, consequence = ''): Verdict {
+export function textChanged(what: string, before: string | undefined, after: string | undefined, consequence = ''): ChangeAssessment {
   const tail = consequence ? `: ${consequence}` : '';
   if (before === undefined) return neutral(`${what} added${tail}`);
   if (after === undefined) return neutral(`${what} removed${tail}`);
@@ -88,24 +80,24 @@ export function textChanged(what: string, before: string | undefined, after: str
 
 // ---------------------------------------------------------------- SLOs
 
-export function sloAdded(slo: SloEntry): Verdict {
-  return strengthening(`new SLO: ${formatPercent(slo.objective)} over ${formatWindowSpan(slo.windowSeconds)}, ${describeSeverities(slo)}`);
+export function sloAdded(slo: SloEntry): ChangeAssessment {
+  return strengthening(`new SLO: ${formatPercent(slo.objective)} over ${formatDuration(slo.windowSeconds, AS_DECLARED)}, ${describeSeverities(slo)}`);
 }
 
-export function sloRemoved(slo: SloEntry): Verdict {
+export function sloRemoved(slo: SloEntry): ChangeAssessment {
   return weakening(`nothing alerts on it any more (it ${describeSeverities(slo).replace(/ only$/, '')} at `
-    + `${formatPercent(slo.objective)} over ${formatWindowSpan(slo.windowSeconds)})`);
+    + `${formatPercent(slo.objective)} over ${formatDuration(slo.windowSeconds, AS_DECLARED)})`);
 }
 
 /** Objective lowered: a larger budget, everything fires later. Raised: the reverse. */
-export function objectiveChanged(before: SloEntry, after: SloEntry): Verdict {
+export function objectiveChanged(before: SloEntry, after: SloEntry): ChangeAssessment {
   const direction = compare(after.objective, before.objective);
-  const budgetBefore = formatSpan(outageBudgetSeconds(before));
-  const budgetAfter = formatSpan(outageBudgetSeconds(after));
+  const budgetBefore = formatDuration(outageBudgetSeconds(before));
+  const budgetAfter = formatDuration(outageBudgetSeconds(after));
   const sameWindow = before.windowSeconds === after.windowSeconds;
   const outage = sameWindow
-    ? `${budgetBefore} → ${budgetAfter} of full outage per ${formatWindowSpan(after.windowSeconds)}`
-    : `${budgetBefore}/${formatWindowSpan(before.windowSeconds)} → ${budgetAfter}/${formatWindowSpan(after.windowSeconds)} of full outage`;
+    ? `${budgetBefore} → ${budgetAfter} of full outage per ${formatDuration(after.windowSeconds, AS_DECLARED)}`
+    : `${budgetBefore}/${formatDuration(before.windowSeconds, AS_DECLARED)} → ${budgetAfter}/${formatDuration(after.windowSeconds, AS_DECLARED)} of full outage`;
   const factor = formatFactor(before.errorBudget, after.errorBudget);
   // thresholds scale with the budget (error ratio = burn rate × budget), so detection times do too
   const tiers = (when: string) => (sameWindow ? `; every tier fires ${factor} ${when}` : '');
@@ -122,9 +114,9 @@ export function objectiveChanged(before: SloEntry, after: SloEntry): Verdict {
  * The SLO window: neutral. The budget is counted over another period, and burn-rate thresholds
  * (budget share × SLO window / long window) follow. `tierNote` names one tier's new burn rate.
  */
-export function windowChanged(before: SloEntry, after: SloEntry, tierNote?: string): Verdict {
-  const budget = `${formatSpan(outageBudgetSeconds(after))} of full outage (was ${formatSpan(outageBudgetSeconds(before))})`;
-  return neutral(`budget counted over ${formatWindowSpan(after.windowSeconds)} instead of ${formatWindowSpan(before.windowSeconds)}: `
+export function windowChanged(before: SloEntry, after: SloEntry, tierNote?: string): ChangeAssessment {
+  const budget = `${formatDuration(outageBudgetSeconds(after))} of full outage (was ${formatDuration(outageBudgetSeconds(before))})`;
+  return neutral(`budget counted over ${formatDuration(after.windowSeconds, AS_DECLARED)} instead of ${formatDuration(before.windowSeconds, AS_DECLARED)}: `
     + `${budget}; burn-rate thresholds follow${tierNote ? ` (${tierNote})` : ''}`);
 }
 
@@ -154,7 +146,7 @@ function describeGuardChange(g: GuardChange): string {
  * none suffice in a quiet window — and weakens, as a larger `minimumEvents` always did; a lower one
  * strengthens; a mix is a trade-off and weakens. `changes` lists the tiers found on both sides.
  */
-export function guardsChanged(changes: readonly GuardChange[]): Verdict {
+export function guardsChanged(changes: readonly GuardChange[]): ChangeAssessment {
   const raised = changes.filter((g) => g.after > g.before);
   const lowered = changes.filter((g) => g.after < g.before);
   if (raised.length > 0 && lowered.length > 0) {
@@ -173,11 +165,11 @@ export function guardsChanged(changes: readonly GuardChange[]): Verdict {
     : 'no tier on both sides to compare');
 }
 
-export function sliKindChanged(before: string, after: string): Verdict {
+export function sliKindChanged(before: string, after: string): ChangeAssessment {
   return neutral(`the SLI counts something else: ${after} instead of ${before}; compare the metrics`);
 }
 
-export function sliMetricsChanged(added: readonly string[], removed: readonly string[]): Verdict {
+export function sliMetricsChanged(added: readonly string[], removed: readonly string[]): ChangeAssessment {
   const parts = [
     added.length ? `now reads ${joinAnd(added)}` : undefined,
     removed.length ? `no longer reads ${joinAnd(removed)}` : undefined,
@@ -191,15 +183,15 @@ function blindVerb(blind: BlindAlertEntry): string {
   return blind.severity === 'page' ? 'pages' : 'opens a ticket';
 }
 
-export function blindAlertAdded(blind: BlindAlertEntry): Verdict {
+export function blindAlertAdded(blind: BlindAlertEntry): ChangeAssessment {
   return strengthening(`${blindVerb(blind)} when the SLI counts fewer than ${plural(blind.expectedEvents, 'event')} in `
-    + `${formatWindowSpan(blind.afterSeconds)}: an outage that stops its metrics (no healthy target, a renamed stage or function) `
+    + `${formatDuration(blind.afterSeconds, AS_DECLARED)}: an outage that stops its metrics (no healthy target, a renamed stage or function) `
     + 'no longer goes unnoticed by the burn-rate tiers, which read that silence as healthy');
 }
 
-export function blindAlertRemoved(blind: BlindAlertEntry): Verdict {
+export function blindAlertRemoved(blind: BlindAlertEntry): ChangeAssessment {
   return weakening(`nobody is told any more when the SLI stops counting events (it ${blindVerb(blind)} after `
-    + `${formatWindowSpan(blind.afterSeconds)} with fewer than ${plural(blind.expectedEvents, 'event')}): the burn-rate tiers read that silence as healthy`);
+    + `${formatDuration(blind.afterSeconds, AS_DECLARED)} with fewer than ${plural(blind.expectedEvents, 'event')}): the burn-rate tiers read that silence as healthy`);
 }
 
 /**
@@ -207,8 +199,8 @@ export function blindAlertRemoved(blind: BlindAlertEntry): Verdict {
  * fewer expected events weaken (a silence is reported later, to fewer people, or only when deeper);
  * the reverse strengthens; a mix is a trade-off and weakens.
  */
-export function blindAlertChanged(before: BlindAlertEntry, after: BlindAlertEntry): Verdict {
-  const parts: Verdict[] = [];
+export function blindAlertChanged(before: BlindAlertEntry, after: BlindAlertEntry): ChangeAssessment {
+  const parts: ChangeAssessment[] = [];
   if (before.severity !== after.severity) {
     parts.push(after.severity === 'page'
       ? strengthening(`a blind SLI now pages (was a ${before.severity})`)
@@ -216,7 +208,7 @@ export function blindAlertChanged(before: BlindAlertEntry, after: BlindAlertEntr
   }
   const delay = compare(after.afterSeconds, before.afterSeconds);
   if (delay !== 0) {
-    const text = `fires after ${formatWindowSpan(after.afterSeconds)} of silence (was ${formatWindowSpan(before.afterSeconds)})`;
+    const text = `fires after ${formatDuration(after.afterSeconds, AS_DECLARED)} of silence (was ${formatDuration(before.afterSeconds, AS_DECLARED)})`;
     parts.push(delay > 0 ? weakening(`later: ${text}`) : strengthening(`sooner: ${text}`));
   }
   const expected = compare(after.expectedEvents, before.expectedEvents);
@@ -239,40 +231,40 @@ export function blindAlertChanged(before: BlindAlertEntry, after: BlindAlertEntr
 
 /** `page 1 h / 5 min at 14.4x (2 % of budget)`. */
 export function describeTier(tier: TierEntry): string {
-  return `${tier.severity} ${formatWindowSpan(tier.longWindowSeconds)} / ${formatWindowSpan(tier.shortWindowSeconds)} `
+  return `${tier.severity} ${formatDuration(tier.longWindowSeconds, AS_DECLARED)} / ${formatDuration(tier.shortWindowSeconds, AS_DECLARED)} `
     + `at ${formatBurnRate(tier.burnRate)} (${formatPercent(tier.budgetPercent)} of budget)`;
 }
 
-export function tierAdded(tier: TierEntry): Verdict {
-  return strengthening(`new ${tier.severity} tier: fires above ${formatFraction(tier.errorRatio)} errors, `
-    + `a full outage after ${formatSpan(detectionSeconds(tier))}`);
+export function tierAdded(tier: TierEntry): ChangeAssessment {
+  return strengthening(`new ${tier.severity} tier: fires above ${formatPercent(tier.errorRatio * 100, DERIVED)} errors, `
+    + `a full outage after ${formatDuration(detectionSeconds(tier))}`);
 }
 
-export function tierRemoved(tier: TierEntry, remainingOfSeverity: number): Verdict {
+export function tierRemoved(tier: TierEntry, remainingOfSeverity: number): ChangeAssessment {
   const last = remainingOfSeverity === 0 ? `; the SLO no longer ${tier.severity === 'page' ? 'pages' : 'opens tickets'} at all` : '';
-  return weakening(`burns above ${formatFraction(tier.errorRatio)} errors over ${formatWindowSpan(tier.longWindowSeconds)} `
+  return weakening(`burns above ${formatPercent(tier.errorRatio * 100, DERIVED)} errors over ${formatDuration(tier.longWindowSeconds, AS_DECLARED)} `
     + `no longer ${tier.severity === 'page' ? 'page' : 'open a ticket'}${last}`);
 }
 
-function severityVerdict(before: TierEntry, after: TierEntry): Verdict | undefined {
+function severityAssessment(before: TierEntry, after: TierEntry): ChangeAssessment | undefined {
   if (before.severity === after.severity) return undefined;
   if (before.severity === 'page') return weakening('turned from a page into a ticket: these burns no longer wake anyone');
   if (after.severity === 'page') return strengthening(`turned from a ${before.severity} into a page: these burns now wake someone`);
   return neutral(`severity ${before.severity} → ${after.severity}`);
 }
 
-function thresholdVerdict(before: TierEntry, after: TierEntry): Verdict | undefined {
+function thresholdAssessment(before: TierEntry, after: TierEntry): ChangeAssessment | undefined {
   const sensitivity = compare(after.errorRatio, before.errorRatio); // up: fires on fewer incidents
   const tBefore = detectionSeconds(before);
   const tAfter = detectionSeconds(after);
   const speed = compare(tAfter, tBefore); // up: fires later
-  const threshold = `above ${formatFraction(after.errorRatio)} errors (was ${formatFraction(before.errorRatio)})`;
-  const outage = `a full outage after ${formatSpan(tAfter)} (was ${formatSpan(tBefore)})`;
+  const threshold = `above ${formatPercent(after.errorRatio * 100, DERIVED)} errors (was ${formatPercent(before.errorRatio * 100, DERIVED)})`;
+  const outage = `a full outage after ${formatDuration(tAfter)} (was ${formatDuration(tBefore)})`;
   const formula = 'detection time = error-ratio threshold / error ratio × long window';
   if (sensitivity === 0 && speed === 0) {
     if (before.shortWindowSeconds !== after.shortWindowSeconds) {
-      return neutral(`same threshold; clears about ${formatWindowSpan(after.shortWindowSeconds)} after the errors stop `
-        + `(was ${formatWindowSpan(before.shortWindowSeconds)})`);
+      return neutral(`same threshold; clears about ${formatDuration(after.shortWindowSeconds, AS_DECLARED)} after the errors stop `
+        + `(was ${formatDuration(before.shortWindowSeconds, AS_DECLARED)})`);
     }
     return undefined;
   }
@@ -286,7 +278,7 @@ function thresholdVerdict(before: TierEntry, after: TierEntry): Verdict | undefi
       ? strengthening(`fires sooner and on more incidents: ${threshold}; ${outage}`)
       : strengthening(`faster detection at the same threshold: ${outage}; ${formula}`);
   }
-  const thresholdShort = `above ${formatFraction(after.errorRatio)} errors, was ${formatFraction(before.errorRatio)}`;
+  const thresholdShort = `above ${formatPercent(after.errorRatio * 100, DERIVED)} errors, was ${formatPercent(before.errorRatio * 100, DERIVED)}`;
   return sensitivity < 0
     ? weakening(`trade-off: fires on smaller burns (${thresholdShort}) but ${outage}`)
     : weakening(`trade-off: detects sooner (${outage}) but only ${threshold}`);
@@ -297,16 +289,16 @@ function thresholdVerdict(before: TierEntry, after: TierEntry): Verdict | undefi
  * weakens; a higher error-ratio threshold or a later detection of a full outage weakens; both
  * lower strengthens; a mix is a trade-off and weakens; only the short window changed is neutral.
  */
-export function tierChanged(before: TierEntry, after: TierEntry): Verdict {
-  const verdicts = [severityVerdict(before, after), thresholdVerdict(before, after)].filter((v): v is Verdict => v !== undefined);
-  if (verdicts.length === 0) {
+export function tierChanged(before: TierEntry, after: TierEntry): ChangeAssessment {
+  const assessments = [severityAssessment(before, after), thresholdAssessment(before, after)].filter((v): v is ChangeAssessment => v !== undefined);
+  if (assessments.length === 0) {
     return neutral('same severity, windows and threshold');
   }
-  if (verdicts.length === 1) {
-    return verdicts[0];
+  if (assessments.length === 1) {
+    return assessments[0];
   }
-  const [severity, threshold] = verdicts;
-  const effects = new Set(verdicts.map((v) => v.effect).filter((e) => e !== 'neutral'));
+  const [severity, threshold] = assessments;
+  const effects = new Set(assessments.map((v) => v.effect).filter((e) => e !== 'neutral'));
   const reason = `${severity.reason}; ${threshold.reason}`;
   if (effects.size === 2) {
     return weakening(`trade-off: ${reason}`);
@@ -320,31 +312,31 @@ function levelsText(escalation: EscalationEntry): string {
   return escalation.levels.map((l) => `${describeKinds(l.targets)} ${describeDelay(l.afterSeconds)}`).join(', then ');
 }
 
-export function escalationAdded(escalation: EscalationEntry): Verdict {
+export function escalationAdded(escalation: EscalationEntry): ChangeAssessment {
   return strengthening(`pages and tickets now notify ${escalation.name}: ${levelsText(escalation)}`);
 }
 
-export function escalationRemoved(escalation: EscalationEntry): Verdict {
+export function escalationRemoved(escalation: EscalationEntry): ChangeAssessment {
   return weakening(`its page and ticket alarms notify nobody (was ${escalation.name}: ${levelsText(escalation)})`);
 }
 
-export function escalationReplaced(before: EscalationEntry, after: EscalationEntry): Verdict {
+export function escalationReplaced(before: EscalationEntry, after: EscalationEntry): ChangeAssessment {
   return neutral(`notifies the escalation policy ${after.name} instead of ${before.name}; its levels are compared below`);
 }
 
-export function levelAdded(index: number, offsetSeconds: number, targets: readonly string[]): Verdict {
-  return strengthening(`level ${index + 1} notifies ${describeKinds(targets)} ${formatSpan(offsetSeconds)} after the page `
+export function levelAdded(index: number, offsetSeconds: number, targets: readonly string[]): ChangeAssessment {
+  return strengthening(`level ${index + 1} notifies ${describeKinds(targets)} ${formatDuration(offsetSeconds)} after the page `
     + 'if nobody acknowledged');
 }
 
-export function levelRemoved(index: number, offsetSeconds: number, targets: readonly string[]): Verdict {
-  return weakening(`level ${index + 1} (${describeKinds(targets)}, ${formatSpan(offsetSeconds)} after the page) is no longer notified`);
+export function levelRemoved(index: number, offsetSeconds: number, targets: readonly string[]): ChangeAssessment {
+  return weakening(`level ${index + 1} (${describeKinds(targets)}, ${formatDuration(offsetSeconds)} after the page) is no longer notified`);
 }
 
 /** A level's delay after the previous one: longer weakens, shorter strengthens. */
-export function levelDelayChanged(index: number, before: number, after: number, offsetAfter: number): Verdict {
-  const text = `level ${index + 1} is notified ${formatSpan(after)} after level ${index} (was ${formatSpan(before)}), `
-    + `${formatSpan(offsetAfter)} after the page`;
+export function levelDelayChanged(index: number, before: number, after: number, offsetAfter: number): ChangeAssessment {
+  const text = `level ${index + 1} is notified ${formatDuration(after)} after level ${index} (was ${formatDuration(before)}), `
+    + `${formatDuration(offsetAfter)} after the page`;
   const direction = compare(after, before);
   if (direction > 0) return weakening(`later escalation: ${text}`);
   if (direction < 0) return strengthening(`sooner escalation: ${text}`);
@@ -352,7 +344,7 @@ export function levelDelayChanged(index: number, before: number, after: number, 
 }
 
 /** A level's target kinds: neutral, unless the level lost (or gained) all of them. */
-export function levelTargetsChanged(index: number, before: readonly string[], after: readonly string[]): Verdict {
+export function levelTargetsChanged(index: number, before: readonly string[], after: readonly string[]): ChangeAssessment {
   const text = `level ${index + 1} notifies ${describeKinds(after)} (was ${describeKinds(before)})`;
   if (after.length === 0) return weakening(text);
   if (before.length === 0) return strengthening(text);
@@ -360,7 +352,7 @@ export function levelTargetsChanged(index: number, before: readonly string[], af
 }
 
 /** Fewer passes through the chain weakens. */
-export function repeatChanged(before: number, after: number): Verdict {
+export function repeatChanged(before: number, after: number): ChangeAssessment {
   const text = `the chain runs ${plural(after + 1, 'time')} before it gives up (was ${before + 1})`;
   const direction = compare(after, before);
   if (direction < 0) return weakening(`${text}: fewer re-notifications when nobody answers`);
@@ -368,14 +360,14 @@ export function repeatChanged(before: number, after: number): Verdict {
   return neutral(text);
 }
 
-export function ticketsChanged(before: readonly string[], after: readonly string[]): Verdict {
+export function ticketsChanged(before: readonly string[], after: readonly string[]): ChangeAssessment {
   if (after.length === 0) return weakening(`ticket alarms notify nobody (was ${describeKinds(before)})`);
   if (before.length === 0) return strengthening(`ticket alarms now notify ${describeKinds(after)}`);
   return neutral(`tickets go to ${describeKinds(after)} (was ${describeKinds(before)})`);
 }
 
-export function acknowledgeTtlChanged(before: number, after: number): Verdict {
-  return neutral(`acknowledge links valid for ${formatSpan(after)} (was ${formatSpan(before)})`);
+export function acknowledgeTtlChanged(before: number, after: number): ChangeAssessment {
+  return neutral(`acknowledge links valid for ${formatDuration(after)} (was ${formatDuration(before)})`);
 }
 
 // ---------------------------------------------------------------- experiments
@@ -385,42 +377,42 @@ function faultsText(experiment: ExperimentEntry): string {
   return ids.length ? joinAnd(ids) : 'no fault';
 }
 
-export function experimentAdded(experiment: ExperimentEntry): Verdict {
+export function experimentAdded(experiment: ExperimentEntry): ChangeAssessment {
   const schedule = experiment.gameDay ? `, game day ${describeGameDay(experiment.gameDay)}` : '';
   return strengthening(`new experiment: ${faultsText(experiment)}${schedule}`);
 }
 
-export function experimentRemoved(experiment: ExperimentEntry): Verdict {
+export function experimentRemoved(experiment: ExperimentEntry): ChangeAssessment {
   return weakening(`no longer exercised: ${faultsText(experiment)}${experiment.gameDay?.enabled ? ' (it ran as a game day)' : ''}`);
 }
 
-export function steadyStateCheckChanged(after: boolean): Verdict {
+export function steadyStateCheckChanged(after: boolean): ChangeAssessment {
   return after
     ? strengthening('faults start only when the stop-condition alarms are OK')
     : weakening('faults start without checking that the stop-condition alarms are OK: a failing service is made worse');
 }
 
-export function recoveryCheckChanged(after: boolean): Verdict {
+export function recoveryCheckChanged(after: boolean): ChangeAssessment {
   return after
     ? strengthening('checks that the service recovered by itself after the faults')
     : weakening('no longer checks that the service recovered by itself after the faults');
 }
 
-export function settleChanged(before: number | undefined, after: number | undefined): Verdict {
-  return neutral(`recovery is checked ${after === undefined ? '?' : formatSpan(after)} after the faults `
-    + `(was ${before === undefined ? '?' : formatSpan(before)})`);
+export function settleChanged(before: number | undefined, after: number | undefined): ChangeAssessment {
+  return neutral(`recovery is checked ${after === undefined ? '?' : formatDuration(after)} after the faults `
+    + `(was ${before === undefined ? '?' : formatDuration(before)})`);
 }
 
-export function stopConditionAdded(alarm: string): Verdict {
+export function stopConditionAdded(alarm: string): ChangeAssessment {
   return strengthening(`FIS also stops the experiment when ${alarm} is in ALARM`);
 }
 
-export function stopConditionRemoved(alarm: string): Verdict {
+export function stopConditionRemoved(alarm: string): ChangeAssessment {
   return weakening(`FIS no longer stops the experiment when ${alarm} is in ALARM`);
 }
 
 /** Game day added, removed, enabled, disabled or rescheduled. */
-export function gameDayChanged(before: GameDayEntry | undefined, after: GameDayEntry | undefined): Verdict {
+export function gameDayChanged(before: GameDayEntry | undefined, after: GameDayEntry | undefined): ChangeAssessment {
   if (!before && after) {
     return after.enabled
       ? strengthening(`runs as a game day: ${describeGameDay(after)}`)
@@ -441,19 +433,19 @@ export function gameDayChanged(before: GameDayEntry | undefined, after: GameDayE
   return neutral(`game day rescheduled: ${describeGameDay(after!)} (was ${describeGameDay(before!)})`);
 }
 
-export function faultAdded(action: ExperimentActionEntry): Verdict {
+export function faultAdded(action: ExperimentActionEntry): ChangeAssessment {
   return neutral(`also injects ${action.actionId}${action.parameters && Object.keys(action.parameters).length
     ? ` (${describeParameters(action.parameters)})` : ''}: the experiment tests another hypothesis`);
 }
 
-export function faultRemoved(action: ExperimentActionEntry): Verdict {
+export function faultRemoved(action: ExperimentActionEntry): ChangeAssessment {
   return neutral(`no longer injects ${action.actionId}: the experiment tests another hypothesis`);
 }
 
-export function faultChanged(details: readonly string[]): Verdict {
+export function faultChanged(details: readonly string[]): ChangeAssessment {
   return neutral(`${details.join('; ')}: the experiment tests another hypothesis`);
 }
 
-export function targetChanged(text: string): Verdict {
+export function targetChanged(text: string): ChangeAssessment {
   return neutral(`${text}: the faults hit other resources`);
 }

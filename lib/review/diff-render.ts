@@ -4,7 +4,7 @@
  */
 import type { Effect } from './classify';
 import { ChangeSummary, groupChanges, PolicyChange, summarize } from './diff';
-import { plural } from './format';
+import { plural } from '../private/format';
 import { code, table } from './markdown';
 
 /** What was compared, as given on the command line. */

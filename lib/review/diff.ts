@@ -20,15 +20,16 @@ import type {
   TierEntry,
 } from '../manifest/schema';
 import * as rules from './classify';
-import { Effect, EFFECTS, Verdict } from './classify';
-import { formatBurnRate, formatPercent, formatSpan, formatWindowSpan } from './format';
+import { Effect, EFFECTS, ChangeAssessment } from './classify';
+import { formatDuration, formatPercent } from '../private/format';
+import { AS_DECLARED, formatBurnRate } from './format';
 import {
   describeBlindAlert, describeGameDay, describeGuards, describeKinds, describeMetric, describeParameters, describeTargetResources, faultActions, isCheckAction,
   levelOffsets, recordedGuardEvents, settleSeconds,
 } from './policy';
 
 /** One change of the policy, judged. */
-export interface PolicyChange extends Verdict {
+export interface PolicyChange extends ChangeAssessment {
   /** Stack name (`Shop`), or `Shop → Prod-Shop` when two differently named single stacks are compared. */
   readonly stack: string;
   /** Service name; empty for a change of the stack itself. */
@@ -101,7 +102,7 @@ class ServiceDiff {
 
   constructor(private readonly stack: string, private readonly service: string) {}
 
-  public add(subject: string, aspect: string, verdict: Verdict, before?: string, after?: string): void {
+  public add(subject: string, aspect: string, assessment: ChangeAssessment, before?: string, after?: string): void {
     this.changes.push({
       stack: this.stack,
       service: this.service,
@@ -109,8 +110,8 @@ class ServiceDiff {
       aspect,
       ...(before !== undefined ? { before } : {}),
       ...(after !== undefined ? { after } : {}),
-      effect: verdict.effect,
-      reason: verdict.reason,
+      effect: assessment.effect,
+      reason: assessment.reason,
     });
   }
 
@@ -200,7 +201,7 @@ function diffSlo(d: ServiceDiff, before: SloEntry, after: SloEntry): void {
     const followed = after.tiers.find((t) => before.tiers.some((b) => b.id === t.id && rules.compare(b.budgetPercent, t.budgetPercent) === 0));
     const old = followed && before.tiers.find((b) => b.id === followed.id)!;
     const note = followed && old ? `${followed.id} ${formatBurnRate(old.burnRate)} → ${formatBurnRate(followed.burnRate)}` : undefined;
-    d.add(subject, 'window', rules.windowChanged(before, after, note), formatWindowSpan(before.windowSeconds), formatWindowSpan(after.windowSeconds));
+    d.add(subject, 'window', rules.windowChanged(before, after, note), formatDuration(before.windowSeconds, AS_DECLARED), formatDuration(after.windowSeconds, AS_DECLARED));
   }
   diffGuards(d, subject, before, after);
   diffSli(d, subject, before, after);
@@ -246,7 +247,7 @@ function diffEscalation(d: ServiceDiff, before: EscalationEntry | undefined, aft
     const subject = `escalation level ${i + 1}`;
     if (b.afterSeconds !== a.afterSeconds) {
       d.add(subject, 'delay', rules.levelDelayChanged(i, b.afterSeconds, a.afterSeconds, offsetsAfter[i]),
-        formatSpan(b.afterSeconds), formatSpan(a.afterSeconds));
+        formatDuration(b.afterSeconds), formatDuration(a.afterSeconds));
     }
     if (sortedKinds(b.targets) !== sortedKinds(a.targets)) {
       d.add(subject, 'targets', rules.levelTargetsChanged(i, b.targets, a.targets), describeKinds(b.targets), describeKinds(a.targets));
@@ -268,7 +269,7 @@ function diffEscalation(d: ServiceDiff, before: EscalationEntry | undefined, aft
   }
   if (before.acknowledgeLinkTtlSeconds !== after.acknowledgeLinkTtlSeconds) {
     d.add('escalation', 'acknowledge links', rules.acknowledgeTtlChanged(before.acknowledgeLinkTtlSeconds, after.acknowledgeLinkTtlSeconds),
-      formatSpan(before.acknowledgeLinkTtlSeconds), formatSpan(after.acknowledgeLinkTtlSeconds));
+      formatDuration(before.acknowledgeLinkTtlSeconds), formatDuration(after.acknowledgeLinkTtlSeconds));
   }
 }
 
@@ -328,7 +329,7 @@ function diffExperiment(d: ServiceDiff, before: ExperimentEntry, after: Experime
     const settleAfter = settleSeconds(after);
     if (settleBefore !== settleAfter) {
       d.add(subject, 'settle time', rules.settleChanged(settleBefore, settleAfter),
-        settleBefore === undefined ? undefined : formatSpan(settleBefore), settleAfter === undefined ? undefined : formatSpan(settleAfter));
+        settleBefore === undefined ? undefined : formatDuration(settleBefore), settleAfter === undefined ? undefined : formatDuration(settleAfter));
     }
   }
   for (const alarm of before.stopConditions.filter((s) => !after.stopConditions.includes(s))) {
@@ -384,13 +385,13 @@ function diffService(d: ServiceDiff, before: ServiceEntry, after: ServiceEntry):
   d.text('service', 'construct path', before.path, after.path, 'CloudFormation replaces its alarms and experiments (new logical ids)');
   const slos = matchBy(before.slos, after.slos, (s) => s.name);
   for (const slo of slos.removed) {
-    d.add(`SLO ${slo.name}`, 'removed', rules.sloRemoved(slo), `${formatPercent(slo.objective)} over ${formatWindowSpan(slo.windowSeconds)}`, undefined);
+    d.add(`SLO ${slo.name}`, 'removed', rules.sloRemoved(slo), `${formatPercent(slo.objective)} over ${formatDuration(slo.windowSeconds, AS_DECLARED)}`, undefined);
   }
   for (const [b, a] of slos.both) {
     diffSlo(d, b, a);
   }
   for (const slo of slos.added) {
-    d.add(`SLO ${slo.name}`, 'added', rules.sloAdded(slo), undefined, `${formatPercent(slo.objective)} over ${formatWindowSpan(slo.windowSeconds)}`);
+    d.add(`SLO ${slo.name}`, 'added', rules.sloAdded(slo), undefined, `${formatPercent(slo.objective)} over ${formatDuration(slo.windowSeconds, AS_DECLARED)}`);
   }
   diffEscalation(d, before.escalation, after.escalation);
   const experiments = matchBy(before.experiments, after.experiments, (e) => e.name);

@@ -14,7 +14,8 @@ import type {
   SloEntry,
   TierEntry,
 } from '../manifest/schema';
-import { formatSpan, formatWindowSpan, joinAnd, parseIsoDuration } from './format';
+import { formatDuration, joinAnd } from '../private/format';
+import { AS_DECLARED, parseIsoDuration } from './format';
 
 /** FIS actions the experiment layout puts around the faults (see `lib/chaos/chaos-experiment.ts`). */
 export const CHECK_ACTION_IDS = {
@@ -44,7 +45,7 @@ export function detectionSeconds(tier: Pick<TierEntry, 'errorRatio' | 'longWindo
 
 /** `1h / 5m` windows of a tier, readable: `1 h / 5 min`. */
 export function tierWindows(tier: Pick<TierEntry, 'longWindowSeconds' | 'shortWindowSeconds'>): string {
-  return `${formatWindowSpan(tier.longWindowSeconds)} / ${formatWindowSpan(tier.shortWindowSeconds)}`;
+  return `${formatDuration(tier.longWindowSeconds, AS_DECLARED)} / ${formatDuration(tier.shortWindowSeconds, AS_DECLARED)}`;
 }
 
 /** True for the steady-state and recovery checks and the settle wait the layout adds. */
@@ -106,7 +107,7 @@ export function describeKinds(kinds: readonly string[]): string {
 
 /** `at once` for level 1, `after 15 min` for the others. */
 export function describeDelay(afterSeconds: number): string {
-  return afterSeconds === 0 ? 'at once' : `after ${formatSpan(afterSeconds)}`;
+  return afterSeconds === 0 ? 'at once' : `after ${formatDuration(afterSeconds)}`;
 }
 
 /** What an SLO's tiers (and its blind alert) do: `pages and tickets`, `pages only`, `tickets only`. */
@@ -119,7 +120,7 @@ export function describeSeverities(slo: SloEntry): string {
 
 /** A blind alert in a few words: `page when fewer than 1 event in 15 min`. */
 export function describeBlindAlert(blind: BlindAlertEntry): string {
-  return `${blind.severity} when fewer than ${blind.expectedEvents} event${blind.expectedEvents === 1 ? '' : 's'} in ${formatWindowSpan(blind.afterSeconds)}`;
+  return `${blind.severity} when fewer than ${blind.expectedEvents} event${blind.expectedEvents === 1 ? '' : 's'} in ${formatDuration(blind.afterSeconds, AS_DECLARED)}`;
 }
 
 /**

@@ -14,16 +14,8 @@ import type {
   StackEntry,
 } from '../manifest/schema';
 import { badEventsToFire } from '../slo/burn-rate';
-import {
-  formatBurnRate,
-  formatFraction,
-  formatOutageBudget,
-  formatPercent,
-  formatSpan,
-  formatUsd,
-  formatWindowSpan,
-  plural,
-} from './format';
+import { DERIVED, formatDuration, formatPercent, plural } from '../private/format';
+import { AS_DECLARED, formatBurnRate, formatOutageBudget, formatUsd } from './format';
 import { code, escapeText, linkOrText, table } from './markdown';
 import {
   describeDelay,
@@ -110,7 +102,7 @@ function escalationLines(escalation: EscalationEntry | undefined, service: strin
   const offsets = levelOffsets(escalation);
   const lines = [`- **Escalation:** ${code(escalation.name)} (${code(escalation.path)}), pages go to`];
   escalation.levels.forEach((level, i) => {
-    const since = i > 0 && offsets[i] !== level.afterSeconds ? ` (${formatSpan(offsets[i])} after the page)` : '';
+    const since = i > 0 && offsets[i] !== level.afterSeconds ? ` (${formatDuration(offsets[i])} after the page)` : '';
     lines.push(`  ${i + 1}. ${describeDelay(level.afterSeconds)}${since}: ${describeKinds(level.targets)}`);
   });
   const passes = escalation.repeat + 1;
@@ -118,18 +110,18 @@ function escalationLines(escalation: EscalationEntry | undefined, service: strin
     ? `  - repeat: the chain runs ${plural(escalation.repeat, 'more time')} until acknowledged (${passes} passes)`
     : '  - repeat: none (one pass through the chain)');
   lines.push(`  - tickets: ${escalation.tickets.length ? escalation.tickets.join(', ') : 'nobody (ticket alarms notify nobody)'}`);
-  lines.push(`  - acknowledge links valid for ${formatSpan(escalation.acknowledgeLinkTtlSeconds)}`);
+  lines.push(`  - acknowledge links valid for ${formatDuration(escalation.acknowledgeLinkTtlSeconds)}`);
   return lines;
 }
 
 function sloLines(service: ServiceEntry, slo: SloEntry): string[] {
-  const lines = [`#### SLO ${code(slo.name)}: ${formatPercent(slo.objective)} over ${formatWindowSpan(slo.windowSeconds)}`, ''];
+  const lines = [`#### SLO ${code(slo.name)}: ${formatPercent(slo.objective)} over ${formatDuration(slo.windowSeconds, AS_DECLARED)}`, ''];
   lines.push(...table(
     ['objective', 'window', 'error budget', 'full outage allowed', 'SLI', 'low-traffic guard', 'alarms/month'],
     [[
       formatPercent(slo.objective),
-      formatWindowSpan(slo.windowSeconds),
-      formatFraction(slo.errorBudget),
+      formatDuration(slo.windowSeconds, AS_DECLARED),
+      formatPercent(slo.errorBudget * 100, DERIVED),
       formatOutageBudget(slo.errorBudget, slo.windowSeconds),
       slo.sli.kind,
       describeSloGuard(slo),
@@ -151,7 +143,7 @@ function sloLines(service: ServiceEntry, slo: SloEntry): string[] {
   if (slo.blindAlert) {
     const b = slo.blindAlert;
     lines.push(`SLI-blind alert: ${b.severity === 'page' ? 'pages' : 'opens a ticket'} when the SLI counts fewer than `
-      + `${plural(b.expectedEvents, 'event')} in ${formatWindowSpan(b.afterSeconds)} (${code(b.alarmName)}, in the ${b.severity} composite): `
+      + `${plural(b.expectedEvents, 'event')} in ${formatDuration(b.afterSeconds, AS_DECLARED)} (${code(b.alarmName)}, in the ${b.severity} composite): `
       + 'the burn-rate tiers read a window without events as healthy.', '');
   }
   if (slo.tiers.length === 0) {
@@ -172,9 +164,9 @@ function sloLines(service: ServiceEntry, slo: SloEntry): string[] {
       tier.severity,
       tierWindows(tier),
       formatBurnRate(tier.burnRate),
-      tier.errorRatio >= 1 ? `${formatFraction(tier.errorRatio)} (can never fire)` : formatFraction(tier.errorRatio),
+      tier.errorRatio >= 1 ? `${formatPercent(tier.errorRatio * 100, DERIVED)} (can never fire)` : formatPercent(tier.errorRatio * 100, DERIVED),
       formatPercent(tier.budgetPercent),
-      formatSpan(detectionSeconds(tier)),
+      formatDuration(detectionSeconds(tier)),
       `${code(tier.alarmNames.long)}, ${code(tier.alarmNames.short)}`,
     ]),
   ));
@@ -191,7 +183,7 @@ function checksLine(experiment: ExperimentEntry): string {
   const settle = settleSeconds(experiment);
   const steady = experiment.steadyStateCheck ? 'the stop-condition alarms must be OK before the faults' : 'no steady-state check before the faults';
   const recovery = experiment.recoveryCheck
-    ? `OK again ${settle === undefined ? 'after the faults' : `${formatSpan(settle)} after the faults`}`
+    ? `OK again ${settle === undefined ? 'after the faults' : `${formatDuration(settle)} after the faults`}`
     : 'no recovery check after them';
   return `- **Checks:** ${steady}; ${recovery}`;
 }
@@ -206,7 +198,7 @@ function experimentLines(service: ServiceEntry, experiment: ExperimentEntry): st
   }
   lines.push(`- **Game day:** ${experiment.gameDay ? `${code(experiment.gameDay.expression)} in ${experiment.gameDay.timeZone}, `
     + `${experiment.gameDay.enabled ? 'enabled' : 'declared disabled (runs only by hand)'}` : 'none (runs only by hand)'}`);
-  lines.push(`- **Expected duration:** ${formatSpan(experiment.expectedSeconds)}`);
+  lines.push(`- **Expected duration:** ${formatDuration(experiment.expectedSeconds)}`);
   lines.push(checksLine(experiment));
   lines.push(`- **Stop conditions:** ${experiment.stopConditions.length
     ? experiment.stopConditions.map(code).join(', ')

@@ -3,7 +3,7 @@
  * evaluated exactly as deployed: the expression text, the metrics and their statistics, the
  * period, the threshold, and the composite rules with their suppressor. Pure.
  */
-import { renderValue } from '../cli/render';
+import { renderValue } from '../private/template-value';
 import { parseAlarmRule, ruleAlarms, RuleNode } from './alarm-rule';
 import { MathNode, parseMetricMath } from './metric-math';
 

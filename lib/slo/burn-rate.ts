@@ -21,25 +21,8 @@ export function roundFigure(value: number): number {
   return Number(value.toPrecision(SIGNIFICANT_DIGITS));
 }
 
-/**
- * Writes a number in plain decimal notation, never with an exponent (`1e-7` -> `0.0000001`):
- * CloudWatch metric math and statistics such as `TC(:x)` do not read exponents. Keeps 12
- * significant digits.
- */
-export function formatDecimal(value: number): string {
-  const rounded = roundFigure(value);
-  const text = String(rounded);
-  if (!/e/i.test(text)) {
-    return text;
-  }
-  if (Math.abs(rounded) >= 1e21) {
-    // toFixed() itself switches to an exponent from 1e21 on; a whole number that large is exact as a BigInt
-    return BigInt(rounded).toString();
-  }
-  const exponent = Math.floor(Math.log10(Math.abs(rounded)));
-  const digits = Math.min(100, Math.max(0, SIGNIFICANT_DIGITS - 1 - exponent));
-  return rounded.toFixed(digits).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
-}
+// moved to lib/private; re-export kept until the area's imports are updated
+export { formatDecimal } from '../private/format';
 
 /** Digits after the decimal point of a number as written (`99.999` -> 3). */
 function decimalsOf(value: number): number {

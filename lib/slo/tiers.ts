@@ -1,6 +1,7 @@
 /**
  * Resolving an SLO's alert tiers into thresholds: pure, testable without synthesizing.
  */
+import type { Problem } from '../private/problems';
 import { burnRateThreshold, errorRatioThreshold } from './burn-rate';
 import { describeInput } from './validation';
 import { defaultShortWindowSeconds, formatWindow, windowProblem } from './windows';
@@ -43,11 +44,8 @@ export interface ResolvedTier {
   readonly errorRatioThreshold: number;
 }
 
-/** A validation finding: the prop it concerns and what is wrong with it. */
-export interface Problem {
-  readonly prop: string;
-  readonly message: string;
-}
+// moved to lib/private; re-export kept until the area's imports are updated
+export type { Problem } from '../private/problems';
 
 /** The outcome of resolving tiers. */
 export interface TierResolution {

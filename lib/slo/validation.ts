@@ -2,9 +2,8 @@
  * Validation rules for SLO props: pure functions that say what is wrong, or `undefined`.
  * Messages name the value received and what is allowed; the construct adds its path and the prop.
  */
-import { describeValue, quote as quoteText } from '../private/describe';
+import { describeValue as describeInput, quote } from '../private/describe';
 import { formatDecimal } from './burn-rate';
-import type { Problem } from './tiers';
 import { formatWindow, MINUTE_SECONDS } from './windows';
 
 /**
@@ -117,22 +116,8 @@ export function isWellFormed(text: string): boolean {
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
 
-/**
- * How a value received in a prop is shown in a message, after "got": `describeValue` (lib/private/describe.ts)
- * — strings JSON-quoted with invisible characters (controls, bidirectional overrides, zero-width)
- * escaped and long ones cut on whole characters with their length, numbers as JavaScript prints
- * them, BigInts with their `n`, class instances by their class, plain objects and arrays in a
- * short JSON-like form. Never throws, whatever it is given: circular values, throwing getters,
- * Proxies whose every trap throws.
- */
-export function describeInput(value: unknown): string {
-  return describeValue(value);
-}
-
-/** A string as a message quotes it: JSON-quoted, invisible characters escaped, cut on whole characters with its length when long. */
-export function quote(value: string): string {
-  return quoteText(value);
-}
+// moved to lib/private; re-export kept until the area's imports are updated
+export { describeValue as describeInput, quote } from '../private/describe';
 
 /**
  * Why `value` cannot be a one-line text shown to people (an owner, an SLI description), or
@@ -162,10 +147,5 @@ export function textProblem(value: unknown, maxLength: number, isToken: (text: s
   return undefined;
 }
 
-/** One error message for all problems: `<path>: <prop>: <message>`, a line each. */
-export function formatProblems(where: string, problems: Problem[]): string {
-  if (problems.length === 1) {
-    return `${where}: ${problems[0].prop}: ${problems[0].message}`;
-  }
-  return `${where}: ${problems.length} problems:\n${problems.map((p) => `  - ${p.prop}: ${p.message}`).join('\n')}`;
-}
+// moved to lib/private; re-export kept until the area's imports are updated
+export { formatProblems } from '../private/problems';

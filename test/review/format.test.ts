@@ -1,15 +1,13 @@
+import { DERIVED, formatDecimal, formatDuration, formatPercent } from '../../lib/private/format';
 import {
+  AS_DECLARED,
   formatBurnRate,
   formatFactor,
-  formatFraction,
-  formatNumber,
   formatOutageBudget,
-  formatSpan,
-  formatWindowSpan,
   parseIsoDuration,
 } from '../../lib/review/format';
 
-describe('formatSpan: the largest units that matter', () => {
+describe('durations in a review: the largest units that matter', () => {
   test.each<[number, string]>([
     [0, '0 s'],
     [25.92, '26 s'],
@@ -24,7 +22,7 @@ describe('formatSpan: the largest units that matter', () => {
     [129600, '1 d 12 h'],
     [Infinity, 'never'],
   ])('%s seconds read %s', (seconds, text) => {
-    expect(formatSpan(seconds)).toBe(text);
+    expect(formatDuration(seconds)).toBe(text);
   });
 });
 
@@ -45,10 +43,10 @@ describe('numbers', () => {
   test('burn rates and percentages keep four significant digits and no float noise', () => {
     expect(formatBurnRate(14.4)).toBe('14.4x');
     expect(formatBurnRate(0.933333333333)).toBe('0.9333x');
-    expect(formatFraction(0.0144)).toBe('1.44 %');
-    expect(formatFraction(0.00466666666666)).toBe('0.4667 %');
-    expect(formatFraction(0.1 + 0.2)).toBe('30 %');
-    expect(formatNumber(1e-7)).toBe('0.0000001');
+    expect(formatPercent(0.0144 * 100, DERIVED)).toBe('1.44 %');
+    expect(formatPercent(0.00466666666666 * 100, DERIVED)).toBe('0.4667 %');
+    expect(formatPercent((0.1 + 0.2) * 100, DERIVED)).toBe('30 %');
+    expect(formatDecimal(1e-7, DERIVED.significantDigits)).toBe('0.0000001');
   });
 
   test('factors say how many times larger or smaller', () => {
@@ -57,10 +55,15 @@ describe('numbers', () => {
     expect(formatFactor(0.001, 0.0025)).toBe('2.5x');
   });
 
-  test('windows are exact in one unit', () => {
-    expect(formatWindowSpan(30 * 86400)).toBe('30 d');
-    expect(formatWindowSpan(5400)).toBe('90 min');
-    expect(formatWindowSpan(21600)).toBe('6 h');
+  test('windows are written as declared, to the second', () => {
+    expect(formatDuration(30 * 86400, AS_DECLARED)).toBe('30 d');
+    expect(formatDuration(5400, AS_DECLARED)).toBe('1 h 30 min');
+    expect(formatDuration(21600, AS_DECLARED)).toBe('6 h');
+  });
+
+  test('objectives keep every digit the user declared', () => {
+    expect(formatPercent(99.999)).toBe('99.999 %');
+    expect(formatPercent(99.95)).toBe('99.95 %');
   });
 });
 

@@ -5,7 +5,8 @@
  */
 import type { StackEntry } from '../../manifest/schema';
 import { ExitCode } from '../exit-codes';
-import { formatTime, joinAnd } from '../render';
+import { formatPercent, joinAnd } from '../../private/format';
+import { formatTime } from '../render';
 import type { BudgetVerdict, BurnReading, SloBudget } from './model';
 import type { QueryWindow } from './plan';
 import { describeStack } from './region';
@@ -31,21 +32,17 @@ function decimalsOf(value: number): number {
   return dot < 0 ? 0 : text.length - dot - 1;
 }
 
-/** Rounds down to `digits` decimals, so that 99.9996 is not shown as 100 and -0.01 not as 0. */
-function floorFixed(value: number, digits: number): string {
-  const factor = 10 ** digits;
-  const text = (Math.floor(value * factor + 1e-9) / factor).toFixed(digits);
-  return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
-}
-
-/** `99.983%`: two more decimals than the objective has (at least two). */
+/**
+ * `99.983 %`: two more decimals than the objective has (at least two), rounded down so that an
+ * SLI just under the objective never reads as meeting it.
+ */
 export function formatSli(sliPercent: number, objective: number): string {
-  return `${floorFixed(sliPercent, Math.max(2, decimalsOf(objective) + 2))}%`;
+  return formatPercent(sliPercent, { decimalsDown: Math.max(2, decimalsOf(objective) + 2) });
 }
 
-/** `83.3%`, `-12.5%`. */
+/** `83.3 %`, `-12.5 %`: rounded down, so that a budget just exhausted never reads as 0.0 % left. */
 export function formatBudget(percent: number): string {
-  return `${floorFixed(percent, 1)}%`;
+  return formatPercent(percent, { decimalsDown: 1 });
 }
 
 /** `0.4x`, `14.4x`, `1200x`. */
@@ -58,9 +55,9 @@ function formatThreshold(rate: number): string {
   return `${Number(rate.toFixed(2))}x`;
 }
 
-/** `25%` for the gate. */
+/** `25 %` for the gate. */
 export function formatGate(percent: number): string {
-  return `${Number(percent.toFixed(4))}%`;
+  return formatPercent(percent);
 }
 
 function name(b: SloBudget): string {
@@ -170,7 +167,7 @@ export function formatBudgets(budgets: readonly SloBudget[], verdict: BudgetVerd
     lines.push('', service);
     lines.push(...table([
       ['SLO', 'objective', 'window', 'SLI', 'budget left', 'burn rate by alert window'],
-      ...rows.map((b) => [b.slo, `${b.objective}%`, b.window, sliCell(b), budgetCell(b), formatBurnRates(b)]),
+      ...rows.map((b) => [b.slo, formatPercent(b.objective), b.window, sliCell(b), budgetCell(b), formatBurnRates(b)]),
     ]));
     const notes = rows.flatMap((b) => sloNotes(b, context.failOnMissingData));
     lines.push(...notes.map((n) => `    - ${n}`));

@@ -3,7 +3,8 @@
  * SLO window and over each alert window.
  */
 import type { MetricEntry } from '../../manifest/schema';
-import { joinAnd, truncate } from '../render';
+import { joinAnd } from '../../private/format';
+import { truncate } from '../render';
 import { alertWindows, sloBudget, SloReading } from './compute';
 import { FetchContext, getMetricData, Series, sumSince } from './fetch';
 import type { BudgetTarget, EventCounts, SloBudget } from './model';

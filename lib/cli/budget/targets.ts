@@ -10,7 +10,8 @@ import type { MetricEntry, ReliabilityManifest, SloEntry } from '../../manifest/
 import { suggestion } from '../args';
 import { CliError } from '../errors';
 import type { ManifestSet } from '../manifests';
-import { joinAnd, truncate } from '../render';
+import { joinAnd } from '../../private/format';
+import { truncate } from '../render';
 import type { DeployedAlarms } from './fetch';
 import type { BudgetTarget } from './model';
 

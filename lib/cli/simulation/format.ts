@@ -8,6 +8,7 @@ import type { SloAlarmModel } from '../../simulation/template-alarms';
 import { formatWindow } from '../../slo/windows';
 import type { AssemblyStack } from '../assembly';
 import { describeStack } from '../assembly';
+import { DERIVED, formatPercent } from '../../private/format';
 import { formatDuration } from '../render';
 
 /** What the report is about. */
@@ -26,9 +27,9 @@ export interface SimulationContext {
   readonly elapsedMs?: number;
 }
 
-/** `2 %`, `0.08 %`, `100 %`. */
+/** A ratio as a percentage: `2 %`, `0.08 %`, `100 %`. */
 export function percent(ratio: number): string {
-  return `${Number((ratio * 100).toPrecision(6))} %`;
+  return formatPercent(ratio * 100);
 }
 
 /** Events per minute as people say it: `1000/min`, `0.5/min`, `no traffic`. */
@@ -42,15 +43,14 @@ export function trafficText(eventsPerMinute: number): string {
   return `${Number(eventsPerMinute.toPrecision(6))}/min`;
 }
 
-/** `44 min`, `865 min (14.4 h)` (hours from 5 h on); fractional minutes (formulas) with one decimal. */
+/**
+ * A time on the simulation's minute axis, not a duration for prose: `44 min`, `865 min (14.4 h)`
+ * (decimal hours from 5 h on, so that simulated and formula columns compare at a glance);
+ * fractional minutes (formulas) with one decimal.
+ */
 export function minutesText(minutes: number): string {
   const text = `${Number.isInteger(minutes) ? minutes : minutes.toFixed(1)} min`;
   return minutes >= 300 ? `${text} (${Number((minutes / 60).toFixed(1))} h)` : text;
-}
-
-/** `90s`, `2h`, `1h 30m`: an incident duration in minutes, readable. */
-function durationText(minutes: number): string {
-  return formatDuration(minutes * 60).replace(/ /g, '');
 }
 
 /** The latency threshold of a latency SLI (its good events are a trimmed count, `TC(:300)`). */
@@ -100,7 +100,7 @@ function tierRows(report: IncidentReport, minutes: number): { rows: string[][]; 
     return [
       tierLabel(tier),
       `${Number(tier.burnRate.toPrecision(4))}x`,
-      tier.errorRatioThreshold === undefined ? '?' : `> ${Number((tier.errorRatioThreshold * 100).toPrecision(4))} %`,
+      tier.errorRatioThreshold === undefined ? '?' : `> ${formatPercent(tier.errorRatioThreshold * 100, DERIVED)}`,
       tier.firesAt === undefined ? 'never' : minutesText(tier.firesAt),
       formulaFires,
       simClears,
@@ -161,7 +161,7 @@ export function formatSimulation(report: IncidentReport, context: SimulationCont
   const objective = context.objective ?? report.objectivePercent;
   const lines: string[] = [];
   const policy = [
-    objective === undefined ? undefined : `${objective} % good`,
+    objective === undefined ? undefined : `${formatPercent(objective)} good`,
     context.window === undefined ? undefined : `over ${context.window}`,
   ].filter(Boolean).join(' ');
   const budget = report.errorBudget === undefined ? undefined : `error budget ${percent(report.errorBudget)}`;
@@ -170,7 +170,7 @@ export function formatSimulation(report: IncidentReport, context: SimulationCont
   const threshold = latencyThreshold(context.model);
   const errors = threshold === undefined ? 'errors' : `of requests slower than ${threshold} (the latency SLI counts TC(:${threshold}) as good)`;
   const around = s.baselineErrorRatio > 0 ? `${percent(s.baselineErrorRatio)} before and after` : 'healthy before and after';
-  lines.push(`Incident: ${percent(s.errorRatio)} ${errors} for ${durationText(s.durationMinutes)} from minute 0, ${around}; `
+  lines.push(`Incident: ${percent(s.errorRatio)} ${errors} for ${formatDuration(s.durationMinutes * 60)} from minute 0, ${around}; `
     + `${s.eventsPerMinute > 0 ? `traffic ${trafficText(s.eventsPerMinute)}` : 'no traffic'}.`);
   const took = context.elapsedMs === undefined ? '' : ` in ${Math.max(1, Math.round(context.elapsedMs))} ms`;
   const delay = report.simulation.delayMinutes;

@@ -15,7 +15,7 @@ import { suggestion } from '../args';
 import { AssemblyStack, describeStack, fileBesideTemplate, findAssemblyStack, listAssemblyStacks, readTemplate, Template } from '../assembly';
 import { CliError } from '../errors';
 import { readJsonFile } from '../files';
-import { joinAnd } from '../render';
+import { joinAnd } from '../../private/format';
 
 /** An SLO as its composite alarms describe it. */
 export interface SloAlarmsEntry {

@@ -8,8 +8,8 @@ import { checkoutTraffic, constant, DAY, during, givenProd, givenShop, HOUR, pro
 
 const HEALTHY = { errors: during(T0 - 10 * DAY, T0 - 10 * DAY + 6 * HOUR, 2), latencySamples: constant(100), fastSamples: constant(99.5) };
 const HEALTHY_ROWS = [
-  '  availability  99.9%      30d     99.983%  83.3%        1h 0.0x · 5m 0.0x · 6h 0.0x · 30m 0.0x · 1d 0.0x · 2h 0.0x · 3d 0.0x',
-  '  latency       99%        30d     99.50%   50.0%        1h 0.5x · 5m 0.5x · 6h 0.5x · 30m 0.5x · 1d 0.5x · 2h 0.5x · 3d 0.5x',
+  '  availability  99.9 %     30d     99.983 %  83.3 %       1h 0.0x · 5m 0.0x · 6h 0.0x · 30m 0.0x · 1d 0.0x · 2h 0.0x · 3d 0.0x',
+  '  latency       99 %       30d     99.50 %   50.0 %       1h 0.5x · 5m 0.5x · 6h 0.5x · 30m 0.5x · 1d 0.5x · 2h 0.5x · 3d 0.5x',
 ].join('\n');
 
 function throttled(name = 'Throttling', message = 'Rate exceeded'): Error {

@@ -53,11 +53,11 @@ describe('budget: the gate', () => {
       'Budgets over each SLO window to 2024-05-01 12:00:00 UTC; burn rates to 2024-05-01 12:00:00 UTC. A burn rate of 1x spends the budget in exactly the SLO window.',
       '',
       'checkout',
-      '  SLO           objective  window  SLI      budget left  burn rate by alert window',
-      '  availability  99.9%      30d     99.983%  83.3%        1h 0.0x · 5m 0.0x · 6h 0.0x · 30m 0.0x · 1d 0.0x · 2h 0.0x · 3d 0.0x',
-      '  latency       99%        30d     99.50%   50.0%        1h 0.5x · 5m 0.5x · 6h 0.5x · 30m 0.5x · 1d 0.5x · 2h 0.5x · 3d 0.5x',
+      '  SLO           objective  window  SLI       budget left  burn rate by alert window',
+      '  availability  99.9 %     30d     99.983 %  83.3 %       1h 0.0x · 5m 0.0x · 6h 0.0x · 30m 0.0x · 1d 0.0x · 2h 0.0x · 3d 0.0x',
+      '  latency       99 %       30d     99.50 %   50.0 %       1h 0.5x · 5m 0.5x · 6h 0.5x · 30m 0.5x · 1d 0.5x · 2h 0.5x · 3d 0.5x',
       '',
-      'PASS: every error budget is above 0% (lowest: checkout/latency, 50.0% left).',
+      'PASS: every error budget is above 0 % (lowest: checkout/latency, 50.0 % left).',
       '',
     ].join('\n'));
     expect(h.stderr()).toBe('');
@@ -107,12 +107,12 @@ describe('budget: the gate', () => {
 
     expect(code).toBe(2);
     const out = h.stdout();
-    expect(out).toContain('  availability  99.9%      30d     99.800%  -100.0% (exhausted)  '
+    expect(out).toContain('  availability  99.9 %     30d     99.800 %  -100.0 % (exhausted)  '
       + '1h 2.0x · 5m 2.0x · 6h 2.0x (>1x) · 30m 2.0x · 1d 2.0x · 2h 2.0x · 3d 2.0x (>1x)\n');
     expect(out).toContain('    - availability: tier ticket-3d-6h (ticket) is over its threshold: 3d 2.0x and 6h 2.0x, both above 1x\n');
-    expect(out).toContain('  latency       99%        30d     100.00%  100.0%');
+    expect(out).toContain('  latency       99 %       30d     100.00 %  100.0 %');
     expect(out.trimEnd().split('\n').pop()).toBe('FAIL: budget exhausted: freeze feature deploys. '
-      + 'checkout/availability has -100.0% of its error budget left (the gate needs more than 0%).');
+      + 'checkout/availability has -100.0 % of its error budget left (the gate needs more than 0 %).');
   });
 
   test('a budget spent to exactly 0 % fails the default gate', async () => {
@@ -132,11 +132,11 @@ describe('budget: the gate', () => {
     const traffic = { requests: constant(1000), errors: (t: number) => (t % (10 * MINUTE) === 0 ? 8 : 0), latencySamples: constant(100) };
 
     test.each([
-      [[], 0, 'PASS: every error budget is above 0% (lowest: checkout/availability, 20.0% left).'],
-      [['--min-remaining', '15%'], 0, 'PASS: every error budget is above 15% (lowest: checkout/availability, 20.0% left).'],
-      [['--min-remaining', '25%'], 2, 'FAIL: budget exhausted: freeze feature deploys. checkout/availability has 20.0% of its error budget left (the gate needs more than 25%).'],
-      [['--min-remaining=25'], 2, 'FAIL: budget exhausted: freeze feature deploys. checkout/availability has 20.0% of its error budget left (the gate needs more than 25%).'],
-      [['--min-remaining', '20'], 2, 'FAIL: budget exhausted: freeze feature deploys. checkout/availability has 20.0% of its error budget left (the gate needs more than 20%).'],
+      [[], 0, 'PASS: every error budget is above 0 % (lowest: checkout/availability, 20.0 % left).'],
+      [['--min-remaining', '15%'], 0, 'PASS: every error budget is above 15 % (lowest: checkout/availability, 20.0 % left).'],
+      [['--min-remaining', '25%'], 2, 'FAIL: budget exhausted: freeze feature deploys. checkout/availability has 20.0 % of its error budget left (the gate needs more than 25 %).'],
+      [['--min-remaining=25'], 2, 'FAIL: budget exhausted: freeze feature deploys. checkout/availability has 20.0 % of its error budget left (the gate needs more than 25 %).'],
+      [['--min-remaining', '20'], 2, 'FAIL: budget exhausted: freeze feature deploys. checkout/availability has 20.0 % of its error budget left (the gate needs more than 20 %).'],
     ])('%j exits %i', async (flags, expected, verdict) => {
       const h = world();
       const file = prodFile();
@@ -157,7 +157,7 @@ describe('budget: the gate', () => {
 
     expect(await h.run('budget', file, '--stack', 'Prod-Shop', '--slo', 'availability')).toBe(0);
     const out = h.stdout();
-    expect(out).toContain('  availability  99.9%      30d     99.997%  97.2%        '
+    expect(out).toContain('  availability  99.9 %     30d     99.997 %  97.2 %       '
       + '1h 20.0x (>14.4x) · 5m 20.0x (>14.4x) · 6h 3.3x (>1x) · 30m 20.0x (>6x) · 1d 0.8x · 2h 10.0x (>3x) · 3d 0.3x\n');
     expect(out).toContain('    - availability: tier page-1h-5m (page) is over its threshold: 1h 20.0x and 5m 20.0x, both above 14.4x\n');
     expect(out).not.toContain('tier page-6h-30m'); // 6h is at 3.3x, under 6x
@@ -193,9 +193,9 @@ describe('budget: the gate', () => {
 
       expect(await h.run('budget', file, '--stack', 'Prod-Shop')).toBe(0);
       const out = h.stdout();
-      expect(out).toContain('  latency       99%        30d     no data  no data      no data\n');
+      expect(out).toContain('  latency       99 %       30d     no data   no data      no data\n');
       expect(out).toContain('    - latency: no datapoint of AWS/ApiGateway Latency ApiName=checkout,Stage=prod in eu-west-1 in the last 30d; not gated\n');
-      expect(out.trimEnd().split('\n').pop()).toBe('PASS: the error budget of checkout/availability is above 0% (83.3% left). '
+      expect(out.trimEnd().split('\n').pop()).toBe('PASS: the error budget of checkout/availability is above 0 % (83.3 % left). '
         + 'Not gated, no data: checkout/latency (--fail-on-missing-data fails on them).');
     });
 
@@ -234,9 +234,9 @@ describe('budget: the gate', () => {
 
       expect(await h.run('budget', file, '--stack', 'Prod-Shop', '--slo', 'availability')).toBe(0);
       const out = h.stdout();
-      expect(out).toContain('  availability  99.9%      30d     no data  100.0% (unchanged)  no traffic in any alert window (burn rates 0x)\n');
+      expect(out).toContain('  availability  99.9 %     30d     no data  100.0 % (unchanged)  no traffic in any alert window (burn rates 0x)\n');
       expect(out).toContain('    - availability: no events in the last 30d: the SLI has no data and the budget is unchanged\n');
-      expect(out.trimEnd().split('\n').pop()).toBe('PASS: the error budget of checkout/availability is above 0% (100.0% left).');
+      expect(out.trimEnd().split('\n').pop()).toBe('PASS: the error budget of checkout/availability is above 0 % (100.0 % left).');
     });
 
     test('alert windows without events burn 0x and say so', async () => {
@@ -281,7 +281,7 @@ describe('budget: the gate', () => {
       searchTraffic(fake, constant(50), during(T0 - HOUR, T0, 5));
 
       expect(await h.run('budget', SHOP_ASSEMBLY, '--stack', 'Shop', '--service', 'search', '--slo', 'availability')).toBe(0);
-      expect(h.stdout()).toContain('  availability  99.5%      30d     99.986%  97.2%        1h 20.0x (>14.4x) · 5m 20.0x (>14.4x) · 6h 3.3x · 30m 20.0x (>6x)\n');
+      expect(h.stdout()).toContain('  availability  99.5 %     30d     99.986 %  97.2 %       1h 20.0x (>14.4x) · 5m 20.0x (>14.4x) · 6h 3.3x · 30m 20.0x (>6x)\n');
       const functionNames = fake.requests.flatMap((r) => r.MetricDataQueries!)
         .flatMap((q) => q.MetricStat?.Metric?.Dimensions ?? []).map((d) => d.Value);
       expect(new Set(functionNames)).toEqual(new Set([SEARCH_FUNCTION]));
@@ -314,7 +314,7 @@ describe('budget: the gate', () => {
         + 'region or account; not gated\n');
       expect(out).toContain('None of these SLOs\' alarms exist in eu-west-1: the stack is not deployed here yet, or it is deployed in '
         + 'another region or account (check --profile and --region).\n');
-      expect(out).toContain('  availability  99.9%      30d     99.983%  83.3%'); // checkout's metrics are named in full: read anyway
+      expect(out).toContain('  availability  99.9 %     30d     99.983 %  83.3 %'); // checkout's metrics are named in full: read anyway
     });
 
     test('an SLO added since the last deploy has no data and says its alarms do not exist yet', async () => {
