@@ -31,7 +31,7 @@ describe('EscalationPolicy validation: every message names the construct path, t
     ['a level without targets', { levels: [{ notify: [] }] },
       'Shop/OnCall: levels[0].notify: must name at least one target: a level that notifies nobody only delays the next one, got []'],
     ['a level whose notify is not a list', { levels: [{ notify: email }] },
-      /^Shop\/OnCall: levels\[0\]\.notify: must be a list of targets \(e\.g\. \[Notify\.email\('oncall@example\.com'\)\]\), got a Notify$/],
+      /^Shop\/OnCall: levels\[0\]\.notify: must be a list of targets \(e\.g\. \[Notify\.email\('oncall@example\.com'\)\]\), got a NotifyEmail$/],
     ['a target not built with Notify', { levels: [{ notify: [{ kind: 'email', address: 'a@example.com' }] }] },
       /^Shop\/OnCall: levels\[0\]\.notify\[0\]: must be a target built with Notify \(Notify\.email, .*\), got \{"kind":"email","address":"a@example\.com"\}$/],
     ['a malformed email address', { levels: [{ notify: [Notify.email('oncall.example.com')] }] },
@@ -203,7 +203,7 @@ describe('hostile values are refused with a clear message, never a TypeError or 
   });
 
   test('a target whose properties throw when read is refused as unreadable, naming it', () => {
-    const target = Object.defineProperty({}, 'kind', { enumerable: true, get: () => { throw new RangeError('nope'); } });
+    const target = Object.defineProperty({}, 'bind', { enumerable: true, get: () => { throw new RangeError('nope'); } });
     expect(message(withTargets([target]))).toBe('Shop/OnCall: levels[0].notify[0]: could not be read: reading it threw RangeError: nope');
   });
 
