@@ -350,6 +350,10 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     }
   }
 
+  /**
+   * Registers a composite alarm wired to this policy, by name: the escalation function may then
+   * read its tags (`cloudwatch:ListTagsForResource` on exactly the alarms registered).
+   */
   public registerAlarm(alarmName: string): void {
     if (this.registeredAlarms.has(alarmName)) {
       return;

@@ -1,31 +1,19 @@
-/** `Notify.sms`: a phone number subscribed to the level's topic. */
+/** `Notify.sms`: a phone number (E.164) subscribed to the level's topic. */
 import { SmsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import type { Construct } from 'constructs';
-import type { NotifyTargetBindOptions, NotifyTargetConfig } from '../notify';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { phoneNumberProblem } from '../validation';
-import { addressIdentity } from './email';
-import { CheckedNotifyTarget } from './target';
+import { AddressTarget } from './address';
 
-export class NotifySms extends CheckedNotifyTarget {
-  public static readonly KIND = 'sms';
-
-  constructor(private readonly phoneNumber: string) {
-    super();
+export class NotifySms extends AddressTarget {
+  constructor(phoneNumber: string) {
+    super('sms', phoneNumber);
   }
 
-  public _problem(): string | undefined {
-    return phoneNumberProblem(this.phoneNumber);
+  protected addressProblem(phoneNumber: unknown): string | undefined {
+    return phoneNumberProblem(phoneNumber);
   }
 
-  public _describe(): string {
-    return `${NotifySms.KIND} ${String(this.phoneNumber)}`;
-  }
-
-  public _identity(): string | undefined {
-    return addressIdentity(NotifySms.KIND, this.phoneNumber);
-  }
-
-  public bind(_scope: Construct, options: NotifyTargetBindOptions): NotifyTargetConfig {
-    return { kind: NotifySms.KIND, subscription: new SmsSubscription(this.phoneNumber, { deadLetterQueue: options.deadLetterQueue }) };
+  protected subscription(phoneNumber: string, deadLetterQueue: IQueue | undefined): SmsSubscription {
+    return new SmsSubscription(phoneNumber, { deadLetterQueue });
   }
 }

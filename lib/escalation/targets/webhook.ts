@@ -4,7 +4,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { NotifyTargetBindOptions, NotifyTargetConfig } from '../notify';
 import { referenceProblem, webhookUrlProblem } from '../validation';
-import { addressIdentity } from './email';
+import { addressIdentity } from './address';
 import { CheckedNotifyTarget } from './target';
 
 /** Where the URL is: given inline, or the SecretString of a secret. */
