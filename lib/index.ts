@@ -23,8 +23,10 @@ export { Severity } from './slo/tiers';
 export { ServiceDashboard, type ServiceDashboardProps } from './dashboards/service-dashboard';
 
 // Escalation
-export { EscalationPolicy, type EscalationPolicyProps, type EscalationLevel, type EscalationChain, type IEscalationPolicy } from './escalation/escalation-policy';
-export { Notify, NotifyKind } from './escalation/notify';
+export {
+  EscalationPolicy, type EscalationPolicyProps, type EscalationLevel, type EscalationChain, type EscalationChainLevel, type IEscalationPolicy,
+} from './escalation/escalation-policy';
+export { Notify, type INotifyTarget, type NotifyTargetBindOptions, type NotifyTargetConfig } from './escalation/notify';
 
 // Chaos
 export { ChaosExperiment, type ChaosExperimentProps, type ExperimentProps, type ExperimentReportOptions } from './chaos/chaos-experiment';

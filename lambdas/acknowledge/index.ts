@@ -9,6 +9,7 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { AcknowledgedEvent } from '../shared/contract';
 import { Incident, readAlarm } from '../shared/incident';
 import { createLogger, errorFields, Logger } from '../shared/log';
 import { getSecret } from '../shared/secrets';
@@ -16,33 +17,11 @@ import { TokenClaims, verifyToken } from '../shared/token';
 import {
   acknowledgedPage, confirmPage, conflictPage, errorPage, IncidentSummary, Page, renderPage,
 } from './html';
+import { AckConfig, loadAckConfig } from './config';
 import { readRequest } from './request';
 import { acknowledge } from './store';
 
 const lambda = new LambdaClient({});
-
-interface AckConfig {
-  readonly policyName: string;
-  readonly tableName: string;
-  readonly signingSecretArn: string;
-  readonly escalationFunctionName: string;
-}
-
-function loadConfig(): AckConfig {
-  const get = (name: string): string => {
-    const v = process.env[name];
-    if (!v) {
-      throw new Error(`acknowledge function environment: ${name} is required`);
-    }
-    return v;
-  };
-  return {
-    policyName: get('POLICY_NAME'),
-    tableName: get('TABLE_NAME'),
-    signingSecretArn: get('SIGNING_SECRET_ARN'),
-    escalationFunctionName: get('ESCALATION_FUNCTION_NAME'),
-  };
-}
 
 function respond(page: Page, extraHeaders: Record<string, string> = {}): LambdaFunctionURLResult {
   return {
@@ -94,7 +73,7 @@ export async function handler(event: LambdaFunctionURLEvent): Promise<LambdaFunc
   const base = createLogger({ fn: 'acknowledge', requestId: event.requestContext?.requestId });
   let config: AckConfig;
   try {
-    config = loadConfig();
+    config = loadAckConfig();
   } catch (err) {
     base.error('invalid configuration', errorFields(err));
     return respond(errorPage(500, 'Something went wrong', 'The acknowledge page is misconfigured. Acknowledge in your paging tool instead.'));
@@ -174,11 +153,12 @@ function ownAcknowledgement(incident: Incident, claims: TokenClaims): boolean {
  * submitting the same link again retries telling them (it finds this link's acknowledgement).
  */
 async function tellLevels(config: AckConfig, claims: TokenClaims, by: string, fields: Record<string, unknown>, log: Logger): Promise<boolean> {
+  const told: AcknowledgedEvent = { kind: 'acknowledged', alarmName: claims.a, incidentStart: claims.i, level: claims.l, by };
   try {
     await lambda.send(new InvokeCommand({
       FunctionName: config.escalationFunctionName,
       InvocationType: 'Event',
-      Payload: Buffer.from(JSON.stringify({ kind: 'acknowledged', alarmName: claims.a, incidentStart: claims.i, level: claims.l, by })),
+      Payload: Buffer.from(JSON.stringify(told)),
     }));
     return true;
   } catch (err) {

@@ -1,5 +1,4 @@
-import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import { SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
+import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -13,16 +12,21 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
+import {
+  AcknowledgeEnvironment, EscalationEnvironment, LOG_EVENTS, levelsVariable, PAGER_ALARMS, pagerAlarmName, PagerAlarmSpec, TargetSetJson,
+  ticketsVariable, variablesOf, WebhookJson,
+} from '../../lambdas/shared/contract';
+import { describeValue } from '../private/describe';
 import { claimPhysicalName, environmentOf } from '../service/physical-names';
 import { namePartProblem } from '../slo/names';
 import { Problem } from '../slo/tiers';
 import { formatProblems } from '../slo/validation';
 import { acknowledgeEscalationFindings } from './acknowledgements';
 import { HANDLER_RUNTIME, handlerCode } from './lambda-code';
-import { Notify, NotifyKind } from './notify';
+import { INotifyTarget, NotifyTargetConfig } from './notify';
 import {
-  estimatedEnvironmentBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES, levelProblems, logRetentionProblem, repeatProblem, reservedConcurrencyProblem,
-  targetListProblems, tokenTtlProblem,
+  estimatedEnvironmentBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES, levelProblems, logRetentionProblem, repeatAfterProblem, repeatProblem,
+  reservedConcurrencyProblem, targetListProblems, tokenTtlProblem,
 } from './validation';
 
 /** Attempts of an asynchronous invocation after the first one fails, before the event goes to the dead-letter queue. */
@@ -35,17 +39,8 @@ export const DEFAULT_RESERVED_CONCURRENCY = 10;
 export const DEFAULT_ACKNOWLEDGE_RESERVED_CONCURRENCY = 20;
 /** CloudWatch: at most 5 actions per alarm state. */
 const MAX_ALARM_ACTIONS = 5;
-/**
- * The alarms on the pager, `<policyName>-pager-<suffix>`: the only CloudWatch alarms allowed to
- * publish to the level-1 topic.
- */
-const PAGER_ALARMS = {
-  deadLetters: 'dead-letters',
-  errors: 'errors',
-  acknowledgeErrors: 'acknowledge-errors',
-  deliveryFailures: 'delivery-failures',
-  unverifiedAlarms: 'unverified-alarms',
-} as const;
+/** What `bind` may return as a target's kind: it reaches the manifest, the reports and the function's environment. */
+const TARGET_KIND = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 /** One level of an escalation chain. */
 export interface EscalationLevel {
@@ -57,7 +52,7 @@ export interface EscalationLevel {
   readonly after?: Duration;
 
   /** Who this level notifies; at least one target, e.g. `[Notify.email('oncall@example.com')]`. */
-  readonly notify: Notify[];
+  readonly notify: INotifyTarget[];
 }
 
 /** Props of `EscalationPolicy`. */
@@ -70,18 +65,26 @@ export interface EscalationPolicyProps {
 
   /**
    * How many more times the whole chain runs after the first pass when nobody acknowledges
-   * (PagerDuty's `num_loops`), 0 to 10. Each pass starts again at level 1, a delay after the last
-   * level was notified (the escalation function's choice: the last level's delay).
+   * (PagerDuty's `num_loops`), 0 to 10. Each pass starts again at level 1, `repeatAfter` after the
+   * last level was notified.
    * @default 0 - the chain runs once
    */
   readonly repeat?: number;
+
+  /**
+   * How long after the last level was notified the next pass starts again at level 1; after the
+   * last pass, how long before the incident is declared exhausted (and every target reached is
+   * told that nobody answered). A whole number of minutes, 1 minute to 24 hours.
+   * @default - the last level's `after`; 15 minutes when the chain has one level
+   */
+  readonly repeatAfter?: Duration;
 
   /**
    * Where ticket alarms go: notified once when a ticket alarm fires and once when it recovers,
    * never escalated.
    * @default - ticket alarms notify nobody (a warning is emitted)
    */
-  readonly tickets?: Notify[];
+  readonly tickets?: INotifyTarget[];
 
   /**
    * Name of the policy: letters, digits, `-`, `_`, `.`, at most 64 characters. It starts the names
@@ -118,14 +121,22 @@ export interface EscalationPolicyProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
+/** One level of an escalation chain as declared, without addresses or secrets. */
+export interface EscalationChainLevel {
+  /** Seconds after the previous level was notified (0 for level 1). */
+  readonly afterSeconds: number;
+  /** The kinds of its targets, one per target in the order declared (`email`, `sms`, `slack`, `topic`, `webhook`, `pagerduty`, …). */
+  readonly targets: string[];
+}
+
 /** An escalation chain as declared: what reports show, without addresses or secrets. */
 export interface EscalationChain {
-  /** Levels in order: seconds after the previous level (0 for level 1) and the kinds of their targets. */
-  readonly levels: { readonly afterSeconds: number; readonly targets: NotifyKind[] }[];
+  /** Levels in order. */
+  readonly levels: EscalationChainLevel[];
   /** More passes of the chain after the first. */
   readonly repeat: number;
-  /** Kinds of the ticket targets. */
-  readonly tickets: NotifyKind[];
+  /** Kinds of the ticket targets, one per target. */
+  readonly tickets: string[];
   /** Lifetime of acknowledge links, seconds. */
   readonly acknowledgeLinkTtlSeconds: number;
 }
@@ -143,6 +154,49 @@ export interface IEscalationPolicy extends IConstruct {
    * read its tags. Names, not ARNs: a service in another stack then adds no reference back to it.
    */
   registerAlarm(alarmName: string): void;
+}
+
+/** The props with their defaults applied, after validation. */
+interface Settings {
+  readonly policyName: string;
+  readonly repeat: number;
+  readonly repeatAfter?: Duration;
+  readonly tokenTtl: Duration;
+  readonly reservedConcurrency: number;
+  readonly ackReservedConcurrency: number;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** The topics of a policy and the targets bound to them. */
+interface PolicyTopics {
+  readonly page: sns.Topic;
+  readonly ticket: sns.Topic;
+  readonly levels: sns.Topic[];
+  /** What each level's targets need, level by level. */
+  readonly levelTargets: NotifyTargetConfig[][];
+  readonly ticketTargets?: { readonly topic: sns.Topic; readonly targets: NotifyTargetConfig[] };
+}
+
+/** The two functions and what their permissions are granted on. */
+interface PolicyFunctions {
+  readonly acknowledgeFunction: lambda.Function;
+  readonly acknowledgeUrl: lambda.FunctionUrl;
+  readonly acknowledgeRole: iam.Role;
+  readonly acknowledgeLogs: logs.LogGroup;
+  /** Its name is known at synth: the acknowledge function refers to it without a reference. */
+  readonly escalationFunctionArn: string;
+  readonly escalationFunction: lambda.Function;
+  readonly escalationRole: iam.Role;
+  readonly escalationLogs: logs.LogGroup;
+}
+
+/** The alarms on the pager. */
+interface PagerAlarms {
+  readonly deadLetters: cloudwatch.Alarm;
+  readonly errors: cloudwatch.Alarm;
+  readonly acknowledgeErrors: cloudwatch.Alarm;
+  readonly deliveryFailures: cloudwatch.Alarm;
+  readonly unverifiedAlarms: cloudwatch.Alarm;
 }
 
 /**
@@ -169,13 +223,14 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
       && typeof candidate.policyName === 'string' && candidate.pageTopic !== undefined && candidate.ticketTopic !== undefined;
   }
 
+  /** Name of the policy: it starts the names of the alarms on the pager and appears in every message. */
   public readonly policyName: string;
   /** The customer-managed key (rotation on) encrypting the topics, the queue, the table and the signing secret. */
   public readonly key: kms.Key;
   /** The topic page composites notify; the escalation function subscribes to it. */
-  public readonly pageTopic: sns.Topic;
+  public readonly pageTopic: sns.ITopic;
   /** The topic ticket composites notify; the escalation function subscribes to it. */
-  public readonly ticketTopic: sns.Topic;
+  public readonly ticketTopic: sns.ITopic;
   /**
    * One topic per level, holding its email, SMS and Slack subscriptions; add your own
    * subscriptions to them as well. `levelTopics[0]` also receives the alarms on the pager itself.
@@ -225,341 +280,58 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
   public readonly chain: EscalationChain;
 
   private readonly escalationRole: iam.Role;
-  /** Level 1's email and SMS subscriptions (no redrive policy, see subscribeTargets). */
+  /** Level 1's subscriptions (no redrive policy, see bindTargets). */
   private readonly levelOneSubscriptions: sns.Subscription[] = [];
   private readonly registeredAlarms = new Set<string>();
   private alarmTagsStatement?: iam.PolicyStatement;
 
   constructor(scope: Construct, id: string, props: EscalationPolicyProps) {
     super(scope, id);
-    const policyName = props?.policyName ?? id;
-    const repeat = props?.repeat ?? 0;
-    const tokenTtl = props?.acknowledgeLinkTtl ?? DEFAULT_ACKNOWLEDGE_LINK_TTL;
-    const reservedConcurrency = props?.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY;
-    const ackReservedConcurrency = props?.acknowledgeReservedConcurrency ?? DEFAULT_ACKNOWLEDGE_RESERVED_CONCURRENCY;
-    validate(this.node.path, props, { policyName, repeat, tokenTtl, reservedConcurrency, ackReservedConcurrency });
+    const settings = this.settle(id, props);
+    this.policyName = settings.policyName;
+    this.key = this.createKey();
+    this.deadLetterQueue = this.createDeadLetterQueue();
 
-    const holder = claimPhysicalName(this, 'escalation-policy', policyName);
-    if (holder !== undefined) {
-      throw new Error(`${this.node.path}: policyName '${policyName}' is already used by ${holder} in the same account and region `
-        + `(${environmentOf(this)}); the names of the alarms on the pager would collide. Give each policy a unique policyName`);
-    }
-    this.policyName = policyName;
+    const topics = this.createTopics(props);
+    this.pageTopic = topics.page;
+    this.ticketTopic = topics.ticket;
+    this.levelTopics = topics.levels;
+    this.ticketTargetsTopic = topics.ticketTargets?.topic;
     this.chain = {
-      levels: props.levels.map((level) => ({ afterSeconds: level.after?.toSeconds() ?? 0, targets: level.notify.map((n) => n.kind) })),
-      repeat,
-      tickets: (props.tickets ?? []).map((n) => n.kind),
-      acknowledgeLinkTtlSeconds: tokenTtl.toSeconds(),
+      levels: props.levels.map((level, i) => ({ afterSeconds: level.after?.toSeconds() ?? 0, targets: topics.levelTargets[i].map((t) => t.kind) })),
+      repeat: settings.repeat,
+      tickets: (topics.ticketTargets?.targets ?? []).map((t) => t.kind),
+      acknowledgeLinkTtlSeconds: settings.tokenTtl.toSeconds(),
     };
-    const stack = Stack.of(this);
-    const levels = props.levels;
-    const tickets = props.tickets;
 
-    // --- encryption -------------------------------------------------------------------------
-    this.key = new kms.Key(this, 'Key', {
-      enableKeyRotation: true,
-      description: `cdk-reliability escalation policy ${policyName}: topics, dead-letter queue, incidents table, signing secret`,
-    });
-    // CloudWatch publishes alarm notifications to the encrypted topics (page, ticket, level 1): the
-    // service principal needs GenerateDataKey* and Decrypt in the key policy (SNS Developer Guide,
-    // "Enable compatibility between event sources from AWS services and encrypted topics"). It is
-    // narrowed as AWS's own examples narrow service publishers to encrypted topics: the publishing
-    // resource (aws:SourceArn, an alarm of this account and region; aws:SourceAccount) and the SNS
-    // encryption context (kms:EncryptionContext:aws:sns:topicArn, topics of this account and
-    // region: the topics themselves cannot be named, the key policy is part of the key they use).
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsOfThisAccountToUseTheKey',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': alarmArnPattern(stack, '*') },
-        StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': stack.formatArn({ service: 'sns', resource: '*' }) },
-      },
-    }));
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowSnsToUseTheKeyForThisAccount',
-      principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }));
+    this.table = this.createTable();
+    this.signingSecret = this.createSigningSecret();
+    this.scheduleGroup = this.createScheduleGroup();
+    this.schedulerRole = this.createSchedulerRole();
 
-    // --- dead letters: whatever the pager could not handle or deliver ------------------------
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    const functions = this.createFunctions(settings, props, topics);
+    this.acknowledgeFunction = functions.acknowledgeFunction;
+    this.acknowledgeUrl = functions.acknowledgeUrl;
+    this.escalationRole = functions.escalationRole;
+    this.escalationFunction = functions.escalationFunction;
+    this.subscribeToAlarmTopics();
 
-    // --- topics -----------------------------------------------------------------------------
-    this.pageTopic = this.encryptedTopic('PageTopic', `${policyName} page alarms`);
-    this.ticketTopic = this.encryptedTopic('TicketTopic', `${policyName} ticket alarms`);
-    this.levelTopics = levels.map((level, i) => {
-      const topic = this.encryptedTopic(`Level${i + 1}Topic`, `${policyName} level ${i + 1}`);
-      this.subscribeTargets(topic, level.notify, `levels[${i}].notify`, i === 0 ? undefined : this.deadLetterQueue);
-      return topic;
-    });
-    if (tickets !== undefined) {
-      this.ticketTargetsTopic = this.encryptedTopic('TicketTargetsTopic', `${policyName} tickets`);
-      this.subscribeTargets(this.ticketTargetsTopic, tickets, 'tickets', this.deadLetterQueue);
-    }
-    // Only CloudWatch alarms of this account publish to the page and ticket topics.
-    for (const topic of [this.pageTopic, this.ticketTopic]) {
-      onlyCloudWatchAlarmsPublish(topic);
-    }
+    const describeAlarmsPolicy = this.grantEscalation(functions.escalationLogs, topics);
+    grantAcknowledge(functions.acknowledgeRole, functions.acknowledgeLogs, this.table, this.signingSecret, this.key, functions.escalationFunctionArn);
+    this.restrictPublishers(topics);
+    this.restrictSigningSecret(functions.acknowledgeRole);
+    this.grantScheduler();
 
-    // --- state, timers, secrets -------------------------------------------------------------
-    this.table = new dynamodb.Table(this, 'Incidents', {
-      partitionKey: { name: 'alarmName', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: 'expiresAt',
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.key,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    });
-    this.signingSecret = new secretsmanager.Secret(this, 'SigningSecret', {
-      description: `cdk-reliability escalation policy ${policyName}: HMAC key of acknowledge links`,
-      encryptionKey: this.key,
-      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
-    });
-    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Timers', {
-      // Timers are worthless without the stack; a retained group would also block a redeploy under the same name.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
-      description: `EventBridge Scheduler invokes the escalation function of ${policyName}`,
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnEquals: { 'aws:SourceArn': this.scheduleGroup.scheduleGroupArn },
-        },
-      }),
-    });
+    const alarms = this.createPagerAlarms(functions.escalationLogs, topics);
+    this.deadLetterAlarm = alarms.deadLetters;
+    this.errorsAlarm = alarms.errors;
+    this.acknowledgeErrorsAlarm = alarms.acknowledgeErrors;
+    this.deliveryFailuresAlarm = alarms.deliveryFailures;
+    this.unverifiedAlarmsAlarm = alarms.unverifiedAlarms;
 
-    // --- functions --------------------------------------------------------------------------
-    // The escalation function gets a known name so that the acknowledge function can refer to it
-    // without a reference: escalation -> ACK_URL -> acknowledge -> escalation would be a cycle.
-    const escalationFunctionName = `${Names.uniqueResourceName(this, { maxLength: 64 - '-escalation'.length })}-escalation`;
-    const escalationFunctionArn = stack.formatArn({
-      service: 'lambda', resource: 'function', resourceName: escalationFunctionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
-
-    const ackRole = new iam.Role(this, 'AcknowledgeRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    const ackLogs = new logs.LogGroup(this, 'AcknowledgeLogs', { retention: logRetention });
-    this.acknowledgeFunction = new lambda.Function(this, 'AcknowledgeFunction', {
-      description: `cdk-reliability escalation policy ${policyName}: acknowledge links`,
-      runtime: HANDLER_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: handlerCode('acknowledge'),
-      role: ackRole,
-      logGroup: ackLogs,
-      timeout: Duration.seconds(10),
-      memorySize: 256,
-      reservedConcurrentExecutions: ackReservedConcurrency,
-      environment: {
-        POLICY_NAME: policyName,
-        TABLE_NAME: this.table.tableName,
-        SIGNING_SECRET_ARN: this.signingSecret.secretArn,
-        ESCALATION_FUNCTION_NAME: escalationFunctionName,
-      },
-    });
-    this.acknowledgeUrl = this.acknowledgeFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-
-    const environment: Record<string, string> = {
-      POLICY_NAME: policyName,
-      TABLE_NAME: this.table.tableName,
-      SCHEDULE_GROUP: this.scheduleGroup.scheduleGroupName,
-      SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
-      // a timer Scheduler cannot deliver lands in the same dead-letter queue, watched by the pager alarm
-      SCHEDULER_DLQ_ARN: this.deadLetterQueue.queueArn,
-      SIGNING_SECRET_ARN: this.signingSecret.secretArn,
-      ACK_URL: this.acknowledgeUrl.url,
-      REPEAT: String(repeat),
-      TOKEN_TTL_SECONDS: String(tokenTtl.toSeconds()),
-      PAGE_TOPIC_ARN: this.pageTopic.topicArn,
-      TICKET_TOPIC_ARN: this.ticketTopic.topicArn,
-      LEVELS: JSON.stringify(levels.map((level, i) => targetSet(level.notify, this.levelTopics[i], i === 0 ? 0 : level.after!.toSeconds()))),
-      TICKETS: tickets !== undefined ? JSON.stringify(targetSet(tickets, this.ticketTargetsTopic)) : 'null',
-    };
-    const envBytes = estimatedEnvironmentBytes(stack.resolve(environment));
-    if (envBytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
-      throw new Error(`${this.node.path}: levels: escalation policy '${policyName}' has too many targets for its function's environment: `
-        + `about ${envBytes} bytes (estimated, with deploy-time ARNs counted at their typical length), over Lambda's limit of ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes. `
-        + 'Use fewer levels or targets (e.g. one topic with many subscribers instead of many targets), or split the policy');
-    }
-
-    this.escalationRole = new iam.Role(this, 'EscalationRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    const escalationLogs = new logs.LogGroup(this, 'EscalationLogs', { retention: logRetention });
-    this.escalationFunction = new lambda.Function(this, 'EscalationFunction', {
-      functionName: escalationFunctionName,
-      description: `cdk-reliability escalation policy ${policyName}: notifies, escalates and resolves`,
-      runtime: HANDLER_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: handlerCode('escalation'),
-      role: this.escalationRole,
-      logGroup: escalationLogs,
-      timeout: Duration.seconds(60),
-      memorySize: 256,
-      reservedConcurrentExecutions: reservedConcurrency,
-      retryAttempts: ESCALATION_RETRY_ATTEMPTS,
-      onFailure: sendOnlyQueueDestination(this.deadLetterQueue),
-      environment,
-    });
-    // An alarm SNS cannot hand to the function (deleted, permission or key trouble) lands in the
-    // dead-letter queue, whose alarm notifies level 1 over the level topic, not through this path.
-    this.pageTopic.addSubscription(new subscriptions.LambdaSubscription(this.escalationFunction, { deadLetterQueue: this.deadLetterQueue }));
-    this.ticketTopic.addSubscription(new subscriptions.LambdaSubscription(this.escalationFunction, { deadLetterQueue: this.deadLetterQueue }));
-
-    // --- least privilege --------------------------------------------------------------------
-    const describeAlarmsPolicy = this.grantEscalation(escalationLogs, levels, tickets);
-    grantAcknowledge(ackRole, ackLogs, this.table, this.signingSecret, this.key, escalationFunctionArn);
-    // The level and ticket-target topics take messages from the escalation function only, and
-    // level 1 also from the alarms on the pager.
-    const pagerAlarmArns = Object.values(PAGER_ALARMS).map((suffix) => alarmArnPattern(stack, `${policyName}-pager-${suffix}`));
-    this.levelTopics.forEach((topic, i) => onlyThesePublish(topic, this.escalationRole, i === 0 ? pagerAlarmArns : []));
-    if (this.ticketTargetsTopic) {
-      onlyThesePublish(this.ticketTargetsTopic, this.escalationRole, []);
-    }
-    // The HMAC key of acknowledge links: no principal but the two functions may read it, whatever
-    // its IAM policies grant (an explicit deny in the secret's resource policy wins). Deploying,
-    // changing or deleting the secret and its policy stay with IAM.
-    this.signingSecret.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'OnlyTheEscalationAndAcknowledgeFunctionsReadIt',
-      effect: iam.Effect.DENY,
-      principals: [new iam.StarPrincipal()],
-      actions: ['secretsmanager:GetSecretValue'],
-      resources: ['*'],
-      // aws:PrincipalArn of a role session is the role's ARN (IAM global condition keys); an ARN
-      // condition, unlike a role in Principal, survives the role being replaced.
-      conditions: { ArnNotEquals: { 'aws:PrincipalArn': [this.escalationRole.roleArn, ackRole.roleArn] } },
-    }));
-    this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'InvokeTheEscalationFunction',
-      actions: ['lambda:InvokeFunction'],
-      // timers target the ARN the function was invoked as, which carries a qualifier through an alias
-      resources: [this.escalationFunction.functionArn, `${this.escalationFunction.functionArn}:*`],
-    }));
-    this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'DeadLetterUndeliverableTimers',
-      actions: ['sqs:SendMessage'],
-      resources: [this.deadLetterQueue.queueArn],
-    }));
-    this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'EncryptDeadLetters',
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: [this.key.keyArn],
-    }));
-
-    // --- alarms on the pager: they notify level 1 over SNS, never through the pager itself -----
-    const levelOneTopics: sns.ITopic[] = [this.levelTopics[0],
-      ...levels[0].notify.filter((t) => t.kind === NotifyKind.TOPIC).map((t) => t.topic!)].slice(0, MAX_ALARM_ACTIONS);
-    // New arrivals, not the queue's depth: an alarm on depth would stay in ALARM until someone
-    // purges the queue, and every later dead letter would then notify nobody.
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmName: `${policyName}-pager-${PAGER_ALARMS.deadLetters}`,
-      alarmDescription: `Escalation policy ${policyName}: an event reached the escalation dead-letter queue: the function gave up on it after `
-        + `${ESCALATION_RETRY_ATTEMPTS} retries, EventBridge Scheduler could not deliver a timer, SNS could not hand an alarm to the function, or SNS gave up `
-        + 'on an email or SMS of a later level or of the tickets. A page, escalation step, recovery or '
-        + 'acknowledgement may not have been delivered. Check the open incidents by hand, read the function\'s logs and the queued event '
-        + '(kept 14 days), then delete it.',
-      metric: this.deadLetterQueue.metricNumberOfMessagesSent({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    // 5-minute periods: a function that keeps failing stays in ALARM instead of sending level 1 a
-    // burst of ALARM/OK notices.
-    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-      alarmName: `${policyName}-pager-${PAGER_ALARMS.errors}`,
-      alarmDescription: `Escalation policy ${policyName}: the escalation function failed. Failed events are retried ${ESCALATION_RETRY_ATTEMPTS} times, `
-        + 'then land in the dead-letter queue; pages may be late or missing until this clears. Read the function\'s logs.',
-      metric: this.escalationFunction.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    // The acknowledge function answers every failure with a 500 page, so its Errors metric stays at
-    // 0: watch the URL's 5xx responses instead.
-    this.acknowledgeErrorsAlarm = new cloudwatch.Alarm(this, 'AcknowledgeErrorsAlarm', {
-      alarmName: `${policyName}-pager-${PAGER_ALARMS.acknowledgeErrors}`,
-      alarmDescription: `Escalation policy ${policyName}: the acknowledge links answered with server errors, so people may be unable to acknowledge `
-        + 'and escalation continues. Read the acknowledge function\'s logs.',
-      metric: new cloudwatch.Metric({
-        namespace: 'AWS/Lambda',
-        metricName: 'Url5xxCount',
-        dimensionsMap: { FunctionName: this.acknowledgeFunction.functionName },
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.SUM,
-      }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    // A target that refuses a notification for good (a webhook's 4xx, a wrong PagerDuty routing
-    // key) is not retried and does not fail the invocation; the function logs it, and this alarm
-    // tells level 1 that someone was not reached.
-    const deliveryFailures = new logs.MetricFilter(this, 'DeliveryFailures', {
-      logGroup: escalationLogs,
-      filterPattern: logs.FilterPattern.literal('{ ($.event = "delivery-failed") && ($.retryable IS FALSE) }'),
-      metricNamespace: 'cdk-reliability',
-      metricName: `${policyName}-DeliveryFailures`,
-      metricValue: '1',
-    });
-    this.deliveryFailuresAlarm = new cloudwatch.Alarm(this, 'DeliveryFailuresAlarm', {
-      alarmName: `${policyName}-pager-${PAGER_ALARMS.deliveryFailures}`,
-      alarmDescription: `Escalation policy ${policyName}: a target refused a notification for good (e.g. a webhook answered 4xx, a PagerDuty `
-        + 'routing key is wrong or still the placeholder), so someone was not reached. The function\'s logs say which target kind '
-        + '(event "delivery-failed").',
-      metric: deliveryFailures.metric({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    // An SNS alarm message the escalation function refused (alarm/verify.ts): someone or something
-    // published to the page or ticket topic for an alarm that does not exist or is not wired to
-    // this policy. Nobody was paged for it; level 1 is told that it happened.
-    const unverified = new logs.MetricFilter(this, 'UnverifiedAlarmMessages', {
-      logGroup: escalationLogs,
-      filterPattern: logs.FilterPattern.literal('{ $.event = "unverified-alarm" }'),
-      metricNamespace: 'cdk-reliability',
-      metricName: `${policyName}-UnverifiedAlarmMessages`,
-      metricValue: '1',
-    });
-    this.unverifiedAlarmsAlarm = new cloudwatch.Alarm(this, 'UnverifiedAlarmsAlarm', {
-      alarmName: `${policyName}-pager-${PAGER_ALARMS.unverifiedAlarms}`,
-      alarmDescription: `Escalation policy ${policyName}: the escalation function refused an alarm message on its page or ticket topic: the alarm it `
-        + 'names does not exist, is not a composite alarm, or is not wired to this policy (a forged or misrouted message). Nobody was notified '
-        + 'for it. The function\'s logs (event "unverified-alarm") say which alarm and why; CloudTrail says who published.',
-      metric: unverified.metric({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    for (const alarm of [this.deadLetterAlarm, this.errorsAlarm, this.acknowledgeErrorsAlarm, this.deliveryFailuresAlarm, this.unverifiedAlarmsAlarm]) {
-      for (const topic of levelOneTopics) {
-        alarm.addAlarmAction(new SnsAction(topic));
-        alarm.addOkAction(new SnsAction(topic));
-      }
-    }
-    if (!levels[0].notify.some((t) => SUBSCRIBED_KINDS.has(t.kind) || t.kind === NotifyKind.TOPIC)) {
-      Annotations.of(this).addWarningV2('cdk-reliability:pager-alarms-unrouted',
-        `${this.node.path}: level 1 of escalation policy '${policyName}' has no email, SMS, Slack or topic target, so the alarms on the pager itself `
-        + `(${Object.values(PAGER_ALARMS).map((suffix) => `${policyName}-pager-${suffix}`).join(', ')}) reach nobody: they notify over SNS directly, not through the escalation function `
-        + 'that calls webhooks and PagerDuty. Add such a target to level 1, or subscribe levelTopics[0] yourself.');
-    }
+    this.warnAboutUnroutedPagerAlarms(topics);
     acknowledgeEscalationFindings({
-      policyName,
+      policyName: this.policyName,
       deadLetterQueue: this.deadLetterQueue,
       signingSecret: this.signingSecret,
       escalationFunction: this.escalationFunction,
@@ -571,19 +343,23 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
       levelOneSubscriptions: this.levelOneSubscriptions,
       retryAttempts: ESCALATION_RETRY_ATTEMPTS,
     });
-    if (tickets === undefined) {
+    if (props.tickets === undefined) {
       Annotations.of(this).addWarningV2('cdk-reliability:no-ticket-targets',
-        `${this.node.path}: escalation policy '${policyName}' has no tickets: the ticket alarms of its services notify nobody. `
+        `${this.node.path}: escalation policy '${this.policyName}' has no tickets: the ticket alarms of its services notify nobody. `
         + 'Pass tickets (e.g. [Notify.webhook(\'https://…\')]), or turn tickets off in the services\' alert policies.');
     }
   }
 
+  /**
+   * Registers a composite alarm wired to this policy, by name: the escalation function may then
+   * read its tags (`cloudwatch:ListTagsForResource` on exactly the alarms registered).
+   */
   public registerAlarm(alarmName: string): void {
     if (this.registeredAlarms.has(alarmName)) {
       return;
     }
     this.registeredAlarms.add(alarmName);
-    const arn = Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: alarmName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const arn = alarmArnPattern(Stack.of(this), alarmName);
     if (!this.alarmTagsStatement) {
       // ListTagsForResource supports resource-level permissions (resource type `alarm`): exactly the composites wired here.
       this.alarmTagsStatement = new iam.PolicyStatement({ sid: 'ReadTheTagsOfItsAlarms', actions: ['cloudwatch:ListTagsForResource'], resources: [arn] });
@@ -598,50 +374,255 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     return [...this.registeredAlarms];
   }
 
+  /** Applies the defaults, validates every prop at once and claims the policy name in its account and region. */
+  private settle(id: string, props: EscalationPolicyProps): Settings {
+    const settings: Settings = {
+      policyName: props?.policyName ?? id,
+      repeat: props?.repeat ?? 0,
+      repeatAfter: props?.repeatAfter,
+      tokenTtl: props?.acknowledgeLinkTtl ?? DEFAULT_ACKNOWLEDGE_LINK_TTL,
+      reservedConcurrency: props?.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY,
+      ackReservedConcurrency: props?.acknowledgeReservedConcurrency ?? DEFAULT_ACKNOWLEDGE_RESERVED_CONCURRENCY,
+      logRetention: props?.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    };
+    validate(this.node.path, props, settings);
+    const holder = claimPhysicalName(this, 'escalation-policy', settings.policyName);
+    if (holder !== undefined) {
+      throw new Error(`${this.node.path}: policyName '${settings.policyName}' is already used by ${holder} in the same account and region `
+        + `(${environmentOf(this)}); the names of the alarms on the pager would collide. Give each policy a unique policyName`);
+    }
+    return settings;
+  }
+
+  /** The customer-managed key of the topics, the queue, the table and the secret. */
+  private createKey(): kms.Key {
+    const stack = Stack.of(this);
+    const key = new kms.Key(this, 'Key', {
+      enableKeyRotation: true,
+      description: `cdk-reliability escalation policy ${this.policyName}: topics, dead-letter queue, incidents table, signing secret`,
+    });
+    // CloudWatch publishes alarm notifications to the encrypted topics (page, ticket, level 1): the
+    // service principal needs GenerateDataKey* and Decrypt in the key policy (SNS Developer Guide,
+    // "Enable compatibility between event sources from AWS services and encrypted topics"). It is
+    // narrowed as AWS's own examples narrow service publishers to encrypted topics: the publishing
+    // resource (aws:SourceArn, an alarm of this account and region; aws:SourceAccount) and the SNS
+    // encryption context (kms:EncryptionContext:aws:sns:topicArn, topics of this account and
+    // region: the topics themselves cannot be named, the key policy is part of the key they use).
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsOfThisAccountToUseTheKey',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': alarmArnPattern(stack, '*') },
+        StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': stack.formatArn({ service: 'sns', resource: '*' }) },
+      },
+    }));
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowSnsToUseTheKeyForThisAccount',
+      principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }));
+    return key;
+  }
+
+  /** Dead letters: whatever the pager could not handle or deliver. */
+  private createDeadLetterQueue(): sqs.Queue {
+    return new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+  }
+
+  /**
+   * The page and ticket topics (only CloudWatch alarms of this account publish), one topic per
+   * level and one for the ticket targets, each with its targets bound to it.
+   */
+  private createTopics(props: EscalationPolicyProps): PolicyTopics {
+    const name = this.policyName;
+    const page = this.encryptedTopic('PageTopic', `${name} page alarms`);
+    const ticket = this.encryptedTopic('TicketTopic', `${name} ticket alarms`);
+    const levels: sns.Topic[] = [];
+    const levelTargets = props.levels.map((level, i) => {
+      const topic = this.encryptedTopic(`Level${i + 1}Topic`, `${name} level ${i + 1}`);
+      levels.push(topic);
+      return this.bindTargets(topic, level.notify, `levels[${i}].notify`, i === 0 ? undefined : this.deadLetterQueue);
+    });
+    let ticketTargets: PolicyTopics['ticketTargets'];
+    if (props.tickets !== undefined) {
+      const topic = this.encryptedTopic('TicketTargetsTopic', `${name} tickets`);
+      ticketTargets = { topic, targets: this.bindTargets(topic, props.tickets, 'tickets', this.deadLetterQueue) };
+    }
+    for (const topic of [page, ticket]) {
+      onlyCloudWatchAlarmsPublish(topic);
+    }
+    return { page, ticket, levels, levelTargets, ticketTargets };
+  }
+
   private encryptedTopic(id: string, displayName: string): sns.Topic {
     return new sns.Topic(this, id, { masterKey: this.key, enforceSSL: true, displayName: displayName.slice(0, 100) });
   }
 
   /**
-   * Email, SMS and Slack targets subscribe to the topic; the others are called by the escalation
-   * function. Email and SMS deliveries SNS gives up on go to `deadLetterQueue` (levels after the
-   * first, tickets), whose alarm tells level 1 that someone was not reached. Level 1 has none: that
-   * alarm notifies level 1 through these very subscriptions, so a dead address would loop.
+   * Binds each target to its level's topic and adds the subscriptions it asks for. Deliveries SNS
+   * gives up on go to `deadLetterQueue` (levels after the first, tickets), whose alarm tells
+   * level 1 that someone was not reached. Level 1 has none: that alarm notifies level 1 through
+   * these very subscriptions, so a dead address would loop.
    */
-  private subscribeTargets(topic: sns.Topic, targets: Notify[], prop: string, deadLetterQueue?: sqs.IQueue): void {
-    const subscribe = (subscription: sns.ITopicSubscription) => {
-      const added = topic.addSubscription(subscription);
-      if (!deadLetterQueue) {
-        this.levelOneSubscriptions.push(added);
+  private bindTargets(topic: sns.Topic, targets: INotifyTarget[], prop: string, deadLetterQueue?: sqs.IQueue): NotifyTargetConfig[] {
+    return targets.map((target, i) => {
+      const config = target.bind(this, { topic, deadLetterQueue, prop });
+      if (typeof config?.kind !== 'string' || !TARGET_KIND.test(config.kind)) {
+        throw new Error(`${this.node.path}: ${prop}[${i}]: bind() must return a kind of lower-case letters, digits and '-' (at most 32), `
+          + `got ${describeValue(config?.kind)}`);
       }
+      if (config.subscription) {
+        const added = topic.addSubscription(config.subscription);
+        if (!deadLetterQueue) {
+          this.levelOneSubscriptions.push(added);
+        }
+      }
+      return config;
+    });
+  }
+
+  /** Incidents: one item per alarm. */
+  private createTable(): dynamodb.Table {
+    return new dynamodb.Table(this, 'Incidents', {
+      partitionKey: { name: 'alarmName', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiresAt',
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+  }
+
+  /** The HMAC key of acknowledge links. */
+  private createSigningSecret(): secretsmanager.Secret {
+    return new secretsmanager.Secret(this, 'SigningSecret', {
+      description: `cdk-reliability escalation policy ${this.policyName}: HMAC key of acknowledge links`,
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+    });
+  }
+
+  /** The group of the one-time timers. */
+  private createScheduleGroup(): scheduler.ScheduleGroup {
+    return new scheduler.ScheduleGroup(this, 'Timers', {
+      // Timers are worthless without the stack; a retained group would also block a redeploy under the same name.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  }
+
+  /** The role EventBridge Scheduler assumes, for schedules of this policy's group only. */
+  private createSchedulerRole(): iam.Role {
+    return new iam.Role(this, 'SchedulerRole', {
+      description: `EventBridge Scheduler invokes the escalation function of ${this.policyName}`,
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnEquals: { 'aws:SourceArn': this.scheduleGroup.scheduleGroupArn },
+        },
+      }),
+    });
+  }
+
+  /** The acknowledge function (with its URL), then the escalation function, whose environment is the contract's. */
+  private createFunctions(settings: Settings, props: EscalationPolicyProps, topics: PolicyTopics): PolicyFunctions {
+    const stack = Stack.of(this);
+    const policyName = this.policyName;
+    // The escalation function gets a known name so that the acknowledge function can refer to it
+    // without a reference: escalation -> ACK_URL -> acknowledge -> escalation would be a cycle.
+    const escalationFunctionName = `${Names.uniqueResourceName(this, { maxLength: 64 - '-escalation'.length })}-escalation`;
+    const escalationFunctionArn = stack.formatArn({
+      service: 'lambda', resource: 'function', resourceName: escalationFunctionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    const acknowledgeRole = new iam.Role(this, 'AcknowledgeRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const acknowledgeLogs = new logs.LogGroup(this, 'AcknowledgeLogs', { retention: settings.logRetention });
+    const acknowledgeEnvironment: AcknowledgeEnvironment = {
+      POLICY_NAME: policyName,
+      TABLE_NAME: this.table.tableName,
+      SIGNING_SECRET_ARN: this.signingSecret.secretArn,
+      ESCALATION_FUNCTION_NAME: escalationFunctionName,
     };
-    for (const target of targets) {
-      switch (target.kind) {
-        case NotifyKind.EMAIL:
-          subscribe(new subscriptions.EmailSubscription(target.address!, { deadLetterQueue }));
-          break;
-        case NotifyKind.SMS:
-          subscribe(new subscriptions.SmsSubscription(target.address!, { deadLetterQueue }));
-          break;
-        case NotifyKind.SLACK:
-          if (target.slackChannel instanceof SlackChannelConfiguration) {
-            target.slackChannel.addNotificationTopic(topic);
-          } else {
-            Annotations.of(this).addWarningV2('cdk-reliability:slack-topic-not-subscribed',
-              `${this.node.path}: ${prop}: the Slack channel configuration is imported, so its notification topics cannot be changed from here: `
-              + `add this policy's topic (${topic.node.path}) to the configuration's SNS topics yourself, or the channel gets nothing.`);
-          }
-          break;
-        case NotifyKind.WEBHOOK:
-          if (target.url !== undefined && !Token.isUnresolved(target.url) && looksLikeItEmbedsACredential(target.url)) {
-            Annotations.of(this).addWarningV2('cdk-reliability:webhook-url-in-template',
-              `${this.node.path}: ${prop}: the webhook URL ${new URL(target.url).host}/… looks like it embeds a credential (a Slack webhook or a query string); `
-              + 'inline URLs are stored in the template and the function\'s environment. Keep it in Secrets Manager and use Notify.webhookFromSecret(secret).');
-          }
-          break;
-        default:
-          break;
-      }
+    const acknowledgeFunction = new lambda.Function(this, 'AcknowledgeFunction', {
+      description: `cdk-reliability escalation policy ${policyName}: acknowledge links`,
+      runtime: HANDLER_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: handlerCode('acknowledge'),
+      role: acknowledgeRole,
+      logGroup: acknowledgeLogs,
+      timeout: Duration.seconds(10),
+      memorySize: 256,
+      reservedConcurrentExecutions: settings.ackReservedConcurrency,
+      environment: variablesOf(acknowledgeEnvironment),
+    });
+    const acknowledgeUrl = acknowledgeFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
+    const environment: EscalationEnvironment = {
+      POLICY_NAME: policyName,
+      TABLE_NAME: this.table.tableName,
+      SCHEDULE_GROUP: this.scheduleGroup.scheduleGroupName,
+      SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
+      // a timer Scheduler cannot deliver lands in the same dead-letter queue, watched by the pager alarm
+      SCHEDULER_DLQ_ARN: this.deadLetterQueue.queueArn,
+      SIGNING_SECRET_ARN: this.signingSecret.secretArn,
+      ACK_URL: acknowledgeUrl.url,
+      REPEAT: String(settings.repeat),
+      TOKEN_TTL_SECONDS: String(settings.tokenTtl.toSeconds()),
+      PAGE_TOPIC_ARN: topics.page.topicArn,
+      TICKET_TOPIC_ARN: topics.ticket.topicArn,
+      LEVELS: levelsVariable(props.levels.map((level, i) => targetSet(topics.levelTargets[i], topics.levels[i], i === 0 ? 0 : level.after!.toSeconds()))),
+      TICKETS: ticketsVariable(topics.ticketTargets && targetSet(topics.ticketTargets.targets, topics.ticketTargets.topic)),
+      REPEAT_AFTER_SECONDS: settings.repeatAfter !== undefined ? String(settings.repeatAfter.toSeconds()) : undefined,
+    };
+    const variables = variablesOf(environment);
+    const envBytes = estimatedEnvironmentBytes(stack.resolve(variables));
+    if (envBytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+      throw new Error(`${this.node.path}: levels: escalation policy '${policyName}' has too many targets for its function's environment: `
+        + `about ${envBytes} bytes (estimated, with deploy-time ARNs counted at their typical length), over Lambda's limit of ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes. `
+        + 'Use fewer levels or targets (e.g. one topic with many subscribers instead of many targets), or split the policy');
+    }
+
+    const escalationRole = new iam.Role(this, 'EscalationRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const escalationLogs = new logs.LogGroup(this, 'EscalationLogs', { retention: settings.logRetention });
+    const escalationFunction = new lambda.Function(this, 'EscalationFunction', {
+      functionName: escalationFunctionName,
+      description: `cdk-reliability escalation policy ${policyName}: notifies, escalates and resolves`,
+      runtime: HANDLER_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: handlerCode('escalation'),
+      role: escalationRole,
+      logGroup: escalationLogs,
+      timeout: Duration.seconds(60),
+      memorySize: 256,
+      reservedConcurrentExecutions: settings.reservedConcurrency,
+      retryAttempts: ESCALATION_RETRY_ATTEMPTS,
+      onFailure: sendOnlyQueueDestination(this.deadLetterQueue),
+      environment: variables,
+    });
+    return {
+      acknowledgeFunction, acknowledgeUrl, acknowledgeRole, acknowledgeLogs, escalationFunctionArn, escalationFunction, escalationRole, escalationLogs,
+    };
+  }
+
+  /**
+   * The escalation function subscribes to the page and ticket topics. An alarm SNS cannot hand to
+   * the function (deleted, permission or key trouble) lands in the dead-letter queue, whose alarm
+   * notifies level 1 over the level topic, not through this path.
+   */
+  private subscribeToAlarmTopics(): void {
+    for (const topic of [this.pageTopic, this.ticketTopic]) {
+      topic.addSubscription(new subscriptions.LambdaSubscription(this.escalationFunction, { deadLetterQueue: this.deadLetterQueue }));
     }
   }
 
@@ -653,10 +634,10 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
   }
 
   /** The escalation function's permissions; returns the policy holding the one statement on `*`. */
-  private grantEscalation(logGroup: logs.LogGroup, levels: EscalationLevel[], tickets: Notify[] | undefined): iam.Policy {
+  private grantEscalation(logGroup: logs.LogGroup, topics: PolicyTopics): iam.Policy {
     const role = this.escalationRole;
     const stack = Stack.of(this);
-    const targets = [...levels.flatMap((l) => l.notify), ...(tickets ?? [])];
+    const targets = [...topics.levelTargets.flat(), ...(topics.ticketTargets?.targets ?? [])];
     logGroup.grantWrite(role);
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'Incidents',
@@ -689,14 +670,14 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     });
     // The function's first event may come before the policy exists otherwise.
     this.escalationFunction.node.defaultChild!.node.addDependency(describeAlarmsPolicy);
-    const userTopics = targets.filter((t) => t.kind === NotifyKind.TOPIC).map((t) => t.topic!);
+    const userTopics = publishTopicsOf(targets);
     const publishTopics: sns.ITopic[] = [...this.levelTopics, ...(this.ticketTargetsTopic ? [this.ticketTargetsTopic] : []), ...userTopics];
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'Notify',
       actions: ['sns:Publish'],
       resources: unique(publishTopics.map((t) => t.topicArn)),
     }));
-    const secrets = [this.signingSecret, ...targets.filter((t) => t.secret !== undefined).map((t) => t.secret!)];
+    const secrets = [this.signingSecret, ...targets.flatMap(secretsOf)];
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ReadSecrets',
       actions: ['secretsmanager:GetSecretValue'],
@@ -727,31 +708,170 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     }
     return describeAlarmsPolicy;
   }
+
+  /** The level and ticket-target topics take messages from the escalation function only, and level 1 also from the alarms on the pager. */
+  private restrictPublishers(topics: PolicyTopics): void {
+    const stack = Stack.of(this);
+    const pagerAlarmArns = Object.values(PAGER_ALARMS).map((alarm) => alarmArnPattern(stack, pagerAlarmName(this.policyName, alarm)));
+    topics.levels.forEach((topic, i) => onlyThesePublish(topic, this.escalationRole, i === 0 ? pagerAlarmArns : []));
+    if (topics.ticketTargets) {
+      onlyThesePublish(topics.ticketTargets.topic, this.escalationRole, []);
+    }
+  }
+
+  /**
+   * The HMAC key of acknowledge links: no principal but the two functions may read it, whatever
+   * its IAM policies grant (an explicit deny in the secret's resource policy wins). Deploying,
+   * changing or deleting the secret and its policy stay with IAM.
+   */
+  private restrictSigningSecret(acknowledgeRole: iam.Role): void {
+    this.signingSecret.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'OnlyTheEscalationAndAcknowledgeFunctionsReadIt',
+      effect: iam.Effect.DENY,
+      principals: [new iam.StarPrincipal()],
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: ['*'],
+      // aws:PrincipalArn of a role session is the role's ARN (IAM global condition keys); an ARN
+      // condition, unlike a role in Principal, survives the role being replaced.
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': [this.escalationRole.roleArn, acknowledgeRole.roleArn] } },
+    }));
+  }
+
+  /** EventBridge Scheduler invokes the escalation function and dead-letters the timers it cannot deliver. */
+  private grantScheduler(): void {
+    this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'InvokeTheEscalationFunction',
+      actions: ['lambda:InvokeFunction'],
+      // timers target the ARN the function was invoked as, which carries a qualifier through an alias
+      resources: [this.escalationFunction.functionArn, `${this.escalationFunction.functionArn}:*`],
+    }));
+    this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DeadLetterUndeliverableTimers',
+      actions: ['sqs:SendMessage'],
+      resources: [this.deadLetterQueue.queueArn],
+    }));
+    this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'EncryptDeadLetters',
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [this.key.keyArn],
+    }));
+  }
+
+  /** The alarms on the pager: they notify level 1 over SNS, never through the pager itself. */
+  private createPagerAlarms(escalationLogs: logs.LogGroup, topics: PolicyTopics): PagerAlarms {
+    const name = this.policyName;
+    // New arrivals, not the queue's depth: an alarm on depth would stay in ALARM until someone
+    // purges the queue, and every later dead letter would then notify nobody.
+    const deadLetters = this.pagerAlarm('DeadLetterAlarm', PAGER_ALARMS.deadLetters,
+      `Escalation policy ${name}: an event reached the escalation dead-letter queue: the function gave up on it after `
+      + `${ESCALATION_RETRY_ATTEMPTS} retries, EventBridge Scheduler could not deliver a timer, SNS could not hand an alarm to the function, or SNS gave up `
+      + 'on an email or SMS of a later level or of the tickets. A page, escalation step, recovery or '
+      + 'acknowledgement may not have been delivered. Check the open incidents by hand, read the function\'s logs and the queued event '
+      + '(kept 14 days), then delete it.',
+      this.deadLetterQueue.metricNumberOfMessagesSent({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }));
+    // 5-minute periods: a function that keeps failing stays in ALARM instead of sending level 1 a
+    // burst of ALARM/OK notices.
+    const errors = this.pagerAlarm('ErrorsAlarm', PAGER_ALARMS.errors,
+      `Escalation policy ${name}: the escalation function failed. Failed events are retried ${ESCALATION_RETRY_ATTEMPTS} times, `
+      + 'then land in the dead-letter queue; pages may be late or missing until this clears. Read the function\'s logs.',
+      this.escalationFunction.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }));
+    // The acknowledge function answers every failure with a 500 page, so its Errors metric stays at
+    // 0: watch the URL's 5xx responses instead.
+    const acknowledgeErrors = this.pagerAlarm('AcknowledgeErrorsAlarm', PAGER_ALARMS.acknowledgeErrors,
+      `Escalation policy ${name}: the acknowledge links answered with server errors, so people may be unable to acknowledge `
+      + 'and escalation continues. Read the acknowledge function\'s logs.',
+      new cloudwatch.Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'Url5xxCount',
+        dimensionsMap: { FunctionName: this.acknowledgeFunction.functionName },
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.SUM,
+      }));
+    // A target that refuses a notification for good (a webhook's 4xx, a wrong PagerDuty routing
+    // key) is not retried and does not fail the invocation; the function logs it, and this alarm
+    // tells level 1 that someone was not reached.
+    const deliveryFailures = this.pagerAlarm('DeliveryFailuresAlarm', PAGER_ALARMS.deliveryFailures,
+      `Escalation policy ${name}: a target refused a notification for good (e.g. a webhook answered 4xx, a PagerDuty `
+      + 'routing key is wrong or still the placeholder), so someone was not reached. The function\'s logs say which target kind '
+      + `(event "${LOG_EVENTS.deliveryFailed}").`,
+      this.logEventCount(escalationLogs, 'DeliveryFailures', `{ ($.event = "${LOG_EVENTS.deliveryFailed}") && ($.retryable IS FALSE) }`));
+    // An SNS alarm message the escalation function refused (alarm/verify.ts): someone or something
+    // published to the page or ticket topic for an alarm that does not exist or is not wired to
+    // this policy. Nobody was paged for it; level 1 is told that it happened.
+    const unverifiedAlarms = this.pagerAlarm('UnverifiedAlarmsAlarm', PAGER_ALARMS.unverifiedAlarms,
+      `Escalation policy ${name}: the escalation function refused an alarm message on its page or ticket topic: the alarm it `
+      + 'names does not exist, is not a composite alarm, or is not wired to this policy (a forged or misrouted message). Nobody was notified '
+      + `for it. The function's logs (event "${LOG_EVENTS.unverifiedAlarm}") say which alarm and why; CloudTrail says who published.`,
+      this.logEventCount(escalationLogs, 'UnverifiedAlarmMessages', `{ $.event = "${LOG_EVENTS.unverifiedAlarm}" }`));
+
+    const levelOneTopics: sns.ITopic[] = [topics.levels[0], ...publishTopicsOf(topics.levelTargets[0])].slice(0, MAX_ALARM_ACTIONS);
+    const alarms = { deadLetters, errors, acknowledgeErrors, deliveryFailures, unverifiedAlarms };
+    for (const alarm of Object.values(alarms)) {
+      for (const topic of levelOneTopics) {
+        alarm.addAlarmAction(new SnsAction(topic));
+        alarm.addOkAction(new SnsAction(topic));
+      }
+    }
+    return alarms;
+  }
+
+  /** An alarm on the pager: any datapoint above 0 in one period; no data is fine. */
+  private pagerAlarm(id: string, spec: PagerAlarmSpec, alarmDescription: string, metric: cloudwatch.IMetric): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, id, {
+      alarmName: pagerAlarmName(this.policyName, spec),
+      alarmDescription,
+      metric,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /** The 5-minute count of the escalation function's log lines matching `pattern`, as a metric of its own (`<policyName>-<id>`). */
+  private logEventCount(logGroup: logs.LogGroup, id: string, pattern: string): cloudwatch.IMetric {
+    const filter = new logs.MetricFilter(this, id, {
+      logGroup,
+      filterPattern: logs.FilterPattern.literal(pattern),
+      metricNamespace: 'cdk-reliability',
+      metricName: `${this.policyName}-${id}`,
+      metricValue: '1',
+    });
+    return filter.metric({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM });
+  }
+
+  /** The alarms on the pager notify over SNS: level 1 needs a target that hears its topic, or a topic of its own. */
+  private warnAboutUnroutedPagerAlarms(topics: PolicyTopics): void {
+    if (!topics.levelTargets[0].some((t) => t.subscription !== undefined || t.receivesLevelTopic === true || t.publishTopic !== undefined)) {
+      Annotations.of(this).addWarningV2('cdk-reliability:pager-alarms-unrouted',
+        `${this.node.path}: level 1 of escalation policy '${this.policyName}' has no email, SMS, Slack or topic target, so the alarms on the pager itself `
+        + `(${Object.values(PAGER_ALARMS).map((alarm) => pagerAlarmName(this.policyName, alarm)).join(', ')}) reach nobody: they notify over SNS directly, not through the escalation function `
+        + 'that calls webhooks and PagerDuty. Add such a target to level 1, or subscribe levelTopics[0] yourself.');
+    }
+  }
 }
 
-/** Kinds that are subscriptions of a level's topic. */
-const SUBSCRIBED_KINDS = new Set<NotifyKind>([NotifyKind.EMAIL, NotifyKind.SMS, NotifyKind.SLACK]);
-
 /** Validates every prop at once; throws one error listing all problems. */
-function validate(path: string, props: EscalationPolicyProps, resolved: {
-  policyName: unknown; repeat: unknown; tokenTtl: unknown; reservedConcurrency: unknown; ackReservedConcurrency: unknown;
-}): void {
+function validate(path: string, props: EscalationPolicyProps, settings: Settings): void {
   const problems: Problem[] = [];
   const add = (prop: string, message: string | undefined) => {
     if (message) {
       problems.push({ prop, message });
     }
   };
-  const nameProblem = namePartProblem(resolved.policyName);
+  const nameProblem = namePartProblem(settings.policyName);
   add('policyName', nameProblem && props?.policyName === undefined ? `${nameProblem} (it defaults to the construct id; pass policyName)` : nameProblem);
   problems.push(...levelProblems(props?.levels));
-  add('repeat', repeatProblem(resolved.repeat));
+  add('repeat', repeatProblem(settings.repeat));
+  if (settings.repeatAfter !== undefined) {
+    add('repeatAfter', repeatAfterProblem(settings.repeatAfter));
+  }
   if (props?.tickets !== undefined) {
     problems.push(...targetListProblems('tickets', props.tickets, 'must name at least one target, or be left out (ticket alarms then notify nobody), got []'));
   }
-  add('acknowledgeLinkTtl', tokenTtlProblem(resolved.tokenTtl));
-  add('reservedConcurrency', reservedConcurrencyProblem(resolved.reservedConcurrency));
-  add('acknowledgeReservedConcurrency', reservedConcurrencyProblem(resolved.ackReservedConcurrency));
+  add('acknowledgeLinkTtl', tokenTtlProblem(settings.tokenTtl));
+  add('reservedConcurrency', reservedConcurrencyProblem(settings.reservedConcurrency));
+  add('acknowledgeReservedConcurrency', reservedConcurrencyProblem(settings.ackReservedConcurrency));
   if (props?.logRetention !== undefined) {
     add('logRetention', logRetentionProblem(props.logRetention));
   }
@@ -760,22 +880,29 @@ function validate(path: string, props: EscalationPolicyProps, resolved: {
   }
 }
 
-/** The JSON the escalation function reads for one level or for the tickets (see lambdas/README.md). */
-function targetSet(targets: Notify[], topic: sns.ITopic | undefined, afterSeconds?: number): Record<string, unknown> {
-  const kinds: string[] = [];
-  for (const t of targets) {
-    if (!kinds.includes(t.kind)) {
-      kinds.push(t.kind);
-    }
-  }
+/** What the escalation function reads for one level or for the tickets (lambdas/shared/contract.ts). */
+function targetSet(targets: NotifyTargetConfig[], topic: sns.ITopic, afterSeconds?: number): TargetSetJson {
   return {
     ...(afterSeconds !== undefined ? { afterSeconds } : {}),
-    ...(topic ? { topicArn: topic.topicArn } : {}),
-    publishTopicArns: targets.filter((t) => t.kind === NotifyKind.TOPIC).map((t) => t.topic!.topicArn),
-    webhooks: targets.filter((t) => t.kind === NotifyKind.WEBHOOK).map((t) => (t.url !== undefined ? { url: t.url } : { secretArn: t.secret!.secretArn })),
-    pagerDuty: targets.filter((t) => t.kind === NotifyKind.PAGERDUTY).map((t) => ({ secretArn: t.secret!.secretArn })),
-    kinds,
+    topicArn: topic.topicArn,
+    publishTopicArns: publishTopicsOf(targets).map((t) => t.topicArn),
+    webhooks: targets.flatMap((t): WebhookJson[] => [
+      ...(t.webhookUrl !== undefined ? [{ url: t.webhookUrl }] : []),
+      ...(t.webhookUrlSecret ? [{ secretArn: t.webhookUrlSecret.secretArn }] : []),
+    ]),
+    pagerDuty: targets.flatMap((t) => (t.pagerDutyRoutingKeySecret ? [{ secretArn: t.pagerDutyRoutingKeySecret.secretArn }] : [])),
+    kinds: unique(targets.map((t) => t.kind)),
   };
+}
+
+/** The existing topics the escalation function publishes to. */
+function publishTopicsOf(targets: NotifyTargetConfig[]): sns.ITopic[] {
+  return targets.flatMap((t) => (t.publishTopic ? [t.publishTopic] : []));
+}
+
+/** The secrets the escalation function reads for a target. */
+function secretsOf(target: NotifyTargetConfig): secretsmanager.ISecret[] {
+  return [target.webhookUrlSecret, target.pagerDutyRoutingKeySecret].filter((s): s is secretsmanager.ISecret => s !== undefined);
 }
 
 /** `arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>` (a name or a `*` pattern). */
@@ -900,12 +1027,3 @@ function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-/** Slack incoming webhooks and URLs with a query string usually carry a token. */
-function looksLikeItEmbedsACredential(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return parsed.hostname === 'hooks.slack.com' || parsed.search !== '' || parsed.username !== '' || parsed.password !== '';
-  } catch {
-    return false;
-  }
-}

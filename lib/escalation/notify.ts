@@ -1,29 +1,107 @@
 /**
- * Who an escalation level (or the ticket queue) notifies: small value objects built by the
- * `Notify` factories, as aws-cdk-lib does for `Schedule` or `Code`.
+ * Who an escalation level (or the ticket queue) notifies. A target is anything implementing
+ * `INotifyTarget`: when the policy is built, it binds each target to the topic of its level and
+ * reads back what the target needs (a subscription, a topic to publish to, a webhook, a secret).
+ * The built-in kinds live one per file under `targets/`; `Notify` is their friendly front door,
+ * as aws-cdk-lib's `Schedule` or `Code` are.
  */
 import { ISlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
-import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ITopic, ITopicSubscription } from 'aws-cdk-lib/aws-sns';
+import { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { NotifyEmail } from './targets/email';
+import { NotifyPagerDuty } from './targets/pagerduty';
+import { NotifySlack } from './targets/slack';
+import { NotifySms } from './targets/sms';
+import { NotifyTopic } from './targets/topic';
+import { NotifyWebhook } from './targets/webhook';
 
-/** The kinds of notification target. The value is what the escalation function sees in `kinds`. */
-export enum NotifyKind {
-  /** An email address subscribed to the level's topic. */
-  EMAIL = 'email',
-  /** A phone number (E.164) subscribed to the level's topic. */
-  SMS = 'sms',
-  /** A Slack channel through AWS Chatbot, subscribed to the level's topic. */
-  SLACK = 'slack',
-  /** An existing SNS topic the escalation function publishes to. */
-  TOPIC = 'topic',
-  /** An HTTPS webhook the escalation function posts to. */
-  WEBHOOK = 'webhook',
-  /** PagerDuty Events API v2, called by the escalation function. */
-  PAGERDUTY = 'pagerduty',
+/** What an escalation policy tells a target when it binds it to a level (or to the ticket targets). */
+export interface NotifyTargetBindOptions {
+  /**
+   * The topic of the level (or of the ticket targets): email, SMS and Slack targets receive what
+   * the escalation function publishes to it; level 1's also receives the alarms on the pager.
+   */
+  readonly topic: ITopic;
+
+  /**
+   * Where a subscription should send what SNS gives up delivering (the policy's dead-letter queue,
+   * watched by an alarm).
+   * @default - no dead-letter queue: level 1, whose subscriptions the dead-letter alarm itself notifies
+   */
+  readonly deadLetterQueue?: IQueue;
+
+  /** The prop holding the target, for messages: `levels[0].notify` or `tickets`. */
+  readonly prop: string;
 }
 
 /**
- * A notification target of an escalation level or of the ticket queue.
+ * What a bound target needs from the escalation policy. The policy subscribes, publishes, grants
+ * and writes the escalation function's configuration from it; a target sets only what applies.
+ */
+export interface NotifyTargetConfig {
+  /**
+   * The kind of target, written to the manifest and the reports (`email`, `sms`, `slack`, `topic`,
+   * `webhook`, `pagerduty`, or a kind of your own): lower-case letters, digits and `-`.
+   */
+  readonly kind: string;
+
+  /**
+   * A subscription the policy adds to the level's topic.
+   * @default - no subscription
+   */
+  readonly subscription?: ITopicSubscription;
+
+  /**
+   * Whether the target receives what is published to the level's topic without a subscription the
+   * policy adds (e.g. an AWS Chatbot channel with the topic among its notification topics). Level 1
+   * needs at least one such target, a subscription or a topic, for the alarms on the pager to reach someone.
+   * @default false
+   */
+  readonly receivesLevelTopic?: boolean;
+
+  /**
+   * An existing topic the escalation function publishes to (granted `sns:Publish`, and its key
+   * when it has one). On level 1 it also receives the alarms on the pager.
+   * @default - none
+   */
+  readonly publishTopic?: ITopic;
+
+  /**
+   * An HTTPS URL the escalation function posts to. It is stored in the template and the
+   * function's environment.
+   * @default - none
+   */
+  readonly webhookUrl?: string;
+
+  /**
+   * A secret whose SecretString is an HTTPS URL the escalation function posts to, read at run time
+   * (granted `secretsmanager:GetSecretValue`, and its key when it has one).
+   * @default - none
+   */
+  readonly webhookUrlSecret?: ISecret;
+
+  /**
+   * A secret holding a PagerDuty Events API v2 routing key (SecretString = the key, or JSON
+   * `{"routingKey": "…"}`), read at run time: the escalation function triggers and resolves
+   * incidents through it.
+   * @default - none
+   */
+  readonly pagerDutyRoutingKeySecret?: ISecret;
+}
+
+/**
+ * A notification target of an escalation level or of the ticket queue. Build one with `Notify`,
+ * or implement `bind` for a kind of your own (e.g. one that returns a `subscription`).
+ */
+export interface INotifyTarget {
+  /** Called once per level (or ticket list) naming the target, when the policy is built. */
+  bind(scope: Construct, options: NotifyTargetBindOptions): NotifyTargetConfig;
+}
+
+/**
+ * The notification targets an escalation level (or the ticket queue) can name.
  *
  * ```ts
  * Notify.email('primary@example.com')
@@ -34,37 +112,37 @@ export enum NotifyKind {
  */
 export class Notify {
   /** An email address, subscribed to the level's topic (the recipient confirms the subscription once). */
-  public static email(address: string): Notify {
-    return new Notify(NotifyKind.EMAIL, { address });
+  public static email(address: string): INotifyTarget {
+    return new NotifyEmail(address);
   }
 
   /** A mobile number in E.164 format (`+15555550100`), subscribed to the level's topic. */
-  public static sms(phoneNumber: string): Notify {
-    return new Notify(NotifyKind.SMS, { address: phoneNumber });
+  public static sms(phoneNumber: string): INotifyTarget {
+    return new NotifySms(phoneNumber);
   }
 
   /**
    * An existing SNS topic (e.g. a managers' distribution list): the escalation function publishes
    * the page to it. If the topic is encrypted with its own KMS key, the function is granted its use.
    */
-  public static topic(topic: ITopic): Notify {
-    return new Notify(NotifyKind.TOPIC, { topic });
+  public static topic(topic: ITopic): INotifyTarget {
+    return new NotifyTopic(topic);
   }
 
   /**
    * An HTTPS webhook, given inline. The URL is stored in the template and in the function's
    * environment: use `webhookFromSecret` for URLs that embed a credential (Slack incoming webhooks).
    */
-  public static webhook(url: string): Notify {
-    return new Notify(NotifyKind.WEBHOOK, { url });
+  public static webhook(url: string): INotifyTarget {
+    return new NotifyWebhook({ url });
   }
 
   /**
    * An HTTPS webhook whose URL is the SecretString of a Secrets Manager secret, read at run time
    * (for URLs that embed a token, such as Slack incoming webhooks).
    */
-  public static webhookFromSecret(secret: ISecret): Notify {
-    return new Notify(NotifyKind.WEBHOOK, { secret });
+  public static webhookFromSecret(secret: ISecret): INotifyTarget {
+    return new NotifyWebhook({ secret });
   }
 
   /**
@@ -72,8 +150,8 @@ export class Notify {
    * key, or JSON `{"routingKey": "…"}`) and is read at run time; the key never enters the template.
    * The incident is triggered, and resolved when the alarm recovers.
    */
-  public static pagerDutyEventsV2(routingKeySecret: ISecret): Notify {
-    return new Notify(NotifyKind.PAGERDUTY, { secret: routingKeySecret });
+  public static pagerDutyEventsV2(routingKeySecret: ISecret): INotifyTarget {
+    return new NotifyPagerDuty(routingKeySecret);
   }
 
   /**
@@ -82,55 +160,9 @@ export class Notify {
    * notification topics; for an imported configuration, add the topic yourself
    * (`policy.levelTopics[i]`), as a warning reminds you.
    */
-  public static slack(channel: ISlackChannelConfiguration): Notify {
-    return new Notify(NotifyKind.SLACK, { slackChannel: channel });
+  public static slack(channel: ISlackChannelConfiguration): INotifyTarget {
+    return new NotifySlack(channel);
   }
 
-  /** The kind of target. */
-  public readonly kind: NotifyKind;
-  /** Email address or phone number (email and SMS targets). */
-  public readonly address?: string;
-  /** Webhook URL (inline webhooks). */
-  public readonly url?: string;
-  /** The secret read at run time (webhooks from a secret, PagerDuty). */
-  public readonly secret?: ISecret;
-  /** The existing topic (topic targets). */
-  public readonly topic?: ITopic;
-  /** The AWS Chatbot Slack channel (Slack targets). */
-  public readonly slackChannel?: ISlackChannelConfiguration;
-
-  private constructor(kind: NotifyKind, target: Omit<Partial<Notify>, 'kind' | 'describe'>) {
-    this.kind = kind;
-    this.address = target.address;
-    this.url = target.url;
-    this.secret = target.secret;
-    this.topic = target.topic;
-    this.slackChannel = target.slackChannel;
-  }
-
-  /** A short description for messages: `email primary@example.com`, `PagerDuty (secret)`. */
-  public describe(): string {
-    switch (this.kind) {
-      case NotifyKind.EMAIL:
-      case NotifyKind.SMS:
-        return `${this.kind} ${String(this.address)}`;
-      case NotifyKind.WEBHOOK:
-        return this.url !== undefined ? `webhook ${String(this.url)}` : 'webhook (URL in a secret)';
-      case NotifyKind.PAGERDUTY:
-        return 'PagerDuty Events API v2';
-      case NotifyKind.TOPIC:
-        return 'SNS topic';
-      case NotifyKind.SLACK:
-        return 'Slack channel (AWS Chatbot)';
-      default:
-        return String(this.kind);
-    }
-  }
-}
-
-/** Whether `value` is a `Notify` built by one of the factories (duck-typed: survives duplicate module copies). */
-export function isNotify(value: unknown): value is Notify {
-  return typeof value === 'object' && value !== null
-    && Object.values(NotifyKind).includes((value as { kind?: unknown }).kind as NotifyKind)
-    && typeof (value as { describe?: unknown }).describe === 'function';
+  private constructor() {}
 }

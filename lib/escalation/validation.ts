@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { describeValue, hasLoneSurrogate, readList, readProperty, unreadable } from '../private/describe';
 import { Problem } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
-import { isNotify, Notify, NotifyKind } from './notify';
+import { CheckedNotifyTarget, isCheckedTarget } from './targets/target';
 
 /** The longest delay between two levels. */
 export const MAX_LEVEL_DELAY = Duration.hours(24);
@@ -99,33 +99,16 @@ export function targetProblem(target: unknown): string | undefined {
 }
 
 function readTargetProblem(target: unknown): string | undefined {
-  if (!isNotify(target)) {
+  const bind = readProperty(target, 'bind');
+  if (!bind.ok) {
+    return bind.problem;
+  }
+  if (typeof target !== 'object' || target === null || typeof bind.value !== 'function') {
     return `must be a target built with Notify (Notify.email, Notify.sms, Notify.topic, Notify.webhook, Notify.webhookFromSecret, `
-      + `Notify.pagerDutyEventsV2, Notify.slack), got ${describeValue(target)}`;
+      + `Notify.pagerDutyEventsV2, Notify.slack, or an INotifyTarget of your own), got ${describeValue(target)}`;
   }
-  switch (target.kind) {
-    case NotifyKind.EMAIL:
-      return emailProblem(target.address);
-    case NotifyKind.SMS:
-      return phoneNumberProblem(target.address);
-    case NotifyKind.WEBHOOK:
-      if (target.url === undefined && target.secret === undefined) {
-        return 'webhook needs a URL (Notify.webhook) or a secret holding it (Notify.webhookFromSecret), got neither';
-      }
-      return target.url !== undefined
-        ? webhookUrlProblem(target.url)
-        : referenceProblem('Notify.webhookFromSecret needs the Secrets Manager secret whose SecretString is the webhook URL (an ISecret, e.g. '
-          + 'secretsmanager.Secret.fromSecretNameV2(...))', target.secret, 'secretArn');
-    case NotifyKind.PAGERDUTY:
-      return referenceProblem('Notify.pagerDutyEventsV2 needs the Secrets Manager secret holding the routing key (an ISecret)', target.secret, 'secretArn');
-    case NotifyKind.TOPIC:
-      return referenceProblem('Notify.topic needs an SNS topic (an ITopic, e.g. sns.Topic.fromTopicArn(...))', target.topic, 'topicArn');
-    case NotifyKind.SLACK:
-      return referenceProblem('Notify.slack needs an AWS Chatbot SlackChannelConfiguration (an ISlackChannelConfiguration)',
-        target.slackChannel, 'slackChannelConfigurationArn');
-    default:
-      return undefined;
-  }
+  // a target of your own checks what it needs when it is bound
+  return isCheckedTarget(target) ? target._problem() : undefined;
 }
 
 /**
@@ -133,7 +116,7 @@ function readTargetProblem(target: unknown): string | undefined {
  * interface has, a token or a literal ARN), or `undefined`. A plain `{}` would otherwise reach the
  * template as `"undefined"` in IAM resources and the function's configuration.
  */
-function referenceProblem(needs: string, value: unknown, arnProperty: string): string | undefined {
+export function referenceProblem(needs: string, value: unknown, arnProperty: string): string | undefined {
   if (typeof value !== 'object' || value === null) {
     return `${needs}, got ${describeValue(value)}`;
   }
@@ -171,21 +154,16 @@ export function targetListProblems(prop: string, targets: unknown, emptyMessage:
       continue;
     }
     // the same address twice would be subscribed twice to one topic, which CloudFormation cannot hold
-    const key = identityOf(t as Notify);
+    const checked = isCheckedTarget(t as object) ? t as CheckedNotifyTarget : undefined;
+    const key = checked?._identity();
     const earlier = key === undefined ? undefined : seen.get(key);
     if (earlier !== undefined) {
-      problems.push({ prop: `${prop}[${i}]`, message: `repeats ${prop}[${earlier}] (${(t as Notify).describe()}): name each target once` });
+      problems.push({ prop: `${prop}[${i}]`, message: `repeats ${prop}[${earlier}] (${checked!._describe()}): name each target once` });
     } else if (key !== undefined) {
       seen.set(key, i);
     }
   }
   return problems;
-}
-
-/** What makes two targets the same: kind and address or URL (`undefined` for targets compared by object). */
-function identityOf(target: Notify): string | undefined {
-  const text = target.address ?? target.url;
-  return typeof text === 'string' && !Token.isUnresolved(text) ? `${target.kind}:${text}` : undefined;
 }
 
 /**
@@ -206,10 +184,26 @@ export function levelDelayProblem(index: number, after: unknown): string | undef
   if (seconds === undefined) {
     return `must be a concrete Duration such as Duration.minutes(15), got ${describeDuration(after)}`;
   }
+  return wholeMinutesProblem(seconds, after);
+}
+
+function wholeMinutesProblem(seconds: number, after: unknown): string | undefined {
   if (!Number.isFinite(seconds) || seconds < 60 || seconds > MAX_LEVEL_DELAY.toSeconds() || seconds % 60 !== 0) {
     return `must be a whole number of minutes from 1 minute to ${formatWindow(MAX_LEVEL_DELAY.toSeconds())}, got ${describeDuration(after)}`;
   }
   return undefined;
+}
+
+/**
+ * `repeatAfter`: how long after the last level a pass starts again at level 1 (or the incident is
+ * declared exhausted), a whole number of minutes from 1 minute to 24 hours, like a level's delay.
+ */
+export function repeatAfterProblem(after: unknown): string | undefined {
+  const seconds = durationSeconds(after);
+  if (seconds === undefined) {
+    return `must be a concrete Duration such as Duration.minutes(15), got ${describeDuration(after)}`;
+  }
+  return wholeMinutesProblem(seconds, after);
 }
 
 /** `repeat`: how many more times the chain runs after the first pass. */

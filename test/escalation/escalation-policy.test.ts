@@ -4,9 +4,10 @@ import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { EscalationPolicy } from '../../lib/escalation/escalation-policy';
-import { Notify } from '../../lib/escalation/notify';
+import { EscalationPolicy, Notify } from '../../lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { environmentOf, issuePolicy, joinedText, logicalId, newStack, roleStatements, smallestPolicy } from './helpers';
+import { BadKindTarget, QueueTarget } from './targets/queue-target';
 
 describe('EscalationPolicy: the policy of the issue', () => {
   // GIVEN the issue's policy: email + SMS, PagerDuty after 15 min, a managers' topic after 30 min, repeat 2, a ticket webhook
@@ -421,6 +422,38 @@ describe('EscalationPolicy options and targets', () => {
     const stack = newStack();
     smallestPolicy(stack);
     expect(environmentOf(Template.fromStack(stack), 'notifies, escalates and resolves').REPEAT).toBe('0');
+  });
+
+  test('repeatAfter tells the function when a pass starts again (REPEAT_AFTER_SECONDS); left out, the function\'s default applies', () => {
+    const stack = newStack();
+    smallestPolicy(stack, { repeat: 2, repeatAfter: Duration.minutes(20) });
+    expect(environmentOf(Template.fromStack(stack), 'notifies, escalates and resolves').REPEAT_AFTER_SECONDS).toBe('1200');
+    const defaults = newStack();
+    smallestPolicy(defaults, { repeat: 2 });
+    expect(environmentOf(Template.fromStack(defaults), 'notifies, escalates and resolves').REPEAT_AFTER_SECONDS).toBeUndefined();
+  });
+
+  test('a target kind of one\'s own is one class implementing INotifyTarget: its subscription joins the level\'s topic, its kind the chain', () => {
+    const stack = newStack();
+    const queue = new sqs.Queue(stack, 'Bot');
+    const policy = smallestPolicy(stack, {
+      levels: [{ notify: [Notify.email('oncall@example.com')] }, { after: Duration.minutes(5), notify: [new QueueTarget(queue)] }],
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs', RawMessageDelivery: true, TopicArn: { Ref: logicalId(stack, policy.levelTopics[1]) },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack, policy.deadLetterQueue), 'Arn'] } },
+    });
+    expect(policy.chain.levels.map((l) => l.targets)).toEqual([['email'], ['sqs']]);
+    const levels = JSON.parse(joinedText(environmentOf(template, 'notifies, escalates and resolves').LEVELS));
+    expect(levels[1]).toEqual({
+      afterSeconds: 300, topicArn: `<${logicalId(stack, policy.levelTopics[1])}>`, publishTopicArns: [], webhooks: [], pagerDuty: [], kinds: ['sqs'],
+    });
+  });
+
+  test.each([[''], ['Email'], ['a kind'], [undefined]])('a target whose bind() returns the kind %j is refused, naming the target', (kind) => {
+    expect(() => smallestPolicy(newStack(), { tickets: [new BadKindTarget(kind)] })).toThrow(
+      /^Shop\/OnCall: tickets\[0\]: bind\(\) must return a kind of lower-case letters, digits and '-' \(at most 32\), got /);
   });
 
   test('a Slack channel configuration of this app gets the level\'s topic as a notification topic', () => {

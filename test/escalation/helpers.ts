@@ -2,8 +2,7 @@ import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { EscalationPolicy, EscalationPolicyProps } from '../../lib/escalation/escalation-policy';
-import { Notify } from '../../lib/escalation/notify';
+import { EscalationPolicy, EscalationPolicyProps, Notify } from '../../lib';
 
 /** A fresh app and stack per test. */
 export function newStack(id = 'Shop', props?: StackProps): Stack {

@@ -1,6 +1,5 @@
 import { App, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
-import { EscalationPolicy, EscalationPolicyProps } from '../../lib/escalation/escalation-policy';
-import { Notify } from '../../lib/escalation/notify';
+import { EscalationPolicy, EscalationPolicyProps, Notify } from '../../lib';
 import {
   emailProblem, estimatedEnvironmentBytes, estimatedLength, ESTIMATED_REFERENCE_LENGTH, levelDelayProblem, phoneNumberProblem,
   repeatProblem, webhookUrlProblem,
@@ -31,7 +30,7 @@ describe('EscalationPolicy validation: every message names the construct path, t
     ['a level without targets', { levels: [{ notify: [] }] },
       'Shop/OnCall: levels[0].notify: must name at least one target: a level that notifies nobody only delays the next one, got []'],
     ['a level whose notify is not a list', { levels: [{ notify: email }] },
-      /^Shop\/OnCall: levels\[0\]\.notify: must be a list of targets \(e\.g\. \[Notify\.email\('oncall@example\.com'\)\]\), got a Notify$/],
+      /^Shop\/OnCall: levels\[0\]\.notify: must be a list of targets \(e\.g\. \[Notify\.email\('oncall@example\.com'\)\]\), got a NotifyEmail$/],
     ['a target not built with Notify', { levels: [{ notify: [{ kind: 'email', address: 'a@example.com' }] }] },
       /^Shop\/OnCall: levels\[0\]\.notify\[0\]: must be a target built with Notify \(Notify\.email, .*\), got \{"kind":"email","address":"a@example\.com"\}$/],
     ['a malformed email address', { levels: [{ notify: [Notify.email('oncall.example.com')] }] },
@@ -42,6 +41,9 @@ describe('EscalationPolicy validation: every message names the construct path, t
       'Shop/OnCall: levels[0].notify[0]: must be an https:// URL, got "http://hooks.example.com/x"'],
     ['a webhook that is not a URL', { levels: [{ notify: [Notify.webhook('hooks.example.com/x')] }] },
       'Shop/OnCall: levels[0].notify[0]: must be an https:// URL, got "hooks.example.com/x"'],
+    ['a repeatAfter under a minute', { repeatAfter: Duration.seconds(30) }, 'Shop/OnCall: repeatAfter: must be a whole number of minutes from 1 minute to 1d, got 30s'],
+    ['a repeatAfter over 24 hours', { repeatAfter: Duration.hours(25) }, 'Shop/OnCall: repeatAfter: must be a whole number of minutes from 1 minute to 1d, got 25h'],
+    ['a repeatAfter that is not a Duration', { repeatAfter: 600 }, 'Shop/OnCall: repeatAfter: must be a concrete Duration such as Duration.minutes(15), got 600'],
     ['a negative repeat', { repeat: -1 }, 'Shop/OnCall: repeat: must be a whole number from 0 (run the chain once) to 10, got -1'],
     ['a fractional repeat', { repeat: 1.5 }, 'Shop/OnCall: repeat: must be a whole number from 0 (run the chain once) to 10, got 1.5'],
     ['a repeat over 10', { repeat: 11 }, 'Shop/OnCall: repeat: must be a whole number from 0 (run the chain once) to 10, got 11'],
@@ -203,7 +205,7 @@ describe('hostile values are refused with a clear message, never a TypeError or 
   });
 
   test('a target whose properties throw when read is refused as unreadable, naming it', () => {
-    const target = Object.defineProperty({}, 'kind', { enumerable: true, get: () => { throw new RangeError('nope'); } });
+    const target = Object.defineProperty({}, 'bind', { enumerable: true, get: () => { throw new RangeError('nope'); } });
     expect(message(withTargets([target]))).toBe('Shop/OnCall: levels[0].notify[0]: could not be read: reading it threw RangeError: nope');
   });
 

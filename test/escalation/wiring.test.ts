@@ -1,7 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { AlertPolicy } from '../../lib/slo/alert-policy';
+import { AlertPolicy, ReliableService } from '../../lib';
 import { availability } from '../service/helpers';
 import { logicalId, newStack, roleStatements, smallestPolicy } from './helpers';
 

@@ -21,6 +21,7 @@
  * late, never dropped, and never sent unverified.
  */
 import type { CompositeAlarm, MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { LOG_EVENTS } from '../../shared/contract';
 import { errorFields, Logger } from '../../shared/log';
 import type { AlarmTransition } from '../events/parse';
 import { describeAlarmByName } from './cloudwatch';
@@ -147,7 +148,7 @@ export async function verifiedTransition(
   const topicArn = t.severity === 'page' ? ctx.config.pageTopicArn : ctx.config.ticketTopicArn;
   const refused = (reason: string) => {
     ctx.log.error('SNS message refused: it does not come from a composite alarm wired to this escalation policy; nobody was notified', {
-      event: 'unverified-alarm', reason, alarmName: t.alarmName, newState: t.newState, severity: t.severity, messageId: t.messageId,
+      event: LOG_EVENTS.unverifiedAlarm, reason, alarmName: t.alarmName, newState: t.newState, severity: t.severity, messageId: t.messageId,
       claimedAlarmArn: t.snapshot.arn,
     });
     return undefined;

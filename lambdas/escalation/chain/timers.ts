@@ -6,7 +6,7 @@
  */
 import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Config } from '../config/config';
-import type { DrainEvent, TimerEvent } from '../events/parse';
+import type { DrainEvent, TimerEvent } from '../../shared/contract';
 import { atExpression, scheduleName, shortHash, Step } from './steps';
 
 const scheduler = new SchedulerClient({});

@@ -1,20 +1,20 @@
 /**
- * The escalation function's environment (see lambdas/README.md), parsed and checked. Pure.
- * A bad environment is a deployment bug: `loadConfig` throws a message naming the variable, so
- * the event goes to the dead-letter queue instead of being dropped.
+ * The escalation function's environment (lambdas/shared/contract.ts, described in
+ * lambdas/README.md), parsed and checked. Pure. A bad environment is a deployment bug:
+ * `loadConfig` throws a message naming the variable, so the event goes to the dead-letter queue
+ * instead of being dropped.
  */
+import {
+  DEFAULT_REPEAT_AFTER_SECONDS, EscalationEnvironment, PagerDutyJson, RawEnvironment, TargetSetJson, WebhookJson,
+} from '../../shared/contract';
 
-export type WebhookRef = { readonly url: string } | { readonly secretArn: string };
+export type WebhookRef = WebhookJson;
 
-/** A level's (or the tickets') targets. */
-export interface TargetSet {
+/** A level's (or the tickets') targets, as parsed: `afterSeconds` always set (tickets: 0). */
+export interface TargetSet extends TargetSetJson {
   /** Delay after the previous level was notified (level 1: 0). */
   readonly afterSeconds: number;
-  readonly topicArn?: string;
-  readonly publishTopicArns: string[];
-  readonly webhooks: WebhookRef[];
-  readonly pagerDuty: { readonly secretArn: string }[];
-  readonly kinds: string[];
+  readonly pagerDuty: PagerDutyJson[];
 }
 
 export interface Config {
@@ -52,9 +52,10 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+type Env = RawEnvironment<EscalationEnvironment>;
+type Variable = keyof EscalationEnvironment;
 
-function required(env: Env, name: string): string {
+function required(env: Env, name: Variable): string {
   const value = env[name];
   if (value === undefined || value.trim() === '') {
     throw new ConfigError(`${name} is required`);
@@ -62,7 +63,7 @@ function required(env: Env, name: string): string {
   return value.trim();
 }
 
-function integer(env: Env, name: string, fallback: number | undefined, min: number): number {
+function integer(env: Env, name: Variable, fallback: number | undefined, min: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') {
     if (fallback === undefined) {
@@ -134,7 +135,7 @@ export function parseTargetSet(value: unknown, where: string, isLevel: boolean):
   };
 }
 
-function json(env: Env, name: string): unknown {
+function json(env: Env, name: Variable): unknown {
   const raw = required(env, name);
   try {
     return JSON.parse(raw);
@@ -145,7 +146,6 @@ function json(env: Env, name: string): unknown {
 
 /** Scheduler runs one-time schedules at minute granularity at best; shorter delays are rounded up. */
 export const MIN_DELAY_SECONDS = 60;
-const DEFAULT_REPEAT_AFTER_SECONDS = 900;
 
 export function loadConfig(env: Env = process.env): Config {
   const levelsJson = json(env, 'LEVELS');

@@ -2,6 +2,7 @@
  * Recognizes what invoked the escalation function and checks it. Pure: malformed input becomes
  * a reason to log, never an exception.
  */
+import type { AcknowledgedEvent, DrainEvent, TimerEvent } from '../../shared/contract';
 import type { AlarmSnapshot, Severity } from '../../shared/incident';
 
 /** One CloudWatch alarm transition delivered by SNS. */
@@ -14,28 +15,6 @@ export interface AlarmTransition {
   /** StateChangeTime, normalized to ISO 8601 UTC. */
   readonly changeTime: string;
   readonly snapshot: AlarmSnapshot;
-}
-
-export interface TimerEvent {
-  readonly kind: 'escalate';
-  readonly alarmName: string;
-  readonly incidentStart: string;
-  readonly level: number;
-  readonly cycle: number;
-}
-
-/** A drain timer (see flows/drain.ts): send whatever the alarm's item still owes. */
-export interface DrainEvent {
-  readonly kind: 'drain';
-  readonly alarmName: string;
-}
-
-export interface AcknowledgedEvent {
-  readonly kind: 'acknowledged';
-  readonly alarmName: string;
-  readonly incidentStart: string;
-  readonly level: number;
-  readonly by: string;
 }
 
 export type ParsedRecord =

@@ -4,7 +4,7 @@
  * the incident would still be acknowledged and the notices owed: the next invocation for the alarm
  * (its next timer, its OK) sends them.
  */
-import type { AcknowledgedEvent } from '../events/parse';
+import type { AcknowledgedEvent } from '../../shared/contract';
 import type { FlowContext } from './context';
 import { cancelPendingTimer, drain } from './drain';
 

@@ -19,6 +19,7 @@
  * A notice tried for an hour (at least three times) is given up: recorded `failed` and logged at
  * ERROR (`delivery-failed`), which alarms.
  */
+import { LOG_EVENTS } from '../../shared/contract';
 import type { AlarmItem, DeliveryRecord, Incident } from '../../shared/incident';
 import { errorFields } from '../../shared/log';
 import { delayBefore, nextStep, sameStep, Step } from '../chain/steps';
@@ -137,7 +138,7 @@ async function giveUp(ctx: FlowContext, item: AlarmItem, expired: OwedNotice[]):
   for (const { record, notice } of ours) {
     // `retryable: false`: it is not retried any more (the pager's delivery-failures alarm counts these).
     ctx.log.error('notification given up: it kept failing; not retried any more', {
-      event: 'delivery-failed', retryable: false, gaveUp: true, tries: notice.seen?.n, error: record.error, ...fields(notice),
+      event: LOG_EVENTS.deliveryFailed, retryable: false, gaveUp: true, tries: notice.seen?.n, error: record.error, ...fields(notice),
     });
   }
   return out;
@@ -224,13 +225,13 @@ export async function drain(ctx: FlowContext, alarmName: string, from?: AlarmIte
       tried.add(noticeRef(n));
       if (!outcome.retryable) {
         tally.failed++;
-        ctx.log.error('notification failed permanently: not retried', { event: 'delivery-failed', retryable: false, ...fields(n), ...errorFields(outcome.error) });
+        ctx.log.error('notification failed permanently: not retried', { event: LOG_EVENTS.deliveryFailed, retryable: false, ...fields(n), ...errorFields(outcome.error) });
         return { incident: n.incident, key: n.key, record: { st: 'failed', at, error: failureText(outcome.error) } };
       }
       tally.retry++;
       failures.push({ key: n.key, error: outcome.error });
       ctx.log.error('notification failed; retried later (this invocation fails, Lambda retries it, and a drain timer is armed)', {
-        event: 'delivery-failed', retryable: true, ...fields(n), ...errorFields(outcome.error),
+        event: LOG_EVENTS.deliveryFailed, retryable: true, ...fields(n), ...errorFields(outcome.error),
       });
       const tries = (n.seen?.n ?? 0) + 1;
       return { incident: n.incident, key: n.key, record: { st: 'retry', at, n: tries, first: n.seen?.first ?? claimedAt, error: failureText(outcome.error) } };

@@ -8,7 +8,7 @@
 import type { AlarmItem, Incident, Resolution } from '../../shared/incident';
 import { currentAlarmState } from '../alarm/cloudwatch';
 import { compareSteps, isTerminal, previousStep, sameStep, Step } from '../chain/steps';
-import type { DrainEvent, TimerEvent } from '../events/parse';
+import type { DrainEvent, TimerEvent } from '../../shared/contract';
 import { chainShape, FlowContext, stepOf } from './context';
 import { drain, ensureWatchdog } from './drain';
 

@@ -18,6 +18,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { clearTagCache } from '../../../lambdas/escalation/alarm/cloudwatch';
 import { retryPolicy } from '../../../lambdas/escalation/delivery/retry';
+import type { AcknowledgeEnvironment, EscalationEnvironment, RawEnvironment } from '../../../lambdas/shared/contract';
 import { clearSecretCache } from '../../../lambdas/shared/secrets';
 import { FakeTable } from './fake-dynamodb';
 
@@ -63,9 +64,8 @@ export function levelsJson(levels: LevelSpec[]): string {
  * Sets the escalation function's environment: what every test world shares, with its own `LEVELS`,
  * `TICKETS`, `REPEAT` and anything else in `specific`; the optional variables are unset.
  */
-export function setHandlerEnv(specific: Record<string, string>): void {
-  Object.assign(process.env, {
-    AWS_REGION: REGION,
+export function setHandlerEnv(specific: RawEnvironment<EscalationEnvironment & AcknowledgeEnvironment>): void {
+  const shared: RawEnvironment<EscalationEnvironment> = {
     POLICY_NAME: 'prod',
     TABLE_NAME: 'incidents',
     SCHEDULE_GROUP: 'escalation',
@@ -75,7 +75,8 @@ export function setHandlerEnv(specific: Record<string, string>): void {
     TOKEN_TTL_SECONDS: '86400',
     PAGE_TOPIC_ARN: PAGE_TOPIC,
     TICKET_TOPIC_ARN: TICKET_TOPIC,
-  }, specific);
+  };
+  Object.assign(process.env, { AWS_REGION: REGION }, shared, specific);
   delete process.env.REPEAT_AFTER_SECONDS;
   delete process.env.SCHEDULER_DLQ_ARN;
 }
