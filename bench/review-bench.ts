@@ -33,7 +33,7 @@ import { performance } from 'perf_hooks';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { EscalationPolicy, Fault, GameDay, Notify, ReliableService, Sli } from '../lib';
+import { EscalationPolicy, Fault, GameDay, Notify, ReliableService, Sli, Targets, WeekDay } from '../lib';
 import { incident, trafficStopsAt } from '../lib/simulation/scenario';
 import { simulate } from '../lib/simulation/simulator';
 import { sloAlarmsFromTemplate } from '../lib/simulation/template-alarms';
@@ -94,9 +94,9 @@ function synthesize(outdir: string, variant: Variant): void {
       });
       if (variant.experiment(i)) {
         service.addExperiment('slow-handler', {
-          fault: Fault.lambdaInvocationDelay(handler, { delay: Duration.millis(500), invocationPercentage: 5 }),
+          fault: Fault.lambdaInvocationDelay(Targets.functions([handler]), { delay: Duration.millis(500), invocationPercentage: 5 }),
           duration: Duration.minutes(10),
-          gameDay: GameDay.weekly({ weekDay: 'TUE', hour: 10, timeZone: 'Europe/Berlin' }),
+          gameDay: GameDay.weekly({ weekDay: WeekDay.TUESDAY, hour: 10, timeZone: 'Europe/Berlin' }),
         });
       }
     }

@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { AlertPolicy, EscalationPolicy, Fault, GameDay, Notify, ReliableService, Sli } from '../lib';
+import { AlertPolicy, EscalationPolicy, Fault, GameDay, Notify, ReliableService, Sli, Targets, WeekDay } from '../lib';
 
 const HANDLER = `exports.handler = async (event) => ({
   statusCode: 200,
@@ -140,10 +140,10 @@ export class ShopStack extends Stack {
     // 10 min x 5 / 30 d = 0.12 %. Runs every Tuesday at 10:00 Berlin time.
     this.checkout.addExperiment('slow-handler', {
       description: 'checkout pages nobody when 5 % of handler invocations are 800 ms slower',
-      fault: Fault.lambdaInvocationDelay(checkoutHandler, { delay: Duration.millis(800), invocationPercentage: 5 }),
+      fault: Fault.lambdaInvocationDelay(Targets.functions([checkoutHandler]), { delay: Duration.millis(800), invocationPercentage: 5 }),
       duration: Duration.minutes(10),
-      gameDay: GameDay.weekly({ weekDay: 'TUE', hour: 10, timeZone: 'Europe/Berlin' }),
-      report: true,
+      gameDay: GameDay.weekly({ weekDay: WeekDay.TUESDAY, hour: 10, timeZone: 'Europe/Berlin' }),
+      report: {},
     });
 
     const searchHandler = sampleFunction(this, 'SearchHandler', 'API Gateway (HTTP API search)');
@@ -186,9 +186,9 @@ export class ShopStack extends Stack {
     // declared but disabled until the team has run it by hand once.
     this.search.addExperiment('handler-errors', {
       fault: Fault.sequence(
-        Fault.lambdaInvocationError(searchHandler, { invocationPercentage: 5 }),
+        Fault.lambdaInvocationError(Targets.functions([searchHandler]), { invocationPercentage: 5 }),
         Fault.wait(Duration.minutes(2)),
-        Fault.lambdaHttpResponse(searchHandler, { statusCode: 503, invocationPercentage: 10 }),
+        Fault.lambdaHttpResponse(Targets.functions([searchHandler]), { statusCode: 503, invocationPercentage: 10 }),
       ),
       duration: Duration.minutes(5),
       gameDay: GameDay.cron({ expression: 'cron(30 14 ? * THU#1 *)', timeZone: 'Europe/London', enabled: false }),

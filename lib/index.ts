@@ -29,10 +29,15 @@ export {
 export { Notify, type INotifyTarget, type NotifyTargetBindOptions, type NotifyTargetConfig } from './escalation/notify';
 
 // Chaos
-export { ChaosExperiment, type ChaosExperimentProps, type ExperimentProps, type ExperimentReportOptions } from './chaos/chaos-experiment';
+export { ChaosExperiment, type ChaosExperimentProps, type ExperimentProps, type ExperimentReportOptions, type IAlarmSource, EmptyTargets } from './chaos/chaos-experiment';
 export { Fault } from './chaos/fault';
 export { Targets, Selection, type TargetFilter, type TargetOptions } from './chaos/targets';
-export { GameDay, type GameDayOptions, type WeeklyGameDayOptions, type CronGameDayOptions, type OnceGameDayOptions } from './chaos/game-day';
+export { type LambdaFaultOptions, type LambdaInvocationDelayOptions, type LambdaInvocationErrorOptions, type LambdaHttpResponseOptions } from './chaos/faults/lambda';
+export { type EcsCpuStressOptions, type EcsNetworkLatencyOptions } from './chaos/faults/ecs';
+export { type Ec2StopInstancesOptions } from './chaos/faults/ec2';
+export { type RdsRebootOptions, type DynamoDbPauseReplicationOptions } from './chaos/faults/data';
+export { type DisruptConnectivityOptions, ConnectivityScope, type ApiErrorOptions, ApiFaultService } from './chaos/faults/network';
+export { GameDay, WeekDay, type GameDayOptions, type WeeklyGameDayOptions, type CronGameDayOptions, type OnceGameDayOptions } from './chaos/game-day';
 export { FisLambdaExtension } from './chaos/lambda-extension';
 
 // Guardrails

@@ -160,6 +160,3 @@ export const FIS_LIMITS = {
   /** Template description length. */
   descriptionLength: 512,
 } as const;
-
-/** The services whose API calls `aws:fis:inject-api-*-error` can fail. */
-export const API_FAULT_SERVICES = ['ec2', 'kinesis'] as const;

@@ -21,7 +21,7 @@ import { formatProblems } from '../slo/validation';
 import { acknowledgeReportBucket, EXPERIMENT_ARN_REASON, onAllReason, REPORT_PREFIX_REASON, TAG_SELECTED_REASON } from './acknowledgements';
 import { FIS_ACTIONS, FIS_LIMITS } from './catalog';
 import { Fault } from './fault';
-import { FaultActionSpec, FaultNode } from './fault-action';
+import { FaultActionSpec, FaultNode, ResolvedFault } from './fault-action';
 import { describeSeconds, FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
 import { GameDay } from './game-day';
 import { FisLambdaExtension } from './lambda-extension';
@@ -39,6 +39,11 @@ export const DEFAULT_REPORT_WINDOW = Duration.minutes(20);
 
 /** An experiment report: FIS writes a PDF with the dashboard's graphs around the experiment to S3. */
 export interface ExperimentReportOptions {
+  /**
+   * Whether the report is written. Set it to false to declare the options but write no report.
+   * @default true
+   */
+  readonly enabled?: boolean;
   /**
    * Bucket the report goes to.
    * @default - a bucket of the stack, created for reports (encrypted, TLS only, no public access)
@@ -122,17 +127,32 @@ export interface ExperimentProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Write an experiment report (with the service's dashboard when it has one) to S3.
-   * @default false
+   * Write an experiment report (with the service's dashboard when it has one) to S3: `report: {}`
+   * for the defaults.
+   * @default - no report
    */
-  readonly report?: boolean | ExperimentReportOptions;
+  readonly report?: ExperimentReportOptions;
 
   /**
    * What FIS does when a target selected by tags matches no resource: fail the experiment, or
    * skip the actions on that target.
-   * @default 'fail'
+   * @default EmptyTargets.FAIL
    */
-  readonly emptyTargets?: 'fail' | 'skip';
+  readonly emptyTargets?: EmptyTargets;
+}
+
+/** What FIS does when a target selected by tags matches no resource (`emptyTargetResolutionMode`). */
+export enum EmptyTargets {
+  /** Fail the experiment. */
+  FAIL = 'fail',
+  /** Skip the actions on that target. */
+  SKIP = 'skip',
+}
+
+/** Where an experiment reads alarms when the app is synthesized (so that alarms added later count too). */
+export interface IAlarmSource {
+  /** The alarms, as of now. */
+  alarms(): cloudwatch.IAlarm[];
 }
 
 /** Props of `ChaosExperiment`: `ExperimentProps` plus what it takes from its service. */
@@ -145,7 +165,7 @@ export interface ChaosExperimentProps extends ExperimentProps {
    * The service's page alarms, read at synth (SLOs added after the experiment count too).
    * @default - none
    */
-  readonly pageAlarms?: () => cloudwatch.IAlarm[];
+  readonly pageAlarms?: IAlarmSource;
   /**
    * The service's dashboard, for reports.
    * @default - none
@@ -153,12 +173,14 @@ export interface ChaosExperimentProps extends ExperimentProps {
   readonly dashboardName?: string;
 }
 
-/** Limits and defaults of experiments, exported for tests and docs. */
+/** Shortest settle time before the recovery check. */
 export const MIN_SETTLE_TIME = Duration.minutes(1);
 
 /** An AWS FIS experiment template with its role, log group, checks and optional schedule. */
 export class ChaosExperiment extends Construct {
+  /** The service's name. */
   public readonly serviceName: string;
+  /** The experiment's name, unique within the service. */
   public readonly experimentName: string;
   /** The template. */
   public readonly template: fis.CfnExperimentTemplate;
@@ -172,16 +194,22 @@ export class ChaosExperiment extends Construct {
   public readonly wildcardPolicy: iam.Policy;
   /** Where FIS writes the experiment log. */
   public readonly logGroup: logs.LogGroup;
-  /** The game-day schedule. @default - none */
+  /**
+   * The game-day schedule.
+   * @default - none
+   */
   public readonly schedule?: scheduler.CfnSchedule;
-  /** The game day. @default - none */
+  /**
+   * The game day.
+   * @default - none
+   */
   public readonly gameDay?: GameDay;
-  /** The template's actions and targets. */
-  public readonly layout: Layout;
   /** Seconds from start to end when nothing stops it (checks and settle time included). */
   public readonly expectedSeconds: number;
-  /** The fault actions (without the checks). */
-  public readonly faultActions: FaultActionSpec[];
+  /** @internal The template's actions and targets. */
+  public readonly _layout: Layout;
+  /** @internal The fault actions (without the checks). */
+  public readonly _faultActions: FaultActionSpec[];
   private readonly props: ChaosExperimentProps;
   /** Statements on the role's default policy, and on the wildcard policy, for their cdk-nag acknowledgements. */
   private readonly scopedStatements: iam.PolicyStatement[] = [];
@@ -189,116 +217,88 @@ export class ChaosExperiment extends Construct {
 
   constructor(scope: Construct, id: string, props: ChaosExperimentProps) {
     super(scope, id);
-    const problems: Problem[] = [];
-    const nameProblem = namePartProblem(props?.experimentName);
-    if (nameProblem) {
-      problems.push({ prop: 'name', message: nameProblem });
-    }
-    // set by ReliableService.addExperiment(); checked for experiments declared on their own
-    const serviceProblem = namePartProblem(props?.serviceName);
-    if (serviceProblem) {
-      problems.push({ prop: 'serviceName', message: serviceProblem });
-    }
-    if (props?.pageAlarms !== undefined && typeof props.pageAlarms !== 'function') {
-      problems.push({ prop: 'pageAlarms', message: `must be a function returning the service's page alarms, got ${describeValue(props.pageAlarms)}` });
-    }
-    if (props?.dashboardName !== undefined && (typeof props.dashboardName !== 'string' || props.dashboardName === '')) {
-      problems.push({ prop: 'dashboardName', message: `must be the name of a CloudWatch dashboard, got ${describeValue(props.dashboardName)}` });
-    }
-    if (props?.duration !== undefined) {
-      const p = fisDurationProblem(props.duration, Duration.minutes(1));
-      if (p) {
-        problems.push({ prop: 'duration', message: p });
-      }
-    }
-    const settle = props?.settleTime ?? DEFAULT_SETTLE_TIME;
-    const settleProblem = fisDurationProblem(settle, MIN_SETTLE_TIME, Duration.hours(1));
-    if (settleProblem) {
-      problems.push({ prop: 'settleTime', message: settleProblem });
-    }
-    for (const flag of ['stopOnPageAlarms', 'steadyStateCheck', 'recoveryCheck'] as const) {
-      if (props?.[flag] !== undefined && typeof props[flag] !== 'boolean') {
-        problems.push({ prop: flag, message: `must be true or false, got ${describeValue(props[flag])}` });
-      }
-    }
-    if (props?.recoveryCheck === false && props.settleTime !== undefined) {
-      problems.push({ prop: 'settleTime', message: 'is set but recoveryCheck is false: the settle time only precedes the recovery check' });
-    }
-    problems.push(...stopConditionListProblems(props?.stopConditions));
-    const stopConditions = readList(props?.stopConditions);
-    if (props?.stopOnPageAlarms === false && stopConditions.ok && !stopConditions.value?.length) {
-      problems.push({ prop: 'stopConditions', message: 'is empty and stopOnPageAlarms is false: an experiment without a stop condition is refused; pass the alarms that mean customers are hurt' });
-    }
-    if (props?.description !== undefined && (typeof props.description !== 'string' || props.description.length > 400)) {
-      problems.push({ prop: 'description', message: `must be a string of at most 400 characters (FIS allows ${FIS_LIMITS.descriptionLength} with the service prefix), got ${typeof props.description === 'string' ? `${props.description.length} characters` : describeValue(props.description)}` });
-    } else if (typeof props?.description === 'string' && (CONTROL_CHARACTERS.test(props.description) || hasLoneSurrogate(props.description))) {
-      problems.push({ prop: 'description', message: `must be text without control characters or halves of surrogate pairs (not valid in a template), got ${describeValue(props.description)}` });
-    }
-    if (props?.logRetention !== undefined) {
-      const p = logRetentionProblem(props.logRetention);
-      if (p) {
-        problems.push({ prop: 'logRetention', message: p });
-      }
-    }
-    if (props?.emptyTargets !== undefined && !['fail', 'skip'].includes(props.emptyTargets)) {
-      problems.push({ prop: 'emptyTargets', message: `must be 'fail' or 'skip', got ${describeValue(props.emptyTargets)}` });
-    }
-    if (props?.gameDay !== undefined) {
-      if (!(props.gameDay instanceof GameDay)) {
-        problems.push({ prop: 'gameDay', message: 'must be GameDay.weekly(), GameDay.cron() or GameDay.once()' });
-      } else {
-        problems.push(...props.gameDay.problems());
-      }
-    }
-    let node: FaultNode | undefined;
-    if (!Fault._isFault(props?.fault)) {
-      problems.push({ prop: 'fault', message: `is required: a Fault (Fault.lambdaInvocationDelay(...), Fault.sequence(...), ...), got ${describeValue(props?.fault)}` });
-    } else {
-      const resolved = props.fault._resolve({ scope: this, prop: 'fault', defaultDuration: props.duration });
-      problems.push(...resolved.problems);
-      node = resolved.node;
-      if (node) {
-        problems.push(...treeProblems(node, 'fault'));
-        // Checked here, before anything is created, so that a refused function leaves nothing half-wired.
-        for (const fn of new Set(treeActions(node).flatMap((a) => a.lambdaFunctions ?? []))) {
-          const p = FisLambdaExtension.attachProblem(fn);
-          if (p) {
-            problems.push({ prop: 'fault', message: p });
-          }
-        }
-      }
-    }
-    problems.push(...reportProblems(props?.report));
-    if (problems.length > 0) {
-      throw new Error(formatProblems(this.node.path, problems));
-    }
-
+    const faults = this.validate(props);
     this.props = props;
     this.serviceName = props.serviceName;
     this.experimentName = props.experimentName;
     this.gameDay = props.gameDay;
-    this.faultActions = treeActions(node!);
+    this._faultActions = treeActions(faults);
+    this._layout = this.layOut(faults);
+    this.expectedSeconds = this._layout.longestSeconds;
+    this.checkLimits();
 
-    const steadyState = props.steadyStateCheck ?? true;
-    const recovery = props.recoveryCheck ?? true;
+    this.role = this.createRole();
+    this.logGroup = this.createLogGroup();
+    this.wildcardPolicy = new iam.Policy(this, 'RoleWildcardPolicy', { roles: [this.role] });
+    this.grantActions();
+    this.template = this.createTemplate();
+    // FIS checks the role's permissions when the template is created.
+    this.template.node.addDependency(this.role, this.wildcardPolicy);
+    acknowledgeWildcards(this.role, this.scopedStatements);
+    acknowledgeWildcards(this.wildcardPolicy, this.wildcardStatements);
+    this.warnAboutFaults();
+    if (props.gameDay) {
+      this.schedule = this.createSchedule(props.gameDay);
+    }
+    this.node.addValidation({ validate: () => this.stopConditionProblems() });
+  }
+
+  /** Checks every prop and resolves the fault; throws with all problems. Returns the fault tree. */
+  private validate(props: ChaosExperimentProps): FaultNode {
+    const problems: Problem[] = [...propProblems(props)];
+    const resolved = this.resolveFault(props);
+    problems.push(...resolved.problems);
+    problems.push(...reportProblems(props?.report));
+    if (problems.length > 0 || !resolved.node) {
+      throw new Error(formatProblems(this.node.path, problems));
+    }
+    return resolved.node;
+  }
+
+  /** The fault laid out as a tree of actions, with the problems of the tree and of the functions it would wire. */
+  private resolveFault(props: ChaosExperimentProps): ResolvedFault {
+    if (!Fault._isFault(props?.fault)) {
+      return { problems: [{ prop: 'fault', message: `is required: a Fault (Fault.lambdaInvocationDelay(...), Fault.sequence(...), ...), got ${describeValue(props?.fault)}` }] };
+    }
+    const resolved = props.fault._resolve({ scope: this, prop: 'fault', defaultDuration: props.duration });
+    const node = resolved.node;
+    if (!node) {
+      return resolved;
+    }
+    const problems = [...resolved.problems, ...treeProblems(node, 'fault')];
+    // Checked here, before anything is created, so that a refused function leaves nothing half-wired.
+    for (const fn of new Set(treeActions(node).flatMap((a) => a.lambdaFunctions ?? []))) {
+      const p = FisLambdaExtension.attachProblem(fn);
+      if (p) {
+        problems.push({ prop: 'fault', message: p });
+      }
+    }
+    return { node, problems };
+  }
+
+  /** The template's actions: the steady-state check, the faults, the settle time and the recovery check. */
+  private layOut(faults: FaultNode): Layout {
     const builder = new LayoutBuilder();
     const assertion = (description: string): FaultActionSpec => ({
       definition: FIS_ACTIONS.assertAlarmState,
       description,
       parameters: { alarmArns: Lazy.string({ produce: () => this.stopAlarms().map((a) => a.alarmArn).join(',') }), alarmStates: 'OK' },
     });
-    const first = steadyState ? [builder.add(assertion('Steady state: the stop-condition alarms are OK before any fault'), [], 'steady-state')] : [];
-    let last = builder.addTree(node!, first);
-    if (recovery) {
-      const settleSeconds = settle.toSeconds();
+    const first = (this.props.steadyStateCheck ?? true)
+      ? [builder.add(assertion('Steady state: the stop-condition alarms are OK before any fault'), [], 'steady-state')]
+      : [];
+    const last = builder.addTree(faults, first);
+    if (this.props.recoveryCheck ?? true) {
+      const settleSeconds = (this.props.settleTime ?? DEFAULT_SETTLE_TIME).toSeconds();
       const wait = builder.add({ definition: FIS_ACTIONS.wait, description: `Lets the service settle for ${describeSeconds(settleSeconds)}`, parameters: { duration: isoDuration(settleSeconds) }, durationSeconds: settleSeconds }, last, 'settle');
-      last = [builder.add(assertion('Recovered: the stop-condition alarms are OK again after the faults'), [wait], 'recovered')];
+      builder.add(assertion('Recovered: the stop-condition alarms are OK again after the faults'), [wait], 'recovered');
     }
-    this.layout = builder.build();
-    this.expectedSeconds = this.layout.longestSeconds;
-    this.checkLimits();
+    return builder.build();
+  }
 
-    this.role = new iam.Role(this, 'Role', {
+  /** The role FIS assumes, only for experiments of this account. */
+  private createRole(): iam.Role {
+    return new iam.Role(this, 'Role', {
       description: `Runs FIS experiment ${this.serviceName}/${this.experimentName}`,
       assumedBy: new iam.ServicePrincipal('fis.amazonaws.com', {
         conditions: {
@@ -307,21 +307,28 @@ export class ChaosExperiment extends Construct {
         },
       }),
     });
-    // Under /aws/vendedlogs/: FIS delivers logs through CloudWatch Logs' vended-log delivery, whose
-    // account-wide resource policy (5 120 characters) then covers the prefix instead of growing by
-    // one ARN per log group.
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/fis/${Stack.of(this).stackName}/${this.serviceName}/${this.experimentName}`,
-      retention: props.logRetention ?? DEFAULT_EXPERIMENT_LOG_RETENTION,
-    });
-    this.wildcardPolicy = new iam.Policy(this, 'RoleWildcardPolicy', { roles: [this.role] });
-    this.grantActions();
+  }
 
-    this.template = new fis.CfnExperimentTemplate(this, 'Template', {
+  /**
+   * Under /aws/vendedlogs/: FIS delivers logs through CloudWatch Logs' vended-log delivery, whose
+   * account-wide resource policy (5 120 characters) then covers the prefix instead of growing by
+   * one ARN per log group.
+   */
+  private createLogGroup(): logs.LogGroup {
+    return new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/fis/${Stack.of(this).stackName}/${this.serviceName}/${this.experimentName}`,
+      retention: this.props.logRetention ?? DEFAULT_EXPERIMENT_LOG_RETENTION,
+    });
+  }
+
+  /** The experiment template: stop conditions, targets, actions, log, report and the tags the CLI finds it by. */
+  private createTemplate(): fis.CfnExperimentTemplate {
+    const layout = this._layout;
+    return new fis.CfnExperimentTemplate(this, 'Template', {
       description: this.description(),
       roleArn: this.role.roleArn,
       stopConditions: Lazy.any({ produce: () => this.stopAlarms().map((a) => ({ source: 'aws:cloudwatch:alarm', value: a.alarmArn })) }),
-      targets: Object.fromEntries(this.layout.targets.map((t) => [t.name, {
+      targets: Object.fromEntries(layout.targets.map((t) => [t.name, {
         resourceType: t.resourceType,
         selectionMode: t.targets._spec.selection.mode,
         resourceArns: t.targets._spec.arns,
@@ -329,7 +336,7 @@ export class ChaosExperiment extends Construct {
         parameters: t.targets._spec.parameters,
         filters: t.targets._spec.filters?.map((f) => ({ path: f.path, values: f.values })),
       }])),
-      actions: Object.fromEntries(this.layout.actions.map((a) => [a.name, {
+      actions: Object.fromEntries(layout.actions.map((a) => [a.name, {
         actionId: a.spec.definition.actionId,
         description: a.spec.description,
         parameters: Object.keys(a.spec.parameters).length > 0 ? a.spec.parameters : undefined,
@@ -340,7 +347,7 @@ export class ChaosExperiment extends Construct {
         logSchemaVersion: 2,
         cloudWatchLogsConfiguration: { LogGroupArn: this.logGroup.logGroupArn },
       },
-      experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: props.emptyTargets ?? 'fail' },
+      experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: this.props.emptyTargets ?? EmptyTargets.FAIL },
       experimentReportConfiguration: this.reportConfiguration(),
       tags: {
         [EXPERIMENT_TAGS.name]: `${this.serviceName}-${this.experimentName}`,
@@ -349,20 +356,15 @@ export class ChaosExperiment extends Construct {
         [EXPERIMENT_TAGS.experiment]: this.experimentName,
       },
     });
-    // FIS checks the role's permissions when the template is created.
-    this.template.node.addDependency(this.role, this.wildcardPolicy);
-    acknowledgeWildcards(this.role, this.scopedStatements);
-    acknowledgeWildcards(this.wildcardPolicy, this.wildcardStatements);
+  }
 
-    for (const spec of this.faultActions) {
+  /** The faults' advice (a declared instance terminated, a task definition FIS cannot inject into) as construct warnings. */
+  private warnAboutFaults(): void {
+    for (const spec of this._faultActions) {
       for (const w of spec.warnings ?? []) {
         Annotations.of(this).addWarningV2(`cdk-reliability:chaos-${w.id}`, `${this.node.path}: ${w.message}`);
       }
     }
-    if (props.gameDay) {
-      this.schedule = this.createSchedule(props.gameDay);
-    }
-    this.node.addValidation({ validate: () => this.stopConditionProblems() });
   }
 
   /** The template's ARN. */
@@ -372,14 +374,14 @@ export class ChaosExperiment extends Construct {
 
   /** The alarms that stop the experiment (and that the checks assert): page alarms first, then the extra ones. */
   public stopAlarms(): cloudwatch.IAlarm[] {
-    const page = (this.props.stopOnPageAlarms ?? true) ? (this.props.pageAlarms?.() ?? []) : [];
+    const page = (this.props.stopOnPageAlarms ?? true) ? (this.props.pageAlarms?.alarms() ?? []) : [];
     const all = [...page, ...(this.props.stopConditions ?? [])];
     const arns = all.map((alarm) => alarm.alarmArn);
     return all.filter((alarm, i) => arns.indexOf(alarm.alarmArn) === i);
   }
 
   private description(): string {
-    const summary = this.props.description ?? this.faultActions.map((a) => a.description).join('; then ');
+    const summary = this.props.description ?? this._faultActions.map((a) => a.description).join('; then ');
     const text = `${this.serviceName}/${this.experimentName}: ${summary}`;
     // cut on a character boundary: half a surrogate pair is not valid in the template
     return truncateText(text, FIS_LIMITS.descriptionLength);
@@ -388,10 +390,10 @@ export class ChaosExperiment extends Construct {
   /** FIS quotas the whole template must respect. */
   private checkLimits(): void {
     const problems: Problem[] = [];
-    if (this.layout.actions.length > FIS_LIMITS.actionsPerTemplate) {
-      problems.push({ prop: 'fault', message: `needs ${this.layout.actions.length} actions (checks included); FIS allows ${FIS_LIMITS.actionsPerTemplate} per template. Split the experiment` });
+    if (this._layout.actions.length > FIS_LIMITS.actionsPerTemplate) {
+      problems.push({ prop: 'fault', message: `needs ${this._layout.actions.length} actions (checks included); FIS allows ${FIS_LIMITS.actionsPerTemplate} per template. Split the experiment` });
     }
-    for (const t of this.layout.targets) {
+    for (const t of this._layout.targets) {
       const arns = t.targets._spec.arns ?? [];
       if (arns.length > FIS_LIMITS.arnsPerTarget) {
         problems.push({ prop: 'fault', message: `target ${t.name} lists ${arns.length} resources; FIS allows ${FIS_LIMITS.arnsPerTarget} ARNs per target. Select them by tags with a count or percentage` });
@@ -403,8 +405,8 @@ export class ChaosExperiment extends Construct {
         problems.push({ prop: 'fault', message: `target ${t.name} (${t.resourceType}) lists ARNs of another service than ${service}: ${foreign.join(', ')}` });
       }
     }
-    if (this.layout.longestSeconds > FIS_MAX_DURATION.toSeconds()) {
-      problems.push({ prop: 'fault', message: `runs ${describeSeconds(this.layout.longestSeconds)} (checks and settle time included); FIS stops experiments after 12 hours` });
+    if (this._layout.longestSeconds > FIS_MAX_DURATION.toSeconds()) {
+      problems.push({ prop: 'fault', message: `runs ${describeSeconds(this._layout.longestSeconds)} (checks and settle time included); FIS stops experiments after 12 hours` });
     }
     if (problems.length > 0) {
       throw new Error(formatProblems(this.node.path, problems));
@@ -428,8 +430,8 @@ export class ChaosExperiment extends Construct {
   /** The role: each action's permissions, scoped to its targets where AWS allows. */
   private grantActions(): void {
     const statements: iam.PolicyStatement[] = [];
-    const targetsOf = new Map(this.layout.targets.map((t) => [t.name, t.targets]));
-    for (const action of this.layout.actions) {
+    const targetsOf = new Map(this._layout.targets.map((t) => [t.name, t.targets]));
+    for (const action of this._layout.actions) {
       const { definition } = action.spec;
       if (definition.onAll.length > 0) {
         statements.push(onAll(definition.onAll));
@@ -446,7 +448,7 @@ export class ChaosExperiment extends Construct {
         this.scopedStatements.push(...this.wireLambdaExtension(action.spec.lambdaFunctions ?? []));
       }
     }
-    if (this.layout.actions.some((a) => a.spec.definition.actionId === FIS_ACTIONS.assertAlarmState.actionId)) {
+    if (this._layout.actions.some((a) => a.spec.definition.actionId === FIS_ACTIONS.assertAlarmState.actionId)) {
       // CloudWatch returns composite alarms to DescribeAlarms only when it is granted on '*'.
       statements.push(onAll(['cloudwatch:DescribeAlarms']));
     }
@@ -488,11 +490,10 @@ export class ChaosExperiment extends Construct {
   }
 
   private reportConfiguration(): fis.CfnExperimentTemplate.ExperimentTemplateExperimentReportConfigurationProperty | undefined {
-    const report = this.props.report;
-    if (report === undefined || report === false) {
+    const options = this.props.report;
+    if (options === undefined || options.enabled === false) {
       return undefined;
     }
-    const options: ExperimentReportOptions = report === true ? {} : report;
     const before = options.before ?? DEFAULT_REPORT_WINDOW; // validated by the constructor (reportProblems)
     const after = options.after ?? DEFAULT_REPORT_WINDOW;
     const bucket = options.bucket ?? reportBucket(this);
@@ -548,6 +549,90 @@ export class ChaosExperiment extends Construct {
   }
 }
 
+/** The props' own problems (the fault's are checked when it is resolved and the report's on their own), in the order they are reported. */
+function propProblems(props: ChaosExperimentProps): Problem[] {
+  return [...identityProblems(props), ...safetyProblems(props), ...templateProblems(props)];
+}
+
+/** The names and what the service gives: page alarms and dashboard. */
+function identityProblems(props: ChaosExperimentProps): Problem[] {
+  const problems: Problem[] = [];
+  const nameProblem = namePartProblem(props?.experimentName);
+  if (nameProblem) {
+    problems.push({ prop: 'name', message: nameProblem });
+  }
+  // set by ReliableService.addExperiment(); checked for experiments declared on their own
+  const serviceProblem = namePartProblem(props?.serviceName);
+  if (serviceProblem) {
+    problems.push({ prop: 'serviceName', message: serviceProblem });
+  }
+  const alarms = readProperty(props?.pageAlarms, 'alarms');
+  if (props?.pageAlarms !== undefined && (!alarms.ok || typeof alarms.value !== 'function')) {
+    problems.push({ prop: 'pageAlarms', message: `must be an IAlarmSource (an object whose alarms() returns the service's page alarms), got ${describeValue(props.pageAlarms)}` });
+  }
+  if (props?.dashboardName !== undefined && (typeof props.dashboardName !== 'string' || props.dashboardName === '')) {
+    problems.push({ prop: 'dashboardName', message: `must be the name of a CloudWatch dashboard, got ${describeValue(props.dashboardName)}` });
+  }
+  return problems;
+}
+
+/** The duration, the settle time, the checks and the stop conditions. */
+function safetyProblems(props: ChaosExperimentProps): Problem[] {
+  const problems: Problem[] = [];
+  if (props?.duration !== undefined) {
+    const p = fisDurationProblem(props.duration, Duration.minutes(1));
+    if (p) {
+      problems.push({ prop: 'duration', message: p });
+    }
+  }
+  const settle = props?.settleTime ?? DEFAULT_SETTLE_TIME;
+  const settleProblem = fisDurationProblem(settle, MIN_SETTLE_TIME, Duration.hours(1));
+  if (settleProblem) {
+    problems.push({ prop: 'settleTime', message: settleProblem });
+  }
+  for (const flag of ['stopOnPageAlarms', 'steadyStateCheck', 'recoveryCheck'] as const) {
+    if (props?.[flag] !== undefined && typeof props[flag] !== 'boolean') {
+      problems.push({ prop: flag, message: `must be true or false, got ${describeValue(props[flag])}` });
+    }
+  }
+  if (props?.recoveryCheck === false && props.settleTime !== undefined) {
+    problems.push({ prop: 'settleTime', message: 'is set but recoveryCheck is false: the settle time only precedes the recovery check' });
+  }
+  problems.push(...stopConditionListProblems(props?.stopConditions));
+  const stopConditions = readList(props?.stopConditions);
+  if (props?.stopOnPageAlarms === false && stopConditions.ok && !stopConditions.value?.length) {
+    problems.push({ prop: 'stopConditions', message: 'is empty and stopOnPageAlarms is false: an experiment without a stop condition is refused; pass the alarms that mean customers are hurt' });
+  }
+  return problems;
+}
+
+/** The description, the log retention, the empty-target mode and the game day. */
+function templateProblems(props: ChaosExperimentProps): Problem[] {
+  const problems: Problem[] = [];
+  if (props?.description !== undefined && (typeof props.description !== 'string' || props.description.length > 400)) {
+    problems.push({ prop: 'description', message: `must be a string of at most 400 characters (FIS allows ${FIS_LIMITS.descriptionLength} with the service prefix), got ${typeof props.description === 'string' ? `${props.description.length} characters` : describeValue(props.description)}` });
+  } else if (typeof props?.description === 'string' && (CONTROL_CHARACTERS.test(props.description) || hasLoneSurrogate(props.description))) {
+    problems.push({ prop: 'description', message: `must be text without control characters or halves of surrogate pairs (not valid in a template), got ${describeValue(props.description)}` });
+  }
+  if (props?.logRetention !== undefined) {
+    const p = logRetentionProblem(props.logRetention);
+    if (p) {
+      problems.push({ prop: 'logRetention', message: p });
+    }
+  }
+  if (props?.emptyTargets !== undefined && !(Object.values(EmptyTargets) as string[]).includes(props.emptyTargets)) {
+    problems.push({ prop: 'emptyTargets', message: `must be EmptyTargets.FAIL ('fail') or EmptyTargets.SKIP ('skip'), got ${describeValue(props.emptyTargets)}` });
+  }
+  if (props?.gameDay !== undefined) {
+    if (!(props.gameDay instanceof GameDay)) {
+      problems.push({ prop: 'gameDay', message: 'must be GameDay.weekly(), GameDay.cron() or GameDay.once()' });
+    } else {
+      problems.push(...props.gameDay._problems());
+    }
+  }
+  return problems;
+}
+
 /** A statement granting `actions` on `*`, with the reason cdk-nag's acknowledgement gives (when every action has one). */
 function onAll(actions: readonly string[]): iam.PolicyStatement {
   const statement = new iam.PolicyStatement({ actions: [...actions], resources: ['*'] });
@@ -583,15 +668,21 @@ function stopConditionListProblems(stopConditions: unknown): Problem[] {
   return problems;
 }
 
-/** The report windows, 1 minute to 1 hour each. */
-function reportProblems(report: boolean | ExperimentReportOptions | undefined): Problem[] {
-  if (report === undefined || report === false || report === true) {
+/** The report options: an object, `enabled` a boolean, a real bucket, windows of 1 minute to 1 hour each. */
+function reportProblems(report: ExperimentReportOptions | undefined): Problem[] {
+  if (report === undefined) {
     return [];
   }
   if (typeof report !== 'object' || report === null) {
-    return [{ prop: 'report', message: `must be true, false or { bucket?, before?, after? }, got ${describeValue(report)}` }];
+    return [{ prop: 'report', message: `must be { enabled?, bucket?, before?, after? } ({} for the defaults), got ${describeValue(report)}` }];
   }
   const problems: Problem[] = [];
+  const enabled = readProperty(report, 'enabled');
+  if (!enabled.ok) {
+    problems.push({ prop: 'report.enabled', message: enabled.problem });
+  } else if (enabled.value !== undefined && typeof enabled.value !== 'boolean') {
+    problems.push({ prop: 'report.enabled', message: `must be true or false, got ${describeValue(enabled.value)}` });
+  }
   const bucket = readProperty(report, 'bucket');
   if (!bucket.ok) {
     problems.push({ prop: 'report.bucket', message: bucket.problem });

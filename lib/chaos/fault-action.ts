@@ -7,11 +7,11 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { describeValue } from '../private/describe';
+import { describeValue, readList } from '../private/describe';
 import { Problem } from '../slo/tiers';
 import { FisActionDefinition } from './catalog';
 import { describeSeconds, FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
-import { Targets } from './targets';
+import { ResourceKind, Selection, Targets } from './targets';
 
 /** Shortest fault duration: CloudWatch sees a fault at one-minute resolution at best. */
 export const MIN_FAULT_DURATION = Duration.minutes(1);
@@ -41,7 +41,13 @@ export interface FaultActionSpec {
   /** Whether the action needs the FIS Lambda extension's S3 configuration location. */
   readonly usesLambdaExtension?: boolean;
   /** Things the user should know; the experiment turns them into construct warnings. */
-  readonly warnings?: { id: string; message: string }[];
+  readonly warnings?: FaultWarning[];
+}
+
+/** Something the user should know about a fault, shown as a construct warning `cdk-reliability:chaos-<id>`. */
+export interface FaultWarning {
+  readonly id: string;
+  readonly message: string;
 }
 
 /** A fault laid out as a tree of actions. */
@@ -153,14 +159,9 @@ export class OptionReader {
     return v;
   }
 
-  /**
-   * The target's own problems. `name` is the option the target came from: `target`, or `selection`
-   * for a target the fault built from typed resources and its `selection` option.
-   */
-  public target(target: Targets, name = 'target'): Targets {
-    this.problems.push(...(name === 'selection'
-      ? target.problems(`${this.prop}.target`, `${this.prop}.selection`)
-      : target.problems(`${this.prop}.${name}`)));
+  /** The target's own problems, under `<prop>.target` (its selection's under `<prop>.target.selection`). */
+  public target(target: Targets): Targets {
+    this.problems.push(...target._problems(`${this.prop}.target`));
     return target;
   }
 
@@ -188,22 +189,71 @@ export function forDuration(seconds: number | undefined): string {
   return seconds === undefined ? '' : ` for ${describeSeconds(seconds)}`;
 }
 
-/** A list of resources must be a non-empty array of the expected kind. */
-export function resourcesOf<T>(reader: OptionReader, value: T | T[] | Targets, name: string, isResource: (x: unknown) => boolean, what: string): T[] | Targets | undefined {
-  if (Targets._isTargets(value)) {
-    return reader.target(value, name);
-  }
-  const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0) {
-    reader.problem(name, `is an empty list: an experiment must name what it hits (pass ${what}, or Targets.tagged(tags, selection))`);
+/** How a fault names what the typed factory for its resources is, for messages. */
+const FACTORIES: Record<ResourceKind, string> = {
+  functions: 'Targets.functions([...])',
+  instances: 'Targets.instances([...])',
+  autoScalingGroup: 'Targets.autoScalingGroup(group, selection)',
+  ecsService: 'Targets.ecsService(service, selection)',
+  dbClusters: 'Targets.dbClusters([...])',
+  dbInstances: 'Targets.dbInstances([...])',
+  tables: 'Targets.tables([...])',
+  subnets: 'Targets.subnets([...])',
+  roles: 'Targets.roles([...])',
+};
+
+/**
+ * A fault's target: the typed resources it was given (a non-empty list of the expected kind, with
+ * their selection), or a resolved target (by ARN or tags), checked. `kinds` are the typed
+ * factories the fault takes.
+ */
+export function resourcesOf<T>(reader: OptionReader, target: Targets, kinds: ResourceKind[], isResource: (x: unknown) => boolean, what: string): TypedTarget<T> | Targets | undefined {
+  const allowed = `${kinds.map((k) => FACTORIES[k]).join(', ')}, Targets.arns([...]) or Targets.tagged(tags, selection)`;
+  if (!Targets._isTargets(target)) {
+    reader.problem('target', `must be ${allowed}, got ${describeValue(target)}`);
     return undefined;
   }
-  const bad = list.findIndex((x) => !isResource(x));
+  const typed = target._resources;
+  if (typed === undefined) {
+    return reader.target(target);
+  }
+  if (!kinds.includes(typed.kind)) {
+    reader.problem('target', `must be ${allowed}, got ${FACTORIES[typed.kind]}`);
+    return undefined;
+  }
+  const list = readList(typed.resources);
+  if (!list.ok) {
+    reader.problem('target', list.problem);
+    return undefined;
+  }
+  if (list.value === undefined || list.value.length === 0) {
+    reader.problem('target', `is an empty list: an experiment must name what it hits (pass ${what}, or Targets.tagged(tags, selection))`);
+    return undefined;
+  }
+  const bad = list.value.findIndex((x) => !isResource(x));
   if (bad >= 0) {
-    reader.problem(name, `must be ${what} or Targets.arns()/Targets.tagged(), got ${describeValue(list[bad])}${Array.isArray(value) ? ` at [${bad}]` : ''}`);
+    reader.problem('target', `must be ${what} or Targets.arns()/Targets.tagged(), got ${describeValue(list.value[bad])}${list.value.length > 1 ? ` at [${bad}]` : ''}`);
     return undefined;
   }
-  return list;
+  return { kind: typed.kind, resources: list.value as T[], selection: typed.selection };
+}
+
+/** Typed resources of a fault's target, checked. */
+export interface TypedTarget<T> {
+  readonly kind: ResourceKind;
+  readonly resources: T[];
+  /** As given to the factory; `undefined` when not given. */
+  readonly selection?: Selection;
+}
+
+/** Whether a fault's target is typed resources (not a resolved `Targets`). */
+export function isTyped<T>(target: TypedTarget<T> | Targets | undefined): target is TypedTarget<T> {
+  return target !== undefined && !Targets._isTargets(target);
+}
+
+/** Typed resources turned into a resolved target by ARN, with their selection (all by default). */
+export function byArns<T>(reader: OptionReader, typed: TypedTarget<T>, arnOf: (resource: T) => string): Targets {
+  return reader.target(Targets.arns(typed.resources.map(arnOf), typed.selection ?? Selection.all()));
 }
 
 /** Whether a string is a token or a literal. */

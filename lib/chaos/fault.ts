@@ -3,29 +3,27 @@
  * several in one experiment. A fault is a description; it is validated and turned into template
  * actions when an experiment binds it, so errors name the experiment's construct path.
  *
+ * Every fault takes its target as `Targets` (`Targets.functions([handler])`, `Targets.tagged(...)`, ...):
+ *
  * ```ts
  * Fault.sequence(
- *   Fault.lambdaInvocationDelay(handler, { delay: Duration.millis(800), invocationPercentage: 25 }),
- *   Fault.lambdaInvocationError(handler, { invocationPercentage: 5 }),
+ *   Fault.lambdaInvocationDelay(Targets.functions([handler]), { delay: Duration.millis(800), invocationPercentage: 25 }),
+ *   Fault.lambdaInvocationError(Targets.functions([handler]), { invocationPercentage: 5 }),
  * )
  * ```
  */
 import { Duration } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as rds from 'aws-cdk-lib/aws-rds';
 import { describeValue, unreadable } from '../private/describe';
 import { Problem } from '../slo/tiers';
 import { FIS_ACTIONS } from './catalog';
 import { FaultContext, FaultNode, ResolvedFault } from './fault-action';
 import { describeSeconds, FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
 import { dynamoDbPauseReplication, DynamoDbPauseReplicationOptions, rdsFailoverCluster, rdsRebootInstances, RdsRebootOptions } from './faults/data';
-import { ec2StopInstances, Ec2StopInstancesOptions, Ec2Target, ec2TerminateInstances, Ec2FaultOptions } from './faults/ec2';
-import { ecsCpuStress, EcsCpuStressOptions, ecsNetworkLatency, EcsNetworkLatencyOptions, ecsStopTask, EcsFaultOptions, EcsTarget } from './faults/ecs';
+import { ec2StopInstances, Ec2StopInstancesOptions, ec2TerminateInstances } from './faults/ec2';
+import { ecsCpuStress, EcsCpuStressOptions, ecsNetworkLatency, EcsNetworkLatencyOptions, ecsStopTask } from './faults/ecs';
 import {
   lambdaHttpResponse, LambdaHttpResponseOptions, lambdaInvocationDelay, LambdaInvocationDelayOptions, lambdaInvocationError,
-  LambdaInvocationErrorOptions, LambdaTarget,
+  LambdaInvocationErrorOptions,
 } from './faults/lambda';
 import {
   apiInternalError, ApiErrorOptions, apiThrottleError, apiUnavailableError, disruptConnectivity, DisruptConnectivityOptions,
@@ -40,85 +38,85 @@ export abstract class Fault {
   // ---- Lambda (through the FIS Lambda extension, wired for typed functions) ----
 
   /** Delays invocations before the function's code runs (`aws:lambda:invocation-add-delay`). */
-  public static lambdaInvocationDelay(target: LambdaTarget, options: LambdaInvocationDelayOptions): Fault {
+  public static lambdaInvocationDelay(target: Targets, options: LambdaInvocationDelayOptions): Fault {
     return leaf('lambdaInvocationDelay', (c) => lambdaInvocationDelay(target, options, c));
   }
 
   /** Fails invocations (`aws:lambda:invocation-error`). */
-  public static lambdaInvocationError(target: LambdaTarget, options?: LambdaInvocationErrorOptions): Fault {
+  public static lambdaInvocationError(target: Targets, options?: LambdaInvocationErrorOptions): Fault {
     return leaf('lambdaInvocationError', (c) => lambdaInvocationError(target, options, c));
   }
 
   /** Answers invocations from API Gateway / ALB with an HTTP status (`aws:lambda:invocation-http-integration-response`). */
-  public static lambdaHttpResponse(target: LambdaTarget, options: LambdaHttpResponseOptions): Fault {
+  public static lambdaHttpResponse(target: Targets, options: LambdaHttpResponseOptions): Fault {
     return leaf('lambdaHttpResponse', (c) => lambdaHttpResponse(target, options, c));
   }
 
   // ---- ECS ----
 
   /** Stops running tasks of a service (`aws:ecs:stop-task`); ECS starts replacements. */
-  public static ecsStopTasks(target: EcsTarget, options?: EcsFaultOptions): Fault {
-    return leaf('ecsStopTasks', (c) => ecsStopTask(target, options, c));
+  public static ecsStopTasks(target: Targets): Fault {
+    return leaf('ecsStopTasks', (c) => ecsStopTask(target, c));
   }
 
   /** Loads the CPU of running tasks (`aws:ecs:task-cpu-stress`; needs the SSM agent sidecar). */
-  public static ecsCpuStress(target: EcsTarget, options: EcsCpuStressOptions): Fault {
+  public static ecsCpuStress(target: Targets, options?: EcsCpuStressOptions): Fault {
     return leaf('ecsCpuStress', (c) => ecsCpuStress(target, options, c));
   }
 
   /** Adds network latency to running tasks (`aws:ecs:task-network-latency`; pidMode task). */
-  public static ecsNetworkLatency(target: EcsTarget, options: EcsNetworkLatencyOptions): Fault {
+  public static ecsNetworkLatency(target: Targets, options: EcsNetworkLatencyOptions): Fault {
     return leaf('ecsNetworkLatency', (c) => ecsNetworkLatency(target, options, c));
   }
 
   // ---- EC2 ----
 
   /** Stops instances and starts them again after `restartAfter` (`aws:ec2:stop-instances`). */
-  public static ec2StopInstances(target: Ec2Target, options?: Ec2StopInstancesOptions): Fault {
+  public static ec2StopInstances(target: Targets, options?: Ec2StopInstancesOptions): Fault {
     return leaf('ec2StopInstances', (c) => ec2StopInstances(target, options, c));
   }
 
   /** Terminates instances (`aws:ec2:terminate-instances`): meant for Auto Scaling groups, which replace them. */
-  public static ec2TerminateInstances(target: Ec2Target, options?: Ec2FaultOptions): Fault {
-    return leaf('ec2TerminateInstances', (c) => ec2TerminateInstances(target, options, c));
+  public static ec2TerminateInstances(target: Targets): Fault {
+    return leaf('ec2TerminateInstances', (c) => ec2TerminateInstances(target, c));
   }
 
   // ---- Databases ----
 
   /** Fails an Aurora/RDS cluster over to a reader (`aws:rds:failover-db-cluster`). */
-  public static rdsFailoverCluster(target: rds.IDatabaseCluster | rds.IDatabaseCluster[] | Targets): Fault {
+  public static rdsFailoverCluster(target: Targets): Fault {
     return leaf('rdsFailoverCluster', (c) => rdsFailoverCluster(target, c));
   }
 
   /** Reboots DB instances, optionally failing over (`aws:rds:reboot-db-instances`). */
-  public static rdsRebootInstances(target: rds.IDatabaseInstance | rds.IDatabaseInstance[] | Targets, options?: RdsRebootOptions): Fault {
+  public static rdsRebootInstances(target: Targets, options?: RdsRebootOptions): Fault {
     return leaf('rdsRebootInstances', (c) => rdsRebootInstances(target, options, c));
   }
 
   /** Pauses a global table's replication in this region (`aws:dynamodb:global-table-pause-replication`). */
-  public static dynamoDbPauseReplication(target: dynamodb.ITable | dynamodb.ITable[] | Targets, options?: DynamoDbPauseReplicationOptions): Fault {
+  public static dynamoDbPauseReplication(target: Targets, options?: DynamoDbPauseReplicationOptions): Fault {
     return leaf('dynamoDbPauseReplication', (c) => dynamoDbPauseReplication(target, options, c));
   }
 
   // ---- Network and AWS APIs ----
 
   /** Denies traffic of subnets (`aws:network:disrupt-connectivity`). */
-  public static disruptConnectivity(target: ec2.ISubnet | ec2.ISubnet[] | Targets, options?: DisruptConnectivityOptions): Fault {
+  public static disruptConnectivity(target: Targets, options?: DisruptConnectivityOptions): Fault {
     return leaf('disruptConnectivity', (c) => disruptConnectivity(target, options, c));
   }
 
   /** Fails AWS API calls made with a role with internal errors (`aws:fis:inject-api-internal-error`). */
-  public static apiInternalError(target: iam.IRole | iam.IRole[] | Targets, options: ApiErrorOptions): Fault {
+  public static apiInternalError(target: Targets, options: ApiErrorOptions): Fault {
     return leaf('apiInternalError', (c) => apiInternalError(target, options, c));
   }
 
   /** Throttles AWS API calls made with a role (`aws:fis:inject-api-throttle-error`). */
-  public static apiThrottleError(target: iam.IRole | iam.IRole[] | Targets, options: ApiErrorOptions): Fault {
+  public static apiThrottleError(target: Targets, options: ApiErrorOptions): Fault {
     return leaf('apiThrottleError', (c) => apiThrottleError(target, options, c));
   }
 
   /** Fails AWS API calls made with a role as unavailable (`aws:fis:inject-api-unavailable-error`). */
-  public static apiUnavailableError(target: iam.IRole | iam.IRole[] | Targets, options: ApiErrorOptions): Fault {
+  public static apiUnavailableError(target: Targets, options: ApiErrorOptions): Fault {
     return leaf('apiUnavailableError', (c) => apiUnavailableError(target, options, c));
   }
 

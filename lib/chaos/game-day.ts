@@ -5,10 +5,25 @@
 import { describeValue, readProperty } from '../private/describe';
 import { Problem } from '../slo/tiers';
 
-/** Days of the week, as EventBridge cron expressions name them. */
-export type WeekDay = 'MON' | 'TUE' | 'WED' | 'THU' | 'FRI' | 'SAT' | 'SUN';
+/** Days of the week; the values are EventBridge cron expressions' names. */
+export enum WeekDay {
+  /** Monday. */
+  MONDAY = 'MON',
+  /** Tuesday. */
+  TUESDAY = 'TUE',
+  /** Wednesday. */
+  WEDNESDAY = 'WED',
+  /** Thursday. */
+  THURSDAY = 'THU',
+  /** Friday. */
+  FRIDAY = 'FRI',
+  /** Saturday. */
+  SATURDAY = 'SAT',
+  /** Sunday. */
+  SUNDAY = 'SUN',
+}
 
-const WEEK_DAYS: readonly WeekDay[] = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
+const WEEK_DAYS: readonly string[] = Object.values(WeekDay);
 
 /** Options of every game day. */
 export interface GameDayOptions {
@@ -23,6 +38,7 @@ export interface GameDayOptions {
 
 /** Options of `GameDay.weekly`. */
 export interface WeeklyGameDayOptions extends GameDayOptions {
+  /** Day of the week, in `timeZone`. */
   readonly weekDay: WeekDay;
   /** Hour of the day, 0-23, in `timeZone`. */
   readonly hour: number;
@@ -56,7 +72,7 @@ export class GameDay {
     const { weekDay, hour } = read.values;
     const minute = read.values.minute ?? 0;
     const problems: Problem[] = [];
-    if (!WEEK_DAYS.includes(weekDay as WeekDay)) {
+    if (!WEEK_DAYS.includes(weekDay as string)) {
       problems.push({ prop: 'gameDay.weekDay', message: `must be one of ${WEEK_DAYS.join(', ')}, got ${describeValue(weekDay)}` });
     }
     if (!Number.isInteger(hour) || (hour as number) < 0 || (hour as number) > 23) {
@@ -136,8 +152,8 @@ export class GameDay {
     this.timeZone = options?.timeZone as string;
   }
 
-  /** What is wrong with this schedule. */
-  public problems(): Problem[] {
+  /** @internal What is wrong with this schedule. */
+  public _problems(): Problem[] {
     const problems = [...this.own];
     if (problems.some((p) => p.prop === 'gameDay')) {
       return problems; // the options could not be read at all

@@ -4,8 +4,18 @@
  * resources into ARNs; the experiment turns a target into the template's `Targets` entry.
  */
 import { Token } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { describeValue, hasLoneSurrogate, quote, readList, readProperty, unreadable } from '../private/describe';
 import { Problem } from '../slo/tiers';
+
+/** FIS selection modes. */
+type SelectionKind = 'ALL' | 'COUNT' | 'PERCENT';
 
 /** How many of the resolved resources an action hits. */
 export class Selection {
@@ -25,29 +35,29 @@ export class Selection {
   }
 
   private constructor(
-    /** `ALL`, `COUNT` or `PERCENT`. */
-    public readonly kind: 'ALL' | 'COUNT' | 'PERCENT',
-    /** The count or the percentage. @default - none for ALL */
+    /** @internal `ALL`, `COUNT` or `PERCENT`. */
+    public readonly _kind: SelectionKind,
+    /** The count or the percentage; `undefined` for `Selection.all()`. */
     public readonly value?: number,
   ) {}
 
   /** The FIS `SelectionMode`: `ALL`, `COUNT(2)`, `PERCENT(25)`. */
   public get mode(): string {
     // a value that is not a number (refused by problem()) must not make this getter throw
-    return this.kind === 'ALL' ? 'ALL' : `${this.kind}(${typeof this.value === 'number' ? this.value : describeValue(this.value)})`;
+    return this._kind === 'ALL' ? 'ALL' : `${this._kind}(${typeof this.value === 'number' ? this.value : describeValue(this.value)})`;
   }
 
-  /** Why this selection is invalid, or `undefined`. */
-  public problem(): string | undefined {
+  /** @internal Why this selection is invalid, or `undefined`. */
+  public _problem(): string | undefined {
     const v = this.value;
-    if (this.kind === 'COUNT' && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
+    if (this._kind === 'COUNT' && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
       return `Selection.count() takes a whole number of resources >= 1, got ${describeValue(v)}`;
     }
-    if (this.kind === 'COUNT' && v! > Number.MAX_SAFE_INTEGER) {
+    if (this._kind === 'COUNT' && v! > Number.MAX_SAFE_INTEGER) {
       // larger numbers are written with an exponent: COUNT(1e+21) is not a selection mode FIS reads
       return `Selection.count() takes at most ${Number.MAX_SAFE_INTEGER} resources, got ${describeValue(v)}`;
     }
-    if (this.kind === 'PERCENT' && (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100)) {
+    if (this._kind === 'PERCENT' && (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100)) {
       return `Selection.percent() takes a whole percentage from 1 to 100, got ${describeValue(v)}`;
     }
     return undefined;
@@ -71,9 +81,33 @@ export interface TargetOptions {
   readonly filters?: TargetFilter[];
 }
 
+/** The kinds of CDK resources a `Targets` factory takes, named as the factory. */
+export type ResourceKind = 'functions' | 'instances' | 'autoScalingGroup' | 'ecsService' | 'dbClusters' | 'dbInstances' | 'tables' | 'subnets' | 'roles';
+
+/** CDK resources given to a typed `Targets` factory; the fault turns them into ARNs (or tags) and permissions. */
+export interface TypedResources {
+  readonly kind: ResourceKind;
+  readonly resources: unknown[];
+  /** How many of them are hit; `undefined` when not given. */
+  readonly selection?: Selection;
+}
+
+/** The resolved target of a template: resources by ARN, by tags, or by the resource type's own parameters. */
+interface TargetSpec {
+  readonly arns?: string[];
+  readonly tags?: Record<string, string>;
+  readonly parameters?: Record<string, string>;
+  readonly selection: Selection;
+  readonly filters?: TargetFilter[];
+  /** Why the options could not be read (a getter or a Proxy threw), reported by `problems()`. */
+  readonly optionsProblem?: string;
+}
+
 /**
- * Resources for a fault to hit, when a fault factory's typed resource argument does not fit
- * (resources from another stack, or chosen by tags at run time).
+ * What a fault hits, and how many of them. Every fault takes one: CDK resources of this app
+ * (`Targets.functions([handler])`, `Targets.ecsService(web, Selection.count(1))`, ...), resources
+ * of another stack or account by ARN (`Targets.arns([...])`), or resources chosen by tags when the
+ * experiment starts (`Targets.tagged({...}, Selection.count(1))`).
  *
  * ```ts
  * Fault.ec2StopInstances(Targets.tagged({ 'aws:autoscaling:groupName': 'web' }, Selection.count(1)))
@@ -93,34 +127,94 @@ export class Targets {
     return new Targets({ tags, selection, ...filtersOf(options) });
   }
 
+  /**
+   * Lambda functions, for the Lambda faults. Functions this app declares get the FIS Lambda
+   * extension attached by the experiment.
+   * @param selection which of them are hit. @default Selection.all()
+   */
+  public static functions(functions: lambda.IFunction[], selection?: Selection): Targets {
+    return Targets.typed('functions', functions, selection);
+  }
+
+  /**
+   * EC2 instances, for the EC2 faults.
+   * @param selection which of them are hit. @default Selection.all()
+   */
+  public static instances(instances: ec2.IInstance[], selection?: Selection): Targets {
+    return Targets.typed('instances', instances, selection);
+  }
+
+  /**
+   * The running instances of an Auto Scaling group, for the EC2 faults. The selection is
+   * required: the group's size changes, so say how many may be hit.
+   */
+  public static autoScalingGroup(group: autoscaling.IAutoScalingGroup, selection: Selection): Targets {
+    return Targets.typed('autoScalingGroup', [group], selection);
+  }
+
+  /**
+   * The running tasks of an ECS service, for the ECS faults. The selection is required: hitting
+   * every task of a service is an outage, so say how many.
+   */
+  public static ecsService(service: ecs.BaseService, selection: Selection): Targets {
+    return Targets.typed('ecsService', [service], selection);
+  }
+
+  /** Aurora/RDS database clusters, for `Fault.rdsFailoverCluster`. */
+  public static dbClusters(clusters: rds.IDatabaseCluster[]): Targets {
+    return Targets.typed('dbClusters', clusters, undefined);
+  }
+
+  /**
+   * RDS database instances, for `Fault.rdsRebootInstances`.
+   * @param selection which of them are rebooted. @default Selection.all()
+   */
+  public static dbInstances(instances: rds.IDatabaseInstance[], selection?: Selection): Targets {
+    return Targets.typed('dbInstances', instances, selection);
+  }
+
+  /** DynamoDB global tables (tables with replicas), for `Fault.dynamoDbPauseReplication`. */
+  public static tables(tables: dynamodb.ITable[]): Targets {
+    return Targets.typed('tables', tables, undefined);
+  }
+
+  /** Subnets, for `Fault.disruptConnectivity`. */
+  public static subnets(subnets: ec2.ISubnet[]): Targets {
+    return Targets.typed('subnets', subnets, undefined);
+  }
+
+  /** IAM roles whose AWS API calls fail, for the API error faults. */
+  public static roles(roles: iam.IRole[]): Targets {
+    return Targets.typed('roles', roles, undefined);
+  }
+
   /** @internal */
   public static _isTargets(x: unknown): x is Targets {
     return x instanceof Targets;
   }
-
-  private constructor(
-    /** @internal */
-    public readonly _spec: {
-      readonly arns?: string[];
-      readonly tags?: Record<string, string>;
-      readonly parameters?: Record<string, string>;
-      readonly selection: Selection;
-      readonly filters?: TargetFilter[];
-      /** Why the options could not be read (a getter or a Proxy threw), reported by `problems()`. */
-      readonly optionsProblem?: string;
-    },
-  ) {}
 
   /** @internal Targets resolved through the resource type's own target parameters (ECS: cluster and service). */
   public static _byParameters(parameters: Record<string, string>, selection: Selection): Targets {
     return new Targets({ parameters, selection });
   }
 
+  private static typed(kind: ResourceKind, resources: unknown[], selection: Selection | undefined): Targets {
+    return new Targets({ selection: selection ?? Selection.all() }, { kind, resources, selection });
+  }
+
+  private constructor(
+    /** @internal */
+    public readonly _spec: TargetSpec,
+    /** @internal The CDK resources of a typed factory, which the fault turns into a resolved target; `undefined` for resolved targets. */
+    public readonly _resources?: TypedResources,
+  ) {}
+
   /**
    * What is wrong with this target, as problems under `prop`; problems of the selection under
-   * `selectionProp` (a fault's own `selection` option when it built the target from typed resources).
+   * `selectionProp`.
+   * @internal
    */
-  public problems(prop: string, selectionProp = `${prop}.selection`): Problem[] {
+  public _problems(prop: string, selectionProp = `${prop}.selection`): Problem[] {
     const { arns, tags, parameters, selection, filters, optionsProblem } = this._spec;
     const problems: Problem[] = [];
     if (optionsProblem) {
@@ -151,10 +245,10 @@ export class Targets {
     if (!(selection instanceof Selection)) {
       problems.push({ prop: selectionProp, message: `must be Selection.all(), Selection.count(n) or Selection.percent(p), got ${describeValue(selection)}` });
     } else {
-      const p = selection.problem();
+      const p = selection._problem();
       if (p) {
         problems.push({ prop: selectionProp, message: p });
-      } else if (arnCount !== undefined && selection.kind === 'COUNT' && (selection.value ?? 0) > arnCount) {
+      } else if (arnCount !== undefined && selection._kind === 'COUNT' && (selection.value ?? 0) > arnCount) {
         problems.push({ prop: selectionProp, message: `selects ${selection.value} of ${arnCount} resource(s)` });
       }
     }

@@ -137,7 +137,7 @@ function escalationEntry(policy: IEscalationPolicy): EscalationEntry {
 
 function experimentEntry(experiment: ChaosExperiment, alarmNames: Map<IAlarm, string>, render: (value: unknown) => string): ExperimentEntry {
   const stack = Stack.of(experiment);
-  const checks = experiment.layout.actions.map((a) => a.name);
+  const checks = experiment._layout.actions.map((a) => a.name);
   return {
     name: experiment.experimentName,
     logicalId: stack.getLogicalId(experiment.template),
@@ -145,7 +145,7 @@ function experimentEntry(experiment: ChaosExperiment, alarmNames: Map<IAlarm, st
     expectedSeconds: experiment.expectedSeconds,
     steadyStateCheck: checks.includes('steady-state'),
     recoveryCheck: checks.includes('recovered'),
-    actions: experiment.layout.actions.map((a) => ({
+    actions: experiment._layout.actions.map((a) => ({
       name: a.name,
       actionId: a.spec.definition.actionId,
       description: a.spec.description,
@@ -153,7 +153,7 @@ function experimentEntry(experiment: ChaosExperiment, alarmNames: Map<IAlarm, st
       startAfter: [...a.startAfter],
       ...optional('target', a.targetName ? `${a.spec.definition.targetKey}: ${a.targetName}` : undefined),
     })),
-    targets: experiment.layout.targets.map((t) => ({
+    targets: experiment._layout.targets.map((t) => ({
       name: t.name,
       resourceType: t.resourceType,
       selectionMode: t.targets._spec.selection.mode,

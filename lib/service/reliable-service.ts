@@ -206,9 +206,9 @@ export class ReliableService extends Construct {
    *
    * ```ts
    * checkout.addExperiment('slow-handler', {
-   *   fault: Fault.lambdaInvocationDelay(handler, { delay: Duration.millis(800), invocationPercentage: 25 }),
+   *   fault: Fault.lambdaInvocationDelay(Targets.functions([handler]), { delay: Duration.millis(800), invocationPercentage: 25 }),
    *   duration: Duration.minutes(10),
-   *   gameDay: GameDay.weekly({ weekDay: 'TUE', hour: 10, timeZone: 'Europe/Berlin' }),
+   *   gameDay: GameDay.weekly({ weekDay: WeekDay.TUESDAY, hour: 10, timeZone: 'Europe/Berlin' }),
    * });
    * ```
    */
@@ -224,7 +224,7 @@ export class ReliableService extends Construct {
       ...props,
       serviceName: this.serviceName,
       experimentName: name,
-      pageAlarms: () => this.slos.flatMap((slo) => slo.pageAlarm ? [slo.pageAlarm] : []),
+      pageAlarms: { alarms: () => this.slos.flatMap((slo) => slo.pageAlarm ? [slo.pageAlarm] : []) },
       dashboardName: this.dashboard?.dashboardName,
     });
     this.experimentsByName.set(name, experiment);

@@ -10,7 +10,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Fault, GameDay, Selection, Targets } from '../../lib';
+import { EmptyTargets, Fault, GameDay, Selection, Targets, WeekDay } from '../../lib';
 import { ReliableService } from '../../lib/service/reliable-service';
 import { Sli } from '../../lib/sli/sli';
 import { AlertPolicy } from '../../lib/slo/alert-policy';
@@ -71,16 +71,16 @@ describe('an experiment of a service (defaults and options, one stack)', () => {
     dependency = alarm(stack, 'PaymentsDown');
     ownBucket = new s3.Bucket(stack, 'Findings');
     checkout.addExperiment('slow', {
-      fault: Fault.lambdaInvocationDelay(handler, { delay: Duration.millis(800), invocationPercentage: 25 }),
+      fault: Fault.lambdaInvocationDelay(Targets.functions([handler]), { delay: Duration.millis(800), invocationPercentage: 25 }),
       duration: TEN_MINUTES,
-      report: true,
-      gameDay: GameDay.weekly({ weekDay: 'TUE', hour: 10, timeZone: 'Europe/Berlin' }),
+      report: {},
+      gameDay: GameDay.weekly({ weekDay: WeekDay.TUESDAY, hour: 10, timeZone: 'Europe/Berlin' }),
     });
     checkout.addExperiment('errors', {
-      fault: Fault.lambdaInvocationError(handler, { invocationPercentage: 5 }), duration: TEN_MINUTES, steadyStateCheck: false, recoveryCheck: false,
+      fault: Fault.lambdaInvocationError(Targets.functions([handler]), { invocationPercentage: 5 }), duration: TEN_MINUTES, steadyStateCheck: false, recoveryCheck: false,
     });
     checkout.addExperiment('worker-errors', {
-      fault: Fault.lambdaInvocationError(worker), duration: TEN_MINUTES, steadyStateCheck: false, settleTime: Duration.minutes(2),
+      fault: Fault.lambdaInvocationError(Targets.functions([worker])), duration: TEN_MINUTES, steadyStateCheck: false, settleTime: Duration.minutes(2),
     });
     checkout.addExperiment('extra-stops', {
       fault: Fault.wait(Duration.minutes(5)),
@@ -91,7 +91,7 @@ describe('an experiment of a service (defaults and options, one stack)', () => {
     checkout.addExperiment('own-report', {
       fault: Fault.wait(Duration.minutes(5)),
       report: { bucket: ownBucket, before: TEN_MINUTES, after: Duration.minutes(5) },
-      emptyTargets: 'skip',
+      emptyTargets: EmptyTargets.SKIP,
       logRetention: logs.RetentionDays.ONE_MONTH,
       description: 'checkout stays within its SLO while we wait',
     });
@@ -224,7 +224,7 @@ describe('an experiment of a service (defaults and options, one stack)', () => {
   });
 
   describe('reports', () => {
-    test('report: true writes to the stack\'s report bucket under the experiment\'s prefix, with the dashboard, 20 minutes around', () => {
+    test('report: {} writes to the stack\'s report bucket under the experiment\'s prefix, with the dashboard, 20 minutes around', () => {
       const config = experimentTemplate(json, 'slow').props.ExperimentReportConfiguration;
       const bucketId = Object.keys(resourcesOfType(json, 'AWS::S3::Bucket')).find((id) => id.startsWith('ReliabilityExperimentReports'))!;
       expect(config.Outputs).toEqual({ ExperimentReportS3Configuration: { BucketName: { Ref: bucketId }, Prefix: 'experiment-reports/checkout/slow/' } });
@@ -375,7 +375,7 @@ describe('stop conditions read at synth', () => {
   test('a report of a service without a dashboard has no dashboard data source', () => {
     const stack = newStack();
     const checkout = newService(stack, { dashboard: false });
-    checkout.addExperiment('slow', { fault: Fault.wait(Duration.minutes(5)), report: true });
+    checkout.addExperiment('slow', { fault: Fault.wait(Duration.minutes(5)), report: {} });
     const json = synth(stack);
     const config = experimentTemplate(json, 'slow').props.ExperimentReportConfiguration;
     expect(config.DataSources).toBeUndefined();
@@ -429,7 +429,7 @@ describe('the FIS Lambda extension refuses functions it cannot wire', () => {
     const stack = newStack();
     const checkout = newService(stack);
     const imported = lambda.Function.fromFunctionArn(stack, 'Imported', 'arn:aws:lambda:eu-west-1:111111111111:function:legacy');
-    expect(() => checkout.addExperiment('slow', { fault: Fault.lambdaInvocationError(imported), duration: TEN_MINUTES })).toThrow(
+    expect(() => checkout.addExperiment('slow', { fault: Fault.lambdaInvocationError(Targets.functions([imported])), duration: TEN_MINUTES })).toThrow(
       'Shop/Checkout/Experiment-slow: fault: Shop/Imported is an imported function; the FIS Lambda extension can only be attached to functions this app declares. '
       + 'Attach it in the app that owns the function (layer, AWS_FIS_CONFIGURATION_LOCATION, AWS_LAMBDA_EXEC_WRAPPER) and target it with Targets.arns([...])');
   });
@@ -440,7 +440,7 @@ describe('the FIS Lambda extension refuses functions it cannot wire', () => {
     const rust = newFunction(stack, 'Rust', {
       runtime: lambda.Runtime.PROVIDED_AL2023, handler: 'bootstrap', code: lambda.Code.fromBucket(s3.Bucket.fromBucketName(stack, 'Artifacts', 'artifacts'), 'rust.zip'),
     });
-    expect(() => checkout.addExperiment('slow', { fault: Fault.lambdaInvocationError(rust), duration: TEN_MINUTES })).toThrow(
+    expect(() => checkout.addExperiment('slow', { fault: Fault.lambdaInvocationError(Targets.functions([rust])), duration: TEN_MINUTES })).toThrow(
       'Shop/Checkout/Experiment-slow: fault: Shop/Rust uses runtime provided.al2023, which has no runtime wrapper (AWS_LAMBDA_EXEC_WRAPPER): '
       + 'the FIS Lambda extension cannot be attached by this library. Build the extension into the image or use a managed runtime');
   });
@@ -467,10 +467,10 @@ describe('warnings', () => {
       vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
     });
     const checkout = newService(stack, { dashboard: false });
-    checkout.addExperiment('plain-latency', { fault: Fault.ecsNetworkLatency(plain, { selection: Selection.count(1), delay: Duration.millis(100) }), duration: TEN_MINUTES });
-    checkout.addExperiment('plain-cpu', { fault: Fault.ecsCpuStress(plain, { selection: Selection.count(1) }), duration: TEN_MINUTES });
-    checkout.addExperiment('ready-latency', { fault: Fault.ecsNetworkLatency(ready, { selection: Selection.count(1), delay: Duration.millis(100) }), duration: TEN_MINUTES });
-    checkout.addExperiment('terminate-bastion', { fault: Fault.ec2TerminateInstances(instance) });
+    checkout.addExperiment('plain-latency', { fault: Fault.ecsNetworkLatency(Targets.ecsService(plain, Selection.count(1)), { delay: Duration.millis(100) }), duration: TEN_MINUTES });
+    checkout.addExperiment('plain-cpu', { fault: Fault.ecsCpuStress(Targets.ecsService(plain, Selection.count(1))), duration: TEN_MINUTES });
+    checkout.addExperiment('ready-latency', { fault: Fault.ecsNetworkLatency(Targets.ecsService(ready, Selection.count(1)), { delay: Duration.millis(100) }), duration: TEN_MINUTES });
+    checkout.addExperiment('terminate-bastion', { fault: Fault.ec2TerminateInstances(Targets.instances([instance])) });
     const fargateCluster = new ecs.Cluster(stack, 'FargateCluster', { vpc });
     for (const [id, enableFaultInjection] of [['Plainweb', undefined], ['Readyweb', true]] as const) {
       const task = new ecs.FargateTaskDefinition(stack, `${id}Task`, {
@@ -478,7 +478,7 @@ describe('warnings', () => {
       });
       task.addContainer('app', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:latest') });
       const web = new ecs.FargateService(stack, id, { cluster: fargateCluster, taskDefinition: task });
-      checkout.addExperiment(`${id.toLowerCase()}-latency`, { fault: Fault.ecsNetworkLatency(web, { selection: Selection.count(1), delay: Duration.millis(100) }), duration: TEN_MINUTES });
+      checkout.addExperiment(`${id.toLowerCase()}-latency`, { fault: Fault.ecsNetworkLatency(Targets.ecsService(web, Selection.count(1)), { delay: Duration.millis(100) }), duration: TEN_MINUTES });
     }
     checkout.addExperiment('tagged-lambda', { fault: Fault.lambdaInvocationError(Targets.tagged({ team: 'payments' }, Selection.count(1))), duration: TEN_MINUTES });
     annotations = Annotations.fromStack(stack);
@@ -554,7 +554,7 @@ describe('experiment names', () => {
   test('the fault actions are exposed without the checks', () => {
     const checkout = newService(newStack());
     const experiment = checkout.addExperiment('slow', { fault: Fault.sequence(Fault.wait(Duration.minutes(1)), Fault.wait(Duration.minutes(2))) });
-    expect(experiment.faultActions.map((a) => a.definition.actionId)).toEqual(['aws:fis:wait', 'aws:fis:wait']);
-    expect(experiment.layout.actions.map((a) => a.name)).toEqual(['steady-state', 'wait', 'wait-2', 'settle', 'recovered']);
+    expect(experiment._faultActions.map((a) => a.definition.actionId)).toEqual(['aws:fis:wait', 'aws:fis:wait']);
+    expect(experiment._layout.actions.map((a) => a.name)).toEqual(['steady-state', 'wait', 'wait-2', 'settle', 'recovered']);
   });
 });

@@ -10,7 +10,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { Fault, Selection, Targets } from '../../lib';
+import { ApiFaultService, ConnectivityScope, Fault, Selection, Targets } from '../../lib';
 import { ReliableService } from '../../lib/service/reliable-service';
 import {
   actionsOf, experimentStatements, experimentTemplate, faultActions, flat, grantedActions, logicalId, newFunction, newService, newStack,
@@ -48,13 +48,13 @@ describe('Lambda faults', () => {
     const stack = newStack();
     const checkout = newService(stack);
     const handler = newFunction(stack);
-    checkout.addExperiment('delay', { fault: Fault.lambdaInvocationDelay(handler, { delay: Duration.millis(800), invocationPercentage: 25, duration: TEN_MINUTES }) });
-    checkout.addExperiment('error', { fault: Fault.lambdaInvocationError(handler, { invocationPercentage: 5 }), duration: TEN_MINUTES });
-    checkout.addExperiment('error-after-code', { fault: Fault.lambdaInvocationError(handler, { preventExecution: false }), duration: TEN_MINUTES });
+    checkout.addExperiment('delay', { fault: Fault.lambdaInvocationDelay(Targets.functions([handler]), { delay: Duration.millis(800), invocationPercentage: 25, duration: TEN_MINUTES }) });
+    checkout.addExperiment('error', { fault: Fault.lambdaInvocationError(Targets.functions([handler]), { invocationPercentage: 5 }), duration: TEN_MINUTES });
+    checkout.addExperiment('error-after-code', { fault: Fault.lambdaInvocationError(Targets.functions([handler]), { preventExecution: false }), duration: TEN_MINUTES });
     checkout.addExperiment('http', {
-      fault: Fault.lambdaHttpResponse(handler, { statusCode: 503, contentType: 'text/plain', preventExecution: false, duration: Duration.minutes(15) }),
+      fault: Fault.lambdaHttpResponse(Targets.functions([handler]), { statusCode: 503, contentType: 'text/plain', preventExecution: false, duration: Duration.minutes(15) }),
     });
-    checkout.addExperiment('http-defaults', { fault: Fault.lambdaHttpResponse(handler, { statusCode: 500 }), duration: TEN_MINUTES });
+    checkout.addExperiment('http-defaults', { fault: Fault.lambdaHttpResponse(Targets.functions([handler]), { statusCode: 500 }), duration: TEN_MINUTES });
     checkout.addExperiment('tagged', {
       fault: Fault.lambdaInvocationError(Targets.tagged({ team: 'payments' }, Selection.percent(50)), { duration: TEN_MINUTES }),
     });
@@ -142,12 +142,12 @@ describe('ECS faults', () => {
     const worker = new ecs.Ec2Service(stack, 'Worker', { cluster, taskDefinition: workerTask });
 
     const checkout = newService(stack);
-    checkout.addExperiment('stop-tasks', { fault: Fault.ecsStopTasks(web, { selection: Selection.count(1) }) });
-    checkout.addExperiment('cpu', { fault: Fault.ecsCpuStress(web, { selection: Selection.percent(50), percent: 80, workers: 2, duration: Duration.minutes(5) }) });
-    checkout.addExperiment('cpu-defaults', { fault: Fault.ecsCpuStress(worker, { selection: Selection.all() }), duration: TEN_MINUTES });
-    checkout.addExperiment('latency-fargate', { fault: Fault.ecsNetworkLatency(web, { selection: Selection.count(1), delay: Duration.millis(200) }), duration: TEN_MINUTES });
+    checkout.addExperiment('stop-tasks', { fault: Fault.ecsStopTasks(Targets.ecsService(web, Selection.count(1))) });
+    checkout.addExperiment('cpu', { fault: Fault.ecsCpuStress(Targets.ecsService(web, Selection.percent(50)), { percent: 80, workers: 2, duration: Duration.minutes(5) }) });
+    checkout.addExperiment('cpu-defaults', { fault: Fault.ecsCpuStress(Targets.ecsService(worker, Selection.all())), duration: TEN_MINUTES });
+    checkout.addExperiment('latency-fargate', { fault: Fault.ecsNetworkLatency(Targets.ecsService(web, Selection.count(1)), { delay: Duration.millis(200) }), duration: TEN_MINUTES });
     checkout.addExperiment('latency-ec2', {
-      fault: Fault.ecsNetworkLatency(worker, { selection: Selection.all(), delay: Duration.seconds(1), jitter: Duration.millis(50), sources: ['DYNAMODB', '10.0.0.0/16'] }),
+      fault: Fault.ecsNetworkLatency(Targets.ecsService(worker, Selection.all()), { delay: Duration.seconds(1), jitter: Duration.millis(50), sources: ['DYNAMODB', '10.0.0.0/16'] }),
       duration: TEN_MINUTES,
     });
     checkout.addExperiment('stop-tagged', { fault: Fault.ecsStopTasks(Targets.tagged({ app: 'web' }, Selection.count(2))) });
@@ -257,10 +257,10 @@ describe('EC2 faults', () => {
       vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(), minCapacity: 2, maxCapacity: 4,
     });
     const checkout = newService(stack);
-    checkout.addExperiment('stop-instance', { fault: Fault.ec2StopInstances(instance, { restartAfter: TEN_MINUTES }) });
-    checkout.addExperiment('stop-fleet', { fault: Fault.ec2StopInstances(asg, { selection: Selection.count(1) }), duration: Duration.minutes(20) });
-    checkout.addExperiment('terminate-fleet', { fault: Fault.ec2TerminateInstances(asg, { selection: Selection.percent(50) }) });
-    checkout.addExperiment('terminate-instance', { fault: Fault.ec2TerminateInstances([instance]) });
+    checkout.addExperiment('stop-instance', { fault: Fault.ec2StopInstances(Targets.instances([instance]), { restartAfter: TEN_MINUTES }) });
+    checkout.addExperiment('stop-fleet', { fault: Fault.ec2StopInstances(Targets.autoScalingGroup(asg, Selection.count(1))), duration: Duration.minutes(20) });
+    checkout.addExperiment('terminate-fleet', { fault: Fault.ec2TerminateInstances(Targets.autoScalingGroup(asg, Selection.percent(50))) });
+    checkout.addExperiment('terminate-instance', { fault: Fault.ec2TerminateInstances(Targets.instances([instance])) });
     json = synth(stack);
     instanceArn = `arn:<Partition>:ec2:eu-west-1:111111111111:instance/<Ref ${logicalId(stack, instance)}>`;
     asgRef = `<Ref ${logicalId(stack, asg)}>`;
@@ -362,10 +362,10 @@ describe('database faults', () => {
       replicas: [{ region: 'eu-central-1' }],
     });
     const checkout = newService(stack);
-    checkout.addExperiment('failover', { fault: Fault.rdsFailoverCluster(cluster) });
-    checkout.addExperiment('reboot', { fault: Fault.rdsRebootInstances(instance, { forceFailover: true }) });
-    checkout.addExperiment('reboot-plain', { fault: Fault.rdsRebootInstances([instance]) });
-    checkout.addExperiment('pause-replication', { fault: Fault.dynamoDbPauseReplication(table, { duration: Duration.minutes(30) }) });
+    checkout.addExperiment('failover', { fault: Fault.rdsFailoverCluster(Targets.dbClusters([cluster])) });
+    checkout.addExperiment('reboot', { fault: Fault.rdsRebootInstances(Targets.dbInstances([instance]), { forceFailover: true }) });
+    checkout.addExperiment('reboot-plain', { fault: Fault.rdsRebootInstances(Targets.dbInstances([instance])) });
+    checkout.addExperiment('pause-replication', { fault: Fault.dynamoDbPauseReplication(Targets.tables([table]), { duration: Duration.minutes(30) }) });
     json = synth(stack);
     clusterArn = flat(stack.resolve(cluster.clusterArn));
     instanceArn = flat(stack.resolve(instance.instanceArn));
@@ -439,16 +439,16 @@ describe('network, API and wait faults', () => {
     const vpc = vpcOf(stack);
     const appRole = new iam.Role(stack, 'AppRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
     const checkout: ReliableService = newService(stack);
-    checkout.addExperiment('az-outage', { fault: Fault.disruptConnectivity(vpc.isolatedSubnets, { scope: 'availability-zone' }), duration: TEN_MINUTES });
-    checkout.addExperiment('no-network', { fault: Fault.disruptConnectivity(vpc.isolatedSubnets[0], { duration: Duration.minutes(5) }) });
+    checkout.addExperiment('az-outage', { fault: Fault.disruptConnectivity(Targets.subnets(vpc.isolatedSubnets), { scope: ConnectivityScope.AVAILABILITY_ZONE }), duration: TEN_MINUTES });
+    checkout.addExperiment('no-network', { fault: Fault.disruptConnectivity(Targets.subnets([vpc.isolatedSubnets[0]]), { duration: Duration.minutes(5) }) });
     checkout.addExperiment('no-prefix-list', {
-      fault: Fault.disruptConnectivity(vpc.isolatedSubnets[0], { scope: 'prefix-list', prefixList: 'pl-0123456789abcdef0' }), duration: TEN_MINUTES,
+      fault: Fault.disruptConnectivity(Targets.subnets([vpc.isolatedSubnets[0]]), { scope: ConnectivityScope.PREFIX_LIST, prefixList: 'pl-0123456789abcdef0' }), duration: TEN_MINUTES,
     });
     checkout.addExperiment('api-internal', {
-      fault: Fault.apiInternalError(appRole, { service: 'ec2', operations: ['DescribeInstances', 'RunInstances'], percentage: 50 }), duration: TEN_MINUTES,
+      fault: Fault.apiInternalError(Targets.roles([appRole]), { service: ApiFaultService.EC2, operations: ['DescribeInstances', 'RunInstances'], percentage: 50 }), duration: TEN_MINUTES,
     });
-    checkout.addExperiment('api-throttle', { fault: Fault.apiThrottleError(appRole, { service: 'kinesis', operations: ['PutRecords'], duration: Duration.minutes(5) }) });
-    checkout.addExperiment('api-unavailable', { fault: Fault.apiUnavailableError([appRole], { service: 'ec2', operations: ['DescribeInstances'] }), duration: TEN_MINUTES });
+    checkout.addExperiment('api-throttle', { fault: Fault.apiThrottleError(Targets.roles([appRole]), { service: ApiFaultService.KINESIS, operations: ['PutRecords'], duration: Duration.minutes(5) }) });
+    checkout.addExperiment('api-unavailable', { fault: Fault.apiUnavailableError(Targets.roles([appRole]), { service: ApiFaultService.EC2, operations: ['DescribeInstances'] }), duration: TEN_MINUTES });
     checkout.addExperiment('wait', { fault: Fault.wait(Duration.minutes(3)) });
     json = synth(stack);
     subnetArns = vpc.isolatedSubnets.map((s) => `arn:<Partition>:ec2:eu-west-1:111111111111:subnet/<Ref ${logicalId(stack, s)}>`);

@@ -10,7 +10,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ChaosExperiment, ExperimentProps, Fault, GameDay, Selection, Targets } from '../../lib';
+import { ApiFaultService, ChaosExperiment, ConnectivityScope, ExperimentProps, Fault, GameDay, Selection, Targets, WeekDay } from '../../lib';
 import { ReliableService } from '../../lib/service/reliable-service';
 import { newFunction, newService, newStack } from './helpers';
 
@@ -42,7 +42,7 @@ function problem(prop: string, message: string): string {
 }
 
 const delayOf = (fn: lambda.IFunction, options: Record<string, unknown> = {}) =>
-  Fault.lambdaInvocationDelay(fn, { delay: Duration.millis(800), ...options });
+  Fault.lambdaInvocationDelay(Targets.functions([fn]), { delay: Duration.millis(800), ...options });
 
 /** ECS and EC2 resources, declared only (no synth). */
 function compute(stack: Stack) {
@@ -88,7 +88,7 @@ describe('durations', () => {
   });
 
   test('no restartAfter for stopped instances nor an experiment duration', () => {
-    expect(experiment((w) => ({ fault: Fault.ec2StopInstances(compute(w.stack).fleet, { selection: Selection.count(1) }) }))).toThrow(
+    expect(experiment((w) => ({ fault: Fault.ec2StopInstances(Targets.autoScalingGroup(compute(w.stack).fleet, Selection.count(1))) }))).toThrow(
       problem('fault (ec2StopInstances).restartAfter', 'is required: give the fault a restartAfter, or the experiment a duration (e.g. Duration.minutes(10))'));
   });
 
@@ -107,27 +107,27 @@ describe('durations', () => {
 
 describe('percentages', () => {
   test.each([0, 101, 2.5])('invocationPercentage %p', (invocationPercentage) => {
-    expect(experiment((w) => ({ fault: Fault.lambdaInvocationError(w.handler, { invocationPercentage }), duration: TEN_MINUTES }))).toThrow(
+    expect(experiment((w) => ({ fault: Fault.lambdaInvocationError(Targets.functions([w.handler]), { invocationPercentage }), duration: TEN_MINUTES }))).toThrow(
       problem('fault (lambdaInvocationError).invocationPercentage', `must be a whole number from 1 to 100 (percent of invocations), got ${invocationPercentage}`));
   });
 
   test.each([0, 101, 2.5])('API error percentage %p', (percentage) => {
     expect(experiment(() => ({
-      fault: Fault.apiThrottleError(new iam.Role(newStack(), 'R', { assumedBy: new iam.AccountRootPrincipal() }), { service: 'ec2', operations: ['DescribeInstances'], percentage }),
+      fault: Fault.apiThrottleError(Targets.roles([new iam.Role(newStack(), 'R', { assumedBy: new iam.AccountRootPrincipal() })]), { service: ApiFaultService.EC2, operations: ['DescribeInstances'], percentage }),
       duration: TEN_MINUTES,
     }))).toThrow(problem('fault (apiThrottleError).percentage', `must be a whole number from 1 to 100 (percent of calls), got ${percentage}`));
   });
 
   test('ECS CPU load above 100 %', () => {
-    expect(experiment((w) => ({ fault: Fault.ecsCpuStress(compute(w.stack).web, { selection: Selection.count(1), percent: 101 }), duration: TEN_MINUTES }))).toThrow(
+    expect(experiment((w) => ({ fault: Fault.ecsCpuStress(Targets.ecsService(compute(w.stack).web, Selection.count(1)), { percent: 101 }), duration: TEN_MINUTES }))).toThrow(
       problem('fault (ecsCpuStress).percent', 'must be a whole number from 0 to 100 (percent CPU load), got 101'));
   });
 
-  test('a selection percentage of 0, reported under the fault\'s selection option', () => {
-    expect(experiment((w) => ({ fault: Fault.ecsStopTasks(compute(w.stack).web, { selection: Selection.percent(0) }) }))).toThrow(
-      problem('fault (ecsStopTasks).selection', 'Selection.percent() takes a whole percentage from 1 to 100, got 0'));
-    expect(experiment((w) => ({ fault: Fault.lambdaInvocationError(w.handler, { selection: Selection.percent(2.5) }), duration: TEN_MINUTES }))).toThrow(
-      problem('fault (lambdaInvocationError).selection', 'Selection.percent() takes a whole percentage from 1 to 100, got 2.5'));
+  test('a selection percentage of 0, reported under the target\'s selection', () => {
+    expect(experiment((w) => ({ fault: Fault.ecsStopTasks(Targets.ecsService(compute(w.stack).web, Selection.percent(0))) }))).toThrow(
+      problem('fault (ecsStopTasks).target.selection', 'Selection.percent() takes a whole percentage from 1 to 100, got 0'));
+    expect(experiment((w) => ({ fault: Fault.lambdaInvocationError(Targets.functions([w.handler], Selection.percent(2.5))), duration: TEN_MINUTES }))).toThrow(
+      problem('fault (lambdaInvocationError).target.selection', 'Selection.percent() takes a whole percentage from 1 to 100, got 2.5'));
   });
 });
 
@@ -147,24 +147,24 @@ describe('milliseconds', () => {
   });
 
   test('a missing Lambda delay', () => {
-    expect(experiment((w) => ({ fault: Fault.lambdaInvocationDelay(w.handler, {} as never), duration: TEN_MINUTES }))).toThrow(
+    expect(experiment((w) => ({ fault: Fault.lambdaInvocationDelay(Targets.functions([w.handler]), {} as never), duration: TEN_MINUTES }))).toThrow(
       problem('fault (lambdaInvocationDelay).delay', 'is required: a Duration from 0 ms to 15 minutes (e.g. Duration.millis(800)), got undefined'));
   });
 
   test.each([0, 60_001])('an ECS network delay of %p ms', (ms) => {
-    expect(experiment((w) => ({ fault: Fault.ecsNetworkLatency(compute(w.stack).web, { selection: Selection.count(1), delay: Duration.millis(ms) }), duration: TEN_MINUTES }))).toThrow(
+    expect(experiment((w) => ({ fault: Fault.ecsNetworkLatency(Targets.ecsService(compute(w.stack).web, Selection.count(1)), { delay: Duration.millis(ms) }), duration: TEN_MINUTES }))).toThrow(
       problem('fault (ecsNetworkLatency).delay', `must be a whole number of milliseconds from 1 to 60000, got ${ms} ms`));
   });
 
   test('an ECS network jitter above 1 minute', () => {
     expect(experiment((w) => ({
-      fault: Fault.ecsNetworkLatency(compute(w.stack).web, { selection: Selection.count(1), delay: Duration.millis(100), jitter: Duration.millis(60_001) }), duration: TEN_MINUTES,
+      fault: Fault.ecsNetworkLatency(Targets.ecsService(compute(w.stack).web, Selection.count(1)), { delay: Duration.millis(100), jitter: Duration.millis(60_001) }), duration: TEN_MINUTES,
     }))).toThrow(problem('fault (ecsNetworkLatency).jitter', 'must be a whole number of milliseconds from 0 to 60000, got 60001 ms'));
   });
 
   test('ECS network sources with commas or spaces', () => {
     expect(experiment((w) => ({
-      fault: Fault.ecsNetworkLatency(compute(w.stack).web, { selection: Selection.count(1), delay: Duration.millis(100), sources: ['S3, DYNAMODB'] }), duration: TEN_MINUTES,
+      fault: Fault.ecsNetworkLatency(Targets.ecsService(compute(w.stack).web, Selection.count(1)), { delay: Duration.millis(100), sources: ['S3, DYNAMODB'] }), duration: TEN_MINUTES,
     }))).toThrow(problem('fault (ecsNetworkLatency).sources',
       'must be a non-empty list of IPv4 addresses, CIDR blocks, domain names, \'DYNAMODB\', \'S3\' or \'ALL\' without spaces, commas or control characters, got ["S3, DYNAMODB"]'));
   });
@@ -172,12 +172,12 @@ describe('milliseconds', () => {
 
 describe('HTTP responses', () => {
   test.each([99, 600])('status code %p', (statusCode) => {
-    expect(experiment((w) => ({ fault: Fault.lambdaHttpResponse(w.handler, { statusCode }), duration: TEN_MINUTES }))).toThrow(
+    expect(experiment((w) => ({ fault: Fault.lambdaHttpResponse(Targets.functions([w.handler]), { statusCode }), duration: TEN_MINUTES }))).toThrow(
       problem('fault (lambdaHttpResponse).statusCode', `must be a whole number from 100 to 599 (an HTTP status code), got ${statusCode}`));
   });
 
   test('a content type that is not a media type', () => {
-    expect(experiment((w) => ({ fault: Fault.lambdaHttpResponse(w.handler, { statusCode: 503, contentType: 'json' }), duration: TEN_MINUTES }))).toThrow(
+    expect(experiment((w) => ({ fault: Fault.lambdaHttpResponse(Targets.functions([w.handler]), { statusCode: 503, contentType: 'json' }), duration: TEN_MINUTES }))).toThrow(
       problem('fault (lambdaHttpResponse).contentType', 'must be a media type such as \'application/json\', got "json"'));
   });
 });
@@ -186,17 +186,17 @@ describe('API errors', () => {
   const role = (w: World) => new iam.Role(w.stack, 'App', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
 
   test('a service FIS cannot fail (s3)', () => {
-    expect(experiment((w) => ({ fault: Fault.apiInternalError(role(w), { service: 's3' as never, operations: ['GetObject'] }), duration: TEN_MINUTES }))).toThrow(
+    expect(experiment((w) => ({ fault: Fault.apiInternalError(Targets.roles([role(w)]), { service: 's3' as never, operations: ['GetObject'] }), duration: TEN_MINUTES }))).toThrow(
       problem('fault (apiInternalError).service', 'must be one of \'ec2\', \'kinesis\': FIS injects API errors only into these services\' calls, got "s3"'));
   });
 
   test('no operations', () => {
-    expect(experiment((w) => ({ fault: Fault.apiUnavailableError(role(w), { service: 'kinesis', operations: [] }), duration: TEN_MINUTES }))).toThrow(
+    expect(experiment((w) => ({ fault: Fault.apiUnavailableError(Targets.roles([role(w)]), { service: ApiFaultService.KINESIS, operations: [] }), duration: TEN_MINUTES }))).toThrow(
       problem('fault (apiUnavailableError).operations', 'must be a non-empty list of API operation names such as \'DescribeInstances\', got []'));
   });
 
   test('an operation that is not an API name', () => {
-    expect(experiment((w) => ({ fault: Fault.apiThrottleError(role(w), { service: 'ec2', operations: ['ec2:DescribeInstances'] }), duration: TEN_MINUTES }))).toThrow(
+    expect(experiment((w) => ({ fault: Fault.apiThrottleError(Targets.roles([role(w)]), { service: ApiFaultService.EC2, operations: ['ec2:DescribeInstances'] }), duration: TEN_MINUTES }))).toThrow(
       problem('fault (apiThrottleError).operations', 'must be a non-empty list of API operation names such as \'DescribeInstances\', got ["ec2:DescribeInstances"]'));
   });
 });
@@ -205,40 +205,40 @@ describe('network disruption', () => {
   const subnet = (w: World) => new ec2.Vpc(w.stack, 'Vpc', { natGateways: 0, maxAzs: 1 }).isolatedSubnets[0];
 
   test('scope prefix-list without a prefix list', () => {
-    expect(experiment((w) => ({ fault: Fault.disruptConnectivity(subnet(w), { scope: 'prefix-list' }), duration: TEN_MINUTES }))).toThrow(
+    expect(experiment((w) => ({ fault: Fault.disruptConnectivity(Targets.subnets([subnet(w)]), { scope: ConnectivityScope.PREFIX_LIST }), duration: TEN_MINUTES }))).toThrow(
       problem('fault (disruptConnectivity).prefixList', 'is required for scope \'prefix-list\': the managed prefix list\'s name, id or ARN'));
   });
 
   test('a prefix list with another scope', () => {
-    expect(experiment((w) => ({ fault: Fault.disruptConnectivity(subnet(w), { prefixList: 'pl-0123456789abcdef0' }), duration: TEN_MINUTES }))).toThrow(
+    expect(experiment((w) => ({ fault: Fault.disruptConnectivity(Targets.subnets([subnet(w)]), { prefixList: 'pl-0123456789abcdef0' }), duration: TEN_MINUTES }))).toThrow(
       problem('fault (disruptConnectivity).prefixList', 'applies only to scope \'prefix-list\', not \'all\''));
   });
 
   test('an unknown scope', () => {
-    expect(experiment((w) => ({ fault: Fault.disruptConnectivity(subnet(w), { scope: 'internet' as never }), duration: TEN_MINUTES }))).toThrow(
+    expect(experiment((w) => ({ fault: Fault.disruptConnectivity(Targets.subnets([subnet(w)]), { scope: 'internet' as never }), duration: TEN_MINUTES }))).toThrow(
       problem('fault (disruptConnectivity).scope', 'must be one of \'all\', \'availability-zone\', \'dynamodb\', \'prefix-list\', \'s3\', \'s3express\', \'vpc\', got "internet"'));
   });
 });
 
 describe('ECS and EC2 targets', () => {
   test('an ECS fault without a selection', () => {
-    expect(experiment((w) => ({ fault: Fault.ecsStopTasks(compute(w.stack).web, {} as never) }))).toThrow(
-      problem('fault (ecsStopTasks).selection', 'is required for an ECS service: Selection.count(1), Selection.percent(25) or, deliberately, Selection.all()'));
+    expect(experiment((w) => ({ fault: Fault.ecsStopTasks(Targets.ecsService(compute(w.stack).web, undefined as never)) }))).toThrow(
+      problem('fault (ecsStopTasks).target.selection', 'is required for an ECS service: Selection.count(1), Selection.percent(25) or, deliberately, Selection.all()'));
   });
 
   test('an ECS fault on something that is not a service', () => {
-    expect(experiment((w) => ({ fault: Fault.ecsStopTasks(w.handler as never, { selection: Selection.count(1) }) }))).toThrow(
-      /^Shop\/Checkout\/Experiment-x: fault \(ecsStopTasks\).target: must be an ECS service \(FargateService, Ec2Service\) or Targets.tagged\(\), got /);
+    expect(experiment((w) => ({ fault: Fault.ecsStopTasks(Targets.ecsService(w.handler as never, Selection.count(1))) }))).toThrow(
+      /^Shop\/Checkout\/Experiment-x: fault \(ecsStopTasks\).target: must be an ECS service \(FargateService, Ec2Service\) or Targets.arns\(\)\/Targets.tagged\(\), got /);
   });
 
   test('an Auto Scaling group without a selection', () => {
-    expect(experiment((w) => ({ fault: Fault.ec2TerminateInstances(compute(w.stack).fleet) }))).toThrow(
-      problem('fault (ec2TerminateInstances).selection', 'is required for an Auto Scaling group: Selection.count(1), Selection.percent(50) or, deliberately, Selection.all()'));
+    expect(experiment((w) => ({ fault: Fault.ec2TerminateInstances(Targets.autoScalingGroup(compute(w.stack).fleet, undefined as never)) }))).toThrow(
+      problem('fault (ec2TerminateInstances).target.selection', 'is required for an Auto Scaling group: Selection.count(1), Selection.percent(50) or, deliberately, Selection.all()'));
   });
 
   test('network latency on Fargate without the ECS fault injection endpoints', () => {
     expect(experiment((w) => ({
-      fault: Fault.ecsNetworkLatency(compute(w.stack).web, { selection: Selection.count(1), delay: Duration.millis(100), useEcsFaultInjectionEndpoints: false }), duration: TEN_MINUTES,
+      fault: Fault.ecsNetworkLatency(Targets.ecsService(compute(w.stack).web, Selection.count(1)), { delay: Duration.millis(100), useEcsFaultInjectionEndpoints: false }), duration: TEN_MINUTES,
     }))).toThrow(problem('fault (ecsNetworkLatency).useEcsFaultInjectionEndpoints',
       'must be true for a Fargate service: FIS injects network faults into Fargate tasks only through ECS fault injection endpoints'));
   });
@@ -247,15 +247,15 @@ describe('ECS and EC2 targets', () => {
     const w = world();
     const { dual } = compute(w.stack);
     const x = w.checkout.addExperiment('x', {
-      fault: Fault.ecsNetworkLatency(dual, { selection: Selection.count(1), delay: Duration.millis(100) }), duration: TEN_MINUTES,
+      fault: Fault.ecsNetworkLatency(Targets.ecsService(dual, Selection.count(1)), { delay: Duration.millis(100) }), duration: TEN_MINUTES,
     });
-    expect(x.faultActions[0].parameters.useEcsFaultInjectionEndpoints).toBe('false');
+    expect(x._faultActions[0].parameters.useEcsFaultInjectionEndpoints).toBe('false');
   });
 
   test('two ECS network faults in parallel', () => {
     expect(experiment((w) => {
       const { web } = compute(w.stack);
-      const latency = Fault.ecsNetworkLatency(web, { selection: Selection.count(1), delay: Duration.millis(100) });
+      const latency = Fault.ecsNetworkLatency(Targets.ecsService(web, Selection.count(1)), { delay: Duration.millis(100) });
       return { fault: Fault.parallel(latency, latency), duration: TEN_MINUTES };
     })).toThrow(problem('fault', 'runs ECS network faults in parallel; FIS cannot inject two network faults into tasks at the same time. Put them in a Fault.sequence()'));
   });
@@ -263,18 +263,18 @@ describe('ECS and EC2 targets', () => {
 
 describe('targets', () => {
   test('an empty list of functions', () => {
-    expect(experiment(() => ({ fault: Fault.lambdaInvocationError([]), duration: TEN_MINUTES }))).toThrow(
+    expect(experiment(() => ({ fault: Fault.lambdaInvocationError(Targets.functions([])), duration: TEN_MINUTES }))).toThrow(
       problem('fault (lambdaInvocationError).target', 'is an empty list: an experiment must name what it hits (pass a Lambda function, or Targets.tagged(tags, selection))'));
   });
 
   test('the same function twice', () => {
-    expect(experiment((w) => ({ fault: Fault.lambdaInvocationError([w.handler, w.handler]), duration: TEN_MINUTES }))).toThrow(
+    expect(experiment((w) => ({ fault: Fault.lambdaInvocationError(Targets.functions([w.handler, w.handler])), duration: TEN_MINUTES }))).toThrow(
       problem('fault (lambdaInvocationError).target', 'names a resource twice'));
   });
 
   test('a count larger than the functions given', () => {
-    expect(experiment((w) => ({ fault: Fault.lambdaInvocationError(w.handler, { selection: Selection.count(2) }), duration: TEN_MINUTES }))).toThrow(
-      problem('fault (lambdaInvocationError).selection', 'selects 2 of 1 resource(s)'));
+    expect(experiment((w) => ({ fault: Fault.lambdaInvocationError(Targets.functions([w.handler], Selection.count(2))), duration: TEN_MINUTES }))).toThrow(
+      problem('fault (lambdaInvocationError).target.selection', 'selects 2 of 1 resource(s)'));
   });
 
   test('empty tags', () => {
@@ -284,7 +284,7 @@ describe('targets', () => {
 
   test('more than 5 ARNs in one target', () => {
     expect(experiment((w) => ({
-      fault: Fault.lambdaInvocationError([1, 2, 3, 4, 5, 6].map((i) => newFunction(w.stack, `Fn${i}`))), duration: TEN_MINUTES,
+      fault: Fault.lambdaInvocationError(Targets.functions([1, 2, 3, 4, 5, 6].map((i) => newFunction(w.stack, `Fn${i}`)))), duration: TEN_MINUTES,
     }))).toThrow(problem('fault', 'target functions-1 lists 6 resources; FIS allows 5 ARNs per target. Select them by tags with a count or percentage'));
   });
 });
@@ -307,7 +307,7 @@ describe('template limits', () => {
 
   test('an experiment longer than 12 hours: two 7-hour faults in sequence', () => {
     expect(experiment((w) => ({
-      fault: Fault.sequence(delayOf(w.handler, { duration: Duration.hours(7) }), Fault.lambdaInvocationError(w.handler, { duration: Duration.hours(7) })),
+      fault: Fault.sequence(delayOf(w.handler, { duration: Duration.hours(7) }), Fault.lambdaInvocationError(Targets.functions([w.handler]), { duration: Duration.hours(7) })),
     }))).toThrow(problem('fault', 'runs 14 h 5 min (checks and settle time included); FIS stops experiments after 12 hours'));
   });
 });
@@ -334,7 +334,7 @@ describe('experiment props', () => {
 
   test('an emptyTargets mode FIS does not know', () => {
     expect(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, emptyTargets: 'ignore' as never }))).toThrow(
-      problem('emptyTargets', 'must be \'fail\' or \'skip\', got "ignore"'));
+      problem('emptyTargets', 'must be EmptyTargets.FAIL (\'fail\') or EmptyTargets.SKIP (\'skip\'), got "ignore"'));
   });
 
   test('a check flag that is not a boolean', () => {
@@ -353,7 +353,7 @@ describe('experiment props', () => {
   });
 
   test('a game day in an unknown time zone', () => {
-    expect(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, gameDay: GameDay.weekly({ weekDay: 'TUE', hour: 10, timeZone: 'Mars/Olympus_Mons' }) }))).toThrow(
+    expect(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, gameDay: GameDay.weekly({ weekDay: WeekDay.TUESDAY, hour: 10, timeZone: 'Mars/Olympus_Mons' }) }))).toThrow(
       problem('gameDay.timeZone', 'must be an IANA time zone such as \'Europe/Berlin\' or \'UTC\', got "Mars/Olympus_Mons"'));
   });
 
@@ -425,7 +425,7 @@ describe('nothing is synthesized when an experiment is invalid', () => {
 
   test('a prop problem: the constructor throws before creating anything', () => {
     const w = world();
-    expect(() => w.checkout.addExperiment('x', { fault: delayOf(w.handler), settleTime: Duration.seconds(1), gameDay: GameDay.weekly({ weekDay: 'TUE', hour: 10, timeZone: 'UTC' }) })).toThrow(/settleTime: must be a Duration between 1 min and 1 h/);
+    expect(() => w.checkout.addExperiment('x', { fault: delayOf(w.handler), settleTime: Duration.seconds(1), gameDay: GameDay.weekly({ weekDay: WeekDay.TUESDAY, hour: 10, timeZone: 'UTC' }) })).toThrow(/settleTime: must be a Duration between 1 min and 1 h/);
     expectNothingOf(w.stack, w.checkout);
     const fn = Template.fromStack(w.stack).findResources('AWS::Lambda::Function');
     expect(Object.values(fn)[0].Properties.Layers).toBeUndefined();
@@ -446,7 +446,7 @@ describe('nothing is synthesized when an experiment is invalid', () => {
   test('a function the extension cannot be attached to, next to one it can', () => {
     const w = world();
     const imported = lambda.Function.fromFunctionName(w.stack, 'Legacy', 'legacy');
-    expect(() => w.checkout.addExperiment('x', { fault: Fault.lambdaInvocationError([w.handler, imported]), duration: TEN_MINUTES })).toThrow(/is an imported function/);
+    expect(() => w.checkout.addExperiment('x', { fault: Fault.lambdaInvocationError(Targets.functions([w.handler, imported])), duration: TEN_MINUTES })).toThrow(/is an imported function/);
     expectNothingOf(w.stack, w.checkout);
     const fn = Template.fromStack(w.stack).findResources('AWS::Lambda::Function');
     expect(Object.values(fn)[0].Properties.Environment).toBeUndefined();
@@ -461,21 +461,36 @@ describe('review findings: input that used to synthesize or crash', () => {
       /already has AWS_LAMBDA_EXEC_WRAPPER=\/opt\/otel-instrument \(another layer's wrapper, e\.g\. OpenTelemetry\)/);
   });
 
-  test('report must be a boolean or options with a real bucket', () => {
+  test('report must be options with a real bucket', () => {
     const w = world();
     expect(() => w.checkout.addExperiment('x', { fault: delayOf(w.handler), duration: Duration.minutes(5), report: 'yes' as never })).toThrow(
-      'Shop/Checkout/Experiment-x: report: must be true, false or { bucket?, before?, after? }, got "yes"');
+      'Shop/Checkout/Experiment-x: report: must be { enabled?, bucket?, before?, after? } ({} for the defaults), got "yes"');
     expect(() => w.checkout.addExperiment('y', { fault: delayOf(w.handler), duration: Duration.minutes(5), report: { bucket: 'name' as never } })).toThrow(
       'Shop/Checkout/Experiment-y: report.bucket: must be an S3 bucket (IBucket, e.g. s3.Bucket.fromBucketName(...)), got "name"');
   });
 
+  test('report.enabled must be a boolean; report: { enabled: false } writes no report', () => {
+    const w = world();
+    expect(() => w.checkout.addExperiment('x', { fault: delayOf(w.handler), duration: Duration.minutes(5), report: { enabled: 'yes' as never } })).toThrow(
+      'Shop/Checkout/Experiment-x: report.enabled: must be true or false, got "yes"');
+    w.checkout.addExperiment('y', { fault: delayOf(w.handler), duration: Duration.minutes(5), report: { enabled: false } });
+    expect(Template.fromStack(w.stack).findResources('AWS::FIS::ExperimentTemplate', { Properties: { ExperimentReportConfiguration: {} } })).toEqual({});
+  });
+
+  test('a fault given typed resources of another kind names the factories it takes', () => {
+    expect(experiment((w) => ({ fault: Fault.lambdaInvocationError(Targets.roles([new iam.Role(w.stack, 'App', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') })])), duration: TEN_MINUTES }))).toThrow(
+      problem('fault (lambdaInvocationError).target', 'must be Targets.functions([...]), Targets.arns([...]) or Targets.tagged(tags, selection), got Targets.roles([...])'));
+    expect(experiment((w) => ({ fault: Fault.ec2StopInstances(w.handler as never), duration: TEN_MINUTES }))).toThrow(
+      /fault \(ec2StopInstances\)\.target: must be Targets\.instances\(\[\.\.\.\]\), Targets\.autoScalingGroup\(group, selection\), Targets\.arns\(\[\.\.\.\]\) or Targets\.tagged\(tags, selection\), got /);
+  });
+
   test('target filters must be a list', () => {
-    expect(Targets.arns(['arn:aws:lambda:eu-west-1:111111111111:function:x'], Selection.all(), { filters: 'x' as never }).problems('t'))
+    expect(Targets.arns(['arn:aws:lambda:eu-west-1:111111111111:function:x'], Selection.all(), { filters: 'x' as never })._problems('t'))
       .toEqual([{ prop: 't.filters', message: 'must be a list of { path, values }, got "x"' }]);
   });
 
   test('a one-off game day on a date that does not exist is refused', () => {
-    expect(GameDay.once({ at: '2026-02-31T10:00', timeZone: 'UTC' }).problems()).toEqual([
+    expect(GameDay.once({ at: '2026-02-31T10:00', timeZone: 'UTC' })._problems()).toEqual([
       { prop: 'gameDay.at', message: 'must be a local date and time YYYY-MM-DDThh:mm[:ss], e.g. \'2026-12-01T10:00\', got "2026-02-31T10:00"' },
     ]);
   });
@@ -524,9 +539,9 @@ describe('hostile values: refused with a clear message, never a TypeError or an 
     const self: Record<string, unknown> = {};
     self.self = self;
     expect(refusal(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, emptyTargets: 1n as never })))).toBe(
-      problem('emptyTargets', 'must be \'fail\' or \'skip\', got 1n'));
+      problem('emptyTargets', 'must be EmptyTargets.FAIL (\'fail\') or EmptyTargets.SKIP (\'skip\'), got 1n'));
     expect(refusal(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, report: 7n as never })))).toBe(
-      problem('report', 'must be true, false or { bucket?, before?, after? }, got 7n'));
+      problem('report', 'must be { enabled?, bucket?, before?, after? } ({} for the defaults), got 7n'));
     expect(refusal(experiment((w) => ({ fault: delayOf(w.handler), duration: TEN_MINUTES, report: { bucket: self as never } })))).toBe(
       problem('report.bucket', 'must be an S3 bucket (IBucket, e.g. s3.Bucket.fromBucketName(...)), got {"self":[circular]}'));
   });
@@ -539,77 +554,77 @@ describe('hostile values: refused with a clear message, never a TypeError or an 
   });
 
   test('fault options whose reading throws are refused, naming the fault', () => {
-    expect(refusal(experiment((w) => ({ fault: Fault.lambdaInvocationDelay(w.handler, throwingGetter('delay') as never), duration: TEN_MINUTES })))).toBe(
+    expect(refusal(experiment((w) => ({ fault: Fault.lambdaInvocationDelay(Targets.functions([w.handler]), throwingGetter('delay') as never), duration: TEN_MINUTES })))).toBe(
       problem('fault (lambdaInvocationDelay)', 'could not be read: reading it threw Error: no delay'));
   });
 
   test.each<[string, (w: World) => Fault, string, string]>([
-    ['content type with a BigInt', (w) => Fault.lambdaHttpResponse(w.handler, { statusCode: 503, contentType: 5n as never }), 'fault (lambdaHttpResponse).contentType', 'must be a media type such as \'application/json\', got 5n'],
-    ['content type with a line break', (w) => Fault.lambdaHttpResponse(w.handler, { statusCode: 503, contentType: 'text/plain\nX-Evil: 1' }), 'fault (lambdaHttpResponse).contentType', 'must be a media type such as \'application/json\', got "text/plain\\nX-Evil: 1"'],
+    ['content type with a BigInt', (w) => Fault.lambdaHttpResponse(Targets.functions([w.handler]), { statusCode: 503, contentType: 5n as never }), 'fault (lambdaHttpResponse).contentType', 'must be a media type such as \'application/json\', got 5n'],
+    ['content type with a line break', (w) => Fault.lambdaHttpResponse(Targets.functions([w.handler]), { statusCode: 503, contentType: 'text/plain\nX-Evil: 1' }), 'fault (lambdaHttpResponse).contentType', 'must be a media type such as \'application/json\', got "text/plain\\nX-Evil: 1"'],
     ['API service as a BigInt', () => Fault.apiThrottleError(Targets.arns(['arn:aws:iam::111111111111:role/app']), { service: 1n as never, operations: ['DescribeInstances'] }), 'fault (apiThrottleError).service', 'must be one of \'ec2\', \'kinesis\': FIS injects API errors only into these services\' calls, got 1n'],
-    ['API operations with a BigInt', () => Fault.apiThrottleError(Targets.arns(['arn:aws:iam::111111111111:role/app']), { service: 'ec2', operations: [1n] as never }), 'fault (apiThrottleError).operations', 'must be a non-empty list of API operation names such as \'DescribeInstances\', got [1n]'],
-    ['a scope that is a Symbol', (w) => Fault.disruptConnectivity(ec2.Subnet.fromSubnetId(w.stack, 'S', 'subnet-1'), { scope: Symbol('az') as never }), 'fault (disruptConnectivity).scope', 'must be one of \'all\', \'availability-zone\', \'dynamodb\', \'prefix-list\', \'s3\', \'s3express\', \'vpc\', got Symbol("az")'],
-    ['a prefix list with a line break', (w) => Fault.disruptConnectivity(ec2.Subnet.fromSubnetId(w.stack, 'S', 'subnet-1'), { scope: 'prefix-list', prefixList: 'pl-1\n' }), 'fault (disruptConnectivity).prefixList', 'must be the managed prefix list\'s name, id or ARN, without spaces or control characters, got "pl-1\\n"'],
+    ['API operations with a BigInt', () => Fault.apiThrottleError(Targets.arns(['arn:aws:iam::111111111111:role/app']), { service: ApiFaultService.EC2, operations: [1n] as never }), 'fault (apiThrottleError).operations', 'must be a non-empty list of API operation names such as \'DescribeInstances\', got [1n]'],
+    ['a scope that is a Symbol', (w) => Fault.disruptConnectivity(Targets.subnets([ec2.Subnet.fromSubnetId(w.stack, 'S', 'subnet-1')]), { scope: Symbol('az') as never }), 'fault (disruptConnectivity).scope', 'must be one of \'all\', \'availability-zone\', \'dynamodb\', \'prefix-list\', \'s3\', \'s3express\', \'vpc\', got Symbol("az")'],
+    ['a prefix list with a line break', (w) => Fault.disruptConnectivity(Targets.subnets([ec2.Subnet.fromSubnetId(w.stack, 'S', 'subnet-1')]), { scope: ConnectivityScope.PREFIX_LIST, prefixList: 'pl-1\n' }), 'fault (disruptConnectivity).prefixList', 'must be the managed prefix list\'s name, id or ARN, without spaces or control characters, got "pl-1\\n"'],
   ])('%s', (_, fault, prop, message) => {
     expect(refusal(experiment((w) => ({ fault: fault(w), duration: TEN_MINUTES })))).toBe(problem(prop, message));
   });
 
   test('an Auto Scaling group with a null selection is refused, not a TypeError (found by the fuzz suite)', () => {
-    expect(refusal(experiment((w) => ({ fault: Fault.ec2TerminateInstances(compute(w.stack).fleet, { selection: null as never }) })))).toBe(
-      problem('fault (ec2TerminateInstances).selection', 'must be Selection.all(), Selection.count(n) or Selection.percent(p), got null'));
+    expect(refusal(experiment((w) => ({ fault: Fault.ec2TerminateInstances(Targets.autoScalingGroup(compute(w.stack).fleet, null as never)) })))).toBe(
+      problem('fault (ec2TerminateInstances).target.selection', 'must be Selection.all(), Selection.count(n) or Selection.percent(p), got null'));
   });
 
   test('a scope with a bidirectional override is quoted escaped, everywhere it is named', () => {
     const message = refusal(experiment((w) => ({
-      fault: Fault.disruptConnectivity(ec2.Subnet.fromSubnetId(w.stack, 'S', 'subnet-1'), { scope: '\u202Eevil' as never, prefixList: 'pl-1' }), duration: TEN_MINUTES,
+      fault: Fault.disruptConnectivity(Targets.subnets([ec2.Subnet.fromSubnetId(w.stack, 'S', 'subnet-1')]), { scope: '\u202Eevil' as never, prefixList: 'pl-1' }), duration: TEN_MINUTES,
     })));
     expect(message).not.toContain('\u202E');
     expect(message).toContain('not "\\u202eevil"');
   });
 
   test('a Selection of a Symbol or a BigInt says so (its mode used to throw a TypeError)', () => {
-    expect(Selection.count(Symbol('n') as never).problem()).toBe('Selection.count() takes a whole number of resources >= 1, got Symbol("n")');
+    expect(Selection.count(Symbol('n') as never)._problem()).toBe('Selection.count() takes a whole number of resources >= 1, got Symbol("n")');
     expect(Selection.count(Symbol('n') as never).mode).toBe('COUNT(Symbol("n"))');
-    expect(Selection.percent(5n as never).problem()).toBe('Selection.percent() takes a whole percentage from 1 to 100, got 5n');
+    expect(Selection.percent(5n as never)._problem()).toBe('Selection.percent() takes a whole percentage from 1 to 100, got 5n');
     expect(refusal(experiment(() => ({ fault: Fault.ec2StopInstances(Targets.tagged({ team: 'x' }, Selection.count(Symbol('n') as never))), duration: TEN_MINUTES })))).toBe(
       problem('fault (ec2StopInstances).target.selection', 'Selection.count() takes a whole number of resources >= 1, got Symbol("n")'));
   });
 
   test('targets: ARNs, tags and filters with BigInt, control characters or halves of surrogate pairs are refused', () => {
-    expect(Targets.arns([1n as never]).problems('t')).toEqual([{ prop: 't.arns[0]', message: 'must be an ARN (arn:...), got 1n' }]);
-    expect(Targets.arns([`${ARN}\u0000`]).problems('t')).toEqual([{ prop: 't.arns[0]', message: `must be an ARN (arn:...) without control characters, got "${ARN}\\u0000"` }]);
-    expect(Targets.tagged({ team: 5n as never }, Selection.all()).problems('t')).toEqual([
+    expect(Targets.arns([1n as never])._problems('t')).toEqual([{ prop: 't.arns[0]', message: 'must be an ARN (arn:...), got 1n' }]);
+    expect(Targets.arns([`${ARN}\u0000`])._problems('t')).toEqual([{ prop: 't.arns[0]', message: `must be an ARN (arn:...) without control characters, got "${ARN}\\u0000"` }]);
+    expect(Targets.tagged({ team: 5n as never }, Selection.all())._problems('t')).toEqual([
       { prop: 't.tags', message: 'tag "team" must have a non-empty key and a string value, got 5n' }]);
-    expect(Targets.tagged({ 'te\uD83Dam': 'x' }, Selection.all()).problems('t')).toEqual([
+    expect(Targets.tagged({ 'te\uD83Dam': 'x' }, Selection.all())._problems('t')).toEqual([
       { prop: 't.tags', message: 'tag "te\uFFFDam" must have a key and value without control characters or halves of surrogate pairs' }]);
-    expect(Targets.tagged({ ['k'.repeat(200)]: 'v' }, Selection.all()).problems('t')).toEqual([
+    expect(Targets.tagged({ ['k'.repeat(200)]: 'v' }, Selection.all())._problems('t')).toEqual([
       { prop: 't.tags', message: `tag ${JSON.stringify('k'.repeat(39))}… must have a key of at most 128 characters and a value of at most 256 (AWS tag limits), got 200 and 1` }]);
-    expect(Targets.arns([ARN], Selection.all(), { filters: [{ path: 'State.Name', values: [1n as never] }] }).problems('t')).toEqual([
+    expect(Targets.arns([ARN], Selection.all(), { filters: [{ path: 'State.Name', values: [1n as never] }] })._problems('t')).toEqual([
       { prop: 't.filters[0]', message: 'needs a path and at least one value, all strings, got {"path":"State.Name","values":[1n]}' }]);
   });
 
   test('targets whose lists or options cannot be read are refused, not thrown', () => {
     const proxy = new Proxy([], { get: () => { throw new Error('trap'); } });
-    expect(Targets.arns(proxy as never).problems('t')).toEqual([{ prop: 't', message: 'could not be read: reading it threw Error: trap' }]);
+    expect(Targets.arns(proxy as never)._problems('t')).toEqual([{ prop: 't', message: 'could not be read: reading it threw Error: trap' }]);
     const keys = new Proxy({}, { ownKeys: () => { throw new Error('keys'); } });
-    expect(Targets.tagged(keys as never, Selection.all()).problems('t')).toEqual([{ prop: 't.tags', message: 'could not be read: reading it threw Error: keys' }]);
-    expect(Targets.arns([ARN], Selection.all(), throwingGetter('filters') as never).problems('t')).toEqual([
+    expect(Targets.tagged(keys as never, Selection.all())._problems('t')).toEqual([{ prop: 't.tags', message: 'could not be read: reading it threw Error: keys' }]);
+    expect(Targets.arns([ARN], Selection.all(), throwingGetter('filters') as never)._problems('t')).toEqual([
       { prop: 't.options', message: 'could not be read: reading it threw Error: no filters' }]);
   });
 
   test('game days given Symbols, BigInts or unreadable options report problems instead of throwing', () => {
-    expect(GameDay.weekly({ weekDay: 'TUE', hour: Symbol('h') as never, timeZone: 'UTC' }).problems()).toEqual([
+    expect(GameDay.weekly({ weekDay: WeekDay.TUESDAY, hour: Symbol('h') as never, timeZone: 'UTC' })._problems()).toEqual([
       { prop: 'gameDay.hour', message: 'must be a whole hour from 0 to 23, got Symbol("h")' }]);
-    expect(GameDay.weekly({ weekDay: Symbol('d') as never, hour: 10, timeZone: Symbol('z') as never }).problems()).toEqual([
+    expect(GameDay.weekly({ weekDay: Symbol('d') as never, hour: 10, timeZone: Symbol('z') as never })._problems()).toEqual([
       { prop: 'gameDay.weekDay', message: 'must be one of MON, TUE, WED, THU, FRI, SAT, SUN, got Symbol("d")' },
       { prop: 'gameDay.timeZone', message: 'must be an IANA time zone such as \'Europe/Berlin\' or \'UTC\', got Symbol("z")' }]);
-    expect(GameDay.cron({ expression: 10n as never, timeZone: 10n as never }).problems()).toEqual([
+    expect(GameDay.cron({ expression: 10n as never, timeZone: 10n as never })._problems()).toEqual([
       { prop: 'gameDay.expression', message: 'must be cron(minutes hours day-of-month month day-of-week year), six fields, e.g. \'cron(0 10 ? * TUE#1 *)\', got 10n' },
       { prop: 'gameDay.timeZone', message: 'must be an IANA time zone such as \'Europe/Berlin\' or \'UTC\', got 10n' }]);
-    expect(GameDay.once({ at: Symbol('t') as never, timeZone: 'UTC', enabled: 1n as never }).problems()).toEqual([
+    expect(GameDay.once({ at: Symbol('t') as never, timeZone: 'UTC', enabled: 1n as never })._problems()).toEqual([
       { prop: 'gameDay.at', message: 'must be a local date and time YYYY-MM-DDThh:mm[:ss], e.g. \'2026-12-01T10:00\', got Symbol("t")' },
       { prop: 'gameDay.enabled', message: 'must be true or false, got 1n' }]);
-    expect(GameDay.weekly(throwingGetter('hour') as never).problems()).toEqual([
+    expect(GameDay.weekly(throwingGetter('hour') as never)._problems()).toEqual([
       { prop: 'gameDay', message: 'could not be read: reading it threw Error: no hour' }]);
   });
 });
@@ -618,7 +633,7 @@ describe('an experiment declared on its own checks what its service would have g
   test.each<[string, Record<string, unknown>, string]>([
     ['a service name that is a Symbol', { serviceName: Symbol('s') }, 'serviceName: must be a non-empty string, got Symbol("s")'],
     ['a service name with a space', { serviceName: 'check out' }, 'serviceName: must use only letters, digits'],
-    ['page alarms that are not a function', { pageAlarms: [] }, 'pageAlarms: must be a function returning the service\'s page alarms, got []'],
+    ['page alarms that are not an IAlarmSource', { pageAlarms: [] }, 'pageAlarms: must be an IAlarmSource (an object whose alarms() returns the service\'s page alarms), got []'],
     ['a dashboard name that is not a string', { dashboardName: 5n }, 'dashboardName: must be the name of a CloudWatch dashboard, got 5n'],
   ])('%s', (_, props, message) => {
     const stack = newStack();

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { Fault, GameDay } from '../../lib';
+import { Fault, GameDay, Targets, WeekDay } from '../../lib';
 import { EXPERIMENT_LOG_QUERY } from '../../lib/dashboards/experiment-widgets';
 import { availability } from '../service/helpers';
 import { newFunction, newService, newStack } from '../chaos/helpers';
@@ -17,12 +17,12 @@ describe('a service with chaos experiments', () => {
   const checkout = newService(stack);
   checkout.addExperiment('slow-handler', {
     description: 'checkout pages nobody when 5 % of invocations are 800 ms slower',
-    fault: Fault.lambdaInvocationDelay(handler, { delay: Duration.millis(800), invocationPercentage: 5 }),
+    fault: Fault.lambdaInvocationDelay(Targets.functions([handler]), { delay: Duration.millis(800), invocationPercentage: 5 }),
     duration: Duration.minutes(10),
-    gameDay: GameDay.weekly({ weekDay: 'TUE', hour: 10, timeZone: 'Europe/Berlin' }),
+    gameDay: GameDay.weekly({ weekDay: WeekDay.TUESDAY, hour: 10, timeZone: 'Europe/Berlin' }),
   });
   checkout.addExperiment('errors', {
-    fault: Fault.lambdaInvocationError(handler, { invocationPercentage: 5 }),
+    fault: Fault.lambdaInvocationError(Targets.functions([handler]), { invocationPercentage: 5 }),
     duration: Duration.minutes(5),
     stopConditions: [dependency],
   });

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { Fault } from '../../lib';
+import { Fault, Targets } from '../../lib';
 import { dashboardNameFor } from '../../lib/dashboards/service-dashboard';
 import { ReliableService } from '../../lib/service/reliable-service';
 import { Sli } from '../../lib/sli/sli';
@@ -74,7 +74,7 @@ describe('the same app synthesized twice', () => {
     const build = (): string => {
       const stack = newChaosStack();
       const svc = new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos: [availability()] });
-      svc.addExperiment('errors', { fault: Fault.lambdaInvocationError(newFunction(stack), { invocationPercentage: 5 }), duration: Duration.minutes(5) });
+      svc.addExperiment('errors', { fault: Fault.lambdaInvocationError(Targets.functions([newFunction(stack)]), { invocationPercentage: 5 }), duration: Duration.minutes(5) });
       svc.addSlo(availability({ name: 'latency', objective: 99 }));
       return JSON.stringify(dashboardBodies(stack));
     };

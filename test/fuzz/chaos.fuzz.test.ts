@@ -90,7 +90,7 @@ describe(`chaos fuzzing (seed ${SEED}, ${EXPERIMENT_RUNS} experiments, ${VALUE_R
       if (!(gameDay instanceof GameDay)) {
         return;
       }
-      const problems = gameDay.problems();
+      const problems = gameDay._problems();
       expectReadableProblems(problems, 'gameDay');
       if (problems.length > 0) {
         return;
@@ -119,7 +119,7 @@ describe(`chaos fuzzing (seed ${SEED}, ${EXPERIMENT_RUNS} experiments, ${VALUE_R
       if (!(targets instanceof Targets)) {
         return;
       }
-      const problems = targets.problems('fault.target');
+      const problems = targets._problems('fault.target');
       expectReadableProblems(problems, 'fault.target');
       if (problems.length > 0) {
         return;

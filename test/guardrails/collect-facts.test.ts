@@ -10,6 +10,7 @@ import * as fis from 'aws-cdk-lib/aws-fis';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Fault } from '../../lib/chaos/fault';
+import { Targets } from '../../lib/chaos/targets';
 import { collectFacts, sloCategory } from '../../lib/guardrails/collect-facts';
 import { ReliabilityFacts, ServiceFacts } from '../../lib/guardrails/facts';
 import { ReliableService } from '../../lib/service/reliable-service';
@@ -41,7 +42,7 @@ describe('facts of an app with a service over real resources', () => {
         { name: 'workflow-latency', objective: 99, sli: Sli.stateMachineAvailability(workflow) },
       ],
     });
-    service.addExperiment('slow', { fault: Fault.lambdaInvocationDelay(handler, { delay: Duration.millis(800) }), duration: Duration.minutes(10) });
+    service.addExperiment('slow', { fault: Fault.lambdaInvocationDelay(Targets.functions([handler]), { delay: Duration.millis(800) }), duration: Duration.minutes(10) });
     // An alarm of the user's that notifies nobody, and one that a composite with an action reads.
     const metric = new cloudwatch.Metric({ namespace: 'Shop', metricName: 'QueueDepth' });
     new cloudwatch.Alarm(stack, 'Lonely', { alarmName: 'queue-depth', metric, threshold: 10, evaluationPeriods: 1 });

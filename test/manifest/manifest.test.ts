@@ -5,7 +5,7 @@ import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ShopStack } from '../../bin/shop-stack';
-import { AlertPolicy, EscalationPolicy, Fault, GameDay, Notify, ReliableService, Sli } from '../../lib';
+import { AlertPolicy, EscalationPolicy, Fault, GameDay, Notify, ReliableService, Sli, Targets, WeekDay } from '../../lib';
 import { MANIFEST_SCHEMA_VERSION, ReliabilityManifest } from '../../lib/manifest/schema';
 
 const metric = (metricName: string) => new Metric({ namespace: 'Shop', metricName, dimensionsMap: { Service: 'cart' } });
@@ -47,8 +47,8 @@ function cartStack(app: App, id = 'Cart'): Stack {
   });
   cart.addSlo({ name: 'latency', objective: 99, sli: Sli.lambdaLatency(handler, { threshold: Duration.millis(250) }), alerting: AlertPolicy.workbook({ tickets: false }) });
   cart.addExperiment('errors', {
-    fault: Fault.lambdaInvocationError(handler, { invocationPercentage: 10 }), duration: Duration.minutes(5),
-    gameDay: GameDay.weekly({ weekDay: 'WED', hour: 9, timeZone: 'Europe/Paris', enabled: false }),
+    fault: Fault.lambdaInvocationError(Targets.functions([handler]), { invocationPercentage: 10 }), duration: Duration.minutes(5),
+    gameDay: GameDay.weekly({ weekDay: WeekDay.WEDNESDAY, hour: 9, timeZone: 'Europe/Paris', enabled: false }),
   });
   return stack;
 }

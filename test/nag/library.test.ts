@@ -16,7 +16,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EscalationPolicy, Notify } from '../../lib';
-import { Fault, Selection, Targets } from '../../lib';
+import { ApiFaultService, ConnectivityScope, Fault, Selection, Targets } from '../../lib';
 import { ENV, newFunction, newService } from '../chaos/helpers';
 import { Finding, isAtOrUnder, nagApp, readable, runPacks } from './support';
 
@@ -69,26 +69,26 @@ describe('the library\'s resources under cdk-nag, in every configuration', () =>
 
     const checkout = newService(stack, { escalation: onCall });
     const add = (name: string, fault: Fault, extra: Record<string, unknown> = {}) => checkout.addExperiment(name, { fault, duration: TEN_MINUTES, ...extra });
-    add('lambda', Fault.lambdaInvocationDelay(handler, { delay: Duration.millis(800) }), { report: true });
+    add('lambda', Fault.lambdaInvocationDelay(Targets.functions([handler]), { delay: Duration.millis(800) }), { report: {} });
     add('lambda-tagged', Fault.lambdaInvocationError(Targets.tagged({ team: 'payments' }, Selection.percent(50))));
-    add('ecs-stop', Fault.ecsStopTasks(web, { selection: Selection.count(1) }));
-    add('ecs-cpu', Fault.ecsCpuStress(web, { selection: Selection.all() }));
+    add('ecs-stop', Fault.ecsStopTasks(Targets.ecsService(web, Selection.count(1))));
+    add('ecs-cpu', Fault.ecsCpuStress(Targets.ecsService(web, Selection.all())));
     add('ecs-latency-tagged', Fault.ecsNetworkLatency(Targets.tagged({ app: 'web' }, Selection.count(1)), { delay: Duration.millis(200) }));
-    add('ec2-fleet', Fault.ec2StopInstances(fleet, { selection: Selection.count(1) }));
-    add('ec2-instance', Fault.ec2TerminateInstances([instance]));
+    add('ec2-fleet', Fault.ec2StopInstances(Targets.autoScalingGroup(fleet, Selection.count(1))));
+    add('ec2-instance', Fault.ec2TerminateInstances(Targets.instances([instance])));
     add('ec2-tagged', Fault.ec2StopInstances(Targets.tagged({ app: 'batch' }, Selection.count(1)), { restartAfter: TEN_MINUTES }));
-    add('rds-failover', Fault.rdsFailoverCluster(orders));
-    add('rds-reboot', Fault.rdsRebootInstances(ledger));
-    add('dynamodb', Fault.dynamoDbPauseReplication(carts));
+    add('rds-failover', Fault.rdsFailoverCluster(Targets.dbClusters([orders])));
+    add('rds-reboot', Fault.rdsRebootInstances(Targets.dbInstances([ledger])));
+    add('dynamodb', Fault.dynamoDbPauseReplication(Targets.tables([carts])));
     // targets chosen by tags: their statements name every resource of the type, conditioned on the tags
     add('rds-failover-tagged', Fault.rdsFailoverCluster(Targets.tagged({ team: 'payments' }, Selection.count(1))));
     add('rds-reboot-tagged', Fault.rdsRebootInstances(Targets.tagged({ team: 'payments' }, Selection.count(1))));
     add('dynamodb-tagged', Fault.dynamoDbPauseReplication(Targets.tagged({ team: 'payments' }, Selection.all())));
     add('ec2-terminate-tagged', Fault.ec2TerminateInstances(Targets.tagged({ app: 'batch' }, Selection.count(1))));
     add('ecs-stop-tagged', Fault.ecsStopTasks(Targets.tagged({ app: 'web' }, Selection.count(1))));
-    add('network', Fault.disruptConnectivity(vpc.isolatedSubnets, { scope: 'availability-zone' }));
+    add('network', Fault.disruptConnectivity(Targets.subnets(vpc.isolatedSubnets), { scope: ConnectivityScope.AVAILABILITY_ZONE }));
     add('network-tagged', Fault.disruptConnectivity(Targets.tagged({ tier: 'db' }, Selection.all())));
-    add('api', Fault.apiThrottleError(appRole, { service: 'ec2', operations: ['DescribeInstances'] }));
+    add('api', Fault.apiThrottleError(Targets.roles([appRole]), { service: ApiFaultService.EC2, operations: ['DescribeInstances'] }));
     findings = runPacks(app);
   });
 

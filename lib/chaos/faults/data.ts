@@ -3,8 +3,8 @@ import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { FIS_ACTIONS } from '../catalog';
-import { durationParameter, FaultContext, forDuration, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
-import { Selection, Targets } from '../targets';
+import { byArns, durationParameter, FaultContext, forDuration, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
+import { Targets } from '../targets';
 
 /** Options of `Fault.rdsRebootInstances`. */
 export interface RdsRebootOptions {
@@ -13,11 +13,6 @@ export interface RdsRebootOptions {
    * @default false
    */
   readonly forceFailover?: boolean;
-  /**
-   * Which of the given instances are rebooted.
-   * @default Selection.all()
-   */
-  readonly selection?: Selection;
 }
 
 /** Options of `Fault.dynamoDbPauseReplication`. */
@@ -39,10 +34,10 @@ function clusterArn(cluster: rds.IDatabaseCluster): string {
 }
 
 /** `aws:rds:failover-db-cluster`. */
-export function rdsFailoverCluster(target: rds.IDatabaseCluster | rds.IDatabaseCluster[] | Targets, context: FaultContext): ResolvedFault {
+export function rdsFailoverCluster(target: Targets, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const resolved = resourcesOf<rds.IDatabaseCluster>(reader, target, 'target', has('clusterIdentifier'), 'an RDS/Aurora database cluster');
-  const targets = Array.isArray(resolved) ? reader.target(Targets.arns(resolved.map(clusterArn)), 'target') : resolved;
+  const resolved = resourcesOf<rds.IDatabaseCluster>(reader, target, ['dbClusters'], has('clusterIdentifier'), 'an RDS/Aurora database cluster');
+  const targets = isTyped(resolved) ? byArns(reader, resolved, clusterArn) : resolved;
   return reader.action(() => ({
     definition: FIS_ACTIONS.rdsFailover,
     description: 'Fails the DB cluster over to a reader (the writer changes)',
@@ -52,13 +47,11 @@ export function rdsFailoverCluster(target: rds.IDatabaseCluster | rds.IDatabaseC
 }
 
 /** `aws:rds:reboot-db-instances`. */
-export function rdsRebootInstances(target: rds.IDatabaseInstance | rds.IDatabaseInstance[] | Targets, options: RdsRebootOptions | undefined, context: FaultContext): ResolvedFault {
+export function rdsRebootInstances(target: Targets, options: RdsRebootOptions | undefined, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const resolved = resourcesOf<rds.IDatabaseInstance>(reader, target, 'target', has('instanceIdentifier'), 'an RDS database instance');
+  const resolved = resourcesOf<rds.IDatabaseInstance>(reader, target, ['dbInstances'], has('instanceIdentifier'), 'an RDS database instance');
   const force = reader.boolean(options?.forceFailover, 'forceFailover', false);
-  const targets = Array.isArray(resolved)
-    ? reader.target(Targets.arns(resolved.map((i) => i.instanceArn), options?.selection ?? Selection.all()), 'selection')
-    : resolved;
+  const targets = isTyped(resolved) ? byArns(reader, resolved, (i) => i.instanceArn) : resolved;
   return reader.action(() => ({
     definition: FIS_ACTIONS.rdsReboot,
     description: `Reboots the DB instance(s)${force ? ' with a failover to the standby' : ''}`,
@@ -68,11 +61,11 @@ export function rdsRebootInstances(target: rds.IDatabaseInstance | rds.IDatabase
 }
 
 /** `aws:dynamodb:global-table-pause-replication`. */
-export function dynamoDbPauseReplication(target: dynamodb.ITable | dynamodb.ITable[] | Targets, options: DynamoDbPauseReplicationOptions | undefined, context: FaultContext): ResolvedFault {
+export function dynamoDbPauseReplication(target: Targets, options: DynamoDbPauseReplicationOptions | undefined, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const resolved = resourcesOf<dynamodb.ITable>(reader, target, 'target', has('tableArn'), 'a DynamoDB global table (a table with replicas)');
+  const resolved = resourcesOf<dynamodb.ITable>(reader, target, ['tables'], has('tableArn'), 'a DynamoDB global table (a table with replicas)');
   const seconds = reader.duration(options?.duration, context);
-  const targets = Array.isArray(resolved) ? reader.target(Targets.arns(resolved.map((t) => t.tableArn)), 'target') : resolved;
+  const targets = isTyped(resolved) ? byArns(reader, resolved, (t) => t.tableArn) : resolved;
   return reader.action(() => ({
     definition: FIS_ACTIONS.dynamoDbPauseReplication,
     description: `Pauses the global table's replication in this region${forDuration(seconds)} (it may go on for up to 5 minutes after the start)`,

@@ -5,26 +5,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { withWildcardReason } from '../../nag/acknowledge';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
-import { FaultContext, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
+import { FaultContext, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { describeSeconds, isoDuration } from '../fis-duration';
 import { targetStatement } from '../target-permissions';
 import { Selection, Targets } from '../targets';
 
-/** Instances to hit: instances, the instances of an Auto Scaling group, or `Targets`. */
-export type Ec2Target = ec2.IInstance | ec2.IInstance[] | autoscaling.IAutoScalingGroup | Targets;
-
-/** Options of the EC2 faults. */
-export interface Ec2FaultOptions {
-  /**
-   * Which instances are hit. Required for an Auto Scaling group (its size changes); for given
-   * instances the default is all of them.
-   * @default Selection.all() for instances
-   */
-  readonly selection?: Selection;
-}
-
 /** Options of `Fault.ec2StopInstances`. */
-export interface Ec2StopInstancesOptions extends Ec2FaultOptions {
+export interface Ec2StopInstancesOptions {
   /**
    * When FIS starts the instances again, 1 minute to 12 hours after stopping them.
    * @default - the experiment's duration
@@ -42,34 +29,16 @@ function isInstance(x: unknown): boolean {
 }
 
 /** The target and the role's statements for an EC2 fault. */
-function ec2Target(reader: OptionReader, definition: FisActionDefinition, target: Ec2Target, options: Ec2FaultOptions | undefined, context: FaultContext) {
+function ec2Target(reader: OptionReader, definition: FisActionDefinition, target: Targets, context: FaultContext) {
   const stack = Stack.of(context.scope);
   const onTargets = [...definition.onTargets];
-  if (isAutoScalingGroup(target)) {
-    if (options?.selection === undefined) {
-      reader.problem('selection', 'is required for an Auto Scaling group: Selection.count(1), Selection.percent(50) or, deliberately, Selection.all()');
-      return {};
-    }
-    const name = target.autoScalingGroupName;
-    const targets = reader.target(Targets.tagged({ 'aws:autoscaling:groupName': name }, options.selection, {
-      filters: [{ path: 'State.Name', values: ['running'] }],
-    }), 'selection');
-    // Auto Scaling tags its instances with the group's name: the role may touch only those.
-    const statement = withWildcardReason(new iam.PolicyStatement({
-      actions: onTargets,
-      resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
-      conditions: { StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': name } },
-    }), 'the instances of the Auto Scaling group come and go, so FIS picks them at run time; the statement is conditioned on the group\'s '
-      + 'aws:autoscaling:groupName tag, so only that group\'s instances are affected');
-    // the selection may be invalid (reported by reader.target): the description is only used when it is not
-    const mode = options.selection instanceof Selection ? options.selection.mode : 'some';
-    return { targets, statement, what: `${mode} running instance(s) of Auto Scaling group ${target.node.id}` };
-  }
-  const resolved = resourcesOf<ec2.IInstance>(reader, target as ec2.IInstance | ec2.IInstance[] | Targets, 'target', isInstance, 'an EC2 instance, an Auto Scaling group');
+  const group = Targets._isTargets(target) && target._resources?.kind === 'autoScalingGroup';
+  const resolved = resourcesOf<ec2.IInstance | autoscaling.IAutoScalingGroup>(reader, target, ['instances', 'autoScalingGroup'],
+    group ? isAutoScalingGroup : isInstance, group ? 'an Auto Scaling group' : 'an EC2 instance');
   if (resolved === undefined) {
     return {};
   }
-  if (Targets._isTargets(resolved)) {
+  if (!isTyped(resolved)) {
     return {
       targets: resolved,
       // the given instances, or, selected by tags, the instances carrying those tags
@@ -78,20 +47,42 @@ function ec2Target(reader: OptionReader, definition: FisActionDefinition, target
       what: `${resolved._spec.selection instanceof Selection ? resolved._spec.selection.mode : 'some'} of the targeted instances`,
     };
   }
-  const arns = resolved.map((i) => stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: i.instanceId }));
-  const selection = options?.selection ?? Selection.all();
+  if (resolved.kind === 'autoScalingGroup') {
+    const group = resolved.resources[0] as autoscaling.IAutoScalingGroup;
+    if (resolved.selection === undefined) {
+      reader.problem('target.selection', 'is required for an Auto Scaling group: Selection.count(1), Selection.percent(50) or, deliberately, Selection.all()');
+      return {};
+    }
+    const name = group.autoScalingGroupName;
+    const targets = reader.target(Targets.tagged({ 'aws:autoscaling:groupName': name }, resolved.selection, {
+      filters: [{ path: 'State.Name', values: ['running'] }],
+    }));
+    // Auto Scaling tags its instances with the group's name: the role may touch only those.
+    const statement = withWildcardReason(new iam.PolicyStatement({
+      actions: onTargets,
+      resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+      conditions: { StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': name } },
+    }), 'the instances of the Auto Scaling group come and go, so FIS picks them at run time; the statement is conditioned on the group\'s '
+      + 'aws:autoscaling:groupName tag, so only that group\'s instances are affected');
+    // the selection may be invalid (reported by reader.target): the description is only used when it is not
+    const mode = resolved.selection instanceof Selection ? resolved.selection.mode : 'some';
+    return { targets, statement, what: `${mode} running instance(s) of Auto Scaling group ${group.node.id}` };
+  }
+  const instances = resolved.resources as ec2.IInstance[];
+  const arns = instances.map((i) => stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: i.instanceId }));
+  const selection = resolved.selection ?? Selection.all();
   return {
-    targets: reader.target(Targets.arns(arns, selection), 'selection'),
+    targets: reader.target(Targets.arns(arns, selection)),
     statement: new iam.PolicyStatement({ actions: onTargets, resources: arns }),
-    what: `${selection.mode} of ${resolved.length} instance(s)`,
-    instances: resolved,
+    what: `${selection.mode} of ${instances.length} instance(s)`,
+    instances,
   };
 }
 
 /** `aws:ec2:stop-instances`, started again after `restartAfter`. */
-export function ec2StopInstances(target: Ec2Target, options: Ec2StopInstancesOptions | undefined, context: FaultContext): ResolvedFault {
+export function ec2StopInstances(target: Targets, options: Ec2StopInstancesOptions | undefined, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const { targets, statement, what } = ec2Target(reader, FIS_ACTIONS.ec2Stop, target, options, context);
+  const { targets, statement, what } = ec2Target(reader, FIS_ACTIONS.ec2Stop, target, context);
   const seconds = reader.duration(options?.restartAfter, context, 'restartAfter');
   const stack = Stack.of(context.scope);
   return reader.action(() => ({
@@ -115,9 +106,9 @@ export function ec2StopInstances(target: Ec2Target, options: Ec2StopInstancesOpt
 }
 
 /** `aws:ec2:terminate-instances`. */
-export function ec2TerminateInstances(target: Ec2Target, options: Ec2FaultOptions | undefined, context: FaultContext): ResolvedFault {
+export function ec2TerminateInstances(target: Targets, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const { targets, statement, what, instances } = ec2Target(reader, FIS_ACTIONS.ec2Terminate, target, options, context);
+  const { targets, statement, what, instances } = ec2Target(reader, FIS_ACTIONS.ec2Terminate, target, context);
   const declared = (instances ?? []).filter((i) => i instanceof ec2.Instance);
   return reader.action(() => ({
     definition: FIS_ACTIONS.ec2Terminate,

@@ -5,25 +5,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { withWildcardReason } from '../../nag/acknowledge';
 import { describeValue } from '../../private/describe';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
-import { durationParameter, FaultActionSpec, FaultContext, forDuration, OptionReader, ResolvedFault } from '../fault-action';
+import { durationParameter, FaultActionSpec, FaultContext, FaultWarning, forDuration, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { targetStatement } from '../target-permissions';
-import { Selection, Targets } from '../targets';
-
-/** Tasks to hit: the running tasks of an ECS service, or `Targets` (e.g. by tags). */
-export type EcsTarget = ecs.BaseService | Targets;
-
-/** Options of every ECS fault. */
-export interface EcsFaultOptions {
-  /**
-   * How many of the service's running tasks are hit. Required for a service: stopping every task
-   * of a service is an outage, so say how many. Not used with `Targets`, which carry their own.
-   * @default - none; required for a service
-   */
-  readonly selection?: Selection;
-}
+import { Targets } from '../targets';
 
 /** Options of `Fault.ecsCpuStress`. */
-export interface EcsCpuStressOptions extends EcsFaultOptions {
+export interface EcsCpuStressOptions {
   /**
    * Target CPU load per stressor, 0-100 %.
    * @default 100
@@ -42,7 +29,7 @@ export interface EcsCpuStressOptions extends EcsFaultOptions {
 }
 
 /** Options of `Fault.ecsNetworkLatency`. */
-export interface EcsNetworkLatencyOptions extends EcsFaultOptions {
+export interface EcsNetworkLatencyOptions {
   /** Added latency, 1 ms to 1 minute. */
   readonly delay: Duration;
   /**
@@ -75,37 +62,36 @@ function isService(x: unknown): x is ecs.BaseService {
 }
 
 /** The target, the role's statement on its tasks (for the given actions) and the task-definition checks shared by ECS faults. */
-function ecsTarget(reader: OptionReader, target: EcsTarget, selection: Selection | undefined, context: FaultContext): {
+function ecsTarget(reader: OptionReader, target: Targets, context: FaultContext): {
   targets?: Targets; onTasks: (actions: readonly string[]) => iam.PolicyStatement; service?: ecs.BaseService;
 } {
-  if (Targets._isTargets(target)) {
-    if (selection !== undefined) {
-      reader.problem('selection', 'applies to an ECS service target; Targets.arns()/Targets.tagged() carry their own selection');
-    }
-    // the given tasks, or, selected by tags, the tasks carrying those tags
-    return { targets: reader.target(target), onTasks: (actions) => targetStatement(Stack.of(context.scope), FIS_ACTIONS.ecsStopTask.resourceType, actions, target) };
-  }
-  if (selection === undefined) {
-    reader.problem('selection', 'is required for an ECS service: Selection.count(1), Selection.percent(25) or, deliberately, Selection.all()');
-  }
-  if (!isService(target)) {
-    reader.problem('target', `must be an ECS service (FargateService, Ec2Service) or Targets.tagged(), got ${describeValue(target)}`);
+  const resolved = resourcesOf<ecs.BaseService>(reader, target, ['ecsService'], isService, 'an ECS service (FargateService, Ec2Service)');
+  if (resolved === undefined) {
     return { onTasks: (actions) => taskStatement(actions, [], undefined) };
   }
+  if (!isTyped(resolved)) {
+    // the given tasks, or, selected by tags, the tasks carrying those tags
+    return { targets: resolved, onTasks: (actions) => targetStatement(Stack.of(context.scope), FIS_ACTIONS.ecsStopTask.resourceType, actions, resolved) };
+  }
+  const service = resolved.resources[0];
+  const selection = resolved.selection;
+  if (selection === undefined) {
+    reader.problem('target.selection', 'is required for an ECS service: Selection.count(1), Selection.percent(25) or, deliberately, Selection.all()');
+  }
   // not `selection ?`: a null or other non-Selection must reach reader.target, which reports it
-  const targets = selection !== undefined ? reader.target(Targets._byParameters({ cluster: target.cluster.clusterName, service: target.serviceName }, selection), 'selection') : undefined;
-  const taskArns = [Stack.of(target).formatArn({ service: 'ecs', resource: 'task', resourceName: `${target.cluster.clusterName}/*` })];
+  const targets = selection !== undefined ? reader.target(Targets._byParameters({ cluster: service.cluster.clusterName, service: service.serviceName }, selection)) : undefined;
+  const taskArns = [Stack.of(service).formatArn({ service: 'ecs', resource: 'task', resourceName: `${service.cluster.clusterName}/*` })];
   const why = 'the service\'s tasks are started and replaced at run time, so only their cluster can be named: scoped to the tasks of that cluster';
-  return { targets, onTasks: (actions) => taskStatement(actions, taskArns, why), service: target };
+  return { targets, onTasks: (actions) => taskStatement(actions, taskArns, why), service };
 }
 
 /** Warnings about a task definition that cannot take an SSM-driven fault. */
-function taskDefinitionWarnings(service: ecs.BaseService | undefined, action: string, options: { needsPidModeTask: boolean; viaEndpoints: boolean }): { id: string; message: string }[] {
+function taskDefinitionWarnings(service: ecs.BaseService | undefined, action: string, options: { needsPidModeTask: boolean; viaEndpoints: boolean }): FaultWarning[] {
   if (!service) {
     return [];
   }
   const taskDefinition = service.taskDefinition;
-  const warnings: { id: string; message: string }[] = [];
+  const warnings: FaultWarning[] = [];
   const where = `service ${service.node.path}`;
   if (options.needsPidModeTask && taskDefinition.pidMode !== ecs.PidMode.TASK) {
     warnings.push({ id: 'ecs-pid-mode', message: `${action} needs the task definition's pidMode to be 'task' (${where} has ${taskDefinition.pidMode ?? 'none'}); FIS will fail the action` });
@@ -149,9 +135,9 @@ function ecsAction(definition: FisActionDefinition, spec: Omit<FaultActionSpec, 
 }
 
 /** `aws:ecs:stop-task`. */
-export function ecsStopTask(target: EcsTarget, options: EcsFaultOptions | undefined, context: FaultContext): ResolvedFault {
+export function ecsStopTask(target: Targets, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const { targets, onTasks } = ecsTarget(reader, target, options?.selection, context);
+  const { targets, onTasks } = ecsTarget(reader, target, context);
   return reader.action(() => ecsAction(FIS_ACTIONS.ecsStopTask, {
     description: `Stops ${targets!._spec.selection.mode} of the targeted running tasks`,
     parameters: {},
@@ -162,9 +148,9 @@ export function ecsStopTask(target: EcsTarget, options: EcsFaultOptions | undefi
 }
 
 /** `aws:ecs:task-cpu-stress`. */
-export function ecsCpuStress(target: EcsTarget, options: EcsCpuStressOptions, context: FaultContext): ResolvedFault {
+export function ecsCpuStress(target: Targets, options: EcsCpuStressOptions | undefined, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const { targets, onTasks, service } = ecsTarget(reader, target, options?.selection, context);
+  const { targets, onTasks, service } = ecsTarget(reader, target, context);
   const percent = reader.integer(options?.percent, 'percent', 0, 100, 100, ' (percent CPU load)');
   const workers = reader.integer(options?.workers, 'workers', 0, 1024, 0, ' (0 = one per vCPU)');
   const seconds = reader.duration(options?.duration, context);
@@ -180,9 +166,9 @@ export function ecsCpuStress(target: EcsTarget, options: EcsCpuStressOptions, co
 }
 
 /** `aws:ecs:task-network-latency`. */
-export function ecsNetworkLatency(target: EcsTarget, options: EcsNetworkLatencyOptions, context: FaultContext): ResolvedFault {
+export function ecsNetworkLatency(target: Targets, options: EcsNetworkLatencyOptions, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const { targets, onTasks, service } = ecsTarget(reader, target, options?.selection, context);
+  const { targets, onTasks, service } = ecsTarget(reader, target, context);
   const delay = reader.milliseconds(options?.delay, 'delay', 1, 60_000);
   const jitter = reader.milliseconds(options?.jitter ?? Duration.millis(10), 'jitter', 0, 60_000);
   const sources = options?.sources ?? ['ALL'];

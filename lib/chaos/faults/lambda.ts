@@ -3,11 +3,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describeValue } from '../../private/describe';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
-import { durationParameter, FaultContext, forDuration, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
-import { Selection, Targets } from '../targets';
-
-/** Functions to hit: typed functions (the extension is wired for you) or `Targets`. */
-export type LambdaTarget = lambda.IFunction | lambda.IFunction[] | Targets;
+import { byArns, durationParameter, FaultContext, forDuration, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
+import { Targets } from '../targets';
 
 /** Options of every Lambda fault. */
 export interface LambdaFaultOptions {
@@ -21,11 +18,6 @@ export interface LambdaFaultOptions {
    * @default - the experiment's duration
    */
   readonly duration?: Duration;
-  /**
-   * Which of the given functions are hit.
-   * @default Selection.all()
-   */
-  readonly selection?: Selection;
 }
 
 /** Options of `Fault.lambdaInvocationDelay`. */
@@ -72,18 +64,16 @@ function isFunction(x: unknown): boolean {
 
 /** The action shared by the three Lambda faults. */
 function lambdaAction(
-  definition: FisActionDefinition, target: LambdaTarget, options: LambdaFaultOptions | undefined, context: FaultContext,
+  definition: FisActionDefinition, target: Targets, options: LambdaFaultOptions | undefined, context: FaultContext,
   read: (reader: OptionReader) => { parameters: Record<string, string>; what: string },
 ): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const resolved = resourcesOf<lambda.IFunction>(reader, target, 'target', isFunction, 'a Lambda function');
+  const resolved = resourcesOf<lambda.IFunction>(reader, target, ['functions'], isFunction, 'a Lambda function');
   const percentage = reader.integer(options?.invocationPercentage, 'invocationPercentage', 1, 100, 100, ' (percent of invocations)');
   const seconds = reader.duration(options?.duration, context);
   const specific = read(reader);
-  const functions = Array.isArray(resolved) ? resolved : [];
-  const targets = Array.isArray(resolved)
-    ? reader.target(Targets.arns(resolved.map((f) => f.functionArn), options?.selection ?? Selection.all()), 'selection')
-    : resolved;
+  const functions = isTyped(resolved) ? resolved.resources : [];
+  const targets = isTyped(resolved) ? byArns(reader, resolved, (f) => f.functionArn) : resolved;
   return reader.action(() => ({
     definition,
     description: `${specific.what} on ${percentage} % of invocations${forDuration(seconds)}`,
@@ -96,7 +86,7 @@ function lambdaAction(
 }
 
 /** `aws:lambda:invocation-add-delay`. */
-export function lambdaInvocationDelay(target: LambdaTarget, options: LambdaInvocationDelayOptions, context: FaultContext): ResolvedFault {
+export function lambdaInvocationDelay(target: Targets, options: LambdaInvocationDelayOptions, context: FaultContext): ResolvedFault {
   return lambdaAction(FIS_ACTIONS.lambdaDelay, target, options, context, (reader) => {
     const delay = options?.delay;
     let ms = 0;
@@ -116,7 +106,7 @@ export function lambdaInvocationDelay(target: LambdaTarget, options: LambdaInvoc
 }
 
 /** `aws:lambda:invocation-error`. */
-export function lambdaInvocationError(target: LambdaTarget, options: LambdaInvocationErrorOptions | undefined, context: FaultContext): ResolvedFault {
+export function lambdaInvocationError(target: Targets, options: LambdaInvocationErrorOptions | undefined, context: FaultContext): ResolvedFault {
   return lambdaAction(FIS_ACTIONS.lambdaError, target, options, context, (reader) => {
     const prevent = reader.boolean(options?.preventExecution, 'preventExecution', true);
     return {
@@ -127,7 +117,7 @@ export function lambdaInvocationError(target: LambdaTarget, options: LambdaInvoc
 }
 
 /** `aws:lambda:invocation-http-integration-response`. */
-export function lambdaHttpResponse(target: LambdaTarget, options: LambdaHttpResponseOptions, context: FaultContext): ResolvedFault {
+export function lambdaHttpResponse(target: Targets, options: LambdaHttpResponseOptions, context: FaultContext): ResolvedFault {
   return lambdaAction(FIS_ACTIONS.lambdaHttpResponse, target, options, context, (reader) => {
     if (options?.statusCode === undefined) {
       reader.problem('statusCode', 'is required: the HTTP status code to answer, 100-599 (e.g. 503)');

@@ -5,22 +5,37 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { withWildcardReason } from '../../nag/acknowledge';
 import { describeValue } from '../../private/describe';
 import { EXPERIMENT_ARN_REASON } from '../acknowledgements';
-import { API_FAULT_SERVICES, FIS_ACTIONS, FisActionDefinition } from '../catalog';
-import { durationParameter, FaultContext, forDuration, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
+import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
+import { byArns, durationParameter, FaultContext, forDuration, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { targetStatement } from '../target-permissions';
 import { Targets } from '../targets';
 
-/** What `aws:network:disrupt-connectivity` cuts. */
-export type ConnectivityScope = 'all' | 'availability-zone' | 'dynamodb' | 'prefix-list' | 's3' | 's3express' | 'vpc';
+/** What `aws:network:disrupt-connectivity` cuts (its `scope` parameter). */
+export enum ConnectivityScope {
+  /** All traffic of the subnets. */
+  ALL = 'all',
+  /** Traffic to other availability zones. */
+  AVAILABILITY_ZONE = 'availability-zone',
+  /** Traffic to DynamoDB's regional endpoint. */
+  DYNAMODB = 'dynamodb',
+  /** Traffic to the IP ranges of a managed prefix list (`prefixList`). */
+  PREFIX_LIST = 'prefix-list',
+  /** Traffic to S3's regional endpoint. */
+  S3 = 's3',
+  /** Traffic to S3 Express One Zone's endpoints. */
+  S3_EXPRESS = 's3express',
+  /** Traffic within the VPC. */
+  VPC = 'vpc',
+}
 
-const SCOPES: readonly ConnectivityScope[] = ['all', 'availability-zone', 'dynamodb', 'prefix-list', 's3', 's3express', 'vpc'];
+const SCOPES: readonly string[] = Object.values(ConnectivityScope);
 
 /** Options of `Fault.disruptConnectivity`. */
 export interface DisruptConnectivityOptions {
   /**
    * Which traffic is denied: `all`, to other availability zones, to the VPC, to DynamoDB/S3
    * endpoints, or to a prefix list.
-   * @default 'all'
+   * @default ConnectivityScope.ALL
    */
   readonly scope?: ConnectivityScope;
   /**
@@ -35,8 +50,15 @@ export interface DisruptConnectivityOptions {
   readonly duration?: Duration;
 }
 
-/** The AWS services whose API calls FIS can fail. */
-export type ApiFaultService = typeof API_FAULT_SERVICES[number];
+/** The AWS services whose API calls FIS can fail (the `service` parameter of `aws:fis:inject-api-*-error`). */
+export enum ApiFaultService {
+  /** Amazon EC2. */
+  EC2 = 'ec2',
+  /** Amazon Kinesis Data Streams. */
+  KINESIS = 'kinesis',
+}
+
+const API_FAULT_SERVICES: readonly string[] = Object.values(ApiFaultService);
 
 /** Options of the API error faults. */
 export interface ApiErrorOptions {
@@ -63,11 +85,11 @@ const ACL_SWAP_REASON = 'FIS associates the subnets with its own ACL and back wi
 const FIS_ACL_REASON = 'the network ACL FIS creates during the experiment has no ARN in advance; it must be created with the managedByFIS=true tag';
 
 /** `aws:network:disrupt-connectivity`. */
-export function disruptConnectivity(target: ec2.ISubnet | ec2.ISubnet[] | Targets, options: DisruptConnectivityOptions | undefined, context: FaultContext): ResolvedFault {
+export function disruptConnectivity(target: Targets, options: DisruptConnectivityOptions | undefined, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
   const stack = Stack.of(context.scope);
-  const resolved = resourcesOf<ec2.ISubnet>(reader, target, 'target', (x) => typeof (x as ec2.ISubnet)?.subnetId === 'string', 'a subnet');
-  const scope = reader.oneOf(options?.scope, 'scope', SCOPES, 'all');
+  const resolved = resourcesOf<ec2.ISubnet>(reader, target, ['subnets'], (x) => typeof (x as ec2.ISubnet)?.subnetId === 'string', 'a subnet');
+  const scope = reader.oneOf<string>(options?.scope, 'scope', SCOPES, ConnectivityScope.ALL);
   const prefixList = options?.prefixList;
   if (scope === 'prefix-list' && (typeof prefixList !== 'string' || prefixList === '')) {
     reader.problem('prefixList', "is required for scope 'prefix-list': the managed prefix list's name, id or ARN");
@@ -79,10 +101,10 @@ export function disruptConnectivity(target: ec2.ISubnet | ec2.ISubnet[] | Target
   }
   const seconds = reader.duration(options?.duration, context);
   // The subnets by ARN (given, or from Targets.arns), or undefined when they are selected by tags.
-  const subnetArns = Array.isArray(resolved)
-    ? resolved.map((s) => stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: s.subnetId }))
+  const subnetArns = isTyped(resolved)
+    ? resolved.resources.map((s) => stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: s.subnetId }))
     : resolved?._spec.arns;
-  const targets = Array.isArray(resolved) ? reader.target(Targets.arns(subnetArns!), 'target') : resolved;
+  const targets = isTyped(resolved) ? reader.target(Targets.arns(subnetArns!)) : resolved;
   const networkAcls = stack.formatArn({ service: 'ec2', resource: 'network-acl', resourceName: '*' });
   return reader.action(() => ({
     definition: FIS_ACTIONS.networkDisrupt,
@@ -131,12 +153,12 @@ export function disruptConnectivity(target: ec2.ISubnet | ec2.ISubnet[] | Target
 }
 
 /** The three `aws:fis:inject-api-*-error` actions. */
-function apiError(definition: FisActionDefinition, permission: string, what: string, target: iam.IRole | iam.IRole[] | Targets, options: ApiErrorOptions, context: FaultContext): ResolvedFault {
+function apiError(definition: FisActionDefinition, permission: string, what: string, target: Targets, options: ApiErrorOptions, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
   const stack = Stack.of(context.scope);
-  const resolved = resourcesOf<iam.IRole>(reader, target, 'target', (x) => typeof (x as iam.IRole)?.roleArn === 'string', 'an IAM role (the calls made with it fail)');
+  const resolved = resourcesOf<iam.IRole>(reader, target, ['roles'], (x) => typeof (x as iam.IRole)?.roleArn === 'string', 'an IAM role (the calls made with it fail)');
   const service = options?.service;
-  if (!(API_FAULT_SERVICES as readonly string[]).includes(service as string)) {
+  if (!API_FAULT_SERVICES.includes(service as string)) {
     reader.problem('service', `must be one of ${API_FAULT_SERVICES.map((s) => `'${s}'`).join(', ')}: FIS injects API errors only into these services' calls, got ${describeValue(service)}`);
   }
   const operations = options?.operations;
@@ -145,7 +167,7 @@ function apiError(definition: FisActionDefinition, permission: string, what: str
   }
   const percentage = reader.integer(options?.percentage, 'percentage', 1, 100, 100, ' (percent of calls)');
   const seconds = reader.duration(options?.duration, context);
-  const targets = Array.isArray(resolved) ? reader.target(Targets.arns(resolved.map((r) => r.roleArn)), 'target') : resolved;
+  const targets = isTyped(resolved) ? byArns(reader, resolved, (r) => r.roleArn) : resolved;
   return reader.action(() => ({
     definition,
     description: `Fails ${percentage} % of ${service} ${operations.join(', ')} calls with ${what}${forDuration(seconds)}`,
@@ -159,16 +181,16 @@ function apiError(definition: FisActionDefinition, permission: string, what: str
 }
 
 /** `aws:fis:inject-api-internal-error`. */
-export function apiInternalError(target: iam.IRole | iam.IRole[] | Targets, options: ApiErrorOptions, context: FaultContext): ResolvedFault {
+export function apiInternalError(target: Targets, options: ApiErrorOptions, context: FaultContext): ResolvedFault {
   return apiError(FIS_ACTIONS.apiInternalError, 'fis:InjectApiInternalError', 'an internal error (HTTP 500)', target, options, context);
 }
 
 /** `aws:fis:inject-api-throttle-error`. */
-export function apiThrottleError(target: iam.IRole | iam.IRole[] | Targets, options: ApiErrorOptions, context: FaultContext): ResolvedFault {
+export function apiThrottleError(target: Targets, options: ApiErrorOptions, context: FaultContext): ResolvedFault {
   return apiError(FIS_ACTIONS.apiThrottleError, 'fis:InjectApiThrottleError', 'a throttling error (HTTP 400 ThrottlingException)', target, options, context);
 }
 
 /** `aws:fis:inject-api-unavailable-error`. */
-export function apiUnavailableError(target: iam.IRole | iam.IRole[] | Targets, options: ApiErrorOptions, context: FaultContext): ResolvedFault {
+export function apiUnavailableError(target: Targets, options: ApiErrorOptions, context: FaultContext): ResolvedFault {
   return apiError(FIS_ACTIONS.apiUnavailableError, 'fis:InjectApiUnavailableError', 'a service-unavailable error (HTTP 503)', target, options, context);
 }

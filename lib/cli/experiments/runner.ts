@@ -122,195 +122,286 @@ export async function runExperiment(io: CliIo, aws: AwsSession, plan: Experiment
     println(io.stderr, 'interrupted before the start: nothing was started');
     return ExitCode.INTERRUPTED;
   }
-
-  const context = { profile: aws.profile, env: io.env };
-  const stopAlarms = stopConditionAlarms(plan);
-  const watched = [...new Set([...stopAlarms, ...plan.actions.flatMap((a) => a.alarmNames)])];
-  const order = executionOrder(plan.actions).map((a) => a.name);
-  const t0 = io.now();
-  const sinceStart = (at: Date): string => formatElapsed(at.getTime() - t0.getTime()).slice(1, -1);
-  const elapsed = (): string => `[${sinceStart(io.now())}]`;
-  const say = (text: string): void => println(io.stdout, `${elapsed()} ${text}`);
-
-  if (io.state) io.state.starting = { templateId: plan.id, region: aws.region, profile: aws.profile };
-  let started;
-  try {
-    started = await aws.fis.send(new StartExperimentCommand({ experimentTemplateId: plan.id, clientToken: randomUUID() }));
-  } finally {
-    if (io.state) io.state.starting = undefined;
+  const run = new ExperimentRun(io, aws, plan, options, gate.alarmingAtStart);
+  await run.start();
+  const lost = await run.follow();
+  if (lost !== undefined) {
+    return lost;
   }
-  const id = started.experiment?.id;
-  if (!id) {
-    throw new Error(`FIS returned no experiment id for template ${plan.id}`);
-  }
-  const tracked: StartedExperiment = {
-    id,
-    region: aws.region,
-    profile: aws.profile,
-    stopAcknowledged: false,
-    ended: false,
-    stop: async () => {
-      await aws.fis.send(new StopExperimentCommand({ id }));
-      tracked.stopAcknowledged = true;
-    },
-  };
-  if (io.state) io.state.experiment = tracked;
-  const consoleUrl = experimentConsoleUrl(aws.region, id);
-  println(io.stdout);
-  println(io.stdout, `Started experiment ${id} at ${formatTime(t0)}`);
-  println(io.stdout, `  console: ${consoleUrl}`);
-  println(io.stdout, '  Ctrl-C stops it (FIS ends the faults); a second Ctrl-C quits without waiting.');
+  await run.recoverMissedFirings();
+  const verdict = await run.judge();
+  run.printOutcome(verdict);
+  return verdict.exitCode;
+}
 
-  const aborted = whenAborted(io.signal);
-  let stopRequested = false;
-  let stoppedByYou = false;
-  const pause = async (): Promise<void> => {
-    const sleep = io.sleep(options.pollSeconds * 1000);
-    await (stopRequested || !io.signal ? sleep : Promise.race([sleep, aborted]));
-  };
-
-  let previous: Snapshot | undefined;
-  let experiment: ExperimentView | undefined;
-  let failures = 0;
-  let lastAlarmError: string | undefined;
-  let lastAlarms = new Map<string, AlarmStatus>();
+/** One experiment from StartExperiment to its verdict: what was seen while following it. */
+class ExperimentRun {
+  private readonly context: { profile?: string; env: CliIo['env'] };
+  private readonly stopAlarms: string[];
+  /** Stop conditions and the alarms the checks assert. */
+  private readonly watched: string[];
+  /** The actions' names in the order they run. */
+  private readonly order: string[];
+  private readonly t0: Date;
+  private readonly aborted: Promise<void>;
+  private tracked!: StartedExperiment;
+  private consoleUrl = '';
+  private stopRequested = false;
+  private stoppedByYou = false;
+  private previous: Snapshot | undefined;
+  private experiment: ExperimentView | undefined;
+  private failures = 0;
+  private lastAlarmError: string | undefined;
+  private lastAlarms = new Map<string, AlarmStatus>();
   /** Stop conditions that went into ALARM during the run, and when (undefined: unknown). */
-  const fired = new Map<string, Date | undefined>();
+  private readonly fired = new Map<string, Date | undefined>();
   /** Stop conditions in ALARM since before the start (--force), as long as they stay there: no finding of this run. */
-  const alarmingSinceStart = new Map(gate.alarmingAtStart);
+  private readonly alarmingSinceStart: Map<string, AlarmStatus>;
   /** The first poll that saw every action over. */
-  let actionsOverAt: Date | undefined;
+  private actionsOverAt: Date | undefined;
 
-  for (;;) {
-    if (io.signal?.aborted && !stopRequested) {
-      stopRequested = true;
-      say(`stopping the experiment (${describeAbort(io.signal.reason)})`);
-      // a stop condition that fired first stopped (or is stopping) the experiment, not you
-      const alreadyStopping = fired.size > 0 || previous?.status === 'stopping';
-      try {
-        await tracked.stop();
-        stoppedByYou = !alreadyStopping;
-      } catch (err) {
-        println(io.stderr, `could not stop experiment ${id}: ${explainError(err, context)}\nStop it in the console: ${consoleUrl}`);
-      }
-    }
+  constructor(
+    private readonly io: CliIo,
+    private readonly aws: AwsSession,
+    private readonly plan: ExperimentPlan,
+    private readonly options: RunOptions,
+    private readonly alarmingAtStart: ReadonlyMap<string, AlarmStatus>,
+  ) {
+    this.context = { profile: aws.profile, env: io.env };
+    this.stopAlarms = stopConditionAlarms(plan);
+    this.watched = [...new Set([...this.stopAlarms, ...plan.actions.flatMap((a) => a.alarmNames)])];
+    this.order = executionOrder(plan.actions).map((a) => a.name);
+    this.t0 = io.now();
+    this.alarmingSinceStart = new Map(alarmingAtStart);
+    this.aborted = whenAborted(io.signal);
+  }
 
+  /** StartExperiment, tracked in the CLI's state so that a signal handler can stop it. */
+  public async start(): Promise<void> {
+    const { io, aws, plan } = this;
+    if (io.state) io.state.starting = { templateId: plan.id, region: aws.region, profile: aws.profile };
+    let started;
     try {
-      experiment = (await aws.fis.send(new GetExperimentCommand({ id }))).experiment as ExperimentView | undefined;
-      failures = 0;
-    } catch (err) {
-      failures += 1;
-      if (isPermanentAwsError(err) || failures >= MAX_POLL_FAILURES) {
-        println(io.stderr, `lost track of experiment ${id}: ${explainError(err, context)}`);
-        println(io.stderr, `It is still ${stopRequested ? 'stopping' : 'running'} in FIS (it ends by itself, or when a stop condition fires). `
-          + `Follow it at ${consoleUrl} or with \`aws fis get-experiment --id ${id}\`; stop it with \`aws fis stop-experiment --id ${id}\`.`);
+      started = await aws.fis.send(new StartExperimentCommand({ experimentTemplateId: plan.id, clientToken: randomUUID() }));
+    } finally {
+      if (io.state) io.state.starting = undefined;
+    }
+    const id = started.experiment?.id;
+    if (!id) {
+      throw new Error(`FIS returned no experiment id for template ${plan.id}`);
+    }
+    const tracked: StartedExperiment = {
+      id,
+      region: aws.region,
+      profile: aws.profile,
+      stopAcknowledged: false,
+      ended: false,
+      stop: async () => {
+        await aws.fis.send(new StopExperimentCommand({ id }));
+        tracked.stopAcknowledged = true;
+      },
+    };
+    this.tracked = tracked;
+    if (io.state) io.state.experiment = tracked;
+    this.consoleUrl = experimentConsoleUrl(aws.region, id);
+    println(io.stdout);
+    println(io.stdout, `Started experiment ${id} at ${formatTime(this.t0)}`);
+    println(io.stdout, `  console: ${this.consoleUrl}`);
+    println(io.stdout, '  Ctrl-C stops it (FIS ends the faults); a second Ctrl-C quits without waiting.');
+  }
+
+  /**
+   * Polls the experiment and the alarms until the experiment ends, saying what changes; stops it
+   * once when interrupted. Returns an exit code only when it lost track of the experiment.
+   */
+  public async follow(): Promise<number | undefined> {
+    for (;;) {
+      await this.stopWhenInterrupted();
+      const read = await this.readExperiment();
+      if (read === 'lost') {
         return ExitCode.ERROR;
       }
-      say(`could not read the experiment (${explainError(err, context)}); trying again in ${options.pollSeconds}s`);
-      await pause();
-      continue;
-    }
-    if (!experiment) {
-      say('FIS returned no experiment; trying again');
-      await pause();
-      continue;
-    }
-
-    let alarms: Map<string, AlarmStatus> | undefined;
-    if (watched.length) {
-      try {
-        alarms = await describeAlarmStates(aws.cloudWatch, watched);
-        lastAlarms = alarms;
-        lastAlarmError = undefined;
-      } catch (err) {
-        const message = explainError(err, context);
-        if (message !== lastAlarmError) {
-          say(`could not read the alarms (${message}); their states may be stale`);
-          lastAlarmError = message;
-        }
-      }
-    }
-    const now = io.now();
-    if (actionsOverAt === undefined && actionsOver(experiment)) {
-      actionsOverAt = now;
-    }
-    const snapshot = takeSnapshot(experiment, watched, alarms, previous);
-    for (const line of progressLines(previous, snapshot, order)) {
-      say(line);
-    }
-    for (const name of stopAlarms) {
-      const seen = snapshot.alarms[name];
-      if (seen === undefined || seen === 'missing' || seen.state !== 'ALARM') {
-        alarmingSinceStart.delete(name);
+      if (read === 'again') {
+        await this.pause();
         continue;
       }
-      if (fired.has(name)) {
+      const alarms = await this.readAlarms();
+      const now = this.io.now();
+      if (this.actionsOverAt === undefined && actionsOver(read)) {
+        this.actionsOverAt = now;
+      }
+      const snapshot = takeSnapshot(read, this.watched, alarms, this.previous);
+      for (const line of progressLines(this.previous, snapshot, this.order)) {
+        this.say(line);
+      }
+      this.recordFirings(snapshot, alarms, now);
+      this.previous = snapshot;
+      if (snapshot.status !== undefined && TERMINAL_STATUSES.has(snapshot.status)) {
+        this.tracked.ended = true;
+        return undefined;
+      }
+      await this.pause();
+    }
+  }
+
+  /** An alarm may have fired and recovered between two polls: ask its history when the run looks clean. */
+  public async recoverMissedFirings(): Promise<void> {
+    const experiment = this.experiment!;
+    const status = experiment.state?.status;
+    if (((status === 'stopped' && !this.stoppedByYou) || status === 'completed') && this.fired.size === 0 && this.stopAlarms.length) {
+      try {
+        const start = experiment.startTime ?? this.t0;
+        for (const firing of await alarmsThatFired(this.aws.cloudWatch, this.stopAlarms, start, this.io.now())) {
+          this.fired.set(firing.name, firing.at);
+        }
+      } catch (err) {
+        println(this.io.stderr, `warning: could not read the alarms' history: ${explainError(err, this.context)}`);
+      }
+    }
+  }
+
+  /** The verdict on what was observed, with links and runbooks for a finding. */
+  public async judge(): Promise<Verdict> {
+    const experiment = this.experiment!;
+    const lastEnd = lastActionEnd(experiment) ?? this.actionsOverAt;
+    const firedAt: Record<string, FiringTime> = {};
+    for (const [name, at] of this.fired) {
+      firedAt[name] = {
+        elapsed: at ? this.sinceStart(at) : undefined,
+        afterLastAction: at && lastEnd ? at.getTime() >= lastEnd.getTime() : undefined,
+      };
+    }
+    const ran = experiment.actions ? normaliseExperimentTemplate(this.tracked.id, 'fis', experiment) : this.plan;
+    const observed: Observations = {
+      stoppedByYou: this.stoppedByYou,
+      firedStopConditions: this.stopAlarms.filter((n) => this.fired.has(n)),
+      firedAt,
+      alarmingAtStart: this.stopAlarms.filter((n) => this.alarmingAtStart.has(n) && !this.fired.has(n)),
+    };
+    const verdict = judge(ran, experiment, observed);
+    if (verdict.kind !== 'finding') {
+      return verdict;
+    }
+    const failedChecks = ran.actions.filter((a) => experiment.actions?.[a.name]?.state?.status === 'failed').flatMap((a) => a.alarmNames);
+    const names = [...new Set([...observed.firedStopConditions, ...failedChecks])];
+    return judge(ran, experiment, { ...observed, findingAdvice: await findingAdvice(this.aws, names, this.lastAlarms) });
+  }
+
+  /** The summary of the experiment and its actions, then the verdict. */
+  public printOutcome(verdict: Verdict): void {
+    const { io } = this;
+    println(io.stdout);
+    for (const line of summaryLines(this.aws, this.experiment!, this.order, io.now().getTime() - this.t0.getTime())) {
+      println(io.stdout, line);
+    }
+    println(io.stdout);
+    println(io.stdout, verdict.headline);
+    for (const line of verdict.details) {
+      println(io.stdout, `  ${line}`);
+    }
+  }
+
+  /** On the first interrupt: StopExperiment, once. */
+  private async stopWhenInterrupted(): Promise<void> {
+    const { io } = this;
+    if (!io.signal?.aborted || this.stopRequested) {
+      return;
+    }
+    this.stopRequested = true;
+    this.say(`stopping the experiment (${describeAbort(io.signal.reason)})`);
+    // a stop condition that fired first stopped (or is stopping) the experiment, not you
+    const alreadyStopping = this.fired.size > 0 || this.previous?.status === 'stopping';
+    try {
+      await this.tracked.stop();
+      this.stoppedByYou = !alreadyStopping;
+    } catch (err) {
+      println(io.stderr, `could not stop experiment ${this.tracked.id}: ${explainError(err, this.context)}\nStop it in the console: ${this.consoleUrl}`);
+    }
+  }
+
+  /** GetExperiment: the experiment, `again` after a failure worth retrying, `lost` after too many. */
+  private async readExperiment(): Promise<ExperimentView | 'again' | 'lost'> {
+    const { io, tracked: { id } } = this;
+    try {
+      this.experiment = (await this.aws.fis.send(new GetExperimentCommand({ id }))).experiment as ExperimentView | undefined;
+      this.failures = 0;
+    } catch (err) {
+      this.failures += 1;
+      if (isPermanentAwsError(err) || this.failures >= MAX_POLL_FAILURES) {
+        println(io.stderr, `lost track of experiment ${id}: ${explainError(err, this.context)}`);
+        println(io.stderr, `It is still ${this.stopRequested ? 'stopping' : 'running'} in FIS (it ends by itself, or when a stop condition fires). `
+          + `Follow it at ${this.consoleUrl} or with \`aws fis get-experiment --id ${id}\`; stop it with \`aws fis stop-experiment --id ${id}\`.`);
+        return 'lost';
+      }
+      this.say(`could not read the experiment (${explainError(err, this.context)}); trying again in ${this.options.pollSeconds}s`);
+      return 'again';
+    }
+    if (!this.experiment) {
+      this.say('FIS returned no experiment; trying again');
+      return 'again';
+    }
+    return this.experiment;
+  }
+
+  /** The watched alarms' states; `undefined` when they could not be read (said once per distinct error). */
+  private async readAlarms(): Promise<Map<string, AlarmStatus> | undefined> {
+    if (!this.watched.length) {
+      return undefined;
+    }
+    try {
+      const alarms = await describeAlarmStates(this.aws.cloudWatch, this.watched);
+      this.lastAlarms = alarms;
+      this.lastAlarmError = undefined;
+      return alarms;
+    } catch (err) {
+      const message = explainError(err, this.context);
+      if (message !== this.lastAlarmError) {
+        this.say(`could not read the alarms (${message}); their states may be stale`);
+        this.lastAlarmError = message;
+      }
+      return undefined;
+    }
+  }
+
+  /** Stop conditions seen in ALARM that were not already in ALARM before the start, and when they fired. */
+  private recordFirings(snapshot: Snapshot, alarms: Map<string, AlarmStatus> | undefined, now: Date): void {
+    for (const name of this.stopAlarms) {
+      const seen = snapshot.alarms[name];
+      if (seen === undefined || seen === 'missing' || seen.state !== 'ALARM') {
+        this.alarmingSinceStart.delete(name);
+        continue;
+      }
+      if (this.fired.has(name)) {
         continue;
       }
       const status = alarms?.get(name);
-      const atStart = alarmingSinceStart.get(name);
+      const atStart = this.alarmingSinceStart.get(name);
       if (atStart) {
         // still the ALARM of before the start, unless it entered ALARM again since
         const again = status?.since !== undefined && atStart.since !== undefined && status.since.getTime() > atStart.since.getTime();
         if (!again) {
           continue;
         }
-        alarmingSinceStart.delete(name);
+        this.alarmingSinceStart.delete(name);
       }
       const since = status?.since;
-      fired.set(name, since && since.getTime() >= t0.getTime() && since.getTime() <= now.getTime() ? since : now);
-    }
-    previous = snapshot;
-    if (snapshot.status !== undefined && TERMINAL_STATUSES.has(snapshot.status)) {
-      tracked.ended = true;
-      break;
-    }
-    await pause();
-  }
-
-  const status = experiment.state?.status;
-  if (((status === 'stopped' && !stoppedByYou) || status === 'completed') && fired.size === 0 && stopAlarms.length) {
-    // an alarm may have fired and recovered between two polls: ask its history
-    try {
-      const start = experiment.startTime ?? t0;
-      for (const firing of await alarmsThatFired(aws.cloudWatch, stopAlarms, start, io.now())) {
-        fired.set(firing.name, firing.at);
-      }
-    } catch (err) {
-      println(io.stderr, `warning: could not read the alarms' history: ${explainError(err, context)}`);
+      this.fired.set(name, since && since.getTime() >= this.t0.getTime() && since.getTime() <= now.getTime() ? since : now);
     }
   }
 
-  const lastEnd = lastActionEnd(experiment) ?? actionsOverAt;
-  const firedAt: Record<string, FiringTime> = {};
-  for (const [name, at] of fired) {
-    firedAt[name] = {
-      elapsed: at ? sinceStart(at) : undefined,
-      afterLastAction: at && lastEnd ? at.getTime() >= lastEnd.getTime() : undefined,
-    };
-  }
-  const ran = experiment.actions ? normaliseExperimentTemplate(id, 'fis', experiment) : plan;
-  const observed: Observations = {
-    stoppedByYou,
-    firedStopConditions: stopAlarms.filter((n) => fired.has(n)),
-    firedAt,
-    alarmingAtStart: stopAlarms.filter((n) => gate.alarmingAtStart.has(n) && !fired.has(n)),
-  };
-  let verdict: Verdict = judge(ran, experiment, observed);
-  if (verdict.kind === 'finding') {
-    const failedChecks = ran.actions.filter((a) => experiment!.actions?.[a.name]?.state?.status === 'failed').flatMap((a) => a.alarmNames);
-    const names = [...new Set([...observed.firedStopConditions, ...failedChecks])];
-    verdict = judge(ran, experiment, { ...observed, findingAdvice: await findingAdvice(aws, names, lastAlarms) });
+  /** Waits for the next poll; an interrupt cuts the wait short (once). */
+  private async pause(): Promise<void> {
+    const sleep = this.io.sleep(this.options.pollSeconds * 1000);
+    await (this.stopRequested || !this.io.signal ? sleep : Promise.race([sleep, this.aborted]));
   }
 
-  println(io.stdout);
-  for (const line of summaryLines(aws, experiment, order, io.now().getTime() - t0.getTime())) {
-    println(io.stdout, line);
+  /** `1:05` since the start. */
+  private sinceStart(at: Date): string {
+    return formatElapsed(at.getTime() - this.t0.getTime()).slice(1, -1);
   }
-  println(io.stdout);
-  println(io.stdout, verdict.headline);
-  for (const line of verdict.details) {
-    println(io.stdout, `  ${line}`);
+
+  /** A progress line, prefixed with the time since the start. */
+  private say(text: string): void {
+    println(this.io.stdout, `[${this.sinceStart(this.io.now())}] ${text}`);
   }
-  return verdict.exitCode;
 }

@@ -222,21 +222,30 @@ export function faults(mix: Mix, maxDepth = 2) {
   const percentage = optional(mix.number(fc.integer({ min: 1, max: 100 })));
   const selection = optional(selections<ChaosWorld>(mix));
   const bool = optional(mix.pick(fc.boolean(), wrongType));
-  /** Typed resources or `Targets` of `service`; or `Targets` of any service, `odd` values, wrong types. */
+  /** Typed resources (`typed`: `Targets.<kind>(...)` calls) or `Targets` of `service`; or `Targets` of any service, `odd` values, wrong types. */
   const target = (service: keyof typeof ARNS, typed: fc.Arbitrary<unknown>, ...odd: fc.Arbitrary<unknown>[]) =>
     mix.pick(fc.oneof({ arbitrary: typed, weight: 2 }, { arbitrary: targetsOf<ChaosWorld>(mix, service), weight: 1 }), targetsOf<ChaosWorld>(mix), ...odd, wrongType);
+  /** `Targets.<factory>(resources, selection?)` of the world's resources, the selection as often absent as odd. */
+  const typed = (factory: 'functions' | 'instances' | 'dbInstances', resources: fc.Arbitrary<unknown>) =>
+    call<ChaosWorld, Targets>(`Targets.${factory}`, Targets[factory] as (...args: any[]) => Targets, resources, selection);
+  const required = (factory: 'ecsService' | 'autoScalingGroup', resource: fc.Arbitrary<unknown>) =>
+    call<ChaosWorld, Targets>(`Targets.${factory}`, Targets[factory] as (...args: any[]) => Targets, resource, selection);
+  const plain = (factory: 'dbClusters' | 'tables' | 'subnets' | 'roles', resources: fc.Arbitrary<unknown>) =>
+    call<ChaosWorld, Targets>(`Targets.${factory}`, Targets[factory] as (...args: any[]) => Targets, resources);
 
-  const lambdaTarget = target('lambda', fc.oneof(w('fn', (x) => x.fn()), w('[fn, otherFn]', (x) => [x.fn(), x.otherFn()])),
-    w('importedFn', (x) => x.importedFn()), w('osOnlyFn', (x) => x.osOnlyFn()), w('wrappedFn', (x) => x.wrappedFn()), w('[fn, fn]', (x) => [x.fn(), x.fn()]), fc.constant([]),
+  const lambdaTarget = target('lambda', typed('functions', fc.oneof(w('[fn]', (x) => [x.fn()]), w('[fn, otherFn]', (x) => [x.fn(), x.otherFn()]))),
+    typed('functions', fc.oneof(w('[importedFn]', (x) => [x.importedFn()]), w('[osOnlyFn]', (x) => [x.osOnlyFn()]), w('[wrappedFn]', (x) => [x.wrappedFn()]),
+      w('[fn, fn]', (x) => [x.fn(), x.fn()]), fc.constant([]))),
+    w('fn', (x) => x.fn()),
   );
-  const ecsTarget = target('ecs', w('fargateService', (x) => x.fargate()));
-  const ec2Target = target('ec2', fc.oneof(w('instance', (x) => x.instance()), w('autoScalingGroup', (x) => x.group())),
-    w('[instance, instance]', (x) => [x.instance(), x.instance()]));
-  const clusterTarget = target('rds', w('dbCluster', (x) => x.cluster()), w('dbInstance', (x) => x.dbInstance()));
-  const dbInstanceTarget = target('rds', fc.oneof(w('dbInstance', (x) => x.dbInstance()), w('[dbInstance]', (x) => [x.dbInstance()])));
-  const tableTarget = target('dynamodb', w('table', (x) => x.table()));
-  const subnetTarget = target('ec2', w('subnet', (x) => x.subnet()));
-  const roleTarget = target('iam', w('role', (x) => x.role()));
+  const ecsTarget = target('ecs', required('ecsService', w('fargateService', (x) => x.fargate())));
+  const ec2Target = target('ec2', fc.oneof(typed('instances', w('[instance]', (x) => [x.instance()])), required('autoScalingGroup', w('autoScalingGroup', (x) => x.group()))),
+    typed('instances', w('[instance, instance]', (x) => [x.instance(), x.instance()])));
+  const clusterTarget = target('rds', plain('dbClusters', w('[dbCluster]', (x) => [x.cluster()])), plain('dbClusters', w('[dbInstance]', (x) => [x.dbInstance()])));
+  const dbInstanceTarget = target('rds', typed('dbInstances', w('[dbInstance]', (x) => [x.dbInstance()])));
+  const tableTarget = target('dynamodb', plain('tables', w('[table]', (x) => [x.table()])));
+  const subnetTarget = target('ec2', plain('subnets', w('[subnet]', (x) => [x.subnet()])));
+  const roleTarget = target('iam', plain('roles', w('[role]', (x) => [x.role()])));
 
   const apiOptions = mix.pick(fc.record({
     service: mix.pick(fc.constantFrom('ec2', 'kinesis'), fc.constantFrom('s3', 'EC2', '')),
@@ -249,31 +258,30 @@ export function faults(mix: Mix, maxDepth = 2) {
     call<ChaosWorld, Fault>('Fault.lambdaInvocationDelay', Fault.lambdaInvocationDelay, lambdaTarget, mix.pick(fc.record({
       delay: mix.duration(fc.oneof(fc.constantFrom(Duration.millis(0), Duration.millis(800), Duration.minutes(15)),
         fc.integer({ min: 0, max: 900_000 }).map((n) => labelled(Duration.millis(n), `Duration.millis(${n})`)))),
-      invocationPercentage: percentage, duration: ownDuration, selection,
+      invocationPercentage: percentage, duration: ownDuration,
     }), wrongType)),
     call<ChaosWorld, Fault>('Fault.lambdaInvocationError', Fault.lambdaInvocationError, lambdaTarget,
-      optional(mix.pick(fc.record({ preventExecution: bool, invocationPercentage: percentage, duration: ownDuration, selection }), wrongType))),
+      optional(mix.pick(fc.record({ preventExecution: bool, invocationPercentage: percentage, duration: ownDuration }), wrongType))),
     call<ChaosWorld, Fault>('Fault.lambdaHttpResponse', Fault.lambdaHttpResponse, lambdaTarget, mix.pick(fc.record({
       statusCode: mix.number(fc.integer({ min: 100, max: 599 })),
       contentType: optional(mix.pick(fc.constantFrom('application/json', 'text/plain', 'application/problem+json'), fc.constantFrom('json', '', 'text/'))),
-      preventExecution: bool, invocationPercentage: percentage, duration: ownDuration, selection,
+      preventExecution: bool, invocationPercentage: percentage, duration: ownDuration,
     }), wrongType)),
-    call<ChaosWorld, Fault>('Fault.ecsStopTasks', Fault.ecsStopTasks, ecsTarget, optional(mix.pick(fc.record({ selection }), wrongType))),
-    call<ChaosWorld, Fault>('Fault.ecsCpuStress', Fault.ecsCpuStress, ecsTarget, mix.pick(fc.record({
-      selection, percent: optional(mix.number(fc.integer({ min: 0, max: 100 }))), workers: optional(mix.number(fc.integer({ min: 0, max: 1024 }))), duration: ownDuration,
-    }), wrongType)),
+    call<ChaosWorld, Fault>('Fault.ecsStopTasks', Fault.ecsStopTasks, ecsTarget),
+    call<ChaosWorld, Fault>('Fault.ecsCpuStress', Fault.ecsCpuStress, ecsTarget, optional(mix.pick(fc.record({
+      percent: optional(mix.number(fc.integer({ min: 0, max: 100 }))), workers: optional(mix.number(fc.integer({ min: 0, max: 1024 }))), duration: ownDuration,
+    }), wrongType))),
     call<ChaosWorld, Fault>('Fault.ecsNetworkLatency', Fault.ecsNetworkLatency, ecsTarget, mix.pick(fc.record({
-      selection,
       delay: mix.duration(fc.integer({ min: 1, max: 60_000 }).map((n) => labelled(Duration.millis(n), `Duration.millis(${n})`))),
       jitter: optional(mix.duration(fc.constantFrom(Duration.millis(0), Duration.millis(50)))),
       sources: optional(mix.list(mix.pick(fc.constantFrom('ALL', 'DYNAMODB', 'S3', '10.0.0.0/16', 'example.com'), fc.constantFrom('a b', 'a,b', '')), { maxLength: 3 })),
       useEcsFaultInjectionEndpoints: bool,
       duration: ownDuration,
     }), wrongType)),
-    call<ChaosWorld, Fault>('Fault.ec2StopInstances', Fault.ec2StopInstances, ec2Target, optional(mix.pick(fc.record({ selection, restartAfter: ownDuration }), wrongType))),
-    call<ChaosWorld, Fault>('Fault.ec2TerminateInstances', Fault.ec2TerminateInstances, ec2Target, optional(mix.pick(fc.record({ selection }), wrongType))),
+    call<ChaosWorld, Fault>('Fault.ec2StopInstances', Fault.ec2StopInstances, ec2Target, optional(mix.pick(fc.record({ restartAfter: ownDuration }), wrongType))),
+    call<ChaosWorld, Fault>('Fault.ec2TerminateInstances', Fault.ec2TerminateInstances, ec2Target),
     call<ChaosWorld, Fault>('Fault.rdsFailoverCluster', Fault.rdsFailoverCluster, clusterTarget),
-    call<ChaosWorld, Fault>('Fault.rdsRebootInstances', Fault.rdsRebootInstances, dbInstanceTarget, optional(mix.pick(fc.record({ forceFailover: bool, selection }), wrongType))),
+    call<ChaosWorld, Fault>('Fault.rdsRebootInstances', Fault.rdsRebootInstances, dbInstanceTarget, optional(mix.pick(fc.record({ forceFailover: bool }), wrongType))),
     call<ChaosWorld, Fault>('Fault.dynamoDbPauseReplication', Fault.dynamoDbPauseReplication, tableTarget, optional(mix.pick(fc.record({ duration: ownDuration }), wrongType))),
     call<ChaosWorld, Fault>('Fault.disruptConnectivity', Fault.disruptConnectivity, subnetTarget, optional(mix.pick(fc.record({
       scope: optional(mix.pick(fc.constantFrom('all', 'availability-zone', 'dynamodb', 's3', 'vpc', 's3express'), fc.constantFrom('prefix-list', 'everything', 'ALL'))),
@@ -323,8 +331,8 @@ export function chaosCases(mix: Mix) {
       gameDay: optional(gameDays<ChaosWorld>(mix)),
       logRetention: optional(mix.pick(fc.constantFrom(logs.RetentionDays.ONE_YEAR, logs.RetentionDays.INFINITE, logs.RetentionDays.ONE_DAY), oddNumber)),
       report: optional(mix.pick(fc.oneof(
-        fc.boolean(),
-        fc.record({ before: optional(windowDuration), after: optional(windowDuration), bucket: optional(w('reportBucket', (x) => x.bucket())) }),
+        fc.record({ enabled: optional(fc.boolean()) }),
+        fc.record({ enabled: optional(fc.boolean()), before: optional(windowDuration), after: optional(windowDuration), bucket: optional(w('reportBucket', (x) => x.bucket())) }),
       ), wrongType, fc.constant(labelled({ bucket: 'reports' }, "{ bucket: 'reports' }")))),
       emptyTargets: optional(mix.pick(fc.constantFrom('fail', 'skip'), fc.constantFrom('FAIL', ''))),
     }),
