@@ -12,7 +12,7 @@ import { Stack } from 'aws-cdk-lib';
 import { buildManifest } from '../manifest/build';
 import { compactPolicy } from '../manifest/compact';
 import { ReliabilityManifest } from '../manifest/schema';
-import { servicesOf } from '../manifest/writer';
+import { manifestServicesOf } from '../manifest/source';
 
 /** The policy of the stack's services as text, one line per fact. */
 export function reliabilityPolicy(stack: Stack): string {
@@ -24,5 +24,5 @@ export function reliabilityManifest(stack: Stack): ReliabilityManifest {
   if (!Stack.isStack(stack)) {
     throw new Error(`reliabilityPolicy() takes a Stack, got ${String(stack)}`);
   }
-  return buildManifest(stack, servicesOf(stack));
+  return buildManifest(stack, manifestServicesOf(stack));
 }
