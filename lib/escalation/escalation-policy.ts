@@ -17,7 +17,7 @@ import { claimPhysicalName, environmentOf } from '../service/physical-names';
 import { namePartProblem } from '../slo/names';
 import { Problem } from '../slo/tiers';
 import { formatProblems } from '../slo/validation';
-import { acknowledgeEscalationFindings } from './acknowledgements';
+import { suppressEscalationNagFindings } from './acknowledgements';
 import { HANDLER_RUNTIME, handlerCode } from './lambda-code';
 import { Notify, NotifyKind } from './notify';
 import {
@@ -558,7 +558,7 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
         + `(${Object.values(PAGER_ALARMS).map((suffix) => `${policyName}-pager-${suffix}`).join(', ')}) reach nobody: they notify over SNS directly, not through the escalation function `
         + 'that calls webhooks and PagerDuty. Add such a target to level 1, or subscribe levelTopics[0] yourself.');
     }
-    acknowledgeEscalationFindings({
+    suppressEscalationNagFindings({
       policyName,
       deadLetterQueue: this.deadLetterQueue,
       signingSecret: this.signingSecret,
