@@ -3,11 +3,11 @@
  */
 import { Suppression, refusedSuppressions, applicableSuppression } from './suppressions';
 import { ReliabilityFacts } from './facts';
-import { ReliabilityRule, RuleFinding, RuleLevel } from './rule';
+import { IReliabilityRule, RuleFinding, RuleLevel } from './rule';
 
 /** A finding with its rule, the level it is reported at, and the suppression that applies, if any. */
 export interface EvaluatedFinding extends RuleFinding {
-  readonly rule: ReliabilityRule;
+  readonly rule: IReliabilityRule;
   readonly level: RuleLevel;
   /** @default - not suppressed */
   readonly suppression?: Suppression;
@@ -23,7 +23,7 @@ export interface Evaluation {
 
 /** Options of `evaluate`. */
 export interface EvaluateOptions {
-  readonly rules: readonly ReliabilityRule[];
+  readonly rules: readonly IReliabilityRule[];
   /**
    * Levels that replace the rules' own, by rule id.
    * @default - each rule's level

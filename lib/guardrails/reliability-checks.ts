@@ -8,7 +8,7 @@ import {
 import { collectFacts } from './collect-facts';
 import { EvaluatedFinding, evaluate, Evaluation } from './evaluate';
 import { ReliabilityFacts } from './facts';
-import { ReliabilityRule, RuleLevel } from './rule';
+import { IReliabilityRule, RuleLevel } from './rule';
 import { RELIABILITY_RULES } from './rules';
 
 /** Props of `ReliabilityChecks`. */
@@ -42,11 +42,17 @@ export interface ReliabilityChecksProps {
  * in `cdk.out/validation-report.json` under `suppressedViolations`, with their reason.
  */
 export class ReliabilityChecks implements IPolicyValidationPlugin {
-  public readonly name = PLUGIN_NAME;
+  /** `cdk-reliability`: the plugin's name in the validation report, and the namespace of its rule ids. */
+  public readonly name: string = PLUGIN_NAME;
+  /**
+   * This package's version, for the report.
+   * @default - unknown when the package root cannot be found
+   */
   public readonly version?: string;
-  public readonly ruleIds: string[];
+  /** The ids of every rule the plugin reports: `RELIABILITY-000` (suppressions need a reason) and the rules'. */
+  public readonly ruleIds?: string[];
   /** The rules run, in id order. */
-  public readonly rules: readonly ReliabilityRule[] = RELIABILITY_RULES;
+  public readonly rules: IReliabilityRule[] = [...RELIABILITY_RULES];
   private readonly criticalServices: string[];
   private readonly levels: { [ruleId: string]: RuleLevel };
 
@@ -74,6 +80,10 @@ export class ReliabilityChecks implements IPolicyValidationPlugin {
     this.version = packageVersion();
   }
 
+  /**
+   * Checks the app: called by aws-cdk-lib at synth, after the templates are written.
+   * @param context the app and its stacks' templates
+   */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const facts = collectFacts(context.appConstruct, { stacks: context.stackTemplates, criticalServices: this.criticalServices });
     this.checkCriticalServices(facts);

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { attachCustomSynthesis, ISynthesisSession, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { buildManifest } from './build';
-import { MANIFEST_FILE_SUFFIX } from './schema';
+import { MANIFEST_FILE_SUFFIX, ReliabilityManifest } from './schema';
 import { ManifestService, manifestServicesOf, markManifestService } from './source';
 
 /** The id of the writer construct under the stack. */
@@ -30,7 +30,7 @@ export function includeInManifest(service: ManifestService): void {
   attachCustomSynthesis(writer, {
     onSynthesize(session: ISynthesisSession) {
       const manifest = buildManifest(stack, manifestServicesOf(stack));
-      fs.writeFileSync(path.join(session.outdir, manifestFileName(stack.artifactId)), `${JSON.stringify(manifest, undefined, 2)}\n`);
+      fs.writeFileSync(path.join(session.outdir, manifestFileName(stack.artifactId)), manifestText(manifest));
     },
   });
 }
@@ -38,4 +38,9 @@ export function includeInManifest(service: ManifestService): void {
 /** `Shop.reliability.json`. */
 export function manifestFileName(artifactId: string): string {
   return `${artifactId}${MANIFEST_FILE_SUFFIX}`;
+}
+
+/** The manifest file's text: two-space indented JSON and a final newline. */
+export function manifestText(manifest: ReliabilityManifest): string {
+  return `${JSON.stringify(manifest, undefined, 2)}\n`;
 }
