@@ -42,8 +42,12 @@ export { FisLambdaExtension } from './chaos/lambda-extension';
 
 // Guardrails
 export { ReliabilityChecks, type ReliabilityChecksProps } from './guardrails/reliability-checks';
-export { RuleLevel, type ReliabilityRule, type RuleFinding } from './guardrails/rule';
+export { RuleLevel, type IReliabilityRule, type RuleFinding } from './guardrails/rule';
+export {
+  type ReliabilityFacts, type FactLocation, type ServiceFacts, type ServiceSloFacts, SloCategory, type AlarmWiringFacts, type MetricDimensionFacts,
+  type EscalationFacts, type ExperimentFacts, type AlarmFacts, AlarmResourceType, type ExperimentTemplateFacts, type WorkloadFacts, WorkloadKind,
+} from './guardrails/facts';
 
 // Testing helpers
-export { reliabilityPolicy, reliabilityManifest } from './testing/policy-snapshot';
-export { type SnapshotSerializer, assetHashSerializer, ASSET_HASH_PLACEHOLDER } from './testing/snapshot-serializer';
+export { ReliabilitySnapshot } from './testing/reliability-snapshot';
+export { type ISnapshotSerializer } from './testing/snapshot-serializer';

@@ -1,11 +1,11 @@
 /**
  * Why chaos experiments grant what cdk-nag's AwsSolutions-IAM5 reports as wildcards, and why their
- * buckets keep no server access logs (see lib/nag/acknowledge.ts). Each wildcard statement is
- * created with its reason (`withWildcardReason`), and the reason travels with it to the
- * acknowledgement on the policy that holds it.
+ * buckets keep no server access logs (see lib/nag/suppressions.ts). Each wildcard statement is
+ * created with its reason (`withWildcardReason`), and the reason travels with it to the cdk-nag
+ * suppression on the policy that holds it.
  */
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { acknowledge } from '../nag/acknowledge';
+import { suppressNagFindings } from '../nag/suppressions';
 
 const LOG_DELIVERY = 'vended log delivery to the experiment\'s log group, granted on * as FIS\'s experiment-logging documentation lists it '
   + '(CreateLogDelivery and the account\'s log resource policy take no resource)';
@@ -35,7 +35,7 @@ const ON_ALL_REASONS: Record<string, string> = {
 
 /**
  * Why `actions` are granted on `*`, or `undefined` when one of them has no known reason (the
- * finding is then left to be reported, not acknowledged blindly).
+ * finding is then left to be reported, not suppressed blindly).
  */
 export function onAllReason(actions: readonly string[]): string | undefined {
   const reasons: string[] = [];
@@ -71,9 +71,9 @@ export const FAULT_CONFIGS_REASON = 'FIS names each fault configuration object a
 /** The prefix of this experiment's reports. */
 export const REPORT_PREFIX_REASON = 'FIS names the report objects at run time; scoped to this experiment\'s own report prefix';
 
-/** Acknowledges `AwsSolutions-S1` (no server access logs) on the fault-configuration bucket. */
-export function acknowledgeConfigBucket(bucket: s3.Bucket): void {
-  acknowledge(bucket, {
+/** Suppresses `AwsSolutions-S1` (no server access logs) on the fault-configuration bucket. */
+export function suppressConfigBucketFindings(bucket: s3.Bucket): void {
+  suppressNagFindings(bucket, {
     id: 'AwsSolutions-S1',
     reason: 'Holds only FIS fault configurations (which function, which fault, what percentage), written by this stack\'s experiment roles, '
       + 'deleted by FIS when the action ends and swept after 2 days; no application data. Public access blocked, TLS only, encrypted; IAM '
@@ -83,9 +83,9 @@ export function acknowledgeConfigBucket(bucket: s3.Bucket): void {
   });
 }
 
-/** Acknowledges `AwsSolutions-S1` on the report bucket the library creates (a bucket passed in `report.bucket` is the user's). */
-export function acknowledgeReportBucket(bucket: s3.Bucket): void {
-  acknowledge(bucket, {
+/** Suppresses `AwsSolutions-S1` on the report bucket the library creates (a bucket passed in `report.bucket` is the user's). */
+export function suppressReportBucketFindings(bucket: s3.Bucket): void {
+  suppressNagFindings(bucket, {
     id: 'AwsSolutions-S1',
     reason: 'Holds only FIS experiment reports (PDFs of the service\'s dashboard around each experiment), written by the experiment roles '
       + 'under their own prefixes; no application data. Public access blocked, TLS only, encrypted. Server access logs would need a log '

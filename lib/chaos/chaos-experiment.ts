@@ -13,12 +13,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { logRetentionProblem } from '../escalation/validation';
-import { acknowledgeWildcards, withWildcardReason } from '../nag/acknowledge';
+import { suppressWildcardFindings, withWildcardReason } from '../nag/suppressions';
 import { describeValue, hasLoneSurrogate, readList, readProperty, truncateText } from '../private/describe';
 import { namePartProblem } from '../slo/names';
 import { Problem } from '../slo/tiers';
 import { formatProblems } from '../slo/validation';
-import { acknowledgeReportBucket, EXPERIMENT_ARN_REASON, onAllReason, REPORT_PREFIX_REASON, TAG_SELECTED_REASON } from './acknowledgements';
+import { suppressReportBucketFindings, EXPERIMENT_ARN_REASON, onAllReason, REPORT_PREFIX_REASON, TAG_SELECTED_REASON } from './acknowledgements';
 import { FIS_ACTIONS, FIS_LIMITS } from './catalog';
 import { Fault } from './fault';
 import { FaultActionSpec, FaultNode, ResolvedFault } from './fault-action';
@@ -234,8 +234,8 @@ export class ChaosExperiment extends Construct {
     this.template = this.createTemplate();
     // FIS checks the role's permissions when the template is created.
     this.template.node.addDependency(this.role, this.wildcardPolicy);
-    acknowledgeWildcards(this.role, this.scopedStatements);
-    acknowledgeWildcards(this.wildcardPolicy, this.wildcardStatements);
+    suppressWildcardFindings(this.role, this.scopedStatements);
+    suppressWildcardFindings(this.wildcardPolicy, this.wildcardStatements);
     this.warnAboutFaults();
     if (props.gameDay) {
       this.schedule = this.createSchedule(props.gameDay);
@@ -527,7 +527,7 @@ export class ChaosExperiment extends Construct {
       resources: [this.templateArn, stack.formatArn({ service: 'fis', resource: 'experiment', resourceName: '*' })],
     }), `StartExperiment is authorized on the template and on the experiment it creates: ${EXPERIMENT_ARN_REASON}; the template is this one only`);
     role.addToPolicy(start);
-    acknowledgeWildcards(role, [start]);
+    suppressWildcardFindings(role, [start]);
     const schedule = new scheduler.CfnSchedule(this, 'GameDay', {
       description: `Game day of ${this.serviceName}/${this.experimentName}: ${gameDay.summary}`,
       scheduleExpression: gameDay.expression,
@@ -722,7 +722,7 @@ function reportBucket(scope: Construct): s3.IBucket {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
   });
-  acknowledgeReportBucket(bucket);
+  suppressReportBucketFindings(bucket);
   return bucket;
 }
 

@@ -11,8 +11,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { acknowledgeWildcards, withWildcardReason } from '../nag/acknowledge';
-import { acknowledgeConfigBucket, FAULT_CONFIGS_REASON } from './acknowledgements';
+import { suppressWildcardFindings, withWildcardReason } from '../nag/suppressions';
+import { suppressConfigBucketFindings, FAULT_CONFIGS_REASON } from './acknowledgements';
 
 /** Prefix of the fault configurations in the bucket. */
 export const FIS_CONFIG_PREFIX = 'FisConfigs/';
@@ -50,7 +50,7 @@ export class FisLambdaExtension extends Construct {
       lifecycleRules: [{ prefix: FIS_CONFIG_PREFIX, expiration: Duration.days(2) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledgeConfigBucket(this.bucket);
+    suppressConfigBucketFindings(this.bucket);
   }
 
   /** `arn:aws:s3:::<bucket>/FisConfigs/`, the value of `AWS_FIS_CONFIGURATION_LOCATION`. */
@@ -60,7 +60,7 @@ export class FisLambdaExtension extends Construct {
 
   /**
    * Lets an experiment role write and delete fault configurations. Returns the statement, which
-   * carries its reason for cdk-nag (`acknowledgeWildcards` on the role that holds it).
+   * carries its reason for cdk-nag (`suppressWildcardFindings` on the role that holds it).
    */
   public grantWrite(role: iam.IGrantable): iam.PolicyStatement {
     const statement = withWildcardReason(new iam.PolicyStatement({
@@ -130,7 +130,7 @@ export class FisLambdaExtension extends Construct {
     ];
     if (declared.role) {
       const policy = new iam.Policy(this, `Read-${Names.nodeUniqueId(declared.node)}`, { roles: [declared.role], statements });
-      acknowledgeWildcards(policy, statements);
+      suppressWildcardFindings(policy, statements);
       // The function reads the prefix from its first invocation after the deploy. The dependency is
       // the function resource's: a default role is a child of the function, and the policy needs it.
       declared.node.defaultChild!.node.addDependency(policy);

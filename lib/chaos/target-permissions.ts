@@ -8,7 +8,7 @@
  */
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { withWildcardReason } from '../nag/acknowledge';
+import { withWildcardReason } from '../nag/suppressions';
 import { TAG_SELECTED_REASON } from './acknowledgements';
 import { Targets } from './targets';
 

@@ -21,7 +21,7 @@ import { claimPhysicalName, environmentOf } from '../service/physical-names';
 import { namePartProblem } from '../slo/names';
 import { Problem } from '../slo/tiers';
 import { formatProblems } from '../slo/validation';
-import { acknowledgeEscalationFindings } from './acknowledgements';
+import { suppressEscalationNagFindings } from './acknowledgements';
 import { HANDLER_RUNTIME, handlerCode } from './lambda-code';
 import { INotifyTarget, NotifyTargetConfig } from './notify';
 import {
@@ -330,7 +330,7 @@ export class EscalationPolicy extends Construct implements IEscalationPolicy {
     this.unverifiedAlarmsAlarm = alarms.unverifiedAlarms;
 
     this.warnAboutUnroutedPagerAlarms(topics);
-    acknowledgeEscalationFindings({
+    suppressEscalationNagFindings({
       policyName: this.policyName,
       deadLetterQueue: this.deadLetterQueue,
       signingSecret: this.signingSecret,

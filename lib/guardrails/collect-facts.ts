@@ -14,7 +14,7 @@ import { compositeAlarmName } from '../slo/names';
 import { Severity } from '../slo/tiers';
 import { workloadExclusion } from './exclusions';
 import {
-  AlarmFacts, AlarmWiringFacts, EscalationFacts, ExperimentTemplateFacts, MetricDimensionFacts, ReliabilityFacts, ServiceFacts,
+  AlarmFacts, AlarmResourceType, AlarmWiringFacts, EscalationFacts, ExperimentTemplateFacts, MetricDimensionFacts, ReliabilityFacts, ServiceFacts,
   SloCategory, ServiceSloFacts, WorkloadFacts, WorkloadKind,
 } from './facts';
 import { alarmNamesInRule, referencedLogicalIds, stringsIn, TemplateJson, TemplateResource } from './template-values';
@@ -40,12 +40,12 @@ export interface CollectFactsOptions {
 
 /** The resource types SLOs should cover. */
 export const WORKLOAD_TYPES: Record<string, WorkloadKind> = {
-  'AWS::Lambda::Function': 'lambda-function',
-  'AWS::ApiGateway::RestApi': 'rest-api',
-  'AWS::ApiGatewayV2::Api': 'http-api',
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': 'load-balancer',
-  'AWS::ElasticLoadBalancingV2::TargetGroup': 'target-group',
-  'AWS::StepFunctions::StateMachine': 'state-machine',
+  'AWS::Lambda::Function': WorkloadKind.LAMBDA_FUNCTION,
+  'AWS::ApiGateway::RestApi': WorkloadKind.REST_API,
+  'AWS::ApiGatewayV2::Api': WorkloadKind.HTTP_API,
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': WorkloadKind.LOAD_BALANCER,
+  'AWS::ElasticLoadBalancingV2::TargetGroup': WorkloadKind.TARGET_GROUP,
+  'AWS::StepFunctions::StateMachine': WorkloadKind.STATE_MACHINE,
 };
 
 /** Properties holding a workload's physical name. */
@@ -237,12 +237,12 @@ function logicalIdOf(element: CfnElement): string {
 /** `latency` for latency SLIs and counted-events SLOs named for latency; `availability` for other counted events. */
 export function sloCategory(sliKind: string, sloName: string): SloCategory {
   if (sliKind === 'latency') {
-    return 'latency';
+    return SloCategory.LATENCY;
   }
   if (sliKind === 'ratio') {
-    return /latency/i.test(sloName) ? 'latency' : 'availability';
+    return /latency/i.test(sloName) ? SloCategory.LATENCY : SloCategory.AVAILABILITY;
   }
-  return 'other';
+  return SloCategory.OTHER;
 }
 
 function escalationFacts(policy: IEscalationPolicy): EscalationFacts {
@@ -286,7 +286,7 @@ function alarmFacts(location: Pick<AlarmFacts, 'constructPath' | 'stackPath' | '
   const enabled = resource.Properties?.ActionsEnabled;
   return {
     ...location,
-    type: resource.Type as AlarmFacts['type'],
+    resourceType: resource.Type as AlarmResourceType,
     ...(alarmName !== undefined ? { alarmName } : {}),
     alarmActions: actionCount(resource),
     actionsEnabled: enabled !== false && enabled !== 'false',

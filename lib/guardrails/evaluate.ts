@@ -1,29 +1,29 @@
 /**
- * Runs rules over facts and applies acknowledgements: pure, no constructs.
+ * Runs rules over facts and applies suppressions: pure, no constructs.
  */
-import { AcknowledgementRecord, acknowledgementProblems, applicableAcknowledgement } from './acknowledgements';
+import { Suppression, refusedSuppressions, applicableSuppression } from './suppressions';
 import { ReliabilityFacts } from './facts';
-import { ReliabilityRule, RuleFinding, RuleLevel } from './rule';
+import { IReliabilityRule, RuleFinding, RuleLevel } from './rule';
 
-/** A finding with its rule, the level it is reported at, and the acknowledgement that applies, if any. */
+/** A finding with its rule, the level it is reported at, and the suppression that applies, if any. */
 export interface EvaluatedFinding extends RuleFinding {
-  readonly rule: ReliabilityRule;
+  readonly rule: IReliabilityRule;
   readonly level: RuleLevel;
-  /** @default - not acknowledged */
-  readonly acknowledgement?: AcknowledgementRecord;
+  /** @default - not suppressed */
+  readonly suppression?: Suppression;
 }
 
 /** What the checks found. */
 export interface Evaluation {
-  /** Findings of the rules, acknowledged or not, in rule order. */
+  /** Findings of the rules, suppressed or not, in rule order. */
   readonly findings: EvaluatedFinding[];
-  /** Refused acknowledgements (RELIABILITY-000): no reason, or an unknown rule. They fail synth and cannot be acknowledged. */
-  readonly refusedAcknowledgements: { readonly record: AcknowledgementRecord; readonly message: string }[];
+  /** Refused suppressions (RELIABILITY-000): no reason, or an unknown rule. They fail synth and cannot be suppressed. */
+  readonly refusedSuppressions: { readonly record: Suppression; readonly message: string }[];
 }
 
 /** Options of `evaluate`. */
 export interface EvaluateOptions {
-  readonly rules: readonly ReliabilityRule[];
+  readonly rules: readonly IReliabilityRule[];
   /**
    * Levels that replace the rules' own, by rule id.
    * @default - each rule's level
@@ -31,11 +31,11 @@ export interface EvaluateOptions {
   readonly levels?: Readonly<Record<string, RuleLevel>>;
 }
 
-/** Runs every rule over the facts; a finding is acknowledged by the closest acknowledgement with a reason on its construct or an ancestor. */
-export function evaluate(facts: ReliabilityFacts, acknowledgements: readonly AcknowledgementRecord[], options: EvaluateOptions): Evaluation {
+/** Runs every rule over the facts; a finding is suppressed by the closest suppression with a reason on its construct or an ancestor. */
+export function evaluate(facts: ReliabilityFacts, suppressions: readonly Suppression[], options: EvaluateOptions): Evaluation {
   const findings = options.rules.flatMap((rule) => rule.check(facts).map((finding): EvaluatedFinding => {
-    const acknowledgement = applicableAcknowledgement(acknowledgements, rule.id, finding.subject.constructPath);
-    return { ...finding, rule, level: options.levels?.[rule.id] ?? rule.level, ...(acknowledgement ? { acknowledgement } : {}) };
+    const suppression = applicableSuppression(suppressions, rule.id, finding.subject.constructPath);
+    return { ...finding, rule, level: options.levels?.[rule.id] ?? rule.level, ...(suppression ? { suppression } : {}) };
   }));
-  return { findings, refusedAcknowledgements: acknowledgementProblems(acknowledgements, options.rules.map((r) => r.id)) };
+  return { findings, refusedSuppressions: refusedSuppressions(suppressions, options.rules.map((r) => r.id)) };
 }

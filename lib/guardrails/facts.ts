@@ -2,12 +2,13 @@
  * The plain data model the reliability rules read: what the app declares (services, SLOs,
  * escalation, experiments) and what its templates contain (alarms, experiment templates, the
  * resources SLOs should cover). No constructs and no tokens: `collectFacts()` builds it from a
- * synthesized app, tests write it by hand.
+ * synthesized app, tests write it by hand. Public: it is what an `IReliabilityRule` receives, in
+ * every jsii language, so it holds only structs, enums, strings, numbers and lists.
  */
 
 /** Where a fact lives, and where a finding about it points. */
 export interface FactLocation {
-  /** Construct path (`Shop/Checkout`, `Shop/CheckoutHandler/Resource`); acknowledgements on it or an ancestor apply. */
+  /** Construct path (`Shop/Checkout`, `Shop/CheckoutHandler/Resource`); suppressions on it or an ancestor apply. */
   readonly constructPath: string;
   /** Construct path of the stack. */
   readonly stackPath: string;
@@ -29,9 +30,14 @@ export interface ServiceFacts extends FactLocation {
   readonly name: string;
   /** Declared `critical: true`, or named in `criticalServices`. */
   readonly critical: boolean;
+  /** The service's SLOs, in declaration order. */
   readonly slos: ServiceSloFacts[];
-  /** @default - no escalation policy */
+  /**
+   * The escalation policy its page and ticket alarms notify.
+   * @default - no escalation policy
+   */
   readonly escalation?: EscalationFacts;
+  /** The experiments declared with `service.addExperiment()`. */
   readonly experiments: ExperimentFacts[];
 }
 
@@ -40,18 +46,34 @@ export interface ServiceFacts extends FactLocation {
  * SLI whose SLO name says latency; `availability` for the other counted-events SLIs (`Sli.ratio`,
  * the availability presets); `other` for custom `ISli` kinds.
  */
-export type SloCategory = 'availability' | 'latency' | 'other';
+export enum SloCategory {
+  /** Counted good and bad events: `Sli.ratio`, the availability presets. */
+  AVAILABILITY = 'availability',
+  /** Events faster than a threshold: `Sli.latency`, the latency presets. */
+  LATENCY = 'latency',
+  /** A custom `ISli` kind. */
+  OTHER = 'other',
+}
 
 /** One SLO of a service. */
 export interface ServiceSloFacts {
+  /** The SLO's name within its service: `availability`. */
   readonly name: string;
+  /** Construct path of the SLO (`Shop/Checkout/availability`). */
   readonly constructPath: string;
   /** `ISli.kind`: `ratio`, `latency` or a custom kind. */
   readonly sliKind: string;
+  /** What the SLO promises. */
   readonly category: SloCategory;
-  /** @default - the SLO does not page */
+  /**
+   * The SLO's page composite alarm.
+   * @default - the SLO does not page
+   */
   readonly pageAlarm?: AlarmWiringFacts;
-  /** @default - the SLO opens no tickets */
+  /**
+   * The SLO's ticket composite alarm.
+   * @default - the SLO opens no tickets
+   */
   readonly ticketAlarm?: AlarmWiringFacts;
   /** The dimensions of every metric the SLI reads: what the SLO covers. */
   readonly metricDimensions: MetricDimensionFacts[];
@@ -83,7 +105,9 @@ export interface MetricDimensionFacts {
 
 /** The escalation policy of a service. */
 export interface EscalationFacts {
+  /** `policyName`. */
   readonly name: string;
+  /** Construct path of the policy. */
   readonly constructPath: string;
   /**
    * Levels of the chain.
@@ -99,15 +123,34 @@ export interface EscalationFacts {
 
 /** A chaos experiment declared with `service.addExperiment()`. */
 export interface ExperimentFacts extends FactLocation {
+  /** The experiment's name within its service. */
   readonly name: string;
 }
 
-/** A CloudWatch alarm or composite alarm as synthesized. */
-export interface AlarmFacts extends FactLocation {
+/** The CloudFormation type of an alarm. */
+export enum AlarmResourceType {
+  /** `AWS::CloudWatch::Alarm`: a metric or metric-math alarm. */
+  ALARM = 'AWS::CloudWatch::Alarm',
+  /** `AWS::CloudWatch::CompositeAlarm`. */
+  COMPOSITE_ALARM = 'AWS::CloudWatch::CompositeAlarm',
+}
+
+/** A CloudWatch alarm or composite alarm as synthesized (a `FactLocation` whose resource is always known). */
+export interface AlarmFacts {
+  /** Construct path of the resource's L1 construct; suppressions on it or an ancestor apply. */
+  readonly constructPath: string;
+  /** Construct path of the stack. */
+  readonly stackPath: string;
+  /** Logical id of the alarm. */
   readonly logicalId: string;
+  /** Template file of its stack. */
   readonly templatePath: string;
-  readonly type: 'AWS::CloudWatch::Alarm' | 'AWS::CloudWatch::CompositeAlarm';
-  /** @default - a generated name */
+  /** Alarm or composite alarm. */
+  readonly resourceType: AlarmResourceType;
+  /**
+   * `AlarmName` as given in the template.
+   * @default - a generated name
+   */
   readonly alarmName?: string;
   /** Entries of `AlarmActions` (0 when `ActionsEnabled` is false). */
   readonly alarmActions: number;
@@ -122,22 +165,48 @@ export interface AlarmFacts extends FactLocation {
 }
 
 /** An `AWS::FIS::ExperimentTemplate` as synthesized, whoever declared it. */
-export interface ExperimentTemplateFacts extends FactLocation {
+export interface ExperimentTemplateFacts {
+  /** Construct path of the resource's L1 construct; suppressions on it or an ancestor apply. */
+  readonly constructPath: string;
+  /** Construct path of the stack. */
+  readonly stackPath: string;
+  /** Logical id of the experiment template. */
   readonly logicalId: string;
+  /** Template file of its stack. */
   readonly templatePath: string;
   /** Stop conditions with a CloudWatch alarm source (`aws:cloudwatch:alarm`); `none` sources are not counted. */
   readonly alarmStopConditions: number;
 }
 
 /** The kinds of resources an SLO should cover. */
-export type WorkloadKind = 'lambda-function' | 'rest-api' | 'http-api' | 'load-balancer' | 'target-group' | 'state-machine';
+export enum WorkloadKind {
+  /** `AWS::Lambda::Function`. */
+  LAMBDA_FUNCTION = 'lambda-function',
+  /** `AWS::ApiGateway::RestApi`. */
+  REST_API = 'rest-api',
+  /** `AWS::ApiGatewayV2::Api`. */
+  HTTP_API = 'http-api',
+  /** `AWS::ElasticLoadBalancingV2::LoadBalancer`. */
+  LOAD_BALANCER = 'load-balancer',
+  /** `AWS::ElasticLoadBalancingV2::TargetGroup`. */
+  TARGET_GROUP = 'target-group',
+  /** `AWS::StepFunctions::StateMachine`. */
+  STATE_MACHINE = 'state-machine',
+}
 
 /** A resource customers depend on: a function, an API, a load balancer, a target group, a state machine. */
-export interface WorkloadFacts extends FactLocation {
+export interface WorkloadFacts {
+  /** Construct path of the resource's L1 construct; suppressions on it or an ancestor apply. */
+  readonly constructPath: string;
+  /** Construct path of the stack. */
+  readonly stackPath: string;
+  /** What kind of workload. */
   readonly kind: WorkloadKind;
   /** `AWS::Lambda::Function`, … */
   readonly resourceType: string;
+  /** Logical id of the resource. */
   readonly logicalId: string;
+  /** Template file of its stack. */
   readonly templatePath: string;
   /** Physical names given as plain strings in the template (`FunctionName`, `Name`, …), matched against literal dimension values. */
   readonly names: string[];

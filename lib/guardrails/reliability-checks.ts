@@ -3,12 +3,12 @@ import * as path from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { packageRoot } from '../escalation/lambda-code';
 import {
-  ACKNOWLEDGEMENT_RULE_ID, isAncestorOrSelf, isBareIdAcknowledgement, MIN_REASON_LENGTH, PLUGIN_NAME, readAcknowledgements,
-} from './acknowledgements';
+  SUPPRESSION_RULE_ID, isAncestorOrSelf, isBareIdSuppression, MIN_REASON_LENGTH, PLUGIN_NAME, readSuppressions,
+} from './suppressions';
 import { collectFacts } from './collect-facts';
 import { EvaluatedFinding, evaluate, Evaluation } from './evaluate';
 import { ReliabilityFacts } from './facts';
-import { ReliabilityRule, RuleLevel } from './rule';
+import { IReliabilityRule, RuleLevel } from './rule';
 import { RELIABILITY_RULES } from './rules';
 
 /** Props of `ReliabilityChecks`. */
@@ -42,11 +42,17 @@ export interface ReliabilityChecksProps {
  * in `cdk.out/validation-report.json` under `suppressedViolations`, with their reason.
  */
 export class ReliabilityChecks implements IPolicyValidationPlugin {
-  public readonly name = PLUGIN_NAME;
+  /** `cdk-reliability`: the plugin's name in the validation report, and the namespace of its rule ids. */
+  public readonly name: string = PLUGIN_NAME;
+  /**
+   * This package's version, for the report.
+   * @default - unknown when the package root cannot be found
+   */
   public readonly version?: string;
-  public readonly ruleIds: string[];
+  /** The ids of every rule the plugin reports: `RELIABILITY-000` (suppressions need a reason) and the rules'. */
+  public readonly ruleIds?: string[];
   /** The rules run, in id order. */
-  public readonly rules: readonly ReliabilityRule[] = RELIABILITY_RULES;
+  public readonly rules: IReliabilityRule[] = [...RELIABILITY_RULES];
   private readonly criticalServices: string[];
   private readonly levels: { [ruleId: string]: RuleLevel };
 
@@ -70,14 +76,18 @@ export class ReliabilityChecks implements IPolicyValidationPlugin {
     }
     this.criticalServices = [...critical];
     this.levels = { ...levels };
-    this.ruleIds = [ACKNOWLEDGEMENT_RULE_ID, ...this.rules.map((r) => r.id)];
+    this.ruleIds = [SUPPRESSION_RULE_ID, ...this.rules.map((r) => r.id)];
     this.version = packageVersion();
   }
 
+  /**
+   * Checks the app: called by aws-cdk-lib at synth, after the templates are written.
+   * @param context the app and its stacks' templates
+   */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const facts = collectFacts(context.appConstruct, { stacks: context.stackTemplates, criticalServices: this.criticalServices });
     this.checkCriticalServices(facts);
-    const evaluation = evaluate(facts, readAcknowledgements(context.appConstruct), { rules: this.rules, levels: this.levels });
+    const evaluation = evaluate(facts, readSuppressions(context.appConstruct), { rules: this.rules, levels: this.levels });
     const scope = context.stackTemplates.map((s) => s.stackConstructPath);
     return toReport(facts, evaluation, scope);
   }
@@ -93,20 +103,20 @@ export class ReliabilityChecks implements IPolicyValidationPlugin {
 }
 
 /**
- * The plugin report: unacknowledged findings as violations; acknowledged ones too, under the rule
- * name aws-cdk-lib matches to the acknowledgement's metadata key, so that aws-cdk-lib lists them
- * as suppressed with their reason; refused acknowledgements as `fatal` (never suppressed).
+ * The plugin report: findings not suppressed as violations; suppressed ones too, under the rule
+ * name aws-cdk-lib matches to the suppression's metadata key, so that aws-cdk-lib lists them as
+ * suppressed with their reason; refused suppressions as `fatal` (never suppressed).
  */
 export function toReport(facts: ReliabilityFacts, evaluation: Evaluation, scopeStacks: readonly string[]): PolicyValidationPluginReport {
   const inScope = (stackPath: string) => scopeStacks.includes(stackPath);
   const findings = evaluation.findings.filter((f) => inScope(f.subject.stackPath));
   const violations: PolicyViolation[] = findings.map(toViolation);
-  for (const { record, message } of evaluation.refusedAcknowledgements) {
+  for (const { record, message } of evaluation.refusedSuppressions) {
     if (!scopeStacks.some((s) => isAncestorOrSelf(record.constructPath, s) || isAncestorOrSelf(s, record.constructPath))) {
       continue;
     }
     violations.push({
-      ruleName: ACKNOWLEDGEMENT_RULE_ID,
+      ruleName: SUPPRESSION_RULE_ID,
       description: `[acknowledgement-reason] ${message}`,
       fix: `Acknowledge with a written reason of at least ${MIN_REASON_LENGTH} characters: Validations.of(construct).acknowledge({ id: '${record.ruleId}', reason: '…' }).`,
       severity: 'fatal',
@@ -117,7 +127,7 @@ export function toReport(facts: ReliabilityFacts, evaluation: Evaluation, scopeS
       violatingResources: [{ constructPath: record.constructPath, locations: [] }],
     });
   }
-  const acknowledged = findings.filter((f) => f.acknowledgement !== undefined).length;
+  const suppressed = findings.filter((f) => f.suppression !== undefined).length;
   const services = facts.services.filter((s) => inScope(s.stackPath));
   const workloads = facts.workloads.filter((w) => w.excludedBecause === undefined).length;
   return {
@@ -126,17 +136,17 @@ export function toReport(facts: ReliabilityFacts, evaluation: Evaluation, scopeS
     metadata: {
       checked: `${services.length} services, ${services.reduce((n, s) => n + s.slos.length, 0)} SLOs, ${facts.alarms.length} alarms, `
         + `${facts.experimentTemplates.length} experiment templates, ${workloads} workloads`,
-      findings: `${findings.length} (${acknowledged} acknowledged)`,
+      findings: `${findings.length} (${suppressed} acknowledged)`,
     },
   };
 }
 
 function toViolation(finding: EvaluatedFinding): PolicyViolation {
-  const { rule, subject, acknowledgement } = finding;
+  const { rule, subject, suppression } = finding;
   // aws-cdk-lib suppresses a violation whose rule name, in the plugin's namespace, equals an
-  // acknowledgement's key on its construct or an ancestor. A bare-id acknowledgement is recorded as
-  // `Annotation::<id>`, so an acknowledged finding carries that key as its rule name.
-  const ruleName = acknowledgement !== undefined && isBareIdAcknowledgement(acknowledgement) ? acknowledgement.key : rule.id;
+  // suppression's key on its construct or an ancestor. A bare-id suppression is recorded as
+  // `Annotation::<id>`, so a suppressed finding carries that key as its rule name.
+  const ruleName = suppression !== undefined && isBareIdSuppression(suppression) ? suppression.key : rule.id;
   return {
     ruleName,
     description: `[${rule.name}] ${finding.message}`,

@@ -2,7 +2,7 @@ import { FactLocation, ReliabilityFacts } from './facts';
 
 /** How a finding of a rule is reported at synth. */
 export enum RuleLevel {
-  /** Fails `cdk synth` unless acknowledged. */
+  /** Fails `cdk synth` unless suppressed with `Validations.of(construct).acknowledge({ id, reason })`. */
   ERROR = 'error',
   /** Printed by `cdk synth`, which still succeeds. */
   WARNING = 'warning',
@@ -10,7 +10,7 @@ export enum RuleLevel {
 
 /** One thing a rule found wrong, about one construct or resource. */
 export interface RuleFinding {
-  /** What the finding is about; acknowledgements on its construct or an ancestor apply. */
+  /** What the finding is about; suppressions on its construct or an ancestor apply. */
   readonly subject: FactLocation;
   /** What is wrong, naming the service, SLO or resource: one or two sentences. */
   readonly message: string;
@@ -25,11 +25,12 @@ export interface RuleFinding {
  * A reliability rule: a pure check over the facts of an app. No finding means compliant (or not
  * applicable); each finding is one non-compliant construct or resource.
  */
-export interface ReliabilityRule {
-  /** `RELIABILITY-001`: what acknowledgements name. */
+export interface IReliabilityRule {
+  /** `RELIABILITY-001`: what suppressions name. */
   readonly id: string;
   /** A readable name: `service-has-slo`. */
   readonly name: string;
+  /** How its findings are reported, unless `ReliabilityChecksProps.levels` says otherwise. */
   readonly level: RuleLevel;
   /** What the rule requires, in one line: `every service has at least one SLO`. */
   readonly summary: string;
@@ -37,6 +38,10 @@ export interface ReliabilityRule {
   readonly explanation: string;
   /** How to comply. */
   readonly fix: string;
+  /**
+   * The rule's findings over the facts of an app: none when every construct complies.
+   * @param facts what the app declares and what its templates contain
+   */
   check(facts: ReliabilityFacts): RuleFinding[];
 }
 

@@ -7,8 +7,6 @@ import { IAlarm, IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { ChaosExperiment } from '../chaos/chaos-experiment';
 import { renderValue } from '../cli/render';
 import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
-import type { ReliableService } from '../service/reliable-service';
-import type { ServiceLevelObjective } from '../service/service-level-objective';
 import { longWindowGuardEvents } from '../slo/burn-rate';
 import { blindAlarmName, compositeAlarmName, windowAlarmName } from '../slo/names';
 import { Severity } from '../slo/tiers';
@@ -16,9 +14,10 @@ import { formatWindow } from '../slo/windows';
 import {
   BlindAlertEntry, EscalationEntry, ExperimentEntry, MANIFEST_SCHEMA_VERSION, MetricEntry, ReliabilityManifest, ServiceEntry, SloEntry,
 } from './schema';
+import { ManifestService, ManifestSlo } from './source';
 
 /** The manifest of `stack`'s services. */
-export function buildManifest(stack: Stack, services: readonly ReliableService[]): ReliabilityManifest {
+export function buildManifest(stack: Stack, services: readonly ManifestService[]): ReliabilityManifest {
   const render = (value: unknown): string => renderValue(stack.resolve(value) as never);
   return {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
@@ -34,7 +33,7 @@ export function buildManifest(stack: Stack, services: readonly ReliableService[]
   };
 }
 
-function serviceEntry(service: ReliableService, render: (value: unknown) => string): ServiceEntry {
+function serviceEntry(service: ManifestService, render: (value: unknown) => string): ServiceEntry {
   const alarmNames = new Map<IAlarm, string>();
   for (const slo of service.slos) {
     for (const severity of [Severity.PAGE, Severity.TICKET]) {
@@ -58,7 +57,7 @@ function serviceEntry(service: ReliableService, render: (value: unknown) => stri
   };
 }
 
-function sloEntry(service: ReliableService, slo: ServiceLevelObjective, render: (value: unknown) => string): SloEntry {
+function sloEntry(service: ManifestService, slo: ManifestSlo, render: (value: unknown) => string): SloEntry {
   const windowSeconds = slo.window.toSeconds();
   return {
     name: slo.name,
@@ -100,7 +99,7 @@ function sloEntry(service: ReliableService, slo: ServiceLevelObjective, render: 
   };
 }
 
-function blindAlertEntry(service: ReliableService, slo: ServiceLevelObjective): BlindAlertEntry {
+function blindAlertEntry(service: ManifestService, slo: ManifestSlo): BlindAlertEntry {
   const afterSeconds = slo.blindAlert!.after!.toSeconds();
   return {
     severity: slo.blindAlert!.severity!,

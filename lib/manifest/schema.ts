@@ -20,14 +20,17 @@ export const MANIFEST_FILE_SUFFIX = '.reliability.json';
 
 /** A stack's manifest. */
 export interface ReliabilityManifest {
+  /** Version of the format (`MANIFEST_SCHEMA_VERSION`): readers refuse versions they do not know. */
   readonly schemaVersion: number;
   /** `cdk-reliability`. */
   readonly generator: string;
+  /** The stack the manifest describes. */
   readonly stack: StackEntry;
   /** The stack's services, in declaration order. */
   readonly services: ServiceEntry[];
 }
 
+/** The stack of a manifest. */
 export interface StackEntry {
   /** CloudFormation stack name. */
   readonly name: string;
@@ -41,27 +44,44 @@ export interface StackEntry {
   readonly region: string;
 }
 
+/** A `ReliableService` in the manifest. */
 export interface ServiceEntry {
+  /** `serviceName`. */
   readonly name: string;
+  /** Construct path. */
   readonly path: string;
-  /** @default - not recorded */
+  /**
+   * The owning team.
+   * @default - not recorded
+   */
   readonly owner?: string;
-  /** @default - no runbook */
+  /**
+   * The service's runbook.
+   * @default - no runbook
+   */
   readonly runbookUrl?: string;
-  /** CloudWatch dashboard name. @default - no dashboard */
+  /**
+   * CloudWatch dashboard name.
+   * @default - no dashboard
+   */
   readonly dashboard?: string;
   /**
    * The escalation policy its page and ticket alarms notify (repeated in every service that shares
-   * it, so that each service's entry is complete). @default - notifies nobody
+   * it, so that each service's entry is complete).
+   * @default - notifies nobody
    */
   readonly escalation?: EscalationEntry;
+  /** The service's SLOs, in declaration order. */
   readonly slos: SloEntry[];
+  /** The service's chaos experiments, in declaration order. */
   readonly experiments: ExperimentEntry[];
   /** Estimated monthly CloudWatch cost of the service's alarms, USD (us-east-1 prices). */
   readonly estimatedMonthlyCostUsd: number;
 }
 
+/** An SLO in the manifest. */
 export interface SloEntry {
+  /** The SLO's name within its service. */
   readonly name: string;
   /** Percent of good events, e.g. 99.9. */
   readonly objective: number;
@@ -71,23 +91,45 @@ export interface SloEntry {
   readonly window: string;
   /** Error budget as a fraction of events, e.g. 0.001. */
   readonly errorBudget: number;
+  /** What the SLO counts. */
   readonly sli: SliEntry;
   /**
    * The SLO's `minimumEvents`: no tier's long window is judged on fewer events. Each tier's guard
-   * is `TierEntry.guardEvents`. @default - each tier's single-failure floor alone
+   * is `TierEntry.guardEvents`.
+   * @default - each tier's single-failure floor alone
    */
   readonly minimumEvents?: number;
-  /** @default - no runbook */
+  /**
+   * The SLO's runbook.
+   * @default - no runbook
+   */
   readonly runbookUrl?: string;
   /** Composite alarm names. */
-  readonly alarms: { readonly page?: string; readonly ticket?: string };
+  readonly alarms: SloAlarmsEntry;
+  /** The burn-rate tiers that can fire. */
   readonly tiers: TierEntry[];
   /**
    * The "SLI went blind" alert (added in schema version 1 as an optional field: manifests without
-   * it, including older ones, have none). @default - off
+   * it, including older ones, have none).
+   * @default - off
    */
   readonly blindAlert?: BlindAlertEntry;
+  /** Estimated monthly CloudWatch cost of the SLO's alarms, USD (us-east-1 prices). */
   readonly estimatedMonthlyCostUsd: number;
+}
+
+/** The composite alarms of an SLO, by name. */
+export interface SloAlarmsEntry {
+  /**
+   * The page composite alarm.
+   * @default - the SLO does not page
+   */
+  readonly page?: string;
+  /**
+   * The ticket composite alarm.
+   * @default - the SLO opens no tickets
+   */
+  readonly ticket?: string;
 }
 
 /** An SLO's "SLI went blind" alert. */
@@ -104,6 +146,7 @@ export interface BlindAlertEntry {
   readonly alarmName: string;
 }
 
+/** An SLO's SLI in the manifest. */
 export interface SliEntry {
   /** `ratio` or `latency`. */
   readonly kind: string;
@@ -117,6 +160,7 @@ export interface SliEntry {
   readonly metrics: MetricEntry[];
 }
 
+/** A metric (or math expression) an SLI reads. */
 export interface MetricEntry {
   /** Id in the alarms' metric math, e.g. `bad0`, `total0`, `good0`. */
   readonly id: string;
@@ -128,10 +172,14 @@ export interface MetricEntry {
   readonly dimensions: Record<string, string>;
   /** Empty for a math expression. */
   readonly statistic: string;
-  /** A math expression's text. @default - a metric */
+  /**
+   * A math expression's text.
+   * @default - a metric
+   */
   readonly expression?: string;
 }
 
+/** A burn-rate tier of an SLO. */
 export interface TierEntry {
   /** `page-1h-5m`. */
   readonly id: string;
@@ -139,10 +187,13 @@ export interface TierEntry {
   readonly severity: string;
   /** Percent of the error budget the tier fires at when spent within the long window. */
   readonly budgetPercent: number;
+  /** The long window, in seconds. */
   readonly longWindowSeconds: number;
+  /** The short window, in seconds. */
   readonly shortWindowSeconds: number;
-  /** `1h`, `5m`. */
+  /** The long window, readable: `1h`. */
   readonly longWindow: string;
+  /** The short window, readable: `5m`. */
   readonly shortWindow: string;
   /** Burn-rate threshold: budget% × SLO window / long window. */
   readonly burnRate: number;
@@ -153,24 +204,39 @@ export interface TierEntry {
    * window holding fewer events is judged as if it held N, the rest good, so one failed event never
    * fires the tier (added in schema version 1 as an optional field: manifests without it were
    * written before the per-tier floor, and their long windows were guarded by `minimumEvents`
-   * alone, or not at all). @default - `minimumEvents`, else no guard
+   * alone, or not at all).
+   * @default - `minimumEvents`, else no guard
    */
   readonly guardEvents?: number;
   /** The window alarms' names. */
-  readonly alarmNames: { readonly long: string; readonly short: string };
+  readonly alarmNames: TierAlarmNamesEntry;
 }
 
+/** The names of a tier's two window alarms. */
+export interface TierAlarmNamesEntry {
+  /** The long window's alarm. */
+  readonly long: string;
+  /** The short window's alarm. */
+  readonly short: string;
+}
+
+/** An escalation policy in the manifest. */
 export interface EscalationEntry {
+  /** `policyName`. */
   readonly name: string;
+  /** Construct path. */
   readonly path: string;
+  /** The levels of the chain, in order. */
   readonly levels: EscalationLevelEntry[];
   /** More passes of the chain after the first. */
   readonly repeat: number;
   /** Kinds of ticket targets. */
   readonly tickets: string[];
+  /** How long an acknowledge link stays valid, in seconds (0 for a custom `IEscalationPolicy`). */
   readonly acknowledgeLinkTtlSeconds: number;
 }
 
+/** A level of an escalation chain. */
 export interface EscalationLevelEntry {
   /** Seconds after the previous level (0 for level 1). */
   readonly afterSeconds: number;
@@ -178,50 +244,96 @@ export interface EscalationLevelEntry {
   readonly targets: string[];
 }
 
+/** A chaos experiment in the manifest. */
 export interface ExperimentEntry {
+  /** The experiment's name within its service. */
   readonly name: string;
   /** Logical id of the `AWS::FIS::ExperimentTemplate`. */
   readonly logicalId: string;
+  /** The experiment template's description. */
   readonly description: string;
   /** Seconds from start to end when nothing stops it. */
   readonly expectedSeconds: number;
+  /** Whether it checks the steady state (the SLO alarms are OK) before injecting faults. */
   readonly steadyStateCheck: boolean;
+  /** Whether it checks the SLO alarms recovered after the faults. */
   readonly recoveryCheck: boolean;
+  /** The template's actions, in order. */
   readonly actions: ExperimentActionEntry[];
+  /** The template's targets. */
   readonly targets: ExperimentTargetEntry[];
   /** Stop-condition alarms, by name when known (the service's composites), else rendered ARN. */
   readonly stopConditions: string[];
-  /** @default - no game day */
+  /**
+   * The schedule that runs it.
+   * @default - no game day
+   */
   readonly gameDay?: GameDayEntry;
 }
 
+/** An action of an experiment template. */
 export interface ExperimentActionEntry {
+  /** The action's name in the template. */
   readonly name: string;
+  /** The FIS action id: `aws:lambda:invocation-error`. */
   readonly actionId: string;
+  /** What it does. */
   readonly description: string;
+  /** Its parameters, rendered. */
   readonly parameters: Record<string, string>;
+  /** The actions it starts after. */
   readonly startAfter: string[];
-  /** `Functions: functions-1`. @default - no target */
+  /**
+   * Its target: `Functions: functions-1`.
+   * @default - no target
+   */
   readonly target?: string;
 }
 
+/** A target of an experiment template. */
 export interface ExperimentTargetEntry {
+  /** The target's name in the template. */
   readonly name: string;
+  /** The FIS resource type: `aws:lambda:function`. */
   readonly resourceType: string;
+  /** `ALL`, `COUNT(n)` or `PERCENT(n)`. */
   readonly selectionMode: string;
-  /** @default - none */
+  /**
+   * The resources, by ARN, rendered.
+   * @default - none
+   */
   readonly resourceArns?: string[];
-  /** @default - none */
+  /**
+   * The tags that select the resources, rendered.
+   * @default - none
+   */
   readonly resourceTags?: Record<string, string>;
-  /** @default - none */
+  /**
+   * The target's parameters, rendered.
+   * @default - none
+   */
   readonly parameters?: Record<string, string>;
-  /** @default - none */
-  readonly filters?: { readonly path: string; readonly values: string[] }[];
+  /**
+   * Filters on the selected resources' attributes.
+   * @default - none
+   */
+  readonly filters?: ExperimentTargetFilterEntry[];
 }
 
+/** A filter of an experiment target: an attribute path and the values it may have. */
+export interface ExperimentTargetFilterEntry {
+  /** The attribute path: `State.Name`. */
+  readonly path: string;
+  /** The values allowed. */
+  readonly values: string[];
+}
+
+/** The schedule of a game day. */
 export interface GameDayEntry {
   /** `cron(0 10 ? * TUE *)` or `at(...)`. */
   readonly expression: string;
+  /** IANA time zone of the expression. */
   readonly timeZone: string;
+  /** Whether the schedule is enabled. */
   readonly enabled: boolean;
 }

@@ -1,44 +1,46 @@
 /**
  * Writes each stack's manifest into the cloud assembly at synth, next to its template:
  * `<artifactId>.reliability.json`. One writer per stack that holds services, attached on the
- * first service; the file is written after validation, when every token can be resolved.
+ * first service; at synth (after validation, when every token can be resolved) it walks the
+ * stack's construct tree for its services. No registry: the tree is the only record.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { attachCustomSynthesis, ISynthesisSession, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { ReliableService } from '../service/reliable-service';
 import { buildManifest } from './build';
-import { MANIFEST_FILE_SUFFIX } from './schema';
+import { MANIFEST_FILE_SUFFIX, ReliabilityManifest } from './schema';
+import { ManifestService, manifestServicesOf, markManifestService } from './source';
 
-const SERVICES = new WeakMap<Stack, ReliableService[]>();
+/** The id of the writer construct under the stack. */
+const WRITER_ID = 'ReliabilityManifest';
 
-/** Records `service` in its stack's manifest (attaching the writer on the stack's first service). */
-export function registerForManifest(service: ReliableService): void {
+/**
+ * Includes `service` in its stack's manifest: marks it for the synth-time walk and attaches the
+ * stack's writer when the stack has none yet. Call it once the service is fully constructed.
+ */
+export function includeInManifest(service: ManifestService): void {
+  markManifestService(service);
   const stack = Stack.of(service);
-  let services = SERVICES.get(stack);
-  if (!services) {
-    services = [];
-    SERVICES.set(stack, services);
-    const list = services;
-    // Stacks synthesize through their synthesizer; custom synthesis runs on other constructs.
-    const writer = new Construct(stack, 'ReliabilityManifest');
-    attachCustomSynthesis(writer, {
-      onSynthesize(session: ISynthesisSession) {
-        const manifest = buildManifest(stack, list);
-        fs.writeFileSync(path.join(session.outdir, manifestFileName(stack.artifactId)), `${JSON.stringify(manifest, undefined, 2)}\n`);
-      },
-    });
+  if (stack.node.tryFindChild(WRITER_ID) !== undefined) {
+    return;
   }
-  services.push(service);
-}
-
-/** The services of a stack, in declaration order. */
-export function servicesOf(stack: Stack): readonly ReliableService[] {
-  return SERVICES.get(stack) ?? [];
+  // Stacks synthesize through their synthesizer; custom synthesis runs on other constructs.
+  const writer = new Construct(stack, WRITER_ID);
+  attachCustomSynthesis(writer, {
+    onSynthesize(session: ISynthesisSession) {
+      const manifest = buildManifest(stack, manifestServicesOf(stack));
+      fs.writeFileSync(path.join(session.outdir, manifestFileName(stack.artifactId)), manifestText(manifest));
+    },
+  });
 }
 
 /** `Shop.reliability.json`. */
 export function manifestFileName(artifactId: string): string {
   return `${artifactId}${MANIFEST_FILE_SUFFIX}`;
+}
+
+/** The manifest file's text: two-space indented JSON and a final newline. */
+export function manifestText(manifest: ReliabilityManifest): string {
+  return `${JSON.stringify(manifest, undefined, 2)}\n`;
 }

@@ -2,7 +2,7 @@ import { Annotations, Stack, Tags, Token } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import { ChaosExperiment, ExperimentProps } from '../chaos/chaos-experiment';
-import { registerForManifest } from '../manifest/writer';
+import { includeInManifest } from '../manifest/writer';
 import { ServiceDashboard, dashboardNameFor } from '../dashboards/service-dashboard';
 import { escalationAlarmTags } from '../escalation/alarm-tags';
 import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
@@ -150,7 +150,7 @@ export class ReliableService extends Construct {
     this.escalation = props.escalation;
     this.critical = props.critical ?? false;
     this.claimServiceName();
-    registerForManifest(this);
+    includeInManifest(this);
     if (props.dashboard ?? true) {
       // Dashboard names keep only letters, digits, - and _: 'a.b' and 'a-b' would share one.
       const dashboardName = dashboardNameFor(this.serviceName);

@@ -7,7 +7,7 @@ import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import { Fault, Selection, Targets } from '../../lib';
 import { FIS_ACTIONS } from '../../lib/chaos/catalog';
 import { everyResourceOf, resourceTagConditions, TAG_CONDITIONED_RESOURCE_TYPES, targetStatement } from '../../lib/chaos/target-permissions';
-import { ACKNOWLEDGED_RULES_METADATA_KEY } from '../../lib/nag/acknowledge';
+import { ACKNOWLEDGED_RULES_METADATA_KEY } from '../../lib/nag/suppressions';
 import { actionsOf, experimentStatements, experimentTemplate, flat, newService, newStack, roleIdOf, Statement, statementFor, synth, TemplateJson } from './helpers';
 
 const TEN_MINUTES = Duration.minutes(10);

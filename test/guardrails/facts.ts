@@ -2,8 +2,8 @@
  * Hand-written facts for the pure rule tests: the smallest compliant shapes, overridden per test.
  */
 import {
-  AlarmFacts, ExperimentTemplateFacts, ReliabilityFacts, ServiceFacts, ServiceSloFacts, WorkloadFacts,
-} from '../../lib/guardrails/facts';
+  AlarmFacts, AlarmResourceType, ExperimentTemplateFacts, ReliabilityFacts, ServiceFacts, ServiceSloFacts, SloCategory, WorkloadFacts, WorkloadKind,
+} from '../../lib';
 
 export const TEMPLATE = 'Shop.template.json';
 
@@ -13,7 +13,7 @@ export function slo(overrides: Partial<ServiceSloFacts> = {}): ServiceSloFacts {
     name: 'availability',
     constructPath: 'Shop/Checkout/availability',
     sliKind: 'ratio',
-    category: 'availability',
+    category: SloCategory.AVAILABILITY,
     pageAlarm: {
       alarmName: 'checkout-availability-page', constructPath: 'Shop/Checkout/availability/Page/Resource', stackPath: 'Shop',
       templatePath: TEMPLATE, logicalId: 'CheckoutavailabilityPage', alarmActions: 1,
@@ -25,7 +25,7 @@ export function slo(overrides: Partial<ServiceSloFacts> = {}): ServiceSloFacts {
 
 /** A latency SLO of the checkout function. */
 export function latencySlo(overrides: Partial<ServiceSloFacts> = {}): ServiceSloFacts {
-  return slo({ name: 'latency', constructPath: 'Shop/Checkout/latency', sliKind: 'latency', category: 'latency', ...overrides });
+  return slo({ name: 'latency', constructPath: 'Shop/Checkout/latency', sliKind: 'latency', category: SloCategory.LATENCY, ...overrides });
 }
 
 /** A non-critical service with one paging availability SLO, an escalation policy, no experiment. */
@@ -55,7 +55,7 @@ export function criticalService(overrides: Partial<ServiceFacts> = {}): ServiceF
 
 export function alarm(overrides: Partial<AlarmFacts> = {}): AlarmFacts {
   return {
-    type: 'AWS::CloudWatch::Alarm',
+    resourceType: AlarmResourceType.ALARM,
     logicalId: 'Alarm1',
     constructPath: 'Shop/Alarm/Resource',
     stackPath: 'Shop',
@@ -74,7 +74,7 @@ export function experimentTemplate(overrides: Partial<ExperimentTemplateFacts> =
 
 export function workload(overrides: Partial<WorkloadFacts> = {}): WorkloadFacts {
   return {
-    kind: 'lambda-function',
+    kind: WorkloadKind.LAMBDA_FUNCTION,
     resourceType: 'AWS::Lambda::Function',
     logicalId: 'Handler886CB40B',
     constructPath: 'Shop/Handler/Resource',

@@ -3,7 +3,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ACKNOWLEDGEMENT_RULE_ID, MIN_REASON_LENGTH } from '../../lib/guardrails/acknowledgements';
+import { SUPPRESSION_RULE_ID, MIN_REASON_LENGTH } from '../../lib/guardrails/suppressions';
 import { RELIABILITY_RULES } from '../../lib/guardrails/rules';
 
 const README = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'guardrails.md'), 'utf8');
@@ -14,7 +14,7 @@ function ruleTable(): string {
   return [
     '| id | name | level | requires | why |',
     '|---|---|---|---|---|',
-    `| \`${ACKNOWLEDGEMENT_RULE_ID}\` | \`acknowledgement-reason\` | fatal | every acknowledgement of a \`RELIABILITY-*\` rule names a rule that exists and gives a reason of at least ${MIN_REASON_LENGTH} characters | an acknowledgement without a reason is a silenced alarm; this one cannot be acknowledged |`,
+    `| \`${SUPPRESSION_RULE_ID}\` | \`acknowledgement-reason\` | fatal | every acknowledgement of a \`RELIABILITY-*\` rule names a rule that exists and gives a reason of at least ${MIN_REASON_LENGTH} characters | an acknowledgement without a reason is a silenced alarm; this one cannot be acknowledged |`,
     ...RELIABILITY_RULES.map((r) => `| \`${r.id}\` | \`${r.name}\` | ${r.level} | ${r.summary} | ${r.explanation} |`),
   ].join('\n');
 }

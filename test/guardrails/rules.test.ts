@@ -2,7 +2,7 @@ import {
   alarmActions, criticalEscalationDepth, criticalServiceExperiment, criticalServiceSlos, experimentStopConditions, RELIABILITY_RULES,
   serviceHasPageEscalation, serviceHasSlo, sloCoverage,
 } from '../../lib/guardrails/rules';
-import { RuleLevel } from '../../lib/guardrails/rule';
+import { AlarmResourceType, RuleLevel, SloCategory, WorkloadKind } from '../../lib';
 import { alarm, criticalService, experimentTemplate, facts, latencySlo, service, slo, TEMPLATE, workload } from './facts';
 
 describe('the rule pack', () => {
@@ -82,7 +82,7 @@ describe('RELIABILITY-003 critical-service-slos', () => {
   });
 
   test('non-compliant: a critical service with only a custom SLI lacks both', () => {
-    const custom = slo({ name: 'freshness', sliKind: 'custom', category: 'other' });
+    const custom = slo({ name: 'freshness', sliKind: 'custom', category: SloCategory.OTHER });
     const findings = criticalServiceSlos.check(facts({ services: [criticalService({ slos: [custom] })] }));
     expect(findings[0].message).toBe('critical service \'checkout\' has no availability and no latency SLO; it has freshness (other)');
   });
@@ -152,12 +152,12 @@ describe('RELIABILITY-007 alarm-actions', () => {
   });
 
   test('not applicable: a page composite of a service (RELIABILITY-002 reports it, with its service)', () => {
-    const page = alarm({ type: 'AWS::CloudWatch::CompositeAlarm', logicalId: 'CheckoutavailabilityPage', alarmName: 'checkout-availability-page', alarmActions: 0 });
+    const page = alarm({ resourceType: AlarmResourceType.COMPOSITE_ALARM, logicalId: 'CheckoutavailabilityPage', alarmName: 'checkout-availability-page', alarmActions: 0 });
     expect(alarmActions.check(facts({ alarms: [page] }))).toEqual([]);
   });
 
   test('non-compliant: a composite ticket alarm without actions; an alarm whose actions are disabled', () => {
-    const ticket = alarm({ type: 'AWS::CloudWatch::CompositeAlarm', alarmName: 'checkout-availability-ticket', alarmActions: 0 });
+    const ticket = alarm({ resourceType: AlarmResourceType.COMPOSITE_ALARM, alarmName: 'checkout-availability-ticket', alarmActions: 0 });
     const disabled = alarm({ logicalId: 'Alarm2', alarmName: undefined, alarmActions: 0, actionsEnabled: false });
     expect(alarmActions.check(facts({ alarms: [ticket, disabled] })).map((f) => f.message)).toEqual([
       'composite alarm \'checkout-availability-ticket\' has no alarm action and nothing reads its state, so it notifies nobody',
@@ -168,14 +168,14 @@ describe('RELIABILITY-007 alarm-actions', () => {
 
 describe('RELIABILITY-008 slo-coverage', () => {
   test('compliant: a function an SLI reads by reference; a REST API by its literal name; an excluded function', () => {
-    const api = workload({ kind: 'rest-api', resourceType: 'AWS::ApiGateway::RestApi', logicalId: 'Api', constructPath: 'Shop/Api/Resource', names: ['checkout'] });
+    const api = workload({ kind: WorkloadKind.REST_API, resourceType: 'AWS::ApiGateway::RestApi', logicalId: 'Api', constructPath: 'Shop/Api/Resource', names: ['checkout'] });
     const apiSlo = slo({ metricDimensions: [{ name: 'ApiName', literal: 'checkout', references: [] }, { name: 'Stage', literal: 'prod', references: [] }] });
     const pager = workload({ logicalId: 'Pager', constructPath: 'Shop/OnCall/EscalationFunction/Resource', excludedBecause: 'part of escalation policy' });
     expect(sloCoverage.check(facts({ services: [service({ slos: [slo(), apiSlo] })], workloads: [workload(), api, pager] }))).toEqual([]);
   });
 
   test('non-compliant: a state machine no SLI reads, reported with its construct path and logical id', () => {
-    const sm = workload({ kind: 'state-machine', resourceType: 'AWS::StepFunctions::StateMachine', logicalId: 'Flow1234', constructPath: 'Shop/Flow/Resource' });
+    const sm = workload({ kind: WorkloadKind.STATE_MACHINE, resourceType: 'AWS::StepFunctions::StateMachine', logicalId: 'Flow1234', constructPath: 'Shop/Flow/Resource' });
     expect(sloCoverage.check(facts({ workloads: [sm] }))).toEqual([{
       subject: { constructPath: 'Shop/Flow/Resource', stackPath: 'Shop', templatePath: TEMPLATE, logicalId: 'Flow1234' },
       message: 'state machine Shop/Flow (Flow1234) is not covered by any SLO: no SLI reads a metric with its StateMachineArn dimension. '

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
+import { App, Duration, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
 import { ShopStack } from '../../bin/shop-stack';
 import { AlertPolicy, EscalationPolicy, Fault, GameDay, Notify, ReliableService, Sli, Targets, WeekDay } from '../../lib';
 import { MANIFEST_SCHEMA_VERSION, ReliabilityManifest } from '../../lib/manifest/schema';
@@ -150,5 +151,22 @@ describe('where manifests are written', () => {
     expect(manifest.services.map((s) => [s.name, s.slos.length, s.experiments.length, s.escalation?.name])).toEqual([
       ['checkout', 2, 1, 'ShopOnCall'], ['search', 2, 1, 'ShopOnCall'], ['fulfilment', 1, 0, 'ShopOnCall'],
     ]);
+  });
+
+  test('finds the services in the construct tree: inside the user\'s own constructs, each nested stack in its own manifest, never a service that failed to construct', () => {
+    const files = synthManifests((app) => {
+      const stack = new Stack(app, 'Tree');
+      const sli = () => Sli.ratio({ bad: metric('Errors'), total: metric('Requests') });
+      new ReliableService(new Construct(stack, 'Team'), 'Orders', { serviceName: 'orders', slos: [{ name: 'availability', objective: 99.9, sli: sli() }] });
+      expect(() => new ReliableService(stack, 'Broken', { serviceName: 'no spaces allowed', slos: [{ name: 'availability', objective: 99.9, sli: sli() }] })).toThrow(/serviceName/);
+      new ReliableService(stack, 'Payments', { serviceName: 'payments', slos: [{ name: 'availability', objective: 99.9, sli: sli() }] });
+      const nested = new NestedStack(stack, 'Inner');
+      new ReliableService(nested, 'Ledger', { serviceName: 'ledger', slos: [{ name: 'availability', objective: 99.9, sli: sli() }] });
+    });
+    const services = (file: string) => (JSON.parse(files[file]) as ReliabilityManifest).services.map((s) => s.name);
+    expect(services('Tree.reliability.json')).toEqual(['orders', 'payments']);
+    const nestedFile = Object.keys(files).find((f) => f !== 'Tree.reliability.json')!;
+    expect(nestedFile).toMatch(/^TreeInner[0-9A-F]{8}\.reliability\.json$/);
+    expect(services(nestedFile)).toEqual(['ledger']);
   });
 });

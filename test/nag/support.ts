@@ -8,7 +8,7 @@ import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NagPack, ServerlessChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { ACKNOWLEDGED_RULES_METADATA_KEY } from '../../lib/nag/acknowledge';
+import { ACKNOWLEDGED_RULES_METADATA_KEY } from '../../lib/nag/suppressions';
 
 /** One finding: severity, rule (with its `[finding]`), where, and what the rule says. */
 export interface Finding {

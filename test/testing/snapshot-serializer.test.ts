@@ -5,9 +5,12 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { format } from 'pretty-format';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ASSET_HASH_PLACEHOLDER, assetHashSerializer } from '../../lib/testing/snapshot-serializer';
+import { ReliabilitySnapshot } from '../../lib';
 
-expect.addSnapshotSerializer(assetHashSerializer);
+const { ASSET_HASH_SERIALIZER: assetHashSerializer, ASSET_HASH_PLACEHOLDER } = ReliabilitySnapshot;
+
+// the shape users pass to jest: a plain plugin object with test and serialize
+expect.addSnapshotSerializer(ReliabilitySnapshot.ASSET_HASH_SERIALIZER);
 
 function stackWithAsset(code: string): Record<string, unknown> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asset-'));
@@ -19,7 +22,7 @@ function stackWithAsset(code: string): Record<string, unknown> {
   return json;
 }
 
-describe('assetHashSerializer', () => {
+describe('ReliabilitySnapshot.ASSET_HASH_SERIALIZER', () => {
   test('replaces asset hashes so a code change does not churn the snapshot', () => {
     const before = stackWithAsset('exports.handler = async () => 1;');
     const after = stackWithAsset('exports.handler = async () => 2;');
@@ -27,6 +30,7 @@ describe('assetHashSerializer', () => {
     const printed = (value: unknown) => format(value, { plugins: [assetHashSerializer] });
     expect(printed(after)).toEqual(printed(before));
     expect(printed(before)).toContain(`"S3Key": "${ASSET_HASH_PLACEHOLDER}.zip"`);
+    expect(ASSET_HASH_PLACEHOLDER).toBe('[ASSET HASH]');
     expect(before).toMatchSnapshot();
   });
 

@@ -3,7 +3,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { withWildcardReason } from '../../nag/acknowledge';
+import { withWildcardReason } from '../../nag/suppressions';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
 import { FaultContext, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { describeSeconds, isoDuration } from '../fis-duration';

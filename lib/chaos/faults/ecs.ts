@@ -2,7 +2,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { withWildcardReason } from '../../nag/acknowledge';
+import { withWildcardReason } from '../../nag/suppressions';
 import { describeValue } from '../../private/describe';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
 import { durationParameter, FaultActionSpec, FaultContext, FaultWarning, forDuration, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';

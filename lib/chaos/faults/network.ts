@@ -2,7 +2,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { withWildcardReason } from '../../nag/acknowledge';
+import { withWildcardReason } from '../../nag/suppressions';
 import { describeValue } from '../../private/describe';
 import { EXPERIMENT_ARN_REASON } from '../acknowledgements';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';

@@ -1,5 +1,5 @@
-import { ReliabilityFacts } from '../facts';
-import { locationOf, ReliabilityRule, RuleFinding, RuleLevel } from '../rule';
+import { AlarmResourceType, ReliabilityFacts } from '../facts';
+import { locationOf, IReliabilityRule, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * RELIABILITY-007: every alarm in the templates either has an alarm action or is read by
@@ -7,7 +7,7 @@ import { locationOf, ReliabilityRule, RuleFinding, RuleLevel } from '../rule';
  * building blocks of the page and ticket composites, whose rules read them. Page composites of
  * services are left to RELIABILITY-002, which reports them with their service.
  */
-export const alarmActions: ReliabilityRule = {
+export const alarmActions: IReliabilityRule = {
   id: 'RELIABILITY-007',
   name: 'alarm-actions',
   level: RuleLevel.WARNING,
@@ -21,7 +21,7 @@ export const alarmActions: ReliabilityRule = {
     return facts.alarms
       .filter((alarm) => alarm.alarmActions === 0 && alarm.consumers.length === 0 && !pages.has(key(alarm)))
       .map((alarm) => {
-        const kind = alarm.type === 'AWS::CloudWatch::CompositeAlarm' ? 'composite alarm' : 'alarm';
+        const kind = alarm.resourceType === AlarmResourceType.COMPOSITE_ALARM ? 'composite alarm' : 'alarm';
         const name = alarm.alarmName !== undefined ? `'${alarm.alarmName}'` : alarm.logicalId;
         const why = alarm.actionsEnabled ? 'has no alarm action' : 'has its actions disabled (ActionsEnabled: false)';
         return {

@@ -1,8 +1,8 @@
 import { ReliabilityFacts } from '../facts';
-import { locationOf, ReliabilityRule, RuleFinding, RuleLevel } from '../rule';
+import { locationOf, IReliabilityRule, RuleFinding, RuleLevel } from '../rule';
 
 /** RELIABILITY-006: a critical service escalates through more than one level, and the chain repeats. */
-export const criticalEscalationDepth: ReliabilityRule = {
+export const criticalEscalationDepth: IReliabilityRule = {
   id: 'RELIABILITY-006',
   name: 'critical-escalation-depth',
   level: RuleLevel.WARNING,

@@ -1,8 +1,8 @@
 import { ReliabilityFacts } from '../facts';
-import { locationOf, ReliabilityRule, RuleFinding, RuleLevel } from '../rule';
+import { locationOf, IReliabilityRule, RuleFinding, RuleLevel } from '../rule';
 
 /** RELIABILITY-004: a critical service runs at least one chaos experiment. */
-export const criticalServiceExperiment: ReliabilityRule = {
+export const criticalServiceExperiment: IReliabilityRule = {
   id: 'RELIABILITY-004',
   name: 'critical-service-experiment',
   level: RuleLevel.ERROR,

@@ -1,8 +1,8 @@
-import { ReliabilityFacts } from '../facts';
-import { locationOf, ReliabilityRule, RuleFinding, RuleLevel } from '../rule';
+import { ReliabilityFacts, SloCategory } from '../facts';
+import { locationOf, IReliabilityRule, RuleFinding, RuleLevel } from '../rule';
 
 /** RELIABILITY-003: a critical service has an availability SLO and a latency SLO. */
-export const criticalServiceSlos: ReliabilityRule = {
+export const criticalServiceSlos: IReliabilityRule = {
   id: 'RELIABILITY-003',
   name: 'critical-service-slos',
   level: RuleLevel.ERROR,
@@ -14,7 +14,7 @@ export const criticalServiceSlos: ReliabilityRule = {
   check(facts: ReliabilityFacts): RuleFinding[] {
     const findings: RuleFinding[] = [];
     for (const service of facts.services.filter((s) => s.critical && s.slos.length > 0)) {
-      const missing = (['availability', 'latency'] as const).filter((category) => !service.slos.some((slo) => slo.category === category));
+      const missing = [SloCategory.AVAILABILITY, SloCategory.LATENCY].filter((category) => !service.slos.some((slo) => slo.category === category));
       if (missing.length > 0) {
         const has = service.slos.map((slo) => `${slo.name} (${slo.category})`).join(', ');
         findings.push({

@@ -1,12 +1,12 @@
 import { ReliabilityFacts } from '../facts';
-import { locationOf, ReliabilityRule, RuleFinding, RuleLevel } from '../rule';
+import { locationOf, IReliabilityRule, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * RELIABILITY-005: every FIS experiment template in the templates has a CloudWatch alarm as stop
  * condition. `ChaosExperiment` already refuses experiments without one; this checks what was
  * synthesized, including templates declared with the L1 `CfnExperimentTemplate`.
  */
-export const experimentStopConditions: ReliabilityRule = {
+export const experimentStopConditions: IReliabilityRule = {
   id: 'RELIABILITY-005',
   name: 'experiment-stop-conditions',
   level: RuleLevel.ERROR,

@@ -1,4 +1,4 @@
-import { ReliabilityRule } from '../rule';
+import { IReliabilityRule } from '../rule';
 import { alarmActions } from './alarm-actions';
 import { criticalEscalationDepth } from './critical-escalation-depth';
 import { criticalServiceExperiment } from './critical-service-experiment';
@@ -18,7 +18,7 @@ export * from './service-has-slo';
 export * from './slo-coverage';
 
 /** Every rule `ReliabilityChecks` runs, in id order. */
-export const RELIABILITY_RULES: readonly ReliabilityRule[] = [
+export const RELIABILITY_RULES: readonly IReliabilityRule[] = [
   serviceHasSlo,
   serviceHasPageEscalation,
   criticalServiceSlos,

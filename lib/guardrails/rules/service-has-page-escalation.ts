@@ -1,11 +1,11 @@
 import { ReliabilityFacts } from '../facts';
-import { locationOf, quoted, ReliabilityRule, RuleFinding, RuleLevel } from '../rule';
+import { locationOf, quoted, IReliabilityRule, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * RELIABILITY-002: every service pages someone. At least one SLO has a page alarm, and every page
  * alarm has an alarm action in its template: the service's escalation policy, or actions wired by hand.
  */
-export const serviceHasPageEscalation: ReliabilityRule = {
+export const serviceHasPageEscalation: IReliabilityRule = {
   id: 'RELIABILITY-002',
   name: 'service-has-page-escalation',
   level: RuleLevel.ERROR,

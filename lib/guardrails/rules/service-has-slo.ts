@@ -1,11 +1,11 @@
 import { ReliabilityFacts } from '../facts';
-import { locationOf, ReliabilityRule, RuleFinding, RuleLevel } from '../rule';
+import { locationOf, IReliabilityRule, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * RELIABILITY-001: every service has at least one SLO. `ReliableService` already refuses to
  * synthesize without one; the rule keeps the policy whole for services built by other means.
  */
-export const serviceHasSlo: ReliabilityRule = {
+export const serviceHasSlo: IReliabilityRule = {
   id: 'RELIABILITY-001',
   name: 'service-has-slo',
   level: RuleLevel.ERROR,

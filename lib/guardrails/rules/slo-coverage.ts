@@ -1,14 +1,14 @@
 import { ReliabilityFacts, WorkloadFacts, WorkloadKind } from '../facts';
-import { locationOf, ReliabilityRule, RuleFinding, RuleLevel } from '../rule';
+import { locationOf, IReliabilityRule, RuleFinding, RuleLevel } from '../rule';
 
 /** The metric dimensions that identify a resource of each kind, and how the README's presets cover it. */
 export const COVERAGE_DIMENSIONS: Record<WorkloadKind, { readonly label: string; readonly dimensions: string[]; readonly preset: string }> = {
-  'lambda-function': { label: 'Lambda function', dimensions: ['FunctionName'], preset: 'Sli.lambdaAvailability(fn)' },
-  'rest-api': { label: 'REST API', dimensions: ['ApiName'], preset: 'Sli.restApiAvailability(api)' },
-  'http-api': { label: 'HTTP API', dimensions: ['ApiId'], preset: 'Sli.httpApiAvailability(api)' },
-  'load-balancer': { label: 'load balancer', dimensions: ['LoadBalancer'], preset: 'Sli.loadBalancerAvailability(alb)' },
-  'target-group': { label: 'target group', dimensions: ['TargetGroup'], preset: 'Sli.targetGroupAvailability(tg)' },
-  'state-machine': { label: 'state machine', dimensions: ['StateMachineArn'], preset: 'Sli.stateMachineAvailability(sm)' },
+  [WorkloadKind.LAMBDA_FUNCTION]: { label: 'Lambda function', dimensions: ['FunctionName'], preset: 'Sli.lambdaAvailability(fn)' },
+  [WorkloadKind.REST_API]: { label: 'REST API', dimensions: ['ApiName'], preset: 'Sli.restApiAvailability(api)' },
+  [WorkloadKind.HTTP_API]: { label: 'HTTP API', dimensions: ['ApiId'], preset: 'Sli.httpApiAvailability(api)' },
+  [WorkloadKind.LOAD_BALANCER]: { label: 'load balancer', dimensions: ['LoadBalancer'], preset: 'Sli.loadBalancerAvailability(alb)' },
+  [WorkloadKind.TARGET_GROUP]: { label: 'target group', dimensions: ['TargetGroup'], preset: 'Sli.targetGroupAvailability(tg)' },
+  [WorkloadKind.STATE_MACHINE]: { label: 'state machine', dimensions: ['StateMachineArn'], preset: 'Sli.stateMachineAvailability(sm)' },
 };
 
 /**
@@ -18,7 +18,7 @@ export const COVERAGE_DIMENSIONS: Record<WorkloadKind, { readonly label: string;
  * library's own infrastructure, custom-resource providers and CDK's singleton functions are not
  * workloads (see `excludedBecause`).
  */
-export const sloCoverage: ReliabilityRule = {
+export const sloCoverage: IReliabilityRule = {
   id: 'RELIABILITY-008',
   name: 'slo-coverage',
   level: RuleLevel.WARNING,

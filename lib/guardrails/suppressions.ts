@@ -1,5 +1,8 @@
 /**
- * Acknowledgements of reliability findings: `Validations.of(scope).acknowledge({ id, reason })`.
+ * Suppressions of reliability findings, each with a written reason. Users record them with
+ * aws-cdk-lib's `Validations.of(scope).acknowledge({ id, reason })`, so the messages of the
+ * report quote that call ("the acknowledgement of RELIABILITY-008 ..."); inside this library a
+ * suppression is what it is called ("acknowledge" means an on-call person acknowledging a page).
  *
  * aws-cdk-lib records each one as construct metadata (`aws:cdk:acknowledged-rules`,
  * `{ '<namespace>::<rule>': reason }`). A bare id (`RELIABILITY-008`) gets the namespace
@@ -10,19 +13,19 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
-/** The plugin's name, and the namespace of its rule ids in acknowledgements (`cdk-reliability::RELIABILITY-008`). */
+/** The plugin's name, and the namespace of its rule ids in suppressions (`cdk-reliability::RELIABILITY-008`). */
 export const PLUGIN_NAME = 'cdk-reliability';
-/** The namespace aws-cdk-lib gives an acknowledgement id without one. */
-export const DEFAULT_ACKNOWLEDGEMENT_NAMESPACE = 'Annotation';
-/** An acknowledgement's reason must have at least this many characters (not counting surrounding spaces). */
+/** The namespace aws-cdk-lib gives a suppressed rule id recorded without one (a bare id). */
+export const BARE_ID_NAMESPACE = 'Annotation';
+/** A suppression's reason must have at least this many characters (not counting surrounding spaces). */
 export const MIN_REASON_LENGTH = 10;
-/** The id of the acknowledgement check itself; its findings cannot be acknowledged. */
-export const ACKNOWLEDGEMENT_RULE_ID = 'RELIABILITY-000';
+/** The id of the check on suppressions themselves; its findings cannot be suppressed. */
+export const SUPPRESSION_RULE_ID = 'RELIABILITY-000';
 
 const RULE_ID = /^RELIABILITY-\d+$/;
 
-/** One acknowledgement of a reliability rule, as recorded on a construct. */
-export interface AcknowledgementRecord {
+/** One suppression of a reliability rule, as recorded on a construct. */
+export interface Suppression {
   /** `RELIABILITY-008`. */
   readonly ruleId: string;
   /** The metadata key as aws-cdk-lib recorded it: `Annotation::RELIABILITY-008` or `cdk-reliability::RELIABILITY-008`. */
@@ -32,11 +35,11 @@ export interface AcknowledgementRecord {
   readonly constructPath: string;
 }
 
-/** Every acknowledgement of a `RELIABILITY-*` rule under `root` (the last one wins per construct and key). */
-export function readAcknowledgements(root: IConstruct): AcknowledgementRecord[] {
-  const records: AcknowledgementRecord[] = [];
+/** Every suppression of a `RELIABILITY-*` rule under `root` (the last one wins per construct and key). */
+export function readSuppressions(root: IConstruct): Suppression[] {
+  const records: Suppression[] = [];
   for (const construct of root.node.findAll()) {
-    const latest = new Map<string, AcknowledgementRecord>();
+    const latest = new Map<string, Suppression>();
     for (const entry of construct.node.metadata) {
       if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) {
         continue;
@@ -65,7 +68,7 @@ export function reliabilityRuleId(key: string): string | undefined {
   const namespace = key.slice(0, separator);
   const ruleId = key.slice(separator + 2);
   // aws-cdk-lib before 2.262.1 wrote `annotation::`, later releases `Annotation::`
-  const ours = namespace.toLowerCase() === DEFAULT_ACKNOWLEDGEMENT_NAMESPACE.toLowerCase() || namespace === PLUGIN_NAME;
+  const ours = namespace.toLowerCase() === BARE_ID_NAMESPACE.toLowerCase() || namespace === PLUGIN_NAME;
   return ours && RULE_ID.test(ruleId) ? ruleId : undefined;
 }
 
@@ -81,9 +84,9 @@ export function reasonProblem(reason: string): string | undefined {
   return undefined;
 }
 
-/** Whether the acknowledgement was recorded with a bare id (`Annotation::<id>`), not in the plugin's namespace. */
-export function isBareIdAcknowledgement(record: AcknowledgementRecord): boolean {
-  return record.key.toLowerCase().startsWith(`${DEFAULT_ACKNOWLEDGEMENT_NAMESPACE.toLowerCase()}::`);
+/** Whether the suppression was recorded with a bare id (`Annotation::<id>`), not in the plugin's namespace. */
+export function isBareIdSuppression(record: Suppression): boolean {
+  return record.key.toLowerCase().startsWith(`${BARE_ID_NAMESPACE.toLowerCase()}::`);
 }
 
 /** Whether `ancestor` is `path` or one of its ancestors (`''` is the app). */
@@ -92,28 +95,28 @@ export function isAncestorOrSelf(ancestor: string, path: string): boolean {
 }
 
 /**
- * The acknowledgement that applies to a finding of `ruleId` on `constructPath`: the one recorded
+ * The suppression that applies to a finding of `ruleId` on `constructPath`: the one recorded
  * closest to it (on the construct or its nearest ancestor), among those with an accepted reason.
  */
-export function applicableAcknowledgement(records: readonly AcknowledgementRecord[], ruleId: string, constructPath: string): AcknowledgementRecord | undefined {
+export function applicableSuppression(records: readonly Suppression[], ruleId: string, constructPath: string): Suppression | undefined {
   return records
     .filter((r) => r.ruleId === ruleId && isAncestorOrSelf(r.constructPath, constructPath) && reasonProblem(r.reason) === undefined)
     .sort((a, b) => b.constructPath.length - a.constructPath.length)[0];
 }
 
-/** An acknowledgement that is refused, and why. */
-export interface AcknowledgementProblem {
-  readonly record: AcknowledgementRecord;
+/** A suppression that is refused, and why. */
+export interface RefusedSuppression {
+  readonly record: Suppression;
   readonly message: string;
 }
 
-/** Acknowledgements without an accepted reason, and of rules that do not exist. */
-export function acknowledgementProblems(records: readonly AcknowledgementRecord[], knownRuleIds: readonly string[]): AcknowledgementProblem[] {
-  const problems: AcknowledgementProblem[] = [];
+/** Suppressions without an accepted reason, and of rules that do not exist. */
+export function refusedSuppressions(records: readonly Suppression[], knownRuleIds: readonly string[]): RefusedSuppression[] {
+  const problems: RefusedSuppression[] = [];
   for (const record of records) {
     const where = record.constructPath === '' ? 'the app' : record.constructPath;
-    if (record.ruleId === ACKNOWLEDGEMENT_RULE_ID) {
-      problems.push({ record, message: `the acknowledgement '${record.key}' on ${where} is refused: ${ACKNOWLEDGEMENT_RULE_ID} (acknowledgements need a reason) cannot be acknowledged` });
+    if (record.ruleId === SUPPRESSION_RULE_ID) {
+      problems.push({ record, message: `the acknowledgement '${record.key}' on ${where} is refused: ${SUPPRESSION_RULE_ID} (acknowledgements need a reason) cannot be acknowledged` });
       continue;
     }
     if (!knownRuleIds.includes(record.ruleId)) {

@@ -1,5 +1,5 @@
 /**
- * lib/nag/acknowledge.ts: acknowledgements recorded with aws-cdk-lib's Validations API, honoured
+ * lib/nag/suppressions.ts: cdk-nag suppressions recorded with aws-cdk-lib's Validations API, honoured
  * by cdk-nag 3 on the construct and below only, and IAM5 finding ids rendered as cdk-nag does.
  */
 import { App, Stack } from 'aws-cdk-lib';
@@ -9,8 +9,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { FIS_ACTIONS } from '../../lib/chaos/catalog';
 import { EXPLAINED_ON_ALL_ACTIONS, onAllReason } from '../../lib/chaos/acknowledgements';
 import {
-  acknowledge, acknowledgeWildcards, ACKNOWLEDGED_RULES_METADATA_KEY, flattenCfnReference, wildcardResourceFinding, withWildcardReason,
-} from '../../lib/nag/acknowledge';
+  suppressNagFindings, suppressWildcardFindings, ACKNOWLEDGED_RULES_METADATA_KEY, flattenCfnReference, wildcardResourceFinding, withWildcardReason,
+} from '../../lib/nag/suppressions';
 
 const REASON = 'A reason long enough for a security reviewer to read and check.';
 
@@ -26,11 +26,11 @@ function bucket(stack: Stack, id: string): s3.Bucket {
   return new s3.Bucket(stack, id, { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
 }
 
-describe('acknowledge', () => {
+describe('suppressNagFindings', () => {
   test('records the rule and reason where aws-cdk-lib\'s Validations API does', () => {
     const stack = new Stack(new App(), 'S');
     const b = bucket(stack, 'Configs');
-    acknowledge(b, { id: 'AwsSolutions-S1', reason: REASON });
+    suppressNagFindings(b, { id: 'AwsSolutions-S1', reason: REASON });
     expect(b.node.metadata.filter((m) => m.type === ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => m.data))
       .toEqual([{ 'Annotation::AwsSolutions-S1': REASON }]);
   });
@@ -39,14 +39,14 @@ describe('acknowledge', () => {
     const stack = new Stack(new App(), 'S');
     const mine = bucket(stack, 'Mine');
     bucket(stack, 'Theirs');
-    acknowledge(mine, { id: 'AwsSolutions-S1', reason: REASON });
+    suppressNagFindings(mine, { id: 'AwsSolutions-S1', reason: REASON });
     expect(findings(stack, /^AwsSolutions-S1$/)).toEqual(['AwsSolutions-S1 S/Theirs/Resource']);
   });
 
-  test('refuses an acknowledgement without a real reason', () => {
+  test('refuses a suppression without a real reason', () => {
     const stack = new Stack(new App(), 'S');
-    expect(() => acknowledge(stack, { id: 'AwsSolutions-S1', reason: 'ok' })).toThrow(/S: a cdk-nag acknowledgement needs a rule id and a reason of at least 40 characters/);
-    expect(() => acknowledge(stack, { id: '', reason: REASON })).toThrow(/needs a rule id/);
+    expect(() => suppressNagFindings(stack, { id: 'AwsSolutions-S1', reason: 'ok' })).toThrow(/S: a cdk-nag suppression needs a rule id and a reason of at least 40 characters/);
+    expect(() => suppressNagFindings(stack, { id: '', reason: REASON })).toThrow(/needs a rule id/);
   });
 });
 
@@ -72,13 +72,13 @@ describe('wildcard findings', () => {
     expect(flattenCfnReference({ 'Fn::Select': [0, ['a']] })).toBe('{"Fn::Select":[0,["a"]]}');
   });
 
-  test('acknowledgeWildcards acknowledges the wildcards that carry a reason, naming their actions; the others stay reported', () => {
+  test('suppressWildcardFindings suppresses the wildcards that carry a reason, naming their actions; the others stay reported', () => {
     const stack = new Stack(new App(), 'S');
     const policy = new iam.Policy(stack, 'Policy', { roles: [new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('fis.amazonaws.com') })] });
     const explained = withWildcardReason(new iam.PolicyStatement({ actions: ['tag:GetResources'], resources: ['*'] }), 'no resource-level permissions');
     const unexplained = new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::bucket/*'] });
     policy.addStatements(explained, unexplained);
-    acknowledgeWildcards(policy, [explained, unexplained]);
+    suppressWildcardFindings(policy, [explained, unexplained]);
     expect(policy.node.metadata.filter((m) => m.type === ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => m.data))
       .toEqual([{ 'Annotation::AwsSolutions-IAM5[Resource::*]': 'tag:GetResources: no resource-level permissions.' }]);
     expect(findings(stack, /^AwsSolutions-IAM5/)).toEqual(['AwsSolutions-IAM5[Resource::arn:aws:s3:::bucket/*] S/Policy/Resource']);
@@ -91,7 +91,7 @@ describe('the experiment role\'s reasons for *', () => {
     expect(onAll.filter((a) => !EXPLAINED_ON_ALL_ACTIONS.includes(a))).toEqual([]);
   });
 
-  test('an action without a reason is not explained, so its finding is reported rather than acknowledged blindly', () => {
+  test('an action without a reason is not explained, so its finding is reported rather than suppressed blindly', () => {
     expect(onAllReason(['tag:GetResources', 'ec2:DescribeInstances'])).toBe(
       'the Resource Groups Tagging API has no resource-level permissions (FIS resolves targets with it); EC2 Describe actions have no resource-level permissions');
     expect(onAllReason(['tag:GetResources', 's3:GetObject'])).toBeUndefined();

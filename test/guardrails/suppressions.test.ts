@@ -1,15 +1,15 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import {
-  AcknowledgementRecord, acknowledgementProblems, applicableAcknowledgement, reasonProblem, readAcknowledgements, reliabilityRuleId,
-} from '../../lib/guardrails/acknowledgements';
+  Suppression, refusedSuppressions, applicableSuppression, reasonProblem, readSuppressions, reliabilityRuleId,
+} from '../../lib/guardrails/suppressions';
 
 const REASON = 'Covered through the API that invokes it';
 
-function ack(constructPath: string, overrides: Partial<AcknowledgementRecord> = {}): AcknowledgementRecord {
+function suppression(constructPath: string, overrides: Partial<Suppression> = {}): Suppression {
   return { ruleId: 'RELIABILITY-008', key: 'Annotation::RELIABILITY-008', reason: REASON, constructPath, ...overrides };
 }
 
-describe('rule ids in acknowledgement keys', () => {
+describe('rule ids in suppression keys', () => {
   test('a bare id (recorded as Annotation::, annotation:: before aws-cdk-lib 2.262.1) and the plugin namespace are ours', () => {
     expect(['Annotation::RELIABILITY-008', 'annotation::RELIABILITY-008', 'cdk-reliability::RELIABILITY-008'].map(reliabilityRuleId))
       .toEqual(['RELIABILITY-008', 'RELIABILITY-008', 'RELIABILITY-008']);
@@ -32,27 +32,27 @@ describe('reasons', () => {
   });
 });
 
-describe('which acknowledgement applies', () => {
+describe('which suppression applies', () => {
   test('one on the construct, an ancestor, the stack or the app applies; the closest wins', () => {
-    const records = [ack(''), ack('Shop'), ack('Shop/Handler', { reason: 'Invoked only by the checkout API' })];
-    expect(applicableAcknowledgement(records, 'RELIABILITY-008', 'Shop/Handler/Resource')?.reason).toBe('Invoked only by the checkout API');
-    expect(applicableAcknowledgement(records, 'RELIABILITY-008', 'Shop/Other/Resource')?.constructPath).toBe('Shop');
-    expect(applicableAcknowledgement(records, 'RELIABILITY-008', 'Prod/Handler')?.constructPath).toBe('');
+    const records = [suppression(''), suppression('Shop'), suppression('Shop/Handler', { reason: 'Invoked only by the checkout API' })];
+    expect(applicableSuppression(records, 'RELIABILITY-008', 'Shop/Handler/Resource')?.reason).toBe('Invoked only by the checkout API');
+    expect(applicableSuppression(records, 'RELIABILITY-008', 'Shop/Other/Resource')?.constructPath).toBe('Shop');
+    expect(applicableSuppression(records, 'RELIABILITY-008', 'Prod/Handler')?.constructPath).toBe('');
   });
 
   test('one on a sibling whose name starts the same, another rule, or without a reason does not apply', () => {
-    const records = [ack('Shop/Handler2'), ack('Shop/Handler', { ruleId: 'RELIABILITY-007', key: 'Annotation::RELIABILITY-007' }), ack('Shop', { reason: '' })];
-    expect(applicableAcknowledgement(records, 'RELIABILITY-008', 'Shop/Handler/Resource')).toBeUndefined();
+    const records = [suppression('Shop/Handler2'), suppression('Shop/Handler', { ruleId: 'RELIABILITY-007', key: 'Annotation::RELIABILITY-007' }), suppression('Shop', { reason: '' })];
+    expect(applicableSuppression(records, 'RELIABILITY-008', 'Shop/Handler/Resource')).toBeUndefined();
   });
 });
 
-describe('refused acknowledgements', () => {
+describe('refused suppressions', () => {
   test('without a reason, of an unknown rule, of RELIABILITY-000', () => {
-    const problems = acknowledgementProblems([
-      ack('Shop/Handler', { reason: '' }),
-      ack('', { ruleId: 'RELIABILITY-080', key: 'Annotation::RELIABILITY-080' }),
-      ack('Shop', { ruleId: 'RELIABILITY-000', key: 'cdk-reliability::RELIABILITY-000' }),
-      ack('Shop/Fine'),
+    const problems = refusedSuppressions([
+      suppression('Shop/Handler', { reason: '' }),
+      suppression('', { ruleId: 'RELIABILITY-080', key: 'Annotation::RELIABILITY-080' }),
+      suppression('Shop', { ruleId: 'RELIABILITY-000', key: 'cdk-reliability::RELIABILITY-000' }),
+      suppression('Shop/Fine'),
     ], ['RELIABILITY-008']);
     expect(problems.map((p) => p.message)).toEqual([
       'the acknowledgement of RELIABILITY-008 on Shop/Handler has no reason; it is refused',
@@ -62,13 +62,13 @@ describe('refused acknowledgements', () => {
   });
 });
 
-describe('reading acknowledgements from the tree', () => {
+describe('reading suppressions from the tree', () => {
   test('reads what Validations.acknowledge() records, in both id forms, and skips other rules', () => {
     const app = new App();
     const stack = new Stack(app, 'Shop');
     Validations.of(app).acknowledge({ id: 'RELIABILITY-007', reason: 'Alarms are wired by the platform team' });
     Validations.of(stack).acknowledge({ id: 'cdk-reliability::RELIABILITY-002', reason: '' }, { id: 'AwsSolutions-L1', reason: 'Not ours to read' });
-    expect(readAcknowledgements(app)).toEqual([
+    expect(readSuppressions(app)).toEqual([
       { ruleId: 'RELIABILITY-007', key: 'Annotation::RELIABILITY-007', reason: 'Alarms are wired by the platform team', constructPath: '' },
       { ruleId: 'RELIABILITY-002', key: 'cdk-reliability::RELIABILITY-002', reason: '', constructPath: 'Shop' },
     ]);
@@ -78,6 +78,6 @@ describe('reading acknowledgements from the tree', () => {
     const app = new App();
     Validations.of(app).acknowledge({ id: 'RELIABILITY-007', reason: '' });
     Validations.of(app).acknowledge({ id: 'RELIABILITY-007', reason: 'Alarms are wired by the platform team' });
-    expect(readAcknowledgements(app).map((r) => r.reason)).toEqual(['Alarms are wired by the platform team']);
+    expect(readSuppressions(app).map((r) => r.reason)).toEqual(['Alarms are wired by the platform team']);
   });
 });

@@ -1,8 +1,10 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { ShopStack } from '../../bin/shop-stack';
-import { ReliableService, Sli } from '../../lib';
-import { reliabilityPolicy } from '../../lib';
+import { ReliabilitySnapshot, ReliableService, Sli } from '../../lib';
 
 const metric = (metricName: string) => new Metric({ namespace: 'Shop', metricName });
 
@@ -12,12 +14,12 @@ function checkoutPolicy(objective: number): string {
     serviceName: 'checkout',
     slos: [{ name: 'availability', objective, sli: Sli.ratio({ bad: metric('Errors'), total: metric('Requests') }) }],
   });
-  return reliabilityPolicy(stack);
+  return ReliabilitySnapshot.policy(stack);
 }
 
-describe('reliabilityPolicy()', () => {
+describe('ReliabilitySnapshot.policy()', () => {
   test('shows the sample app\'s whole policy in a few readable lines', () => {
-    expect(reliabilityPolicy(new ShopStack(new App(), 'Shop'))).toMatchSnapshot();
+    expect(ReliabilitySnapshot.policy(new ShopStack(new App(), 'Shop'))).toMatchSnapshot();
   });
 
   test('a lowered objective changes exactly the lines a reviewer needs to see', () => {
@@ -35,6 +37,22 @@ describe('reliabilityPolicy()', () => {
   });
 
   test('refuses what is not a stack', () => {
-    expect(() => reliabilityPolicy({} as Stack)).toThrow('reliabilityPolicy() takes a Stack, got [object Object]');
+    expect(() => ReliabilitySnapshot.policy({} as Stack)).toThrow('ReliabilitySnapshot.policy() takes a Stack, got [object Object]');
+  });
+});
+
+describe('ReliabilitySnapshot.manifest()', () => {
+  test('is the manifest cdk synth writes, byte for byte', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-')) });
+    const stack = new ShopStack(app, 'Shop');
+    const manifest = ReliabilitySnapshot.manifest(stack);
+    const written = fs.readFileSync(path.join(app.synth().directory, 'Shop.reliability.json'), 'utf8');
+    expect(manifest).toBe(written);
+    expect(JSON.parse(manifest).services.map((s: { name: string }) => s.name)).toEqual(['checkout', 'search', 'fulfilment']);
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+  });
+
+  test('refuses what is not a stack', () => {
+    expect(() => ReliabilitySnapshot.manifest({} as Stack)).toThrow('ReliabilitySnapshot.manifest() takes a Stack, got [object Object]');
   });
 });

@@ -1,15 +1,17 @@
 /**
- * Acknowledgements of cdk-nag findings on this library's own resources.
+ * Suppressions of cdk-nag findings on this library's own resources, each with its reason.
  *
- * They are recorded with aws-cdk-lib's `Validations.of(construct).acknowledge({ id, reason })`:
- * the construct metadata (`aws:cdk:acknowledged-rules`) that cdk-nag 3 reads. Users who run
- * cdk-nag get the library's reasons without this library depending on cdk-nag at run time.
+ * ("Suppression" is cdk-nag's word; in this library "acknowledge" means only an on-call person
+ * acknowledging a page.) They are recorded with aws-cdk-lib's
+ * `Validations.of(construct).acknowledge({ id, reason })`: the construct metadata
+ * (`aws:cdk:acknowledged-rules`) that cdk-nag 3 reads. Users who run cdk-nag get the library's
+ * reasons without this library depending on cdk-nag at run time.
  *
  * Rules for callers:
- * - acknowledge on the construct that holds the finding (a resource, or a policy holding only this
- *   library's statements), never on a stack or a user's construct: cdk-nag honours an
- *   acknowledgement on the construct and everything under it;
- * - an `AwsSolutions-IAM5[Resource::*]` acknowledgement goes only on a policy holding nothing but
+ * - suppress on the construct that holds the finding (a resource, or a policy holding only this
+ *   library's statements), never on a stack or a user's construct: cdk-nag honours a suppression
+ *   on the construct and everything under it;
+ * - an `AwsSolutions-IAM5[Resource::*]` suppression goes only on a policy holding nothing but
  *   this library's statements that need `*`, so that a user's own `*` grant is still reported;
  * - every reason says why the finding is right for this resource, in words a security reviewer
  *   can check (the AWS limitation, or the compensating control).
@@ -19,35 +21,35 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 
-/** One acknowledged finding: the cdk-nag rule id (with its `[finding]` when the rule has several) and why. */
-export interface NagAcknowledgement {
+/** One suppressed finding: the cdk-nag rule id (with its `[finding]` when the rule has several) and why. */
+export interface NagSuppression {
   /** e.g. `AwsSolutions-S1`, `Serverless-LambdaDLQ`, `AwsSolutions-IAM5[Resource::*]`. */
   readonly id: string;
   /** Why the finding is acceptable here. */
   readonly reason: string;
 }
 
-/** The metadata key aws-cdk-lib records acknowledgements under (`Validations.ACKNOWLEDGED_RULES_METADATA_KEY`). */
+/** The metadata key aws-cdk-lib's `Validations.acknowledge()` records suppressions under (`Validations.ACKNOWLEDGED_RULES_METADATA_KEY`). */
 export const ACKNOWLEDGED_RULES_METADATA_KEY = 'aws:cdk:acknowledged-rules';
 
 /** Reasons shorter than this are refused: "n/a" or "ok" tells a reviewer nothing. */
 const MIN_REASON_LENGTH = 40;
 
 /**
- * Acknowledges findings on `scope` (and what it contains). A no-op on aws-cdk-lib releases without
+ * Suppresses findings on `scope` (and what it contains). A no-op on aws-cdk-lib releases without
  * `Validations` (before 2.25x): cdk-nag 3, the only reader, needs a newer one anyway.
  */
-export function acknowledge(scope: IConstruct, ...acknowledgements: NagAcknowledgement[]): void {
-  for (const a of acknowledgements) {
-    if (typeof a.id !== 'string' || a.id === '' || typeof a.reason !== 'string' || a.reason.trim().length < MIN_REASON_LENGTH) {
-      throw new Error(`${scope.node.path}: a cdk-nag acknowledgement needs a rule id and a reason of at least ${MIN_REASON_LENGTH} characters, got ${JSON.stringify(a)}`);
+export function suppressNagFindings(scope: IConstruct, ...suppressions: NagSuppression[]): void {
+  for (const s of suppressions) {
+    if (typeof s.id !== 'string' || s.id === '' || typeof s.reason !== 'string' || s.reason.trim().length < MIN_REASON_LENGTH) {
+      throw new Error(`${scope.node.path}: a cdk-nag suppression needs a rule id and a reason of at least ${MIN_REASON_LENGTH} characters, got ${JSON.stringify(s)}`);
     }
   }
   const validations = (cdk as { Validations?: typeof cdk.Validations }).Validations;
-  if (acknowledgements.length === 0 || typeof validations?.of !== 'function') {
+  if (suppressions.length === 0 || typeof validations?.of !== 'function') {
     return;
   }
-  validations.of(scope).acknowledge(...acknowledgements);
+  validations.of(scope).acknowledge(...suppressions);
 }
 
 /**
@@ -65,7 +67,7 @@ const WILDCARD_REASONS = new WeakMap<iam.PolicyStatement, string>();
 
 /**
  * Records why `statement` needs a wildcard resource (e.g. "the Resource Groups Tagging API has no
- * resource-level permissions"), for `acknowledgeWildcards`. Returns the statement.
+ * resource-level permissions"), for `suppressWildcardFindings`. Returns the statement.
  */
 export function withWildcardReason(statement: iam.PolicyStatement, why: string): iam.PolicyStatement {
   WILDCARD_REASONS.set(statement, why);
@@ -73,11 +75,11 @@ export function withWildcardReason(statement: iam.PolicyStatement, why: string):
 }
 
 /**
- * Acknowledges, on `scope`, the `AwsSolutions-IAM5` finding of every wildcard resource of the
+ * Suppresses, on `scope`, the `AwsSolutions-IAM5` finding of every wildcard resource of the
  * given statements that carries a reason (`withWildcardReason`); the reason names the actions.
  * Wildcards without a reason are left to be reported.
  */
-export function acknowledgeWildcards(scope: IConstruct, statements: iam.PolicyStatement[]): void {
+export function suppressWildcardFindings(scope: IConstruct, statements: iam.PolicyStatement[]): void {
   const reasons = new Map<string, string[]>();
   for (const statement of statements) {
     const why = WILDCARD_REASONS.get(statement);
@@ -97,7 +99,7 @@ export function acknowledgeWildcards(scope: IConstruct, statements: iam.PolicySt
       reasons.set(id, list);
     }
   }
-  acknowledge(scope, ...[...reasons].map(([id, list]) => ({ id, reason: list.join(' ') })));
+  suppressNagFindings(scope, ...[...reasons].map(([id, list]) => ({ id, reason: list.join(' ') })));
 }
 
 /**
