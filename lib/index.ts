@@ -26,7 +26,8 @@ export { ServiceDashboard, type ServiceDashboardProps } from './dashboards/servi
 export {
   EscalationPolicy, type EscalationPolicyProps, type EscalationLevel, type EscalationChain, type EscalationChainLevel, type IEscalationPolicy,
 } from './escalation/escalation-policy';
-export { Notify, type INotifyTarget, type NotifyTargetBindOptions, type NotifyTargetConfig } from './escalation/notify';
+export { Notify } from './escalation/notify';
+export { type INotifyTarget, type NotifyTargetBindOptions, type NotifyTargetConfig } from './escalation/notify-target';
 
 // Chaos
 export { ChaosExperiment, type ChaosExperimentProps, type ExperimentProps, type ExperimentReportOptions, type IAlarmSource, EmptyTargets } from './chaos/chaos-experiment';

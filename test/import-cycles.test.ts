@@ -13,7 +13,6 @@ const LIB = path.join(__dirname, '..', 'lib');
  * A ratchet: a cycle not listed fails, and a listed one that no longer exists must be deleted here.
  */
 const KNOWN_CYCLES: readonly string[] = [
-  'slo/tiers.ts -> slo/validation.ts',
   'cli/args.ts -> cli/command.ts',
 ];
 

@@ -23,7 +23,7 @@ import { Problem } from '../slo/tiers';
 import { formatProblems } from '../slo/validation';
 import { suppressEscalationNagFindings } from './acknowledgements';
 import { HANDLER_RUNTIME, handlerCode } from './lambda-code';
-import { INotifyTarget, NotifyTargetConfig } from './notify';
+import { INotifyTarget, NotifyTargetConfig } from './notify-target';
 import {
   estimatedEnvironmentBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES, levelProblems, logRetentionProblem, repeatAfterProblem, repeatProblem,
   reservedConcurrencyProblem, targetListProblems, tokenTtlProblem,

@@ -3,7 +3,7 @@ import { Token } from 'aws-cdk-lib';
 import type { ITopicSubscription } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { NotifyTargetBindOptions, NotifyTargetConfig } from '../notify';
+import type { NotifyTargetBindOptions, NotifyTargetConfig } from '../notify-target';
 import { CheckedNotifyTarget } from './target';
 
 export abstract class AddressTarget extends CheckedNotifyTarget {

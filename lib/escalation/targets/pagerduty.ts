@@ -1,7 +1,7 @@
 /** `Notify.pagerDutyEventsV2`: PagerDuty's Events API v2, called by the escalation function with a routing key read at run time. */
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { NotifyTargetBindOptions, NotifyTargetConfig } from '../notify';
+import type { NotifyTargetBindOptions, NotifyTargetConfig } from '../notify-target';
 import { referenceProblem } from '../validation';
 import { CheckedNotifyTarget } from './target';
 

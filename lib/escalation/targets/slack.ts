@@ -2,7 +2,7 @@
 import { Annotations } from 'aws-cdk-lib';
 import { ISlackChannelConfiguration, SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
 import type { Construct } from 'constructs';
-import type { NotifyTargetBindOptions, NotifyTargetConfig } from '../notify';
+import type { NotifyTargetBindOptions, NotifyTargetConfig } from '../notify-target';
 import { referenceProblem } from '../validation';
 import { CheckedNotifyTarget } from './target';
 

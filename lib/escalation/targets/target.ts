@@ -5,7 +5,7 @@
  * targets built by another copy of this library are checked too.
  */
 import type { Construct } from 'constructs';
-import type { INotifyTarget, NotifyTargetBindOptions, NotifyTargetConfig } from '../notify';
+import type { INotifyTarget, NotifyTargetBindOptions, NotifyTargetConfig } from '../notify-target';
 
 /** A built-in target. */
 export abstract class CheckedNotifyTarget implements INotifyTarget {

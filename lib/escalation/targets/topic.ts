@@ -1,7 +1,7 @@
 /** `Notify.topic`: an existing topic the escalation function publishes to. */
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { NotifyTargetBindOptions, NotifyTargetConfig } from '../notify';
+import type { NotifyTargetBindOptions, NotifyTargetConfig } from '../notify-target';
 import { referenceProblem } from '../validation';
 import { CheckedNotifyTarget } from './target';
 

@@ -2,7 +2,7 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { NotifyTargetBindOptions, NotifyTargetConfig } from '../notify';
+import type { NotifyTargetBindOptions, NotifyTargetConfig } from '../notify-target';
 import { referenceProblem, webhookUrlProblem } from '../validation';
 import { addressIdentity } from './address';
 import { CheckedNotifyTarget } from './target';
