@@ -317,7 +317,7 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
   const unreadableTiers = safeMember(alerting, '_unreadableTiers');
   const tiersProblem = typeof unreadableTiers === 'function' ? tiersProblemOf(alerting, unreadableTiers) : undefined;
   if (typeof toTierInputs !== 'function') {
-    add('alerting', `must be AlertPolicy.workbook() or AlertPolicy.tiers([...]), got ${describeInput(alerting)}`);
+    add('alerting', `must be AlertPolicy.workbook() or AlertPolicy.fromTiers([...]), got ${describeInput(alerting)}`);
   } else if (tiersProblem !== undefined) {
     add('alerting.tiers', tiersProblem);
   } else if (tierInputs === undefined) {
@@ -452,7 +452,7 @@ function warnLambdaTimeout(slo: Construct, where: string, fn: IFunction, tiers: 
     + `${exposed.map((t) => `${t.id} (${formatWindow(t.shortWindowSeconds)})`).join(', ')}. Lambda timestamps an invocation's Errors and Duration `
     + `at its start, so a failure that comes after more than ${formatWindow(shortest)} is counted in minutes that window has already left: `
     + 'a burn made of slow failures may never reach it, and the tier does not fire. Lower the function\'s timeout under the short window, '
-    + 'give those tiers a short window at least as long as the timeout (AlertPolicy.tiers([{ ..., shortWindow }])), or count failures where '
+    + 'give those tiers a short window at least as long as the timeout (AlertPolicy.fromTiers([{ ..., shortWindow }])), or count failures where '
     + 'they end (e.g. a metric the caller publishes); acknowledge this warning if its invocations always finish well within the window');
 }
 

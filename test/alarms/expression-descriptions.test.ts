@@ -69,7 +69,7 @@ describe('burnRateExpression', () => {
     const tg = lb.addListener('Http', { port: 80 }).addTargets('App', { port: 80 });
     const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('x') });
     const slis = [
-      Sli.ratio({ bad: m('E'), total: m('R') }), Sli.ratio({ good: [m('G1'), m('G2')], total: [m('R1'), m('R2')] }),
+      Sli.ratio({ bad: m('E'), total: m('R') }), Sli.ratio({ goodMetrics: [m('G1'), m('G2')], totalMetrics: [m('R1'), m('R2')] }),
       Sli.latency({ metric: m('Latency'), threshold: Duration.millis(300) }),
       Sli.loadBalancerAvailability(lb), Sli.targetGroupAvailability(tg), Sli.lambdaAvailability(fn), Sli.lambdaLatency(fn, { threshold: Duration.seconds(1) }),
     ];

@@ -91,7 +91,7 @@ describe('a service whose SLOs exceed one dashboard\'s budget', () => {
   const names = Array.from({ length: 40 }, (_, i) => `slo-${i}`);
   const svc = new ReliableService(stack, 'Checkout', {
     serviceName: 'checkout',
-    slos: names.map((name) => ({ name, objective: 99.9, sli: Sli.ratio({ bad, total }), alerting: AlertPolicy.workbook({ tickets: false }) })),
+    slos: names.map((name) => ({ name, objective: 99.9, sli: Sli.ratio({ badMetrics: bad, total }), alerting: AlertPolicy.workbook({ tickets: false }) })),
   });
   // WHEN it is synthesized
   const bodies = dashboards(Template.fromStack(stack));

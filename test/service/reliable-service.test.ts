@@ -108,7 +108,7 @@ describe('ReliableService options', () => {
     new ReliableService(stack, 'Checkout', {
       serviceName: 'checkout',
       slos: [availability({
-        alerting: AlertPolicy.tiers([
+        alerting: AlertPolicy.fromTiers([
           { severity: Severity.PAGE, budgetSpentPercent: 5, longWindow: Duration.hours(2) },
           { severity: Severity.TICKET, budgetSpentPercent: 20, longWindow: Duration.days(2), shortWindow: Duration.hours(1) },
         ]),

@@ -30,7 +30,7 @@ describe('resolveTiers', () => {
   });
 
   test('defaults the short window to 1/12 of the long one', () => {
-    const r = resolveTiers(99.9, DAYS_30, AlertPolicy.tiers([
+    const r = resolveTiers(99.9, DAYS_30, AlertPolicy.fromTiers([
       { severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(2) },
     ])._toTierInputs()!, 't');
     expect(r.tiers[0].shortWindowSeconds).toBe(600);
