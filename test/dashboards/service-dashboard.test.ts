@@ -1,11 +1,8 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { Fault } from '../../lib';
+import { AlertPolicy, Fault, ReliableService, Sli } from '../../lib';
 import { dashboardNameFor } from '../../lib/dashboards/service-dashboard';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { Sli } from '../../lib/sli/sli';
-import { AlertPolicy } from '../../lib/slo/alert-policy';
 import { newFunction, newStack as newChaosStack } from '../chaos/helpers';
 import { availability, newStack } from '../service/helpers';
 import { dashboards, markdown, metricCount, onlyDashboard } from './helpers';

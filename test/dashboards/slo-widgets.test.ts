@@ -1,13 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { AlertPolicy, ReliableService, Severity, Sli } from '../../lib';
 import { burnRateExpression, errorRatioExpression } from '../../lib/alarms/expression';
 import { DASHBOARD_LIMITS, metricsIn } from '../../lib/dashboards/limits';
 import { sloWidgets } from '../../lib/dashboards/slo-widgets';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { Sli } from '../../lib/sli/sli';
-import { AlertPolicy } from '../../lib/slo/alert-policy';
-import { Severity } from '../../lib/slo/tiers';
 import { availability, newStack } from '../service/helpers';
 import { expressions, onlyDashboard, widget } from './helpers';
 

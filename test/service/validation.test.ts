@@ -1,11 +1,7 @@
 import { App, Duration, Stack, Stage, Token } from 'aws-cdk-lib';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { ServiceLevelObjective } from '../../lib/service/service-level-objective';
-import { Sli } from '../../lib/sli/sli';
-import { AlertPolicy } from '../../lib/slo/alert-policy';
-import { Severity } from '../../lib/slo/tiers';
 import { availability, counts, newStack } from './helpers';
+import { AlertPolicy, ReliableService, ServiceLevelObjective, Severity, Sli } from '../../lib';
 
 function build(slo: Record<string, unknown>, serviceName = 'checkout') {
   return () => new ReliableService(newStack(), 'Checkout', { serviceName, slos: [availability(slo)] });

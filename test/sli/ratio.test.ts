@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { Sli } from '../../lib/sli/sli';
+import { Sli } from '../../lib';
 
 const metric = (metricName: string, statistic = 'Average') =>
   new Metric({ namespace: 'Shop', metricName, dimensionsMap: { Service: 'checkout' }, statistic, period: Duration.minutes(1) });
