@@ -9,15 +9,17 @@ export { ServiceLevelObjective, type ServiceLevelObjectiveProps, type SloProps, 
 // SLIs
 export { Sli } from './sli/sli';
 export { type ISli, type SliBinding } from './sli/sli-definition';
-export { RatioSli, type RatioSliProps } from './sli/ratio';
-export { LatencySli, type LatencySliProps, LatencyUnit } from './sli/latency';
+export { type RatioSliProps } from './sli/ratio';
+export { type LatencySliProps, LatencyUnit } from './sli/latency';
 export { type ApiAvailabilityOptions, type ApiLatencyOptions } from './sli/presets/api-gateway';
 export { type LoadBalancerLatencyOptions } from './sli/presets/load-balancer';
 export { type LambdaLatencyOptions } from './sli/presets/lambda';
 
 // Alert policies (burn-rate tiers)
 export { AlertPolicy, type AlertTier, type WorkbookPolicyOptions } from './slo/alert-policy';
-export { Severity } from './slo/tiers';
+export { Severity, type ResolvedTier } from './slo/tiers';
+export { TierWindow } from './slo/names';
+export { type SloWindowAlarm } from './alarms/slo-alarms';
 
 // Dashboards
 export { ServiceDashboard, type ServiceDashboardProps } from './dashboards/service-dashboard';

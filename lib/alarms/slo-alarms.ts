@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import { metricPeriods } from '../sli/metrics';
 import { SliBinding } from '../sli/sli-definition';
 import { longWindowGuardEvents } from '../slo/burn-rate';
-import { compositeAlarmName, WindowKind, windowAlarmName } from '../slo/names';
+import { compositeAlarmName, TierWindow, windowAlarmName } from '../slo/names';
 import { ResolvedTier, Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
 import { compositeAlarmDescription, SloFacts, windowAlarmDescription } from './descriptions';
@@ -27,13 +27,15 @@ import { burnRateExpression } from './expression';
 export const SUPPRESSOR_WAIT = Duration.minutes(1);
 export const SUPPRESSOR_EXTENSION = Duration.minutes(1);
 
-/** One metric-math alarm of one window of one tier. */
+/** One metric-math alarm of one window of one tier: `<service>-<slo>-<tier id>-<long|short>`. */
 export interface SloWindowAlarm {
+  /** The tier the alarm belongs to, with its thresholds. */
   readonly tier: ResolvedTier;
   /** Which of the tier's windows this alarm watches. */
-  readonly window: WindowKind;
-  /** The window, which is also the alarm's period. */
+  readonly window: TierWindow;
+  /** The window in seconds, which is also the alarm's period. */
   readonly windowSeconds: number;
+  /** The alarm: it fires when the burn rate over the window exceeds the tier's threshold. */
   readonly alarm: Alarm;
 }
 
@@ -140,12 +142,12 @@ export function createSloAlarms(scope: Construct, input: SloAlarmInput): SloAlar
   warnOfWindowsShorterThanTheDelay(scope, input);
   for (const tier of input.tiers) {
     const compositeName = compositeAlarmName(facts.serviceName, facts.sloName, tier.severity);
-    const pair = (['long', 'short'] as const).map((window) => {
-      const windowSeconds = window === 'long' ? tier.longWindowSeconds : tier.shortWindowSeconds;
+    const pair = [TierWindow.LONG, TierWindow.SHORT].map((window) => {
+      const windowSeconds = window === TierWindow.LONG ? tier.longWindowSeconds : tier.shortWindowSeconds;
       const alarm = new Alarm(scope, `${tier.id}-${window}`, {
         alarmName: windowAlarmName(facts.serviceName, facts.sloName, tier, window),
         alarmDescription: windowAlarmDescription(facts, tier, window, compositeName),
-        metric: burnRateMetric(input, windowSeconds, window === 'long' ? tierGuardEvents(facts, tier) : false),
+        metric: burnRateMetric(input, windowSeconds, window === TierWindow.LONG ? tierGuardEvents(facts, tier) : false),
         threshold: tier.burnRate,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,

@@ -8,7 +8,7 @@ import { escalationAlarmTags } from '../escalation/alarm-tags';
 import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
 import { readList, readProperty, unreadable } from '../private/describe';
 import { compositeAlarmName, namePartProblem } from '../slo/names';
-import { Severity } from '../slo/tiers';
+import { Problem, Severity } from '../slo/tiers';
 import { claimPhysicalName, environmentOf } from './physical-names';
 import { describeInput, formatProblems, quote, runbookUrlProblem, textProblem } from '../slo/validation';
 import { ServiceLevelObjective, SloProps } from './service-level-objective';
@@ -84,17 +84,27 @@ export interface ReliableServiceProps {
  * ```
  */
 export class ReliableService extends Construct {
+  /** Name of the service: the first part of every alarm name. */
   public readonly serviceName: string;
-  /** @default - no runbook */
+  /**
+   * Runbook linked from the service's alarms (an SLO may give its own).
+   * @default - no runbook
+   */
   public readonly runbookUrl?: string;
-  /** @default - no owner recorded */
+  /**
+   * The team that owns the service.
+   * @default - no owner recorded
+   */
   public readonly owner?: string;
   /**
    * The service's dashboard.
    * @default - undefined when `dashboard: false`
    */
   public readonly dashboard?: ServiceDashboard;
-  /** @default - no escalation policy; the alarms notify nobody */
+  /**
+   * The escalation policy the service's page and ticket composites notify.
+   * @default - no escalation policy; the alarms notify nobody
+   */
   public readonly escalation?: IEscalationPolicy;
   /** Whether the service was declared critical (`critical: true`); read by the reliability checks. */
   public readonly critical: boolean;
@@ -103,43 +113,7 @@ export class ReliableService extends Construct {
 
   constructor(scope: Construct, id: string, props: ReliableServiceProps) {
     super(scope, id);
-    const problems: { prop: string; message: string }[] = [];
-    const nameProblem = namePartProblem(props?.serviceName);
-    if (nameProblem) {
-      problems.push({ prop: 'serviceName', message: nameProblem });
-    }
-    // only a string can be a token: asking whether anything else is one reads it (a Proxy's traps may throw)
-    if (props?.runbookUrl !== undefined && !(typeof props.runbookUrl === 'string' && Token.isUnresolved(props.runbookUrl))) {
-      const p = runbookUrlProblem(props.runbookUrl);
-      if (p) {
-        problems.push({ prop: 'runbookUrl', message: p });
-      }
-    }
-    const slos = readList(props?.slos);
-    if (!slos.ok) {
-      problems.push({ prop: 'slos', message: slos.problem });
-    } else if (props?.slos !== undefined && slos.value === undefined) {
-      problems.push({ prop: 'slos', message: `must be a list of SLOs, got ${describeInput(props.slos)}` });
-    }
-    if (props?.critical !== undefined && typeof props.critical !== 'boolean') {
-      problems.push({ prop: 'critical', message: `must be true or false, got ${describeInput(props.critical)}` });
-    }
-    if (props?.dashboard !== undefined && typeof props.dashboard !== 'boolean') {
-      problems.push({ prop: 'dashboard', message: `must be true or false (whether to declare the service's CloudWatch dashboard), got ${describeInput(props.dashboard)}` });
-    }
-    if (props?.owner !== undefined) {
-      const p = textProblem(props.owner, MAX_OWNER_LENGTH, (text) => Token.isUnresolved(text));
-      if (p) {
-        problems.push({ prop: 'owner', message: `${p} (the team that owns the service, e.g. "payments-team", up to ${MAX_OWNER_LENGTH} characters on one line: `
-          + 'it is shown in the dashboard title, the manifest and the report)' });
-      }
-    }
-    if (props?.escalation !== undefined) {
-      const p = escalationProblem(this, props.escalation);
-      if (p) {
-        problems.push({ prop: 'escalation', message: p });
-      }
-    }
+    const { problems, slos } = checkProps(this, props);
     if (problems.length > 0) {
       throw new Error(formatProblems(this.node.path, problems));
     }
@@ -152,26 +126,13 @@ export class ReliableService extends Construct {
     this.claimServiceName();
     includeInManifest(this);
     if (props.dashboard ?? true) {
-      // Dashboard names keep only letters, digits, - and _: 'a.b' and 'a-b' would share one.
-      const dashboardName = dashboardNameFor(this.serviceName);
-      const holder = claimPhysicalName(this, 'dashboard', dashboardName);
-      if (holder !== undefined) {
-        throw new Error(`${this.node.path}: serviceName '${this.serviceName}' gives dashboard name '${dashboardName}', already used by ${holder} `
-          + `(dashboard names replace characters other than letters, digits, - and _ with -). Rename one service, or pass dashboard: false`);
-      }
-      this.dashboard = new ServiceDashboard(this, 'Dashboard', {
-        dashboardName: dashboardNameFor(this.serviceName),
-        title: `${this.serviceName}: service level objectives${this.owner ? ` (owner: ${this.owner})` : ''}`,
-        escalation: this.escalation,
-      });
+      this.dashboard = this.createDashboard();
     }
     if (!this.escalation) {
-      Annotations.of(this).addWarningV2('cdk-reliability:no-escalation',
-        `${this.node.path}: service '${this.serviceName}' has no escalation policy, so its page and ticket alarms notify nobody. `
-        + 'Pass escalation (an EscalationPolicy), or wire the alarms yourself (service.slo(name).pageAlarm.addAlarmAction(...)) and acknowledge this warning');
+      this.warnWithoutEscalation();
     }
 
-    ((slos.ok ? slos.value : undefined) ?? []).forEach((slo, i) => this.createSlo(slo as SloProps, `slos[${i}]`));
+    (slos ?? []).forEach((slo, i) => this.createSlo(slo as SloProps, `slos[${i}]`));
 
     this.node.addValidation({
       validate: () => this.slosByName.size === 0
@@ -299,6 +260,29 @@ export class ReliableService extends Construct {
     }
   }
 
+  /** The service's dashboard, named after the service; refuses a name another service's dashboard already has. */
+  private createDashboard(): ServiceDashboard {
+    // Dashboard names keep only letters, digits, - and _: 'a.b' and 'a-b' would share one.
+    const dashboardName = dashboardNameFor(this.serviceName);
+    const holder = claimPhysicalName(this, 'dashboard', dashboardName);
+    if (holder !== undefined) {
+      throw new Error(`${this.node.path}: serviceName '${this.serviceName}' gives dashboard name '${dashboardName}', already used by ${holder} `
+        + `(dashboard names replace characters other than letters, digits, - and _ with -). Rename one service, or pass dashboard: false`);
+    }
+    return new ServiceDashboard(this, 'Dashboard', {
+      dashboardName,
+      title: `${this.serviceName}: service level objectives${this.owner ? ` (owner: ${this.owner})` : ''}`,
+      escalation: this.escalation,
+    });
+  }
+
+  /** A service without an escalation policy has alarms that notify nobody: say so, acknowledgeably. */
+  private warnWithoutEscalation(): void {
+    Annotations.of(this).addWarningV2('cdk-reliability:no-escalation',
+      `${this.node.path}: service '${this.serviceName}' has no escalation policy, so its page and ticket alarms notify nobody. `
+      + 'Pass escalation (an EscalationPolicy), or wire the alarms yourself (service.slo(name).pageAlarm.addAlarmAction(...)) and acknowledge this warning');
+  }
+
   /** Refuses a second service with this name in the same app and environment: alarm names would collide. */
   private claimServiceName(): void {
     const holder = claimPhysicalName(this, 'service', this.serviceName);
@@ -307,6 +291,46 @@ export class ReliableService extends Construct {
         + `(${environmentOf(this)}); alarm names would collide at deploy time. Give each service a unique serviceName (e.g. add a stage suffix)`);
     }
   }
+}
+
+/**
+ * What is wrong with a service's props, each with its prop name, and its list of SLOs read once
+ * (each SLO is checked when it is created). The escalation policy is checked against the
+ * service's environment.
+ */
+function checkProps(service: Construct, props: ReliableServiceProps): { readonly problems: Problem[]; readonly slos?: unknown[] } {
+  const problems: Problem[] = [];
+  const add = (prop: string, message: string | undefined) => {
+    if (message) {
+      problems.push({ prop, message });
+    }
+  };
+  add('serviceName', namePartProblem(props?.serviceName));
+  // only a string can be a token: asking whether anything else is one reads it (a Proxy's traps may throw)
+  if (props?.runbookUrl !== undefined && !(typeof props.runbookUrl === 'string' && Token.isUnresolved(props.runbookUrl))) {
+    add('runbookUrl', runbookUrlProblem(props.runbookUrl));
+  }
+  const slos = readList(props?.slos);
+  if (!slos.ok) {
+    add('slos', slos.problem);
+  } else if (props?.slos !== undefined && slos.value === undefined) {
+    add('slos', `must be a list of SLOs, got ${describeInput(props.slos)}`);
+  }
+  if (props?.critical !== undefined && typeof props.critical !== 'boolean') {
+    add('critical', `must be true or false, got ${describeInput(props.critical)}`);
+  }
+  if (props?.dashboard !== undefined && typeof props.dashboard !== 'boolean') {
+    add('dashboard', `must be true or false (whether to declare the service's CloudWatch dashboard), got ${describeInput(props.dashboard)}`);
+  }
+  if (props?.owner !== undefined) {
+    const p = textProblem(props.owner, MAX_OWNER_LENGTH, (text) => Token.isUnresolved(text));
+    add('owner', p && `${p} (the team that owns the service, e.g. "payments-team", up to ${MAX_OWNER_LENGTH} characters on one line: `
+      + 'it is shown in the dashboard title, the manifest and the report)');
+  }
+  if (props?.escalation !== undefined) {
+    add('escalation', escalationProblem(service, props.escalation));
+  }
+  return { problems, slos: slos.ok ? slos.value : undefined };
 }
 
 /**

@@ -4,7 +4,7 @@ import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { BlindAlertConfig, createBlindAlarm } from '../alarms/blind-alarm';
 import { SloFacts } from '../alarms/descriptions';
-import { burnRateMetric, createSloAlarms, SloWindowAlarm } from '../alarms/slo-alarms';
+import { burnRateMetric, createSloAlarms, SloAlarmSet, SloWindowAlarm } from '../alarms/slo-alarms';
 import { kindProblem, runBind, runValidate } from '../sli/binding-checks';
 import { metricIdentityProblems, MetricIdentityProblem } from '../sli/metric-checks';
 import { lambdaFunctionOf, PresetSli, presetWarnings } from '../sli/preset-sli';
@@ -118,11 +118,6 @@ export const MIN_BLIND_ALERT_AFTER_SECONDS = 5 * MINUTE_SECONDS;
 export interface ServiceLevelObjectiveProps extends SloProps {
   /** Name of the service the SLO belongs to; the first part of every alarm name. */
   readonly serviceName: string;
-  /**
-   * Prefix of validation messages.
-   * @default - the construct path
-   */
-  readonly propPrefix?: string;
 }
 
 /**
@@ -130,7 +125,9 @@ export interface ServiceLevelObjectiveProps extends SloProps {
  * reach it with `service.slo(name)`.
  */
 export class ServiceLevelObjective extends Construct {
+  /** Name of the service the SLO belongs to. */
   public readonly serviceName: string;
+  /** Name of the SLO, unique within its service. */
   public readonly name: string;
   /** Percent of good events. */
   public readonly objective: number;
@@ -138,6 +135,7 @@ export class ServiceLevelObjective extends Construct {
   public readonly window: Duration;
   /** Fraction of events allowed to be bad (0.001 for 99.9). */
   public readonly errorBudget: number;
+  /** How good and bad events are counted. */
   public readonly sli: ISli;
   /** The tiers that alert, with their derived burn-rate and error-ratio thresholds. */
   public readonly tiers: ResolvedTier[];
@@ -180,68 +178,41 @@ export class ServiceLevelObjective extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceLevelObjectiveProps) {
     super(scope, id);
-    const where = props.propPrefix ?? this.node.path;
-    const { windowSeconds, resolution, binding, blind, whitespace } = validate(this, where, props);
-    const window = props.window ?? DEFAULT_SLO_WINDOW;
-
-    for (const p of whitespace) {
-      Annotations.of(this).addWarningV2('cdk-reliability:dimension-whitespace',
-        `${where}: sli: metric ${p.metric}: ${p.message}. AWS services never publish such values: the alarms would watch a metric that never `
-        + 'exists and stay OK through any outage. Trim the value, or acknowledge this warning if your own metrics are published with it');
-    }
-    for (const warning of presetWarnings(props.sli)) {
-      Annotations.of(this).addWarningV2('cdk-reliability:imported-rest-api-name', `${where}: sli: ${warning}`);
-    }
-    const fn = lambdaFunctionOf(props.sli);
-    if (fn) {
-      warnLambdaTimeout(this, where, fn, resolution.tiers);
-    }
-
-    for (const t of resolution.unreachable) {
-      Annotations.of(this).addWarningV2('cdk-reliability:tier-cannot-fire',
-        `${where}: the ${t.severity} tier ${formatWindow(t.longWindowSeconds)}/${formatWindow(t.shortWindowSeconds)} needs a burn rate of ${t.burnRate}x `
-        + `(error ratio ${formatDecimal(t.errorRatioThreshold * 100)}%), but with objective ${props.objective}% even 100% errors burn at most `
-        + `${maximumBurnRate(props.objective)}x. The tier is left out.`);
-    }
+    const valid = validate(this, this.node.path, props);
+    this.warnAboutInputs(props, valid);
 
     this.serviceName = props.serviceName;
     this.name = props.name;
     this.objective = props.objective;
-    this.window = window;
+    this.window = props.window ?? DEFAULT_SLO_WINDOW;
     this.errorBudget = errorBudget(props.objective);
     this.sli = props.sli;
-    this.tiers = resolution.tiers;
+    this.tiers = valid.resolution.tiers;
     this.runbookUrl = props.runbookUrl;
-    this.binding = binding;
-    this.sliBinding = binding;
+    this.binding = valid.binding;
+    this.sliBinding = valid.binding;
     this.minimumEvents = props.minimumEvents;
     this.facts = {
       serviceName: props.serviceName,
       sloName: props.name,
       objective: props.objective,
-      sloWindowSeconds: windowSeconds,
+      sloWindowSeconds: valid.windowSeconds,
       errorBudget: this.errorBudget,
-      sliDescription: binding.description,
+      sliDescription: valid.binding.description,
       runbookUrl: props.runbookUrl,
       minimumEvents: props.minimumEvents,
     };
 
-    const blindSet = blind ? createBlindAlarm(this, this.facts, binding, blind) : undefined;
-    const alarms = createSloAlarms(this, { facts: this.facts, tiers: this.tiers, sli: binding, extraConditions: blindSet ? [blindSet.condition] : [] });
+    const alarms = this.createAlarms(valid.blind);
     this.windowAlarms = alarms.windowAlarms;
-    const pageAlarm = alarms.pageAlarm;
-    const ticketAlarm = alarms.ticketAlarm;
-    const blindAlarmMetrics = blindSet?.metricCount ?? 0;
-    if (blind && blindSet) {
-      this.blindAlarm = blindSet.alarm;
-      this.blindAlert = { severity: blind.severity, after: Duration.seconds(blind.afterSeconds), expectedEvents: blind.expectedEvents };
-    }
-    this.pageAlarm = pageAlarm;
-    this.ticketAlarm = ticketAlarm;
+    this.pageAlarm = alarms.pageAlarm;
+    this.ticketAlarm = alarms.ticketAlarm;
+    this.blindAlarm = alarms.blindAlarm;
+    this.blindAlert = alarms.blindAlert;
     this.estimatedMonthlyCostUsd = estimateMonthlyCostUsd({
-      metricsPerWindowAlarm: this.windowAlarms.map(() => binding.metricCount),
-      compositeAlarms: [pageAlarm, ticketAlarm].filter((a) => a !== undefined).length,
-      blindAlarmMetrics,
+      metricsPerWindowAlarm: this.windowAlarms.map(() => this.binding.metricCount),
+      compositeAlarms: [this.pageAlarm, this.ticketAlarm].filter((a) => a !== undefined).length,
+      blindAlarmMetrics: alarms.blindAlarmMetrics,
     });
   }
 
@@ -266,6 +237,54 @@ export class ServiceLevelObjective extends Construct {
     }
     return burnRateMetric({ facts: this.facts, sli: this.binding }, seconds, false, `_${formatWindow(seconds)}`);
   }
+
+  /**
+   * Advice on valid input: dimension values with surrounding whitespace, a preset's doubts about
+   * its resource, a Lambda timeout longer than a short window, tiers that can never fire.
+   */
+  private warnAboutInputs(props: ServiceLevelObjectiveProps, valid: ValidSlo): void {
+    const where = this.node.path;
+    for (const p of valid.whitespace) {
+      Annotations.of(this).addWarningV2('cdk-reliability:dimension-whitespace',
+        `${where}: sli: metric ${p.metric}: ${p.message}. AWS services never publish such values: the alarms would watch a metric that never `
+        + 'exists and stay OK through any outage. Trim the value, or acknowledge this warning if your own metrics are published with it');
+    }
+    for (const warning of presetWarnings(props.sli)) {
+      Annotations.of(this).addWarningV2('cdk-reliability:imported-rest-api-name', `${where}: sli: ${warning}`);
+    }
+    const fn = lambdaFunctionOf(props.sli);
+    if (fn) {
+      warnLambdaTimeout(this, where, fn, valid.resolution.tiers);
+    }
+    for (const t of valid.resolution.unreachable) {
+      Annotations.of(this).addWarningV2('cdk-reliability:tier-cannot-fire',
+        `${where}: the ${t.severity} tier ${formatWindow(t.longWindowSeconds)}/${formatWindow(t.shortWindowSeconds)} needs a burn rate of ${t.burnRate}x `
+        + `(error ratio ${formatDecimal(t.errorRatioThreshold * 100)}%), but with objective ${props.objective}% even 100% errors burn at most `
+        + `${maximumBurnRate(props.objective)}x. The tier is left out.`);
+    }
+  }
+
+  /** The blind alarm (first, when configured), then a metric-math alarm per tier window and a composite per severity. */
+  private createAlarms(blind: BlindAlertConfig | undefined): SloAlarms {
+    const blindSet = blind ? createBlindAlarm(this, this.facts, this.binding, blind) : undefined;
+    const alarms = createSloAlarms(this, { facts: this.facts, tiers: this.tiers, sli: this.binding, extraConditions: blindSet ? [blindSet.condition] : [] });
+    return {
+      ...alarms,
+      blindAlarm: blindSet?.alarm,
+      blindAlert: blind && blindSet ? { severity: blind.severity, after: Duration.seconds(blind.afterSeconds), expectedEvents: blind.expectedEvents } : undefined,
+      blindAlarmMetrics: blindSet?.metricCount ?? 0,
+    };
+  }
+}
+
+/** What `createAlarms` builds: the SLO's alarm set and its blind alarm. */
+interface SloAlarms extends SloAlarmSet {
+  /** @default - no blind alert */
+  readonly blindAlarm?: Alarm;
+  /** @default - no blind alert */
+  readonly blindAlert?: BlindAlertProps;
+  /** How many metrics the blind alarm reads (0 without one). */
+  readonly blindAlarmMetrics: number;
 }
 
 interface ValidSlo {
@@ -317,7 +336,7 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
   const unreadableTiers = safeMember(alerting, '_unreadableTiers');
   const tiersProblem = typeof unreadableTiers === 'function' ? tiersProblemOf(alerting, unreadableTiers) : undefined;
   if (typeof toTierInputs !== 'function') {
-    add('alerting', `must be AlertPolicy.workbook() or AlertPolicy.tiers([...]), got ${describeInput(alerting)}`);
+    add('alerting', `must be AlertPolicy.workbook() or AlertPolicy.fromTiers([...]), got ${describeInput(alerting)}`);
   } else if (tiersProblem !== undefined) {
     add('alerting.tiers', tiersProblem);
   } else if (tierInputs === undefined) {
@@ -452,7 +471,7 @@ function warnLambdaTimeout(slo: Construct, where: string, fn: IFunction, tiers: 
     + `${exposed.map((t) => `${t.id} (${formatWindow(t.shortWindowSeconds)})`).join(', ')}. Lambda timestamps an invocation's Errors and Duration `
     + `at its start, so a failure that comes after more than ${formatWindow(shortest)} is counted in minutes that window has already left: `
     + 'a burn made of slow failures may never reach it, and the tier does not fire. Lower the function\'s timeout under the short window, '
-    + 'give those tiers a short window at least as long as the timeout (AlertPolicy.tiers([{ ..., shortWindow }])), or count failures where '
+    + 'give those tiers a short window at least as long as the timeout (AlertPolicy.fromTiers([{ ..., shortWindow }])), or count failures where '
     + 'they end (e.g. a metric the caller publishes); acknowledge this warning if its invocations always finish well within the window');
 }
 

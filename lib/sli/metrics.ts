@@ -121,15 +121,6 @@ export function countMetrics(metric: IMetric): number {
   return 1;
 }
 
-/** Normalizes `IMetric | IMetric[] | undefined` to a list. */
-export function asList(metrics: IMetric | IMetric[] | undefined): IMetric[] {
-  if (metrics === undefined) {
-    return [];
-  }
-  // Array.from: a hole in the list becomes `undefined`, which validation reports, instead of being skipped
-  return Array.isArray(metrics) ? Array.from(metrics) : [metrics];
-}
-
 /** A readable name of a metric for descriptions: `AWS/ApiGateway 5XXError`, or the expression. */
 export function describeMetric(metric: IMetric): string {
   const config = metric.toMetricConfig();

@@ -1,9 +1,16 @@
 import { IMetric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
-import { asList, describeMetric, leafMetrics, metricKey, MetricIds, metricName, metricPeriods, metricShape, withStatistic } from './metrics';
+import { describeInput } from '../slo/validation';
+import { describeMetric, leafMetrics, metricKey, MetricIds, metricName, metricPeriods, metricShape, withStatistic } from './metrics';
 import { ISli, SliBinding } from './sli-definition';
 
 /**
- * Props of `Sli.ratio`: count events; give exactly one of `good` or `bad`.
+ * Props of `Sli.ratio`: count events; give the good or the bad events, and all events.
+ *
+ * Each side is one metric (`bad`, `good`, `total`), or several metrics whose counts are added up
+ * (`badMetrics`, `goodMetrics`, `totalMetrics`): one prop per shape rather than one prop taking
+ * either a metric or a list, so that each prop has one type in every jsii language and the
+ * common case reads `Sli.ratio({ bad: errors, total: requests })` in TypeScript and
+ * `Sli.ratio(bad=errors, total=requests)` in Python.
  *
  * Each metric counts events with its statistic: `Sum` (the values are counts) or `SampleCount`
  * (each sample is an event); `Average`, the aws-cdk-lib default, is read as `Sum`; any other
@@ -11,25 +18,83 @@ import { ISli, SliBinding } from './sli-definition';
  */
 export interface RatioSliProps {
   /**
-   * Metric(s) counting good events; several are added up.
-   * @default - none; give `bad` instead
+   * The metric counting good events. Give exactly one of `good`, `goodMetrics`, `bad`, `badMetrics`.
+   * @default - none; give `bad` (or `goodMetrics`, `badMetrics`) instead
    */
-  readonly good?: IMetric | IMetric[];
+  readonly good?: IMetric;
   /**
-   * Metric(s) counting bad events; several are added up.
-   * @default - none; give `good` instead
+   * Several metrics counting good events, added up.
+   * @default - none; give `good` (or `bad`, `badMetrics`) instead
    */
-  readonly bad?: IMetric | IMetric[];
+  readonly goodMetrics?: IMetric[];
   /**
-   * Metric(s) counting all events; several are added up. Bad events in a window without (enough)
-   * total events count as errors (the alarms divide by the larger of the two).
+   * The metric counting bad events. Give exactly one of `good`, `goodMetrics`, `bad`, `badMetrics`.
+   * @default - none; give `good` (or `goodMetrics`, `badMetrics`) instead
    */
-  readonly total: IMetric | IMetric[];
+  readonly bad?: IMetric;
+  /**
+   * Several metrics counting bad events, added up (e.g. a function's errors and throttles).
+   * @default - none; give `bad` (or `good`, `goodMetrics`) instead
+   */
+  readonly badMetrics?: IMetric[];
+  /**
+   * The metric counting all events; give it or `totalMetrics`. Bad events in a window without
+   * (enough) total events count as errors (the alarms divide by the larger of the two).
+   * @default - none; give `totalMetrics` instead
+   */
+  readonly total?: IMetric;
+  /**
+   * Several metrics counting all events, added up; give them or `total`.
+   * @default - none; give `total` instead
+   */
+  readonly totalMetrics?: IMetric[];
   /**
    * What the SLI counts, for alarm descriptions.
-   * @default - built from the metric names: `bad: 5XXError; total: Count`
+   * @default - built from the metric names: `bad events 5XXError over total Count`
    */
   readonly description?: string;
+}
+
+/** One side of a ratio SLI (good, bad or total events), as given. */
+interface Side {
+  /** Whether the side was given, as one metric or as a list. */
+  readonly given: boolean;
+  /** Its metrics: one, or the list (holes kept as `undefined`, which validation reports). */
+  readonly metrics: IMetric[];
+  /** How each metric is named in messages: `` `bad` ``, `` `badMetrics`[1] ``. */
+  readonly labels: string[];
+  /** What is wrong with its shape. */
+  readonly problems: string[];
+}
+
+type SideName = 'good' | 'bad' | 'total';
+
+/** Reads one side from its single-metric prop and its list prop. */
+function sideOf(props: RatioSliProps, name: SideName): Side {
+  const listName = `${name}Metrics` as const;
+  const one = props[name] as unknown;
+  const list = props[listName] as unknown;
+  const problems: string[] = [];
+  if (one !== undefined && list !== undefined) {
+    problems.push(`Sli.ratio takes \`${name}\` (one metric) or \`${listName}\` (several, added up), got both`);
+  }
+  if (Array.isArray(one)) {
+    problems.push(`Sli.ratio \`${name}\` is a list: give one metric, or the list as \`${listName}\``);
+  }
+  if (list !== undefined && !Array.isArray(list)) {
+    problems.push(`Sli.ratio \`${listName}\` must be a list of metrics (one metric goes in \`${name}\`), got ${describeInput(list)}`);
+  } else if (Array.isArray(list) && list.length === 0) {
+    problems.push(`Sli.ratio \`${listName}\` is an empty list: give at least one metric`);
+  }
+  if (list !== undefined) {
+    const metrics = Array.isArray(list) ? Array.from(list as IMetric[]) : [list as IMetric];
+    return { given: true, metrics, labels: metrics.map((_, i) => `\`${listName}\`[${i}]`), problems };
+  }
+  if (one !== undefined) {
+    const metrics = Array.isArray(one) ? Array.from(one as IMetric[]) : [one as IMetric];
+    return { given: true, metrics, labels: metrics.map((_, i) => Array.isArray(one) ? `\`${name}\`[${i}]` : `\`${name}\``), problems };
+  }
+  return { given: false, metrics: [], labels: [], problems };
 }
 
 /**
@@ -58,39 +123,39 @@ export class RatioSli implements ISli {
   constructor(private readonly props: RatioSliProps) {}
 
   public validate(): string[] {
-    const problems: string[] = [];
     const p = this.props ?? ({} as RatioSliProps);
-    const good = asList(p.good);
-    const bad = asList(p.bad);
-    const total = asList(p.total);
-    if (p.good !== undefined && p.bad !== undefined) {
-      problems.push('Sli.ratio needs exactly one of `good` or `bad`, got both');
-    } else if (p.good === undefined && p.bad === undefined) {
-      problems.push('Sli.ratio needs exactly one of `good` or `bad`, got neither');
+    const good = sideOf(p, 'good');
+    const bad = sideOf(p, 'bad');
+    const total = sideOf(p, 'total');
+    const problems: string[] = [];
+    const events = [['good', good], ['bad', bad]] as const;
+    const given = events.filter(([, side]) => side.given).map(([name]) => name);
+    if (given.length !== 1) {
+      problems.push('Sli.ratio needs exactly one of `good` or `bad` (or `goodMetrics`, `badMetrics` for several metrics), '
+        + `got ${given.length === 0 ? 'neither' : 'both'}`);
     }
-    if (p.total === undefined) {
-      problems.push('Sli.ratio needs `total`, the metric(s) counting all events, got none');
+    if (!total.given) {
+      problems.push('Sli.ratio needs `total` (or `totalMetrics`), the metric(s) counting all events, got none');
     }
     if (p.description !== undefined && typeof p.description !== 'string') {
       problems.push(`Sli.ratio \`description\` must be a string (it is shown in alarm descriptions and dashboards), got ${typeof p.description}`);
     }
-    for (const [name, list] of [['good', good], ['bad', bad], ['total', total]] as const) {
-      if (Array.isArray(p[name]) && list.length === 0) {
-        problems.push(`Sli.ratio \`${name}\` is an empty list: give at least one metric`);
-      }
-      list.forEach((m, i) => {
+    for (const side of [good, bad, total]) {
+      problems.push(...side.problems);
+      side.metrics.forEach((m, i) => {
+        const label = side.labels[i];
         const shape = m && typeof (m as IMetric).toMetricConfig === 'function' ? metricShape(m) : 'unknown';
         if (shape === 'search') {
-          problems.push(`Sli.ratio \`${name}\`[${i}] is a SEARCH expression, which CloudWatch alarms cannot evaluate: pass metrics`);
+          problems.push(`Sli.ratio ${label} is a SEARCH expression, which CloudWatch alarms cannot evaluate: pass metrics`);
         } else if (shape === 'unknown') {
-          problems.push(`Sli.ratio \`${name}\`[${i}] is not a CloudWatch metric or math expression`);
+          problems.push(`Sli.ratio ${label} is not a CloudWatch metric or math expression`);
         } else {
-          problems.push(...statisticProblems(name, i, m));
+          problems.push(...statisticProblems(label, m));
         }
       });
     }
     if (problems.length === 0) {
-      problems.push(...mathIdProblems([...good, ...bad, ...total]), ...degenerateProblems(good, bad, total));
+      problems.push(...mathIdProblems([...good.metrics, ...bad.metrics, ...total.metrics]), ...degenerateProblems(good.metrics, bad.metrics, total.metrics));
     }
     return problems;
   }
@@ -99,25 +164,25 @@ export class RatioSli implements ISli {
     const ids = new MetricIds();
     const filled = (role: string, list: IMetric[]) =>
       list.map((m) => `FILL(${ids.idFor(role, counted(m))}, 0)`).join(' + ');
-
-    const totalList = asList(this.props.total);
+    const good = sideOf(this.props, 'good').metrics;
+    const bad = sideOf(this.props, 'bad');
+    const totalList = sideOf(this.props, 'total').metrics;
     const totalEvents = totalList.length === 1 ? filled('total', totalList) : `(${filled('total', totalList)})`;
 
     let badEvents: string;
-    if (this.props.bad !== undefined) {
-      const bad = asList(this.props.bad);
-      badEvents = bad.length === 1 ? filled('bad', bad) : `(${filled('bad', bad)})`;
+    if (bad.given) {
+      badEvents = bad.metrics.length === 1 ? filled('bad', bad.metrics) : `(${filled('bad', bad.metrics)})`;
     } else {
-      badEvents = `(${totalEvents} - (${filled('good', asList(this.props.good))}))`;
+      badEvents = `(${totalEvents} - (${filled('good', good)}))`;
     }
 
     const names = (list: IMetric[]) => list.map(describeMetric).join(' + ');
     const description = this.props.description
-      ?? (this.props.bad !== undefined
-        ? `bad events ${names(asList(this.props.bad))} over total ${names(totalList)}`
-        : `good events ${names(asList(this.props.good))} over total ${names(totalList)}`);
+      ?? (bad.given
+        ? `bad events ${names(bad.metrics)} over total ${names(totalList)}`
+        : `good events ${names(good)} over total ${names(totalList)}`);
 
-    const all = [...asList(this.props.good), ...asList(this.props.bad), ...totalList];
+    const all = [...good, ...bad.metrics, ...totalList];
     const replacedPeriodSeconds = [...new Set(all.flatMap(metricPeriods))].sort((a, b) => a - b);
     return {
       usingMetrics: ids.usingMetrics, badEvents, totalEvents, metricCount: ids.metricCount, description,
@@ -148,13 +213,13 @@ function counted(metric: IMetric): IMetric {
 }
 
 /** Metrics (inside math expressions too) whose statistic does not count events. */
-function statisticProblems(name: string, index: number, metric: IMetric): string[] {
+function statisticProblems(label: string, metric: IMetric): string[] {
   return leafMetrics(metric).flatMap((leaf) => {
     const statistic = leaf.toMetricConfig().metricStat?.statistic;
     if (statistic === undefined || countStatistic(statistic) !== undefined) {
       return [];
     }
-    return [`Sli.ratio \`${name}\`[${index}] (${metricName(leaf)}) uses the statistic ${statistic}, which does not count events: `
+    return [`Sli.ratio ${label} (${metricName(leaf)}) uses the statistic ${statistic}, which does not count events: `
       + 'use Sum (the metric\'s values are event counts) or SampleCount (each sample is an event, e.g. the requests behind a latency metric); '
       + 'Average, the aws-cdk-lib default, is read as Sum. For a share of requests under a latency threshold, use Sli.latency'];
   });

@@ -44,7 +44,10 @@ export interface SliBinding {
  * this interface for a source they do not cover.
  */
 export interface ISli {
-  /** `ratio` (counted events) or `latency` (requests faster than a threshold). */
+  /**
+   * What kind of SLI this is, for the manifest and reports: `ratio` (counted events), `latency`
+   * (requests faster than a threshold), or a short word of yours (at most 64 characters, one line).
+   */
   readonly kind: string;
   /**
    * What is wrong with this SLI's input, as messages without the prop name

@@ -47,13 +47,16 @@ export interface WorkbookPolicyOptions {
  * Burn rates are derived from the SLO window, never hard-coded.
  */
 export class AlertPolicy {
-  /** The Workbook's four tiers. */
-  public static readonly WORKBOOK_TIERS: readonly AlertTier[] = [
+  /**
+   * The Workbook's four tiers, as a starting point for your own (`AlertPolicy.fromTiers([...])`).
+   * The list and its tiers are frozen: copy them to change one.
+   */
+  public static readonly WORKBOOK_TIERS: AlertTier[] = Object.freeze([
     { severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(1), shortWindow: Duration.minutes(5) },
     { severity: Severity.PAGE, budgetSpentPercent: 5, longWindow: Duration.hours(6), shortWindow: Duration.minutes(30) },
     { severity: Severity.TICKET, budgetSpentPercent: 10, longWindow: Duration.days(1), shortWindow: Duration.hours(2) },
     { severity: Severity.TICKET, budgetSpentPercent: 10, longWindow: Duration.days(3), shortWindow: Duration.hours(6) },
-  ];
+  ].map((tier) => Object.freeze(tier))) as AlertTier[];
 
   /** The Workbook's tiers: two page tiers and, unless turned off, two ticket tiers. */
   public static workbook(options: WorkbookPolicyOptions = {}): AlertPolicy {
@@ -69,8 +72,17 @@ export class AlertPolicy {
     return new AlertPolicy(AlertPolicy.WORKBOOK_TIERS.filter((t) => tickets || t.severity !== Severity.TICKET));
   }
 
-  /** Your own tiers. Each (severity, long window, short window) may appear once. */
-  public static tiers(tiers: AlertTier[]): AlertPolicy {
+  /**
+   * Your own tiers. Each (severity, long window, short window) may appear once.
+   *
+   * ```ts
+   * AlertPolicy.fromTiers([
+   *   { severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(1) },
+   *   { severity: Severity.TICKET, budgetSpentPercent: 10, longWindow: Duration.days(1) },
+   * ]);
+   * ```
+   */
+  public static fromTiers(tiers: AlertTier[]): AlertPolicy {
     // A list whose reading throws (a Proxy) is reported by the SLO that uses the policy, with its path.
     const list = readList(tiers);
     return list.ok
@@ -78,11 +90,16 @@ export class AlertPolicy {
       : new AlertPolicy(tiers, list.problem);
   }
 
+  /** The tiers as declared; the SLO derives each one's burn-rate threshold from its own window. */
+  public readonly tiers: AlertTier[];
+
   /**
    * @param tiers the tiers, copied when they are a list
    * @param _tiersProblem why the tiers could not be read, reported by the SLO that uses the policy
    */
-  private constructor(public readonly tiers: readonly AlertTier[], private readonly _tiersProblem?: string) {}
+  private constructor(tiers: AlertTier[], private readonly _tiersProblem?: string) {
+    this.tiers = tiers;
+  }
 
   /** @internal why the list of tiers could not be read (e.g. a Proxy whose traps throw), if so. */
   public _unreadableTiers(): string | undefined {

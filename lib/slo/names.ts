@@ -12,8 +12,16 @@ const NAME_PART = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** Keeps every alarm name well under CloudWatch's 255 characters. */
 export const MAX_NAME_PART_LENGTH = 64;
 
-/** Which of a tier's two windows an alarm watches. */
-export type WindowKind = 'long' | 'short';
+/** Which of a tier's two windows an alarm watches; the value ends the alarm's name. */
+export enum TierWindow {
+  /** The long window, over which the tier's share of the budget is measured (`…-page-1h-5m-long`). */
+  LONG = 'long',
+  /** The short window, which makes the tier clear soon after the errors stop (`…-page-1h-5m-short`). */
+  SHORT = 'short',
+}
+
+/** A tier window as internal helpers take it: the enum, or its value (`'long'`, `'short'`). */
+export type WindowKind = `${TierWindow}`;
 
 /** Why `value` cannot be part of an alarm name, or `undefined` when it can. */
 export function namePartProblem(value: unknown): string | undefined {

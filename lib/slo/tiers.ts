@@ -30,13 +30,17 @@ export interface TierInput {
   readonly unreadable?: string;
 }
 
-/** A tier with its derived thresholds. */
+/** An alert tier of an SLO with its derived thresholds (`slo.tiers`). */
 export interface ResolvedTier {
   /** Stable identity within an SLO, used in alarm names and construct ids: `page-1h-5m`. */
   readonly id: string;
+  /** Whether the tier pages or opens a ticket. */
   readonly severity: Severity;
+  /** Percent of the error budget the tier tolerates spending within its long window (2 for 2 %). */
   readonly budgetSpentPercent: number;
+  /** The long window, in seconds. */
   readonly longWindowSeconds: number;
+  /** The short window, in seconds (the default, one twelfth of the long window, filled in). */
   readonly shortWindowSeconds: number;
   /** Burn-rate threshold: budgetSpent x SLO window / long window. */
   readonly burnRate: number;

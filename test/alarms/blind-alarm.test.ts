@@ -7,19 +7,11 @@
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import {
-  blindAlarmDescription, blindAlarmExpression, blindCondition, describeBlindCondition,
-} from '../../lib/alarms/blind-alarm';
+import { AlertPolicy, BlindAlertProps, EscalationPolicy, Notify, ReliableService, Severity, Sli, SloProps } from '../../lib';
+import { blindAlarmDescription, blindAlarmExpression, blindCondition, describeBlindCondition } from '../../lib/alarms/blind-alarm';
 import { compositeAlarmDescription } from '../../lib/alarms/descriptions';
-import { EscalationPolicy } from '../../lib/escalation/escalation-policy';
-import { Notify } from '../../lib/escalation/notify';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { BlindAlertProps, SloProps } from '../../lib/service/service-level-objective';
-import { Sli } from '../../lib/sli/sli';
 import { firstTransition, simulate, TrafficProfile } from '../../lib/simulation/simulator';
 import { sloAlarmsFromTemplate } from '../../lib/simulation/template-alarms';
-import { AlertPolicy } from '../../lib/slo/alert-policy';
-import { Severity } from '../../lib/slo/tiers';
 import { availability, newStack } from '../service/helpers';
 
 const PAGE = 'checkout-availability-page';

@@ -1,3 +1,4 @@
+import { AlertPolicy, Severity, Sli } from '../../lib';
 import { compositeAlarmDescription, formatPercent, guardSentence, MAX_DESCRIPTION_LENGTH, SloFacts, windowAlarmDescription } from '../../lib/alarms/descriptions';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
@@ -6,9 +7,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { burnRateExpression, errorRatioExpression } from '../../lib/alarms/expression';
 import { evaluateMetricMath, parseMetricMath } from '../../lib/simulation/metric-math';
-import { Sli } from '../../lib/sli/sli';
-import { AlertPolicy } from '../../lib/slo/alert-policy';
-import { resolveTiers, Severity } from '../../lib/slo/tiers';
+import { resolveTiers } from '../../lib/slo/tiers';
 
 const counts = { badEvents: 'FILL(bad0, 0)', totalEvents: 'FILL(total0, 0)' };
 
@@ -69,7 +68,7 @@ describe('burnRateExpression', () => {
     const tg = lb.addListener('Http', { port: 80 }).addTargets('App', { port: 80 });
     const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('x') });
     const slis = [
-      Sli.ratio({ bad: m('E'), total: m('R') }), Sli.ratio({ good: [m('G1'), m('G2')], total: [m('R1'), m('R2')] }),
+      Sli.ratio({ bad: m('E'), total: m('R') }), Sli.ratio({ goodMetrics: [m('G1'), m('G2')], totalMetrics: [m('R1'), m('R2')] }),
       Sli.latency({ metric: m('Latency'), threshold: Duration.millis(300) }),
       Sli.loadBalancerAvailability(lb), Sli.targetGroupAvailability(tg), Sli.lambdaAvailability(fn), Sli.lambdaLatency(fn, { threshold: Duration.seconds(1) }),
     ];

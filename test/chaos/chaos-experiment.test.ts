@@ -52,7 +52,7 @@ function stopConditionArns(json: TemplateJson, experiment: string): string[] {
 }
 
 /** The ticket-only alert policy: no page alarm. */
-const TICKETS_ONLY = AlertPolicy.tiers([{ severity: Severity.TICKET, budgetSpentPercent: 10, longWindow: Duration.days(1), shortWindow: Duration.hours(2) }]);
+const TICKETS_ONLY = AlertPolicy.fromTiers([{ severity: Severity.TICKET, budgetSpentPercent: 10, longWindow: Duration.days(1), shortWindow: Duration.hours(2) }]);
 
 describe('an experiment of a service (defaults and options, one stack)', () => {
   let stack: Stack;

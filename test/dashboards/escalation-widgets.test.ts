@@ -1,9 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { IEscalationPolicy, ReliableService } from '../../lib';
 import { escalationWidgets } from '../../lib/dashboards/escalation-widgets';
-import { IEscalationPolicy } from '../../lib/escalation/escalation-policy';
-import { ReliableService } from '../../lib/service/reliable-service';
 import { newStack, smallestPolicy } from '../escalation/helpers';
 import { availability } from '../service/helpers';
 import { dashboards, markdown, widget } from './helpers';

@@ -1,11 +1,8 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { Fault, Targets } from '../../lib';
+import { AlertPolicy, Fault, ReliableService, Sli, Targets } from '../../lib';
 import { dashboardNameFor } from '../../lib/dashboards/service-dashboard';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { Sli } from '../../lib/sli/sli';
-import { AlertPolicy } from '../../lib/slo/alert-policy';
 import { newFunction, newStack as newChaosStack } from '../chaos/helpers';
 import { availability, newStack } from '../service/helpers';
 import { dashboards, markdown, metricCount, onlyDashboard } from './helpers';
@@ -91,7 +88,7 @@ describe('a service whose SLOs exceed one dashboard\'s budget', () => {
   const names = Array.from({ length: 40 }, (_, i) => `slo-${i}`);
   const svc = new ReliableService(stack, 'Checkout', {
     serviceName: 'checkout',
-    slos: names.map((name) => ({ name, objective: 99.9, sli: Sli.ratio({ bad, total }), alerting: AlertPolicy.workbook({ tickets: false }) })),
+    slos: names.map((name) => ({ name, objective: 99.9, sli: Sli.ratio({ badMetrics: bad, total }), alerting: AlertPolicy.workbook({ tickets: false }) })),
   });
   // WHEN it is synthesized
   const bodies = dashboards(Template.fromStack(stack));

@@ -1,13 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { AlertPolicy, ReliableService, Severity, Sli } from '../../lib';
 import { burnRateExpression, errorRatioExpression } from '../../lib/alarms/expression';
 import { DASHBOARD_LIMITS, metricsIn } from '../../lib/dashboards/limits';
 import { sloWidgets } from '../../lib/dashboards/slo-widgets';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { Sli } from '../../lib/sli/sli';
-import { AlertPolicy } from '../../lib/slo/alert-policy';
-import { Severity } from '../../lib/slo/tiers';
 import { availability, newStack } from '../service/helpers';
 import { expressions, onlyDashboard, widget } from './helpers';
 
@@ -124,7 +121,7 @@ describe('the burn-rate graph reads each long window as its alarm does', () => {
     new ReliableService(stack, 'Checkout', {
       serviceName: 'checkout',
       slos: [availability({
-        alerting: AlertPolicy.tiers([
+        alerting: AlertPolicy.fromTiers([
           { severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(1) },
           { severity: Severity.TICKET, budgetSpentPercent: 0.8333333333333334, longWindow: Duration.hours(1), shortWindow: Duration.minutes(10) },
         ]),
@@ -149,8 +146,8 @@ describe('a burn-rate graph that would read more than 100 metrics', () => {
     const service = new ReliableService(stack, 'Checkout', {
       serviceName: 'checkout',
       slos: [{
-        name: 'availability', objective: 99.9, sli: Sli.ratio({ bad: metrics, total: new Metric({ namespace: 'Shop', metricName: 'Requests' }) }),
-        alerting: AlertPolicy.tiers(Array.from({ length: 10 }, (_, i) => ({ severity: Severity.TICKET, budgetSpentPercent: 10, longWindow: Duration.hours(12 + i * 12) }))),
+        name: 'availability', objective: 99.9, sli: Sli.ratio({ badMetrics: metrics, total: new Metric({ namespace: 'Shop', metricName: 'Requests' }) }),
+        alerting: AlertPolicy.fromTiers(Array.from({ length: 10 }, (_, i) => ({ severity: Severity.TICKET, budgetSpentPercent: 10, longWindow: Duration.hours(12 + i * 12) }))),
       }],
     });
     // WHEN its widgets are built

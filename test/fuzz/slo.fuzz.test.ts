@@ -10,9 +10,10 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
+import { Severity } from '../../lib';
 import { burnRateExpression } from '../../lib/alarms/expression';
 import { errorBudget, formatDecimal, longWindowGuardEvents } from '../../lib/slo/burn-rate';
-import { resolveTiers, Severity, TierInput } from '../../lib/slo/tiers';
+import { resolveTiers, TierInput } from '../../lib/slo/tiers';
 import { minimumEventsProblem, objectiveProblem, sloWindowProblem } from '../../lib/slo/validation';
 import { Mix, oddNumber } from './support/arbitraries';
 import { expectClearOutcome, fuzzApp, fuzzOutdir, OutcomeTally } from './support/oracle';

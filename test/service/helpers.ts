@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { Sli } from '../../lib/sli/sli';
+import { Sli } from '../../lib';
 
 /** A fresh app and stack per test. */
 export function newStack(id = 'Shop'): Stack {

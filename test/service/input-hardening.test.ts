@@ -7,12 +7,7 @@ import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { SloProps } from '../../lib/service/service-level-objective';
-import { Sli } from '../../lib/sli/sli';
-import { ISli, SliBinding } from '../../lib/sli/sli-definition';
-import { AlertPolicy } from '../../lib/slo/alert-policy';
-import { Severity } from '../../lib/slo/tiers';
+import { AlertPolicy, ISli, ReliableService, Severity, Sli, SliBinding, SloProps } from '../../lib';
 import { describeInput, textProblem } from '../../lib/slo/validation';
 import { HostileValueError, throwingArray, throwingProxy } from '../fuzz/support/hostile';
 import { availability, counts, newStack } from './helpers';
@@ -79,10 +74,10 @@ describe('hostile values in SLO props are refused cleanly', () => {
     ['minimumEvents', 5n, /minimumEvents: must be a whole number of events >= 1, got 5n/],
     ['sli', 1n, /sli: must be an SLI such as Sli.ratio\(\{ bad, total \}\) or a preset, got 1n/],
     ['sli', revoked, /sli: must be an SLI .*got an object that cannot be read/],
-    ['alerting', Symbol('a'), /alerting: must be AlertPolicy.workbook\(\) or AlertPolicy.tiers\(\[...\]\), got Symbol\("a"\)/],
+    ['alerting', Symbol('a'), /alerting: must be AlertPolicy.workbook\(\) or AlertPolicy.fromTiers\(\[...\]\), got Symbol\("a"\)/],
     ['window', 30n, /window: must be a concrete Duration such as Duration.days\(30\)/],
     ['window', revoked, /window: must be a concrete Duration such as Duration.days\(30\)/],
-    ['alerting', revoked, /alerting: must be AlertPolicy.workbook\(\) or AlertPolicy.tiers\(\[...\]\), got an object that cannot be read/],
+    ['alerting', revoked, /alerting: must be AlertPolicy.workbook\(\) or AlertPolicy.fromTiers\(\[...\]\), got an object that cannot be read/],
     ['blindAlert', revoked, /blindAlert: must be \{ severity\?, after\?, expectedEvents\? \}/],
   ])('%s = %s', (prop, value, message) => {
     expect(build({ [prop]: value })).toThrow(message);
@@ -287,10 +282,10 @@ test('textProblem accepts tokens when told how to recognise them', () => {
 
 describe('hostile values in Sli.ratio and Sli.latency', () => {
   test.each([
-    ['Sli.ratio(undefined)', () => Sli.ratio(undefined as never), /sli: Sli.ratio needs exactly one of `good` or `bad`, got neither/],
-    ['Sli.ratio(null)', () => Sli.ratio(null as never), /sli: Sli.ratio needs exactly one of `good` or `bad`, got neither/],
-    ['Sli.ratio({ bad: 1n, total })', () => Sli.ratio({ bad: 1n as never, total: counts().requests }), /sli: Sli.ratio `bad`\[0\] is not a CloudWatch metric or math expression/],
-    ['Sli.ratio({ bad, total: Symbol })', () => Sli.ratio({ bad: counts().errors, total: Symbol('t') as never }), /sli: Sli.ratio `total`\[0\] is not a CloudWatch metric or math expression/],
+    ['Sli.ratio(undefined)', () => Sli.ratio(undefined as never), /sli: Sli.ratio needs exactly one of `good` or `bad` \(or `goodMetrics`, `badMetrics` for several metrics\), got neither/],
+    ['Sli.ratio(null)', () => Sli.ratio(null as never), /sli: Sli.ratio needs exactly one of `good` or `bad` \(or `goodMetrics`, `badMetrics` for several metrics\), got neither/],
+    ['Sli.ratio({ bad: 1n, total })', () => Sli.ratio({ bad: 1n as never, total: counts().requests }), /sli: Sli.ratio `bad` is not a CloudWatch metric or math expression/],
+    ['Sli.ratio({ bad, total: Symbol })', () => Sli.ratio({ bad: counts().errors, total: Symbol('t') as never }), /sli: Sli.ratio `total` is not a CloudWatch metric or math expression/],
     ['Sli.latency(undefined)', () => Sli.latency(undefined as never), /sli: Sli.latency needs `metric`, a CloudWatch latency metric/],
     ['Sli.latency({ unit: 10n })', () => Sli.latency({ metric: counts().requests, threshold: Duration.millis(300), unit: 10n as never }),
       /sli: Sli.latency `unit` must be LatencyUnit.MILLISECONDS or LatencyUnit.SECONDS, got 10n/],
@@ -361,24 +356,24 @@ describe('values whose reading throws (Proxies, getters) are refused as "could n
       /objective: must be a number > 0 and < 100 .*got an object that cannot be read[\s\S]*runbookUrl: must be an https:\/\/ URL, got an object that cannot be read/);
   });
 
-  test('AlertPolicy.tiers() given a list whose reading throws: the SLO using it says so', () => {
-    refused(build({ alerting: AlertPolicy.tiers(throwingArray() as never) }),
+  test('AlertPolicy.fromTiers() given a list whose reading throws: the SLO using it says so', () => {
+    refused(build({ alerting: AlertPolicy.fromTiers(throwingArray() as never) }),
       /^Shop\/Checkout\/availability: alerting\.tiers: could not be read: reading it threw HostileValueError/);
   });
 
-  test('AlertPolicy.tiers() given a tier that is a Proxy: the tier is named', () => {
+  test('AlertPolicy.fromTiers() given a tier that is a Proxy: the tier is named', () => {
     const tiers = [proxy(), { severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(1) }];
-    refused(build({ alerting: AlertPolicy.tiers(tiers as never) }),
+    refused(build({ alerting: AlertPolicy.fromTiers(tiers as never) }),
       /^Shop\/Checkout\/availability: alerting\.tiers\[0\]: could not be read: reading severity threw HostileValueError: hostile proxy get threw on purpose$/);
   });
 
-  test('AlertPolicy.tiers() given a tier whose longWindow getter throws', () => {
+  test('AlertPolicy.fromTiers() given a tier whose longWindow getter throws', () => {
     const tier = Object.defineProperty({ severity: Severity.PAGE, budgetSpentPercent: 2 }, 'longWindow', { get: () => { throw new HostileValueError('getter longWindow'); } });
-    refused(build({ alerting: AlertPolicy.tiers([tier] as never) }), /alerting\.tiers\[0\]: could not be read: reading longWindow threw HostileValueError/);
+    refused(build({ alerting: AlertPolicy.fromTiers([tier] as never) }), /alerting\.tiers\[0\]: could not be read: reading longWindow threw HostileValueError/);
   });
 
   test('a tier severity that is a circular object is described, not serialised', () => {
-    refused(build({ alerting: AlertPolicy.tiers([{ severity: circular(), budgetSpentPercent: 2, longWindow: Duration.hours(1) }] as never) }),
+    refused(build({ alerting: AlertPolicy.fromTiers([{ severity: circular(), budgetSpentPercent: 2, longWindow: Duration.hours(1) }] as never) }),
       /alerting\.tiers\[0\]\.severity: must be Severity\.PAGE or Severity\.TICKET, got \{"name":"loop","self":\[circular\]\}/);
   });
 

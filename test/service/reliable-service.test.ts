@@ -1,10 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AlertPolicy, ReliableService, Severity, Sli, TierWindow } from '../../lib';
 import { burnRateExpression } from '../../lib/alarms/expression';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { Sli } from '../../lib/sli/sli';
-import { AlertPolicy } from '../../lib/slo/alert-policy';
-import { Severity } from '../../lib/slo/tiers';
 import { availability, counts, newStack } from './helpers';
 
 describe('ReliableService with the default policy', () => {
@@ -76,6 +73,13 @@ describe('ReliableService with the default policy', () => {
     expect(slo.windowAlarms).toHaveLength(8);
   });
 
+  test('names each window alarm after its tier and TierWindow, long before short', () => {
+    const slo = checkout.slo('availability');
+    expect(slo.windowAlarms.slice(0, 2).map((w) => [w.tier.id, w.window, w.windowSeconds])).toEqual([['page-1h-5m', TierWindow.LONG, 3600], ['page-1h-5m', TierWindow.SHORT, 300]]);
+    expect(slo.windowAlarms.map((w) => w.alarm.node.id)).toEqual(slo.windowAlarms.map((w) => `${w.tier.id}-${w.window}`));
+    expect(Object.values(TierWindow)).toEqual(['long', 'short']);
+  });
+
   test('without an escalation policy, warns only that its alarms notify nobody', () => {
     // a service with no escalation still synthesizes; the one warning says who is not paged
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
@@ -108,7 +112,7 @@ describe('ReliableService options', () => {
     new ReliableService(stack, 'Checkout', {
       serviceName: 'checkout',
       slos: [availability({
-        alerting: AlertPolicy.tiers([
+        alerting: AlertPolicy.fromTiers([
           { severity: Severity.PAGE, budgetSpentPercent: 5, longWindow: Duration.hours(2) },
           { severity: Severity.TICKET, budgetSpentPercent: 20, longWindow: Duration.days(2), shortWindow: Duration.hours(1) },
         ]),

@@ -1,11 +1,7 @@
 import { App, Duration, Stack, Stage, Token } from 'aws-cdk-lib';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { ServiceLevelObjective } from '../../lib/service/service-level-objective';
-import { Sli } from '../../lib/sli/sli';
-import { AlertPolicy } from '../../lib/slo/alert-policy';
-import { Severity } from '../../lib/slo/tiers';
 import { availability, counts, newStack } from './helpers';
+import { AlertPolicy, ReliableService, ServiceLevelObjective, Severity, Sli } from '../../lib';
 
 function build(slo: Record<string, unknown>, serviceName = 'checkout') {
   return () => new ReliableService(newStack(), 'Checkout', { serviceName, slos: [availability(slo)] });
@@ -33,23 +29,23 @@ describe('validation errors name the construct path, the prop, the value and wha
   });
 
   test('a tier window that is not a multiple of 60 s', () => {
-    const alerting = AlertPolicy.tiers([{ severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(1), shortWindow: Duration.seconds(90) }]);
+    const alerting = AlertPolicy.fromTiers([{ severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(1), shortWindow: Duration.seconds(90) }]);
     expect(build({ alerting })).toThrow(/availability: alerting.tiers\[0\].shortWindow: must be a whole number of minutes \(CloudWatch alarm periods are multiples of 60 seconds\), got 90 seconds/);
   });
 
   test('a tier window over CloudWatch\'s 7-day evaluation range', () => {
-    const alerting = AlertPolicy.tiers([{ severity: Severity.TICKET, budgetSpentPercent: 10, longWindow: Duration.days(8) }]);
+    const alerting = AlertPolicy.fromTiers([{ severity: Severity.TICKET, budgetSpentPercent: 10, longWindow: Duration.days(8) }]);
     expect(build({ alerting })).toThrow(/alerting.tiers\[0\].longWindow: must be at most 7 days \(CloudWatch limits Period x EvaluationPeriods to 7 days\), got 8d/);
   });
 
   test('a short window not shorter than the long one', () => {
-    const alerting = AlertPolicy.tiers([{ severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(1), shortWindow: Duration.hours(2) }]);
+    const alerting = AlertPolicy.fromTiers([{ severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(1), shortWindow: Duration.hours(2) }]);
     expect(build({ alerting })).toThrow(/alerting.tiers\[0\].shortWindow: must be shorter than the long window \(1h\), got 2h/);
   });
 
   test('a math alarm over 10 metrics', () => {
     const bad = Array.from({ length: 10 }, (_, i) => new Metric({ namespace: 'Shop', metricName: `Errors${i}` }));
-    const sli = Sli.ratio({ bad, total: counts().requests });
+    const sli = Sli.ratio({ badMetrics: bad, total: counts().requests });
     expect(build({ sli })).toThrow(/availability: sli: reads 11 metrics, but a CloudWatch metric-math alarm may read at most 10/);
   });
 
@@ -68,8 +64,8 @@ describe('validation errors name the construct path, the prop, the value and wha
 
   test('good and bad both given, or neither', () => {
     const { errors, requests } = counts();
-    expect(build({ sli: Sli.ratio({ good: requests, bad: errors, total: requests }) })).toThrow('Shop/Checkout/availability: sli: Sli.ratio needs exactly one of `good` or `bad`, got both');
-    expect(build({ sli: Sli.ratio({ total: requests }) })).toThrow(/sli: Sli.ratio needs exactly one of `good` or `bad`, got neither/);
+    expect(build({ sli: Sli.ratio({ good: requests, bad: errors, total: requests }) })).toThrow('Shop/Checkout/availability: sli: Sli.ratio needs exactly one of `good` or `bad` (or `goodMetrics`, `badMetrics` for several metrics), got both');
+    expect(build({ sli: Sli.ratio({ total: requests }) })).toThrow(/sli: Sli.ratio needs exactly one of `good` or `bad` \(or `goodMetrics`, `badMetrics` for several metrics\), got neither/);
   });
 
   test('a missing SLI', () => {
@@ -113,13 +109,13 @@ describe('validation errors name the construct path, the prop, the value and wha
   });
 
   test('an alerting policy that is not an AlertPolicy, or tiers that are not a list', () => {
-    expect(build({ alerting: { tiers: [] } })).toThrow(/availability: alerting: must be AlertPolicy.workbook\(\) or AlertPolicy.tiers/);
-    expect(build({ alerting: AlertPolicy.tiers(undefined as never) })).toThrow(/availability: alerting.tiers: must be a list of tiers/);
-    expect(build({ alerting: AlertPolicy.tiers([undefined as never]) })).toThrow(/alerting.tiers\[0\].severity: must be Severity.PAGE or Severity.TICKET, got undefined/);
+    expect(build({ alerting: { tiers: [] } })).toThrow(/availability: alerting: must be AlertPolicy.workbook\(\) or AlertPolicy.fromTiers/);
+    expect(build({ alerting: AlertPolicy.fromTiers(undefined as never) })).toThrow(/availability: alerting.tiers: must be a list of tiers/);
+    expect(build({ alerting: AlertPolicy.fromTiers([undefined as never]) })).toThrow(/alerting.tiers\[0\].severity: must be Severity.PAGE or Severity.TICKET, got undefined/);
   });
 
   test('a long window too short for the default short window names the long window', () => {
-    const alerting = AlertPolicy.tiers([{ severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.minutes(1) }]);
+    const alerting = AlertPolicy.fromTiers([{ severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.minutes(1) }]);
     expect(build({ alerting })).toThrow(/alerting.tiers\[0\].longWindow: must be at least 2 minutes so that the default short window/);
   });
 

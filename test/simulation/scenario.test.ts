@@ -43,26 +43,26 @@ describe('spreading traffic over the SLI\'s metrics', () => {
   });
 
   test('several bad metrics: the first carries the bad events, unless another is named', () => {
-    const m = model(Sli.ratio({ bad: [metric('ELB5XX'), metric('Target5XX')], total: metric('Requests') }));
+    const m = model(Sli.ratio({ badMetrics: [metric('ELB5XX'), metric('Target5XX')], total: metric('Requests') }));
     expect(valuesAt(m)).toEqual({ ELB5XX: 20, Target5XX: 0, Requests: 1000 });
     expect(valuesAt(m, { badMetric: 'Target5XX' })).toEqual({ ELB5XX: 0, Target5XX: 20, Requests: 1000 });
   });
 
   test('a bad metric that is also a total (Lambda throttles) carries the bad events; the other total the rest', () => {
-    const m = model(Sli.ratio({ bad: [metric('Errors'), metric('Throttles')], total: [metric('Invocations'), metric('Throttles')] }));
+    const m = model(Sli.ratio({ badMetrics: [metric('Errors'), metric('Throttles')], totalMetrics: [metric('Invocations'), metric('Throttles')] }));
     expect(valuesAt(m)).toEqual({ Errors: 0, Throttles: 20, Invocations: 980 });
     // or the function's errors, when the scenario says so
     expect(valuesAt(m, { badMetric: 'Errors' })).toEqual({ Errors: 20, Throttles: 0, Invocations: 1000 });
   });
 
   test('a bad metric that is one of several totals, alone (the regression of issue 10, item 7)', () => {
-    const m = model(Sli.ratio({ bad: metric('Rejected'), total: [metric('Accepted'), metric('Rejected')] }));
+    const m = model(Sli.ratio({ bad: metric('Rejected'), totalMetrics: [metric('Accepted'), metric('Rejected')] }));
     expect(valuesAt(m)).toEqual({ Rejected: 20, Accepted: 980 });
   });
 
   test('good events: the total carries all events, the good metric the good ones', () => {
     expect(valuesAt(model(Sli.ratio({ good: metric('Successes'), total: metric('Requests') })))).toEqual({ Successes: 980, Requests: 1000 });
-    expect(valuesAt(model(Sli.ratio({ good: metric('Successes'), total: [metric('Requests'), metric('Retries')] })))).toEqual(
+    expect(valuesAt(model(Sli.ratio({ good: metric('Successes'), totalMetrics: [metric('Requests'), metric('Retries')] })))).toEqual(
       { Successes: 980, Requests: 1000, Retries: 0 });
   });
 

@@ -30,7 +30,7 @@ function shortWindowModel(slo: Partial<SloProps> = {}): SloAlarmModel {
     slos: [availability({
       objective: 99,
       window: Duration.days(1),
-      alerting: AlertPolicy.tiers([
+      alerting: AlertPolicy.fromTiers([
         { severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.minutes(12) },
         { severity: Severity.PAGE, budgetSpentPercent: 5, longWindow: Duration.minutes(30), shortWindow: Duration.minutes(3) },
         { severity: Severity.TICKET, budgetSpentPercent: 10, longWindow: Duration.minutes(60), shortWindow: Duration.minutes(5) },
@@ -49,7 +49,7 @@ const timeouts = new Metric({ namespace: 'Shop', metricName: 'Timeouts', dimensi
 const MODELS: [string, SloAlarmModel][] = [
   ['one bad metric', shortWindowModel()],
   ['a low-traffic guard', shortWindowModel({ minimumEvents: 40 })],
-  ['a bad metric that is also a total (Lambda throttles)', shortWindowModel({ sli: Sli.ratio({ bad: [errors, throttles], total: [requests, throttles] }) })],
+  ['a bad metric that is also a total (Lambda throttles)', shortWindowModel({ sli: Sli.ratio({ badMetrics: [errors, throttles], totalMetrics: [requests, throttles] }) })],
   ['good events (a latency SLI)', shortWindowModel({ sli: Sli.latency({ metric: new Metric({ namespace: 'Shop', metricName: 'Latency' }), threshold: Duration.millis(300) }) })],
   ['a math expression inside the SLI', shortWindowModel({
     sli: Sli.ratio({ bad: new MathExpression({ expression: 'e1 + e2', usingMetrics: { e1: errors, e2: timeouts } }), total: requests }),

@@ -1,8 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { LatencyUnit } from '../../lib/sli/latency';
-import { Sli } from '../../lib/sli/sli';
+import { LatencyUnit, Sli } from '../../lib';
 import { evaluateMetricMath, parseMetricMath } from '../../lib/simulation/metric-math';
 
 /** A latency metric as given: no statistic of its own (aws-cdk-lib's default, Average). */

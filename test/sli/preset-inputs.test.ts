@@ -12,9 +12,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { Sli } from '../../lib/sli/sli';
-import { ISli } from '../../lib/sli/sli-definition';
+import { ISli, ReliableService, Sli } from '../../lib';
 
 function newStack(): Stack {
   return new Stack(new App(), 'Shop');

@@ -6,8 +6,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Sli } from '../../lib/sli/sli';
-import { SliBinding } from '../../lib/sli/sli-definition';
+import { Sli, SliBinding } from '../../lib';
 import { burnRateExpression } from '../../lib/alarms/expression';
 import { evaluateMetricMath, parseMetricMath } from '../../lib/simulation/metric-math';
 

@@ -1,6 +1,7 @@
+import { Severity } from '../../lib';
 import { estimateMonthlyCostUsd } from '../../lib/slo/cost';
 import { compositeAlarmName, namePartProblem, windowAlarmName } from '../../lib/slo/names';
-import { resolveTiers, Severity } from '../../lib/slo/tiers';
+import { resolveTiers } from '../../lib/slo/tiers';
 import { formatProblems, minimumEventsProblem, objectiveProblem, runbookUrlProblem, sloWindowProblem } from '../../lib/slo/validation';
 
 describe('alarm names', () => {

@@ -1,5 +1,5 @@
-import { AlertPolicy } from '../../lib/slo/alert-policy';
-import { resolveTiers, Severity } from '../../lib/slo/tiers';
+import { AlertPolicy, Severity } from '../../lib';
+import { resolveTiers } from '../../lib/slo/tiers';
 import { Duration } from 'aws-cdk-lib';
 
 const DAYS_30 = 30 * 86_400;
@@ -30,7 +30,7 @@ describe('resolveTiers', () => {
   });
 
   test('defaults the short window to 1/12 of the long one', () => {
-    const r = resolveTiers(99.9, DAYS_30, AlertPolicy.tiers([
+    const r = resolveTiers(99.9, DAYS_30, AlertPolicy.fromTiers([
       { severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(2) },
     ])._toTierInputs()!, 't');
     expect(r.tiers[0].shortWindowSeconds).toBe(600);
@@ -84,5 +84,23 @@ describe('resolveTiers', () => {
 
   test('reports an empty policy', () => {
     expect(resolveTiers(99.9, DAYS_30, [], 'alerting.tiers').problems).toEqual([{ prop: 'alerting.tiers', message: 'must hold at least one tier, got none' }]);
+  });
+});
+
+describe('AlertPolicy', () => {
+  test('fromTiers keeps the tiers as declared on the policy', () => {
+    const tiers = [{ severity: Severity.PAGE, budgetSpentPercent: 2, longWindow: Duration.hours(1) }];
+    expect(AlertPolicy.fromTiers(tiers).tiers).toEqual(tiers);
+  });
+
+  test('workbook() holds the four WORKBOOK_TIERS, or the two page tiers without tickets', () => {
+    expect(AlertPolicy.workbook().tiers).toEqual(AlertPolicy.WORKBOOK_TIERS);
+    expect(AlertPolicy.workbook({ tickets: false }).tiers).toEqual(AlertPolicy.WORKBOOK_TIERS.slice(0, 2));
+  });
+
+  test('WORKBOOK_TIERS cannot be changed in place, so every policy built from it stays the Workbook\'s', () => {
+    expect(() => AlertPolicy.WORKBOOK_TIERS.push(AlertPolicy.WORKBOOK_TIERS[0])).toThrow(TypeError);
+    expect(() => { (AlertPolicy.WORKBOOK_TIERS[0] as { budgetSpentPercent: number }).budgetSpentPercent = 50; }).toThrow(TypeError);
+    expect(AlertPolicy.WORKBOOK_TIERS.map((t) => t.budgetSpentPercent)).toEqual([2, 5, 10, 10]);
   });
 });

@@ -25,8 +25,8 @@ export interface LambdaLatencyOptions {
 export function lambdaAvailability(fn: IFunction): RatioSli {
   const throttles = fn.metricThrottles();
   return new RatioSli({
-    bad: [fn.metricErrors(), throttles],
-    total: [fn.metricInvocations(), throttles],
+    badMetrics: [fn.metricErrors(), throttles],
+    totalMetrics: [fn.metricInvocations(), throttles],
     description: `Errors + Throttles over Invocations + Throttles of function ${fn.node.id}`,
   });
 }

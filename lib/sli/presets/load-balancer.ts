@@ -32,7 +32,7 @@ export interface LoadBalancerLatencyOptions {
 export function loadBalancerAvailability(loadBalancer: IApplicationLoadBalancer): RatioSli {
   const m = loadBalancer.metrics;
   return new RatioSli({
-    bad: [m.httpCodeElb(HttpCodeElb.ELB_5XX_COUNT), m.httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT)],
+    badMetrics: [m.httpCodeElb(HttpCodeElb.ELB_5XX_COUNT), m.httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT)],
     total: m.requestCount(),
     description: `HTTPCode_ELB_5XX_Count + HTTPCode_Target_5XX_Count over RequestCount of load balancer ${loadBalancer.node.id}`,
   });
@@ -66,7 +66,7 @@ export function loadBalancerLatency(loadBalancer: IApplicationLoadBalancer, opti
 export function targetGroupAvailability(targetGroup: IApplicationTargetGroup): RatioSli {
   const m = targetGroup.metrics;
   return new RatioSli({
-    bad: [m.httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT), m.targetConnectionErrorCount()],
+    badMetrics: [m.httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT), m.targetConnectionErrorCount()],
     total: m.requestCount(),
     description: `HTTPCode_Target_5XX_Count + TargetConnectionErrorCount over RequestCount of target group ${targetGroup.node.id}`,
   });

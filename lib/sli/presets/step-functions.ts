@@ -14,7 +14,7 @@ import { RatioSli } from '../ratio';
  */
 export function stateMachineAvailability(stateMachine: IStateMachine): RatioSli {
   return new RatioSli({
-    bad: [stateMachine.metricFailed(), stateMachine.metricTimedOut(), stateMachine.metricAborted()],
+    badMetrics: [stateMachine.metricFailed(), stateMachine.metricTimedOut(), stateMachine.metricAborted()],
     total: stateMachine.metricStarted(),
     description: `ExecutionsFailed + ExecutionsTimedOut + ExecutionsAborted over ExecutionsStarted of state machine ${stateMachine.node.id}`,
   });

@@ -44,7 +44,7 @@ beforeAll(() => {
   const rejected = new Metric({ namespace: 'Shop', metricName: 'Rejected' });
   new ReliableService(shop, 'Intake', {
     serviceName: 'intake',
-    slos: [{ name: 'availability', objective: 99.9, sli: Sli.ratio({ bad: rejected, total: [accepted, rejected] }) }],
+    slos: [{ name: 'availability', objective: 99.9, sli: Sli.ratio({ bad: rejected, totalMetrics: [accepted, rejected] }) }],
   });
   const rate = new MathExpression({ expression: 'RATE(e1)', usingMetrics: { e1: errors } });
   new ReliableService(shop, 'Legacy', {

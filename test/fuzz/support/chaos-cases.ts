@@ -353,7 +353,7 @@ export function buildChaosCase(c: ChaosCase, stack: Stack): ReliableService {
   const service = new ReliableService(stack, 'Checkout', {
     serviceName: c.serviceName,
     dashboard: c.dashboard,
-    slos: [{ name: 'availability', objective: 99.9, alerting: AlertPolicy.tiers([tier]), sli: Sli.lambdaAvailability(lambda.Function.fromFunctionName(stack, 'Api', 'api')) }],
+    slos: [{ name: 'availability', objective: 99.9, alerting: AlertPolicy.fromTiers([tier]), sli: Sli.lambdaAvailability(lambda.Function.fromFunctionName(stack, 'Api', 'api')) }],
   });
   service.addExperiment(realize(c.name, x), realize(c.props, x));
   if (c.second !== undefined) {

@@ -160,7 +160,7 @@ export function buildEscalationCase(c: EscalationCase, stack: Stack, serviceStac
       slos: [{
         name: 'availability',
         objective: 99.9,
-        alerting: AlertPolicy.tiers([AlertPolicy.WORKBOOK_TIERS[0], AlertPolicy.WORKBOOK_TIERS[2]]),
+        alerting: AlertPolicy.fromTiers([AlertPolicy.WORKBOOK_TIERS[0], AlertPolicy.WORKBOOK_TIERS[2]]),
         sli: Sli.ratio({ bad: new Metric({ namespace: 'Shop', metricName: 'Errors' }), total: new Metric({ namespace: 'Shop', metricName: 'Requests' }) }),
       }],
     });

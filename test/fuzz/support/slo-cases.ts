@@ -74,11 +74,16 @@ const searchMetric = fc.constant(labelled(
 /** Generated `ReliableServiceProps` (with SLOs, SLIs and tiers), an SLO added later, and the window a dashboard asks for. */
 export function sloCases(mix: Mix) {
   const anyMetric = (role: Role) => mix.pick(fc.oneof({ arbitrary: plainMetric(role), weight: 5 }, { arbitrary: mathMetric(role, mix), weight: 1 }), searchMetric, wrongType);
-  /** One metric, or a list of them (empty, with holes, over the 10-metric limit). */
-  const metrics = (role: Role) => fc.oneof(
-    { arbitrary: anyMetric(role), weight: 3 },
-    { arbitrary: mix.list(anyMetric(role), { maxLength: 3, hugeLength: 12 }), weight: 1 },
+  /**
+   * One side of a ratio SLI: one metric as `<side>`, or a list of them (empty, with holes, over the
+   * 10-metric limit) as `<side>Metrics`.
+   */
+  const side = (key: 'good' | 'bad' | 'total', role: Role) => fc.oneof(
+    { arbitrary: anyMetric(role).map((m): Record<string, unknown> => ({ [key]: m })), weight: 3 },
+    { arbitrary: mix.list(anyMetric(role), { maxLength: 3, hugeLength: 12 }).map((l): Record<string, unknown> => ({ [`${key}Metrics`]: l })), weight: 1 },
   );
+  const sides = (parts: Record<string, unknown>[], description?: unknown) =>
+    Object.assign({}, ...parts, ...(description === undefined ? [] : [{ description }]));
 
   // ---- SLIs ----
   const description = optional(mix.pick(fc.oneof(
@@ -88,11 +93,12 @@ export function sloCases(mix: Mix) {
   ), wrongType));
   const ratio = call<SloWorld, unknown>('Sli.ratio', Sli.ratio, mix.pick(
     fc.oneof(
-      fc.record({ bad: metrics('bad'), total: metrics('total'), description }),
-      fc.record({ good: metrics('good'), total: metrics('total'), description }),
+      fc.tuple(side('bad', 'bad'), side('total', 'total'), description).map(([bad, total, d]) => sides([bad, total], d)),
+      fc.tuple(side('good', 'good'), side('total', 'total'), description).map(([good, total, d]) => sides([good, total], d)),
     ),
-    fc.record({ good: metrics('good'), bad: metrics('bad'), total: metrics('total') }, { requiredKeys: [] }),
-    fc.record({ bad: metrics('any'), total: metrics('any') }),
+    fc.record({ good: side('good', 'good'), bad: side('bad', 'bad'), total: side('total', 'total') }, { requiredKeys: [] })
+      .map((parts) => sides(Object.values(parts))),
+    fc.tuple(side('bad', 'any'), side('total', 'any')).map((parts) => sides(parts)),
     wrongType,
   ));
   const threshold = mix.duration(fc.oneof(
@@ -135,14 +141,14 @@ export function sloCases(mix: Mix) {
   );
   /** Dozens of valid tiers of one severity: around the size at which the composite alarm's rule outgrows CloudWatch's 10 240 characters. */
   const manyTiers = fc.record({ n: fc.integer({ min: 40, max: 60 }), severity: fc.constantFrom(Severity.PAGE, Severity.TICKET) })
-    .map(({ n, severity }) => fromWorld(`AlertPolicy.tiers(${n} valid ${severity} tiers)`, () => AlertPolicy.tiers(Array.from({ length: n }, (_, i) => ({
+    .map(({ n, severity }) => fromWorld(`AlertPolicy.fromTiers(${n} valid ${severity} tiers)`, () => AlertPolicy.fromTiers(Array.from({ length: n }, (_, i) => ({
       severity, budgetSpentPercent: 2, longWindow: Duration.minutes(60 + 10 * i), shortWindow: Duration.minutes(5),
     })))));
   const alerting = mix.pick(fc.oneof(
     { arbitrary: fc.constant(undefined), weight: 40 },
     { arbitrary: manyTiers, weight: 1 },
     { arbitrary: call<SloWorld, unknown>('AlertPolicy.workbook', AlertPolicy.workbook, optional(mix.pick(fc.record({ tickets: optional(fc.boolean()) }), wrongType))), weight: 30 },
-    { arbitrary: call<SloWorld, unknown>('AlertPolicy.tiers', AlertPolicy.tiers, mix.list(tier, { maxLength: 4, hugeLength: 40 })), weight: 60 },
+    { arbitrary: call<SloWorld, unknown>('AlertPolicy.fromTiers', AlertPolicy.fromTiers, mix.list(tier, { maxLength: 4, hugeLength: 40 })), weight: 60 },
   ), wrongType, fc.constant(labelled({ tiers: [] }, '{ tiers: [] }')));
 
   // ---- SLOs and services ----

@@ -301,7 +301,7 @@ export function failureRows(): FailureRow[] {
     row(`${sustained}, page tier 6h with a 2h short window`, {
       // the 2h short window always holds a request: one page, which clears 2 hours after the last failure
       expected: { pageBy: 65, holdsThrough: 6 * 60 - 1, clearBy: 6 * 60 + 125, ticket: 'allowed' }, minutes: 10 * 60,
-      alerting: AlertPolicy.tiers([{ severity: Severity.PAGE, budgetSpentPercent: 5, longWindow: Duration.hours(6), shortWindow: Duration.hours(2) }]),
+      alerting: AlertPolicy.fromTiers([{ severity: Severity.PAGE, budgetSpentPercent: 5, longWindow: Duration.hours(6), shortWindow: Duration.hours(2) }]),
       policyName: 'page-6h-2h',
       scenario: hourly,
     });
