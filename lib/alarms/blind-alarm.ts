@@ -41,12 +41,12 @@ import {
 import { Construct } from 'constructs';
 import { countMetrics } from '../sli/metrics';
 import { SliBinding } from '../sli/sli-definition';
-import { formatDecimal } from '../slo/burn-rate';
 import { blindAlarmName, compositeAlarmName } from '../slo/names';
 import { Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
 import { formatPercent, MAX_DESCRIPTION_LENGTH, SloFacts } from './descriptions';
 import type { CompositeCondition } from './slo-alarms';
+import { formatDecimal } from '../private/format';
 
 /** The blind alert as configured, defaults applied. */
 export interface BlindAlertConfig {

@@ -2,10 +2,11 @@
  * Alarm descriptions: what an on-call engineer reads in the console, an e-mail or a page.
  * Each says which SLO, which tier, which burn rate over which window, and the runbook. Pure.
  */
-import { badEventsToFire, formatDecimal, longWindowGuardEvents } from '../slo/burn-rate';
+import { badEventsToFire, longWindowGuardEvents } from '../slo/burn-rate';
 import { ResolvedTier, Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
 import { WindowKind } from '../slo/names';
+import { formatDecimal } from '../private/format';
 
 /** CloudWatch's limit on AlarmDescription. */
 export const MAX_DESCRIPTION_LENGTH = 1024;

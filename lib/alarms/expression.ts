@@ -1,3 +1,4 @@
+import { formatDecimal } from '../private/format';
 /**
  * The metric-math expression an SLO window alarm evaluates: the burn rate. Pure.
  *
@@ -38,7 +39,6 @@
  * not recommended in alarms (they act differently when the alarm retrieves extra data; same page).
  */
 
-import { formatDecimal } from '../slo/burn-rate';
 
 /** The two counts an SLI provides, as metric-math expressions. */
 export interface EventCounts {

@@ -16,18 +16,18 @@ import { logRetentionProblem } from '../escalation/validation';
 import { suppressWildcardFindings, withWildcardReason } from '../nag/suppressions';
 import { describeValue, hasLoneSurrogate, readList, readProperty, truncateText } from '../private/describe';
 import { namePartProblem } from '../slo/names';
-import { Problem } from '../slo/tiers';
-import { formatProblems } from '../slo/validation';
 import { suppressReportBucketFindings, EXPERIMENT_ARN_REASON, onAllReason, REPORT_PREFIX_REASON, TAG_SELECTED_REASON } from './acknowledgements';
 import { FIS_ACTIONS, FIS_LIMITS } from './catalog';
 import { Fault } from './fault';
 import { FaultActionSpec, FaultNode, ResolvedFault } from './fault-action';
-import { describeSeconds, FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
+import { FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
 import { GameDay } from './game-day';
 import { FisLambdaExtension } from './lambda-extension';
 import { Layout, LayoutBuilder, treeActions, treeProblems } from './layout';
 import { EXPERIMENT_TAGS } from './tags';
 import { targetStatement } from './target-permissions';
+import { formatProblems, Problem } from '../private/problems';
+import { formatDuration } from '../private/format';
 
 /** Settle time before the recovery check unless one is given. */
 export const DEFAULT_SETTLE_TIME = Duration.minutes(5);
@@ -290,7 +290,7 @@ export class ChaosExperiment extends Construct {
     const last = builder.addTree(faults, first);
     if (this.props.recoveryCheck ?? true) {
       const settleSeconds = (this.props.settleTime ?? DEFAULT_SETTLE_TIME).toSeconds();
-      const wait = builder.add({ definition: FIS_ACTIONS.wait, description: `Lets the service settle for ${describeSeconds(settleSeconds)}`, parameters: { duration: isoDuration(settleSeconds) }, durationSeconds: settleSeconds }, last, 'settle');
+      const wait = builder.add({ definition: FIS_ACTIONS.wait, description: `Lets the service settle for ${formatDuration(settleSeconds, { exact: true })}`, parameters: { duration: isoDuration(settleSeconds) }, durationSeconds: settleSeconds }, last, 'settle');
       builder.add(assertion('Recovered: the stop-condition alarms are OK again after the faults'), [wait], 'recovered');
     }
     return builder.build();
@@ -406,7 +406,7 @@ export class ChaosExperiment extends Construct {
       }
     }
     if (this._layout.longestSeconds > FIS_MAX_DURATION.toSeconds()) {
-      problems.push({ prop: 'fault', message: `runs ${describeSeconds(this._layout.longestSeconds)} (checks and settle time included); FIS stops experiments after 12 hours` });
+      problems.push({ prop: 'fault', message: `runs ${formatDuration(this._layout.longestSeconds, { exact: true })} (checks and settle time included); FIS stops experiments after 12 hours` });
     }
     if (problems.length > 0) {
       throw new Error(formatProblems(this.node.path, problems));

@@ -8,10 +8,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { describeValue, readList } from '../private/describe';
-import { Problem } from '../slo/tiers';
 import { FisActionDefinition } from './catalog';
-import { describeSeconds, FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
+import { FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
 import { ResourceKind, Selection, Targets } from './targets';
+import { Problem } from '../private/problems';
+import { formatDuration } from '../private/format';
 
 /** Shortest fault duration: CloudWatch sees a fault at one-minute resolution at best. */
 export const MIN_FAULT_DURATION = Duration.minutes(1);
@@ -186,7 +187,7 @@ export function durationParameter(seconds: number | undefined): Record<string, s
 
 /** `for 10 min`, for descriptions. */
 export function forDuration(seconds: number | undefined): string {
-  return seconds === undefined ? '' : ` for ${describeSeconds(seconds)}`;
+  return seconds === undefined ? '' : ` for ${formatDuration(seconds, { exact: true })}`;
 }
 
 /** How a fault names what the typed factory for its resources is, for messages. */

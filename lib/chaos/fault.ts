@@ -14,10 +14,9 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { describeValue, unreadable } from '../private/describe';
-import { Problem } from '../slo/tiers';
 import { FIS_ACTIONS } from './catalog';
 import { FaultContext, FaultNode, ResolvedFault } from './fault-action';
-import { describeSeconds, FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
+import { FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
 import { dynamoDbPauseReplication, DynamoDbPauseReplicationOptions, rdsFailoverCluster, rdsRebootInstances, RdsRebootOptions } from './faults/data';
 import { ec2StopInstances, Ec2StopInstancesOptions, ec2TerminateInstances } from './faults/ec2';
 import { ecsCpuStress, EcsCpuStressOptions, ecsNetworkLatency, EcsNetworkLatencyOptions, ecsStopTask } from './faults/ecs';
@@ -29,6 +28,8 @@ import {
   apiInternalError, ApiErrorOptions, apiThrottleError, apiUnavailableError, disruptConnectivity, DisruptConnectivityOptions,
 } from './faults/network';
 import { Targets } from './targets';
+import { Problem } from '../private/problems';
+import { formatDuration } from '../private/format';
 
 /** Shortest explicit wait. */
 const MIN_WAIT = Duration.seconds(1);
@@ -134,7 +135,7 @@ export abstract class Fault {
         problems: [],
         node: {
           kind: 'action',
-          action: { definition: FIS_ACTIONS.wait, description: `Waits ${describeSeconds(seconds)}`, parameters: { duration: isoDuration(seconds) }, durationSeconds: seconds },
+          action: { definition: FIS_ACTIONS.wait, description: `Waits ${formatDuration(seconds, { exact: true })}`, parameters: { duration: isoDuration(seconds) }, durationSeconds: seconds },
         },
       };
     });

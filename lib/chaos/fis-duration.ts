@@ -30,20 +30,12 @@ export function isoDurationSeconds(value: string): number | undefined {
 }
 
 /**
- * A readable duration for messages and action descriptions: `10 min`, `1 h 30 min`, `45 s`.
- * Moved to lib/private/format (`formatDuration`, exact); kept until the area's imports are updated.
- */
-export function describeSeconds(seconds: number): string {
-  return formatDuration(seconds, { exact: true });
-}
-
-/**
  * Why `value` is not a usable FIS duration between `min` and `max`, or `undefined`.
  * FIS durations are whole seconds; tokens are refused because the experiment's length must be
  * known at synth (stop conditions, the plan and the game-day schedule depend on it).
  */
 export function fisDurationProblem(value: unknown, min: Duration, max: Duration = FIS_MAX_DURATION): string | undefined {
-  const allowed = `a Duration between ${describeSeconds(min.toSeconds())} and ${describeSeconds(max.toSeconds())}`;
+  const allowed = `a Duration between ${formatDuration(min.toSeconds(), { exact: true })} and ${formatDuration(max.toSeconds(), { exact: true })}`;
   try {
     if (!(value instanceof Duration)) {
       return `must be ${allowed} (e.g. Duration.minutes(10)), got ${describeValue(value)}`;
@@ -64,7 +56,7 @@ function concreteDurationProblem(value: Duration, allowed: string, min: Duration
     return `must be a whole number of seconds (${allowed}), got ${seconds} s`;
   }
   if (seconds < min.toSeconds() || seconds > max.toSeconds()) {
-    return `must be ${allowed}, got ${describeSeconds(seconds)}`;
+    return `must be ${allowed}, got ${formatDuration(seconds, { exact: true })}`;
   }
   return undefined;
 }

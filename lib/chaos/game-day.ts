@@ -3,7 +3,7 @@
  * description plus validation; the experiment creates the schedule and its role.
  */
 import { describeValue, readProperty } from '../private/describe';
-import { Problem } from '../slo/tiers';
+import { Problem } from '../private/problems';
 
 /** Days of the week; the values are EventBridge cron expressions' names. */
 export enum WeekDay {

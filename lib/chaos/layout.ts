@@ -2,10 +2,10 @@
  * Lays a fault tree out as FIS template actions: names, `StartAfter` edges, shared targets, the
  * longest path's duration and the most actions running at once. Pure: tested without synth.
  */
-import { Problem } from '../slo/tiers';
 import { FIS_ACTIONS, FIS_LIMITS } from './catalog';
 import { FaultActionSpec, FaultNode } from './fault-action';
 import { Targets } from './targets';
+import { Problem } from '../private/problems';
 
 /** One action of the template. */
 export interface LaidOutAction {

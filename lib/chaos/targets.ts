@@ -12,7 +12,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { describeValue, hasLoneSurrogate, quote, readList, readProperty, unreadable } from '../private/describe';
-import { Problem } from '../slo/tiers';
+import { Problem } from '../private/problems';
 
 /** FIS selection modes. */
 type SelectionKind = 'ALL' | 'COUNT' | 'PERCENT';

@@ -4,12 +4,6 @@
 import { truncateText } from '../private/describe';
 import * as format from '../private/format';
 
-// moved to lib/private; re-export kept until lib/manifest/build.ts and lib/cli/experiments import lib/private
-export { renderList, renderValue } from '../private/template-value';
-export type { TemplateValue } from '../private/template-value';
-// moved to lib/private; re-export kept until lib/cli/experiments imports lib/private
-export { joinAnd } from '../private/format';
-
 /**
  * A duration as the command line writes it, compact and to the second: `1h 30m`, `10m`, `45s`,
  * `2m 5s`, `1d 1h 1m 1s`; `0s` for zero (the library's `formatDuration`, `lib/private/format.ts`).

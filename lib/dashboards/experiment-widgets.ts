@@ -7,9 +7,9 @@
 import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { ChaosExperiment } from '../chaos/chaos-experiment';
-import { describeSeconds } from '../chaos/fis-duration';
 import { chunk, DASHBOARD_LIMITS } from './limits';
 import { escapeMarkdown } from './markdown';
+import { formatDuration } from '../private/format';
 
 /**
  * One line per event of the experiment log (schema version 2): `id` is the experiment (run),
@@ -69,7 +69,7 @@ function describeExperiment(experiment: ChaosExperiment): string {
     escapeMarkdown(description.startsWith(prefix) ? description.slice(prefix.length) : description),
     `- Game day: ${schedule}`,
     `- Stopped when in ALARM: ${experiment.stopAlarms().map(alarmLabel).join(', ')}`,
-    `- Runs ${describeSeconds(experiment.expectedSeconds)} when nothing stops it (checks and settle time included)`,
+    `- Runs ${formatDuration(experiment.expectedSeconds, { exact: true })} when nothing stops it (checks and settle time included)`,
     `- Run it: \`npx cdk-reliability gameday --stack ${stackName} --service ${experiment.serviceName} --experiment ${experiment.experimentName}\``,
   ].join('\n');
 }

@@ -4,7 +4,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { IMetric, MathExpression } from 'aws-cdk-lib/aws-cloudwatch';
 import { errorRatioExpression, EventCounts, group } from '../alarms/expression';
-import { formatDecimal } from '../slo/burn-rate';
+import { formatDecimal } from '../private/format';
 
 /**
  * The SLI as a percentage of good events, read as the alarms read a window:

@@ -8,12 +8,12 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SloFacts } from '../alarms/descriptions';
 import { burnRateMetric, tierGuardEvents } from '../alarms/slo-alarms';
 import { ServiceLevelObjective } from '../service/service-level-objective';
-import { formatDecimal } from '../slo/burn-rate';
 import { Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
 import { budgetRemainingExpression, eventsExpression, goodPercentExpression, relativeStart, usingAtPeriod } from './expressions';
 import { chunk, DASHBOARD_LIMITS, metricsIn } from './limits';
 import { escapeMarkdown } from './markdown';
+import { formatDecimal } from '../private/format';
 
 /** The period of the SLI graph: fine enough to see an incident, coarse enough to read a day. */
 export const SLI_GRAPH_PERIOD = Duration.minutes(5);

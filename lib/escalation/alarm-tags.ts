@@ -4,9 +4,9 @@
  * SLO and runbook an alarm is about; it falls back to the alarm name and description without them.
  */
 import { Token } from 'aws-cdk-lib';
-import { formatDecimal } from '../slo/burn-rate';
 import { Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
+import { formatDecimal } from '../private/format';
 
 /** Every tag key starts with this. */
 export const ALARM_TAG_PREFIX = 'cdk-reliability:';

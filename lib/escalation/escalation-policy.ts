@@ -19,8 +19,6 @@ import {
 import { describeValue } from '../private/describe';
 import { claimPhysicalName, environmentOf } from '../service/physical-names';
 import { namePartProblem } from '../slo/names';
-import { Problem } from '../slo/tiers';
-import { formatProblems } from '../slo/validation';
 import { suppressEscalationNagFindings } from './acknowledgements';
 import { HANDLER_RUNTIME, handlerCode } from './lambda-code';
 import { INotifyTarget, NotifyTargetConfig } from './notify-target';
@@ -28,6 +26,7 @@ import {
   estimatedEnvironmentBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES, levelProblems, logRetentionProblem, repeatAfterProblem, repeatProblem,
   reservedConcurrencyProblem, targetListProblems, tokenTtlProblem,
 } from './validation';
+import { formatProblems, Problem } from '../private/problems';
 
 /** Attempts of an asynchronous invocation after the first one fails, before the event goes to the dead-letter queue. */
 export const ESCALATION_RETRY_ATTEMPTS = 2;

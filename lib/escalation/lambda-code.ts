@@ -18,9 +18,6 @@ import { PACKAGE_NAME, packageRoot } from '../private/package-root';
 export const HANDLER_RUNTIME: lambda.Runtime = lambda.Runtime.NODEJS_24_X
   ?? new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
 
-// moved to lib/private; re-export kept until the area's imports are updated
-export { PACKAGE_NAME, packageRoot } from '../private/package-root';
-
 /**
  * The folder holding the bundle of handler `name` (`dist/lambdas/<name>`); throws, saying how to
  * build it, when `index.js` is missing.

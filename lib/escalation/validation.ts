@@ -5,9 +5,9 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { describeValue, hasLoneSurrogate, readList, readProperty, unreadable } from '../private/describe';
-import { Problem } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
 import { CheckedNotifyTarget, isCheckedTarget } from './targets/target';
+import { Problem } from '../private/problems';
 
 /** The longest delay between two levels. */
 export const MAX_LEVEL_DELAY = Duration.hours(24);

@@ -5,7 +5,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { IAlarm, IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { ChaosExperiment } from '../chaos/chaos-experiment';
-import { renderValue } from '../cli/render';
 import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
 import { longWindowGuardEvents } from '../slo/burn-rate';
 import { blindAlarmName, compositeAlarmName, windowAlarmName } from '../slo/names';
@@ -15,6 +14,7 @@ import {
   BlindAlertEntry, EscalationEntry, ExperimentEntry, MANIFEST_SCHEMA_VERSION, MetricEntry, ReliabilityManifest, ServiceEntry, SloEntry,
 } from './schema';
 import { ManifestService, ManifestSlo } from './source';
+import { renderValue } from '../private/template-value';
 
 /** The manifest of `stack`'s services. */
 export function buildManifest(stack: Stack, services: readonly ManifestService[]): ReliabilityManifest {

@@ -2,10 +2,10 @@
  * A manifest as a few readable lines: what users snapshot in their tests, so that a code review
  * shows "objective 99.9 -> 99.5" instead of a template diff. Pure.
  */
-import { formatDecimal } from '../slo/burn-rate';
 import { recordedGuardEvents } from '../review/policy';
 import { formatWindow } from '../slo/windows';
 import { ExperimentEntry, ReliabilityManifest, ServiceEntry } from './schema';
+import { formatDecimal } from '../private/format';
 
 /** The policy of every service in `manifest`, one line per fact. */
 export function compactPolicy(manifest: ReliabilityManifest): string {

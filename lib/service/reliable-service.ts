@@ -6,12 +6,13 @@ import { includeInManifest } from '../manifest/writer';
 import { ServiceDashboard, dashboardNameFor } from '../dashboards/service-dashboard';
 import { escalationAlarmTags } from '../escalation/alarm-tags';
 import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
-import { readList, readProperty, unreadable } from '../private/describe';
+import { describeValue, quote, readList, readProperty, unreadable } from '../private/describe';
 import { compositeAlarmName, namePartProblem } from '../slo/names';
-import { Problem, Severity } from '../slo/tiers';
+import { Severity } from '../slo/tiers';
 import { claimPhysicalName, environmentOf } from './physical-names';
-import { describeInput, formatProblems, quote, runbookUrlProblem, textProblem } from '../slo/validation';
+import { runbookUrlProblem, textProblem } from '../slo/validation';
 import { ServiceLevelObjective, SloProps } from './service-level-objective';
+import { formatProblems, Problem } from '../private/problems';
 
 /** The longest `owner`: a team's name, shown in the dashboard title, the manifest and the report. */
 const MAX_OWNER_LENGTH = 128;
@@ -314,13 +315,13 @@ function checkProps(service: Construct, props: ReliableServiceProps): { readonly
   if (!slos.ok) {
     add('slos', slos.problem);
   } else if (props?.slos !== undefined && slos.value === undefined) {
-    add('slos', `must be a list of SLOs, got ${describeInput(props.slos)}`);
+    add('slos', `must be a list of SLOs, got ${describeValue(props.slos)}`);
   }
   if (props?.critical !== undefined && typeof props.critical !== 'boolean') {
-    add('critical', `must be true or false, got ${describeInput(props.critical)}`);
+    add('critical', `must be true or false, got ${describeValue(props.critical)}`);
   }
   if (props?.dashboard !== undefined && typeof props.dashboard !== 'boolean') {
-    add('dashboard', `must be true or false (whether to declare the service's CloudWatch dashboard), got ${describeInput(props.dashboard)}`);
+    add('dashboard', `must be true or false (whether to declare the service's CloudWatch dashboard), got ${describeValue(props.dashboard)}`);
   }
   if (props?.owner !== undefined) {
     const p = textProblem(props.owner, MAX_OWNER_LENGTH, (text) => Token.isUnresolved(text));
@@ -339,7 +340,7 @@ function checkProps(service: Construct, props: ReliableServiceProps): { readonly
  */
 function readSloProps(where: string, given: unknown): SloProps {
   if (given === undefined || given === null || typeof given !== 'object') {
-    throw new Error(`${where}: must be an SLO's props ({ name, objective, sli }), got ${describeInput(given)}`);
+    throw new Error(`${where}: must be an SLO's props ({ name, objective, sli }), got ${describeValue(given)}`);
   }
   let keys: string[];
   try {
@@ -367,7 +368,7 @@ function escalationProblem(service: Construct, given: unknown): string | undefin
     return unreadable(e);
   }
   if (!isPolicy) {
-    return `must be an EscalationPolicy (new EscalationPolicy(scope, id, { levels })), got ${describeInput(given)}`;
+    return `must be an EscalationPolicy (new EscalationPolicy(scope, id, { levels })), got ${describeValue(given)}`;
   }
   const escalation = given as EscalationPolicy;
   const here = Stack.of(service);

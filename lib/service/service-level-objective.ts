@@ -10,13 +10,16 @@ import { metricIdentityProblems, MetricIdentityProblem } from '../sli/metric-che
 import { lambdaFunctionOf, PresetSli, presetWarnings } from '../sli/preset-sli';
 import { ISli, SliBinding } from '../sli/sli-definition';
 import { AlertPolicy } from '../slo/alert-policy';
-import { errorBudget, formatDecimal, maximumBurnRate } from '../slo/burn-rate';
+import { errorBudget, maximumBurnRate } from '../slo/burn-rate';
 import { estimateMonthlyCostUsd } from '../slo/cost';
 import { blindAlarmName, namePartProblem, windowAlarmName } from '../slo/names';
-import { Problem, ResolvedTier, resolveTiers, Severity, TierInput, TierResolution } from '../slo/tiers';
-import { concreteSeconds, describeInput, formatProblems, isRecord, minimumEventsProblem, objectiveProblem, runbookUrlProblem, safeMember, sloWindowProblem } from '../slo/validation';
+import { ResolvedTier, resolveTiers, Severity, TierInput, TierResolution } from '../slo/tiers';
+import { concreteSeconds, isRecord, minimumEventsProblem, objectiveProblem, runbookUrlProblem, safeMember, sloWindowProblem } from '../slo/validation';
 import { formatWindow, MINUTE_SECONDS, windowProblem } from '../slo/windows';
 import { claimPhysicalName, environmentOf } from './physical-names';
+import { formatDecimal } from '../private/format';
+import { formatProblems, Problem } from '../private/problems';
+import { describeValue } from '../private/describe';
 
 /** CloudWatch: a metric-math alarm may read at most 10 metrics. */
 export const MAX_METRICS_PER_ALARM = 10;
@@ -336,16 +339,16 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
   const unreadableTiers = safeMember(alerting, '_unreadableTiers');
   const tiersProblem = typeof unreadableTiers === 'function' ? tiersProblemOf(alerting, unreadableTiers) : undefined;
   if (typeof toTierInputs !== 'function') {
-    add('alerting', `must be AlertPolicy.workbook() or AlertPolicy.fromTiers([...]), got ${describeInput(alerting)}`);
+    add('alerting', `must be AlertPolicy.workbook() or AlertPolicy.fromTiers([...]), got ${describeValue(alerting)}`);
   } else if (tiersProblem !== undefined) {
     add('alerting.tiers', tiersProblem);
   } else if (tierInputs === undefined) {
-    add('alerting.tiers', `must be a list of tiers, got ${describeInput(safeMember(alerting, 'tiers'))}`);
+    add('alerting.tiers', `must be a list of tiers, got ${describeValue(safeMember(alerting, 'tiers'))}`);
   }
   const sli = props.sli as unknown;
   const isSli = typeof sli === 'object' && sli !== null && typeof safeMember(sli, 'validate') === 'function' && typeof safeMember(sli, 'bind') === 'function';
   if (!isSli) {
-    add('sli', `must be an SLI such as Sli.ratio({ bad, total }) or a preset, got ${describeInput(sli)}`);
+    add('sli', `must be an SLI such as Sli.ratio({ bad, total }) or a preset, got ${describeValue(sli)}`);
   } else {
     add('sli', kindProblem(safeMember(sli, 'kind')));
     runValidate(sli as ISli).forEach((m) => add('sli', m));
@@ -415,7 +418,7 @@ function tiersProblemOf(alerting: unknown, unreadableTiers: Function): string | 
 /** The blind alert's props, checked, with defaults; problems go to `add`. */
 function blindAlertConfig(given: unknown, add: (prop: string, message: string | undefined) => void): BlindAlertConfig | undefined {
   if (!isRecord(given)) {
-    add('blindAlert', `must be { severity?, after?, expectedEvents? } (an empty object turns it on with the defaults), got ${describeInput(given)}`);
+    add('blindAlert', `must be { severity?, after?, expectedEvents? } (an empty object turns it on with the defaults), got ${describeValue(given)}`);
     return undefined;
   }
   const props: BlindAlertProps = {
@@ -432,10 +435,10 @@ function blindAlertConfig(given: unknown, add: (prop: string, message: string | 
   };
   const severity = props.severity ?? Severity.PAGE;
   check('severity', severity === Severity.PAGE || severity === Severity.TICKET ? undefined
-    : `must be Severity.PAGE or Severity.TICKET, got ${describeInput(props.severity)}`);
+    : `must be Severity.PAGE or Severity.TICKET, got ${describeValue(props.severity)}`);
   const afterSeconds = concreteSeconds(props.after ?? DEFAULT_BLIND_ALERT_AFTER);
   if (Number.isNaN(afterSeconds)) {
-    check('after', `must be a concrete Duration such as Duration.minutes(15), got ${describeInput(props.after)}`);
+    check('after', `must be a concrete Duration such as Duration.minutes(15), got ${describeValue(props.after)}`);
   } else {
     const problem = windowProblem(afterSeconds);
     check('after', problem ?? (afterSeconds < MIN_BLIND_ALERT_AFTER_SECONDS

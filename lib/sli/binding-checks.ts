@@ -4,9 +4,10 @@
  * Each check says what was received and what is allowed; the SLO adds its path and `sli`. Pure.
  */
 import { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
-import { describeInput, isRecord, quote, safeMember, textProblem } from '../slo/validation';
+import { isRecord, safeMember, textProblem } from '../slo/validation';
 import { countMetrics } from './metrics';
 import { SliBinding } from './sli-definition';
+import { describeValue, quote } from '../private/describe';
 
 /** CloudWatch metric-math ids: a lowercase letter first, then letters, digits and `_` (GetMetricData, MetricDataQuery Id; at most 255). */
 const METRIC_ID = /^[a-z][A-Za-z0-9_]{0,254}$/;
@@ -27,7 +28,7 @@ export function thrownMessage(e: unknown): string {
   if (e instanceof Error) {
     return `${e.name}: ${e.message}`;
   }
-  return describeInput(e);
+  return describeValue(e);
 }
 
 /** Why `kind` cannot be an SLI's kind, or `undefined`. */
@@ -48,9 +49,9 @@ export function runValidate(sli: { validate(): unknown }): string[] {
     return [`validate() threw ${thrownMessage(e)}: an ISli's validate() must return its problems as a list of messages, never throw`];
   }
   if (!Array.isArray(result)) {
-    return [`validate() must return a list of messages (string[], empty when valid), got ${describeInput(result)}`];
+    return [`validate() must return a list of messages (string[], empty when valid), got ${describeValue(result)}`];
   }
-  return Array.from(result, (m) => (typeof m === 'string' && m !== '' ? m : `validate() returned a message that is not a non-empty string: ${describeInput(m)}`));
+  return Array.from(result, (m) => (typeof m === 'string' && m !== '' ? m : `validate() returned a message that is not a non-empty string: ${describeValue(m)}`));
 }
 
 /**
@@ -70,7 +71,7 @@ export function runBind(sli: { bind(): unknown }): { readonly binding?: SliBindi
 
 function bindingProblems(binding: unknown): string[] {
   if (!isRecord(binding)) {
-    return [`bind() must return ${SHAPE}, got ${describeInput(binding)}`];
+    return [`bind() must return ${SHAPE}, got ${describeValue(binding)}`];
   }
   const b = binding;
   const problems: string[] = [];
@@ -78,7 +79,7 @@ function bindingProblems(binding: unknown): string[] {
   let computedCount: number | undefined;
   const metrics = safeMember(b, 'usingMetrics');
   if (!isRecord(metrics) || safeKeys(metrics).length === 0) {
-    add('usingMetrics', `is not an object of metrics by id (e.g. { total0: metric }), got ${describeInput(metrics)}`);
+    add('usingMetrics', `is not an object of metrics by id (e.g. { total0: metric }), got ${describeValue(metrics)}`);
   } else {
     computedCount = 0;
     for (const id of safeKeys(metrics)) {
@@ -88,7 +89,7 @@ function bindingProblems(binding: unknown): string[] {
       }
       const count = metricCountOf(metric);
       if (count === undefined) {
-        add(`usingMetrics.${id}`, `is not a CloudWatch metric or math expression (IMetric), got ${describeInput(metric)}`);
+        add(`usingMetrics.${id}`, `is not a CloudWatch metric or math expression (IMetric), got ${describeValue(metric)}`);
         computedCount = undefined;
       } else if (computedCount !== undefined) {
         computedCount += count;
@@ -101,14 +102,14 @@ function bindingProblems(binding: unknown): string[] {
       continue;
     }
     if (typeof value !== 'string' || value.trim() === '') {
-      add(field, `is not a metric-math expression (a non-empty string such as \`total0\`), got ${describeInput(value)}`);
+      add(field, `is not a metric-math expression (a non-empty string such as \`total0\`), got ${describeValue(value)}`);
     } else if (value.length > MAX_EXPRESSION_LENGTH || /\p{Cc}/u.test(value)) {
       add(field, `is not a metric-math expression CloudWatch accepts (at most ${MAX_EXPRESSION_LENGTH} characters, one line), got ${quote(value)}`);
     }
   }
   const count = safeMember(b, 'metricCount');
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
-    add('metricCount', `is not a whole number of metrics >= 1, got ${describeInput(count)}`);
+    add('metricCount', `is not a whole number of metrics >= 1, got ${describeValue(count)}`);
   } else if (computedCount !== undefined && count !== computedCount) {
     add('metricCount', `says ${count}, but usingMetrics reads ${computedCount} metrics (math expressions count the metrics inside them): `
       + 'the 10-metric limit and the cost are computed from it');

@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { IMetric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
-import { formatDecimal } from '../slo/burn-rate';
-import { describeInput, quote } from '../slo/validation';
 import { describeMetric, MetricIds, metricPeriods, metricShape, withStatistic } from './metrics';
 import { ISli, SliBinding } from './sli-definition';
+import { formatDecimal } from '../private/format';
+import { describeValue, quote } from '../private/describe';
 
 /** The unit a latency metric is published in. */
 export enum LatencyUnit {
@@ -131,10 +131,10 @@ export class LatencySli implements ISli {
     }
     const unit = p.unit ?? LatencyUnit.MILLISECONDS;
     if (unit !== LatencyUnit.MILLISECONDS && unit !== LatencyUnit.SECONDS) {
-      problems.push(`Sli.latency \`unit\` must be LatencyUnit.MILLISECONDS or LatencyUnit.SECONDS, got ${typeof unit === 'string' ? quote(unit) : describeInput(unit)}`);
+      problems.push(`Sli.latency \`unit\` must be LatencyUnit.MILLISECONDS or LatencyUnit.SECONDS, got ${typeof unit === 'string' ? quote(unit) : describeValue(unit)}`);
     }
     if (p.rawSamples !== undefined && typeof p.rawSamples !== 'boolean') {
-      problems.push(`Sli.latency \`rawSamples\` must be true or false, got ${describeInput(p.rawSamples)}`);
+      problems.push(`Sli.latency \`rawSamples\` must be true or false, got ${describeValue(p.rawSamples)}`);
     }
     if (p.description !== undefined && typeof p.description !== 'string') {
       problems.push(`Sli.latency \`description\` must be a string (it is shown in alarm descriptions and dashboards), got ${typeof p.description}`);

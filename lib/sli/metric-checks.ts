@@ -17,7 +17,7 @@
  */
 import { Token } from 'aws-cdk-lib';
 import { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
-import { quote } from '../slo/validation';
+import { quote } from '../private/describe';
 
 /** CloudWatch API Reference, "Metric": Namespace and MetricName lengths. */
 export const MAX_NAMESPACE_LENGTH = 255;

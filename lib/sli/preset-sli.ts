@@ -12,9 +12,10 @@
  */
 import { Duration, Token } from 'aws-cdk-lib';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { describeInput, isRecord, quote } from '../slo/validation';
+import { isRecord } from '../slo/validation';
 import { dimensionValueProblem, hasSurroundingWhitespace, leafMetricIdentities } from './metric-checks';
 import { ISli, SliBinding } from './sli-definition';
+import { describeValue, quote } from '../private/describe';
 
 /** What a preset's resource must offer: the members the preset reads, and what they are. */
 interface ResourceSpec {
@@ -226,7 +227,7 @@ export function presetWarnings(sli: unknown): string[] {
 }
 
 function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : describeInput(e);
+  return e instanceof Error ? e.message : describeValue(e);
 }
 
 /** Reads `object[key]` without letting a throwing getter escape. */
@@ -240,7 +241,7 @@ function read(object: object, key: string): { readonly value?: unknown; readonly
 
 function resourceProblems(spec: ResourceSpec, resource: unknown): string[] {
   if (typeof resource !== 'object' || resource === null) {
-    return [`${spec.param} must be ${spec.what}, got ${describeInput(resource)}`];
+    return [`${spec.param} must be ${spec.what}, got ${describeValue(resource)}`];
   }
   const missing: string[] = [];
   for (const [member, type] of Object.entries(spec.members)) {
@@ -252,7 +253,7 @@ function resourceProblems(spec: ResourceSpec, resource: unknown): string[] {
       missing.push(member);
     }
   }
-  return missing.length === 0 ? [] : [`${spec.param} must be ${spec.what}, got ${describeInput(resource)} (without ${missing.join(', ')})`];
+  return missing.length === 0 ? [] : [`${spec.param} must be ${spec.what}, got ${describeValue(resource)} (without ${missing.join(', ')})`];
 }
 
 function optionsProblems(shape: OptionsShape, options: unknown): string[] {
@@ -262,10 +263,10 @@ function optionsProblems(shape: OptionsShape, options: unknown): string[] {
   const wanted = shape === OptionsShape.STAGE ? '{ stage?: string }'
     : shape === OptionsShape.THRESHOLD ? '{ threshold: Duration }' : '{ threshold: Duration, stage?: string }';
   if (options === undefined || options === null) {
-    return shape === OptionsShape.STAGE ? [] : [`options must be ${wanted}, got ${describeInput(options)}`];
+    return shape === OptionsShape.STAGE ? [] : [`options must be ${wanted}, got ${describeValue(options)}`];
   }
   if (!isRecord(options)) {
-    return [`options must be ${wanted}, got ${describeInput(options)}`];
+    return [`options must be ${wanted}, got ${describeValue(options)}`];
   }
   const problems: string[] = [];
   const stage = read(options, 'stage');
@@ -275,7 +276,7 @@ function optionsProblems(shape: OptionsShape, options: unknown): string[] {
   }
   if (shape !== OptionsShape.THRESHOLD && stage.value !== undefined) {
     if (typeof stage.value !== 'string' || stage.value === '') {
-      problems.push(`options.stage must be the name of a stage (a non-empty string), or left out for all stages; got ${describeInput(stage.value)}`);
+      problems.push(`options.stage must be the name of a stage (a non-empty string), or left out for all stages; got ${describeValue(stage.value)}`);
     } else {
       const problem = stageValueProblem(stage.value);
       if (problem) {
@@ -286,7 +287,7 @@ function optionsProblems(shape: OptionsShape, options: unknown): string[] {
   if (shape !== OptionsShape.STAGE) {
     const t = threshold.value as Duration | undefined;
     if (!t || typeof t.toMilliseconds !== 'function' || typeof t.isUnresolved !== 'function') {
-      problems.push(`options.threshold must be a Duration such as Duration.millis(300), got ${describeInput(t)}`);
+      problems.push(`options.threshold must be a Duration such as Duration.millis(300), got ${describeValue(t)}`);
     } else if (t.isUnresolved()) {
       problems.push('options.threshold must be a concrete Duration, not a token: the trimmed-count statistic is fixed at synth time');
     } else if (!(t.toMilliseconds({ integral: false }) > 0)) {

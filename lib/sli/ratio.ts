@@ -1,7 +1,7 @@
 import { IMetric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
-import { describeInput } from '../slo/validation';
 import { describeMetric, leafMetrics, metricKey, MetricIds, metricName, metricPeriods, metricShape, withStatistic } from './metrics';
 import { ISli, SliBinding } from './sli-definition';
+import { describeValue } from '../private/describe';
 
 /**
  * Props of `Sli.ratio`: count events; give the good or the bad events, and all events.
@@ -82,7 +82,7 @@ function sideOf(props: RatioSliProps, name: SideName): Side {
     problems.push(`Sli.ratio \`${name}\` is a list: give one metric, or the list as \`${listName}\``);
   }
   if (list !== undefined && !Array.isArray(list)) {
-    problems.push(`Sli.ratio \`${listName}\` must be a list of metrics (one metric goes in \`${name}\`), got ${describeInput(list)}`);
+    problems.push(`Sli.ratio \`${listName}\` must be a list of metrics (one metric goes in \`${name}\`), got ${describeValue(list)}`);
   } else if (Array.isArray(list) && list.length === 0) {
     problems.push(`Sli.ratio \`${listName}\` is an empty list: give at least one metric`);
   }

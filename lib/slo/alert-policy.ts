@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
-import { readList, readProperty } from '../private/describe';
+import { describeValue, readList, readProperty } from '../private/describe';
 import { Severity, TierInput } from './tiers';
-import { concreteSeconds, describeInput } from './validation';
+import { concreteSeconds } from './validation';
 
 /** One alert tier: fire when `budgetSpentPercent` of the error budget burns within `longWindow`. */
 export interface AlertTier {
@@ -67,7 +67,7 @@ export class AlertPolicy {
     const tickets = read.value ?? true;
     if (typeof tickets !== 'boolean') {
       // Refused here rather than read as truthy: 'no' must not keep the ticket tiers.
-      throw new Error(`AlertPolicy.workbook(): tickets must be true or false, got ${describeInput(tickets)}`);
+      throw new Error(`AlertPolicy.workbook(): tickets must be true or false, got ${describeValue(tickets)}`);
     }
     return new AlertPolicy(AlertPolicy.WORKBOOK_TIERS.filter((t) => tickets || t.severity !== Severity.TICKET));
   }

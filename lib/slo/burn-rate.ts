@@ -21,9 +21,6 @@ export function roundFigure(value: number): number {
   return Number(value.toPrecision(SIGNIFICANT_DIGITS));
 }
 
-// moved to lib/private; re-export kept until the area's imports are updated
-export { formatDecimal } from '../private/format';
-
 /** Digits after the decimal point of a number as written (`99.999` -> 3). */
 function decimalsOf(value: number): number {
   const [mantissa, exponent] = String(value).toLowerCase().split('e');

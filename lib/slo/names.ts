@@ -5,7 +5,7 @@
  */
 import { Token } from 'aws-cdk-lib';
 import { ResolvedTier, Severity } from './tiers';
-import { describeInput, quote } from './validation';
+import { describeValue, quote } from '../private/describe';
 
 /** Letters, digits, `-`, `_` and `.`, starting with a letter or digit. */
 const NAME_PART = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -26,7 +26,7 @@ export type WindowKind = `${TierWindow}`;
 /** Why `value` cannot be part of an alarm name, or `undefined` when it can. */
 export function namePartProblem(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) {
-    return `must be a non-empty string, got ${describeInput(value)}`;
+    return `must be a non-empty string, got ${describeValue(value)}`;
   }
   if (Token.isUnresolved(value)) {
     return 'must be a concrete string, not a token: it becomes part of alarm names, which are fixed at synth time';

@@ -3,8 +3,8 @@
  */
 import type { Problem } from '../private/problems';
 import { burnRateThreshold, errorRatioThreshold } from './burn-rate';
-import { describeInput } from './validation';
 import { defaultShortWindowSeconds, formatWindow, windowProblem } from './windows';
+import { describeValue } from '../private/describe';
 
 /** How urgently a tier wants a human. */
 export enum Severity {
@@ -48,9 +48,6 @@ export interface ResolvedTier {
   readonly errorRatioThreshold: number;
 }
 
-// moved to lib/private; re-export kept until the area's imports are updated
-export type { Problem } from '../private/problems';
-
 /** The outcome of resolving tiers. */
 export interface TierResolution {
   /** Tiers that can fire, in declaration order. */
@@ -91,10 +88,10 @@ export function resolveTiers(objectivePercent: number, sloWindowSeconds: number,
       return;
     }
     if (tier.severity !== Severity.PAGE && tier.severity !== Severity.TICKET) {
-      problems.push({ prop: `${prop}.severity`, message: `must be Severity.PAGE or Severity.TICKET, got ${describeInput(tier.severity)}` });
+      problems.push({ prop: `${prop}.severity`, message: `must be Severity.PAGE or Severity.TICKET, got ${describeValue(tier.severity)}` });
     }
     if (typeof tier.budgetSpentPercent !== 'number' || !(tier.budgetSpentPercent > 0 && tier.budgetSpentPercent <= 100)) {
-      problems.push({ prop: `${prop}.budgetSpentPercent`, message: `must be a number > 0 and <= 100 (percent of the error budget), got ${describeInput(tier.budgetSpentPercent)}` });
+      problems.push({ prop: `${prop}.budgetSpentPercent`, message: `must be a number > 0 and <= 100 (percent of the error budget), got ${describeValue(tier.budgetSpentPercent)}` });
     }
     const longProblem = windowProblem(tier.longWindowSeconds);
     if (longProblem) {
@@ -141,13 +138,13 @@ export function resolveTiers(objectivePercent: number, sloWindowSeconds: number,
     };
     if (!(result.errorRatioThreshold > 0)) {
       // a budget share so small (5e-324) that the threshold underflows to 0: the alarm would fire on any error
-      problems.push({ prop: `${prop}.budgetSpentPercent`, message: `is so small that the burn-rate threshold works out to 0 (any error would alarm), got ${describeInput(tier.budgetSpentPercent)}` });
+      problems.push({ prop: `${prop}.budgetSpentPercent`, message: `is so small that the burn-rate threshold works out to 0 (any error would alarm), got ${describeValue(tier.budgetSpentPercent)}` });
     } else if (result.errorRatioThreshold * Number.MAX_SAFE_INTEGER < 1) {
       // the low-traffic floor (one failure never fires a tier) would need more than 2^53 events: no real window holds them
       problems.push({
         prop: `${prop}.budgetSpentPercent`,
         message: `is so small that the tier's error-ratio threshold (${result.errorRatioThreshold}) is below one failure in ${Number.MAX_SAFE_INTEGER} events `
-          + `(any single error would alarm), got ${describeInput(tier.budgetSpentPercent)}`,
+          + `(any single error would alarm), got ${describeValue(tier.budgetSpentPercent)}`,
       });
     } else if (result.errorRatioThreshold >= 1) {
       unreachable.push(result);

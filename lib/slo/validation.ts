@@ -3,8 +3,8 @@
  * Messages name the value received and what is allowed; the construct adds its path and the prop.
  */
 import { describeValue as describeInput, quote } from '../private/describe';
-import { formatDecimal } from './burn-rate';
 import { formatWindow, MINUTE_SECONDS } from './windows';
+import { formatDecimal } from '../private/format';
 
 /**
  * Objectives under this many percent are read as a fraction written by mistake (`0.999` for
@@ -116,9 +116,6 @@ export function isWellFormed(text: string): boolean {
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
 
-// moved to lib/private; re-export kept until the area's imports are updated
-export { describeValue as describeInput, quote } from '../private/describe';
-
 /**
  * Why `value` cannot be a one-line text shown to people (an owner, an SLI description), or
  * `undefined` when it can: a string, not empty, at most `maxLength` characters, without control
@@ -147,5 +144,3 @@ export function textProblem(value: unknown, maxLength: number, isToken: (text: s
   return undefined;
 }
 
-// moved to lib/private; re-export kept until the area's imports are updated
-export { formatProblems } from '../private/problems';

@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { describeSeconds, FIS_MAX_DURATION, fisDurationProblem, isoDuration, isoDurationSeconds } from '../../lib/chaos/fis-duration';
+import { FIS_MAX_DURATION, fisDurationProblem, isoDuration, isoDurationSeconds } from '../../lib/chaos/fis-duration';
+import { formatDuration } from '../../lib/private/format';
 
 describe('isoDuration', () => {
   test.each([
@@ -35,7 +36,7 @@ describe('isoDurationSeconds', () => {
   });
 });
 
-describe('describeSeconds', () => {
+describe('durations in FIS messages and action descriptions (formatDuration, exact)', () => {
   test.each([
     [45, '45 s'],
     [600, '10 min'],
@@ -43,7 +44,7 @@ describe('describeSeconds', () => {
     [3_661, '1 h 1 min 1 s'],
     [43_200, '12 h'],
   ])('%i seconds read "%s"', (seconds, text) => {
-    expect(describeSeconds(seconds)).toBe(text);
+    expect(formatDuration(seconds, { exact: true })).toBe(text);
   });
 });
 

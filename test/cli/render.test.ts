@@ -1,4 +1,6 @@
-import { formatDuration, formatElapsed, joinAnd, renderValue } from '../../lib/cli/render';
+import { formatDuration, formatElapsed } from '../../lib/cli/render';
+import { joinAnd } from '../../lib/private/format';
+import { renderValue } from '../../lib/private/template-value';
 
 describe('renderValue', () => {
   test.each<[string, unknown, string]>([

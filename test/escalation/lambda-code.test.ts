@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { handlerBundleDirectory, packageRoot } from '../../lib/escalation/lambda-code';
+import { handlerBundleDirectory } from '../../lib/escalation/lambda-code';
+import { packageRoot } from '../../lib/private/package-root';
 
 describe('locating the prebuilt handler bundles', () => {
   let root: string;

@@ -12,13 +12,14 @@ import { Stack } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { Severity } from '../../lib';
 import { burnRateExpression } from '../../lib/alarms/expression';
-import { errorBudget, formatDecimal, longWindowGuardEvents } from '../../lib/slo/burn-rate';
+import { errorBudget, longWindowGuardEvents } from '../../lib/slo/burn-rate';
 import { resolveTiers, TierInput } from '../../lib/slo/tiers';
 import { minimumEventsProblem, objectiveProblem, sloWindowProblem } from '../../lib/slo/validation';
 import { Mix, oddNumber } from './support/arbitraries';
 import { expectClearOutcome, fuzzApp, fuzzOutdir, OutcomeTally } from './support/oracle';
 import { runs, seed } from './support/settings';
 import { buildSloCase, sloCases } from './support/slo-cases';
+import { formatDecimal } from '../../lib/private/format';
 
 const SEED = seed(20_260_301);
 const RUNS = runs(220);

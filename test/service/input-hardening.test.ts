@@ -8,9 +8,10 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AlertPolicy, ISli, ReliableService, Severity, Sli, SliBinding, SloProps } from '../../lib';
-import { describeInput, textProblem } from '../../lib/slo/validation';
+import { textProblem } from '../../lib/slo/validation';
 import { HostileValueError, throwingArray, throwingProxy } from '../fuzz/support/hostile';
 import { availability, counts, newStack } from './helpers';
+import { describeValue } from '../../lib/private/describe';
 
 function build(slo: Record<string, unknown>, stack = newStack()) {
   return () => new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos: [availability(slo) as SloProps] });
@@ -30,7 +31,7 @@ const revoked = (() => {
 
 const throwingGetter = Object.defineProperty({}, 'boom', { enumerable: true, get() { throw new Error('getter'); } });
 
-describe('describeInput shows any value as describeValue does, and never throws', () => {
+describe('describeValue shows any value as describeValue does, and never throws', () => {
   test.each([
     ['a BigInt', 10n, '10n'],
     ['a Symbol', Symbol('x'), 'Symbol("x")'],
@@ -49,18 +50,18 @@ describe('describeInput shows any value as describeValue does, and never throws'
     ['NaN', NaN, 'NaN'],
     ['a class instance', new Date(0), 'a Date'],
   ])('%s', (_what, value, shown) => {
-    expect(describeInput(value)).toBe(shown);
+    expect(describeValue(value)).toBe(shown);
   });
 
   test('long values are shortened without splitting a surrogate pair', () => {
     for (let pad = 100; pad < 120; pad++) {
-      const text = describeInput({ text: `${'x'.repeat(pad)}😀😀😀😀😀😀` });
+      const text = describeValue({ text: `${'x'.repeat(pad)}😀😀😀😀😀😀` });
       expect(text).toMatch(/^\{"text":"x+(😀)*…" \(\d+ characters\)\}$/u);
       expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)).toBe(false);
     }
-    expect(describeInput('y'.repeat(5_000))).toMatch(/^"y+…" \(5000 characters\)$/);
+    expect(describeValue('y'.repeat(5_000))).toMatch(/^"y+…" \(5000 characters\)$/);
     // cut on whole characters: 🚀 counts once, and no half of it is left at the cut
-    const rockets = describeInput('🚀'.repeat(300));
+    const rockets = describeValue('🚀'.repeat(300));
     expect(rockets).toMatch(/^"(🚀)+…/u);
     expect(rockets.length).toBeLessThanOrEqual(120);
   });
@@ -209,7 +210,7 @@ describe('service props', () => {
   const service = (props: Record<string, unknown>, stack = newStack()) => () => new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos: [availability() as SloProps], ...props });
 
   test.each(['no', 1, null, {}])('dashboard %p is refused: it is a boolean', (dashboard) => {
-    expect(service({ dashboard })).toThrow(`Shop/Checkout: dashboard: must be true or false (whether to declare the service's CloudWatch dashboard), got ${describeInput(dashboard)}`);
+    expect(service({ dashboard })).toThrow(`Shop/Checkout: dashboard: must be true or false (whether to declare the service's CloudWatch dashboard), got ${describeValue(dashboard)}`);
   });
 
   test.each([

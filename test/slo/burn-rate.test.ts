@@ -1,8 +1,6 @@
-import {
-  badEventsToFire, budgetSpentAtDetection, burnRateThreshold, detectionTimeSeconds, errorBudget, errorRatioThreshold, formatDecimal,
-  longWindowGuardEvents, maximumBurnRate, resetTimeSeconds, roundFigure, singleFailureFloor,
-} from '../../lib/slo/burn-rate';
+import { badEventsToFire, budgetSpentAtDetection, burnRateThreshold, detectionTimeSeconds, errorBudget, errorRatioThreshold, longWindowGuardEvents, maximumBurnRate, resetTimeSeconds, roundFigure, singleFailureFloor } from '../../lib/slo/burn-rate';
 import * as fc from 'fast-check';
+import { formatDecimal } from '../../lib/private/format';
 
 const HOUR = 3_600;
 const DAY = 86_400;

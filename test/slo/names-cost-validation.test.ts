@@ -2,7 +2,8 @@ import { Severity } from '../../lib';
 import { estimateMonthlyCostUsd } from '../../lib/slo/cost';
 import { compositeAlarmName, namePartProblem, windowAlarmName } from '../../lib/slo/names';
 import { resolveTiers } from '../../lib/slo/tiers';
-import { formatProblems, minimumEventsProblem, objectiveProblem, runbookUrlProblem, sloWindowProblem } from '../../lib/slo/validation';
+import { minimumEventsProblem, objectiveProblem, runbookUrlProblem, sloWindowProblem } from '../../lib/slo/validation';
+import { formatProblems } from '../../lib/private/problems';
 
 describe('alarm names', () => {
   const [tier] = resolveTiers(99.9, 30 * 86_400, [{ severity: Severity.PAGE, budgetSpentPercent: 2, longWindowSeconds: 3_600, shortWindowSeconds: 300 }], 't').tiers;

@@ -6,9 +6,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { withWildcardReason } from '../../nag/suppressions';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
 import { FaultContext, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
-import { describeSeconds, isoDuration } from '../fis-duration';
+import { isoDuration } from '../fis-duration';
 import { targetStatement } from '../target-permissions';
 import { Selection, Targets } from '../targets';
+import { formatDuration } from '../../private/format';
 
 /** Options of `Fault.ec2StopInstances`. */
 export interface Ec2StopInstancesOptions {
@@ -87,7 +88,7 @@ export function ec2StopInstances(target: Targets, options: Ec2StopInstancesOptio
   const stack = Stack.of(context.scope);
   return reader.action(() => ({
     definition: FIS_ACTIONS.ec2Stop,
-    description: `Stops ${what}, starts them again after ${describeSeconds(seconds!)}`,
+    description: `Stops ${what}, starts them again after ${formatDuration(seconds!, { exact: true })}`,
     parameters: { startInstancesAfterDuration: isoDuration(seconds!), completeIfInstancesTerminated: 'true' },
     target: targets,
     ownsTargetPermissions: true,

@@ -3,9 +3,10 @@
  * grouped), what each one does to which targets, its stop conditions and how long it should take.
  * Pure.
  */
-import { columns, formatDuration, joinAnd } from '../render';
+import { columns, formatDuration } from '../render';
 import { EXPERIMENT_TAGS, ExperimentPlan, PlanAction, PlanTarget } from './model';
 import { executionStages, expectedDuration } from './schedule';
+import { joinAnd } from '../../private/format';
 
 function targetLines(target: PlanTarget | undefined, key: string, targetName: string, indent: string): string[] {
   if (!target) {

@@ -16,9 +16,10 @@ import type { AwsSession } from '../aws';
 import { CliError, explainError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { CliIo, println } from '../io';
-import { formatTime, joinAnd } from '../render';
+import { formatTime } from '../render';
 import { AlarmStatus, describeAlarmStates } from './alarms';
 import { ACTION_IDS, ExperimentPlan, PlanAction, stopConditionAlarms } from './model';
+import { joinAnd } from '../../private/format';
 
 /** Experiment statuses of an experiment still under way (its faults may be active). */
 export const ACTIVE_STATUSES: ReadonlySet<string> = new Set(['pending', 'initiating', 'running', 'stopping']);

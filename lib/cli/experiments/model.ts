@@ -3,9 +3,9 @@
  * values) or from a synthesized CloudFormation template (PascalCase, values may be intrinsics,
  * shown with `renderValue`). Pure.
  */
-import { renderList, renderValue } from '../render';
 import type { Template } from '../assembly';
 import type { SchedulableAction } from './schedule';
+import { renderList, renderValue } from '../../private/template-value';
 
 /** The tags every experiment template of cdk-reliability carries (the contract with `lib/chaos`). */
 export { EXPERIMENT_TAGS } from '../../chaos/tags';

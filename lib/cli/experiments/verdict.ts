@@ -15,11 +15,12 @@
  * - `aws:cloudwatch:assert-alarm-state` fails when an alarm in `alarmArns` is not in one of
  *   `alarmStates`.
  */
-import { formatDuration, joinAnd } from '../render';
+import { formatDuration } from '../render';
 import { ACTION_IDS, ExperimentPlan, PlanAction } from './model';
 import type { ExperimentView } from './progress';
 import { parseIsoDuration, predecessors } from './schedule';
 import { ExitCode } from '../exit-codes';
+import { joinAnd } from '../../private/format';
 
 export type VerdictKind = 'passed' | 'finding' | 'failed' | 'stopped-by-you' | 'stopped' | 'inconclusive' | 'cancelled' | 'unknown';
 
