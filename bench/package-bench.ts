@@ -161,7 +161,8 @@ function main(): void {
       row('unpacked', kb(before.unpackedSize), kb(after.unpackedSize), ratio(after.unpackedSize, before.unpackedSize)),
       row('files', String(before.entryCount), String(after.entryCount), ratio(after.entryCount, before.entryCount)),
       '',
-      `Unpacked, after: the jsii assembly (.jsii, which other languages' packages and Construct Hub read) is ${kb(after.jsii)}, `
+      `Unpacked, after: the jsii assembly (.jsii, which other languages' packages and Construct Hub read; `
+        + `${Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf8')).types ?? {}).length} public types) is ${kb(after.jsii)}, `
         + `the command's bundle ${kb(fs.statSync(path.join(ROOT, 'dist', 'cli', 'cdk-reliability.js')).size)}; `
         + 'the CLI\'s separate compiled modules are no longer shipped.',
       '',
