@@ -1,8 +1,4 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { useHarness } from './support/harness';
-
-const ROOT = path.join(__dirname, '..', '..');
 
 describe('cdk-reliability (dispatcher)', () => {
   const world = useHarness();
@@ -69,20 +65,5 @@ describe('cdk-reliability (dispatcher)', () => {
     const h = world();
     expect(await h.run('help', 'nonsense')).toBe(64);
     expect(h.stderr()).toContain("unknown command 'nonsense'");
-  });
-});
-
-describe('packaging', () => {
-  test('the library entry point does not export the CLI, so constructs never load the AWS SDK', () => {
-    const index = fs.readFileSync(path.join(ROOT, 'lib', 'index.ts'), 'utf8');
-    expect(index).not.toMatch(/['"]\.\/cli/);
-  });
-
-  test('package.json ships the command from the compiled main.ts', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    expect(pkg.bin).toEqual({ 'cdk-reliability': 'dist/lib/cli/main.js' });
-    expect(pkg.dependencies ?? {}).toEqual({});
-    const main = fs.readFileSync(path.join(ROOT, 'lib', 'cli', 'main.ts'), 'utf8');
-    expect(main.startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 });
