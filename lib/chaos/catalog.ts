@@ -2,7 +2,7 @@
  * The FIS actions this library can put in a template: action id, the key and resource type of
  * its target, and the IAM actions the experiment role needs. Pure data, checked against the FIS
  * actions reference (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html)
- * and AWS's managed policies for FIS; the README's fault catalog is tested against it.
+ * and AWS's managed policies for FIS; the fault catalog of docs/chaos.md is tested against it.
  */
 
 /** One FIS action. */

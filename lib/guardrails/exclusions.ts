@@ -26,7 +26,7 @@ export interface ExclusionContext {
 /** One kind of resource that is not a workload. */
 export interface WorkloadExclusion {
   readonly id: string;
-  /** What is excluded and why, for the README and reports. */
+  /** What is excluded and why, for docs/guardrails.md and reports. */
   readonly description: string;
   /** Why this resource is excluded, or undefined when the exclusion does not apply. */
   matches(context: ExclusionContext): string | undefined;

@@ -24,7 +24,7 @@ export interface ReliabilityChecksProps {
   /**
    * Levels that replace the rules' own, by rule id, e.g. `{ 'RELIABILITY-008': RuleLevel.ERROR }`
    * to fail synth on uncovered resources.
-   * @default - each rule's own level (see the README's rule table)
+   * @default - each rule's own level (see the rule table of docs/guardrails.md)
    */
   readonly levels?: { [ruleId: string]: RuleLevel };
 }

@@ -63,7 +63,7 @@ export interface SloProps {
    * error budget). So one failed event never pages nor tickets at any tier (1/N stays below every
    * threshold), and a sustained failure at low traffic fires a tier once its long window holds
    * `floor(threshold x N) + 1` failed events. Short windows are not guarded: a tier fires only
-   * when both its windows burn. See the README's "Low traffic".
+   * when both its windows burn. See "Low traffic" in docs/alerting.md.
    * @default - only the single-failure floor: N = floor(1 / threshold) + 1 per tier (70 for 99.9 % over 30 days, 1 h tier)
    */
   readonly minimumEvents?: number;

@@ -16,7 +16,7 @@ import { ISli } from './sli-definition';
  * Factories for service level indicators.
  *
  * `ratio` and `latency` take any metrics; the presets take a resource and pick its metrics and
- * dimensions (the README lists which metrics each reads).
+ * dimensions (docs/slis.md lists which metrics each reads).
  */
 export class Sli {
   /**

@@ -143,7 +143,7 @@ export function singleFailureFloor(errorRatioThreshold: number): number {
 /**
  * The number of events a tier's long window is judged against when it holds fewer:
  * `max(minimumEvents, singleFailureFloor(threshold))`. With `minimumEvents` unset only the floor
- * applies. See the README's "Low traffic".
+ * applies. See "Low traffic" in docs/alerting.md.
  */
 export function longWindowGuardEvents(errorRatioThreshold: number, minimumEvents?: number): number {
   return Math.max(minimumEvents ?? 1, singleFailureFloor(errorRatioThreshold));

@@ -1,7 +1,7 @@
 import { ReliabilityFacts, WorkloadFacts, WorkloadKind } from '../facts';
 import { locationOf, IReliabilityRule, RuleFinding, RuleLevel } from '../rule';
 
-/** The metric dimensions that identify a resource of each kind, and how the README's presets cover it. */
+/** The metric dimensions that identify a resource of each kind, and which preset of docs/slis.md covers it. */
 export const COVERAGE_DIMENSIONS: Record<WorkloadKind, { readonly label: string; readonly dimensions: string[]; readonly preset: string }> = {
   [WorkloadKind.LAMBDA_FUNCTION]: { label: 'Lambda function', dimensions: ['FunctionName'], preset: 'Sli.lambdaAvailability(fn)' },
   [WorkloadKind.REST_API]: { label: 'REST API', dimensions: ['ApiName'], preset: 'Sli.restApiAvailability(api)' },

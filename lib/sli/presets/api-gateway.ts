@@ -1,5 +1,5 @@
 /**
- * SLI presets for Amazon API Gateway. Metrics are documented in the README's preset table.
+ * SLI presets for Amazon API Gateway. Metrics are documented in the preset table of docs/slis.md.
  */
 import { Duration } from 'aws-cdk-lib';
 import { IRestApi } from 'aws-cdk-lib/aws-apigateway';
