@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
-import { packageRoot } from '../escalation/lambda-code';
+import { packageRoot } from '../private/package-root';
 import {
   SUPPRESSION_RULE_ID, isAncestorOrSelf, isBareIdSuppression, MIN_REASON_LENGTH, PLUGIN_NAME, readSuppressions,
 } from './suppressions';
