@@ -145,6 +145,7 @@ class Collector {
     return {
       name: slo.name,
       constructPath: slo.node.path,
+      objective: slo.objective,
       sliKind: slo.sli.kind,
       category: sloCategory(slo.sli.kind, slo.name),
       ...(slo.pageAlarm ? { pageAlarm: this.wiring(service, slo, Severity.PAGE, slo.pageAlarm) } : {}),

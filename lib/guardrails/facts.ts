@@ -61,6 +61,8 @@ export interface ServiceSloFacts {
   readonly name: string;
   /** Construct path of the SLO (`Shop/Checkout/availability`). */
   readonly constructPath: string;
+  /** The objective in percent: `99.9`. */
+  readonly objective: number;
   /** `ISli.kind`: `ratio`, `latency` or a custom kind. */
   readonly sliKind: string;
   /** What the SLO promises. */

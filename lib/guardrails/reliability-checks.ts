@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import { describeValue, quote } from '../private/describe';
 import { packageRoot } from '../private/package-root';
+import { formatProblems, Problem } from '../private/problems';
 import {
   SUPPRESSION_RULE_ID, isAncestorOrSelf, isBareIdSuppression, MIN_REASON_LENGTH, PLUGIN_NAME, readSuppressions,
 } from './suppressions';
@@ -9,6 +11,7 @@ import { collectFacts } from './collect-facts';
 import { EvaluatedFinding, evaluate, Evaluation } from './evaluate';
 import { ReliabilityFacts } from './facts';
 import { IReliabilityRule, RuleLevel } from './rule';
+import { customRuleProblems, RULE_ID_FORMAT } from './rule-definitions';
 import { RELIABILITY_RULES } from './rules';
 
 /** Props of `ReliabilityChecks`. */
@@ -27,6 +30,17 @@ export interface ReliabilityChecksProps {
    * @default - each rule's own level (see the rule table of docs/guardrails.md)
    */
   readonly levels?: { [ruleId: string]: RuleLevel };
+
+  /**
+   * Rules of your own, run besides the built-in ones: classes implementing `IReliabilityRule`, in
+   * any jsii language. Their findings are reported, leveled (`levels`) and acknowledged
+   * (`Validations.of(x).acknowledge({ id, reason })`, with a reason) exactly as the built-in
+   * rules' are. An id is upper-case words of letters and digits joined by `-` (`TEAM-001`),
+   * unique, and does not start with `RELIABILITY-`, which the built-in rules use. A rule whose
+   * `check()` throws or returns something other than findings fails synth, naming the rule.
+   * @default - only the built-in rules
+   */
+  readonly rules?: IReliabilityRule[];
 }
 
 /**
@@ -51,31 +65,38 @@ export class ReliabilityChecks implements IPolicyValidationPlugin {
   public readonly version?: string;
   /** The ids of every rule the plugin reports: `RELIABILITY-000` (suppressions need a reason) and the rules'. */
   public readonly ruleIds?: string[];
-  /** The rules run, in id order. */
-  public readonly rules: IReliabilityRule[] = [...RELIABILITY_RULES];
+  /** The rules run: the built-in ones in id order, then the custom ones (`props.rules`) in the order given. */
+  public readonly rules: IReliabilityRule[];
   private readonly criticalServices: string[];
   private readonly levels: { [ruleId: string]: RuleLevel };
+  private readonly customRuleIds: string[];
 
   constructor(props: ReliabilityChecksProps = {}) {
-    const problems: string[] = [];
+    const problems: Problem[] = [];
     const critical = props?.criticalServices ?? [];
     if (!Array.isArray(critical) || critical.some((n) => typeof n !== 'string' || n.length === 0)) {
-      problems.push(`criticalServices: must be a list of service names, got ${JSON.stringify(props.criticalServices)}`);
+      problems.push({ prop: 'criticalServices', message: `must be a list of service names, got ${describeValue(props.criticalServices)}` });
     }
+    const custom = props?.rules ?? [];
+    const customProblems = customRuleProblems(custom);
+    problems.push(...customProblems);
+    this.rules = [...RELIABILITY_RULES, ...(customProblems.length === 0 ? custom : [])];
     const levels = props?.levels ?? {};
     for (const [id, level] of Object.entries(levels)) {
-      if (!this.rules.some((r) => r.id === id)) {
-        problems.push(`levels: '${id}' is no rule; rules: ${this.rules.map((r) => r.id).join(', ')}`);
+      // while the custom rules are refused, a level for an id of their format may name one of them: not reported twice
+      if (!this.rules.some((r) => r.id === id) && (customProblems.length === 0 || !RULE_ID_FORMAT.test(id))) {
+        problems.push({ prop: 'levels', message: `${quote(id)} is no rule; rules: ${this.rules.map((r) => r.id).join(', ')}` });
       }
       if (level !== RuleLevel.ERROR && level !== RuleLevel.WARNING) {
-        problems.push(`levels['${id}']: must be RuleLevel.ERROR or RuleLevel.WARNING, got ${JSON.stringify(level)}`);
+        problems.push({ prop: `levels[${quote(id)}]`, message: `must be RuleLevel.ERROR or RuleLevel.WARNING, got ${describeValue(level)}` });
       }
     }
     if (problems.length > 0) {
-      throw new Error(`ReliabilityChecks: ${problems.join('; ')}`);
+      throw new Error(formatProblems('ReliabilityChecks', problems));
     }
     this.criticalServices = [...critical];
     this.levels = { ...levels };
+    this.customRuleIds = custom.map((r) => r.id);
     this.ruleIds = [SUPPRESSION_RULE_ID, ...this.rules.map((r) => r.id)];
     this.version = packageVersion();
   }
@@ -87,9 +108,10 @@ export class ReliabilityChecks implements IPolicyValidationPlugin {
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const facts = collectFacts(context.appConstruct, { stacks: context.stackTemplates, criticalServices: this.criticalServices });
     this.checkCriticalServices(facts);
-    const evaluation = evaluate(facts, readSuppressions(context.appConstruct), { rules: this.rules, levels: this.levels });
+    const suppressions = readSuppressions(context.appConstruct, this.customRuleIds);
+    const evaluation = evaluate(facts, suppressions, { rules: this.rules, levels: this.levels });
     const scope = context.stackTemplates.map((s) => s.stackConstructPath);
-    return toReport(facts, evaluation, scope);
+    return toReport(facts, evaluation, scope, context.appConstruct.node.path);
   }
 
   private checkCriticalServices(facts: ReliabilityFacts): void {
@@ -107,7 +129,7 @@ export class ReliabilityChecks implements IPolicyValidationPlugin {
  * name aws-cdk-lib matches to the suppression's metadata key, so that aws-cdk-lib lists them as
  * suppressed with their reason; refused suppressions as `fatal` (never suppressed).
  */
-export function toReport(facts: ReliabilityFacts, evaluation: Evaluation, scopeStacks: readonly string[]): PolicyValidationPluginReport {
+export function toReport(facts: ReliabilityFacts, evaluation: Evaluation, scopeStacks: readonly string[], appPath = ''): PolicyValidationPluginReport {
   const inScope = (stackPath: string) => scopeStacks.includes(stackPath);
   const findings = evaluation.findings.filter((f) => inScope(f.subject.stackPath));
   const violations: PolicyViolation[] = findings.map(toViolation);
@@ -125,6 +147,19 @@ export function toReport(facts: ReliabilityFacts, evaluation: Evaluation, scopeS
         explanation: 'An acknowledgement is a decision someone reviews later; without a reason it is a silenced alarm. Refused acknowledgements fail synth and cannot themselves be acknowledged.',
       },
       violatingResources: [{ constructPath: record.constructPath, locations: [] }],
+    });
+  }
+  for (const { rule, message } of evaluation.failedRules) {
+    violations.push({
+      ruleName: rule.id,
+      description: `[${rule.name}] rule ${rule.id} failed, so whether the app complies with it is unknown: ${message}`,
+      fix: `Fix the rule's check(facts): it returns a list of findings (none when the app complies) and does not throw.`,
+      severity: 'fatal',
+      ruleMetadata: {
+        rule: rule.name,
+        explanation: 'A rule that fails checks nothing; passing synth anyway would report a compliance nobody checked. A failed rule cannot be acknowledged: fix it, or remove it from rules.',
+      },
+      violatingResources: [{ constructPath: appPath, locations: [] }],
     });
   }
   const suppressed = findings.filter((f) => f.suppression !== undefined).length;

@@ -23,10 +23,15 @@ export interface RuleFinding {
 
 /**
  * A reliability rule: a pure check over the facts of an app. No finding means compliant (or not
- * applicable); each finding is one non-compliant construct or resource.
+ * applicable); each finding is one non-compliant construct or resource. Implement it to add a
+ * rule of your own (`ReliabilityChecksProps.rules`).
  */
 export interface IReliabilityRule {
-  /** `RELIABILITY-001`: what suppressions name. */
+  /**
+   * What acknowledgements and `levels` name: `RELIABILITY-001` for the built-in rules; for your
+   * own, upper-case words of letters and digits joined by `-` (`TEAM-001`), not starting with
+   * `RELIABILITY-`.
+   */
   readonly id: string;
   /** A readable name: `service-has-slo`. */
   readonly name: string;
@@ -39,7 +44,8 @@ export interface IReliabilityRule {
   /** How to comply. */
   readonly fix: string;
   /**
-   * The rule's findings over the facts of an app: none when every construct complies.
+   * The rule's findings over the facts of an app: none when every construct complies. A rule
+   * that throws fails synth with a finding that names it and its error.
    * @param facts what the app declares and what its templates contain
    */
   check(facts: ReliabilityFacts): RuleFinding[];

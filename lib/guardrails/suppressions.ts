@@ -22,7 +22,8 @@ export const MIN_REASON_LENGTH = 10;
 /** The id of the check on suppressions themselves; its findings cannot be suppressed. */
 export const SUPPRESSION_RULE_ID = 'RELIABILITY-000';
 
-const RULE_ID = /^RELIABILITY-\d+$/;
+/** The built-in rules' ids; a bare id of this form that names no rule is refused (a typo), other bare ids may be other plugins'. */
+const BUILT_IN_RULE_ID = /^RELIABILITY-\d+$/;
 
 /** One suppression of a reliability rule, as recorded on a construct. */
 export interface Suppression {
@@ -35,8 +36,12 @@ export interface Suppression {
   readonly constructPath: string;
 }
 
-/** Every suppression of a `RELIABILITY-*` rule under `root` (the last one wins per construct and key). */
-export function readSuppressions(root: IConstruct): Suppression[] {
+/**
+ * Every suppression of a rule of the checks under `root` (the last one wins per construct and key):
+ * in the plugin's namespace any id, as a bare id a `RELIABILITY-*` id or the id of a custom rule.
+ * @param customRuleIds the ids of the custom rules the checks run
+ */
+export function readSuppressions(root: IConstruct, customRuleIds: readonly string[] = []): Suppression[] {
   const records: Suppression[] = [];
   for (const construct of root.node.findAll()) {
     const latest = new Map<string, Suppression>();
@@ -45,7 +50,7 @@ export function readSuppressions(root: IConstruct): Suppression[] {
         continue;
       }
       for (const [key, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-        const ruleId = reliabilityRuleId(key);
+        const ruleId = reliabilityRuleId(key, customRuleIds);
         if (ruleId !== undefined) {
           latest.set(key, { ruleId, key, reason: typeof reason === 'string' ? reason : '', constructPath: construct.node.path });
         }
@@ -58,9 +63,10 @@ export function readSuppressions(root: IConstruct): Suppression[] {
 
 /**
  * `RELIABILITY-008` for the keys `Annotation::RELIABILITY-008` (a bare id) and
- * `cdk-reliability::RELIABILITY-008`; undefined for other rules and namespaces.
+ * `cdk-reliability::RELIABILITY-008`, `TEAM-001` for `Annotation::TEAM-001` when a custom rule has
+ * that id, any id in the plugin's namespace; undefined for other plugins' rules and namespaces.
  */
-export function reliabilityRuleId(key: string): string | undefined {
+export function reliabilityRuleId(key: string, customRuleIds: readonly string[] = []): string | undefined {
   const separator = key.indexOf('::');
   if (separator === -1) {
     return undefined; // aws-cdk-lib always records a namespace
@@ -68,8 +74,11 @@ export function reliabilityRuleId(key: string): string | undefined {
   const namespace = key.slice(0, separator);
   const ruleId = key.slice(separator + 2);
   // aws-cdk-lib before 2.262.1 wrote `annotation::`, later releases `Annotation::`
-  const ours = namespace.toLowerCase() === BARE_ID_NAMESPACE.toLowerCase() || namespace === PLUGIN_NAME;
-  return ours && RULE_ID.test(ruleId) ? ruleId : undefined;
+  if (namespace === PLUGIN_NAME) {
+    return ruleId;
+  }
+  const bare = namespace.toLowerCase() === BARE_ID_NAMESPACE.toLowerCase();
+  return bare && (BUILT_IN_RULE_ID.test(ruleId) || customRuleIds.includes(ruleId)) ? ruleId : undefined;
 }
 
 /** Why a reason is not accepted, or undefined when it is. */

@@ -71,12 +71,12 @@ describe('facts of an app with a service over real resources', () => {
     });
   });
 
-  test('SLO categories from the SLI kind, and the SLO name for counted events', () => {
-    expect(checkout.slos.map((s) => [s.name, s.sliKind, s.category])).toEqual([
-      ['availability', 'ratio', 'availability'],
-      ['latency', 'latency', 'latency'],
-      ['search', 'ratio', 'availability'],
-      ['workflow-latency', 'ratio', 'latency'],
+  test('SLO objectives, and categories from the SLI kind and the SLO name for counted events', () => {
+    expect(checkout.slos.map((s) => [s.name, s.objective, s.sliKind, s.category])).toEqual([
+      ['availability', 99.9, 'ratio', 'availability'],
+      ['latency', 99, 'latency', 'latency'],
+      ['search', 99, 'ratio', 'availability'],
+      ['workflow-latency', 99, 'ratio', 'latency'],
     ]);
     expect(sloCategory('freshness', 'freshness')).toBe('other');
   });

@@ -12,6 +12,7 @@ export function slo(overrides: Partial<ServiceSloFacts> = {}): ServiceSloFacts {
   return {
     name: 'availability',
     constructPath: 'Shop/Checkout/availability',
+    objective: 99.9,
     sliKind: 'ratio',
     category: SloCategory.AVAILABILITY,
     pageAlarm: {

@@ -1,9 +1,13 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ReliabilityChecks } from '../../lib';
 import { collectFacts, CollectFactsOptions } from '../../lib/guardrails/collect-facts';
 import { ReliabilityFacts } from '../../lib/guardrails/facts';
 import { EscalationPolicy, EscalationPolicyProps } from '../../lib/escalation/escalation-policy';
@@ -83,4 +87,35 @@ export function pagingService(scope: Construct, id = 'Checkout', props: Partial<
 /** A stack of the app. */
 export function newStack(app: App, id = 'Shop'): Stack {
   return new Stack(app, id);
+}
+
+/** A fresh app writing into a temporary folder, with the checks added. */
+export function appWithChecks(checks = new ReliabilityChecks()): App {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-')), context: { 'aws:cdk:bundling-stacks': [] } });
+  Validations.of(app).addPlugins(checks);
+  return app;
+}
+
+/**
+ * Synthesizes; returns the error message (if synth failed), what was printed (warnings), and this
+ * plugin's part of validation-report.json.
+ */
+export function synth(app: App): { error?: string; printed?: string; report?: any } {
+  let error: string | undefined;
+  const printed: string[] = [];
+  const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => { printed.push(args.join(' ')); });
+  try {
+    app.synth();
+  } catch (e) {
+    error = (e as Error).message;
+  } finally {
+    spy.mockRestore();
+  }
+  const file = path.join(app.outdir, 'validation-report.json');
+  const reports = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')).pluginReports : [];
+  return {
+    ...(error !== undefined ? { error } : {}),
+    ...(printed.length > 0 ? { printed: printed.join('\n') } : {}),
+    report: reports.find((r: any) => r.pluginName === 'cdk-reliability'),
+  };
 }

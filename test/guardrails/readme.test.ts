@@ -14,7 +14,7 @@ function ruleTable(): string {
   return [
     '| id | name | level | requires | why |',
     '|---|---|---|---|---|',
-    `| \`${SUPPRESSION_RULE_ID}\` | \`acknowledgement-reason\` | fatal | every acknowledgement of a \`RELIABILITY-*\` rule names a rule that exists and gives a reason of at least ${MIN_REASON_LENGTH} characters | an acknowledgement without a reason is a silenced alarm; this one cannot be acknowledged |`,
+    `| \`${SUPPRESSION_RULE_ID}\` | \`acknowledgement-reason\` | fatal | every acknowledgement of a rule of the checks (a \`RELIABILITY-*\` id, a custom rule's id, any id in the plugin's namespace) names a rule that exists and gives a reason of at least ${MIN_REASON_LENGTH} characters | an acknowledgement without a reason is a silenced alarm; this one cannot be acknowledged |`,
     ...RELIABILITY_RULES.map((r) => `| \`${r.id}\` | \`${r.name}\` | ${r.level} | ${r.summary} | ${r.explanation} |`),
   ].join('\n');
 }

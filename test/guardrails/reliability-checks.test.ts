@@ -7,46 +7,15 @@ import * as fis from 'aws-cdk-lib/aws-fis';
 import { ReliabilityChecks, RuleLevel } from '../../lib';
 import { ReliableService } from '../../lib/service/reliable-service';
 import { Sli } from '../../lib/sli/sli';
-import { counts, newFunction, pagingService } from './helpers';
+import { appWithChecks, counts, newFunction, pagingService, synth } from './helpers';
 
 const REASON = 'Pages go to the platform team\'s own pager, wired outside this app';
-
-/** A fresh app writing into a temporary folder, with the checks added. */
-function appWithChecks(checks = new ReliabilityChecks()): App {
-  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-')), context: { 'aws:cdk:bundling-stacks': [] } });
-  Validations.of(app).addPlugins(checks);
-  return app;
-}
 
 /** A service whose page alarm notifies nobody: RELIABILITY-002. */
 function silentService(stack: Stack): ReliableService {
   return new ReliableService(stack, 'Checkout', {
     serviceName: 'checkout', dashboard: false, slos: [{ name: 'availability', objective: 99.9, sli: Sli.ratio(counts()) }],
   });
-}
-
-/**
- * Synthesizes; returns the error message (if synth failed), what was printed (warnings), and this
- * plugin's part of validation-report.json.
- */
-function synth(app: App): { error?: string; printed?: string; report?: any } {
-  let error: string | undefined;
-  const printed: string[] = [];
-  const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => { printed.push(args.join(' ')); });
-  try {
-    app.synth();
-  } catch (e) {
-    error = (e as Error).message;
-  } finally {
-    spy.mockRestore();
-  }
-  const file = path.join(app.outdir, 'validation-report.json');
-  const reports = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')).pluginReports : [];
-  return {
-    ...(error !== undefined ? { error } : {}),
-    ...(printed.length > 0 ? { printed: printed.join('\n') } : {}),
-    report: reports.find((r: any) => r.pluginName === 'cdk-reliability'),
-  };
 }
 
 describe('ReliabilityChecks at synth', () => {
@@ -219,9 +188,11 @@ describe('ReliabilityChecks at synth', () => {
 
   test('props are checked when the plugin is created', () => {
     expect(() => new ReliabilityChecks({ criticalServices: [''], levels: { 'RELIABILITY-009': RuleLevel.ERROR, 'RELIABILITY-001': 'fatal' as RuleLevel } }))
-      .toThrow('ReliabilityChecks: criticalServices: must be a list of service names, got [""]; levels: \'RELIABILITY-009\' is no rule; '
-        + 'rules: RELIABILITY-001, RELIABILITY-002, RELIABILITY-003, RELIABILITY-004, RELIABILITY-005, RELIABILITY-006, RELIABILITY-007, RELIABILITY-008; '
-        + 'levels[\'RELIABILITY-001\']: must be RuleLevel.ERROR or RuleLevel.WARNING, got "fatal"');
+      .toThrow('ReliabilityChecks: 3 problems:\n'
+        + '  - criticalServices: must be a list of service names, got [""]\n'
+        + '  - levels: "RELIABILITY-009" is no rule; '
+        + 'rules: RELIABILITY-001, RELIABILITY-002, RELIABILITY-003, RELIABILITY-004, RELIABILITY-005, RELIABILITY-006, RELIABILITY-007, RELIABILITY-008\n'
+        + '  - levels["RELIABILITY-001"]: must be RuleLevel.ERROR or RuleLevel.WARNING, got "fatal"');
   });
 
   test('the plugin names itself, its version and its rules', () => {

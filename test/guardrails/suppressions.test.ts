@@ -11,12 +11,17 @@ function suppression(constructPath: string, overrides: Partial<Suppression> = {}
 
 describe('rule ids in suppression keys', () => {
   test('a bare id (recorded as Annotation::, annotation:: before aws-cdk-lib 2.262.1) and the plugin namespace are ours', () => {
-    expect(['Annotation::RELIABILITY-008', 'annotation::RELIABILITY-008', 'cdk-reliability::RELIABILITY-008'].map(reliabilityRuleId))
+    expect(['Annotation::RELIABILITY-008', 'annotation::RELIABILITY-008', 'cdk-reliability::RELIABILITY-008'].map((key) => reliabilityRuleId(key)))
       .toEqual(['RELIABILITY-008', 'RELIABILITY-008', 'RELIABILITY-008']);
   });
 
   test('other plugins\' rules and other namespaces are not', () => {
-    expect(['Annotation::AwsSolutions-L1', 'cdk-nag::RELIABILITY-008', 'RELIABILITY-008'].map(reliabilityRuleId)).toEqual([undefined, undefined, undefined]);
+    expect(['Annotation::AwsSolutions-L1', 'cdk-nag::RELIABILITY-008', 'RELIABILITY-008'].map((key) => reliabilityRuleId(key))).toEqual([undefined, undefined, undefined]);
+  });
+
+  test('a bare custom rule id is ours when the checks run that rule; in the plugin namespace every id is (and an unknown one is refused later)', () => {
+    expect(['Annotation::TEAM-001', 'Annotation::TEAM-002', 'cdk-reliability::TEAM-009'].map((key) => reliabilityRuleId(key, ['TEAM-001'])))
+      .toEqual(['TEAM-001', undefined, 'TEAM-009']);
   });
 });
 
