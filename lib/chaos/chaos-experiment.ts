@@ -16,7 +16,7 @@ import { logRetentionProblem } from '../escalation/validation';
 import { suppressWildcardFindings, withWildcardReason } from '../nag/suppressions';
 import { describeValue, hasLoneSurrogate, readList, readProperty, truncateText } from '../private/describe';
 import { namePartProblem } from '../slo/names';
-import { suppressReportBucketFindings, EXPERIMENT_ARN_REASON, onAllReason, REPORT_PREFIX_REASON, TAG_SELECTED_REASON } from './acknowledgements';
+import { suppressReportBucketFindings, EXPERIMENT_ARN_REASON, onAllReason, REPORT_PREFIX_REASON, TAG_SELECTED_REASON } from './nag-suppressions';
 import { FIS_ACTIONS, FIS_LIMITS } from './catalog';
 import { Fault } from './fault';
 import { FaultActionSpec, FaultNode, ResolvedFault } from './fault-action';

@@ -12,7 +12,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { suppressWildcardFindings, withWildcardReason } from '../nag/suppressions';
-import { suppressConfigBucketFindings, FAULT_CONFIGS_REASON } from './acknowledgements';
+import { suppressConfigBucketFindings, FAULT_CONFIGS_REASON } from './nag-suppressions';
 
 /** Prefix of the fault configurations in the bucket. */
 export const FIS_CONFIG_PREFIX = 'FisConfigs/';

@@ -9,7 +9,7 @@
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { withWildcardReason } from '../nag/suppressions';
-import { TAG_SELECTED_REASON } from './acknowledgements';
+import { TAG_SELECTED_REASON } from './nag-suppressions';
 import { Targets } from './targets';
 
 /** How the ARN of every resource of a FIS resource type is written, for tag-conditioned statements. */

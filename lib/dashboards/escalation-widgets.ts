@@ -85,7 +85,7 @@ export function escalationWidgets(policy: IEscalationPolicy | undefined): Escala
   });
   const status = new cloudwatch.AlarmStatusWidget({
     title: `${name}: alarms on the pager`,
-    alarms: [policy.errorsAlarm, policy.deadLetterAlarm, policy.acknowledgeErrorsAlarm, policy.deliveryFailuresAlarm],
+    alarms: [policy.errorsAlarm, policy.deadLetterAlarm, policy.acknowledgeErrorsAlarm, policy.deliveryFailuresAlarm, policy.unverifiedAlarmsAlarm],
     width: 24,
     height: 2,
   });

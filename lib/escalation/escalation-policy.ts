@@ -19,7 +19,7 @@ import {
 import { describeValue } from '../private/describe';
 import { claimPhysicalName, environmentOf } from '../service/physical-names';
 import { namePartProblem } from '../slo/names';
-import { suppressEscalationNagFindings } from './acknowledgements';
+import { suppressEscalationNagFindings } from './nag-suppressions';
 import { HANDLER_RUNTIME, handlerCode } from './lambda-code';
 import { INotifyTarget, NotifyTargetConfig } from './notify-target';
 import {

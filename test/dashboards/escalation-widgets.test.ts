@@ -6,6 +6,7 @@ import { escalationWidgets } from '../../lib/dashboards/escalation-widgets';
 import { newStack, smallestPolicy } from '../escalation/helpers';
 import { availability } from '../service/helpers';
 import { dashboards, markdown, widget } from './helpers';
+import { PAGER_ALARMS } from '../../lambdas/shared/contract';
 
 describe('a service with an escalation policy', () => {
   // GIVEN two services sharing one policy
@@ -44,10 +45,10 @@ describe('a service with an escalation policy', () => {
     ]);
   });
 
-  test('shows the status of the four alarms on the pager', () => {
-    const ids = [policy.errorsAlarm, policy.deadLetterAlarm, policy.acknowledgeErrorsAlarm, policy.deliveryFailuresAlarm]
-      .map((a) => `<${fn(a)}.Arn>`);
-    expect(widget(checkout, 'OnCall: alarms on the pager').properties.alarms).toEqual(ids);
+  test('shows the status of every alarm on the pager (the contract lists five)', () => {
+    const alarms = [policy.errorsAlarm, policy.deadLetterAlarm, policy.acknowledgeErrorsAlarm, policy.deliveryFailuresAlarm, policy.unverifiedAlarmsAlarm];
+    expect(alarms).toHaveLength(Object.keys(PAGER_ALARMS).length);
+    expect(widget(checkout, 'OnCall: alarms on the pager').properties.alarms).toEqual(alarms.map((a) => `<${fn(a)}.Arn>`));
   });
 
   test('appears, the same, on the dashboard of every service the policy serves, after the SLOs', () => {

@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { FIS_ACTIONS } from '../../lib/chaos/catalog';
-import { EXPLAINED_ON_ALL_ACTIONS, onAllReason } from '../../lib/chaos/acknowledgements';
+import { EXPLAINED_ON_ALL_ACTIONS, onAllReason } from '../../lib/chaos/nag-suppressions';
 import {
   suppressNagFindings, suppressWildcardFindings, ACKNOWLEDGED_RULES_METADATA_KEY, flattenCfnReference, wildcardResourceFinding, withWildcardReason,
 } from '../../lib/nag/suppressions';

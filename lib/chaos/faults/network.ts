@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { withWildcardReason } from '../../nag/suppressions';
 import { describeValue } from '../../private/describe';
-import { EXPERIMENT_ARN_REASON } from '../acknowledgements';
+import { EXPERIMENT_ARN_REASON } from '../nag-suppressions';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
 import { byArns, durationParameter, FaultContext, forDuration, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { targetStatement } from '../target-permissions';
