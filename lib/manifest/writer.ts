@@ -17,7 +17,8 @@ const WRITER_ID = 'ReliabilityManifest';
 
 /**
  * Includes `service` in its stack's manifest: marks it for the synth-time walk and attaches the
- * stack's writer when the stack has none yet. Call it once the service is fully constructed.
+ * stack's writer when the stack has none yet. The service is read at synth, when it is complete, so the
+ * constructor may call it before its SLOs exist.
  */
 export function includeInManifest(service: ManifestService): void {
   markManifestService(service);
