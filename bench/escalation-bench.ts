@@ -2,7 +2,7 @@
  * Escalation function benchmark: bundle size, cold import time and handler throughput.
  *
  * 1. Size of `dist/lambdas/escalation/index.js` (the shipped bundle, `@aws-sdk/*` left to the
- *    Node.js 22 Lambda runtime, which ships SDK v3) and, for comparison, of the same entry with the
+ *    Node.js 24 Lambda runtime, which ships SDK v3) and, for comparison, of the same entry with the
  *    SDK bundled in, raw and gzipped.
  * 2. Cold import: `node -e "require('<bundle>')"` in fresh processes, minus a baseline
  *    `node -e ""`, medians of COLD_RUNS runs each, interleaved.
@@ -366,7 +366,7 @@ async function main(): Promise<void> {
     '',
     '| variant | size | gzipped | target < 500 KB | cold import (median of ' + COLD_RUNS + ', minus `node -e ""`) | target < 300 ms |',
     '|---|---|---|---|---|---|',
-    `| shipped: dist/lambdas/escalation/index.js (\`@aws-sdk/*\` external, provided by the Node.js 22 runtime) | ${kb(sizes[0].raw)} | ${kb(sizes[0].gzip)} | ${sizes[0].raw < TARGET_BUNDLE_BYTES ? 'met' : 'missed'} | ${cold.bundledMs.toFixed(0)} ms | ${cold.bundledMs < TARGET_IMPORT_MS ? 'met' : 'missed'} |`,
+    `| shipped: dist/lambdas/escalation/index.js (\`@aws-sdk/*\` external, provided by the Node.js 24 runtime) | ${kb(sizes[0].raw)} | ${kb(sizes[0].gzip)} | ${sizes[0].raw < TARGET_BUNDLE_BYTES ? 'met' : 'missed'} | ${cold.bundledMs.toFixed(0)} ms | ${cold.bundledMs < TARGET_IMPORT_MS ? 'met' : 'missed'} |`,
     `| for comparison: AWS SDK v3 bundled in | ${kb(sizes[1].raw)} | ${kb(sizes[1].gzip)} | ${sizes[1].raw < TARGET_BUNDLE_BYTES ? 'met' : 'missed'} | ${cold.externalMs.toFixed(0)} ms | ${cold.externalMs < TARGET_IMPORT_MS ? 'met' : 'missed'} |`,
     '',
     `Baseline \`node -e ""\`: ${cold.baselineMs.toFixed(0)} ms.`,
