@@ -228,7 +228,7 @@ export function resourcesOf<T>(reader: OptionReader, target: Targets, kinds: Res
     return undefined;
   }
   if (list.value === undefined) {
-    reader.problem('target', `must be a list of ${what} (${FACTORIES[typed.kind]}, a single one in brackets), got ${describeValue(typed.resources)}`);
+    reader.problem('target', `must be a list, each ${what} (${FACTORIES[typed.kind]}; a single one goes in brackets), got ${Construct.isConstruct(typed.resources) ? `the construct ${typed.resources.node.path}` : describeValue(typed.resources)}`);
     return undefined;
   }
   if (list.value.length === 0) {
