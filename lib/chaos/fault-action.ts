@@ -227,7 +227,11 @@ export function resourcesOf<T>(reader: OptionReader, target: Targets, kinds: Res
     reader.problem('target', list.problem);
     return undefined;
   }
-  if (list.value === undefined || list.value.length === 0) {
+  if (list.value === undefined) {
+    reader.problem('target', `must be a list, each ${what} (${FACTORIES[typed.kind]}; a single one goes in brackets), got ${Construct.isConstruct(typed.resources) ? `the construct ${typed.resources.node.path}` : describeValue(typed.resources)}`);
+    return undefined;
+  }
+  if (list.value.length === 0) {
     reader.problem('target', `is an empty list: an experiment must name what it hits (pass ${what}, or Targets.tagged(tags, selection))`);
     return undefined;
   }

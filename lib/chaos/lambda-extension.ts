@@ -12,6 +12,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { suppressWildcardFindings, withWildcardReason } from '../nag/suppressions';
+import { describeValue } from '../private/describe';
 import { suppressConfigBucketFindings, FAULT_CONFIGS_REASON } from './nag-suppressions';
 
 /** Prefix of the fault configurations in the bucket. */
@@ -32,6 +33,9 @@ const WIRED = new WeakMap<lambda.IFunction, FisLambdaExtension>();
 export class FisLambdaExtension extends Construct {
   /** The stack's instance, created on first use. */
   public static of(scope: Construct): FisLambdaExtension {
+    if (!Construct.isConstruct(scope)) {
+      throw new Error(`FisLambdaExtension.of(scope): scope must be a construct in a Stack (e.g. the stack or the function), got ${describeValue(scope)}`);
+    }
     const stack = Stack.of(scope);
     return (stack.node.tryFindChild(ID) as FisLambdaExtension | undefined) ?? new FisLambdaExtension(stack, ID);
   }

@@ -11,11 +11,11 @@
  * holds the escalation and experiment sections and is the one pages link to. Nothing depends on
  * time or randomness: the same app gives the same dashboard bodies.
  */
-import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { ChaosExperiment } from '../chaos/chaos-experiment';
-import type { IEscalationPolicy } from '../escalation/escalation-policy';
+import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
 import type { ServiceLevelObjective } from '../service/service-level-objective';
 import { DeferredLayout } from './deferred-layout';
 import { escalationWidgets, EscalationWidgets } from './escalation-widgets';
@@ -23,6 +23,8 @@ import { experimentWidgets } from './experiment-widgets';
 import { DASHBOARD_LIMITS, DashboardBudget, DashboardUsage, PartUsage, placeSection, usageOf } from './limits';
 import { dashboardConsoleUrl, escapeMarkdown } from './markdown';
 import { sloWidgets } from './slo-widgets';
+import { describeValue, readProperty } from '../private/describe';
+import { formatProblems, Problem } from '../private/problems';
 
 /**
  * The name of a service's dashboard (CloudWatch allows letters, digits, `-` and `_`):
@@ -49,6 +51,55 @@ export interface ServiceDashboardProps {
   readonly escalation?: IEscalationPolicy;
 }
 
+/** CloudWatch's longest dashboard name. */
+const MAX_DASHBOARD_NAME_LENGTH = 255;
+
+/**
+ * The props, checked: one error listing every problem, with the prop, the value and what is
+ * allowed, rather than a TypeError when the dashboard body is rendered at synth.
+ */
+function validate(where: string, props: ServiceDashboardProps): ServiceDashboardProps {
+  if (typeof props !== 'object' || props === null) {
+    throw new Error(`${where}: props: must be { dashboardName, title, escalation? }, got ${describeValue(props)}`);
+  }
+  const problems: Problem[] = [];
+  const read = (prop: keyof ServiceDashboardProps): unknown => {
+    const r = readProperty(props, prop);
+    if (!r.ok) {
+      problems.push({ prop, message: r.problem });
+      return undefined;
+    }
+    return r.value;
+  };
+  const dashboardName = read('dashboardName');
+  if (typeof dashboardName !== 'string' || dashboardName === '') {
+    problems.push({ prop: 'dashboardName', message: `is required: a name of letters, digits, - and _ (e.g. 'checkout-reliability'), got ${describeValue(dashboardName)}` });
+  } else if (!Token.isUnresolved(dashboardName)
+    && (!/^[A-Za-z0-9_-]+$/.test(dashboardName) || dashboardName.length > MAX_DASHBOARD_NAME_LENGTH)) {
+    problems.push({ prop: 'dashboardName', message: `must be 1 to ${MAX_DASHBOARD_NAME_LENGTH} letters, digits, - and _ (CloudWatch dashboard names), got ${describeValue(dashboardName)}` });
+  }
+  const title = read('title');
+  if (typeof title !== 'string' || title.trim() === '') {
+    problems.push({ prop: 'title', message: `is required: the text shown at the top of the dashboard (e.g. 'checkout'), got ${describeValue(title)}` });
+  }
+  const escalation = read('escalation');
+  if (escalation !== undefined && !safelyIsEscalationPolicy(escalation)) {
+    problems.push({ prop: 'escalation', message: `must be an IEscalationPolicy (e.g. an EscalationPolicy), got ${describeValue(escalation)}` });
+  }
+  if (problems.length > 0) {
+    throw new Error(formatProblems(where, problems));
+  }
+  return { dashboardName: dashboardName as string, title: title as string, escalation: escalation as IEscalationPolicy | undefined };
+}
+
+function safelyIsEscalationPolicy(x: unknown): boolean {
+  try {
+    return EscalationPolicy.isEscalationPolicy(x);
+  } catch {
+    return false;
+  }
+}
+
 /** One of the service's dashboards and the SLOs on it. */
 interface Part {
   readonly dashboard: cloudwatch.Dashboard;
@@ -70,9 +121,10 @@ export class ServiceDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceDashboardProps) {
     super(scope, id);
-    this.dashboardName = props.dashboardName;
-    this.title = props.title;
-    this.escalation = escalationWidgets(props.escalation);
+    const valid = validate(this.node.path, props);
+    this.dashboardName = valid.dashboardName;
+    this.title = valid.title;
+    this.escalation = escalationWidgets(valid.escalation);
     const first = this.addPart();
     this.dashboard = first.dashboard;
     if (this.escalation) {

@@ -5,7 +5,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { IAlarm, IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { ChaosExperiment } from '../chaos/chaos-experiment';
-import { EscalationPolicy, IEscalationPolicy } from '../escalation/escalation-policy';
+import { IEscalationPolicy } from '../escalation/escalation-policy';
+import { declaredChain } from '../private/escalation-shape';
 import { longWindowGuardEvents } from '../slo/burn-rate';
 import { blindAlarmName, compositeAlarmName, windowAlarmName } from '../slo/names';
 import { Severity } from '../slo/tiers';
@@ -123,7 +124,7 @@ function metricEntry(id: string, metric: IMetric, render: (value: unknown) => st
 }
 
 function escalationEntry(policy: IEscalationPolicy): EscalationEntry {
-  const chain = policy instanceof EscalationPolicy ? policy.chain : undefined;
+  const chain = declaredChain(policy);
   return {
     name: policy.policyName,
     path: policy.node.path,

@@ -368,7 +368,8 @@ function escalationProblem(service: Construct, given: unknown): string | undefin
     return unreadable(e);
   }
   if (!isPolicy) {
-    return `must be an EscalationPolicy (new EscalationPolicy(scope, id, { levels })), got ${describeValue(given)}`;
+    return 'must be an IEscalationPolicy: an EscalationPolicy (new EscalationPolicy(scope, id, { levels })) or a construct with a string policyName, '
+      + `pageTopic and ticketTopic (ITopic) and a registerAlarm(alarmName) method; got ${describeValue(given)}`;
   }
   const escalation = given as EscalationPolicy;
   const here = Stack.of(service);

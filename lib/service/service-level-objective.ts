@@ -14,12 +14,13 @@ import { errorBudget, maximumBurnRate } from '../slo/burn-rate';
 import { estimateMonthlyCostUsd } from '../slo/cost';
 import { blindAlarmName, namePartProblem, windowAlarmName } from '../slo/names';
 import { ResolvedTier, resolveTiers, Severity, TierInput, TierResolution } from '../slo/tiers';
-import { concreteSeconds, isRecord, minimumEventsProblem, objectiveProblem, runbookUrlProblem, safeMember, sloWindowProblem } from '../slo/validation';
+import { isRecord, minimumEventsProblem, objectiveProblem, runbookUrlProblem, safeMember, sloWindowProblem } from '../slo/validation';
 import { formatWindow, MINUTE_SECONDS, windowProblem } from '../slo/windows';
 import { claimPhysicalName, environmentOf } from './physical-names';
 import { formatDecimal } from '../private/format';
 import { formatProblems, Problem } from '../private/problems';
 import { describeValue } from '../private/describe';
+import { readDuration } from '../private/duration-input';
 
 /** CloudWatch: a metric-math alarm may read at most 10 metrics. */
 export const MAX_METRICS_PER_ALARM = 10;
@@ -233,8 +234,9 @@ export class ServiceLevelObjective extends Construct {
    * window (`total0_1h`), so that several windows can share one graph.
    */
   public burnRateMetric(window: Duration): MathExpression {
-    const seconds = concreteSeconds(window);
-    const problem = windowProblem(seconds);
+    const read = readDuration(window, { example: 'Duration.hours(1)', concreteBecause: 'the metric period is fixed at synth time' });
+    const seconds = read.ok ? read.seconds : NaN;
+    const problem = read.ok ? windowProblem(seconds) : read.problem;
     if (problem) {
       throw new Error(`${this.node.path}: burnRateMetric(window): window ${problem}`);
     }
@@ -323,10 +325,9 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
   add('objective', typeof props.objective === 'number' && Token.isUnresolved(props.objective)
     ? 'must be a concrete number, not a token: burn-rate thresholds are computed at synth time'
     : objectiveProblem(props.objective));
-  const windowSeconds = concreteSeconds(props.window ?? DEFAULT_SLO_WINDOW);
-  add('window', !Number.isNaN(windowSeconds)
-    ? sloWindowProblem(windowSeconds)
-    : 'must be a concrete Duration such as Duration.days(30), not a token: burn-rate thresholds are computed at synth time');
+  const sloWindow = readDuration(props.window ?? DEFAULT_SLO_WINDOW, { example: 'Duration.days(30)', concreteBecause: 'burn-rate thresholds are computed at synth time' });
+  const windowSeconds = sloWindow.ok ? sloWindow.seconds : NaN;
+  add('window', sloWindow.ok ? sloWindowProblem(windowSeconds) : sloWindow.problem);
   if (props.minimumEvents !== undefined) {
     add('minimumEvents', minimumEventsProblem(props.minimumEvents));
   }
@@ -436,9 +437,10 @@ function blindAlertConfig(given: unknown, add: (prop: string, message: string | 
   const severity = props.severity ?? Severity.PAGE;
   check('severity', severity === Severity.PAGE || severity === Severity.TICKET ? undefined
     : `must be Severity.PAGE or Severity.TICKET, got ${describeValue(props.severity)}`);
-  const afterSeconds = concreteSeconds(props.after ?? DEFAULT_BLIND_ALERT_AFTER);
-  if (Number.isNaN(afterSeconds)) {
-    check('after', `must be a concrete Duration such as Duration.minutes(15), got ${describeValue(props.after)}`);
+  const after = readDuration(props.after ?? DEFAULT_BLIND_ALERT_AFTER, { example: 'Duration.minutes(15)', concreteBecause: 'the alarm period is fixed at synth time' });
+  const afterSeconds = after.ok ? after.seconds : NaN;
+  if (!after.ok) {
+    check('after', after.problem);
   } else {
     const problem = windowProblem(afterSeconds);
     check('after', problem ?? (afterSeconds < MIN_BLIND_ALERT_AFTER_SECONDS

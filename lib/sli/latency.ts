@@ -4,6 +4,7 @@ import { describeMetric, MetricIds, metricPeriods, metricShape, withStatistic } 
 import { ISli, SliBinding } from './sli-definition';
 import { formatDecimal } from '../private/format';
 import { describeValue, quote } from '../private/describe';
+import { readDuration } from '../private/duration-input';
 
 /** The unit a latency metric is published in. */
 export enum LatencyUnit {
@@ -139,10 +140,12 @@ export class LatencySli implements ISli {
     if (p.description !== undefined && typeof p.description !== 'string') {
       problems.push(`Sli.latency \`description\` must be a string (it is shown in alarm descriptions and dashboards), got ${typeof p.description}`);
     }
-    if (!p.threshold || typeof p.threshold.toMilliseconds !== 'function') {
+    const threshold = p.threshold === undefined || p.threshold === null ? undefined
+      : readDuration(p.threshold, { example: 'Duration.millis(300)', concreteBecause: 'the trimmed-count statistic is fixed at synth time' });
+    if (threshold === undefined) {
       problems.push('Sli.latency needs `threshold`, a Duration such as Duration.millis(300)');
-    } else if (p.threshold.isUnresolved()) {
-      problems.push('Sli.latency `threshold` must be a concrete Duration, not a token: the trimmed-count statistic is fixed at synth time');
+    } else if (!threshold.ok) {
+      problems.push(`Sli.latency \`threshold\` ${threshold.problem}`);
     } else if (!(p.threshold.toMilliseconds({ integral: false }) > 0)) {
       problems.push(`Sli.latency \`threshold\` must be longer than 0, got ${p.threshold.toHumanString() || `${p.threshold.toMilliseconds({ integral: false })} ms`}`);
     } else if (p.threshold.toMilliseconds({ integral: false }) > MAX_THRESHOLD_DAYS * 86_400_000) {

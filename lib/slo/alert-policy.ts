@@ -1,7 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { describeValue, readList, readProperty } from '../private/describe';
+import { readDuration } from '../private/duration-input';
 import { Severity, TierInput } from './tiers';
-import { concreteSeconds } from './validation';
+
+/** Why a tier's windows must be concrete. */
+const ALARM_PERIODS_FIXED = 'alarm periods are fixed at synth time';
 
 /** One alert tier: fire when `budgetSpentPercent` of the error budget burns within `longWindow`. */
 export interface AlertTier {
@@ -123,11 +126,16 @@ export class AlertPolicy {
         return r.ok ? r.value : undefined;
       };
       const failed = (Object.keys(fields) as (keyof typeof fields)[]).map((k) => [k, fields[k]] as const).find(([, r]) => !r.ok);
+      const longWindow = readDuration(value('longWindow'), { example: 'Duration.hours(1)', concreteBecause: ALARM_PERIODS_FIXED });
+      const shortWindow = value('shortWindow') === undefined ? undefined
+        : readDuration(value('shortWindow'), { example: 'Duration.minutes(5)', concreteBecause: ALARM_PERIODS_FIXED });
       return {
         severity: value('severity') as Severity,
         budgetSpentPercent: value('budgetSpentPercent') as number,
-        longWindowSeconds: concreteSeconds(value('longWindow')),
-        shortWindowSeconds: value('shortWindow') === undefined ? undefined : concreteSeconds(value('shortWindow')),
+        longWindowSeconds: longWindow.ok ? longWindow.seconds : NaN,
+        shortWindowSeconds: shortWindow === undefined ? undefined : shortWindow.ok ? shortWindow.seconds : NaN,
+        longWindowProblem: longWindow.ok ? undefined : longWindow.problem,
+        shortWindowProblem: shortWindow === undefined || shortWindow.ok ? undefined : shortWindow.problem,
         unreadable: failed && !failed[1].ok ? failed[1].problem.replace(/^could not be read: reading it threw /, `could not be read: reading ${failed[0]} threw `) : undefined,
       };
     });

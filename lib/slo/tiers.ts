@@ -28,6 +28,16 @@ export interface TierInput {
    * @default - the tier was read
    */
   readonly unreadable?: string;
+  /**
+   * Why the long window given is not a concrete Duration (`must be a Duration …, got 3600 (a number)`).
+   * @default - it is one
+   */
+  readonly longWindowProblem?: string;
+  /**
+   * Why the short window given is not a concrete Duration.
+   * @default - it is one, or none was given
+   */
+  readonly shortWindowProblem?: string;
 }
 
 /** An alert tier of an SLO with its derived thresholds (`slo.tiers`). */
@@ -93,14 +103,16 @@ export function resolveTiers(objectivePercent: number, sloWindowSeconds: number,
     if (typeof tier.budgetSpentPercent !== 'number' || !(tier.budgetSpentPercent > 0 && tier.budgetSpentPercent <= 100)) {
       problems.push({ prop: `${prop}.budgetSpentPercent`, message: `must be a number > 0 and <= 100 (percent of the error budget), got ${describeValue(tier.budgetSpentPercent)}` });
     }
-    const longProblem = windowProblem(tier.longWindowSeconds);
+    const longProblem = tier.longWindowProblem ?? windowProblem(tier.longWindowSeconds);
     if (longProblem) {
       problems.push({ prop: `${prop}.longWindow`, message: longProblem });
     } else if (tier.longWindowSeconds > sloWindowSeconds) {
       problems.push({ prop: `${prop}.longWindow`, message: `must not be longer than the SLO window (${formatWindow(sloWindowSeconds)}), got ${formatWindow(tier.longWindowSeconds)}` });
     }
     const shortWindowSeconds = tier.shortWindowSeconds ?? defaultShortWindowSeconds(tier.longWindowSeconds);
-    const shortProblem = windowProblem(shortWindowSeconds);
+    // a default short window derived from a bad long window is not reported: only the root cause is
+    const shortProblem = tier.shortWindowProblem
+      ?? (tier.shortWindowSeconds === undefined && longProblem ? undefined : windowProblem(shortWindowSeconds));
     if (shortProblem) {
       problems.push({ prop: `${prop}.shortWindow`, message: shortProblem });
     } else if (!longProblem && shortWindowSeconds >= tier.longWindowSeconds) {

@@ -94,23 +94,6 @@ export function safeMember(value: unknown, key: string): unknown {
   }
 }
 
-/**
- * The seconds of a concrete `Duration`, or NaN for anything else: a token, a value that is not a
- * Duration, one whose methods throw.
- */
-export function concreteSeconds(value: unknown): number {
-  const toSeconds = safeMember(value, 'toSeconds');
-  const isUnresolved = safeMember(value, 'isUnresolved');
-  if (typeof toSeconds !== 'function' || typeof isUnresolved !== 'function') {
-    return NaN;
-  }
-  try {
-    return isUnresolved.call(value) ? NaN : Number(toSeconds.call(value, { integral: false }));
-  } catch {
-    return NaN;
-  }
-}
-
 /** Whether `text` is well-formed UTF-16: no half of a surrogate pair on its own (`String.prototype.isWellFormed`, ES2024). */
 export function isWellFormed(text: string): boolean {
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);

@@ -42,7 +42,7 @@ export function formatWindow(seconds: number): string {
 export function windowProblem(seconds: number): string | undefined {
   if (!Number.isFinite(seconds) || seconds <= 0) {
     return Number.isNaN(seconds)
-      ? 'must be a concrete Duration such as Duration.hours(1) (not a token: alarm periods are fixed at synth time)'
+      ? 'must be a concrete Duration such as Duration.hours(1) (alarm periods are fixed at synth time)'
       : `must be a positive duration, got ${seconds} seconds`;
   }
   if (seconds % MINUTE_SECONDS !== 0) {

@@ -138,7 +138,8 @@ describe('ReliableService escalation wiring, other cases', () => {
   test('throws when escalation is not an escalation policy', () => {
     const stack = newStack();
     expect(() => new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos: [availability()], escalation: {} as never }))
-      .toThrow('Shop/Checkout: escalation: must be an EscalationPolicy (new EscalationPolicy(scope, id, { levels })), got {}');
+      .toThrow('Shop/Checkout: escalation: must be an IEscalationPolicy: an EscalationPolicy (new EscalationPolicy(scope, id, { levels })) '
+        + 'or a construct with a string policyName, pageTopic and ticketTopic (ITopic) and a registerAlarm(alarmName) method; got {}');
   });
 
   test('a service without a policy still synthesizes, with the no-escalation warning', () => {

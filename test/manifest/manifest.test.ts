@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, Duration, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ShopStack } from '../../bin/shop-stack';
 import { AlertPolicy, EscalationPolicy, Fault, GameDay, Notify, ReliableService, Sli, Targets, WeekDay } from '../../lib';
@@ -168,5 +169,38 @@ describe('where manifests are written', () => {
     const nestedFile = Object.keys(files).find((f) => f !== 'Tree.reliability.json')!;
     expect(nestedFile).toMatch(/^TreeInner[0-9A-F]{8}\.reliability\.json$/);
     expect(services(nestedFile)).toEqual(['ledger']);
+  });
+});
+
+describe('the escalation entry of a policy from another copy of the library', () => {
+  /** A policy with the shape of an EscalationPolicy that is not an instance of this copy's class. */
+  class OtherCopyPolicy extends Construct {
+    public readonly policyName = 'Elsewhere';
+    public readonly pageTopic: sns.ITopic;
+    public readonly ticketTopic: sns.ITopic;
+    public readonly chain = { levels: [{ afterSeconds: 0, targets: ['email'] }], repeat: 1, tickets: ['topic'], acknowledgeLinkTtlSeconds: 3_600 };
+    constructor(scope: Construct, id: string) {
+      super(scope, id);
+      this.pageTopic = new sns.Topic(this, 'Page');
+      this.ticketTopic = new sns.Topic(this, 'Ticket');
+    }
+    public registerAlarm(): void {}
+  }
+
+  test('is recognised by its shape, as the dashboard recognises it: its chain is in the manifest', () => {
+    const files = synthManifests((app) => {
+      const stack = new Stack(app, 'Cart', { env: { account: '111111111111', region: 'eu-west-1' } });
+      const escalation = new OtherCopyPolicy(stack, 'Elsewhere');
+      expect(escalation).not.toBeInstanceOf(EscalationPolicy);
+      new ReliableService(stack, 'Cart', {
+        serviceName: 'cart', escalation,
+        slos: [{ name: 'availability', objective: 99.9, sli: Sli.ratio({ bad: metric('Errors'), total: metric('Requests') }) }],
+      });
+    });
+    const manifest = JSON.parse(Object.values(files)[0]) as ReliabilityManifest;
+    expect(manifest.services[0].escalation).toEqual({
+      name: 'Elsewhere', path: 'Cart/Elsewhere', repeat: 1, tickets: ['topic'], acknowledgeLinkTtlSeconds: 3_600,
+      levels: [{ afterSeconds: 0, targets: ['email'] }],
+    });
   });
 });

@@ -76,8 +76,8 @@ describe('hostile values in SLO props are refused cleanly', () => {
     ['sli', 1n, /sli: must be an SLI such as Sli.ratio\(\{ bad, total \}\) or a preset, got 1n/],
     ['sli', revoked, /sli: must be an SLI .*got an object that cannot be read/],
     ['alerting', Symbol('a'), /alerting: must be AlertPolicy.workbook\(\) or AlertPolicy.fromTiers\(\[...\]\), got Symbol\("a"\)/],
-    ['window', 30n, /window: must be a concrete Duration such as Duration.days\(30\)/],
-    ['window', revoked, /window: must be a concrete Duration such as Duration.days\(30\)/],
+    ['window', 30n, /window: must be a Duration \(e.g. Duration.days\(30\)\), got 30n \(a bigint\)/],
+    ['window', revoked, /window: could not be read: reading it threw TypeError: /],
     ['alerting', revoked, /alerting: must be AlertPolicy.workbook\(\) or AlertPolicy.fromTiers\(\[...\]\), got an object that cannot be read/],
     ['blindAlert', revoked, /blindAlert: must be \{ severity\?, after\?, expectedEvents\? \}/],
   ])('%s = %s', (prop, value, message) => {
@@ -291,7 +291,7 @@ describe('hostile values in Sli.ratio and Sli.latency', () => {
     ['Sli.latency({ unit: 10n })', () => Sli.latency({ metric: counts().requests, threshold: Duration.millis(300), unit: 10n as never }),
       /sli: Sli.latency `unit` must be LatencyUnit.MILLISECONDS or LatencyUnit.SECONDS, got 10n/],
     ['Sli.latency({ threshold: circular })', () => Sli.latency({ metric: counts().requests, threshold: circular() as never }),
-      /sli: Sli.latency needs `threshold`, a Duration such as Duration.millis\(300\)/],
+      /sli: Sli.latency `threshold` must be a Duration \(e.g. Duration.millis\(300\)\), got \{"name":"loop","self":\[circular\]\}/],
     ['a metric whose toMetricConfig throws', () => Sli.ratio({ bad: counts().errors, total: { toMetricConfig: () => { throw new Error('broken metric'); } } as never }),
       /sli: validate\(\) threw Error: broken metric/],
   ])('%s is refused with the SLO\'s path, never a TypeError', (_what, make, message) => {
@@ -405,7 +405,7 @@ describe('names that cannot be shown raw are quoted safely', () => {
 
   test('an escalation that is a string with a bidi override or half a surrogate pair is quoted and escaped', () => {
     const refuse = (escalation: string) => () => new ReliableService(newStack(), 'Checkout', { serviceName: 'checkout', slos: [availability() as SloProps], escalation: escalation as never });
-    expect(refuse('\u202Eevil')).toThrow(/escalation: must be an EscalationPolicy .*got "\\u202eevil"$/);
-    expect(refuse('\uD83D')).toThrow(/escalation: must be an EscalationPolicy .*got "\uFFFD"$/);
+    expect(refuse('\u202Eevil')).toThrow(/escalation: must be an IEscalationPolicy: .*got "\\u202eevil"$/);
+    expect(refuse('\uD83D')).toThrow(/escalation: must be an IEscalationPolicy: .*got "\uFFFD"$/);
   });
 });
