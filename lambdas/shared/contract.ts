@@ -172,3 +172,157 @@ export function variablesOf<E extends object>(environment: E): Record<string, st
   }
   return set;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The alarms wired to a policy: their tags, names and descriptions, as `ReliableService` writes
+// them and the escalation function reads them (lambdas/escalation/alarm/facts.ts) to say in a page
+// which SLO burns, how fast, and how much of the budget that is. The tags carry the SLO's facts
+// (service, SLO, objective, window, runbook, dashboard); the tiers (windows, burn rate, budget
+// share) are carried only by the names of the window alarms and the composite's description, so
+// the handler reads those from the text, with the grammar below. test/lambdas/escalation/alarm/
+// synthesized-facts.test.ts runs the handler on every alarm of a synthesized service.
+// ---------------------------------------------------------------------------------------------
+
+/** Every tag key `ReliableService` puts on a composite alarm starts with this. */
+export const ALARM_TAG_PREFIX = 'cdk-reliability:';
+
+/** The tags of a composite alarm wired to a policy, in the order the construct writes them. */
+export const ALARM_TAGS = {
+  service: `${ALARM_TAG_PREFIX}service`,
+  slo: `${ALARM_TAG_PREFIX}slo`,
+  severity: `${ALARM_TAG_PREFIX}severity`,
+  objective: `${ALARM_TAG_PREFIX}objective`,
+  window: `${ALARM_TAG_PREFIX}window`,
+  /** Only when the runbook URL is a valid tag value. */
+  runbook: `${ALARM_TAG_PREFIX}runbook`,
+  /** Only when the service has a dashboard. */
+  dashboard: `${ALARM_TAG_PREFIX}dashboard`,
+} as const;
+
+/** A fact the tags carry: `service`, `slo`, … */
+export type AlarmTag = keyof typeof ALARM_TAGS;
+
+/** Which of a tier's two windows a window alarm watches. */
+export type WindowKind = 'long' | 'short';
+
+/** A burn-rate tier as names and descriptions spell it: severity and its two windows (`1h`, `5m`). */
+export interface TierName {
+  readonly severity: string;
+  readonly longWindow: string;
+  readonly shortWindow: string;
+}
+
+/** Between the parts of an alarm name. */
+const NAME_SEPARATOR = '-';
+/** Ends the name of an SLO's "SLI went blind" alarm. */
+const BLIND_SUFFIX = 'blind';
+
+/** The composite alarm of one severity, the one that notifies: `checkout-availability-page`. */
+export function compositeAlarmName(serviceName: string, sloName: string, severity: string): string {
+  return [serviceName, sloName, severity].join(NAME_SEPARATOR);
+}
+
+/** A tier's stable id, `page-1h-5m`: it ends the names of its window alarms. */
+export function tierKey(tier: TierName): string {
+  return fillPhrase(TIER_KEY, { ...tier });
+}
+
+/** The alarm of one window of one tier: `checkout-availability-page-1h-5m-long`. */
+export function windowAlarmName(serviceName: string, sloName: string, tierId: string, window: WindowKind): string {
+  return [serviceName, sloName, tierId, window].join(NAME_SEPARATOR);
+}
+
+/** The SLO's "SLI went blind" alarm: `checkout-availability-blind`. */
+export function blindAlarmName(serviceName: string, sloName: string): string {
+  return [serviceName, sloName, BLIND_SUFFIX].join(NAME_SEPARATOR);
+}
+
+/** What each slot of a phrase matches in the handler. */
+const SLOT_PATTERNS = {
+  service: '[^\\s/]+',
+  slo: '[^\\s:]+',
+  severity: 'page|ticket',
+  window: 'long|short',
+  longWindow: '\\d+[smhd]',
+  shortWindow: '\\d+[smhd]',
+  /** The window a window alarm evaluates (its long or short window). */
+  lastWindow: '\\d+[smhd]',
+  sloWindow: '\\d+[smhd]',
+  burnRate: '[\\d.]+',
+  budgetPercent: '[\\d.]+',
+  objective: '[\\d.]+',
+  /** With its `%`: `1.44%`. */
+  errorRatio: '[\\d.]+%',
+  /** With its `%`: `0.1%`. */
+  errorBudget: '[\\d.]+%',
+  url: 'https?:\\/\\/\\S+',
+} as const;
+
+/** A slot of a phrase, written `{name}` in its text. */
+export type Slot = keyof typeof SLOT_PATTERNS;
+
+/** A tier's id: `page-1h-5m`. */
+const TIER_KEY = ['{severity}', '{longWindow}', '{shortWindow}'].join(NAME_SEPARATOR);
+
+/**
+ * The pieces of alarm names and descriptions the handler reads, with `{slot}`s: the construct
+ * fills them in (`fillPhrase`), the handler matches them (`phrasePattern`), so each is written
+ * once. The prose around them is free.
+ */
+export const PHRASES = {
+  /** Names the SLO: the composite's title and the SLO summary of every description start with it. */
+  sloReference: 'SLO {service}/{slo}:',
+  /** The SLO summary after its reference (and a space). */
+  sloObjective: '{objective}% good over {sloWindow} (error budget {errorBudget})',
+  /** One tier of a composite's rule; several are joined with `, or `. */
+  compositeTier: '{burnRate}x over {longWindow} and {shortWindow} ({budgetPercent}% of the budget',
+  /** How a window alarm's description starts. */
+  windowTier: '{severity} tier {longWindow}/{shortWindow}, {window} window: ALARM when the burn rate over the last {lastWindow} exceeds {burnRate}x',
+  /** What follows `windowTier` (the handler takes the budget share when present). */
+  windowTierBudget: ' (error ratio above {errorRatio}; {budgetPercent}% of the budget',
+  /** The last words of every description that has a runbook. */
+  runbook: 'Runbook: {url}',
+  /** Ends the name of a window alarm. */
+  windowAlarmSuffix: `${NAME_SEPARATOR}${TIER_KEY}${NAME_SEPARATOR}{window}`,
+} as const;
+
+const SLOT = /\{(\w+)\}/g;
+
+function isSlot(name: string): name is Slot {
+  return Object.prototype.hasOwnProperty.call(SLOT_PATTERNS, name);
+}
+
+/** `phrase` with every slot replaced by its value. */
+export function fillPhrase(phrase: string, values: { readonly [S in Slot]?: string | number }): string {
+  return phrase.replace(SLOT, (whole, name: string) => {
+    const value = isSlot(name) ? values[name] : undefined;
+    if (value === undefined) {
+      throw new Error(`phrase '${phrase}': no value for ${whole}`);
+    }
+    return String(value);
+  });
+}
+
+/**
+ * A regular expression source matching `phrase`: each slot a named group (`(?<burnRate>…)`), a
+ * slot used twice a back-reference to the first, everything else literal.
+ */
+export function phrasePattern(phrase: string): string {
+  const seen = new Set<string>();
+  let source = '';
+  let last = 0;
+  for (const m of phrase.matchAll(SLOT)) {
+    const name = m[1];
+    if (!isSlot(name)) {
+      throw new Error(`phrase '${phrase}': unknown slot {${name}}`);
+    }
+    source += escapeRegExp(phrase.slice(last, m.index)) + (seen.has(name) ? `\\k<${name}>` : `(?<${name}>${SLOT_PATTERNS[name]})`);
+    seen.add(name);
+    last = m.index + m[0].length;
+  }
+  return source + escapeRegExp(phrase.slice(last));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

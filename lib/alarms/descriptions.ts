@@ -1,12 +1,15 @@
 /**
  * Alarm descriptions: what an on-call engineer reads in the console, an e-mail or a page.
  * Each says which SLO, which tier, which burn rate over which window, and the runbook. Pure.
+ * The escalation function reads the SLO, the tiers and the runbook back from the text: those
+ * pieces are the handler contract's `PHRASES` (lambdas/shared/contract.ts).
  */
 import { badEventsToFire, longWindowGuardEvents } from '../slo/burn-rate';
 import { ResolvedTier, Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
 import { WindowKind } from '../slo/names';
 import { formatDecimal } from '../private/format';
+import { fillPhrase, PHRASES } from '../../lambdas/shared/contract';
 
 /** CloudWatch's limit on AlarmDescription. */
 export const MAX_DESCRIPTION_LENGTH = 1024;
@@ -35,13 +38,18 @@ export function formatPercent(fraction: number): string {
   return `${formatDecimal(fraction * 100)}%`;
 }
 
+/** `SLO checkout/availability:`, which the escalation function reads. */
+function sloReference(f: SloFacts): string {
+  return fillPhrase(PHRASES.sloReference, { service: f.serviceName, slo: f.sloName });
+}
+
 function sloSummary(f: SloFacts): string {
-  return `SLO ${f.serviceName}/${f.sloName}: ${f.objective}% good over ${formatWindow(f.sloWindowSeconds)} `
-    + `(error budget ${formatPercent(f.errorBudget)}); SLI: ${f.sliDescription}.`;
+  const objective = fillPhrase(PHRASES.sloObjective, { objective: f.objective, sloWindow: formatWindow(f.sloWindowSeconds), errorBudget: formatPercent(f.errorBudget) });
+  return `${sloReference(f)} ${objective}; SLI: ${f.sliDescription}.`;
 }
 
 function runbook(f: SloFacts): string {
-  return f.runbookUrl ? ` Runbook: ${f.runbookUrl}` : '';
+  return f.runbookUrl ? ` ${fillPhrase(PHRASES.runbook, { url: f.runbookUrl })}` : '';
 }
 
 /** Fits CloudWatch's limit by shortening the text before the runbook link (every text ends with it), which is kept whole. */
@@ -64,11 +72,11 @@ export function windowAlarmDescription(f: SloFacts, tier: ResolvedTier, window: 
   const seconds = window === 'long' ? tier.longWindowSeconds : tier.shortWindowSeconds;
   const other = window === 'long' ? `short window ${formatWindow(tier.shortWindowSeconds)}` : `long window ${formatWindow(tier.longWindowSeconds)}`;
   const guard = window === 'long' ? ` ${guardSentence(f, tier)}` : '';
+  const windows = { longWindow: formatWindow(tier.longWindowSeconds), shortWindow: formatWindow(tier.shortWindowSeconds) };
+  const rule = fillPhrase(PHRASES.windowTier, { severity: tier.severity, ...windows, window, lastWindow: formatWindow(seconds), burnRate: tier.burnRate });
+  const budget = fillPhrase(PHRASES.windowTierBudget, { errorRatio: formatPercent(tier.errorRatioThreshold), budgetPercent: tier.budgetSpentPercent });
   return clamp(
-    `${tier.severity} tier ${formatWindow(tier.longWindowSeconds)}/${formatWindow(tier.shortWindowSeconds)}, ${window} window: `
-    + `ALARM when the burn rate over the last ${formatWindow(seconds)} exceeds ${tier.burnRate}x `
-    + `(error ratio above ${formatPercent(tier.errorRatioThreshold)}; ${tier.budgetSpentPercent}% of the budget in ${formatWindow(tier.longWindowSeconds)}). `
-    + `Notifies only through ${compositeName}, together with the ${other}.${guard} ${sloSummary(f)}${runbook(f)}`,
+    `${rule}${budget} in ${windows.longWindow}). Notifies only through ${compositeName}, together with the ${other}.${guard} ${sloSummary(f)}${runbook(f)}`,
     f,
   );
 }
@@ -90,23 +98,24 @@ export function guardSentence(f: Pick<SloFacts, 'minimumEvents'>, tier: Resolved
  * the tiers, so that clamping shortens the SLO summary, not the rule.
  */
 export function compositeAlarmDescription(f: SloFacts, severity: Severity, tiers: ResolvedTier[], suppressedBy?: string, alsoWhile: readonly string[] = []): string {
-  const title = `${severity === Severity.PAGE ? 'Page' : 'Ticket'} for SLO ${f.serviceName}/${f.sloName}`;
+  const title = `${severity === Severity.PAGE ? 'Page' : 'Ticket'} for ${sloReference(f)}`;
   if (tiers.length === 0) {
     return clamp(
-      `${title}: ALARM while ${alsoWhile.join(', or while ')}. No ${severity} tier of this SLO is configured or can fire. `
+      `${title} ALARM while ${alsoWhile.join(', or while ')}. No ${severity} tier of this SLO is configured or can fire. `
       + `SLO: ${f.objective}% good over ${formatWindow(f.sloWindowSeconds)}; SLI: ${f.sliDescription}.${runbook(f)}`,
       f,
     );
   }
   const rules = tiers
-    .map((t) => `${t.burnRate}x over ${formatWindow(t.longWindowSeconds)} and ${formatWindow(t.shortWindowSeconds)} `
-      + `(${t.budgetSpentPercent}% of the budget in ${formatWindow(t.longWindowSeconds)})`)
+    .map((t) => `${fillPhrase(PHRASES.compositeTier, {
+      burnRate: t.burnRate, longWindow: formatWindow(t.longWindowSeconds), shortWindow: formatWindow(t.shortWindowSeconds), budgetPercent: t.budgetSpentPercent,
+    })} in ${formatWindow(t.longWindowSeconds)})`)
     .join(', or ');
   const also = alsoWhile.map((condition) => ` Also ALARM while ${condition}.`).join('');
   const suppression = suppressedBy
     ? ` Actions are suppressed while ${suppressedBy} is in ALARM; a ticket still burning when the page clears is raised then.` : '';
   return clamp(
-    `${title}: ALARM while the error budget burns at ${rules}.${also}${suppression} ${sloSummary(f)}${runbook(f)}`,
+    `${title} ALARM while the error budget burns at ${rules}.${also}${suppression} ${sloSummary(f)}${runbook(f)}`,
     f,
   );
 }

@@ -2,14 +2,13 @@
  * Tags `ReliableService` puts on the composite alarms it wires to an escalation policy. The
  * escalation function reads them (`ListTagsForResource`) to write pages that say which service,
  * SLO and runbook an alarm is about; it falls back to the alarm name and description without them.
+ * The keys are the handler contract's (`ALARM_TAGS` in lambdas/shared/contract.ts).
  */
 import { Token } from 'aws-cdk-lib';
 import { Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
 import { formatDecimal } from '../private/format';
-
-/** Every tag key starts with this. */
-export const ALARM_TAG_PREFIX = 'cdk-reliability:';
+import { ALARM_TAGS } from '../../lambdas/shared/contract';
 /** CloudWatch tag values: at most 256 characters… */
 export const MAX_TAG_VALUE_LENGTH = 256;
 /** …of letters, digits, spaces and `_ . : / = + - @`. */
@@ -38,17 +37,17 @@ export interface AlarmTagInput {
  */
 export function escalationAlarmTags(input: AlarmTagInput): Record<string, string> {
   const tags: Record<string, string> = {
-    [`${ALARM_TAG_PREFIX}service`]: input.serviceName,
-    [`${ALARM_TAG_PREFIX}slo`]: input.sloName,
-    [`${ALARM_TAG_PREFIX}severity`]: input.severity,
-    [`${ALARM_TAG_PREFIX}objective`]: formatDecimal(input.objective),
-    [`${ALARM_TAG_PREFIX}window`]: formatWindow(input.windowSeconds),
+    [ALARM_TAGS.service]: input.serviceName,
+    [ALARM_TAGS.slo]: input.sloName,
+    [ALARM_TAGS.severity]: input.severity,
+    [ALARM_TAGS.objective]: formatDecimal(input.objective),
+    [ALARM_TAGS.window]: formatWindow(input.windowSeconds),
   };
   if (input.runbookUrl !== undefined && isTagValue(input.runbookUrl)) {
-    tags[`${ALARM_TAG_PREFIX}runbook`] = input.runbookUrl;
+    tags[ALARM_TAGS.runbook] = input.runbookUrl;
   }
   if (input.dashboardName !== undefined && isTagValue(input.dashboardName)) {
-    tags[`${ALARM_TAG_PREFIX}dashboard`] = input.dashboardName;
+    tags[ALARM_TAGS.dashboard] = input.dashboardName;
   }
   return tags;
 }

@@ -2,10 +2,13 @@
  * Alarm names. They are physical names (unique per account and region) and part of the public
  * contract: dashboards, runbooks and escalation rules refer to them, so they are built from the
  * service name, the SLO name and the tier's windows only, never from anything that could shift.
+ * The escalation function reads them too: their grammar is the handler contract's
+ * (lambdas/shared/contract.ts).
  */
 import { Token } from 'aws-cdk-lib';
 import { ResolvedTier, Severity } from './tiers';
 import { describeValue, quote } from '../private/describe';
+import * as contract from '../../lambdas/shared/contract';
 
 /** Letters, digits, `-`, `_` and `.`, starting with a letter or digit. */
 const NAME_PART = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -42,15 +45,15 @@ export function namePartProblem(value: unknown): string | undefined {
 
 /** The composite alarm of one severity: `checkout-availability-page`. */
 export function compositeAlarmName(serviceName: string, sloName: string, severity: Severity): string {
-  return `${serviceName}-${sloName}-${severity}`;
+  return contract.compositeAlarmName(serviceName, sloName, severity);
 }
 
 /** The metric-math alarm of one window of one tier: `checkout-availability-page-1h-5m-long`. */
 export function windowAlarmName(serviceName: string, sloName: string, tier: ResolvedTier, window: WindowKind): string {
-  return `${serviceName}-${sloName}-${tier.id}-${window}`;
+  return contract.windowAlarmName(serviceName, sloName, tier.id, window);
 }
 
 /** The SLO's "SLI went blind" alarm: `checkout-availability-blind`. */
 export function blindAlarmName(serviceName: string, sloName: string): string {
-  return `${serviceName}-${sloName}-blind`;
+  return contract.blindAlarmName(serviceName, sloName);
 }

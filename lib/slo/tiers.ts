@@ -5,6 +5,7 @@ import type { Problem } from '../private/problems';
 import { burnRateThreshold, errorRatioThreshold } from './burn-rate';
 import { defaultShortWindowSeconds, formatWindow, windowProblem } from './windows';
 import { describeValue } from '../private/describe';
+import { tierKey } from '../../lambdas/shared/contract';
 
 /** How urgently a tier wants a human. */
 export enum Severity {
@@ -68,9 +69,9 @@ export interface TierResolution {
   readonly problems: Problem[];
 }
 
-/** The stable id of a tier: severity and its two windows. */
+/** The stable id of a tier: severity and its two windows; it ends its window alarms' names (handler contract). */
 export function tierId(severity: Severity, longWindowSeconds: number, shortWindowSeconds: number): string {
-  return `${severity}-${formatWindow(longWindowSeconds)}-${formatWindow(shortWindowSeconds)}`;
+  return tierKey({ severity, longWindow: formatWindow(longWindowSeconds), shortWindow: formatWindow(shortWindowSeconds) });
 }
 
 /**

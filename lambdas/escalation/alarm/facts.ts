@@ -4,17 +4,8 @@
  * `ReliableService`), its triggering children's names (`checkout-availability-page-1h-5m-long`)
  * and its description; every field is optional and messages fall back to the alarm name. Pure.
  */
+import { ALARM_TAGS, PHRASES, phrasePattern } from '../../shared/contract';
 import type { AlarmSnapshot, Severity } from '../../shared/incident';
-
-export const TAG = {
-  service: 'cdk-reliability:service',
-  slo: 'cdk-reliability:slo',
-  severity: 'cdk-reliability:severity',
-  objective: 'cdk-reliability:objective',
-  window: 'cdk-reliability:window',
-  runbook: 'cdk-reliability:runbook',
-  dashboard: 'cdk-reliability:dashboard',
-} as const;
 
 /** A burn-rate tier: both windows must burn faster than `burnRate`. */
 export interface TierFacts {
@@ -49,13 +40,14 @@ export interface AlarmFacts {
   readonly dashboardUrl?: string;
 }
 
-const WINDOW = '\\d+[smhd]';
-const CHILD_NAME = new RegExp(`-(page|ticket)-(${WINDOW})-(${WINDOW})-(long|short)$`);
-const COMPOSITE_RULE = new RegExp(`([\\d.]+)x over (${WINDOW}) and (${WINDOW}) \\(([\\d.]+)% of the budget`, 'g');
-const WINDOW_RULE = new RegExp(`(page|ticket) tier (${WINDOW})/(${WINDOW}), (?:long|short) window: ALARM when the burn rate over the last ${WINDOW} exceeds ([\\d.]+)x(?: \\(error ratio above [\\d.]+%; ([\\d.]+)% of the budget)?`);
-const SLO_NAME = /\bSLO ([^\s/]+)\/([^\s:]+):/;
-const OBJECTIVE = new RegExp(`: ([\\d.]+)% good over (${WINDOW}) \\(error budget ([\\d.]+%)\\)`);
-const RUNBOOK = /Runbook: (https?:\/\/\S+)\s*$/;
+// The grammar of names and descriptions is the contract's (lambdas/shared/contract.ts): one phrase each.
+const CHILD_NAME = new RegExp(`${phrasePattern(PHRASES.windowAlarmSuffix)}$`);
+const COMPOSITE_RULE = new RegExp(phrasePattern(PHRASES.compositeTier), 'g');
+const WINDOW_RULE = new RegExp(`${phrasePattern(PHRASES.windowTier)}(?:${phrasePattern(PHRASES.windowTierBudget)})?`);
+const SLO_NAME = new RegExp(`\\b${phrasePattern(PHRASES.sloReference)}`);
+/** The objective follows the SLO reference's colon. */
+const OBJECTIVE = new RegExp(`: ${phrasePattern(PHRASES.sloObjective)}`);
+const RUNBOOK = new RegExp(`${phrasePattern(PHRASES.runbook)}\\s*$`);
 
 function safeUrl(value: string | undefined): string | undefined {
   return value && /^https?:\/\/[^\s<>"']+$/.test(value) ? value : undefined;
@@ -76,20 +68,23 @@ export function tiersFromDescription(description: string | undefined, severity: 
     return [];
   }
   const tiers: TierFacts[] = [];
-  for (const m of description.matchAll(COMPOSITE_RULE)) {
-    tiers.push({ severity, longWindow: m[2], shortWindow: m[3], burnRate: Number(m[1]), budgetPercent: Number(m[4]) });
+  for (const { groups: m = {} } of description.matchAll(COMPOSITE_RULE)) {
+    tiers.push({ severity, longWindow: m.longWindow, shortWindow: m.shortWindow, burnRate: Number(m.burnRate), budgetPercent: Number(m.budgetPercent) });
   }
-  const w = WINDOW_RULE.exec(description);
+  const w = WINDOW_RULE.exec(description)?.groups;
   if (w) {
-    tiers.push({ severity: w[1], longWindow: w[2], shortWindow: w[3], burnRate: Number(w[4]), ...(w[5] ? { budgetPercent: Number(w[5]) } : {}) });
+    tiers.push({
+      severity: w.severity, longWindow: w.longWindow, shortWindow: w.shortWindow, burnRate: Number(w.burnRate),
+      ...(w.budgetPercent ? { budgetPercent: Number(w.budgetPercent) } : {}),
+    });
   }
   return tiers;
 }
 
 /** The tier of a window alarm, from its name, or `undefined`. */
 export function tierFromAlarmName(name: string): TierFacts | undefined {
-  const m = CHILD_NAME.exec(name);
-  return m ? { severity: m[1], longWindow: m[2], shortWindow: m[3] } : undefined;
+  const m = CHILD_NAME.exec(name)?.groups;
+  return m ? { severity: m.severity, longWindow: m.longWindow, shortWindow: m.shortWindow } : undefined;
 }
 
 function consoleHost(region: string): string {
@@ -118,9 +113,9 @@ export function alarmFacts(
   defaultRegion?: string,
 ): AlarmFacts {
   const description = snapshot.description;
-  const sloName = description ? SLO_NAME.exec(description) : null;
-  const objectiveMatch = description ? OBJECTIVE.exec(description) : null;
-  const objective = tags[TAG.objective] ?? objectiveMatch?.[1];
+  const sloName = description ? SLO_NAME.exec(description)?.groups : undefined;
+  const objectiveMatch = description ? OBJECTIVE.exec(description)?.groups : undefined;
+  const objective = tags[ALARM_TAGS.objective] ?? objectiveMatch?.objective;
   const tiers = tiersFromDescription(description, severity);
   const burnRates = new Map(tiers.map((t) => [`${t.longWindow}/${t.shortWindow}`, t]));
 
@@ -134,16 +129,16 @@ export function alarmFacts(
   }
 
   const region = snapshot.region ?? defaultRegion;
-  const dashboard = tags[TAG.dashboard];
+  const dashboard = tags[ALARM_TAGS.dashboard];
   return {
     alarmName,
     severity,
-    service: tags[TAG.service] ?? sloName?.[1],
-    slo: tags[TAG.slo] ?? sloName?.[2],
+    service: tags[ALARM_TAGS.service] ?? sloName?.service,
+    slo: tags[ALARM_TAGS.slo] ?? sloName?.slo,
     objective,
-    window: tags[TAG.window] ?? objectiveMatch?.[2],
-    errorBudget: (objective ? errorBudgetOf(objective) : undefined) ?? objectiveMatch?.[3],
-    runbook: safeUrl(tags[TAG.runbook]) ?? safeUrl(description ? RUNBOOK.exec(description)?.[1] : undefined),
+    window: tags[ALARM_TAGS.window] ?? objectiveMatch?.sloWindow,
+    errorBudget: (objective ? errorBudgetOf(objective) : undefined) ?? objectiveMatch?.errorBudget,
+    runbook: safeUrl(tags[ALARM_TAGS.runbook]) ?? safeUrl(description ? RUNBOOK.exec(description)?.groups?.url : undefined),
     dashboard,
     firedTiers: fired,
     tiers,
