@@ -7,7 +7,7 @@
  * It lives on the handlers' side because handlers import nothing from `lib/`; the constructs
  * import this one file, which therefore imports nothing at all (no AWS SDK, no aws-cdk-lib).
  * Both sides are typed by it: a variable the construct sets and no handler reads (or the other
- * way round) fails to compile, and test/lambdas/contract.test.ts checks the running code too.
+ * way round) fails to compile, and test/lambdas/shared/contract.test.ts checks the running code too.
  */
 
 /** What one environment variable holds, for the README and for error messages. */
