@@ -10,11 +10,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { EmptyTargets, Fault, GameDay, Selection, Targets, WeekDay } from '../../lib';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { Sli } from '../../lib/sli/sli';
-import { AlertPolicy } from '../../lib/slo/alert-policy';
-import { Severity } from '../../lib/slo/tiers';
+import { AlertPolicy, EmptyTargets, Fault, GameDay, ReliableService, Selection, Severity, Sli, Targets, WeekDay } from '../../lib';
 import { availability, counts } from '../service/helpers';
 import {
   experimentStatements, experimentTemplate, flat, grantedActions, logicalId, newFunction, newService, newStack,

@@ -10,8 +10,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { ApiFaultService, ConnectivityScope, Fault, Selection, Targets } from '../../lib';
-import { ReliableService } from '../../lib/service/reliable-service';
+import { ApiFaultService, ConnectivityScope, Fault, ReliableService, Selection, Targets } from '../../lib';
 import {
   actionsOf, experimentStatements, experimentTemplate, faultActions, flat, grantedActions, logicalId, newFunction, newService, newStack,
   Statement, statementFor, synth, TemplateJson,

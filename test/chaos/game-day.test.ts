@@ -1,4 +1,4 @@
-import { GameDay, WeekDay } from '../../lib/chaos/game-day';
+import { GameDay, WeekDay } from '../../lib';
 
 describe('GameDay.weekly', () => {
   test('every Tuesday at 10:00 is cron(0 10 ? * TUE *), in its time zone, enabled', () => {

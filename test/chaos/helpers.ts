@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ReliableService, ReliableServiceProps } from '../../lib/service/reliable-service';
+import { ReliableService, ReliableServiceProps } from '../../lib';
 import { availability } from '../service/helpers';
 
 /** Where every chaos test deploys: FIS ARNs and the DynamoDB replica need a concrete account and region. */

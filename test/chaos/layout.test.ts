@@ -1,7 +1,7 @@
+import { Selection, Targets } from '../../lib';
 import { FIS_ACTIONS, FisActionDefinition } from '../../lib/chaos/catalog';
 import { FaultActionSpec, FaultNode } from '../../lib/chaos/fault-action';
 import { LayoutBuilder, treeActions, treeProblems, treeSeconds, treeWidth } from '../../lib/chaos/layout';
-import { Selection, Targets } from '../../lib/chaos/targets';
 
 const FN_A = 'arn:aws:lambda:eu-west-1:111111111111:function:a';
 const FN_B = 'arn:aws:lambda:eu-west-1:111111111111:function:b';

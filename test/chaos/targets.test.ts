@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { Selection, Targets } from '../../lib/chaos/targets';
+import { Selection, Targets } from '../../lib';
 
 const FN_A = 'arn:aws:lambda:eu-west-1:111111111111:function:a';
 const FN_B = 'arn:aws:lambda:eu-west-1:111111111111:function:b';

@@ -10,8 +10,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ApiFaultService, ChaosExperiment, ConnectivityScope, ExperimentProps, Fault, GameDay, Selection, Targets, WeekDay } from '../../lib';
-import { ReliableService } from '../../lib/service/reliable-service';
+import { ApiFaultService, ChaosExperiment, ConnectivityScope, ExperimentProps, Fault, GameDay, ReliableService, Selection, Targets, WeekDay } from '../../lib';
 import { newFunction, newService, newStack } from './helpers';
 
 const TEN_MINUTES = Duration.minutes(10);

@@ -1,5 +1,5 @@
+import { Severity } from '../../lib';
 import { escalationAlarmTags, isTagValue } from '../../lib/escalation/alarm-tags';
-import { Severity } from '../../lib/slo/tiers';
 
 describe('the tags of a composite alarm wired to an escalation policy', () => {
   const base = { serviceName: 'checkout', sloName: 'availability', severity: Severity.PAGE, objective: 99.95, windowSeconds: 28 * 86_400 };

@@ -11,8 +11,7 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
-import { GameDay } from '../../lib/chaos/game-day';
-import { Targets } from '../../lib/chaos/targets';
+import { GameDay, Targets } from '../../lib';
 import { Mix, realize } from './support/arbitraries';
 import { buildChaosCase, chaosCases, CHAOS_ENV, gameDays, targetsOf } from './support/chaos-cases';
 import { expectClearOutcome, fuzzApp, fuzzOutdir, OracleFailure, OutcomeTally, unclearError } from './support/oracle';

@@ -9,12 +9,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as fis from 'aws-cdk-lib/aws-fis';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Fault } from '../../lib/chaos/fault';
-import { Targets } from '../../lib/chaos/targets';
+import { Fault, ReliabilityFacts, ReliableService, ServiceFacts, Sli, Targets } from '../../lib';
 import { collectFacts, sloCategory } from '../../lib/guardrails/collect-facts';
-import { ReliabilityFacts, ServiceFacts } from '../../lib/guardrails/facts';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { Sli } from '../../lib/sli/sli';
 import { counts, newApp, newFunction, onCall, pagingService, synthFacts } from './helpers';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };

@@ -3,8 +3,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
+import { ReliabilityFacts } from '../../lib';
 import { workloadExclusion, WORKLOAD_EXCLUSIONS } from '../../lib/guardrails/exclusions';
-import { ReliabilityFacts } from '../../lib/guardrails/facts';
 import { newApp, newFunction, onCall, synthFacts } from './helpers';
 
 /** What each workload of the app is excluded as (the start of the reason), by construct path. */

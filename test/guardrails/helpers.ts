@@ -7,14 +7,8 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ReliabilityChecks } from '../../lib';
+import { AlertPolicy, EscalationPolicy, EscalationPolicyProps, Notify, ReliabilityChecks, ReliabilityFacts, ReliableService, ReliableServiceProps, Sli } from '../../lib';
 import { collectFacts, CollectFactsOptions } from '../../lib/guardrails/collect-facts';
-import { ReliabilityFacts } from '../../lib/guardrails/facts';
-import { EscalationPolicy, EscalationPolicyProps } from '../../lib/escalation/escalation-policy';
-import { Notify } from '../../lib/escalation/notify';
-import { ReliableService, ReliableServiceProps } from '../../lib/service/reliable-service';
-import { AlertPolicy } from '../../lib/slo/alert-policy';
-import { Sli } from '../../lib/sli/sli';
 
 /** An app that never bundles. */
 export function newApp(): App {

@@ -4,9 +4,7 @@ import * as path from 'path';
 import { App, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as fis from 'aws-cdk-lib/aws-fis';
-import { ReliabilityChecks, RuleLevel } from '../../lib';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { Sli } from '../../lib/sli/sli';
+import { ReliabilityChecks, ReliableService, RuleLevel, Sli } from '../../lib';
 import { appWithChecks, counts, newFunction, pagingService, synth } from './helpers';
 
 const REASON = 'Pages go to the platform team\'s own pager, wired outside this app';

@@ -6,12 +6,10 @@
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { ReliableService, Severity, Sli } from '../../lib';
 import { buildManifest } from '../../lib/manifest/build';
 import { compactPolicy } from '../../lib/manifest/compact';
 import type { BlindAlertEntry } from '../../lib/manifest/schema';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { Sli } from '../../lib/sli/sli';
-import { Severity } from '../../lib/slo/tiers';
 import { diffManifests, PolicyChange } from '../../lib/review/diff';
 import { renderReport } from '../../lib/review/report';
 import { MutableManifest, shop, slo } from './support/manifests';

@@ -6,9 +6,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { SloProps } from '../../lib/service/service-level-objective';
-import { Sli } from '../../lib/sli/sli';
+import { ReliableService, Sli, SloProps } from '../../lib';
 import { firstTransition, incident, simulate, TrafficProfile } from '../../lib/simulation/simulator';
 import { sloAlarmsFromTemplate } from '../../lib/simulation/template-alarms';
 import { detectionTimeSeconds, resetTimeSeconds } from '../../lib/slo/burn-rate';

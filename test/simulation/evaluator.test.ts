@@ -4,8 +4,7 @@
  * over a series without datapoints), the result API, and what it refuses.
  */
 import { Template } from 'aws-cdk-lib/assertions';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { SloProps } from '../../lib/service/service-level-objective';
+import { ReliableService, SloProps } from '../../lib';
 import { evaluateAlarms, Scenario } from '../../lib/simulation/evaluator';
 import { parseMetricMath } from '../../lib/simulation/metric-math';
 import { AlertTimeline } from '../../lib/simulation/outcome';

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ReliableService } from '../../lib/service/reliable-service';
+import { ReliableService } from '../../lib';
 import { AlertTimeline } from '../../lib/simulation/outcome';
 import { sloAlarmsFromTemplate, SloAlarmModel } from '../../lib/simulation/template-alarms';
 import { newStack } from '../service/helpers';

@@ -4,11 +4,9 @@
  * alarm divides by no error budget. The tiers and the budget must still be found.
  */
 import { Template } from 'aws-cdk-lib/assertions';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { SloProps } from '../../lib/service/service-level-objective';
+import { ReliableService, Severity, SloProps } from '../../lib';
 import { errorBudgetOf, simulateIncident, tiersOf } from '../../lib/simulation/incident-report';
 import { sloAlarmsFromTemplate } from '../../lib/simulation/template-alarms';
-import { Severity } from '../../lib/slo/tiers';
 import { availability, newStack } from '../service/helpers';
 
 function model(slo: Partial<SloProps> = {}) {

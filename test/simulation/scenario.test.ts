@@ -5,15 +5,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { SloProps } from '../../lib/service/service-level-objective';
-import { ISli } from '../../lib/sli/sli-definition';
-import { Sli } from '../../lib/sli/sli';
+import { ISli, ReliableService, Sli, SloProps } from '../../lib';
 import { MetricIdentity, metricIdentityKey } from '../../lib/simulation/evaluator';
-import {
-  constantTraffic, eventShares, incident, incidentWindow, matchesMetric, overrideMetric, publishedOnlyWhenNonZero, spreadTraffic,
-  stopMetric, trafficScenario, trafficStopsAt,
-} from '../../lib/simulation/scenario';
+import { constantTraffic, eventShares, incident, incidentWindow, matchesMetric, overrideMetric, publishedOnlyWhenNonZero, spreadTraffic, stopMetric, trafficScenario, trafficStopsAt } from '../../lib/simulation/scenario';
 import { SloAlarmModel, sloAlarmsFromTemplate } from '../../lib/simulation/template-alarms';
 import { availability, newStack } from '../service/helpers';
 

@@ -11,15 +11,11 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { SloProps } from '../../lib/service/service-level-objective';
-import { Sli } from '../../lib/sli/sli';
+import { AlertPolicy, ReliableService, Severity, Sli, SloProps } from '../../lib';
 import { evaluateAlarmRule, AlarmStateName } from '../../lib/simulation/alarm-rule';
 import { evaluateAlarms, MetricIdentity, metricIdentityKey, Scenario } from '../../lib/simulation/evaluator';
 import { evaluateMetricMath, evaluateMetricMathSeries, MathNode, parseMetricMath, referencedIds } from '../../lib/simulation/metric-math';
 import { SloAlarmModel, sloAlarmsFromTemplate, WindowAlarmModel } from '../../lib/simulation/template-alarms';
-import { AlertPolicy } from '../../lib/slo/alert-policy';
-import { Severity } from '../../lib/slo/tiers';
 import { availability, counts, newStack } from '../service/helpers';
 
 /** Short windows (a 1-minute short window among them), so that random values cross thresholds often. */

@@ -16,12 +16,8 @@ import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { ReliableService } from '../../lib/service/reliable-service';
-import { SloProps } from '../../lib/service/service-level-objective';
-import { Sli } from '../../lib/sli/sli';
-import {
-  defaultSimulationMinutes, errorBudgetOf, IncidentReport, IncidentScenario, simulateIncident, tiersOf,
-} from '../../lib/simulation/incident-report';
+import { ReliableService, Sli, SloProps } from '../../lib';
+import { defaultSimulationMinutes, errorBudgetOf, IncidentReport, IncidentScenario, simulateIncident, tiersOf } from '../../lib/simulation/incident-report';
 import { SloAlarmModel, sloAlarmsFromTemplate } from '../../lib/simulation/template-alarms';
 import { availability, counts, newStack } from '../service/helpers';
 

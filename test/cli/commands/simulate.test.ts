@@ -10,9 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { ReliableService, Sli } from '../../../lib';
 import { slosInStack } from '../../../lib/cli/simulation/locate';
-import { ReliableService } from '../../../lib/service/reliable-service';
-import { Sli } from '../../../lib/sli/sli';
 import { counts } from '../../service/helpers';
 import { useHarness } from '../support/harness';
 

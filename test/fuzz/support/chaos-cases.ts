@@ -16,13 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as fc from 'fast-check';
-import { Fault } from '../../../lib/chaos/fault';
-import { GameDay } from '../../../lib/chaos/game-day';
-import { Selection, Targets } from '../../../lib/chaos/targets';
-import { ReliableService } from '../../../lib/service/reliable-service';
-import { Sli } from '../../../lib/sli/sli';
-import { AlertPolicy } from '../../../lib/slo/alert-policy';
-import { Severity } from '../../../lib/slo/tiers';
+import { AlertPolicy, Fault, GameDay, ReliableService, Selection, Severity, Sli, Targets } from '../../../lib';
 import { fromWorld, FromWorld, labelled, Mix, oddNumber, oddString, optional, realize, wrongType } from './arbitraries';
 import { call, callSpread } from './factories';
 

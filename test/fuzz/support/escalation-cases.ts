@@ -10,11 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as fc from 'fast-check';
-import { EscalationPolicy } from '../../../lib/escalation/escalation-policy';
-import { Notify } from '../../../lib/escalation/notify';
-import { ReliableService } from '../../../lib/service/reliable-service';
-import { Sli } from '../../../lib/sli/sli';
-import { AlertPolicy } from '../../../lib/slo/alert-policy';
+import { AlertPolicy, EscalationPolicy, Notify, ReliableService, Sli } from '../../../lib';
 import { fromWorld, labelled, Mix, oddNumber, oddString, optional, realize, wrongType } from './arbitraries';
 import { call } from './factories';
 

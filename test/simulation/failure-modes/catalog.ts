@@ -25,15 +25,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { ISli } from '../../../lib/sli/sli-definition';
-import { AlertPolicy } from '../../../lib/slo/alert-policy';
-import { Severity } from '../../../lib/slo/tiers';
-import { Sli } from '../../../lib/sli/sli';
+import { AlertPolicy, ISli, Severity, Sli } from '../../../lib';
 import { Scenario } from '../../../lib/simulation/evaluator';
-import {
-  constantTraffic, incident, incidentWindow, MetricMatch, publishedOnlyWhenNonZero, spreadTraffic, stopMetric, TrafficProfile,
-  trafficScenario, TrafficScenarioOptions, trafficStopsAt,
-} from '../../../lib/simulation/scenario';
+import { constantTraffic, incident, incidentWindow, MetricMatch, publishedOnlyWhenNonZero, spreadTraffic, stopMetric, TrafficProfile, trafficScenario, TrafficScenarioOptions, trafficStopsAt } from '../../../lib/simulation/scenario';
 import { SloAlarmModel } from '../../../lib/simulation/template-alarms';
 
 /** Minutes in the incident rows. */

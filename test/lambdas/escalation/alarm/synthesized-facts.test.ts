@@ -6,10 +6,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { AlertPolicy, ReliableService, ServiceLevelObjective, Severity, Sli } from '../../../../lib';
+import { AlertPolicy, ReliableService, ResolvedTier, ServiceLevelObjective, Severity, Sli } from '../../../../lib';
 import { formatPercent } from '../../../../lib/alarms/descriptions';
 import { formatDecimal } from '../../../../lib/private/format';
-import { ResolvedTier } from '../../../../lib/slo/tiers';
 import { formatWindow } from '../../../../lib/slo/windows';
 import { alarmFacts, tierFromAlarmName, tiersFromDescription, TierFacts } from '../../../../lambdas/escalation/alarm/facts';
 import { counts } from '../../../service/helpers';
