@@ -169,7 +169,7 @@ describe('the blind alert\'s props are checked', () => {
     [{ after: Duration.minutes(2) }, /blindAlert.after: must be at least 5 minutes: service metrics reach CloudWatch 1-3 minutes late.*got 2m/],
     [{ after: Duration.seconds(330) }, /blindAlert.after: must be a whole number of minutes/],
     [{ after: Duration.days(8) }, /blindAlert.after: must be at most 7 days/],
-    [{ after: 900 }, /blindAlert.after: must be a concrete Duration such as Duration.minutes\(15\), got 900/],
+    [{ after: 900 }, /blindAlert.after: must be a Duration \(e.g. Duration.minutes\(15\)\), got 900 \(a number\)/],
     [{ after: Duration.minutes(Token.asNumber({ Ref: 'M' })) }, /blindAlert.after: must be a concrete Duration/],
     [{ expectedEvents: 0 }, /blindAlert.expectedEvents: must be a whole number of events >= 1, got 0/],
     [{ expectedEvents: 2.5 }, /blindAlert.expectedEvents: must be a whole number of events >= 1, got 2.5/],
