@@ -189,7 +189,7 @@ export class ChaosExperiment extends Construct {
   /**
    * The role's statements that IAM cannot scope to a resource (granted on `*`: describe and list
    * calls, tag lookups, log delivery, targets chosen by tags), kept in a policy of their own so
-   * that cdk-nag's acknowledgement of `*` covers exactly these and nothing added to the role later.
+   * that the cdk-nag suppression of `*` covers exactly these and nothing added to the role later.
    */
   public readonly wildcardPolicy: iam.Policy;
   /** Where FIS writes the experiment log. */
@@ -211,7 +211,7 @@ export class ChaosExperiment extends Construct {
   /** @internal The fault actions (without the checks). */
   public readonly _faultActions: FaultActionSpec[];
   private readonly props: ChaosExperimentProps;
-  /** Statements on the role's default policy, and on the wildcard policy, for their cdk-nag acknowledgements. */
+  /** Statements on the role's default policy, and on the wildcard policy, for their cdk-nag suppressions. */
   private readonly scopedStatements: iam.PolicyStatement[] = [];
   private readonly wildcardStatements: iam.PolicyStatement[] = [];
 
@@ -633,7 +633,7 @@ function templateProblems(props: ChaosExperimentProps): Problem[] {
   return problems;
 }
 
-/** A statement granting `actions` on `*`, with the reason cdk-nag's acknowledgement gives (when every action has one). */
+/** A statement granting `actions` on `*`, with the reason its cdk-nag suppression gives (when every action has one). */
 function onAll(actions: readonly string[]): iam.PolicyStatement {
   const statement = new iam.PolicyStatement({ actions: [...actions], resources: ['*'] });
   const why = onAllReason(actions);

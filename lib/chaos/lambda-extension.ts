@@ -120,7 +120,7 @@ export class FisLambdaExtension extends Construct {
     declared.addEnvironment('AWS_FIS_CONFIGURATION_LOCATION', this.configurationLocation);
     declared.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', FIS_EXEC_WRAPPER);
     // A policy of this construct, attached to the function's role: the read grant and its cdk-nag
-    // acknowledgement stay with the library, and nothing is acknowledged on the user's role.
+    // suppression stay with the library, and nothing is suppressed on the user's role.
     const statements = [
       new iam.PolicyStatement({
         actions: ['s3:ListBucket'],

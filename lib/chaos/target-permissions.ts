@@ -51,7 +51,7 @@ export function resourceTagConditions(tags: Record<string, string>): Record<stri
 
 /**
  * `actions` on the resources `targets` select: their ARNs, or, selected by tags, every resource of
- * `resourceType` carrying those tags. Falls back to `*` (with the reason cdk-nag's acknowledgement
+ * `resourceType` carrying those tags. Falls back to `*` (with the reason its cdk-nag suppression
  * gives) only for a resource type IAM cannot condition here.
  */
 export function targetStatement(stack: Stack, resourceType: string | undefined, actions: readonly string[], targets: Targets): iam.PolicyStatement {
