@@ -80,6 +80,31 @@ export const FIS_ACTIONS = {
     onTargets: ['ec2:TerminateInstances'],
     onAll: ['ec2:DescribeInstances'],
   },
+  // FIS actions reference, "Amazon EC2 actions" (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#ec2-actions-reference);
+  // ids as `aws fis list-actions` prints them (https://docs.aws.amazon.com/fis/latest/userguide/fis-list-actions.html).
+  ec2Reboot: {
+    actionId: 'aws:ec2:reboot-instances',
+    targetKey: 'Instances',
+    resourceType: 'aws:ec2:instance',
+    onTargets: ['ec2:RebootInstances'],
+    onAll: ['ec2:DescribeInstances'],
+  },
+  ec2SpotInterruption: {
+    actionId: 'aws:ec2:send-spot-instance-interruptions',
+    targetKey: 'SpotInstances',
+    resourceType: 'aws:ec2:spot-instance',
+    onTargets: ['ec2:SendSpotInstanceInterruptions'],
+    onAll: ['ec2:DescribeInstances'],
+  },
+  // "Amazon EBS actions" of the reference (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#ebs-actions-reference)
+  // and https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fis-pause-io.html.
+  ebsPauseVolumeIo: {
+    actionId: 'aws:ebs:pause-volume-io',
+    targetKey: 'Volumes',
+    resourceType: 'aws:ec2:ebs-volume',
+    onTargets: ['ec2:PauseVolumeIO'],
+    onAll: ['ec2:DescribeVolumes', TAG_READ],
+  },
   rdsFailover: {
     actionId: 'aws:rds:failover-db-cluster',
     targetKey: 'Clusters',
@@ -100,6 +125,16 @@ export const FIS_ACTIONS = {
     resourceType: 'aws:dynamodb:global-table',
     onTargets: ['dynamodb:PutResourcePolicy', 'dynamodb:DeleteResourcePolicy', 'dynamodb:GetResourcePolicy', 'dynamodb:DescribeTable'],
     onAll: [TAG_READ],
+  },
+  // "Amazon ElastiCache actions" of the reference (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#elasticache-actions-reference):
+  // the current id (FIS listed it as aws:elasticache:interrupt-cluster-az-power before); its target takes the
+  // availabilityZoneIdentifier target parameter, and IAM names the permission InterruptClusterAzPower.
+  elastiCacheAzPowerInterruption: {
+    actionId: 'aws:elasticache:replicationgroup-interrupt-az-power',
+    targetKey: 'ReplicationGroups',
+    resourceType: 'aws:elasticache:replicationgroup',
+    onTargets: ['elasticache:InterruptClusterAzPower'],
+    onAll: ['elasticache:DescribeReplicationGroups', TAG_READ],
   },
   networkDisrupt: {
     actionId: 'aws:network:disrupt-connectivity',

@@ -194,11 +194,13 @@ export function forDuration(seconds: number | undefined): string {
 const FACTORIES: Record<ResourceKind, string> = {
   functions: 'Targets.functions([...])',
   instances: 'Targets.instances([...])',
+  volumes: 'Targets.volumes([...])',
   autoScalingGroup: 'Targets.autoScalingGroup(group, selection)',
   ecsService: 'Targets.ecsService(service, selection)',
   dbClusters: 'Targets.dbClusters([...])',
   dbInstances: 'Targets.dbInstances([...])',
   tables: 'Targets.tables([...])',
+  replicationGroups: 'Targets.replicationGroups([...])',
   subnets: 'Targets.subnets([...])',
   roles: 'Targets.roles([...])',
 };

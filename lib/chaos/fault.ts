@@ -18,7 +18,11 @@ import { FIS_ACTIONS } from './catalog';
 import { FaultContext, FaultNode, ResolvedFault } from './fault-action';
 import { FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
 import { dynamoDbPauseReplication, DynamoDbPauseReplicationOptions, rdsFailoverCluster, rdsRebootInstances, RdsRebootOptions } from './faults/data';
-import { ec2StopInstances, Ec2StopInstancesOptions, ec2TerminateInstances } from './faults/ec2';
+import { ebsPauseVolumeIo, EbsPauseVolumeIoOptions } from './faults/ebs';
+import {
+  ec2RebootInstances, ec2SpotInterruption, Ec2SpotInterruptionOptions, ec2StopInstances, Ec2StopInstancesOptions, ec2TerminateInstances,
+} from './faults/ec2';
+import { elastiCacheAzPowerInterruption, ElastiCacheAzPowerInterruptionOptions } from './faults/elasticache';
 import { ecsCpuStress, EcsCpuStressOptions, ecsNetworkLatency, EcsNetworkLatencyOptions, ecsStopTask } from './faults/ecs';
 import {
   lambdaHttpResponse, LambdaHttpResponseOptions, lambdaInvocationDelay, LambdaInvocationDelayOptions, lambdaInvocationError,
@@ -82,6 +86,27 @@ export abstract class Fault {
     return leaf('ec2TerminateInstances', (c) => ec2TerminateInstances(target, c));
   }
 
+  /** Reboots instances (`aws:ec2:reboot-instances`): the OS restarts, the instance keeps its id, volumes and addresses. */
+  public static ec2RebootInstances(target: Targets): Fault {
+    return leaf('ec2RebootInstances', (c) => ec2RebootInstances(target, c));
+  }
+
+  /**
+   * Interrupts Spot Instances as EC2 would reclaim them (`aws:ec2:send-spot-instance-interruptions`):
+   * the interruption notice (instance metadata, EventBridge), then, `durationBeforeInterruption`
+   * later, the instances' interruption behaviour (terminate, stop or hibernate).
+   */
+  public static ec2SpotInterruption(target: Targets, options?: Ec2SpotInterruptionOptions): Fault {
+    return leaf('ec2SpotInterruption', (c) => ec2SpotInterruption(target, options, c));
+  }
+
+  // ---- EBS ----
+
+  /** Pauses the I/O of EBS volumes (`aws:ebs:pause-volume-io`; Nitro-based instances). */
+  public static ebsPauseVolumeIo(target: Targets, options?: EbsPauseVolumeIoOptions): Fault {
+    return leaf('ebsPauseVolumeIo', (c) => ebsPauseVolumeIo(target, options, c));
+  }
+
   // ---- Databases ----
 
   /** Fails an Aurora/RDS cluster over to a reader (`aws:rds:failover-db-cluster`). */
@@ -97,6 +122,15 @@ export abstract class Fault {
   /** Pauses a global table's replication in this region (`aws:dynamodb:global-table-pause-replication`). */
   public static dynamoDbPauseReplication(target: Targets, options?: DynamoDbPauseReplicationOptions): Fault {
     return leaf('dynamoDbPauseReplication', (c) => dynamoDbPauseReplication(target, options, c));
+  }
+
+  /**
+   * Cuts the power of ElastiCache replication groups' nodes in one availability zone
+   * (`aws:elasticache:replicationgroup-interrupt-az-power`): primaries there fail over, and no node
+   * is replaced in that zone until the fault ends.
+   */
+  public static elastiCacheAzPowerInterruption(target: Targets, options: ElastiCacheAzPowerInterruptionOptions): Fault {
+    return leaf('elastiCacheAzPowerInterruption', (c) => elastiCacheAzPowerInterruption(target, options, c));
   }
 
   // ---- Network and AWS APIs ----

@@ -4,7 +4,7 @@
  * condition that it carries the same tags (`aws:ResourceTag/<key>`), so the role can change only
  * what the experiment can select. IAM evaluates `aws:ResourceTag` on the resource the call acts on,
  * for each resource type below (Service Authorization Reference, "Resource types" tables: EC2
- * instance and subnet, ECS task, Lambda function, RDS cluster and db, DynamoDB table).
+ * instance, volume and subnet, ECS task, ElastiCache replication group, Lambda function, RDS cluster and db, DynamoDB table).
  */
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,6 +15,9 @@ import { Targets } from './targets';
 /** How the ARN of every resource of a FIS resource type is written, for tag-conditioned statements. */
 const RESOURCE_ARNS: Record<string, { readonly service: string; readonly resource: string; readonly arnFormat: ArnFormat }> = {
   'aws:ec2:instance': { service: 'ec2', resource: 'instance', arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
+  // a Spot Instance is an EC2 instance (arn:…:instance/i-…)
+  'aws:ec2:spot-instance': { service: 'ec2', resource: 'instance', arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
+  'aws:ec2:ebs-volume': { service: 'ec2', resource: 'volume', arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
   'aws:ec2:subnet': { service: 'ec2', resource: 'subnet', arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
   'aws:ecs:task': { service: 'ecs', resource: 'task', arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
   'aws:lambda:function': { service: 'lambda', resource: 'function', arnFormat: ArnFormat.COLON_RESOURCE_NAME },
@@ -22,6 +25,7 @@ const RESOURCE_ARNS: Record<string, { readonly service: string; readonly resourc
   'aws:rds:db': { service: 'rds', resource: 'db', arnFormat: ArnFormat.COLON_RESOURCE_NAME },
   // FIS pauses a global table's replication by changing the resource policy of the table in this region.
   'aws:dynamodb:global-table': { service: 'dynamodb', resource: 'table', arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
+  'aws:elasticache:replicationgroup': { service: 'elasticache', resource: 'replicationgroup', arnFormat: ArnFormat.COLON_RESOURCE_NAME },
 };
 
 /** The FIS resource types whose tag-selected targets get tag-conditioned statements. */

@@ -8,6 +8,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -82,7 +83,7 @@ export interface TargetOptions {
 }
 
 /** The kinds of CDK resources a `Targets` factory takes, named as the factory. */
-export type ResourceKind = 'functions' | 'instances' | 'autoScalingGroup' | 'ecsService' | 'dbClusters' | 'dbInstances' | 'tables' | 'subnets' | 'roles';
+export type ResourceKind = 'functions' | 'instances' | 'volumes' | 'autoScalingGroup' | 'ecsService' | 'dbClusters' | 'dbInstances' | 'tables' | 'replicationGroups' | 'subnets' | 'roles';
 
 /** CDK resources given to a typed `Targets` factory; the fault turns them into ARNs (or tags) and permissions. */
 export interface TypedResources {
@@ -145,6 +146,14 @@ export class Targets {
   }
 
   /**
+   * EBS volumes, for the EBS faults (`Fault.ebsPauseVolumeIo`).
+   * @param selection which of them are hit. @default Selection.all()
+   */
+  public static volumes(volumes: ec2.IVolume[], selection?: Selection): Targets {
+    return Targets.typed('volumes', volumes, selection);
+  }
+
+  /**
    * The running instances of an Auto Scaling group, for the EC2 faults. The selection is
    * required: the group's size changes, so say how many may be hit.
    */
@@ -178,6 +187,14 @@ export class Targets {
     return Targets.typed('tables', tables, undefined);
   }
 
+  /**
+   * ElastiCache (Valkey, Redis OSS) replication groups, for `Fault.elastiCacheAzPowerInterruption`.
+   * aws-cdk-lib has only the L1 `CfnReplicationGroup`; groups of other stacks go by `Targets.arns` or `Targets.tagged`.
+   */
+  public static replicationGroups(groups: elasticache.CfnReplicationGroup[]): Targets {
+    return Targets.typed('replicationGroups', groups, undefined);
+  }
+
   /** Subnets, for `Fault.disruptConnectivity`. */
   public static subnets(subnets: ec2.ISubnet[]): Targets {
     return Targets.typed('subnets', subnets, undefined);
@@ -191,6 +208,14 @@ export class Targets {
   /** @internal */
   public static _isTargets(x: unknown): x is Targets {
     return x instanceof Targets;
+  }
+
+  /**
+   * @internal The same resources with the resource type's target parameters added (ElastiCache: the
+   * availability zone whose nodes are hit).
+   */
+  public _withParameters(parameters: Record<string, string>): Targets {
+    return new Targets({ ...this._spec, parameters: { ...this._spec.parameters, ...parameters } }, this._resources);
   }
 
   /** @internal Targets resolved through the resource type's own target parameters (ECS: cluster and service). */

@@ -4,12 +4,13 @@
  * the AwsSolutions and Serverless packs leave nothing unacknowledged on them. Findings on the
  * stand-in resources the faults point at (a VPC, a cluster, a database…) are the user's, not checked.
  */
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -77,6 +78,17 @@ describe('the library\'s resources under cdk-nag, in every configuration', () =>
     add('ec2-fleet', Fault.ec2StopInstances(Targets.autoScalingGroup(fleet, Selection.count(1))));
     add('ec2-instance', Fault.ec2TerminateInstances(Targets.instances([instance])));
     add('ec2-tagged', Fault.ec2StopInstances(Targets.tagged({ app: 'batch' }, Selection.count(1)), { restartAfter: TEN_MINUTES }));
+    add('ec2-reboot', Fault.ec2RebootInstances(Targets.instances([instance])));
+    add('ec2-spot', Fault.ec2SpotInterruption(Targets.autoScalingGroup(fleet, Selection.count(1))));
+    add('ec2-spot-tagged', Fault.ec2SpotInterruption(Targets.tagged({ app: 'batch' }, Selection.count(1))));
+    const volume = new ec2.Volume(stack, 'Data', { availabilityZone: 'eu-west-1a', size: Size.gibibytes(10), encrypted: true });
+    add('ebs', Fault.ebsPauseVolumeIo(Targets.volumes([volume])));
+    add('ebs-tagged', Fault.ebsPauseVolumeIo(Targets.tagged({ tier: 'db' }, Selection.count(1))));
+    const sessions = new elasticache.CfnReplicationGroup(stack, 'Sessions', {
+      replicationGroupDescription: 'sessions', engine: 'valkey', cacheNodeType: 'cache.t4g.micro', numCacheClusters: 2, multiAzEnabled: true, automaticFailoverEnabled: true,
+    });
+    add('elasticache', Fault.elastiCacheAzPowerInterruption(Targets.replicationGroups([sessions]), { availabilityZone: 'eu-west-1a' }));
+    add('elasticache-tagged', Fault.elastiCacheAzPowerInterruption(Targets.tagged({ tier: 'cache' }, Selection.all()), { availabilityZone: 'euw1-az1' }));
     add('rds-failover', Fault.rdsFailoverCluster(Targets.dbClusters([orders])));
     add('rds-reboot', Fault.rdsRebootInstances(Targets.dbInstances([ledger])));
     add('dynamodb', Fault.dynamoDbPauseReplication(Targets.tables([carts])));

@@ -1,4 +1,8 @@
-/** EC2 instance faults: stop (and start again) or terminate, by instance or Auto Scaling group. */
+/**
+ * EC2 instance faults: stop (and start again), reboot, terminate or interrupt Spot Instances, by
+ * instance or Auto Scaling group. Actions, parameters and permissions: FIS actions reference,
+ * "Amazon EC2 actions" (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#ec2-actions-reference).
+ */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -125,3 +129,49 @@ export function ec2TerminateInstances(target: Targets, context: FaultContext): R
   }));
 }
 
+
+/** Options of `Fault.ec2SpotInterruption`. */
+export interface Ec2SpotInterruptionOptions {
+  /**
+   * How long after the interruption notice the instances are interrupted (stopped, hibernated or
+   * terminated, as their interruption behaviour says), 2 to 15 minutes. EC2's own notice comes 2
+   * minutes before.
+   * @default Duration.minutes(2)
+   */
+  readonly durationBeforeInterruption?: Duration;
+}
+
+/** FIS's bounds of `durationBeforeInterruption` (FIS actions reference, aws:ec2:send-spot-instance-interruptions). */
+const SPOT_NOTICE_MIN = Duration.minutes(2);
+const SPOT_NOTICE_MAX = Duration.minutes(15);
+
+/** `aws:ec2:reboot-instances`. */
+export function ec2RebootInstances(target: Targets, context: FaultContext): ResolvedFault {
+  const reader = new OptionReader(context.prop);
+  const { targets, statement, what } = ec2Target(reader, FIS_ACTIONS.ec2Reboot, target, context);
+  return reader.action(() => ({
+    definition: FIS_ACTIONS.ec2Reboot,
+    description: `Reboots ${what}`,
+    parameters: {},
+    target: targets,
+    ownsTargetPermissions: true,
+    statements: [statement!],
+  }));
+}
+
+/** `aws:ec2:send-spot-instance-interruptions`. */
+export function ec2SpotInterruption(target: Targets, options: Ec2SpotInterruptionOptions | undefined, context: FaultContext): ResolvedFault {
+  const reader = new OptionReader(context.prop);
+  const { targets, statement, what } = ec2Target(reader, FIS_ACTIONS.ec2SpotInterruption, target, context);
+  const seconds = reader.optionalDuration(options?.durationBeforeInterruption, 'durationBeforeInterruption', SPOT_NOTICE_MIN, SPOT_NOTICE_MAX)
+    ?? (options?.durationBeforeInterruption === undefined ? SPOT_NOTICE_MIN.toSeconds() : undefined);
+  return reader.action(() => ({
+    definition: FIS_ACTIONS.ec2SpotInterruption,
+    description: `Sends a Spot interruption notice to ${what}, interrupts them ${formatDuration(seconds!, { exact: true })} later`,
+    parameters: { durationBeforeInterruption: isoDuration(seconds!) },
+    target: targets,
+    ownsTargetPermissions: true,
+    durationSeconds: seconds,
+    statements: [statement!],
+  }));
+}
