@@ -6,6 +6,7 @@
  */
 import { badEventsToFire, longWindowGuardEvents } from '../slo/burn-rate';
 import { ResolvedTier, Severity } from '../slo/tiers';
+import { sliceCount, slicesToAlarm } from '../slo/time-slices';
 import { formatWindow } from '../slo/windows';
 import { WindowKind } from '../slo/names';
 import { formatDecimal } from '../private/format';
@@ -31,6 +32,11 @@ export interface SloFacts {
    * `max(minimumEvents, the tier's single-failure floor)` events. @default - the floor alone
    */
   readonly minimumEvents?: number;
+  /**
+   * For a time-slice SLI: the slice in seconds; the window alarms count bad slices instead of
+   * judging a burn rate. @default - a counted-events SLI
+   */
+  readonly sliceSeconds?: number;
 }
 
 /** `0.001` -> `0.1%`. */
@@ -71,7 +77,8 @@ function cutAtCharacter(text: string, length: number): string {
 export function windowAlarmDescription(f: SloFacts, tier: ResolvedTier, window: WindowKind, compositeName: string): string {
   const seconds = window === 'long' ? tier.longWindowSeconds : tier.shortWindowSeconds;
   const other = window === 'long' ? `short window ${formatWindow(tier.shortWindowSeconds)}` : `long window ${formatWindow(tier.longWindowSeconds)}`;
-  const guard = window === 'long' ? ` ${guardSentence(f, tier)}` : '';
+  const guard = f.sliceSeconds !== undefined ? ` ${slicesSentence(f.sliceSeconds, tier, seconds)}`
+    : window === 'long' ? ` ${guardSentence(f, tier)}` : '';
   const windows = { longWindow: formatWindow(tier.longWindowSeconds), shortWindow: formatWindow(tier.shortWindowSeconds) };
   const rule = fillPhrase(PHRASES.windowTier, { severity: tier.severity, ...windows, window, lastWindow: formatWindow(seconds), burnRate: tier.burnRate });
   const budget = fillPhrase(PHRASES.windowTierBudget, { errorRatio: formatPercent(tier.errorRatioThreshold), budgetPercent: tier.budgetSpentPercent });
@@ -79,6 +86,12 @@ export function windowAlarmDescription(f: SloFacts, tier: ResolvedTier, window: 
     `${rule}${budget} in ${windows.longWindow}). Notifies only through ${compositeName}, together with the ${other}.${guard} ${sloSummary(f)}${runbook(f)}`,
     f,
   );
+}
+
+/** A time-slice window alarm's rule in words: `Time slices: ALARM when 9 of the last 60 1m slices are bad.` */
+export function slicesSentence(sliceSeconds: number, tier: ResolvedTier, windowSeconds: number): string {
+  const n = sliceCount(windowSeconds, sliceSeconds);
+  return `Time slices: ALARM when ${slicesToAlarm(tier.errorRatioThreshold, n)} of the last ${n} ${formatWindow(sliceSeconds)} slices are bad.`;
 }
 
 /**

@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import { metricPeriods } from '../sli/metrics';
 import { SliBinding } from '../sli/sli-definition';
 import { longWindowGuardEvents } from '../slo/burn-rate';
+import { sliceCount, slicesToAlarm } from '../slo/time-slices';
 import { compositeAlarmName, TierWindow, windowAlarmName } from '../slo/names';
 import { ResolvedTier, Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
@@ -89,6 +90,39 @@ export function burnRateMetric(input: Pick<SloAlarmInput, 'facts' | 'sli'>, wind
   });
 }
 
+/**
+ * The bad-slice indicator of a time-slice SLI as a metric (1 for a bad slice, 0 for a good one),
+ * with the slice as its period: what its window alarms count. `idSuffix` as for `burnRateMetric`.
+ */
+export function badSliceMetric(input: Pick<SloAlarmInput, 'facts' | 'sli'>, idSuffix?: string): MathExpression {
+  const slice = input.sli.timeSlice!;
+  const usingMetrics = withoutPeriods(input.sli.usingMetrics);
+  const renamed = idSuffix ? withIdSuffix(slice.badSlice, usingMetrics, idSuffix) : { expression: slice.badSlice, usingMetrics };
+  return new MathExpression({
+    expression: renamed.expression,
+    usingMetrics: renamed.usingMetrics,
+    period: Duration.seconds(slice.sliceSeconds),
+    label: `${input.facts.serviceName}/${input.facts.sloName} bad slice`,
+  });
+}
+
+/**
+ * A time-slice window alarm: M out of N slices bad, N = window / slice, M = floor(threshold × N) + 1
+ * (see `lib/sli/time-slice.ts`), a missing slice bad or good as the SLI says.
+ */
+function badSlicesAlarm(input: SloAlarmInput, tier: ResolvedTier, windowSeconds: number) {
+  const slice = input.sli.timeSlice!;
+  const slices = sliceCount(windowSeconds, slice.sliceSeconds);
+  return {
+    metric: badSliceMetric(input),
+    threshold: 0,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: slices,
+    datapointsToAlarm: slicesToAlarm(tier.errorRatioThreshold, slices),
+    treatMissingData: slice.missingSliceIsBad ? TreatMissingData.BREACHING : TreatMissingData.NOT_BREACHING,
+  };
+}
+
 /** The number of events a tier's long window is judged against (its low-traffic guard). */
 export function tierGuardEvents(facts: Pick<SloFacts, 'minimumEvents'>, tier: ResolvedTier): number {
   return longWindowGuardEvents(tier.errorRatioThreshold, facts.minimumEvents);
@@ -147,12 +181,16 @@ export function createSloAlarms(scope: Construct, input: SloAlarmInput): SloAlar
       const alarm = new Alarm(scope, `${tier.id}-${window}`, {
         alarmName: windowAlarmName(facts.serviceName, facts.sloName, tier, window),
         alarmDescription: windowAlarmDescription(facts, tier, window, compositeName),
-        metric: burnRateMetric(input, windowSeconds, window === TierWindow.LONG ? tierGuardEvents(facts, tier) : false),
-        threshold: tier.burnRate,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        ...(input.sli.timeSlice
+          ? badSlicesAlarm(input, tier, windowSeconds)
+          : {
+            metric: burnRateMetric(input, windowSeconds, window === TierWindow.LONG ? tierGuardEvents(facts, tier) : false),
+            threshold: tier.burnRate,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          }),
       });
       windowAlarms.push({ tier, window, windowSeconds, alarm });
       return AlarmRule.fromAlarm(alarm, AlarmState.ALARM);

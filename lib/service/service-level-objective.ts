@@ -14,6 +14,7 @@ import { errorBudget, maximumBurnRate } from '../slo/burn-rate';
 import { estimateMonthlyCostUsd } from '../slo/cost';
 import { blindAlarmName, namePartProblem, windowAlarmName } from '../slo/names';
 import { ResolvedTier, resolveTiers, Severity, TierInput, TierResolution } from '../slo/tiers';
+import { fitTiersToSlice, longestSliceWindowSeconds } from '../slo/time-slices';
 import { isRecord, minimumEventsProblem, objectiveProblem, runbookUrlProblem, safeMember, sloWindowProblem } from '../slo/validation';
 import { formatWindow, MINUTE_SECONDS, windowProblem } from '../slo/windows';
 import { claimPhysicalName, environmentOf } from './physical-names';
@@ -205,6 +206,7 @@ export class ServiceLevelObjective extends Construct {
       sliDescription: valid.binding.description,
       runbookUrl: props.runbookUrl,
       minimumEvents: props.minimumEvents,
+      ...(valid.binding.timeSlice ? { sliceSeconds: valid.binding.timeSlice.sliceSeconds } : {}),
     };
 
     const alarms = this.createAlarms(valid.blind);
@@ -267,6 +269,13 @@ export class ServiceLevelObjective extends Construct {
         + `(error ratio ${formatDecimal(t.errorRatioThreshold * 100)}%), but with objective ${props.objective}% even 100% errors burn at most `
         + `${maximumBurnRate(props.objective)}x. The tier is left out.`);
     }
+    const slice = valid.binding.timeSlice;
+    for (const t of valid.sliceTooLong) {
+      Annotations.of(this).addWarningV2('cdk-reliability:tier-beyond-slice-limit',
+        `${where}: the ${t.severity} tier ${formatWindow(t.longWindowSeconds)}/${formatWindow(t.shortWindowSeconds)} is left out: a time-slice SLI counts `
+        + `${formatWindow(slice!.sliceSeconds)} slices with one alarm datapoint each, and CloudWatch evaluates at most ${formatWindow(longestSliceWindowSeconds(slice!.sliceSeconds))} `
+        + 'of datapoints for periods under an hour (Period x EvaluationPeriods, PutMetricAlarm). Keep the other tiers, or use a slice of 1 hour for windows up to 7 days.');
+    }
   }
 
   /** The blind alarm (first, when configured), then a metric-math alarm per tier window and a composite per severity. */
@@ -300,6 +309,8 @@ interface ValidSlo {
   readonly blind?: BlindAlertConfig;
   /** Dimension values of the SLI's own metrics with surrounding whitespace: warned about. */
   readonly whitespace: MetricIdentityProblem[];
+  /** A time-slice SLI's tiers with a window longer than CloudWatch evaluates at its slice: left out, warned about. */
+  readonly sliceTooLong: ResolvedTier[];
 }
 
 /**
@@ -363,6 +374,28 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
   bound.problems.forEach((m) => add('sli', m));
   fail();
   const binding = bound.binding!;
+  let sliceTooLong: ResolvedTier[] = [];
+  let tiers = resolution.tiers;
+  if (binding.timeSlice) {
+    const sliceSeconds = binding.timeSlice.sliceSeconds;
+    const fit = fitTiersToSlice(resolution.tiers, sliceSeconds);
+    if (fit.unevenWindowSeconds.length > 0) {
+      add('sli', `Sli.timeSlice \`slice\` is ${formatWindow(sliceSeconds)}, but the windows ${fit.unevenWindowSeconds.map(formatWindow).join(', ')} of \`alerting\` `
+        + 'do not hold a whole number of slices: use a slice that divides every window (1 minute divides them all)');
+    }
+    if (props.minimumEvents !== undefined) {
+      add('minimumEvents', `is ${describeValue(props.minimumEvents)}, but the SLI is a time-slice SLI, which counts slices, not events: leave minimumEvents out`);
+    }
+    if (props.blindAlert !== undefined) {
+      add('blindAlert', 'is set, but the SLI is a time-slice SLI: a metric that stops publishing is judged by its `missingData` (SliceMissingData.BAD counts silent slices as bad); leave blindAlert out');
+    }
+    if (fit.tiers.length === 0 && fit.tooLong.length > 0) {
+      add('alerting.tiers', `has no tier whose windows CloudWatch can evaluate in ${formatWindow(sliceSeconds)} slices (at most ${formatWindow(longestSliceWindowSeconds(sliceSeconds))} `
+        + 'of datapoints for periods under an hour): use shorter windows, or a slice of 1 hour');
+    }
+    sliceTooLong = fit.tooLong;
+    tiers = fit.tiers;
+  }
   const identity = metricIdentityProblems(Object.values(binding.usingMetrics));
   identity.refused.forEach((p) => add('sli', `metric ${p.metric}: ${p.message}`));
   if (binding.metricCount > MAX_METRICS_PER_ALARM) {
@@ -371,11 +404,11 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
   }
   add('sli', regionProblem(slo, binding));
   for (const severity of [Severity.PAGE, Severity.TICKET]) {
-    const tiers = resolution.tiers.filter((t) => t.severity === severity);
-    const ruleLength = compositeRuleLength(props.serviceName, props.name, tiers)
+    const severityTiers = tiers.filter((t) => t.severity === severity);
+    const ruleLength = compositeRuleLength(props.serviceName, props.name, severityTiers)
       + (blind?.severity === severity ? ' OR ALARM("")'.length + ALARM_ARN_PREFIX_LENGTH + blindAlarmName(props.serviceName, props.name).length : 0);
     if (ruleLength > MAX_ALARM_RULE_LENGTH) {
-      add('alerting.tiers', `has ${tiers.length} ${severity} tiers: the ${severity} composite alarm's rule would reach about ${ruleLength} characters once its alarm ARNs are `
+      add('alerting.tiers', `has ${severityTiers.length} ${severity} tiers: the ${severity} composite alarm's rule would reach about ${ruleLength} characters once its alarm ARNs are `
         + `resolved, over CloudWatch's limit of ${MAX_ALARM_RULE_LENGTH}. Use fewer ${severity} tiers (or shorter service and SLO names)`);
     }
   }
@@ -393,7 +426,7 @@ function validate(slo: Construct, where: string, props: ServiceLevelObjectivePro
   }
   // a preset refuses such values itself, naming its prop; these are the user's own metrics
   const whitespace = props.sli instanceof PresetSli ? [] : identity.whitespace;
-  return { windowSeconds, resolution, binding, blind, whitespace };
+  return { windowSeconds, resolution: { ...resolution, tiers }, binding, blind, whitespace, sliceTooLong };
 }
 
 /** The tiers of an alerting policy, or `undefined` when it has no list of them (or asking throws). */

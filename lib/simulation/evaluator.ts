@@ -71,8 +71,13 @@
  *    actions", "Suppressing composite alarm actions",
  *    https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Composite_Alarm_Suppression.html).
  *
+ * 7. M out of N datapoints (a time-slice SLI's window alarms), for periods of 1 minute: see
+ *    `evaluateSliceAlarm`. A 1-minute datapoint is the scenario's value of that minute, whatever
+ *    the statistic (`Maximum` of the age of the oldest message).
+ *
  * Not modelled (refused with an error that says so): Evaluation Periods or Datapoints to Alarm
- * other than 1, periods that are not whole minutes, non-count statistics (averages, percentiles:
+ * other than 1 with periods longer than a minute, FILL in M-out-of-N alarms, periods that are not
+ * whole minutes, non-count statistics with periods longer than a minute (averages, percentiles:
  * they cannot be added up minute by minute), metric-math functions other than IF and FILL.
  */
 import { AlarmStateName, evaluateAlarmRule } from './alarm-rule';
@@ -201,9 +206,10 @@ export function unsupportedMetric(alarm: WindowAlarmModel, id: string): string |
     const expression = alarm.expressions?.[id];
     return expression !== undefined ? undefined : `alarm ${alarm.name}: expression reads ${id}, which is not one of its metrics`;
   }
-  if (!COUNT_STATISTICS.test(metric.statistic)) {
+  // a 1-minute datapoint is the minute's value whatever the statistic (the scenario aggregates it)
+  if (!COUNT_STATISTICS.test(metric.statistic) && alarm.periodSeconds !== 60) {
     return `alarm ${alarm.name}: ${id} (${metric.namespace} ${metric.metricName}) uses the statistic ${metric.statistic}; `
-      + 'the simulator models count statistics (Sum, SampleCount, TC(:x)) only: they add up minute by minute';
+      + 'the simulator models count statistics (Sum, SampleCount, TC(:x)) only: they add up minute by minute (any statistic with a period of 1 minute)';
   }
   return undefined;
 }
@@ -277,9 +283,12 @@ function checkOptions(model: SloAlarmModel, options: EvaluationOptions): { delay
     throw new Error('the SLO has no window alarms to evaluate');
   }
   for (const alarm of model.windowAlarms) {
-    if (alarm.evaluationPeriods !== 1 || alarm.datapointsToAlarm !== 1) {
-      throw new Error(`alarm ${alarm.name}: ${alarm.datapointsToAlarm} out of ${alarm.evaluationPeriods} datapoints; `
-        + 'the simulator models alarms on one datapoint (EvaluationPeriods 1, DatapointsToAlarm 1) only');
+    if ((alarm.evaluationPeriods !== 1 || alarm.datapointsToAlarm !== 1) && !isSliceAlarm(alarm)) {
+      throw new Error(`alarm ${alarm.name}: ${alarm.datapointsToAlarm} out of ${alarm.evaluationPeriods} datapoints with a period of ${alarm.periodSeconds} s; `
+        + 'the simulator models alarms on one datapoint (EvaluationPeriods 1, DatapointsToAlarm 1), and M out of N datapoints of 1 minute, only');
+    }
+    if (isSliceAlarm(alarm) && fillNodes(alarm.expression).length > 0) {
+      throw new Error(`alarm ${alarm.name}: FILL in an alarm on M out of N datapoints; the simulator models such alarms without FILL only`);
     }
     if (!(alarm.periodSeconds >= 60) || alarm.periodSeconds % 60 !== 0) {
       throw new Error(`alarm ${alarm.name}: period ${alarm.periodSeconds} s; the simulator models periods of whole minutes only`);
@@ -342,7 +351,10 @@ export function evaluateAlarms(model: SloAlarmModel, scenario: Scenario, options
     return out;
   };
 
-  const codes = model.windowAlarms.map((alarm, a) => evaluateAlarm(alarm, trees[a], {
+  const codes = model.windowAlarms.map((alarm, a) => isSliceAlarm(alarm) ? evaluateSliceAlarm(alarm, trees[a], {
+    minutes, delay, extra: range - 1, allocate,
+    minuteValues: (id, from) => minuteValues(feedOf(alarm.metrics[id]).readFrom(from), from, minutes),
+  }) : evaluateAlarm(alarm, trees[a], {
     minutes, range, fillEmptySeries, allocate,
     series: (id, k) => windowSums(alarm.metrics[id], alarm.periodSeconds / 60, k),
   }));
@@ -518,6 +530,76 @@ function evaluateAlarm(alarm: WindowAlarmModel, tree: MathNode, e: AlarmEvaluati
       }
     }
     codes[i] = code;
+  }
+  return codes;
+}
+
+/** An alarm on M out of N datapoints of 1 minute (a time-slice SLI's window alarm). */
+function isSliceAlarm(alarm: WindowAlarmModel): boolean {
+  return alarm.periodSeconds === 60 && (alarm.evaluationPeriods !== 1 || alarm.datapointsToAlarm !== 1);
+}
+
+/** A metric's value in each minute from `from` to the end of the simulation, NaN where it has none. */
+function minuteValues(feed: Feed, from: number, minutes: number): Float64Array {
+  const out = new Float64Array(minutes - from);
+  for (let j = 0; j < out.length; j++) {
+    const at = from + j - feed.start;
+    out[j] = feed.present[at + 1] - feed.present[at] > 0 ? feed.sums[at + 1] - feed.sums[at] : MISSING;
+  }
+  return out;
+}
+
+interface SliceAlarmEvaluation {
+  readonly minutes: number;
+  readonly delay: number;
+  /** Datapoints the evaluation range holds beyond Evaluation Periods. */
+  readonly extra: number;
+  readonly allocate: (length: number) => Float64Array;
+  /** An id's value in each minute from `from` (negative: history) to the end of the simulation. */
+  readonly minuteValues: (id: string, from: number) => Float64Array;
+}
+
+/**
+ * An alarm on M out of N datapoints of one minute, after each evaluation ("Evaluating an alarm",
+ * AlarmThatSendsEmail.html: "Datapoints to Alarm is the number of data points within the Evaluation
+ * Periods that must be breaching to cause the alarm to go to the ALARM state"). The evaluation at
+ * the end of minute i reads the minutes i, i - 1, … of its evaluation range (N + extra datapoints),
+ * of which the newest `delay` have not arrived. When the range holds at least N datapoints, the N
+ * most recent existing ones decide and TreatMissingData is ignored; when it holds fewer, the
+ * missing ones count as TreatMissingData says (breaching, not breaching; `missing` and `ignore`
+ * judge on the existing ones); when it holds none, TreatMissingData decides as for one datapoint
+ * (alarms-and-missing-data.html, as in `evaluateAlarm`).
+ */
+function evaluateSliceAlarm(alarm: WindowAlarmModel, tree: MathNode, e: SliceAlarmEvaluation): Uint8Array {
+  const n = alarm.evaluationPeriods;
+  const m = alarm.datapointsToAlarm;
+  const range = n + e.extra;
+  const from = -range;
+  const length = e.minutes - from;
+  // the expression's value for each minute from `from` on, index t is minute t + from
+  const values = evaluateMetricMathSeries(tree, length, (id) => e.minuteValues(id, from), e.allocate);
+  const missingCode = missingDataCode(alarm);
+  const codes = new Uint8Array(e.minutes);
+  for (let i = 0; i < e.minutes; i++) {
+    let existing = 0;
+    let breaching = 0;
+    for (let k = e.delay; k < range && existing < n; k++) {
+      const v = values[i - k - from];
+      if (v === v) {
+        existing++;
+        if (breaches(alarm, v)) {
+          breaching++;
+        }
+      }
+    }
+    if (existing === 0) {
+      codes[i] = missingCode;
+      continue;
+    }
+    if (existing < n && alarm.treatMissingData === 'breaching') {
+      breaching += n - existing;
+    }
+    codes[i] = breaching >= m ? ALARM : OK;
   }
   return codes;
 }

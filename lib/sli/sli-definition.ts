@@ -36,6 +36,26 @@ export interface SliBinding {
    * @default - the metrics carried no period of their own
    */
   readonly replacedPeriodSeconds?: number[];
+  /**
+   * For a time-slice SLI (`Sli.timeSlice`): the SLO's window alarms count bad slices (M out of N
+   * datapoints with the slice as the period) instead of evaluating a burn rate over the window;
+   * `badEvents` and `totalEvents` then describe one slice.
+   * @default - a counted-events SLI: the alarms evaluate the burn rate over each window
+   */
+  readonly timeSlice?: TimeSliceBinding;
+}
+
+/**
+ * What a time-slice SLI contributes to its SLO's alarms: the alarms are M-out-of-N alarms with the
+ * slice as the period on the `badSlice` expression.
+ */
+export interface TimeSliceBinding {
+  /** The slice, in seconds: the period of every window alarm. */
+  readonly sliceSeconds: number;
+  /** A metric-math expression that is 1 for a bad slice and 0 for a good one, over `usingMetrics`. */
+  readonly badSlice: string;
+  /** Whether a slice without a datapoint is bad (the alarms treat missing data as breaching). */
+  readonly missingSliceIsBad: boolean;
 }
 
 /**

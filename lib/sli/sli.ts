@@ -11,6 +11,7 @@ import * as stepFunctions from './presets/step-functions';
 import { PresetSli } from './preset-sli';
 import { RatioSli, RatioSliProps } from './ratio';
 import { ISli } from './sli-definition';
+import { TimeSliceSli, TimeSliceSliProps } from './time-slice';
 
 /**
  * Factories for service level indicators.
@@ -94,6 +95,17 @@ export class Sli {
   /** Step Functions state machine: failed + timed out + aborted / started executions. */
   public static stateMachineAvailability(stateMachine: IStateMachine): ISli {
     return new PresetSli('stateMachineAvailability', stateMachine, undefined, () => stepFunctions.stateMachineAvailability(stateMachine));
+  }
+
+  /**
+   * Good slices ("good minutes"): a slice is good when `metric`, aggregated over the slice with its
+   * statistic, meets the condition (`ApproximateAgeOfOldestMessage` `Maximum` < 300); the objective
+   * is the share of good slices. Each window alarm counts bad slices: M out of N datapoints with the
+   * slice as the period. Windows over one day cannot be evaluated at slices under an hour (CloudWatch's
+   * limit): such tiers are left out with a warning.
+   */
+  public static timeSlice(props: TimeSliceSliProps): ISli {
+    return new TimeSliceSli(props);
   }
 
   private constructor() {}

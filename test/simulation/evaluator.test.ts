@@ -137,7 +137,7 @@ describe('what the evaluator refuses, saying why', () => {
 
   test.each<[string, SloAlarmModel, object, string]>([
     ['M out of N datapoints', changed({ evaluationPeriods: 3, datapointsToAlarm: 2 }), {},
-      'alarm checkout-availability-page-1h-5m-long: 2 out of 3 datapoints; the simulator models alarms on one datapoint (EvaluationPeriods 1, DatapointsToAlarm 1) only'],
+      'alarm checkout-availability-page-1h-5m-long: 2 out of 3 datapoints with a period of 3600 s; the simulator models alarms on one datapoint (EvaluationPeriods 1, DatapointsToAlarm 1), and M out of N datapoints of 1 minute, only'],
     ['a high-resolution period', changed({ periodSeconds: 30 }), {},
       'alarm checkout-availability-page-1h-5m-long: period 30 s; the simulator models periods of whole minutes only'],
     ['an unknown TreatMissingData', changed({ treatMissingData: 'sometimes' }), {},
