@@ -15,6 +15,9 @@ export { type LatencySliProps, LatencyUnit } from './sli/latency';
 export { type ApiAvailabilityOptions, type ApiLatencyOptions } from './sli/presets/api-gateway';
 export { type LoadBalancerLatencyOptions } from './sli/presets/load-balancer';
 export { type LambdaLatencyOptions } from './sli/presets/lambda';
+export { type TableAvailabilityOptions, type TableLatencyOptions } from './sli/presets/dynamodb';
+export { type GraphqlApiLatencyOptions } from './sli/presets/appsync';
+export { type ServiceOperationOptions, type ServiceOperationLatencyOptions } from './sli/presets/application-signals';
 
 // Alert policies (burn-rate tiers)
 export { AlertPolicy, type AlertTier, type WorkbookPolicyOptions } from './slo/alert-policy';

@@ -46,10 +46,13 @@ export const WORKLOAD_TYPES: Record<string, WorkloadKind> = {
   'AWS::ElasticLoadBalancingV2::LoadBalancer': WorkloadKind.LOAD_BALANCER,
   'AWS::ElasticLoadBalancingV2::TargetGroup': WorkloadKind.TARGET_GROUP,
   'AWS::StepFunctions::StateMachine': WorkloadKind.STATE_MACHINE,
+  'AWS::DynamoDB::Table': WorkloadKind.TABLE,
+  'AWS::DynamoDB::GlobalTable': WorkloadKind.TABLE,
+  'AWS::AppSync::GraphQLApi': WorkloadKind.GRAPHQL_API,
 };
 
 /** Properties holding a workload's physical name. */
-const NAME_PROPERTIES = ['FunctionName', 'Name', 'StateMachineName'];
+const NAME_PROPERTIES = ['FunctionName', 'Name', 'StateMachineName', 'TableName'];
 
 /** What reads an alarm's state and acts on it, so that the alarm needs no actions of its own. */
 const ALARM_CONSUMERS: readonly { readonly type: string; readonly what: string; readonly value: (p: Record<string, any>) => unknown; readonly rule?: boolean }[] = [

@@ -194,6 +194,10 @@ export enum WorkloadKind {
   TARGET_GROUP = 'target-group',
   /** `AWS::StepFunctions::StateMachine`. */
   STATE_MACHINE = 'state-machine',
+  /** `AWS::DynamoDB::Table` or `AWS::DynamoDB::GlobalTable` (a `TableV2`). */
+  TABLE = 'table',
+  /** `AWS::AppSync::GraphQLApi`. */
+  GRAPHQL_API = 'graphql-api',
 }
 
 /** A resource customers depend on: a function, an API, a load balancer, a target group, a state machine. */

@@ -11,6 +11,7 @@
  * that never exists (see `metric-checks.ts` for the sources).
  */
 import { Duration, Token } from 'aws-cdk-lib';
+import { Operation } from 'aws-cdk-lib/aws-dynamodb';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { isRecord } from '../slo/validation';
 import { dimensionValueProblem, hasSurroundingWhitespace, leafMetricIdentities } from './metric-checks';
@@ -78,6 +79,31 @@ const STATE_MACHINE: ResourceSpec = {
   publisher: 'Step Functions',
 };
 
+const TABLE: ResourceSpec = {
+  param: 'table',
+  what: 'an ITable (a Table or TableV2, or Table.fromTableName(...) / fromTableArn(...))',
+  members: { tableName: 'string', node: 'object' },
+  dimensions: { TableName: 'table.tableName', Operation: 'options.operations' },
+  publisher: 'DynamoDB',
+};
+
+const GRAPHQL_API: ResourceSpec = {
+  param: 'api',
+  what: 'an IGraphqlApi (a GraphqlApi, or GraphqlApi.fromGraphqlApiAttributes(...))',
+  members: { apiId: 'string', node: 'object' },
+  dimensions: { GraphQLAPIId: 'api.apiId' },
+  publisher: 'AppSync',
+};
+
+/** Application Signals presets take no resource: their options name the service operation. */
+const SERVICE_OPERATION: ResourceSpec = {
+  param: 'options',
+  what: '{ service: string, operation: string, environment: string } naming a service operation of Application Signals',
+  members: { service: 'string', operation: 'string', environment: 'string' },
+  dimensions: { Service: 'options.service', Operation: 'options.operation', Environment: 'options.environment' },
+  publisher: 'Application Signals',
+};
+
 /** Which options a preset takes. */
 enum OptionsShape {
   NONE,
@@ -87,6 +113,10 @@ enum OptionsShape {
   THRESHOLD_AND_STAGE,
   /** `{ threshold }`, required. */
   THRESHOLD,
+  /** `{ operations }`, one to five DynamoDB operations, required. */
+  OPERATIONS,
+  /** `{ operation, threshold }`, required. */
+  OPERATION_AND_THRESHOLD,
 }
 
 /** Every preset: its resource and options. */
@@ -102,6 +132,12 @@ const PRESETS = {
   lambdaAvailability: { resource: LAMBDA_FUNCTION, options: OptionsShape.NONE, kind: 'ratio' },
   lambdaLatency: { resource: LAMBDA_FUNCTION, options: OptionsShape.THRESHOLD, kind: 'latency' },
   stateMachineAvailability: { resource: STATE_MACHINE, options: OptionsShape.NONE, kind: 'ratio' },
+  tableAvailability: { resource: TABLE, options: OptionsShape.OPERATIONS, kind: 'ratio' },
+  tableLatency: { resource: TABLE, options: OptionsShape.OPERATION_AND_THRESHOLD, kind: 'latency' },
+  graphqlApiAvailability: { resource: GRAPHQL_API, options: OptionsShape.NONE, kind: 'ratio' },
+  graphqlApiLatency: { resource: GRAPHQL_API, options: OptionsShape.THRESHOLD, kind: 'latency' },
+  serviceOperationAvailability: { resource: SERVICE_OPERATION, options: OptionsShape.NONE, kind: 'ratio' },
+  serviceOperationLatency: { resource: SERVICE_OPERATION, options: OptionsShape.THRESHOLD, kind: 'latency' },
 } as const;
 
 /** The name of a preset factory of `Sli`. */
@@ -256,25 +292,71 @@ function resourceProblems(spec: ResourceSpec, resource: unknown): string[] {
   return missing.length === 0 ? [] : [`${spec.param} must be ${spec.what}, got ${describeValue(resource)} (without ${missing.join(', ')})`];
 }
 
+/** The options each shape takes, for messages. */
+const WANTED: Record<Exclude<OptionsShape, OptionsShape.NONE>, string> = {
+  [OptionsShape.STAGE]: '{ stage?: string }',
+  [OptionsShape.THRESHOLD]: '{ threshold: Duration }',
+  [OptionsShape.THRESHOLD_AND_STAGE]: '{ threshold: Duration, stage?: string }',
+  [OptionsShape.OPERATIONS]: '{ operations: dynamodb.Operation[] }',
+  [OptionsShape.OPERATION_AND_THRESHOLD]: '{ operation: dynamodb.Operation, threshold: Duration }',
+};
+
+/** A DynamoDB availability SLI reads two metrics per operation; a metric-math alarm reads at most 10. */
+const MAX_TABLE_OPERATIONS = 5;
+const TABLE_OPERATIONS: readonly string[] = Object.values(Operation);
+
+function operationProblem(prop: string, value: unknown): string | undefined {
+  return typeof value === 'string' && TABLE_OPERATIONS.includes(value) ? undefined
+    : `${prop} must be a dynamodb.Operation (${TABLE_OPERATIONS.join(', ')}), got ${describeValue(value)}`;
+}
+
+function operationsProblems(options: object): string[] {
+  const operations = read(options, 'operations');
+  if (operations.error !== undefined) {
+    return [`options.operations cannot be read: ${operations.error}`];
+  }
+  const list = operations.value;
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_TABLE_OPERATIONS) {
+    return [`options.operations must list 1 to ${MAX_TABLE_OPERATIONS} dynamodb.Operation values (DynamoDB publishes its request and error `
+      + `metrics per operation only, each operation reads 2 metrics and a CloudWatch metric-math alarm reads at most 10; split the `
+      + `operations over several SLOs), got ${describeValue(list)}`];
+  }
+  const problems = list.flatMap((op, i) => operationProblem(`options.operations[${i}]`, op) ?? []);
+  const repeated = list.filter((op, i) => list.indexOf(op) !== i);
+  if (repeated.length > 0) {
+    problems.push(`options.operations lists ${[...new Set(repeated)].map((op) => quote(String(op))).join(', ')} more than once: each operation counts once`);
+  }
+  return problems;
+}
+
 function optionsProblems(shape: OptionsShape, options: unknown): string[] {
   if (shape === OptionsShape.NONE) {
     return [];
   }
-  const wanted = shape === OptionsShape.STAGE ? '{ stage?: string }'
-    : shape === OptionsShape.THRESHOLD ? '{ threshold: Duration }' : '{ threshold: Duration, stage?: string }';
+  const wanted = WANTED[shape];
   if (options === undefined || options === null) {
     return shape === OptionsShape.STAGE ? [] : [`options must be ${wanted}, got ${describeValue(options)}`];
   }
   if (!isRecord(options)) {
     return [`options must be ${wanted}, got ${describeValue(options)}`];
   }
+  if (shape === OptionsShape.OPERATIONS) {
+    return operationsProblems(options);
+  }
   const problems: string[] = [];
+  if (shape === OptionsShape.OPERATION_AND_THRESHOLD) {
+    const operation = read(options, 'operation');
+    const problem = operation.error !== undefined ? `options.operation cannot be read: ${operation.error}` : operationProblem('options.operation', operation.value);
+    if (problem) {
+      problems.push(problem);
+    }
+  }
   const stage = read(options, 'stage');
   const threshold = read(options, 'threshold');
   if (stage.error !== undefined || threshold.error !== undefined) {
     return [`options cannot be read: ${stage.error ?? threshold.error}`];
   }
-  if (shape !== OptionsShape.THRESHOLD && stage.value !== undefined) {
+  if ((shape === OptionsShape.STAGE || shape === OptionsShape.THRESHOLD_AND_STAGE) && stage.value !== undefined) {
     if (typeof stage.value !== 'string' || stage.value === '') {
       problems.push(`options.stage must be the name of a stage (a non-empty string), or left out for all stages; got ${describeValue(stage.value)}`);
     } else {

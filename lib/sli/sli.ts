@@ -1,10 +1,15 @@
 import { IRestApi } from 'aws-cdk-lib/aws-apigateway';
 import { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { IGraphqlApi } from 'aws-cdk-lib/aws-appsync';
+import { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { IApplicationLoadBalancer, IApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { LatencySliProps, LatencySli } from './latency';
 import * as apiGateway from './presets/api-gateway';
+import * as applicationSignals from './presets/application-signals';
+import * as appSync from './presets/appsync';
+import * as dynamoDb from './presets/dynamodb';
 import * as lambda from './presets/lambda';
 import * as loadBalancer from './presets/load-balancer';
 import * as stepFunctions from './presets/step-functions';
@@ -95,6 +100,43 @@ export class Sli {
   /** Step Functions state machine: failed + timed out + aborted / started executions. */
   public static stateMachineAvailability(stateMachine: IStateMachine): ISli {
     return new PresetSli('stateMachineAvailability', stateMachine, undefined, () => stepFunctions.stateMachineAvailability(stateMachine));
+  }
+
+  /**
+   * DynamoDB table: `SystemErrors` (`Sum`) / (`SuccessfulRequestLatency` `SampleCount` +
+   * `SystemErrors`), summed over 1 to 5 operations (dimensions TableName, Operation). Client
+   * errors and throttles count neither way.
+   */
+  public static tableAvailability(table: ITable, options: dynamoDb.TableAvailabilityOptions): ISli {
+    return new PresetSli('tableAvailability', table, options, () => dynamoDb.tableAvailability(table, options));
+  }
+
+  /** DynamoDB table: one operation's `SuccessfulRequestLatency` (ms) at or under the threshold. */
+  public static tableLatency(table: ITable, options: dynamoDb.TableLatencyOptions): ISli {
+    return new PresetSli('tableLatency', table, options, () => dynamoDb.tableLatency(table, options));
+  }
+
+  /** AppSync GraphQL API: `5XXError` (`Sum`) / `Requests` (`Sum`) (dimension GraphQLAPIId). */
+  public static graphqlApiAvailability(api: IGraphqlApi): ISli {
+    return new PresetSli('graphqlApiAvailability', api, undefined, () => appSync.graphqlApiAvailability(api));
+  }
+
+  /** AppSync GraphQL API: `Latency` (ms) at or under the threshold. */
+  public static graphqlApiLatency(api: IGraphqlApi, options: appSync.GraphqlApiLatencyOptions): ISli {
+    return new PresetSli('graphqlApiLatency', api, options, () => appSync.graphqlApiLatency(api, options));
+  }
+
+  /**
+   * Application Signals service operation: `Fault` (`Sum`) / `Latency` `SampleCount` (namespace
+   * `ApplicationSignals`, dimensions Environment, Service, Operation), as its Availability.
+   */
+  public static serviceOperationAvailability(options: applicationSignals.ServiceOperationOptions): ISli {
+    return new PresetSli('serviceOperationAvailability', options, undefined, () => applicationSignals.serviceOperationAvailability(options));
+  }
+
+  /** Application Signals service operation: `Latency` (ms) at or under the threshold. */
+  public static serviceOperationLatency(options: applicationSignals.ServiceOperationLatencyOptions): ISli {
+    return new PresetSli('serviceOperationLatency', options, options, () => applicationSignals.serviceOperationLatency(options));
   }
 
   /**

@@ -8,6 +8,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Operation } from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -38,6 +39,10 @@ const PRESETS: [string, string, (resource: any) => ISli][] = [
   ['lambdaAvailability', 'fn', (r) => Sli.lambdaAvailability(r)],
   ['lambdaLatency', 'fn', (r) => Sli.lambdaLatency(r, ms300)],
   ['stateMachineAvailability', 'stateMachine', (r) => Sli.stateMachineAvailability(r)],
+  ['tableAvailability', 'table', (r) => Sli.tableAvailability(r, { operations: [Operation.GET_ITEM] })],
+  ['tableLatency', 'table', (r) => Sli.tableLatency(r, { operation: Operation.GET_ITEM, ...ms300 })],
+  ['graphqlApiAvailability', 'api', (r) => Sli.graphqlApiAvailability(r)],
+  ['graphqlApiLatency', 'api', (r) => Sli.graphqlApiLatency(r, ms300)],
 ];
 
 describe('a preset given something that is not its resource', () => {

@@ -9,12 +9,15 @@ export const COVERAGE_DIMENSIONS: Record<WorkloadKind, { readonly label: string;
   [WorkloadKind.LOAD_BALANCER]: { label: 'load balancer', dimensions: ['LoadBalancer'], preset: 'Sli.loadBalancerAvailability(alb)' },
   [WorkloadKind.TARGET_GROUP]: { label: 'target group', dimensions: ['TargetGroup'], preset: 'Sli.targetGroupAvailability(tg)' },
   [WorkloadKind.STATE_MACHINE]: { label: 'state machine', dimensions: ['StateMachineArn'], preset: 'Sli.stateMachineAvailability(sm)' },
+  [WorkloadKind.TABLE]: { label: 'DynamoDB table', dimensions: ['TableName'], preset: 'Sli.tableAvailability(table, { operations })' },
+  [WorkloadKind.GRAPHQL_API]: { label: 'GraphQL API', dimensions: ['GraphQLAPIId'], preset: 'Sli.graphqlApiAvailability(api)' },
 };
 
 /**
- * RELIABILITY-008: every function, API, load balancer, target group and state machine of the app
- * is covered by an SLO: some SLI reads a metric whose identifying dimension (`FunctionName`,
- * `ApiName`, `ApiId`, `LoadBalancer`, `TargetGroup`, `StateMachineArn`) refers to it. The
+ * RELIABILITY-008: every function, API, load balancer, target group, state machine, DynamoDB table
+ * and AppSync GraphQL API of the app is covered by an SLO: some SLI reads a metric whose
+ * identifying dimension (`FunctionName`, `ApiName`, `ApiId`, `LoadBalancer`, `TargetGroup`,
+ * `StateMachineArn`, `TableName`, `GraphQLAPIId`) refers to it. The
  * library's own infrastructure, custom-resource providers and CDK's singleton functions are not
  * workloads (see `excludedBecause`).
  */
@@ -22,7 +25,7 @@ export const sloCoverage: IReliabilityRule = {
   id: 'RELIABILITY-008',
   name: 'slo-coverage',
   level: RuleLevel.WARNING,
-  summary: 'every Lambda function, REST/HTTP API, load balancer, target group and state machine is read by some SLO\'s metrics',
+  summary: 'every Lambda function, REST/HTTP/GraphQL API, load balancer, target group, state machine and DynamoDB table is read by some SLO\'s metrics',
   explanation: 'A resource no SLO reads can fail without any alarm firing. Coverage is decided from the SLIs\' metric '
     + 'dimensions only: a function behind a covered API or state machine is covered indirectly, which the rule cannot see '
     + 'and a reviewer should confirm with an acknowledgement.',

@@ -20,7 +20,9 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as appsync from 'aws-cdk-lib/aws-appsync';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -107,6 +109,16 @@ function fn(stack: Stack) {
   return new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>1') });
 }
 
+function table(stack: Stack) {
+  return new dynamodb.TableV2(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+}
+
+function graphqlApi(stack: Stack) {
+  return new appsync.GraphqlApi(stack, 'Graphql', { name: 'shop', definition: appsync.Definition.fromSchema(appsync.SchemaFile.fromAsset(`${__dirname}/schema.graphql`)) });
+}
+
+const checkoutOperation = { service: 'checkout', operation: 'POST /orders', environment: 'ecs:shop' };
+
 const count = (name: string) => new Metric({ namespace: 'Shop', metricName: name, dimensionsMap: { Service: 'checkout' } });
 const albCounts: MetricMatch = (m) => m.metricName.startsWith('HTTPCode_') || m.metricName === 'TargetConnectionErrorCount';
 const threshold = Duration.millis(THRESHOLD_MS);
@@ -141,6 +153,16 @@ export const SLIS: SliCase[] = [
     build: (s) => Sli.stateMachineAvailability(new sfn.StateMachine(s, 'Sm', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(s, 'P')) })),
     traffic: { badMetric: 'ExecutionsFailed' }, absentWhileZero: (m) => m.metricName !== 'ExecutionsStarted',
   },
+  {
+    // "DynamoDB only sends metrics to CloudWatch when they have a non-zero value" (DynamoDB Metrics and dimensions)
+    name: '`tableAvailability`', kind: 'availability', build: (s) => Sli.tableAvailability(table(s), { operations: [dynamodb.Operation.GET_ITEM] }),
+    absentWhileZero: 'SystemErrors',
+  },
+  { name: '`tableLatency`', kind: 'latency', build: (s) => Sli.tableLatency(table(s), { operation: dynamodb.Operation.GET_ITEM, threshold }) },
+  { name: '`graphqlApiAvailability`', kind: 'availability', build: (s) => Sli.graphqlApiAvailability(graphqlApi(s)) },
+  { name: '`graphqlApiLatency`', kind: 'latency', build: (s) => Sli.graphqlApiLatency(graphqlApi(s), { threshold }) },
+  { name: '`serviceOperationAvailability`', kind: 'availability', build: () => Sli.serviceOperationAvailability(checkoutOperation) },
+  { name: '`serviceOperationLatency`', kind: 'latency', build: () => Sli.serviceOperationLatency({ ...checkoutOperation, threshold }) },
 ];
 
 /** The SLI's metrics for `profile`, as the service publishes them. */
@@ -197,10 +219,17 @@ function totalStops(sli: SliCase): FailureRow[] {
     case '`stateMachineAvailability`':
       return blind('`StartExecution` refused (throttled, IAM): `ExecutionsStarted` stops, nothing fails',
         'refused starts are not published; count at the caller, or `blindAlert`');
+    case '`tableAvailability`':
+      return blind('requests never reach DynamoDB (network, credentials, endpoint): no metric',
+        'DynamoDB publishes only requests it received; count at the caller, or `blindAlert`');
+    case '`serviceOperationAvailability`':
+      return blind('the service is down or its agent stops sending: no metric',
+        'Application Signals sees only what the instrumented service records; pair it with the load balancer\'s SLI, or `blindAlert`');
     case '`restApiAvailability`':
     case '`httpApiAvailability`':
-      return blind('requests never reach API Gateway (DNS, network, client): no metric',
-        'API Gateway publishes only requests it received; count at the client (canary), or `blindAlert`');
+    case '`graphqlApiAvailability`':
+      return blind(`requests never reach ${sli.name === '`graphqlApiAvailability`' ? 'AppSync' : 'API Gateway'} (DNS, network, client): no metric`,
+        `${sli.name === '`graphqlApiAvailability`' ? 'AppSync' : 'API Gateway'} publishes only requests it received; count at the client (canary), or \`blindAlert\``);
     default:
       // latency SLIs
       return blind('the service answers no request (e.g. ALB 503s): no latency sample',
@@ -243,6 +272,15 @@ function timeouts(sli: SliCase): FailureRow[] {
       // Duration: "The maximum data point value possible is the function timeout configuration"
       // (Lambda metric reference); timestamped at the invocation's start (not modelled here)
       return [row('invocations time out: `Duration` = the timeout, a slow sample', { expected, scenario: (m) => published(sli, m, slow) })];
+    case '`tableLatency`':
+      // SuccessfulRequestLatency times successful requests only ("DynamoDB Metrics and dimensions")
+      return [row('requests time out inside DynamoDB (HTTP 500): no `SuccessfulRequestLatency` sample', {
+        expected, cannot: 'failed requests have no sample; `tableAvailability` counts them as `SystemErrors`',
+        scenario: (m) => published(sli, m, silentFor(0, INCIDENT)),
+      })];
+    case '`graphqlApiLatency`':
+    case '`serviceOperationLatency`':
+      return [row('a data source times out, answered at the timeout: a slow sample', { expected, scenario: (m) => published(sli, m, slow) })];
     case '`Sli.latency`':
       return [row('requests time out, recorded at the timeout', { expected, scenario: (m) => published(sli, m, slow) })];
     default:
