@@ -6,7 +6,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SloFacts } from '../alarms/descriptions';
-import { burnRateMetric, tierGuardEvents } from '../alarms/slo-alarms';
+import { badSliceMetric, burnRateMetric, tierGuardEvents } from '../alarms/slo-alarms';
 import { ServiceLevelObjective } from '../service/service-level-objective';
 import { Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
@@ -75,6 +75,9 @@ function sliGraph(slo: ServiceLevelObjective): cloudwatch.GraphWidget {
  * graph; windows are spread over more graphs only when one would read more metrics than a graph may.
  */
 function burnRateGraphs(slo: ServiceLevelObjective): cloudwatch.GraphWidget[] {
+  if (slo.sliBinding.timeSlice) {
+    return [badSlicesGraph(slo, slo.sliBinding.timeSlice.sliceSeconds)];
+  }
   const lines = burnRateLines(slo).map(({ seconds, guard, idSuffix }) => burnRateMetric(
     { facts: sloFactsOf(slo), sli: slo.sliBinding }, seconds, guard, idSuffix,
   ).with({ label: `burn rate over ${formatWindow(seconds)} (low-traffic guard: ${guard} events)` }));
@@ -102,6 +105,26 @@ function burnRateGraphs(slo: ServiceLevelObjective): cloudwatch.GraphWidget[] {
     width: i === 0 ? 9 : 12,
     height: 6,
   }));
+}
+
+/**
+ * A time-slice SLI has no burn rate at a window's period (metric math cannot add up a per-slice
+ * condition over a window): the graph shows what its window alarms count, the bad-slice indicator
+ * (1 bad, 0 good) at the slice's period, with each tier's allowance of bad slices in its long window
+ * in the title's legend.
+ */
+function badSlicesGraph(slo: ServiceLevelObjective, sliceSeconds: number): cloudwatch.GraphWidget {
+  const metric = badSliceMetric({ facts: sloFactsOf(slo), sli: slo.sliBinding })
+    .with({ label: `bad ${formatWindow(sliceSeconds)} slice (1 = bad, 0 = good)` });
+  const allowances = slo.tiers.map((t) => `${t.severity} ${formatWindow(t.longWindowSeconds)}: ${formatDecimal(t.errorRatioThreshold * 100)}% of slices`);
+  return new cloudwatch.GraphWidget({
+    title: `${slo.name}: bad slices (${slo.objective}% good ${formatWindow(sliceSeconds)} slices over ${formatWindow(slo.window.toSeconds())}; alarms: ${allowances.join(', ')})`,
+    left: [metric],
+    leftYAxis: { min: 0, max: 1, label: 'bad slice', showUnits: false },
+    period: Duration.seconds(sliceSeconds),
+    width: 9,
+    height: 6,
+  });
 }
 
 /** One line per (long window, guard), in window order; metric ids carry the window (`total0_1h`), and the guard where a window has several. */

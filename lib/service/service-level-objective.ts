@@ -233,7 +233,8 @@ export class ServiceLevelObjective extends Construct {
    * A long-window alarm also applies its tier's guard (a window with fewer events than the guard is
    * judged as if it held that many), so at low traffic this metric can read higher than the alarm
    * does; the service dashboard draws each long window with its guard. Its metric ids carry the
-   * window (`total0_1h`), so that several windows can share one graph.
+   * window (`total0_1h`), so that several windows can share one graph. Not available for a
+   * time-slice SLI (`Sli.timeSlice`), whose alarms count bad slices: it throws.
    */
   public burnRateMetric(window: Duration): MathExpression {
     const read = readDuration(window, { example: 'Duration.hours(1)', concreteBecause: 'the metric period is fixed at synth time' });
@@ -241,6 +242,13 @@ export class ServiceLevelObjective extends Construct {
     const problem = read.ok ? windowProblem(seconds) : read.problem;
     if (problem) {
       throw new Error(`${this.node.path}: burnRateMetric(window): window ${problem}`);
+    }
+    if (this.binding.timeSlice) {
+      // Metric math reads every metric at the expression's period and cannot add up a per-slice
+      // condition over a longer window, so no expression is the burn rate of a time-slice SLI.
+      throw new Error(`${this.node.path}: burnRateMetric(window): a time-slice SLI has no burn-rate metric: its window alarms `
+        + 'count bad slices (M out of N datapoints), which metric math cannot compute at a window\'s period; graph the SLO\'s '
+        + 'window alarms (windowAlarms) or the service dashboard\'s bad-slice graph instead');
     }
     return burnRateMetric({ facts: this.facts, sli: this.binding }, seconds, false, `_${formatWindow(seconds)}`);
   }

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { AlertPolicy, ReliableService, Severity, Sli } from '../../lib';
+import { AlertPolicy, ReliableService, Severity, Sli, SliceComparison } from '../../lib';
 import { burnRateExpression, errorRatioExpression } from '../../lib/alarms/expression';
 import { DASHBOARD_LIMITS, metricsIn } from '../../lib/dashboards/limits';
 import { sloWidgets } from '../../lib/dashboards/slo-widgets';
@@ -173,5 +173,30 @@ describe('an SLI whose metrics carry their own period', () => {
     new ReliableService(stack, 'Checkout', { serviceName: 'checkout', slos: [{ name: 'availability', objective: 99.9, sli: Sli.ratio({ bad: perMinute('Errors'), total: perMinute('Requests') }) }] });
     // THEN the dashboard adds no warning (the window alarms' own warnings are theirs)
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => w.id).filter((id) => id.includes('/Dashboard'))).toEqual([]);
+  });
+});
+
+describe('the widgets of a time-slice SLO', () => {
+  // GIVEN a freshness SLO: a minute is good when the oldest message is under 5 minutes old
+  const stack = newStack();
+  const metric = new Metric({ namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage', dimensionsMap: { QueueName: 'orders' }, statistic: 'Maximum' });
+  const service = new ReliableService(stack, 'Orders', {
+    serviceName: 'orders',
+    slos: [{ name: 'freshness', objective: 99.5, sli: Sli.timeSlice({ metric, comparison: SliceComparison.LESS_THAN, threshold: 300 }) }],
+  });
+  const body = onlyDashboard(Template.fromStack(stack));
+
+  test('graph what the window alarms count, the bad-slice indicator per minute, instead of a burn rate no expression can compute', () => {
+    const graph = body.widgets.find((w) => String(w.properties.title ?? '').startsWith('freshness: bad slices'))!;
+    expect(graph).toBeDefined();
+    expect(graph.properties.period).toBe(60);
+    expect(expressions(graph)).toEqual([service.slo('freshness').sliBinding.timeSlice!.badSlice]);
+    expect(graph.properties.title).toContain('page 1h: 7.2% of slices');
+    expect(body.widgets.some((w) => String(w.properties.title ?? '').includes('burn rate per alert window'))).toBe(false);
+  });
+
+  test('refuse burnRateMetric(window), naming the SLO and what to graph instead', () => {
+    expect(() => service.slo('freshness').burnRateMetric(Duration.hours(1)))
+      .toThrow(/Orders\/freshness: burnRateMetric\(window\): a time-slice SLI has no burn-rate metric/);
   });
 });
