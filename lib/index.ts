@@ -38,9 +38,16 @@ export { type INotifyTarget, type NotifyTargetBindOptions, type NotifyTargetConf
 // Chaos
 export { ChaosExperiment, type ChaosExperimentProps, type ExperimentProps, type ExperimentReportOptions, type IAlarmSource, EmptyTargets } from './chaos/chaos-experiment';
 export { Fault } from './chaos/fault';
-export { Targets, Selection, type TargetFilter, type TargetOptions } from './chaos/targets';
+export { Targets, Selection, type TargetFilter, type TargetOptions, EksPodSelectorType, type EksPodSelector } from './chaos/targets';
 export { type LambdaFaultOptions, type LambdaInvocationDelayOptions, type LambdaInvocationErrorOptions, type LambdaHttpResponseOptions } from './chaos/faults/lambda';
-export { type EcsCpuStressOptions, type EcsNetworkLatencyOptions } from './chaos/faults/ecs';
+export {
+  type EcsCpuStressOptions, type EcsNetworkLatencyOptions, type EcsIoStressOptions, KillSignal, type EcsKillProcessOptions, type EcsNetworkFaultOptions,
+  type EcsNetworkPacketLossOptions, TrafficType, NetworkProtocol, type EcsNetworkBlackholePortOptions, type EcsDrainContainerInstancesOptions,
+} from './chaos/faults/ecs';
+export {
+  FisPodSecurityPolicy, type EksPodFaultOptions, type EksPodStressOptions, type EksPodDeleteOptions, type EksPodNetworkOptions, type EksPodNetworkLatencyOptions,
+  type EksPodNetworkPacketLossOptions, type EksPodNetworkBlackholePortOptions, type EksTerminateNodegroupInstancesOptions,
+} from './chaos/faults/eks';
 export { type Ec2StopInstancesOptions, type Ec2SpotInterruptionOptions } from './chaos/faults/ec2';
 export { type EbsPauseVolumeIoOptions } from './chaos/faults/ebs';
 export { type RdsRebootOptions, type DynamoDbPauseReplicationOptions } from './chaos/faults/data';

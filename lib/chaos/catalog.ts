@@ -21,6 +21,11 @@ export interface FisActionDefinition {
 
 const TAG_READ = 'tag:GetResources';
 
+/** An `aws:eks:pod` action: pods are found by cluster, namespace and selector (target parameters, never ARNs). */
+function eksPodAction<A extends string>(actionId: A) {
+  return { actionId, targetKey: 'Pods', resourceType: 'aws:eks:pod', onTargets: [], onAll: ['ec2:DescribeSubnets', TAG_READ] } as const;
+}
+
 /** Every action, by a short name used by the fault factories. */
 export const FIS_ACTIONS = {
   lambdaDelay: {
@@ -64,6 +69,62 @@ export const FIS_ACTIONS = {
     resourceType: 'aws:ecs:task',
     onTargets: ['ecs:DescribeTasks'],
     onAll: ['ecs:ListTasks', 'ecs:DescribeContainerInstances', 'ec2:DescribeInstances', 'ec2:DescribeSubnets', 'ssm:ListCommands', 'ssm:CancelCommand', TAG_READ],
+  },
+  // https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#task-io-stress (and the sections below);
+  // ecs:ListTasks because the tasks are found by cluster and service.
+  ecsIoStress: {
+    actionId: 'aws:ecs:task-io-stress',
+    targetKey: 'Tasks',
+    resourceType: 'aws:ecs:task',
+    onTargets: ['ecs:DescribeTasks'],
+    onAll: ['ecs:ListTasks', 'ssm:ListCommands', 'ssm:CancelCommand', TAG_READ],
+  },
+  ecsKillProcess: {
+    actionId: 'aws:ecs:task-kill-process',
+    targetKey: 'Tasks',
+    resourceType: 'aws:ecs:task',
+    onTargets: ['ecs:DescribeTasks'],
+    onAll: ['ecs:ListTasks', 'ssm:ListCommands', 'ssm:CancelCommand', TAG_READ],
+  },
+  ecsNetworkPacketLoss: {
+    actionId: 'aws:ecs:task-network-packet-loss',
+    targetKey: 'Tasks',
+    resourceType: 'aws:ecs:task',
+    onTargets: ['ecs:DescribeTasks'],
+    onAll: ['ecs:ListTasks', 'ecs:DescribeContainerInstances', 'ec2:DescribeInstances', 'ec2:DescribeSubnets', 'ssm:ListCommands', 'ssm:CancelCommand', TAG_READ],
+  },
+  ecsNetworkBlackholePort: {
+    actionId: 'aws:ecs:task-network-blackhole-port',
+    targetKey: 'Tasks',
+    resourceType: 'aws:ecs:task',
+    onTargets: ['ecs:DescribeTasks'],
+    onAll: ['ecs:ListTasks', 'ssm:ListCommands', 'ssm:CancelCommand', TAG_READ],
+  },
+  // #drain-container-instances: UpdateContainerInstancesState acts on container instances, granted by the fault
+  ecsDrainContainerInstances: {
+    actionId: 'aws:ecs:drain-container-instances',
+    targetKey: 'Clusters',
+    resourceType: 'aws:ecs:cluster',
+    onTargets: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'],
+    onAll: [TAG_READ],
+  },
+  // EKS: https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#eks-actions-reference. Pod faults
+  // also need the Kubernetes RBAC of https://docs.aws.amazon.com/fis/latest/userguide/eks-pod-actions.html; the fault
+  // grants eks:DescribeCluster on the pods' cluster.
+  eksPodCpuStress: eksPodAction('aws:eks:pod-cpu-stress'),
+  eksPodMemoryStress: eksPodAction('aws:eks:pod-memory-stress'),
+  eksPodIoStress: eksPodAction('aws:eks:pod-io-stress'),
+  eksPodDelete: eksPodAction('aws:eks:pod-delete'),
+  eksPodNetworkLatency: eksPodAction('aws:eks:pod-network-latency'),
+  eksPodNetworkPacketLoss: eksPodAction('aws:eks:pod-network-packet-loss'),
+  eksPodNetworkBlackholePort: eksPodAction('aws:eks:pod-network-blackhole-port'),
+  // #terminate-nodegroup-instance: ec2:TerminateInstances on the group's instances, granted by the fault
+  eksTerminateNodegroupInstances: {
+    actionId: 'aws:eks:terminate-nodegroup-instances',
+    targetKey: 'Nodegroups',
+    resourceType: 'aws:eks:nodegroup',
+    onTargets: ['eks:DescribeNodegroup'],
+    onAll: ['ec2:DescribeInstances', TAG_READ],
   },
   ec2Stop: {
     actionId: 'aws:ec2:stop-instances',

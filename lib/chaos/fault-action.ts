@@ -197,6 +197,9 @@ const FACTORIES: Record<ResourceKind, string> = {
   volumes: 'Targets.volumes([...])',
   autoScalingGroup: 'Targets.autoScalingGroup(group, selection)',
   ecsService: 'Targets.ecsService(service, selection)',
+  ecsClusters: 'Targets.ecsClusters([...])',
+  eksPods: 'Targets.eksPods(cluster, pods, selection)',
+  eksNodegroups: 'Targets.eksNodegroups([...])',
   dbClusters: 'Targets.dbClusters([...])',
   dbInstances: 'Targets.dbInstances([...])',
   tables: 'Targets.tables([...])',
@@ -242,7 +245,7 @@ export function resourcesOf<T>(reader: OptionReader, target: Targets, kinds: Res
     reader.problem('target', `must be ${what} or Targets.arns()/Targets.tagged(), got ${describeValue(list.value[bad])}${list.value.length > 1 ? ` at [${bad}]` : ''}`);
     return undefined;
   }
-  return { kind: typed.kind, resources: list.value as T[], selection: typed.selection };
+  return { kind: typed.kind, resources: list.value as T[], selection: typed.selection, details: typed.details };
 }
 
 /** Typed resources of a fault's target, checked. */
@@ -251,6 +254,8 @@ export interface TypedTarget<T> {
   readonly resources: T[];
   /** As given to the factory; `undefined` when not given. */
   readonly selection?: Selection;
+  /** What else the factory was given (`Targets.eksPods`'s pod selector). */
+  readonly details?: unknown;
 }
 
 /** Whether a fault's target is typed resources (not a resolved `Targets`). */

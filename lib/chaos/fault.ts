@@ -22,8 +22,17 @@ import { ebsPauseVolumeIo, EbsPauseVolumeIoOptions } from './faults/ebs';
 import {
   ec2RebootInstances, ec2SpotInterruption, Ec2SpotInterruptionOptions, ec2StopInstances, Ec2StopInstancesOptions, ec2TerminateInstances,
 } from './faults/ec2';
+import {
+  ecsCpuStress, EcsCpuStressOptions, ecsDrainContainerInstances, EcsDrainContainerInstancesOptions, ecsIoStress, EcsIoStressOptions, ecsKillProcess,
+  EcsKillProcessOptions, ecsNetworkBlackholePort, EcsNetworkBlackholePortOptions, ecsNetworkLatency, EcsNetworkLatencyOptions, ecsNetworkPacketLoss,
+  EcsNetworkPacketLossOptions, ecsStopTask,
+} from './faults/ecs';
+import {
+  eksPodCpuStress, eksPodDelete, EksPodDeleteOptions, eksPodIoStress, eksPodMemoryStress, eksPodNetworkBlackholePort, EksPodNetworkBlackholePortOptions,
+  eksPodNetworkLatency, EksPodNetworkLatencyOptions, eksPodNetworkPacketLoss, EksPodNetworkPacketLossOptions, EksPodStressOptions,
+  eksTerminateNodegroupInstances, EksTerminateNodegroupInstancesOptions,
+} from './faults/eks';
 import { elastiCacheAzPowerInterruption, ElastiCacheAzPowerInterruptionOptions } from './faults/elasticache';
-import { ecsCpuStress, EcsCpuStressOptions, ecsNetworkLatency, EcsNetworkLatencyOptions, ecsStopTask } from './faults/ecs';
 import {
   lambdaHttpResponse, LambdaHttpResponseOptions, lambdaInvocationDelay, LambdaInvocationDelayOptions, lambdaInvocationError,
   LambdaInvocationErrorOptions,
@@ -72,6 +81,73 @@ export abstract class Fault {
   /** Adds network latency to running tasks (`aws:ecs:task-network-latency`; pidMode task). */
   public static ecsNetworkLatency(target: Targets, options: EcsNetworkLatencyOptions): Fault {
     return leaf('ecsNetworkLatency', (c) => ecsNetworkLatency(target, options, c));
+  }
+
+  /** Writes to the tasks' file system (`aws:ecs:task-io-stress`; needs the SSM agent sidecar). */
+  public static ecsIoStress(target: Targets, options?: EcsIoStressOptions): Fault {
+    return leaf('ecsIoStress', (c) => ecsIoStress(target, options, c));
+  }
+
+  /** Kills a process in running tasks (`aws:ecs:task-kill-process`; SSM agent sidecar, pidMode task). */
+  public static ecsKillProcess(target: Targets, options: EcsKillProcessOptions): Fault {
+    return leaf('ecsKillProcess', (c) => ecsKillProcess(target, options, c));
+  }
+
+  /** Drops a share of the tasks' outgoing packets (`aws:ecs:task-network-packet-loss`; pidMode task). */
+  public static ecsNetworkPacketLoss(target: Targets, options?: EcsNetworkPacketLossOptions): Fault {
+    return leaf('ecsNetworkPacketLoss', (c) => ecsNetworkPacketLoss(target, options, c));
+  }
+
+  /** Drops the tasks' inbound or outbound traffic on a port (`aws:ecs:task-network-blackhole-port`; pidMode task). */
+  public static ecsNetworkBlackholePort(target: Targets, options: EcsNetworkBlackholePortOptions): Fault {
+    return leaf('ecsNetworkBlackholePort', (c) => ecsNetworkBlackholePort(target, options, c));
+  }
+
+  /** Sets a share of a cluster's EC2 container instances to DRAINING (`aws:ecs:drain-container-instances`). */
+  public static ecsDrainContainerInstances(target: Targets, options: EcsDrainContainerInstancesOptions): Fault {
+    return leaf('ecsDrainContainerInstances', (c) => ecsDrainContainerInstances(target, options, c));
+  }
+
+  // ---- EKS (pods need the FIS service account and RBAC in the cluster) ----
+
+  /** Loads the CPU of pods (`aws:eks:pod-cpu-stress`). */
+  public static eksPodCpuStress(target: Targets, options: EksPodStressOptions): Fault {
+    return leaf('eksPodCpuStress', (c) => eksPodCpuStress(target, options, c));
+  }
+
+  /** Uses the memory of pods (`aws:eks:pod-memory-stress`). */
+  public static eksPodMemoryStress(target: Targets, options: EksPodStressOptions): Fault {
+    return leaf('eksPodMemoryStress', (c) => eksPodMemoryStress(target, options, c));
+  }
+
+  /** Writes to the file system of pods (`aws:eks:pod-io-stress`). */
+  public static eksPodIoStress(target: Targets, options: EksPodStressOptions): Fault {
+    return leaf('eksPodIoStress', (c) => eksPodIoStress(target, options, c));
+  }
+
+  /** Deletes pods (`aws:eks:pod-delete`); their controllers start replacements. */
+  public static eksPodDelete(target: Targets, options: EksPodDeleteOptions): Fault {
+    return leaf('eksPodDelete', (c) => eksPodDelete(target, options, c));
+  }
+
+  /** Adds network latency to pods (`aws:eks:pod-network-latency`; not on Fargate). */
+  public static eksPodNetworkLatency(target: Targets, options: EksPodNetworkLatencyOptions): Fault {
+    return leaf('eksPodNetworkLatency', (c) => eksPodNetworkLatency(target, options, c));
+  }
+
+  /** Drops a share of pods' packets (`aws:eks:pod-network-packet-loss`; not on Fargate). */
+  public static eksPodNetworkPacketLoss(target: Targets, options: EksPodNetworkPacketLossOptions): Fault {
+    return leaf('eksPodNetworkPacketLoss', (c) => eksPodNetworkPacketLoss(target, options, c));
+  }
+
+  /** Drops pods' inbound or outbound traffic on a port (`aws:eks:pod-network-blackhole-port`; not on Fargate). */
+  public static eksPodNetworkBlackholePort(target: Targets, options: EksPodNetworkBlackholePortOptions): Fault {
+    return leaf('eksPodNetworkBlackholePort', (c) => eksPodNetworkBlackholePort(target, options, c));
+  }
+
+  /** Terminates a share of a managed node group's instances (`aws:eks:terminate-nodegroup-instances`). */
+  public static eksTerminateNodegroupInstances(target: Targets, options: EksTerminateNodegroupInstancesOptions): Fault {
+    return leaf('eksTerminateNodegroupInstances', (c) => eksTerminateNodegroupInstances(target, options, c));
   }
 
   // ---- EC2 ----

@@ -8,6 +8,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -82,8 +83,38 @@ export interface TargetOptions {
   readonly filters?: TargetFilter[];
 }
 
+/** How `Targets.eksPods` picks pods (FIS's `selectorType` target parameter). */
+export enum EksPodSelectorType {
+  /** A Kubernetes label selector, e.g. `app=web,tier=frontend` (`labelSelector`). */
+  LABEL_SELECTOR = 'labelSelector',
+  /** The pods of a deployment, by its name (`deploymentName`). */
+  DEPLOYMENT_NAME = 'deploymentName',
+  /** One pod, by its name (`podName`). */
+  POD_NAME = 'podName',
+}
+
+/** The pods `Targets.eksPods` hits: FIS's `aws:eks:pod` target parameters besides the cluster. */
+export interface EksPodSelector {
+  /** Kubernetes namespace of the pods (FIS `namespace`; `namespace` is reserved in C#). */
+  readonly kubernetesNamespace: string;
+  /** How `selectorValue` picks pods (FIS `selectorType`). */
+  readonly selectorType: EksPodSelectorType;
+  /** The label selector, deployment name or pod name (FIS `selectorValue`). */
+  readonly selectorValue: string;
+  /**
+   * The container the fault is injected into (FIS `targetContainerName`).
+   * @default - the first container of each pod's spec
+   */
+  readonly targetContainerName?: string;
+  /**
+   * Only pods in this Availability Zone, e.g. `us-east-1a` (FIS `availabilityZoneIdentifier`).
+   * @default - pods in every Availability Zone
+   */
+  readonly availabilityZone?: string;
+}
+
 /** The kinds of CDK resources a `Targets` factory takes, named as the factory. */
-export type ResourceKind = 'functions' | 'instances' | 'volumes' | 'autoScalingGroup' | 'ecsService' | 'dbClusters' | 'dbInstances' | 'tables' | 'replicationGroups' | 'subnets' | 'roles';
+export type ResourceKind = 'functions' | 'instances' | 'volumes' | 'autoScalingGroup' | 'ecsService' | 'ecsClusters' | 'eksPods' | 'eksNodegroups' | 'dbClusters' | 'dbInstances' | 'tables' | 'replicationGroups' | 'subnets' | 'roles';
 
 /** CDK resources given to a typed `Targets` factory; the fault turns them into ARNs (or tags) and permissions. */
 export interface TypedResources {
@@ -91,6 +122,8 @@ export interface TypedResources {
   readonly resources: unknown[];
   /** How many of them are hit; `undefined` when not given. */
   readonly selection?: Selection;
+  /** What else the factory was given about them (the pod selector of `Targets.eksPods`), checked by the fault. */
+  readonly details?: unknown;
 }
 
 /** The resolved target of a template: resources by ARN, by tags, or by the resource type's own parameters. */
@@ -167,6 +200,32 @@ export class Targets {
    */
   public static ecsService(service: ecs.BaseService, selection: Selection): Targets {
     return Targets.typed('ecsService', [service], selection);
+  }
+
+  /**
+   * ECS clusters with EC2 container instances, for `Fault.ecsDrainContainerInstances`.
+   * @param selection which of them are drained. @default Selection.all()
+   */
+  public static ecsClusters(clusters: ecs.ICluster[], selection?: Selection): Targets {
+    return Targets.typed('ecsClusters', clusters, selection);
+  }
+
+  /**
+   * The pods of an EKS cluster that a selector matches (a label selector, a deployment or a pod
+   * name, in one namespace), for the EKS pod faults. FIS finds pods by these parameters, never by
+   * ARN or tag. The selection is required: pods come and go, so say how many may be hit.
+   */
+  public static eksPods(cluster: eks.ICluster, pods: EksPodSelector, selection: Selection): Targets {
+    return new Targets({ selection }, { kind: 'eksPods', resources: [cluster], selection, details: pods });
+  }
+
+  /**
+   * EKS managed node groups, for `Fault.eksTerminateNodegroupInstances` (self-managed node groups
+   * are not supported by FIS).
+   * @param selection which of them are hit. @default Selection.all()
+   */
+  public static eksNodegroups(nodegroups: eks.Nodegroup[], selection?: Selection): Targets {
+    return Targets.typed('eksNodegroups', nodegroups, selection);
   }
 
   /** Aurora/RDS database clusters, for `Fault.rdsFailoverCluster`. */

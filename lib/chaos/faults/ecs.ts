@@ -1,11 +1,17 @@
-/** ECS task faults. Tasks come and go, so they are chosen at run time from a service. */
+/**
+ * ECS faults. Tasks come and go, so they are chosen at run time from a service; container
+ * instances are drained per cluster. Action ids, parameters, defaults and permissions as the FIS
+ * actions reference gives them (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#ecs-actions-reference),
+ * the task-definition requirements as https://docs.aws.amazon.com/fis/latest/userguide/ecs-task-actions.html does.
+ */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { withWildcardReason } from '../../nag/suppressions';
 import { describeValue } from '../../private/describe';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
-import { durationParameter, FaultActionSpec, FaultContext, FaultWarning, forDuration, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
+import { Construct } from 'constructs';
+import { byArns, durationParameter, FaultActionSpec, FaultContext, FaultWarning, forDuration, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { targetStatement } from '../target-permissions';
 import { Targets } from '../targets';
 
@@ -50,6 +56,118 @@ export interface EcsNetworkLatencyOptions {
   readonly useEcsFaultInjectionEndpoints?: boolean;
   /**
    * How long.
+   * @default - the experiment's duration
+   */
+  readonly duration?: Duration;
+}
+
+/** Options of `Fault.ecsIoStress`. */
+export interface EcsIoStressOptions {
+  /**
+   * Share of the file system's free space the stress writes, 1-100 %.
+   * @default 80
+   */
+  readonly percent?: number;
+  /**
+   * Number of workers (mixed sequential, random and memory-mapped reads and writes).
+   * @default 1
+   */
+  readonly workers?: number;
+  /**
+   * How long.
+   * @default - the experiment's duration
+   */
+  readonly duration?: Duration;
+}
+
+/** A signal `Fault.ecsKillProcess` sends. */
+export enum KillSignal {
+  /** The process may handle it and shut down cleanly. */
+  SIGTERM = 'SIGTERM',
+  /** The process cannot ignore it. */
+  SIGKILL = 'SIGKILL',
+}
+
+/** Options of `Fault.ecsKillProcess`. */
+export interface EcsKillProcessOptions {
+  /** Name of the process to stop (as `killall` matches it), e.g. `node`. */
+  readonly processName: string;
+  /**
+   * The signal sent.
+   * @default KillSignal.SIGTERM
+   */
+  readonly signal?: KillSignal;
+}
+
+/** Options shared by the network faults of ECS tasks. */
+export interface EcsNetworkFaultOptions {
+  /**
+   * Inject through ECS's fault injection endpoints instead of `tc`/`iptables` in the SSM agent
+   * sidecar: required on Fargate, and the task definition needs `enableFaultInjection: true`.
+   * @default - true for Fargate services, false otherwise
+   */
+  readonly useEcsFaultInjectionEndpoints?: boolean;
+  /**
+   * How long.
+   * @default - the experiment's duration
+   */
+  readonly duration?: Duration;
+}
+
+/** Options of `Fault.ecsNetworkPacketLoss`. */
+export interface EcsNetworkPacketLossOptions extends EcsNetworkFaultOptions {
+  /**
+   * Share of packets dropped, 1-100 %.
+   * @default 7
+   */
+  readonly lossPercent?: number;
+  /**
+   * Share of network flows affected, 1-100 % (ECS agent 1.100.0 or later).
+   * @default 100
+   */
+  readonly flowsPercent?: number;
+  /**
+   * Destinations affected: IPv4 addresses, CIDR blocks, domain names, AZ names or ids, `DYNAMODB`, `S3`, or `ALL`.
+   * @default ['ALL']
+   */
+  readonly sources?: string[];
+}
+
+/** Direction of the traffic a blackhole fault drops. */
+export enum TrafficType {
+  /** Traffic into the task. */
+  INGRESS = 'ingress',
+  /** Traffic leaving the task. */
+  EGRESS = 'egress',
+}
+
+/** Transport protocol of a blackholed port. */
+export enum NetworkProtocol {
+  /** TCP. */
+  TCP = 'tcp',
+  /** UDP. */
+  UDP = 'udp',
+}
+
+/** Options of `Fault.ecsNetworkBlackholePort`. */
+export interface EcsNetworkBlackholePortOptions extends EcsNetworkFaultOptions {
+  /** The port whose traffic is dropped, 1-65535. */
+  readonly port: number;
+  /** Whether inbound or outbound traffic on the port is dropped. */
+  readonly trafficType: TrafficType;
+  /**
+   * The port's protocol.
+   * @default NetworkProtocol.TCP
+   */
+  readonly protocol?: NetworkProtocol;
+}
+
+/** Options of `Fault.ecsDrainContainerInstances`. */
+export interface EcsDrainContainerInstancesOptions {
+  /** Share of each cluster's EC2 container instances set to DRAINING, 1-100 %. */
+  readonly drainagePercentage: number;
+  /**
+   * How long they stay draining.
    * @default - the experiment's duration
    */
   readonly duration?: Duration;
@@ -149,49 +267,179 @@ export function ecsStopTask(target: Targets, context: FaultContext): ResolvedFau
 
 /** `aws:ecs:task-cpu-stress`. */
 export function ecsCpuStress(target: Targets, options: EcsCpuStressOptions | undefined, context: FaultContext): ResolvedFault {
+  return taskFault(target, context, FIS_ACTIONS.ecsCpuStress, (reader) => {
+    const percent = reader.integer(options?.percent, 'percent', 0, 100, 100, ' (percent CPU load)');
+    const workers = reader.integer(options?.workers, 'workers', 0, 1024, 0, ' (0 = one per vCPU)');
+    return {
+      description: `Loads the CPU of {tasks} to ${percent} %`,
+      parameters: { percent: String(percent), workers: String(workers) },
+      needsPidModeTask: false, timed: true, duration: options?.duration,
+    };
+  });
+}
+
+/** `sources` of a network fault, checked: IPv4 addresses, CIDR blocks, domain names, AZs, `DYNAMODB`, `S3` or `ALL`, comma-joined. */
+export function sourcesParameter(reader: OptionReader, sources: string[] | undefined): string {
+  const list = sources ?? ['ALL'];
+  if (!Array.isArray(list) || list.length === 0 || list.some((s) => typeof s !== 'string' || s === '' || /[\s,\p{C}]/u.test(s))) {
+    reader.problem('sources', `must be a non-empty list of IPv4 addresses, CIDR blocks, domain names, 'DYNAMODB', 'S3' or 'ALL' without spaces, commas or control characters, got ${describeValue(list)}`);
+    return '';
+  }
+  return list.join(',');
+}
+
+/** `useEcsFaultInjectionEndpoints`: given, or true on Fargate; false refused on Fargate. */
+function endpointsParameter(reader: OptionReader, value: boolean | undefined, service: ecs.BaseService | undefined): boolean {
+  // The launch type decides, not the task definition (an EC2_AND_FARGATE definition may run on EC2).
+  const fargate = service instanceof ecs.FargateService;
+  const viaEndpoints = reader.boolean(value, 'useEcsFaultInjectionEndpoints', fargate);
+  if (fargate && viaEndpoints === false) {
+    reader.problem('useEcsFaultInjectionEndpoints', 'must be true for a Fargate service: FIS injects network faults into Fargate tasks only through ECS fault injection endpoints');
+  }
+  return viaEndpoints;
+}
+
+/** A task fault run by FIS's SSM documents on the agent sidecar: the target, the duration when it has one, the statements and the warnings shared by all of them. */
+function taskFault(
+  target: Targets, context: FaultContext, definition: FisActionDefinition,
+  read: (reader: OptionReader, service: ecs.BaseService | undefined) => { description: string; parameters: Record<string, string>; needsPidModeTask: boolean; viaEndpoints?: boolean; timed: boolean; duration?: Duration },
+): ResolvedFault {
   const reader = new OptionReader(context.prop);
   const { targets, onTasks, service } = ecsTarget(reader, target, context);
-  const percent = reader.integer(options?.percent, 'percent', 0, 100, 100, ' (percent CPU load)');
-  const workers = reader.integer(options?.workers, 'workers', 0, 1024, 0, ' (0 = one per vCPU)');
-  const seconds = reader.duration(options?.duration, context);
-  return reader.action(() => ecsAction(FIS_ACTIONS.ecsCpuStress, {
-    description: `Loads the CPU of ${targets!._spec.selection.mode} of the targeted tasks to ${percent} %${forDuration(seconds)}`,
-    parameters: { ...durationParameter(seconds), percent: String(percent), workers: String(workers), installDependencies: 'true' },
+  const spec = read(reader, service);
+  const seconds = spec.timed ? reader.duration(spec.duration, context) : undefined;
+  return reader.action(() => ecsAction(definition, {
+    description: `${spec.description.replace('{tasks}', `${targets!._spec.selection.mode} of the targeted tasks`)}${forDuration(seconds)}`,
+    parameters: {
+      ...durationParameter(seconds), ...spec.parameters, installDependencies: 'true',
+      ...(spec.viaEndpoints === undefined ? {} : { useEcsFaultInjectionEndpoints: String(spec.viaEndpoints) }),
+    },
     target: targets,
     ownsTargetPermissions: true,
     durationSeconds: seconds,
-    statements: [onTasks(FIS_ACTIONS.ecsCpuStress.onTargets), ssmStatement(Stack.of(context.scope))],
-    warnings: taskDefinitionWarnings(service, 'aws:ecs:task-cpu-stress', { needsPidModeTask: false, viaEndpoints: false }),
+    statements: [onTasks(definition.onTargets), ssmStatement(Stack.of(context.scope))],
+    warnings: taskDefinitionWarnings(service, definition.actionId, { needsPidModeTask: spec.needsPidModeTask, viaEndpoints: spec.viaEndpoints ?? false }),
   }));
 }
 
 /** `aws:ecs:task-network-latency`. */
 export function ecsNetworkLatency(target: Targets, options: EcsNetworkLatencyOptions, context: FaultContext): ResolvedFault {
+  return taskFault(target, context, FIS_ACTIONS.ecsNetworkLatency, (reader, service) => {
+    const delay = reader.milliseconds(options?.delay, 'delay', 1, 60_000);
+    const jitter = reader.milliseconds(options?.jitter ?? Duration.millis(10), 'jitter', 0, 60_000);
+    const sources = sourcesParameter(reader, options?.sources);
+    const viaEndpoints = endpointsParameter(reader, options?.useEcsFaultInjectionEndpoints, service);
+    return {
+      description: `Adds ${delay} ms (±${jitter} ms) of network latency to {tasks}`,
+      parameters: { delayMilliseconds: String(delay), jitterMilliseconds: String(jitter), sources },
+      needsPidModeTask: true, viaEndpoints, timed: true, duration: options?.duration,
+    };
+  });
+}
+
+/** `aws:ecs:task-io-stress`. */
+export function ecsIoStress(target: Targets, options: EcsIoStressOptions | undefined, context: FaultContext): ResolvedFault {
+  return taskFault(target, context, FIS_ACTIONS.ecsIoStress, (reader) => {
+    const percent = reader.integer(options?.percent, 'percent', 1, 100, 80, ' (percent of the free file-system space)');
+    const workers = reader.integer(options?.workers, 'workers', 1, 1024, 1);
+    return {
+      description: `Writes to ${percent} % of the free disk space of {tasks} with ${workers} I/O worker(s)`,
+      parameters: { percent: String(percent), workers: String(workers) },
+      needsPidModeTask: false, timed: true, duration: options?.duration,
+    };
+  });
+}
+
+/** `aws:ecs:task-kill-process`: one shot, no duration. */
+export function ecsKillProcess(target: Targets, options: EcsKillProcessOptions, context: FaultContext): ResolvedFault {
+  return taskFault(target, context, FIS_ACTIONS.ecsKillProcess, (reader) => {
+    const processName = options?.processName;
+    // killall takes one name: no spaces, slashes or control characters
+    if (typeof processName !== 'string' || processName === '' || processName.length > 255 || /[\s/\p{C}]/u.test(processName)) {
+      reader.problem('processName', `is required: a process name as killall matches it (e.g. 'node'), without spaces, slashes or control characters, got ${describeValue(processName)}`);
+    }
+    const signal = reader.oneOf(options?.signal, 'signal', Object.values(KillSignal), KillSignal.SIGTERM);
+    return {
+      description: `Sends ${signal} to the ${String(processName)} processes of {tasks}`,
+      parameters: { processName: String(processName), signal: String(signal) },
+      needsPidModeTask: true, timed: false,
+    };
+  });
+}
+
+/** `aws:ecs:task-network-packet-loss`. */
+export function ecsNetworkPacketLoss(target: Targets, options: EcsNetworkPacketLossOptions | undefined, context: FaultContext): ResolvedFault {
+  return taskFault(target, context, FIS_ACTIONS.ecsNetworkPacketLoss, (reader, service) => {
+    const loss = reader.integer(options?.lossPercent, 'lossPercent', 1, 100, 7, ' (percent of packets)');
+    const flows = reader.integer(options?.flowsPercent, 'flowsPercent', 1, 100, 100, ' (percent of network flows)');
+    const sources = sourcesParameter(reader, options?.sources);
+    const viaEndpoints = endpointsParameter(reader, options?.useEcsFaultInjectionEndpoints, service);
+    return {
+      description: `Drops ${loss} % of the packets of ${flows} % of the flows of {tasks}`,
+      parameters: { lossPercent: String(loss), flowsPercent: String(flows), sources },
+      needsPidModeTask: true, viaEndpoints, timed: true, duration: options?.duration,
+    };
+  });
+}
+
+/** A whole number within [min, max] that has no default. */
+export function requiredInteger(reader: OptionReader, value: number | undefined, name: string, min: number, max: number, unit = ''): number {
+  if (value === undefined) {
+    reader.problem(name, `is required: a whole number from ${min} to ${max}${unit}`);
+    return NaN;
+  }
+  return reader.integer(value, name, min, max, NaN, unit);
+}
+
+/** The port, protocol and direction of a blackhole fault, checked (ECS and EKS). */
+export function blackholeParameters(reader: OptionReader, options: { port: number; trafficType: TrafficType; protocol?: NetworkProtocol }, protocolFallback?: NetworkProtocol): Record<string, string> {
+  const port = requiredInteger(reader, options?.port, 'port', 1, 65_535);
+  const trafficType = reader.oneOf(options?.trafficType, 'trafficType', Object.values(TrafficType));
+  const protocol = reader.oneOf(options?.protocol, 'protocol', Object.values(NetworkProtocol), protocolFallback);
+  return { port: String(port), trafficType: String(trafficType), protocol: String(protocol) };
+}
+
+/** `aws:ecs:task-network-blackhole-port`. */
+export function ecsNetworkBlackholePort(target: Targets, options: EcsNetworkBlackholePortOptions, context: FaultContext): ResolvedFault {
+  return taskFault(target, context, FIS_ACTIONS.ecsNetworkBlackholePort, (reader, service) => {
+    const port = blackholeParameters(reader, options, NetworkProtocol.TCP);
+    const viaEndpoints = endpointsParameter(reader, options?.useEcsFaultInjectionEndpoints, service);
+    return {
+      description: `Drops ${port.trafficType} ${port.protocol} traffic on port ${port.port} of {tasks}`,
+      parameters: port,
+      needsPidModeTask: true, viaEndpoints, timed: true, duration: options?.duration,
+    };
+  });
+}
+
+function isEcsCluster(x: unknown): x is ecs.ICluster {
+  return x instanceof ecs.Cluster || (Construct.isConstruct(x) && typeof (x as Partial<ecs.ICluster>).clusterArn === 'string' && typeof (x as Partial<ecs.ICluster>).clusterName === 'string');
+}
+
+/** `aws:ecs:drain-container-instances`: the clusters by ARN; the state change on their container instances. */
+export function ecsDrainContainerInstances(target: Targets, options: EcsDrainContainerInstancesOptions, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const { targets, onTasks, service } = ecsTarget(reader, target, context);
-  const delay = reader.milliseconds(options?.delay, 'delay', 1, 60_000);
-  const jitter = reader.milliseconds(options?.jitter ?? Duration.millis(10), 'jitter', 0, 60_000);
-  const sources = options?.sources ?? ['ALL'];
-  if (!Array.isArray(sources) || sources.length === 0 || sources.some((s) => typeof s !== 'string' || s === '' || /[\s,\p{C}]/u.test(s))) {
-    reader.problem('sources', `must be a non-empty list of IPv4 addresses, CIDR blocks, domain names, 'DYNAMODB', 'S3' or 'ALL' without spaces, commas or control characters, got ${describeValue(sources)}`);
-  }
-  // The launch type decides, not the task definition (an EC2_AND_FARGATE definition may run on EC2).
-  const fargate = service instanceof ecs.FargateService;
-  const viaEndpoints = reader.boolean(options?.useEcsFaultInjectionEndpoints, 'useEcsFaultInjectionEndpoints', fargate);
-  if (fargate && viaEndpoints === false) {
-    reader.problem('useEcsFaultInjectionEndpoints', 'must be true for a Fargate service: FIS injects network faults into Fargate tasks only through ECS fault injection endpoints');
-  }
+  const stack = Stack.of(context.scope);
+  const resolved = resourcesOf<ecs.ICluster>(reader, target, ['ecsClusters'], isEcsCluster, 'an ECS cluster (ecs.Cluster or Cluster.fromClusterAttributes)');
+  const percentage = requiredInteger(reader, options?.drainagePercentage, 'drainagePercentage', 1, 100, ' (percent of the container instances)');
   const seconds = reader.duration(options?.duration, context);
-  return reader.action(() => ecsAction(FIS_ACTIONS.ecsNetworkLatency, {
-    description: `Adds ${delay} ms (±${jitter} ms) of network latency to ${targets!._spec.selection.mode} of the targeted tasks${forDuration(seconds)}`,
-    parameters: {
-      ...durationParameter(seconds), delayMilliseconds: String(delay), jitterMilliseconds: String(jitter), sources: sources.join(','),
-      installDependencies: 'true', useEcsFaultInjectionEndpoints: String(viaEndpoints),
-    },
+  let targets: Targets | undefined;
+  let instances: string[] = [];
+  if (isTyped(resolved)) {
+    targets = byArns(reader, resolved, (c) => c.clusterArn);
+    instances = resolved.resources.map((c) => stack.formatArn({ service: 'ecs', resource: 'container-instance', resourceName: `${c.clusterName}/*` }));
+  } else if (resolved !== undefined) {
+    targets = resolved;
+    instances = [stack.formatArn({ service: 'ecs', resource: 'container-instance', resourceName: '*' })];
+  }
+  const why = isTyped(resolved)
+    ? 'container instances join and leave a cluster at run time, so only their cluster can be named: scoped to the container instances of the targeted clusters'
+    : 'clusters chosen by ARN or tags: their container instances are not known at deploy time';
+  return reader.action(() => ecsAction(FIS_ACTIONS.ecsDrainContainerInstances, {
+    description: `Drains ${percentage} % of the EC2 container instances of ${targets!._spec.selection.mode} of the targeted ECS clusters${forDuration(seconds)}`,
+    parameters: { ...durationParameter(seconds), drainagePercentage: String(percentage) },
     target: targets,
-    ownsTargetPermissions: true,
     durationSeconds: seconds,
-    statements: [onTasks(FIS_ACTIONS.ecsNetworkLatency.onTargets), ssmStatement(Stack.of(context.scope))],
-    warnings: taskDefinitionWarnings(service, 'aws:ecs:task-network-latency', { needsPidModeTask: true, viaEndpoints }),
+    statements: [withWildcardReason(new iam.PolicyStatement({ actions: ['ecs:UpdateContainerInstancesState'], resources: instances }), why)],
   }));
 }
