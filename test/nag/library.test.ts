@@ -10,6 +10,7 @@ import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -17,7 +18,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EscalationPolicy, Notify } from '../../lib';
-import { ApiFaultService, ConnectivityScope, Fault, Selection, Targets } from '../../lib';
+import { ApiFaultService, ConnectivityScope, EksPodSelectorType, Fault, Selection, Targets, TrafficType } from '../../lib';
 import { ENV, newFunction, newService } from '../chaos/helpers';
 import { Finding, isAtOrUnder, nagApp, readable, runPacks } from './support';
 
@@ -74,6 +75,23 @@ describe('the library\'s resources under cdk-nag, in every configuration', () =>
     add('lambda-tagged', Fault.lambdaInvocationError(Targets.tagged({ team: 'payments' }, Selection.percent(50))));
     add('ecs-stop', Fault.ecsStopTasks(Targets.ecsService(web, Selection.count(1))));
     add('ecs-cpu', Fault.ecsCpuStress(Targets.ecsService(web, Selection.all())));
+    // the container faults of issue 13: ECS task faults, container-instance draining, EKS pods and node groups
+    add('ecs-io', Fault.ecsIoStress(Targets.ecsService(web, Selection.count(1))));
+    add('ecs-kill', Fault.ecsKillProcess(Targets.ecsService(web, Selection.count(1)), { processName: 'nginx' }));
+    add('ecs-packet-loss', Fault.ecsNetworkPacketLoss(Targets.ecsService(web, Selection.count(1))));
+    add('ecs-blackhole', Fault.ecsNetworkBlackholePort(Targets.ecsService(web, Selection.count(1)), { port: 443, trafficType: TrafficType.EGRESS }));
+    add('ecs-drain', Fault.ecsDrainContainerInstances(Targets.ecsClusters([cluster]), { drainagePercentage: 50 }));
+    add('ecs-drain-tagged', Fault.ecsDrainContainerInstances(Targets.tagged({ app: 'web' }, Selection.all()), { drainagePercentage: 50 }));
+    const k8s = eks.Cluster.fromClusterAttributes(stack, 'K8s', { clusterName: 'shop', vpc });
+    const nodes = new eks.Nodegroup(stack, 'Nodes', {
+      cluster: k8s as eks.ICluster as eks.Cluster,
+      subnets: { subnets: vpc.isolatedSubnets },
+      nodeRole: new iam.Role(stack, 'NodeRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
+    });
+    const pods = Targets.eksPods(k8s, { kubernetesNamespace: 'shop', selectorType: EksPodSelectorType.DEPLOYMENT_NAME, selectorValue: 'checkout' }, Selection.percent(50));
+    add('eks-pod-cpu', Fault.eksPodCpuStress(pods, { kubernetesServiceAccount: 'fis-experiments' }));
+    add('eks-pod-delete', Fault.eksPodDelete(pods, { kubernetesServiceAccount: 'fis-experiments' }));
+    add('eks-nodes', Fault.eksTerminateNodegroupInstances(Targets.eksNodegroups([nodes]), { instanceTerminationPercentage: 34 }));
     add('ecs-latency-tagged', Fault.ecsNetworkLatency(Targets.tagged({ app: 'web' }, Selection.count(1)), { delay: Duration.millis(200) }));
     add('ec2-fleet', Fault.ec2StopInstances(Targets.autoScalingGroup(fleet, Selection.count(1))));
     add('ec2-instance', Fault.ec2TerminateInstances(Targets.instances([instance])));
