@@ -28,7 +28,9 @@
  *
  * Limits ("PutMetricAlarm", EvaluationPeriods / Period, docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html):
  * Period × Evaluation Periods may be at most one day for periods under an hour, seven days for
- * periods of an hour or more. With 1-minute slices the Workbook's 3-day ticket tier (4 320
+ * periods of an hour or more (the Period field: "An alarm's total current evaluation period can be
+ * no longer than seven days ... For alarms with a period of less than one hour (3,600 seconds), the
+ * total evaluation period can't be longer than one day (86,400 seconds)"). With 1-minute slices the Workbook's 3-day ticket tier (4 320
  * datapoints) cannot be evaluated: such a tier is left out, with a warning that says so (as a tier
  * that can never fire is), and the SLO keeps its other tiers. A window must be a whole number of slices.
  *
