@@ -49,6 +49,7 @@ export const WORKLOAD_TYPES: Record<string, WorkloadKind> = {
   'AWS::DynamoDB::Table': WorkloadKind.TABLE,
   'AWS::DynamoDB::GlobalTable': WorkloadKind.TABLE,
   'AWS::AppSync::GraphQLApi': WorkloadKind.GRAPHQL_API,
+  'AWS::CloudFront::Distribution': WorkloadKind.DISTRIBUTION,
 };
 
 /** Properties holding a workload's physical name. */

@@ -198,6 +198,8 @@ export enum WorkloadKind {
   TABLE = 'table',
   /** `AWS::AppSync::GraphQLApi`. */
   GRAPHQL_API = 'graphql-api',
+  /** `AWS::CloudFront::Distribution`. */
+  DISTRIBUTION = 'distribution',
 }
 
 /** A resource customers depend on: a function, an API, a load balancer, a target group, a state machine. */

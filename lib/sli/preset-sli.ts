@@ -95,6 +95,14 @@ const GRAPHQL_API: ResourceSpec = {
   publisher: 'AppSync',
 };
 
+const DISTRIBUTION: ResourceSpec = {
+  param: 'distribution',
+  what: 'an IDistribution (a Distribution, or Distribution.fromDistributionAttributes(...))',
+  members: { distributionId: 'string', node: 'object' },
+  dimensions: { DistributionId: 'distribution.distributionId' },
+  publisher: 'CloudFront',
+};
+
 /** Application Signals presets take no resource: their options name the service operation. */
 const SERVICE_OPERATION: ResourceSpec = {
   param: 'options',
@@ -138,6 +146,7 @@ const PRESETS = {
   graphqlApiLatency: { resource: GRAPHQL_API, options: OptionsShape.THRESHOLD, kind: 'latency' },
   serviceOperationAvailability: { resource: SERVICE_OPERATION, options: OptionsShape.NONE, kind: 'ratio' },
   serviceOperationLatency: { resource: SERVICE_OPERATION, options: OptionsShape.THRESHOLD, kind: 'latency' },
+  distributionAvailability: { resource: DISTRIBUTION, options: OptionsShape.NONE, kind: 'ratio' },
 } as const;
 
 /** The name of a preset factory of `Sli`. */

@@ -1,6 +1,7 @@
 import { IRestApi } from 'aws-cdk-lib/aws-apigateway';
 import { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { IGraphqlApi } from 'aws-cdk-lib/aws-appsync';
+import { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { IApplicationLoadBalancer, IApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +10,7 @@ import { LatencySliProps, LatencySli } from './latency';
 import * as apiGateway from './presets/api-gateway';
 import * as applicationSignals from './presets/application-signals';
 import * as appSync from './presets/appsync';
+import * as cloudFront from './presets/cloudfront';
 import * as dynamoDb from './presets/dynamodb';
 import * as lambda from './presets/lambda';
 import * as loadBalancer from './presets/load-balancer';
@@ -137,6 +139,16 @@ export class Sli {
   /** Application Signals service operation: `Latency` (ms) at or under the threshold. */
   public static serviceOperationLatency(options: applicationSignals.ServiceOperationLatencyOptions): ISli {
     return new PresetSli('serviceOperationLatency', options, options, () => applicationSignals.serviceOperationLatency(options));
+  }
+
+  /**
+   * CloudFront distribution: `5xxErrorRate` (`Average`, percent) × `Requests` (`Sum`) / 100 over
+   * `Requests` (dimensions DistributionId, Region=Global). CloudFront publishes these metrics in
+   * us-east-1 only: declare the SLO in a stack whose env is us-east-1. Exact while errors or
+   * traffic are even within an alert window (the window's average rate times its requests).
+   */
+  public static distributionAvailability(distribution: IDistribution): ISli {
+    return new PresetSli('distributionAvailability', distribution, undefined, () => cloudFront.distributionAvailability(distribution));
   }
 
   /**

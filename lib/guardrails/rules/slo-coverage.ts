@@ -11,13 +11,14 @@ export const COVERAGE_DIMENSIONS: Record<WorkloadKind, { readonly label: string;
   [WorkloadKind.STATE_MACHINE]: { label: 'state machine', dimensions: ['StateMachineArn'], preset: 'Sli.stateMachineAvailability(sm)' },
   [WorkloadKind.TABLE]: { label: 'DynamoDB table', dimensions: ['TableName'], preset: 'Sli.tableAvailability(table, { operations })' },
   [WorkloadKind.GRAPHQL_API]: { label: 'GraphQL API', dimensions: ['GraphQLAPIId'], preset: 'Sli.graphqlApiAvailability(api)' },
+  [WorkloadKind.DISTRIBUTION]: { label: 'CloudFront distribution', dimensions: ['DistributionId'], preset: 'Sli.distributionAvailability(distribution), in a us-east-1 stack' },
 };
 
 /**
- * RELIABILITY-008: every function, API, load balancer, target group, state machine, DynamoDB table
- * and AppSync GraphQL API of the app is covered by an SLO: some SLI reads a metric whose
- * identifying dimension (`FunctionName`, `ApiName`, `ApiId`, `LoadBalancer`, `TargetGroup`,
- * `StateMachineArn`, `TableName`, `GraphQLAPIId`) refers to it. The
+ * RELIABILITY-008: every function, API, load balancer, target group, state machine, DynamoDB table,
+ * AppSync GraphQL API and CloudFront distribution of the app is covered by an SLO: some SLI reads a
+ * metric whose identifying dimension (`FunctionName`, `ApiName`, `ApiId`, `LoadBalancer`,
+ * `TargetGroup`, `StateMachineArn`, `TableName`, `GraphQLAPIId`, `DistributionId`) refers to it. The
  * library's own infrastructure, custom-resource providers and CDK's singleton functions are not
  * workloads (see `excludedBecause`).
  */
@@ -25,7 +26,7 @@ export const sloCoverage: IReliabilityRule = {
   id: 'RELIABILITY-008',
   name: 'slo-coverage',
   level: RuleLevel.WARNING,
-  summary: 'every Lambda function, REST/HTTP/GraphQL API, load balancer, target group, state machine and DynamoDB table is read by some SLO\'s metrics',
+  summary: 'every Lambda function, REST/HTTP/GraphQL API, load balancer, target group, state machine, DynamoDB table and CloudFront distribution is read by some SLO\'s metrics',
   explanation: 'A resource no SLO reads can fail without any alarm firing. Coverage is decided from the SLIs\' metric '
     + 'dimensions only: a function behind a covered API or state machine is covered indirectly, which the rule cannot see '
     + 'and a reviewer should confirm with an acknowledgement.',
