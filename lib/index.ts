@@ -50,6 +50,7 @@ export {
 } from './chaos/faults/eks';
 export { type Ec2StopInstancesOptions, type Ec2SpotInterruptionOptions } from './chaos/faults/ec2';
 export { type EbsPauseVolumeIoOptions } from './chaos/faults/ebs';
+export { type SsmSendCommandOptions } from './chaos/faults/ssm';
 export { type RdsRebootOptions, type DynamoDbPauseReplicationOptions } from './chaos/faults/data';
 export { type ElastiCacheAzPowerInterruptionOptions } from './chaos/faults/elasticache';
 export { type DisruptConnectivityOptions, ConnectivityScope, type ApiErrorOptions, ApiFaultService } from './chaos/faults/network';

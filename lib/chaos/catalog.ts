@@ -157,6 +157,19 @@ export const FIS_ACTIONS = {
     onTargets: ['ec2:SendSpotInstanceInterruptions'],
     onAll: ['ec2:DescribeInstances'],
   },
+  // "Systems Manager actions" of the FIS actions reference
+  // (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#ssm-send-command) and "Use Systems Manager
+  // SSM documents with AWS FIS" (https://docs.aws.amazon.com/fis/latest/userguide/actions-ssm-agent.html): parameters
+  // documentArn, documentParameters (a JSON string), duration; permissions ssm:SendCommand (granted by the fault on the
+  // document and the target instances), ssm:ListCommands and ssm:CancelCommand. ec2:DescribeInstances as for the EC2
+  // actions: FIS resolves aws:ec2:instance targets (tags, the State.Name filter) with it.
+  ssmSendCommand: {
+    actionId: 'aws:ssm:send-command',
+    targetKey: 'Instances',
+    resourceType: 'aws:ec2:instance',
+    onTargets: ['ssm:SendCommand'],
+    onAll: ['ssm:ListCommands', 'ssm:CancelCommand', 'ec2:DescribeInstances'],
+  },
   // "Amazon EBS actions" of the reference (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#ebs-actions-reference)
   // and https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fis-pause-io.html.
   ebsPauseVolumeIo: {

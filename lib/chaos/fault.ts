@@ -40,6 +40,7 @@ import {
 import {
   apiInternalError, ApiErrorOptions, apiThrottleError, apiUnavailableError, disruptConnectivity, DisruptConnectivityOptions,
 } from './faults/network';
+import { ssmSendCommand, SsmSendCommandOptions } from './faults/ssm';
 import { Targets } from './targets';
 import { Problem } from '../private/problems';
 import { formatDuration } from '../private/format';
@@ -174,6 +175,17 @@ export abstract class Fault {
    */
   public static ec2SpotInterruption(target: Targets, options?: Ec2SpotInterruptionOptions): Fault {
     return leaf('ec2SpotInterruption', (c) => ec2SpotInterruption(target, options, c));
+  }
+
+  // ---- Systems Manager ----
+
+  /**
+   * Runs an SSM Command document on instances (`aws:ssm:send-command`): one of the `AWSFIS-Run-*`
+   * documents (CPU, memory, disk stress, network faults, killing a process) or your own. The
+   * instances need the SSM agent and an instance profile that lets Systems Manager manage them.
+   */
+  public static ssmSendCommand(target: Targets, options: SsmSendCommandOptions): Fault {
+    return leaf('ssmSendCommand', (c) => ssmSendCommand(target, options, c));
   }
 
   // ---- EBS ----

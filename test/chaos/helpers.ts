@@ -124,3 +124,18 @@ export function flat(value: unknown): string {
 export function logicalId(stack: Stack, construct: Construct): string {
   return stack.getLogicalId(construct.node.defaultChild as never);
 }
+
+/** The experiment's only fault action, and the template's target it names. */
+export function onlyFault(json: TemplateJson, experiment: string) {
+  const { props } = experimentTemplate(json, experiment);
+  const actions = Object.entries(faultActions(props));
+  expect(actions).toHaveLength(1);
+  const [name, action] = actions[0];
+  const key = Object.keys(action.Targets ?? {})[0];
+  return { name, action, target: key ? props.Targets[action.Targets[key]] : undefined };
+}
+
+/** A statement's resources, tokens rendered by `flat`. */
+export function statementResources(s: Statement): string[] {
+  return (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(flat);
+}

@@ -36,6 +36,7 @@ describe('faults on targets selected by tags', () => {
     checkout.addExperiment('ecs-cpu', { fault: Fault.ecsCpuStress(tagged(), {}), duration: TEN_MINUTES });
     checkout.addExperiment('lambda-error', { fault: Fault.lambdaInvocationError(tagged()), duration: TEN_MINUTES });
     checkout.addExperiment('network', { fault: Fault.disruptConnectivity(tagged()), duration: TEN_MINUTES });
+    checkout.addExperiment('ssm-command', { fault: Fault.ssmSendCommand(tagged(), { document: 'AWSFIS-Run-CPU-Stress' }), duration: TEN_MINUTES });
     json = synth(stack);
   });
 
@@ -67,9 +68,12 @@ describe('faults on targets selected by tags', () => {
 
   test('no experiment role grants a target action on * or without a condition', () => {
     const targetActions = new Set<string>(Object.values(FIS_ACTIONS).flatMap((a) => [...a.onTargets]));
-    for (const experiment of ['ec2-stop', 'ec2-terminate', 'rds-failover', 'rds-reboot', 'dynamodb-pause', 'ecs-stop', 'ecs-cpu', 'lambda-error', 'network']) {
+    // ssm:SendCommand is also authorized on the SSM document it runs, which is no target
+    const onDocumentsOnly = (s: Statement) => resources(s).every((r) => /:ssm:[^:]*:[^:]*:(document|managed-instance)\//.test(r));
+    for (const experiment of ['ec2-stop', 'ec2-terminate', 'rds-failover', 'rds-reboot', 'dynamodb-pause', 'ecs-stop', 'ecs-cpu', 'lambda-error', 'network', 'ssm-command']) {
       const open = experimentStatements(json, experiment)
         .filter((s) => actionsOf(s).some((a) => targetActions.has(a) || a === 'ec2:ReplaceNetworkAclAssociation'))
+        .filter((s) => !onDocumentsOnly(s))
         .filter((s) => resources(s).includes('*') || (s.Condition === undefined && !resources(s).every((r) => r.includes('network-acl/*'))));
       expect({ experiment, open }).toEqual({ experiment, open: [] });
     }

@@ -98,6 +98,8 @@ describe('the library\'s resources under cdk-nag, in every configuration', () =>
     add('ec2-tagged', Fault.ec2StopInstances(Targets.tagged({ app: 'batch' }, Selection.count(1)), { restartAfter: TEN_MINUTES }));
     add('ec2-reboot', Fault.ec2RebootInstances(Targets.instances([instance])));
     add('ec2-spot', Fault.ec2SpotInterruption(Targets.autoScalingGroup(fleet, Selection.count(1))));
+    add('ssm-command', Fault.ssmSendCommand(Targets.autoScalingGroup(fleet, Selection.count(1)), { document: 'AWSFIS-Run-CPU-Stress', parameters: { DurationSeconds: '60' } }));
+    add('ssm-command-tagged', Fault.ssmSendCommand(Targets.tagged({ app: 'batch' }, Selection.count(1)), { document: 'AWSFIS-Run-Memory-Stress' }));
     add('ec2-spot-tagged', Fault.ec2SpotInterruption(Targets.tagged({ app: 'batch' }, Selection.count(1))));
     const volume = new ec2.Volume(stack, 'Data', { availabilityZone: 'eu-west-1a', size: Size.gibibytes(10), encrypted: true });
     add('ebs', Fault.ebsPauseVolumeIo(Targets.volumes([volume])));

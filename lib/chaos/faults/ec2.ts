@@ -33,8 +33,8 @@ function isInstance(x: unknown): boolean {
   return typeof x === 'object' && x !== null && typeof (x as ec2.IInstance).instanceId === 'string';
 }
 
-/** The target and the role's statements for an EC2 fault. */
-function ec2Target(reader: OptionReader, definition: FisActionDefinition, target: Targets, context: FaultContext) {
+/** The target and the role's statements for a fault on EC2 instances (also `aws:ssm:send-command`). */
+export function ec2Target(reader: OptionReader, definition: FisActionDefinition, target: Targets, context: FaultContext) {
   const stack = Stack.of(context.scope);
   const onTargets = [...definition.onTargets];
   const group = Targets._isTargets(target) && target._resources?.kind === 'autoScalingGroup';
