@@ -13,24 +13,12 @@ import {
   EksPodSelectorType, ExperimentProps, Fault, FisPodSecurityPolicy, KillSignal, NetworkProtocol, ReliableService, Selection, Targets, TrafficType,
 } from '../../lib';
 import {
-  experimentStatements, experimentTemplate, faultActions, flat, logicalId, newService, newStack, Statement, statementFor, synth, TemplateJson,
+  experimentStatements, flat, logicalId, newService, newStack, onlyFault, statementFor,
+  statementResources as resources, synth, TemplateJson,
 } from './helpers';
 
 const TEN_MINUTES = Duration.minutes(10);
 const WHERE = 'Shop/Checkout/Experiment-x';
-
-function onlyFault(json: TemplateJson, experiment: string) {
-  const { props } = experimentTemplate(json, experiment);
-  const actions = Object.values(faultActions(props));
-  expect(actions).toHaveLength(1);
-  const action = actions[0];
-  const key = Object.keys(action.Targets ?? {})[0];
-  return { action, key, target: key ? props.Targets[action.Targets[key]] : undefined };
-}
-
-function resources(s: Statement): string[] {
-  return (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(flat);
-}
 
 function parametersOf(target: Record<string, any>): Record<string, string> {
   return Object.fromEntries(Object.entries(target.Parameters as Record<string, unknown>).map(([k, v]) => [k, flat(v)]));

@@ -12,22 +12,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { ApiFaultService, ConnectivityScope, Fault, ReliableService, Selection, Targets } from '../../lib';
 import {
-  actionsOf, experimentStatements, experimentTemplate, faultActions, flat, grantedActions, logicalId, newFunction, newService, newStack,
+  actionsOf, experimentStatements, flat, grantedActions, logicalId, newFunction, newService, newStack, onlyFault,
   Statement, statementFor, synth, TemplateJson,
 } from './helpers';
 
 const TEN_MINUTES = Duration.minutes(10);
-
-/** The experiment's only fault action, and the template's target it names. */
-function onlyFault(json: TemplateJson, experiment: string) {
-  const { props } = experimentTemplate(json, experiment);
-  const actions = Object.entries(faultActions(props));
-  expect(actions).toHaveLength(1);
-  const [name, action] = actions[0];
-  const targetKeys = Object.keys(action.Targets ?? {});
-  const target = targetKeys.length ? props.Targets[action.Targets[targetKeys[0]]] : undefined;
-  return { name, action, target, targets: props.Targets };
-}
 
 /** Every statement's resources, rendered. */
 function resources(s: Statement): string[] {

@@ -131,8 +131,8 @@ export function onlyFault(json: TemplateJson, experiment: string) {
   const actions = Object.entries(faultActions(props));
   expect(actions).toHaveLength(1);
   const [name, action] = actions[0];
-  const key = Object.keys(action.Targets ?? {})[0];
-  return { name, action, target: key ? props.Targets[action.Targets[key]] : undefined };
+  const key: string | undefined = Object.keys(action.Targets ?? {})[0];
+  return { name, action, key, target: key ? props.Targets[action.Targets[key]] : undefined, targets: props.Targets };
 }
 
 /** A statement's resources, tokens rendered by `flat`. */

@@ -12,8 +12,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import { ExperimentProps, Fault, Selection, Targets } from '../../lib';
 import {
-  experimentStatements, experimentTemplate, faultActions, flat, grantedActions, logicalId, newService, newStack, Statement, statementFor, synth,
-  TemplateJson,
+  experimentStatements, flat, grantedActions, logicalId, newService, newStack, onlyFault, statementFor,
+  statementResources as resources, synth, TemplateJson,
 } from './helpers';
 
 const TEN_MINUTES = Duration.minutes(10);
@@ -21,20 +21,6 @@ const WHERE = 'Shop/Checkout/Experiment-x';
 const PREFIX = 'arn:<Partition>:';
 const TAGS = { team: 'payments' };
 const CONDITION = { StringEquals: { 'aws:ResourceTag/team': 'payments' } };
-
-/** The experiment's only fault action, and the template's target it names. */
-function onlyFault(json: TemplateJson, experiment: string) {
-  const { props } = experimentTemplate(json, experiment);
-  const actions = Object.entries(faultActions(props));
-  expect(actions).toHaveLength(1);
-  const [name, action] = actions[0];
-  const key = Object.keys(action.Targets ?? {})[0];
-  return { name, action, target: key ? props.Targets[action.Targets[key]] : undefined };
-}
-
-function resources(s: Statement): string[] {
-  return (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(flat);
-}
 
 /** A stack with an instance, an Auto Scaling group, a volume and a replication group (declared only). */
 function infrastructure(stack: Stack) {
