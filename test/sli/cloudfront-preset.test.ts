@@ -7,10 +7,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
-import { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
-import { ISli, ReliableService, Sli, SliBinding } from '../../lib';
-import { burnRateExpression } from '../../lib/alarms/expression';
-import { evaluateMetricMath, parseMetricMath } from '../../lib/simulation/metric-math';
+import { ISli, ReliableService, Sli } from '../../lib';
+import { burnRate, metricsOf } from './helpers';
 
 const US_EAST_1 = { account: '111111111111', region: 'us-east-1' };
 const newStack = (env: { account: string; region: string } | undefined = US_EAST_1) => new Stack(new App(), 'Edge', { env });
@@ -19,25 +17,10 @@ const sloWith = (sli: ISli, stack: Stack) => () => new ReliableService(stack, 'S
   serviceName: 'shop', dashboard: false, slos: [{ name: 'availability', objective: 99.9, sli }],
 });
 
-function metricsOf(binding: SliBinding): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [id, m] of Object.entries(binding.usingMetrics)) {
-    const s = (m as IMetric).toMetricConfig().metricStat!;
-    const dims = (s.dimensions ?? []).map((d) => `${d.name}=${d.value}`).join(',');
-    out[id] = `${s.namespace} ${s.metricName} ${s.statistic} {${dims}} ${s.region}`;
-  }
-  return out;
-}
-
-/** The burn rate at a 99.9 % objective for the given metric values. */
-function burnRate(b: SliBinding, values: Record<string, number>): number | undefined {
-  return evaluateMetricMath(parseMetricMath(burnRateExpression(b, 0.001)), (id) => values[id]);
-}
-
 describe('CloudFront distribution availability', () => {
   test('reads 5xxErrorRate (Average) and Requests (Sum) by DistributionId and Region=Global, pinned to us-east-1', () => {
     const b = Sli.distributionAvailability(imported(newStack())).bind();
-    expect(metricsOf(b)).toEqual({
+    expect(metricsOf(b, { region: true })).toEqual({
       rate0: 'AWS/CloudFront 5xxErrorRate Average {DistributionId=E2QWRUHAPOMQZL,Region=Global} us-east-1',
       total0: 'AWS/CloudFront Requests Sum {DistributionId=E2QWRUHAPOMQZL,Region=Global} us-east-1',
     });

@@ -1,25 +1,14 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Sli, SliBinding } from '../../lib';
+import { Sli } from '../../lib';
 import { burnRateExpression } from '../../lib/alarms/expression';
 import { evaluateMetricMath, parseMetricMath } from '../../lib/simulation/metric-math';
-
-/** `Namespace MetricName Statistic {dimensions}` of every metric an SLI reads, by id. */
-function metricsOf(binding: SliBinding): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [id, m] of Object.entries(binding.usingMetrics)) {
-    const s = (m as IMetric).toMetricConfig().metricStat!;
-    const dims = (s.dimensions ?? []).map((d) => `${d.name}=${Token.isUnresolved(d.value) ? '<token>' : d.value}`).join(',');
-    out[id] = `${s.namespace} ${s.metricName} ${s.statistic} {${dims}}`;
-  }
-  return out;
-}
+import { metricsOf } from './helpers';
 
 function fn(stack: Stack) {
   return new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>1') });

@@ -2,29 +2,12 @@
  * The DynamoDB, AppSync and Application Signals presets: the metrics, statistics and dimensions
  * AWS documents for them (see their doc comments), the burn rate they give, and bad input.
  */
-import { App, Duration, Stack, Token } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
-import { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { ISli, ReliableService, Sli, SliBinding } from '../../lib';
-import { burnRateExpression } from '../../lib/alarms/expression';
-import { evaluateMetricMath, parseMetricMath } from '../../lib/simulation/metric-math';
-
-function metricsOf(binding: SliBinding): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [id, m] of Object.entries(binding.usingMetrics)) {
-    const s = (m as IMetric).toMetricConfig().metricStat!;
-    const dims = (s.dimensions ?? []).map((d) => `${d.name}=${Token.isUnresolved(d.value) ? '<token>' : d.value}`).join(',');
-    out[id] = `${s.namespace} ${s.metricName} ${s.statistic} {${dims}}`;
-  }
-  return out;
-}
-
-/** The burn rate at a 99.9 % objective for the given metric values. */
-function burnRate(b: SliBinding, values: Record<string, number>): number | undefined {
-  return evaluateMetricMath(parseMetricMath(burnRateExpression(b, 0.001)), (id) => values[id]);
-}
+import { ISli, ReliableService, Sli } from '../../lib';
+import { burnRate, metricsOf } from './helpers';
 
 const threshold = Duration.millis(50);
 const newStack = () => new Stack(new App(), 'Shop');
