@@ -556,7 +556,8 @@ function regionProblem(scope: Construct, binding: SliBinding): string | undefine
   }
   return Token.isUnresolved(stackRegion)
     ? `reads metrics pinned to region ${foreign.join(', ')}, but the stack is environment-agnostic, so the alarms would watch `
-      + 'the deploy region instead: give the stack an env with that region, or drop the region from the metrics'
+      + `the deploy region instead: give the stack an env with that region (env: { region: '${foreign[0]}' }); a metric you pinned `
+      + 'yourself may instead drop its region, but a metric AWS publishes in that region only (e.g. CloudFront\'s, in us-east-1) needs a stack there'
     : `reads metrics of region ${foreign.join(', ')}, but CloudWatch alarms only watch metrics of their own region (${stackRegion}): `
       + 'declare the SLO in a stack of that region';
 }

@@ -63,7 +63,7 @@ describe('CloudFront distribution availability', () => {
   test('an SLO in an environment-agnostic stack is refused: its alarms would watch the deploy region', () => {
     const stack = new Stack(new App(), 'Edge');
     expect(sloWith(Sli.distributionAvailability(imported(stack)), stack))
-      .toThrow(/reads metrics pinned to region us-east-1, but the stack is environment-agnostic.*give the stack an env with that region/s);
+      .toThrow(/reads metrics pinned to region us-east-1, but the stack is environment-agnostic.*give the stack an env with that region \(env: \{ region: 'us-east-1' \}\).*CloudFront's, in us-east-1\) needs a stack there/s);
   });
 
   test.each([
