@@ -18,7 +18,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EscalationPolicy, Notify } from '../../lib';
-import { ApiFaultService, ConnectivityScope, EksPodSelectorType, Fault, Selection, Targets, TrafficType } from '../../lib';
+import { ApiFaultService, ConnectivityScope, EksPodSelectorType, Fault, Scenario, Selection, Targets, TrafficType } from '../../lib';
 import { ENV, newFunction, newService } from '../chaos/helpers';
 import { Finding, isAtOrUnder, nagApp, readable, runPacks } from './support';
 
@@ -121,6 +121,11 @@ describe('the library\'s resources under cdk-nag, in every configuration', () =>
     add('network', Fault.disruptConnectivity(Targets.subnets(vpc.isolatedSubnets), { scope: ConnectivityScope.AVAILABILITY_ZONE }));
     add('network-tagged', Fault.disruptConnectivity(Targets.tagged({ tier: 'db' }, Selection.all())));
     add('api', Fault.apiThrottleError(Targets.roles([appRole]), { service: ApiFaultService.EC2, operations: ['DescribeInstances'] }));
+    // a scenario: the faults above composed, each target narrowed to the zone
+    add('az-power', Scenario.azPowerInterruption({
+      availabilityZone: 'eu-west-1a', instances: [Targets.autoScalingGroup(fleet, Selection.all())], subnets: Targets.subnets(vpc.isolatedSubnets),
+      volumes: Targets.volumes([volume]), dbClusters: Targets.dbClusters([orders]), replicationGroups: Targets.replicationGroups([sessions]),
+    }));
     findings = runPacks(app);
   });
 
