@@ -11,7 +11,9 @@ import { ShopStack } from './shop-stack';
 /**
  * The shop, with its reliability policy checked at synth: checkout is critical (an availability
  * and a latency SLO, an experiment, a chain of levels that repeats), every service pages someone,
- * and every function, API and workflow is covered by an SLO or acknowledged with a reason.
+ * and every function, API and workflow is covered by an SLO or acknowledged with a reason. A
+ * second stack, Orders, runs the common container architecture (ECS behind an ALB, a table, a
+ * queue with a consumer); the checks read both.
  */
 export function shopApp(props?: AppProps): { readonly app: App; readonly shop: ShopStack; readonly orders: OrdersStack } {
   const app = new App(props);
