@@ -56,6 +56,8 @@ export { type ElastiCacheAzPowerInterruptionOptions } from './chaos/faults/elast
 export { type DisruptConnectivityOptions, ConnectivityScope, type ApiErrorOptions, ApiFaultService } from './chaos/faults/network';
 export { GameDay, WeekDay, type GameDayOptions, type WeeklyGameDayOptions, type CronGameDayOptions, type OnceGameDayOptions } from './chaos/game-day';
 export { FisLambdaExtension } from './chaos/lambda-extension';
+export { Scenario, type AzPowerInterruptionOptions } from './chaos/scenarios';
+export { EcsFaultInjection, type EcsFaultInjectionOptions } from './chaos/readiness';
 
 // Guardrails
 export { ReliabilityChecks, type ReliabilityChecksProps } from './guardrails/reliability-checks';

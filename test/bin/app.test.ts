@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { shopApp } from '../../bin/app';
+import { OrdersStack } from '../../bin/orders-stack';
 import { ShopStack } from '../../bin/shop-stack';
 import { run } from '../../lib/cli';
 import { burnRateExpression } from '../../lib/alarms/expression';
@@ -14,12 +15,13 @@ expect.addSnapshotSerializer(assetHashSerializer);
 describe('the sample app', () => {
   let outdir: string;
   let stack: ShopStack;
+  let orders: OrdersStack;
   let app: App;
 
   beforeAll(() => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-'));
     delete process.env.CDK_VALIDATION; // validate the sample's templates, as `cdk synth` does
-    ({ app, shop: stack } = shopApp({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } }));
+    ({ app, shop: stack, orders } = shopApp({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } }));
   });
 
   afterAll(() => {
@@ -39,12 +41,15 @@ describe('the sample app', () => {
     expect(pluginReports().map((r) => [r.pluginName, r.conclusion, r.violations])).toEqual([['cdk-reliability', 'success', []]]);
   });
 
-  test('the reliability checks pass with checkout critical, recording the two acknowledged coverage findings and their reasons', () => {
+  test('the reliability checks pass with checkout critical, recording the three acknowledged coverage findings and their reasons', () => {
     const checks = pluginReports().find((r) => r.pluginName === 'cdk-reliability');
-    expect(checks.metadata).toEqual({ checked: '3 services, 5 SLOs, 50 alarms, 2 experiment templates, 6 workloads', findings: '2 (2 acknowledged)' });
+    // the checks read the whole app: Shop's 3 services, 5 SLOs, 50 alarms, 2 experiments and 6 workloads, and the Orders stack's
+    // 3 services, 6 SLOs, 60 alarms, 2 experiments and 4 workloads (ALB, target group, table, function)
+    expect(checks.metadata).toEqual({ checked: '6 services, 11 SLOs, 110 alarms, 4 experiment templates, 10 workloads', findings: '3 (3 acknowledged)' });
     expect(checks.suppressedViolations.map((v: any) => [v.ruleName, v.violatingConstructs.map((c: any) => c.constructPath), v.acknowledgedAt, v.reason])).toEqual([
       ['Annotation::RELIABILITY-008', ['Shop/CheckoutHandler/Resource'], 'Shop/CheckoutHandler', expect.stringMatching(/^Invoked only by the checkout REST API: /)],
       ['Annotation::RELIABILITY-008', ['Shop/ReserveStock/Resource'], 'Shop/ReserveStock', expect.stringMatching(/^Invoked only by the fulfilment workflow: /)],
+      ['Annotation::RELIABILITY-008', ['Orders/StorefrontAlb/Http/StorefrontGroup/Resource'], 'Orders/StorefrontAlb/Http/StorefrontGroup', expect.stringMatching(/^The load balancer's only target group: /)],
     ]);
   });
 
@@ -170,5 +175,72 @@ describe('the sample app', () => {
     const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::CompositeAlarm');
     const checkout = Object.fromEntries(Object.entries(alarms).filter(([id]) => id.startsWith('Checkoutavailability')));
     expect(checkout).toMatchSnapshot();
+  });
+
+  describe('its second stack, Orders: an ECS service behind an ALB, a table, a queue with a consumer', () => {
+    test('holds three services built from real resources, six SLOs between them, of the request-based and time-slice kinds', () => {
+      expect([orders.storefront, orders.orders, orders.orderEvents].map((s) => [s.serviceName, s.slos.map((o) => `${o.name}:${o.sli.kind}`)])).toEqual([
+        ['storefront', ['availability:ratio', 'latency:latency']],
+        ['orders', ['availability:ratio', 'latency:latency']],
+        ['order-events', ['freshness:time-slice', 'consumer:ratio']],
+      ]);
+      const template = Template.fromStack(orders);
+      template.resourceCountIs('AWS::ECS::Service', 1);
+      template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+      template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+      // the order events, their dead letters, and the escalation function's dead-letter queue
+      template.resourceCountIs('AWS::SQS::Queue', 3);
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      // 5 SLOs with the full policy (8 each), freshness pages only (4), and the 5 alarms on the pager
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 5 * 8 + 4 + 5);
+      template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 11);
+    });
+
+    test('the storefront runs a public image (no Docker at synth) with the SSM agent sidecar, pidMode task and fault injection enabled', () => {
+      const template = Template.fromStack(orders);
+      template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+        PidMode: 'task', EnableFaultInjection: true,
+        ContainerDefinitions: [Match.objectLike({ Name: 'web', Image: 'public.ecr.aws/nginx/nginx:1.27' }), Match.objectLike({ Name: 'amazon-ssm-agent', Essential: false })],
+      });
+      expect(Object.keys(template.toJSON().Parameters ?? {}).filter((p) => /AssetParameters|ContainerAsset/.test(p))).toEqual([]);
+    });
+
+    test('runs a CPU stress on one task and an AZ power interruption of the first zone, each halted by the storefront\'s page alarms', () => {
+      const experiments = Object.values(Template.fromStack(orders).findResources('AWS::FIS::ExperimentTemplate'));
+      expect(experiments.map((e) => ({
+        experiment: e.Properties.Tags['cdk-reliability:experiment'],
+        actions: Object.entries(e.Properties.Actions).map(([name, a]: [string, any]) => `${name}=${a.ActionId}`),
+        stopConditions: e.Properties.StopConditions.length,
+      }))).toEqual([
+        {
+          experiment: 'cpu-stress',
+          actions: ['steady-state=aws:cloudwatch:assert-alarm-state', 'task-cpu-stress=aws:ecs:task-cpu-stress', 'settle=aws:fis:wait', 'recovered=aws:cloudwatch:assert-alarm-state'],
+          stopConditions: 2,
+        },
+        {
+          experiment: 'az-power',
+          actions: ['steady-state=aws:cloudwatch:assert-alarm-state', 'disrupt-connectivity=aws:network:disrupt-connectivity', 'settle=aws:fis:wait', 'recovered=aws:cloudwatch:assert-alarm-state'],
+          stopConditions: 2,
+        },
+      ]);
+      const az = experiments[1].Properties;
+      expect(Object.values<any>(az.Targets)[0].Filters).toEqual([{ Path: 'AvailabilityZone', Values: [{ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }] }]);
+    });
+
+    test('the queue\'s freshness is a time-slice SLO: a minute is bad when the oldest message is 5 minutes old or more', () => {
+      Template.fromStack(orders).hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'order-events-freshness-page-1h-5m-long',
+        Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Stat: 'Maximum', Metric: Match.objectLike({ MetricName: 'ApproximateAgeOfOldestMessage' }) }) })]),
+      });
+    });
+
+    test('synthesizes without warnings', () => {
+      expect(Annotations.fromStack(orders).findWarning('*', Match.anyValue())).toEqual([]);
+    });
+
+    test('the freshness alarms match the snapshot', () => {
+      const alarms = Template.fromStack(orders).findResources('AWS::CloudWatch::CompositeAlarm');
+      expect(Object.fromEntries(Object.entries(alarms).filter(([, a]) => String(a.Properties.AlarmName).startsWith('order-events-freshness')))).toMatchSnapshot();
+    });
   });
 });

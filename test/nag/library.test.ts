@@ -17,14 +17,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { EscalationPolicy, Notify } from '../../lib';
-import { ApiFaultService, ConnectivityScope, EksPodSelectorType, Fault, Selection, Targets, TrafficType } from '../../lib';
+import { EcsFaultInjection, EscalationPolicy, Notify } from '../../lib';
+import { ApiFaultService, ConnectivityScope, EksPodSelectorType, Fault, Scenario, Selection, Targets, TrafficType } from '../../lib';
 import { ENV, newFunction, newService } from '../chaos/helpers';
 import { Finding, isAtOrUnder, nagApp, readable, runPacks } from './support';
 
 const TEN_MINUTES = Duration.minutes(10);
 /** The constructs the library creates in the stack below. */
-const LIBRARY_ROOTS = ['Shop/Checkout', 'Shop/OnCall', 'Shop/ReliabilityFisLambdaExtension', 'Shop/ReliabilityExperimentReports'];
+const LIBRARY_ROOTS = ['Shop/Checkout', 'Shop/OnCall', 'Shop/ReliabilityFisLambdaExtension', 'Shop/ReliabilityExperimentReports', 'Shop/WebTask/FisFaultInjection'];
 
 describe('the library\'s resources under cdk-nag, in every configuration', () => {
   let app: App;
@@ -55,6 +55,8 @@ describe('the library\'s resources under cdk-nag, in every configuration', () =>
     });
     task.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:latest'), memoryLimitMiB: 512 });
     const web = new ecs.FargateService(stack, 'Web', { cluster, taskDefinition: task });
+    // the readiness helper: the SSM agent sidecar, its managed-instance role, the task role's registration policy
+    EcsFaultInjection.enable(task);
     const fleet = new autoscaling.AutoScalingGroup(stack, 'Fleet', {
       vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(), minCapacity: 2,
     });
@@ -121,6 +123,11 @@ describe('the library\'s resources under cdk-nag, in every configuration', () =>
     add('network', Fault.disruptConnectivity(Targets.subnets(vpc.isolatedSubnets), { scope: ConnectivityScope.AVAILABILITY_ZONE }));
     add('network-tagged', Fault.disruptConnectivity(Targets.tagged({ tier: 'db' }, Selection.all())));
     add('api', Fault.apiThrottleError(Targets.roles([appRole]), { service: ApiFaultService.EC2, operations: ['DescribeInstances'] }));
+    // a scenario: the faults above composed, each target narrowed to the zone
+    add('az-power', Scenario.azPowerInterruption({
+      availabilityZone: 'eu-west-1a', instances: [Targets.autoScalingGroup(fleet, Selection.all())], subnets: Targets.subnets(vpc.isolatedSubnets),
+      volumes: Targets.volumes([volume]), dbClusters: Targets.dbClusters([orders]), replicationGroups: Targets.replicationGroups([sessions]),
+    }));
     findings = runPacks(app);
   });
 

@@ -211,12 +211,15 @@ function taskDefinitionWarnings(service: ecs.BaseService | undefined, action: st
   const taskDefinition = service.taskDefinition;
   const warnings: FaultWarning[] = [];
   const where = `service ${service.node.path}`;
-  if (options.needsPidModeTask && taskDefinition.pidMode !== ecs.PidMode.TASK) {
-    warnings.push({ id: 'ecs-pid-mode', message: `${action} needs the task definition's pidMode to be 'task' (${where} has ${taskDefinition.pidMode ?? 'none'}); FIS will fail the action` });
-  }
+  const fix = `; EcsFaultInjection.enable(taskDefinition) prepares ${taskDefinition.node.path} for FIS's task faults`;
   const cfn = taskDefinition.node.defaultChild as ecs.CfnTaskDefinition | undefined;
+  // set at construction, or later on the CloudFormation resource (EcsFaultInjection.enable)
+  const pidMode = cfn?.pidMode ?? taskDefinition.pidMode;
+  if (options.needsPidModeTask && pidMode !== ecs.PidMode.TASK) {
+    warnings.push({ id: 'ecs-pid-mode', message: `${action} needs the task definition's pidMode to be 'task' (${where} has ${pidMode ?? 'none'}); FIS will fail the action${fix}` });
+  }
   if (options.viaEndpoints && cfn?.enableFaultInjection !== true) {
-    warnings.push({ id: 'ecs-fault-injection', message: `${action} goes through ECS fault injection endpoints, and the task definition of ${where} does not set enableFaultInjection: true; FIS will fail the action` });
+    warnings.push({ id: 'ecs-fault-injection', message: `${action} goes through ECS fault injection endpoints, and the task definition of ${where} does not set enableFaultInjection: true; FIS will fail the action${fix}` });
   }
   // FIS runs every task fault except stop-task through SSM documents on an SSM agent sidecar,
   // on Fargate too.
@@ -225,7 +228,7 @@ function taskDefinitionWarnings(service: ecs.BaseService | undefined, action: st
     warnings.push({
       id: 'ecs-ssm-agent',
       message: `${action} runs through an SSM agent sidecar (public.ecr.aws/amazon-ssm-agent/amazon-ssm-agent, essential: false) with a managed-instance role, and ${where} has none; `
-        + 'see https://docs.aws.amazon.com/fis/latest/userguide/ecs-task-actions.html',
+        + `see https://docs.aws.amazon.com/fis/latest/userguide/ecs-task-actions.html${fix}`,
     });
   }
   return warnings;

@@ -1,0 +1,204 @@
+/**
+ * Scenario.azPowerInterruption, synthesized: the actions FIS's "AZ Availability: Power
+ * Interruption" scenario runs for the resources given (instances and Auto Scaling groups stopped
+ * and restarted, subnets cut off, cluster failover, cache nodes without power, volumes paused
+ * during the recovery), each target narrowed to the zone, the StartAfter order, the role's
+ * statements; then the validation rules, each error naming the path, the prop, the value and
+ * what is allowed.
+ */
+import { Duration, Size, Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { EmptyTargets, Scenario, Selection, Targets } from '../../lib';
+import { experimentStatements, experimentTemplate, faultActions, flat, grantedActions, newService, newStack, statementFor, synth, TemplateJson } from './helpers';
+
+const ZONE = 'eu-west-1a';
+const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
+
+/** A VPC over three zones, an Auto Scaling group, an instance, a volume, an Aurora cluster and a replication group. */
+function zonalService(stack: Stack) {
+  const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, availabilityZones: ZONES, subnetConfiguration: [{ name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const machine = { instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023() };
+  const fleet = new autoscaling.AutoScalingGroup(stack, 'Fleet', { vpc, ...machine, minCapacity: 3 });
+  const bastion = new ec2.Instance(stack, 'Bastion', { vpc, ...machine });
+  const volume = new ec2.Volume(stack, 'Data', { availabilityZone: ZONE, size: Size.gibibytes(10) });
+  const database = new rds.DatabaseCluster(stack, 'Orders', {
+    engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+    writer: rds.ClusterInstance.provisioned('writer'), readers: [rds.ClusterInstance.provisioned('reader')], vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+  });
+  const cache = new elasticache.CfnReplicationGroup(stack, 'Sessions', {
+    replicationGroupDescription: 'sessions', engine: 'valkey', cacheNodeType: 'cache.t4g.micro', numCacheClusters: 2,
+    multiAzEnabled: true, automaticFailoverEnabled: true,
+  });
+  return { vpc, fleet, bastion, volume, database, cache };
+}
+
+describe('Scenario.azPowerInterruption across every kind of resource', () => {
+  let json: TemplateJson;
+  let props: Record<string, any>;
+  let expectedSeconds: number;
+
+  beforeAll(() => {
+    const stack = newStack();
+    const { vpc, fleet, bastion, volume, database, cache } = zonalService(stack);
+    ({ expectedSeconds } = newService(stack).addExperiment('az-power', {
+      fault: Scenario.azPowerInterruption({
+        availabilityZone: ZONE,
+        instances: [Targets.autoScalingGroup(fleet, Selection.all()), Targets.instances([bastion])],
+        subnets: Targets.subnets(vpc.isolatedSubnets),
+        volumes: Targets.volumes([volume]),
+        dbClusters: Targets.dbClusters([database]),
+        replicationGroups: Targets.replicationGroups([cache]),
+      }),
+      emptyTargets: EmptyTargets.SKIP,
+    }));
+    json = synth(stack);
+    props = experimentTemplate(json, 'az-power').props;
+  });
+
+  test('runs the scenario\'s actions: instances stopped and restarted after 30 minutes, subnets cut off, failover, cache power off, volumes paused', () => {
+    const actions = faultActions(props);
+    expect(Object.fromEntries(Object.entries(actions).map(([name, a]) => [name, [a.ActionId, a.Parameters ?? {}]]))).toEqual({
+      'stop-instances': ['aws:ec2:stop-instances', { startInstancesAfterDuration: 'PT30M', completeIfInstancesTerminated: 'true' }],
+      'stop-instances-2': ['aws:ec2:stop-instances', { startInstancesAfterDuration: 'PT30M', completeIfInstancesTerminated: 'true' }],
+      'pause-volume-io': ['aws:ebs:pause-volume-io', { duration: 'PT30M' }],
+      'disrupt-connectivity': ['aws:network:disrupt-connectivity', { duration: 'PT30M', scope: 'all' }],
+      'failover-db-cluster': ['aws:rds:failover-db-cluster', {}],
+      'replicationgroup-interrupt-az-power': ['aws:elasticache:replicationgroup-interrupt-az-power', { duration: 'PT30M' }],
+    });
+  });
+
+  test('power off runs side by side after the steady-state check; the volumes hang once the instances are back (the recovery)', () => {
+    const startAfter = Object.fromEntries(Object.entries(faultActions(props)).map(([name, a]) => [name, a.StartAfter]));
+    expect(startAfter).toEqual({
+      'stop-instances': ['steady-state'],
+      'stop-instances-2': ['steady-state'],
+      'pause-volume-io': ['stop-instances', 'stop-instances-2'],
+      'disrupt-connectivity': ['steady-state'],
+      'failover-db-cluster': ['steady-state'],
+      'replicationgroup-interrupt-az-power': ['steady-state'],
+    });
+    // the settle wait follows every branch's end
+    expect([...props.Actions.settle.StartAfter].sort()).toEqual(['disrupt-connectivity', 'failover-db-cluster', 'pause-volume-io', 'replicationgroup-interrupt-az-power']);
+  });
+
+  test('instances, subnets and volumes are narrowed to the zone by FIS filters; the cache by its zone parameter', () => {
+    const target = (action: string) => props.Targets[Object.values(faultActions(props)[action].Targets)[0] as string];
+    expect(target('stop-instances').Filters).toEqual([{ Path: 'State.Name', Values: ['running'] }, { Path: 'Placement.AvailabilityZone', Values: [ZONE] }]);
+    expect(target('stop-instances').SelectionMode).toBe('ALL');
+    expect(target('stop-instances-2').Filters).toEqual([{ Path: 'Placement.AvailabilityZone', Values: [ZONE] }]);
+    expect(target('disrupt-connectivity').Filters).toEqual([{ Path: 'AvailabilityZone', Values: [ZONE] }]);
+    expect(target('disrupt-connectivity').ResourceArns).toHaveLength(3);
+    expect(target('pause-volume-io').Filters).toEqual([{ Path: 'AvailabilityZone', Values: [ZONE] }]);
+    expect(target('replicationgroup-interrupt-az-power').Parameters).toEqual({ availabilityZoneIdentifier: ZONE });
+    expect(target('failover-db-cluster').Filters).toBeUndefined();
+    expect(props.ExperimentOptions.EmptyTargetResolutionMode).toBe('skip');
+  });
+
+  test('the role holds what each action needs, no more', () => {
+    const statements = experimentStatements(json, 'az-power');
+    expect(grantedActions(statements)).toEqual(expect.arrayContaining([
+      'ec2:StopInstances', 'ec2:StartInstances', 'ec2:PauseVolumeIO', 'ec2:CreateNetworkAcl', 'rds:FailoverDBCluster',
+      'elasticache:InterruptClusterAzPower',
+    ]));
+    // the group's instances by its name tag, the bastion by its ARN: nothing else may be stopped
+    const stops = statements.filter((st) => JSON.stringify(st.Action) === JSON.stringify(['ec2:StopInstances', 'ec2:StartInstances']));
+    expect(stops.map((st) => [flat(st.Resource), st.Condition ? Object.keys((st.Condition as any).StringEquals) : []])).toEqual([
+      ['arn:<Partition>:ec2:eu-west-1:111111111111:instance/*', ['aws:ResourceTag/aws:autoscaling:groupName']],
+      [expect.stringMatching(/^arn:<Partition>:ec2:eu-west-1:111111111111:instance\/<Ref Bastion/), []],
+    ]);
+    expect(flat(statementFor(statements, ['rds:FailoverDBCluster']).Resource)).toMatch(/^arn:<Partition>:rds:eu-west-1:111111111111:cluster:<Ref Orders/);
+    expect(grantedActions(statements)).not.toContain('ec2:TerminateInstances');
+  });
+
+  test('the experiment runs 30 minutes of interruption, 30 of recovery, then the 5-minute settle before the recovery check', () => {
+    expect(expectedSeconds).toBe((30 + 30 + 5) * 60);
+  });
+});
+
+describe('Scenario.azPowerInterruption for a few resources', () => {
+  test('subnets only: one disrupt-connectivity action, for the duration given', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2 });
+    newService(stack).addExperiment('az', { fault: Scenario.azPowerInterruption({ availabilityZone: 'eu-west-1b', duration: Duration.minutes(10), subnets: Targets.subnets(vpc.publicSubnets) }) });
+    const actions = faultActions(experimentTemplate(synth(stack), 'az').props);
+    expect(Object.entries(actions).map(([name, a]) => [name, a.ActionId, a.Parameters, a.StartAfter])).toEqual([
+      ['disrupt-connectivity', 'aws:network:disrupt-connectivity', { duration: 'PT10M', scope: 'all' }, ['steady-state']],
+    ]);
+  });
+
+  test('volumes without instances: a wait for the interruption, then the pause', () => {
+    const stack = newStack();
+    const volume = new ec2.Volume(stack, 'Data', { availabilityZone: ZONE, size: Size.gibibytes(10) });
+    newService(stack).addExperiment('az', {
+      fault: Scenario.azPowerInterruption({ availabilityZone: ZONE, duration: Duration.minutes(5), recoveryDuration: Duration.minutes(15), volumes: Targets.volumes([volume]) }),
+    });
+    const actions = faultActions(experimentTemplate(synth(stack), 'az').props);
+    expect(Object.entries(actions).map(([name, a]) => [name, a.ActionId, a.Parameters, a.StartAfter])).toEqual([
+      ['wait', 'aws:fis:wait', { duration: 'PT5M' }, ['steady-state']],
+      ['pause-volume-io', 'aws:ebs:pause-volume-io', { duration: 'PT15M' }, ['wait']],
+    ]);
+  });
+
+  test('a zone given as a token (the VPC\'s first zone of an environment-agnostic stack) is taken as it is', () => {
+    const stack = new Stack(undefined, 'Agnostic');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2 });
+    newService(stack).addExperiment('az', { fault: Scenario.azPowerInterruption({ availabilityZone: vpc.availabilityZones[0], subnets: Targets.subnets(vpc.publicSubnets) }) });
+    const target = Object.values(experimentTemplate(synth(stack), 'az').props.Targets)[0] as any;
+    expect(target.Filters[0].Values[0]).toHaveProperty('Fn::Select');
+  });
+});
+
+describe('Scenario.azPowerInterruption refuses', () => {
+  const WHERE = 'Shop/Checkout/Experiment-az';
+  const PROP = 'fault (Scenario.azPowerInterruption)';
+
+  function add(options: any) {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2 });
+    const resolved = typeof options === 'function' ? options(vpc) : options;
+    return () => newService(stack).addExperiment('az', { fault: Scenario.azPowerInterruption(resolved) });
+  }
+
+  test('an empty scenario: nothing in the zone to interrupt', () => {
+    expect(add({ availabilityZone: ZONE })).toThrow(`${WHERE}: ${PROP}: names nothing in the zone: give at least one of instances, subnets, volumes, dbClusters, replicationGroups`);
+  });
+
+  test('a zone id, a malformed zone, another region\'s zone, no zone', () => {
+    const subnets = (vpc: ec2.Vpc) => Targets.subnets(vpc.publicSubnets);
+    expect(add((vpc: ec2.Vpc) => ({ availabilityZone: 'euw1-az1', subnets: subnets(vpc) }))).toThrow(/availabilityZone: must be an availability zone name \(e\.g\. eu-west-1a; zone ids such as use1-az1 are not read by FIS's instance, subnet and volume filters\), got "euw1-az1"/);
+    expect(add((vpc: ec2.Vpc) => ({ availabilityZone: 'eu-west-1', subnets: subnets(vpc) }))).toThrow(/availabilityZone: must be an availability zone name .*got "eu-west-1"/);
+    expect(add((vpc: ec2.Vpc) => ({ availabilityZone: 'us-east-1a', subnets: subnets(vpc) }))).toThrow(`${WHERE}: ${PROP}.availabilityZone: must be a zone of the stack's region eu-west-1 (FIS acts in the experiment's region), got 'us-east-1a'`);
+    expect(add((vpc: ec2.Vpc) => ({ subnets: subnets(vpc) }))).toThrow(`${PROP}.availabilityZone: is required: an availability zone name (e.g. eu-west-1a), got undefined`);
+  });
+
+  test('durations outside 1 minute to 12 hours, and an interruption and recovery longer than 12 hours together', () => {
+    const volumes = (vpc: ec2.Vpc) => Targets.volumes([new ec2.Volume(vpc, 'Data', { availabilityZone: ZONE, size: Size.gibibytes(1) })]);
+    expect(add((vpc: ec2.Vpc) => ({ availabilityZone: ZONE, duration: Duration.seconds(30), volumes: volumes(vpc) })))
+      .toThrow(`${PROP}.duration: must be a Duration between 1 min and 12 h, got 30 s`);
+    expect(add((vpc: ec2.Vpc) => ({ availabilityZone: ZONE, recoveryDuration: Duration.hours(13), volumes: volumes(vpc) })))
+      .toThrow(`${PROP}.recoveryDuration: must be a Duration between 1 min and 12 h, got 13 h`);
+    expect(add((vpc: ec2.Vpc) => ({ availabilityZone: ZONE, duration: Duration.hours(8), recoveryDuration: Duration.hours(5), volumes: volumes(vpc) })))
+      .toThrow(`${PROP}.recoveryDuration: with duration, runs 13 hours; FIS stops experiments after 12 hours`);
+  });
+
+  test('subnets none of which is in the zone', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, availabilityZones: ZONES });
+    const elsewhere = vpc.publicSubnets.filter((s) => s.availabilityZone !== ZONE);
+    expect(() => newService(stack).addExperiment('az', { fault: Scenario.azPowerInterruption({ availabilityZone: ZONE, subnets: Targets.subnets(elsewhere) }) }))
+      .toThrow(`${PROP}.subnets: has no subnet in eu-west-1a (the subnets are in eu-west-1b, eu-west-1c): the connectivity cut would hit nothing`);
+  });
+
+  test('an empty list of instances, and a target of the wrong kind, named with the scenario\'s prop', () => {
+    expect(add({ availabilityZone: ZONE, instances: [] })).toThrow(/instances: must be a non-empty list of Targets \(Targets\.instances\(\[\.\.\.\]\), Targets\.autoScalingGroup\(group, selection\), \.\.\.\), got \[\]/);
+    expect(add((vpc: ec2.Vpc) => ({ availabilityZone: ZONE, instances: [Targets.subnets(vpc.publicSubnets)] })))
+      .toThrow(`${WHERE}: ${PROP}.instances[0] (ec2StopInstances).target: must be Targets.instances([...]), Targets.autoScalingGroup(group, selection), Targets.arns([...]) or Targets.tagged(tags, selection), got Targets.subnets([...])`);
+  });
+
+  test('all problems at once, in one error', () => {
+    expect(add({ availabilityZone: 'nowhere', duration: Duration.seconds(1) })).toThrow(/3 problems:[\s\S]*availabilityZone[\s\S]*duration[\s\S]*names nothing/);
+  });
+});
