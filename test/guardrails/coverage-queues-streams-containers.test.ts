@@ -13,17 +13,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
-import { ISli, Sli } from '../../lib';
-import { appWithChecks, pagingService, synth } from './helpers';
-
-function coverageFindings(build: (stack: Stack) => ISli[]): string[] {
-  const app = appWithChecks();
-  const stack = new Stack(app, 'Shop');
-  const slis = build(stack);
-  pagingService(stack, 'Checkout', { slos: slis.map((sli, i) => ({ name: `slo${i}`, objective: 99.5, sli })) });
-  const { report } = synth(app);
-  return (report?.violations ?? []).map((v: any) => v.description).filter((d: string) => d.startsWith('[slo-coverage]'));
-}
+import { Sli } from '../../lib';
+import { coverageFindings } from './helpers';
 
 const unrelated = () => Sli.ratio({ bad: new Metric({ namespace: 'Shop', metricName: 'Errors' }), total: new Metric({ namespace: 'Shop', metricName: 'Requests' }) });
 
