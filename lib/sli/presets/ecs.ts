@@ -18,19 +18,22 @@ function containerInsightsMetric(service: IBaseService, metricName: string, stat
  * Running tasks: a minute is good when the service runs at least the tasks it wants,
  * `RunningTaskCount` (`Minimum`) − `DesiredTaskCount` (`Maximum`) >= 0 (namespace
  * ECS/ContainerInsights, dimensions ClusterName and ServiceName). "Amazon ECS Container Insights
- * metrics" (docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html):
- * `RunningTaskCount`, "the number of tasks currently in the RUNNING state", and `DesiredTaskCount`,
- * "the number of desired tasks for an Amazon ECS service", both with dimensions ClusterName and
- * ServiceName, unit Count. The fewest running and the most desired tasks of the minute are compared,
- * so a minute in which the service was short at any datapoint is bad.
+ * metrics" (docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html)
+ * lists `RunningTaskCount` (tasks in the RUNNING state) and `DesiredTaskCount` (the service's desired
+ * count) per ClusterName and ServiceName, unit Count; CloudWatch Application Insights lists both among
+ * the Container Insights metrics (docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/appinsights-metrics-ecs.html).
+ * The fewest running and the most desired tasks of the minute are compared, so a minute in which the
+ * service was short at any datapoint is bad.
  *
  * **Requires CloudWatch Container Insights** on the cluster (`containerInsightsV2:
  * ContainerInsights.ENABLED` or `ENHANCED` on the `Cluster`, or the account setting
  * `containerInsights`): the `AWS/ECS` namespace has no task counts. Without it nothing is published
  * and, as a minute without data is BAD, the SLO reads a total outage; the SLO warns
  * (`cdk-reliability:container-insights`) when the service's cluster is defined in the app without it.
- * Container Insights publishes these metrics every minute while it is on, also for a service scaled to
- * 0 (0 ≥ 0 is good), so silence means it stopped or the service is gone.
+ * A minute without data is bad because a service that lost all its tasks must not read healthy;
+ * AWS does not say whether Container Insights publishes for a service with no running task ("metrics
+ * are not visible until the container tasks have been running for some time"), so a service scaled to
+ * 0 on purpose may read bad: this SLI is for services that always run.
  *
  * What it cannot see: tasks that run but fail their health checks or answer with errors (pair it with
  * the load balancer's or target group's SLI); a desired count set too low. Scaling out counts as bad
