@@ -134,7 +134,7 @@ const ECS_SERVICE: ResourceSpec = {
 
 const CANARY: ResourceSpec = {
   param: 'canary',
-  what: 'a Synthetics Canary',
+  what: 'an ICanary (a Synthetics Canary, or Canary.fromCanaryName(...) / fromCanaryArn(...))',
   members: { canaryName: 'string', node: 'object' },
   dimensions: { CanaryName: 'canary.canaryName' },
   publisher: 'CloudWatch Synthetics',

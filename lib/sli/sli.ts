@@ -9,7 +9,7 @@ import { IBaseService } from 'aws-cdk-lib/aws-ecs';
 import { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { Canary } from 'aws-cdk-lib/aws-synthetics';
+import { ICanary } from 'aws-cdk-lib/aws-synthetics';
 import { LatencySliProps, LatencySli } from './latency';
 import * as apiGateway from './presets/api-gateway';
 import * as applicationSignals from './presets/application-signals';
@@ -208,7 +208,7 @@ export class Sli {
    * CloudWatch Synthetics canary (time slices of its run interval): a slice is good when
    * `SuccessPercent` (`Average`, dimension CanaryName) is 100. A slice without a run is bad.
    */
-  public static canarySuccess(canary: Canary, options?: synthetics.CanarySuccessOptions): ISli {
+  public static canarySuccess(canary: ICanary, options?: synthetics.CanarySuccessOptions): ISli {
     return new PresetSli('canarySuccess', canary, options, () => synthetics.canarySuccess(canary, options));
   }
 

@@ -171,6 +171,14 @@ describe('Sli.canarySuccess', () => {
     expect(Sli.canarySuccess(cron, { slice: Duration.minutes(10) }).bind().timeSlice?.sliceSeconds).toBe(600);
   });
 
+  test('an imported canary needs options.slice, and takes it; its name is the dimension', () => {
+    const stack = newStack();
+    const imported = synthetics.Canary.fromCanaryName(stack, 'Probe', 'checkout-probe');
+    expect(sloWith(Sli.canarySuccess(imported), stack)).toThrow(/Sli.canarySuccess: canary Shop\/Probe is imported, so its schedule is not known: give options.slice/);
+    const b = Sli.canarySuccess(imported, { slice: Duration.minutes(1) }).bind();
+    expect(metricsOf(b)).toEqual({ slice0: 'CloudWatchSynthetics SuccessPercent Average {CanaryName=checkout-probe}' });
+  });
+
   test('a canary that runs once is refused', () => {
     const stack = newStack();
     expect(sloWith(Sli.canarySuccess(canary(stack, synthetics.Schedule.once())), stack)).toThrow(/runs once \(Schedule.once\(\)\), not repeatedly/);
@@ -196,7 +204,7 @@ describe('Kinesis, ECS and canary preset input', () => {
     [() => Sli.streamFreshness(undefined as never), /Sli.streamFreshness: stream must be an IStream \(a Kinesis Stream, or Stream.fromStreamArn\(...\) \/ fromStreamAttributes\(...\)\), got undefined/],
     [() => Sli.streamFreshness(kinesis.Stream.fromStreamArn(newStack(), 'S', 'arn:aws:kinesis:eu-west-1:111111111111:stream/s'), { maxAge: Duration.millis(0) }), /Sli.streamFreshness: options.maxAge must be longer than 0, got 0 s/],
     [() => Sli.ecsServiceRunningTasks({ serviceName: 'api' } as never), /Sli.ecsServiceRunningTasks: service must be an ECS IBaseService.*\(without cluster, node\)/],
-    [() => Sli.canarySuccess(null as never), /Sli.canarySuccess: canary must be a Synthetics Canary, got null/],
+    [() => Sli.canarySuccess(null as never), /Sli.canarySuccess: canary must be an ICanary \(a Synthetics Canary, or Canary.fromCanaryName\(...\) \/ fromCanaryArn\(...\)\), got null/],
     [() => Sli.canarySuccess(canary(newStack()), { slice: 5 as never }), /Sli.canarySuccess: options.slice must be a Duration \(e.g. Duration.minutes\(5\)\), got 5 \(a number\)/],
   ])('bad input %# is refused, naming the SLO and the prop', (sli, message) => {
     expect(sloWith(sli())).toThrow(message);

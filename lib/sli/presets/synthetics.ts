@@ -3,7 +3,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
-import { Canary } from 'aws-cdk-lib/aws-synthetics';
+import { ICanary } from 'aws-cdk-lib/aws-synthetics';
 import { formatWindow } from '../../slo/windows';
 import { ISli } from '../sli-definition';
 import { SliceComparison, SliceMissingData, TimeSliceSli } from '../time-slice';
@@ -12,7 +12,7 @@ import { SliceComparison, SliceMissingData, TimeSliceSli } from '../time-slice';
 export interface CanarySuccessOptions {
   /**
    * How long one slice is: the canary's run interval, so that each slice holds one run. Needed for a
-   * canary scheduled with a cron expression.
+   * canary scheduled with a cron expression, and for an imported canary (`Canary.fromCanaryName`).
    * @default - the canary's `Schedule.rate(...)` interval
    */
   readonly slice?: Duration;
@@ -22,9 +22,12 @@ export interface CanarySuccessOptions {
 const RATE = /^rate\((\d+) minutes?\)$/;
 
 /** The canary's run interval in minutes, read from its schedule, or what stops it from being read. */
-function runInterval(canary: Canary): number | string {
+function runInterval(canary: ICanary): number | string {
   const cfn = canary.node.defaultChild as { readonly schedule?: { readonly expression?: unknown } } | undefined;
-  const expression = cfn?.schedule?.expression;
+  if (cfn === undefined) {
+    return `canary ${canary.node.path} is imported, so its schedule is not known: give options.slice, the interval between its runs`;
+  }
+  const expression = cfn.schedule?.expression;
   const match = typeof expression === 'string' ? RATE.exec(expression) : null;
   if (!match) {
     return `canary ${canary.node.path} runs on the schedule ${String(expression)}, from which no slice can be read: give options.slice, the interval between its runs`;
@@ -50,7 +53,7 @@ function runInterval(canary: Canary): number | string {
  * What it cannot see: failures between runs, and anything the canary's script does not check; with
  * the `Browser` dimension (multi-browser canaries) the preset reads the canary-wide series.
  */
-export function canarySuccess(canary: Canary, options: CanarySuccessOptions = {}): ISli {
+export function canarySuccess(canary: ICanary, options: CanarySuccessOptions = {}): ISli {
   const interval = options.slice === undefined ? runInterval(canary) : undefined;
   if (typeof interval === 'string') {
     return new RefusedSli('time-slice', [interval]);
