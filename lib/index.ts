@@ -18,6 +18,9 @@ export { type LambdaLatencyOptions } from './sli/presets/lambda';
 export { type TableAvailabilityOptions, type TableLatencyOptions } from './sli/presets/dynamodb';
 export { type GraphqlApiLatencyOptions } from './sli/presets/appsync';
 export { type ServiceOperationOptions, type ServiceOperationLatencyOptions } from './sli/presets/application-signals';
+export { type QueueFreshnessOptions } from './sli/presets/sqs';
+export { type StreamFreshnessOptions } from './sli/presets/kinesis';
+export { type CanarySuccessOptions } from './sli/presets/synthetics';
 
 // Alert policies (burn-rate tiers)
 export { AlertPolicy, type AlertTier, type WorkbookPolicyOptions } from './slo/alert-policy';

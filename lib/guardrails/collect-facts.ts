@@ -50,10 +50,50 @@ export const WORKLOAD_TYPES: Record<string, WorkloadKind> = {
   'AWS::DynamoDB::GlobalTable': WorkloadKind.TABLE,
   'AWS::AppSync::GraphQLApi': WorkloadKind.GRAPHQL_API,
   'AWS::CloudFront::Distribution': WorkloadKind.DISTRIBUTION,
+  'AWS::SQS::Queue': WorkloadKind.QUEUE,
+  'AWS::Kinesis::Stream': WorkloadKind.STREAM,
+  'AWS::ECS::Service': WorkloadKind.ECS_SERVICE,
+  'AWS::Synthetics::Canary': WorkloadKind.CANARY,
 };
 
+/**
+ * Service principals whose `AWS::Lambda::Permission` means the function is invoked asynchronously
+ * ("Invoking a Lambda function asynchronously": S3, SNS, EventBridge, CloudWatch Logs, SES invoke
+ * asynchronously; docs.aws.amazon.com/lambda/latest/dg/invocation-async.html).
+ */
+const ASYNC_INVOKERS = ['s3.amazonaws.com', 'sns.amazonaws.com', 'events.amazonaws.com', 'logs.amazonaws.com', 'ses.amazonaws.com'];
+
+/** Logical ids of the queues that a queue of the template names as its dead-letter queue. */
+function deadLetterQueues(resources: [string, Record<string, any>][]): Set<string> {
+  const out = new Set<string>();
+  for (const [, r] of resources) {
+    if (r.Type === 'AWS::SQS::Queue') {
+      referencedLogicalIds(r.Properties?.RedrivePolicy?.deadLetterTargetArn, out);
+    }
+  }
+  return out;
+}
+
+/** What invokes each function of the template asynchronously, by the function's logical id. */
+function asyncInvokers(resources: [string, Record<string, any>][]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (functionName: unknown, by: string) => {
+    for (const id of referencedLogicalIds(functionName)) {
+      out.set(id, [...new Set([...(out.get(id) ?? []), by])]);
+    }
+  };
+  for (const [, r] of resources) {
+    if (r.Type === 'AWS::Lambda::EventInvokeConfig') {
+      add(r.Properties?.FunctionName, 'EventInvokeConfig');
+    } else if (r.Type === 'AWS::Lambda::Permission' && ASYNC_INVOKERS.includes(r.Properties?.Principal)) {
+      add(r.Properties?.FunctionName, r.Properties.Principal);
+    }
+  }
+  return out;
+}
+
 /** Properties holding a workload's physical name. */
-const NAME_PROPERTIES = ['FunctionName', 'Name', 'StateMachineName', 'TableName'];
+const NAME_PROPERTIES = ['FunctionName', 'Name', 'StateMachineName', 'TableName', 'QueueName', 'ServiceName'];
 
 /** What reads an alarm's state and acts on it, so that the alarm needs no actions of its own. */
 const ALARM_CONSUMERS: readonly { readonly type: string; readonly what: string; readonly value: (p: Record<string, any>) => unknown; readonly rule?: boolean }[] = [
@@ -102,6 +142,8 @@ class Collector {
         logicalId,
       });
       const resources = Object.entries(checked.template.Resources ?? {});
+      const dlqs = deadLetterQueues(resources);
+      const invokers = asyncInvokers(resources);
       for (const [logicalId, resource] of resources) {
         if (resource.Type === 'AWS::CloudWatch::Alarm' || resource.Type === 'AWS::CloudWatch::CompositeAlarm') {
           alarms.push(alarmFacts(location(logicalId), resource, resources));
@@ -111,11 +153,14 @@ class Collector {
         } else if (WORKLOAD_TYPES[resource.Type] !== undefined) {
           const construct = this.constructAt(stack, logicalId);
           const excludedBecause = workloadExclusion({ construct, logicalId, template: checked.template });
+          const kind = WORKLOAD_TYPES[resource.Type] === WorkloadKind.QUEUE && dlqs.has(logicalId) ? WorkloadKind.DEAD_LETTER_QUEUE : WORKLOAD_TYPES[resource.Type];
+          const invokedAsynchronouslyBy = kind === WorkloadKind.LAMBDA_FUNCTION ? invokers.get(logicalId) : undefined;
           workloads.push({
             ...location(logicalId),
-            kind: WORKLOAD_TYPES[resource.Type],
+            kind,
             resourceType: resource.Type,
             names: NAME_PROPERTIES.map((p) => resource.Properties?.[p]).filter((v): v is string => typeof v === 'string'),
+            ...(invokedAsynchronouslyBy !== undefined ? { invokedAsynchronouslyBy } : {}),
             ...(excludedBecause !== undefined ? { excludedBecause } : {}),
           });
         }

@@ -200,6 +200,16 @@ export enum WorkloadKind {
   GRAPHQL_API = 'graphql-api',
   /** `AWS::CloudFront::Distribution`. */
   DISTRIBUTION = 'distribution',
+  /** `AWS::SQS::Queue` that no queue of the template names as its dead-letter queue. */
+  QUEUE = 'queue',
+  /** `AWS::SQS::Queue` that a queue of the same template names as its dead-letter queue (`RedrivePolicy.deadLetterTargetArn`). */
+  DEAD_LETTER_QUEUE = 'dead-letter-queue',
+  /** `AWS::Kinesis::Stream`. */
+  STREAM = 'stream',
+  /** `AWS::ECS::Service` (Fargate or EC2). */
+  ECS_SERVICE = 'ecs-service',
+  /** `AWS::Synthetics::Canary`. */
+  CANARY = 'canary',
 }
 
 /** A resource customers depend on: a function, an API, a load balancer, a target group, a state machine. */
@@ -218,6 +228,14 @@ export interface WorkloadFacts {
   readonly templatePath: string;
   /** Physical names given as plain strings in the template (`FunctionName`, `Name`, …), matched against literal dimension values. */
   readonly names: string[];
+  /**
+   * For a Lambda function: what the template shows invoking it asynchronously — an
+   * `AWS::Lambda::EventInvokeConfig` (`EventInvokeConfig`), or the service principal of an
+   * `AWS::Lambda::Permission` of a service that invokes asynchronously (`sns.amazonaws.com`,
+   * `s3.amazonaws.com`, `events.amazonaws.com`, …).
+   * @default - nothing in the template invokes it asynchronously (or it is no function)
+   */
+  readonly invokedAsynchronouslyBy?: string[];
   /**
    * Why the resource is not a workload of the app (the library's own infrastructure, a
    * custom-resource provider, a CDK singleton); excluded resources are never reported.

@@ -265,7 +265,7 @@ export class ServiceLevelObjective extends Construct {
         + 'exists and stay OK through any outage. Trim the value, or acknowledge this warning if your own metrics are published with it');
     }
     for (const warning of presetWarnings(props.sli)) {
-      Annotations.of(this).addWarningV2('cdk-reliability:imported-rest-api-name', `${where}: sli: ${warning}`);
+      Annotations.of(this).addWarningV2(warning.id, `${where}: sli: ${warning.message}`);
     }
     const fn = lambdaFunctionOf(props.sli);
     if (fn) {

@@ -12,11 +12,14 @@
  */
 import { Duration, Token } from 'aws-cdk-lib';
 import { Operation } from 'aws-cdk-lib/aws-dynamodb';
+import { IBaseService } from 'aws-cdk-lib/aws-ecs';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { isRecord } from '../slo/validation';
+import { containerInsightsEnabled } from './presets/ecs';
 import { dimensionValueProblem, hasSurroundingWhitespace, leafMetricIdentities } from './metric-checks';
 import { ISli, SliBinding } from './sli-definition';
 import { describeValue, quote } from '../private/describe';
+import { readDuration } from '../private/duration-input';
 
 /** What a preset's resource must offer: the members the preset reads, and what they are. */
 interface ResourceSpec {
@@ -103,6 +106,40 @@ const DISTRIBUTION: ResourceSpec = {
   publisher: 'CloudFront',
 };
 
+const QUEUE: ResourceSpec = {
+  param: 'queue',
+  what: 'an IQueue (a Queue, or Queue.fromQueueArn(...) / fromQueueAttributes(...))',
+  members: { queueName: 'string', node: 'object' },
+  dimensions: { QueueName: 'queue.queueName' },
+  publisher: 'SQS',
+};
+
+const DEAD_LETTER_QUEUE: ResourceSpec = { ...QUEUE, param: 'deadLetterQueue', dimensions: { QueueName: 'deadLetterQueue.queueName' } };
+
+const STREAM: ResourceSpec = {
+  param: 'stream',
+  what: 'an IStream (a Kinesis Stream, or Stream.fromStreamArn(...) / fromStreamAttributes(...))',
+  members: { streamName: 'string', node: 'object' },
+  dimensions: { StreamName: 'stream.streamName' },
+  publisher: 'Kinesis',
+};
+
+const ECS_SERVICE: ResourceSpec = {
+  param: 'service',
+  what: 'an ECS IBaseService (a FargateService or Ec2Service, or FargateService.fromFargateServiceAttributes(...) with its cluster)',
+  members: { serviceName: 'string', cluster: 'object', node: 'object' },
+  dimensions: { ServiceName: 'service.serviceName', ClusterName: 'service.cluster.clusterName' },
+  publisher: 'Container Insights',
+};
+
+const CANARY: ResourceSpec = {
+  param: 'canary',
+  what: 'an ICanary (a Synthetics Canary, or Canary.fromCanaryName(...) / fromCanaryArn(...))',
+  members: { canaryName: 'string', node: 'object' },
+  dimensions: { CanaryName: 'canary.canaryName' },
+  publisher: 'CloudWatch Synthetics',
+};
+
 /** Application Signals presets take no resource: their options name the service operation. */
 const SERVICE_OPERATION: ResourceSpec = {
   param: 'options',
@@ -125,6 +162,10 @@ enum OptionsShape {
   OPERATIONS,
   /** `{ operation, threshold }`, required. */
   OPERATION_AND_THRESHOLD,
+  /** `{ maxAge? }`, optional. */
+  MAX_AGE,
+  /** `{ slice? }`, optional. */
+  SLICE,
 }
 
 /** Every preset: its resource and options. */
@@ -147,6 +188,12 @@ const PRESETS = {
   serviceOperationAvailability: { resource: SERVICE_OPERATION, options: OptionsShape.NONE, kind: 'ratio' },
   serviceOperationLatency: { resource: SERVICE_OPERATION, options: OptionsShape.THRESHOLD, kind: 'latency' },
   distributionAvailability: { resource: DISTRIBUTION, options: OptionsShape.NONE, kind: 'ratio' },
+  lambdaAsyncAvailability: { resource: LAMBDA_FUNCTION, options: OptionsShape.NONE, kind: 'ratio' },
+  queueFreshness: { resource: QUEUE, options: OptionsShape.MAX_AGE, kind: 'time-slice' },
+  deadLetterQueueEmpty: { resource: DEAD_LETTER_QUEUE, options: OptionsShape.NONE, kind: 'time-slice' },
+  streamFreshness: { resource: STREAM, options: OptionsShape.MAX_AGE, kind: 'time-slice' },
+  ecsServiceRunningTasks: { resource: ECS_SERVICE, options: OptionsShape.NONE, kind: 'time-slice' },
+  canarySuccess: { resource: CANARY, options: OptionsShape.SLICE, kind: 'time-slice' },
 } as const;
 
 /** The name of a preset factory of `Sli`. */
@@ -179,25 +226,49 @@ export class PresetSli implements ISli {
   }
 
   /**
-   * Advice on the inputs that is not an error. aws-cdk-lib names an imported REST API after its
-   * construct id unless `restApiName` is given (`RestApi.fromRestApiId(this, 'Api', id)` has
-   * `restApiName` `Api`), while API Gateway publishes its metrics under the API's real name
-   * (dimension ApiName): the alarms would most likely watch a metric that never exists.
+   * Advice on the inputs that is not an error, each with the id a user acknowledges it by.
+   *
+   * - REST API: aws-cdk-lib names an imported REST API after its construct id unless `restApiName`
+   *   is given (`RestApi.fromRestApiId(this, 'Api', id)` has `restApiName` `Api`), while API Gateway
+   *   publishes its metrics under the API's real name (dimension ApiName): the alarms would most
+   *   likely watch a metric that never exists.
+   * - ECS service: the task counts exist only with Container Insights on the cluster; a cluster of
+   *   the app without it publishes none, and every minute reads bad.
    * @internal
    */
-  public _warnings(): string[] {
-    if (PRESETS[this.preset].resource !== REST_API || this.inner().problems.length > 0) {
+  public _warnings(): PresetWarning[] {
+    if (this.inner().problems.length > 0) {
       return [];
     }
+    const resource = PRESETS[this.preset].resource;
+    if (resource === REST_API) {
+      return this.importedRestApiWarnings();
+    }
+    if (resource === ECS_SERVICE && containerInsightsEnabled(this.resource as IBaseService) === false) {
+      const service = this.resource as IBaseService;
+      return [{
+        id: 'cdk-reliability:container-insights',
+        message: `${this.label}: the cluster ${service.cluster.node.path} of service ${service.node.path} does not turn on CloudWatch Container Insights, `
+          + 'which publishes RunningTaskCount and DesiredTaskCount (namespace ECS/ContainerInsights): without it every minute reads bad. Give the Cluster '
+          + 'containerInsightsV2: ContainerInsights.ENABLED (or ENHANCED), or acknowledge this warning if the account setting containerInsights turns it on',
+      }];
+    }
+    return [];
+  }
+
+  private importedRestApiWarnings(): PresetWarning[] {
     const api = this.resource as { readonly restApiName: string; readonly node: { readonly id: string; readonly defaultChild?: unknown } };
     const imported = typeof api.node === 'object' && api.node !== null && api.node.defaultChild === undefined;
     if (!imported || Token.isUnresolved(api.restApiName) || api.restApiName !== api.node.id) {
       return [];
     }
-    return [`${this.label}: api is an imported REST API without restApiName, so aws-cdk-lib names it after its construct id ${quote(api.node.id)}; `
-      + 'API Gateway publishes its metrics under the API\'s real name (dimension ApiName), so the alarms watch ApiName='
-      + `${quote(api.restApiName)}. Import it with RestApi.fromRestApiAttributes(scope, id, { restApiId, rootResourceId, restApiName: '<its name>' }), `
-      + 'or acknowledge this warning if the construct id is the API\'s name'];
+    return [{
+      id: 'cdk-reliability:imported-rest-api-name',
+      message: `${this.label}: api is an imported REST API without restApiName, so aws-cdk-lib names it after its construct id ${quote(api.node.id)}; `
+        + 'API Gateway publishes its metrics under the API\'s real name (dimension ApiName), so the alarms watch ApiName='
+        + `${quote(api.restApiName)}. Import it with RestApi.fromRestApiAttributes(scope, id, { restApiId, rootResourceId, restApiName: '<its name>' }), `
+        + 'or acknowledge this warning if the construct id is the API\'s name',
+    }];
   }
 
   /** The Lambda function whose metrics a Lambda preset reads. @internal */
@@ -266,8 +337,15 @@ export function lambdaFunctionOf(sli: unknown): IFunction | undefined {
   return sli instanceof PresetSli ? sli._lambdaFunction : undefined;
 }
 
+/** A preset's advice on one of its inputs, and the id a user acknowledges it by. */
+export interface PresetWarning {
+  /** `cdk-reliability:imported-rest-api-name` */
+  readonly id: string;
+  readonly message: string;
+}
+
 /** A preset's advice on its inputs (empty for any other SLI). */
-export function presetWarnings(sli: unknown): string[] {
+export function presetWarnings(sli: unknown): PresetWarning[] {
   return sli instanceof PresetSli ? sli._warnings() : [];
 }
 
@@ -308,7 +386,26 @@ const WANTED: Record<Exclude<OptionsShape, OptionsShape.NONE>, string> = {
   [OptionsShape.THRESHOLD_AND_STAGE]: '{ threshold: Duration, stage?: string }',
   [OptionsShape.OPERATIONS]: '{ operations: dynamodb.Operation[] }',
   [OptionsShape.OPERATION_AND_THRESHOLD]: '{ operation: dynamodb.Operation, threshold: Duration }',
+  [OptionsShape.MAX_AGE]: '{ maxAge?: Duration }',
+  [OptionsShape.SLICE]: '{ slice?: Duration }',
 };
+
+/** The optional Duration prop of a MAX_AGE or SLICE shape: its problem, if any. */
+function optionalDurationProblem(options: object, prop: 'maxAge' | 'slice'): string[] {
+  const value = read(options, prop);
+  if (value.error !== undefined) {
+    return [`options.${prop} cannot be read: ${value.error}`];
+  }
+  if (value.value === undefined) {
+    return [];
+  }
+  const example = 'Duration.minutes(5)';
+  const duration = readDuration(value.value, { example, concreteBecause: 'the alarms\' threshold and period are fixed at synth time' });
+  if (!duration.ok) {
+    return [`options.${prop} ${duration.problem}`];
+  }
+  return duration.seconds > 0 ? [] : [`options.${prop} must be longer than 0, got ${duration.seconds} s`];
+}
 
 /** A DynamoDB availability SLI reads two metrics per operation; a metric-math alarm reads at most 10. */
 const MAX_TABLE_OPERATIONS = 5;
@@ -338,19 +435,25 @@ function operationsProblems(options: object): string[] {
   return problems;
 }
 
+/** Shapes whose options may be left out. */
+const OPTIONAL_SHAPES: readonly OptionsShape[] = [OptionsShape.STAGE, OptionsShape.MAX_AGE, OptionsShape.SLICE];
+
 function optionsProblems(shape: OptionsShape, options: unknown): string[] {
   if (shape === OptionsShape.NONE) {
     return [];
   }
   const wanted = WANTED[shape];
   if (options === undefined || options === null) {
-    return shape === OptionsShape.STAGE ? [] : [`options must be ${wanted}, got ${describeValue(options)}`];
+    return OPTIONAL_SHAPES.includes(shape) ? [] : [`options must be ${wanted}, got ${describeValue(options)}`];
   }
   if (!isRecord(options)) {
     return [`options must be ${wanted}, got ${describeValue(options)}`];
   }
   if (shape === OptionsShape.OPERATIONS) {
     return operationsProblems(options);
+  }
+  if (shape === OptionsShape.MAX_AGE || shape === OptionsShape.SLICE) {
+    return optionalDurationProblem(options, shape === OptionsShape.MAX_AGE ? 'maxAge' : 'slice');
   }
   const problems: string[] = [];
   if (shape === OptionsShape.OPERATION_AND_THRESHOLD) {

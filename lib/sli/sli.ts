@@ -5,16 +5,24 @@ import { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { IApplicationLoadBalancer, IApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { IBaseService } from 'aws-cdk-lib/aws-ecs';
+import { IStream } from 'aws-cdk-lib/aws-kinesis';
+import { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { ICanary } from 'aws-cdk-lib/aws-synthetics';
 import { LatencySliProps, LatencySli } from './latency';
 import * as apiGateway from './presets/api-gateway';
 import * as applicationSignals from './presets/application-signals';
 import * as appSync from './presets/appsync';
 import * as cloudFront from './presets/cloudfront';
 import * as dynamoDb from './presets/dynamodb';
+import * as ecs from './presets/ecs';
+import * as kinesis from './presets/kinesis';
 import * as lambda from './presets/lambda';
 import * as loadBalancer from './presets/load-balancer';
+import * as sqs from './presets/sqs';
 import * as stepFunctions from './presets/step-functions';
+import * as synthetics from './presets/synthetics';
 import { PresetSli } from './preset-sli';
 import { RatioSli, RatioSliProps } from './ratio';
 import { ISli } from './sli-definition';
@@ -149,6 +157,59 @@ export class Sli {
    */
   public static distributionAvailability(distribution: IDistribution): ISli {
     return new PresetSli('distributionAvailability', distribution, undefined, () => cloudFront.distributionAvailability(distribution));
+  }
+
+  /**
+   * Lambda asynchronous invocations: `AsyncEventsDropped` (`Sum`) / `AsyncEventsReceived` (`Sum`)
+   * (dimension FunctionName). An event sent to an on-failure destination or dead-letter queue was
+   * dropped and counts as bad; event source mappings (SQS, Kinesis) are not asynchronous invocations.
+   */
+  public static lambdaAsyncAvailability(fn: IFunction): ISli {
+    return new PresetSli('lambdaAsyncAvailability', fn, undefined, () => lambda.lambdaAsyncAvailability(fn));
+  }
+
+  /**
+   * SQS queue freshness (time slices): a minute is good when `ApproximateAgeOfOldestMessage`
+   * (`Maximum`, dimension QueueName) is under `maxAge` (5 minutes unless given). A minute without
+   * data is good: SQS publishes the age only while a message waits.
+   */
+  public static queueFreshness(queue: IQueue, options?: sqs.QueueFreshnessOptions): ISli {
+    return new PresetSli('queueFreshness', queue, options, () => sqs.queueFreshness(queue, options));
+  }
+
+  /**
+   * SQS dead-letter queue (time slices): a minute is good when `ApproximateNumberOfMessagesVisible`
+   * (`Maximum`, dimension QueueName) is 0. Counts the minutes dead letters wait unhandled
+   * (`NumberOfMessagesSent` does not count messages a redrive policy moves there).
+   */
+  public static deadLetterQueueEmpty(deadLetterQueue: IQueue): ISli {
+    return new PresetSli('deadLetterQueueEmpty', deadLetterQueue, undefined, () => sqs.deadLetterQueueEmpty(deadLetterQueue));
+  }
+
+  /**
+   * Kinesis data stream freshness (time slices): a minute is good when
+   * `GetRecords.IteratorAgeMilliseconds` (`Maximum`, dimension StreamName) is under `maxAge`
+   * (1 minute unless given). A minute without data is bad: no consumer called GetRecords.
+   */
+  public static streamFreshness(stream: IStream, options?: kinesis.StreamFreshnessOptions): ISli {
+    return new PresetSli('streamFreshness', stream, options, () => kinesis.streamFreshness(stream, options));
+  }
+
+  /**
+   * ECS service (time slices): a minute is good when `RunningTaskCount` (`Minimum`) ≥
+   * `DesiredTaskCount` (`Maximum`) (namespace ECS/ContainerInsights, dimensions ClusterName,
+   * ServiceName). Requires Container Insights on the cluster; a minute without data is bad.
+   */
+  public static ecsServiceRunningTasks(service: IBaseService): ISli {
+    return new PresetSli('ecsServiceRunningTasks', service, undefined, () => ecs.ecsServiceRunningTasks(service));
+  }
+
+  /**
+   * CloudWatch Synthetics canary (time slices of its run interval): a slice is good when
+   * `SuccessPercent` (`Average`, dimension CanaryName) is 100. A slice without a run is bad.
+   */
+  public static canarySuccess(canary: ICanary, options?: synthetics.CanarySuccessOptions): ISli {
+    return new PresetSli('canarySuccess', canary, options, () => synthetics.canarySuccess(canary, options));
   }
 
   /**

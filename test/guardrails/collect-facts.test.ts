@@ -96,12 +96,13 @@ describe('facts of an app with a service over real resources', () => {
     expect(dims['workflow-latency']).toContainEqual({ name: 'StateMachineArn', references: ['Shop/Workflow/Resource'] });
   });
 
-  test('workloads: the app\'s function, APIs and state machine; the escalation policy\'s functions and table are excluded', () => {
+  test('workloads: the app\'s function, APIs and state machine; the escalation policy\'s functions, table and dead-letter queue are excluded', () => {
     expect(facts.workloads.map((w) => [w.kind, w.constructPath, w.names, w.excludedBecause])).toEqual([
       ['lambda-function', 'Shop/Handler/Resource', [], undefined],
       ['rest-api', 'Shop/CheckoutApi/Resource', ['checkout'], undefined],
       ['http-api', 'Shop/SearchApi/Resource', ['SearchApi'], undefined],
       ['state-machine', 'Shop/Workflow/Resource', [], undefined],
+      ['queue', 'Shop/OnCall/DeadLetterQueue/Resource', [], 'part of escalation policy \'OnCall\' (Shop/OnCall), which its own alarms watch'],
       ['table', 'Shop/OnCall/Incidents/Resource', [], 'part of escalation policy \'OnCall\' (Shop/OnCall), which its own alarms watch'],
       ['lambda-function', 'Shop/OnCall/AcknowledgeFunction/Resource', [], 'part of escalation policy \'OnCall\' (Shop/OnCall), which its own alarms watch'],
       ['lambda-function', 'Shop/OnCall/EscalationFunction/Resource', [expect.stringMatching(/-escalation$/)], 'part of escalation policy \'OnCall\' (Shop/OnCall), which its own alarms watch'],

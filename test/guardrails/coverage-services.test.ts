@@ -3,13 +3,13 @@
  * GraphQL APIs without an SLO are reported with the preset that covers them; an SLO built with that
  * preset covers them.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { ISli, Sli } from '../../lib';
-import { appWithChecks, pagingService, synth } from './helpers';
+import { Sli } from '../../lib';
+import { coverageFindings } from './helpers';
 
 const partitionKey = { name: 'pk', type: dynamodb.AttributeType.STRING };
 
@@ -17,15 +17,6 @@ function graphqlApi(scope: Construct) {
   return new appsync.GraphqlApi(scope, 'Graphql', {
     name: 'shop', definition: appsync.Definition.fromSchema(appsync.SchemaFile.fromAsset(`${__dirname}/../simulation/failure-modes/schema.graphql`)),
   });
-}
-
-function coverageFindings(build: (stack: Stack) => ISli[]): string[] {
-  const app = appWithChecks();
-  const stack = new Stack(app, 'Shop');
-  const slis = build(stack);
-  pagingService(stack, 'Checkout', { slos: slis.map((sli, i) => ({ name: `slo${i}`, objective: 99.9, sli })) });
-  const { report } = synth(app);
-  return (report?.violations ?? []).map((v: any) => v.description).filter((d: string) => d.startsWith('[slo-coverage]'));
 }
 
 describe('RELIABILITY-008 on DynamoDB tables and AppSync APIs', () => {

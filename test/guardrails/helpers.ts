@@ -7,7 +7,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AlertPolicy, EscalationPolicy, EscalationPolicyProps, Notify, ReliabilityChecks, ReliabilityFacts, ReliableService, ReliableServiceProps, Sli } from '../../lib';
+import { AlertPolicy, EscalationPolicy, EscalationPolicyProps, ISli, Notify, ReliabilityChecks, ReliabilityFacts, ReliableService, ReliableServiceProps, Sli } from '../../lib';
 import { collectFacts, CollectFactsOptions } from '../../lib/guardrails/collect-facts';
 
 /** An app that never bundles. */
@@ -112,4 +112,17 @@ export function synth(app: App): { error?: string; printed?: string; report?: an
     ...(printed.length > 0 ? { printed: printed.join('\n') } : {}),
     report: reports.find((r: any) => r.pluginName === 'cdk-reliability'),
   };
+}
+
+/**
+ * The RELIABILITY-008 findings of an app with the reliability checks, one stack `Shop` (of `env`
+ * when given) and a paging service whose SLOs are the SLIs `build` returns.
+ */
+export function coverageFindings(build: (stack: Stack) => ISli[], env?: { readonly account: string; readonly region: string }): string[] {
+  const app = appWithChecks();
+  const stack = new Stack(app, env ? 'Edge' : 'Shop', env ? { env } : {});
+  const slis = build(stack);
+  pagingService(stack, 'Checkout', { slos: slis.map((sli, i) => ({ name: `slo${i}`, objective: 99.9, sli })) });
+  const { report } = synth(app);
+  return (report?.violations ?? []).map((v: any) => v.description).filter((d: string) => d.startsWith('[slo-coverage]'));
 }

@@ -12,13 +12,28 @@ export const COVERAGE_DIMENSIONS: Record<WorkloadKind, { readonly label: string;
   [WorkloadKind.TABLE]: { label: 'DynamoDB table', dimensions: ['TableName'], preset: 'Sli.tableAvailability(table, { operations })' },
   [WorkloadKind.GRAPHQL_API]: { label: 'GraphQL API', dimensions: ['GraphQLAPIId'], preset: 'Sli.graphqlApiAvailability(api)' },
   [WorkloadKind.DISTRIBUTION]: { label: 'CloudFront distribution', dimensions: ['DistributionId'], preset: 'Sli.distributionAvailability(distribution), in a us-east-1 stack' },
+  [WorkloadKind.QUEUE]: { label: 'SQS queue', dimensions: ['QueueName'], preset: 'Sli.queueFreshness(queue)' },
+  [WorkloadKind.DEAD_LETTER_QUEUE]: { label: 'SQS dead-letter queue', dimensions: ['QueueName'], preset: 'Sli.deadLetterQueueEmpty(deadLetterQueue)' },
+  [WorkloadKind.STREAM]: { label: 'Kinesis stream', dimensions: ['StreamName'], preset: 'Sli.streamFreshness(stream)' },
+  [WorkloadKind.ECS_SERVICE]: { label: 'ECS service', dimensions: ['ServiceName'], preset: 'Sli.ecsServiceRunningTasks(service), with Container Insights on its cluster' },
+  [WorkloadKind.CANARY]: { label: 'Synthetics canary', dimensions: ['CanaryName'], preset: 'Sli.canarySuccess(canary)' },
 };
+
+/** The preset the fix names for a workload: for a function invoked asynchronously, the asynchronous-invocation preset too. */
+function presetFor(workload: WorkloadFacts): string {
+  const preset = COVERAGE_DIMENSIONS[workload.kind].preset;
+  const by = workload.invokedAsynchronouslyBy ?? [];
+  return by.length === 0 ? preset
+    : `${preset}, and Sli.lambdaAsyncAvailability(fn) for its asynchronous invocations (${by.join(', ')})`;
+}
 
 /**
  * RELIABILITY-008: every function, API, load balancer, target group, state machine, DynamoDB table,
- * AppSync GraphQL API and CloudFront distribution of the app is covered by an SLO: some SLI reads a
+ * AppSync GraphQL API, CloudFront distribution, SQS queue (dead-letter queues included), Kinesis
+ * stream, ECS service and Synthetics canary of the app is covered by an SLO: some SLI reads a
  * metric whose identifying dimension (`FunctionName`, `ApiName`, `ApiId`, `LoadBalancer`,
- * `TargetGroup`, `StateMachineArn`, `TableName`, `GraphQLAPIId`, `DistributionId`) refers to it. The
+ * `TargetGroup`, `StateMachineArn`, `TableName`, `GraphQLAPIId`, `DistributionId`, `QueueName`,
+ * `StreamName`, `ServiceName`, `CanaryName`) refers to it. The
  * library's own infrastructure, custom-resource providers and CDK's singleton functions are not
  * workloads (see `excludedBecause`).
  */
@@ -26,7 +41,8 @@ export const sloCoverage: IReliabilityRule = {
   id: 'RELIABILITY-008',
   name: 'slo-coverage',
   level: RuleLevel.WARNING,
-  summary: 'every Lambda function, REST/HTTP/GraphQL API, load balancer, target group, state machine, DynamoDB table and CloudFront distribution is read by some SLO\'s metrics',
+  summary: 'every Lambda function, REST/HTTP/GraphQL API, load balancer, target group, state machine, DynamoDB table, CloudFront distribution, '
+    + 'SQS queue, Kinesis stream, ECS service and Synthetics canary is read by some SLO\'s metrics',
   explanation: 'A resource no SLO reads can fail without any alarm firing. Coverage is decided from the SLIs\' metric '
     + 'dimensions only: a function behind a covered API or state machine is covered indirectly, which the rule cannot see '
     + 'and a reviewer should confirm with an acknowledgement.',
@@ -42,7 +58,8 @@ export const sloCoverage: IReliabilityRule = {
     return facts.workloads
       .filter((workload) => workload.excludedBecause === undefined && !covered(workload))
       .map((workload) => {
-        const { label, dimensions: names, preset } = COVERAGE_DIMENSIONS[workload.kind];
+        const { label, dimensions: names } = COVERAGE_DIMENSIONS[workload.kind];
+        const preset = presetFor(workload);
         const path = workload.constructPath.replace(/\/Resource$/, '');
         return {
           subject: locationOf(workload),

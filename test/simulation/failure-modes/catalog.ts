@@ -163,6 +163,11 @@ export const SLIS: SliCase[] = [
   { name: '`graphqlApiLatency`', kind: 'latency', build: (s) => Sli.graphqlApiLatency(graphqlApi(s), { threshold }) },
   { name: '`serviceOperationAvailability`', kind: 'availability', build: () => Sli.serviceOperationAvailability(checkoutOperation) },
   { name: '`serviceOperationLatency`', kind: 'latency', build: () => Sli.serviceOperationLatency({ ...checkoutOperation, threshold }) },
+  {
+    // asynchronous invocation metrics: AsyncEventsDropped counts only events dropped (Types of metrics for Lambda functions)
+    name: '`lambdaAsyncAvailability`', kind: 'availability', build: (s) => Sli.lambdaAsyncAvailability(fn(s)),
+    traffic: { badMetric: 'AsyncEventsDropped' }, absentWhileZero: 'AsyncEventsDropped',
+  },
 ];
 
 /** The SLI's metrics for `profile`, as the service publishes them. */
@@ -216,6 +221,9 @@ function totalStops(sli: SliCase): FailureRow[] {
         ...blind('the caller cannot invoke the function (permission, event source): no metric',
           'Lambda publishes nothing for a call that never reached it; count at the caller, or `blindAlert`'),
       ];
+    case '`lambdaAsyncAvailability`':
+      return blind('the event source cannot invoke the function (permission, its own throttling): no event queued',
+        'Lambda publishes nothing for an event it never queued; count at the source, or `blindAlert`');
     case '`stateMachineAvailability`':
       return blind('`StartExecution` refused (throttled, IAM): `ExecutionsStarted` stops, nothing fails',
         'refused starts are not published; count at the caller, or `blindAlert`');
