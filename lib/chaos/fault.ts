@@ -79,8 +79,8 @@ export abstract class Fault {
     return leaf('ecsCpuStress', (c) => ecsCpuStress(target, options, c));
   }
 
-  /** Adds network latency to running tasks (`aws:ecs:task-network-latency`; pidMode task). */
-  public static ecsNetworkLatency(target: Targets, options: EcsNetworkLatencyOptions): Fault {
+  /** Adds network latency to running tasks (`aws:ecs:task-network-latency`; pidMode task), 200 ms unless `delay` says otherwise. */
+  public static ecsNetworkLatency(target: Targets, options?: EcsNetworkLatencyOptions): Fault {
     return leaf('ecsNetworkLatency', (c) => ecsNetworkLatency(target, options, c));
   }
 
