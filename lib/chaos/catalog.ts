@@ -179,6 +179,44 @@ export const FIS_ACTIONS = {
     onTargets: ['ec2:PauseVolumeIO'],
     onAll: ['ec2:DescribeVolumes', TAG_READ],
   },
+  // "aws:ebs:volume-io-latency" of the reference (#volume-latency-injection) and
+  // https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fis-latency-injection.html. The key is the one FIS gives
+  // aws:ec2:ebs-volume targets (the Service Quotas name "Target Volumes for aws:ebs:pause-volume-io").
+  ebsVolumeIoLatency: {
+    actionId: 'aws:ebs:volume-io-latency',
+    targetKey: 'Volumes',
+    resourceType: 'aws:ec2:ebs-volume',
+    onTargets: ['ec2:InjectVolumeIOLatency'],
+    onAll: ['ec2:DescribeVolumes', TAG_READ],
+  },
+  // "Recovery action" of the reference (#recovery): FIS starts, updates and cancels a zonal shift of the managed
+  // resources; the key as the Service Quotas name "Target ManagedResources for aws:arc:start-zonal-autoshift action".
+  // ARC scopes StartZonalShift by the arc-zonal-shift:ResourceIdentifier condition on "*"
+  // (https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_service-with-iam-zonal-shift.html): granted by the fault.
+  arcStartZonalAutoshift: {
+    actionId: 'aws:arc:start-zonal-autoshift',
+    targetKey: 'ManagedResources',
+    resourceType: 'aws:arc:zonal-shift-managed-resource',
+    onTargets: [],
+    onAll: ['arc-zonal-shift:GetManagedResource', 'arc-zonal-shift:ListManagedResources', 'autoscaling:DescribeTags', TAG_READ],
+  },
+  // "Systems Manager actions" of the reference (#ssm-start-automation-execution): no target; the automation's
+  // permissions (StartAutomationExecution on the runbook, Get/Stop on executions, iam:PassRole) are granted by the fault.
+  ssmStartAutomation: {
+    actionId: 'aws:ssm:start-automation-execution',
+    onTargets: [],
+    onAll: [],
+  },
+  // "Amazon S3 actions" of the reference (#bucket-pause-replication): targets by tags only; the key and the policy
+  // as the "Cross-Region: Connectivity" scenario (https://docs.aws.amazon.com/fis/latest/userguide/cross-region-scenario.html)
+  // writes them. The replication statements are conditioned and added by the fault.
+  s3PauseReplication: {
+    actionId: 'aws:s3:bucket-pause-replication',
+    targetKey: 'Buckets',
+    resourceType: 'aws:s3:bucket',
+    onTargets: [],
+    onAll: ['s3:ListAllMyBuckets', TAG_READ],
+  },
   rdsFailover: {
     actionId: 'aws:rds:failover-db-cluster',
     targetKey: 'Clusters',
@@ -250,6 +288,15 @@ export const FIS_ACTIONS = {
     onAll: [],
   },
 } as const satisfies Record<string, FisActionDefinition>;
+
+/**
+ * The services whose ARNs a target of a resource type may list, where they are not the resource
+ * type's own (`aws:lambda:function` takes `arn:…:lambda:…`): ARC's managed resources are load
+ * balancers, Auto Scaling groups and EKS clusters.
+ */
+export const ARN_SERVICES: Record<string, readonly string[]> = {
+  'aws:arc:zonal-shift-managed-resource': ['elasticloadbalancing', 'autoscaling', 'eks'],
+};
 
 /** Short name of a catalog action. */
 export type FisActionName = keyof typeof FIS_ACTIONS;

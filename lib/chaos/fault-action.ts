@@ -14,6 +14,9 @@ import { ResourceKind, Selection, Targets } from './targets';
 import { Problem } from '../private/problems';
 import { formatDuration } from '../private/format';
 
+/** An availability zone name (`us-east-1a`, `us-gov-west-1b`, `us-west-2-lax-1a`) or id (`use1-az1`). */
+const AZ = /^(?:[a-z]{2}(?:-[a-z]+)+-\d+[a-z](?:-[a-z]+-\d+[a-z])?|[a-z]{2,5}\d+-az\d+)$/;
+
 /** Shortest fault duration: CloudWatch sees a fault at one-minute resolution at best. */
 export const MIN_FAULT_DURATION = Duration.minutes(1);
 
@@ -151,6 +154,19 @@ export class OptionReader {
     return v;
   }
 
+  /**
+   * An availability zone name (`eu-west-1a`) or id (`euw1-az1`), required; a name must be of the
+   * stack's region (FIS acts in the experiment's region).
+   */
+  public availabilityZone(value: unknown, name: string, region: string, what = 'FIS acts on the zone in the experiment\'s region'): string {
+    if (typeof value !== 'string' || (!Token.isUnresolved(value) && !AZ.test(value))) {
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: an availability zone name (e.g. ${Token.isUnresolved(region) ? 'us-east-1a' : `${region}a`}) or id (e.g. use1-az1), got ${describeValue(value)}` });
+    } else if (!Token.isUnresolved(value) && !Token.isUnresolved(region) && /^[a-z]{2}-/.test(value) && !value.startsWith(region)) {
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be a zone of the stack's region ${region} (${what}), got '${value}'` });
+    }
+    return String(value);
+  }
+
   /** A boolean, or its default. */
   public boolean(value: boolean | undefined, name: string, fallback: boolean): boolean {
     const v = value ?? fallback;
@@ -204,6 +220,7 @@ const FACTORIES: Record<ResourceKind, string> = {
   dbInstances: 'Targets.dbInstances([...])',
   tables: 'Targets.tables([...])',
   replicationGroups: 'Targets.replicationGroups([...])',
+  loadBalancers: 'Targets.loadBalancers([...])',
   subnets: 'Targets.subnets([...])',
   roles: 'Targets.roles([...])',
 };

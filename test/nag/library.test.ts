@@ -121,6 +121,12 @@ describe('the library\'s resources under cdk-nag, in every configuration', () =>
     add('network', Fault.disruptConnectivity(Targets.subnets(vpc.isolatedSubnets), { scope: ConnectivityScope.AVAILABILITY_ZONE }));
     add('network-tagged', Fault.disruptConnectivity(Targets.tagged({ tier: 'db' }, Selection.all())));
     add('api', Fault.apiThrottleError(Targets.roles([appRole]), { service: ApiFaultService.EC2, operations: ['DescribeInstances'] }));
+    add('ebs-latency', Fault.ebsVolumeIoLatency(Targets.volumes([volume]), { writeIoLatency: Duration.millis(500) }));
+    add('ebs-latency-tagged', Fault.ebsVolumeIoLatency(Targets.tagged({ tier: 'db' }, Selection.count(1))));
+    add('arc-autoshift', Fault.arcStartZonalAutoshift(Targets.arns(['arn:aws:autoscaling:eu-west-1:111111111111:autoScalingGroup:0a1b2c3d-0000-1111-2222-333344445555:autoScalingGroupName/web']), { availabilityZone: 'eu-west-1a' }));
+    add('arc-autoshift-tagged', Fault.arcStartZonalAutoshift(Targets.tagged({ tier: 'web' }, Selection.all()), { availabilityZone: 'euw1-az1' }));
+    add('s3-replication', Fault.s3PauseReplication(Targets.tagged({ tier: 'dr' }, Selection.all()), { destinationRegion: 'eu-central-1' }));
+    add('ssm-automation', Fault.ssmStartAutomation({ document: 'AWS-RestartEC2Instance', automationAssumeRole: appRole }));
     findings = runPacks(app);
   });
 
