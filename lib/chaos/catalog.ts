@@ -256,6 +256,31 @@ export const FIS_ACTIONS = {
     // the network ACL statements are added by the fault (create/delete conditioned on the managedByFIS tag)
     onAll: ['ec2:DescribeManagedPrefixLists', 'ec2:DescribeNetworkAcls', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'ec2:GetManagedPrefixListEntries', TAG_READ],
   },
+  // "Network actions" of the reference (#route-table-disrupt-cross-region-connectivity and the two below); keys as the
+  // "Cross-Region: Connectivity" scenario's template writes them. The statements on the resources FIS creates and
+  // swaps are added by the faults (scoped to resources tagged managedByFIS, as the scenario's policy).
+  routeTableDisruptCrossRegion: {
+    actionId: 'aws:network:route-table-disrupt-cross-region-connectivity',
+    targetKey: 'Subnets',
+    resourceType: 'aws:ec2:subnet',
+    onTargets: [],
+    onAll: ['ec2:DescribeManagedPrefixLists', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeRouteTables', 'ec2:DescribeSubnets', 'ec2:DescribeVpcPeeringConnections',
+      'ec2:DescribeVpcs', 'ec2:DescribeVpcEndpoints', TAG_READ],
+  },
+  transitGatewayDisruptCrossRegion: {
+    actionId: 'aws:network:transit-gateway-disrupt-cross-region-connectivity',
+    targetKey: 'TransitGateways',
+    resourceType: 'aws:ec2:transit-gateway',
+    onTargets: [],
+    onAll: ['ec2:DescribeTransitGatewayAttachments', 'ec2:DescribeTransitGatewayPeeringAttachments', 'ec2:DescribeTransitGateways', TAG_READ],
+  },
+  disruptVpcEndpoint: {
+    actionId: 'aws:network:disrupt-vpc-endpoint',
+    targetKey: 'VPCEndpoints',
+    resourceType: 'aws:ec2:vpc-endpoint',
+    onTargets: [],
+    onAll: ['ec2:DescribeVpcEndpoints', 'ec2:DescribeSecurityGroups', TAG_READ],
+  },
   apiInternalError: {
     actionId: 'aws:fis:inject-api-internal-error',
     targetKey: 'Roles',

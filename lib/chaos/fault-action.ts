@@ -222,6 +222,8 @@ const FACTORIES: Record<ResourceKind, string> = {
   replicationGroups: 'Targets.replicationGroups([...])',
   loadBalancers: 'Targets.loadBalancers([...])',
   subnets: 'Targets.subnets([...])',
+  transitGateways: 'Targets.transitGateways([...])',
+  vpcEndpoints: 'Targets.vpcEndpoints([...])',
   roles: 'Targets.roles([...])',
 };
 

@@ -19,6 +19,9 @@ import { FaultContext, FaultNode, ResolvedFault } from './fault-action';
 import { FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
 import { dynamoDbPauseReplication, DynamoDbPauseReplicationOptions, rdsFailoverCluster, rdsRebootInstances, RdsRebootOptions } from './faults/data';
 import { arcStartZonalAutoshift, ArcStartZonalAutoshiftOptions } from './faults/arc';
+import {
+  CrossRegionConnectivityOptions, disruptVpcEndpoint, DisruptVpcEndpointOptions, routeTableDisruptCrossRegion, transitGatewayDisruptCrossRegion,
+} from './faults/connectivity';
 import { ebsPauseVolumeIo, EbsPauseVolumeIoOptions, ebsVolumeIoLatency, EbsVolumeIoLatencyOptions } from './faults/ebs';
 import {
   ec2RebootInstances, ec2SpotInterruption, Ec2SpotInterruptionOptions, ec2StopInstances, Ec2StopInstancesOptions, ec2TerminateInstances,
@@ -264,6 +267,29 @@ export abstract class Fault {
   /** Denies traffic of subnets (`aws:network:disrupt-connectivity`). */
   public static disruptConnectivity(target: Targets, options?: DisruptConnectivityOptions): Fault {
     return leaf('disruptConnectivity', (c) => disruptConnectivity(target, options, c));
+  }
+
+  /**
+   * Blocks traffic from subnets to another region (`aws:network:route-table-disrupt-cross-region-connectivity`):
+   * FIS gives the subnets route tables of its own for the duration (raise the VPC quota of routes
+   * per route table to 250, or 350 for us-east-1, plus your routes).
+   */
+  public static routeTableDisruptCrossRegion(target: Targets, options: CrossRegionConnectivityOptions): Fault {
+    return leaf('routeTableDisruptCrossRegion', (c) => routeTableDisruptCrossRegion(target, options, c));
+  }
+
+  /** Blocks traffic of transit gateways' peering attachments to another region (`aws:network:transit-gateway-disrupt-cross-region-connectivity`). */
+  public static transitGatewayDisruptCrossRegion(target: Targets, options: CrossRegionConnectivityOptions): Fault {
+    return leaf('transitGatewayDisruptCrossRegion', (c) => transitGatewayDisruptCrossRegion(target, options, c));
+  }
+
+  /**
+   * Blocks the traffic of interface VPC endpoints (`aws:network:disrupt-vpc-endpoint`): FIS swaps
+   * their security groups for an empty one of its own. Cross-region endpoints also need
+   * `vpce:AllowMultiRegion`, which this library does not grant.
+   */
+  public static disruptVpcEndpoint(target: Targets, options?: DisruptVpcEndpointOptions): Fault {
+    return leaf('disruptVpcEndpoint', (c) => disruptVpcEndpoint(target, options, c));
   }
 
   /** Fails AWS API calls made with a role with internal errors (`aws:fis:inject-api-internal-error`). */

@@ -127,6 +127,11 @@ describe('the library\'s resources under cdk-nag, in every configuration', () =>
     add('arc-autoshift-tagged', Fault.arcStartZonalAutoshift(Targets.tagged({ tier: 'web' }, Selection.all()), { availabilityZone: 'euw1-az1' }));
     add('s3-replication', Fault.s3PauseReplication(Targets.tagged({ tier: 'dr' }, Selection.all()), { destinationRegion: 'eu-central-1' }));
     add('ssm-automation', Fault.ssmStartAutomation({ document: 'AWS-RestartEC2Instance', automationAssumeRole: appRole }));
+    add('cross-region-routes', Fault.routeTableDisruptCrossRegion(Targets.subnets(vpc.isolatedSubnets), { region: 'us-east-1' }));
+    add('cross-region-routes-tagged', Fault.routeTableDisruptCrossRegion(Targets.tagged({ tier: 'db' }, Selection.all()), { region: 'us-east-1' }));
+    add('cross-region-tgw', Fault.transitGatewayDisruptCrossRegion(Targets.tagged({ tier: 'hub' }, Selection.all()), { region: 'us-east-1' }));
+    add('vpc-endpoint', Fault.disruptVpcEndpoint(Targets.vpcEndpoints([vpc.addInterfaceEndpoint('Sqs', { service: ec2.InterfaceVpcEndpointAwsService.SQS })])));
+    add('vpc-endpoint-tagged', Fault.disruptVpcEndpoint(Targets.tagged({ tier: 'db' }, Selection.all())));
     findings = runPacks(app);
   });
 
