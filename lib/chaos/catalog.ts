@@ -150,6 +150,8 @@ export const FIS_ACTIONS = {
     onTargets: ['ec2:RebootInstances'],
     onAll: ['ec2:DescribeInstances'],
   },
+  // #send-spot-instance-interruptions: durationBeforeInterruption 2-15 minutes; the key as the Service Quotas name
+  // "Target SpotInstances for aws:ec2:send-spot-instance-interruptions".
   ec2SpotInterruption: {
     actionId: 'aws:ec2:send-spot-instance-interruptions',
     targetKey: 'SpotInstances',
@@ -160,7 +162,7 @@ export const FIS_ACTIONS = {
   // "Systems Manager actions" of the FIS actions reference
   // (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#ssm-send-command) and "Use Systems Manager
   // SSM documents with AWS FIS" (https://docs.aws.amazon.com/fis/latest/userguide/actions-ssm-agent.html): parameters
-  // documentArn, documentParameters (a JSON string), duration; permissions ssm:SendCommand (granted by the fault on the
+  // documentArn, documentVersion, documentParameters (a JSON string), duration; permissions ssm:SendCommand (granted by the fault on the
   // document and the target instances), ssm:ListCommands and ssm:CancelCommand. ec2:DescribeInstances as for the EC2
   // actions: FIS resolves aws:ec2:instance targets (tags, the State.Name filter) with it.
   ssmSendCommand: {
@@ -170,8 +172,10 @@ export const FIS_ACTIONS = {
     onTargets: ['ssm:SendCommand'],
     onAll: ['ssm:ListCommands', 'ssm:CancelCommand', 'ec2:DescribeInstances'],
   },
-  // "Amazon EBS actions" of the reference (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#ebs-actions-reference)
-  // and https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fis-pause-io.html.
+  // "Amazon EBS actions" of the reference (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#pause-volume-io:
+  // ec2:PauseVolumeIO, ec2:DescribeVolumes, tag:GetResources; duration 1 s-12 h) and
+  // https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fis-pause-io.html; the key as the Service Quotas name
+  // "Target Volumes for aws:ebs:pause-volume-io".
   ebsPauseVolumeIo: {
     actionId: 'aws:ebs:pause-volume-io',
     targetKey: 'Volumes',

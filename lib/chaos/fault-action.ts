@@ -83,9 +83,9 @@ export class OptionReader {
 
   /**
    * The fault's duration: its own, else the experiment's (which the experiment validates itself);
-   * between 1 minute and 12 hours.
+   * between `min` (1 minute unless the action allows less) and 12 hours.
    */
-  public duration(own: Duration | undefined, context: FaultContext, name = 'duration'): number | undefined {
+  public duration(own: Duration | undefined, context: FaultContext, name = 'duration', min: Duration = MIN_FAULT_DURATION): number | undefined {
     if (own === undefined) {
       if (context.defaultDuration === undefined) {
         this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: give the fault a ${name}, or the experiment a duration (e.g. Duration.minutes(10))` });
@@ -93,7 +93,7 @@ export class OptionReader {
       }
       return context.defaultDuration instanceof Duration && !fisDurationProblem(context.defaultDuration, MIN_FAULT_DURATION) ? context.defaultDuration.toSeconds() : undefined;
     }
-    const p = fisDurationProblem(own, MIN_FAULT_DURATION, FIS_MAX_DURATION);
+    const p = fisDurationProblem(own, min, FIS_MAX_DURATION);
     if (p) {
       this.problems.push({ prop: `${this.prop}.${name}`, message: p });
       return undefined;

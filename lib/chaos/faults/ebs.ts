@@ -16,19 +16,22 @@ import { Targets } from '../targets';
 /** Options of `Fault.ebsPauseVolumeIo`. */
 export interface EbsPauseVolumeIoOptions {
   /**
-   * How long the volumes' I/O is paused, 1 minute to 12 hours. To test the operating system's
-   * NVMe timeout, make it at least `nvme_core.io_timeout`.
+   * How long the volumes' I/O is paused, 1 second to 12 hours (FIS's bounds). To test the
+   * operating system's NVMe timeout, make it at least `nvme_core.io_timeout`.
    * @default - the experiment's duration
    */
   readonly duration?: Duration;
 }
+
+/** Both EBS actions last from one second (actions reference, #pause-volume-io and #volume-latency-injection). */
+const EBS_MIN_DURATION = Duration.seconds(1);
 
 /** `aws:ebs:pause-volume-io`. */
 export function ebsPauseVolumeIo(target: Targets, options: EbsPauseVolumeIoOptions | undefined, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
   const stack = Stack.of(context.scope);
   const resolved = resourcesOf<ec2.IVolume>(reader, target, ['volumes'], (x) => typeof (x as ec2.IVolume)?.volumeId === 'string', 'an EBS volume');
-  const seconds = reader.duration(options?.duration, context);
+  const seconds = reader.duration(options?.duration, context, 'duration', EBS_MIN_DURATION);
   const targets = isTyped(resolved)
     ? byArns(reader, resolved, (v) => stack.formatArn({ service: 'ec2', resource: 'volume', resourceName: v.volumeId }))
     : resolved;
@@ -64,7 +67,7 @@ export interface EbsVolumeIoLatencyOptions {
    */
   readonly writeIoLatency?: Duration;
   /**
-   * How long the latency lasts, 1 minute to 12 hours.
+   * How long the latency lasts, 1 second to 12 hours (FIS's bounds).
    * @default - the experiment's duration
    */
   readonly duration?: Duration;
@@ -91,7 +94,7 @@ export function ebsVolumeIoLatency(target: Targets, options: EbsVolumeIoLatencyO
   const readMs = reader.milliseconds(options?.readIoLatency ?? DEFAULT_IO_LATENCY, 'readIoLatency', 1, 60_000);
   const writePercent = ioPercentage(reader, options?.writeIoPercentage, 'writeIoPercentage');
   const writeMs = reader.milliseconds(options?.writeIoLatency ?? DEFAULT_IO_LATENCY, 'writeIoLatency', 1, 60_000);
-  const seconds = reader.duration(options?.duration, context);
+  const seconds = reader.duration(options?.duration, context, 'duration', EBS_MIN_DURATION);
   const targets = isTyped(resolved)
     ? byArns(reader, resolved, (v) => stack.formatArn({ service: 'ec2', resource: 'volume', resourceName: v.volumeId }))
     : resolved;

@@ -32,6 +32,12 @@ export interface SsmSendCommandOptions {
   readonly document: string;
 
   /**
+   * The document's version (FIS's `documentVersion`).
+   * @default - the document's default version
+   */
+  readonly documentVersion?: string;
+
+  /**
    * The document's parameters, each value a string as Systems Manager takes them (e.g.
    * `{ DurationSeconds: '120' }`); written as the action's `documentParameters` JSON.
    * @default - none: the document's own defaults
@@ -81,6 +87,21 @@ function documentArn(reader: OptionReader, document: unknown, stack: Stack): { a
   return { arn: stack.formatArn({ service: 'ssm', account, resource: 'document', resourceName: document }), name: document };
 }
 
+/** A document version: a number, or `$DEFAULT` / `$LATEST`. */
+const DOCUMENT_VERSION = /^(?:[1-9]\d{0,8}|\$DEFAULT|\$LATEST)$/;
+
+/** The `documentVersion` parameter when given, or a problem recorded. */
+function documentVersion(reader: OptionReader, version: unknown): Record<string, string> {
+  if (version === undefined) {
+    return {};
+  }
+  if (typeof version !== 'string' || (!Token.isUnresolved(version) && !DOCUMENT_VERSION.test(version))) {
+    reader.problem('documentVersion', `must be a version number (e.g. '3'), '$DEFAULT' or '$LATEST', got ${describeValue(version)}`);
+    return {};
+  }
+  return { documentVersion: version };
+}
+
 /** The document's parameters as the JSON string FIS takes, or a problem recorded. */
 function documentParameters(reader: OptionReader, parameters: unknown, stack: Stack): Record<string, string> {
   if (parameters === undefined) {
@@ -105,12 +126,13 @@ export function ssmSendCommand(target: Targets, options: SsmSendCommandOptions, 
   const stack = Stack.of(context.scope);
   const { targets, statement, what } = ec2Target(reader, FIS_ACTIONS.ssmSendCommand, target, context);
   const document = documentArn(reader, options?.document, stack);
+  const version = documentVersion(reader, options?.documentVersion);
   const parameters = documentParameters(reader, options?.parameters, stack);
   const seconds = reader.duration(options?.duration, context);
   return reader.action(() => ({
     definition: FIS_ACTIONS.ssmSendCommand,
     description: `Runs SSM document ${document!.name} on ${what}${forDuration(seconds)}`,
-    parameters: { documentArn: document!.arn, ...parameters, ...durationParameter(seconds) },
+    parameters: { documentArn: document!.arn, ...version, ...parameters, ...durationParameter(seconds) },
     target: targets,
     ownsTargetPermissions: true,
     durationSeconds: seconds,
@@ -158,18 +180,13 @@ export interface SsmStartAutomationOptions {
   readonly maxDuration?: Duration;
 }
 
-/** A document version: a number, or `$DEFAULT` / `$LATEST`. */
-const DOCUMENT_VERSION = /^(?:[1-9]\d{0,8}|\$DEFAULT|\$LATEST)$/;
 
 /** `aws:ssm:start-automation-execution`: no target; the runbook, its executions and the role it assumes. */
 export function ssmStartAutomation(options: SsmStartAutomationOptions, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
   const stack = Stack.of(context.scope);
   const document = documentArn(reader, options?.document, stack);
-  const version = options?.documentVersion;
-  if (version !== undefined && (typeof version !== 'string' || (!Token.isUnresolved(version) && !DOCUMENT_VERSION.test(version)))) {
-    reader.problem('documentVersion', `must be a version number (e.g. '3'), '$DEFAULT' or '$LATEST', got ${describeValue(version)}`);
-  }
+  const version = documentVersion(reader, options?.documentVersion);
   const given = options?.automationAssumeRole;
   const role = given === undefined || typeof (given as iam.IRole)?.roleArn === 'string' ? given : undefined;
   if (given !== undefined && role === undefined) {
@@ -189,7 +206,7 @@ export function ssmStartAutomation(options: SsmStartAutomationOptions, context: 
       description: `Runs Automation runbook ${document!.name}${seconds === undefined ? '' : `, stopped after ${formatDuration(seconds, { exact: true })} at the latest`}`,
       parameters: {
         documentArn: document!.arn,
-        ...(version === undefined ? {} : { documentVersion: version }),
+        ...version,
         ...parameters,
         maxDuration: isoDuration(seconds!),
       },
