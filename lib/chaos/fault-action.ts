@@ -17,6 +17,9 @@ import { formatDuration } from '../private/format';
 /** An availability zone name (`us-east-1a`, `us-gov-west-1b`, `us-west-2-lax-1a`) or id (`use1-az1`). */
 const AZ = /^(?:[a-z]{2}(?:-[a-z]+)+-\d+[a-z](?:-[a-z]+-\d+[a-z])?|[a-z]{2,5}\d+-az\d+)$/;
 
+/** A region code: `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+
 /** Shortest fault duration: CloudWatch sees a fault at one-minute resolution at best. */
 export const MIN_FAULT_DURATION = Duration.minutes(1);
 
@@ -163,6 +166,14 @@ export class OptionReader {
       this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: an availability zone name (e.g. ${Token.isUnresolved(region) ? 'us-east-1a' : `${region}a`}) or id (e.g. use1-az1), got ${describeValue(value)}` });
     } else if (!Token.isUnresolved(value) && !Token.isUnresolved(region) && /^[a-z]{2}-/.test(value) && !value.startsWith(region)) {
       this.problems.push({ prop: `${this.prop}.${name}`, message: `must be a zone of the stack's region ${region} (${what}), got '${value}'` });
+    }
+    return String(value);
+  }
+
+  /** A region code (`us-east-1`), required; `what` says which region it is, for the message. */
+  public region(value: unknown, name: string, what: string): string {
+    if (typeof value !== 'string' || (!Token.isUnresolved(value) && !REGION.test(value))) {
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: ${what}, such as 'us-east-1', got ${describeValue(value)}` });
     }
     return String(value);
   }

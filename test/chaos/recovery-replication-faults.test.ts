@@ -294,7 +294,7 @@ describe('validation of the remaining faults', () => {
 
   test('S3 pause: a missing destination region; destination buckets that are not bucket names', () => {
     expect(experiment(() => ({ fault: Fault.s3PauseReplication(Targets.tagged(TAGS, Selection.all()), {} as never) }))).toThrow(
-      problem('fault (s3PauseReplication).destinationRegion', 'is required: a region code such as \'us-east-1\', got undefined'));
+      problem('fault (s3PauseReplication).destinationRegion', 'is required: the code of the destination buckets\' region, such as \'us-east-1\', got undefined'));
     expect(experiment(() => ({ fault: Fault.s3PauseReplication(Targets.tagged(TAGS, Selection.all()), { destinationRegion: 'us-east-1', destinationBuckets: ['Orders_DR'] }) }))).toThrow(
       problem('fault (s3PauseReplication).destinationBuckets', 'must be a non-empty list of bucket names (3-63 lower-case letters, digits, dots and hyphens), got ["Orders_DR"]'));
   });

@@ -11,7 +11,6 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { withWildcardReason } from '../../nag/suppressions';
-import { describeValue } from '../../private/describe';
 import { FIS_ACTIONS } from '../catalog';
 import { durationParameter, FaultContext, forDuration, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { targetStatement } from '../target-permissions';
@@ -37,20 +36,17 @@ export interface DisruptVpcEndpointOptions {
   readonly duration?: Duration;
 }
 
-/** A region code: `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 
 /** FIS's own resources, created with the managedByFIS=true tag for the experiment and deleted after it. */
 const FIS_CREATED = 'FIS creates these resources during the experiment, with the managedByFIS=true tag; they have no ARN in advance';
 
 /** The `region` parameter, checked: a region code other than the stack's. */
 function regionParameter(reader: OptionReader, value: unknown, stack: Stack): string {
-  if (typeof value !== 'string' || (!Token.isUnresolved(value) && !REGION.test(value))) {
-    reader.problem('region', `is required: the code of the region to isolate, such as 'us-east-1', got ${describeValue(value)}`);
-  } else if (!Token.isUnresolved(value) && !Token.isUnresolved(stack.region) && value === stack.region) {
+  const region = reader.region(value, 'region', 'the code of the region to isolate');
+  if (!Token.isUnresolved(region) && !Token.isUnresolved(stack.region) && region === stack.region) {
     reader.problem('region', `must be another region than the stack's own ${stack.region}: FIS blocks traffic from the experiment's region to it`);
   }
-  return String(value);
+  return region;
 }
 
 /** `arn:…:ec2:<region>:<account>:<type>/*` of this stack. */

@@ -26,15 +26,19 @@ export interface EbsPauseVolumeIoOptions {
 /** Both EBS actions last from one second (actions reference, #pause-volume-io and #volume-latency-injection). */
 const EBS_MIN_DURATION = Duration.seconds(1);
 
+/** The volumes of an EBS fault: typed volumes by ARN, or the resolved target as given. */
+function volumeTargets(reader: OptionReader, target: Targets, stack: Stack): Targets | undefined {
+  const resolved = resourcesOf<ec2.IVolume>(reader, target, ['volumes'], (x) => typeof (x as ec2.IVolume)?.volumeId === 'string', 'an EBS volume');
+  return isTyped(resolved)
+    ? byArns(reader, resolved, (v) => stack.formatArn({ service: 'ec2', resource: 'volume', resourceName: v.volumeId }))
+    : resolved;
+}
+
 /** `aws:ebs:pause-volume-io`. */
 export function ebsPauseVolumeIo(target: Targets, options: EbsPauseVolumeIoOptions | undefined, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const stack = Stack.of(context.scope);
-  const resolved = resourcesOf<ec2.IVolume>(reader, target, ['volumes'], (x) => typeof (x as ec2.IVolume)?.volumeId === 'string', 'an EBS volume');
+  const targets = volumeTargets(reader, target, Stack.of(context.scope));
   const seconds = reader.duration(options?.duration, context, 'duration', EBS_MIN_DURATION);
-  const targets = isTyped(resolved)
-    ? byArns(reader, resolved, (v) => stack.formatArn({ service: 'ec2', resource: 'volume', resourceName: v.volumeId }))
-    : resolved;
   return reader.action(() => ({
     definition: FIS_ACTIONS.ebsPauseVolumeIo,
     description: `Pauses the I/O of the EBS volume(s)${forDuration(seconds)} (reads and writes hang; the volume turns impaired)`,
@@ -88,16 +92,12 @@ function ioPercentage(reader: OptionReader, value: number | undefined, name: str
 /** `aws:ebs:volume-io-latency`. */
 export function ebsVolumeIoLatency(target: Targets, options: EbsVolumeIoLatencyOptions | undefined, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const stack = Stack.of(context.scope);
-  const resolved = resourcesOf<ec2.IVolume>(reader, target, ['volumes'], (x) => typeof (x as ec2.IVolume)?.volumeId === 'string', 'an EBS volume');
+  const targets = volumeTargets(reader, target, Stack.of(context.scope));
   const readPercent = ioPercentage(reader, options?.readIoPercentage, 'readIoPercentage');
   const readMs = reader.milliseconds(options?.readIoLatency ?? DEFAULT_IO_LATENCY, 'readIoLatency', 1, 60_000);
   const writePercent = ioPercentage(reader, options?.writeIoPercentage, 'writeIoPercentage');
   const writeMs = reader.milliseconds(options?.writeIoLatency ?? DEFAULT_IO_LATENCY, 'writeIoLatency', 1, 60_000);
   const seconds = reader.duration(options?.duration, context, 'duration', EBS_MIN_DURATION);
-  const targets = isTyped(resolved)
-    ? byArns(reader, resolved, (v) => stack.formatArn({ service: 'ec2', resource: 'volume', resourceName: v.volumeId }))
-    : resolved;
   return reader.action(() => ({
     definition: FIS_ACTIONS.ebsVolumeIoLatency,
     description: `Adds ${readMs} ms to ${readPercent} % of the reads and ${writeMs} ms to ${writePercent} % of the writes of the EBS volume(s)${forDuration(seconds)}`,

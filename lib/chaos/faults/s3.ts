@@ -34,8 +34,6 @@ export interface S3PauseReplicationOptions {
   readonly duration?: Duration;
 }
 
-/** A region code: `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 /** An S3 bucket name (3-63 lower-case letters, digits, dots and hyphens). */
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -60,10 +58,7 @@ export function s3PauseReplication(target: Targets, options: S3PauseReplicationO
   } else {
     reader.target(target);
   }
-  const region = options?.destinationRegion;
-  if (typeof region !== 'string' || (!Token.isUnresolved(region) && !REGION.test(region))) {
-    reader.problem('destinationRegion', `is required: a region code such as 'us-east-1', got ${describeValue(region)}`);
-  }
+  const region = reader.region(options?.destinationRegion, 'destinationRegion', 'the code of the destination buckets\' region');
   const buckets = commaList(reader, options?.destinationBuckets, 'destinationBuckets', (b) => BUCKET.test(b), 'bucket names (3-63 lower-case letters, digits, dots and hyphens)');
   const prefixes = commaList(reader, options?.prefixes, 'prefixes', (p) => p !== '' && !/[,\p{C}]/u.test(p), 'key prefixes without commas or control characters');
   const seconds = reader.duration(options?.duration, context);
@@ -72,7 +67,7 @@ export function s3PauseReplication(target: Targets, options: S3PauseReplicationO
     definition: FIS_ACTIONS.s3PauseReplication,
     description: `Pauses replication of the tagged bucket(s) to ${region}${forDuration(seconds)}`,
     parameters: {
-      ...durationParameter(seconds), region: region as string,
+      ...durationParameter(seconds), region,
       ...(buckets === undefined ? {} : { destinationBuckets: buckets }),
       ...(prefixes === undefined ? {} : { prefixes }),
     },
