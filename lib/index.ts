@@ -52,8 +52,11 @@ export {
   type EksPodNetworkPacketLossOptions, type EksPodNetworkBlackholePortOptions, type EksTerminateNodegroupInstancesOptions,
 } from './chaos/faults/eks';
 export { type Ec2StopInstancesOptions, type Ec2SpotInterruptionOptions } from './chaos/faults/ec2';
-export { type EbsPauseVolumeIoOptions } from './chaos/faults/ebs';
-export { type SsmSendCommandOptions } from './chaos/faults/ssm';
+export { type EbsPauseVolumeIoOptions, type EbsVolumeIoLatencyOptions } from './chaos/faults/ebs';
+export { type SsmSendCommandOptions, type SsmStartAutomationOptions } from './chaos/faults/ssm';
+export { type S3PauseReplicationOptions } from './chaos/faults/s3';
+export { type ArcStartZonalAutoshiftOptions, ZonalShiftResourceType, ZonalAutoshiftStatus } from './chaos/faults/arc';
+export { type CrossRegionConnectivityOptions, type DisruptVpcEndpointOptions } from './chaos/faults/connectivity';
 export { type RdsRebootOptions, type DynamoDbPauseReplicationOptions } from './chaos/faults/data';
 export { type ElastiCacheAzPowerInterruptionOptions } from './chaos/faults/elasticache';
 export { type DisruptConnectivityOptions, ConnectivityScope, type ApiErrorOptions, ApiFaultService } from './chaos/faults/network';

@@ -150,6 +150,8 @@ export const FIS_ACTIONS = {
     onTargets: ['ec2:RebootInstances'],
     onAll: ['ec2:DescribeInstances'],
   },
+  // #send-spot-instance-interruptions: durationBeforeInterruption 2-15 minutes; the key as the Service Quotas name
+  // "Target SpotInstances for aws:ec2:send-spot-instance-interruptions".
   ec2SpotInterruption: {
     actionId: 'aws:ec2:send-spot-instance-interruptions',
     targetKey: 'SpotInstances',
@@ -160,7 +162,7 @@ export const FIS_ACTIONS = {
   // "Systems Manager actions" of the FIS actions reference
   // (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#ssm-send-command) and "Use Systems Manager
   // SSM documents with AWS FIS" (https://docs.aws.amazon.com/fis/latest/userguide/actions-ssm-agent.html): parameters
-  // documentArn, documentParameters (a JSON string), duration; permissions ssm:SendCommand (granted by the fault on the
+  // documentArn, documentVersion, documentParameters (a JSON string), duration; permissions ssm:SendCommand (granted by the fault on the
   // document and the target instances), ssm:ListCommands and ssm:CancelCommand. ec2:DescribeInstances as for the EC2
   // actions: FIS resolves aws:ec2:instance targets (tags, the State.Name filter) with it.
   ssmSendCommand: {
@@ -170,14 +172,54 @@ export const FIS_ACTIONS = {
     onTargets: ['ssm:SendCommand'],
     onAll: ['ssm:ListCommands', 'ssm:CancelCommand', 'ec2:DescribeInstances'],
   },
-  // "Amazon EBS actions" of the reference (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#ebs-actions-reference)
-  // and https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fis-pause-io.html.
+  // "Amazon EBS actions" of the reference (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#pause-volume-io:
+  // ec2:PauseVolumeIO, ec2:DescribeVolumes, tag:GetResources; duration 1 s-12 h) and
+  // https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fis-pause-io.html; the key as the Service Quotas name
+  // "Target Volumes for aws:ebs:pause-volume-io".
   ebsPauseVolumeIo: {
     actionId: 'aws:ebs:pause-volume-io',
     targetKey: 'Volumes',
     resourceType: 'aws:ec2:ebs-volume',
     onTargets: ['ec2:PauseVolumeIO'],
     onAll: ['ec2:DescribeVolumes', TAG_READ],
+  },
+  // "aws:ebs:volume-io-latency" of the reference (#volume-latency-injection) and
+  // https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fis-latency-injection.html. The key is the one FIS gives
+  // aws:ec2:ebs-volume targets (the Service Quotas name "Target Volumes for aws:ebs:pause-volume-io").
+  ebsVolumeIoLatency: {
+    actionId: 'aws:ebs:volume-io-latency',
+    targetKey: 'Volumes',
+    resourceType: 'aws:ec2:ebs-volume',
+    onTargets: ['ec2:InjectVolumeIOLatency'],
+    onAll: ['ec2:DescribeVolumes', TAG_READ],
+  },
+  // "Recovery action" of the reference (#recovery): FIS starts, updates and cancels a zonal shift of the managed
+  // resources; the key as the Service Quotas name "Target ManagedResources for aws:arc:start-zonal-autoshift action".
+  // ARC scopes StartZonalShift by the arc-zonal-shift:ResourceIdentifier condition on "*"
+  // (https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_service-with-iam-zonal-shift.html): granted by the fault.
+  arcStartZonalAutoshift: {
+    actionId: 'aws:arc:start-zonal-autoshift',
+    targetKey: 'ManagedResources',
+    resourceType: 'aws:arc:zonal-shift-managed-resource',
+    onTargets: [],
+    onAll: ['arc-zonal-shift:GetManagedResource', 'arc-zonal-shift:ListManagedResources', 'autoscaling:DescribeTags', TAG_READ],
+  },
+  // "Systems Manager actions" of the reference (#ssm-start-automation-execution): no target; the automation's
+  // permissions (StartAutomationExecution on the runbook, Get/Stop on executions, iam:PassRole) are granted by the fault.
+  ssmStartAutomation: {
+    actionId: 'aws:ssm:start-automation-execution',
+    onTargets: [],
+    onAll: [],
+  },
+  // "Amazon S3 actions" of the reference (#bucket-pause-replication): targets by tags only; the key and the policy
+  // as the "Cross-Region: Connectivity" scenario (https://docs.aws.amazon.com/fis/latest/userguide/cross-region-scenario.html)
+  // writes them. The replication statements are conditioned and added by the fault.
+  s3PauseReplication: {
+    actionId: 'aws:s3:bucket-pause-replication',
+    targetKey: 'Buckets',
+    resourceType: 'aws:s3:bucket',
+    onTargets: [],
+    onAll: ['s3:ListAllMyBuckets', TAG_READ],
   },
   rdsFailover: {
     actionId: 'aws:rds:failover-db-cluster',
@@ -218,6 +260,31 @@ export const FIS_ACTIONS = {
     // the network ACL statements are added by the fault (create/delete conditioned on the managedByFIS tag)
     onAll: ['ec2:DescribeManagedPrefixLists', 'ec2:DescribeNetworkAcls', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'ec2:GetManagedPrefixListEntries', TAG_READ],
   },
+  // "Network actions" of the reference (#route-table-disrupt-cross-region-connectivity and the two below); keys as the
+  // "Cross-Region: Connectivity" scenario's template writes them. The statements on the resources FIS creates and
+  // swaps are added by the faults (scoped to resources tagged managedByFIS, as the scenario's policy).
+  routeTableDisruptCrossRegion: {
+    actionId: 'aws:network:route-table-disrupt-cross-region-connectivity',
+    targetKey: 'Subnets',
+    resourceType: 'aws:ec2:subnet',
+    onTargets: [],
+    onAll: ['ec2:DescribeManagedPrefixLists', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeRouteTables', 'ec2:DescribeSubnets', 'ec2:DescribeVpcPeeringConnections',
+      'ec2:DescribeVpcs', 'ec2:DescribeVpcEndpoints', TAG_READ],
+  },
+  transitGatewayDisruptCrossRegion: {
+    actionId: 'aws:network:transit-gateway-disrupt-cross-region-connectivity',
+    targetKey: 'TransitGateways',
+    resourceType: 'aws:ec2:transit-gateway',
+    onTargets: [],
+    onAll: ['ec2:DescribeTransitGatewayAttachments', 'ec2:DescribeTransitGatewayPeeringAttachments', 'ec2:DescribeTransitGateways', TAG_READ],
+  },
+  disruptVpcEndpoint: {
+    actionId: 'aws:network:disrupt-vpc-endpoint',
+    targetKey: 'VPCEndpoints',
+    resourceType: 'aws:ec2:vpc-endpoint',
+    onTargets: [],
+    onAll: ['ec2:DescribeVpcEndpoints', 'ec2:DescribeSecurityGroups', TAG_READ],
+  },
   apiInternalError: {
     actionId: 'aws:fis:inject-api-internal-error',
     targetKey: 'Roles',
@@ -250,6 +317,15 @@ export const FIS_ACTIONS = {
     onAll: [],
   },
 } as const satisfies Record<string, FisActionDefinition>;
+
+/**
+ * The services whose ARNs a target of a resource type may list, where they are not the resource
+ * type's own (`aws:lambda:function` takes `arn:…:lambda:…`): ARC's managed resources are load
+ * balancers, Auto Scaling groups and EKS clusters.
+ */
+export const ARN_SERVICES: Record<string, readonly string[]> = {
+  'aws:arc:zonal-shift-managed-resource': ['elasticloadbalancing', 'autoscaling', 'eks'],
+};
 
 /** Short name of a catalog action. */
 export type FisActionName = keyof typeof FIS_ACTIONS;

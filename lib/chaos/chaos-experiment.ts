@@ -17,7 +17,7 @@ import { suppressWildcardFindings, withWildcardReason } from '../nag/suppression
 import { describeValue, hasLoneSurrogate, readList, readProperty, truncateText } from '../private/describe';
 import { namePartProblem } from '../slo/names';
 import { suppressReportBucketFindings, EXPERIMENT_ARN_REASON, onAllReason, REPORT_PREFIX_REASON, TAG_SELECTED_REASON } from './nag-suppressions';
-import { FIS_ACTIONS, FIS_LIMITS } from './catalog';
+import { ARN_SERVICES, FIS_ACTIONS, FIS_LIMITS } from './catalog';
 import { Fault } from './fault';
 import { FaultActionSpec, FaultNode, ResolvedFault } from './fault-action';
 import { FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
@@ -398,11 +398,12 @@ export class ChaosExperiment extends Construct {
       if (arns.length > FIS_LIMITS.arnsPerTarget) {
         problems.push({ prop: 'fault', message: `target ${t.name} lists ${arns.length} resources; FIS allows ${FIS_LIMITS.arnsPerTarget} ARNs per target. Select them by tags with a count or percentage` });
       }
-      // aws:lambda:function takes arn:…:lambda:… ARNs, aws:dynamodb:global-table arn:…:dynamodb:…, and so on
-      const service = t.resourceType.split(':')[1];
-      const foreign = arns.filter((arn) => !Token.isUnresolved(arn) && arn.split(':')[2] !== service);
+      // aws:lambda:function takes arn:…:lambda:… ARNs, aws:dynamodb:global-table arn:…:dynamodb:…, and so on;
+      // ARC's managed resources are other services' resources (ARN_SERVICES)
+      const services = ARN_SERVICES[t.resourceType] ?? [t.resourceType.split(':')[1]];
+      const foreign = arns.filter((arn) => !Token.isUnresolved(arn) && !services.includes(arn.split(':')[2]));
       if (foreign.length > 0) {
-        problems.push({ prop: 'fault', message: `target ${t.name} (${t.resourceType}) lists ARNs of another service than ${service}: ${foreign.join(', ')}` });
+        problems.push({ prop: 'fault', message: `target ${t.name} (${t.resourceType}) lists ARNs of another service than ${services.join(', ')}: ${foreign.join(', ')}` });
       }
     }
     if (this._layout.longestSeconds > FIS_MAX_DURATION.toSeconds()) {

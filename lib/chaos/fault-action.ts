@@ -14,6 +14,12 @@ import { ResourceKind, Selection, Targets } from './targets';
 import { Problem } from '../private/problems';
 import { formatDuration } from '../private/format';
 
+/** An availability zone name (`us-east-1a`, `us-gov-west-1b`, `us-west-2-lax-1a`) or id (`use1-az1`). */
+const AZ = /^(?:[a-z]{2}(?:-[a-z]+)+-\d+[a-z](?:-[a-z]+-\d+[a-z])?|[a-z]{2,5}\d+-az\d+)$/;
+
+/** A region code: `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+
 /** Shortest fault duration: CloudWatch sees a fault at one-minute resolution at best. */
 export const MIN_FAULT_DURATION = Duration.minutes(1);
 
@@ -80,9 +86,9 @@ export class OptionReader {
 
   /**
    * The fault's duration: its own, else the experiment's (which the experiment validates itself);
-   * between 1 minute and 12 hours.
+   * between `min` (1 minute unless the action allows less) and 12 hours.
    */
-  public duration(own: Duration | undefined, context: FaultContext, name = 'duration'): number | undefined {
+  public duration(own: Duration | undefined, context: FaultContext, name = 'duration', min: Duration = MIN_FAULT_DURATION): number | undefined {
     if (own === undefined) {
       if (context.defaultDuration === undefined) {
         this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: give the fault a ${name}, or the experiment a duration (e.g. Duration.minutes(10))` });
@@ -90,7 +96,7 @@ export class OptionReader {
       }
       return context.defaultDuration instanceof Duration && !fisDurationProblem(context.defaultDuration, MIN_FAULT_DURATION) ? context.defaultDuration.toSeconds() : undefined;
     }
-    const p = fisDurationProblem(own, MIN_FAULT_DURATION, FIS_MAX_DURATION);
+    const p = fisDurationProblem(own, min, FIS_MAX_DURATION);
     if (p) {
       this.problems.push({ prop: `${this.prop}.${name}`, message: p });
       return undefined;
@@ -151,6 +157,27 @@ export class OptionReader {
     return v;
   }
 
+  /**
+   * An availability zone name (`eu-west-1a`) or id (`euw1-az1`), required; a name must be of the
+   * stack's region (FIS acts in the experiment's region).
+   */
+  public availabilityZone(value: unknown, name: string, region: string, what = 'FIS acts on the zone in the experiment\'s region'): string {
+    if (typeof value !== 'string' || (!Token.isUnresolved(value) && !AZ.test(value))) {
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: an availability zone name (e.g. ${Token.isUnresolved(region) ? 'us-east-1a' : `${region}a`}) or id (e.g. use1-az1), got ${describeValue(value)}` });
+    } else if (!Token.isUnresolved(value) && !Token.isUnresolved(region) && /^[a-z]{2}-/.test(value) && !value.startsWith(region)) {
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `must be a zone of the stack's region ${region} (${what}), got '${value}'` });
+    }
+    return String(value);
+  }
+
+  /** A region code (`us-east-1`), required; `what` says which region it is, for the message. */
+  public region(value: unknown, name: string, what: string): string {
+    if (typeof value !== 'string' || (!Token.isUnresolved(value) && !REGION.test(value))) {
+      this.problems.push({ prop: `${this.prop}.${name}`, message: `is required: ${what}, such as 'us-east-1', got ${describeValue(value)}` });
+    }
+    return String(value);
+  }
+
   /** A boolean, or its default. */
   public boolean(value: boolean | undefined, name: string, fallback: boolean): boolean {
     const v = value ?? fallback;
@@ -204,7 +231,10 @@ const FACTORIES: Record<ResourceKind, string> = {
   dbInstances: 'Targets.dbInstances([...])',
   tables: 'Targets.tables([...])',
   replicationGroups: 'Targets.replicationGroups([...])',
+  loadBalancers: 'Targets.loadBalancers([...])',
   subnets: 'Targets.subnets([...])',
+  transitGateways: 'Targets.transitGateways([...])',
+  vpcEndpoints: 'Targets.vpcEndpoints([...])',
   roles: 'Targets.roles([...])',
 };
 

@@ -18,7 +18,11 @@ import { FIS_ACTIONS } from './catalog';
 import { FaultContext, FaultNode, ResolvedFault } from './fault-action';
 import { FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
 import { dynamoDbPauseReplication, DynamoDbPauseReplicationOptions, rdsFailoverCluster, rdsRebootInstances, RdsRebootOptions } from './faults/data';
-import { ebsPauseVolumeIo, EbsPauseVolumeIoOptions } from './faults/ebs';
+import { arcStartZonalAutoshift, ArcStartZonalAutoshiftOptions } from './faults/arc';
+import {
+  CrossRegionConnectivityOptions, disruptVpcEndpoint, DisruptVpcEndpointOptions, routeTableDisruptCrossRegion, transitGatewayDisruptCrossRegion,
+} from './faults/connectivity';
+import { ebsPauseVolumeIo, EbsPauseVolumeIoOptions, ebsVolumeIoLatency, EbsVolumeIoLatencyOptions } from './faults/ebs';
 import {
   ec2RebootInstances, ec2SpotInterruption, Ec2SpotInterruptionOptions, ec2StopInstances, Ec2StopInstancesOptions, ec2TerminateInstances,
 } from './faults/ec2';
@@ -40,7 +44,8 @@ import {
 import {
   apiInternalError, ApiErrorOptions, apiThrottleError, apiUnavailableError, disruptConnectivity, DisruptConnectivityOptions,
 } from './faults/network';
-import { ssmSendCommand, SsmSendCommandOptions } from './faults/ssm';
+import { s3PauseReplication, S3PauseReplicationOptions } from './faults/s3';
+import { ssmSendCommand, SsmSendCommandOptions, ssmStartAutomation, SsmStartAutomationOptions } from './faults/ssm';
 import { Targets } from './targets';
 import { Problem } from '../private/problems';
 import { formatDuration } from '../private/format';
@@ -79,8 +84,8 @@ export abstract class Fault {
     return leaf('ecsCpuStress', (c) => ecsCpuStress(target, options, c));
   }
 
-  /** Adds network latency to running tasks (`aws:ecs:task-network-latency`; pidMode task). */
-  public static ecsNetworkLatency(target: Targets, options: EcsNetworkLatencyOptions): Fault {
+  /** Adds network latency to running tasks (`aws:ecs:task-network-latency`; pidMode task), 200 ms unless `delay` says otherwise. */
+  public static ecsNetworkLatency(target: Targets, options?: EcsNetworkLatencyOptions): Fault {
     return leaf('ecsNetworkLatency', (c) => ecsNetworkLatency(target, options, c));
   }
 
@@ -188,11 +193,28 @@ export abstract class Fault {
     return leaf('ssmSendCommand', (c) => ssmSendCommand(target, options, c));
   }
 
+  /**
+   * Runs an SSM Automation runbook (`aws:ssm:start-automation-execution`), e.g. to inject a fault
+   * FIS has no action for; FIS stops the execution after `maxDuration`. It has no target: what the
+   * runbook acts on is in its parameters.
+   */
+  public static ssmStartAutomation(options: SsmStartAutomationOptions): Fault {
+    return leaf('ssmStartAutomation', (c) => ssmStartAutomation(options, c));
+  }
+
   // ---- EBS ----
 
   /** Pauses the I/O of EBS volumes (`aws:ebs:pause-volume-io`; Nitro-based instances). */
   public static ebsPauseVolumeIo(target: Targets, options?: EbsPauseVolumeIoOptions): Fault {
     return leaf('ebsPauseVolumeIo', (c) => ebsPauseVolumeIo(target, options, c));
+  }
+
+  /**
+   * Adds latency to a share of the read and write I/O of EBS volumes (`aws:ebs:volume-io-latency`);
+   * the volumes must be in one availability zone.
+   */
+  public static ebsVolumeIoLatency(target: Targets, options?: EbsVolumeIoLatencyOptions): Fault {
+    return leaf('ebsVolumeIoLatency', (c) => ebsVolumeIoLatency(target, options, c));
   }
 
   // ---- Databases ----
@@ -221,11 +243,53 @@ export abstract class Fault {
     return leaf('elastiCacheAzPowerInterruption', (c) => elastiCacheAzPowerInterruption(target, options, c));
   }
 
+  /**
+   * Pauses the replication of S3 buckets to the buckets of a region (`aws:s3:bucket-pause-replication`);
+   * FIS selects the source buckets by tags only (`Targets.tagged`).
+   */
+  public static s3PauseReplication(target: Targets, options: S3PauseReplicationOptions): Fault {
+    return leaf('s3PauseReplication', (c) => s3PauseReplication(target, options, c));
+  }
+
+  // ---- Recovery ----
+
+  /**
+   * Shifts the traffic of zonal-shift managed resources (load balancers, Auto Scaling groups, EKS
+   * clusters) away from an availability zone (`aws:arc:start-zonal-autoshift`), as ARC's zonal
+   * autoshift would, and cancels the shift at the end.
+   */
+  public static arcStartZonalAutoshift(target: Targets, options: ArcStartZonalAutoshiftOptions): Fault {
+    return leaf('arcStartZonalAutoshift', (c) => arcStartZonalAutoshift(target, options, c));
+  }
+
   // ---- Network and AWS APIs ----
 
   /** Denies traffic of subnets (`aws:network:disrupt-connectivity`). */
   public static disruptConnectivity(target: Targets, options?: DisruptConnectivityOptions): Fault {
     return leaf('disruptConnectivity', (c) => disruptConnectivity(target, options, c));
+  }
+
+  /**
+   * Blocks traffic from subnets to another region (`aws:network:route-table-disrupt-cross-region-connectivity`):
+   * FIS gives the subnets route tables of its own for the duration (raise the VPC quota of routes
+   * per route table to 250, or 350 for us-east-1, plus your routes).
+   */
+  public static routeTableDisruptCrossRegion(target: Targets, options: CrossRegionConnectivityOptions): Fault {
+    return leaf('routeTableDisruptCrossRegion', (c) => routeTableDisruptCrossRegion(target, options, c));
+  }
+
+  /** Blocks traffic of transit gateways' peering attachments to another region (`aws:network:transit-gateway-disrupt-cross-region-connectivity`). */
+  public static transitGatewayDisruptCrossRegion(target: Targets, options: CrossRegionConnectivityOptions): Fault {
+    return leaf('transitGatewayDisruptCrossRegion', (c) => transitGatewayDisruptCrossRegion(target, options, c));
+  }
+
+  /**
+   * Blocks the traffic of interface VPC endpoints (`aws:network:disrupt-vpc-endpoint`): FIS swaps
+   * their security groups for an empty one of its own. Cross-region endpoints also need
+   * `vpce:AllowMultiRegion`, which this library does not grant.
+   */
+  public static disruptVpcEndpoint(target: Targets, options?: DisruptVpcEndpointOptions): Fault {
+    return leaf('disruptVpcEndpoint', (c) => disruptVpcEndpoint(target, options, c));
   }
 
   /** Fails AWS API calls made with a role with internal errors (`aws:fis:inject-api-internal-error`). */

@@ -4,7 +4,7 @@
  * condition that it carries the same tags (`aws:ResourceTag/<key>`), so the role can change only
  * what the experiment can select. IAM evaluates `aws:ResourceTag` on the resource the call acts on,
  * for each resource type below (Service Authorization Reference, "Resource types" tables: EC2
- * instance, volume and subnet, ECS task and cluster, EKS node group, ElastiCache replication group, Lambda function,
+ * instance, volume, subnet and VPC endpoint, ECS task and cluster, EKS node group, ElastiCache replication group, Lambda function,
  * RDS cluster and db, DynamoDB table).
  */
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
@@ -20,6 +20,7 @@ const RESOURCE_ARNS: Record<string, { readonly service: string; readonly resourc
   'aws:ec2:spot-instance': { service: 'ec2', resource: 'instance', arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
   'aws:ec2:ebs-volume': { service: 'ec2', resource: 'volume', arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
   'aws:ec2:subnet': { service: 'ec2', resource: 'subnet', arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
+  'aws:ec2:vpc-endpoint': { service: 'ec2', resource: 'vpc-endpoint', arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
   'aws:ecs:task': { service: 'ecs', resource: 'task', arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
   'aws:ecs:cluster': { service: 'ecs', resource: 'cluster', arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
   // arn:…:eks:<region>:<account>:nodegroup/<cluster>/<group>/<uuid>

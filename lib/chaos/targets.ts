@@ -10,6 +10,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -114,7 +115,7 @@ export interface EksPodSelector {
 }
 
 /** The kinds of CDK resources a `Targets` factory takes, named as the factory. */
-export type ResourceKind = 'functions' | 'instances' | 'volumes' | 'autoScalingGroup' | 'ecsService' | 'ecsClusters' | 'eksPods' | 'eksNodegroups' | 'dbClusters' | 'dbInstances' | 'tables' | 'replicationGroups' | 'subnets' | 'roles';
+export type ResourceKind = 'functions' | 'instances' | 'volumes' | 'autoScalingGroup' | 'ecsService' | 'ecsClusters' | 'eksPods' | 'eksNodegroups' | 'dbClusters' | 'dbInstances' | 'tables' | 'replicationGroups' | 'loadBalancers' | 'subnets' | 'transitGateways' | 'vpcEndpoints' | 'roles';
 
 /** CDK resources given to a typed `Targets` factory; the fault turns them into ARNs (or tags) and permissions. */
 export interface TypedResources {
@@ -254,9 +255,36 @@ export class Targets {
     return Targets.typed('replicationGroups', groups, undefined);
   }
 
-  /** Subnets, for `Fault.disruptConnectivity`. */
+  /**
+   * Application and Network Load Balancers registered with ARC zonal shift, for
+   * `Fault.arcStartZonalAutoshift` (Auto Scaling groups and EKS clusters go by `Targets.arns` or
+   * `Targets.tagged`).
+   * @param selection which of them are hit. @default Selection.all()
+   */
+  public static loadBalancers(loadBalancers: elbv2.ILoadBalancerV2[], selection?: Selection): Targets {
+    return Targets.typed('loadBalancers', loadBalancers, selection);
+  }
+
+  /** Subnets, for `Fault.disruptConnectivity` and `Fault.routeTableDisruptCrossRegion`. */
   public static subnets(subnets: ec2.ISubnet[]): Targets {
     return Targets.typed('subnets', subnets, undefined);
+  }
+
+  /**
+   * Transit gateways, for `Fault.transitGatewayDisruptCrossRegion` (aws-cdk-lib has only the L1
+   * `CfnTransitGateway`; gateways of other stacks go by `Targets.arns` or `Targets.tagged`).
+   * @param selection which of them are hit. @default Selection.all()
+   */
+  public static transitGateways(gateways: ec2.CfnTransitGateway[], selection?: Selection): Targets {
+    return Targets.typed('transitGateways', gateways, selection);
+  }
+
+  /**
+   * Interface VPC endpoints, for `Fault.disruptVpcEndpoint`.
+   * @param selection which of them are hit. @default Selection.all()
+   */
+  public static vpcEndpoints(endpoints: ec2.IInterfaceVpcEndpoint[], selection?: Selection): Targets {
+    return Targets.typed('vpcEndpoints', endpoints, selection);
   }
 
   /** IAM roles whose AWS API calls fail, for the API error faults. */

@@ -13,7 +13,7 @@ import {
   EksPodSelectorType, ExperimentProps, Fault, FisPodSecurityPolicy, KillSignal, NetworkProtocol, ReliableService, Selection, Targets, TrafficType,
 } from '../../lib';
 import {
-  experimentStatements, flat, logicalId, newService, newStack, onlyFault, statementFor,
+  ecsTaskSendCommand, experimentStatements, flat, logicalId, newService, newStack, onlyFault, sendCommandGrants, statementFor,
   statementResources as resources, synth, TemplateJson,
 } from './helpers';
 
@@ -128,9 +128,7 @@ describe('ECS task and cluster faults', () => {
     for (const name of ['io', 'kill', 'loss', 'blackhole']) {
       const statements = experimentStatements(json, name);
       expect(resources(statementFor(statements, ['ecs:DescribeTasks']))).toEqual([`arn:<Partition>:ecs:eu-west-1:111111111111:task/${clusterRef}/*`]);
-      expect(resources(statementFor(statements, ['ssm:SendCommand']))).toEqual([
-        'arn:<Partition>:ssm:eu-west-1::document/AWSFIS-*', 'arn:<Partition>:ssm:eu-west-1:111111111111:managed-instance/*',
-      ]);
+      expect(sendCommandGrants(statements)).toEqual(ecsTaskSendCommand(`arn:<Partition>:ecs:eu-west-1:111111111111:task/${clusterRef}/*`));
     }
     expect(resources(statementFor(experimentStatements(json, 'loss'), [
       'ecs:ListTasks', 'ecs:DescribeContainerInstances', 'ec2:DescribeInstances', 'ec2:DescribeSubnets', 'ssm:ListCommands', 'ssm:CancelCommand', 'tag:GetResources',

@@ -12,8 +12,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { ApiFaultService, ConnectivityScope, Fault, ReliableService, Selection, Targets } from '../../lib';
 import {
-  actionsOf, experimentStatements, flat, grantedActions, logicalId, newFunction, newService, newStack, onlyFault,
-  Statement, statementFor, synth, TemplateJson,
+  actionsOf, ecsTaskSendCommand, experimentStatements, flat, grantedActions, logicalId, newFunction, newService, newStack, onlyFault,
+  sendCommandGrants, Statement, statementFor, synth, TemplateJson,
 } from './helpers';
 
 const TEN_MINUTES = Duration.minutes(10);
@@ -139,6 +139,8 @@ describe('ECS faults', () => {
       duration: TEN_MINUTES,
     });
     checkout.addExperiment('stop-tagged', { fault: Fault.ecsStopTasks(Targets.tagged({ app: 'web' }, Selection.count(2))) });
+    checkout.addExperiment('latency-default', { fault: Fault.ecsNetworkLatency(Targets.ecsService(worker, Selection.count(1))), duration: TEN_MINUTES });
+    checkout.addExperiment('latency-flows', { fault: Fault.ecsNetworkLatency(Targets.ecsService(worker, Selection.count(1)), { flowsPercent: 25 }), duration: TEN_MINUTES });
     json = synth(stack);
     clusterRef = `<Ref ${logicalId(stack, cluster)}>`;
     fargateName = `<${logicalId(stack, web)}.Name>`;
@@ -146,7 +148,7 @@ describe('ECS faults', () => {
   });
 
   const taskArn = () => `arn:<Partition>:ecs:eu-west-1:111111111111:task/${clusterRef}/*`;
-  const ssmSendCommand = ['arn:<Partition>:ssm:eu-west-1::document/AWSFIS-*', 'arn:<Partition>:ssm:eu-west-1:111111111111:managed-instance/*'];
+  const ssmSendCommand = () => ecsTaskSendCommand(taskArn());
 
   /** Target parameters rendered: the cluster and service by name. */
   function targetParameters(target: Record<string, any>): Record<string, string> {
@@ -186,7 +188,7 @@ describe('ECS faults', () => {
   test('CPU stress: the role runs FIS\'s SSM documents on the tasks\' managed instances', () => {
     const statements = experimentStatements(json, 'cpu');
     expect(resources(statementFor(statements, ['ecs:DescribeTasks']))).toEqual([taskArn()]);
-    expect(resources(statementFor(statements, ['ssm:SendCommand']))).toEqual(ssmSendCommand);
+    expect(sendCommandGrants(statements)).toEqual(ssmSendCommand());
     expect(resources(statementFor(statements, ['ecs:ListTasks', 'ssm:ListCommands', 'ssm:CancelCommand', 'tag:GetResources']))).toEqual(['*']);
   });
 
@@ -211,10 +213,20 @@ describe('ECS faults', () => {
     expect(target.SelectionMode).toBe('ALL');
   });
 
+  test('network latency: FIS\'s default delay of 200 ms; flowsPercent written only when given', () => {
+    expect(onlyFault(json, 'latency-default').action.Parameters).toEqual({
+      duration: 'PT10M', delayMilliseconds: '200', jitterMilliseconds: '10', sources: 'ALL', installDependencies: 'true', useEcsFaultInjectionEndpoints: 'false',
+    });
+    expect(onlyFault(json, 'latency-flows').action.Parameters).toEqual({
+      duration: 'PT10M', delayMilliseconds: '200', jitterMilliseconds: '10', flowsPercent: '25', sources: 'ALL', installDependencies: 'true', useEcsFaultInjectionEndpoints: 'false',
+    });
+    expect(onlyFault(json, 'latency-flows').action.Description).toContain('25 % of the flows');
+  });
+
   test('network latency: the role describes tasks of the cluster and the network around them', () => {
     const statements = experimentStatements(json, 'latency-ec2');
     expect(resources(statementFor(statements, ['ecs:DescribeTasks']))).toEqual([taskArn()]);
-    expect(resources(statementFor(statements, ['ssm:SendCommand']))).toEqual(ssmSendCommand);
+    expect(sendCommandGrants(statements)).toEqual(ssmSendCommand());
     expect(resources(statementFor(statements, [
       'ecs:ListTasks', 'ecs:DescribeContainerInstances', 'ec2:DescribeInstances', 'ec2:DescribeSubnets', 'ssm:ListCommands', 'ssm:CancelCommand', 'tag:GetResources',
     ]))).toEqual(['*']);

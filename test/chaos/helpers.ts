@@ -139,3 +139,26 @@ export function onlyFault(json: TemplateJson, experiment: string) {
 export function statementResources(s: Statement): string[] {
   return (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(flat);
 }
+
+/** A condition with its values' tokens rendered by `flat`. */
+export function flatCondition(condition: Record<string, unknown> | undefined): Record<string, Record<string, string>> | undefined {
+  return condition === undefined ? undefined : Object.fromEntries(Object.entries(condition).map(([operator, keys]) =>
+    [operator, Object.fromEntries(Object.entries(keys as Record<string, unknown>).map(([key, value]) => [key, flat(value)]))]));
+}
+
+/** Every statement granting `ssm:SendCommand`, as its resources and condition (tokens rendered). */
+export function sendCommandGrants(statements: Statement[]): Array<{ resources: string[]; condition?: Record<string, Record<string, string>> }> {
+  return statements.filter((s) => actionsOf(s).includes('ssm:SendCommand'))
+    .map((s) => ({ resources: statementResources(s), condition: flatCondition(s.Condition) }));
+}
+
+/**
+ * What an ECS task fault grants `ssm:SendCommand` on: FIS's AWSFIS-* documents, and the managed
+ * instances whose `ECS_TASK_ARN` tag names one of `tasks` (the SSM agent sidecars of the target tasks).
+ */
+export function ecsTaskSendCommand(tasks: string) {
+  return [
+    { resources: ['arn:<Partition>:ssm:eu-west-1::document/AWSFIS-*'], condition: undefined },
+    { resources: ['arn:<Partition>:ssm:eu-west-1:111111111111:managed-instance/*'], condition: { StringLike: { 'aws:ResourceTag/ECS_TASK_ARN': tasks } } },
+  ];
+}

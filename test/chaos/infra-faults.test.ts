@@ -221,6 +221,12 @@ describe('validation of the infrastructure faults', () => {
       /fault \(ec2SpotInterruption\)\.target\.selection: is required for an Auto Scaling group/);
   });
 
+  test('EBS pause: from one second, as FIS allows (not the one minute of other faults); not less', () => {
+    expect(experiment((w) => ({ fault: Fault.ebsPauseVolumeIo(Targets.volumes([w.volume]), { duration: Duration.seconds(30) }), duration: TEN_MINUTES }))).not.toThrow();
+    expect(experiment((w) => ({ fault: Fault.ebsPauseVolumeIo(Targets.volumes([w.volume]), { duration: Duration.millis(500) }), duration: TEN_MINUTES }))).toThrow(
+      problem('fault (ebsPauseVolumeIo).duration', 'must be a whole number of seconds (a Duration between 1 s and 12 h), got 0.5 s'));
+  });
+
   test('EBS pause: no duration from the fault nor the experiment', () => {
     expect(experiment((w) => ({ fault: Fault.ebsPauseVolumeIo(Targets.volumes([w.volume])) }))).toThrow(
       problem('fault (ebsPauseVolumeIo).duration', 'is required: give the fault a duration, or the experiment a duration (e.g. Duration.minutes(10))'));

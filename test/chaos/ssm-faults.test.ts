@@ -59,6 +59,7 @@ describe('SSM send-command', () => {
       fault: Fault.ssmSendCommand(Targets.instances([instance]), { document: 'arn:aws:ssm:eu-west-1:222222222222:document/SharedChaos', duration: TEN_MINUTES }),
     });
     checkout.addExperiment('account', { fault: Fault.ssmSendCommand(Targets.instances([instance]), { document: 'Checkout-FillDisk', duration: TEN_MINUTES }) });
+    checkout.addExperiment('version', { fault: Fault.ssmSendCommand(Targets.instances([instance]), { document: 'Checkout-FillDisk', documentVersion: '3', duration: TEN_MINUTES }) });
     json = synth(stack);
     instanceArn = `${PREFIX}ec2:eu-west-1:111111111111:instance/<Ref ${logicalId(stack, instance)}>`;
     fleetRef = `<Ref ${logicalId(stack, fleet)}>`;
@@ -93,6 +94,10 @@ describe('SSM send-command', () => {
     const { action } = onlyFault(json, 'fleet');
     expect(action.Parameters).toEqual({ documentArn: expect.anything(), duration: 'PT10M' });
     expect(flat(action.Parameters.documentArn)).toBe(`${PREFIX}ssm:eu-west-1::document/AWSFIS-Run-Memory-Stress`);
+  });
+
+  test('a document version: written as documentVersion, only when given', () => {
+    expect(onlyFault(json, 'version').action.Parameters).toEqual({ documentArn: expect.anything(), documentVersion: '3', duration: 'PT10M' });
   });
 
   test('an Auto Scaling group: its running instances by name tag, and only those may receive the command', () => {
@@ -148,6 +153,11 @@ describe('validation of the SSM faults', () => {
   test('an ARN that is not an SSM document\'s', () => {
     expect(experiment((w) => ({ fault: Fault.ssmSendCommand(Targets.instances([w.instance]), { document: 'arn:aws:s3:::bucket/doc' }), duration: TEN_MINUTES }))).toThrow(
       problem('fault (ssmSendCommand).document', `must be ${ALLOWED}, got "arn:aws:s3:::bucket/doc"`));
+  });
+
+  test('a document version that is neither a number nor $DEFAULT/$LATEST', () => {
+    expect(experiment((w) => ({ fault: Fault.ssmSendCommand(Targets.instances([w.instance]), { document: 'AWSFIS-Run-CPU-Stress', documentVersion: 'v2' }), duration: TEN_MINUTES }))).toThrow(
+      problem('fault (ssmSendCommand).documentVersion', 'must be a version number (e.g. \'3\'), \'$DEFAULT\' or \'$LATEST\', got "v2"'));
   });
 
   test('a name Systems Manager does not allow', () => {

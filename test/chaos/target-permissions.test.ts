@@ -8,7 +8,7 @@ import { Fault, Selection, Targets } from '../../lib';
 import { FIS_ACTIONS } from '../../lib/chaos/catalog';
 import { everyResourceOf, resourceTagConditions, TAG_CONDITIONED_RESOURCE_TYPES, targetStatement } from '../../lib/chaos/target-permissions';
 import { ACKNOWLEDGED_RULES_METADATA_KEY } from '../../lib/nag/suppressions';
-import { actionsOf, experimentStatements, experimentTemplate, flat, newService, newStack, roleIdOf, Statement, statementFor, synth, TemplateJson } from './helpers';
+import { actionsOf, ecsTaskSendCommand, experimentStatements, experimentTemplate, flat, newService, newStack, roleIdOf, sendCommandGrants, Statement, statementFor, synth, TemplateJson } from './helpers';
 
 const TEN_MINUTES = Duration.minutes(10);
 const TAGS = { team: 'payments', env: 'prod' };
@@ -68,8 +68,9 @@ describe('faults on targets selected by tags', () => {
 
   test('no experiment role grants a target action on * or without a condition', () => {
     const targetActions = new Set<string>(Object.values(FIS_ACTIONS).flatMap((a) => [...a.onTargets]));
-    // ssm:SendCommand is also authorized on the SSM document it runs, which is no target
-    const onDocumentsOnly = (s: Statement) => resources(s).every((r) => /:ssm:[^:]*:[^:]*:(document|managed-instance)\//.test(r));
+    // ssm:SendCommand is also authorized on the SSM document it runs, which is no target; the
+    // managed instances it runs on (the ECS tasks' SSM agent sidecars) are, and must be conditioned
+    const onDocumentsOnly = (s: Statement) => resources(s).every((r) => /:ssm:[^:]*:[^:]*:document\//.test(r));
     for (const experiment of ['ec2-stop', 'ec2-terminate', 'rds-failover', 'rds-reboot', 'dynamodb-pause', 'ecs-stop', 'ecs-cpu', 'lambda-error', 'network', 'ssm-command']) {
       const open = experimentStatements(json, experiment)
         .filter((s) => actionsOf(s).some((a) => targetActions.has(a) || a === 'ec2:ReplaceNetworkAclAssociation'))
@@ -77,6 +78,10 @@ describe('faults on targets selected by tags', () => {
         .filter((s) => resources(s).includes('*') || (s.Condition === undefined && !resources(s).every((r) => r.includes('network-acl/*'))));
       expect({ experiment, open }).toEqual({ experiment, open: [] });
     }
+  });
+
+  test('ECS task faults send commands only to the managed instances of tasks, by their ECS_TASK_ARN tag', () => {
+    expect(sendCommandGrants(experimentStatements(json, 'ecs-cpu'))).toEqual(ecsTaskSendCommand(`${ARN_PREFIX}ecs:eu-west-1:111111111111:task/*`));
   });
 
   test('cdk-nag\'s wildcard finding on these statements is acknowledged with the tag condition as the reason', () => {

@@ -155,6 +155,11 @@ describe('milliseconds', () => {
       problem('fault (ecsNetworkLatency).delay', `must be a whole number of milliseconds from 1 to 60000, got ${ms} ms`));
   });
 
+  test.each([0, 101, 2.5])('an ECS network latency on %p %% of the flows', (flows) => {
+    expect(experiment((w) => ({ fault: Fault.ecsNetworkLatency(Targets.ecsService(compute(w.stack).web, Selection.count(1)), { flowsPercent: flows }), duration: TEN_MINUTES }))).toThrow(
+      problem('fault (ecsNetworkLatency).flowsPercent', `must be a whole number from 1 to 100 (percent of network flows), got ${flows}`));
+  });
+
   test('an ECS network jitter above 1 minute', () => {
     expect(experiment((w) => ({
       fault: Fault.ecsNetworkLatency(Targets.ecsService(compute(w.stack).web, Selection.count(1)), { delay: Duration.millis(100), jitter: Duration.millis(60_001) }), duration: TEN_MINUTES,

@@ -128,6 +128,17 @@ describe('the library\'s resources under cdk-nag, in every configuration', () =>
       availabilityZone: 'eu-west-1a', instances: [Targets.autoScalingGroup(fleet, Selection.all())], subnets: Targets.subnets(vpc.isolatedSubnets),
       volumes: Targets.volumes([volume]), dbClusters: Targets.dbClusters([orders]), replicationGroups: Targets.replicationGroups([sessions]),
     }));
+    add('ebs-latency', Fault.ebsVolumeIoLatency(Targets.volumes([volume]), { writeIoLatency: Duration.millis(500) }));
+    add('ebs-latency-tagged', Fault.ebsVolumeIoLatency(Targets.tagged({ tier: 'db' }, Selection.count(1))));
+    add('arc-autoshift', Fault.arcStartZonalAutoshift(Targets.arns(['arn:aws:autoscaling:eu-west-1:111111111111:autoScalingGroup:0a1b2c3d-0000-1111-2222-333344445555:autoScalingGroupName/web']), { availabilityZone: 'eu-west-1a' }));
+    add('arc-autoshift-tagged', Fault.arcStartZonalAutoshift(Targets.tagged({ tier: 'web' }, Selection.all()), { availabilityZone: 'euw1-az1' }));
+    add('s3-replication', Fault.s3PauseReplication(Targets.tagged({ tier: 'dr' }, Selection.all()), { destinationRegion: 'eu-central-1' }));
+    add('ssm-automation', Fault.ssmStartAutomation({ document: 'AWS-RestartEC2Instance', automationAssumeRole: appRole }));
+    add('cross-region-routes', Fault.routeTableDisruptCrossRegion(Targets.subnets(vpc.isolatedSubnets), { region: 'us-east-1' }));
+    add('cross-region-routes-tagged', Fault.routeTableDisruptCrossRegion(Targets.tagged({ tier: 'db' }, Selection.all()), { region: 'us-east-1' }));
+    add('cross-region-tgw', Fault.transitGatewayDisruptCrossRegion(Targets.tagged({ tier: 'hub' }, Selection.all()), { region: 'us-east-1' }));
+    add('vpc-endpoint', Fault.disruptVpcEndpoint(Targets.vpcEndpoints([vpc.addInterfaceEndpoint('Sqs', { service: ec2.InterfaceVpcEndpointAwsService.SQS })])));
+    add('vpc-endpoint-tagged', Fault.disruptVpcEndpoint(Targets.tagged({ tier: 'db' }, Selection.all())));
     findings = runPacks(app);
   });
 

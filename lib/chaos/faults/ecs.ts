@@ -36,13 +36,21 @@ export interface EcsCpuStressOptions {
 
 /** Options of `Fault.ecsNetworkLatency`. */
 export interface EcsNetworkLatencyOptions {
-  /** Added latency, 1 ms to 1 minute. */
-  readonly delay: Duration;
+  /**
+   * Added latency, 1 ms to 1 minute.
+   * @default Duration.millis(200) - FIS's default
+   */
+  readonly delay?: Duration;
   /**
    * Jitter around the delay.
    * @default Duration.millis(10)
    */
   readonly jitter?: Duration;
+  /**
+   * Share of network flows affected, 1-100 % (ECS agent 1.100.0 or later).
+   * @default - not written: FIS affects 100 % of the flows
+   */
+  readonly flowsPercent?: number;
   /**
    * Destinations affected: IPv4 addresses, CIDR blocks, domain names, `DYNAMODB`, `S3`, or `ALL`.
    * @default ['ALL']
@@ -175,6 +183,12 @@ export interface EcsDrainContainerInstancesOptions {
 
 const SSM_AGENT_IMAGE = 'amazon-ssm-agent';
 
+/** The tag the SSM agent sidecar puts on its managed instance: the ARN of its task. */
+const ECS_TASK_TAG = 'ECS_TASK_ARN';
+
+/** `delayMilliseconds`'s default in the FIS actions reference (aws:ecs:task-network-latency). */
+const DEFAULT_LATENCY = Duration.millis(200);
+
 function isService(x: unknown): x is ecs.BaseService {
   return x instanceof ecs.BaseService;
 }
@@ -182,14 +196,17 @@ function isService(x: unknown): x is ecs.BaseService {
 /** The target, the role's statement on its tasks (for the given actions) and the task-definition checks shared by ECS faults. */
 function ecsTarget(reader: OptionReader, target: Targets, context: FaultContext): {
   targets?: Targets; onTasks: (actions: readonly string[]) => iam.PolicyStatement; service?: ecs.BaseService;
+  /** The ARNs of the tasks that may be hit, as an IAM pattern. */
+  tasks: string;
 } {
+  const everyTask = Stack.of(context.scope).formatArn({ service: 'ecs', resource: 'task', resourceName: '*' });
   const resolved = resourcesOf<ecs.BaseService>(reader, target, ['ecsService'], isService, 'an ECS service (FargateService, Ec2Service)');
   if (resolved === undefined) {
-    return { onTasks: (actions) => taskStatement(actions, [], undefined) };
+    return { onTasks: (actions) => taskStatement(actions, [], undefined), tasks: everyTask };
   }
   if (!isTyped(resolved)) {
     // the given tasks, or, selected by tags, the tasks carrying those tags
-    return { targets: resolved, onTasks: (actions) => targetStatement(Stack.of(context.scope), FIS_ACTIONS.ecsStopTask.resourceType, actions, resolved) };
+    return { targets: resolved, onTasks: (actions) => targetStatement(Stack.of(context.scope), FIS_ACTIONS.ecsStopTask.resourceType, actions, resolved), tasks: everyTask };
   }
   const service = resolved.resources[0];
   const selection = resolved.selection;
@@ -200,7 +217,7 @@ function ecsTarget(reader: OptionReader, target: Targets, context: FaultContext)
   const targets = selection !== undefined ? reader.target(Targets._byParameters({ cluster: service.cluster.clusterName, service: service.serviceName }, selection)) : undefined;
   const taskArns = [Stack.of(service).formatArn({ service: 'ecs', resource: 'task', resourceName: `${service.cluster.clusterName}/*` })];
   const why = 'the service\'s tasks are started and replaced at run time, so only their cluster can be named: scoped to the tasks of that cluster';
-  return { targets, onTasks: (actions) => taskStatement(actions, taskArns, why), service };
+  return { targets, onTasks: (actions) => taskStatement(actions, taskArns, why), service, tasks: taskArns[0] };
 }
 
 /** Warnings about a task definition that cannot take an SSM-driven fault. */
@@ -234,15 +251,27 @@ function taskDefinitionWarnings(service: ecs.BaseService | undefined, action: st
   return warnings;
 }
 
-/** SSM permissions of the agent-driven ECS actions. */
-function ssmStatement(stack: Stack): iam.PolicyStatement {
-  return withWildcardReason(new iam.PolicyStatement({
-    actions: ['ssm:SendCommand'],
-    resources: [
-      stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: 'AWSFIS-*' }),
-      stack.formatArn({ service: 'ssm', resource: 'managed-instance', resourceName: '*' }),
-    ],
-  }), 'FIS\'s own SSM documents (AWSFIS-*), sent to the managed instances of the tasks\' SSM agent sidecars, which register at run time');
+/**
+ * SSM permissions of the agent-driven ECS actions: FIS's own documents (AWSFIS-*), sent only to the
+ * managed instances the tasks' SSM agent sidecars register. The sidecar tags its managed instance
+ * with `ECS_TASK_ARN`, the ARN of its task, and FIS maps the target tasks to managed instances by
+ * that tag (https://docs.aws.amazon.com/fis/latest/userguide/ecs-task-actions.html), so the role may
+ * send commands only to managed instances of the targeted tasks: of the service's cluster, or, for
+ * tasks chosen by ARN or tags, of tasks of this account and region.
+ */
+function ssmStatements(stack: Stack, taskArns: string): iam.PolicyStatement[] {
+  return [
+    withWildcardReason(new iam.PolicyStatement({
+      actions: ['ssm:SendCommand'],
+      resources: [stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: 'AWSFIS-*' })],
+    }), 'FIS\'s own SSM documents (AWSFIS-*), owned by Amazon, which the ECS task actions run'),
+    withWildcardReason(new iam.PolicyStatement({
+      actions: ['ssm:SendCommand'],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'managed-instance', resourceName: '*' })],
+      conditions: { StringLike: { [`aws:ResourceTag/${ECS_TASK_TAG}`]: taskArns } },
+    }), `the tasks' SSM agent sidecars register as managed instances at run time, with ids not known at deploy time; the statement is conditioned on their ${ECS_TASK_TAG} tag, `
+      + 'so commands reach only the managed instances of the targeted tasks'),
+  ];
 }
 
 /** The target actions on the tasks, with the reason for their wildcard. */
@@ -308,7 +337,7 @@ function taskFault(
   read: (reader: OptionReader, service: ecs.BaseService | undefined) => { description: string; parameters: Record<string, string>; needsPidModeTask: boolean; viaEndpoints?: boolean; timed: boolean; duration?: Duration },
 ): ResolvedFault {
   const reader = new OptionReader(context.prop);
-  const { targets, onTasks, service } = ecsTarget(reader, target, context);
+  const { targets, onTasks, service, tasks } = ecsTarget(reader, target, context);
   const spec = read(reader, service);
   const seconds = spec.timed ? reader.duration(spec.duration, context) : undefined;
   return reader.action(() => ecsAction(definition, {
@@ -320,21 +349,23 @@ function taskFault(
     target: targets,
     ownsTargetPermissions: true,
     durationSeconds: seconds,
-    statements: [onTasks(definition.onTargets), ssmStatement(Stack.of(context.scope))],
+    statements: [onTasks(definition.onTargets), ...ssmStatements(Stack.of(context.scope), tasks)],
     warnings: taskDefinitionWarnings(service, definition.actionId, { needsPidModeTask: spec.needsPidModeTask, viaEndpoints: spec.viaEndpoints ?? false }),
   }));
 }
 
 /** `aws:ecs:task-network-latency`. */
-export function ecsNetworkLatency(target: Targets, options: EcsNetworkLatencyOptions, context: FaultContext): ResolvedFault {
+export function ecsNetworkLatency(target: Targets, options: EcsNetworkLatencyOptions | undefined, context: FaultContext): ResolvedFault {
   return taskFault(target, context, FIS_ACTIONS.ecsNetworkLatency, (reader, service) => {
-    const delay = reader.milliseconds(options?.delay, 'delay', 1, 60_000);
+    const delay = reader.milliseconds(options?.delay ?? DEFAULT_LATENCY, 'delay', 1, 60_000);
     const jitter = reader.milliseconds(options?.jitter ?? Duration.millis(10), 'jitter', 0, 60_000);
+    // written only when given, so templates that never set it stay as they were
+    const flows = options?.flowsPercent === undefined ? undefined : reader.integer(options.flowsPercent, 'flowsPercent', 1, 100, 100, ' (percent of network flows)');
     const sources = sourcesParameter(reader, options?.sources);
     const viaEndpoints = endpointsParameter(reader, options?.useEcsFaultInjectionEndpoints, service);
     return {
-      description: `Adds ${delay} ms (±${jitter} ms) of network latency to {tasks}`,
-      parameters: { delayMilliseconds: String(delay), jitterMilliseconds: String(jitter), sources },
+      description: `Adds ${delay} ms (±${jitter} ms) of network latency to ${flows === undefined ? '' : `${flows} % of the flows of `}{tasks}`,
+      parameters: { delayMilliseconds: String(delay), jitterMilliseconds: String(jitter), ...(flows === undefined ? {} : { flowsPercent: String(flows) }), sources },
       needsPidModeTask: true, viaEndpoints, timed: true, duration: options?.duration,
     };
   });

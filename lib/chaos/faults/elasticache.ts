@@ -5,9 +5,8 @@
  * the same action and role as AWS's ElastiCache AZ power interruption template
  * (https://github.com/aws-samples/fis-template-library, pull request 30).
  */
-import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
-import { describeValue } from '../../private/describe';
 import { FIS_ACTIONS } from '../catalog';
 import { byArns, durationParameter, FaultContext, forDuration, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { Targets } from '../targets';
@@ -27,9 +26,6 @@ export interface ElastiCacheAzPowerInterruptionOptions {
   readonly duration?: Duration;
 }
 
-/** An availability zone name (`us-east-1a`, `us-gov-west-1b`, `us-west-2-lax-1a`) or id (`use1-az1`). */
-const AZ = /^(?:[a-z]{2}(?:-[a-z]+)+-\d+[a-z](?:-[a-z]+-\d+[a-z])?|[a-z]{2,5}\d+-az\d+)$/;
-
 /** `arn:…:elasticache:<region>:<account>:replicationgroup:<id>`. */
 function replicationGroupArn(group: elasticache.CfnReplicationGroup): string {
   return Stack.of(group).formatArn({ service: 'elasticache', resource: 'replicationgroup', resourceName: group.ref, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
@@ -41,12 +37,7 @@ export function elastiCacheAzPowerInterruption(target: Targets, options: ElastiC
   const stack = Stack.of(context.scope);
   const resolved = resourcesOf<elasticache.CfnReplicationGroup>(reader, target, ['replicationGroups'],
     (x) => (x as elasticache.CfnReplicationGroup)?.cfnResourceType === elasticache.CfnReplicationGroup.CFN_RESOURCE_TYPE_NAME, 'an ElastiCache replication group (elasticache.CfnReplicationGroup)');
-  const zone = options?.availabilityZone;
-  if (typeof zone !== 'string' || (!Token.isUnresolved(zone) && !AZ.test(zone))) {
-    reader.problem('availabilityZone', `is required: an availability zone name (e.g. ${Token.isUnresolved(stack.region) ? 'us-east-1a' : `${stack.region}a`}) or id (e.g. use1-az1), got ${describeValue(zone)}`);
-  } else if (!Token.isUnresolved(zone) && !Token.isUnresolved(stack.region) && /^[a-z]{2}-/.test(zone) && !zone.startsWith(`${stack.region}`)) {
-    reader.problem('availabilityZone', `must be a zone of the stack's region ${stack.region} (FIS interrupts the zone in the experiment's region), got '${zone}'`);
-  }
+  const zone = reader.availabilityZone(options?.availabilityZone, 'availabilityZone', stack.region, 'FIS interrupts the zone in the experiment\'s region');
   const seconds = reader.duration(options?.duration, context);
   const targets = isTyped(resolved) ? byArns(reader, resolved, replicationGroupArn) : resolved;
   return reader.action(() => ({
