@@ -1,5 +1,4 @@
 import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
-import { Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -11,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
-  AlertPolicy, EcsFaultInjection, EmptyTargets, EscalationPolicy, Fault, ISli, Notify, ReliableService, Scenario, Selection, Sli, SliceComparison, Targets,
+  AlertPolicy, EcsFaultInjection, EmptyTargets, EscalationPolicy, Fault, Notify, ReliableService, Scenario, Selection, Sli, Targets,
 } from '../lib';
 
 /** The consumer: records each order event (stands for the team's own code). */
@@ -19,20 +18,6 @@ const CONSUMER = `exports.handler = async (event) => {
   console.log(JSON.stringify({ received: event.Records.length }));
   return { batchItemFailures: [] };
 };`;
-
-/**
- * The order-events queue's freshness: a minute is good when its oldest message is under 5 minutes
- * old (`ApproximateAgeOfOldestMessage`, Maximum). Built with `Sli.timeSlice` until the library has
- * an SQS preset; this is the one place to switch to it.
- */
-export function queueFreshness(queue: sqs.IQueue): ISli {
-  return Sli.timeSlice({
-    metric: queue.metricApproximateAgeOfOldestMessage({ statistic: Stats.MAXIMUM }),
-    comparison: SliceComparison.LESS_THAN,
-    threshold: Duration.minutes(5).toSeconds(),
-    description: 'minutes in which the oldest order event is under 5 minutes old',
-  });
-}
 
 /**
  * The common architecture of issue 13, each part under its own service, with one small escalation
@@ -110,6 +95,8 @@ export class OrdersStack extends Stack {
       slos: [
         { name: 'availability', objective: 99.9, sli: Sli.loadBalancerAvailability(alb) },
         { name: 'latency', objective: 99, sli: Sli.loadBalancerLatency(alb, { threshold: Duration.millis(500) }) },
+        // the tasks ECS keeps running: Container Insights (enabled on the cluster) publishes running and desired counts
+        { name: 'tasks', objective: 99.5, sli: Sli.ecsServiceRunningTasks(service), alerting: AlertPolicy.workbook({ tickets: false }) },
       ],
     });
     // Hypothesis: with one task's CPU saturated for 5 minutes, the other task and the load balancer
@@ -187,8 +174,10 @@ export class OrdersStack extends Stack {
       escalation: this.onCall,
       slos: [
         // pages only: a ticket tier's 3-day window is longer than CloudWatch evaluates one-minute slices
-        { name: 'freshness', objective: 99.5, sli: queueFreshness(queue), alerting: AlertPolicy.workbook({ tickets: false }) },
+        { name: 'freshness', objective: 99.5, sli: Sli.queueFreshness(queue), alerting: AlertPolicy.workbook({ tickets: false }) },
         { name: 'consumer', objective: 99.5, sli: Sli.lambdaAvailability(consumer) },
+        // dead letters waiting to be handled: a minute with one is a bad minute
+        { name: 'dead-letters', objective: 99.5, sli: Sli.deadLetterQueueEmpty(deadLetters), alerting: AlertPolicy.workbook({ tickets: false }) },
       ],
     });
   }

@@ -44,8 +44,8 @@ describe('the sample app', () => {
   test('the reliability checks pass with checkout critical, recording the three acknowledged coverage findings and their reasons', () => {
     const checks = pluginReports().find((r) => r.pluginName === 'cdk-reliability');
     // the checks read the whole app: Shop's 3 services, 5 SLOs, 50 alarms, 2 experiments and 6 workloads, and the Orders stack's
-    // 3 services, 6 SLOs, 60 alarms, 2 experiments and 4 workloads (ALB, target group, table, function)
-    expect(checks.metadata).toEqual({ checked: '6 services, 11 SLOs, 110 alarms, 4 experiment templates, 10 workloads', findings: '3 (3 acknowledged)' });
+    // 3 services, 8 SLOs, 70 alarms, 2 experiments and 7 workloads (ALB, target group, ECS service, table, function, queue, dead-letter queue)
+    expect(checks.metadata).toEqual({ checked: '6 services, 13 SLOs, 120 alarms, 4 experiment templates, 13 workloads', findings: '3 (3 acknowledged)' });
     expect(checks.suppressedViolations.map((v: any) => [v.ruleName, v.violatingConstructs.map((c: any) => c.constructPath), v.acknowledgedAt, v.reason])).toEqual([
       ['Annotation::RELIABILITY-008', ['Shop/CheckoutHandler/Resource'], 'Shop/CheckoutHandler', expect.stringMatching(/^Invoked only by the checkout REST API: /)],
       ['Annotation::RELIABILITY-008', ['Shop/ReserveStock/Resource'], 'Shop/ReserveStock', expect.stringMatching(/^Invoked only by the fulfilment workflow: /)],
@@ -178,11 +178,11 @@ describe('the sample app', () => {
   });
 
   describe('its second stack, Orders: an ECS service behind an ALB, a table, a queue with a consumer', () => {
-    test('holds three services built from real resources, six SLOs between them, of the request-based and time-slice kinds', () => {
+    test('holds three services built from real resources, eight SLOs between them, of the request-based and time-slice kinds', () => {
       expect([orders.storefront, orders.orders, orders.orderEvents].map((s) => [s.serviceName, s.slos.map((o) => `${o.name}:${o.sli.kind}`)])).toEqual([
-        ['storefront', ['availability:ratio', 'latency:latency']],
+        ['storefront', ['availability:ratio', 'latency:latency', 'tasks:time-slice']],
         ['orders', ['availability:ratio', 'latency:latency']],
-        ['order-events', ['freshness:time-slice', 'consumer:ratio']],
+        ['order-events', ['freshness:time-slice', 'consumer:ratio', 'dead-letters:time-slice']],
       ]);
       const template = Template.fromStack(orders);
       template.resourceCountIs('AWS::ECS::Service', 1);
@@ -191,9 +191,10 @@ describe('the sample app', () => {
       // the order events, their dead letters, and the escalation function's dead-letter queue
       template.resourceCountIs('AWS::SQS::Queue', 3);
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
-      // 5 SLOs with the full policy (8 each), freshness pages only (4), and the 5 alarms on the pager
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 5 * 8 + 4 + 5);
-      template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 11);
+      // 5 SLOs with the full policy (8 each), tasks, freshness and dead letters page only (4 each), and the 5 alarms on the pager
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 5 * 8 + 3 * 4 + 5);
+      // a page composite per SLO, a ticket composite per full-policy SLO
+      template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 8 + 5);
     });
 
     test('the storefront runs a public image (no Docker at synth) with the SSM agent sidecar, pidMode task and fault injection enabled', () => {
@@ -215,12 +216,12 @@ describe('the sample app', () => {
         {
           experiment: 'cpu-stress',
           actions: ['steady-state=aws:cloudwatch:assert-alarm-state', 'task-cpu-stress=aws:ecs:task-cpu-stress', 'settle=aws:fis:wait', 'recovered=aws:cloudwatch:assert-alarm-state'],
-          stopConditions: 2,
+          stopConditions: 3,
         },
         {
           experiment: 'az-power',
           actions: ['steady-state=aws:cloudwatch:assert-alarm-state', 'disrupt-connectivity=aws:network:disrupt-connectivity', 'settle=aws:fis:wait', 'recovered=aws:cloudwatch:assert-alarm-state'],
-          stopConditions: 2,
+          stopConditions: 3,
         },
       ]);
       const az = experiments[1].Properties;
