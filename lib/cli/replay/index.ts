@@ -1,0 +1,7 @@
+export * from './deployed';
+export * from './evaluate';
+export * from './flags';
+export * from './format';
+export * from './history';
+export * from './load';
+export * from './session';
