@@ -6,73 +6,22 @@
  * unless `--replay 14d --stack S`: then both policies' alarms are also evaluated on the same real
  * metrics of the last days (lib/cli/replay), "would have paged 2 times instead of 9".
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { diffManifests, summarize } from '../../review/diff';
 import { renderDiffJson, renderDiffMarkdown, summaryLine } from '../../review/diff-render';
 import type { ParsedArgs } from '../args';
-import { describeStack } from '../assembly';
-import { awsOptions } from '../aws';
-import { AWS_OPTIONS, Command } from '../command';
-import { UsageError } from '../errors';
+import type { Command } from '../command';
 import { ExitCode } from '../exit-codes';
 import { CliIo, println } from '../io';
 import { readManifests } from '../manifests';
-import {
-  compareSides, loadReplayStack, parseReplayDelay, parseReplayLength, ReplayComparison, replayDiffJson, replayDiffMarkdown, ReplayRun,
-  runReplay, sloKey, stackEntryOf,
-} from '../replay';
+import { DIFF_REPLAY_OPTIONS, replayDiffJson, replayDiffMarkdown, replayForDiff } from '../replay';
 import { emit } from './report';
-
-/** Flags that only mean something with --replay. */
-const REPLAY_ONLY = ['stack', 'delay', 'allow-5-minute-data', 'region', 'profile'];
-
-/** Both policies' alarms on the same history, per SLO present in both; undefined without --replay. */
-async function replayBoth(args: ParsedArgs, io: CliIo, sources: { before: string; after: string }):
-Promise<{ run: ReplayRun; comparisons: ReplayComparison[]; stack: string } | undefined> {
-  const length = args.string('replay');
-  if (length === undefined) {
-    const stray = REPLAY_ONLY.filter((f) => (f === 'allow-5-minute-data' ? args.flag(f) : args.string(f) !== undefined));
-    if (stray.length > 0) {
-      throw new UsageError(`--${stray[0]} is only read with --replay <duration>: diff is offline without it`, 'diff');
-    }
-    return undefined;
-  }
-  const minutes = parseReplayLength('replay', length, 'diff');
-  const delayMinutes = parseReplayDelay(args.string('delay'), 'diff');
-  const stackName = args.string('stack');
-  if (stackName === undefined) {
-    throw new UsageError('--replay needs --stack <name>: the stack whose SLOs are replayed (its metrics are read in its account and region)', 'diff');
-  }
-  for (const side of [sources.before, sources.after]) {
-    if (!fs.existsSync(path.join(side, 'manifest.json'))) {
-      throw new UsageError(`--replay evaluates the alarms of the synthesized templates: ${side} is not a cloud assembly directory `
-        + '(no manifest.json); give the two `cdk synth` output directories', 'diff');
-    }
-  }
-  const before = loadReplayStack(sources.before, stackName);
-  const after = loadReplayStack(sources.after, stackName);
-  const keys = new Set(before.slos.map(sloKey));
-  const common = after.slos.filter((s) => keys.has(sloKey(s)));
-  const afterKeys = new Set(common.map(sloKey));
-  const run = await runReplay(io, awsOptions(args), {
-    stack: stackEntryOf(after.stack),
-    sides: [before.slos.filter((s) => afterKeys.has(sloKey(s))), common],
-    minutes,
-    delayMinutes,
-    allowFiveMinuteData: args.flag('allow-5-minute-data'),
-    command: 'diff',
-    flag: 'replay',
-  });
-  return { run, comparisons: compareSides(run.sides[0], run.sides[1]), stack: describeStack(after.stack) };
-}
 
 async function diffRun(args: ParsedArgs, io: CliIo): Promise<number> {
   const sources = { before: args.argument('before')!, after: args.argument('after')! };
   const before = readManifests(sources.before);
   const after = readManifests(sources.after);
   const changes = diffManifests(before.manifests, after.manifests);
-  const replayed = await replayBoth(args, io, sources);
+  const replayed = await replayForDiff(args, io, sources);
   let text: string;
   if (args.flag('json')) {
     text = renderDiffJson(changes, sources);
@@ -126,16 +75,7 @@ export const diff: Command = {
     { name: 'fail-on-weaken', type: 'boolean', description: 'exit 2 when any change weakens the policy' },
     { name: 'output', type: 'string', value: '<file>', description: 'write the diff to this file instead of stdout' },
     { name: 'json', type: 'boolean', description: 'print JSON (summary and changes) instead of Markdown' },
-    {
-      name: 'replay',
-      type: 'string',
-      value: '<duration>',
-      description: 'also evaluate both policies\' alarms on the real metrics of this long back (14d, at most 63d): calls AWS',
-    },
-    { name: 'stack', type: 'string', value: '<name>', description: 'with --replay: the stack whose SLOs are replayed' },
-    { name: 'delay', type: 'string', value: '<minutes>', description: 'with --replay: the ingestion delay the alarms met', defaultText: '2' },
-    { name: 'allow-5-minute-data', type: 'boolean', description: 'with --replay: replay a range older than 15 days on 5-minute data' },
-    ...AWS_OPTIONS,
+    ...DIFF_REPLAY_OPTIONS,
   ],
   examples: [
     'cdk-reliability diff main/cdk.out cdk.out',

@@ -1,4 +1,5 @@
 export * from './deployed';
+export * from './diff';
 export * from './evaluate';
 export * from './flags';
 export * from './format';
