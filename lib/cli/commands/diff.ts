@@ -26,12 +26,12 @@ async function diffRun(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.flag('json')) {
     text = renderDiffJson(changes, sources);
     if (replayed) {
-      text = JSON.stringify({ ...JSON.parse(text), replay: replayDiffJson(replayed.comparisons, replayed.run, replayed.stack) }, null, 2);
+      text = JSON.stringify({ ...JSON.parse(text), replay: replayDiffJson(replayed.comparisons, replayed.run, replayed.stack, replayed.unpaired) }, null, 2);
     }
   } else {
     const lines = renderDiffMarkdown(changes, sources);
     if (replayed) {
-      lines.push(...replayDiffMarkdown(replayed.comparisons, replayed.run, replayed.stack));
+      lines.push(...replayDiffMarkdown(replayed.comparisons, replayed.run, replayed.stack, replayed.unpaired));
     }
     text = lines.join('\n');
   }

@@ -33,9 +33,19 @@ export const DIFF_REPLAY_OPTIONS: readonly OptionSpec[] = [
 /** Flags that only mean something with --replay. */
 const REPLAY_ONLY = DIFF_REPLAY_OPTIONS.filter((o) => o.name !== 'replay');
 
+/** What `diff --replay` adds. */
+export interface DiffReplay {
+  readonly run: ReplayRun;
+  readonly comparisons: ReplayComparison[];
+  /** Construct path of the stack replayed. */
+  readonly stack: string;
+  /** SLOs on one side only (not compared): `search/latency (after only)`. */
+  readonly unpaired: string[];
+}
+
 /** Both policies' alarms on the same history, per SLO of the stack present in both; undefined without --replay. */
 export async function replayForDiff(args: ParsedArgs, io: CliIo, sources: { before: string; after: string }):
-Promise<{ run: ReplayRun; comparisons: ReplayComparison[]; stack: string } | undefined> {
+Promise<DiffReplay | undefined> {
   const length = args.string('replay');
   if (length === undefined) {
     const stray = REPLAY_ONLY.filter((o) => (o.type === 'boolean' ? args.flag(o.name) : args.string(o.name) !== undefined)).map((o) => o.name);
@@ -70,5 +80,9 @@ Promise<{ run: ReplayRun; comparisons: ReplayComparison[]; stack: string } | und
     command: 'diff',
     flag: 'replay',
   });
-  return { run, comparisons: compareSides(run.sides[0], run.sides[1]), stack: describeStack(after.stack) };
+  const unpaired = [
+    ...before.slos.filter((s) => !afterKeys.has(sloKey(s))).map((s) => `${sloKey(s)} (before only)`),
+    ...after.slos.filter((s) => !afterKeys.has(sloKey(s))).map((s) => `${sloKey(s)} (after only)`),
+  ];
+  return { run, comparisons: compareSides(run.sides[0], run.sides[1]), stack: describeStack(after.stack), unpaired };
 }

@@ -158,7 +158,7 @@ export function comparisonSentence(c: ReplayComparison, run: ReplayRun): string 
 }
 
 /** The comparison as Markdown lines, to follow the structural diff. */
-export function replayDiffMarkdown(comparisons: readonly ReplayComparison[], run: ReplayRun, stack: string): string[] {
+export function replayDiffMarkdown(comparisons: readonly ReplayComparison[], run: ReplayRun, stack: string, unpaired: readonly string[] = []): string[] {
   const lines = ['', `## Replay on ${rangeText(run)}`, '',
     `Both policies' alarms of stack \`${stack}\` evaluated minute by minute on the same metrics, read in ${run.region} `
     + `(${plural(run.metrics, 'metric')}, ${plural(run.requests, 'GetMetricData request')}; metrics ${run.delayMinutes} min late).`];
@@ -175,6 +175,9 @@ export function replayDiffMarkdown(comparisons: readonly ReplayComparison[], run
       }
     }
   }
+  if (unpaired.length > 0) {
+    lines.push('', `Not compared, on one side only: ${unpaired.map((u) => `\`${u.replace(/ \(/, '` (')}`).join(', ')}; \`cdk-reliability replay\` replays a policy alone.`);
+  }
   if (run.notes.length > 0) {
     lines.push('', ...run.notes.map((n) => `Note: ${n}`));
   }
@@ -183,10 +186,11 @@ export function replayDiffMarkdown(comparisons: readonly ReplayComparison[], run
 }
 
 /** The comparison as JSON, for `diff --json --replay`. */
-export function replayDiffJson(comparisons: readonly ReplayComparison[], run: ReplayRun, stack: string) {
+export function replayDiffJson(comparisons: readonly ReplayComparison[], run: ReplayRun, stack: string, unpaired: readonly string[] = []) {
   return {
     stack,
     ...runJson(run),
+    unpaired,
     slos: comparisons.map((c) => ({
       service: c.service,
       slo: c.slo,

@@ -7,10 +7,12 @@ import { checkoutTraffic, DAY, givenDeployedShop, HOUR, incidents, MINUTE, synth
 
 let strict: string;
 let looser: string;
+let withSearch: string;
 
 beforeAll(() => {
   strict = synthShop({ objective: 99.9 });
   looser = synthShop({ objective: 99.5 });
+  withSearch = synthShop({ lambda: true });
 });
 
 /** A week with four 2 % incidents of 2 hours and one 10 % incident of 90 minutes, at 1000 requests a minute. */
@@ -62,6 +64,17 @@ describe('diff --replay', () => {
     checkoutTraffic(givenDeployedShop(h, strict), () => 1000, WEEK);
     expect(await h.run('diff', strict, strict, '--replay', '7d', '--stack', 'Shop')).toBe(0);
     expect(h.stdout()).toMatch(/this change would have paged 5 times, as before, over the last 7d \(tickets (\d+) → \1\)/);
+  });
+
+  test('an SLO on one side only is named, not compared', async () => {
+    const h = world();
+    checkoutTraffic(givenDeployedShop(h, strict), () => 1000, WEEK);
+
+    expect(await h.run('diff', strict, withSearch, '--replay', '7d', '--stack', 'Shop', '--json')).toBe(0);
+
+    const { replay } = JSON.parse(h.stdout());
+    expect(replay.slos.map((s: any) => s.service)).toEqual(['checkout']);
+    expect(replay.unpaired).toEqual(['search/availability (after only)']);
   });
 
   test('without --replay diff stays offline, and the replay flags are refused (exit 64)', async () => {

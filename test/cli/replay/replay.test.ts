@@ -190,6 +190,15 @@ describe('replay', () => {
     expect(h.stderr()).toMatch(/^error: none of the selected SLOs could be replayed: search\/availability: /);
   });
 
+  test('DescribeAlarms denied: an SLO that needs deploy-time values cannot be replayed, and the message names the permission', async () => {
+    const h = world();
+    givenDeployedShop(h, withLambda, { [searchFunctionId(withLambda)]: SEARCH_FUNCTION }).alarmsError = awsError('AccessDenied', 'not authorized to perform: cloudwatch:DescribeAlarms');
+    expect(await h.run('replay', withLambda, '--stack', 'Shop')).toBe(1);
+    expect(h.stderr()).toBe('error: cannot read the deployed alarms in eu-west-1 (cloudwatch:DescribeAlarms: not authorized to perform: '
+      + 'cloudwatch:DescribeAlarms). The metrics of search/availability name values known only once deployed, which the replay reads from '
+      + 'the alarms: allow cloudwatch:DescribeAlarms (besides cloudwatch:GetMetricData) to the identity that runs it\n');
+  });
+
   test('a metric absent from the whole history is said, and replays as missing', async () => {
     const h = world();
     givenDeployedShop(h, shop); // no metric defined: CloudWatch has no datapoint
