@@ -2,7 +2,9 @@
  * `cdk-reliability diff <before> <after>`: what a change does to the reliability policy — SLOs,
  * alert tiers, escalation and experiments added, removed or changed, each judged weakening,
  * strengthening or neutral — as Markdown for a pull-request comment, or JSON. With
- * `--fail-on-weaken` it exits 2 when anything weakens the policy, to gate a pipeline. Offline.
+ * `--fail-on-weaken` it exits 2 when anything weakens the policy, to gate a pipeline. Offline,
+ * unless `--replay 14d --stack S`: then both policies' alarms are also evaluated on the same real
+ * metrics of the last days (lib/cli/replay), "would have paged 2 times instead of 9".
  */
 import { diffManifests, summarize } from '../../review/diff';
 import { renderDiffJson, renderDiffMarkdown, summaryLine } from '../../review/diff-render';
@@ -11,6 +13,7 @@ import type { Command } from '../command';
 import { ExitCode } from '../exit-codes';
 import { CliIo, println } from '../io';
 import { readManifests } from '../manifests';
+import { DIFF_REPLAY_OPTIONS, replayDiffJson, replayDiffMarkdown, replayForDiff } from '../replay';
 import { emit } from './report';
 
 async function diffRun(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -18,7 +21,20 @@ async function diffRun(args: ParsedArgs, io: CliIo): Promise<number> {
   const before = readManifests(sources.before);
   const after = readManifests(sources.after);
   const changes = diffManifests(before.manifests, after.manifests);
-  const text = args.flag('json') ? renderDiffJson(changes, sources) : renderDiffMarkdown(changes, sources).join('\n');
+  const replayed = await replayForDiff(args, io, sources);
+  let text: string;
+  if (args.flag('json')) {
+    text = renderDiffJson(changes, sources);
+    if (replayed) {
+      text = JSON.stringify({ ...JSON.parse(text), replay: replayDiffJson(replayed.comparisons, replayed.run, replayed.stack, replayed.unpaired) }, null, 2);
+    }
+  } else {
+    const lines = renderDiffMarkdown(changes, sources);
+    if (replayed) {
+      lines.push(...replayDiffMarkdown(replayed.comparisons, replayed.run, replayed.stack, replayed.unpaired));
+    }
+    text = lines.join('\n');
+  }
   const written = emit(io, text, args.string('output'));
   const summary = summarize(changes);
   if (written !== undefined) {
@@ -42,8 +58,14 @@ export const diff: Command = {
     'numbers. Prints Markdown for a pull-request comment (weakening changes first), or JSON with --json. Each side',
     'is a cloud assembly directory, a .reliability.json file, or a directory of them. Offline.',
     '',
+    'With --replay 14d --stack S (both sides cloud assemblies), both policies\' alarms of the stack are also evaluated',
+    'minute by minute on the same real metrics of the last 14 days (read once with GetMetricData, as `replay` does),',
+    'and each SLO on both sides says "this change would have paged 2 times instead of 9 (tickets 5 → 3)", with the times.',
+    'It calls AWS (cloudwatch:DescribeAlarms and cloudwatch:GetMetricData) and does not change the exit code.',
+    '',
     'Exit codes: 0 compared (also when the policy is weakened, unless --fail-on-weaken), 2 with --fail-on-weaken:',
-    'at least one change weakens the policy, 1 nothing to read (no assembly, no manifest, unknown schema), 64 usage.',
+    'at least one change weakens the policy, 1 nothing to read (no assembly, no manifest, unknown schema; with --replay:',
+    'AWS refused, wrong region, the stack not in both assemblies), 64 usage.',
   ],
   arguments: [
     { name: 'before', required: true, description: 'the policy before: cloud assembly directory, .reliability.json file, or a directory of them' },
@@ -53,11 +75,13 @@ export const diff: Command = {
     { name: 'fail-on-weaken', type: 'boolean', description: 'exit 2 when any change weakens the policy' },
     { name: 'output', type: 'string', value: '<file>', description: 'write the diff to this file instead of stdout' },
     { name: 'json', type: 'boolean', description: 'print JSON (summary and changes) instead of Markdown' },
+    ...DIFF_REPLAY_OPTIONS,
   ],
   examples: [
     'cdk-reliability diff main/cdk.out cdk.out',
     'cdk-reliability diff main/cdk.out cdk.out --fail-on-weaken --output reliability-diff.md',
     'cdk-reliability diff old/Shop.reliability.json cdk.out/Shop.reliability.json --json',
+    'cdk-reliability diff main/cdk.out cdk.out --replay 14d --stack Prod/Shop',
   ],
   run: diffRun,
 };

@@ -6,7 +6,8 @@ import type { Command } from '../command';
 import { budget } from './budget';
 import { diff } from './diff';
 import { gameday } from './gameday';
+import { replay } from './replay';
 import { report } from './report';
 import { simulate } from './simulate';
 
-export const COMMANDS: readonly Command[] = [gameday, report, diff, simulate, budget];
+export const COMMANDS: readonly Command[] = [gameday, report, diff, simulate, budget, replay];

@@ -135,7 +135,7 @@ describe('diff: errors', () => {
     ['one argument', [SHOP_FILE], 'missing argument <after>'],
     ['three arguments', [SHOP_FILE, SHOP_FILE, SHOP_FILE], `unexpected argument '${SHOP_FILE}': 'diff' takes at most 2 arguments (<before> <after>) and flags`],
     ['an unknown flag', [SHOP_FILE, SHOP_FILE, '--fail-on-weakening'],
-      "unknown flag --fail-on-weakening for 'diff' (did you mean --fail-on-weaken?); allowed: --fail-on-weaken, --output, --json and --help"],
+      "unknown flag --fail-on-weakening for 'diff' (did you mean --fail-on-weaken?); allowed: --fail-on-weaken, --output, --json, --replay, --stack, --delay, --allow-5-minute-data, --region, --profile and --help"],
     ['a value for a boolean flag', [SHOP_FILE, SHOP_FILE, '--json=yes'], 'flag --json takes no value (it is on when given)'],
   ])('%s exits 64 with the usage', async (_, argv, message) => {
     const h = world();

@@ -1,0 +1,248 @@
+/**
+ * The history a replay evaluates: which time range, at which resolution, read with which
+ * GetMetricData requests, and the per-minute values the faithful evaluator reads from it.
+ *
+ * Retention ("Metrics concepts", Metrics retention,
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Metric):
+ * "Data points with a period of 60 seconds (1 minute) are available for 15 days. Data points with a
+ * period of 300 seconds (5 minutes) are available for 63 days." GetMetricData returns no data for a
+ * period finer than what it keeps at the range's age. So the history is read in two segments at
+ * most: the last 15 days (less a margin) at 1 minute, and what is older, up to 63 days, at 5
+ * minutes. A 5-minute datapoint of a count (Sum, SampleCount, TC) is spread evenly over its five
+ * minutes, which keeps every sum over whole 5-minute blocks exact and misplaces at most 4 minutes of
+ * events at a window's edges; an alarm on 1-minute datapoints (a time-slice SLO's) cannot be
+ * replayed on it at all. Pure except `fetchHistory`.
+ *
+ * Gaps stay gaps: a minute without a datapoint is `undefined` to the evaluator, never 0, so the
+ * alarms' own FILLs and missing-data rules decide, as they did live.
+ */
+import type { MetricDataQuery, StandardUnit } from '@aws-sdk/client-cloudwatch';
+import { metricIdentityKey, Scenario } from '../../simulation/evaluator';
+import type { ModelMetric } from '../../simulation/template-alarms';
+import { DAY_SECONDS, MINUTE_SECONDS } from '../../slo/windows';
+import type { FetchContext } from '../budget/fetch';
+import { MAX_QUERIES_PER_REQUEST, PlannedRequest } from '../budget/plan';
+
+const MINUTE_MS = MINUTE_SECONDS * 1000;
+const FIVE_MINUTES_MS = 5 * MINUTE_MS;
+
+/** CloudWatch keeps 1-minute datapoints this long. */
+export const ONE_MINUTE_RETENTION_DAYS = 15;
+/** CloudWatch keeps 5-minute datapoints this long. */
+export const FIVE_MINUTE_RETENTION_DAYS = 63;
+/**
+ * Read at 1 minute only what is this much younger than the 1-minute retention: the oldest minutes
+ * expire while the requests run.
+ */
+export const RETENTION_MARGIN_MINUTES = 30;
+
+/** Statistics whose 5-minute value is the sum of its minutes' values. */
+const COUNT_STATISTICS = /^(Sum|SampleCount|TC\(.*\))$/;
+
+/** One resolution segment of the history. */
+export interface HistorySegment {
+  readonly start: Date;
+  readonly end: Date;
+  /** 60 or 300. */
+  readonly periodSeconds: number;
+}
+
+/** The time ranges of one replay. */
+export interface ReplayRange {
+  /** The first minute evaluated (minute 0 of the evaluator). */
+  readonly start: Date;
+  /** The end of the last minute evaluated. */
+  readonly end: Date;
+  /** Where the history read starts: `start` less the longest look-back of the alarms. */
+  readonly historyStart: Date;
+  /** From here on the history is read at 1 minute; before it at 5 minutes. */
+  readonly oneMinuteFrom: Date;
+  /** One or two segments, oldest first. */
+  readonly segments: HistorySegment[];
+  /** Minutes evaluated. */
+  readonly minutes: number;
+  /** Minutes of history before `start`. */
+  readonly warmUpMinutes: number;
+}
+
+function floorTo(ms: number, step: number): number {
+  return Math.floor(ms / step) * step;
+}
+
+function ceilTo(ms: number, step: number): number {
+  return Math.ceil(ms / step) * step;
+}
+
+/** The oldest time CloudWatch still serves at 1-minute resolution, on a 5-minute boundary, at `now`. */
+export function oneMinuteBoundary(now: Date): Date {
+  return new Date(ceilTo(now.getTime() - (ONE_MINUTE_RETENTION_DAYS * DAY_SECONDS - RETENTION_MARGIN_MINUTES * MINUTE_SECONDS) * 1000, FIVE_MINUTES_MS));
+}
+
+/** The oldest time CloudWatch still serves at 5-minute resolution, at `now`. */
+export function fiveMinuteBoundary(now: Date): Date {
+  return new Date(ceilTo(now.getTime() - (FIVE_MINUTE_RETENTION_DAYS * DAY_SECONDS - RETENTION_MARGIN_MINUTES * MINUTE_SECONDS) * 1000, FIVE_MINUTES_MS));
+}
+
+/**
+ * The range of a replay of the last `minutes` minutes at `now`, with `warmUpMinutes` of history
+ * before it (the alarms' longest look-back). It ends at the last whole minute. The caller checks
+ * retention (`oneMinuteFrom`, `fiveMinuteBoundary`).
+ */
+export function replayRange(now: Date, minutes: number, warmUpMinutes: number): ReplayRange {
+  const end = floorTo(now.getTime(), MINUTE_MS);
+  const start = end - minutes * MINUTE_MS;
+  const historyStart = start - warmUpMinutes * MINUTE_MS;
+  const boundary = oneMinuteBoundary(now).getTime();
+  const segments: HistorySegment[] = [];
+  if (historyStart < boundary) {
+    segments.push({ start: new Date(floorTo(historyStart, FIVE_MINUTES_MS)), end: new Date(boundary), periodSeconds: 300 });
+  }
+  segments.push({ start: new Date(Math.max(historyStart, boundary)), end: new Date(end), periodSeconds: 60 });
+  return {
+    start: new Date(start),
+    end: new Date(end),
+    historyStart: new Date(historyStart),
+    oneMinuteFrom: new Date(Math.max(historyStart, boundary)),
+    segments,
+    minutes,
+    warmUpMinutes,
+  };
+}
+
+/** A metric to read, as the alarms read it (deploy-time values resolved). */
+export interface HistoryMetric extends ModelMetric {
+  /** `metricIdentityKey` of the metric. */
+  readonly key: string;
+}
+
+/** `metric` with its identity key. */
+export function historyMetric(metric: ModelMetric): HistoryMetric {
+  return { ...metric, key: metricIdentityKey(metric) };
+}
+
+/**
+ * The GetMetricData requests that read `metrics` over every segment: one MetricStat per metric
+ * and segment (ids `m0`, `m1`, ... in the order given), at most 500 per request. A request returns
+ * more than 100,800 datapoints over several pages (NextToken); CloudWatch prices the metrics
+ * requested, not the pages, so the range is not cut into shorter requests.
+ */
+export function planHistoryRequests(metrics: readonly HistoryMetric[], range: ReplayRange): PlannedRequest[] {
+  const requests: PlannedRequest[] = [];
+  for (const segment of range.segments) {
+    const points = Math.ceil((segment.end.getTime() - segment.start.getTime()) / 1000 / segment.periodSeconds);
+    for (let i = 0; i < metrics.length; i += MAX_QUERIES_PER_REQUEST) {
+      const queries: MetricDataQuery[] = metrics.slice(i, i + MAX_QUERIES_PER_REQUEST).map((m, j) => ({
+        Id: `m${i + j}`,
+        MetricStat: {
+          Metric: {
+            Namespace: m.namespace,
+            MetricName: m.metricName,
+            Dimensions: Object.entries(m.dimensions).map(([Name, Value]) => ({ Name, Value })),
+          },
+          Period: segment.periodSeconds,
+          Stat: m.statistic,
+          ...(m.unit !== undefined ? { Unit: m.unit as StandardUnit } : {}),
+        },
+        Label: `${m.namespace} ${m.metricName} ${m.statistic}`,
+        ReturnData: true,
+      }));
+      requests.push({
+        kind: 'alert-windows',
+        window: { start: segment.start, end: segment.end, periodSeconds: segment.periodSeconds },
+        queries,
+        plannedDatapoints: queries.length * points,
+        series: new Map(),
+      });
+    }
+  }
+  return requests;
+}
+
+/** What was read: per metric key, a value per minute of the history (NaN: no datapoint). */
+export class MetricHistory {
+  private readonly values = new Map<string, Float64Array>();
+  /** Datapoints read per metric key. */
+  private readonly counts = new Map<string, number>();
+
+  constructor(public readonly range: ReplayRange) {}
+
+  /** Minutes of history held (warm-up and evaluated range). */
+  public get length(): number {
+    return this.range.warmUpMinutes + this.range.minutes;
+  }
+
+  /** Records a datapoint of `metric` for the period starting at `timestamp` (ms). */
+  public add(metric: HistoryMetric, timestamp: number, periodSeconds: number, value: number): void {
+    if (!Number.isFinite(value)) {
+      return;
+    }
+    let series = this.values.get(metric.key);
+    if (!series) {
+      series = new Float64Array(this.length).fill(Number.NaN);
+      this.values.set(metric.key, series);
+    }
+    const first = this.range.historyStart.getTime();
+    const minutes = periodSeconds / MINUTE_SECONDS;
+    if (minutes > 1 && !COUNT_STATISTICS.test(metric.statistic)) {
+      return; // a 5-minute average says nothing of each minute: no alarm that reads it is replayed here
+    }
+    const share = value / minutes;
+    let stored = false;
+    for (let j = 0; j < minutes; j++) {
+      const index = Math.round((timestamp + j * MINUTE_MS - first) / MINUTE_MS);
+      const at = timestamp + j * MINUTE_MS;
+      // a 5-minute block overlapping the 1-minute segment leaves those minutes to it
+      if (index >= 0 && index < series.length && (minutes === 1 || at < this.range.oneMinuteFrom.getTime())) {
+        series[index] = share;
+        stored = true;
+      }
+    }
+    if (stored) {
+      this.counts.set(metric.key, (this.counts.get(metric.key) ?? 0) + 1);
+    }
+  }
+
+  /** Datapoints read for the metric. */
+  public datapoints(metric: HistoryMetric): number {
+    return this.counts.get(metric.key) ?? 0;
+  }
+
+  /**
+   * The history as the evaluator reads it: minute 0 is the range's start; minutes before the
+   * history read, and minutes without a datapoint, are `undefined` (no datapoint).
+   */
+  public scenario(): Scenario {
+    const offset = this.range.warmUpMinutes;
+    const length = this.length;
+    return (metric, minute) => {
+      const series = this.values.get(metric.key);
+      const index = minute + offset;
+      if (!series || index < 0 || index >= length) {
+        return undefined;
+      }
+      const value = series[index];
+      return value === value ? value : undefined;
+    };
+  }
+}
+
+/** Reads `metrics` over the range: every request, every page, throttling retried (budget/fetch.ts). */
+export async function fetchHistory(context: FetchContext, metrics: readonly HistoryMetric[], range: ReplayRange): Promise<{ history: MetricHistory; requests: number }> {
+  const { getMetricData } = await import('../budget/fetch');
+  const history = new MetricHistory(range);
+  const requests = planHistoryRequests(metrics, range);
+  for (const request of requests) {
+    const series = await getMetricData(context, request);
+    for (const query of request.queries) {
+      const metric = metrics[Number(query.Id!.slice(1))];
+      const read = series.get(query.Id!);
+      if (!read) {
+        continue;
+      }
+      for (let i = 0; i < read.timestamps.length; i++) {
+        history.add(metric, read.timestamps[i], request.window.periodSeconds, read.values[i]);
+      }
+    }
+  }
+  return { history, requests: requests.length };
+}

@@ -1,0 +1,128 @@
+/**
+ * Replay fixtures: a cloud assembly synthesized here (stack Shop in eu-west-1; checkout's
+ * availability on two count metrics; optionally search on a Lambda function, whose name is known
+ * only once deployed, and orders on a time-slice SLI), the fake CloudWatch of the budget tests
+ * (GetMetricData shaped as CloudWatch answers it: retention by age, pages, PartialData, throttling),
+ * and its window alarms deployed from the template with the deploy-time values filled in.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { ReliableService, SliceComparison, Sli } from '../../../lib';
+import { FakeCloudWatch } from '../budget/fake-cloudwatch';
+import { Harness, REGION } from '../support/harness';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/** The generated name of the search function, as deployed. */
+export const SEARCH_FUNCTION = 'Shop-SearchFn-Ab12Cd34';
+
+const CHECKOUT = { Service: 'checkout' };
+
+export interface ShopOptions {
+  /** checkout/availability's objective. @default 99.9 */
+  readonly objective?: number;
+  /** Add search/availability on a Lambda function. @default false */
+  readonly lambda?: boolean;
+  /** Add orders/freshness, a time-slice SLI (age of the oldest message < 300 s). @default false */
+  readonly timeSlice?: boolean;
+}
+
+let root: string | undefined;
+
+/** Synthesizes the Shop app into a fresh temporary directory and returns it. */
+export function synthShop(options: ShopOptions = {}): string {
+  if (!root) {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-reliability-replay-'));
+    const dir = root;
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  const outdir = fs.mkdtempSync(path.join(root, 'cdk.out-'));
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Shop', { env: { account: '111122223333', region: REGION } });
+  const metric = (metricName: string) => new Metric({ namespace: 'Shop', metricName, dimensionsMap: CHECKOUT, statistic: 'Sum' });
+  new ReliableService(stack, 'Checkout', {
+    serviceName: 'checkout',
+    slos: [{ name: 'availability', objective: options.objective ?? 99.9, sli: Sli.ratio({ bad: metric('Errors'), total: metric('Requests') }) }],
+  });
+  if (options.lambda) {
+    const fn = new LambdaFunction(stack, 'SearchFn', { runtime: Runtime.NODEJS_20_X, handler: 'index.handler', code: Code.fromInline('exports.handler = async () => 1') });
+    new ReliableService(stack, 'Search', { serviceName: 'search', slos: [{ name: 'availability', objective: 99.9, sli: Sli.lambdaAvailability(fn) }] });
+  }
+  if (options.timeSlice) {
+    const age = new Metric({ namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage', dimensionsMap: { QueueName: 'orders' }, statistic: 'Maximum', period: Duration.minutes(1) });
+    new ReliableService(stack, 'Orders', {
+      serviceName: 'orders',
+      slos: [{ name: 'freshness', objective: 99.5, sli: Sli.timeSlice({ metric: age, comparison: SliceComparison.LESS_THAN, threshold: 300 }) }],
+    });
+  }
+  app.synth();
+  return outdir;
+}
+
+/** The Shop template of an assembly. */
+export function shopTemplate(outdir: string): { Resources: Record<string, { Type: string; Properties: Record<string, any> }> } {
+  return JSON.parse(fs.readFileSync(path.join(outdir, 'Shop.template.json'), 'utf8'));
+}
+
+/**
+ * A fake CloudWatch on the harness, with the window alarms of `outdir`'s Shop deployed: each
+ * `{ Ref: LogicalId }` in their metrics replaced by `values[LogicalId]`.
+ */
+export function givenDeployedShop(h: Harness, outdir: string, values: Record<string, string> = {}): FakeCloudWatch {
+  const fake = new FakeCloudWatch(() => h.io.now().getTime()).install(h);
+  const resolve = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const ref = (value as { Ref?: string })?.Ref;
+    if (ref !== undefined && values[ref] !== undefined) return values[ref];
+    throw new Error(`no deployed value for ${JSON.stringify(value)}`);
+  };
+  for (const resource of Object.values(shopTemplate(outdir).Resources)) {
+    if (resource.Type !== 'AWS::CloudWatch::Alarm' || !Array.isArray(resource.Properties.Metrics)) continue;
+    fake.alarms.push({
+      AlarmName: resource.Properties.AlarmName,
+      Metrics: resource.Properties.Metrics.map((m: any) => (m.MetricStat ? {
+        ...m,
+        MetricStat: {
+          ...m.MetricStat,
+          Metric: { ...m.MetricStat.Metric, Dimensions: (m.MetricStat.Metric.Dimensions ?? []).map((d: any) => ({ Name: d.Name, Value: resolve(d.Value) })) },
+        },
+      } : m)),
+    });
+  }
+  return fake;
+}
+
+/** The logical id of the search function in the template. */
+export function searchFunctionId(outdir: string): string {
+  return Object.entries(shopTemplate(outdir).Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function')![0];
+}
+
+/** checkout's metrics: requests and errors per minute (undefined: no datapoint that minute). */
+export function checkoutTraffic(
+  fake: FakeCloudWatch,
+  requests: (t: number) => number | undefined,
+  errors: (t: number) => number | undefined,
+): FakeCloudWatch {
+  fake.define({ namespace: 'Shop', metricName: 'Requests', dimensions: CHECKOUT, statistic: 'Sum', perMinute: requests });
+  fake.define({ namespace: 'Shop', metricName: 'Errors', dimensions: CHECKOUT, statistic: 'Sum', perMinute: errors });
+  return fake;
+}
+
+/** `rate` in [from, to) (ms), `otherwise` outside it. */
+export function during(from: number, to: number, rate: number, otherwise = 0): (t: number) => number {
+  return (t) => (t >= from && t < to ? rate : otherwise);
+}
+
+/** Errors per minute at 1000 requests a minute: `ratio` of them during each incident [from, from + minutes). */
+export function incidents(list: ReadonlyArray<{ from: number; minutes: number; ratio: number }>): (t: number) => number {
+  return (t) => {
+    const hit = list.find((i) => t >= i.from && t < i.from + i.minutes * MINUTE);
+    return hit ? 1000 * hit.ratio : 0;
+  };
+}
