@@ -56,6 +56,12 @@ export interface TimeSliceBinding {
   readonly badSlice: string;
   /** Whether a slice without a datapoint is bad (the alarms treat missing data as breaching). */
   readonly missingSliceIsBad: boolean;
+  /** The id of the judged metric in `usingMetrics` (`slice0`). */
+  readonly metricId: string;
+  /** How a good slice's value compares with `threshold`: `<`, `<=`, `>` or `>=`. */
+  readonly comparison: string;
+  /** The threshold of the condition, in the metric's unit. */
+  readonly threshold: number;
 }
 
 /**

@@ -184,7 +184,7 @@ export class TimeSliceSli implements ISli {
       totalEvents: '1',
       metricCount: ids.metricCount,
       description,
-      timeSlice: { sliceSeconds, badSlice, missingSliceIsBad },
+      timeSlice: { sliceSeconds, badSlice, missingSliceIsBad, metricId: id, comparison: p.comparison, threshold: p.threshold },
       ...(replacedPeriodSeconds.length > 0 ? { replacedPeriodSeconds } : {}),
     };
   }
