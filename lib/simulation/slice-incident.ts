@@ -8,6 +8,7 @@
 import { DEFAULT_DELAY_MINUTES, evaluateAlarms, Scenario } from './evaluator';
 import { IncidentReport, IncidentScenario, incidentReport, ModelTier, TierFormula } from './incident-report';
 import { SloAlarmModel } from './template-alarms';
+import { meetsSliceCondition } from '../slo/time-slices';
 
 /** The condition a good slice meets: `value < threshold` for `<`. */
 export interface SliceConditionModel {
@@ -29,17 +30,6 @@ export interface SliceIncidentScenario extends IncidentScenario {
   readonly goodValue: number;
 }
 
-/** Whether `value` meets the condition. */
-export function meetsCondition(value: number, condition: SliceConditionModel): boolean {
-  switch (condition.comparison) {
-    case '<': return value < condition.threshold;
-    case '<=': return value <= condition.threshold;
-    case '>': return value > condition.threshold;
-    case '>=': return value >= condition.threshold;
-    default: throw new Error(`unknown slice comparison '${condition.comparison}': expected <, <=, > or >=`);
-  }
-}
-
 /**
  * Values of 0 or more (metrics the simulator feeds are) that meet and that break the condition:
  * half the threshold and the threshold for `<` 300; the threshold and 0 for `>=` 100. Undefined
@@ -58,8 +48,8 @@ export function conditionValues(condition: SliceConditionModel): { good?: number
     return {};
   }
   return {
-    ...(c.good >= 0 && meetsCondition(c.good, condition) ? { good: c.good } : {}),
-    ...(!meetsCondition(c.bad, condition) ? { bad: c.bad } : {}),
+    ...(c.good >= 0 && meetsSliceCondition(c.good, condition) ? { good: c.good } : {}),
+    ...(!meetsSliceCondition(c.bad, condition) ? { bad: c.bad } : {}),
   };
 }
 

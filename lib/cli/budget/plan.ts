@@ -153,19 +153,18 @@ function dimensionsOf(metric: MetricEntry): Array<{ Name: string; Value: string 
 }
 
 /**
- * A time-slice SLO's queries: its metrics at Period = slice, only the condition's series returned
- * (the condition is judged client-side, `lib/cli/budget/time-slices.ts`).
+ * A target's SLI metrics as queries at `periodSeconds`, ids prefixed per SLO (`s0_total0`); each
+ * returned or not as `returned(metric, isExpression)` says.
  */
-function sliceQueries(target: BudgetTarget, index: number, periodSeconds: number): { queries: MetricDataQuery[]; ids: SeriesIds } {
+function metricQueries(target: BudgetTarget, index: number, periodSeconds: number,
+  returned: (metric: MetricEntry, expression: boolean) => boolean): MetricDataQuery[] {
   const prefix = `s${index}_`;
   const known = new Set(target.metrics.map((m) => m.id));
   const label = `${target.service}/${target.slo.name}`;
-  const conditionId = target.slo.sli.timeSlice!.metricId;
-  const queries: MetricDataQuery[] = target.metrics.map((metric) => {
+  return target.metrics.map((metric) => {
     const id = `${prefix}${metric.id}`;
-    const returned = metric.id === conditionId;
     if (metric.expression !== undefined && metric.expression !== '') {
-      return { Id: id, Expression: prefixIds(metric.expression, known, prefix), Label: `${label} ${metric.id}`, ReturnData: returned };
+      return { Id: id, Expression: prefixIds(metric.expression, known, prefix), Label: `${label} ${metric.id}`, ReturnData: returned(metric, true) };
     }
     return {
       Id: id,
@@ -175,10 +174,19 @@ function sliceQueries(target: BudgetTarget, index: number, periodSeconds: number
         Stat: metric.statistic,
       },
       Label: `${label} ${metric.id}`,
-      ReturnData: returned,
+      ReturnData: returned(metric, false),
     };
   });
-  const condition = `${prefix}${conditionId}`;
+}
+
+/**
+ * A time-slice SLO's queries: its metrics at Period = slice, only the condition's series returned
+ * (the condition is judged client-side, `lib/cli/budget/time-slices.ts`).
+ */
+function sliceQueries(target: BudgetTarget, index: number, periodSeconds: number): { queries: MetricDataQuery[]; ids: SeriesIds } {
+  const conditionId = target.slo.sli.timeSlice!.metricId;
+  const queries = metricQueries(target, index, periodSeconds, (metric) => metric.id === conditionId);
+  const condition = `s${index}_${conditionId}`;
   return { queries, ids: { bad: condition, total: condition, metrics: [], condition } };
 }
 
@@ -203,24 +211,9 @@ function targetQueries(target: BudgetTarget, index: number, periodSeconds: numbe
   const prefix = `s${index}_`;
   const known = new Set(target.metrics.map((m) => m.id));
   const label = `${target.service}/${target.slo.name}`;
-  const metricIds: string[] = [];
-  const queries: MetricDataQuery[] = target.metrics.map((metric) => {
-    const id = `${prefix}${metric.id}`;
-    if (metric.expression !== undefined && metric.expression !== '') {
-      return { Id: id, Expression: prefixIds(metric.expression, known, prefix), Label: `${label} ${metric.id}`, ReturnData: false };
-    }
-    metricIds.push(id);
-    return {
-      Id: id,
-      MetricStat: {
-        Metric: { Namespace: metric.namespace, MetricName: metric.metricName, Dimensions: dimensionsOf(metric) },
-        Period: periodSeconds,
-        Stat: metric.statistic,
-      },
-      Label: `${label} ${metric.id}`,
-      ReturnData: returnMetrics,
-    };
-  });
+  // the metrics (MetricStat) are returned in SLO-window requests, to tell "no data"
+  const queries = metricQueries(target, index, periodSeconds, (_, expression) => !expression && returnMetrics);
+  const metricIds = target.metrics.filter((m) => !(m.expression !== undefined && m.expression !== '')).map((m) => `${prefix}${m.id}`);
   const bad = `${prefix}bad_events`;
   const total = `${prefix}total_events`;
   queries.push(

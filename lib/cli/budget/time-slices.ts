@@ -24,6 +24,7 @@
  * counted over the slices CloudWatch still keeps, and says so (`SliceSpan.countedSeconds`).
  */
 import type { SloEntry, TimeSliceEntry } from '../../manifest/schema';
+import { meetsSliceCondition } from '../../slo/time-slices';
 import { DAY_SECONDS, HOUR_SECONDS } from '../../slo/windows';
 import type { EventCounts } from './model';
 
@@ -50,17 +51,6 @@ export interface SliceCounts {
 
 /** Slices the alarms leave unjudged at the newest end when their metric has not arrived: metrics land 1-3 minutes late. */
 export const IN_FLIGHT_SECONDS = 3 * 60;
-
-/** Whether `value` meets the condition (`value < threshold` for `<`). */
-export function isGoodSlice(value: number, condition: Pick<SliceCondition, 'comparison' | 'threshold'>): boolean {
-  switch (condition.comparison) {
-    case '<': return value < condition.threshold;
-    case '<=': return value <= condition.threshold;
-    case '>': return value > condition.threshold;
-    case '>=': return value >= condition.threshold;
-    default: throw new Error(`unknown slice comparison '${condition.comparison}': expected <, <=, > or >=`);
-  }
-}
 
 /**
  * The slices of [startMs, endMs) (whole slices, `endMs` exclusive), judged from `series`: a slice
@@ -90,7 +80,7 @@ export function countSlices(series: SliceSeries | undefined, condition: SliceCon
     if (value === undefined) {
       missing++;
       if (condition.missingSlice === 'bad') bad++;
-    } else if (!isGoodSlice(value, condition)) {
+    } else if (!meetsSliceCondition(value, condition)) {
       bad++;
     }
   }

@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_DELAY_MINUTES } from '../../simulation/evaluator';
 import type { TimeSliceEntry } from '../../manifest/schema';
 import { defaultSimulationMinutes, simulateIncident } from '../../simulation/incident-report';
-import { conditionValues, meetsCondition, simulateSliceIncident, SliceIncidentScenario } from '../../simulation/slice-incident';
+import { conditionValues, simulateSliceIncident, SliceIncidentScenario } from '../../simulation/slice-incident';
+import { meetsSliceCondition } from '../../slo/time-slices';
 import type { ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { CliError, UsageError } from '../errors';
@@ -108,7 +109,7 @@ function sliceValues(slice: TimeSliceEntry, args: ParsedArgs): Pick<SliceInciden
   const defaults = conditionValues(condition);
   const given = args.string('value');
   const badValue = given === undefined ? defaults.bad : parseMetricValue('value', given, true);
-  if (given !== undefined && badValue !== undefined && meetsCondition(badValue, condition)) {
+  if (given !== undefined && badValue !== undefined && meetsSliceCondition(badValue, condition)) {
     throw new UsageError(`--value ${given} meets the condition ${text}: give a value that breaks it, or \`missing\``, 'simulate');
   }
   const goodGiven = args.string('good-value');
@@ -116,7 +117,7 @@ function sliceValues(slice: TimeSliceEntry, args: ParsedArgs): Pick<SliceInciden
   if (goodValue === undefined) {
     throw new UsageError(`no value of 0 or more meets the condition ${text}: the SLO's slices can never be good`, 'simulate');
   }
-  if (!meetsCondition(goodValue, condition)) {
+  if (!meetsSliceCondition(goodValue, condition)) {
     throw new UsageError(`--good-value ${goodGiven} does not meet the condition ${text}: give a value that does`, 'simulate');
   }
   return { condition, ...(badValue === undefined ? {} : { badValue }), goodValue };

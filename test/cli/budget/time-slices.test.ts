@@ -10,7 +10,8 @@ import type { BudgetTarget } from '../../../lib/cli/budget/model';
 import { MAX_QUERIES_PER_REQUEST, planBudgetRequests } from '../../../lib/cli/budget/plan';
 import { formatBudgets } from '../../../lib/cli/budget/format';
 import { readBudgets } from '../../../lib/cli/budget/read';
-import { countSlices, isGoodSlice, SliceCondition, sliceSpan, timeSliceReading } from '../../../lib/cli/budget/time-slices';
+import { countSlices, SliceCondition, sliceSpan, timeSliceReading } from '../../../lib/cli/budget/time-slices';
+import { meetsSliceCondition } from '../../../lib/slo/time-slices';
 import { shop } from '../../review/support/manifests';
 import { freshnessManifest, FreshnessOptions } from '../../review/support/time-slice';
 
@@ -41,10 +42,10 @@ function freshnessTarget(options: FreshnessOptions = {}, name = 'freshness'): Bu
 
 describe('countSlices', () => {
   test('compares each slice\'s value with the threshold as the alarms\' IF does', () => {
-    expect([299, 300, 301].map((v) => isGoodSlice(v, AGE))).toEqual([true, false, false]);
-    expect(isGoodSlice(300, { comparison: '<=', threshold: 300 })).toBe(true);
-    expect(isGoodSlice(100, { comparison: '>=', threshold: 100 })).toBe(true);
-    expect(() => isGoodSlice(1, { comparison: '!=', threshold: 1 })).toThrow(/unknown slice comparison '!='/);
+    expect([299, 300, 301].map((v) => meetsSliceCondition(v, AGE))).toEqual([true, false, false]);
+    expect(meetsSliceCondition(300, { comparison: '<=', threshold: 300 })).toBe(true);
+    expect(meetsSliceCondition(100, { comparison: '>=', threshold: 100 })).toBe(true);
+    expect(() => meetsSliceCondition(1, { comparison: '!=', threshold: 1 })).toThrow(/unknown slice comparison '!='/);
   });
 
   test('an hour with 20 old minutes holds 20 bad slices of 60', () => {
