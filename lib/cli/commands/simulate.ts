@@ -61,6 +61,12 @@ async function simulateRun(args: ParsedArgs, io: CliIo): Promise<number> {
   }
 
   const values = slice ? sliceValues(slice, args) : undefined;
+  const read = new Set(found.model.windowAlarms.flatMap((a) => Object.values(a.metrics).map((m) => `${m.namespace} ${m.metricName}`)));
+  if (slice && read.size > 1) {
+    // one value a minute cannot say what each metric of an expression publishes
+    throw new CliError(`cannot simulate ${service}/${slo}: its condition reads ${read.size} metrics (${[...read].join(', ')}); `
+      + 'simulate gives a time-slice condition one value a minute, so it simulates conditions on one metric only');
+  }
 
   const started = performance.now();
   let report;

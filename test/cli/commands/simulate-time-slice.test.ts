@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Stats } from 'aws-cdk-lib/aws-cloudwatch';
+import { MathExpression, Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ReliableService, Sli, SliceComparison } from '../../../lib';
 import { useHarness } from '../support/harness';
@@ -24,6 +24,18 @@ beforeAll(() => {
     slos: [
       { name: 'freshness', objective: 99.5, sli: Sli.timeSlice({ metric, comparison: SliceComparison.LESS_THAN, threshold: 300 }) },
       { name: 'coarse', objective: 99.5, sli: Sli.timeSlice({ metric, comparison: SliceComparison.LESS_THAN, threshold: 300, slice: Duration.minutes(5) }) },
+      {
+        name: 'tasks',
+        objective: 99.5,
+        sli: Sli.timeSlice({
+          metric: new MathExpression({
+            expression: 'running - desired',
+            usingMetrics: { running: new Metric({ namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount' }), desired: new Metric({ namespace: 'ECS/ContainerInsights', metricName: 'DesiredTaskCount' }) },
+          }),
+          comparison: SliceComparison.GREATER_THAN_OR_EQUAL,
+          threshold: 0,
+        }),
+      },
     ],
   });
   app.synth();
@@ -70,6 +82,13 @@ describe('simulate: a time-slice SLO', () => {
     const json = JSON.parse(h.stdout());
     expect(json.tiers[0]).toMatchObject({ id: 'page-1h-5m', slices: { sliceSeconds: 300, long: { slices: 12, slicesToAlarm: 1 } }, firesAt: 3 });
     expect(json.scenario).toMatchObject({ condition: { comparison: '<', threshold: 300 }, badValue: 300, goodValue: 150, errorRate: 1 });
+  });
+
+  test('refuses a condition on several metrics: one value a minute cannot say what each publishes', async () => {
+    const h = world();
+    expect(await h.run('simulate', outdir, '--service', 'orders', '--slo', 'tasks', '--error-rate', '100%', '--for', '20m')).toBe(1);
+    expect(h.stderr()).toContain('cannot simulate orders/tasks: its condition reads 2 metrics (ECS/ContainerInsights RunningTaskCount, '
+      + 'ECS/ContainerInsights DesiredTaskCount); simulate gives a time-slice condition one value a minute, so it simulates conditions on one metric only');
   });
 
   test.each([
