@@ -8,8 +8,8 @@ export { ServiceLevelObjective, type ServiceLevelObjectiveProps, type SloProps, 
 
 // SLIs
 export { Sli } from './sli/sli';
-export { type ISli, type SliBinding, type TimeSliceBinding } from './sli/sli-definition';
-export { type TimeSliceSliProps, SliceComparison, SliceMissingData } from './sli/time-slice';
+export { type ISli, type SliBinding, type TimeSliceBinding, SliceComparison } from './sli/sli-definition';
+export { type TimeSliceSliProps, SliceMissingData } from './sli/time-slice';
 export { type RatioSliProps } from './sli/ratio';
 export { type LatencySliProps, LatencyUnit } from './sli/latency';
 export { type ApiAvailabilityOptions, type ApiLatencyOptions } from './sli/presets/api-gateway';

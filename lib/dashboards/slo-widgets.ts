@@ -8,9 +8,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SloFacts } from '../alarms/descriptions';
 import { badSliceMetric, burnRateMetric, tierGuardEvents } from '../alarms/slo-alarms';
 import { ServiceLevelObjective } from '../service/service-level-objective';
+import type { TimeSliceBinding } from '../sli/sli-definition';
 import { Severity } from '../slo/tiers';
 import { formatWindow } from '../slo/windows';
-import { budgetRemainingExpression, eventsExpression, goodPercentExpression, relativeStart, usingAtPeriod } from './expressions';
+import { atPeriod, budgetRemainingExpression, eventsExpression, goodPercentExpression, relativeStart, usingAtPeriod } from './expressions';
 import { chunk, DASHBOARD_LIMITS, metricsIn } from './limits';
 import { escapeMarkdown } from './markdown';
 import { formatDecimal } from '../private/format';
@@ -47,6 +48,9 @@ export function sloWidgets(slo: ServiceLevelObjective): SloWidgets {
  * period as the alarms read a window: bad events beyond the total count as events, all bad.
  */
 function sliGraph(slo: ServiceLevelObjective): cloudwatch.GraphWidget {
+  if (slo.sliBinding.timeSlice) {
+    return sliceConditionGraph(slo, slo.sliBinding.timeSlice);
+  }
   const binding = slo.sli.bind();
   const usingMetrics = usingAtPeriod(binding.usingMetrics, SLI_GRAPH_PERIOD);
   const minutes = SLI_GRAPH_PERIOD.toMinutes();
@@ -62,6 +66,27 @@ function sliGraph(slo: ServiceLevelObjective): cloudwatch.GraphWidget {
     leftYAxis: { max: 100, label: '% good', showUnits: false },
     rightYAxis: { min: 0, label: 'events', showUnits: false },
     period: SLI_GRAPH_PERIOD,
+    width: 9,
+    height: 6,
+  });
+}
+
+/**
+ * A time-slice SLI as what each slice is judged on: the condition's metric (its statistic over the
+ * slice) at the slice's period, with the threshold as a line, so that the graph shows which slices
+ * were bad and by how much, at the resolution the alarms judge them (not at 5-minute periods, which
+ * would show a 5-minute statistic no alarm reads).
+ */
+function sliceConditionGraph(slo: ServiceLevelObjective, slice: TimeSliceBinding): cloudwatch.GraphWidget {
+  const period = Duration.seconds(slice.sliceSeconds);
+  const metric = atPeriod(slo.sliBinding.usingMetrics[slice.metricId], period);
+  const condition = `${slice.comparison} ${formatDecimal(slice.threshold)}`;
+  return new cloudwatch.GraphWidget({
+    title: `${slo.name}: SLI, the condition per ${formatWindow(slice.sliceSeconds)} slice (good when ${condition}; objective ${slo.objective}% of slices)`,
+    left: [(metric as cloudwatch.Metric | cloudwatch.MathExpression).with({ label: `value per ${formatWindow(slice.sliceSeconds)} slice` })],
+    leftAnnotations: [{ value: slice.threshold, label: `good when ${condition}`, color: cloudwatch.Color.RED }],
+    leftYAxis: { showUnits: false },
+    period,
     width: 9,
     height: 6,
   });
@@ -167,7 +192,10 @@ function sloFactsOf(slo: ServiceLevelObjective): SloFacts {
  * `setPeriodToTimeRange` would use; CloudWatch periods may be any multiple of 60 s, and SLO windows
  * are whole minutes. A sparkline cannot be combined with `setPeriodToTimeRange`.)
  */
-function budgetRemaining(slo: ServiceLevelObjective): cloudwatch.SingleValueWidget {
+function budgetRemaining(slo: ServiceLevelObjective): cloudwatch.IWidget {
+  if (slo.sliBinding.timeSlice) {
+    return sliceBudgetNote(slo);
+  }
   const binding = slo.sli.bind();
   const seconds = slo.window.toSeconds();
   const period = Duration.seconds(seconds);
@@ -181,6 +209,26 @@ function budgetRemaining(slo: ServiceLevelObjective): cloudwatch.SingleValueWidg
     })],
     setPeriodToTimeRange: true,
     start: relativeStart(seconds),
+    width: 6,
+    height: 3,
+  });
+}
+
+/**
+ * A time-slice SLO's error budget is a count of bad slices over the SLO window, which no metric-math
+ * expression adds up (it reads every metric once over the whole range, not slice by slice): the
+ * widget says how many bad slices the budget allows and where to read how many were spent.
+ */
+function sliceBudgetNote(slo: ServiceLevelObjective): cloudwatch.TextWidget {
+  const slice = slo.sliBinding.timeSlice!;
+  const seconds = slo.window.toSeconds();
+  const allowed = Math.floor(Math.round(slo.errorBudget * (seconds / slice.sliceSeconds) * 1e9) / 1e9);
+  return new cloudwatch.TextWidget({
+    markdown: [
+      `**${escapeMarkdown(slo.name)}: error budget** ${allowed} bad ${formatWindow(slice.sliceSeconds)} slices over ${formatWindow(seconds)}`,
+      `Bad slices spent: \`cdk-reliability budget --service ${escapeMarkdown(slo.serviceName)} --slo ${escapeMarkdown(slo.name)}\` `
+        + '(a dashboard expression cannot add slices up over the window)',
+    ].join('\n\n'),
     width: 6,
     height: 3,
   });

@@ -9,10 +9,13 @@ import { IEscalationPolicy } from '../escalation/escalation-policy';
 import { declaredChain } from '../private/escalation-shape';
 import { longWindowGuardEvents } from '../slo/burn-rate';
 import { blindAlarmName, compositeAlarmName, windowAlarmName } from '../slo/names';
-import { Severity } from '../slo/tiers';
+import type { TimeSliceBinding } from '../sli/sli-definition';
+import { ResolvedTier, Severity } from '../slo/tiers';
+import { sliceCount, slicesToAlarm } from '../slo/time-slices';
 import { formatWindow } from '../slo/windows';
 import {
-  BlindAlertEntry, EscalationEntry, ExperimentEntry, MANIFEST_SCHEMA_VERSION, MetricEntry, ReliabilityManifest, ServiceEntry, SloEntry,
+  BlindAlertEntry, EscalationEntry, ExperimentEntry, MANIFEST_SCHEMA_VERSION, MetricEntry, ReliabilityManifest, ServiceEntry, SliceAlarmEntry, SloEntry,
+  TierEntry, TimeSliceEntry,
 } from './schema';
 import { ManifestService, ManifestSlo } from './source';
 import { renderValue } from '../private/template-value';
@@ -72,6 +75,7 @@ function sloEntry(service: ManifestService, slo: ManifestSlo, render: (value: un
       badEvents: slo.sliBinding.badEvents,
       totalEvents: slo.sliBinding.totalEvents,
       metrics: Object.entries(slo.sliBinding.usingMetrics).map(([id, metric]) => metricEntry(id, metric, render)),
+      ...optional('timeSlice', timeSliceEntry(slo.sliBinding.timeSlice)),
     },
     ...optional('minimumEvents', slo.minimumEvents),
     ...optional('runbookUrl', slo.runbookUrl),
@@ -79,25 +83,49 @@ function sloEntry(service: ManifestService, slo: ManifestSlo, render: (value: un
       ...optional('page', slo.pageAlarm ? compositeAlarmName(service.serviceName, slo.name, Severity.PAGE) : undefined),
       ...optional('ticket', slo.ticketAlarm ? compositeAlarmName(service.serviceName, slo.name, Severity.TICKET) : undefined),
     },
-    tiers: slo.tiers.map((tier) => ({
-      id: tier.id,
-      severity: tier.severity,
-      budgetPercent: tier.budgetSpentPercent,
-      longWindowSeconds: tier.longWindowSeconds,
-      shortWindowSeconds: tier.shortWindowSeconds,
-      longWindow: formatWindow(tier.longWindowSeconds),
-      shortWindow: formatWindow(tier.shortWindowSeconds),
-      burnRate: tier.burnRate,
-      errorRatio: tier.errorRatioThreshold,
-      guardEvents: longWindowGuardEvents(tier.errorRatioThreshold, slo.minimumEvents),
-      alarmNames: {
-        long: windowAlarmName(service.serviceName, slo.name, tier, 'long'),
-        short: windowAlarmName(service.serviceName, slo.name, tier, 'short'),
-      },
-    })),
+    tiers: slo.tiers.map((tier) => tierEntry(service, slo, tier)),
     ...optional('blindAlert', slo.blindAlert ? blindAlertEntry(service, slo) : undefined),
     estimatedMonthlyCostUsd: slo.estimatedMonthlyCostUsd,
   };
+}
+
+function tierEntry(service: ManifestService, slo: ManifestSlo, tier: ResolvedTier): TierEntry {
+  const slice = slo.sliBinding.timeSlice;
+  return {
+    id: tier.id,
+    severity: tier.severity,
+    budgetPercent: tier.budgetSpentPercent,
+    longWindowSeconds: tier.longWindowSeconds,
+    shortWindowSeconds: tier.shortWindowSeconds,
+    longWindow: formatWindow(tier.longWindowSeconds),
+    shortWindow: formatWindow(tier.shortWindowSeconds),
+    burnRate: tier.burnRate,
+    errorRatio: tier.errorRatioThreshold,
+    // a time-slice tier's windows count slices: no low-traffic guard, M out of N slices instead
+    ...(slice
+      ? { slices: { long: sliceAlarmEntry(tier, tier.longWindowSeconds, slice), short: sliceAlarmEntry(tier, tier.shortWindowSeconds, slice) } }
+      : { guardEvents: longWindowGuardEvents(tier.errorRatioThreshold, slo.minimumEvents) }),
+    alarmNames: {
+      long: windowAlarmName(service.serviceName, slo.name, tier, 'long'),
+      short: windowAlarmName(service.serviceName, slo.name, tier, 'short'),
+    },
+  };
+}
+
+function timeSliceEntry(slice: TimeSliceBinding | undefined): TimeSliceEntry | undefined {
+  return slice && {
+    sliceSeconds: slice.sliceSeconds,
+    slice: formatWindow(slice.sliceSeconds),
+    metricId: slice.metricId,
+    comparison: slice.comparison,
+    threshold: slice.threshold,
+    missingSlice: slice.missingSliceIsBad ? 'bad' : 'good',
+  };
+}
+
+function sliceAlarmEntry(tier: ResolvedTier, windowSeconds: number, slice: TimeSliceBinding): SliceAlarmEntry {
+  const slices = sliceCount(windowSeconds, slice.sliceSeconds);
+  return { slices, slicesToAlarm: slicesToAlarm(tier.errorRatioThreshold, slices) };
 }
 
 function blindAlertEntry(service: ManifestService, slo: ManifestSlo): BlindAlertEntry {

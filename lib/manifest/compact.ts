@@ -22,7 +22,17 @@ function serviceLines(service: ServiceEntry): string[] {
   for (const slo of service.slos) {
     const minimum = slo.minimumEvents !== undefined ? `, minimumEvents ${slo.minimumEvents}` : '';
     lines.push(`  slo ${slo.name}: ${formatDecimal(slo.objective)} % over ${slo.window}${minimum}; ${slo.sli.kind}: ${slo.sli.description}`);
+    const slice = slo.sli.timeSlice;
+    if (slice) {
+      lines.push(`    slice  ${slice.slice}: good when ${slice.metricId} ${slice.comparison} ${formatDecimal(slice.threshold)}, missing ${slice.missingSlice}`);
+    }
     for (const tier of slo.tiers) {
+      if (tier.slices) {
+        lines.push(`    ${tier.severity.padEnd(6)} ${`${tier.longWindow}/${tier.shortWindow}`.padEnd(7)} bad >= ${tier.slices.long.slicesToAlarm}/${tier.slices.long.slices} `
+          + `and >= ${tier.slices.short.slicesToAlarm}/${tier.slices.short.slices} slices (error ratio ${figure(tier.errorRatio * 100)} %), `
+          + `${figure(tier.budgetPercent)} % of the budget`);
+        continue;
+      }
       const guard = recordedGuardEvents(slo, tier);
       lines.push(`    ${tier.severity.padEnd(6)} ${`${tier.longWindow}/${tier.shortWindow}`.padEnd(7)} burn ${figure(tier.burnRate)}x `
         + `(error ratio ${figure(tier.errorRatio * 100)} %), ${figure(tier.budgetPercent)} % of the budget, `

@@ -148,16 +148,62 @@ export interface BlindAlertEntry {
 
 /** An SLO's SLI in the manifest. */
 export interface SliEntry {
-  /** `ratio` or `latency`. */
+  /** `ratio`, `latency` or `time-slice`. */
   readonly kind: string;
   /** One sentence on what is counted. */
   readonly description: string;
-  /** Metric-math expression counting bad events over a period, e.g. `FILL(bad0, 0)` or `total0 - FILL(good0, 0)`. */
+  /**
+   * Metric-math expression counting bad events over a period, e.g. `FILL(bad0, 0)` or
+   * `total0 - FILL(good0, 0)`; for a time-slice SLI, one slice's bad-slice indicator
+   * `IF(slice0 < 300, 0, 1)`.
+   */
   readonly badEvents: string;
-  /** Metric-math expression counting all events, e.g. `total0`. */
+  /** Metric-math expression counting all events, e.g. `total0`; `1` (one slice) for a time-slice SLI. */
   readonly totalEvents: string;
   /** The metrics read (ids as in the alarms' metric math). */
   readonly metrics: MetricEntry[];
+  /**
+   * For a time-slice SLI (`kind` `time-slice`): the slice and the condition a good slice meets
+   * (added in schema version 1 as an optional field: ratio and latency SLIs have none).
+   * @default - a counted-events SLI
+   */
+  readonly timeSlice?: TimeSliceEntry;
+}
+
+/**
+ * The condition of a time-slice SLI: a slice is good when the metric `metricId`, aggregated over
+ * the slice with its statistic, compared with `threshold` by `comparison` holds; a slice without a
+ * datapoint counts as `missingSlice`.
+ */
+export interface TimeSliceEntry {
+  /** The slice in seconds: the period of every window alarm. */
+  readonly sliceSeconds: number;
+  /** The slice, readable: `1m`. */
+  readonly slice: string;
+  /** The id of the judged metric (or expression) in `SliEntry.metrics`: `slice0`. */
+  readonly metricId: string;
+  /** How a good slice's value compares with the threshold: `<`, `<=`, `>` or `>=`. */
+  readonly comparison: string;
+  /** The threshold, in the metric's unit. */
+  readonly threshold: number;
+  /** What a slice without a datapoint counts as: `bad` (its alarms treat missing data as breaching) or `good`. */
+  readonly missingSlice: string;
+}
+
+/** A time-slice tier's window alarm: it fires when `slicesToAlarm` of its last `slices` slices are bad. */
+export interface SliceAlarmEntry {
+  /** N: the slices in the window (the alarm's Evaluation Periods). */
+  readonly slices: number;
+  /** M: bad slices that fire it (its Datapoints to Alarm), floor(error ratio × N) + 1. */
+  readonly slicesToAlarm: number;
+}
+
+/** The window alarms of a time-slice tier, in slices. */
+export interface TierSlicesEntry {
+  /** The long window's alarm. */
+  readonly long: SliceAlarmEntry;
+  /** The short window's alarm. */
+  readonly short: SliceAlarmEntry;
 }
 
 /** A metric (or math expression) an SLI reads. */
@@ -205,9 +251,15 @@ export interface TierEntry {
    * fires the tier (added in schema version 1 as an optional field: manifests without it were
    * written before the per-tier floor, and their long windows were guarded by `minimumEvents`
    * alone, or not at all).
-   * @default - `minimumEvents`, else no guard
+   * @default - `minimumEvents`, else no guard (a time-slice tier has none: its windows count slices)
    */
   readonly guardEvents?: number;
+  /**
+   * For a time-slice SLI: how many of each window's slices must be bad for its alarm to fire
+   * (added in schema version 1 as an optional field: ratio and latency tiers have none).
+   * @default - a burn-rate tier
+   */
+  readonly slices?: TierSlicesEntry;
   /** The window alarms' names. */
   readonly alarmNames: TierAlarmNamesEntry;
 }

@@ -15,10 +15,12 @@ import type {
   ExperimentEntry,
   GameDayEntry,
   ServiceEntry,
+  SliceAlarmEntry,
   SloEntry,
   TierEntry,
+  TimeSliceEntry,
 } from '../manifest/schema';
-import { DERIVED, formatDuration, formatPercent, joinAnd, plural } from '../private/format';
+import { DERIVED, formatDecimal, formatDuration, formatPercent, joinAnd, plural } from '../private/format';
 import { AS_DECLARED, formatBurnRate, formatFactor } from './format';
 import { badEventsToFire } from '../slo/burn-rate';
 import {
@@ -27,6 +29,8 @@ import {
   describeKinds,
   describeParameters,
   describeSeverities,
+  describeSlice,
+  describeSliceAlarm,
   detectionSeconds,
   faultActions,
   outageBudgetSeconds,
@@ -177,6 +181,109 @@ export function sliMetricsChanged(added: readonly string[], removed: readonly st
   return neutral(`${parts.join('; ')}: events are counted differently`);
 }
 
+// ---------------------------------------------------------------- time slices
+
+/**
+ * Where a condition's good values end, as one number to compare: for `<`/`<=` the upper bound
+ * (an inclusive bound a hair higher), for `>`/`>=` the lower bound (an inclusive one a hair lower).
+ */
+function goodBound(slice: Pick<TimeSliceEntry, 'comparison' | 'threshold'>): { below: boolean; bound: number; inclusive: boolean } {
+  const below = slice.comparison.startsWith('<');
+  return { below, bound: slice.threshold, inclusive: slice.comparison.endsWith('=') };
+}
+
+/** `slice0 < 300`. */
+function conditionText(slice: Pick<TimeSliceEntry, 'metricId' | 'comparison' | 'threshold'>): string {
+  return `${slice.metricId} ${slice.comparison} ${formatDecimal(slice.threshold)}`;
+}
+
+/**
+ * A time-slice SLI's condition (comparison or threshold) changed. Looser — more values count as
+ * good (a higher threshold below which a slice is good, `<` to `<=`) — weakens: slices that used to
+ * spend budget and page no longer do. Stricter strengthens. A condition turned the other way
+ * (`<` to `>`) judges something else: neutral, compare it with the metric.
+ */
+export function sliceConditionChanged(before: TimeSliceEntry, after: TimeSliceEntry): ChangeAssessment {
+  const b = goodBound(before);
+  const a = goodBound(after);
+  const text = `a slice is good when ${conditionText(after)} (was ${conditionText(before)})`;
+  if (b.below !== a.below) {
+    return neutral(`${text}: the condition judges the other side of the threshold; check it against the metric`);
+  }
+  const bound = compare(a.bound, b.bound);
+  // same bound: an inclusive one admits the threshold itself
+  const wider = bound !== 0 ? (a.below ? bound > 0 : bound < 0) : a.inclusive && !b.inclusive;
+  const narrower = bound !== 0 ? !wider : b.inclusive && !a.inclusive;
+  if (wider) {
+    return weakening(`looser condition: ${text}; slices between the two thresholds no longer spend the budget nor page`);
+  }
+  if (narrower) {
+    return strengthening(`stricter condition: ${text}; slices between the two thresholds now spend the budget and page`);
+  }
+  return neutral(text);
+}
+
+/**
+ * What a slice without data counts as: bad → good weakens (a metric that stops publishing — a
+ * stopped consumer, a deleted canary — no longer spends the budget nor pages), good → bad strengthens.
+ */
+export function missingSliceChanged(before: string, after: string): ChangeAssessment {
+  const text = `a slice without data counts as ${after} (was ${before})`;
+  if (after === 'good' && before === 'bad') {
+    return weakening(`${text}: a metric that stops publishing no longer spends the budget nor pages`);
+  }
+  if (after === 'bad' && before === 'good') {
+    return strengthening(`${text}: a metric that stops publishing now spends the budget and pages`);
+  }
+  return neutral(text);
+}
+
+/**
+ * The slice's length: longer weakens (the condition is judged on the statistic over a longer
+ * slice, so a bad spell shorter than a slice can be aggregated away — an average, a sum under a
+ * threshold — and each alarm decides once per slice); shorter strengthens.
+ */
+export function sliceChanged(before: number, after: number): ChangeAssessment {
+  const text = `the condition is judged per ${describeSlice(after)} slice (was ${describeSlice(before)})`;
+  const direction = compare(after, before);
+  if (direction > 0) {
+    return weakening(`coarser: ${text}; a bad spell shorter than a slice can be aggregated away, and each alarm decides once per slice`);
+  }
+  if (direction < 0) {
+    return strengthening(`finer: ${text}; shorter bad spells count, and the alarms decide more often`);
+  }
+  return neutral(text);
+}
+
+/** `≥ 8 of 60 / ≥ 1 of 5`. */
+function sliceAlarmsText(tier: Pick<TierEntry, 'slices'>): string {
+  return `${describeSliceAlarm(tier.slices!.long)} / ${describeSliceAlarm(tier.slices!.short)}`;
+}
+
+function share(alarm: SliceAlarmEntry): number {
+  return alarm.slicesToAlarm / alarm.slices;
+}
+
+/**
+ * The bad slices a time-slice tier's window alarms need (M of N), changed while the objective,
+ * window, slice and tier did not: more bad slices (a larger share of the window) weaken, fewer
+ * strengthen, a mix of the two windows is a trade-off and weakens.
+ */
+export function sliceAlarmsChanged(before: TierEntry, after: TierEntry): ChangeAssessment {
+  const text = `fires when ${sliceAlarmsText(after)} slices are bad (was ${sliceAlarmsText(before)})`;
+  const moves = [compare(share(after.slices!.long), share(before.slices!.long)), compare(share(after.slices!.short), share(before.slices!.short))];
+  if (moves.some((m) => m > 0) && moves.some((m) => m < 0)) {
+    return weakening(`trade-off: ${text}`);
+  }
+  if (moves.some((m) => m > 0)) {
+    return weakening(`more bad slices before it fires: ${text}`);
+  }
+  if (moves.some((m) => m < 0)) {
+    return strengthening(`fewer bad slices before it fires: ${text}`);
+  }
+  return neutral(text);
+}
+
 // ---------------------------------------------------------------- blind alert
 
 function blindVerb(blind: BlindAlertEntry): string {
@@ -231,6 +338,10 @@ export function blindAlertChanged(before: BlindAlertEntry, after: BlindAlertEntr
 
 /** `page 1 h / 5 min at 14.4x (2 % of budget)`. */
 export function describeTier(tier: TierEntry): string {
+  if (tier.slices) {
+    return `${tier.severity} ${formatDuration(tier.longWindowSeconds, AS_DECLARED)} / ${formatDuration(tier.shortWindowSeconds, AS_DECLARED)} `
+      + `at ${sliceAlarmsText(tier)} bad slices (${formatPercent(tier.budgetPercent)} of budget)`;
+  }
   return `${tier.severity} ${formatDuration(tier.longWindowSeconds, AS_DECLARED)} / ${formatDuration(tier.shortWindowSeconds, AS_DECLARED)} `
     + `at ${formatBurnRate(tier.burnRate)} (${formatPercent(tier.budgetPercent)} of budget)`;
 }

@@ -18,10 +18,11 @@ import type {
   ServiceEntry,
   SloEntry,
   TierEntry,
+  TimeSliceEntry,
 } from '../manifest/schema';
 import * as rules from './classify';
 import { Effect, EFFECTS, ChangeAssessment } from './classify';
-import { formatDuration, formatPercent } from '../private/format';
+import { formatDecimal, formatDuration, formatPercent } from '../private/format';
 import { AS_DECLARED, formatBurnRate } from './format';
 import {
   describeBlindAlert, describeGameDay, describeGuards, describeKinds, describeMetric, describeParameters, describeTargetResources, faultActions, isCheckAction,
@@ -123,17 +124,31 @@ class ServiceDiff {
   }
 }
 
-function diffTier(d: ServiceDiff, sloSubject: string, before: TierEntry, after: TierEntry, sameSloWindow: boolean): void {
+/**
+ * `followsSlo`: the SLO's objective, window or slice changed, which moves every tier's thresholds
+ * (reported there).
+ */
+function diffTier(d: ServiceDiff, sloSubject: string, before: TierEntry, after: TierEntry, sameSloWindow: boolean, followsSlo: boolean): void {
   const own = before.severity !== after.severity
     || before.longWindowSeconds !== after.longWindowSeconds
     || before.shortWindowSeconds !== after.shortWindowSeconds
     || rules.compare(before.budgetPercent, after.budgetPercent) !== 0
     || (sameSloWindow && rules.compare(before.burnRate, after.burnRate) !== 0);
-  if (!own) {
-    return; // thresholds that only follow the SLO's objective or window are reported there
-  }
   const subject = before.id === after.id ? `${sloSubject}, tier ${after.id}` : `${sloSubject}, tier ${before.id} → ${after.id}`;
+  if (!own) {
+    // thresholds that only follow the SLO's objective, window or slice are reported there; a time-slice
+    // tier's M of N that moved on its own (the rounding of another version) is reported here
+    if (!followsSlo && before.slices && after.slices && sliceAlarmsDiffer(before, after)) {
+      d.add(subject, 'bad slices', rules.sliceAlarmsChanged(before, after), rules.describeTier(before), rules.describeTier(after));
+    }
+    return;
+  }
   d.add(subject, 'changed', rules.tierChanged(before, after), rules.describeTier(before), rules.describeTier(after));
+}
+
+function sliceAlarmsDiffer(before: TierEntry, after: TierEntry): boolean {
+  const key = (t: TierEntry) => [t.slices!.long.slicesToAlarm, t.slices!.long.slices, t.slices!.short.slicesToAlarm, t.slices!.short.slices].join('/');
+  return key(before) !== key(after);
 }
 
 function diffSli(d: ServiceDiff, subject: string, before: SloEntry, after: SloEntry): void {
@@ -146,8 +161,27 @@ function diffSli(d: ServiceDiff, subject: string, before: SloEntry, after: SloEn
   const removed = metricsBefore.filter((m) => !metricsAfter.includes(m));
   if (added.length || removed.length) {
     d.add(subject, 'SLI metrics', rules.sliMetricsChanged(added, removed), metricsBefore.join('; '), metricsAfter.join('; '));
-  } else if (before.sli.kind === after.sli.kind) {
+  } else if (before.sli.kind === after.sli.kind && JSON.stringify(before.sli.timeSlice) === JSON.stringify(after.sli.timeSlice)) {
+    // a time-slice SLI's default description names its slice and condition, reported below
     d.text(subject, 'SLI description', before.sli.description, after.sli.description, 'the same metrics, described differently');
+  }
+  diffTimeSlice(d, subject, before.sli.timeSlice, after.sli.timeSlice);
+}
+
+/** A time-slice SLI's slice, condition and missing-slice rule, when both sides have one. */
+function diffTimeSlice(d: ServiceDiff, subject: string, before: TimeSliceEntry | undefined, after: TimeSliceEntry | undefined): void {
+  if (!before || !after) {
+    return; // a change of kind is reported as such
+  }
+  if (before.sliceSeconds !== after.sliceSeconds) {
+    d.add(subject, 'slice', rules.sliceChanged(before.sliceSeconds, after.sliceSeconds), before.slice, after.slice);
+  }
+  if (before.comparison !== after.comparison || rules.compare(before.threshold, after.threshold) !== 0) {
+    d.add(subject, 'slice condition', rules.sliceConditionChanged(before, after),
+      `${before.comparison} ${formatDecimal(before.threshold)}`, `${after.comparison} ${formatDecimal(after.threshold)}`);
+  }
+  if (before.missingSlice !== after.missingSlice) {
+    d.add(subject, 'missing slices', rules.missingSliceChanged(before.missingSlice, after.missingSlice), before.missingSlice, after.missingSlice);
   }
 }
 
@@ -213,8 +247,10 @@ function diffSlo(d: ServiceDiff, before: SloEntry, after: SloEntry): void {
     const remaining = after.tiers.filter((t) => t.severity === tier.severity).length;
     d.add(`${subject}, tier ${tier.id}`, 'removed', rules.tierRemoved(tier, remaining), rules.describeTier(tier), undefined);
   }
+  const followsSlo = !sameWindow || rules.compare(before.objective, after.objective) !== 0
+    || before.sli.timeSlice?.sliceSeconds !== after.sli.timeSlice?.sliceSeconds;
   for (const [b, a] of tiers.both) {
-    diffTier(d, subject, b, a, sameWindow);
+    diffTier(d, subject, b, a, sameWindow, followsSlo);
   }
   for (const tier of tiers.added) {
     d.add(`${subject}, tier ${tier.id}`, 'added', rules.tierAdded(tier), undefined, rules.describeTier(tier));

@@ -11,10 +11,12 @@ import type {
   ExperimentTargetEntry,
   GameDayEntry,
   MetricEntry,
+  SliceAlarmEntry,
   SloEntry,
   TierEntry,
+  TimeSliceEntry,
 } from '../manifest/schema';
-import { formatDuration, joinAnd } from '../private/format';
+import { formatDecimal, formatDuration, joinAnd } from '../private/format';
 import { AS_DECLARED, parseIsoDuration } from './format';
 
 /** FIS actions the experiment layout puts around the faults (see `lib/chaos/chaos-experiment.ts`). */
@@ -146,4 +148,43 @@ export function describeGuards(slo: Pick<SloEntry, 'minimumEvents' | 'tiers'>): 
   }
   const guards = slo.tiers.map((t) => recordedGuardEvents(slo, t));
   return guards.every((n) => n <= 1) ? 'none' : `${guards.join('/')} events`;
+}
+
+/** A slice as people read it: `1-minute`, `5-minute`, `1-hour`. */
+export function describeSlice(sliceSeconds: number): string {
+  return sliceSeconds % 3600 === 0 ? `${sliceSeconds / 3600}-hour` : `${formatDecimal(sliceSeconds / 60)}-minute`;
+}
+
+/**
+ * A time-slice SLI's condition: `a 1-minute slice is good when slice0 < 300; a slice without data
+ * is bad`.
+ */
+export function describeSliceCondition(slice: TimeSliceEntry): string {
+  return `a ${describeSlice(slice.sliceSeconds)} slice is good when ${slice.metricId} ${slice.comparison} ${formatDecimal(slice.threshold)}; `
+    + `a slice without data is ${slice.missingSlice}`;
+}
+
+/** One window alarm of a time-slice tier: `≥ 8 of 60`. */
+export function describeSliceAlarm(alarm: SliceAlarmEntry): string {
+  return `≥ ${alarm.slicesToAlarm} of ${alarm.slices}`;
+}
+
+/** When a time-slice tier fires: `≥ 8 of 60 and ≥ 1 of 5 1-minute slices are bad`. */
+export function describeSliceTier(tier: Pick<TierEntry, 'slices'>, slice: Pick<TimeSliceEntry, 'sliceSeconds'>): string {
+  const s = tier.slices!;
+  return `${describeSliceAlarm(s.long)} and ${describeSliceAlarm(s.short)} ${describeSlice(slice.sliceSeconds)} slices are bad`;
+}
+
+/**
+ * Seconds of all-bad slices after which a time-slice tier fires: both window alarms must hold
+ * their M bad slices, each slice judged at its end.
+ */
+export function sliceDetectionSeconds(tier: Pick<TierEntry, 'slices'>, slice: Pick<TimeSliceEntry, 'sliceSeconds'>): number {
+  const s = tier.slices!;
+  return Math.max(s.long.slicesToAlarm, s.short.slicesToAlarm) * slice.sliceSeconds;
+}
+
+/** Bad slices the error budget allows over the SLO window: floor(budget × window / slice). */
+export function allowedBadSlices(slo: Pick<SloEntry, 'errorBudget' | 'windowSeconds'>, slice: Pick<TimeSliceEntry, 'sliceSeconds'>): number {
+  return Math.floor(Math.round(slo.errorBudget * (slo.windowSeconds / slice.sliceSeconds) * 1e9) / 1e9);
 }

@@ -32,6 +32,11 @@ import {
   recordedGuardEvents,
   settleSeconds,
   tierWindows,
+  allowedBadSlices,
+  describeSlice,
+  describeSliceCondition,
+  describeSliceTier,
+  sliceDetectionSeconds,
 } from './policy';
 
 /** How the report is introduced. */
@@ -131,6 +136,12 @@ function sloLines(service: ServiceEntry, slo: SloEntry): string[] {
   lines.push('');
   lines.push(`SLI (${slo.sli.kind}): ${escapeText(slo.sli.description)}`);
   lines.push('');
+  const slice = slo.sli.timeSlice;
+  if (slice) {
+    lines.push(`Time slices: ${escapeText(describeSliceCondition(slice))}. The budget allows `
+      + `${plural(allowedBadSlices(slo, slice), `bad ${describeSlice(slice.sliceSeconds)} slice`)} of ${slo.windowSeconds / slice.sliceSeconds} `
+      + `over ${formatDuration(slo.windowSeconds, AS_DECLARED)}; each window alarm counts bad slices (M of its last N).`, '');
+  }
   lines.push(...table(['metric', 'reads'], slo.sli.metrics.map((m) => [code(m.id), describeMetric(m)])));
   lines.push('');
   const composites = [
@@ -157,6 +168,22 @@ function sloLines(service: ServiceEntry, slo: SloEntry): string[] {
       + `for ${guarded.map((t) => code(t.id)).join(', ')}) is judged as if it held that many, the rest good: one failed event never fires `
       + `a tier; below the guard it takes ${toFire.join('/')} failed events.`, '');
   }
+  if (slice) {
+    lines.push(...table(
+      ['tier', 'severity', 'windows (long / short)', 'fires when', 'bad slices above', 'budget spent', 'all slices bad fires it after', 'alarms'],
+      slo.tiers.map((tier) => [
+        code(tier.id),
+        tier.severity,
+        tierWindows(tier),
+        tier.slices ? escapeText(describeSliceTier(tier, slice)) : formatBurnRate(tier.burnRate),
+        formatPercent(tier.errorRatio * 100, DERIVED),
+        formatPercent(tier.budgetPercent),
+        formatDuration(tier.slices ? sliceDetectionSeconds(tier, slice) : detectionSeconds(tier)),
+        `${code(tier.alarmNames.long)}, ${code(tier.alarmNames.short)}`,
+      ]),
+    ));
+    return lines;
+  }
   lines.push(...table(
     ['tier', 'severity', 'windows (long / short)', 'burn rate', 'error ratio above', 'budget spent', 'full outage fires it after', 'alarms'],
     slo.tiers.map((tier) => [
@@ -175,6 +202,9 @@ function sloLines(service: ServiceEntry, slo: SloEntry): string[] {
 
 /** `70/167/334/1001 events`, with the SLO's `minimumEvents` when set: `20/36/72/215 events (minimumEvents 20)`. */
 function describeSloGuard(slo: SloEntry): string {
+  if (slo.sli.timeSlice) {
+    return 'none (counts slices)';
+  }
   const guards = describeGuards(slo);
   return slo.minimumEvents === undefined ? guards : `${guards} (minimumEvents ${slo.minimumEvents})`;
 }
@@ -256,7 +286,11 @@ export function renderReport(manifests: readonly ReliabilityManifest[], options:
   lines.push(...overview(manifests));
   lines.push('', 'How to read the tiers: an SLO\'s error budget is 100 % − objective; the burn rate is the error ratio divided by '
     + 'the budget. A tier fires when both its long and short windows exceed its error-ratio threshold (burn rate × budget); '
-    + 'for a constant error ratio e it fires after threshold / e × long window (a full outage: threshold × long window).');
+    + 'for a constant error ratio e it fires after threshold / e × long window (a full outage: threshold × long window).'
+    + (manifests.some((m) => m.services.some((sv) => sv.slos.some((o) => o.sli.timeSlice)))
+      ? ' A time-slice SLO counts slices instead of events: a slice is bad when its condition fails, and a tier fires when '
+        + 'both its window alarms hold M bad slices of their last N (M = floor(error-ratio threshold × N) + 1).'
+      : ''));
   const described: Described = new Map();
   for (const manifest of manifests) {
     if (manifest.services.length === 0) continue;

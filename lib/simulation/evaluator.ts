@@ -71,14 +71,14 @@
  *    actions", "Suppressing composite alarm actions",
  *    https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Composite_Alarm_Suppression.html).
  *
- * 7. M out of N datapoints (a time-slice SLI's window alarms), for periods of 1 minute: see
- *    `evaluateSliceAlarm`. A 1-minute datapoint is the scenario's value of that minute, whatever
- *    the statistic (`Maximum` of the age of the oldest message).
+ * 7. M out of N datapoints (a time-slice SLI's window alarms): see `evaluateSliceAlarm`. A
+ *    1-minute datapoint is the scenario's value of that minute, whatever the statistic (`Maximum`
+ *    of the age of the oldest message); a longer one aggregates its minutes with the statistic
+ *    (the largest minute's `Maximum`, the minutes' sum for counts, their mean for `Average`).
  *
- * Not modelled (refused with an error that says so): Evaluation Periods or Datapoints to Alarm
- * other than 1 with periods longer than a minute, FILL in M-out-of-N alarms, periods that are not
- * whole minutes, non-count statistics with periods longer than a minute (averages, percentiles:
- * they cannot be added up minute by minute), metric-math functions other than IF and FILL.
+ * Not modelled (refused with an error that says so): FILL in M-out-of-N alarms, periods that are
+ * not whole minutes, percentiles with periods longer than a minute (and averages, in alarms on one
+ * datapoint: they cannot be added up minute by minute), metric-math functions other than IF and FILL.
  */
 import { AlarmStateName, evaluateAlarmRule } from './alarm-rule';
 import { evaluateMetricMathSeries, MathNode, parseMetricMath } from './metric-math';
@@ -206,10 +206,13 @@ export function unsupportedMetric(alarm: WindowAlarmModel, id: string): string |
     const expression = alarm.expressions?.[id];
     return expression !== undefined ? undefined : `alarm ${alarm.name}: expression reads ${id}, which is not one of its metrics`;
   }
-  // a 1-minute datapoint is the minute's value whatever the statistic (the scenario aggregates it)
-  if (!COUNT_STATISTICS.test(metric.statistic) && alarm.periodSeconds !== 60) {
+  // a 1-minute datapoint is the minute's value whatever the statistic (the scenario aggregates it);
+  // an M-out-of-N alarm's longer datapoints aggregate the minutes: counts, Maximum, Minimum, Average
+  const sliced = isSliceAlarm(alarm) && periodAggregate(metric.statistic) !== undefined;
+  if (!COUNT_STATISTICS.test(metric.statistic) && alarm.periodSeconds !== 60 && !sliced) {
     return `alarm ${alarm.name}: ${id} (${metric.namespace} ${metric.metricName}) uses the statistic ${metric.statistic}; `
-      + 'the simulator models count statistics (Sum, SampleCount, TC(:x)) only: they add up minute by minute (any statistic with a period of 1 minute)';
+      + 'the simulator models count statistics (Sum, SampleCount, TC(:x)) only: they add up minute by minute (any statistic with a period of 1 minute, '
+      + 'and Maximum, Minimum and Average in alarms on M out of N datapoints)';
   }
   return undefined;
 }
@@ -283,10 +286,6 @@ function checkOptions(model: SloAlarmModel, options: EvaluationOptions): { delay
     throw new Error('the SLO has no window alarms to evaluate');
   }
   for (const alarm of model.windowAlarms) {
-    if ((alarm.evaluationPeriods !== 1 || alarm.datapointsToAlarm !== 1) && !isSliceAlarm(alarm)) {
-      throw new Error(`alarm ${alarm.name}: ${alarm.datapointsToAlarm} out of ${alarm.evaluationPeriods} datapoints with a period of ${alarm.periodSeconds} s; `
-        + 'the simulator models alarms on one datapoint (EvaluationPeriods 1, DatapointsToAlarm 1), and M out of N datapoints of 1 minute, only');
-    }
     if (isSliceAlarm(alarm) && fillNodes(alarm.expression).length > 0) {
       throw new Error(`alarm ${alarm.name}: FILL in an alarm on M out of N datapoints; the simulator models such alarms without FILL only`);
     }
@@ -534,9 +533,33 @@ function evaluateAlarm(alarm: WindowAlarmModel, tree: MathNode, e: AlarmEvaluati
   return codes;
 }
 
-/** An alarm on M out of N datapoints of 1 minute (a time-slice SLI's window alarm). */
+/**
+ * An alarm evaluated datapoint by datapoint (`evaluateSliceAlarm`): on M out of N datapoints (a
+ * time-slice SLI's window alarm), or on one datapoint longer than a minute of a metric that does
+ * not add up (a time-slice SLI's `Maximum` over a 5-minute slice, 1 out of 1), without FILL.
+ */
 function isSliceAlarm(alarm: WindowAlarmModel): boolean {
-  return alarm.periodSeconds === 60 && (alarm.evaluationPeriods !== 1 || alarm.datapointsToAlarm !== 1);
+  if (alarm.evaluationPeriods !== 1 || alarm.datapointsToAlarm !== 1) {
+    return true;
+  }
+  return alarm.periodSeconds > 60 && fillNodes(alarm.expression).length === 0
+    && Object.values(alarm.metrics).some((m) => !COUNT_STATISTICS.test(m.statistic) && periodAggregate(m.statistic) !== undefined);
+}
+
+/**
+ * How a datapoint of several minutes aggregates the minutes' values under `statistic`, or
+ * undefined when the minutes' values cannot give it (percentiles and trimmed statistics need the
+ * samples): a count adds up, a maximum is the largest minute's, an average the minutes' mean (exact
+ * when each minute holds as many samples).
+ */
+function periodAggregate(statistic: string): ((values: readonly number[]) => number) | undefined {
+  if (COUNT_STATISTICS.test(statistic)) return (values) => values.reduce((a, b) => a + b, 0);
+  switch (statistic) {
+    case 'Maximum': return (values) => Math.max(...values);
+    case 'Minimum': return (values) => Math.min(...values);
+    case 'Average': return (values) => values.reduce((a, b) => a + b, 0) / values.length;
+    default: return undefined;
+  }
 }
 
 /** A metric's value in each minute from `from` to the end of the simulation, NaN where it has none. */
@@ -547,6 +570,16 @@ function minuteValues(feed: Feed, from: number, minutes: number): Float64Array {
     out[j] = feed.present[at + 1] - feed.present[at] > 0 ? feed.sums[at + 1] - feed.sums[at] : MISSING;
   }
   return out;
+}
+
+/** The aggregate of `values` (index t is minute t + from) over minutes lo..hi, NaN when none of them has a value. */
+function aggregateMinutes(values: Float64Array, from: number, lo: number, hi: number, aggregate: (v: readonly number[]) => number): number {
+  const present: number[] = [];
+  for (let t = Math.max(lo, from); t <= hi; t++) {
+    const v = values[t - from];
+    if (v === v) present.push(v);
+  }
+  return present.length > 0 ? aggregate(present) : MISSING;
 }
 
 interface SliceAlarmEvaluation {
@@ -560,31 +593,66 @@ interface SliceAlarmEvaluation {
 }
 
 /**
- * An alarm on M out of N datapoints of one minute, after each evaluation ("Evaluating an alarm",
+ * An alarm on M out of N datapoints of P minutes, after each evaluation ("Evaluating an alarm",
  * AlarmThatSendsEmail.html: "Datapoints to Alarm is the number of data points within the Evaluation
  * Periods that must be breaching to cause the alarm to go to the ALARM state"). The evaluation at
- * the end of minute i reads the minutes i, i - 1, … of its evaluation range (N + extra datapoints),
- * of which the newest `delay` have not arrived. When the range holds at least N datapoints, the N
- * most recent existing ones decide and TreatMissingData is ignored; when it holds fewer, the
- * missing ones count as TreatMissingData says (breaching, not breaching; `missing` and `ignore`
- * judge on the existing ones); when it holds none, TreatMissingData decides as for one datapoint
- * (alarms-and-missing-data.html, as in `evaluateAlarm`).
+ * the end of minute i reads datapoint k over minutes i - (k+1)P + 1 .. i - kP (sliding, as for one
+ * datapoint: rule 1), each metric aggregated over those minutes with its statistic, of which the
+ * newest `delay` minutes have not arrived (a datapoint of which some minutes arrived is their
+ * aggregate). Its evaluation range holds N + extra datapoints. When it holds at least N
+ * datapoints, the N most recent existing ones decide and TreatMissingData is ignored; when it holds
+ * fewer, the missing ones count as TreatMissingData says (breaching, not breaching; `missing` and
+ * `ignore` judge on the existing ones); when it holds none, TreatMissingData decides as for one
+ * datapoint (alarms-and-missing-data.html, as in `evaluateAlarm`).
  */
 function evaluateSliceAlarm(alarm: WindowAlarmModel, tree: MathNode, e: SliceAlarmEvaluation): Uint8Array {
   const n = alarm.evaluationPeriods;
   const m = alarm.datapointsToAlarm;
+  const p = alarm.periodSeconds / 60;
   const range = n + e.extra;
-  const from = -range;
+  const from = -range * p;
   const length = e.minutes - from;
-  // the expression's value for each minute from `from` on, index t is minute t + from
-  const values = evaluateMetricMathSeries(tree, length, (id) => e.minuteValues(id, from), e.allocate);
+  const aggregates = new Map(Object.entries(alarm.metrics).map(([id, metric]) => [id, periodAggregate(metric.statistic)!]));
+  const minutes = new Map<string, Float64Array>();
+  const perMinute = (id: string) => {
+    let values = minutes.get(id);
+    if (!values) {
+      values = e.minuteValues(id, from);
+      minutes.set(id, values);
+    }
+    return values;
+  };
+  // datapoints whose minutes have all arrived, by their last minute t (index t - from)
+  const whole = evaluateMetricMathSeries(tree, length, (id) => {
+    const values = perMinute(id);
+    if (p === 1) {
+      return values;
+    }
+    const out = e.allocate(length);
+    for (let t = from; t < e.minutes; t++) {
+      out[t - from] = aggregateMinutes(values, from, t - p + 1, t, aggregates.get(id)!);
+    }
+    return out;
+  }, e.allocate);
+  // datapoints k of the evaluation at the end of minute i with minutes in flight (kP < delay): only what arrived
+  const partial: Float64Array[] = [];
+  for (let k = 0; k * p < e.delay; k++) {
+    partial.push(evaluateMetricMathSeries(tree, e.minutes, (id) => {
+      const values = perMinute(id);
+      const out = e.allocate(e.minutes);
+      for (let i = 0; i < e.minutes; i++) {
+        out[i] = aggregateMinutes(values, from, i - (k + 1) * p + 1, i - e.delay, aggregates.get(id)!);
+      }
+      return out;
+    }, e.allocate));
+  }
   const missingCode = missingDataCode(alarm);
   const codes = new Uint8Array(e.minutes);
   for (let i = 0; i < e.minutes; i++) {
     let existing = 0;
     let breaching = 0;
-    for (let k = e.delay; k < range && existing < n; k++) {
-      const v = values[i - k - from];
+    for (let k = 0; k < range && existing < n; k++) {
+      const v = k < partial.length ? partial[k][i] : whole[i - k * p - from];
       if (v === v) {
         existing++;
         if (breaches(alarm, v)) {

@@ -24,8 +24,24 @@ export interface ModelTier {
   readonly shortAlarm: string;
   readonly longWindowSeconds: number;
   readonly shortWindowSeconds: number;
-  /** Burn-rate threshold: the window alarms' threshold (their expression is the burn rate). */
+  /**
+   * Burn-rate threshold: the window alarms' threshold (their expression is the burn rate); 0 for a
+   * time-slice tier, whose alarms count bad slices (`slices`).
+   */
   readonly burnRate: number;
+  /**
+   * A time-slice tier: its window alarms fire when M of their last N slices are bad.
+   * @default - a burn-rate tier
+   */
+  readonly slices?: ModelTierSlices;
+}
+
+/** The M out of N slices of a time-slice tier's window alarms. */
+export interface ModelTierSlices {
+  /** The slice (the alarms' period), in seconds. */
+  readonly sliceSeconds: number;
+  readonly long: { readonly slices: number; readonly slicesToAlarm: number };
+  readonly short: { readonly slices: number; readonly slicesToAlarm: number };
 }
 
 /** A time range in ALARM, in minutes from the start of the incident; `to` is absent when still in ALARM at the end. */
@@ -176,17 +192,27 @@ export function tiersOf(model: SloAlarmModel): ModelTier[] {
       if (!a || !b) {
         continue;
       }
-      const [long, short] = a.periodSeconds >= b.periodSeconds ? [a, b] : [b, a];
+      // a window is its alarm's datapoints: one of the window for a burn rate, N slices for a time slice
+      const windowOf = (alarm: WindowAlarmModel) => alarm.periodSeconds * alarm.evaluationPeriods;
+      const [long, short] = windowOf(a) >= windowOf(b) ? [a, b] : [b, a];
       const severity = severityOf(composite.name);
+      const sliced = long.evaluationPeriods > 1 || long.datapointsToAlarm > 1;
       tiers.push({
-        id: `${severity}-${formatWindow(long.periodSeconds)}-${formatWindow(short.periodSeconds)}`,
+        id: `${severity}-${formatWindow(windowOf(long))}-${formatWindow(windowOf(short))}`,
         severity,
         composite: composite.name,
         longAlarm: long.name,
         shortAlarm: short.name,
-        longWindowSeconds: long.periodSeconds,
-        shortWindowSeconds: short.periodSeconds,
-        burnRate: long.threshold,
+        longWindowSeconds: windowOf(long),
+        shortWindowSeconds: windowOf(short),
+        burnRate: sliced ? 0 : long.threshold,
+        ...(sliced ? {
+          slices: {
+            sliceSeconds: long.periodSeconds,
+            long: { slices: long.evaluationPeriods, slicesToAlarm: long.datapointsToAlarm },
+            short: { slices: short.evaluationPeriods, slicesToAlarm: short.datapointsToAlarm },
+          },
+        } : {}),
       });
     }
   }
@@ -312,7 +338,30 @@ export function simulateIncident(
   const budget = errorBudgetOf(model);
   const objective = objectivePercent ?? (budget === undefined ? undefined : roundFigure(100 - budget * 100));
   const budgetForThreshold = objective === undefined ? budget : errorBudget(objective);
+  return incidentReport(model, scenario, simulation, {
+    ...(budget === undefined ? {} : { errorBudget: budget }),
+    ...(objective === undefined ? {} : { objectivePercent: objective }),
+    ...(budgetForThreshold === undefined ? {} : { thresholdBudget: budgetForThreshold }),
+    formula: (tier) => tierFormula(tier, scenario, objective),
+  });
+}
 
+/** What `incidentReport` is told besides the simulation. */
+export interface IncidentReportFacts {
+  /** @default - not recognisable */
+  readonly errorBudget?: number;
+  /** @default - unknown */
+  readonly objectivePercent?: number;
+  /** The budget a tier's burn rate is multiplied by for its error-ratio threshold. @default - not shown */
+  readonly thresholdBudget?: number;
+  /** What the formulas predict for a tier. */
+  formula(tier: ModelTier): TierFormula;
+}
+
+/** A simulation folded into tiers, composites and a summary (see `simulateIncident`). */
+export function incidentReport<S extends IncidentScenario>(model: SloAlarmModel, scenario: S, simulation: SimulationResult,
+  facts: IncidentReportFacts): IncidentReport & { readonly scenario: S } {
+  const budgetForThreshold = facts.thresholdBudget;
   const tiers: TierOutcome[] = tiersOf(model).map((tier) => {
     const alarms = tierIntervals(simulation, tier);
     return {
@@ -321,7 +370,7 @@ export function simulateIncident(
       alarms,
       firesAt: alarms[0]?.from,
       clearsAt: alarms[0]?.to,
-      formula: tierFormula(tier, scenario, objective),
+      formula: facts.formula(tier),
     };
   });
 
@@ -345,8 +394,8 @@ export function simulateIncident(
 
   return {
     scenario,
-    ...(budget === undefined ? {} : { errorBudget: budget }),
-    ...(objective === undefined ? {} : { objectivePercent: objective }),
+    ...(facts.errorBudget === undefined ? {} : { errorBudget: facts.errorBudget }),
+    ...(facts.objectivePercent === undefined ? {} : { objectivePercent: facts.objectivePercent }),
     tiers,
     composites,
     simulation,
@@ -355,10 +404,11 @@ export function simulateIncident(
 }
 
 /**
- * How long to simulate by default: the incident, then the longest window (so that every window
+ * How long to simulate by default: the incident, then the longest window (a time-slice alarm's
+ * window is its N slices, so that every window
  * alarm has seen the incident leave it), then `marginMinutes`; at most `capMinutes`.
  */
 export function defaultSimulationMinutes(model: SloAlarmModel, durationMinutes: number, marginMinutes = 60, capMinutes = 7 * 1_440): number {
-  const longest = Math.max(0, ...model.windowAlarms.map((a) => a.periodSeconds / 60));
+  const longest = Math.max(0, ...model.windowAlarms.map((a) => (a.periodSeconds * a.evaluationPeriods) / 60));
   return Math.min(capMinutes, Math.ceil(durationMinutes + longest + marginMinutes));
 }

@@ -56,6 +56,12 @@ export interface TimeSliceBinding {
   readonly badSlice: string;
   /** Whether a slice without a datapoint is bad (the alarms treat missing data as breaching). */
   readonly missingSliceIsBad: boolean;
+  /** The id of the judged metric in `usingMetrics` (`slice0`). */
+  readonly metricId: string;
+  /** How a good slice's value compares with `threshold`. */
+  readonly comparison: SliceComparison;
+  /** The threshold of the condition, in the metric's unit. */
+  readonly threshold: number;
 }
 
 /**
@@ -76,4 +82,16 @@ export interface ISli {
   validate(): string[];
   /** The expressions an SLO alarm evaluates. Only called when `validate()` returned nothing. */
   bind(): SliBinding;
+}
+
+/** The condition a good slice meets: the metric's value compared with the threshold. */
+export enum SliceComparison {
+  /** Good when the value is below the threshold (e.g. the age of the oldest message). */
+  LESS_THAN = '<',
+  /** Good when the value is at most the threshold (e.g. throttles `Sum` <= 0: none). */
+  LESS_THAN_OR_EQUAL = '<=',
+  /** Good when the value is above the threshold. */
+  GREATER_THAN = '>',
+  /** Good when the value is at least the threshold (e.g. a canary's `SuccessPercent` >= 100). */
+  GREATER_THAN_OR_EQUAL = '>=',
 }

@@ -50,23 +50,11 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { describeMetric, leafMetrics, metricName, metricPeriods, metricShape, MetricIds, withStatistic } from './metrics';
-import { ISli, SliBinding } from './sli-definition';
+import { ISli, SliBinding, SliceComparison } from './sli-definition';
 import { describeValue } from '../private/describe';
 import { readDuration } from '../private/duration-input';
 import { formatDecimal } from '../private/format';
 import { formatWindow } from '../slo/windows';
-
-/** The condition a good slice meets: the metric's value compared with the threshold. */
-export enum SliceComparison {
-  /** Good when the value is below the threshold (e.g. the age of the oldest message). */
-  LESS_THAN = '<',
-  /** Good when the value is at most the threshold (e.g. throttles `Sum` <= 0: none). */
-  LESS_THAN_OR_EQUAL = '<=',
-  /** Good when the value is above the threshold. */
-  GREATER_THAN = '>',
-  /** Good when the value is at least the threshold (e.g. a canary's `SuccessPercent` >= 100). */
-  GREATER_THAN_OR_EQUAL = '>=',
-}
 
 /** What a slice in which the metric published nothing counts as. */
 export enum SliceMissingData {
@@ -184,7 +172,7 @@ export class TimeSliceSli implements ISli {
       totalEvents: '1',
       metricCount: ids.metricCount,
       description,
-      timeSlice: { sliceSeconds, badSlice, missingSliceIsBad },
+      timeSlice: { sliceSeconds, badSlice, missingSliceIsBad, metricId: id, comparison: p.comparison, threshold: p.threshold },
       ...(replacedPeriodSeconds.length > 0 ? { replacedPeriodSeconds } : {}),
     };
   }

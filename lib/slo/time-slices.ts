@@ -52,3 +52,17 @@ export function fitTiersToSlice(tiers: ResolvedTier[], sliceSeconds: number): Sl
   }
   return { tiers: fit, tooLong, unevenWindowSeconds: [...uneven].sort((a, b) => a - b) };
 }
+
+/**
+ * Whether a slice whose value is `value` is good: the comparison a time-slice SLI's alarms make in
+ * `IF(slice0 < 300, 0, 1)` (`<`, `<=`, `>`, `>=`, as `SliceComparison` writes them).
+ */
+export function meetsSliceCondition(value: number, condition: { readonly comparison: string; readonly threshold: number }): boolean {
+  switch (condition.comparison) {
+    case '<': return value < condition.threshold;
+    case '<=': return value <= condition.threshold;
+    case '>': return value > condition.threshold;
+    case '>=': return value >= condition.threshold;
+    default: throw new Error(`unknown slice comparison '${condition.comparison}': expected <, <=, > or >=`);
+  }
+}

@@ -195,6 +195,23 @@ describe('the widgets of a time-slice SLO', () => {
     expect(body.widgets.some((w) => String(w.properties.title ?? '').includes('burn rate per alert window'))).toBe(false);
   });
 
+  test('graph the SLI as the condition\'s metric per 1-minute slice against its threshold, the resolution the alarms judge, not 5-minute periods', () => {
+    const graph = body.widgets.find((w) => String(w.properties.title ?? '').startsWith('freshness: SLI'))!;
+    expect(graph.properties.title).toBe('freshness: SLI, the condition per 1m slice (good when < 300; objective 99.5% of slices)');
+    expect(graph.properties.period).toBe(60);
+    expect(graph.properties.metrics).toEqual([
+      ['AWS/SQS', 'ApproximateAgeOfOldestMessage', 'QueueName', 'orders', { label: 'value per 1m slice', stat: 'Maximum', period: 60 }],
+    ]);
+    expect(graph.properties.annotations.horizontal).toEqual([{ value: 300, label: 'good when < 300', color: '#d62728', yAxis: 'left' }]);
+  });
+
+  test('say how many bad slices the budget allows and where to read how many were spent, instead of an expression that cannot count them', () => {
+    const note = body.widgets.find((w) => w.type === 'text' && String(w.properties.markdown).startsWith('**freshness: error budget**'))!;
+    expect(note.properties.markdown).toBe('**freshness: error budget** 216 bad 1m slices over 30d\n\n'
+      + 'Bad slices spent: `cdk-reliability budget --service orders --slo freshness` (a dashboard expression cannot add slices up over the window)');
+    expect(body.widgets.some((w) => String(w.properties.title ?? '').includes('error budget left'))).toBe(false);
+  });
+
   test('refuse burnRateMetric(window), naming the SLO and what to graph instead', () => {
     expect(() => service.slo('freshness').burnRateMetric(Duration.hours(1)))
       .toThrow(/Orders\/freshness: burnRateMetric\(window\): a time-slice SLI has no burn-rate metric/);

@@ -136,8 +136,15 @@ describe('what the evaluator refuses, saying why', () => {
   const changed = (change: Partial<WindowAlarmModel>): SloAlarmModel => ({ ...model, windowAlarms: model.windowAlarms.map((a) => ({ ...a, ...change })) });
 
   test.each<[string, SloAlarmModel, object, string]>([
-    ['M out of N datapoints', changed({ evaluationPeriods: 3, datapointsToAlarm: 2 }), {},
-      'alarm checkout-availability-page-1h-5m-long: 2 out of 3 datapoints with a period of 3600 s; the simulator models alarms on one datapoint (EvaluationPeriods 1, DatapointsToAlarm 1), and M out of N datapoints of 1 minute, only'],
+    // M out of N datapoints of any whole-minute period are modelled (time-slice SLIs), but not over FILL
+    ['M out of N datapoints over an expression with FILL', changed({ evaluationPeriods: 3, datapointsToAlarm: 2 }), {},
+      'alarm checkout-availability-page-1h-5m-long: FILL in an alarm on M out of N datapoints; the simulator models such alarms without FILL only'],
+    ['M out of N datapoints of a percentile over more than a minute', {
+      ...model,
+      windowAlarms: model.windowAlarms.map((a) => ({
+        ...a, evaluationPeriods: 3, datapointsToAlarm: 2, expression: parseMetricMath('IF(total0 < 5, 0, 1)'), metrics: { total0: { ...a.metrics.total0, statistic: 'p99' } },
+      })),
+    }, {}, 'alarm checkout-availability-page-1h-5m-long: total0 (Shop Requests) uses the statistic p99; the simulator models count statistics'],
     ['a high-resolution period', changed({ periodSeconds: 30 }), {},
       'alarm checkout-availability-page-1h-5m-long: period 30 s; the simulator models periods of whole minutes only'],
     ['an unknown TreatMissingData', changed({ treatMissingData: 'sometimes' }), {},

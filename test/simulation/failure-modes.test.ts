@@ -13,19 +13,19 @@ import { ReliableService } from '../../lib';
 import { AlertTimeline } from '../../lib/simulation/outcome';
 import { sloAlarmsFromTemplate, SloAlarmModel } from '../../lib/simulation/template-alarms';
 import { newStack } from '../service/helpers';
-import { Expected, failureRows, FailureRow, SLIS } from './failure-modes/catalog';
+import { Expected, failureRows, FailureRow, SLICE_SLIS, SLIS } from './failure-modes/catalog';
 
 const models = new Map<string, SloAlarmModel>();
 
 function modelOf(row: FailureRow): SloAlarmModel {
-  const sli = SLIS.find((s) => s.name === row.sli)!;
-  const key = `${row.sli} ${row.blindAlert === true} ${row.policyName ?? 'default'}`;
+  const sli = [...SLIS, ...SLICE_SLIS].find((s) => s.name === row.sli)!;
+  const key = `${row.sli} ${row.blindAlert === true} ${row.policyName ?? 'default'} ${row.objective ?? 99.9}`;
   if (!models.has(key)) {
     const stack = newStack();
     new ReliableService(stack, 'Checkout', {
       serviceName: 'checkout',
       slos: [{
-        name: 'sli', objective: 99.9, sli: sli.build(stack),
+        name: 'sli', objective: row.objective ?? 99.9, sli: sli.build(stack),
         ...(row.blindAlert ? { blindAlert: {} } : {}), ...(row.alerting ? { alerting: row.alerting } : {}),
       }],
     });
@@ -140,6 +140,15 @@ describe('failure modes on the synthesized alarms (99.9 % over 30 days, metrics 
       if (sli.kind === 'latency') {
         expect(failures).toMatch(/times? out|hang/);
       }
+    }
+  });
+
+  test('every time-slice SLI has the generic rows: the condition failing for 20 minutes and for one minute, the metric falling silent', () => {
+    for (const sli of SLICE_SLIS) {
+      const failures = ROWS.filter((r) => r.sli === sli.name).map((r) => r.failure).join('\n');
+      expect(failures).toMatch(/ for 20 min\n/);
+      expect(failures).toMatch(/ for one minute\n.* for one minute, objective 99\.5 %\n/);
+      expect(failures).toMatch(/ for 1 h \(a missing slice is bad\)/);
     }
   });
 

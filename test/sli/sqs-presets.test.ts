@@ -20,7 +20,7 @@ describe('Sli.queueFreshness', () => {
   test('reads ApproximateAgeOfOldestMessage (Maximum) by QueueName, good under 5 minutes, a minute without data good', () => {
     const b = Sli.queueFreshness(queue(newStack())).bind();
     expect(metricsOf(b)).toEqual({ slice0: 'AWS/SQS ApproximateAgeOfOldestMessage Maximum {QueueName=orders}' });
-    expect(b.timeSlice).toEqual({ sliceSeconds: 60, badSlice: 'IF(slice0 < 300, 0, 1)', missingSliceIsBad: false });
+    expect(b.timeSlice).toEqual({ sliceSeconds: 60, badSlice: 'IF(slice0 < 300, 0, 1)', missingSliceIsBad: false, metricId: 'slice0', comparison: '<', threshold: 300 });
     expect(b.description).toBe('minutes in which the oldest message of queue Orders is younger than 5m (ApproximateAgeOfOldestMessage Maximum), a minute without data good');
   });
 
@@ -65,7 +65,7 @@ describe('Sli.deadLetterQueueEmpty', () => {
   test('reads ApproximateNumberOfMessagesVisible (Maximum) of the dead-letter queue, good at 0, a minute without data good', () => {
     const b = Sli.deadLetterQueueEmpty(queue(newStack())).bind();
     expect(metricsOf(b)).toEqual({ slice0: 'AWS/SQS ApproximateNumberOfMessagesVisible Maximum {QueueName=orders}' });
-    expect(b.timeSlice).toEqual({ sliceSeconds: 60, badSlice: 'IF(slice0 <= 0, 0, 1)', missingSliceIsBad: false });
+    expect(b.timeSlice).toEqual({ sliceSeconds: 60, badSlice: 'IF(slice0 <= 0, 0, 1)', missingSliceIsBad: false, metricId: 'slice0', comparison: '<=', threshold: 0 });
   });
 
   test('does not read NumberOfMessagesSent, which misses messages a redrive policy moves', () => {

@@ -39,7 +39,7 @@ describe('Sli.streamFreshness', () => {
   test('reads GetRecords.IteratorAgeMilliseconds (Maximum) by StreamName, good under 1 minute, a minute without data bad', () => {
     const b = Sli.streamFreshness(stream(newStack())).bind();
     expect(metricsOf(b)).toEqual({ slice0: 'AWS/Kinesis GetRecords.IteratorAgeMilliseconds Maximum {StreamName=clicks}' });
-    expect(b.timeSlice).toEqual({ sliceSeconds: 60, badSlice: 'IF(slice0 < 60000, 0, 1)', missingSliceIsBad: true });
+    expect(b.timeSlice).toEqual({ sliceSeconds: 60, badSlice: 'IF(slice0 < 60000, 0, 1)', missingSliceIsBad: true, metricId: 'slice0', comparison: '<', threshold: 60000 });
   });
 
   test('maxAge sets the threshold in milliseconds', () => {
@@ -94,7 +94,7 @@ describe('Sli.ecsServiceRunningTasks', () => {
       running: 'ECS/ContainerInsights RunningTaskCount Minimum {ClusterName=shop,ServiceName=api}',
       desired: 'ECS/ContainerInsights DesiredTaskCount Maximum {ClusterName=shop,ServiceName=api}',
     });
-    expect(b.timeSlice).toEqual({ sliceSeconds: 60, badSlice: 'IF(slice0 >= 0, 0, 1)', missingSliceIsBad: true });
+    expect(b.timeSlice).toEqual({ sliceSeconds: 60, badSlice: 'IF(slice0 >= 0, 0, 1)', missingSliceIsBad: true, metricId: 'slice0', comparison: '>=', threshold: 0 });
   });
 
   test('the window alarms read the service and its cluster by reference, missing minutes breaching', () => {
@@ -161,7 +161,7 @@ describe('Sli.canarySuccess', () => {
 
   test('a canary running every minute has 1-minute slices', () => {
     const b = Sli.canarySuccess(canary(newStack(), synthetics.Schedule.rate(Duration.minutes(1)))).bind();
-    expect(b.timeSlice).toEqual({ sliceSeconds: 60, badSlice: 'IF(slice0 >= 100, 0, 1)', missingSliceIsBad: true });
+    expect(b.timeSlice).toEqual({ sliceSeconds: 60, badSlice: 'IF(slice0 >= 100, 0, 1)', missingSliceIsBad: true, metricId: 'slice0', comparison: '>=', threshold: 100 });
   });
 
   test('a cron canary needs options.slice, and takes it', () => {

@@ -24,7 +24,9 @@ describe('Sli.timeSlice', () => {
   test('binds the per-slice expression: 1 for a bad slice, 0 for a good one', () => {
     const { metric } = queueAge();
     const binding = Sli.timeSlice({ metric, comparison: SliceComparison.LESS_THAN, threshold: 300 }).bind();
-    expect(binding.timeSlice).toEqual({ sliceSeconds: 60, badSlice: 'IF(slice0 < 300, 0, 1)', missingSliceIsBad: true });
+    expect(binding.timeSlice).toEqual({
+      sliceSeconds: 60, badSlice: 'IF(slice0 < 300, 0, 1)', missingSliceIsBad: true, metricId: 'slice0', comparison: SliceComparison.LESS_THAN, threshold: 300,
+    });
     expect(binding.usingMetrics.slice0.toMetricConfig().metricStat?.statistic).toBe('Maximum');
     expect(binding.description).toBe('1m slices with AWS/SQS ApproximateAgeOfOldestMessage (Maximum) < 300, a slice without data bad');
   });

@@ -5,7 +5,8 @@
  */
 import type { StackEntry } from '../../manifest/schema';
 import { ExitCode } from '../exit-codes';
-import { formatPercent, joinAnd } from '../../private/format';
+import { formatDuration, formatPercent, joinAnd } from '../../private/format';
+import { formatWindow } from '../../slo/windows';
 import { formatTime } from '../render';
 import type { BudgetVerdict, BurnReading, SloBudget } from './model';
 import type { QueryWindow } from './plan';
@@ -107,7 +108,20 @@ function sloNotes(b: SloBudget, failOnMissingData: boolean): string[] {
   } else if (b.status === 'no-traffic') {
     notes.push(`${b.slo}: ${b.reason}`);
   }
+  if (b.slices && b.status !== 'no-data') {
+    const s = b.slices;
+    const slice = formatWindow(s.sliceSeconds);
+    const partial = s.countedSeconds < b.windowSeconds
+      ? ` over the last ${formatDuration(s.countedSeconds)} of its ${b.window} window (CloudWatch keeps ${slice} datapoints no longer)` : ` over ${b.window}`;
+    const missing = s.missing > 0 ? `; ${s.missing} without data, counted ${s.missingSlice}` : '';
+    notes.push(`${b.slo}: ${b.badEvents} bad ${slice} slices of ${b.totalEvents}${partial}${missing}`);
+  }
   for (const tier of b.tiers.filter((t) => t.firing)) {
+    if (b.slices) {
+      notes.push(`${b.slo}: tier ${tier.id} (${tier.severity}) is over its threshold: both its windows hold more bad slices than `
+        + `${formatPercent(tier.threshold * b.errorBudget * 100)} (${tier.longWindow} ${formatBurnRate(tier.longBurnRate)}, ${tier.shortWindow} ${formatBurnRate(tier.shortBurnRate)})`);
+      continue;
+    }
     notes.push(`${b.slo}: tier ${tier.id} (${tier.severity}) is over its threshold: ${tier.longWindow} ${formatBurnRate(tier.longBurnRate)} and `
       + `${tier.shortWindow} ${formatBurnRate(tier.shortBurnRate)}, both above ${formatThreshold(tier.threshold)}`);
   }

@@ -8,3 +8,4 @@ export * from './read';
 export * from './region';
 export * from './retry';
 export * from './targets';
+export * from './time-slices';

@@ -101,6 +101,25 @@ export interface SloBudget {
   /** Per alert window (tiers' long and short windows, deduplicated, in tier order). */
   readonly burnRates: BurnReading[];
   readonly tiers: TierReading[];
+  /**
+   * A time-slice SLO: its events are slices (`badEvents` bad slices of `totalEvents` judged), and
+   * how they were counted.
+   * @default - a counted-events SLO
+   */
+  readonly slices?: SliceReadingFacts;
+}
+
+/** How a time-slice SLO's slices were counted. */
+export interface SliceReadingFacts {
+  readonly sliceSeconds: number;
+  /** Seconds of the SLO window counted: less than the window when CloudWatch no longer keeps the oldest slices at the slice's period. */
+  readonly countedSeconds: number;
+  /** Slices without a datapoint in the counted span, judged by `missingSlice`. */
+  readonly missing: number;
+  /** `bad` or `good`: what a missing slice counts as. */
+  readonly missingSlice: string;
+  /** Newest slices not arrived yet, left unjudged. */
+  readonly inFlight: number;
 }
 
 /** The gate's outcome. */

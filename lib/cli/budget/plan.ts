@@ -18,6 +18,10 @@
  *   3 days are 864 datapoints); each window's sum is the sum of its last window/period points.
  *   A range under 15 days old can be read at 1-minute resolution, so any whole-minute window works.
  *
+ * Time-slice SLOs (`Sli.timeSlice`) are read apart: their condition metric at Period = slice over
+ * the part of the SLO window CloudWatch keeps at that period, one series per SLO from which the
+ * SLO window's and the alert windows' bad slices are counted (`time-slices.ts`).
+ *
  * Each SLO contributes its metrics (MetricStat, or Expression for math entries) and two
  * expressions, bad and total events. Ids are prefixed per SLO (`s0_total0`) so that SLOs share a
  * request; requests hold at most 500 queries and plan at most 100,800 datapoints.
@@ -27,6 +31,7 @@ import type { MetricEntry } from '../../manifest/schema';
 import { DAY_SECONDS, HOUR_SECONDS, MINUTE_SECONDS } from '../../slo/windows';
 import { alertWindows } from './compute';
 import type { BudgetTarget } from './model';
+import { IN_FLIGHT_SECONDS, sliceSpan } from './time-slices';
 
 /** GetMetricData: MetricDataQuery structures per request. */
 export const MAX_QUERIES_PER_REQUEST = 500;
@@ -53,11 +58,17 @@ export interface SeriesIds {
   readonly total: string;
   /** The SLI's metrics (MetricStat queries), returned only in SLO-window requests, to tell "no data". */
   readonly metrics: readonly string[];
+  /**
+   * A time-slice SLO's condition metric (its only returned series, `bad` and `total` name it too).
+   * @default - a counted-events SLO
+   */
+  readonly condition?: string;
 }
 
 /** One GetMetricData request. */
 export interface PlannedRequest {
-  readonly kind: 'slo-window' | 'alert-windows';
+  /** `time-slices`: time-slice SLOs' condition metrics at Period = slice, for their SLO and alert windows at once. */
+  readonly kind: 'slo-window' | 'alert-windows' | 'time-slices';
   readonly window: QueryWindow;
   readonly queries: MetricDataQuery[];
   /** Datapoints the request returns at most (series × points per series). */
@@ -73,6 +84,8 @@ export interface BudgetPlan {
   readonly sloWindows: ReadonlyMap<number, QueryWindow>;
   /** The alert-window range (every target's alert windows end at its end). @default - no tier anywhere */
   readonly alertRange?: QueryWindow;
+  /** Per time-slice target index: the range its condition metric is read over, at Period = slice. */
+  readonly sliceWindows: ReadonlyMap<number, QueryWindow>;
 }
 
 function floorTo(ms: number, seconds: number): number {
@@ -139,21 +152,20 @@ function dimensionsOf(metric: MetricEntry): Array<{ Name: string; Value: string 
   return Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value }));
 }
 
-/** One SLO's queries for one window. */
-function targetQueries(target: BudgetTarget, index: number, periodSeconds: number, returnMetrics: boolean): {
-  queries: MetricDataQuery[];
-  ids: SeriesIds;
-} {
+/**
+ * A target's SLI metrics as queries at `periodSeconds`, ids prefixed per SLO (`s0_total0`); each
+ * returned or not as `returned(metric, isExpression)` says.
+ */
+function metricQueries(target: BudgetTarget, index: number, periodSeconds: number,
+  returned: (metric: MetricEntry, expression: boolean) => boolean): MetricDataQuery[] {
   const prefix = `s${index}_`;
   const known = new Set(target.metrics.map((m) => m.id));
   const label = `${target.service}/${target.slo.name}`;
-  const metricIds: string[] = [];
-  const queries: MetricDataQuery[] = target.metrics.map((metric) => {
+  return target.metrics.map((metric) => {
     const id = `${prefix}${metric.id}`;
     if (metric.expression !== undefined && metric.expression !== '') {
-      return { Id: id, Expression: prefixIds(metric.expression, known, prefix), Label: `${label} ${metric.id}`, ReturnData: false };
+      return { Id: id, Expression: prefixIds(metric.expression, known, prefix), Label: `${label} ${metric.id}`, ReturnData: returned(metric, true) };
     }
-    metricIds.push(id);
     return {
       Id: id,
       MetricStat: {
@@ -162,9 +174,46 @@ function targetQueries(target: BudgetTarget, index: number, periodSeconds: numbe
         Stat: metric.statistic,
       },
       Label: `${label} ${metric.id}`,
-      ReturnData: returnMetrics,
+      ReturnData: returned(metric, false),
     };
   });
+}
+
+/**
+ * A time-slice SLO's queries: its metrics at Period = slice, only the condition's series returned
+ * (the condition is judged client-side, `lib/cli/budget/time-slices.ts`).
+ */
+function sliceQueries(target: BudgetTarget, index: number, periodSeconds: number): { queries: MetricDataQuery[]; ids: SeriesIds } {
+  const conditionId = target.slo.sli.timeSlice!.metricId;
+  const queries = metricQueries(target, index, periodSeconds, (metric) => metric.id === conditionId);
+  const condition = `s${index}_${conditionId}`;
+  return { queries, ids: { bad: condition, total: condition, metrics: [], condition } };
+}
+
+/**
+ * The range a time-slice SLO is read over: the part of its SLO window CloudWatch keeps at the
+ * slice's period (`sliceSpan`), and the slices still in flight before it, ending at the last whole
+ * slice; its alert windows lie within.
+ */
+export function sliceQueryWindow(target: BudgetTarget, now: Date): QueryWindow {
+  const slice = target.slo.sli.timeSlice!;
+  const spanSeconds = Math.max(sliceSpan(target.slo, slice).countedSeconds, ...alertWindows(target.slo.tiers))
+    + Math.ceil(IN_FLIGHT_SECONDS / slice.sliceSeconds) * slice.sliceSeconds;
+  const end = floorTo(now.getTime(), slice.sliceSeconds);
+  return { start: new Date(end - spanSeconds * 1000), end: new Date(end), periodSeconds: slice.sliceSeconds };
+}
+
+/** One SLO's queries for one window. */
+function targetQueries(target: BudgetTarget, index: number, periodSeconds: number, returnMetrics: boolean): {
+  queries: MetricDataQuery[];
+  ids: SeriesIds;
+} {
+  const prefix = `s${index}_`;
+  const known = new Set(target.metrics.map((m) => m.id));
+  const label = `${target.service}/${target.slo.name}`;
+  // the metrics (MetricStat) are returned in SLO-window requests, to tell "no data"
+  const queries = metricQueries(target, index, periodSeconds, (_, expression) => !expression && returnMetrics);
+  const metricIds = target.metrics.filter((m) => !(m.expression !== undefined && m.expression !== '')).map((m) => `${prefix}${m.id}`);
   const bad = `${prefix}bad_events`;
   const total = `${prefix}total_events`;
   queries.push(
@@ -222,7 +271,8 @@ function pointsIn(window: QueryWindow): number {
  * per SLO-window length, one for the alert windows, each split at GetMetricData's limits.
  */
 export function planBudgetRequests(targets: readonly BudgetTarget[], now: Date): BudgetPlan {
-  const readable = targets.map((target, index) => ({ target, index })).filter(({ target }) => target.unreadable === undefined);
+  const all = targets.map((target, index) => ({ target, index })).filter(({ target }) => target.unreadable === undefined);
+  const readable = all.filter(({ target }) => !target.slo.sli.timeSlice);
   const requests: PlannedRequest[] = [];
   const sloWindows = new Map<number, QueryWindow>();
 
@@ -253,5 +303,19 @@ export function planBudgetRequests(targets: readonly BudgetTarget[], now: Date):
       });
     requests.push(...pack('alert-windows', alertRange, parts));
   }
-  return { requests, sloWindows, ...(alertRange ? { alertRange } : {}) };
+
+  const sliceWindows = new Map<number, QueryWindow>();
+  const byRange = new Map<string, Array<{ index: number; queries: MetricDataQuery[]; ids: SeriesIds; window: QueryWindow }>>();
+  for (const { target, index } of all.filter(({ target }) => target.slo.sli.timeSlice)) {
+    const window = sliceQueryWindow(target, now);
+    sliceWindows.set(index, window);
+    sloWindows.set(index, window);
+    const key = `${window.start.getTime()}/${window.end.getTime()}/${window.periodSeconds}`;
+    byRange.set(key, [...(byRange.get(key) ?? []), { index, ...sliceQueries(target, index, window.periodSeconds), window }]);
+  }
+  for (const parts of byRange.values()) {
+    const window = parts[0].window;
+    requests.push(...pack('time-slices', window, parts.map((p) => ({ index: p.index, queries: p.queries, ids: p.ids, datapoints: pointsIn(window) }))));
+  }
+  return { requests, sloWindows, ...(alertRange ? { alertRange } : {}), sliceWindows };
 }

@@ -9,6 +9,8 @@ import { alertWindows, sloBudget, SloReading } from './compute';
 import { FetchContext, getMetricData, Series, sumSince } from './fetch';
 import type { BudgetTarget, EventCounts, SloBudget } from './model';
 import { planBudgetRequests, QueryWindow } from './plan';
+import { sliceEventCounts, sliceSpan, timeSliceReading } from './time-slices';
+import { formatWindow } from '../../slo/windows';
 
 /** The budgets, and the time ranges they were read over. */
 export interface BudgetReadout {
@@ -30,6 +32,30 @@ export function describeMetrics(metrics: readonly MetricEntry[]): string {
   return names.length > 0 ? truncate(joinAnd(names), 200) : 'the SLI\'s expressions';
 }
 
+/** A time-slice SLO's budget from its condition metric's series, read up to `range.end`. */
+function timeSliceBudget(target: BudgetTarget, series: Series | undefined, range: QueryWindow, region: string, minRemainingPercent: number): SloBudget {
+  const slice = target.slo.sli.timeSlice!;
+  const read = timeSliceReading(series, target.slo, slice, range.end.getTime(), alertWindows(target.slo.tiers));
+  const reading: SloReading = {
+    window: sliceEventCounts(read.window),
+    hasData: read.hasData,
+    alertWindows: new Map([...read.alertWindows].map(([seconds, counts]) => [seconds, sliceEventCounts(counts)])),
+  };
+  const span = sliceSpan(target.slo, slice);
+  const noData = `no datapoint of ${describeMetrics(target.metrics)} in ${region} in the last ${formatWindow(span.countedSeconds)}`
+    + (slice.missingSlice === 'bad' ? ' (its alarms count every such slice as bad)' : '');
+  return {
+    ...sloBudget(target.service, target.slo, reading, minRemainingPercent, noData),
+    slices: {
+      sliceSeconds: slice.sliceSeconds,
+      countedSeconds: read.window.total * slice.sliceSeconds,
+      missing: read.window.missing,
+      missingSlice: slice.missingSlice,
+      inFlight: read.window.inFlight,
+    },
+  };
+}
+
 /** Reads every target at `now` and computes its budget against the gate `minRemainingPercent`. */
 export async function readBudgets(
   context: FetchContext,
@@ -40,11 +66,16 @@ export async function readBudgets(
   const plan = planBudgetRequests(targets, now);
   const window = new Map<number, { bad?: Series; total?: Series; metrics: Series[]; metricCount: number }>();
   const alerts = new Map<number, { bad?: Series; total?: Series }>();
+  const conditions = new Map<number, Series | undefined>();
   let requests = 0;
   for (const request of plan.requests) {
     const series = await getMetricData(context, request);
     requests++;
     for (const [index, ids] of request.series) {
+      if (request.kind === 'time-slices') {
+        conditions.set(index, series.get(ids.condition!));
+        continue;
+      }
       const found = { bad: series.get(ids.bad), total: series.get(ids.total) };
       if (request.kind === 'slo-window') {
         const metrics = ids.metrics.map((id) => series.get(id)).filter((s): s is Series => s !== undefined);
@@ -56,6 +87,10 @@ export async function readBudgets(
   }
 
   const budgets = targets.map((target, index) => {
+    const slice = plan.sliceWindows.get(index);
+    if (target.unreadable === undefined && slice) {
+      return timeSliceBudget(target, conditions.get(index), slice, context.region, minRemainingPercent);
+    }
     const w = window.get(index);
     if (target.unreadable !== undefined || !w) {
       return sloBudget(target.service, target.slo, undefined, minRemainingPercent, target.unreadable ?? 'not read');

@@ -7,13 +7,16 @@
  */
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_DELAY_MINUTES } from '../../simulation/evaluator';
+import type { TimeSliceEntry } from '../../manifest/schema';
 import { defaultSimulationMinutes, simulateIncident } from '../../simulation/incident-report';
+import { conditionValues, simulateSliceIncident, SliceIncidentScenario } from '../../simulation/slice-incident';
+import { meetsSliceCondition } from '../../slo/time-slices';
 import type { ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { CliError, UsageError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { CliIo, printLines, println } from '../io';
-import { MAX_SIMULATION_MINUTES, parseDelay, parseDuration, parseErrorRate, parseMinutes, parseTraffic } from '../simulation/flags';
+import { MAX_SIMULATION_MINUTES, parseDelay, parseDuration, parseErrorRate, parseMetricValue, parseMinutes, parseTraffic } from '../simulation/flags';
 import { formatSimulation, simulationJson } from '../simulation/format';
 import { locateSlo } from '../simulation/locate';
 
@@ -48,16 +51,37 @@ async function simulateRun(args: ParsedArgs, io: CliIo): Promise<number> {
 
   const found = locateSlo(assembly, service, slo, args.string('stack'));
   const minutes = requested ?? defaultSimulationMinutes(found.model, durationMinutes, MARGIN_MINUTES, MAX_SIMULATION_MINUTES);
+  const slice = found.entry.timeSlice;
+  if (!slice && (args.string('value') !== undefined || args.string('good-value') !== undefined)) {
+    throw new UsageError(`--value and --good-value are for time-slice SLOs; ${service}/${slo} counts events: give --error-rate and --traffic`, 'simulate');
+  }
+  if (slice && args.string('traffic') !== undefined) {
+    throw new UsageError(`${service}/${slo} is a time-slice SLO, which counts minutes, not events: leave --traffic out `
+      + '(--error-rate is the share of minutes in which its condition fails)', 'simulate');
+  }
+
+  const values = slice ? sliceValues(slice, args) : undefined;
+  const read = new Set(found.model.windowAlarms.flatMap((a) => Object.values(a.metrics).map((m) => `${m.namespace} ${m.metricName}`)));
+  if (slice && read.size > 1) {
+    // one value a minute cannot say what each metric of an expression publishes
+    throw new CliError(`cannot simulate ${service}/${slo}: its condition reads ${read.size} metrics (${[...read].join(', ')}); `
+      + 'simulate gives a time-slice condition one value a minute, so it simulates conditions on one metric only');
+  }
 
   const started = performance.now();
   let report;
   try {
-    report = simulateIncident(
-      found.model,
-      { errorRatio, durationMinutes, eventsPerMinute, baselineErrorRatio, minutes, delayMinutes },
-      found.entry.objective,
-      found.entry.events ? { events: found.entry.events } : {},
-    );
+    report = slice
+      ? simulateSliceIncident(found.model, {
+        ...values!,
+        errorRatio, durationMinutes, eventsPerMinute: 0, baselineErrorRatio, minutes, delayMinutes,
+      }, found.entry.objective)
+      : simulateIncident(
+        found.model,
+        { errorRatio, durationMinutes, eventsPerMinute, baselineErrorRatio, minutes, delayMinutes },
+        found.entry.objective,
+        found.entry.events ? { events: found.entry.events } : {},
+      );
   } catch (err) {
     throw new CliError(`cannot simulate ${service}/${slo}: ${(err as Error).message}`);
   }
@@ -81,6 +105,30 @@ async function simulateRun(args: ParsedArgs, io: CliIo): Promise<number> {
   return ExitCode.OK;
 }
 
+/**
+ * A time-slice SLO's condition and the metric's values in bad and good minutes: `--value` (or a
+ * value that breaks the condition, `missing`: no datapoint) and `--good-value` (or one that meets it).
+ */
+function sliceValues(slice: TimeSliceEntry, args: ParsedArgs): Pick<SliceIncidentScenario, 'condition' | 'badValue' | 'goodValue'> {
+  const condition = { comparison: slice.comparison, threshold: slice.threshold };
+  const text = `${slice.metricId} ${slice.comparison} ${slice.threshold}`;
+  const defaults = conditionValues(condition);
+  const given = args.string('value');
+  const badValue = given === undefined ? defaults.bad : parseMetricValue('value', given, true);
+  if (given !== undefined && badValue !== undefined && meetsSliceCondition(badValue, condition)) {
+    throw new UsageError(`--value ${given} meets the condition ${text}: give a value that breaks it, or \`missing\``, 'simulate');
+  }
+  const goodGiven = args.string('good-value');
+  const goodValue = goodGiven === undefined ? defaults.good : parseMetricValue('good-value', goodGiven);
+  if (goodValue === undefined) {
+    throw new UsageError(`no value of 0 or more meets the condition ${text}: the SLO's slices can never be good`, 'simulate');
+  }
+  if (!meetsSliceCondition(goodValue, condition)) {
+    throw new UsageError(`--good-value ${goodGiven} does not meet the condition ${text}: give a value that does`, 'simulate');
+  }
+  return { condition, ...(badValue === undefined ? {} : { badValue }), goodValue };
+}
+
 export const simulate: Command = {
   name: 'simulate',
   summary: 'Replay an incident on an SLO\'s synthesized alarms, offline: when it pages, tickets and clears',
@@ -93,7 +141,9 @@ export const simulate: Command = {
     'datapoint is missing it judges on the most recent one in its evaluation range. Prints when each tier (both',
     'its windows) and each composite goes to ALARM and back to OK, and when notifications go out, beside the',
     'detection-time and reset-time formulas (which assume no delay). For a latency SLI, the error rate is the',
-    'share of requests slower than its threshold. Offline: no AWS call is made.',
+    'share of requests slower than its threshold. For a time-slice SLI, the error rate is the share of minutes in which',
+    'its condition fails (spread evenly; 100% is every minute), the metric at --value then (a value that breaks the',
+    'condition unless given; `missing`: it publishes nothing) and at --good-value otherwise. Offline: no AWS call is made.',
     '',
     'Exit codes: 0 simulated, 1 not found (assembly, stack, service or SLO) or alarms it cannot simulate, 64 usage.',
   ],
@@ -110,7 +160,7 @@ export const simulate: Command = {
       type: 'string',
       value: '<rate>',
       required: true,
-      description: 'share of bad (or slow) events during the incident: 2% or 0.02',
+      description: 'share of bad (or slow) events during the incident: 2% or 0.02; for a time-slice SLO, share of bad minutes',
     },
     { name: 'for', type: 'string', value: '<duration>', required: true, description: 'how long the incident lasts: 90s, 45m, 2h, 1d, 1h30m' },
     {
@@ -139,12 +189,27 @@ export const simulate: Command = {
     { name: 'minutes', type: 'string', value: '<n>', description: 'the same as --after, in minutes (at most 10080)' },
     { name: 'assembly', type: 'string', value: '<dir>', description: 'the cloud assembly, as a flag (same as the argument)' },
     { name: 'json', type: 'boolean', description: 'print the result as JSON' },
+    {
+      name: 'value',
+      type: 'string',
+      value: '<number|missing>',
+      description: 'time-slice SLOs: the metric\'s value in a bad minute, or missing (no datapoint)',
+      defaultText: 'one that breaks the condition',
+    },
+    {
+      name: 'good-value',
+      type: 'string',
+      value: '<number>',
+      description: 'time-slice SLOs: the metric\'s value in a good minute',
+      defaultText: 'one that meets the condition',
+    },
   ],
   examples: [
     'cdk-reliability simulate cdk.out --service checkout --slo availability --error-rate 2% --for 2h',
     'cdk-reliability simulate --service checkout --slo latency --error-rate 0.5% --for 1d --traffic 50/s',
     'cdk-reliability simulate --service checkout --slo availability --error-rate 100% --for 2m --json',
     'cdk-reliability simulate --service checkout --slo availability --error-rate 2% --for 2h --delay 0',
+    'cdk-reliability simulate --service orders --slo freshness --error-rate 100% --for 20m --value 900',
   ],
   run: simulateRun,
 };

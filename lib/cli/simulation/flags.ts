@@ -114,3 +114,18 @@ export function parseMinutes(flag: string, value: string): number {
   }
   return minutes;
 }
+
+/**
+ * A time-slice metric's value (`900`, `0.5`), 0 or more: the simulator feeds metrics as CloudWatch
+ * publishes them; with `allowMissing`, `missing` (undefined: the metric publishes nothing).
+ */
+export function parseMetricValue(flag: string, value: string, allowMissing = false): number | undefined {
+  const text = value.trim().toLowerCase();
+  if (allowMissing && text === 'missing') {
+    return undefined;
+  }
+  if (!new RegExp(`^${NUMBER}$`).test(text)) {
+    throw new UsageError(`--${flag} must be a number of 0 or more${allowMissing ? ' or `missing` (the metric publishes nothing)' : ''}; got '${value}'`, COMMAND);
+  }
+  return Number(text);
+}

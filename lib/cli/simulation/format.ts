@@ -4,6 +4,7 @@
  * same as JSON. Pure.
  */
 import type { IncidentReport, TierOutcome } from '../../simulation/incident-report';
+import type { SliceIncidentScenario } from '../../simulation/slice-incident';
 import type { SloAlarmModel } from '../../simulation/template-alarms';
 import { formatWindow } from '../../slo/windows';
 import type { AssemblyStack } from '../assembly';
@@ -97,6 +98,17 @@ function tierRows(report: IncidentReport, minutes: number): { rows: string[][]; 
     const simClears = tier.firesAt === undefined ? '-'
       : tier.clearsAt === undefined ? `not by ${minutes} min` : minutesText(tier.clearsAt);
     const formulaClears = f.clearsAt === undefined ? '-' : minutesText(f.clearsAt);
+    if (tier.slices) {
+      const { long, short } = tier.slices;
+      return [
+        tierLabel(tier),
+        `>= ${long.slicesToAlarm} of ${long.slices} / >= ${short.slicesToAlarm} of ${short.slices}`,
+        tier.firesAt === undefined ? 'never' : minutesText(tier.firesAt),
+        formulaFires,
+        simClears,
+        formulaClears,
+      ];
+    }
     return [
       tierLabel(tier),
       `${Number(tier.burnRate.toPrecision(4))}x`,
@@ -167,17 +179,30 @@ export function formatSimulation(report: IncidentReport, context: SimulationCont
   const budget = report.errorBudget === undefined ? undefined : `error budget ${percent(report.errorBudget)}`;
   lines.push(`SLO ${context.service}/${context.slo} (stack ${describeStack(context.stack)}): ${[policy, budget].filter(Boolean).join(', ') || 'objective unknown'}`
     + `${context.sli === undefined ? '' : `; SLI: ${context.sli}`}`);
-  const threshold = latencyThreshold(context.model);
-  const errors = threshold === undefined ? 'errors' : `of requests slower than ${threshold} (the latency SLI counts TC(:${threshold}) as good)`;
-  const around = s.baselineErrorRatio > 0 ? `${percent(s.baselineErrorRatio)} before and after` : 'healthy before and after';
-  lines.push(`Incident: ${percent(s.errorRatio)} ${errors} for ${formatDuration(s.durationMinutes * 60)} from minute 0, ${around}; `
-    + `${s.eventsPerMinute > 0 ? `traffic ${trafficText(s.eventsPerMinute)}` : 'no traffic'}.`);
+  const slice = sliceScenarioOf(report);
+  if (slice) {
+    lines.push(sliceIncidentLine(slice));
+  } else {
+    const threshold = latencyThreshold(context.model);
+    const errors = threshold === undefined ? 'errors' : `of requests slower than ${threshold} (the latency SLI counts TC(:${threshold}) as good)`;
+    const around = s.baselineErrorRatio > 0 ? `${percent(s.baselineErrorRatio)} before and after` : 'healthy before and after';
+    lines.push(`Incident: ${percent(s.errorRatio)} ${errors} for ${formatDuration(s.durationMinutes * 60)} from minute 0, ${around}; `
+      + `${s.eventsPerMinute > 0 ? `traffic ${trafficText(s.eventsPerMinute)}` : 'no traffic'}.`);
+  }
   const took = context.elapsedMs === undefined ? '' : ` in ${Math.max(1, Math.round(context.elapsedMs))} ms`;
   const delay = report.simulation.delayMinutes;
   lines.push(`Simulated ${s.minutes} minutes (${formatDuration(s.minutes * 60)})${took}, every alarm evaluated at the end of each minute`
     + ` on ${delay === 0 ? 'metrics without delay (--delay 0, the formulas\' ideal)' : `metrics that arrive ${delay} min late (--delay ${delay})`}.`);
 
-  if (report.tiers.length > 0) {
+  if (report.tiers.length > 0 && slice) {
+    lines.push('');
+    const { rows, notes } = tierRows(report, s.minutes);
+    lines.push(...table(['tier', 'bad slices to fire (long / short)', 'fires at', 'formula', 'clears at', 'formula'], rows));
+    lines.push('  A tier fires while both its window alarms hold M bad slices of their last N. Simulated times are whole minutes');
+    lines.push(`  (evaluation at the end of each, metrics ${delay} min late); formulas (no delay, every minute of the incident bad, one`);
+    lines.push('  evaluation per slice): fires after max(M long, M short) slices, clears N − M + 1 slices after the incident, whichever window first.');
+    notes.forEach((n) => lines.push(`  ${n}`));
+  } else if (report.tiers.length > 0) {
     lines.push('');
     const { rows, notes } = tierRows(report, s.minutes);
     lines.push(...table(['tier', 'burn rate', 'error ratio', 'fires at', 'formula', 'clears at', 'formula'], rows));
@@ -206,6 +231,20 @@ export function formatSimulation(report: IncidentReport, context: SimulationCont
   return lines;
 }
 
+/** The time-slice incident of `report`, when it is one. */
+function sliceScenarioOf(report: IncidentReport): SliceIncidentScenario | undefined {
+  const s = report.scenario as Partial<SliceIncidentScenario>;
+  return s.condition !== undefined ? (report.scenario as SliceIncidentScenario) : undefined;
+}
+
+/** `Incident: the condition slice0 < 300 fails in 100 % of the minutes (value 900, otherwise 150) for 20 min from minute 0, healthy before and after.` */
+function sliceIncidentLine(s: SliceIncidentScenario): string {
+  const bad = s.badValue === undefined ? 'no datapoint' : `value ${s.badValue}`;
+  const around = s.baselineErrorRatio > 0 ? `${percent(s.baselineErrorRatio)} of the minutes bad before and after` : 'healthy before and after';
+  return `Incident: the condition ${s.condition.comparison} ${s.condition.threshold} fails in ${percent(s.errorRatio)} of the minutes `
+    + `(${bad}, otherwise value ${s.goodValue}) for ${formatDuration(s.durationMinutes * 60)} from minute 0, ${around}.`;
+}
+
 /** The report as a JSON value: times in minutes from the start of the incident, `null` for never. */
 export function simulationJson(report: IncidentReport, context: SimulationContext): unknown {
   const s = report.scenario;
@@ -219,6 +258,11 @@ export function simulationJson(report: IncidentReport, context: SimulationContex
     errorBudget: report.errorBudget ?? null,
     latencyThreshold: latencyThreshold(context.model) ?? null,
     scenario: {
+      ...(sliceScenarioOf(report) ? {
+        condition: sliceScenarioOf(report)!.condition,
+        badValue: sliceScenarioOf(report)!.badValue ?? null,
+        goodValue: sliceScenarioOf(report)!.goodValue,
+      } : {}),
       errorRate: s.errorRatio,
       durationMinutes: s.durationMinutes,
       eventsPerMinute: s.eventsPerMinute,
@@ -235,6 +279,7 @@ export function simulationJson(report: IncidentReport, context: SimulationContex
       longWindow: formatWindow(t.longWindowSeconds),
       shortWindow: formatWindow(t.shortWindowSeconds),
       alarmNames: { long: t.longAlarm, short: t.shortAlarm },
+      ...(t.slices ? { slices: t.slices } : {}),
       firesAt: t.firesAt ?? null,
       clearsAt: t.clearsAt ?? null,
       alarms: t.alarms.map((a) => ({ from: a.from, to: a.to ?? null })),

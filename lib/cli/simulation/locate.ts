@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MANIFEST_FILE_SUFFIX, MANIFEST_SCHEMA_VERSION, ReliabilityManifest } from '../../manifest/schema';
+import { MANIFEST_FILE_SUFFIX, MANIFEST_SCHEMA_VERSION, ReliabilityManifest, TimeSliceEntry } from '../../manifest/schema';
 import type { EventExpressions } from '../../simulation/scenario';
 import { sloAlarmsFromTemplate, SloAlarmModel } from '../../simulation/template-alarms';
 import { suggestion } from '../args';
@@ -32,6 +32,11 @@ export interface SloAlarmsEntry {
    * @default - no manifest: read from the alarms' burn-rate expression
    */
   readonly events?: EventExpressions;
+  /**
+   * A time-slice SLI's slice and condition, from the manifest.
+   * @default - a counted-events SLI, or no manifest
+   */
+  readonly timeSlice?: TimeSliceEntry;
   /** Composite alarm names. */
   readonly alarms: string[];
 }
@@ -88,6 +93,7 @@ export function slosInStack(stack: AssemblyStack, template: Template): SloAlarms
       ...(typeof slo.sli?.description === 'string' ? { sli: slo.sli.description } : {}),
       ...(typeof slo.sli?.badEvents === 'string' && typeof slo.sli?.totalEvents === 'string'
         ? { events: { badEvents: slo.sli.badEvents, totalEvents: slo.sli.totalEvents } } : {}),
+      ...(typeof slo.sli?.timeSlice?.comparison === 'string' && typeof slo.sli.timeSlice.threshold === 'number' ? { timeSlice: slo.sli.timeSlice } : {}),
       alarms: [slo.alarms?.page, slo.alarms?.ticket].filter((a): a is string => typeof a === 'string'),
     })));
   }

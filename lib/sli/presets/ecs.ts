@@ -3,7 +3,8 @@
  */
 import { MathExpression, Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import { IBaseService } from 'aws-cdk-lib/aws-ecs';
-import { SliceComparison, SliceMissingData, TimeSliceSli } from '../time-slice';
+import { SliceComparison } from '../sli-definition';
+import { SliceMissingData, TimeSliceSli } from '../time-slice';
 
 function containerInsightsMetric(service: IBaseService, metricName: string, statistic: string): Metric {
   return new Metric({

@@ -5,7 +5,8 @@ import { Duration } from 'aws-cdk-lib';
 import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { formatWindow } from '../../slo/windows';
-import { SliceComparison, SliceMissingData, TimeSliceSli } from '../time-slice';
+import { SliceComparison } from '../sli-definition';
+import { SliceMissingData, TimeSliceSli } from '../time-slice';
 
 /** Options of `Sli.streamFreshness`. */
 export interface StreamFreshnessOptions {

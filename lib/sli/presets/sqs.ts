@@ -14,7 +14,8 @@ import { Duration } from 'aws-cdk-lib';
 import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { formatWindow } from '../../slo/windows';
-import { SliceComparison, SliceMissingData, TimeSliceSli } from '../time-slice';
+import { SliceComparison } from '../sli-definition';
+import { SliceMissingData, TimeSliceSli } from '../time-slice';
 
 /** Options of `Sli.queueFreshness`. */
 export interface QueueFreshnessOptions {

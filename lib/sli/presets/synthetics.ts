@@ -6,7 +6,8 @@ import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import { ICanary } from 'aws-cdk-lib/aws-synthetics';
 import { formatWindow } from '../../slo/windows';
 import { ISli } from '../sli-definition';
-import { SliceComparison, SliceMissingData, TimeSliceSli } from '../time-slice';
+import { SliceComparison } from '../sli-definition';
+import { SliceMissingData, TimeSliceSli } from '../time-slice';
 
 /** Options of `Sli.canarySuccess`. */
 export interface CanarySuccessOptions {

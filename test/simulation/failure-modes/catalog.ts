@@ -21,14 +21,15 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
-import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { AlertPolicy, ISli, Severity, Sli } from '../../../lib';
-import { Scenario } from '../../../lib/simulation/evaluator';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AlertPolicy, ISli, Severity, Sli, SliceComparison } from '../../../lib';
+import { MetricIdentity, Scenario } from '../../../lib/simulation/evaluator';
 import { constantTraffic, incident, incidentWindow, MetricMatch, publishedOnlyWhenNonZero, spreadTraffic, stopMetric, TrafficProfile, trafficScenario, TrafficScenarioOptions, trafficStopsAt } from '../../../lib/simulation/scenario';
 import { SloAlarmModel } from '../../../lib/simulation/template-alarms';
 
@@ -71,6 +72,8 @@ export interface FailureRow {
   /** The SLO's alert policy when not the default (the alternative to a limit); `policyName` names it in the cache. */
   readonly alerting?: AlertPolicy;
   readonly policyName?: string;
+  /** The SLO's objective. @default 99.9 */
+  readonly objective?: number;
 }
 
 /** An SLI under test: how to build it, and how its metrics behave. */
@@ -351,5 +354,85 @@ export function failureRows(): FailureRow[] {
       scenario: (m) => published(sli, m, incidentWindow(spreadTraffic(5), 0, 6 * 60, 1)),
     });
   }
+  for (const sli of SLICE_SLIS) {
+    rows.push(...sliceFailureRows(sli));
+  }
   return rows;
+}
+
+/**
+ * A time-slice SLI under test (`Sli.timeSlice` and the time-slice presets): how to build it, what
+ * its metrics publish in a good and in a bad minute, and the failure in words. A preset adds its
+ * entry to `SLICE_SLIS`; `sliceFailureRows` gives every entry the generic rows (the condition
+ * failing for 20 minutes, for one minute at 99.9 % and at 99.5 %, the metric falling silent), and
+ * `extraRows` adds the preset's own.
+ */
+export interface SliceSliCase {
+  readonly name: string;
+  readonly build: (stack: Stack) => ISli;
+  /**
+   * What `metric` publishes in a minute that is good or bad for the condition (undefined: nothing):
+   * the age of the oldest message, 30 or 900 seconds.
+   */
+  readonly value: (metric: MetricIdentity, bad: boolean) => number | undefined;
+  /** The failure, as the table's failure column starts: `the oldest message older than 5 min`. */
+  readonly failure: string;
+  /** What a silent metric means for it, as the failure column says: `the queue's metrics stop`. */
+  readonly silence: string;
+  /** Rows of its own. @default - the generic rows only */
+  readonly extraRows?: (sli: SliceSliCase) => FailureRow[];
+}
+
+const queueAge = (s: Stack) => new sqs.Queue(s, 'Queue').metricApproximateAgeOfOldestMessage({ statistic: Stats.MAXIMUM });
+
+export const SLICE_SLIS: SliceSliCase[] = [
+  {
+    name: '`Sli.timeSlice`',
+    // SQS publishes ApproximateAgeOfOldestMessage every minute while the queue exists ("Available
+    // CloudWatch metrics for Amazon SQS"); SliceMissingData.BAD by default: a silent minute is bad
+    build: (s) => Sli.timeSlice({ metric: queueAge(s), comparison: SliceComparison.LESS_THAN, threshold: 300 }),
+    value: (_, bad) => (bad ? 900 : 30),
+    failure: 'queue age over 5 min',
+    silence: 'the queue\'s metric stops',
+  },
+];
+
+/** `sli`'s metrics minute by minute: bad in [from, to), good otherwise; `silent` publishes nothing when bad. */
+function slices(sli: SliceSliCase, from: number, to: number, silent = false): Scenario {
+  return (metric, minute) => {
+    const bad = minute >= from && minute < to;
+    return bad && silent ? undefined : sli.value(metric, bad);
+  };
+}
+
+/**
+ * The generic rows of a time-slice SLI (99.9 % of good minutes over 30 days unless said): a slice
+ * fails when its condition does, and a tier fires when both its windows hold M bad slices of N.
+ * At 99.9 % the budget is 43 bad minutes a month and the 1-hour page tier allows 2 % of it, 0.86
+ * of a minute: one bad minute pages (as a one-minute full outage pages a ratio SLO); at 99.5 % it
+ * allows 4.
+ */
+export function sliceFailureRows(sli: SliceSliCase): FailureRow[] {
+  const row = (failure: string, rest: Omit<FailureRow, 'sli' | 'failure'>): FailureRow => ({ sli: sli.name, failure, ...rest });
+  return [
+    row(`${sli.failure} for 20 min`, {
+      // the first bad minute arrives 2 minutes late; the 6h tier's 30-minute short window holds the page after it
+      expected: { pageBy: 5, holdsThrough: 19, clearBy: 20 + 35, ticket: 'allowed' }, minutes: 8 * 60,
+      scenario: () => slices(sli, 0, 20),
+    }),
+    row(`${sli.failure} for one minute`, {
+      // one minute of 60 is over the 1h tier's 1.44 %: it pages until the minute leaves the 5-minute short window
+      expected: { pageBy: 5, clearBy: 10, ticket: 'never' }, minutes: 3 * 60,
+      scenario: () => slices(sli, 0, 1),
+    }),
+    row(`${sli.failure} for one minute, objective 99.5 %`, {
+      expected: { pageBy: 'never', ticket: 'never' }, minutes: 3 * 60, objective: 99.5,
+      scenario: () => slices(sli, 0, 1),
+    }),
+    row(`${sli.silence} for 1 h (a missing slice is bad)`, {
+      expected: { pageBy: 5, holdsThrough: INCIDENT - 1, clearBy: INCIDENT + 35, ticket: 'allowed' }, minutes: 8 * 60,
+      scenario: () => slices(sli, 0, INCIDENT, true),
+    }),
+    ...(sli.extraRows?.(sli) ?? []),
+  ];
 }
