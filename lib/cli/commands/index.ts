@@ -7,6 +7,7 @@ import { budget } from './budget';
 import { diff } from './diff';
 import { gameday } from './gameday';
 import { report } from './report';
+import { review } from './review';
 import { simulate } from './simulate';
 
-export const COMMANDS: readonly Command[] = [gameday, report, diff, simulate, budget];
+export const COMMANDS: readonly Command[] = [gameday, report, diff, simulate, budget, review];
