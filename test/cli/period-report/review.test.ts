@@ -208,3 +208,58 @@ describe('review on the sample app', () => {
     expect(pages).toBe(4);
   });
 });
+
+describe('review: paging, polling, refusals and what it cannot read yet', () => {
+  test('FIS lists are paged: every page of templates and experiments is read', async () => {
+    const fake = account();
+    fake.fisPageSize = 2;
+    const report = await review();
+    expect(report.apiCalls['fis:ListExperimentTemplates']).toBe(2);
+    expect(report.apiCalls['fis:ListExperiments']).toBe(4);
+    expect(report.services.find((s) => s.service === 'checkout')!.experiments.runs).toHaveLength(5);
+  });
+
+  test('Logs Insights: polled while Running, with backoff (1 s, 2 s, 4 s), until Complete', async () => {
+    const fake = account();
+    fake.runningPolls = 3;
+    const report = await review();
+    expect(report.apiCalls['logs:GetQueryResults']).toBe(4);
+    expect(world().sleeps).toEqual([1_000, 2_000, 4_000]);
+    expect(report.services[0].incidents.pages).toBe(2);
+  });
+
+  test('a time-slice SLO is reported as no data, saying why, and does not hide the others', async () => {
+    account();
+    const file = path.join(dir, 'time-slice.reliability.json');
+    const changed = JSON.parse(JSON.stringify(manifest)) as { services: Array<{ slos: Array<{ sli: { kind: string } }> }> };
+    changed.services[0].slos[1].sli.kind = 'time-slice';
+    fs.writeFileSync(file, JSON.stringify(changed));
+    const code = await world().run('review', file, '--since', '30d', '--format', 'json', '--service', 'checkout');
+    expect(code).toBe(0);
+    const report = JSON.parse(world().stdout()) as PeriodReport;
+    const [availability, latency] = report.services[0].slos;
+    expect(availability.period.status).toBe('ok');
+    expect(latency).toEqual(expect.objectContaining({ kind: 'time-slice', unit: '1-minute slices', met: null, worstDays: [] }));
+    expect(latency.period).toEqual(expect.objectContaining({ status: 'no-data', bad: null }));
+    expect(latency.period.reason).toMatch(/^a time-slice SLO counts good and bad slices, and this version of review does not count slices/);
+    expect(report.services[0].summary).toMatch(/^checkout kept availability 99\.96 % against 99\.9 %, latency: no data; 2 pages/);
+  });
+
+  test.each([
+    [['--format', 'html'], 'error: --format html: use markdown or json'],
+    [['--since', '3 days'], 'error: --since 3 days: use a span such as 30d, 12h or 2w'],
+    [['--service', 'chekout'], 'no service \'chekout\''],
+  ])('%j is refused before any AWS call', async (args, message) => {
+    const code = await world().run('review', dir, ...args);
+    expect(world().stderr()).toContain(message);
+    expect(code).toBe(args[0] === '--service' ? 1 : 64);
+    expect(world().cloudWatch.calls()).toHaveLength(0);
+  });
+
+  test('an AWS error other than a refused permission stops the report: exit 1', async () => {
+    const fake = account();
+    fake.metrics.alwaysFail = awsError('InternalServiceFault', 'boom');
+    expect(await world().run('review', dir)).toBe(1);
+    expect(world().stderr()).toContain('CloudWatch GetMetricData in eu-west-1 failed 5 times');
+  });
+});
