@@ -72,6 +72,7 @@ function sloAlarms(slo: SloEntry): Array<{ name: string; severity: 'page' | 'tic
   ];
 }
 
+/** The report of `input.period`, read with `clients`; the calls made are counted in `clients.calls`. */
 export async function buildPeriodReport(clients: ReviewClients, settings: ReviewSettings, input: ReviewInput): Promise<PeriodReport> {
   const { start, end } = periodRange(input.period);
   const now = input.now.getTime();
@@ -82,55 +83,26 @@ export async function buildPeriodReport(clients: ReviewClients, settings: Review
   const selected: SelectedSlo[] = input.manifests.flatMap((m) => m.services.flatMap((service) =>
     service.slos.map((slo) => ({ stack: m.stack.name, service, slo }))));
 
-  // --- SLI series
-  const names = [...new Set(selected.flatMap((s) => windowAlarmNames(s.slo)))];
-  const deployed = names.length > 0 ? await describeAlarms(cw, names) : { alarms: new Map() };
-  const resolved = resolveTargets(selected.map((s) => ({ service: s.service.name, slo: s.slo })), deployed, region, input.agnostic, true);
-  caveats.push(...resolved.notes);
-  const targets: BudgetTarget[] = resolved.targets.map((t) => (t.slo.sli.kind === TIME_SLICE
-    ? { ...t, unreadable: 'a time-slice SLO counts good and bad slices, and this version of review does not count slices from live data '
-      + '(budget reads ratio SLOs only): its attainment is not reported' }
-    : t));
-  const series = await readSloSeries(cw, targets, start, end, now, settings.batch ?? true);
-  if (series.some((s) => s?.clippedByRetention)) {
-    caveats.push('CloudWatch keeps 1-hour metric data 455 days: the SLO windows before the oldest day are read as far as they go.');
-  }
-
-  // --- alarm history: the SLOs' alarms and the experiments' stop conditions
-  const historyNames = [...new Set([
-    ...selected.flatMap((s) => sloAlarms(s.slo).map((a) => a.name)),
-    ...input.manifests.flatMap((m) => m.services.flatMap((s) => s.experiments.flatMap((e) => e.stopConditions))),
-  ])].filter((n) => !n.includes('${'));
-  const historyStart = Math.max(start, now - ALARM_HISTORY_RETENTION_SECONDS * 1000);
-  let history: AlarmHistory = { alarms: new Map() };
-  let historyReason: string | undefined;
-  if (historyStart < end) {
-    history = await readAlarmHistory(cw, historyNames, historyStart, end);
-    if (history.denied !== undefined) {
-      historyReason = `alarm history could not be read: cloudwatch:DescribeAlarmHistory was refused (${history.denied})`;
-      caveats.push(`Alerts are not counted: ${historyReason}.`);
-    }
-  } else {
-    historyReason = 'CloudWatch keeps alarm history 30 days: the whole period is older';
-  }
-  if (historyReason === undefined && historyStart > start) {
-    historyReason = `CloudWatch keeps alarm history 30 days: alerts before ${new Date(historyStart).toISOString().slice(0, 10)} are not counted`;
-    caveats.push(`Alerts (and stop conditions that fired) are counted from ${new Date(historyStart).toISOString().slice(0, 10)} only: CloudWatch keeps alarm history 30 days.`);
-  }
-
-  // --- incidents, per escalation policy
-  const incidentsByService = await readIncidents(clients, settings, input, start, end, now, caveats);
-
-  // --- experiments
-  const experimentsByService = await readExperiments(clients, settings, input, history, historyReason, start, end, now, caveats);
+  // the sources are independent: read them at once (experiments need the alarm history to tell
+  // which stop conditions fired, so they are judged after)
+  const [metrics, alarmHistory, incidentsByService, fis] = await Promise.all([
+    readSeries(cw, input, selected, start, end, now, settings.batch ?? true),
+    readHistory(cw, input, selected, start, end, now),
+    readIncidents(clients, settings, input, start, end, now),
+    listExperiments(clients, settings, input, start, end),
+  ]);
+  const { targets, series, notDeployed } = metrics;
+  const { history, historyReason } = alarmHistory;
+  const experimentsByService = judgeExperiments(clients.region, input, fis, history, historyReason, start, now);
+  caveats.push(...metrics.caveats, ...alarmHistory.caveats, ...incidentsByService.caveats, ...fis.caveats);
 
   // --- the report
   const services: ServiceReport[] = input.manifests.flatMap((m) => m.services.map((service) => {
-    const incidents = incidentsByService.get(`${m.stack.name}/${service.name}`) ?? noIncidents('the service has no escalation policy: nobody is paged');
+    const incidents = incidentsByService.sections.get(`${m.stack.name}/${service.name}`) ?? noIncidents('the service has no escalation policy: nobody is paged');
     const experiments = experimentsByService.get(`${m.stack.name}/${service.name}`) ?? experimentSection([]);
     const slos = service.slos.map((slo) => {
       const index = selected.findIndex((s) => s.stack === m.stack.name && s.service === service && s.slo === slo);
-      return sloReport(slo, targets[index], series[index], resolved.notDeployed[index], region, start, end, history, historyReason,
+      return sloReport(slo, targets[index], series[index], notDeployed[index], region, start, end, history, historyReason,
         incidents.incidents, experiments.runs);
     });
     const partial: Omit<ServiceReport, 'summary'> = { service: service.name, stack: m.stack.name, slos, incidents, experiments };
@@ -148,6 +120,53 @@ export async function buildPeriodReport(clients: ReviewClients, settings: Review
     caveats: [...new Set(caveats)],
     apiCalls: Object.fromEntries(Object.entries(clients.calls).sort(([a], [b]) => a.localeCompare(b))),
   };
+}
+
+async function readSeries(cw: FetchContext, input: ReviewInput, selected: readonly SelectedSlo[], start: number, end: number, now: number, batch: boolean): Promise<{
+  targets: BudgetTarget[]; series: Array<SloSeries | undefined>; notDeployed: boolean[]; caveats: string[];
+}> {
+  const names = [...new Set(selected.flatMap((s) => windowAlarmNames(s.slo)))];
+  const deployed = names.length > 0 ? await describeAlarms(cw, names) : { alarms: new Map() };
+  const resolved = resolveTargets(selected.map((s) => ({ service: s.service.name, slo: s.slo })), deployed, cw.region, input.agnostic, true);
+  const caveats = [...resolved.notes];
+  const targets: BudgetTarget[] = resolved.targets.map((t) => (t.slo.sli.kind === TIME_SLICE
+    ? { ...t, unreadable: 'a time-slice SLO counts good and bad slices, and this version of review does not count slices from live data '
+      + '(budget reads ratio SLOs only): its attainment is not reported' }
+    : t));
+  const series = await readSloSeries(cw, targets, start, end, now, batch);
+  if (series.some((s) => s?.clippedByRetention)) {
+    caveats.push('CloudWatch keeps 1-hour metric data 455 days: the SLO windows before the oldest day are read as far as they go.');
+  }
+  return { targets, series, notDeployed: resolved.notDeployed, caveats };
+}
+
+async function readHistory(cw: FetchContext, input: ReviewInput, selected: readonly SelectedSlo[], start: number, end: number, now: number): Promise<{
+  history: AlarmHistory; historyReason?: string; caveats: string[];
+}> {
+  const composites = new Set(selected.flatMap((s) => sloAlarms(s.slo).map((a) => a.name)));
+  const names = [...new Set([
+    ...composites,
+    ...input.manifests.flatMap((m) => m.services.flatMap((s) => s.experiments.flatMap((e) => e.stopConditions))),
+  ])].filter((n) => !n.includes('${') && !n.startsWith('arn:'));
+  const historyStart = Math.max(start, now - ALARM_HISTORY_RETENTION_SECONDS * 1000);
+  const caveats: string[] = [];
+  if (historyStart >= end) {
+    return { history: { alarms: new Map() }, historyReason: 'CloudWatch keeps alarm history 30 days: the whole period is older', caveats };
+  }
+  const history = await readAlarmHistory(cw, names, historyStart, end, composites);
+  if (history.denied !== undefined) {
+    const historyReason = `alarm history could not be read: cloudwatch:DescribeAlarmHistory was refused (${history.denied})`;
+    return { history, historyReason, caveats: [`Alerts are not counted: ${historyReason}.`] };
+  }
+  if (historyStart > start) {
+    const from = new Date(historyStart).toISOString().slice(0, 10);
+    return {
+      history,
+      historyReason: `CloudWatch keeps alarm history 30 days: alerts before ${from} are not counted`,
+      caveats: [`Alerts (and stop conditions that fired) are counted from ${from} only: CloudWatch keeps alarm history 30 days.`],
+    };
+  }
+  return { history, caveats };
 }
 
 function sloReport(slo: SloEntry, target: BudgetTarget, series: SloSeries | undefined, notDeployed: boolean, region: string,
@@ -203,9 +222,11 @@ function unitOf(slo: SloEntry): string {
   return units[total?.metricName ?? ''] ?? 'events';
 }
 
-async function readIncidents(clients: ReviewClients, settings: ReviewSettings, input: ReviewInput, start: number, end: number, now: number,
-  caveats: string[]): Promise<Map<string, IncidentSection>> {
+async function readIncidents(clients: ReviewClients, settings: ReviewSettings, input: ReviewInput, start: number, end: number, now: number): Promise<{
+  sections: Map<string, IncidentSection>; caveats: string[];
+}> {
   const out = new Map<string, IncidentSection>();
+  const caveats: string[] = [];
   const byPolicy = new Map<string, Array<{ stack: string; service: ServiceEntry }>>();
   for (const m of input.manifests) {
     for (const service of m.services) {
@@ -261,31 +282,40 @@ async function readIncidents(clients: ReviewClients, settings: ReviewSettings, i
       out.set(key, incidentSection(own, reason));
     }
   }
-  return out;
+  return { sections: out, caveats };
 }
 
-async function readExperiments(clients: ReviewClients, settings: ReviewSettings, input: ReviewInput, history: AlarmHistory,
-  historyReason: string | undefined, start: number, end: number, now: number, caveats: string[]): Promise<Map<string, ExperimentSection>> {
-  const out = new Map<string, ExperimentSection>();
-  const withExperiments = input.manifests.flatMap((m) => m.services.filter((s) => s.experiments.length > 0).map((service) => ({ stack: m.stack.name, service })));
-  if (withExperiments.length === 0) {
-    return out;
+interface FisReadout {
+  readonly runs: FoundRun[];
+  readonly templates: Map<string, KnownTemplate>;
+  /** Per service key, when FIS could not be read. */
+  readonly refused?: string;
+  readonly caveats: string[];
+  readonly services: Array<{ stack: string; service: ServiceEntry }>;
+}
+
+async function listExperiments(clients: ReviewClients, settings: ReviewSettings, input: ReviewInput, start: number, end: number): Promise<FisReadout> {
+  const services = input.manifests.flatMap((m) => m.services.filter((s) => s.experiments.length > 0).map((service) => ({ stack: m.stack.name, service })));
+  if (services.length === 0) {
+    return { runs: [], templates: new Map(), caveats: [], services };
   }
   const context = { client: clients.fis, region: clients.region, sleep: (ms: number) => settings.sleep(ms), ...(settings.retry ? { retry: settings.retry } : {}) };
-  let runs: FoundRun[];
-  let templates: Map<string, KnownTemplate>;
   try {
-    templates = await listStackTemplates(context, new Set(withExperiments.map((s) => s.stack)));
-    runs = await listRuns(context, templates, start, end);
+    const templates = await listStackTemplates(context, new Set(services.map((s) => s.stack)));
+    const runs = await listRuns(context, templates, start, end);
+    return { runs, templates, caveats: [], services };
   } catch (err) {
     if (!isAccessDenied(err)) {
       throw err;
     }
     const why = denied('the experiments', 'fis:ListExperimentTemplates, fis:ListExperiments or fis:GetExperiment', err);
-    withExperiments.forEach(({ stack, service }) => out.set(`${stack}/${service.name}`, noExperiments(why)));
-    caveats.push(`${why}.`);
-    return out;
+    return { runs: [], templates: new Map(), refused: why, caveats: [`${why}.`], services };
   }
+}
+
+function judgeExperiments(region: string, input: ReviewInput, fis: FisReadout, history: AlarmHistory, historyReason: string | undefined,
+  start: number, now: number): Map<string, ExperimentSection> {
+  const out = new Map<string, ExperimentSection>();
   const common: string[] = [];
   if (now - start > FIS_EXPERIMENT_RETENTION_SECONDS * 1000) {
     common.push('FIS lists experiments for 120 days: older runs are not counted');
@@ -293,16 +323,22 @@ async function readExperiments(clients: ReviewClients, settings: ReviewSettings,
   if (historyReason) {
     common.push(`stop conditions that fired are read from alarm history: ${historyReason}`);
   }
-  for (const { stack, service } of withExperiments) {
-    const own = runs.filter((r) => r.template.stack === stack && r.template.service === service.name).map((run) => {
+  const end = Date.parse(input.period.end);
+  for (const { stack, service } of fis.services) {
+    const key = `${stack}/${service.name}`;
+    if (fis.refused !== undefined) {
+      out.set(key, noExperiments(fis.refused));
+      continue;
+    }
+    const own = fis.runs.filter((r) => r.template.stack === stack && r.template.service === service.name).map((run) => {
       const entry: ExperimentEntry | undefined = service.experiments.find((e) => e.name === run.template.experiment);
       const plan = (entry && input.experimentPlans?.get(`${stack}/${entry.logicalId}`))
         ?? { id: run.experiment.experimentTemplateId ?? '', origin: 'fis' as const, tags: {}, actions: [], targets: {}, stopConditions: [], logDestinations: [] };
       return describeRun(entry, run, plan, history.alarms, end);
     });
-    const deployedHere = [...templates.values()].some((t) => t.stack === stack && t.service === service.name);
-    const reasons = [...(deployedHere ? [] : [`no experiment template of ${service.name} is deployed in ${clients.region}`]), ...common];
-    out.set(`${stack}/${service.name}`, experimentSection(own, reasons.length ? joinAnd(reasons) : undefined));
+    const deployedHere = [...fis.templates.values()].some((t) => t.stack === stack && t.service === service.name);
+    const reasons = [...(deployedHere ? [] : [`no experiment template of ${service.name} is deployed in ${region}`]), ...common];
+    out.set(key, experimentSection(own, reasons.length ? joinAnd(reasons) : undefined));
   }
   return out;
 }

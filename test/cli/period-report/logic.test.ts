@@ -167,7 +167,7 @@ describe('attainment, burn-down and worst days', () => {
   test('no datapoint: no-data with the reason; datapoints without events: no-traffic, budget untouched', () => {
     expect(attainmentOf(SLO, undefined, start, end, 'not deployed')).toEqual(expect.objectContaining({ status: 'no-data', reason: 'not deployed', bad: null }));
     const quiet = hourly(from, 5 * 24, () => [0, 0]);
-    for (const m of [quiet.total, quiet.bad]) for (const k of m.keys()) m.set(k, 0);
+    for (const m of [quiet.total, quiet.bad] as Array<Map<number, number>>) for (const k of m.keys()) m.set(k, 0);
     expect(attainmentOf(SLO, quiet, start, end, 'x')).toEqual(expect.objectContaining({ status: 'no-traffic', attainmentPercent: null, budgetRemainingPercent: 100 }));
   });
 

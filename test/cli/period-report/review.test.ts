@@ -112,12 +112,12 @@ describe('review on the sample app', () => {
     }));
   });
 
-  test('batched: the 5 SLOs of the sample are read with one GetMetricData request; the report counts its calls', async () => {
+  test('batched: the 5 SLOs of the sample are read with one GetMetricData request, their alarms with one history scan; the report counts its calls', async () => {
     const fake = account();
     const report = await review();
     expect(fake.metrics.requests).toHaveLength(1);
     expect(report.apiCalls).toEqual({
-      'cloudwatch:DescribeAlarmHistory': 9,
+      'cloudwatch:DescribeAlarmHistory': 1,
       'cloudwatch:DescribeAlarms': 1,
       'cloudwatch:GetMetricData': 1,
       'fis:GetExperiment': 6,
@@ -217,6 +217,16 @@ describe('review: paging, polling, refusals and what it cannot read yet', () => 
     expect(report.apiCalls['fis:ListExperimentTemplates']).toBe(2);
     expect(report.apiCalls['fis:ListExperiments']).toBe(4);
     expect(report.services.find((s) => s.service === 'checkout')!.experiments.runs).toHaveLength(5);
+  });
+
+  test('alarm history: one scan of the account\'s composite alarms, every page read, other alarms left out', async () => {
+    const fake = account();
+    for (let i = 0; i < 250; i++) {
+      fake.transitions.push({ alarm: `other-service-page-${i % 7}`, at: T0 - 20 * 86_400_000 + i * 60_000, state: 'ALARM' });
+    }
+    const report = await review();
+    expect(report.apiCalls['cloudwatch:DescribeAlarmHistory']).toBe(3);
+    expect(report.services.find((s) => s.service === 'checkout')!.slos[0].alerts).toEqual({ available: true, pages: 1, tickets: 1 });
   });
 
   test('Logs Insights: polled while Running, with backoff (1 s, 2 s, 4 s), until Complete', async () => {

@@ -61,7 +61,7 @@ export class FakeAccount {
     h.cloudWatch.on(DescribeAlarmHistoryCommand).callsFake(async (input: DescribeAlarmHistoryCommandInput) => {
       this.check('cloudwatch:DescribeAlarmHistory');
       const items: AlarmHistoryItem[] = this.transitions
-        .filter((t) => t.alarm === input.AlarmName && t.at >= new Date(input.StartDate!).getTime() && t.at <= new Date(input.EndDate!).getTime())
+          .filter((t) => (input.AlarmName === undefined ? input.AlarmTypes?.includes('CompositeAlarm') : t.alarm === input.AlarmName) && t.at >= new Date(input.StartDate!).getTime() && t.at <= new Date(input.EndDate!).getTime())
         .sort((a, b) => a.at - b.at)
         .map((t) => ({
           AlarmName: t.alarm,
