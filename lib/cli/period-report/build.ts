@@ -16,10 +16,10 @@ import { resolveTargets, windowAlarmNames } from '../budget/targets';
 import type { ExperimentPlan } from '../experiments/model';
 import { AlarmHistory, readAlarmHistory } from './alerts';
 import { attainmentOf, burnDown, Happening, worstDays } from './attainment';
-import { isAccessDenied, ReviewClients } from './aws';
+import { CONCURRENCY, isAccessDenied, mapLimit, ReviewClients } from './aws';
 import { describeRun, experimentSection, FoundRun, KnownTemplate, listRuns, listStackTemplates, noExperiments } from './experiments';
 import {
-  AlarmOwner, findPolicyLogGroup, incidentSection, IncidentRow, noIncidents, queryIncidentRows, reconstructIncidents, retentionLimit,
+  AlarmOwner, findPolicyLogGroup, LogsContext, incidentSection, IncidentRow, noIncidents, queryIncidentRows, reconstructIncidents, retentionLimit,
 } from './incidents';
 import { readSloSeries, SloSeries } from './metrics';
 import {
@@ -64,6 +64,11 @@ function denied(what: string, permission: string, err: unknown): string {
   return `${what} could not be read: ${permission} was refused (${(err as Error)?.message ?? String(err)})`;
 }
 
+/** What every read needs besides its client: the region for messages, the sleep and retry policy. */
+function contextOf<C>(client: C, region: string, settings: ReviewSettings): { client: C; region: string; sleep(ms: number): Promise<void>; retry?: RetryPolicy } {
+  return { client, region, sleep: (ms) => settings.sleep(ms), ...(settings.retry ? { retry: settings.retry } : {}) };
+}
+
 /** The alarms of an SLO that notify, with their severity. */
 function sloAlarms(slo: SloEntry): Array<{ name: string; severity: 'page' | 'ticket' }> {
   return [
@@ -78,7 +83,7 @@ export async function buildPeriodReport(clients: ReviewClients, settings: Review
   const now = input.now.getTime();
   const caveats: string[] = [];
   const region = clients.region;
-  const cw: FetchContext = { client: clients.cloudWatch, region, sleep: (ms) => settings.sleep(ms), ...(settings.retry ? { retry: settings.retry } : {}) };
+  const cw: FetchContext = contextOf(clients.cloudWatch, region, settings);
 
   const selected: SelectedSlo[] = input.manifests.flatMap((m) => m.services.flatMap((service) =>
     service.slos.map((slo) => ({ stack: m.stack.name, service, slo }))));
@@ -235,54 +240,68 @@ async function readIncidents(clients: ReviewClients, settings: ReviewSettings, i
       }
     }
   }
-  const context = { client: clients.logs, region: clients.region, sleep: (ms: number) => settings.sleep(ms), ...(settings.retry ? { retry: settings.retry } : {}) };
-  for (const [policy, services] of byPolicy) {
-    const owners = new Map<string, AlarmOwner & { key: string }>();
-    for (const { stack, service } of services) {
-      for (const slo of service.slos) {
-        for (const a of sloAlarms(slo)) {
-          owners.set(a.name, { service: service.name, slo: slo.name, severity: a.severity, key: `${stack}/${service.name}` });
-        }
-      }
-    }
-    const keys = services.map(({ stack, service }) => `${stack}/${service.name}`);
-    const setAll = (section: IncidentSection) => keys.forEach((k) => out.set(k, section));
-    const levels = services[0].service.escalation!.levels.length;
-    let rows: IncidentRow[];
-    let reason: string | undefined;
-    try {
-      const group = await findPolicyLogGroup(context, policy);
-      if (!group.logGroupName) {
-        setAll(noIncidents(group.missing!));
-        caveats.push(`Incidents of policy ${policy} are not reported: ${group.missing}.`);
-        continue;
-      }
-      reason = retentionLimit(policy, group.retentionDays, start, now);
-      const from = group.retentionDays !== undefined ? Math.max(start, now - group.retentionDays * DAY_MS) : start;
-      const notes: string[] = [];
-      rows = from < end ? await queryIncidentRows(context, group.logGroupName, from, end, notes) : [];
-      caveats.push(...notes.map((n) => `Policy ${policy}: ${n}.`));
-      if (reason) {
-        caveats.push(`Incidents: ${reason}.`);
-      }
-    } catch (err) {
-      if (!isAccessDenied(err)) {
-        throw err;
-      }
-      const why = denied(`the incidents of policy ${policy}`, 'logs:DescribeMetricFilters, logs:DescribeLogGroups, logs:StartQuery or logs:GetQueryResults', err);
-      setAll(noIncidents(why));
-      caveats.push(`${why}.`);
-      continue;
-    }
-    const records = reconstructIncidents(rows, levels, start, end);
-    for (const key of keys) {
-      const own = records
-        .filter((r) => owners.get(r.alarmName)?.key === key)
-        .map((r): IncidentRecord => ({ ...r, ...(owners.get(r.alarmName)?.slo ? { slo: owners.get(r.alarmName)!.slo } : {}) }));
-      out.set(key, incidentSection(own, reason));
-    }
+  const context = contextOf(clients.logs, clients.region, settings);
+  const read = await mapLimit([...byPolicy], CONCURRENCY, async ([policy, services]) => {
+    const notes: string[] = [];
+    const sections = await readPolicyIncidents(context, policy, services, start, end, now, notes);
+    return { sections, notes };
+  });
+  for (const { sections, notes } of read) {
+    sections.forEach((section, key) => out.set(key, section));
+    caveats.push(...notes);
   }
   return { sections: out, caveats };
+}
+
+/** The incidents of one policy's services, by `stack/service`; `caveats` gets what limits them. */
+async function readPolicyIncidents(context: LogsContext, policy: string, services: ReadonlyArray<{ stack: string; service: ServiceEntry }>,
+  start: number, end: number, now: number, caveats: string[]): Promise<Map<string, IncidentSection>> {
+  const out = new Map<string, IncidentSection>();
+  const owners = new Map<string, AlarmOwner & { key: string }>();
+  for (const { stack, service } of services) {
+    for (const slo of service.slos) {
+      for (const a of sloAlarms(slo)) {
+        owners.set(a.name, { service: service.name, slo: slo.name, severity: a.severity, key: `${stack}/${service.name}` });
+      }
+    }
+  }
+  const keys = services.map(({ stack, service }) => `${stack}/${service.name}`);
+  const setAll = (section: IncidentSection) => keys.forEach((k) => out.set(k, section));
+  const levels = services[0].service.escalation!.levels.length;
+  let rows: IncidentRow[];
+  let reason: string | undefined;
+  try {
+    const group = await findPolicyLogGroup(context, policy);
+    if (group.logGroupName === undefined) {
+      setAll(noIncidents(group.missing!));
+      caveats.push(`Incidents of policy ${policy} are not reported: ${group.missing}.`);
+      return out;
+    }
+    reason = retentionLimit(policy, group.retentionDays, start, now);
+    const from = group.retentionDays !== undefined ? Math.max(start, now - group.retentionDays * DAY_MS) : start;
+    const notes: string[] = [];
+    rows = from < end ? await queryIncidentRows(context, group.logGroupName, from, end, notes) : [];
+    caveats.push(...notes.map((n) => `Policy ${policy}: ${n}.`));
+    if (reason) {
+      caveats.push(`Incidents: ${reason}.`);
+    }
+  } catch (err) {
+    if (!isAccessDenied(err)) {
+      throw err;
+    }
+    const why = denied(`the incidents of policy ${policy}`, 'logs:DescribeMetricFilters, logs:DescribeLogGroups, logs:StartQuery or logs:GetQueryResults', err);
+    setAll(noIncidents(why));
+    caveats.push(`${why}.`);
+    return out;
+  }
+  const records = reconstructIncidents(rows, levels, start, end);
+  for (const key of keys) {
+    const own = records
+      .filter((r) => owners.get(r.alarmName)?.key === key)
+      .map((r): IncidentRecord => ({ ...r, ...(owners.get(r.alarmName)?.slo ? { slo: owners.get(r.alarmName)!.slo } : {}) }));
+    out.set(key, incidentSection(own, reason));
+  }
+  return out;
 }
 
 interface FisReadout {
@@ -299,7 +318,7 @@ async function listExperiments(clients: ReviewClients, settings: ReviewSettings,
   if (services.length === 0) {
     return { runs: [], templates: new Map(), caveats: [], services };
   }
-  const context = { client: clients.fis, region: clients.region, sleep: (ms: number) => settings.sleep(ms), ...(settings.retry ? { retry: settings.retry } : {}) };
+  const context = contextOf(clients.fis, clients.region, settings);
   try {
     const templates = await listStackTemplates(context, new Set(services.map((s) => s.stack)));
     const runs = await listRuns(context, templates, start, end);

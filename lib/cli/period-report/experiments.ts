@@ -13,6 +13,7 @@ import { EXPERIMENT_TAGS, ExperimentPlan } from '../experiments/model';
 import type { ExperimentView } from '../experiments/progress';
 import { judge, VerdictKind } from '../experiments/verdict';
 import type { ExperimentRun, ExperimentSection } from './model';
+import { CONCURRENCY, mapLimit } from './aws';
 import { startedBySchedule } from './schedule-match';
 
 export interface FisContext {
@@ -85,12 +86,11 @@ export async function listRuns(context: FisContext, templates: ReadonlyMap<strin
     const created = s.creationTime ? new Date(s.creationTime).getTime() : NaN;
     return s.id && s.experimentTemplateId && templates.has(s.experimentTemplateId) && created >= start && created < end;
   }).sort((a, b) => new Date(a.creationTime!).getTime() - new Date(b.creationTime!).getTime());
-  const runs: FoundRun[] = [];
-  for (const summary of inPeriod) {
+  return mapLimit(inPeriod, CONCURRENCY, async (summary): Promise<FoundRun> => {
     const out = await withRetries(`FIS GetExperiment in ${context.region}`,
       () => context.client.send(new GetExperimentCommand({ id: summary.id! })), (ms) => context.sleep(ms), context.retry);
     const e = out.experiment ?? {};
-    runs.push({
+    return {
       template: templates.get(summary.experimentTemplateId!)!,
       experiment: {
         id: summary.id,
@@ -100,9 +100,8 @@ export async function listRuns(context: FisContext, templates: ReadonlyMap<strin
         startTime: e.startTime ?? summary.creationTime,
         endTime: e.endTime,
       },
-    });
-  }
-  return runs;
+    };
+  });
 }
 
 const RUNNING = new Set(['pending', 'initiating', 'running', 'stopping']);

@@ -15,6 +15,7 @@ import { HOUR_SECONDS } from '../../slo/windows';
 import { FetchContext, getMetricData, Series } from '../budget/fetch';
 import type { BudgetTarget } from '../budget/model';
 import { HOURLY_RETENTION_SECONDS, pack, Part, PlannedRequest, pointsIn, QueryWindow, targetQueries } from '../budget/plan';
+import { CONCURRENCY, mapLimit } from './aws';
 import { floorHour } from './period';
 
 /** One SLO's hourly series, by hour start (ms). */
@@ -82,8 +83,9 @@ export async function readSloSeries(
 ): Promise<Array<SloSeries | undefined>> {
   const { requests, clipped } = planSeriesRequests(targets, periodStart, periodEnd, now, batch);
   const out: Array<SloSeries | undefined> = targets.map(() => undefined);
-  for (const request of requests) {
-    const series = await getMetricData(context, request);
+  const answers = await mapLimit(requests, CONCURRENCY, (request) => getMetricData(context, request));
+  for (const [n, request] of requests.entries()) {
+    const series = answers[n];
     for (const [index, ids] of request.series) {
       const prefix = `s${index}_`;
       out[index] = {
