@@ -86,17 +86,26 @@ function sloDetails(slo: SloPeriodReport): string[] {
   return lines;
 }
 
-function incidents(service: ServiceReport): string[] {
-  const section = service.incidents;
-  const lines = ['### Pages and tickets', ''];
+/**
+ * A section's heading and what limits it; `done` when that is all there is to say (not available,
+ * or nothing in the period).
+ */
+function sectionHead(title: string, section: { available: boolean; reason?: string }, count: number, none: string): { lines: string[]; done: boolean } {
+  const lines = [`### ${title}`, ''];
   if (!section.available) {
-    return [...lines, `Not available: ${section.reason ?? 'unknown'}.`, ''];
+    return { lines: [...lines, `Not available: ${section.reason ?? 'unknown'}.`, ''], done: true };
   }
   if (section.reason) {
     lines.push(`> ${section.reason}`, '');
   }
-  if (section.incidents.length === 0) {
-    return [...lines, 'None in the period.', ''];
+  return count === 0 ? { lines: [...lines, none, ''], done: true } : { lines, done: false };
+}
+
+function incidents(service: ServiceReport): string[] {
+  const section = service.incidents;
+  const { lines, done } = sectionHead('Pages and tickets', section, section.incidents.length, 'None in the period.');
+  if (done) {
+    return lines;
   }
   const ack = section.medianSecondsToAcknowledge !== null
     ? `; time to acknowledge: median ${formatDuration(section.medianSecondsToAcknowledge)}, longest ${formatDuration(section.maxSecondsToAcknowledge ?? 0)}` : '';
@@ -118,15 +127,9 @@ function experiments(service: ServiceReport): string[] {
   if (section.available && section.runs.length === 0 && !section.reason) {
     return [];
   }
-  const lines = ['### Experiments', ''];
-  if (!section.available) {
-    return [...lines, `Not available: ${section.reason ?? 'unknown'}.`, ''];
-  }
-  if (section.reason) {
-    lines.push(`> ${section.reason}`, '');
-  }
-  if (section.runs.length === 0) {
-    return [...lines, 'No run in the period.', ''];
+  const { lines, done } = sectionHead('Experiments', section, section.runs.length, 'No run in the period.');
+  if (done) {
+    return lines;
   }
   lines.push(`${section.passed} passed, ${section.findings} with findings, ${section.failed} failed.`, '');
   lines.push(...table(['started (UTC)', 'experiment', 'id', 'state', 'verdict', 'stop condition fired', 'started by'],
