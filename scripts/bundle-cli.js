@@ -3,7 +3,7 @@
  * Bundles the `cdk-reliability` command (lib/cli/main.ts) into one file, dist/cli/cdk-reliability.js,
  * with the local esbuild at build time, as scripts/bundle-lambdas.js does for the handlers.
  *
- * The AWS SDK v3 clients the command uses (FIS, CloudWatch) and their @smithy/@aws-sdk dependencies
+ * The AWS SDK v3 clients the command uses (FIS, CloudWatch, CloudWatch Logs) and their @smithy/@aws-sdk dependencies
  * are devDependencies and are inlined here, so the published package has no runtime dependencies:
  * a construct library's users install only the peers (aws-cdk-lib, constructs), and the command
  * still works. The library entry (dist/lib/index.js) never loads this file.

@@ -123,12 +123,28 @@ export interface AcknowledgedEvent {
   readonly by: string;
 }
 
-/** The `event` of the escalation function's log lines that the alarms on the pager count. */
+/**
+ * The `event` of the escalation function's log lines that something outside the function reads:
+ * the alarms on the pager count the first two (metric filters); `review` reconstructs each
+ * incident's history from the others with CloudWatch Logs Insights (the incidents table keeps only
+ * the latest incidents of an alarm, for 30 days after they end). Every incident line carries
+ * `alarmName` and `incidentStart` (the ALARM's StateChangeTime, which identifies the incident).
+ */
 export const LOG_EVENTS = {
   /** A notification a target refused (with `retryable: false`: for good). */
   deliveryFailed: 'delivery-failed',
   /** An alarm message refused because it does not come from a composite alarm wired to the policy. */
   unverifiedAlarm: 'unverified-alarm',
+  /** An ALARM opened an incident (with `severity`); level 1 or the tickets are notified. */
+  incidentOpened: 'incident-opened',
+  /** A person acknowledged a page (with `ackedBy`, `ackedAt` and the `escalationLevel` reached). */
+  incidentAcknowledged: 'incident-acknowledged',
+  /** A timer notified the next level (`escalationLevel`, 0-based, of pass `cycle`). */
+  incidentEscalated: 'incident-escalated',
+  /** Every level of every pass was notified and nobody acknowledged. */
+  escalationExhausted: 'escalation-exhausted',
+  /** The incident ended: its alarm went OK, was deleted, or a newer ALARM replaced it (`resolution`). */
+  incidentResolved: 'incident-resolved',
 } as const;
 
 /** One alarm on the pager, `<policyName>-pager-<suffix>`. */

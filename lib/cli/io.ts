@@ -3,6 +3,7 @@
  * environment, time, cancellation and the AWS SDK clients. `main.ts` wires the real ones.
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { FisClient } from '@aws-sdk/client-fis';
 import { wellFormed } from '../private/describe';
 
@@ -23,6 +24,8 @@ export interface AwsClientOptions {
 export interface AwsClientFactories {
   fis(options: AwsClientOptions): FisClient;
   cloudWatch(options: AwsClientOptions): CloudWatchClient;
+  /** CloudWatch Logs (review reads the escalation policies' incidents with Logs Insights). */
+  logs(options: AwsClientOptions): CloudWatchLogsClient;
 }
 
 /** The world of one CLI invocation. */

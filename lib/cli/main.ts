@@ -72,6 +72,10 @@ run(process.argv.slice(2), {
       const { CloudWatchClient } = require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch');
       return new CloudWatchClient({ region, profile });
     },
+    logs: ({ region, profile }) => {
+      const { CloudWatchLogsClient } = require('@aws-sdk/client-cloudwatch-logs') as typeof import('@aws-sdk/client-cloudwatch-logs');
+      return new CloudWatchLogsClient({ region, profile });
+    },
   },
 }).then(exit, (err: unknown) => {
   stderr.write(`error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);

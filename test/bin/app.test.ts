@@ -141,7 +141,8 @@ describe('the sample app', () => {
     let out = '';
     const io = {
       stdout: { write: (t: string) => { out += t; } }, stderr: { write: (t: string) => { out += t; } }, env: {},
-      sleep: async () => {}, now: () => new Date(), clients: { fis: () => { throw new Error('offline'); }, cloudWatch: () => { throw new Error('offline'); } },
+      sleep: async () => {}, now: () => new Date(), clients: { fis: () => { throw new Error('offline'); }, cloudWatch: () => { throw new Error('offline'); },
+        logs: () => { throw new Error('offline'); } },
     };
     expect([await run(argv, io as never), out]).toEqual([0, out]);
     return out.split(outdir).join('cdk.out').trimEnd();

@@ -62,7 +62,8 @@ describe(`CLI fuzzing on crafted assemblies (seed ${SEED}, ${RUNS} cases)`, () =
       const io = {
         stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, env: {},
         sleep: async () => undefined, now: () => new Date(0),
-        clients: { fis: () => { throw new Error('no AWS in this test'); }, cloudWatch: () => { throw new Error('no AWS in this test'); } },
+        clients: { fis: () => { throw new Error('no AWS in this test'); }, cloudWatch: () => { throw new Error('no AWS in this test'); },
+          logs: () => { throw new Error('no AWS in this test'); } },
       };
       const argv = {
         report: ['report', dir],

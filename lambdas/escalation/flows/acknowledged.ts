@@ -4,7 +4,7 @@
  * the incident would still be acknowledged and the notices owed: the next invocation for the alarm
  * (its next timer, its OK) sends them.
  */
-import type { AcknowledgedEvent } from '../../shared/contract';
+import { AcknowledgedEvent, LOG_EVENTS } from '../../shared/contract';
 import type { FlowContext } from './context';
 import { cancelPendingTimer, drain } from './drain';
 
@@ -17,7 +17,9 @@ export async function onAcknowledged(ctx: FlowContext, ev: AcknowledgedEvent): P
   } else if (incident.status !== 'acknowledged') {
     ctx.log.info(`acknowledgement ignored: the incident is ${incident.status}`, fields);
   } else {
-    ctx.log.info('incident acknowledged: stopping the escalation', { ...fields, ackedBy: incident.ackedBy, ackedAt: incident.ackedAt });
+    ctx.log.info('incident acknowledged: stopping the escalation', {
+      ...fields, event: LOG_EVENTS.incidentAcknowledged, severity: incident.severity, ackedBy: incident.ackedBy, ackedAt: incident.ackedAt,
+    });
     // An acknowledged incident does not advance: the timer after its step is the pending one.
     await cancelPendingTimer(ctx, incident);
   }

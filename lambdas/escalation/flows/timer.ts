@@ -8,6 +8,7 @@
 import type { AlarmItem, Incident, Resolution } from '../../shared/incident';
 import { currentAlarmState } from '../alarm/cloudwatch';
 import { compareSteps, isTerminal, previousStep, sameStep, Step } from '../chain/steps';
+import { LOG_EVENTS } from '../../shared/contract';
 import type { DrainEvent, TimerEvent } from '../../shared/contract';
 import { chainShape, FlowContext, stepOf } from './context';
 import { drain, ensureWatchdog } from './drain';
@@ -27,7 +28,8 @@ async function resolveAtTimer(ctx: FlowContext, seen: AlarmItem, incident: Incid
   }
   ctx.log.warn(resolution === 'deleted'
     ? 'escalation stopped: the alarm no longer exists; incident closed'
-    : 'escalation stopped: the alarm is OK (its OK notification never came); incident resolved', { ...fields, resolvedAt: changeTime });
+    : 'escalation stopped: the alarm is OK (its OK notification never came); incident resolved',
+  { ...fields, resolvedAt: changeTime, event: LOG_EVENTS.incidentResolved, resolution });
   return drain(ctx, incident.alarmName, resolved);
 }
 
@@ -76,14 +78,18 @@ export async function onTimer(ctx: FlowContext, ev: TimerEvent): Promise<void> {
     const exhausted = await ctx.store.exhaust(incident, previous, new Date().toISOString());
     if (exhausted) {
       ctx.log.error('escalation exhausted: nobody acknowledged the incident after every level was notified', {
-        ...fields, event: 'escalation-exhausted', levelCount: shape.levelDelays.length, passes: shape.repeat + 1, alarmState: alarm.state,
+        ...fields, event: LOG_EVENTS.escalationExhausted, levelCount: shape.levelDelays.length, passes: shape.repeat + 1, alarmState: alarm.state,
       });
     }
     // Every level notified hears once that nobody answered (or, if it changed meanwhile, what it became).
     return drain(ctx, ev.alarmName, exhausted);
   }
   const advanced = await ctx.store.advance(incident, previous, step);
-  ctx.log.info(advanced ? 'escalating' : 'timer: the incident changed meanwhile (a duplicate timer, an acknowledgement or an OK)', fields);
+  if (advanced) {
+    ctx.log.info('escalating', { ...fields, event: LOG_EVENTS.incidentEscalated });
+  } else {
+    ctx.log.info('timer: the incident changed meanwhile (a duplicate timer, an acknowledgement or an OK)', fields);
+  }
   return drain(ctx, ev.alarmName, advanced, { armStep: true });
 }
 

@@ -14,6 +14,7 @@
 import type { AlarmItem } from '../../shared/incident';
 import type { AlarmTransition } from '../events/parse';
 import type { NewIncident } from '../store/incidents';
+import { LOG_EVENTS } from '../../shared/contract';
 import type { FlowContext } from './context';
 import { cancelPendingTimer, drain, ensureWatchdog } from './drain';
 
@@ -57,14 +58,17 @@ export async function onAlarm(ctx: FlowContext, t: AlarmTransition): Promise<voi
     if (!opened) {
       continue;
     }
-    ctx.log.info('incident opened', fields);
+    ctx.log.info('incident opened', { ...fields, event: LOG_EVENTS.incidentOpened, incidentStart: t.changeTime });
     const previous = seen.current;
     if (previous && previous.status !== 'resolved') {
       // The previous incident never saw its OK (lost, or the alarm went through INSUFFICIENT_DATA):
       // resolved by the same write; everyone it reached is told it is closed (PagerDuty: resolve
       // with its own dedup_key) and its pending timer is deleted.
       const was = opened.incidents.find((i) => i.incidentStart === previous.incidentStart) ?? previous;
-      ctx.log.warn('a new ALARM replaced an incident that had not recovered: closing it', { ...fields, previousStart: previous.incidentStart, previousStatus: previous.status });
+      ctx.log.warn('a new ALARM replaced an incident that had not recovered: closing it', {
+        ...fields, previousStart: previous.incidentStart, previousStatus: previous.status,
+        event: LOG_EVENTS.incidentResolved, incidentStart: previous.incidentStart, resolution: 'replaced', resolvedAt: t.changeTime,
+      });
       await cancelPendingTimer(ctx, was);
     }
     return drain(ctx, t.alarmName, opened, { armStep: true });
@@ -123,7 +127,7 @@ export async function onOk(ctx: FlowContext, t: AlarmTransition): Promise<void> 
       ctx.log.info('the incident changed while resolving it: reading it again', { ...fields, incidentStart: incident.incidentStart });
       continue;
     }
-    ctx.log.info('incident resolved', { ...fields, incidentStart: incident.incidentStart });
+    ctx.log.info('incident resolved', { ...fields, event: LOG_EVENTS.incidentResolved, incidentStart: incident.incidentStart, resolution: 'ok', resolvedAt: t.changeTime });
     // Its step as the resolve left it (no step follows a resolve): that timer is the pending one.
     await cancelPendingTimer(ctx, resolved.incidents.find((i) => i.incidentStart === incident.incidentStart) ?? incident);
     return drain(ctx, t.alarmName, resolved);

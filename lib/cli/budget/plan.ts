@@ -203,8 +203,8 @@ export function sliceQueryWindow(target: BudgetTarget, now: Date): QueryWindow {
   return { start: new Date(end - spanSeconds * 1000), end: new Date(end), periodSeconds: slice.sliceSeconds };
 }
 
-/** One SLO's queries for one window. */
-function targetQueries(target: BudgetTarget, index: number, periodSeconds: number, returnMetrics: boolean): {
+/** One SLO's queries for one window (also read by `review`, over its own ranges). */
+export function targetQueries(target: BudgetTarget, index: number, periodSeconds: number, returnMetrics: boolean): {
   queries: MetricDataQuery[];
   ids: SeriesIds;
 } {
@@ -223,7 +223,8 @@ function targetQueries(target: BudgetTarget, index: number, periodSeconds: numbe
   return { queries, ids: { bad, total, metrics: returnMetrics ? metricIds : [] } };
 }
 
-interface Part {
+/** One SLO's share of a request. */
+export interface Part {
   readonly index: number;
   readonly queries: MetricDataQuery[];
   readonly ids: SeriesIds;
@@ -231,7 +232,7 @@ interface Part {
 }
 
 /** Packs parts into requests of at most 500 queries and 100,800 planned datapoints. */
-function pack(kind: PlannedRequest['kind'], window: QueryWindow, parts: readonly Part[]): PlannedRequest[] {
+export function pack(kind: PlannedRequest['kind'], window: QueryWindow, parts: readonly Part[]): PlannedRequest[] {
   const requests: PlannedRequest[] = [];
   let current: Part[] = [];
   const flush = () => {
@@ -262,7 +263,8 @@ function pack(kind: PlannedRequest['kind'], window: QueryWindow, parts: readonly
   return requests;
 }
 
-function pointsIn(window: QueryWindow): number {
+/** Datapoints per series over the window. */
+export function pointsIn(window: QueryWindow): number {
   return Math.ceil((window.end.getTime() - window.start.getTime()) / 1000 / window.periodSeconds);
 }
 

@@ -8,6 +8,7 @@ import { diff } from './diff';
 import { gameday } from './gameday';
 import { replay } from './replay';
 import { report } from './report';
+import { review } from './review';
 import { simulate } from './simulate';
 
-export const COMMANDS: readonly Command[] = [gameday, report, diff, simulate, budget, replay];
+export const COMMANDS: readonly Command[] = [gameday, report, diff, simulate, budget, replay, review];

@@ -18,7 +18,10 @@ export interface PeriodReport {
   readonly schemaVersion: typeof PERIOD_REPORT_SCHEMA_VERSION;
   /** When the report was made. */
   readonly generatedAt: string;
-  /** The period reported on: [start, end), end is the report's "now" aligned down to the minute. */
+  /**
+   * The period reported on: [start, end), end is the report's "now" aligned down to the minute
+   * (`review` aligns both ends down to the hour, as it reads 1-hour metric sums).
+   */
   readonly period: ReportPeriod;
   /** The AWS Region read. */
   readonly region: string;

@@ -1,11 +1,14 @@
 /**
  * A CLI world for tests: captured stdout/stderr, a fake clock that sleeps advance, an abort
- * controller standing for Ctrl-C, and aws-sdk-client-mock stubs on the FIS and CloudWatch clients.
+ * controller standing for Ctrl-C, and aws-sdk-client-mock stubs on the FIS, CloudWatch and CloudWatch Logs clients.
  *
  * @aws-sdk/client-fis is on an older @smithy line than aws-sdk-client-mock's types (the runtime is
  * compatible), so its stub is wrapped in `FisMock`, typed from the commands themselves.
  */
 import { CloudWatchClient, CloudWatchClientResolvedConfig, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchLogsClient, CloudWatchLogsClientResolvedConfig, ServiceInputTypes as LogsInputTypes, ServiceOutputTypes as LogsOutputTypes,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { FisClient } from '@aws-sdk/client-fis';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import type { AwsClientOptions, CliIo, CliRunState } from '../../../lib/cli/io';
@@ -74,6 +77,7 @@ export interface Harness {
   readonly io: CliIo;
   readonly fis: FisMock;
   readonly cloudWatch: AwsStub<ServiceInputTypes, ServiceOutputTypes, CloudWatchClientResolvedConfig>;
+  readonly logs: AwsStub<LogsInputTypes, LogsOutputTypes, CloudWatchLogsClientResolvedConfig>;
   /** Stands for the signals: `abort()` is Ctrl-C, `abort('SIGTERM')` a cancelled CI job. */
   readonly controller: AbortController;
   /** What the run shares with the process (the started experiment), as main.ts passes it. */
@@ -97,6 +101,7 @@ export interface Harness {
 export function createHarness(): Harness & { restore(): void } {
   const fis = new FisMock();
   const cloudWatch = mockClient(CloudWatchClient);
+  const logs = mockClient(CloudWatchLogsClient);
   const out: string[] = [];
   const err: string[] = [];
   const controller = new AbortController();
@@ -108,6 +113,7 @@ export function createHarness(): Harness & { restore(): void } {
   const harness: Harness & { restore(): void } = {
     fis,
     cloudWatch,
+    logs,
     controller,
     state,
     clientOptions,
@@ -133,6 +139,10 @@ export function createHarness(): Harness & { restore(): void } {
           clientOptions.push(options);
           return new CloudWatchClient({ region: options.region ?? REGION, credentials });
         },
+        logs: (options) => {
+          clientOptions.push(options);
+          return new CloudWatchLogsClient({ region: options.region ?? REGION, credentials });
+        },
       },
     },
     stdout: () => out.join(''),
@@ -141,6 +151,7 @@ export function createHarness(): Harness & { restore(): void } {
     restore: () => {
       fis.restore();
       cloudWatch.restore();
+      logs.restore();
     },
   };
   return harness;

@@ -1,0 +1,103 @@
+/**
+ * When the SLOs' page and ticket alarms (and the experiments' stop conditions) went to ALARM:
+ * CloudWatch DescribeAlarmHistory, StateUpdate items of composite and metric alarms, every page,
+ * retried when throttled. CloudWatch keeps alarm history 30 days.
+ */
+import { DescribeAlarmHistoryCommand } from '@aws-sdk/client-cloudwatch';
+import type { FetchContext } from '../budget/fetch';
+import { withRetries } from '../budget/retry';
+import { isAccessDenied } from './aws';
+
+/** Transitions to ALARM (ms), per alarm name; `denied` when the identity may not read history. */
+export interface AlarmHistory {
+  readonly alarms: ReadonlyMap<string, readonly number[]>;
+  /** @default - allowed */
+  readonly denied?: string;
+}
+
+/** Pages per alarm before giving up on a NextToken that never ends. */
+const MAX_PAGES = 1_000;
+
+/** The time of a StateUpdate item to ALARM, or undefined for other items. */
+export function alarmTransition(historyData: string | undefined, timestamp: Date | undefined): number | undefined {
+  try {
+    const data = JSON.parse(historyData ?? '{}') as { newState?: { stateValue?: string } };
+    if (data.newState?.stateValue !== 'ALARM') {
+      return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  return timestamp ? new Date(timestamp).getTime() : undefined;
+}
+
+type HistoryQuery = { readonly AlarmName: string } | { readonly AlarmTypes: ['CompositeAlarm'] };
+
+/** Every StateUpdate item to ALARM of one query, page by page; `denied` when refused. */
+async function transitions(context: FetchContext, query: HistoryQuery, start: number, end: number): Promise<{ items: Array<{ name: string; at: number }>; denied?: string }> {
+  const items: Array<{ name: string; at: number }> = [];
+  let nextToken: string | undefined;
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    let output;
+    try {
+      output = await withRetries(
+        `CloudWatch DescribeAlarmHistory in ${context.region}`,
+        () => context.client.send(new DescribeAlarmHistoryCommand({
+          ...('AlarmName' in query ? { AlarmName: query.AlarmName, AlarmTypes: ['CompositeAlarm', 'MetricAlarm'] } : query),
+          HistoryItemType: 'StateUpdate',
+          StartDate: new Date(start),
+          EndDate: new Date(end),
+          ScanBy: 'TimestampAscending',
+          MaxRecords: 100,
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        })),
+        (ms) => context.sleep(ms),
+        context.retry,
+      );
+    } catch (err) {
+      if (isAccessDenied(err)) {
+        return { items, denied: (err as Error).message ?? String(err) };
+      }
+      throw err;
+    }
+    for (const item of output?.AlarmHistoryItems ?? []) {
+      const at = alarmTransition(item.HistoryData, item.Timestamp);
+      if (at !== undefined && at >= start && at < end && item.AlarmName) {
+        items.push({ name: item.AlarmName, at });
+      }
+    }
+    const token = output?.NextToken;
+    if (!token || token === nextToken) {
+      break;
+    }
+    nextToken = token;
+  }
+  return { items };
+}
+
+/**
+ * The transitions to ALARM of `names` in [start, end). The composite alarms among them (an SLO's
+ * page and ticket alarms, the usual stop conditions) are read in one scan of the account's
+ * composite-alarm history, paged, rather than one call per alarm; any other alarm by its name.
+ */
+export async function readAlarmHistory(context: FetchContext, names: readonly string[], start: number, end: number,
+  composites: ReadonlySet<string> = new Set()): Promise<AlarmHistory> {
+  const alarms = new Map<string, number[]>(names.map((n) => [n, []]));
+  const queries: HistoryQuery[] = [
+    ...(names.some((n) => composites.has(n)) ? [{ AlarmTypes: ['CompositeAlarm'] as ['CompositeAlarm'] }] : []),
+    ...names.filter((n) => !composites.has(n)).map((AlarmName) => ({ AlarmName })),
+  ];
+  for (const query of queries) {
+    const { items, denied } = await transitions(context, query, start, end);
+    for (const { name, at } of items) {
+      alarms.get(name)?.push(at);
+    }
+    if (denied !== undefined) {
+      return { alarms, denied };
+    }
+  }
+  for (const times of alarms.values()) {
+    times.sort((a, b) => a - b);
+  }
+  return { alarms };
+}

@@ -1,0 +1,20 @@
+/**
+ * The output formats of `review`, by `--format` name. A format is one pure function of the
+ * report; adding one (the HTML page) is one entry here.
+ */
+import { renderPeriodReportMarkdown } from './markdown';
+import type { PeriodReport } from './model';
+
+/** Renders a report as text. */
+export type PeriodReportRenderer = (report: PeriodReport) => string;
+
+/** The report as JSON: exactly the `PeriodReport` structure, indented. */
+export function renderPeriodReportJson(report: PeriodReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** `--format` values and their renderers; the first is the default. */
+export const PERIOD_REPORT_FORMATS: Readonly<Record<string, PeriodReportRenderer>> = {
+  markdown: renderPeriodReportMarkdown,
+  json: renderPeriodReportJson,
+};

@@ -1,0 +1,110 @@
+/**
+ * The plain-language summary: one sentence per service a manager can read without a dashboard
+ * ("checkout kept 99.95 % against 99.9 %; 2 pages, both acknowledged within 4 min; the game day
+ * passed 4 of 4"), and the report's opening sentence. Honest about what is missing: a service
+ * without data says so rather than reading as healthy. Pure.
+ */
+import { formatDuration, formatPercent, joinAnd, plural } from '../../private/format';
+import type { ExperimentSection, IncidentSection, ReportPeriod, ServiceReport, SloPeriodReport } from './model';
+
+/** An attainment as the summary writes it: rounded down, so it never reads better than it is. */
+export function attainmentText(percent: number): string {
+  if (percent >= 100) {
+    return formatPercent(100);
+  }
+  return formatPercent(percent, { decimalsDown: percent >= 99.99 || percent < 90 ? 3 : 2 });
+}
+
+/** `availability 99.96 % against 99.9 %`, or `99.96 % against 99.9 %` for a service's only SLO. */
+function figure(slo: SloPeriodReport, named: boolean): string {
+  return `${named ? `${slo.slo} ` : ''}${attainmentText(slo.period.attainmentPercent!)} against ${formatPercent(slo.objectivePercent)}`;
+}
+
+function slosPart(slos: readonly SloPeriodReport[]): string {
+  const named = slos.length > 1;
+  const known = slos.filter((s) => s.period.attainmentPercent !== null);
+  const kept = known.filter((s) => s.met);
+  const missed = known.filter((s) => !s.met);
+  const parts = [
+    ...(kept.length ? [`kept ${joinAnd(kept.map((s) => figure(s, named)))}`] : []),
+    ...(missed.length ? [`missed ${joinAnd(missed.map((s) => figure(s, named)))}`] : []),
+    ...slos.filter((s) => s.period.attainmentPercent === null)
+      .map((s) => `${named ? `${s.slo}: ` : ''}${s.period.status === 'no-data' ? 'no data' : 'no traffic'}`),
+  ];
+  return parts.join(', ');
+}
+
+function within(seconds: number): string {
+  return formatDuration(Math.max(60, Math.ceil(seconds / 60) * 60));
+}
+
+function incidentsPart(section: IncidentSection): string | undefined {
+  if (!section.available) {
+    return undefined;
+  }
+  const parts: string[] = [];
+  if (section.pages === 0) {
+    parts.push('no pages');
+  } else {
+    const all = section.acknowledged === section.pages;
+    const max = section.maxSecondsToAcknowledge;
+    let text = plural(section.pages, 'page');
+    if (all && max !== null) {
+      text += `, ${section.pages === 1 ? '' : section.pages === 2 ? 'both ' : 'all '}acknowledged within ${within(max)}`;
+    } else if (section.acknowledged > 0 && max !== null) {
+      text += `, ${section.acknowledged} acknowledged (within ${within(max)})`;
+    } else {
+      text += ', none acknowledged';
+    }
+    if (section.exhausted > 0) {
+      text += `, ${section.exhausted} reached nobody (chain exhausted)`;
+    }
+    parts.push(text);
+  }
+  if (section.tickets > 0) {
+    parts.push(plural(section.tickets, 'ticket'));
+  }
+  return parts.join(', ');
+}
+
+function experimentsPart(section: ExperimentSection): string | undefined {
+  if (!section.available || section.runs.length === 0) {
+    return undefined;
+  }
+  const done = section.runs.filter((r) => r.verdict !== 'running');
+  const scheduled = done.every((r) => r.scheduled);
+  const subject = scheduled ? 'the game day' : 'experiments';
+  const findings = section.findings > 0 ? ` (${plural(section.findings, 'finding')})` : '';
+  return done.length > 0 ? `${subject} passed ${section.passed} of ${done.length}${findings}` : `${plural(section.runs.length, 'experiment')} running`;
+}
+
+/** The sentence of one service. */
+export function serviceSummary(report: Omit<ServiceReport, 'summary'>): string {
+  if (report.slos.length > 0 && report.slos.every((s) => s.period.status === 'no-data')) {
+    const reason = report.slos[0].period.reason;
+    return `${report.service}: no data for the period${reason ? ` — ${reason}` : ''}`;
+  }
+  const parts = [
+    `${report.service} ${slosPart(report.slos)}`,
+    incidentsPart(report.incidents),
+    experimentsPart(report.experiments),
+  ].filter((p): p is string => p !== undefined);
+  return parts.join('; ');
+}
+
+/** The report's sentences: the period and its verdict, then each service's. */
+export function reportSummary(period: ReportPeriod, services: readonly ServiceReport[]): string[] {
+  const slos = services.flatMap((s) => s.slos);
+  const met = slos.filter((s) => s.met === true).length;
+  const missed = slos.filter((s) => s.met === false).length;
+  const unknown = slos.length - met - missed;
+  const pages = services.reduce((n, s) => n + (s.incidents.available ? s.incidents.pages : 0), 0);
+  const verdict = [
+    `${met} of ${plural(slos.length, 'SLO')} met`,
+    ...(missed ? [`${missed} missed`] : []),
+    ...(unknown ? [`${unknown} without data`] : []),
+  ];
+  const head = `Over ${period.label} (${period.start.slice(0, 10)} to ${period.end.slice(0, 10)}), ${joinAnd(verdict)}; `
+    + `${plural(pages, 'page')} in all.`;
+  return [head, ...services.map((s) => s.summary)];
+}

@@ -1,0 +1,275 @@
+/**
+ * `review` end to end on the sample app: its synthesized cloud assembly, a month of fixture data
+ * answered at the SDK-client boundary, the report as JSON (saved as fixtures/sample-report.json)
+ * and as Markdown.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
+import type { PeriodReport } from '../../../lib/cli/period-report/model';
+import type { ReliabilityManifest } from '../../../lib/manifest/schema';
+import { awsError, T0, useHarness } from '../support/harness';
+import { sampleAccount, synthSample } from './sample';
+import { FakeAccount } from './world';
+
+const FIXTURE = path.join(__dirname, 'fixtures', 'sample-report.json');
+
+let dir: string;
+let manifest: ReliabilityManifest;
+beforeAll(() => {
+  ({ dir, manifest } = synthSample());
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const world = useHarness();
+
+function account(): FakeAccount {
+  return sampleAccount(new FakeAccount(() => T0).install(world()), manifest);
+}
+
+async function review(...args: string[]): Promise<PeriodReport> {
+  const code = await world().run('review', dir, '--since', '30d', '--format', 'json', ...args);
+  expect({ code, stderr: world().stderr() }).toEqual({ code: 0, stderr: '' });
+  return JSON.parse(world().stdout()) as PeriodReport;
+}
+
+describe('review on the sample app', () => {
+  test('the report of a month: attainment, pages, experiments and the summary, as saved in the fixture', async () => {
+    account();
+    const report = await review();
+    if (process.env.UPDATE_PERIOD_REPORT_FIXTURE) {
+      fs.writeFileSync(FIXTURE, `${JSON.stringify(report, null, 2)}\n`);
+    }
+    expect(report).toEqual(JSON.parse(fs.readFileSync(FIXTURE, 'utf8')));
+  });
+
+  test('checkout kept its availability objective, and its worst day names the 5XX errors and the page that burned it', async () => {
+    account();
+    const report = await review();
+    expect(report.period).toEqual({ start: '2024-04-01T12:00:00.000Z', end: '2024-05-01T12:00:00.000Z', seconds: 30 * 86_400, label: '30d' });
+    const checkout = report.services.find((s) => s.service === 'checkout')!;
+    const availability = checkout.slos.find((s) => s.slo === 'availability')!;
+    // 120 requests a minute; 1,200 + 360 bad in two episodes, 10 a night
+    expect(availability.period.total).toBe(120 * 60 * 24 * 30);
+    expect(availability.period.bad).toBe(1_200 + 360 + 10 * 30);
+    expect(availability.met).toBe(true);
+    expect(availability.worstDays[0]).toEqual(expect.objectContaining({
+      day: '2024-04-12',
+      bad: 1_210,
+      causes: [
+        { kind: 'metric', label: '5XXError', sharePercent: 100 },
+        // the ticket opened at 11:30, after the errors stopped: not a cause
+        { kind: 'incident', label: 'checkout-availability-page' },
+      ],
+    }));
+    expect(availability.burnDown).toHaveLength(31);
+    expect(availability.alerts).toEqual({ available: true, pages: 1, tickets: 1 });
+    expect(checkout.summary).toBe('checkout kept availability 99.96 % against 99.9 % and latency 99.56 % against 99 %; 2 pages, both acknowledged within 18 min, 1 ticket; the game day passed 4 of 5 (1 finding)');
+  });
+
+  test('pages: time to acknowledge, who answered, how far it escalated, an exhausted chain', async () => {
+    account();
+    const report = await review();
+    const checkout = report.services.find((s) => s.service === 'checkout')!.incidents;
+    expect(checkout).toEqual(expect.objectContaining({
+      available: true, pages: 2, tickets: 1, acknowledged: 2, exhausted: 0, medianSecondsToAcknowledge: (1_058 + 199) / 2, maxSecondsToAcknowledge: 1_058,
+      responders: [{ name: 'jonas', acknowledged: 1 }, { name: 'maria', acknowledged: 1 }],
+    }));
+    expect(checkout.incidents[0]).toEqual({
+      alarmName: 'checkout-availability-page', severity: 'page', slo: 'availability', openedAt: '2024-04-12T10:12:00.000Z',
+      acknowledgedAt: '2024-04-12T10:29:38.000Z', acknowledgedBy: 'maria', secondsToAcknowledge: 1_058, highestLevel: 1, levels: 3,
+      exhausted: false, resolvedAt: '2024-04-12T10:50:00.000Z',
+    });
+    const fulfilment = report.services.find((s) => s.service === 'fulfilment')!;
+    expect(fulfilment.incidents).toEqual(expect.objectContaining({ pages: 1, acknowledged: 0, exhausted: 1 }));
+    expect(fulfilment.incidents.incidents[0]).toEqual(expect.objectContaining({ highestLevel: 2, exhausted: true, resolvedAt: '2024-04-27T03:20:00.000Z' }));
+    expect(fulfilment.summary).toContain('1 page, none acknowledged, 1 reached nobody (chain exhausted)');
+  });
+
+  test('experiments: the scheduled game days and their verdicts, a stop condition that fired, a manual run; other stacks and older runs left out', async () => {
+    account();
+    const report = await review();
+    const runs = report.services.find((s) => s.service === 'checkout')!.experiments;
+    expect(runs.runs.map((r) => [r.id, r.verdict, r.stopConditionFired, r.scheduled])).toEqual([
+      ['EXPapril02', 'passed', false, true],
+      ['EXPapril09', 'passed', false, true],
+      ['EXPapril16', 'passed', false, true],
+      ['EXPapril23', 'finding', true, true],
+      ['EXPapril30', 'passed', false, true],
+    ]);
+    const search = report.services.find((s) => s.service === 'search')!.experiments;
+    expect(search.runs).toEqual([expect.objectContaining({ id: 'EXPsearchManual', verdict: 'finding', stopConditionFired: true, scheduled: false })]);
+  });
+
+  test('missing data is said, not hidden: the fulfilment gap counts as missing hours', async () => {
+    account();
+    const report = await review();
+    const fulfilment = report.services.find((s) => s.service === 'fulfilment')!.slos[0];
+    expect(fulfilment.period.missingFraction).toBeCloseTo(6 / 720, 6);
+    expect(fulfilment.worstDays[0]).toEqual(expect.objectContaining({
+      day: '2024-04-27', bad: 240, causes: [{ kind: 'metric', label: 'ExecutionsTimedOut', sharePercent: 100 }, { kind: 'incident', label: 'fulfilment-availability-page' }],
+    }));
+  });
+
+  test('batched: the 5 SLOs of the sample are read with one GetMetricData request, their alarms with one history scan; the report counts its calls', async () => {
+    const fake = account();
+    const report = await review();
+    expect(fake.metrics.requests).toHaveLength(1);
+    expect(report.apiCalls).toEqual({
+      'cloudwatch:DescribeAlarmHistory': 1,
+      'cloudwatch:DescribeAlarms': 1,
+      'cloudwatch:GetMetricData': 1,
+      'fis:GetExperiment': 6,
+      'fis:ListExperimentTemplates': 1,
+      'fis:ListExperiments': 1,
+      'logs:DescribeLogGroups': 1,
+      'logs:DescribeMetricFilters': 1,
+      'logs:GetQueryResults': 2,
+      'logs:StartQuery': 1,
+    });
+  });
+
+  test('Markdown: the summary first, a table per service, worst days, pages and experiments', async () => {
+    account();
+    const code = await world().run('review', dir, '--since', '30d');
+    expect(code).toBe(0);
+    const text = world().stdout();
+    expect(text).toMatch(/^# Reliability review: 30d\n\n2024-04-01 12:00 to 2024-05-01 12:00 UTC, eu-west-1, stacks Shop\.\n\n- Over 30d/);
+    expect(text).toContain('| SLO | objective | period | SLO window | budget left | met | pages | tickets |');
+    expect(text).toContain('- 2024-04-12: ');
+    expect(text).toContain('| 2024-04-27 01:15 | fulfilment-availability-page | page | – | – | – | 3 of 3 | **yes** | 2024-04-27 03:20 |');
+    expect(text).toContain('| 2024-04-23 08:00 | slow-handler | EXPapril23 | stopped | finding | **yes** | game day |');
+    expect(text).toContain('Responders: jonas (1) and maria (1).');
+  });
+
+  test('--out writes the file and prints the summary', async () => {
+    account();
+    const out = path.join(dir, 'review.md');
+    expect(await world().run('review', dir, '--since', '30d', '--out', out, '--service', 'search')).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^# Reliability review: 30d\n/);
+    expect(world().stdout()).toMatch(/^Wrote the review of 1 service over 30d \(markdown\) to .*review\.md\n {2}Over 30d/);
+  });
+
+  test('a period longer than alarm history and log retention says so in the sections and caveats', async () => {
+    account();
+    const report = await review('--since', '45d');
+    const checkout = report.services.find((s) => s.service === 'checkout')!;
+    expect(checkout.slos[0].alerts.reason).toBe('CloudWatch keeps alarm history 30 days: alerts before 2024-04-01 are not counted');
+    expect(checkout.incidents.reason).toBe('the escalation logs of policy ShopOnCall are kept 30 d (its logRetention): incidents before 2024-04-01 are not counted');
+    expect(report.caveats).toEqual(expect.arrayContaining([
+      'Alerts (and stop conditions that fired) are counted from 2024-04-01 only: CloudWatch keeps alarm history 30 days.',
+    ]));
+  });
+
+  test('a refused Logs permission leaves incidents unavailable with the reason, and the rest of the report stands', async () => {
+    const fake = account();
+    fake.refuse.set('logs:StartQuery', awsError('AccessDeniedException', 'User is not authorized to perform: logs:StartQuery'));
+    const report = await review();
+    const checkout = report.services.find((s) => s.service === 'checkout')!;
+    expect(checkout.incidents.available).toBe(false);
+    expect(checkout.incidents.reason).toContain('logs:StartQuery or logs:GetQueryResults was refused (User is not authorized to perform: logs:StartQuery)');
+    expect(checkout.slos[0].period.status).toBe('ok');
+    expect(checkout.summary).not.toContain('page');
+  });
+
+  test('no escalation log group deployed: incidents unavailable, naming the metric filter looked for', async () => {
+    const fake = account();
+    fake.logGroups.clear();
+    const report = await review();
+    expect(report.services[0].incidents.reason).toBe('no log group of escalation policy ShopOnCall in eu-west-1 (no metric filter '
+      + 'cdk-reliability/ShopOnCall-UnverifiedAlarmMessages): not deployed here, or a custom IEscalationPolicy, whose incidents review cannot read');
+  });
+
+  test('GetMetricData throttled, then paged with PartialData: retried with backoff, every page read, same figures', async () => {
+    const fake = account();
+    fake.metrics.pageSize = 5_000;
+    fake.metrics.failures.push(awsError('ThrottlingException', 'Rate exceeded'), awsError('ThrottlingException', 'Rate exceeded'));
+    const report = await review();
+    const saved = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as PeriodReport;
+    expect(report.services.map((s) => s.slos)).toEqual(saved.services.map((s) => s.slos));
+    // 2 throttled + the pages of one request
+    expect(world().cloudWatch.commandCalls(GetMetricDataCommand).length).toBe(report.apiCalls['cloudwatch:GetMetricData']);
+    expect(fake.metrics.requests.filter((r) => r.NextToken !== undefined).length).toBeGreaterThan(3);
+    expect(world().sleeps.slice(0, 2).every((ms) => ms >= 500 && ms <= 2_000)).toBe(true);
+  });
+
+  test('Logs Insights: a range that fills the 10,000-row limit is split in halves and read again', async () => {
+    const fake = account();
+    // a noisy month: 25,000 escalations of an alarm of another stack sharing the log group
+    for (let i = 0; i < 25_000; i++) {
+      fake.logLines.push({ time: new Date(T0 - 29 * 86_400_000 + i * 100_000).toISOString(), event: 'incident-escalated', alarmName: 'other-page',
+        incidentStart: '2024-04-02T00:00:00.000Z', escalationLevel: 1 });
+    }
+    const report = await review();
+    const queries = world().logs.commandCalls(StartQueryCommand).map((c) => c.args[0].input);
+    expect(queries.length).toBeGreaterThanOrEqual(5);
+    const pages = report.services.reduce((n, s) => n + s.incidents.pages, 0);
+    expect(pages).toBe(4);
+  });
+});
+
+describe('review: paging, polling, refusals and what it cannot read yet', () => {
+  test('FIS lists are paged: every page of templates and experiments is read', async () => {
+    const fake = account();
+    fake.fisPageSize = 2;
+    const report = await review();
+    expect(report.apiCalls['fis:ListExperimentTemplates']).toBe(2);
+    expect(report.apiCalls['fis:ListExperiments']).toBe(4);
+    expect(report.services.find((s) => s.service === 'checkout')!.experiments.runs).toHaveLength(5);
+  });
+
+  test('alarm history: one scan of the account\'s composite alarms, every page read, other alarms left out', async () => {
+    const fake = account();
+    for (let i = 0; i < 250; i++) {
+      fake.transitions.push({ alarm: `other-service-page-${i % 7}`, at: T0 - 20 * 86_400_000 + i * 60_000, state: 'ALARM' });
+    }
+    const report = await review();
+    expect(report.apiCalls['cloudwatch:DescribeAlarmHistory']).toBe(3);
+    expect(report.services.find((s) => s.service === 'checkout')!.slos[0].alerts).toEqual({ available: true, pages: 1, tickets: 1 });
+  });
+
+  test('Logs Insights: polled while Running, with backoff (1 s, 2 s, 4 s), until Complete', async () => {
+    const fake = account();
+    fake.runningPolls = 3;
+    const report = await review();
+    expect(report.apiCalls['logs:GetQueryResults']).toBe(4);
+    expect(world().sleeps).toEqual([1_000, 2_000, 4_000]);
+    expect(report.services[0].incidents.pages).toBe(2);
+  });
+
+  test('a time-slice SLO is reported as no data, saying why, and does not hide the others', async () => {
+    account();
+    const file = path.join(dir, 'time-slice.reliability.json');
+    const changed = JSON.parse(JSON.stringify(manifest)) as { services: Array<{ slos: Array<{ sli: { kind: string } }> }> };
+    changed.services[0].slos[1].sli.kind = 'time-slice';
+    fs.writeFileSync(file, JSON.stringify(changed));
+    const code = await world().run('review', file, '--since', '30d', '--format', 'json', '--service', 'checkout');
+    expect(code).toBe(0);
+    const report = JSON.parse(world().stdout()) as PeriodReport;
+    const [availability, latency] = report.services[0].slos;
+    expect(availability.period.status).toBe('ok');
+    expect(latency).toEqual(expect.objectContaining({ kind: 'time-slice', unit: '1-minute slices', met: null, worstDays: [] }));
+    expect(latency.period).toEqual(expect.objectContaining({ status: 'no-data', bad: null }));
+    expect(latency.period.reason).toMatch(/^a time-slice SLO counts good and bad slices, and this version of review does not count slices/);
+    expect(report.services[0].summary).toMatch(/^checkout kept availability 99\.96 % against 99\.9 %, latency: no data; 2 pages/);
+  });
+
+  test.each([
+    [['--format', 'html'], 'error: --format html: use markdown or json'],
+    [['--since', '3 days'], 'error: --since 3 days: use a span such as 30d, 12h or 2w'],
+    [['--service', 'chekout'], 'no service \'chekout\''],
+  ])('%j is refused before any AWS call', async (args, message) => {
+    const code = await world().run('review', dir, ...args);
+    expect(world().stderr()).toContain(message);
+    expect(code).toBe(args[0] === '--service' ? 1 : 64);
+    expect(world().cloudWatch.calls()).toHaveLength(0);
+  });
+
+  test('an AWS error other than a refused permission stops the report: exit 1', async () => {
+    const fake = account();
+    fake.metrics.alwaysFail = awsError('InternalServiceFault', 'boom');
+    expect(await world().run('review', dir)).toBe(1);
+    expect(world().stderr()).toContain('CloudWatch GetMetricData in eu-west-1 failed 5 times');
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * The sample app (bin/app.ts) synthesized, and a month of its life in a fake account: traffic with
+ * a few bad episodes, the pages they raised and who answered, the weekly game day of checkout (one
+ * run stopped by its stop condition) and a manual experiment on search. `review` run against it
+ * gives the report saved as fixtures/sample-report.json (the HTML page and the README screenshot
+ * read it).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { shopApp } from '../../../bin/app';
+import type { ReliabilityManifest } from '../../../lib/manifest/schema';
+import { ACCOUNT, REGION } from '../support/harness';
+import { FakeAccount, LogLine } from './world';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** Synthesizes the sample app into a temporary directory; returns it and its manifest. */
+export function synthSample(): { dir: string; manifest: ReliabilityManifest } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'review-sample-'));
+  shopApp({ outdir: dir }).app.synth();
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'Shop.reliability.json'), 'utf8')) as ReliabilityManifest;
+  return { dir, manifest };
+}
+
+const at = (iso: string) => Date.parse(iso);
+const within = (t: number, from: string, to: string) => t >= at(from) && t < at(to);
+
+/** Deploy-time values of the sample's metrics, as the deployed alarms hold them. */
+export const DEPLOYED = {
+  '${SearchHandler00CE2B50}': 'Shop-SearchHandler00CE2B50-x1Y2z3',
+  '${SearchApi2D039D25}': 'a1b2c3d4e5',
+  '${FulfilmentWorkflow30B5DEC9}': `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:FulfilmentWorkflow30B5DEC9-AbCdEf`,
+};
+
+export const ESCALATION_LOG_GROUP = 'Shop-ShopOnCallEscalationLogsA1B2C3D4-kL9mN8oP7qR6';
+export const CHECKOUT_TEMPLATE = 'EXTcheckoutSlowHandler1';
+export const SEARCH_TEMPLATE = 'EXTsearchHandlerErrors2';
+
+/** A day at 03:00 UTC: checkout has one 5XX a minute for ten minutes. */
+const nightlyBlip = (t: number) => {
+  const minuteOfDay = (t % (24 * HOUR)) / MINUTE;
+  return minuteOfDay >= 180 && minuteOfDay < 190;
+};
+
+/** Fills `account` with the sample's month up to `T0`. */
+export function sampleAccount(account: FakeAccount, manifest: ReliabilityManifest): FakeAccount {
+  const m = account.metrics;
+  m.deploy(manifest, DEPLOYED);
+  const api = { ApiName: 'checkout', Stage: 'prod' };
+  const fn = { FunctionName: DEPLOYED['${SearchHandler00CE2B50}'] };
+  const searchApi = { ApiId: DEPLOYED['${SearchApi2D039D25}'] };
+  const workflow = { StateMachineArn: DEPLOYED['${FulfilmentWorkflow30B5DEC9}'] };
+  const fulfilmentGap = (t: number) => within(t, '2024-04-05T00:00Z', '2024-04-05T06:00Z');
+
+  m.define({ namespace: 'AWS/ApiGateway', metricName: 'Count', dimensions: api, statistic: 'SampleCount', perMinute: () => 120 })
+    .define({
+      namespace: 'AWS/ApiGateway', metricName: '5XXError', dimensions: api, statistic: 'Sum',
+      perMinute: (t) => (within(t, '2024-04-12T10:05Z', '2024-04-12T10:45Z') ? 30
+        : within(t, '2024-04-23T08:02Z', '2024-04-23T08:20Z') ? 20 : nightlyBlip(t) ? 1 : 0),
+    })
+    .define({ namespace: 'AWS/ApiGateway', metricName: 'Latency', dimensions: api, statistic: 'SampleCount', perMinute: () => 120 })
+    .define({
+      namespace: 'AWS/ApiGateway', metricName: 'Latency', dimensions: api, statistic: 'TC(:300)',
+      perMinute: (t) => (within(t, '2024-04-23T08:02Z', '2024-04-23T08:20Z') ? 60 : 119.5),
+    })
+    .define({ namespace: 'AWS/Lambda', metricName: 'Invocations', dimensions: fn, statistic: 'Sum', perMinute: () => 50 })
+    .define({
+      namespace: 'AWS/Lambda', metricName: 'Throttles', dimensions: fn, statistic: 'Sum',
+      perMinute: (t) => (within(t, '2024-04-18T14:00Z', '2024-04-18T14:30Z') ? 4 : 0),
+    })
+    .define({
+      namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: fn, statistic: 'Sum',
+      perMinute: (t) => (within(t, '2024-04-18T14:00Z', '2024-04-18T14:30Z') ? 12 : within(t, '2024-04-29T16:00Z', '2024-04-29T16:10Z') ? 3 : 0),
+    })
+    .define({ namespace: 'AWS/ApiGateway', metricName: 'Latency', dimensions: searchApi, statistic: 'SampleCount', perMinute: () => 50 })
+    .define({ namespace: 'AWS/ApiGateway', metricName: 'Latency', dimensions: searchApi, statistic: 'TC(:500)', perMinute: () => 50 })
+    .define({
+      namespace: 'AWS/States', metricName: 'ExecutionsStarted', dimensions: workflow, statistic: 'Sum',
+      perMinute: (t) => (fulfilmentGap(t) ? undefined : 2),
+    })
+    .define({
+      namespace: 'AWS/States', metricName: 'ExecutionsFailed', dimensions: workflow, statistic: 'Sum',
+      perMinute: (t) => (fulfilmentGap(t) ? undefined : within(t, '2024-04-09T12:00Z', '2024-04-09T12:30Z') ? 1 : 0),
+    })
+    .define({
+      namespace: 'AWS/States', metricName: 'ExecutionsTimedOut', dimensions: workflow, statistic: 'Sum',
+      perMinute: (t) => (fulfilmentGap(t) ? undefined : within(t, '2024-04-27T01:00Z', '2024-04-27T03:00Z') ? 2 : 0),
+    });
+
+  // the page and ticket composites' history
+  const transitions: Array<[string, string, string]> = [
+    ['checkout-availability-page', '2024-04-12T10:12:00Z', '2024-04-12T10:50:00Z'],
+    ['checkout-availability-ticket', '2024-04-12T11:30:00Z', '2024-04-13T02:00:00Z'],
+    ['checkout-latency-page', '2024-04-23T08:10:00Z', '2024-04-23T08:35:00Z'],
+    ['search-availability-page', '2024-04-18T14:08:00Z', '2024-04-18T14:40:00Z'],
+    ['fulfilment-availability-page', '2024-04-27T01:15:00Z', '2024-04-27T03:20:00Z'],
+  ];
+  for (const [alarm, alarmAt, okAt] of transitions) {
+    account.transitions.push({ alarm, at: at(alarmAt), state: 'ALARM' }, { alarm, at: at(okAt), state: 'OK' });
+  }
+
+  // the escalation function's log lines (what the handler logs, fields included)
+  const line = (time: string, event: string, fields: Record<string, string | number>): LogLine =>
+    ({ level: 'INFO', msg: event, policy: 'ShopOnCall', time, event, ...fields });
+  const opened = (time: string, alarmName: string, severity: string) =>
+    line(time, 'incident-opened', { alarmName, severity, incidentStart: time.replace(/Z$/, '.000Z'), stateChangeTime: time });
+  account.logLines.push(
+    opened('2024-04-12T10:12:00Z', 'checkout-availability-page', 'page'),
+    line('2024-04-12T10:27:00Z', 'incident-escalated', { alarmName: 'checkout-availability-page', incidentStart: '2024-04-12T10:12:00.000Z', escalationLevel: 1, cycle: 0 }),
+    line('2024-04-12T10:29:40Z', 'incident-acknowledged', {
+      alarmName: 'checkout-availability-page', incidentStart: '2024-04-12T10:12:00.000Z', escalationLevel: 1, severity: 'page', ackedBy: 'maria', ackedAt: '2024-04-12T10:29:38.000Z',
+    }),
+    line('2024-04-12T10:50:01Z', 'incident-resolved', { alarmName: 'checkout-availability-page', incidentStart: '2024-04-12T10:12:00.000Z', resolution: 'ok', resolvedAt: '2024-04-12T10:50:00.000Z' }),
+    opened('2024-04-12T11:30:00Z', 'checkout-availability-ticket', 'ticket'),
+    line('2024-04-13T02:00:01Z', 'incident-resolved', { alarmName: 'checkout-availability-ticket', incidentStart: '2024-04-12T11:30:00.000Z', resolution: 'ok', resolvedAt: '2024-04-13T02:00:00.000Z' }),
+    opened('2024-04-18T14:08:00Z', 'search-availability-page', 'page'),
+    line('2024-04-18T14:11:12Z', 'incident-acknowledged', {
+      alarmName: 'search-availability-page', incidentStart: '2024-04-18T14:08:00.000Z', escalationLevel: 0, severity: 'page', ackedBy: 'maria', ackedAt: '2024-04-18T14:11:10.000Z',
+    }),
+    line('2024-04-18T14:40:01Z', 'incident-resolved', { alarmName: 'search-availability-page', incidentStart: '2024-04-18T14:08:00.000Z', resolution: 'ok', resolvedAt: '2024-04-18T14:40:00.000Z' }),
+    opened('2024-04-23T08:10:00Z', 'checkout-latency-page', 'page'),
+    line('2024-04-23T08:13:20Z', 'incident-acknowledged', {
+      alarmName: 'checkout-latency-page', incidentStart: '2024-04-23T08:10:00.000Z', escalationLevel: 0, severity: 'page', ackedBy: 'jonas', ackedAt: '2024-04-23T08:13:19.000Z',
+    }),
+    line('2024-04-23T08:35:01Z', 'incident-resolved', { alarmName: 'checkout-latency-page', incidentStart: '2024-04-23T08:10:00.000Z', resolution: 'ok', resolvedAt: '2024-04-23T08:35:00.000Z' }),
+    opened('2024-04-27T01:15:00Z', 'fulfilment-availability-page', 'page'),
+    ...[['01:30', 1, 0], ['02:00', 2, 0], ['02:15', 0, 1], ['02:30', 1, 1], ['03:00', 2, 1]].map(([time, level, cycle]) =>
+      line(`2024-04-27T${time}:00Z`, 'incident-escalated', { alarmName: 'fulfilment-availability-page', incidentStart: '2024-04-27T01:15:00.000Z', escalationLevel: level, cycle })),
+    line('2024-04-27T03:15:00Z', 'escalation-exhausted', { alarmName: 'fulfilment-availability-page', incidentStart: '2024-04-27T01:15:00.000Z', escalationLevel: 0, cycle: 2, levelCount: 3, passes: 2 }),
+    line('2024-04-27T03:20:01Z', 'incident-resolved', { alarmName: 'fulfilment-availability-page', incidentStart: '2024-04-27T01:15:00.000Z', resolution: 'ok', resolvedAt: '2024-04-27T03:20:00.000Z' }),
+  );
+  account.logGroups.set('ShopOnCall-UnverifiedAlarmMessages', { name: ESCALATION_LOG_GROUP, retentionInDays: 30 });
+
+  // FIS: the two templates of the stack and one of another stack
+  const tags = (service: string, experiment: string, stack = 'Shop') =>
+    ({ 'cdk-reliability:stack': stack, 'cdk-reliability:service': service, 'cdk-reliability:experiment': experiment, Name: `${service}-${experiment}` });
+  account.templates.push(
+    { id: CHECKOUT_TEMPLATE, tags: tags('checkout', 'slow-handler') },
+    { id: SEARCH_TEMPLATE, tags: tags('search', 'handler-errors') },
+    { id: 'EXTotherStack3', tags: tags('checkout', 'slow-handler', 'Staging-Shop') },
+  );
+  // checkout's game day: Tuesdays 10:00 Europe/Berlin (08:00 UTC in summer time)
+  const gameDay = (id: string, day: string, status = 'completed', reason?: string) => ({
+    id, experimentTemplateId: CHECKOUT_TEMPLATE, status, ...(reason ? { reason } : {}),
+    startTime: at(`${day}T08:00:21Z`), endTime: at(`${day}T${status === 'stopped' ? '08:11:02' : '08:17:30'}Z`),
+  });
+  account.experiments.push(
+    gameDay('EXPmarch26', '2024-03-26'),
+    gameDay('EXPapril02', '2024-04-02'),
+    gameDay('EXPapril09', '2024-04-09'),
+    gameDay('EXPapril16', '2024-04-16'),
+    gameDay('EXPapril23', '2024-04-23', 'stopped', 'Experiment stopped by stop condition.'),
+    gameDay('EXPapril30', '2024-04-30'),
+    { id: 'EXPsearchManual', experimentTemplateId: SEARCH_TEMPLATE, status: 'completed', reason: 'Experiment completed.', startTime: at('2024-04-18T14:00:05Z'), endTime: at('2024-04-18T14:20:40Z') },
+    { id: 'EXPotherStack', experimentTemplateId: 'EXTotherStack3', status: 'completed', startTime: at('2024-04-20T09:00:00Z'), endTime: at('2024-04-20T09:10:00Z') },
+  );
+  return account;
+}
