@@ -64,7 +64,7 @@ export interface AzPowerInterruptionOptions {
    */
   readonly volumes?: Targets;
   /**
-   * Aurora/RDS clusters failed over to a reader at the start (`Targets.dbClusters([...])`).
+   * Aurora/RDS clusters whose writer is in the zone, failed over to a reader at the start (`Targets.dbClusters([...])`).
    * @default - no failover
    */
   readonly dbClusters?: Targets;
@@ -180,7 +180,10 @@ class AzPowerInterruption extends Fault {
       children.push(...[resolve('subnets', Fault.disruptConnectivity(options.subnets, { scope: ConnectivityScope.ALL, duration: interruption }), azFilter('AvailabilityZone'))].filter(isNode));
     }
     if (options.dbClusters !== undefined) {
-      children.push(...[resolve('dbClusters', Fault.rdsFailoverCluster(options.dbClusters))].filter(isNode));
+      // only the clusters whose writer is in the zone fail over (FIS target parameter writerAvailabilityZoneIdentifiers,
+      // https://docs.aws.amazon.com/fis/latest/userguide/targets.html#target-parameters), as FIS's scenario sets it
+      const failover = resolve('dbClusters', Fault.rdsFailoverCluster(options.dbClusters));
+      children.push(...[failover && mapTargets(failover, (t) => t._withParameters({ writerAvailabilityZoneIdentifiers: zone }))].filter(isNode));
     }
     if (options.replicationGroups !== undefined) {
       children.push(...[resolve('replicationGroups', Fault.elastiCacheAzPowerInterruption(options.replicationGroups, { availabilityZone: zone, duration: interruption }))].filter(isNode));
@@ -245,11 +248,16 @@ function subnetZoneProblems(subnets: Targets | undefined, zone: unknown, prop: s
 
 /** The node's actions with `filter` added to their targets (the zone the scenario hits). */
 function withFilter(node: FaultNode, filter: TargetFilter): FaultNode {
+  return mapTargets(node, (target) => filtered(target, filter));
+}
+
+/** The node with every action's target changed by `change`. */
+function mapTargets(node: FaultNode, change: (target: Targets) => Targets): FaultNode {
   if (node.kind !== 'action') {
-    return { kind: node.kind, children: node.children.map((c) => withFilter(c, filter)) };
+    return { kind: node.kind, children: node.children.map((c) => mapTargets(c, change)) };
   }
   const action: FaultActionSpec = node.action;
-  return action.target ? { kind: 'action', action: { ...action, target: filtered(action.target, filter) } } : node;
+  return action.target ? { kind: 'action', action: { ...action, target: change(action.target) } } : node;
 }
 
 /** The same resources and selection, with one more filter. */

@@ -75,7 +75,8 @@ describe('cross-Region connectivity', () => {
       { actions: ['ec2:DeleteNetworkInterface'], resources: [`${EC2}network-interface/*`], condition: OWNED },
       { actions: ['ec2:CreateManagedPrefixList'], resources: [`${EC2}prefix-list/*`], condition: CREATED },
       { actions: ['ec2:DeleteManagedPrefixList', 'ec2:ModifyManagedPrefixList'], resources: [`${EC2}prefix-list/*`], condition: OWNED },
-      { actions: ['ec2:GetManagedPrefixListEntries'], resources: [`${EC2}prefix-list/*`], condition: undefined },
+      { actions: ['ec2:GetManagedPrefixListEntries'], resources: [`${EC2}prefix-list/*`, 'arn:<Partition>:ec2:*:aws:prefix-list/*'], condition: undefined },
+      { actions: ['ec2:ModifyVpcEndpoint'], resources: [`${EC2}vpc-endpoint/*`], condition: undefined },
       { actions: ['ec2:AssociateRouteTable', 'ec2:ReplaceRouteTableAssociation'], resources: [`${EC2}route-table/*`], condition: undefined },
       { actions: ['ec2:AssociateRouteTable', 'ec2:DisassociateRouteTable', 'ec2:ReplaceRouteTableAssociation'], resources: subnets, condition: undefined },
     ];

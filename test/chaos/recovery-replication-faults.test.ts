@@ -185,7 +185,7 @@ describe('S3 replication pause', () => {
     expect(pause.Condition).toEqual({ StringEquals: { 's3:DestinationRegion': 'us-east-1' } });
     const configuration = statementFor(statements, ['s3:GetReplicationConfiguration', 's3:PutReplicationConfiguration']);
     expect(resources(configuration)).toEqual([`${PREFIX}s3:::*`]);
-    expect(configuration.Condition).toEqual({ Bool: { 's3:IsReplicationPauseRequest': 'true' } });
+    expect(configuration.Condition).toEqual({ BoolIfExists: { 's3:IsReplicationPauseRequest': 'true' } });
     expect(resources(statementFor(statements, ['s3:ListAllMyBuckets', 'tag:GetResources']))).toEqual(['*']);
   });
 });

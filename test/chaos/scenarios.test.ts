@@ -84,7 +84,7 @@ describe('Scenario.azPowerInterruption across every kind of resource', () => {
     expect([...props.Actions.settle.StartAfter].sort()).toEqual(['disrupt-connectivity', 'failover-db-cluster', 'pause-volume-io', 'replicationgroup-interrupt-az-power']);
   });
 
-  test('instances, subnets and volumes are narrowed to the zone by FIS filters; the cache by its zone parameter', () => {
+  test('instances, subnets and volumes are narrowed to the zone by FIS filters; the cache and the cluster writers by their zone parameters', () => {
     const target = (action: string) => props.Targets[Object.values(faultActions(props)[action].Targets)[0] as string];
     expect(target('stop-instances').Filters).toEqual([{ Path: 'State.Name', Values: ['running'] }, { Path: 'Placement.AvailabilityZone', Values: [ZONE] }]);
     expect(target('stop-instances').SelectionMode).toBe('ALL');
@@ -94,6 +94,8 @@ describe('Scenario.azPowerInterruption across every kind of resource', () => {
     expect(target('pause-volume-io').Filters).toEqual([{ Path: 'AvailabilityZone', Values: [ZONE] }]);
     expect(target('replicationgroup-interrupt-az-power').Parameters).toEqual({ availabilityZoneIdentifier: ZONE });
     expect(target('failover-db-cluster').Filters).toBeUndefined();
+    // only clusters whose writer is in the zone fail over
+    expect(target('failover-db-cluster').Parameters).toEqual({ writerAvailabilityZoneIdentifiers: ZONE });
     expect(props.ExperimentOptions.EmptyTargetResolutionMode).toBe('skip');
   });
 

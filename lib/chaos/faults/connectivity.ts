@@ -94,8 +94,17 @@ export function routeTableDisruptCrossRegion(target: Targets, options: CrossRegi
       fisTagged(['ec2:DeleteNetworkInterface'], [networkInterfaces], 'ResourceTag'),
       fisTagged(['ec2:CreateManagedPrefixList'], [prefixLists], 'RequestTag'),
       fisTagged(['ec2:DeleteManagedPrefixList', 'ec2:ModifyManagedPrefixList'], [prefixLists], 'ResourceTag'),
-      withWildcardReason(new iam.PolicyStatement({ actions: ['ec2:GetManagedPrefixListEntries'], resources: [prefixLists] }),
-        'FIS reads the AWS IP ranges of the isolated region from managed prefix lists it does not own'),
+      // AWS-managed prefix lists have the account `aws` in their ARN (arn:aws:ec2:<region>:aws:prefix-list/pl-…), and the
+      // isolated region's lists live in that region: AWS's Cross-Region scenario policy grants ec2:*:*:prefix-list/*
+      // (https://docs.aws.amazon.com/fis/latest/userguide/cross-region-scenario.html)
+      withWildcardReason(new iam.PolicyStatement({
+        actions: ['ec2:GetManagedPrefixListEntries'],
+        resources: [prefixLists, stack.formatArn({ service: 'ec2', region: '*', account: 'aws', resource: 'prefix-list', resourceName: '*' })],
+      }), 'FIS reads the AWS IP ranges of the isolated region from AWS-managed prefix lists (account aws, any region) and its own'),
+      // FIS adds its route table to the VPC's gateway endpoints (S3, DynamoDB), which EC2 authorizes against the endpoint
+      // too; AWS's scenario policy grants it on vpc-endpoint/* (Sid ModifyVPCE)
+      withWildcardReason(new iam.PolicyStatement({ actions: ['ec2:ModifyVpcEndpoint'], resources: [every(stack, 'vpc-endpoint')] }),
+        'FIS associates its route tables with the VPC\'s gateway endpoints, which it finds when the experiment runs'),
       withWildcardReason(new iam.PolicyStatement({ actions: ['ec2:AssociateRouteTable', 'ec2:ReplaceRouteTableAssociation'], resources: [routeTables] }), swap),
       // the subnets: by ARN, or those carrying the target's tags
       targetStatement(stack, 'aws:ec2:subnet', ['ec2:AssociateRouteTable', 'ec2:ReplaceRouteTableAssociation', 'ec2:DisassociateRouteTable'], targets!),

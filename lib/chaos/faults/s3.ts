@@ -83,7 +83,10 @@ export function s3PauseReplication(target: Targets, options: S3PauseReplicationO
       withWildcardReason(new iam.PolicyStatement({
         actions: ['s3:GetReplicationConfiguration', 's3:PutReplicationConfiguration'],
         resources: [everyBucket],
-        conditions: { Bool: { 's3:IsReplicationPauseRequest': 'true' } },
+        // BoolIfExists, as AWS's own FIS policies write it: s3:GetReplicationConfiguration does not carry the
+        // key (only PutReplicationConfiguration lists it in the S3 authorization reference), so Bool would deny the read
+        // (https://docs.aws.amazon.com/fis/latest/userguide/security_iam_id-based-policy-examples.html)
+        conditions: { BoolIfExists: { 's3:IsReplicationPauseRequest': 'true' } },
       }), 'FIS selects the source buckets by tags when the experiment runs; replication configurations may be read and written only by FIS\'s '
         + 'pause requests (s3:IsReplicationPauseRequest)'),
     ],
