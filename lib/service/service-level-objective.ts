@@ -14,7 +14,7 @@ import { errorBudget, maximumBurnRate } from '../slo/burn-rate';
 import { estimateMonthlyCostUsd } from '../slo/cost';
 import { blindAlarmName, namePartProblem, windowAlarmName } from '../slo/names';
 import { ResolvedTier, resolveTiers, Severity, TierInput, TierResolution } from '../slo/tiers';
-import { fitTiersToSlice, longestSliceWindowSeconds } from '../slo/time-slices';
+import { fitTiersToSlice, longestSliceWindowSeconds, sliceCount, slicesToAlarm } from '../slo/time-slices';
 import { isRecord, minimumEventsProblem, objectiveProblem, runbookUrlProblem, safeMember, sloWindowProblem } from '../slo/validation';
 import { formatWindow, MINUTE_SECONDS, windowProblem } from '../slo/windows';
 import { claimPhysicalName, environmentOf } from './physical-names';
@@ -284,6 +284,9 @@ export class ServiceLevelObjective extends Construct {
         + `${formatWindow(slice!.sliceSeconds)} slices with one alarm datapoint each, and CloudWatch evaluates at most ${formatWindow(longestSliceWindowSeconds(slice!.sliceSeconds))} `
         + 'of datapoints for periods under an hour (Period x EvaluationPeriods, PutMetricAlarm). Keep the other tiers, or use a slice of 1 hour for windows up to 7 days.');
     }
+    if (slice) {
+      warnOneBadSlice(this, where, props.objective, slice.sliceSeconds, valid.resolution.tiers);
+    }
   }
 
   /** The blind alarm (first, when configured), then a metric-math alarm per tier window and a composite per severity. */
@@ -519,6 +522,29 @@ function warnLambdaTimeout(slo: Construct, where: string, fn: IFunction, tiers: 
     + 'a burn made of slow failures may never reach it, and the tier does not fire. Lower the function\'s timeout under the short window, '
     + 'give those tiers a short window at least as long as the timeout (AlertPolicy.fromTiers([{ ..., shortWindow }])), or count failures where '
     + 'they end (e.g. a metric the caller publishes); acknowledge this warning if its invocations always finish well within the window');
+}
+
+/**
+ * A time-slice tier whose long window fires on one bad slice (M = 1): at high objectives or coarse
+ * slices the tier's share of bad slices is under one slice, so a single late canary run or a
+ * metric that arrived late pages. A ratio SLI has no such floor, because one window holds many
+ * events; a slice is a whole unit. The objective at which M becomes 2 is 100 × (1 − 1/(burn × N)).
+ */
+function warnOneBadSlice(slo: Construct, where: string, objective: number, sliceSeconds: number, tiers: ResolvedTier[]): void {
+  for (const tier of tiers) {
+    const slices = sliceCount(tier.longWindowSeconds, sliceSeconds);
+    if (slicesToAlarm(tier.errorRatioThreshold, slices) !== 1) {
+      continue;
+    }
+    const atMost = 100 * (1 - 1 / (tier.burnRate * slices));
+    Annotations.of(slo).addWarningV2('cdk-reliability:one-bad-slice-fires',
+      `${where}: one bad ${formatWindow(sliceSeconds)} slice fires the ${tier.severity} tier ${formatWindow(tier.longWindowSeconds)}/${formatWindow(tier.shortWindowSeconds)}: `
+      + `its ${formatWindow(tier.longWindowSeconds)} window holds ${slices} slices and the tier allows ${formatDecimal(tier.errorRatioThreshold * slices)} of them `
+      + `(burn ${tier.burnRate}x of a ${formatDecimal(100 - objective)}% budget), so a single bad slice (a late or failed run, a metric that arrived late) `
+      + `${tier.severity === 'page' ? 'pages' : 'opens a ticket'}. `
+      + (atMost > 0 ? `An objective of at most ${formatDecimal(Math.floor(atMost * 1000) / 1000)}% needs 2 bad slices; ` : '')
+      + 'or acknowledge this warning if one bad slice should alert');
+  }
 }
 
 /** The timeout of a function (through aliases and versions), when it is known at synth. */

@@ -65,6 +65,19 @@ describe('Sli.timeSlice', () => {
     Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('the ticket tier 3d/6h is left out: a time-slice SLI counts 1m slices'));
   });
 
+  test('warns when one bad slice fires a tier: at 99.9 % a 1-hour window of 1-minute slices allows 0.86 of them, so one bad minute pages', () => {
+    const annotations = Annotations.fromStack(freshness({}, 99.9));
+    annotations.hasWarning('*', Match.stringLikeRegexp(
+      'one bad 1m slice fires the page tier 1h/5m: its 1h window holds 60 slices and the tier allows 0\\.864 of them .* pages\\. '
+      + 'An objective of at most 99\\.884% needs 2 bad slices'));
+    // the 6h/30m page tier allows 360 × 6 × 0.001 = 2.16 slices: 3 bad ones fire it, no warning
+    expect(annotations.findWarning('*', Match.stringLikeRegexp('fires the page tier 6h/30m'))).toHaveLength(0);
+  });
+
+  test('does not warn about single bad slices where a tier needs several (99.5 %: 5 of 60)', () => {
+    expect(Annotations.fromStack(freshness()).findWarning('*', Match.stringLikeRegexp('one bad .* slice fires'))).toHaveLength(0);
+  });
+
   test('a slice of 1 hour evaluates windows up to 7 days', () => {
     const { stack, metric } = queueAge();
     new ReliableService(stack, 'Orders', {
