@@ -16,6 +16,7 @@ import { performance } from 'perf_hooks';
 import { startDynalite, LocalDynamo } from '../../support/dynalite';
 import { checkInvariants } from '../../support/invariants';
 import { Invocation, Sim, simEnv, simWebhook, transition } from '../../support/sim';
+import { mulberry32 } from '../../../support/random';
 
 jest.setTimeout(180_000);
 
@@ -31,24 +32,12 @@ const KILLED = 0.02;
 /** Simulated time between two deliveries. */
 const STEP_MS = 200;
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 let db: LocalDynamo;
 beforeAll(async () => { db = await startDynalite(); });
 afterAll(async () => { await db.stop(); });
 
 test('1,000 transitions over 50 alarms, duplicated, reordered, throttled, stopped: nothing doubled, missed or lost silently; every incident closed', async () => {
-  const rnd = prng(SEED);
+  const rnd = mulberry32(SEED);
   simEnv({ levels: [{ pagerDuty: true, webhook: true }, {}], tickets: { webhook: true } });
   const sim = await Sim.start({ start: '2024-05-01T12:00:00.000Z' });
   const started = performance.now();
