@@ -74,3 +74,17 @@ export function archiveKeys(prefix: string, day: string): { html: string; json: 
     sent: (scheduledTime: string) => `${base}sent/${scheduledTime.replace(/[^0-9A-Za-z.-]/g, '-')}`,
   };
 }
+
+/**
+ * The manifest as the Metadata holds it: its deploy-time placeholders (`${LogicalId.Attr}`)
+ * written `${!LogicalId.Attr}`, CloudFormation's own notation of a literal `${`, so that template
+ * validators (cfn-lint E1029) do not take them for parameters of a missing Fn::Sub.
+ */
+export function escapePlaceholders<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value).replace(/\$\{(?!!)/g, '${!')) as T;
+}
+
+/** The manifest as it was built: `${!X}` back to `${X}`. */
+export function unescapePlaceholders<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value).replace(/\$\{!/g, '${')) as T;
+}

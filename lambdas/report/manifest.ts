@@ -8,7 +8,7 @@ import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudf
 import type { ExperimentPlan } from '../../lib/cli/experiments/model';
 import { normaliseExperimentTemplate } from '../../lib/cli/experiments/model';
 import type { ReliabilityManifest } from '../../lib/manifest/schema';
-import { DigestTargetsJson, MANIFEST_METADATA_KEY, REPORT_VARIABLES, ReportEnvironment } from './contract';
+import { DigestTargetsJson, MANIFEST_METADATA_KEY, REPORT_VARIABLES, ReportEnvironment, unescapePlaceholders } from './contract';
 
 /** The environment, checked. */
 export interface ReportConfig {
@@ -69,7 +69,8 @@ export async function readDeployedDefinition(client: CloudFormationClient, confi
   } catch {
     throw new Error(`the template of stack ${config.stackName} is not JSON (was it deployed from a YAML file?): the manifest cannot be read`);
   }
-  const manifest = template.Resources?.[config.manifestResource]?.Metadata?.[MANIFEST_METADATA_KEY] as ReliabilityManifest | undefined;
+  const stored = template.Resources?.[config.manifestResource]?.Metadata?.[MANIFEST_METADATA_KEY] as ReliabilityManifest | undefined;
+  const manifest = stored === undefined ? undefined : unescapePlaceholders(stored);
   if (manifest === undefined || !Array.isArray(manifest.services)) {
     throw new Error(`stack ${config.stackName}: resource ${config.manifestResource} has no ${MANIFEST_METADATA_KEY} metadata: `
       + 'deploy the stack again with this version of cdk-reliability');

@@ -1,5 +1,6 @@
 import { Annotations, ArnFormat, Duration, Lazy, Stack, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,7 +13,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
-  DigestTargetsJson, DigestWebhookJson, MANIFEST_METADATA_KEY, REPORT_LOG_EVENTS, ReportEnvironment,
+  DigestTargetsJson, DigestWebhookJson, escapePlaceholders, MANIFEST_METADATA_KEY, REPORT_LOG_EVENTS, ReportEnvironment,
 } from '../../lambdas/report/contract';
 import { HANDLER_RUNTIME, handlerCode } from '../escalation/lambda-code';
 import { INotifyTarget, NotifyTargetConfig } from '../escalation/notify-target';
@@ -36,6 +37,8 @@ const MAX_RETENTION_DAYS = 3650;
 /** Retries of a failed asynchronous invocation before the dead-letter queue. */
 const REPORT_RETRY_ATTEMPTS = 2;
 const DAY_SECONDS = 86_400;
+/** CloudWatch: at most 5 actions per alarm state. */
+const MAX_ALARM_ACTIONS = 5;
 
 /** Props of `ReliabilityReport`. */
 export interface ReliabilityReportProps {
@@ -164,7 +167,7 @@ export class ReliabilityReport extends Construct {
       description: `cdk-reliability report of ${stack.stackName}`,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
-    const bound = this.bindTargets(props.targets, role);
+    const bound = this.bindTargets(props.targets);
     this.topic = bound.topic;
 
     this.reportFunction = new lambda.Function(this, 'Function', {
@@ -195,9 +198,10 @@ export class ReliabilityReport extends Construct {
     for (const [name, value] of Object.entries(environment)) {
       this.reportFunction.addEnvironment(name, value);
     }
-    // The manifest, built at synth like <stack>.reliability.json, in the function's own Metadata:
-    // the function reads it back with cloudformation:GetTemplate (no environment size limit).
-    cfnFunction.addMetadata(MANIFEST_METADATA_KEY, Lazy.any({ produce: () => buildManifest(stack, this.reportedServices(props.services)) }));
+    // The manifest, built at synth like <stack>.reliability.json, in the function's own Metadata
+    // (placeholders escaped, see escapePlaceholders): the function reads it back with
+    // cloudformation:GetTemplate (no environment size limit).
+    cfnFunction.addMetadata(MANIFEST_METADATA_KEY, Lazy.any({ produce: () => escapePlaceholders(buildManifest(stack, this.reportedServices(props.services))) }));
 
     const grants = this.grant(role, logGroup, bound.configs, props.services);
     this.schedule = this.createSchedule(settings);
@@ -206,6 +210,7 @@ export class ReliabilityReport extends Construct {
     this.errorsAlarm = alarms.errors;
     this.deliveryFailuresAlarm = alarms.deliveryFailures;
     this.deadLetterAlarm = alarms.deadLetters;
+    this.routeAlarms(role, [alarms.errors, alarms.deliveryFailures, alarms.deadLetters], bound.configs);
 
     suppressReportNagFindings({
       bucket: this.bucket,
@@ -328,7 +333,7 @@ export class ReliabilityReport extends Construct {
   }
 
   /** Binds the targets to the report's topic: subscriptions, topics to publish to, webhooks. */
-  private bindTargets(targets: INotifyTarget[] | undefined, role: iam.IRole): {
+  private bindTargets(targets: INotifyTarget[] | undefined): {
     topic?: sns.Topic; configs: NotifyTargetConfig[]; json: DigestTargetsJson;
   } {
     if (targets === undefined) {
@@ -359,15 +364,6 @@ export class ReliabilityReport extends Construct {
         ...(c.webhookUrlSecret ? [{ secretArn: c.webhookUrlSecret.secretArn }] : []),
       ]),
     };
-    // only the report function publishes to its topic
-    topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyPublishersOtherThanTheReportFunction',
-      effect: iam.Effect.DENY,
-      principals: [new iam.StarPrincipal()],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: { ArnNotEquals: { 'aws:PrincipalArn': role.roleArn } },
-    }));
     return { topic, configs, json };
   }
 
@@ -486,6 +482,53 @@ export class ReliabilityReport extends Construct {
         maxEventAge: Duration.hours(1),
       }),
     });
+  }
+
+  /**
+   * The digest's alarms notify its own topic (the targets' email, SMS and Slack subscriptions) and
+   * the targets' topics directly over SNS, as the pager's alarms notify level 1: a digest that stops
+   * arriving tells the people who expect it. Only the report function and these alarms publish to
+   * the report's topic.
+   */
+  private routeAlarms(role: iam.IRole, alarms: cloudwatch.Alarm[], targets: NotifyTargetConfig[]): void {
+    const topics: sns.ITopic[] = [...(this.topic ? [this.topic] : []), ...targets.flatMap((t) => (t.publishTopic ? [t.publishTopic] : []))];
+    for (const alarm of alarms) {
+      for (const topic of unique(topics).slice(0, MAX_ALARM_ACTIONS)) {
+        alarm.addAlarmAction(new SnsAction(topic));
+      }
+    }
+    if (!this.topic) {
+      return;
+    }
+    const stack = Stack.of(this);
+    const alarmArns = alarms.map((a) => a.alarmArn);
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      // CloudWatch publishes the alarms to the encrypted topic (SNS Developer Guide, "Enable
+      // compatibility between event sources from AWS services and encrypted topics")
+      sid: 'AllowCloudWatchAlarmsOfThisAccountToUseTheKey',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }));
+    this.topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowTheReportAlarms',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnEquals: { 'aws:SourceArn': alarmArns } },
+    }));
+    this.topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyPublishersOtherThanTheReportFunctionAndItsAlarms',
+      effect: iam.Effect.DENY,
+      principals: [new iam.StarPrincipal()],
+      actions: ['sns:Publish'],
+      resources: [this.topic.topicArn],
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': role.roleArn, 'aws:SourceArn': alarmArns } },
+    }));
   }
 
   private createAlarms(logGroup: logs.LogGroup): { errors: cloudwatch.Alarm; deliveryFailures: cloudwatch.Alarm; deadLetters: cloudwatch.Alarm } {

@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Notify, ReliabilityReport } from '../../lib';
 import { ENV } from '../chaos/helpers';
 import { isAtOrUnder, nagApp, readable, runPacks } from '../nag/support';
+import { unescapePlaceholders } from '../../lambdas/report/contract';
 import { addService, fullReport, reportWorld } from './helpers';
 
 const FUNCTION = 'AWS::Lambda::Function';
@@ -91,8 +92,13 @@ describe('ReliabilityReport', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'DenyPublishersOtherThanTheReportFunction', Effect: 'Deny', Action: 'sns:Publish',
-          Condition: { ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('^WeeklyDigestRole'), 'Arn'] } } },
+          Sid: 'DenyPublishersOtherThanTheReportFunctionAndItsAlarms', Effect: 'Deny', Action: 'sns:Publish',
+          Condition: {
+            ArnNotEquals: {
+              'aws:PrincipalArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('^WeeklyDigestRole'), 'Arn'] },
+              'aws:SourceArn': [0, 1, 2].map(() => ({ 'Fn::GetAtt': [Match.stringLikeRegexp('^WeeklyDigest.*Alarm'), 'Arn'] })),
+            },
+          },
         })]),
       },
     });
@@ -131,7 +137,7 @@ describe('ReliabilityReport', () => {
     const template = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'Shop.template.json'), 'utf8'));
     const written = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'Shop.reliability.json'), 'utf8'));
     const id = world.stack.getLogicalId(report.reportFunction.node.defaultChild as never);
-    expect(template.Resources[id].Metadata['cdk-reliability:manifest']).toEqual(written);
+    expect(unescapePlaceholders(template.Resources[id].Metadata['cdk-reliability:manifest'])).toEqual(written);
     expect(written.services.map((s: { name: string }) => s.name)).toEqual(['checkout', 'added-later']);
     expect(template.Resources[id].Properties.Environment.Variables).toEqual(expect.objectContaining({
       STACK_NAME: 'Shop', MANIFEST_RESOURCE: id, PERIOD_DAYS: '7', KEY_PREFIX: 'reports/Shop/',
@@ -160,7 +166,7 @@ describe('ReliabilityReport', () => {
     });
   });
 
-  test('three alarms watch the digest: function errors, delivery failures (its log event) and dead letters', () => {
+  test('three alarms watch the digest, notifying the report\'s topic and the targets\' topics: function errors, delivery failures (its log event) and dead letters', () => {
     const world = reportWorld();
     const report = fullReport(world);
     const template = Template.fromStack(world.stack);
@@ -171,6 +177,7 @@ describe('ReliabilityReport', () => {
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',
         TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^WeeklyDigestTopic') }, { Ref: Match.stringLikeRegexp('^Managers') }],
       });
       expect(alarm.node.scope).toBe(report);
     }
