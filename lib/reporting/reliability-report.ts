@@ -8,13 +8,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   DigestTargetsJson, DigestWebhookJson, escapePlaceholders, MANIFEST_METADATA_KEY, REPORT_LOG_EVENTS, ReportEnvironment,
 } from '../../lambdas/report/contract';
+import { secretArnForPolicies, sendOnlyQueueDestination } from '../escalation/escalation-policy';
 import { HANDLER_RUNTIME, handlerCode } from '../escalation/lambda-code';
 import { INotifyTarget, NotifyTargetConfig } from '../escalation/notify-target';
 import { logRetentionProblem, targetListProblems } from '../escalation/validation';
@@ -563,21 +563,6 @@ export class ReliabilityReport extends Construct {
         this.deadLetterQueue.metricNumberOfMessagesSent({ period: Duration.hours(1), statistic: cloudwatch.Stats.SUM })),
     };
   }
-}
-
-/** The on-failure destination, `sqs:SendMessage` only (the key is covered by the role's GenerateDataKey). */
-function sendOnlyQueueDestination(queue: sqs.IQueue): lambda.IDestination {
-  return {
-    bind: (_scope: Construct, fn: lambda.IFunction) => {
-      fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
-      return { destination: queue.queueArn };
-    },
-  };
-}
-
-/** The full ARN when known, else the partial ARN with Secrets Manager's 6-character suffix. */
-function secretArnForPolicies(secret: secretsmanager.ISecret): string {
-  return secret.secretFullArn ?? `${secret.secretArn}-??????`;
 }
 
 function unique<T>(values: T[]): T[] {
