@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { AlertPolicy, EscalationPolicy, Fault, GameDay, Notify, ReliableService, Sli, Targets, WeekDay } from '../lib';
+import { AlertPolicy, EscalationPolicy, Fault, GameDay, Notify, ReliabilityReport, ReliableService, Sli, Targets, WeekDay } from '../lib';
 
 const HANDLER = `exports.handler = async (event) => ({
   statusCode: 200,
@@ -233,5 +233,8 @@ export class ShopStack extends Stack {
         { name: 'availability', objective: 99.5, window: Duration.days(28), minimumEvents: 20, sli: Sli.stateMachineAvailability(workflow) },
       ],
     });
+
+    // Every Monday 07:00 UTC: last week's report of the three services, archived, its summary mailed to the leads.
+    new ReliabilityReport(this, 'WeeklyReport', { targets: [Notify.email('sre-leads@example.com'), Notify.topic(managers)] });
   }
 }

@@ -38,6 +38,9 @@ export {
 export { Notify } from './escalation/notify';
 export { type INotifyTarget, type NotifyTargetBindOptions, type NotifyTargetConfig } from './escalation/notify-target';
 
+// Reporting (the scheduled digest)
+export { ReliabilityReport, type ReliabilityReportProps } from './reporting/reliability-report';
+
 // Chaos
 export { ChaosExperiment, type ChaosExperimentProps, type ExperimentProps, type ExperimentReportOptions, type IAlarmSource, EmptyTargets } from './chaos/chaos-experiment';
 export { Fault } from './chaos/fault';

@@ -1008,7 +1008,7 @@ function grantAcknowledge(role: iam.Role, logGroup: logs.LogGroup, table: dynamo
  * (`SqsDestination` would also grant GetQueueAttributes, GetQueueUrl and kms:Encrypt/ReEncrypt).
  * The key is covered by the function's kms:GenerateDataKey/Decrypt.
  */
-function sendOnlyQueueDestination(queue: sqs.IQueue): lambda.IDestination {
+export function sendOnlyQueueDestination(queue: sqs.IQueue): lambda.IDestination {
   return {
     bind: (_scope: Construct, fn: lambda.IFunction) => {
       fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
@@ -1018,7 +1018,7 @@ function sendOnlyQueueDestination(queue: sqs.IQueue): lambda.IDestination {
 }
 
 /** The ARN to grant on: the full ARN when known, else the partial ARN with Secrets Manager's 6-character suffix. */
-function secretArnForPolicies(secret: secretsmanager.ISecret): string {
+export function secretArnForPolicies(secret: secretsmanager.ISecret): string {
   return secret.secretFullArn ?? `${secret.secretArn}-??????`;
 }
 

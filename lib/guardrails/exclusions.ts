@@ -8,6 +8,7 @@ import { Provider } from 'aws-cdk-lib/custom-resources';
 import { IConstruct } from 'constructs';
 import { ChaosExperiment } from '../chaos/chaos-experiment';
 import { EscalationPolicy } from '../escalation/escalation-policy';
+import { ReliabilityReport } from '../reporting/reliability-report';
 import { ReliableService } from '../service/reliable-service';
 import { referencedLogicalIds, TemplateJson } from './template-values';
 
@@ -48,13 +49,13 @@ export const WORKLOAD_EXCLUSIONS: readonly WorkloadExclusion[] = [
   {
     id: 'cdk-reliability-infrastructure',
     description: 'the library\'s own infrastructure: resources inside an EscalationPolicy (its escalation and acknowledge functions), '
-      + 'a ReliableService or a ChaosExperiment; the pager is watched by its own alarms',
+      + 'a ReliableService, a ChaosExperiment or a ReliabilityReport; the pager and the report are watched by their own alarms',
     matches: ({ construct }) => {
       for (let c = construct?.node.scope; c !== undefined; c = c.node.scope) {
         if (EscalationPolicy.isEscalationPolicy(c)) {
           return `part of escalation policy '${c.policyName}' (${c.node.path}), which its own alarms watch`;
         }
-        if (c instanceof ReliableService || c instanceof ChaosExperiment) {
+        if (c instanceof ReliableService || c instanceof ChaosExperiment || c instanceof ReliabilityReport) {
           return `part of cdk-reliability's ${c.constructor.name} ${c.node.path}`;
         }
       }

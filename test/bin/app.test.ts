@@ -43,9 +43,9 @@ describe('the sample app', () => {
 
   test('the reliability checks pass with checkout critical, recording the three acknowledged coverage findings and their reasons', () => {
     const checks = pluginReports().find((r) => r.pluginName === 'cdk-reliability');
-    // the checks read the whole app: Shop's 3 services, 5 SLOs, 50 alarms, 2 experiments and 6 workloads, and the Orders stack's
+    // the checks read the whole app: Shop's 3 services, 5 SLOs, 53 alarms (3 of them the weekly report's), 2 experiments and 6 workloads, and the Orders stack's
     // 3 services, 8 SLOs, 70 alarms, 2 experiments and 7 workloads (ALB, target group, ECS service, table, function, queue, dead-letter queue)
-    expect(checks.metadata).toEqual({ checked: '6 services, 13 SLOs, 120 alarms, 4 experiment templates, 13 workloads', findings: '3 (3 acknowledged)' });
+    expect(checks.metadata).toEqual({ checked: '6 services, 13 SLOs, 123 alarms, 4 experiment templates, 13 workloads', findings: '3 (3 acknowledged)' });
     expect(checks.suppressedViolations.map((v: any) => [v.ruleName, v.violatingConstructs.map((c: any) => c.constructPath), v.acknowledgedAt, v.reason])).toEqual([
       ['Annotation::RELIABILITY-008', ['Shop/CheckoutHandler/Resource'], 'Shop/CheckoutHandler', expect.stringMatching(/^Invoked only by the checkout REST API: /)],
       ['Annotation::RELIABILITY-008', ['Shop/ReserveStock/Resource'], 'Shop/ReserveStock', expect.stringMatching(/^Invoked only by the fulfilment workflow: /)],
@@ -63,16 +63,16 @@ describe('the sample app', () => {
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    // 4 SLOs with the full policy (8 + 2), search availability pages only (4 + 1), and the 5 alarms on the pager
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 36 + 5);
+    // 4 SLOs with the full policy (8 + 2), search availability pages only (4 + 1), the 5 alarms on the pager and the weekly report's 3
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 36 + 5 + 3);
     template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 9);
   });
 
   test('one escalation policy serves all three services: every composite notifies its page or ticket topic', () => {
     expect([stack.checkout, stack.search, stack.fulfilment].map((s) => s.escalation)).toEqual([stack.onCall, stack.onCall, stack.onCall]);
     const template = Template.fromStack(stack);
-    // page, ticket, 3 levels, ticket targets, and the managers' topic the sample stands in for
-    template.resourceCountIs('AWS::SNS::Topic', 7);
+    // page, ticket, 3 levels, ticket targets, the managers' topic the sample stands in for, and the weekly report's topic
+    template.resourceCountIs('AWS::SNS::Topic', 8);
     template.resourceCountIs('AWS::Lambda::Url', 1);
     template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
@@ -166,6 +166,14 @@ describe('the sample app', () => {
     const report = await runCli(['report', outdir, '--service', 'checkout']);
     const table = /\| tier \| severity[^\n]*\n\|---[^\n]*\n(\|[^\n]*\n){4}/.exec(report)?.[0].trimEnd();
     expect(readme).toContain(table);
+  });
+
+  test('a weekly reliability report of the three services adds 21 resources of its own (177 in all), its manifest holding all three', () => {
+    const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Metadata?: Record<string, any> }>;
+    const own = Object.keys(resources).filter((id) => id.startsWith('WeeklyReport'));
+    expect([Object.keys(resources).length, own.length]).toEqual([177, 21]);
+    const manifest = resources[own.find((id) => resources[id].Type === 'AWS::Lambda::Function')!].Metadata!['cdk-reliability:manifest'];
+    expect(manifest.services.map((s: { name: string }) => s.name)).toEqual(['checkout', 'search', 'fulfilment']);
   });
 
   test('synthesizes without warnings', () => {
