@@ -106,7 +106,8 @@ describe('ARC zonal autoshift', () => {
     const { name, action, target } = onlyFault(json, 'shift');
     expect(name).toBe('start-zonal-autoshift');
     expect(action.ActionId).toBe('aws:arc:start-zonal-autoshift');
-    expect(action.Parameters).toEqual({ duration: 'PT10M', availabilityZoneIdentifier: 'eu-west-1a' });
+    // a named load balancer is shifted whatever its autoshift setting (FIS's default ENABLED would skip it if off)
+    expect(action.Parameters).toEqual({ duration: 'PT10M', availabilityZoneIdentifier: 'eu-west-1a', zonalAutoshiftStatus: 'ANY' });
     expect(action.Targets).toEqual({ ManagedResources: 'managedresources-1' });
     expect(target.ResourceType).toBe('aws:arc:zonal-shift-managed-resource');
     expect(target.ResourceArns.map(flat)).toEqual([albArn]);
@@ -137,8 +138,10 @@ describe('ARC zonal autoshift', () => {
   });
 
   test('managed resources chosen by tags: shifts only of load balancers, Auto Scaling groups and EKS clusters of this account and region', () => {
-    const { target } = onlyFault(json, 'shift-tagged');
+    const { action, target } = onlyFault(json, 'shift-tagged');
     expect(target.ResourceTags).toEqual(TAGS);
+    // chosen by tags: FIS's own status filter (ENABLED) applies
+    expect(action.Parameters.zonalAutoshiftStatus).toBeUndefined();
     expect(startShift('shift-tagged')).toEqual([
       `${PREFIX}elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/*`, `${PREFIX}elasticloadbalancing:eu-west-1:111111111111:loadbalancer/net/*`,
       `${PREFIX}autoscaling:eu-west-1:111111111111:autoScalingGroup:*`, `${PREFIX}eks:eu-west-1:111111111111:cluster/*`,

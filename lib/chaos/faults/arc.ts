@@ -49,7 +49,9 @@ export interface ArcStartZonalAutoshiftOptions {
   readonly managedResourceTypes?: ZonalShiftResourceType[];
   /**
    * The zonal autoshift status of the resources shifted.
-   * @default - not written: FIS shifts resources with zonal autoshift ENABLED
+   * @default - `ANY` for targets named by resource or ARN (FIS's own default, `ENABLED`, would silently skip a named
+   * load balancer whose zonal autoshift is off, and the experiment would pass having shifted nothing); not written
+   * (FIS's `ENABLED`) for targets chosen by tags
    */
   readonly zonalAutoshiftStatus?: ZonalAutoshiftStatus;
   /**
@@ -75,7 +77,9 @@ export function arcStartZonalAutoshift(target: Targets, options: ArcStartZonalAu
   if (types !== undefined && (!Array.isArray(types) || types.length === 0 || types.some((t) => !RESOURCE_TYPES.includes(t)))) {
     reader.problem('managedResourceTypes', `must be a non-empty list of ${RESOURCE_TYPES.map((t) => `'${t}'`).join(', ')}, got ${describeValue(types)}`);
   }
-  const status = options?.zonalAutoshiftStatus === undefined ? undefined
+  // a resource named by the user is meant to be shifted, whatever its autoshift setting
+  const named = isTyped(resolved) || target?._spec?.arns !== undefined;
+  const status = options?.zonalAutoshiftStatus === undefined ? (named ? ZonalAutoshiftStatus.ANY : undefined)
     : reader.oneOf(options.zonalAutoshiftStatus, 'zonalAutoshiftStatus', Object.values(ZonalAutoshiftStatus));
   const seconds = reader.duration(options?.duration, context);
   const targets = isTyped(resolved) ? byArns(reader, resolved, (lb) => (lb as unknown as { loadBalancerArn: string }).loadBalancerArn) : resolved;
