@@ -180,7 +180,11 @@ export class Sli {
   /**
    * SQS dead-letter queue (time slices): a minute is good when `ApproximateNumberOfMessagesVisible`
    * (`Maximum`, dimension QueueName) is 0. Counts the minutes dead letters wait unhandled
-   * (`NumberOfMessagesSent` does not count messages a redrive policy moves there).
+   * (`NumberOfMessagesSent` does not count messages a redrive policy moves there). A minute without
+   * data is good, and SQS publishes metrics only while a queue is active (AWS has described that as
+   * up to six hours after the last action on it): dead letters left untouched for hours can stop
+   * the metric, and the page then clears while they still wait. Acknowledge the page, do not wait
+   * for it to clear.
    */
   public static deadLetterQueueEmpty(deadLetterQueue: IQueue): ISli {
     return new PresetSli('deadLetterQueueEmpty', deadLetterQueue, undefined, () => sqs.deadLetterQueueEmpty(deadLetterQueue));
