@@ -74,6 +74,13 @@ export interface AzPowerInterruptionOptions {
    * @default - no cache is interrupted
    */
   readonly replicationGroups?: Targets;
+  /**
+   * Load balancers or Auto Scaling groups whose traffic ARC shifts away from the zone for
+   * `duration` (`Targets.loadBalancers([alb])`): the scenario's "start ARC zonal autoshift" step,
+   * which rehearses the recovery as well as the failure.
+   * @default - no zonal shift
+   */
+  readonly zonalShift?: Targets;
 }
 
 /** FIS's scenario default for both the interruption and the recovery. */
@@ -83,7 +90,7 @@ const SCENARIO_DEFAULT = Duration.minutes(30);
 const AZ_NAME = /^[a-z]{2}(?:-[a-z]+)+-\d+[a-z](?:-[a-z]+-\d+[a-z])?$/;
 
 /** The resources of the service the scenario was given, by option name. */
-const SLOTS = ['instances', 'subnets', 'volumes', 'dbClusters', 'replicationGroups'] as const;
+const SLOTS = ['instances', 'subnets', 'volumes', 'dbClusters', 'replicationGroups', 'zonalShift'] as const;
 
 /**
  * Composed experiments like FIS's Scenario Library, built from the typed faults: each returns a
@@ -104,7 +111,8 @@ export class Scenario {
   /**
    * "AZ Availability: Power Interruption" for the resources given (at least one): for `duration`,
    * the zone's instances are stopped (started again after), its subnets cut off and its
-   * ElastiCache nodes without power, while Aurora/RDS clusters fail over; then, for
+   * ElastiCache nodes without power, while Aurora/RDS clusters fail over and ARC shifts the
+   * load balancers' traffic away from the zone (`zonalShift`); then, for
    * `recoveryDuration`, the zone's EBS volumes stay unresponsive. Instances, subnets and volumes
    * outside the zone are filtered out by FIS when the experiment starts; with
    * `emptyTargets: EmptyTargets.SKIP` an action whose resources are all elsewhere is skipped, as
@@ -187,6 +195,9 @@ class AzPowerInterruption extends Fault {
     }
     if (options.replicationGroups !== undefined) {
       children.push(...[resolve('replicationGroups', Fault.elastiCacheAzPowerInterruption(options.replicationGroups, { availabilityZone: zone, duration: interruption }))].filter(isNode));
+    }
+    if (options.zonalShift !== undefined) {
+      children.push(...[resolve('zonalShift', Fault.arcStartZonalAutoshift(options.zonalShift, { availabilityZone: zone, duration: interruption }))].filter(isNode));
     }
     return problems.length > 0 ? { problems } : { problems: [], node: parallel(children) };
   }

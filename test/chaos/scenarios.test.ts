@@ -10,6 +10,7 @@ import { Duration, Size, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { EmptyTargets, Scenario, Selection, Targets } from '../../lib';
 import { experimentStatements, experimentTemplate, faultActions, flat, grantedActions, newService, newStack, statementFor, synth, TemplateJson } from './helpers';
@@ -144,6 +145,20 @@ describe('Scenario.azPowerInterruption for a few resources', () => {
     ]);
   });
 
+  test('a load balancer\'s zonal shift: ARC moves its traffic away from the zone for the interruption, alongside the power off', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, availabilityZones: ZONES });
+    const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc });
+    newService(stack).addExperiment('az', {
+      fault: Scenario.azPowerInterruption({ availabilityZone: ZONE, duration: Duration.minutes(20), subnets: Targets.subnets(vpc.isolatedSubnets), zonalShift: Targets.loadBalancers([alb]) }),
+    });
+    const actions = faultActions(experimentTemplate(synth(stack), 'az').props);
+    expect(Object.entries(actions).map(([name, a]) => [name, a.ActionId, a.Parameters, a.StartAfter])).toEqual([
+      ['disrupt-connectivity', 'aws:network:disrupt-connectivity', { duration: 'PT20M', scope: 'all' }, ['steady-state']],
+      ['start-zonal-autoshift', 'aws:arc:start-zonal-autoshift', { duration: 'PT20M', availabilityZoneIdentifier: ZONE, zonalAutoshiftStatus: 'ANY' }, ['steady-state']],
+    ]);
+  });
+
   test('a zone given as a token (the VPC\'s first zone of an environment-agnostic stack) is taken as it is', () => {
     const stack = new Stack(undefined, 'Agnostic');
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2 });
@@ -165,7 +180,7 @@ describe('Scenario.azPowerInterruption refuses', () => {
   }
 
   test('an empty scenario: nothing in the zone to interrupt', () => {
-    expect(add({ availabilityZone: ZONE })).toThrow(`${WHERE}: ${PROP}: names nothing in the zone: give at least one of instances, subnets, volumes, dbClusters, replicationGroups`);
+    expect(add({ availabilityZone: ZONE })).toThrow(`${WHERE}: ${PROP}: names nothing in the zone: give at least one of instances, subnets, volumes, dbClusters, replicationGroups, zonalShift`);
   });
 
   test('a zone id, a malformed zone, another region\'s zone, no zone', () => {
