@@ -138,10 +138,13 @@ async function readSeries(cw: FetchContext, input: ReviewInput, selected: readon
   const caveats = [...resolved.notes];
   const targets: BudgetTarget[] = resolved.targets.map((t) => {
     const unknown = unrecordedIds(t.slo);
-    return unknown.length > 0
-      ? { ...t, unreadable: `its slice condition ${t.slo.sli.metrics.find((m) => m.id === t.slo.sli.timeSlice!.metricId)!.expression} uses `
-        + `${joinAnd(unknown)}, which the manifest does not record: review cannot read it` }
-      : t;
+    if (unknown.length === 0) {
+      return t;
+    }
+    const unreadable = `its slice condition ${t.slo.sli.metrics.find((m) => m.id === t.slo.sli.timeSlice!.metricId)!.expression} uses `
+      + `${joinAnd(unknown)}, which the manifest does not record: review cannot read it`;
+    caveats.push(`${t.service} ${t.slo.name} is not reported: ${unreadable}.`);
+    return { ...t, unreadable };
   });
   const [ratios, slices] = await Promise.all([
     readSloSeries(cw, targets, start, end, now, batch),
