@@ -20,7 +20,7 @@
 import { HOUR_SECONDS } from '../../slo/windows';
 import { FetchContext, getMetricData, Series } from '../budget/fetch';
 import type { BudgetTarget } from '../budget/model';
-import { HOURLY_RETENTION_SECONDS, pack, Part, PlannedRequest, pointsIn, QueryWindow, sliceQueries, targetQueries } from '../budget/plan';
+import { HOURLY_RETENTION_SECONDS, pack, Part, PlannedRequest, pointsIn, QueryWindow, SeriesIds, sliceQueries, targetQueries } from '../budget/plan';
 import { countSlices, IN_FLIGHT_SECONDS, sliceRetentionSeconds } from '../budget/time-slices';
 import { CONCURRENCY, mapLimit } from './aws';
 import { floorHour } from './period';
@@ -69,8 +69,7 @@ export function planSeriesRequests(targets: readonly BudgetTarget[], periodStart
     const { queries, ids } = targetQueries(target, index, HOUR_SECONDS, true);
     return { index, queries, ids, datapoints: (2 + ids.metrics.length) * pointsIn(range) };
   });
-  const requests = batch ? pack('slo-window', range, parts) : parts.flatMap((part) => pack('slo-window', range, [part]));
-  return { requests, clipped };
+  return { requests: packParts('slo-window', range, parts, batch), clipped };
 }
 
 function byHour(series: Series | undefined): Map<number, number> {
@@ -110,7 +109,12 @@ export function planSliceRequests(targets: readonly BudgetTarget[], periodStart:
     group.parts.push({ index, ...sliceQueries(target, index, slice.sliceSeconds), datapoints: pointsIn(range) });
     groups.set(key, group);
   });
-  return [...groups.values()].flatMap(({ range, parts }) => (batch ? pack('time-slices', range, parts) : parts.flatMap((part) => pack('time-slices', range, [part]))));
+  return [...groups.values()].flatMap(({ range, parts }) => packParts('time-slices', range, parts, batch));
+}
+
+/** `pack`ed requests, or one request per SLO (`batch: false`, the benchmark's baseline). */
+function packParts(kind: PlannedRequest['kind'], range: QueryWindow, parts: readonly Part[], batch: boolean): PlannedRequest[] {
+  return batch ? pack(kind, range, parts) : parts.flatMap((part) => pack(kind, range, [part]));
 }
 
 /**
@@ -137,6 +141,19 @@ export function sliceHours(series: Series | undefined, target: BudgetTarget, ran
   return { bad, total, metrics: new Map([[condition.metricId, seen]]), range, clippedByRetention: clipped };
 }
 
+/** Sends `requests` (4 in flight) and makes each answered SLO's series with `toSeries`; `undefined` for SLOs not read. */
+async function readRequests(context: FetchContext, requests: readonly PlannedRequest[], count: number,
+  toSeries: (answer: ReadonlyMap<string, Series>, request: PlannedRequest, index: number, ids: SeriesIds) => SloSeries): Promise<Array<SloSeries | undefined>> {
+  const out: Array<SloSeries | undefined> = Array.from({ length: count }, () => undefined);
+  const answers = await mapLimit(requests, CONCURRENCY, (request) => getMetricData(context, request));
+  for (const [n, request] of requests.entries()) {
+    for (const [index, ids] of request.series) {
+      out[index] = toSeries(answers[n], request, index, ids);
+    }
+  }
+  return out;
+}
+
 /** Reads every readable time-slice target's condition metric and counts its slices per hour; `undefined` for the others. */
 export async function readSliceSeries(
   context: FetchContext,
@@ -146,17 +163,11 @@ export async function readSliceSeries(
   now: number,
   batch = true,
 ): Promise<Array<SloSeries | undefined>> {
-  const requests = planSliceRequests(targets, periodStart, periodEnd, now, batch);
-  const out: Array<SloSeries | undefined> = targets.map(() => undefined);
-  const answers = await mapLimit(requests, CONCURRENCY, (request) => getMetricData(context, request));
-  for (const [n, request] of requests.entries()) {
-    for (const [index, ids] of request.series) {
-      const target = targets[index];
-      const { clipped } = sliceSeriesRange(target.slo.windowSeconds, sliceOf(target)!.sliceSeconds, periodStart, periodEnd, now);
-      out[index] = sliceHours(answers[n].get(ids.condition!), target, request.window, now, clipped);
-    }
-  }
-  return out;
+  return readRequests(context, planSliceRequests(targets, periodStart, periodEnd, now, batch), targets.length, (answer, request, index, ids) => {
+    const target = targets[index];
+    const { clipped } = sliceSeriesRange(target.slo.windowSeconds, sliceOf(target)!.sliceSeconds, periodStart, periodEnd, now);
+    return sliceHours(answer.get(ids.condition!), target, request.window, now, clipped);
+  });
 }
 
 /** Reads every readable target's series; `undefined` for the others. */
@@ -169,20 +180,14 @@ export async function readSloSeries(
   batch = true,
 ): Promise<Array<SloSeries | undefined>> {
   const { requests, clipped } = planSeriesRequests(targets, periodStart, periodEnd, now, batch);
-  const out: Array<SloSeries | undefined> = targets.map(() => undefined);
-  const answers = await mapLimit(requests, CONCURRENCY, (request) => getMetricData(context, request));
-  for (const [n, request] of requests.entries()) {
-    const series = answers[n];
-    for (const [index, ids] of request.series) {
-      const prefix = `s${index}_`;
-      out[index] = {
-        bad: byHour(series.get(ids.bad)),
-        total: byHour(series.get(ids.total)),
-        metrics: new Map(ids.metrics.map((id) => [id.slice(prefix.length), byHour(series.get(id))])),
-        range: request.window,
-        clippedByRetention: clipped,
-      };
-    }
-  }
-  return out;
+  return readRequests(context, requests, targets.length, (answer, request, index, ids) => {
+    const prefix = `s${index}_`;
+    return {
+      bad: byHour(answer.get(ids.bad)),
+      total: byHour(answer.get(ids.total)),
+      metrics: new Map(ids.metrics.map((id) => [id.slice(prefix.length), byHour(answer.get(id))])),
+      range: request.window,
+      clippedByRetention: clipped,
+    };
+  });
 }

@@ -63,6 +63,18 @@ const nightlyBlip = (t: number) => {
   return minuteOfDay >= 180 && minuteOfDay < 190;
 };
 
+/** Composite alarms that went to ALARM and back to OK: [name, ALARM at, OK at]. */
+function alarmed(account: FakeAccount, transitions: ReadonlyArray<readonly [string, string, string]>): void {
+  for (const [alarm, alarmAt, okAt] of transitions) {
+    account.transitions.push({ alarm, at: at(alarmAt), state: 'ALARM' }, { alarm, at: at(okAt), state: 'OK' });
+  }
+}
+
+/** A log line of `policy`'s escalation function, as its logger writes it. */
+function logLineOf(policy: string) {
+  return (time: string, event: string, fields: Record<string, string | number>): LogLine => ({ level: 'INFO', msg: event, policy, time, event, ...fields });
+}
+
 /** Fills `account` with the sample's month up to `T0`: Shop, and Orders when its manifest is given. */
 export function sampleAccount(account: FakeAccount, manifest: ReliabilityManifest, orders?: ReliabilityManifest): FakeAccount {
   const m = account.metrics;
@@ -112,20 +124,16 @@ export function sampleAccount(account: FakeAccount, manifest: ReliabilityManifes
     });
 
   // the page and ticket composites' history
-  const transitions: Array<[string, string, string]> = [
+  alarmed(account, [
     ['checkout-availability-page', '2024-04-12T10:12:00Z', '2024-04-12T10:50:00Z'],
     ['checkout-availability-ticket', '2024-04-12T11:30:00Z', '2024-04-13T02:00:00Z'],
     ['checkout-latency-page', '2024-04-23T08:10:00Z', '2024-04-23T08:35:00Z'],
     ['search-availability-page', '2024-04-18T14:08:00Z', '2024-04-18T14:40:00Z'],
     ['fulfilment-availability-page', '2024-04-27T01:15:00Z', '2024-04-27T03:20:00Z'],
-  ];
-  for (const [alarm, alarmAt, okAt] of transitions) {
-    account.transitions.push({ alarm, at: at(alarmAt), state: 'ALARM' }, { alarm, at: at(okAt), state: 'OK' });
-  }
+  ]);
 
   // the escalation function's log lines (what the handler logs, fields included)
-  const line = (time: string, event: string, fields: Record<string, string | number>): LogLine =>
-    ({ level: 'INFO', msg: event, policy: 'ShopOnCall', time, event, ...fields });
+  const line = logLineOf('ShopOnCall');
   const opened = (time: string, alarmName: string, severity: string) =>
     line(time, 'incident-opened', { alarmName, severity, incidentStart: time.replace(/Z$/, '.000Z'), stateChangeTime: time });
   account.logLines.push(
@@ -218,16 +226,12 @@ function ordersMonth(account: FakeAccount, orders: ReliabilityManifest): void {
       perMinute: (t) => (within(t, QUEUE_OUTAGE.from, QUEUE_OUTAGE.to) ? 4 : 0),
     });
 
-  const transitions: Array<[string, string, string]> = [
+  alarmed(account, [
     ['order-events-freshness-page', '2024-04-24T13:12:00Z', '2024-04-24T14:40:00Z'],
     ['order-events-dead-letters-page', '2024-04-24T13:36:00Z', '2024-04-24T15:05:00Z'],
     ['storefront-availability-page', '2024-04-25T09:06:00Z', '2024-04-25T09:20:00Z'],
-  ];
-  for (const [alarm, alarmAt, okAt] of transitions) {
-    account.transitions.push({ alarm, at: at(alarmAt), state: 'ALARM' }, { alarm, at: at(okAt), state: 'OK' });
-  }
-  const line = (time: string, event: string, fields: Record<string, string | number>): LogLine =>
-    ({ level: 'INFO', msg: event, policy: 'OrdersOnCall', time, event, ...fields });
+  ]);
+  const line = logLineOf('OrdersOnCall');
   const incident = (alarmName: string, openedAt: string, ack: [string, string] | undefined, resolvedAt: string): LogLine[] => {
     const incidentStart = openedAt.replace(/Z$/, '.000Z');
     return [
