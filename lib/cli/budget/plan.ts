@@ -183,7 +183,7 @@ function metricQueries(target: BudgetTarget, index: number, periodSeconds: numbe
  * A time-slice SLO's queries: its metrics at Period = slice, only the condition's series returned
  * (the condition is judged client-side, `lib/cli/budget/time-slices.ts`).
  */
-function sliceQueries(target: BudgetTarget, index: number, periodSeconds: number): { queries: MetricDataQuery[]; ids: SeriesIds } {
+export function sliceQueries(target: BudgetTarget, index: number, periodSeconds: number): { queries: MetricDataQuery[]; ids: SeriesIds } {
   const conditionId = target.slo.sli.timeSlice!.metricId;
   const queries = metricQueries(target, index, periodSeconds, (metric) => metric.id === conditionId);
   const condition = `s${index}_${conditionId}`;

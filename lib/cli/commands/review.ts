@@ -3,7 +3,8 @@
  * cloud assembly's stacks from their reliability manifests, then the deployed reality over the
  * period: SLI metrics (attainment, budget, burn-down, worst days), alarm history (pages and
  * tickets raised), the escalation policies' incidents (acknowledgements, escalation, who
- * answered) and the FIS experiments (verdicts, game days). Writes it as Markdown or JSON.
+ * answered) and the FIS experiments (verdicts, game days). Writes it as Markdown, JSON or one
+ * self-contained HTML page with charts.
  */
 import { awsOptions } from '../aws';
 import type { ParsedArgs } from '../args';
@@ -78,7 +79,7 @@ async function reviewRun(args: ParsedArgs, io: CliIo): Promise<number> {
   const format = args.string('format') ?? FORMATS[0];
   const render = PERIOD_REPORT_FORMATS[format];
   if (!render) {
-    throw new UsageError(`--format ${format}: use ${FORMATS.join(' or ')}`);
+    throw new UsageError(`--format ${format}: use ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS[FORMATS.length - 1]}`);
   }
   const now = io.now();
   const period = parsePeriod(args.string('since') ?? DEFAULT_SINCE, now);
@@ -120,11 +121,13 @@ export const review: Command = {
     'Reads the services of the cloud assembly\'s stacks from their reliability manifests, then what happened in the',
     'period (--since) in the region they are deployed in: per SLO the attainment over the period and over the SLO window',
     'ending at its end, the budget left, a daily burn-down and the worst days with what burned them (cloudwatch:',
-    'GetMetricData, 1-hour sums, batched up to 500 queries a call); the page and ticket alarms raised (alarm history, kept',
+    'GetMetricData, 1-hour sums, batched up to 500 queries a call; a time-slice SLO\'s condition metric at Period = slice,',
+    'its slices counted over what CloudWatch keeps at that period: 1-minute data 15 days, 5-minute 63); the page and ticket alarms raised (alarm history, kept',
     '30 days); the escalation policy\'s incidents, when acknowledged and by whom, how far they escalated (Logs Insights on',
     'the policy\'s escalation log group, kept as long as its logRetention); the FIS experiments run, their game-day',
     'verdict and whether a stop condition fired. A source that cannot be read is marked unavailable with the reason,',
-    'never reported as healthy. Starts with a plain-language summary.',
+    'never reported as healthy. Starts with a plain-language summary. --format html writes one self-contained page with',
+    'charts (no script, no external asset) to forward or archive.',
     '',
     'Exit codes: 0 the report was written, 1 error (AWS refused, credentials, wrong region, no manifest), 64 usage.',
   ],
@@ -141,6 +144,7 @@ export const review: Command = {
     'cdk-reliability review --since 30d',
     'cdk-reliability review cdk.out --stack Prod/Shop --since 2026-10-01 --out review.md',
     'cdk-reliability review --since 7d --service checkout --format json > review.json',
+    'cdk-reliability review --since 90d --format html --out review.html',
   ],
   run: reviewRun,
 };

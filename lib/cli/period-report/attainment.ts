@@ -153,8 +153,18 @@ function metricLabel(metric: MetricEntry, all: readonly MetricEntry[]): string {
   return twins ? `${metric.metricName} (${Object.values(metric.dimensions).join(', ')})` : metric.metricName;
 }
 
+/** The comparison a bad slice's value meets, by the good slice's comparison. */
+const FAILS: Readonly<Record<string, string>> = { '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
+
 /** The shares of the day's bad events per bad metric, most first; one cause when the SLI's bad events are not a sum of metrics. */
 export function metricCauses(slo: SloEntry, series: SloSeries, start: number, end: number): BurnCause[] {
+  const slice = slo.sli.timeSlice;
+  if (slice) {
+    const condition = slo.sli.metrics.find((m) => m.id === slice.metricId);
+    const what = condition?.expression || condition?.metricName || slice.metricId;
+    const missing = slice.missingSlice === 'bad' ? ' or no datapoint' : '';
+    return [{ kind: 'metric', label: `${slice.slice} slices with ${what} ${FAILS[slice.comparison] ?? `not ${slice.comparison}`} ${slice.threshold}${missing}`, sharePercent: 100 }];
+  }
   const terms = badTerms(slo);
   const metrics = slo.sli.metrics;
   if (!terms) {
@@ -188,9 +198,10 @@ export function worstDays(slo: SloEntry, series: SloSeries | undefined, start: n
   if (!series) {
     return [];
   }
-  const period = rangeSums(series, start, end);
-  // one SLO window's budget, in events, at the period's traffic
-  const windowEvents = Math.max(period.total, period.bad) * (slo.windowSeconds * 1000) / (end - start);
+  // one SLO window's budget, in events, at the traffic of the part of the period read
+  const readFrom = Math.min(Math.max(start, series.range.start.getTime()), end - HOUR);
+  const period = rangeSums(series, readFrom, end);
+  const windowEvents = Math.max(period.total, period.bad) * (slo.windowSeconds * 1000) / (end - readFrom);
   const budgetEvents = windowEvents * slo.errorBudget;
   return utcDays(start, end)
     .map((day) => ({ day, sums: rangeSums(series, day.start, day.end) }))

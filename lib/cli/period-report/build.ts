@@ -13,6 +13,8 @@ import type { BudgetTarget } from '../budget/model';
 import { describeMetrics } from '../budget/read';
 import type { RetryPolicy } from '../budget/retry';
 import { resolveTargets, windowAlarmNames } from '../budget/targets';
+import { sliceRetentionSeconds } from '../budget/time-slices';
+import { DAY_SECONDS, HOUR_SECONDS } from '../../slo/windows';
 import type { ExperimentPlan } from '../experiments/model';
 import { AlarmHistory, readAlarmHistory } from './alerts';
 import { attainmentOf, burnDown, Happening, worstDays } from './attainment';
@@ -21,7 +23,7 @@ import { describeRun, experimentSection, FoundRun, KnownTemplate, listRuns, list
 import {
   AlarmOwner, findPolicyLogGroup, LogsContext, incidentSection, IncidentRow, noIncidents, queryIncidentRows, reconstructIncidents, retentionLimit,
 } from './incidents';
-import { readSloSeries, SloSeries } from './metrics';
+import { readSliceSeries, readSloSeries, SloSeries } from './metrics';
 import {
   AlertCounts, ExperimentRun, ExperimentSection, IncidentRecord, IncidentSection, PERIOD_REPORT_SCHEMA_VERSION, PeriodReport, ReportPeriod,
   ServiceReport, SloPeriodReport,
@@ -134,14 +136,29 @@ async function readSeries(cw: FetchContext, input: ReviewInput, selected: readon
   const deployed = names.length > 0 ? await describeAlarms(cw, names) : { alarms: new Map() };
   const resolved = resolveTargets(selected.map((s) => ({ service: s.service.name, slo: s.slo })), deployed, cw.region, input.agnostic, true);
   const caveats = [...resolved.notes];
-  const targets: BudgetTarget[] = resolved.targets.map((t) => (t.slo.sli.kind === TIME_SLICE
-    ? { ...t, unreadable: 'a time-slice SLO counts good and bad slices, and this version of review does not count slices from live data '
-      + '(budget reads ratio SLOs only): its attainment is not reported' }
-    : t));
-  const series = await readSloSeries(cw, targets, start, end, now, batch);
-  if (series.some((s) => s?.clippedByRetention)) {
+  const targets: BudgetTarget[] = resolved.targets.map((t) => {
+    const unknown = unrecordedIds(t.slo);
+    if (unknown.length === 0) {
+      return t;
+    }
+    const unreadable = `its slice condition ${t.slo.sli.metrics.find((m) => m.id === t.slo.sli.timeSlice!.metricId)!.expression} uses `
+      + `${joinAnd(unknown)}, which the manifest does not record: review cannot read it`;
+    caveats.push(`${t.service} ${t.slo.name} is not reported: ${unreadable}.`);
+    return { ...t, unreadable };
+  });
+  const [ratios, slices] = await Promise.all([
+    readSloSeries(cw, targets, start, end, now, batch),
+    readSliceSeries(cw, targets, start, end, now, batch),
+  ]);
+  const series = ratios.map((s, i) => s ?? slices[i]);
+  if (ratios.some((s) => s?.clippedByRetention)) {
     caveats.push('CloudWatch keeps 1-hour metric data 455 days: the SLO windows before the oldest day are read as far as they go.');
   }
+  selected.forEach(({ service, slo }, i) => {
+    if (slices[i]?.clippedByRetention) {
+      caveats.push(`${service.name} ${slo.name} counts ${sliceUnit(slo.sli.timeSlice!.sliceSeconds)} from ${day(slices[i]!.range.start.getTime())} only: ${sliceRetention(slo)}.`);
+    }
+  });
   return { targets, series, notDeployed: resolved.notDeployed, caveats };
 }
 
@@ -179,7 +196,9 @@ function sloReport(slo: SloEntry, target: BudgetTarget, series: SloSeries | unde
   runs: readonly ExperimentRun[]): SloPeriodReport {
   const noData = target.unreadable
     ?? `no datapoint of ${describeMetrics(target.metrics)} in ${region}${notDeployed ? ', and none of its alarms exist there: not deployed yet?' : ''}`;
-  const retention = 'CloudWatch keeps 1-hour metric data 455 days: the start of the range is gone';
+  const retention = slo.sli.timeSlice && series
+    ? `${sliceRetention(slo)}: slices before ${day(series.range.start.getTime())} are not counted`
+    : 'CloudWatch keeps 1-hour metric data 455 days: the start of the range is gone';
   const period = attainmentOf(slo, series, start, end, noData, retention);
   const slidingWindow = attainmentOf(slo, series, end - slo.windowSeconds * 1000, end, noData, retention);
   const alarms = sloAlarms(slo);
@@ -216,8 +235,8 @@ function sloReport(slo: SloEntry, target: BudgetTarget, series: SloSeries | unde
 
 /** What the SLI counts, from its total-events metric. */
 function unitOf(slo: SloEntry): string {
-  if (slo.sli.kind === TIME_SLICE) {
-    return '1-minute slices';
+  if (slo.sli.timeSlice) {
+    return sliceUnit(slo.sli.timeSlice.sliceSeconds);
   }
   const total = slo.sli.metrics.find((m) => m.id === 'total0') ?? slo.sli.metrics[0];
   const units: Readonly<Record<string, string>> = {
@@ -225,6 +244,35 @@ function unitOf(slo: SloEntry): string {
     RequestCount: 'requests', Requests: 'requests', ConsumedReadCapacityUnits: 'requests', SuccessfulRequestLatency: 'requests',
   };
   return units[total?.metricName ?? ''] ?? 'events';
+}
+
+/** `5-minute slices`, `1-hour slices`, `30-second slices`. */
+export function sliceUnit(sliceSeconds: number): string {
+  const [n, unit] = sliceSeconds % HOUR_SECONDS === 0 ? [sliceSeconds / HOUR_SECONDS, 'hour']
+    : sliceSeconds % 60 === 0 ? [sliceSeconds / 60, 'minute'] : [sliceSeconds, 'second'];
+  return `${n}-${unit} slices`;
+}
+
+/** How long CloudWatch keeps the datapoints of a time-slice SLO's slices. */
+function sliceRetention(slo: SloEntry): string {
+  const seconds = slo.sli.timeSlice!.sliceSeconds;
+  return `CloudWatch keeps ${sliceUnit(seconds).replace(/ slices$/, '')} data ${sliceRetentionSeconds(seconds) / DAY_SECONDS} days`;
+}
+
+function day(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** Ids a time-slice condition expression uses that the manifest's metrics do not hold (an expression over nested metrics). */
+function unrecordedIds(slo: SloEntry): string[] {
+  const slice = slo.sli.timeSlice;
+  const condition = slice && slo.sli.metrics.find((m) => m.id === slice.metricId);
+  if (!condition?.expression) {
+    return [];
+  }
+  const known = new Set(slo.sli.metrics.map((m) => m.id));
+  const ids = condition.expression.replace(/"[^"]*"|'[^']*'/g, '').match(/\b[A-Za-z_]\w*\b(?!\s*\()/g) ?? [];
+  return [...new Set(ids.filter((id) => !known.has(id)))];
 }
 
 async function readIncidents(clients: ReviewClients, settings: ReviewSettings, input: ReviewInput, start: number, end: number, now: number): Promise<{

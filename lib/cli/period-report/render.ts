@@ -1,7 +1,8 @@
 /**
  * The output formats of `review`, by `--format` name. A format is one pure function of the
- * report; adding one (the HTML page) is one entry here.
+ * report; adding one is one entry here.
  */
+import { renderPeriodReportHtml } from './html';
 import { renderPeriodReportMarkdown } from './markdown';
 import type { PeriodReport } from './model';
 
@@ -17,4 +18,6 @@ export function renderPeriodReportJson(report: PeriodReport): string {
 export const PERIOD_REPORT_FORMATS: Readonly<Record<string, PeriodReportRenderer>> = {
   markdown: renderPeriodReportMarkdown,
   json: renderPeriodReportJson,
+  /** One self-contained page (inline CSS and SVG charts, no script, no external asset). */
+  html: renderPeriodReportHtml,
 };

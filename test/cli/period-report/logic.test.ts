@@ -5,7 +5,8 @@
 import { attainmentOf, badTerms, burnDown, worstDays } from '../../../lib/cli/period-report/attainment';
 import { incidentSection, reconstructIncidents } from '../../../lib/cli/period-report/incidents';
 import type { SloSeries } from '../../../lib/cli/period-report/metrics';
-import { planSeriesRequests, seriesRange } from '../../../lib/cli/period-report/metrics';
+import { planSeriesRequests, planSliceRequests, sliceHours, sliceSeriesRange } from '../../../lib/cli/period-report/metrics';
+import { seriesRange } from '../../../lib/cli/period-report/metrics';
 import type { ServiceReport, SloPeriodReport } from '../../../lib/cli/period-report/model';
 import { parsePeriod, utcDays } from '../../../lib/cli/period-report/period';
 import { scheduleNames, startedBySchedule } from '../../../lib/cli/period-report/schedule-match';
@@ -220,6 +221,74 @@ describe('GetMetricData requests', () => {
     const { range, clipped } = seriesRange(90 * 86_400, now - 400 * DAY, now, now);
     expect(clipped).toBe(true);
     expect(range.start.getTime()).toBe(now - 455 * DAY + HOUR);
+  });
+});
+
+describe('time-slice SLOs', () => {
+  const sliceSlo = (missingSlice: 'bad' | 'good', sliceSeconds = 60): SloEntry => ({
+    ...SLO,
+    objective: 99, errorBudget: 0.01, windowSeconds: 30 * 86_400, window: '30d',
+    sli: {
+      kind: 'time-slice', description: 'queue age', badEvents: 'IF(slice0 < 300, 0, 1)', totalEvents: '1',
+      metrics: [{ id: 'slice0', namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage', dimensions: { QueueName: 'q' }, statistic: 'Maximum' }],
+      timeSlice: { sliceSeconds, slice: `${sliceSeconds / 60}m`, metricId: 'slice0', comparison: '<', threshold: 300, missingSlice },
+    },
+  });
+  const sliceTarget = (i: number, missingSlice: 'bad' | 'good' = 'good', sliceSeconds = 60): BudgetTarget => {
+    const slo = sliceSlo(missingSlice, sliceSeconds);
+    return { service: `s${i}`, slo, metrics: slo.sli.metrics };
+  };
+  const from = Date.parse('2026-11-30T00:00Z');
+  const range = { start: new Date(from), end: new Date(from + 3 * HOUR), periodSeconds: 60 };
+  // hour 0: every minute, 10 of them over 300 s; hour 1: silent from minute 30; hour 2: minutes 0-49 only (the rest not arrived)
+  const series = { timestamps: [] as number[], values: [] as number[] };
+  for (let m = 0; m < 170; m++) {
+    if ((m >= 90 && m < 120) || m >= 170) continue;
+    series.timestamps.push(from + m * 60_000);
+    series.values.push(m < 10 ? 900 : 5);
+  }
+  const now = from + 3 * HOUR + 60_000;
+
+  test('judged slices per hour: a failing datapoint is bad; silent slices as the SLI says; the newest slices not arrived are not judged', () => {
+    const good = sliceHours(series, sliceTarget(0, 'good'), range, now, false);
+    const bad = sliceHours(series, sliceTarget(0, 'bad'), range, now, false);
+    const hours = [from, from + HOUR, from + 2 * HOUR];
+    // hour 2: minutes 50-59 silent after the last datapoint; 3 of them may still be in flight
+    expect(hours.map((h) => [good.bad.get(h), good.total.get(h)])).toEqual([[10, 60], [0, 60], [0, 57]]);
+    expect(hours.map((h) => [bad.bad.get(h), bad.total.get(h)])).toEqual([[10, 60], [30, 60], [7, 57]]);
+    expect(hours.map((h) => good.metrics.get('slice0')!.get(h))).toEqual([60, 30, 50]);
+  });
+
+  test('an hour without any datapoint is a missing hour, and counted bad or good as the SLI says', () => {
+    const empty = sliceHours({ timestamps: [], values: [] }, sliceTarget(0, 'bad'), { ...range, end: new Date(from + HOUR) }, now, false);
+    expect([empty.bad.get(from), empty.total.get(from), empty.metrics.get('slice0')!.has(from)]).toEqual([60, 60, false]);
+    expect(attainmentOf(sliceSlo('bad'), empty, from, from + HOUR, 'no datapoint').status).toBe('no-data');
+  });
+
+  test('read from the start of the SLO window before the period, but not before CloudWatch keeps the slice\'s period', () => {
+    const end = Date.parse('2026-12-01T00:00Z');
+    const start = end - 30 * DAY;
+    // 1-minute data: 15 days
+    expect(sliceSeriesRange(30 * 86_400, 60, start, end, end)).toEqual({
+      range: { start: new Date(end - 15 * DAY + 2 * HOUR), end: new Date(end), periodSeconds: 60 }, clipped: true,
+    });
+    // 5-minute data: 63 days, the whole 60 days
+    expect(sliceSeriesRange(30 * 86_400, 300, start, end, end)).toEqual({
+      range: { start: new Date(end - 60 * DAY), end: new Date(end), periodSeconds: 300 }, clipped: false,
+    });
+  });
+
+  test('slice requests: one condition series per SLO at Period = slice, packed 500 queries and 100,800 datapoints a request at most; ratio SLOs left to the hourly plan', () => {
+    const end = Date.parse('2026-12-01T00:00Z');
+    const targets = Array.from({ length: 30 }, (_, i) => sliceTarget(i, 'good', i % 2 ? 300 : 60));
+    const requests = planSliceRequests(targets, end - 7 * DAY, end, end);
+    expect(requests.every((r) => r.kind === 'time-slices' && r.queries.length <= 500 && r.plannedDatapoints <= 100_800)).toBe(true);
+    expect(requests.every((r) => r.queries.every((q) => q.MetricStat!.Period === r.window.periodSeconds))).toBe(true);
+    expect(requests.reduce((n, r) => n + r.series.size, 0)).toBe(30);
+    // 1-minute SLOs read 15 days less 2 hours: 21,480 points, 4 a request; 5-minute ones 37 days: 10,656 points, 9 a request
+    expect(requests.map((r) => [r.window.periodSeconds, r.series.size])).toEqual([[60, 4], [60, 4], [60, 4], [60, 3], [300, 9], [300, 6]]);
+    expect(planSliceRequests(targets, end - 7 * DAY, end, end, false)).toHaveLength(30);
+    expect(planSeriesRequests(targets, end - 7 * DAY, end, end).requests).toHaveLength(0);
   });
 });
 

@@ -17,15 +17,16 @@ const FIXTURE = path.join(__dirname, 'fixtures', 'sample-report.json');
 
 let dir: string;
 let manifest: ReliabilityManifest;
+let orders: ReliabilityManifest;
 beforeAll(() => {
-  ({ dir, manifest } = synthSample());
+  ({ dir, manifest, orders } = synthSample());
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const world = useHarness();
 
 function account(): FakeAccount {
-  return sampleAccount(new FakeAccount(() => T0).install(world()), manifest);
+  return sampleAccount(new FakeAccount(() => T0).install(world()), manifest, orders);
 }
 
 async function review(...args: string[]): Promise<PeriodReport> {
@@ -112,9 +113,9 @@ describe('review on the sample app', () => {
     }));
   });
 
-  test('batched: the 5 SLOs of the sample are read with one GetMetricData request, their alarms with one history scan; the report counts its calls', async () => {
+  test('batched: the 5 SLOs of the Shop stack are read with one GetMetricData request, their alarms with one history scan; the report counts its calls', async () => {
     const fake = account();
-    const report = await review();
+    const report = await review('--stack', 'Shop');
     expect(fake.metrics.requests).toHaveLength(1);
     expect(report.apiCalls).toEqual({
       'cloudwatch:DescribeAlarmHistory': 1,
@@ -135,12 +136,14 @@ describe('review on the sample app', () => {
     const code = await world().run('review', dir, '--since', '30d');
     expect(code).toBe(0);
     const text = world().stdout();
-    expect(text).toMatch(/^# Reliability review: 30d\n\n2024-04-01 12:00 to 2024-05-01 12:00 UTC, eu-west-1, stacks Shop\.\n\n- Over 30d/);
+    expect(text).toMatch(/^# Reliability review: 30d\n\n2024-04-01 12:00 to 2024-05-01 12:00 UTC, eu-west-1, stacks Shop and Orders\.\n\n- Over 30d/);
     expect(text).toContain('| SLO | objective | period | SLO window | budget left | met | pages | tickets |');
     expect(text).toContain('- 2024-04-12: ');
     expect(text).toContain('| 2024-04-27 01:15 | fulfilment-availability-page | page | – | – | – | 3 of 3 | **yes** | 2024-04-27 03:20 |');
     expect(text).toContain('| 2024-04-23 08:00 | slow-handler | EXPapril23 | stopped | finding | **yes** | game day |');
     expect(text).toContain('Responders: jonas (1) and maria (1).');
+    expect(text).toContain('## order-events');
+    expect(text).toContain('- 2024-04-24: ');
   });
 
   test('--out writes the file and prints the summary', async () => {
@@ -201,11 +204,103 @@ describe('review on the sample app', () => {
       fake.logLines.push({ time: new Date(T0 - 29 * 86_400_000 + i * 100_000).toISOString(), event: 'incident-escalated', alarmName: 'other-page',
         incidentStart: '2024-04-02T00:00:00.000Z', escalationLevel: 1 });
     }
-    const report = await review();
+    const report = await review('--stack', 'Shop');
     const queries = world().logs.commandCalls(StartQueryCommand).map((c) => c.args[0].input);
     expect(queries.length).toBeGreaterThanOrEqual(5);
     const pages = report.services.reduce((n, s) => n + s.incidents.pages, 0);
     expect(pages).toBe(4);
+  });
+});
+
+describe('review of time-slice SLOs: the condition metric read at Period = slice, slices counted per hour', () => {
+  const HOUR = 3_600_000;
+  /** CloudWatch keeps 1-minute data 15 days: review reads from the second whole hour after that. */
+  const KEPT_FROM = Date.parse('2024-04-16T14:00:00Z');
+  const COUNTED = (T0 - KEPT_FROM) / 60_000;
+
+  test('the queue\'s age at 1-minute slices: its 90-minute bad stretch in attainment, the worst day and the burn-down, counted over the 15 days CloudWatch keeps, said in reason and missingFraction', async () => {
+    account();
+    const report = await review();
+    const freshness = report.services.find((s) => s.service === 'order-events')!.slos.find((s) => s.slo === 'freshness')!;
+    expect(freshness).toEqual(expect.objectContaining({ kind: 'time-slice', unit: '1-minute slices', objectivePercent: 99.5, met: true }));
+    // 2024-04-24 13:00-14:30 bad; the 120 bad minutes of 2024-04-08 are older than CloudWatch keeps 1-minute data
+    expect(freshness.period).toEqual({
+      start: '2024-04-01T12:00:00.000Z', end: '2024-05-01T12:00:00.000Z', status: 'ok',
+      reason: 'CloudWatch keeps 1-minute data 15 days: slices before 2024-04-16 14:00 are not counted',
+      bad: 90, total: COUNTED,
+      attainmentPercent: 100 * (1 - 90 / COUNTED),
+      budgetRemainingPercent: 100 * (1 - (90 / COUNTED) / 0.005),
+      missingFraction: (KEPT_FROM - Date.parse('2024-04-01T12:00:00Z')) / HOUR / 720,
+    });
+    expect(freshness.worstDays).toEqual([expect.objectContaining({
+      day: '2024-04-24', bad: 90, total: 1_440,
+      causes: [{ kind: 'metric', label: '1m slices with ApproximateAgeOfOldestMessage >= 300', sharePercent: 100 }, { kind: 'incident', label: 'order-events-freshness-page' }],
+    })]);
+    // the budget adds up: the days' bad slices are the period's, the last day's budget is the SLO window's
+    const days = freshness.burnDown.filter((d) => d.bad !== null);
+    expect(days.reduce((n, d) => n + d.bad!, 0)).toBe(freshness.period.bad);
+    expect(freshness.burnDown[freshness.burnDown.length - 1].budgetRemainingPercent).toBeCloseTo(freshness.slidingWindow.budgetRemainingPercent!, 9);
+    // days before CloudWatch's 15 days are unknown, not healthy
+    expect(freshness.burnDown[0]).toEqual({ day: '2024-04-01', at: '2024-04-02T00:00:00.000Z', budgetRemainingPercent: null, bad: null, total: null });
+    expect(report.caveats).toContain('order-events freshness counts 1-minute slices from 2024-04-16 14:00 only: CloudWatch keeps 1-minute data 15 days.');
+  });
+
+  test('missing slices follow the SLI: the dead-letter queue\'s silent minutes are good, its 90 minutes with messages bad', async () => {
+    account();
+    const report = await review('--service', 'order-events');
+    const deadLetters = report.services[0].slos.find((s) => s.slo === 'dead-letters')!;
+    // its last datapoint is at 11:55: of the 4 silent minutes after it, the newest 3 may still be in flight and are not judged
+    expect(deadLetters.period).toEqual(expect.objectContaining({ bad: 90, total: COUNTED - 3 }));
+    expect(deadLetters.worstDays[0].causes[0]).toEqual({ kind: 'metric', label: '1m slices with ApproximateNumberOfMessagesVisible > 0', sharePercent: 100 });
+    expect(report.services[0].incidents.pages).toBe(2);
+    expect(report.services[0].summary).toBe('order-events kept freshness 99.58 % against 99.5 %, consumer 99.97 % against 99.5 % and dead-letters 99.58 % against 99.5 %; '
+      + '2 pages, both acknowledged within 4 min');
+  });
+
+  test('5-minute slices are kept 63 days: the whole period and SLO window are read, the older stretch counted too', async () => {
+    account();
+    const file = path.join(dir, 'five-minute.reliability.json');
+    const changed = JSON.parse(JSON.stringify(orders)) as ReliabilityManifest;
+    const sli = changed.services.find((s) => s.name === 'order-events')!.slos.find((s) => s.name === 'freshness')!.sli;
+    (sli as { timeSlice: { sliceSeconds: number; slice: string } }).timeSlice = { ...sli.timeSlice!, sliceSeconds: 300, slice: '5m' };
+    fs.writeFileSync(file, JSON.stringify(changed));
+    const code = await world().run('review', file, '--since', '30d', '--format', 'json', '--service', 'order-events');
+    expect({ code, stderr: world().stderr() }).toEqual({ code: 0, stderr: '' });
+    const freshness = (JSON.parse(world().stdout()) as PeriodReport).services[0].slos.find((s) => s.slo === 'freshness')!;
+    expect(freshness.unit).toBe('5-minute slices');
+    // the fake sums a period's minutes: 5 x 900 s and 5 x 4 s; 18 + 24 bad slices of 8,640
+    expect(freshness.period).toEqual(expect.objectContaining({ bad: 42, total: 8_640, missingFraction: 0 }));
+    expect(freshness.period.reason).toBeUndefined();
+    expect(freshness.worstDays.map((d) => [d.day, d.bad])).toEqual([['2024-04-08', 24], ['2024-04-24', 18]]);
+    const sliceRequest = world().cloudWatch.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input)
+      .find((r) => r.MetricDataQueries!.some((q) => q.MetricStat?.Period === 300))!;
+    expect(sliceRequest.StartTime).toEqual(new Date('2024-03-02T12:00:00Z'));
+  });
+
+  test('both stacks: the ratio SLOs share one request at 1 hour, the time-slice SLOs one at Period = 60 from where 1-minute data is kept', async () => {
+    const fake = account();
+    const report = await review();
+    expect(fake.metrics.requests).toHaveLength(2);
+    const [hourly, slices] = fake.metrics.requests;
+    expect(hourly.MetricDataQueries!.filter((q) => q.MetricStat).every((q) => q.MetricStat!.Period === 3600)).toBe(true);
+    expect(slices.MetricDataQueries!.map((q) => [q.Label, q.MetricStat?.Period])).toEqual([
+      ['order-events/freshness slice0', 60], ['order-events/dead-letters slice0', 60],
+    ]);
+    expect(slices.StartTime).toEqual(new Date(KEPT_FROM));
+    expect(report.apiCalls['cloudwatch:GetMetricData']).toBe(2);
+    expect(report.stacks).toEqual(['Shop', 'Orders']);
+  });
+
+  test('--format html --out writes the self-contained page', async () => {
+    account();
+    const out = path.join(dir, 'review.html');
+    expect(await world().run('review', dir, '--since', '30d', '--format', 'html', '--out', out)).toBe(0);
+    const page = fs.readFileSync(out, 'utf8');
+    expect(page).toMatch(/^<!DOCTYPE html>/i);
+    expect(page).toContain('<svg');
+    expect(page).toContain('order-events');
+    expect(page).not.toContain('<script');
+    expect(world().stdout()).toMatch(/^Wrote the review of 6 services over 30d \(html\) to .*review\.html\n/);
   });
 });
 
@@ -214,9 +309,11 @@ describe('review: paging, polling, refusals and what it cannot read yet', () => 
     const fake = account();
     fake.fisPageSize = 2;
     const report = await review();
-    expect(report.apiCalls['fis:ListExperimentTemplates']).toBe(2);
-    expect(report.apiCalls['fis:ListExperiments']).toBe(4);
+    // 5 templates (2 of Shop, 2 of Orders, 1 of another stack) and 10 experiments, 2 a page
+    expect(report.apiCalls['fis:ListExperimentTemplates']).toBe(3);
+    expect(report.apiCalls['fis:ListExperiments']).toBe(5);
     expect(report.services.find((s) => s.service === 'checkout')!.experiments.runs).toHaveLength(5);
+    expect(report.services.find((s) => s.service === 'storefront')!.experiments.runs).toHaveLength(2);
   });
 
   test('alarm history: one scan of the account\'s composite alarms, every page read, other alarms left out', async () => {
@@ -232,31 +329,26 @@ describe('review: paging, polling, refusals and what it cannot read yet', () => 
   test('Logs Insights: polled while Running, with backoff (1 s, 2 s, 4 s), until Complete', async () => {
     const fake = account();
     fake.runningPolls = 3;
-    const report = await review();
+    const report = await review('--stack', 'Shop');
     expect(report.apiCalls['logs:GetQueryResults']).toBe(4);
     expect(world().sleeps).toEqual([1_000, 2_000, 4_000]);
     expect(report.services[0].incidents.pages).toBe(2);
   });
 
-  test('a time-slice SLO is reported as no data, saying why, and does not hide the others', async () => {
+  test('a time-slice SLO whose condition uses metrics the manifest does not record is no data, saying why, and does not hide the others', async () => {
     account();
-    const file = path.join(dir, 'time-slice.reliability.json');
-    const changed = JSON.parse(JSON.stringify(manifest)) as { services: Array<{ slos: Array<{ sli: { kind: string } }> }> };
-    changed.services[0].slos[1].sli.kind = 'time-slice';
-    fs.writeFileSync(file, JSON.stringify(changed));
-    const code = await world().run('review', file, '--since', '30d', '--format', 'json', '--service', 'checkout');
-    expect(code).toBe(0);
-    const report = JSON.parse(world().stdout()) as PeriodReport;
-    const [availability, latency] = report.services[0].slos;
+    const report = await review('--stack', 'Orders', '--service', 'storefront');
+    const [availability, latency, tasks] = report.services[0].slos;
     expect(availability.period.status).toBe('ok');
-    expect(latency).toEqual(expect.objectContaining({ kind: 'time-slice', unit: '1-minute slices', met: null, worstDays: [] }));
-    expect(latency.period).toEqual(expect.objectContaining({ status: 'no-data', bad: null }));
-    expect(latency.period.reason).toMatch(/^a time-slice SLO counts good and bad slices, and this version of review does not count slices/);
-    expect(report.services[0].summary).toMatch(/^checkout kept availability 99\.96 % against 99\.9 %, latency: no data; 2 pages/);
+    expect(latency.period.status).toBe('ok');
+    expect(tasks).toEqual(expect.objectContaining({ kind: 'time-slice', unit: '1-minute slices', met: null, worstDays: [] }));
+    expect(tasks.period).toEqual(expect.objectContaining({ status: 'no-data', bad: null }));
+    expect(tasks.period.reason).toBe('its slice condition running - desired uses running and desired, which the manifest does not record: review cannot read it');
+    expect(report.services[0].summary).toMatch(/^storefront kept availability 99\.996 % against 99\.9 % and latency 99\.49 % against 99 %, tasks: no data; 1 page/);
   });
 
   test.each([
-    [['--format', 'html'], 'error: --format html: use markdown or json'],
+    [['--format', 'pdf'], 'error: --format pdf: use markdown, json or html'],
     [['--since', '3 days'], 'error: --since 3 days: use a span such as 30d, 12h or 2w'],
     [['--service', 'chekout'], 'no service \'chekout\''],
   ])('%j is refused before any AWS call', async (args, message) => {

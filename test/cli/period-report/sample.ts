@@ -1,9 +1,11 @@
 /**
- * The sample app (bin/app.ts) synthesized, and a month of its life in a fake account: traffic with
- * a few bad episodes, the pages they raised and who answered, the weekly game day of checkout (one
- * run stopped by its stop condition) and a manual experiment on search. `review` run against it
- * gives the report saved as fixtures/sample-report.json (the HTML page and the README screenshot
- * read it).
+ * The sample app (bin/app.ts, stacks Shop and Orders) synthesized, and a month of its life in a
+ * fake account: traffic with a few bad episodes, the pages they raised and who answered, the weekly
+ * game day of checkout (one run stopped by its stop condition) and a manual experiment on search;
+ * in Orders, a consumer outage that let the order-events queue age for 90 minutes and sent messages
+ * to the dead-letter queue (time-slice SLOs, 1-minute slices), paged on OrdersOnCall, and a zone
+ * power interruption on storefront that fired a stop condition. `review` run against it gives the
+ * report saved as fixtures/sample-report.json (the HTML page and the README screenshot read it).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,12 +18,12 @@ import { FakeAccount, LogLine } from './world';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** Synthesizes the sample app into a temporary directory; returns it and its manifest. */
-export function synthSample(): { dir: string; manifest: ReliabilityManifest } {
+/** Synthesizes the sample app into a temporary directory; returns it and its stacks' manifests. */
+export function synthSample(): { dir: string; manifest: ReliabilityManifest; orders: ReliabilityManifest } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'review-sample-'));
   shopApp({ outdir: dir }).app.synth();
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'Shop.reliability.json'), 'utf8')) as ReliabilityManifest;
-  return { dir, manifest };
+  const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(dir, `${stack}.reliability.json`), 'utf8')) as ReliabilityManifest;
+  return { dir, manifest: read('Shop'), orders: read('Orders') };
 }
 
 const at = (iso: string) => Date.parse(iso);
@@ -32,11 +34,28 @@ export const DEPLOYED = {
   '${SearchHandler00CE2B50}': 'Shop-SearchHandler00CE2B50-x1Y2z3',
   '${SearchApi2D039D25}': 'a1b2c3d4e5',
   '${FulfilmentWorkflow30B5DEC9}': `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:FulfilmentWorkflow30B5DEC9-AbCdEf`,
+  '${StorefrontAlb8B2F069D.LoadBalancerFullName}': 'app/Orders-Store-1A2B3C4D5E6F/0123456789abcdef',
+  '${OrdersTable315BB997}': 'Orders-OrdersTable315BB997-7G8H9I0J',
+  '${OrderEvents91E7078A.QueueName}': 'Orders-OrderEvents91E7078A-Qw3Er5Ty',
+  '${OrderEventsDlq56EEDE37.QueueName}': 'Orders-OrderEventsDlq56EEDE37-Ui8Op0As',
+  '${OrderEventsConsumerB3984A37}': 'Orders-OrderEventsConsumerB3984A37-Df4Gh6Jk',
 };
 
 export const ESCALATION_LOG_GROUP = 'Shop-ShopOnCallEscalationLogsA1B2C3D4-kL9mN8oP7qR6';
 export const CHECKOUT_TEMPLATE = 'EXTcheckoutSlowHandler1';
 export const SEARCH_TEMPLATE = 'EXTsearchHandlerErrors2';
+export const ORDERS_LOG_GROUP = 'Orders-OrdersOnCallEscalationLogsE5F6A7B8-sT5uV4wX3yZ2';
+export const AZ_POWER_TEMPLATE = 'EXTstorefrontAzPower4';
+export const CPU_STRESS_TEMPLATE = 'EXTstorefrontCpuStress5';
+
+/**
+ * The order-events consumer's outage: its errors from 13:00, the queue's oldest message over the
+ * freshness SLO's 5 minutes from 13:00 to 14:30 (90 bad 1-minute slices), messages in the
+ * dead-letter queue from 13:30 to 15:00. An older stretch (2024-04-08, 120 minutes) lies beyond
+ * the 15 days CloudWatch keeps 1-minute data at the report's time: it cannot be counted.
+ */
+export const QUEUE_OUTAGE = { from: '2024-04-24T13:00Z', to: '2024-04-24T14:30Z', dlqFrom: '2024-04-24T13:30Z', dlqTo: '2024-04-24T15:00Z' };
+export const OLD_QUEUE_OUTAGE = { from: '2024-04-08T09:00Z', to: '2024-04-08T11:00Z' };
 
 /** A day at 03:00 UTC: checkout has one 5XX a minute for ten minutes. */
 const nightlyBlip = (t: number) => {
@@ -44,10 +63,25 @@ const nightlyBlip = (t: number) => {
   return minuteOfDay >= 180 && minuteOfDay < 190;
 };
 
-/** Fills `account` with the sample's month up to `T0`. */
-export function sampleAccount(account: FakeAccount, manifest: ReliabilityManifest): FakeAccount {
+/** Composite alarms that went to ALARM and back to OK: [name, ALARM at, OK at]. */
+function alarmed(account: FakeAccount, transitions: ReadonlyArray<readonly [string, string, string]>): void {
+  for (const [alarm, alarmAt, okAt] of transitions) {
+    account.transitions.push({ alarm, at: at(alarmAt), state: 'ALARM' }, { alarm, at: at(okAt), state: 'OK' });
+  }
+}
+
+/** A log line of `policy`'s escalation function, as its logger writes it. */
+function logLineOf(policy: string) {
+  return (time: string, event: string, fields: Record<string, string | number>): LogLine => ({ level: 'INFO', msg: event, policy, time, event, ...fields });
+}
+
+/** Fills `account` with the sample's month up to `T0`: Shop, and Orders when its manifest is given. */
+export function sampleAccount(account: FakeAccount, manifest: ReliabilityManifest, orders?: ReliabilityManifest): FakeAccount {
   const m = account.metrics;
   m.deploy(manifest, DEPLOYED);
+  if (orders) {
+    ordersMonth(account, orders);
+  }
   const api = { ApiName: 'checkout', Stage: 'prod' };
   const fn = { FunctionName: DEPLOYED['${SearchHandler00CE2B50}'] };
   const searchApi = { ApiId: DEPLOYED['${SearchApi2D039D25}'] };
@@ -90,20 +124,16 @@ export function sampleAccount(account: FakeAccount, manifest: ReliabilityManifes
     });
 
   // the page and ticket composites' history
-  const transitions: Array<[string, string, string]> = [
+  alarmed(account, [
     ['checkout-availability-page', '2024-04-12T10:12:00Z', '2024-04-12T10:50:00Z'],
     ['checkout-availability-ticket', '2024-04-12T11:30:00Z', '2024-04-13T02:00:00Z'],
     ['checkout-latency-page', '2024-04-23T08:10:00Z', '2024-04-23T08:35:00Z'],
     ['search-availability-page', '2024-04-18T14:08:00Z', '2024-04-18T14:40:00Z'],
     ['fulfilment-availability-page', '2024-04-27T01:15:00Z', '2024-04-27T03:20:00Z'],
-  ];
-  for (const [alarm, alarmAt, okAt] of transitions) {
-    account.transitions.push({ alarm, at: at(alarmAt), state: 'ALARM' }, { alarm, at: at(okAt), state: 'OK' });
-  }
+  ]);
 
   // the escalation function's log lines (what the handler logs, fields included)
-  const line = (time: string, event: string, fields: Record<string, string | number>): LogLine =>
-    ({ level: 'INFO', msg: event, policy: 'ShopOnCall', time, event, ...fields });
+  const line = logLineOf('ShopOnCall');
   const opened = (time: string, alarmName: string, severity: string) =>
     line(time, 'incident-opened', { alarmName, severity, incidentStart: time.replace(/Z$/, '.000Z'), stateChangeTime: time });
   account.logLines.push(
@@ -157,4 +187,78 @@ export function sampleAccount(account: FakeAccount, manifest: ReliabilityManifes
     { id: 'EXPotherStack', experimentTemplateId: 'EXTotherStack3', status: 'completed', startTime: at('2024-04-20T09:00:00Z'), endTime: at('2024-04-20T09:10:00Z') },
   );
   return account;
+}
+
+/** The Orders stack's month (see the file's comment). */
+function ordersMonth(account: FakeAccount, orders: ReliabilityManifest): void {
+  const m = account.metrics;
+  m.deploy(orders, DEPLOYED);
+  const alb = { LoadBalancer: DEPLOYED['${StorefrontAlb8B2F069D.LoadBalancerFullName}'] };
+  const table = (Operation: string) => ({ Operation, TableName: DEPLOYED['${OrdersTable315BB997}'] });
+  const queue = { QueueName: DEPLOYED['${OrderEvents91E7078A.QueueName}'] };
+  const dlq = { QueueName: DEPLOYED['${OrderEventsDlq56EEDE37.QueueName}'] };
+  const consumer = { FunctionName: DEPLOYED['${OrderEventsConsumerB3984A37}'] };
+  const zoneOut = (t: number) => within(t, '2024-04-25T09:02Z', '2024-04-25T09:09Z');
+
+  m.define({ namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: alb, statistic: 'Sum', perMinute: () => 200 })
+    .define({ namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_ELB_5XX_Count', dimensions: alb, statistic: 'Sum', perMinute: (t) => (zoneOut(t) ? 25 : 0) })
+    .define({ namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: alb, statistic: 'Sum', perMinute: (t) => (zoneOut(t) ? 15 : 0) })
+    .define({ namespace: 'AWS/ApplicationELB', metricName: 'TargetResponseTime', dimensions: alb, statistic: 'SampleCount', perMinute: () => 200 })
+    .define({ namespace: 'AWS/ApplicationELB', metricName: 'TargetResponseTime', dimensions: alb, statistic: 'TC(:0.5)', perMinute: (t) => (zoneOut(t) ? 150 : 199) });
+  for (const operation of ['GetItem', 'PutItem', 'Query']) {
+    m.define({ namespace: 'AWS/DynamoDB', metricName: 'SuccessfulRequestLatency', dimensions: table(operation), statistic: 'SampleCount', perMinute: () => 100 })
+      .define({ namespace: 'AWS/DynamoDB', metricName: 'SystemErrors', dimensions: table(operation), statistic: 'Sum', perMinute: () => 0 });
+  }
+  m.define({ namespace: 'AWS/DynamoDB', metricName: 'SuccessfulRequestLatency', dimensions: table('GetItem'), statistic: 'TC(:20)', perMinute: () => 100 })
+    .define({
+      namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage', dimensions: queue, statistic: 'Maximum',
+      perMinute: (t) => (within(t, QUEUE_OUTAGE.from, QUEUE_OUTAGE.to) || within(t, OLD_QUEUE_OUTAGE.from, OLD_QUEUE_OUTAGE.to) ? 900 : 4),
+    })
+    .define({
+      namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: dlq, statistic: 'Maximum',
+      // the dead-letter queue's metric is published while the queue is active only: silent minutes count good
+      perMinute: (t) => (within(t, QUEUE_OUTAGE.dlqFrom, QUEUE_OUTAGE.dlqTo) ? 12 : (t / MINUTE) % 5 === 0 ? 0 : undefined),
+    })
+    .define({ namespace: 'AWS/Lambda', metricName: 'Invocations', dimensions: consumer, statistic: 'Sum', perMinute: () => 40 })
+    .define({ namespace: 'AWS/Lambda', metricName: 'Throttles', dimensions: consumer, statistic: 'Sum', perMinute: () => 0 })
+    .define({
+      namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: consumer, statistic: 'Sum',
+      perMinute: (t) => (within(t, QUEUE_OUTAGE.from, QUEUE_OUTAGE.to) ? 4 : 0),
+    });
+
+  alarmed(account, [
+    ['order-events-freshness-page', '2024-04-24T13:12:00Z', '2024-04-24T14:40:00Z'],
+    ['order-events-dead-letters-page', '2024-04-24T13:36:00Z', '2024-04-24T15:05:00Z'],
+    ['storefront-availability-page', '2024-04-25T09:06:00Z', '2024-04-25T09:20:00Z'],
+  ]);
+  const line = logLineOf('OrdersOnCall');
+  const incident = (alarmName: string, openedAt: string, ack: [string, string] | undefined, resolvedAt: string): LogLine[] => {
+    const incidentStart = openedAt.replace(/Z$/, '.000Z');
+    return [
+      line(openedAt, 'incident-opened', { alarmName, severity: 'page', incidentStart, stateChangeTime: openedAt }),
+      ...(ack ? [line(ack[1].replace(/\.000Z$/, 'Z'), 'incident-acknowledged', {
+        alarmName, incidentStart, escalationLevel: 0, severity: 'page', ackedBy: ack[0], ackedAt: ack[1],
+      })] : []),
+      line(new Date(at(resolvedAt) + 1000).toISOString().replace(/\.000Z$/, 'Z'), 'incident-resolved', {
+        alarmName, incidentStart, resolution: 'ok', resolvedAt: new Date(at(resolvedAt)).toISOString(),
+      }),
+    ];
+  };
+  account.logLines.push(
+    ...incident('order-events-freshness-page', '2024-04-24T13:12:00Z', ['li', '2024-04-24T13:15:30.000Z'], '2024-04-24T14:40:00Z'),
+    ...incident('order-events-dead-letters-page', '2024-04-24T13:36:00Z', ['li', '2024-04-24T13:37:10.000Z'], '2024-04-24T15:05:00Z'),
+    ...incident('storefront-availability-page', '2024-04-25T09:06:00Z', ['jonas', '2024-04-25T09:08:05.000Z'], '2024-04-25T09:20:00Z'),
+  );
+  account.logGroups.set('OrdersOnCall-UnverifiedAlarmMessages', { name: ORDERS_LOG_GROUP, retentionInDays: 30 });
+
+  const tags = (experiment: string) =>
+    ({ 'cdk-reliability:stack': 'Orders', 'cdk-reliability:service': 'storefront', 'cdk-reliability:experiment': experiment, Name: `storefront-${experiment}` });
+  account.templates.push({ id: AZ_POWER_TEMPLATE, tags: tags('az-power') }, { id: CPU_STRESS_TEMPLATE, tags: tags('cpu-stress') });
+  account.experiments.push(
+    { id: 'EXPcpuStress', experimentTemplateId: CPU_STRESS_TEMPLATE, status: 'completed', reason: 'Experiment completed.', startTime: at('2024-04-17T10:00:10Z'), endTime: at('2024-04-17T10:09:40Z') },
+    {
+      id: 'EXPazPower', experimentTemplateId: AZ_POWER_TEMPLATE, status: 'stopped', reason: 'Experiment stopped by stop condition.',
+      startTime: at('2024-04-25T09:00:15Z'), endTime: at('2024-04-25T09:06:20Z'),
+    },
+  );
 }

@@ -110,8 +110,11 @@ export class FakeAccount {
       const from = query.input.startTime! * 1000;
       const to = (query.input.endTime! + 1) * 1000;
       const events = new Set(/in \[([^\]]*)\]/.exec(query.input.queryString!)![1].split(',').map((e) => e.trim().replace(/"/g, '')));
+      // a line with a policy is in that policy's group only; one without (noise of other stacks) in every group
+      const groups = [query.input.logGroupName, ...(query.input.logGroupNames ?? [])];
+      const inGroup = (l: LogLine) => l.policy === undefined || groups.includes(this.logGroups.get(`${l.policy}-UnverifiedAlarmMessages`)?.name);
       const rows = this.logLines
-        .filter((l) => Date.parse(l.time) >= from && Date.parse(l.time) < to && events.has(String(l.event)))
+        .filter((l) => Date.parse(l.time) >= from && Date.parse(l.time) < to && events.has(String(l.event)) && inGroup(l))
         .sort((a, b) => a.time.localeCompare(b.time))
         .slice(0, Math.min(this.queryRowLimit, query.input.limit ?? 10_000))
         .map((l): ResultField[] => [
