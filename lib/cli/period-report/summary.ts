@@ -38,9 +38,26 @@ function within(seconds: number): string {
   return formatDuration(Math.max(60, Math.ceil(seconds / 60) * 60));
 }
 
-function incidentsPart(section: IncidentSection): string | undefined {
+/**
+ * Pages of a service whose incidents could not be read: the page alarms' transitions from alarm
+ * history when every SLO's history was read, else `undefined` (not known). Never 0 by default: a
+ * source that could not be read must not read as a quiet period.
+ */
+export function pageAlarmsOf(slos: readonly SloPeriodReport[]): number | undefined {
+  return slos.every((s) => s.alerts.available) ? slos.reduce((n, s) => n + s.alerts.pages, 0) : undefined;
+}
+
+function unknownIncidentsPart(section: IncidentSection, slos: readonly SloPeriodReport[]): string {
+  const reason = section.reason ? `: ${section.reason}` : '';
+  const alarms = pageAlarmsOf(slos);
+  return alarms === undefined
+    ? `pages not known${reason}`
+    : `${plural(alarms, 'page alarm')} from alarm history (who answered not known${reason})`;
+}
+
+function incidentsPart(section: IncidentSection, slos: readonly SloPeriodReport[]): string | undefined {
   if (!section.available) {
-    return undefined;
+    return unknownIncidentsPart(section, slos);
   }
   const parts: string[] = [];
   if (section.pages === 0) {
@@ -86,7 +103,7 @@ export function serviceSummary(report: Omit<ServiceReport, 'summary'>): string {
   }
   const parts = [
     `${report.service} ${slosPart(report.slos)}`,
-    incidentsPart(report.incidents),
+    incidentsPart(report.incidents, report.slos),
     experimentsPart(report.experiments),
   ].filter((p): p is string => p !== undefined);
   return parts.join('; ');
@@ -98,13 +115,17 @@ export function reportSummary(period: ReportPeriod, services: readonly ServiceRe
   const met = slos.filter((s) => s.met === true).length;
   const missed = slos.filter((s) => s.met === false).length;
   const unknown = slos.length - met - missed;
-  const pages = services.reduce((n, s) => n + (s.incidents.available ? s.incidents.pages : 0), 0);
+  // a service whose incidents could not be read counts its page alarms from alarm history, or makes the total unknown
+  const counted = services.map((s) => (s.incidents.available ? s.incidents.pages : pageAlarmsOf(s.slos)));
+  const pages = counted.reduce<number>((n, c) => n + (c ?? 0), 0);
+  const unknownPages = services.filter((_, i) => counted[i] === undefined).map((s) => s.service);
   const verdict = [
     `${met} of ${plural(slos.length, 'SLO')} met`,
     ...(missed ? [`${missed} missed`] : []),
     ...(unknown ? [`${unknown} without data`] : []),
   ];
   const head = `Over ${period.label} (${period.start.slice(0, 10)} to ${period.end.slice(0, 10)}), ${joinAnd(verdict)}; `
-    + `${plural(pages, 'page')} in all.`;
+    + (unknownPages.length === 0 ? `${plural(pages, 'page')} in all.`
+      : `${plural(pages, 'page')} counted, pages of ${joinAnd(unknownPages)} not known.`);
   return [head, ...services.map((s) => s.summary)];
 }

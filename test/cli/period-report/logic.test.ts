@@ -3,14 +3,14 @@
  * lines, attainment and worst days from hourly series, the summary's sentences.
  */
 import { attainmentOf, badTerms, burnDown, worstDays } from '../../../lib/cli/period-report/attainment';
-import { incidentSection, reconstructIncidents } from '../../../lib/cli/period-report/incidents';
+import { incidentSection, noIncidents, reconstructIncidents } from '../../../lib/cli/period-report/incidents';
 import type { SloSeries } from '../../../lib/cli/period-report/metrics';
 import { planSeriesRequests, planSliceRequests, sliceHours, sliceSeriesRange } from '../../../lib/cli/period-report/metrics';
 import { seriesRange } from '../../../lib/cli/period-report/metrics';
 import type { ServiceReport, SloPeriodReport } from '../../../lib/cli/period-report/model';
 import { parsePeriod, utcDays } from '../../../lib/cli/period-report/period';
 import { scheduleNames, startedBySchedule } from '../../../lib/cli/period-report/schedule-match';
-import { serviceSummary } from '../../../lib/cli/period-report/summary';
+import { reportSummary, serviceSummary } from '../../../lib/cli/period-report/summary';
 import { UsageError } from '../../../lib/cli/errors';
 import type { SloEntry } from '../../../lib/manifest/schema';
 import type { BudgetTarget } from '../../../lib/cli/budget/model';
@@ -308,6 +308,15 @@ describe('the summary', () => {
   test('a met and a missed SLO, rounded down so that a figure never reads better than it is', () => {
     expect(serviceSummary(service([slo({}, 99.95999), slo({ slo: 'latency', objectivePercent: 99 }, 98.5)])))
       .toBe('checkout kept availability 99.95 % against 99.9 %, missed latency 98.50 % against 99 %; no pages');
+  });
+
+  test('incidents that could not be read never read as a quiet period: the page alarms from alarm history, or pages not known', () => {
+    const unread = { ...service([slo({ alerts: { available: true, pages: 2, tickets: 0 } }, 99.99)]), incidents: noIncidents('logs:StartQuery was refused') };
+    expect(serviceSummary(unread)).toBe('checkout kept 99.990 % against 99.9 %; 2 page alarms from alarm history (who answered not known: logs:StartQuery was refused)');
+    const noHistory = { ...unread, slos: [slo({ alerts: { available: false, reason: 'history refused', pages: 0, tickets: 0 } }, 99.99)] };
+    expect(serviceSummary(noHistory)).toBe('checkout kept 99.990 % against 99.9 %; pages not known: logs:StartQuery was refused');
+    const period = { start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z', seconds: 30 * 86_400, label: '30d' };
+    expect(reportSummary(period, [{ ...noHistory, summary: '' }])[0]).toBe('Over 30d (2026-11-01 to 2026-12-01), 1 of 1 SLO met; 0 pages counted, pages of checkout not known.');
   });
 
   test('no data for every SLO says so with the reason, and nothing else', () => {

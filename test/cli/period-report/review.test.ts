@@ -173,7 +173,9 @@ describe('review on the sample app', () => {
     expect(checkout.incidents.available).toBe(false);
     expect(checkout.incidents.reason).toContain('logs:StartQuery or logs:GetQueryResults was refused (User is not authorized to perform: logs:StartQuery)');
     expect(checkout.slos[0].period.status).toBe('ok');
-    expect(checkout.summary).not.toContain('page');
+    // not a quiet period: the page alarms are counted from alarm history, and who answered is said to be unknown
+    expect(checkout.summary).toContain('; 2 page alarms from alarm history (who answered not known: the incidents of policy ShopOnCall could not be read');
+    expect(checkout.summary).not.toMatch(/no pages/);
   });
 
   test('no escalation log group deployed: incidents unavailable, naming the metric filter looked for', async () => {
