@@ -17,7 +17,10 @@ export function attainmentText(percent: number): string {
 
 /** `availability 99.96 % against 99.9 %`, or `99.96 % against 99.9 %` for a service's only SLO. */
 function figure(slo: SloPeriodReport, named: boolean): string {
-  return `${named ? `${slo.slo} ` : ''}${attainmentText(slo.period.attainmentPercent!)} against ${formatPercent(slo.objectivePercent)}`;
+  // a period can be met while the SLO window's budget, which the alarms protect, is already spent
+  const budget = slo.slidingWindow.budgetRemainingPercent;
+  const overspent = budget !== null && budget < 0 ? ` (its ${slo.window} budget overspent: ${formatPercent(budget)})` : '';
+  return `${named ? `${slo.slo} ` : ''}${attainmentText(slo.period.attainmentPercent!)} against ${formatPercent(slo.objectivePercent)}${overspent}`;
 }
 
 function slosPart(slos: readonly SloPeriodReport[]): string {

@@ -319,6 +319,12 @@ describe('the summary', () => {
     expect(reportSummary(period, [{ ...noHistory, summary: '' }])[0]).toBe('Over 30d (2026-11-01 to 2026-12-01), 1 of 1 SLO met; 0 pages counted, pages of checkout not known.');
   });
 
+  test('a period met while the SLO window\'s budget is overspent says so', () => {
+    const window = { start: '', end: '', status: 'ok' as const, bad: 40, total: 10_000, attainmentPercent: 99.6, budgetRemainingPercent: -300, missingFraction: 0 };
+    expect(serviceSummary(service([slo({ slidingWindow: window }, 99.95)])))
+      .toBe('checkout kept 99.95 % against 99.9 % (its 30d budget overspent: -300 %); no pages');
+  });
+
   test('no data for every SLO says so with the reason, and nothing else', () => {
     expect(serviceSummary(service([slo({}, null, 'no-data', 'no datapoint of AWS/ApiGateway Count in eu-west-1')])))
       .toBe('checkout: no data for the period — no datapoint of AWS/ApiGateway Count in eu-west-1');
