@@ -20,7 +20,7 @@ export const REPORT_VARIABLES = {
   MANIFEST_RESOURCE: { required: true, description: 'logical id of the resource whose `Metadata` holds the manifest (the function itself)' },
   PERIOD_DAYS: { required: true, description: 'the period reported on, whole days ending at the scheduled time (1 to 90)' },
   BUCKET_NAME: { required: true, description: 'the archive bucket (SSE-KMS)' },
-  KEY_PREFIX: { required: true, description: 'where the archive goes: `<prefix><yyyy-mm-dd>/report.{html,json,md}`' },
+  KEY_PREFIX: { required: true, description: 'where the archive goes: `<prefix><yyyy-mm-dd>/report.{html,json,md}` (a run by hand: `<prefix><yyyy-mm-dd>/manual-<time>/`)' },
   TARGETS: { required: true, description: 'JSON `DigestTargetsJson`: the digest topic, topics to publish to, webhooks' },
 } as const satisfies Record<string, ReportVariableSpec>;
 
@@ -63,7 +63,15 @@ export const REPORT_LOG_EVENTS = {
   alreadySent: 'digest-already-sent',
 } as const;
 
-/** The archive's keys of the report ending on `day` (`yyyy-mm-dd`). */
+/** A time (or any text) as one S3 key segment: `2024-05-01T15-00-00.000Z`. */
+export function keySafe(text: string): string {
+  return text.replace(/[^0-9A-Za-z.-]/g, '-');
+}
+
+/**
+ * The archive's keys of the report ending on `day` (`yyyy-mm-dd`; a run by hand passes
+ * `<day>/manual-<time>`, so that it never replaces the scheduled report of that day).
+ */
 export function archiveKeys(prefix: string, day: string): { html: string; json: string; markdown: string; sent: (scheduledTime: string) => string } {
   const base = `${prefix}${day}/`;
   return {
@@ -71,7 +79,7 @@ export function archiveKeys(prefix: string, day: string): { html: string; json: 
     json: `${base}report.json`,
     markdown: `${base}report.md`,
     // one marker per scheduled time, written (if absent) before the summary is sent
-    sent: (scheduledTime: string) => `${base}sent/${scheduledTime.replace(/[^0-9A-Za-z.-]/g, '-')}`,
+    sent: (scheduledTime: string) => `${base}sent/${keySafe(scheduledTime)}`,
   };
 }
 

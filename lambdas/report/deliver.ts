@@ -1,6 +1,6 @@
 /**
  * Sending the digest's summary to its targets: the digest topic (email, SMS and Slack
- * subscriptions), topics of the user's (`Notify.topic`), webhooks (inline or in Secrets Manager).
+ * subscriptions, each its own body of one `MessageStructure: 'json'` message), topics of the user's (`Notify.topic`), webhooks (inline or in Secrets Manager).
  * Every target is tried; a failure is logged with the stable event `digest-delivery-failed`
  * (counted by the construct's alarm) and never stops the others or loses the archive. URLs are
  * never logged: a target is named by its kind and position (`webhook[0]`).
@@ -8,13 +8,19 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { errorFields, Logger } from '../shared/log';
 import { getSecret } from '../shared/secrets';
+import { snsJsonMessage } from '../shared/sns-message';
 import { DigestTargetsJson, REPORT_LOG_EVENTS } from './contract';
 
 /** The summary as sent. */
 export interface DigestMessage {
-  /** At most 100 characters (SNS's email subject limit). */
+  /** Made a valid SNS subject (ASCII, fewer than 100 characters) when published. */
   readonly subject: string;
+  /** The complete summary: email, `Notify.topic` subscribers of other protocols, webhooks. */
   readonly text: string;
+  /** The head sentence, GSM-7, one SMS segment. */
+  readonly sms: string;
+  /** The AWS Chatbot custom notification (Slack). */
+  readonly chatbot: Record<string, unknown>;
   /** What a webhook receives besides `text`. */
   readonly details: Record<string, unknown>;
 }
@@ -65,5 +71,6 @@ export async function deliverDigest(sns: SNSClient, targets: DigestTargetsJson, 
 }
 
 async function publish(sns: SNSClient, topicArn: string, message: DigestMessage): Promise<void> {
-  await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: message.subject, Message: message.text }));
+  // one body per protocol: AWS Chatbot posts nothing for a plain-text message, and an SMS must stay short
+  await sns.send(new PublishCommand({ TopicArn: topicArn, ...snsJsonMessage(message.subject, message) }));
 }

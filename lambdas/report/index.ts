@@ -6,7 +6,8 @@
  * plain-language summary to the targets.
  *
  * Order and idempotence: the archive is written first (a retry overwrites the same keys: the
- * period ends at the scheduled time, so a retry reports the same period); then a marker per
+ * period ends at the scheduled time, so a retry reports the same period; a run by hand, without
+ * one, goes under `<day>/manual-<time>/`, beside that day's scheduled report); then a marker per
  * scheduled time is created only if absent (S3 conditional write, `If-None-Match: *`), and only the
  * invocation that created it sends. A retry of a sent digest therefore sends nothing again; a crash
  * between the marker and the sends loses that week's notification (the archive is there, and the
@@ -27,7 +28,8 @@ import type { PeriodReport } from '../../lib/cli/period-report/model';
 import { parsePeriod } from '../../lib/cli/period-report/period';
 import { renderPeriodReportJson } from '../../lib/cli/period-report/render';
 import { createLogger } from '../shared/log';
-import { archiveKeys, REPORT_LOG_EVENTS, ReportEvent } from './contract';
+import { chatbotCustomNotification, cut, gsm, snsSubject } from '../shared/sns-message';
+import { archiveKeys, keySafe, REPORT_LOG_EVENTS, ReportEvent } from './contract';
 import { deliverDigest, DeliveryOutcome, DigestMessage } from './deliver';
 import { readConfig, readDeployedDefinition } from './manifest';
 
@@ -40,7 +42,8 @@ export interface ReportOutcome {
   readonly deliveries: DeliveryOutcome[];
 }
 
-const SUBJECT_LIMIT = 100;
+/** One SMS segment of GSM-7 characters: the digest's SMS is its head sentence, not the report. */
+const SMS_LIMIT = 160;
 
 export async function handler(event: ReportEvent | null | undefined): Promise<ReportOutcome> {
   const config = readConfig(process.env);
@@ -67,7 +70,8 @@ export async function handler(event: ReportEvent | null | undefined): Promise<Re
   });
 
   const s3 = new S3Client({ region });
-  const keys = archiveKeys(config.keyPrefix, period.end.slice(0, 10));
+  // a run by hand goes beside the scheduled report of its day, never over it
+  const keys = archiveKeys(config.keyPrefix, `${period.end.slice(0, 10)}${scheduledTime !== undefined ? '' : `/manual-${keySafe(now.toISOString())}`}`);
   // the bucket's default encryption (SSE-KMS with the construct's key, S3 Bucket Key on) applies
   const put = (Key: string, Body: string, ContentType: string) =>
     s3.send(new PutObjectCommand({ Bucket: config.bucketName, Key, Body, ContentType }));
@@ -102,25 +106,37 @@ function isAlreadyThere(err: unknown): boolean {
 /**
  * The summary, and where the full report is: the archived HTML's key and a link to it in the S3
  * console (the reader signs in; no presigned URL, which would be a bearer credential in a mailbox).
+ * Email (and webhooks) get it all; SMS the head sentence (one segment); Slack, through AWS Chatbot,
+ * a custom notification with the summary lines and the archive's location.
  */
 export function digestMessage(report: PeriodReport, bucket: string, htmlKey: string, region: string): DigestMessage {
   const from = report.period.start.slice(0, 10);
   const to = report.period.end.slice(0, 10);
   const stacks = report.stacks.join(', ');
-  const subject = `Reliability report ${stacks}: ${from} to ${to}`;
+  const title = `Reliability report ${stacks}: ${from} to ${to}`;
   const consoleUrl = `https://${region}.console.aws.amazon.com/s3/object/${encodeURIComponent(bucket)}?region=${region}&prefix=${encodeURIComponent(htmlKey)}`;
+  const caveats = report.caveats.length > 0
+    ? [`${report.caveats.length} caveat${report.caveats.length === 1 ? '' : 's'} limit this report: see the full report.`] : [];
+  const archive = [`Full report (HTML): s3://${bucket}/${htmlKey}`, consoleUrl];
   const text = [
     `Reliability report of ${stacks} (${region}), ${report.period.start} to ${report.period.end}:`,
     '',
     ...report.summary,
-    ...(report.caveats.length > 0 ? ['', `${report.caveats.length} caveat${report.caveats.length === 1 ? '' : 's'} limit this report: see the full report.`] : []),
+    ...(caveats.length > 0 ? ['', ...caveats] : []),
     '',
-    `Full report (HTML): s3://${bucket}/${htmlKey}`,
-    consoleUrl,
+    ...archive,
   ].join('\n');
+  const head = report.summary[0]?.match(/^.*?[.!?](?=\s|$)/)?.[0] ?? report.summary[0] ?? 'no service reported.';
   return {
-    subject: subject.length <= SUBJECT_LIMIT ? subject : `${subject.slice(0, SUBJECT_LIMIT - 3)}...`,
+    subject: snsSubject(title),
     text,
+    sms: cut(gsm(`Reliability report ${stacks}: ${head}`), SMS_LIMIT),
+    chatbot: chatbotCustomNotification({
+      title,
+      description: [...report.summary, ...caveats, ...archive].join('\n'),
+      keywords: ['reliability-report', ...report.stacks],
+      eventType: 'ReliabilityReport',
+    }),
     details: { summary: report.summary, period: report.period, stacks: report.stacks, report: { bucket, key: htmlKey, consoleUrl } },
   };
 }

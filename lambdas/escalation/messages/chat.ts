@@ -3,9 +3,10 @@
  * delivered through the level topic's https subscription, and the JSON body POSTed to webhooks
  * (a `text` that Slack and Teams incoming webhooks render, plus structured fields). Pure.
  */
+import { chatbotCustomNotification } from '../../shared/sns-message';
 import { chainText, formatTime, headline, levelText, nextText, Notice, subjectName, tierSentence } from './notice';
 import { renderLongText } from './text';
-import { slackEscape, truncate, withCleanName } from './untrusted';
+import { slackEscape, withCleanName } from './untrusted';
 
 /**
  * Text a person typed (the acknowledger's name) as literal markdown: every character that could
@@ -97,24 +98,16 @@ export function chatbotNotification(n: Notice): Record<string, unknown> {
     acknowledged: 'SloBurnAcknowledged',
     recovered: (n.resolution ?? 'ok') === 'ok' ? 'SloBurnRecovered' : 'SloBurnClosed',
   }[n.kind];
-  return {
-    version: '1.0',
-    source: 'custom',
-    content: {
-      textType: 'client-markdown',
-      title: truncate(headline(forMarkdown(n)), 250),
-      // Chatbot renders client-markdown itself in Slack, Teams and Chime: no Slack escaping here
-      // (free text is markdown-escaped in chatLines).
-      description: truncate(chatLines(n).join('\n'), 4000),
-      keywords: [n.facts.severity, ...(n.facts.service ? [n.facts.service] : []), ...(n.facts.slo ? [n.facts.slo] : [])],
-    },
-    metadata: {
-      // Notifications of one incident (alarm, escalations, acknowledgement, recovery) share a thread.
-      threadId: n.dedupKey,
-      summary: truncate(headline(forMarkdown(n)), 250),
-      eventType,
-    },
-  };
+  return chatbotCustomNotification({
+    title: headline(forMarkdown(n)),
+    // Chatbot renders client-markdown itself in Slack, Teams and Chime: no Slack escaping here
+    // (free text is markdown-escaped in chatLines).
+    description: chatLines(n).join('\n'),
+    keywords: [n.facts.severity, ...(n.facts.service ? [n.facts.service] : []), ...(n.facts.slo ? [n.facts.slo] : [])],
+    // Notifications of one incident (alarm, escalations, acknowledgement, recovery) share a thread.
+    threadId: n.dedupKey,
+    eventType,
+  });
 }
 
 /** Escapes a line for Slack unless it is a `Label: <url>` line (URLs must stay intact). */

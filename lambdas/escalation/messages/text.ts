@@ -1,6 +1,7 @@
 /**
  * Plain-text renderings: the e-mail subject and body (complete), and the SMS (short). Pure.
  */
+import { cut, gsm, MAX_SNS_SUBJECT_LENGTH, snsSubject } from '../../shared/sns-message';
 import {
   chainText, formatTime, headline, levelText, nextText, Notice, openFor, subjectName, tierSentence,
 } from './notice';
@@ -8,21 +9,16 @@ import { truncate, withCleanName } from './untrusted';
 
 export { truncate };
 
-/** SNS subjects: at most 100 printable ASCII characters, no line breaks. */
-export const MAX_SUBJECT_LENGTH = 100;
+/** SNS subjects: printable ASCII, no line breaks, fewer than 100 characters. */
+export const MAX_SUBJECT_LENGTH = MAX_SNS_SUBJECT_LENGTH;
 /** One SMS segment: 160 GSM-7 characters. SMS without a link (recovery, acknowledgement) fit one. */
 export const MAX_SMS_TEXT_LENGTH = 160;
 /** Two concatenated segments: 2 x 153 GSM-7 characters. */
 export const MAX_SMS_TWO_SEGMENTS = 306;
 
-function ascii(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?');
-}
-
 export function subject(n: Notice): string {
   n = withCleanName(n);
-  const line = ascii(headline(n).replace(/\s+/g, ' ')).trim();
-  return line.length <= MAX_SUBJECT_LENGTH ? line : `${line.slice(0, MAX_SUBJECT_LENGTH - 3)}...`;
+  return snsSubject(headline(n));
 }
 
 function row(label: string, value: string | undefined): string[] {
@@ -158,19 +154,6 @@ export function longText(n: Notice): string {
 export function renderLongText(n: Notice): string {
   const lines = { alarm: alarmText, exhausted: exhaustedText, recovered: recoveredText, acknowledged: acknowledgedText }[n.kind](n);
   return lines.join('\n');
-}
-
-/**
- * Characters outside the GSM 03.38 basic set switch a whole SMS to UCS-2 (70 characters a
- * segment; the extension set costs two): keep to its ASCII part.
- */
-function gsm(text: string): string {
-  return text.replace(/[^A-Za-z0-9 !"#$%&'()*+,\-./:;<=>?@_]/g, '?');
-}
-
-/** Cuts to `max` characters with `...` (the ellipsis character is not GSM-7). */
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 3))}...`;
 }
 
 /** `14.4x 1h/5m` for the first fired tier, or `''`. */

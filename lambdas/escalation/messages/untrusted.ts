@@ -13,22 +13,13 @@
  *
  * Pure.
  */
+import { truncate } from '../../shared/sns-message';
 import type { Notice } from './notice';
+
+export { truncate };
 
 /** The longest name shown, in characters (code points): what the acknowledge page accepts. */
 export const MAX_NAME_LENGTH = 64;
-
-/** Cuts `text` to at most `max` UTF-16 code units with `…`, never inside a surrogate pair. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) {
-    return text;
-  }
-  let end = Math.max(0, max - 1);
-  if (end > 0 && /[\uD800-\uDBFF]/.test(text[end - 1])) {
-    end--; // keep both halves of a pair, or neither
-  }
-  return `${text.slice(0, end)}…`;
-}
 
 /**
  * A person's name for any message: printable characters only, whitespace collapsed, trimmed, at

@@ -12,8 +12,11 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { archiveKeys, MANIFEST_METADATA_KEY } from '../../../lambdas/report/contract';
-import { handler } from '../../../lambdas/report/index';
+import { deliverDigest } from '../../../lambdas/report/deliver';
+import { digestMessage, handler } from '../../../lambdas/report/index';
+import { createLogger } from '../../../lambdas/shared/log';
 import { clearSecretCache } from '../../../lambdas/shared/secrets';
+import type { PeriodReport } from '../../../lib/cli/period-report/model';
 import { sampleAccount, synthSample } from '../../cli/period-report/sample';
 import { FakeAccount } from '../../cli/period-report/world';
 import { awsError, createHarness, Harness, REGION, T0 } from '../../cli/support/harness';
@@ -34,7 +37,7 @@ interface World {
   readonly h: Harness & { restore(): void };
   readonly fake: FakeAccount;
   readonly objects: Map<string, PutObjectCommandInput>;
-  readonly published: Array<{ TopicArn?: string; Subject?: string; Message?: string }>;
+  readonly published: Array<{ TopicArn?: string; Subject?: string; Message?: string; MessageStructure?: string }>;
   readonly posted: Array<{ url: string; body: Record<string, unknown> }>;
   readonly logs: Array<Record<string, unknown>>;
   /** Topic ARNs whose Publish fails. */
@@ -154,19 +157,75 @@ describe('the report function', () => {
     expect(world.published.map((p) => p.TopicArn)).toEqual([DIGEST_TOPIC, MANAGERS]);
     const [message] = world.published;
     expect(message.Subject).toBe('Reliability report Shop: 2024-04-24 to 2024-05-01');
+    const email = JSON.parse(message.Message!).email;
     for (const line of report.summary) {
-      expect(message.Message).toContain(line);
+      expect(email).toContain(line);
     }
-    expect(message.Message).toContain(`s3://${BUCKET}/${keys.html}`);
-    expect(message.Message).toContain(`https://${REGION}.console.aws.amazon.com/s3/object/${BUCKET}?region=${REGION}&prefix=${encodeURIComponent(keys.html)}`);
+    expect(email).toContain(`s3://${BUCKET}/${keys.html}`);
+    expect(email).toContain(`https://${REGION}.console.aws.amazon.com/s3/object/${BUCKET}?region=${REGION}&prefix=${encodeURIComponent(keys.html)}`);
     expect(world.posted).toEqual([{
       url: WEBHOOK_URL,
-      body: expect.objectContaining({ text: message.Message, summary: report.summary, report: expect.objectContaining({ bucket: BUCKET, key: keys.html }) }),
+      body: expect.objectContaining({ text: email, summary: report.summary, report: expect.objectContaining({ bucket: BUCKET, key: keys.html }) }),
     }]);
     expect(outcome.deliveries).toEqual([
       { target: 'digest-topic', sent: true }, { target: 'topic[0]', sent: true }, { target: 'webhook[0]', sent: true },
     ]);
     expect(world.logs.filter((l) => l.event === 'digest-delivered')).toHaveLength(3);
+  });
+
+  test('publishes one body per protocol: email the whole summary, SMS its head sentence, Slack (AWS Chatbot) a custom notification', async () => {
+    await handler({ scheduledTime: SCHEDULED });
+    const report = JSON.parse(String(world.objects.get(keys.json)!.Body));
+    for (const message of world.published) {
+      expect(message.MessageStructure).toBe('json');
+      const bodies = JSON.parse(message.Message!);
+      expect(Object.keys(bodies).sort()).toEqual(['default', 'email', 'https', 'sms']);
+      // email (and any other protocol): the whole summary and where the full report is
+      expect(bodies.default).toBe(bodies.email);
+      expect(bodies.email).toContain(report.summary.join('\n'));
+      expect(bodies.email).toContain(`Full report (HTML): s3://${BUCKET}/${keys.html}`);
+      // SMS: the head sentence only, GSM-7, one segment
+      expect(bodies.sms).toBe(`Reliability report Shop: ${report.summary[0]}`);
+      expect(bodies.sms).toMatch(/^[A-Za-z0-9 !"#$%&'()*+,\-./:;<=>?@_]{1,160}$/);
+      // Slack: an AWS Chatbot custom notification (Chatbot posts nothing for plain text)
+      const chatbot = JSON.parse(bodies.https);
+      expect(chatbot).toEqual({
+        version: '1.0',
+        source: 'custom',
+        content: {
+          textType: 'client-markdown',
+          title: 'Reliability report Shop: 2024-04-24 to 2024-05-01',
+          description: expect.any(String),
+          keywords: ['reliability-report', 'Shop'],
+        },
+        metadata: { summary: 'Reliability report Shop: 2024-04-24 to 2024-05-01', eventType: 'ReliabilityReport' },
+      });
+      expect(chatbot.content.description.split('\n')).toEqual(expect.arrayContaining([
+        ...report.summary, `Full report (HTML): s3://${BUCKET}/${keys.html}`, `https://${REGION}.console.aws.amazon.com/s3/object/${BUCKET}?region=${REGION}&prefix=${encodeURIComponent(keys.html)}`,
+      ]));
+    }
+  });
+
+  test('the SMS keeps to one segment when the summary\'s head is long', async () => {
+    await handler({ scheduledTime: SCHEDULED });
+    const report = JSON.parse(String(world.objects.get(keys.json)!.Body)) as PeriodReport;
+    const long = digestMessage({ ...report, summary: [`${'Over 7d, every SLO met '.repeat(12)}é. Then more.`] }, BUCKET, keys.html, REGION);
+    expect(long.sms).toHaveLength(160);
+    expect(long.sms).toMatch(/^Reliability report Shop: Over 7d, every SLO met .*\.\.\.$/);
+  });
+
+  test('the subject is ASCII and fewer than 100 characters, even for a 60-character stack name', async () => {
+    await handler({ scheduledTime: SCHEDULED });
+    const report = JSON.parse(String(world.objects.get(keys.json)!.Body)) as PeriodReport;
+    const stack = `Shöp-${'x'.repeat(55)}`;
+    expect(stack).toHaveLength(60);
+    world.published.splice(0);
+    const message = digestMessage({ ...report, stacks: [stack] }, BUCKET, keys.html, REGION);
+    await deliverDigest(new SNSClient({ region: REGION }), { topicArn: DIGEST_TOPIC, publishTopicArns: [], webhooks: [] }, message, createLogger());
+    const [published] = world.published;
+    expect(published.Subject).toHaveLength(99);
+    expect(published.Subject).toBe(`Reliability report Sh?p-${'x'.repeat(55)}: 2024-04-24 to 2...`);
+    expect(published.Subject).toMatch(/^[\x20-\x7e]+$/);
   });
 
   test('a failing target is logged with digest-delivery-failed, never its URL, and neither the archive nor the other targets are lost', async () => {
@@ -195,12 +254,17 @@ describe('the report function', () => {
     expect(world.logs.filter((l) => l.event === 'digest-archived')).toHaveLength(2);
   });
 
-  test('a run by hand (no scheduled time) reports up to now and sends', async () => {
+  test('a run by hand (no scheduled time) reports up to now, sends, and is archived beside the scheduled report of its day, not over it', async () => {
+    await handler({ scheduledTime: SCHEDULED });
     jest.useFakeTimers({ now: T0 + 3 * 3_600_000, doNotFake: ['setTimeout', 'setImmediate', 'nextTick', 'queueMicrotask'] });
     try {
       const outcome = await handler({});
       expect(outcome.sent).toBe(true);
-      expect(JSON.parse(String(world.objects.get(keys.json)!.Body)).period.end).toBe('2024-05-01T15:00:00.000Z');
+      const manual = archiveKeys('reports/Shop/', '2024-05-01/manual-2024-05-01T15-00-00.000Z');
+      expect(outcome.keys).toEqual({ html: manual.html, json: manual.json, markdown: manual.markdown });
+      expect(JSON.parse(String(world.objects.get(manual.json)!.Body)).period.end).toBe('2024-05-01T15:00:00.000Z');
+      expect(JSON.parse(String(world.objects.get(keys.json)!.Body)).period.end).toBe('2024-05-01T12:00:00.000Z');
+      expect(world.published).toHaveLength(4);
     } finally {
       jest.useRealTimers();
     }
