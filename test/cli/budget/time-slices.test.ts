@@ -10,6 +10,7 @@ import type { BudgetTarget } from '../../../lib/cli/budget/model';
 import { MAX_QUERIES_PER_REQUEST, planBudgetRequests } from '../../../lib/cli/budget/plan';
 import { formatBudgets } from '../../../lib/cli/budget/format';
 import { readBudgets } from '../../../lib/cli/budget/read';
+import { resolveTarget } from '../../../lib/cli/budget/targets';
 import { countSlices, SliceCondition, sliceSpan, timeSliceReading } from '../../../lib/cli/budget/time-slices';
 import { meetsSliceCondition } from '../../../lib/slo/time-slices';
 import { shop } from '../../review/support/manifests';
@@ -253,5 +254,16 @@ describe('budget on a time-slice SLO whose condition is an expression over two m
     const { budgets: [budget] } = await readBudgets({ client, region: 'eu-west-1', sleep: async () => undefined }, [tasksTarget()], now, 0);
     expect(budget).toMatchObject({ status: 'ok', badEvents: 6, totalEvents: 15 * 1440 - 60 });
     expect(budget.slices).toMatchObject({ sliceSeconds: 60, missing: 2, missingSlice: 'bad', inFlight: 0 });
+  });
+
+  test('a manifest written before the condition\'s metrics were recorded is not queried: it says to synthesize again', async () => {
+    const slo = runningTasksManifest().services[0].slos[0];
+    const older = { ...slo, sli: { ...slo.sli, metrics: slo.sli.metrics.filter((m) => m.id === 'slice0') } };
+    const target = resolveTarget('storefront', older, { alarms: new Map() }, 'eu-west-1');
+    expect(target.unreadable).toBe('its slice condition running - desired uses running and desired, which this manifest (written by an older '
+      + 'cdk-reliability) does not record: run `cdk synth` again with this version');
+    expect(planBudgetRequests([target], now).requests).toEqual([]);
+    // the manifest synthesized now records them: only its deploy-time dimensions wait for the alarms
+    expect(resolveTarget('storefront', slo, { alarms: new Map() }, 'eu-west-1').unreadable).toMatch(/^its metrics name values known only once deployed/);
   });
 });
