@@ -74,7 +74,7 @@ function sloEntry(service: ManifestService, slo: ManifestSlo, render: (value: un
       description: render(slo.sliBinding.description),
       badEvents: slo.sliBinding.badEvents,
       totalEvents: slo.sliBinding.totalEvents,
-      metrics: Object.entries(slo.sliBinding.usingMetrics).map(([id, metric]) => metricEntry(id, metric, render)),
+      metrics: sliMetrics(slo, render),
       ...optional('timeSlice', timeSliceEntry(slo.sliBinding.timeSlice)),
     },
     ...optional('minimumEvents', slo.minimumEvents),
@@ -137,6 +137,26 @@ function blindAlertEntry(service: ManifestService, slo: ManifestSlo): BlindAlert
     expectedEvents: slo.blindAlert!.expectedEvents!,
     alarmName: blindAlarmName(service.serviceName, slo.name),
   };
+}
+
+/**
+ * The SLI's metrics under their alarm ids. A time-slice condition that is an expression
+ * (`running - desired`) is followed by the metrics it reads, depth first, so that a reader can
+ * query the condition from the manifest alone; a counted-events SLI lists its top-level ids only,
+ * as it always has.
+ */
+function sliMetrics(slo: ManifestSlo, render: (value: unknown) => string): MetricEntry[] {
+  const entries = new Map<string, MetricEntry>();
+  const add = (id: string, metric: IMetric, nested: boolean): void => {
+    if (entries.has(id)) {
+      return;
+    }
+    entries.set(id, metricEntry(id, metric, render));
+    const using = nested ? metric.toMetricConfig().mathExpression?.usingMetrics : undefined;
+    Object.entries(using ?? {}).forEach(([inner, m]) => add(inner, m, nested));
+  };
+  Object.entries(slo.sliBinding.usingMetrics).forEach(([id, metric]) => add(id, metric, slo.sliBinding.timeSlice !== undefined));
+  return [...entries.values()];
 }
 
 function metricEntry(id: string, metric: IMetric, render: (value: unknown) => string): MetricEntry {

@@ -160,7 +160,11 @@ export interface SliEntry {
   readonly badEvents: string;
   /** Metric-math expression counting all events, e.g. `total0`; `1` (one slice) for a time-slice SLI. */
   readonly totalEvents: string;
-  /** The metrics read (ids as in the alarms' metric math). */
+  /**
+   * The metrics read (ids as in the alarms' metric math). For a time-slice SLI whose condition is
+   * an expression (`running - desired`), the metrics and expressions it reads follow it, under
+   * their own ids (added in schema version 1: manifests written before list the condition alone).
+   */
   readonly metrics: MetricEntry[];
   /**
    * For a time-slice SLI (`kind` `time-slice`): the slice and the condition a good slice meets
@@ -180,7 +184,10 @@ export interface TimeSliceEntry {
   readonly sliceSeconds: number;
   /** The slice, readable: `1m`. */
   readonly slice: string;
-  /** The id of the judged metric (or expression) in `SliEntry.metrics`: `slice0`. */
+  /**
+   * The id of the judged metric (or expression) in `SliEntry.metrics`: `slice0`. An expression's
+   * text is its entry's `expression`, over ids that are entries of `SliEntry.metrics` too.
+   */
   readonly metricId: string;
   /** How a good slice's value compares with the threshold: `<`, `<=`, `>` or `>=`. */
   readonly comparison: string;

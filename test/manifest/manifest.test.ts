@@ -6,6 +6,7 @@ import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { OrdersStack } from '../../bin/orders-stack';
 import { ShopStack } from '../../bin/shop-stack';
 import { AlertPolicy, EscalationPolicy, Fault, GameDay, Notify, ReliableService, Sli, Targets, WeekDay } from '../../lib';
 import { MANIFEST_SCHEMA_VERSION, ReliabilityManifest } from '../../lib/manifest/schema';
@@ -126,6 +127,19 @@ describe('the reliability manifest', () => {
     const [service] = manifest.services;
     expect(service.estimatedMonthlyCostUsd).toBeCloseTo(service.slos.reduce((s, o) => s + o.estimatedMonthlyCostUsd, 0), 2);
     expect(service.estimatedMonthlyCostUsd).toBeGreaterThan(0);
+  });
+
+  test('records every metric a time-slice condition expression reads, so that the condition can be queried from the manifest alone', () => {
+    const files = synthManifests((app) => new OrdersStack(app, 'Orders'));
+    const manifest: ReliabilityManifest = JSON.parse(files['Orders.reliability.json']);
+    const tasks = manifest.services.find((s) => s.name === 'storefront')!.slos.find((s) => s.name === 'tasks')!;
+    expect(tasks.sli.timeSlice).toMatchObject({ metricId: 'slice0', comparison: '>=', threshold: 0, missingSlice: 'bad' });
+    const dimensions = { ClusterName: expect.stringMatching(/^\$\{Cluster[0-9A-F]+\}$/), ServiceName: expect.stringMatching(/^\$\{Storefront[\w.]+\}$/) };
+    expect(tasks.sli.metrics).toEqual([
+      { id: 'slice0', namespace: '', metricName: '', dimensions: {}, statistic: '', expression: 'running - desired' },
+      { id: 'running', namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensions, statistic: 'Minimum' },
+      { id: 'desired', namespace: 'ECS/ContainerInsights', metricName: 'DesiredTaskCount', dimensions, statistic: 'Maximum' },
+    ]);
   });
 
   test('is byte-identical when the same app is synthesized twice', () => {

@@ -124,6 +124,22 @@ function resolvedFrom(metric: MetricEntry, alarm: MetricAlarm): MetricEntry | un
   return { ...metric, namespace, metricName, dimensions };
 }
 
+/**
+ * Ids a time-slice condition expression reads that the manifest's metrics do not hold: a manifest
+ * written before the metrics of a condition such as `running - desired` were recorded. Such a
+ * condition cannot be queried.
+ */
+export function unrecordedConditionIds(slo: SloEntry): string[] {
+  const slice = slo.sli.timeSlice;
+  const condition = slice && slo.sli.metrics.find((m) => m.id === slice.metricId);
+  if (!condition?.expression) {
+    return [];
+  }
+  const known = new Set(slo.sli.metrics.map((m) => m.id));
+  const ids = condition.expression.replace(/"[^"]*"|'[^']*'/g, '').match(/\b[A-Za-z_]\w*\b(?!\s*\()/g) ?? [];
+  return [...new Set(ids.filter((id) => !known.has(id)))];
+}
+
 /** The SLO's alarms that exist in the region read. */
 export function deployedAlarmsOf(slo: SloEntry, deployed: DeployedAlarms): MetricAlarm[] {
   return windowAlarmNames(slo).map((name) => deployed.alarms.get(name)).filter((a): a is MetricAlarm => a !== undefined);
@@ -136,6 +152,15 @@ export function deployedAlarmsOf(slo: SloEntry, deployed: DeployedAlarms): Metri
  */
 export function resolveTarget(service: string, slo: SloEntry, deployed: DeployedAlarms, region: string): BudgetTarget {
   const metrics = slo.sli.metrics;
+  const unrecorded = unrecordedConditionIds(slo);
+  if (unrecorded.length > 0) {
+    const expression = metrics.find((m) => m.id === slo.sli.timeSlice!.metricId)!.expression;
+    return {
+      service, slo, metrics,
+      unreadable: `its slice condition ${expression} uses ${joinAnd(unrecorded)}, which this manifest (written by an older cdk-reliability) `
+        + 'does not record: run `cdk synth` again with this version',
+    };
+  }
   const pending = metrics.flatMap((m) => deployTimeValues(m));
   if (pending.length === 0) {
     return { service, slo, metrics };

@@ -12,7 +12,7 @@ import { describeAlarms, FetchContext } from '../budget/fetch';
 import type { BudgetTarget } from '../budget/model';
 import { describeMetrics } from '../budget/read';
 import type { RetryPolicy } from '../budget/retry';
-import { resolveTargets, windowAlarmNames } from '../budget/targets';
+import { resolveTargets, unrecordedConditionIds, windowAlarmNames } from '../budget/targets';
 import { sliceRetentionSeconds } from '../budget/time-slices';
 import { DAY_SECONDS, HOUR_SECONDS } from '../../slo/windows';
 import type { ExperimentPlan } from '../experiments/model';
@@ -137,7 +137,7 @@ async function readSeries(cw: FetchContext, input: ReviewInput, selected: readon
   const resolved = resolveTargets(selected.map((s) => ({ service: s.service.name, slo: s.slo })), deployed, cw.region, input.agnostic, true);
   const caveats = [...resolved.notes];
   const targets: BudgetTarget[] = resolved.targets.map((t) => {
-    const unknown = unrecordedIds(t.slo);
+    const unknown = unrecordedConditionIds(t.slo);
     if (unknown.length === 0) {
       return t;
     }
@@ -261,18 +261,6 @@ function sliceRetention(slo: SloEntry): string {
 
 function day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
-}
-
-/** Ids a time-slice condition expression uses that the manifest's metrics do not hold (an expression over nested metrics). */
-function unrecordedIds(slo: SloEntry): string[] {
-  const slice = slo.sli.timeSlice;
-  const condition = slice && slo.sli.metrics.find((m) => m.id === slice.metricId);
-  if (!condition?.expression) {
-    return [];
-  }
-  const known = new Set(slo.sli.metrics.map((m) => m.id));
-  const ids = condition.expression.replace(/"[^"]*"|'[^']*'/g, '').match(/\b[A-Za-z_]\w*\b(?!\s*\()/g) ?? [];
-  return [...new Set(ids.filter((id) => !known.has(id)))];
 }
 
 async function readIncidents(clients: ReviewClients, settings: ReviewSettings, input: ReviewInput, start: number, end: number, now: number): Promise<{

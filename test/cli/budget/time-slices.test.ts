@@ -10,10 +10,11 @@ import type { BudgetTarget } from '../../../lib/cli/budget/model';
 import { MAX_QUERIES_PER_REQUEST, planBudgetRequests } from '../../../lib/cli/budget/plan';
 import { formatBudgets } from '../../../lib/cli/budget/format';
 import { readBudgets } from '../../../lib/cli/budget/read';
+import { resolveTarget } from '../../../lib/cli/budget/targets';
 import { countSlices, SliceCondition, sliceSpan, timeSliceReading } from '../../../lib/cli/budget/time-slices';
 import { meetsSliceCondition } from '../../../lib/slo/time-slices';
 import { shop } from '../../review/support/manifests';
-import { freshnessManifest, FreshnessOptions } from '../../review/support/time-slice';
+import { freshnessManifest, FreshnessOptions, runningTasksManifest } from '../../review/support/time-slice';
 
 const MINUTE = 60_000;
 const DAY = 86_400;
@@ -202,5 +203,67 @@ describe('readBudgets on a time-slice SLO', () => {
     const plan = planBudgetRequests([freshnessTarget({ slice: Duration.minutes(5) })], now);
     expect(plan.requests[0].window.periodSeconds).toBe(300);
     expect((plan.requests[0].window.end.getTime() - plan.requests[0].window.start.getTime()) / 1000).toBe(30 * DAY + 300);
+  });
+});
+
+describe('budget on a time-slice SLO whose condition is an expression over two metrics (Sli.ecsServiceRunningTasks)', () => {
+  const now = new Date('2024-05-01T12:00:30Z');
+  const tasks = { ClusterName: 'orders', ServiceName: 'storefront' };
+
+  function tasksTarget(): BudgetTarget {
+    const slo = runningTasksManifest().services[0].slos[0];
+    const metrics = slo.sli.metrics.map((m) => (m.expression ? m : { ...m, dimensions: tasks }));
+    return { service: 'storefront', slo, metrics };
+  }
+
+  test('the condition is queried as running - desired over both metrics at Period = slice, only the condition returned', () => {
+    const [request] = planBudgetRequests([tasksTarget()], now).requests;
+    const dimensions = [{ Name: 'ClusterName', Value: 'orders' }, { Name: 'ServiceName', Value: 'storefront' }];
+    expect(request.queries).toEqual([
+      { Id: 's0_slice0', Expression: 's0_running - s0_desired', Label: 'storefront/tasks slice0', ReturnData: true },
+      {
+        Id: 's0_running', MetricStat: { Metric: { Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount', Dimensions: dimensions }, Period: 60, Stat: 'Minimum' },
+        Label: 'storefront/tasks running', ReturnData: false,
+      },
+      {
+        Id: 's0_desired', MetricStat: { Metric: { Namespace: 'ECS/ContainerInsights', MetricName: 'DesiredTaskCount', Dimensions: dimensions }, Period: 60, Stat: 'Maximum' },
+        Label: 'storefront/tasks desired', ReturnData: false,
+      },
+    ]);
+    expect(request.series.get(0)?.condition).toBe('s0_slice0');
+  });
+
+  test('a minute with fewer tasks running than desired is bad, and so is a minute without data', async () => {
+    // 2 desired; 1 running for 4 minutes 40 minutes ago; Container Insights silent for 2 minutes 20 minutes ago
+    const silent = (t: number) => t >= END - 20 * MINUTE && t < END - 18 * MINUTE;
+    const running = (t: number) => (silent(t) ? undefined : t >= END - 40 * MINUTE && t < END - 36 * MINUTE ? 1 : 2);
+    const desired = (t: number) => (silent(t) ? undefined : 2);
+    const client = {
+      send: async (command: GetMetricDataCommand) => {
+        const input = command.input;
+        const condition = input.MetricDataQueries!.filter((q) => q.ReturnData);
+        expect(condition.map((q) => q.Expression)).toEqual(['s0_running - s0_desired']);
+        const s = series(input.StartTime!.getTime(), input.EndTime!.getTime(), (i) => {
+          const t = input.StartTime!.getTime() + i * MINUTE;
+          const [r, d] = [running(t), desired(t)];
+          return r === undefined || d === undefined ? undefined : r - d;
+        });
+        return { MetricDataResults: [{ Id: 's0_slice0', StatusCode: 'Complete', Timestamps: s.timestamps.map((t) => new Date(t)), Values: s.values }] };
+      },
+    } as unknown as CloudWatchClient;
+    const { budgets: [budget] } = await readBudgets({ client, region: 'eu-west-1', sleep: async () => undefined }, [tasksTarget()], now, 0);
+    expect(budget).toMatchObject({ status: 'ok', badEvents: 6, totalEvents: 15 * 1440 - 60 });
+    expect(budget.slices).toMatchObject({ sliceSeconds: 60, missing: 2, missingSlice: 'bad', inFlight: 0 });
+  });
+
+  test('a manifest written before the condition\'s metrics were recorded is not queried: it says to synthesize again', async () => {
+    const slo = runningTasksManifest().services[0].slos[0];
+    const older = { ...slo, sli: { ...slo.sli, metrics: slo.sli.metrics.filter((m) => m.id === 'slice0') } };
+    const target = resolveTarget('storefront', older, { alarms: new Map() }, 'eu-west-1');
+    expect(target.unreadable).toBe('its slice condition running - desired uses running and desired, which this manifest (written by an older '
+      + 'cdk-reliability) does not record: run `cdk synth` again with this version');
+    expect(planBudgetRequests([target], now).requests).toEqual([]);
+    // the manifest synthesized now records them: only its deploy-time dimensions wait for the alarms
+    expect(resolveTarget('storefront', slo, { alarms: new Map() }, 'eu-west-1').unreadable).toMatch(/^its metrics name values known only once deployed/);
   });
 });

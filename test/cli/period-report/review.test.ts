@@ -285,7 +285,9 @@ describe('review of time-slice SLOs: the condition metric read at Period = slice
     expect(fake.metrics.requests).toHaveLength(2);
     const [hourly, slices] = fake.metrics.requests;
     expect(hourly.MetricDataQueries!.filter((q) => q.MetricStat).every((q) => q.MetricStat!.Period === 3600)).toBe(true);
+    // storefront's tasks condition is an expression over two metrics read at the slice: no period of its own
     expect(slices.MetricDataQueries!.map((q) => [q.Label, q.MetricStat?.Period])).toEqual([
+      ['storefront/tasks slice0', undefined], ['storefront/tasks running', 60], ['storefront/tasks desired', 60],
       ['order-events/freshness slice0', 60], ['order-events/dead-letters slice0', 60],
     ]);
     expect(slices.StartTime).toEqual(new Date(KEPT_FROM));
@@ -337,16 +339,46 @@ describe('review: paging, polling, refusals and what it cannot read yet', () => 
     expect(report.services[0].incidents.pages).toBe(2);
   });
 
-  test('a time-slice SLO whose condition uses metrics the manifest does not record is no data, saying why, and does not hide the others', async () => {
-    account();
+  test('a time-slice SLO whose condition is an expression over two metrics is read per slice: minutes short of tasks and silent minutes are bad', async () => {
+    const fake = account();
     const report = await review('--stack', 'Orders', '--service', 'storefront');
     const [availability, latency, tasks] = report.services[0].slos;
     expect(availability.period.status).toBe('ok');
     expect(latency.period.status).toBe('ok');
-    expect(tasks).toEqual(expect.objectContaining({ kind: 'time-slice', unit: '1-minute slices', met: null, worstDays: [] }));
-    expect(tasks.period).toEqual(expect.objectContaining({ status: 'no-data', bad: null }));
-    expect(tasks.period.reason).toBe('its slice condition running - desired uses running and desired, which the manifest does not record: review cannot read it');
-    expect(report.services[0].summary).toMatch(/^storefront kept availability 99\.996 % against 99\.9 % and latency 99\.49 % against 99 %, tasks: no data; 1 page/);
+    // 10 minutes with 1 of 2 tasks running, 3 minutes without Container Insights datapoints
+    expect(tasks).toEqual(expect.objectContaining({ kind: 'time-slice', unit: '1-minute slices', met: true }));
+    expect(tasks.period).toEqual(expect.objectContaining({ status: 'ok', bad: 13, total: 21_480 }));
+    expect(tasks.worstDays.map((d) => [d.day, d.bad])).toEqual([['2024-04-25', 10], ['2024-04-20', 3]]);
+    // the condition is queried as an expression at Period = 1 minute, only its series returned
+    const queries = fake.metrics.requests.flatMap((r) => r.MetricDataQueries ?? []).filter((q) => /_(slice0|running|desired)$/.test(q.Id ?? ''));
+    expect([...new Set(queries.filter((q) => q.ReturnData).map((q) => q.Expression))]).toEqual([expect.stringMatching(/^s\d+_running - s\d+_desired$/)]);
+    expect([...new Set(queries.filter((q) => !q.ReturnData).map((q) => `${q.MetricStat?.Metric?.MetricName} ${q.MetricStat?.Stat} ${q.MetricStat?.Period}`))])
+      .toEqual(['RunningTaskCount Minimum 60', 'DesiredTaskCount Maximum 60']);
+    expect(report.caveats.some((c) => c.includes('does not record'))).toBe(false);
+    expect(report.services[0].summary).toMatch(/^storefront kept availability 99\.996 % against 99\.9 %, latency 99\.49 % against 99 % and tasks 99\.93 % against 99\.5 %; 1 page/);
+  });
+
+  test('a time-slice SLO whose condition uses metrics the manifest does not record (a manifest written before they were) is no data, saying why, and does not hide the others', async () => {
+    account();
+    const file = path.join(dir, 'Orders.reliability.json');
+    const written = fs.readFileSync(file, 'utf8');
+    const older: ReliabilityManifest = JSON.parse(written);
+    const storefront = older.services.find((s) => s.name === 'storefront')!;
+    const tasksEntry = storefront.slos.find((s) => s.name === 'tasks')!;
+    (tasksEntry.sli as { metrics: unknown[] }).metrics = tasksEntry.sli.metrics.filter((m) => m.id === 'slice0');
+    fs.writeFileSync(file, JSON.stringify(older));
+    try {
+      const report = await review('--stack', 'Orders', '--service', 'storefront');
+      const [availability, latency, tasks] = report.services[0].slos;
+      expect(availability.period.status).toBe('ok');
+      expect(latency.period.status).toBe('ok');
+      expect(tasks).toEqual(expect.objectContaining({ kind: 'time-slice', unit: '1-minute slices', met: null, worstDays: [] }));
+      expect(tasks.period).toEqual(expect.objectContaining({ status: 'no-data', bad: null }));
+      expect(tasks.period.reason).toBe('its slice condition running - desired uses running and desired, which the manifest does not record: review cannot read it');
+      expect(report.services[0].summary).toMatch(/^storefront kept availability 99\.996 % against 99\.9 % and latency 99\.49 % against 99 %, tasks: no data; 1 page/);
+    } finally {
+      fs.writeFileSync(file, written);
+    }
   });
 
   test.each([

@@ -39,6 +39,8 @@ export const DEPLOYED = {
   '${OrderEvents91E7078A.QueueName}': 'Orders-OrderEvents91E7078A-Qw3Er5Ty',
   '${OrderEventsDlq56EEDE37.QueueName}': 'Orders-OrderEventsDlq56EEDE37-Ui8Op0As',
   '${OrderEventsConsumerB3984A37}': 'Orders-OrderEventsConsumerB3984A37-Df4Gh6Jk',
+  '${ClusterEB0386A7}': 'Orders-ClusterEB0386A7-Lz2Xc4Vb',
+  '${StorefrontService4BCCBFD3.Name}': 'Orders-StorefrontService4BCCBFD3-Nm6Qw8Er',
 };
 
 export const ESCALATION_LOG_GROUP = 'Shop-ShopOnCallEscalationLogsA1B2C3D4-kL9mN8oP7qR6';
@@ -56,6 +58,14 @@ export const CPU_STRESS_TEMPLATE = 'EXTstorefrontCpuStress5';
  */
 export const QUEUE_OUTAGE = { from: '2024-04-24T13:00Z', to: '2024-04-24T14:30Z', dlqFrom: '2024-04-24T13:30Z', dlqTo: '2024-04-24T15:00Z' };
 export const OLD_QUEUE_OUTAGE = { from: '2024-04-08T09:00Z', to: '2024-04-08T11:00Z' };
+
+/**
+ * The storefront's tasks (Container Insights, 2 desired): the zone power interruption stopped one
+ * of them from 09:02 to 09:12 on 2024-04-25 (10 minutes running fewer than desired), and Container
+ * Insights published nothing for 3 minutes on 2024-04-20 (missing minutes, bad by the preset's rule).
+ */
+export const SHORT_OF_TASKS = { from: '2024-04-25T09:02Z', to: '2024-04-25T09:12Z' };
+export const TASKS_SILENT = { from: '2024-04-20T03:00Z', to: '2024-04-20T03:03Z' };
 
 /** A day at 03:00 UTC: checkout has one 5XX a minute for ten minutes. */
 const nightlyBlip = (t: number) => {
@@ -199,12 +209,19 @@ function ordersMonth(account: FakeAccount, orders: ReliabilityManifest): void {
   const dlq = { QueueName: DEPLOYED['${OrderEventsDlq56EEDE37.QueueName}'] };
   const consumer = { FunctionName: DEPLOYED['${OrderEventsConsumerB3984A37}'] };
   const zoneOut = (t: number) => within(t, '2024-04-25T09:02Z', '2024-04-25T09:09Z');
+  const tasks = { ClusterName: DEPLOYED['${ClusterEB0386A7}'], ServiceName: DEPLOYED['${StorefrontService4BCCBFD3.Name}'] };
+  const published = (t: number) => !within(t, TASKS_SILENT.from, TASKS_SILENT.to);
 
   m.define({ namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: alb, statistic: 'Sum', perMinute: () => 200 })
     .define({ namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_ELB_5XX_Count', dimensions: alb, statistic: 'Sum', perMinute: (t) => (zoneOut(t) ? 25 : 0) })
     .define({ namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: alb, statistic: 'Sum', perMinute: (t) => (zoneOut(t) ? 15 : 0) })
     .define({ namespace: 'AWS/ApplicationELB', metricName: 'TargetResponseTime', dimensions: alb, statistic: 'SampleCount', perMinute: () => 200 })
-    .define({ namespace: 'AWS/ApplicationELB', metricName: 'TargetResponseTime', dimensions: alb, statistic: 'TC(:0.5)', perMinute: (t) => (zoneOut(t) ? 150 : 199) });
+    .define({ namespace: 'AWS/ApplicationELB', metricName: 'TargetResponseTime', dimensions: alb, statistic: 'TC(:0.5)', perMinute: (t) => (zoneOut(t) ? 150 : 199) })
+    .define({
+      namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensions: tasks, statistic: 'Minimum',
+      perMinute: (t) => (!published(t) ? undefined : within(t, SHORT_OF_TASKS.from, SHORT_OF_TASKS.to) ? 1 : 2),
+    })
+    .define({ namespace: 'ECS/ContainerInsights', metricName: 'DesiredTaskCount', dimensions: tasks, statistic: 'Maximum', perMinute: (t) => (published(t) ? 2 : undefined) });
   for (const operation of ['GetItem', 'PutItem', 'Query']) {
     m.define({ namespace: 'AWS/DynamoDB', metricName: 'SuccessfulRequestLatency', dimensions: table(operation), statistic: 'SampleCount', perMinute: () => 100 })
       .define({ namespace: 'AWS/DynamoDB', metricName: 'SystemErrors', dimensions: table(operation), statistic: 'Sum', perMinute: () => 0 });
