@@ -30,11 +30,11 @@ import { renderPeriodReportJson } from '../../lib/cli/period-report/render';
 import { createLogger } from '../shared/log';
 import { chatbotCustomNotification, cut, gsm, snsSubject } from '../shared/sns-message';
 import { archiveKeys, keySafe, REPORT_LOG_EVENTS, ReportEvent } from './contract';
+import { deliverDigest, DeliveryOutcome, DigestMessage } from './deliver';
+import { readConfig, readDeployedDefinition } from './manifest';
 
 /** The report this function archives, as its JSON reads (for the tests and readers of the archive). */
 export type { PeriodReport };
-import { deliverDigest, DeliveryOutcome, DigestMessage } from './deliver';
-import { readConfig, readDeployedDefinition } from './manifest';
 
 /** What one invocation did. */
 export interface ReportOutcome {
