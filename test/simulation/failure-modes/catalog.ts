@@ -23,8 +23,10 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -381,6 +383,12 @@ export interface SliceSliCase {
   readonly silence: string;
   /** Rows of its own. @default - the generic rows only */
   readonly extraRows?: (sli: SliceSliCase) => FailureRow[];
+  /**
+   * A missing slice is good (`SliceMissingData.GOOD`, for metrics AWS publishes only while there is
+   * something to report): the silent-metric row then cannot see the silence, and says what can.
+   * @default - a missing slice is bad
+   */
+  readonly missingGood?: string;
 }
 
 const queueAge = (s: Stack) => new sqs.Queue(s, 'Queue').metricApproximateAgeOfOldestMessage({ statistic: Stats.MAXIMUM });
@@ -394,6 +402,42 @@ export const SLICE_SLIS: SliceSliCase[] = [
     value: (_, bad) => (bad ? 900 : 30),
     failure: 'queue age over 5 min',
     silence: 'the queue\'s metric stops',
+  },
+  {
+    name: '`Sli.queueFreshness`',
+    build: (s) => Sli.queueFreshness(new sqs.Queue(s, 'Queue')),
+    value: (_, bad) => (bad ? 900 : 30),
+    failure: 'oldest message older than 5 min',
+    silence: 'the queue publishes no age (empty or inactive)',
+    missingGood: 'SQS publishes the age only while a message waits: a consumer that stops while nothing is sent is invisible; pair with the consumer\'s own SLI',
+  },
+  {
+    name: '`Sli.deadLetterQueueEmpty`',
+    build: (s) => Sli.deadLetterQueueEmpty(new sqs.Queue(s, 'DeadLetters')),
+    value: (_, bad) => (bad ? 3 : 0),
+    failure: 'dead letters waiting',
+    silence: 'the dead-letter queue publishes nothing (inactive for hours)',
+    missingGood: 'SQS stops publishing for an inactive queue: untouched dead letters can read as good after hours; act on the page, not on its clearing',
+  },
+  {
+    name: '`Sli.streamFreshness`',
+    build: (s) => Sli.streamFreshness(new kinesis.Stream(s, 'Stream')),
+    value: (_, bad) => (bad ? 600_000 : 1_000),
+    failure: 'iterator age over 1 min',
+    silence: 'no consumer calls GetRecords',
+  },
+  {
+    name: '`Sli.ecsServiceRunningTasks`',
+    build: (s) => {
+      const cluster = new ecs.Cluster(s, 'Cluster', { containerInsightsV2: ecs.ContainerInsights.ENABLED });
+      const task = new ecs.FargateTaskDefinition(s, 'Task');
+      task.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27') });
+      return Sli.ecsServiceRunningTasks(new ecs.FargateService(s, 'Service', { cluster, taskDefinition: task, desiredCount: 2 }));
+    },
+    // Container Insights: RunningTaskCount (Minimum) against DesiredTaskCount (Maximum)
+    value: (metric, bad) => (metric.metricName === 'DesiredTaskCount' ? 2 : bad ? 1 : 2),
+    failure: 'fewer tasks running than desired',
+    silence: 'Container Insights publishes nothing',
   },
 ];
 
@@ -429,10 +473,15 @@ export function sliceFailureRows(sli: SliceSliCase): FailureRow[] {
       expected: { pageBy: 'never', ticket: 'never' }, minutes: 3 * 60, objective: 99.5,
       scenario: () => slices(sli, 0, 1),
     }),
-    row(`${sli.silence} for 1 h (a missing slice is bad)`, {
-      expected: { pageBy: 5, holdsThrough: INCIDENT - 1, clearBy: INCIDENT + 35, ticket: 'allowed' }, minutes: 8 * 60,
-      scenario: () => slices(sli, 0, INCIDENT, true),
-    }),
+    sli.missingGood === undefined
+      ? row(`${sli.silence} for 1 h (a missing slice is bad)`, {
+        expected: { pageBy: 5, holdsThrough: INCIDENT - 1, clearBy: INCIDENT + 35, ticket: 'allowed' }, minutes: 8 * 60,
+        scenario: () => slices(sli, 0, INCIDENT, true),
+      })
+      : row(`${sli.silence} for 1 h (a missing slice is good)`, {
+        expected: { pageBy: 'never', ticket: 'never' }, minutes: 8 * 60, cannot: sli.missingGood,
+        scenario: () => slices(sli, 0, INCIDENT, true),
+      }),
     ...(sli.extraRows?.(sli) ?? []),
   ];
 }
