@@ -8,6 +8,7 @@
  */
 import { DAY_SECONDS, HOUR_SECONDS } from '../../slo/windows';
 import { UsageError } from '../errors';
+import { spanSeconds } from '../span';
 import { HOURLY_RETENTION_SECONDS } from '../budget/plan';
 import type { ReportPeriod } from './model';
 
@@ -23,20 +24,18 @@ export function floorHour(ms: number): number {
   return Math.floor(ms / (HOUR_SECONDS * 1000)) * HOUR_SECONDS * 1000;
 }
 
-const UNITS: Readonly<Record<string, number>> = { h: HOUR_SECONDS, d: DAY_SECONDS, w: 7 * DAY_SECONDS };
-
 /**
- * The period ending at `now` for `--since`: a span (`30d`, `12h`, `2w`) or a UTC date or time
+ * The period ending at `now` for `--since`: a span (`30d`, `12h`, `2w`, `1w3d`) or a UTC date or time
  * (`2026-11-01`, `2026-11-01T08:00Z`). Both ends are whole hours (the end aligned down): the
  * metrics are read as 1-hour sums, so that days and the period add up exactly. Throws a
  * `UsageError` naming what is allowed.
  */
 export function parsePeriod(since: string, now: Date): ReportPeriod {
   const end = floorHour(now.getTime());
-  const span = /^(\d+)([hdw])$/.exec(since.trim());
+  const span = spanSeconds(since, 'hdw');
   let start: number;
-  if (span) {
-    start = end - Number(span[1]) * UNITS[span[2]] * 1000;
+  if (span !== undefined) {
+    start = end - span * 1000;
   } else if (/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?Z)?$/.test(since.trim())) {
     start = Date.parse(since.trim().length === 10 ? `${since.trim()}T00:00:00Z` : since.trim());
     if (Number.isNaN(start)) {

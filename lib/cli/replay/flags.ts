@@ -5,20 +5,16 @@
  */
 import { DEFAULT_DELAY_MINUTES } from '../../simulation/evaluator';
 import { UsageError } from '../errors';
+import { spanSeconds } from '../span';
 import { FIVE_MINUTE_RETENTION_DAYS } from './history';
-
-const UNIT_MINUTES: Record<string, number> = { m: 1, h: 60, d: 1_440 };
 
 /** `14d`, `36h`, `90m`, `1d12h` as whole minutes, at least 1 hour, at most 63 days. */
 export function parseReplayLength(flag: string, value: string, command: string): number {
-  const text = value.trim().toLowerCase();
-  if (!/^(?:\d+[mhd])+$/.test(text)) {
+  const seconds = spanSeconds(value, 'mhd');
+  if (seconds === undefined) {
     throw new UsageError(`--${flag} must be a time back from now such as 14d, 36h or 1d12h; got '${value}'`, command);
   }
-  let minutes = 0;
-  for (const m of text.matchAll(/(\d+)([mhd])/g)) {
-    minutes += Number(m[1]) * UNIT_MINUTES[m[2]];
-  }
+  const minutes = seconds / 60;
   if (minutes < 60) {
     throw new UsageError(`--${flag} must be at least 1h (the alarms' shortest windows need an hour to say anything); got '${value}'`, command);
   }

@@ -4,6 +4,7 @@
  * throws a `UsageError` naming the flag, the value and the forms it accepts. Pure.
  */
 import { UsageError } from '../errors';
+import { spanSeconds } from '../span';
 
 const COMMAND = 'simulate';
 
@@ -37,18 +38,12 @@ export function parseErrorRate(flag: string, value: string): number {
   throw new UsageError(`--${flag} must be ${allowed}; got '${value}'`, COMMAND);
 }
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400 };
-
 /** `90s`, `45m`, `2h`, `1d`, `1h30m`, `1.5h` as minutes (fractions of a minute kept); more than 0. */
 export function parseDuration(flag: string, value: string): number {
-  const text = value.trim().toLowerCase();
   const allowed = 'a duration such as 90s, 45m, 2h, 1d or 1h30m';
-  if (!new RegExp(`^(?:${NUMBER}[smhd])+$`).test(text)) {
+  const seconds = spanSeconds(value, 'smhd', true);
+  if (seconds === undefined) {
     throw new UsageError(`--${flag} must be ${allowed}; got '${value}'`, COMMAND);
-  }
-  let seconds = 0;
-  for (const m of text.matchAll(new RegExp(`(${NUMBER})([smhd])`, 'g'))) {
-    seconds += Number(m[1]) * UNIT_SECONDS[m[2]];
   }
   if (!(seconds > 0)) {
     throw new UsageError(`--${flag} must be longer than 0; got '${value}'`, COMMAND);
