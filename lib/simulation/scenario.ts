@@ -226,8 +226,8 @@ function eventForms(alarm: WindowAlarmModel, events: EventExpressions | undefine
   }
   const t = linearForm(total, alarm);
   const rate = typeof t === 'string' ? undefined : rateTimesTotal(bad, t, alarm);
-  if (rate && typeof t !== 'string') {
-    return { bad: new Map<string, number>(), total: t, rate };
+  if (rate) {
+    return { bad: new Map<string, number>(), total: t as Map<string, number>, rate };
   }
   const b = linearForm(bad, alarm);
   if (typeof b === 'string' || typeof t === 'string') {
@@ -280,8 +280,9 @@ export function eventShares(model: SloAlarmModel, options: TrafficScenarioOption
   if (rate) {
     // a rate times the total (CloudFront): the total metric counts every event, the rate metric
     // publishes the minute's share of bad events, scaled (see `rateTimesTotal`)
-    return new Map<string, EventShare>([...total.keys()].map((key) => [key, { events: 1, bad: 0 }] as [string, EventShare])
-      .concat([[rate.key, { events: 0, bad: 0, rate: rate.scale }]]));
+    const shares = new Map<string, EventShare>();
+    total.forEach((_, key) => shares.set(key, { events: 1, bad: 0 }));
+    return shares.set(rate.key, { events: 0, bad: 0, rate: rate.scale });
   }
 
   const keys = [...metrics.keys()];
@@ -356,8 +357,9 @@ function describeForm(form: Map<string, number>, metrics: Map<string, MetricIden
  * longer period's `Average` is the mean of its minutes' rates, not weighted by their requests: an
  * assumption, AWS documents the metric's unit (Percent) and statistic (Average), not how many
  * samples a minute holds ("Types of metrics for CloudFront",
- * docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html). A metric in neither the bad nor the
- * total events is refused when the evaluator asks for it (wrap the scenario with `overrideMetric`).
+ * docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html).
+ * A metric in neither the bad nor the total events is refused when the evaluator asks for it (wrap
+ * the scenario with `overrideMetric`).
  */
 export function trafficScenario(model: SloAlarmModel, profile: TrafficProfile, options: TrafficScenarioOptions = {}): Scenario {
   const shares = eventShares(model, options);

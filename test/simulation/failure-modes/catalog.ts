@@ -14,6 +14,11 @@
  *   Lambda functions"), so `Errors` is present (0) while invocations succeed;
  * - ALB `RequestCount` leaves out requests refused before a target was chosen (503, no healthy
  *   target); `TargetResponseTime` has no sample for a request whose target never answered;
+ * - CloudFront publishes `Requests` (Sum) and `5xxErrorRate` (Average, percent) as one datapoint a
+ *   minute each while there are requests, so a window's Average is the mean of its minutes' rates
+ *   (an assumption: AWS documents the statistic, not the samples; see lib/simulation/scenario.ts);
+ * - a Synthetics canary publishes `SuccessPercent` once a run (100 or 0), in the minute the run
+ *   starts, nothing between runs;
  * - every metric reaches CloudWatch 2 minutes late (the evaluator's default ingestion delay),
  *   except in the "no ingestion delay" rows.
  */
