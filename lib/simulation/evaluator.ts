@@ -76,9 +76,15 @@
  *    of the age of the oldest message); a longer one aggregates its minutes with the statistic
  *    (the largest minute's `Maximum`, the minutes' sum for counts, their mean for `Average`).
  *
+ * 8. `Average` over a datapoint of several minutes: CloudWatch's Average is "the value of Sum /
+ *    SampleCount during the specified period" ("CloudWatch statistics definitions",
+ *    docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html), so for a
+ *    metric published as one datapoint a minute it is the mean of the minutes that have one
+ *    (CloudFront's `5xxErrorRate`: see scenario.ts for that assumption).
+ *
  * Not modelled (refused with an error that says so): FILL in M-out-of-N alarms, periods that are
- * not whole minutes, percentiles with periods longer than a minute (and averages, in alarms on one
- * datapoint: they cannot be added up minute by minute), metric-math functions other than IF and FILL.
+ * not whole minutes, percentiles with periods longer than a minute, metric-math functions other
+ * than IF and FILL.
  */
 import { AlarmStateName, evaluateAlarmRule } from './alarm-rule';
 import { evaluateMetricMathSeries, MathNode, parseMetricMath } from './metric-math';
@@ -209,10 +215,10 @@ export function unsupportedMetric(alarm: WindowAlarmModel, id: string): string |
   // a 1-minute datapoint is the minute's value whatever the statistic (the scenario aggregates it);
   // an M-out-of-N alarm's longer datapoints aggregate the minutes: counts, Maximum, Minimum, Average
   const sliced = isSliceAlarm(alarm) && periodAggregate(metric.statistic) !== undefined;
-  if (!COUNT_STATISTICS.test(metric.statistic) && alarm.periodSeconds !== 60 && !sliced) {
+  if (!COUNT_STATISTICS.test(metric.statistic) && metric.statistic !== 'Average' && alarm.periodSeconds !== 60 && !sliced) {
     return `alarm ${alarm.name}: ${id} (${metric.namespace} ${metric.metricName}) uses the statistic ${metric.statistic}; `
       + 'the simulator models count statistics (Sum, SampleCount, TC(:x)) only: they add up minute by minute (any statistic with a period of 1 minute, '
-      + 'and Maximum, Minimum and Average in alarms on M out of N datapoints)';
+      + 'Average as the mean of the minutes\' values, and Maximum and Minimum in alarms on M out of N datapoints)';
   }
   return undefined;
 }
@@ -344,7 +350,10 @@ export function evaluateAlarms(model: SloAlarmModel, scenario: Scenario, options
       // those after i - delay have not arrived
       const back = (k + 1) * window - 1;
       const feed = feedOf(metric).readFrom(-back);
-      out = slidingSums(feed.sums, feed.present, -feed.start, back, Math.max(k * window, delay), allocate(minutes));
+      // an Average over several minutes is the mean of the minutes that have a datapoint: CloudWatch's
+      // Sum / SampleCount of the period's samples ("Statistics definitions"), for a metric published
+      // as one datapoint a minute (CloudFront's 5xxErrorRate, scenario.ts)
+      out = slidingSums(feed.sums, feed.present, -feed.start, back, Math.max(k * window, delay), allocate(minutes), metric.statistic === 'Average');
       windowCache.set(key, out);
     }
     return out;
@@ -422,17 +431,19 @@ class Feed {
 }
 
 /**
- * For each evaluation index i of `out`: the sum over minutes i - back .. i - newest (inclusive), NaN
- * when none of them has a datapoint. `offset` is the prefix index of minute 0.
+ * For each evaluation index i of `out`: the sum over minutes i - back .. i - newest (inclusive), or
+ * their mean over the minutes with a datapoint when `mean`, NaN when none of them has a datapoint.
+ * `offset` is the prefix index of minute 0.
  */
-function slidingSums(sums: Float64Array, present: Int32Array, offset: number, back: number, newest: number, out: Float64Array): Float64Array {
+function slidingSums(sums: Float64Array, present: Int32Array, offset: number, back: number, newest: number, out: Float64Array, mean = false): Float64Array {
   if (newest > back) {
     return out.fill(MISSING); // every minute of this datapoint is still in flight
   }
   for (let index = 0; index < out.length; index++) {
     const hi = index + offset - newest + 1;
     const lo = index + offset - back;
-    out[index] = present[hi] - present[lo] > 0 ? sums[hi] - sums[lo] : MISSING;
+    const count = present[hi] - present[lo];
+    out[index] = count > 0 ? (mean ? (sums[hi] - sums[lo]) / count : sums[hi] - sums[lo]) : MISSING;
   }
   return out;
 }

@@ -49,10 +49,19 @@ export interface EventExpressions {
   readonly totalEvents: string;
 }
 
-/** How a metric's per-minute value follows from the minute's events: `events × a + bad × b`. */
+/**
+ * How a metric's per-minute value follows from the minute's events: `events × a + bad × b`, or,
+ * for a rate (`rate` given), `bad / events × rate` in a minute with events.
+ */
 export interface EventShare {
   readonly events: number;
   readonly bad: number;
+  /**
+   * The metric publishes the minute's share of bad events times this (100: a percentage), as
+   * CloudFront's `5xxErrorRate` (`Average`) does, rather than a count.
+   * @default - a count
+   */
+  readonly rate?: number;
 }
 
 /** Options of `trafficScenario`. */
@@ -168,6 +177,38 @@ function isJudgedCondition(node: MathNode): boolean {
     && node.left.args[1].kind === 'unary' && node.left.args[1].op === '-' && node.left.args[1].operand.kind === 'number';
 }
 
+/** `FILL(x, 0)` or `x`: the id `x`. */
+function filledId(node: MathNode): string | undefined {
+  if (node.kind === 'id') {
+    return node.id;
+  }
+  return node.kind === 'call' && node.fn === 'FILL' && node.args[0].kind === 'id' && node.args[1].kind === 'number' && node.args[1].value === 0
+    ? node.args[0].id : undefined;
+}
+
+/**
+ * Bad events counted as a rate times a count, `FILL(rate, 0) * FILL(total, 0) / 100` (an `Average`
+ * percentage times a `Sum`, lib/sli/presets/cloudfront.ts), where `total` is the total events:
+ * the rate metric's key and its scale, or undefined for any other shape.
+ */
+function rateTimesTotal(bad: MathNode, total: Map<string, number>, alarm: WindowAlarmModel): { key: string; scale: number } | undefined {
+  if (bad.kind !== 'binary' || bad.op !== '/' || bad.right.kind !== 'number' || bad.left.kind !== 'binary' || bad.left.op !== '*') {
+    return undefined;
+  }
+  const ids = [filledId(bad.left.left), filledId(bad.left.right)];
+  const metrics = ids.map((id) => (id === undefined ? undefined : alarm.metrics[id]));
+  const totalKeys = [...total.keys()];
+  for (const [r, t] of [[0, 1], [1, 0]]) {
+    const rate = metrics[r];
+    const count = metrics[t];
+    if (rate?.statistic === 'Average' && count && totalKeys.length === 1 && total.get(totalKeys[0]) === 1
+      && metricIdentityKey(count) === totalKeys[0]) {
+      return { key: metricIdentityKey(rate), scale: bad.right.value };
+    }
+  }
+  return undefined;
+}
+
 /** The alarm's tree with expression ids inlined, the events split into bad and total. */
 function eventForms(alarm: WindowAlarmModel, events: EventExpressions | undefined) {
   let bad: MathNode;
@@ -183,8 +224,12 @@ function eventForms(alarm: WindowAlarmModel, events: EventExpressions | undefine
     }
     ({ bad, total } = division);
   }
-  const b = linearForm(bad, alarm);
   const t = linearForm(total, alarm);
+  const rate = typeof t === 'string' ? undefined : rateTimesTotal(bad, t, alarm);
+  if (rate) {
+    return { bad: new Map<string, number>(), total: t as Map<string, number>, rate };
+  }
+  const b = linearForm(bad, alarm);
   if (typeof b === 'string' || typeof t === 'string') {
     throw new Error(`alarm ${alarm.name}: cannot tell which metrics count bad and total events (${typeof b === 'string' ? b : t}); `
       + 'give the value of each metric (a Scenario) instead of traffic');
@@ -205,6 +250,7 @@ export function eventShares(model: SloAlarmModel, options: TrafficScenarioOption
   const total = new Map<string, number>();
   const metrics = new Map<string, MetricIdentity>();
   let found = false;
+  let rate: { key: string; scale: number } | undefined;
   for (const alarm of model.windowAlarms) {
     Object.values(alarm.metrics).forEach((m) => {
       const key = metricIdentityKey(m);
@@ -213,6 +259,9 @@ export function eventShares(model: SloAlarmModel, options: TrafficScenarioOption
     const forms = eventForms(alarm, options.events);
     if (!forms) {
       continue; // an alarm that is not a burn rate (none today): its metrics read 0
+    }
+    if ('rate' in forms) {
+      rate = forms.rate;
     }
     for (const [target, form] of [[bad, forms.bad], [total, forms.total]] as const) {
       for (const [key, coefficient] of form) {
@@ -226,6 +275,14 @@ export function eventShares(model: SloAlarmModel, options: TrafficScenarioOption
   }
   if (!found) {
     throw new Error('no alarm expression divides bad by total events: give the SLI\'s bad and total expressions (the manifest\'s sli.badEvents and sli.totalEvents), or the value of each metric (a Scenario)');
+  }
+
+  if (rate) {
+    // a rate times the total (CloudFront): the total metric counts every event, the rate metric
+    // publishes the minute's share of bad events, scaled (see `rateTimesTotal`)
+    const shares = new Map<string, EventShare>();
+    total.forEach((_, key) => shares.set(key, { events: 1, bad: 0 }));
+    return shares.set(rate.key, { events: 0, bad: 0, rate: rate.scale });
   }
 
   const keys = [...metrics.keys()];
@@ -295,8 +352,14 @@ function describeForm(form: Map<string, number>, metrics: Map<string, MetricIden
 /**
  * A scenario from traffic: in a minute with events, every metric of the SLI publishes its share
  * (see `eventShares`; 0 for a metric that counts nothing of it); in a minute without events, no
- * metric publishes anything (CloudWatch has no datapoint). A metric in neither the bad nor the
- * total events is refused when the evaluator asks for it (wrap the scenario with `overrideMetric`).
+ * metric publishes anything (CloudWatch has no datapoint). A rate metric (CloudFront's
+ * `5xxErrorRate`) publishes the minute's share of bad events as one datapoint a minute, so that a
+ * longer period's `Average` is the mean of its minutes' rates, not weighted by their requests: an
+ * assumption, AWS documents the metric's unit (Percent) and statistic (Average), not how many
+ * samples a minute holds ("Types of metrics for CloudFront",
+ * docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html).
+ * A metric in neither the bad nor the total events is refused when the evaluator asks for it (wrap
+ * the scenario with `overrideMetric`).
  */
 export function trafficScenario(model: SloAlarmModel, profile: TrafficProfile, options: TrafficScenarioOptions = {}): Scenario {
   const shares = eventShares(model, options);
@@ -316,6 +379,9 @@ export function trafficScenario(model: SloAlarmModel, profile: TrafficProfile, o
     const events = profile.eventsPerMinute(minute);
     if (!(events > 0)) {
       return undefined;
+    }
+    if (share.rate !== undefined) {
+      return profile.errorRatio(minute) * share.rate;
     }
     const badEvents = events * profile.errorRatio(minute);
     const value = events * share.events + badEvents * share.bad;

@@ -149,10 +149,11 @@ describe('what the evaluator refuses, saying why', () => {
       'alarm checkout-availability-page-1h-5m-long: period 30 s; the simulator models periods of whole minutes only'],
     ['an unknown TreatMissingData', changed({ treatMissingData: 'sometimes' }), {},
       'alarm checkout-availability-page-1h-5m-long: TreatMissingData sometimes is not one of missing, notBreaching, breaching, ignore'],
+    // Average over several minutes is modelled (the mean of the minutes: CloudFront's 5xxErrorRate, test/simulation/average-rate.test.ts)
     ['a statistic that is not a count', {
       ...model,
-      windowAlarms: model.windowAlarms.map((a) => ({ ...a, metrics: { ...a.metrics, total0: { ...a.metrics.total0, statistic: 'Average' } } })),
-    }, {}, 'alarm checkout-availability-page-1h-5m-long: total0 (Shop Requests) uses the statistic Average; the simulator models count statistics '
+      windowAlarms: model.windowAlarms.map((a) => ({ ...a, metrics: { ...a.metrics, total0: { ...a.metrics.total0, statistic: 'Maximum' } } })),
+    }, {}, 'alarm checkout-availability-page-1h-5m-long: total0 (Shop Requests) uses the statistic Maximum; the simulator models count statistics '
       + '(Sum, SampleCount, TC(:x)) only: they add up minute by minute'],
     ['an expression reading an unknown id', changed({ expression: parseMetricMath('nope / 2') }), {},
       'alarm checkout-availability-page-1h-5m-long: expression reads nope, which is not one of its metrics'],

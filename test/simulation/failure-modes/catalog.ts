@@ -14,6 +14,11 @@
  *   Lambda functions"), so `Errors` is present (0) while invocations succeed;
  * - ALB `RequestCount` leaves out requests refused before a target was chosen (503, no healthy
  *   target); `TargetResponseTime` has no sample for a request whose target never answered;
+ * - CloudFront publishes `Requests` (Sum) and `5xxErrorRate` (Average, percent) as one datapoint a
+ *   minute each while there are requests, so a window's Average is the mean of its minutes' rates
+ *   (an assumption: AWS documents the statistic, not the samples; see lib/simulation/scenario.ts);
+ * - a Synthetics canary publishes `SuccessPercent` once a run (100 or 0), in the minute the run
+ *   starts, nothing between runs;
  * - every metric reaches CloudWatch 2 minutes late (the evaluator's default ingestion delay),
  *   except in the "no ingestion delay" rows.
  */
@@ -21,6 +26,8 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -30,6 +37,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { AlertPolicy, ISli, Severity, Sli, SliceComparison } from '../../../lib';
 import { MetricIdentity, Scenario } from '../../../lib/simulation/evaluator';
 import { constantTraffic, incident, incidentWindow, MetricMatch, publishedOnlyWhenNonZero, spreadTraffic, stopMetric, TrafficProfile, trafficScenario, TrafficScenarioOptions, trafficStopsAt } from '../../../lib/simulation/scenario';
@@ -76,6 +84,11 @@ export interface FailureRow {
   readonly policyName?: string;
   /** The SLO's objective. @default 99.9 */
   readonly objective?: number;
+  /**
+   * A documented approximation of the SLI: the expectation is not met, `why` says why, and
+   * `measured` is what the alarms do instead (asserted).
+   */
+  readonly approximation?: { readonly why: string; readonly measured: Expected };
 }
 
 /** An SLI under test: how to build it, and how its metrics behave. */
@@ -87,6 +100,10 @@ export interface SliCase {
   readonly traffic?: TrafficScenarioOptions;
   /** Metrics that publish nothing while 0. @default - none */
   readonly absentWhileZero?: MetricMatch;
+  /** The stack's region, for an SLI that needs one (CloudFront: us-east-1). @default - an environment-agnostic stack */
+  readonly region?: string;
+  /** Rows of its own. @default - the generic rows only */
+  readonly extraRows?: (sli: SliCase) => FailureRow[];
 }
 
 const THRESHOLD_MS = 300;
@@ -169,6 +186,13 @@ export const SLIS: SliCase[] = [
   { name: '`serviceOperationAvailability`', kind: 'availability', build: () => Sli.serviceOperationAvailability(checkoutOperation) },
   { name: '`serviceOperationLatency`', kind: 'latency', build: () => Sli.serviceOperationLatency({ ...checkoutOperation, threshold }) },
   {
+    // Requests (Sum) and 5xxErrorRate (Average, percent), one datapoint a minute each (trafficScenario:
+    // a rate times the total), published while there are requests
+    name: '`distributionAvailability`', kind: 'availability', region: 'us-east-1',
+    build: (s) => Sli.distributionAvailability(new cloudfront.Distribution(s, 'Cdn', { defaultBehavior: { origin: new origins.HttpOrigin('origin.example.com') } })),
+    extraRows: (sli) => distributionRows(sli),
+  },
+  {
     // asynchronous invocation metrics: AsyncEventsDropped counts only events dropped (Types of metrics for Lambda functions)
     name: '`lambdaAsyncAvailability`', kind: 'availability', build: (s) => Sli.lambdaAsyncAvailability(fn(s)),
     traffic: { badMetric: 'AsyncEventsDropped' }, absentWhileZero: 'AsyncEventsDropped',
@@ -238,6 +262,9 @@ function totalStops(sli: SliCase): FailureRow[] {
     case '`serviceOperationAvailability`':
       return blind('the service is down or its agent stops sending: no metric',
         'Application Signals sees only what the instrumented service records; pair it with the load balancer\'s SLI, or `blindAlert`');
+    case '`distributionAvailability`':
+      return blind('viewers never reach CloudFront (DNS, network, client): no `Requests`',
+        'CloudFront publishes only requests it received; count at the client (canary), or `blindAlert`');
     case '`restApiAvailability`':
     case '`httpApiAvailability`':
     case '`graphqlApiAvailability`':
@@ -301,6 +328,58 @@ function timeouts(sli: SliCase): FailureRow[] {
   }
 }
 
+/**
+ * CloudFront (`distributionAvailability`): bad events are the window's `5xxErrorRate` (`Average`, the
+ * mean of its minutes' rates) times its `Requests` / 100. With even traffic that is the count of
+ * failed requests, and the rows read as for any ratio SLI; when errors and traffic move together it
+ * is not (docs/slis.md), and the last two rows show by how much. 99.9 % over 30 days at 1 000
+ * requests a minute: a budget of 43 200 failed requests a month; the 1h tier fires over 1.44 % of
+ * its window, the 6h tier over 0.6 %, the 1d ticket tier over 0.3 %.
+ */
+function distributionRows(sli: SliCase): FailureRow[] {
+  const row = (failure: string, rest: Omit<FailureRow, 'sli' | 'failure' | 'minutes'>): FailureRow => (
+    { sli: sli.name, failure, minutes: 8 * 60, ...rest });
+  /** 1 000 requests a minute, `rate` of them (and `ratio` of them failing) from minute 0 for `minutes`. */
+  const spell = (minutes: number, rate: number, ratio: number): TrafficProfile => ({
+    eventsPerMinute: (m) => (m >= 0 && m < minutes ? rate : RATE),
+    errorRatio: (m) => (m >= 0 && m < minutes ? ratio : 0),
+  });
+  return [
+    row('every request a 5xx for 20 min', {
+      // as any ratio SLI: the first minute pages once it arrives; the 6h tier's 30-minute short window holds it
+      expected: { pageBy: 5, holdsThrough: 19, clearBy: 20 + 35, ticket: 'allowed' },
+      scenario: (m) => published(sli, m, spell(20, RATE, 1)),
+    }),
+    row('5 % 5xx for 1 h', {
+      // even traffic: the window's mean rate is its error ratio. The 1h tier fires once 5 % × n / 60 > 1.44 %,
+      // n ≥ 18 minutes arrived (+2 late); the 6h tier (n ≥ 44) holds the page until its 30-minute short window
+      // has left the errors (~60 + 30 + 2)
+      expected: { pageFrom: 15, pageBy: 25, holdsThrough: 59, clearBy: 60 + 35, ticket: 'allowed' },
+      scenario: (m) => published(sli, m, spell(60, RATE, 0.05)),
+    }),
+    row('10 % 5xx during a 5-minute traffic peak (20 000 requests a minute)', {
+      // 10 000 failed requests in 5 minutes, 23 % of the month's budget: an SRE pages on that
+      expected: { pageBy: 10, clearBy: 5 + 35, ticket: 'allowed' },
+      approximation: {
+        why: 'the hour\'s mean of minute rates (5 × 10 % / 60 = 0.83 %) times its requests counts 1 300 of the 10 000 failed '
+          + 'requests, under the 1h tier\'s 1.44 %: errors during a peak are under-counted; pair it with the origin\'s SLI',
+        measured: { pageBy: 'never', ticket: 'never' },
+      },
+      scenario: (m) => published(sli, m, spell(5, 20 * RATE, 0.1)),
+    }),
+    row('every request a 5xx during a 10-minute trough (20 requests a minute)', {
+      // 200 failed requests, 0.46 % of the month's budget: an SRE would not page on that
+      expected: { pageBy: 'never', ticket: 'never' },
+      approximation: {
+        why: 'the hour\'s mean of minute rates (10 × 100 % / 60 = 17 %) times its 50 000 requests counts 8 300 failed requests '
+          + 'for 200: errors in a quiet spell are over-counted, and page',
+        measured: { pageBy: 5, clearBy: 10 + 35, ticket: 'allowed' },
+      },
+      scenario: (m) => published(sli, m, spell(10, 20, 1)),
+    }),
+  ];
+}
+
 /** Every row of the table. */
 export function failureRows(): FailureRow[] {
   const rows: FailureRow[] = [];
@@ -355,6 +434,7 @@ export function failureRows(): FailureRow[] {
       expected: { pageBy: 20, holdsThrough: 6 * 60 - 1, clearBy: 6 * 60 + 35, ticket: 'allowed' }, minutes: 12 * 60,
       scenario: (m) => published(sli, m, incidentWindow(spreadTraffic(5), 0, 6 * 60, 1)),
     });
+    rows.push(...(sli.extraRows?.(sli) ?? []));
   }
   for (const sli of SLICE_SLIS) {
     rows.push(...sliceFailureRows(sli));
@@ -376,7 +456,7 @@ export interface SliceSliCase {
    * What `metric` publishes in a minute that is good or bad for the condition (undefined: nothing):
    * the age of the oldest message, 30 or 900 seconds.
    */
-  readonly value: (metric: MetricIdentity, bad: boolean) => number | undefined;
+  readonly value: (metric: MetricIdentity, bad: boolean, minute: number) => number | undefined;
   /** The failure, as the table's failure column starts: `the oldest message older than 5 min`. */
   readonly failure: string;
   /** What a silent metric means for it, as the failure column says: `the queue's metrics stop`. */
@@ -384,12 +464,21 @@ export interface SliceSliCase {
   /** Rows of its own. @default - the generic rows only */
   readonly extraRows?: (sli: SliceSliCase) => FailureRow[];
   /**
+   * Rows instead of the generic ones, whose expectations are for 1-minute slices (a canary's slice
+   * is its run interval).
+   * @default - the generic rows
+   */
+  readonly rows?: (sli: SliceSliCase) => FailureRow[];
+  /**
    * A missing slice is good (`SliceMissingData.GOOD`, for metrics AWS publishes only while there is
    * something to report): the silent-metric row then cannot see the silence, and says what can.
    * @default - a missing slice is bad
    */
   readonly missingGood?: string;
 }
+
+/** The canary of the canarySuccess rows runs every 5 minutes: 5-minute slices. */
+const CANARY_RUN_MINUTES = 5;
 
 const queueAge = (s: Stack) => new sqs.Queue(s, 'Queue').metricApproximateAgeOfOldestMessage({ statistic: Stats.MAXIMUM });
 
@@ -439,13 +528,27 @@ export const SLICE_SLIS: SliceSliCase[] = [
     failure: 'fewer tasks running than desired',
     silence: 'Container Insights publishes nothing',
   },
+  {
+    name: '`Sli.canarySuccess`',
+    build: (s) => Sli.canarySuccess(new synthetics.Canary(s, 'Probe', {
+      schedule: synthetics.Schedule.rate(Duration.minutes(CANARY_RUN_MINUTES)),
+      runtime: synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_9_1,
+      test: synthetics.Test.custom({ code: synthetics.Code.fromInline('exports.handler = async () => {};'), handler: 'index.handler' }),
+    })),
+    // one run every 5 minutes, timestamped at its start: SuccessPercent 100 (passed) or 0 (failed) in
+    // the run's minute, nothing in the 4 minutes between runs ("CloudWatch metrics published by canaries")
+    value: (_, bad, minute) => (((minute % CANARY_RUN_MINUTES) + CANARY_RUN_MINUTES) % CANARY_RUN_MINUTES === 0 ? (bad ? 0 : 100) : undefined),
+    failure: 'the canary failing',
+    silence: 'the canary stops running',
+    rows: (sli) => canaryRows(sli),
+  },
 ];
 
 /** `sli`'s metrics minute by minute: bad in [from, to), good otherwise; `silent` publishes nothing when bad. */
 function slices(sli: SliceSliCase, from: number, to: number, silent = false): Scenario {
   return (metric, minute) => {
     const bad = minute >= from && minute < to;
-    return bad && silent ? undefined : sli.value(metric, bad);
+    return bad && silent ? undefined : sli.value(metric, bad, minute);
   };
 }
 
@@ -457,6 +560,9 @@ function slices(sli: SliceSliCase, from: number, to: number, silent = false): Sc
  * allows 4.
  */
 export function sliceFailureRows(sli: SliceSliCase): FailureRow[] {
+  if (sli.rows) {
+    return sli.rows(sli);
+  }
   const row = (failure: string, rest: Omit<FailureRow, 'sli' | 'failure'>): FailureRow => ({ sli: sli.name, failure, ...rest });
   return [
     row(`${sli.failure} for 20 min`, {
@@ -483,5 +589,56 @@ export function sliceFailureRows(sli: SliceSliCase): FailureRow[] {
         scenario: () => slices(sli, 0, INCIDENT, true),
       }),
     ...(sli.extraRows?.(sli) ?? []),
+  ];
+}
+
+/**
+ * `Sli.canarySuccess` on a canary that runs every 5 minutes: 5-minute slices (the alarms' period is
+ * 300 s, `SuccessPercent` `Average`), so each datapoint holds exactly one run (the evaluator averages
+ * the minutes that have a datapoint: the 4 empty minutes between runs are not missing slices).
+ *
+ * The arithmetic at 99.9 % over 30 days: 8 640 slices a month, a budget of 8.6 bad slices. M of N
+ * per tier (`slicesToAlarm`: floor(burn × budget × N) + 1): 1h tier 14.4 × 0.001 × 12 = 0.17 → 1 of
+ * 12, short 5m 1 of 1; 6h tier 6 × 0.001 × 72 = 0.43 → 1 of 72, short 30m 1 of 6; 1d ticket tier
+ * 3 × 0.001 × 288 = 0.86 → 1 of 288, short 2h 1 of 24 (the 3d tier is left out: 864 slices of 5
+ * minutes exceed CloudWatch's one day for periods under an hour). So every failed run is one bad
+ * slice, 12 % of the month's budget, and fires every tier. At 99 % (86 bad slices a month): the 1h
+ * tier needs 14.4 × 0.01 × 12 = 1.7 → 2 of 12, so one failed run does not page.
+ *
+ * When it shows: a run at minute 0 arrives at 2 (the ingestion delay): the evaluation at the end of
+ * minute 2 (minute 3 in the table) reads it. A slice without a run is bad (`breaching`), but only
+ * once the evaluation range (N + 2 datapoints) holds fewer than N runs: the 5-minute short window's
+ * range is 3 slices, 15 minutes, which a canary that stops must empty before it pages.
+ */
+function canaryRows(sli: SliceSliCase): FailureRow[] {
+  const row = (failure: string, rest: Omit<FailureRow, 'sli' | 'failure'>): FailureRow => ({ sli: sli.name, failure, ...rest });
+  return [
+    row('every run failing for 30 min (6 runs)', {
+      // the first failed run pages once it arrives (~3); the last (minute 25) stays in the 6h tier's
+      // 30-minute short window until ~25 + 30 + 2
+      expected: { pageBy: 5, holdsThrough: 29, clearBy: 30 + 35, ticket: 'allowed' }, minutes: 8 * 60,
+      scenario: () => slices(sli, 0, 30),
+    }),
+    row('one failed run', {
+      // one bad slice of 8.6 a month: every tier fires (see above); the page holds while the run is in
+      // the 6h tier's 30-minute short window (~32), and a ticket follows (12 % of the budget in a day)
+      expected: { pageBy: 5, clearBy: 5 + 35, ticket: 'allowed' }, minutes: 3 * 60,
+      scenario: () => slices(sli, 0, 1),
+    }),
+    row('one failed run, objective 99 %', {
+      expected: { pageBy: 'never', ticket: 'never' }, minutes: 3 * 60, objective: 99,
+      scenario: () => slices(sli, 0, 1),
+    }),
+    row('two failed runs in an hour, objective 99 %', {
+      // 2 of 12 on the 1h tier, and the second run in the 5-minute short window: pages when it arrives (~23)
+      expected: { pageFrom: 20, pageBy: 25, clearBy: 20 + 35, ticket: 'never' }, minutes: 3 * 60, objective: 99,
+      scenario: () => (metric, minute) => sli.value(metric, minute === 0 || minute === 20, minute),
+    }),
+    row('the canary stops running for 1 h (a missing slice is bad)', {
+      // the short window's range (3 slices) empties ~15 minutes after the last run (minute -5): pages by
+      // ~15; runs resume at 60 and the 6h tier's 30-minute short window must fill with runs again (6 runs, ~60 + 30 + 2)
+      expected: { pageBy: 15, holdsThrough: INCIDENT - 1, clearBy: INCIDENT + 30 + 5 + 2, ticket: 'allowed' }, minutes: 8 * 60,
+      scenario: () => slices(sli, 0, INCIDENT, true),
+    }),
   ];
 }
