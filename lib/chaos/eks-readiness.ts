@@ -52,7 +52,7 @@ export enum EksRoleMapping {
 /** Options of `EksFaultInjection.enable`. */
 export interface EksFaultInjectionOptions {
   /** The namespace of the pods the faults target (it must exist; this call does not create it). */
-  readonly namespace: string;
+  readonly kubernetesNamespace: string;
   /**
    * The service account FIS's pod runs as; pod faults on this namespace default their
    * `kubernetesServiceAccount` to it.
@@ -108,7 +108,7 @@ export function eksReadinessOf(cluster: eks.ICluster, namespace: string): EksFau
  * service account, and the experiments no longer warn about the cluster.
  *
  * ```ts
- * EksFaultInjection.enable(cluster, { namespace: 'shop' });
+ * EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
  * checkout.addExperiment('pod-cpu', { fault: Fault.eksPodCpuStress(Targets.eksPods(cluster, pods, Selection.count(1)), {}), duration: Duration.minutes(5) });
  * ```
  *
@@ -117,7 +117,7 @@ export function eksReadinessOf(cluster: eks.ICluster, namespace: string): EksFau
  */
 export class EksFaultInjection extends Construct {
   /**
-   * Prepares `options.namespace` of `cluster` (idempotent: a second call for the namespace returns
+   * Prepares `options.kubernetesNamespace` of `cluster` (idempotent: a second call for the namespace returns
    * the first result; options that contradict it are refused).
    */
   public static enable(cluster: eks.ICluster, options: EksFaultInjectionOptions): EksFaultInjection {
@@ -126,9 +126,9 @@ export class EksFaultInjection extends Construct {
       throw new Error(`${call}: cluster must be an EKS cluster (eks.Cluster, or eks.Cluster.fromClusterAttributes with kubectlRoleArn), got ${describeValue(cluster)}`);
     }
     const where = `${cluster.node.path}: ${call}`;
-    const namespace = options?.namespace;
+    const namespace = options?.kubernetesNamespace;
     if (typeof namespace !== 'string' || Token.isUnresolved(namespace) || !DNS_LABEL.test(namespace)) {
-      throw new Error(`${where}: namespace must be the literal name of the pods' Kubernetes namespace (lower-case letters, digits and '-', at most 63), got ${describeValue(namespace)}`);
+      throw new Error(`${where}: kubernetesNamespace must be the literal name of the pods' Kubernetes namespace (lower-case letters, digits and '-', at most 63), got ${describeValue(namespace)}`);
     }
     const serviceAccount = options.serviceAccountName ?? DEFAULT_FIS_SERVICE_ACCOUNT;
     if (typeof serviceAccount !== 'string' || (!Token.isUnresolved(serviceAccount) && !DNS_SUBDOMAIN.test(serviceAccount))) {
@@ -169,7 +169,7 @@ export class EksFaultInjection extends Construct {
   }
 
   /** The namespace prepared. */
-  public readonly namespace: string;
+  public readonly kubernetesNamespace: string;
   /** The service account FIS's pod runs as in the namespace. */
   public readonly serviceAccountName: string;
   /** The Kubernetes user experiment roles are mapped to, a subject of the RoleBinding (`fis-experiment`). */
@@ -184,7 +184,7 @@ export class EksFaultInjection extends Construct {
 
   private constructor(cluster: eks.ICluster, id: string, namespace: string, serviceAccount: string, roleMapping: EksRoleMapping) {
     super(cluster, id);
-    this.namespace = namespace;
+    this.kubernetesNamespace = namespace;
     this.serviceAccountName = serviceAccount;
     this.kubernetesUser = FIS_KUBERNETES_USER;
     this.roleMapping = roleMapping;
@@ -334,6 +334,6 @@ export function registerEksExperiment(experiment: Construct, role: iam.IRole, po
 function warn(experiment: IConstruct, p: KubernetesPods): void {
   Annotations.of(experiment).addWarningV2('cdk-reliability:chaos-eks-rbac', `${experiment.node.path}: ${p.fault} runs FIS's pod in namespace '${p.namespace}' of ${p.cluster.node.path} `
     + `as service account '${p.serviceAccount}', bound with the Kubernetes user '${FIS_KUBERNETES_USER}' (the experiment role mapped to it) to the Role FIS documents; `
-    + `this app does not prepare that namespace, so FIS fails the action unless it was prepared elsewhere. EksFaultInjection.enable(cluster, { namespace: '${p.namespace}' }) `
+    + `this app does not prepare that namespace, so FIS fails the action unless it was prepared elsewhere. EksFaultInjection.enable(cluster, { kubernetesNamespace: '${p.namespace}' }) `
     + 'applies the service account, Role and RoleBinding and maps the experiment role; or apply them and the mapping yourself (docs/chaos.md, "EKS pod faults")');
 }

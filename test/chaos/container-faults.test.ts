@@ -302,7 +302,7 @@ describe('container faults refuse bad input with path, prop, value and what is a
 
   test('EKS pods: a missing service account on an unprepared namespace, a malformed one, maxErrorsPercent above 100, a restricted policy for I/O stress', () => {
     expect(experiment((w) => ({ fault: Fault.eksPodCpuStress(pods(w), {}) }))).toThrow(
-      /fault \(eksPodCpuStress\)\.kubernetesServiceAccount: is required: namespace 'shop' of Shop\/K8s was not prepared by EksFaultInjection\.enable\(cluster, \{ namespace: 'shop' \}\) before this fault was declared/);
+      /fault \(eksPodCpuStress\)\.kubernetesServiceAccount: is required: namespace 'shop' of Shop\/K8s was not prepared by EksFaultInjection\.enable\(cluster, \{ kubernetesNamespace: 'shop' \}\) before this fault was declared/);
     expect(experiment((w) => ({ fault: Fault.eksPodCpuStress(pods(w), { kubernetesServiceAccount: 'FIS_sa' }) }))).toThrow(
       /fault \(eksPodCpuStress\)\.kubernetesServiceAccount: must be the name of a Kubernetes service account .*, got "FIS_sa"/);
     expect(experiment((w) => ({ fault: Fault.eksPodMemoryStress(pods(w), { ...SA, maxErrorsPercent: 150 }) }))).toThrow(

@@ -68,7 +68,7 @@ describe('EksFaultInjection.enable on an imported cluster', () => {
   beforeAll(() => {
     stack = newStack();
     const cluster = imported(stack);
-    readiness = EksFaultInjection.enable(cluster, { namespace: 'shop' });
+    readiness = EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
     podCpu(newService(stack), cluster);
     template = Template.fromStack(stack);
   });
@@ -99,7 +99,7 @@ describe('EksFaultInjection.enable on an imported cluster', () => {
   });
 
   test('reads back what it applied: the namespace, the service account, the user, an access entry for an imported cluster', () => {
-    expect(readiness).toMatchObject({ namespace: 'shop', serviceAccountName: 'fis-experiments', kubernetesUser: 'fis-experiment', roleMapping: EksRoleMapping.ACCESS_ENTRY });
+    expect(readiness).toMatchObject({ kubernetesNamespace: 'shop', serviceAccountName: 'fis-experiments', kubernetesUser: 'fis-experiment', roleMapping: EksRoleMapping.ACCESS_ENTRY });
     expect(readiness.manifest).toBeInstanceOf(eks.KubernetesManifest);
   });
 
@@ -125,8 +125,8 @@ describe('EksFaultInjection.enable on an imported cluster', () => {
 
   test('a second call returns the first result and applies nothing more', () => {
     const cluster = readiness.node.scope as eks.ICluster;
-    expect(EksFaultInjection.enable(cluster, { namespace: 'shop' })).toBe(readiness);
-    expect(EksFaultInjection.enable(cluster, { namespace: 'shop', serviceAccountName: 'fis-experiments' })).toBe(readiness);
+    expect(EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' })).toBe(readiness);
+    expect(EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop', serviceAccountName: 'fis-experiments' })).toBe(readiness);
     expect(cluster.node.findAll().filter((c) => c instanceof eks.KubernetesManifest)).toHaveLength(1);
   });
 });
@@ -137,7 +137,7 @@ describe('EksFaultInjection.enable maps experiment roles once per role and clust
     const cluster = imported(stack);
     const checkout = newService(stack);
     const before = podCpu(checkout, cluster, 'before', 'fis-experiments');
-    EksFaultInjection.enable(cluster, { namespace: 'shop' });
+    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
     const after = podCpu(checkout, cluster, 'after');
     const template = Template.fromStack(stack);
     const principals = Object.values(template.findResources('AWS::EKS::AccessEntry')).map((r) => r.Properties.PrincipalArn['Fn::GetAtt'][0]);
@@ -148,7 +148,7 @@ describe('EksFaultInjection.enable maps experiment roles once per role and clust
   test('an experiment with two pod faults on the cluster gets one access entry', () => {
     const stack = newStack();
     const cluster = imported(stack);
-    EksFaultInjection.enable(cluster, { namespace: 'shop' });
+    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
     newService(stack).addExperiment('two', {
       fault: Fault.parallel(Fault.eksPodCpuStress(pods(cluster), {}), Fault.eksPodMemoryStress(pods(cluster), {})),
       duration: Duration.minutes(5),
@@ -159,11 +159,11 @@ describe('EksFaultInjection.enable maps experiment roles once per role and clust
   test('a namespace never prepared: no mapping, and a warning naming the call that prepares it', () => {
     const stack = newStack();
     const cluster = imported(stack);
-    EksFaultInjection.enable(cluster, { namespace: 'other' });
+    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'other' });
     podCpu(newService(stack), cluster, 'pod-cpu', 'fis-experiments');
     Template.fromStack(stack).resourceCountIs('AWS::EKS::AccessEntry', 0);
     expect(readinessWarnings(stack)).toEqual([expect.stringMatching(
-      /^Shop\/Checkout\/Experiment-pod-cpu: aws:eks:pod-cpu-stress runs FIS's pod in namespace 'shop' of Shop\/K8s as service account 'fis-experiments'.*EksFaultInjection\.enable\(cluster, \{ namespace: 'shop' \}\) applies the service account, Role and RoleBinding and maps the experiment role/)]);
+      /^Shop\/Checkout\/Experiment-pod-cpu: aws:eks:pod-cpu-stress runs FIS's pod in namespace 'shop' of Shop\/K8s as service account 'fis-experiments'.*EksFaultInjection\.enable\(cluster, \{ kubernetesNamespace: 'shop' \}\) applies the service account, Role and RoleBinding and maps the experiment role/)]);
   });
 });
 
@@ -171,7 +171,7 @@ describe('EksFaultInjection.enable on a cluster of this app', () => {
   test('in CONFIG_MAP mode (aws-cdk-lib\'s default): maps the experiment role in aws-auth with the user fis-experiment', () => {
     const stack = newStack();
     const cluster = owned(stack);
-    const readiness = EksFaultInjection.enable(cluster, { namespace: 'shop' });
+    const readiness = EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
     const experiment = podCpu(newService(stack), cluster);
     expect(readiness.roleMapping).toBe(EksRoleMapping.AWS_AUTH);
     const template = Template.fromStack(stack);
@@ -186,7 +186,7 @@ describe('EksFaultInjection.enable on a cluster of this app', () => {
   test('in API_AND_CONFIG_MAP mode: an access entry on the cluster', () => {
     const stack = newStack();
     const cluster = owned(stack, eks.AuthenticationMode.API_AND_CONFIG_MAP);
-    const readiness = EksFaultInjection.enable(cluster, { namespace: 'shop' });
+    const readiness = EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
     podCpu(newService(stack), cluster);
     expect(readiness.roleMapping).toBe(EksRoleMapping.ACCESS_ENTRY);
     Template.fromStack(stack).hasResourceProperties('AWS::EKS::AccessEntry', {
@@ -198,7 +198,7 @@ describe('EksFaultInjection.enable on a cluster of this app', () => {
   test('EksRoleMapping.NONE maps nothing: the experiment role is yours to map', () => {
     const stack = newStack();
     const cluster = owned(stack, eks.AuthenticationMode.API);
-    EksFaultInjection.enable(cluster, { namespace: 'shop', roleMapping: EksRoleMapping.NONE });
+    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop', roleMapping: EksRoleMapping.NONE });
     podCpu(newService(stack), cluster);
     Template.fromStack(stack).resourceCountIs('AWS::EKS::AccessEntry', 0);
     expect(readinessWarnings(stack)).toEqual([]);
@@ -208,7 +208,7 @@ describe('EksFaultInjection.enable on a cluster of this app', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const platform = new Stack(app, 'Platform', { env: ENV });
     const cluster = owned(platform);
-    EksFaultInjection.enable(cluster, { namespace: 'shop' });
+    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
     const shop = new Stack(app, 'Shop', { env: ENV });
     expect(() => podCpu(newService(shop), cluster)).toThrow(
       /^Shop\/Checkout\/Experiment-pod-cpu: the experiment's role is in stack Shop, and the aws-auth ConfigMap of Platform\/K8s \(roleMapping AWS_AUTH\) can map roles of its own stack Platform only.*API_AND_CONFIG_MAP with EksRoleMapping\.ACCESS_ENTRY, or EksRoleMapping\.NONE$/);
@@ -219,7 +219,7 @@ describe('EksFaultInjection.enable keeps the fault\'s service account and the ap
   test('a fault naming another service account than the enabled one is refused', () => {
     const stack = newStack();
     const cluster = imported(stack);
-    EksFaultInjection.enable(cluster, { namespace: 'shop', serviceAccountName: 'chaos' });
+    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop', serviceAccountName: 'chaos' });
     expect(() => podCpu(newService(stack), cluster, 'pod-cpu', 'fis-experiments')).toThrow(
       "Shop/Checkout/Experiment-pod-cpu: fault (eksPodCpuStress).kubernetesServiceAccount: is 'fis-experiments', but EksFaultInjection.enable prepared namespace 'shop' of Shop/K8s with service account 'chaos'; omit kubernetesServiceAccount or pass 'chaos'");
   });
@@ -227,7 +227,7 @@ describe('EksFaultInjection.enable keeps the fault\'s service account and the ap
   test('a fault without one runs as the enabled one', () => {
     const stack = newStack();
     const cluster = imported(stack);
-    EksFaultInjection.enable(cluster, { namespace: 'shop', serviceAccountName: 'chaos' });
+    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop', serviceAccountName: 'chaos' });
     podCpu(newService(stack), cluster);
     const { props } = experimentTemplate(Template.fromStack(stack).toJSON() as never, 'pod-cpu');
     expect(Object.values(props.Actions as Record<string, any>).find((a) => a.ActionId === 'aws:eks:pod-cpu-stress').Parameters.kubernetesServiceAccount).toBe('chaos');
@@ -237,17 +237,17 @@ describe('EksFaultInjection.enable keeps the fault\'s service account and the ap
     const stack = newStack();
     const cluster = imported(stack);
     podCpu(newService(stack), cluster, 'pod-cpu', 'legacy');
-    expect(() => EksFaultInjection.enable(cluster, { namespace: 'shop' })).toThrow(
+    expect(() => EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' })).toThrow(
       "Shop/K8s: EksFaultInjection.enable(cluster, options): serviceAccountName is 'fis-experiments', but Shop/Checkout/Experiment-pod-cpu already runs FIS's pod in namespace 'shop' as 'legacy'; pass serviceAccountName: 'legacy', or drop the fault's kubernetesServiceAccount");
   });
 
   test('a second call contradicting the first is refused', () => {
     const stack = newStack();
     const cluster = imported(stack);
-    EksFaultInjection.enable(cluster, { namespace: 'shop' });
-    expect(() => EksFaultInjection.enable(cluster, { namespace: 'shop', serviceAccountName: 'chaos' })).toThrow(
+    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
+    expect(() => EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop', serviceAccountName: 'chaos' })).toThrow(
       "Shop/K8s: EksFaultInjection.enable(cluster, options): namespace 'shop' was already prepared with serviceAccountName 'fis-experiments', got 'chaos'; one namespace has one FIS service account and one role mapping per cluster");
-    expect(() => EksFaultInjection.enable(cluster, { namespace: 'web', roleMapping: EksRoleMapping.NONE })).toThrow(
+    expect(() => EksFaultInjection.enable(cluster, { kubernetesNamespace: 'web', roleMapping: EksRoleMapping.NONE })).toThrow(
       /Shop\/K8s: EksFaultInjection\.enable\(cluster, options\): roleMapping 'NONE' contradicts 'ACCESS_ENTRY' of the cluster's other prepared namespaces/);
   });
 });
@@ -258,36 +258,36 @@ describe('EksFaultInjection.enable refuses clusters and options it cannot serve'
   test('an imported cluster without kubectlRoleArn cannot apply manifests', () => {
     const stack = newStack();
     const cluster = eks.Cluster.fromClusterAttributes(stack, 'K8s', { clusterName: 'shop' });
-    expect(() => EksFaultInjection.enable(cluster, { namespace: 'shop' })).toThrow(
+    expect(() => EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' })).toThrow(
       `${where}the cluster cannot apply Kubernetes manifests: it has no kubectlRole (kubectlRoleArn) and no kubectlProvider`);
   });
 
   test('an imported cluster with a kubectl role but no kubectl layer cannot run kubectl', () => {
     const stack = newStack();
     const cluster = eks.Cluster.fromClusterAttributes(stack, 'K8s', { clusterName: 'shop', kubectlRoleArn: KUBECTL_ROLE });
-    expect(() => EksFaultInjection.enable(cluster, { namespace: 'shop' })).toThrow(
+    expect(() => EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' })).toThrow(
       `${where}the cluster cannot apply Kubernetes manifests: it has a kubectlRole but no kubectlLayer`);
   });
 
   test('not a cluster, a namespace that is no DNS label, a malformed service account, an unknown role mapping', () => {
     const stack = newStack();
-    expect(() => EksFaultInjection.enable({ clusterName: 'shop' } as never, { namespace: 'shop' })).toThrow(
+    expect(() => EksFaultInjection.enable({ clusterName: 'shop' } as never, { kubernetesNamespace: 'shop' })).toThrow(
       /^EksFaultInjection\.enable\(cluster, options\): cluster must be an EKS cluster .*, got \{"clusterName":"shop"\}$/);
     const cluster = imported(stack);
-    expect(() => EksFaultInjection.enable(cluster, { namespace: 'Shop_1' })).toThrow(
-      `${where}namespace must be the literal name of the pods' Kubernetes namespace (lower-case letters, digits and '-', at most 63), got "Shop_1"`);
-    expect(() => EksFaultInjection.enable(cluster, { namespace: 'shop', serviceAccountName: 'FIS' })).toThrow(
+    expect(() => EksFaultInjection.enable(cluster, { kubernetesNamespace: 'Shop_1' })).toThrow(
+      `${where}kubernetesNamespace must be the literal name of the pods' Kubernetes namespace (lower-case letters, digits and '-', at most 63), got "Shop_1"`);
+    expect(() => EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop', serviceAccountName: 'FIS' })).toThrow(
       `${where}serviceAccountName must be a Kubernetes service account name (lower-case letters, digits, '-' and '.', at most 253), got "FIS"`);
-    expect(() => EksFaultInjection.enable(cluster, { namespace: 'shop', roleMapping: 'configmap' as never })).toThrow(
+    expect(() => EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop', roleMapping: 'configmap' as never })).toThrow(
       `${where}roleMapping must be one of EksRoleMapping.ACCESS_ENTRY, EksRoleMapping.AWS_AUTH, EksRoleMapping.NONE, got "configmap"`);
   });
 
   test('aws-auth on an imported cluster, an access entry on a CONFIG_MAP cluster, aws-auth on an API cluster', () => {
-    expect(() => EksFaultInjection.enable(imported(newStack()), { namespace: 'shop', roleMapping: EksRoleMapping.AWS_AUTH })).toThrow(
+    expect(() => EksFaultInjection.enable(imported(newStack()), { kubernetesNamespace: 'shop', roleMapping: EksRoleMapping.AWS_AUTH })).toThrow(
       `${where}roleMapping AWS_AUTH needs an eks.Cluster of this app (aws-cdk-lib cannot manage the aws-auth ConfigMap of an imported cluster)`);
-    expect(() => EksFaultInjection.enable(owned(newStack()), { namespace: 'shop', roleMapping: EksRoleMapping.ACCESS_ENTRY })).toThrow(
+    expect(() => EksFaultInjection.enable(owned(newStack()), { kubernetesNamespace: 'shop', roleMapping: EksRoleMapping.ACCESS_ENTRY })).toThrow(
       `${where}roleMapping ACCESS_ENTRY needs the cluster's authenticationMode API or API_AND_CONFIG_MAP, and it is CONFIG_MAP`);
-    expect(() => EksFaultInjection.enable(owned(newStack(), eks.AuthenticationMode.API), { namespace: 'shop', roleMapping: EksRoleMapping.AWS_AUTH })).toThrow(
+    expect(() => EksFaultInjection.enable(owned(newStack(), eks.AuthenticationMode.API), { kubernetesNamespace: 'shop', roleMapping: EksRoleMapping.AWS_AUTH })).toThrow(
       `${where}roleMapping AWS_AUTH needs the cluster's authenticationMode CONFIG_MAP or API_AND_CONFIG_MAP, and it is API`);
   });
 });

@@ -37,7 +37,7 @@ export interface EksPodFaultOptions {
   /**
    * The Kubernetes service account FIS's pod runs as, in the target namespace, bound to a Role
    * that lets it manage pods, ephemeral containers and config maps there (FIS `kubernetesServiceAccount`).
-   * @default - the service account of `EksFaultInjection.enable(cluster, { namespace })`, which must
+   * @default - the service account of `EksFaultInjection.enable(cluster, { kubernetesNamespace })`, which must
    *   then have been called for the pods' namespace before the experiment is declared
    */
   readonly kubernetesServiceAccount?: string;
@@ -282,7 +282,7 @@ function serviceAccount(reader: OptionReader, value: unknown, cluster: eks.IClus
       return readiness.serviceAccountName;
     }
     if (cluster && namespace) {
-      reader.problem('kubernetesServiceAccount', `is required: namespace '${namespace}' of ${cluster.node.path} was not prepared by EksFaultInjection.enable(cluster, { namespace: '${namespace}' }) `
+      reader.problem('kubernetesServiceAccount', `is required: namespace '${namespace}' of ${cluster.node.path} was not prepared by EksFaultInjection.enable(cluster, { kubernetesNamespace: '${namespace}' }) `
         + 'before this fault was declared; call it first (the faults then default to its service account), or name the service account bound to the Role FIS documents');
     }
     return '';
