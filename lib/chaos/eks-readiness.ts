@@ -29,8 +29,9 @@ export const DEFAULT_FIS_SERVICE_ACCOUNT = 'fis-experiments';
 /** The names of the Role and the RoleBinding in the namespace. */
 const RBAC_NAME = 'fis-experiments';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Kubernetes names: DNS labels (namespaces, containers) and DNS subdomains (service accounts, pods, deployments). */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** How an experiment's role becomes the Kubernetes user the RoleBinding names. */
 export enum EksRoleMapping {

@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import { withWildcardReason } from '../../nag/suppressions';
 import { describeValue, readProperty } from '../../private/describe';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
-import { eksReadinessOf } from '../eks-readiness';
+import { DNS_LABEL, DNS_SUBDOMAIN, eksReadinessOf } from '../eks-readiness';
 import { byArns, durationParameter, FaultContext, forDuration, isToken, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { EksPodSelector, EksPodSelectorType, Targets } from '../targets';
 import { blackholeParameters, NetworkProtocol, requiredInteger, sourcesParameter, TrafficType } from './ecs';
@@ -155,9 +155,6 @@ export interface EksTerminateNodegroupInstancesOptions {
   readonly instanceTerminationPercentage: number;
 }
 
-/** Kubernetes names: DNS labels (namespaces) and DNS subdomains (service accounts, pods, deployments). */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** An AZ name (us-east-1a) or id (use1-az1). */
 const AVAILABILITY_ZONE = /^([a-z]{2}(-[a-z]+)+-\d[a-z]|[a-z]{2,4}\d-az\d+)$/;
 
