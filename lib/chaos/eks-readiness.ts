@@ -44,6 +44,8 @@ export enum EksRoleMapping {
   /**
    * A `mapRoles` entry of the cluster's aws-auth ConfigMap (`cluster.awsAuth.addRoleMapping`):
    * an `eks.Cluster` of this app in `CONFIG_MAP` mode, with the experiment in the cluster's stack.
+   * aws-cdk-lib then owns the whole ConfigMap (as it already does once the cluster has node groups
+   * or a masters role from CDK): mappings made outside CDK are overwritten.
    */
   AWS_AUTH = 'AWS_AUTH',
   /** None: you map each experiment's `role` to the user yourself (eksctl, GitOps, another stack). */
