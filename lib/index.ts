@@ -67,6 +67,7 @@ export { GameDay, WeekDay, type GameDayOptions, type WeeklyGameDayOptions, type 
 export { FisLambdaExtension } from './chaos/lambda-extension';
 export { Scenario, type AzPowerInterruptionOptions } from './chaos/scenarios';
 export { EcsFaultInjection, type EcsFaultInjectionOptions } from './chaos/readiness';
+export { EksFaultInjection, type EksFaultInjectionOptions, EksRoleMapping } from './chaos/eks-readiness';
 
 // Guardrails
 export { ReliabilityChecks, type ReliabilityChecksProps } from './guardrails/reliability-checks';

@@ -19,6 +19,7 @@ import { namePartProblem } from '../slo/names';
 import { suppressReportBucketFindings, EXPERIMENT_ARN_REASON, onAllReason, REPORT_PREFIX_REASON, TAG_SELECTED_REASON } from './nag-suppressions';
 import { ARN_SERVICES, FIS_ACTIONS, FIS_LIMITS } from './catalog';
 import { Fault } from './fault';
+import { registerEksExperiment } from './eks-readiness';
 import { FaultActionSpec, FaultNode, ResolvedFault } from './fault-action';
 import { FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
 import { GameDay } from './game-day';
@@ -237,6 +238,8 @@ export class ChaosExperiment extends Construct {
     suppressWildcardFindings(this.role, this.scopedStatements);
     suppressWildcardFindings(this.wildcardPolicy, this.wildcardStatements);
     this.warnAboutFaults();
+    // EKS pod faults: the role maps to the Kubernetes user where EksFaultInjection.enable prepared the namespace
+    registerEksExperiment(this, this.role, this._faultActions.flatMap((a) => a.kubernetes ? [a.kubernetes] : []));
     if (props.gameDay) {
       this.schedule = this.createSchedule(props.gameDay);
     }

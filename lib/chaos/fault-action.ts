@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { describeValue, readList } from '../private/describe';
 import { FisActionDefinition } from './catalog';
+import type { KubernetesPods } from './eks-readiness';
 import { FIS_MAX_DURATION, fisDurationProblem, isoDuration } from './fis-duration';
 import { ResourceKind, Selection, Targets } from './targets';
 import { Problem } from '../private/problems';
@@ -49,6 +50,8 @@ export interface FaultActionSpec {
   readonly usesLambdaExtension?: boolean;
   /** Things the user should know; the experiment turns them into construct warnings. */
   readonly warnings?: FaultWarning[];
+  /** The pods' cluster, namespace and service account (EKS pod faults): the experiment maps its role there. */
+  readonly kubernetes?: KubernetesPods;
 }
 
 /** Something the user should know about a fault, shown as a construct warning `cdk-reliability:chaos-<id>`. */

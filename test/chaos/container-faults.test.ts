@@ -300,9 +300,11 @@ describe('container faults refuse bad input with path, prop, value and what is a
     }))).toThrow(problem('fault (eksPodDelete).target.pods.selectorType', 'is required: one of \'labelSelector\', \'deploymentName\', \'podName\''));
   });
 
-  test('EKS pods: a missing service account, maxErrorsPercent above 100, a restricted policy for I/O stress', () => {
-    expect(experiment((w) => ({ fault: Fault.eksPodCpuStress(pods(w), {} as never) }))).toThrow(
-      /fault \(eksPodCpuStress\)\.kubernetesServiceAccount: must be the name of a Kubernetes service account .*, got undefined/);
+  test('EKS pods: a missing service account on an unprepared namespace, a malformed one, maxErrorsPercent above 100, a restricted policy for I/O stress', () => {
+    expect(experiment((w) => ({ fault: Fault.eksPodCpuStress(pods(w), {}) }))).toThrow(
+      /fault \(eksPodCpuStress\)\.kubernetesServiceAccount: is required: namespace 'shop' of Shop\/K8s was not prepared by EksFaultInjection\.enable\(cluster, \{ kubernetesNamespace: 'shop' \}\) before this fault was declared/);
+    expect(experiment((w) => ({ fault: Fault.eksPodCpuStress(pods(w), { kubernetesServiceAccount: 'FIS_sa' }) }))).toThrow(
+      /fault \(eksPodCpuStress\)\.kubernetesServiceAccount: must be the name of a Kubernetes service account .*, got "FIS_sa"/);
     expect(experiment((w) => ({ fault: Fault.eksPodMemoryStress(pods(w), { ...SA, maxErrorsPercent: 150 }) }))).toThrow(
       problem('fault (eksPodMemoryStress).maxErrorsPercent', 'must be a whole number from 0 to 100 (percent of the targeted pods), got 150'));
     expect(experiment((w) => ({ fault: Fault.eksPodIoStress(pods(w), { ...SA, fisPodSecurityPolicy: FisPodSecurityPolicy.RESTRICTED }) }))).toThrow(

@@ -14,17 +14,19 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { EcsFaultInjection, EscalationPolicy, Notify } from '../../lib';
+import { EcsFaultInjection, EksFaultInjection, EscalationPolicy, Notify } from '../../lib';
 import { ApiFaultService, ConnectivityScope, EksPodSelectorType, Fault, Scenario, Selection, Targets, TrafficType } from '../../lib';
 import { ENV, newFunction, newService } from '../chaos/helpers';
 import { Finding, isAtOrUnder, nagApp, readable, runPacks } from './support';
 
 const TEN_MINUTES = Duration.minutes(10);
 /** The constructs the library creates in the stack below. */
-const LIBRARY_ROOTS = ['Shop/Checkout', 'Shop/OnCall', 'Shop/ReliabilityFisLambdaExtension', 'Shop/ReliabilityExperimentReports', 'Shop/WebTask/FisFaultInjection'];
+const LIBRARY_ROOTS = ['Shop/Checkout', 'Shop/OnCall', 'Shop/ReliabilityFisLambdaExtension', 'Shop/ReliabilityExperimentReports', 'Shop/WebTask/FisFaultInjection',
+  'Shop/K8sReady/FisFaultInjection-shop', 'Shop/K8sReady/manifest-FisFaultInjection-shop'];
 
 describe('the library\'s resources under cdk-nag, in every configuration', () => {
   let app: App;
@@ -94,6 +96,13 @@ describe('the library\'s resources under cdk-nag, in every configuration', () =>
     add('eks-pod-cpu', Fault.eksPodCpuStress(pods, { kubernetesServiceAccount: 'fis-experiments' }));
     add('eks-pod-delete', Fault.eksPodDelete(pods, { kubernetesServiceAccount: 'fis-experiments' }));
     add('eks-nodes', Fault.eksTerminateNodegroupInstances(Targets.eksNodegroups([nodes]), { instanceTerminationPercentage: 34 }));
+    // the EKS readiness helper: the RBAC manifest on a cluster that can apply one, the experiment role's access entry
+    const ready = eks.Cluster.fromClusterAttributes(stack, 'K8sReady', {
+      clusterName: 'ready', kubectlRoleArn: 'arn:aws:iam::111111111111:role/kubectl',
+      kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Kubectl', 'arn:aws:lambda:eu-west-1:111111111111:layer:kubectl:1'),
+    });
+    EksFaultInjection.enable(ready, { kubernetesNamespace: 'shop' });
+    add('eks-pod-ready', Fault.eksPodMemoryStress(Targets.eksPods(ready, { kubernetesNamespace: 'shop', selectorType: EksPodSelectorType.LABEL_SELECTOR, selectorValue: 'app=checkout' }, Selection.count(1)), {}));
     add('ecs-latency-tagged', Fault.ecsNetworkLatency(Targets.tagged({ app: 'web' }, Selection.count(1)), { delay: Duration.millis(200) }));
     add('ec2-fleet', Fault.ec2StopInstances(Targets.autoScalingGroup(fleet, Selection.count(1))));
     add('ec2-instance', Fault.ec2TerminateInstances(Targets.instances([instance])));

@@ -6,8 +6,9 @@
  * the pod target's parameters as https://docs.aws.amazon.com/fis/latest/userguide/targets.html does
  * (`aws:eks:pod`: clusterIdentifier, namespace, selectorType, selectorValue, targetContainerName,
  * availabilityZoneIdentifier). The Kubernetes side (the service account, its Role and the mapping of
- * the experiment role to a Kubernetes user) is described in
- * https://docs.aws.amazon.com/fis/latest/userguide/eks-pod-actions.html and is the cluster's to set up.
+ * the experiment role to a Kubernetes user), described in
+ * https://docs.aws.amazon.com/fis/latest/userguide/eks-pod-actions.html, is applied by
+ * `EksFaultInjection.enable` (`../eks-readiness.ts`), whose service account the faults default to.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
@@ -16,6 +17,7 @@ import { Construct } from 'constructs';
 import { withWildcardReason } from '../../nag/suppressions';
 import { describeValue, readProperty } from '../../private/describe';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
+import { DNS_LABEL, DNS_SUBDOMAIN, eksReadinessOf } from '../eks-readiness';
 import { byArns, durationParameter, FaultContext, forDuration, isToken, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { EksPodSelector, EksPodSelectorType, Targets } from '../targets';
 import { blackholeParameters, NetworkProtocol, requiredInteger, sourcesParameter, TrafficType } from './ecs';
@@ -35,8 +37,10 @@ export interface EksPodFaultOptions {
   /**
    * The Kubernetes service account FIS's pod runs as, in the target namespace, bound to a Role
    * that lets it manage pods, ephemeral containers and config maps there (FIS `kubernetesServiceAccount`).
+   * @default - the service account of `EksFaultInjection.enable(cluster, { kubernetesNamespace })`, which must
+   *   then have been called for the pods' namespace before the experiment is declared
    */
-  readonly kubernetesServiceAccount: string;
+  readonly kubernetesServiceAccount?: string;
   /**
    * Share of the targeted pods that may fail to take the fault before the action fails, 0-100 % (FIS `maxErrorsPercent`).
    * @default 0
@@ -151,9 +155,6 @@ export interface EksTerminateNodegroupInstancesOptions {
   readonly instanceTerminationPercentage: number;
 }
 
-/** Kubernetes names: DNS labels (namespaces) and DNS subdomains (service accounts, pods, deployments). */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** An AZ name (us-east-1a) or id (use1-az1). */
 const AVAILABILITY_ZONE = /^([a-z]{2}(-[a-z]+)+-\d[a-z]|[a-z]{2,4}\d-az\d+)$/;
 
@@ -236,6 +237,7 @@ function podFault(
   const reader = new OptionReader(context.prop);
   let targets: Targets | undefined;
   let cluster: eks.ICluster | undefined;
+  let namespace: string | undefined;
   if (Targets._isTargets(target) && target._resources === undefined) {
     reader.problem('target', 'must be Targets.eksPods(cluster, pods, selection): FIS finds EKS pods by cluster, namespace and selector, never by ARN or tags');
   } else {
@@ -243,6 +245,7 @@ function podFault(
     if (isTyped(resolved)) {
       cluster = resolved.resources[0];
       const parameters = podParameters(reader, cluster, resolved.details);
+      namespace = parameters?.namespace || undefined;
       if (resolved.selection === undefined) {
         reader.problem('target.selection', 'is required for EKS pods: Selection.count(1), Selection.percent(25) or, deliberately, Selection.all()');
       } else if (parameters) {
@@ -250,8 +253,7 @@ function podFault(
       }
     }
   }
-  const account = kubernetesName(reader, options?.kubernetesServiceAccount, 'kubernetesServiceAccount', DNS_SUBDOMAIN,
-    'the name of a Kubernetes service account in the pods\' namespace (lower-case letters, digits, \'-\' and \'.\'), bound to the Role FIS documents');
+  const account = serviceAccount(reader, options?.kubernetesServiceAccount, cluster, namespace);
   const maxErrors = reader.integer(options?.maxErrorsPercent, 'maxErrorsPercent', 0, 100, 0, ' (percent of the targeted pods)');
   const spec = read(reader);
   const seconds = spec.timed ? reader.duration(spec.duration, context) : undefined;
@@ -262,7 +264,33 @@ function podFault(
     target: targets,
     durationSeconds: seconds,
     statements: [new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [cluster!.clusterArn] })],
+    kubernetes: { cluster: cluster!, namespace: namespace!, serviceAccount: account, fault: definition.actionId },
   }));
+}
+
+/**
+ * `kubernetesServiceAccount`: given, or the one `EksFaultInjection.enable` applied in the pods'
+ * namespace; a given one must be that one.
+ */
+function serviceAccount(reader: OptionReader, value: unknown, cluster: eks.ICluster | undefined, namespace: string | undefined): string {
+  const readiness = cluster && namespace ? eksReadinessOf(cluster, namespace) : undefined;
+  if (value === undefined) {
+    if (readiness) {
+      return readiness.serviceAccountName;
+    }
+    if (cluster && namespace) {
+      reader.problem('kubernetesServiceAccount', `is required: namespace '${namespace}' of ${cluster.node.path} was not prepared by EksFaultInjection.enable(cluster, { kubernetesNamespace: '${namespace}' }) `
+        + 'before this fault was declared; call it first (the faults then default to its service account), or name the service account bound to the Role FIS documents');
+    }
+    return '';
+  }
+  const account = kubernetesName(reader, value, 'kubernetesServiceAccount', DNS_SUBDOMAIN,
+    'the name of a Kubernetes service account in the pods\' namespace (lower-case letters, digits, \'-\' and \'.\'), bound to the Role FIS documents');
+  if (readiness && account !== '' && account !== readiness.serviceAccountName) {
+    reader.problem('kubernetesServiceAccount', `is '${account}', but EksFaultInjection.enable prepared namespace '${namespace}' of ${cluster!.node.path} with service account '${readiness.serviceAccountName}'; `
+      + `omit kubernetesServiceAccount or pass '${readiness.serviceAccountName}'`);
+  }
+  return account;
 }
 
 /** `fisPodSecurityPolicy`, when given: one of `allowed`. */
