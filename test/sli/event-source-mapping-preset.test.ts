@@ -112,6 +112,11 @@ describe('Sli.eventSourceMappingAvailability', () => {
     expect(sloWith((stack) => Sli.eventSourceMappingAvailability(lambda.EventSourceMapping.fromEventSourceMappingId(stack, 'Mapping', 'a1b2c3d4')))).not.toThrow();
   });
 
+  test('a UUID with surrounding whitespace is refused: Lambda never publishes such a dimension value', () => {
+    expect(sloWith((stack) => Sli.eventSourceMappingAvailability(lambda.EventSourceMapping.fromEventSourceMappingId(stack, 'Mapping', ' a1b2c3d4'))))
+      .toThrow(/Sli\.eventSourceMappingAvailability: mapping\.eventSourceMappingId \(dimension EventSourceMappingUUID\) must not start or end with whitespace/);
+  });
+
   test('a bad mapping is refused, naming the SLO and how to get the mapping of an event source', () => {
     expect(sloWith(() => Sli.eventSourceMappingAvailability({} as never)))
       .toThrow(/Svc\/slo.*Sli\.eventSourceMappingAvailability: mapping must be an IEventSourceMapping .*EventSourceMapping\.fromEventSourceMappingId\(scope, id, source\.eventSourceMappingId\)/s);
