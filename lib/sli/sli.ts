@@ -172,10 +172,13 @@ export class Sli {
    * Lambda event source mapping (SQS, Kinesis, DynamoDB streams, Kafka): `FailedInvokeEventCount`
    * (`Sum`) / `InvokedEventCount` (`Sum`) (dimension EventSourceMappingUUID). Failed invocations
    * and, with `reportBatchItemFailures`, events of a response with batch item failures count as
-   * bad; each retry counts again on both sides. Lambda publishes these metrics only for a mapping
-   * with `metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] }`: a mapping of the app without
-   * it is refused. For `fn.addEventSource(source)`, pass
-   * `EventSourceMapping.fromEventSourceMappingId(this, 'Mapping', source.eventSourceMappingId)`.
+   * bad; each retry counts again on both sides; filtered-out events count in neither. Lambda
+   * publishes these metrics only for a mapping with `metricsConfig: { metrics:
+   * [lambda.MetricType.EVENT_COUNT] }`: a mapping of the app without it is refused. For
+   * `fn.addEventSource(source)`, pass `EventSourceMapping.fromEventSourceMappingId(this, 'Mapping',
+   * source.eventSourceMappingId)`. Cannot see a disabled mapping (no metrics: `blindAlert`, or the
+   * source's freshness); whether a function error or a throttle counts as failed is not stated by
+   * AWS (not verified): pair it with `lambdaAvailability(fn)`.
    */
   public static eventSourceMappingAvailability(mapping: IEventSourceMapping): ISli {
     return new PresetSli('eventSourceMappingAvailability', mapping, undefined, () => lambda.eventSourceMappingAvailability(mapping));

@@ -92,6 +92,15 @@ const EVENT_COUNT = 'EventCount';
  * reached the function is in `FailedInvokeEventCount` only: the alarms divide by the larger of the
  * two, and a window of such failures alone reads as 100 % bad. Filtered-out events
  * (`FilteredOutEventCount`) are in neither.
+ *
+ * Not verified against AWS's documentation, which does not say: whether a batch whose invocation
+ * ends in a function error (exception, timeout) or a throttle counts in `FailedInvokeEventCount`
+ * (`lambdaAvailability` counts those as `Errors` and `Throttles`), and whether a response with
+ * batch item failures counts its failed items or the whole batch ("any event with a non-empty
+ * `BatchItemFailures` in the response"). Why not `DroppedEventCount` over `PolledEventCount`: it
+ * exists for streams and Kafka only (not SQS, whose failed messages go to the queue's redrive
+ * policy), leaves out events sent to an on-failure destination, and counts an event only after
+ * its retries or maximum age ran out, hours after it first failed.
  */
 export function eventSourceMappingAvailability(mapping: IEventSourceMapping): RatioSli {
   const metric = (metricName: string) => new Metric({
