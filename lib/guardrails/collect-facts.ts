@@ -54,6 +54,7 @@ export const WORKLOAD_TYPES: Record<string, WorkloadKind> = {
   'AWS::Kinesis::Stream': WorkloadKind.STREAM,
   'AWS::ECS::Service': WorkloadKind.ECS_SERVICE,
   'AWS::Synthetics::Canary': WorkloadKind.CANARY,
+  'AWS::Lambda::EventSourceMapping': WorkloadKind.EVENT_SOURCE_MAPPING,
 };
 
 /**

@@ -210,9 +210,11 @@ export enum WorkloadKind {
   ECS_SERVICE = 'ecs-service',
   /** `AWS::Synthetics::Canary`. */
   CANARY = 'canary',
+  /** `AWS::Lambda::EventSourceMapping` (SQS, Kinesis, DynamoDB streams, Kafka, … polled for a function). */
+  EVENT_SOURCE_MAPPING = 'event-source-mapping',
 }
 
-/** A resource customers depend on: a function, an API, a load balancer, a target group, a state machine. */
+/** A resource customers depend on: a function, an API, a load balancer, a queue, an event source mapping (the kinds of `WorkloadKind`). */
 export interface WorkloadFacts {
   /** Construct path of the resource's L1 construct; suppressions on it or an ancestor apply. */
   readonly constructPath: string;

@@ -140,6 +140,15 @@ const CANARY: ResourceSpec = {
   publisher: 'CloudWatch Synthetics',
 };
 
+const EVENT_SOURCE_MAPPING: ResourceSpec = {
+  param: 'mapping',
+  what: 'an IEventSourceMapping (an EventSourceMapping, or for an event source added with fn.addEventSource(source), '
+    + 'EventSourceMapping.fromEventSourceMappingId(scope, id, source.eventSourceMappingId))',
+  members: { eventSourceMappingId: 'string', node: 'object' },
+  dimensions: { EventSourceMappingUUID: 'mapping.eventSourceMappingId' },
+  publisher: 'Lambda',
+};
+
 /** Application Signals presets take no resource: their options name the service operation. */
 const SERVICE_OPERATION: ResourceSpec = {
   param: 'options',
@@ -189,6 +198,7 @@ const PRESETS = {
   serviceOperationLatency: { resource: SERVICE_OPERATION, options: OptionsShape.THRESHOLD, kind: 'latency' },
   distributionAvailability: { resource: DISTRIBUTION, options: OptionsShape.NONE, kind: 'ratio' },
   lambdaAsyncAvailability: { resource: LAMBDA_FUNCTION, options: OptionsShape.NONE, kind: 'ratio' },
+  eventSourceMappingAvailability: { resource: EVENT_SOURCE_MAPPING, options: OptionsShape.NONE, kind: 'ratio' },
   queueFreshness: { resource: QUEUE, options: OptionsShape.MAX_AGE, kind: 'time-slice' },
   deadLetterQueueEmpty: { resource: DEAD_LETTER_QUEUE, options: OptionsShape.NONE, kind: 'time-slice' },
   streamFreshness: { resource: STREAM, options: OptionsShape.MAX_AGE, kind: 'time-slice' },

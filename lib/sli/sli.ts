@@ -4,7 +4,7 @@ import { IGraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { IApplicationLoadBalancer, IApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { IEventSourceMapping, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { IBaseService } from 'aws-cdk-lib/aws-ecs';
 import { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -166,6 +166,22 @@ export class Sli {
    */
   public static lambdaAsyncAvailability(fn: IFunction): ISli {
     return new PresetSli('lambdaAsyncAvailability', fn, undefined, () => lambda.lambdaAsyncAvailability(fn));
+  }
+
+  /**
+   * Lambda event source mapping (SQS, Kinesis, DynamoDB streams, Kafka): `FailedInvokeEventCount`
+   * (`Sum`) / `InvokedEventCount` (`Sum`) (dimension EventSourceMappingUUID). Failed invocations
+   * and, with `reportBatchItemFailures`, events of a response with batch item failures count as
+   * bad; each retry counts again on both sides; filtered-out events count in neither. Lambda
+   * publishes these metrics only for a mapping with `metricsConfig: { metrics:
+   * [lambda.MetricType.EVENT_COUNT] }`: a mapping of the app without it is refused. For
+   * `fn.addEventSource(source)`, pass `EventSourceMapping.fromEventSourceMappingId(this, 'Mapping',
+   * source.eventSourceMappingId)`. Cannot see a disabled mapping (no metrics: `blindAlert`, or the
+   * source's freshness); whether a function error or a throttle counts as failed is not stated by
+   * AWS (not verified): pair it with `lambdaAvailability(fn)`.
+   */
+  public static eventSourceMappingAvailability(mapping: IEventSourceMapping): ISli {
+    return new PresetSli('eventSourceMappingAvailability', mapping, undefined, () => lambda.eventSourceMappingAvailability(mapping));
   }
 
   /**

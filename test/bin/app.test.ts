@@ -41,15 +41,16 @@ describe('the sample app', () => {
     expect(pluginReports().map((r) => [r.pluginName, r.conclusion, r.violations])).toEqual([['cdk-reliability', 'success', []]]);
   });
 
-  test('the reliability checks pass with checkout critical, recording the three acknowledged coverage findings and their reasons', () => {
+  test('the reliability checks pass with checkout critical, recording the four acknowledged coverage findings and their reasons', () => {
     const checks = pluginReports().find((r) => r.pluginName === 'cdk-reliability');
     // the checks read the whole app: Shop's 3 services, 5 SLOs, 53 alarms (3 of them the weekly report's), 2 experiments and 6 workloads, and the Orders stack's
-    // 3 services, 8 SLOs, 70 alarms, 2 experiments and 7 workloads (ALB, target group, ECS service, table, function, queue, dead-letter queue)
-    expect(checks.metadata).toEqual({ checked: '6 services, 13 SLOs, 123 alarms, 4 experiment templates, 13 workloads', findings: '3 (3 acknowledged)' });
+    // 3 services, 8 SLOs, 70 alarms, 2 experiments and 8 workloads (ALB, target group, ECS service, table, function, its event source mapping, queue, dead-letter queue)
+    expect(checks.metadata).toEqual({ checked: '6 services, 13 SLOs, 123 alarms, 4 experiment templates, 14 workloads', findings: '4 (4 acknowledged)' });
     expect(checks.suppressedViolations.map((v: any) => [v.ruleName, v.violatingConstructs.map((c: any) => c.constructPath), v.acknowledgedAt, v.reason])).toEqual([
       ['Annotation::RELIABILITY-008', ['Shop/CheckoutHandler/Resource'], 'Shop/CheckoutHandler', expect.stringMatching(/^Invoked only by the checkout REST API: /)],
       ['Annotation::RELIABILITY-008', ['Shop/ReserveStock/Resource'], 'Shop/ReserveStock', expect.stringMatching(/^Invoked only by the fulfilment workflow: /)],
       ['Annotation::RELIABILITY-008', ['Orders/StorefrontAlb/Http/StorefrontGroup/Resource'], 'Orders/StorefrontAlb/Http/StorefrontGroup', expect.stringMatching(/^The load balancer's only target group: /)],
+      ['Annotation::RELIABILITY-008', [expect.stringMatching(/^Orders\/OrderEventsConsumer\/SqsEventSource:OrdersOrderEvents\w+\/Resource$/)], expect.stringMatching(/^Orders\/OrderEventsConsumer\/SqsEventSource:OrdersOrderEvents\w+$/), expect.stringMatching(/^Watched through the queue and the function: /)],
     ]);
   });
 

@@ -43,6 +43,7 @@ const PRESETS: [string, string, (resource: any) => ISli][] = [
   ['tableLatency', 'table', (r) => Sli.tableLatency(r, { operation: Operation.GET_ITEM, ...ms300 })],
   ['graphqlApiAvailability', 'api', (r) => Sli.graphqlApiAvailability(r)],
   ['graphqlApiLatency', 'api', (r) => Sli.graphqlApiLatency(r, ms300)],
+  ['eventSourceMappingAvailability', 'mapping', (r) => Sli.eventSourceMappingAvailability(r)],
 ];
 
 describe('a preset given something that is not its resource', () => {

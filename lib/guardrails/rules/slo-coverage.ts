@@ -17,6 +17,12 @@ export const COVERAGE_DIMENSIONS: Record<WorkloadKind, { readonly label: string;
   [WorkloadKind.STREAM]: { label: 'Kinesis stream', dimensions: ['StreamName'], preset: 'Sli.streamFreshness(stream)' },
   [WorkloadKind.ECS_SERVICE]: { label: 'ECS service', dimensions: ['ServiceName'], preset: 'Sli.ecsServiceRunningTasks(service), with Container Insights on its cluster' },
   [WorkloadKind.CANARY]: { label: 'Synthetics canary', dimensions: ['CanaryName'], preset: 'Sli.canarySuccess(canary)' },
+  [WorkloadKind.EVENT_SOURCE_MAPPING]: {
+    label: 'Lambda event source mapping',
+    dimensions: ['EventSourceMappingUUID'],
+    preset: 'Sli.eventSourceMappingAvailability(mapping), with metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] } on the mapping; '
+      + 'for fn.addEventSource(source), mapping = EventSourceMapping.fromEventSourceMappingId(this, id, source.eventSourceMappingId)',
+  },
 };
 
 /** The preset the fix names for a workload: for a function invoked asynchronously, the asynchronous-invocation preset too. */
@@ -30,10 +36,12 @@ function presetFor(workload: WorkloadFacts): string {
 /**
  * RELIABILITY-008: every function, API, load balancer, target group, state machine, DynamoDB table,
  * AppSync GraphQL API, CloudFront distribution, SQS queue (dead-letter queues included), Kinesis
- * stream, ECS service and Synthetics canary of the app is covered by an SLO: some SLI reads a
- * metric whose identifying dimension (`FunctionName`, `ApiName`, `ApiId`, `LoadBalancer`,
- * `TargetGroup`, `StateMachineArn`, `TableName`, `GraphQLAPIId`, `DistributionId`, `QueueName`,
- * `StreamName`, `ServiceName`, `CanaryName`) refers to it. The
+ * stream, ECS service, Synthetics canary and Lambda event source mapping of the app is covered by
+ * an SLO: some SLI reads a metric whose identifying dimension (`FunctionName`, `ApiName`, `ApiId`,
+ * `LoadBalancer`, `TargetGroup`, `StateMachineArn`, `TableName`, `GraphQLAPIId`, `DistributionId`,
+ * `QueueName`, `StreamName`, `ServiceName`, `CanaryName`, `EventSourceMappingUUID`) refers to it.
+ * An event source mapping is a workload of its own: the function's SLIs count its invocations,
+ * not the batch items it reports failed, nor invocations that never reached it. The
  * library's own infrastructure, custom-resource providers and CDK's singleton functions are not
  * workloads (see `excludedBecause`).
  */
@@ -42,7 +50,7 @@ export const sloCoverage: IReliabilityRule = {
   name: 'slo-coverage',
   level: RuleLevel.WARNING,
   summary: 'every Lambda function, REST/HTTP/GraphQL API, load balancer, target group, state machine, DynamoDB table, CloudFront distribution, '
-    + 'SQS queue, Kinesis stream, ECS service and Synthetics canary is read by some SLO\'s metrics',
+    + 'SQS queue, Kinesis stream, ECS service, Synthetics canary and Lambda event source mapping is read by some SLO\'s metrics',
   explanation: 'A resource no SLO reads can fail without any alarm firing. Coverage is decided from the SLIs\' metric '
     + 'dimensions only: a function behind a covered API or state machine is covered indirectly, which the rule cannot see '
     + 'and a reviewer should confirm with an acknowledgement.',

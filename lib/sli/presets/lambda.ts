@@ -1,11 +1,11 @@
 /**
  * SLI presets for AWS Lambda functions.
  */
-import { Duration } from 'aws-cdk-lib';
-import { Stats } from 'aws-cdk-lib/aws-cloudwatch';
-import { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { CfnResource, Duration, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
+import { IEventSourceMapping, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LatencySli, LatencyUnit } from '../latency';
-import { RatioSli } from '../ratio';
+import { RatioSli, RatioSliProps } from '../ratio';
 
 /** Options of the Lambda latency preset. */
 export interface LambdaLatencyOptions {
@@ -56,9 +56,8 @@ export function lambdaLatency(fn: IFunction, options: LambdaLatencyOptions): Lat
  * as 100 % bad (the alarms divide by the larger of the two). Events that Lambda refused to queue
  * (the caller got an error) are in neither metric. Event source mappings (SQS, Kinesis, DynamoDB
  * streams) are not asynchronous invocations and are not counted. Their partial batch failures
- * (`batchItemFailures`) have no metric of their own in Lambda's metric list (the opt-in event source
- * mapping metrics, `MetricsConfig` `EventCount`, count events per mapping, not failed batch items):
- * use the source's SLIs (`queueFreshness`, `streamFreshness`, `deadLetterQueueEmpty`).
+ * (`batchItemFailures`) are counted per mapping by the opt-in event source mapping metrics: use
+ * `eventSourceMappingAvailability`.
  */
 export function lambdaAsyncAvailability(fn: IFunction): RatioSli {
   return new RatioSli({
@@ -66,4 +65,116 @@ export function lambdaAsyncAvailability(fn: IFunction): RatioSli {
     total: fn.metric('AsyncEventsReceived', { statistic: Stats.SUM }),
     description: `AsyncEventsDropped over AsyncEventsReceived of function ${fn.node.id}`,
   });
+}
+
+/** The metric group of `MetricsConfig.Metrics` that publishes the event counts of an event source mapping. */
+const EVENT_COUNT = 'EventCount';
+
+/**
+ * Lambda event source mapping: `FailedInvokeEventCount` over `InvokedEventCount` (both `Sum`,
+ * namespace AWS/Lambda, dimension EventSourceMappingUUID), the opt-in "Event source mapping
+ * metrics" of "Types of metrics for Lambda functions"
+ * (docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics):
+ * published only for a mapping whose `MetricsConfig.Metrics` holds `EventCount`, for SQS, Kinesis,
+ * DynamoDB streams, Amazon MSK and self-managed Kafka; not while the mapping is disabled. The
+ * dimension is named in "Viewing metrics for Lambda functions" (monitoring-metrics-view.html: "By
+ * Event Source Mapping UUID (`EventSourceMappingUUID`)").
+ *
+ * - `InvokedEventCount`: the events that invoked the function; an event whose invocation ends in a
+ *   function error or a throttle "may count multiple times for the same polled event due to
+ *   automatic retries".
+ * - `FailedInvokeEventCount`: the events Lambda "tried to invoke your function with, but failed"
+ *   (network configuration, permissions, a deleted function, version or alias) and, with partial
+ *   batch responses (`ReportBatchItemFailures`), events of a response with a non-empty
+ *   `BatchItemFailures`; timestamped at the end of the invocation.
+ *
+ * Both count attempts, so a retried event counts again on each side. An invocation that never
+ * reached the function is in `FailedInvokeEventCount` only: the alarms divide by the larger of the
+ * two, and a window of such failures alone reads as 100 % bad. Filtered-out events
+ * (`FilteredOutEventCount`) are in neither.
+ *
+ * Not verified against AWS's documentation, which does not say: whether a batch whose invocation
+ * ends in a function error (exception, timeout) or a throttle counts in `FailedInvokeEventCount`
+ * (`lambdaAvailability` counts those as `Errors` and `Throttles`), and whether a response with
+ * batch item failures counts its failed items or the whole batch ("any event with a non-empty
+ * `BatchItemFailures` in the response"). Why not `DroppedEventCount` over `PolledEventCount`: it
+ * exists for streams and Kafka only (not SQS, whose failed messages go to the queue's redrive
+ * policy), leaves out events sent to an on-failure destination, and counts an event only after
+ * its retries or maximum age ran out, hours after it first failed.
+ */
+export function eventSourceMappingAvailability(mapping: IEventSourceMapping): RatioSli {
+  const metric = (metricName: string) => new Metric({
+    namespace: 'AWS/Lambda', metricName, dimensionsMap: { EventSourceMappingUUID: mapping.eventSourceMappingId }, statistic: Stats.SUM,
+  });
+  return new EventSourceMappingSli(mapping, {
+    bad: metric('FailedInvokeEventCount'),
+    total: metric('InvokedEventCount'),
+    description: `FailedInvokeEventCount over InvokedEventCount of event source mapping ${mapping.node.id}`,
+  });
+}
+
+/** A ratio SLI that also refuses a mapping of the app that publishes no event counts. */
+class EventSourceMappingSli extends RatioSli {
+  constructor(private readonly mapping: IEventSourceMapping, props: RatioSliProps) {
+    super(props);
+  }
+
+  public validate(): string[] {
+    const problem = eventCountProblem(this.mapping);
+    return [...super.validate(), ...(problem ? [problem] : [])];
+  }
+}
+
+/**
+ * Why the mapping publishes none of the event source mapping metrics, when it is a mapping of the
+ * app (an `EventSourceMapping`, the one `fn.addEventSource(source)` creates, or one imported by the
+ * id such a mapping has) whose `MetricsConfig.Metrics`, overrides included, lacks `EventCount`.
+ * A mapping known only by a literal UUID, or a configuration that is a token, is not checked.
+ */
+export function eventCountProblem(mapping: IEventSourceMapping): string | undefined {
+  const resource = mappingResource(mapping);
+  if (!resource) {
+    return undefined;
+  }
+  const metrics = renderedMetrics(resource);
+  if (metrics === 'unknown' || metrics?.includes(EVENT_COUNT)) {
+    return undefined;
+  }
+  const has = metrics === undefined ? 'no MetricsConfig' : `MetricsConfig.Metrics ${JSON.stringify(metrics)}, without ${EVENT_COUNT}`;
+  return `the event source mapping ${resource.node.path} has ${has}, so Lambda publishes none of the metrics this SLI reads `
+    + '(FailedInvokeEventCount, InvokedEventCount) and its alarms could never fire. Turn them on with '
+    + 'metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] } in the props of the event source (SqsEventSource, KinesisEventSource, '
+    + 'DynamoEventSource, ManagedKafkaEventSource, SelfManagedKafkaEventSource) or of the EventSourceMapping';
+}
+
+/** The `AWS::Lambda::EventSourceMapping` of the app the mapping is, or whose id it was imported by. */
+function mappingResource(mapping: IEventSourceMapping): CfnResource | undefined {
+  const isMapping = (c: unknown): c is CfnResource => CfnResource.isCfnResource(c as never) && (c as CfnResource).cfnResourceType === 'AWS::Lambda::EventSourceMapping';
+  const own = mapping.node.defaultChild;
+  if (isMapping(own)) {
+    return own;
+  }
+  const id = mapping.eventSourceMappingId;
+  if (!Token.isUnresolved(id)) {
+    return undefined;
+  }
+  return Tokenization.reverseString(id).tokens.map((t) => (t instanceof Reference ? t.target : undefined)).find(isMapping);
+}
+
+/** `MetricsConfig.Metrics` as the resource renders it (property overrides included): `undefined` without MetricsConfig, `unknown` when a token. */
+function renderedMetrics(resource: CfnResource): string[] | 'unknown' | undefined {
+  let properties: Record<string, unknown> | undefined;
+  try {
+    const rendered = Stack.of(resource).resolve((resource as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as { Resources?: Record<string, { Properties?: Record<string, unknown> }> };
+    properties = Object.values(rendered.Resources ?? {})[0]?.Properties;
+  } catch {
+    return 'unknown';
+  }
+  const config = properties?.MetricsConfig;
+  if (config === undefined) {
+    return undefined;
+  }
+  const metrics = typeof config === 'object' && config !== null && Object.keys(config).every((k) => k === 'Metrics')
+    ? (config as { Metrics?: unknown }).Metrics ?? [] : 'unknown';
+  return Array.isArray(metrics) && metrics.every((m) => typeof m === 'string') ? metrics : 'unknown';
 }

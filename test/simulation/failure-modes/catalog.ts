@@ -197,6 +197,16 @@ export const SLIS: SliCase[] = [
     name: '`lambdaAsyncAvailability`', kind: 'availability', build: (s) => Sli.lambdaAsyncAvailability(fn(s)),
     traffic: { badMetric: 'AsyncEventsDropped' }, absentWhileZero: 'AsyncEventsDropped',
   },
+  {
+    // event source mapping metrics (MetricsConfig EventCount): FailedInvokeEventCount counts failed
+    // invocations and events of responses with batch item failures (Types of metrics for Lambda
+    // functions); AWS does not say it is published while 0, so it is modelled absent then
+    name: '`eventSourceMappingAvailability`', kind: 'availability',
+    build: (s) => Sli.eventSourceMappingAvailability(new lambda.EventSourceMapping(s, 'Mapping', {
+      target: fn(s), eventSourceArn: new sqs.Queue(s, 'Events').queueArn, metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
+    })),
+    traffic: { badMetric: 'FailedInvokeEventCount' }, absentWhileZero: 'FailedInvokeEventCount',
+  },
 ];
 
 /** The SLI's metrics for `profile`, as the service publishes them. */
@@ -253,6 +263,10 @@ function totalStops(sli: SliCase): FailureRow[] {
     case '`lambdaAsyncAvailability`':
       return blind('the event source cannot invoke the function (permission, its own throttling): no event queued',
         'Lambda publishes nothing for an event it never queued; count at the source, or `blindAlert`');
+    case '`eventSourceMappingAvailability`':
+      // "If your event source mapping is disabled, you won't receive event source mapping metrics"
+      return blind('the mapping is disabled or stops polling: no metric',
+        'Lambda publishes no event source mapping metrics while the mapping does not poll; watch the source (`queueFreshness`, `streamFreshness`), or `blindAlert`');
     case '`stateMachineAvailability`':
       return blind('`StartExecution` refused (throttled, IAM): `ExecutionsStarted` stops, nothing fails',
         'refused starts are not published; count at the caller, or `blindAlert`');
