@@ -24,7 +24,8 @@ import {
 } from './faults/connectivity';
 import { ebsPauseVolumeIo, EbsPauseVolumeIoOptions, ebsVolumeIoLatency, EbsVolumeIoLatencyOptions } from './faults/ebs';
 import {
-  ec2RebootInstances, ec2SpotInterruption, Ec2SpotInterruptionOptions, ec2StopInstances, Ec2StopInstancesOptions, ec2TerminateInstances,
+  ec2ApiInsufficientCapacityError, ec2AsgInsufficientCapacityError, Ec2InsufficientCapacityOptions, ec2RebootInstances, ec2SpotInterruption,
+  Ec2SpotInterruptionOptions, ec2StopInstances, Ec2StopInstancesOptions, ec2TerminateInstances,
 } from './faults/ec2';
 import {
   ecsCpuStress, EcsCpuStressOptions, ecsDrainContainerInstances, EcsDrainContainerInstancesOptions, ecsIoStress, EcsIoStressOptions, ecsKillProcess,
@@ -180,6 +181,26 @@ export abstract class Fault {
    */
   public static ec2SpotInterruption(target: Targets, options?: Ec2SpotInterruptionOptions): Fault {
     return leaf('ec2SpotInterruption', (c) => ec2SpotInterruption(target, options, c));
+  }
+
+  /**
+   * Fails the launches of Auto Scaling groups in some zones with `InsufficientInstanceCapacity`
+   * (`aws:ec2:asg-insufficient-instance-capacity-error`), as when a zone has no capacity left: the
+   * groups cannot replace or add instances there. Groups with a launch template only (FIS's
+   * rule); `Targets.autoScalingGroups([group])` for groups this app declares.
+   */
+  public static ec2AsgInsufficientCapacityError(target: Targets, options: Ec2InsufficientCapacityOptions): Fault {
+    return leaf('ec2AsgInsufficientCapacityError', (c) => ec2AsgInsufficientCapacityError(target, options, c));
+  }
+
+  /**
+   * Fails the instance launches (RunInstances, CreateFleet, StartInstances, CreateCapacityReservation)
+   * that IAM roles make in some zones with `InsufficientInstanceCapacity`
+   * (`aws:ec2:api-insufficient-instance-capacity-error`): the roles of what launches capacity
+   * itself, such as Karpenter's controller. Roles by ARN only (`Targets.roles([role])`, `Targets.arns([...])`).
+   */
+  public static ec2ApiInsufficientCapacityError(target: Targets, options: Ec2InsufficientCapacityOptions): Fault {
+    return leaf('ec2ApiInsufficientCapacityError', (c) => ec2ApiInsufficientCapacityError(target, options, c));
   }
 
   // ---- Systems Manager ----
