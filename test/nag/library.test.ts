@@ -133,6 +133,7 @@ describe('the library\'s resources under cdk-nag, in every configuration', () =>
     add('az-power', Scenario.azPowerInterruption({
       availabilityZone: 'eu-west-1a', instances: [Targets.autoScalingGroup(fleet, Selection.all())], subnets: Targets.subnets(vpc.isolatedSubnets),
       volumes: Targets.volumes([volume]), dbClusters: Targets.dbClusters([orders]), replicationGroups: Targets.replicationGroups([sessions]),
+      autoScalingGroups: Targets.autoScalingGroups([workers]), launchingRoles: Targets.roles([appRole]),
     }));
     add('ebs-latency', Fault.ebsVolumeIoLatency(Targets.volumes([volume]), { writeIoLatency: Duration.millis(500) }));
     add('ebs-latency-tagged', Fault.ebsVolumeIoLatency(Targets.tagged({ tier: 'db' }, Selection.count(1))));
