@@ -225,14 +225,19 @@ export abstract class Fault {
 
   // ---- EBS ----
 
-  /** Pauses the I/O of EBS volumes (`aws:ebs:pause-volume-io`; Nitro-based instances). */
+  /**
+   * Pauses the I/O of EBS volumes (`aws:ebs:pause-volume-io`; Nitro-based instances). The volumes
+   * must be in one availability zone: typed volumes whose zones are known at synth are checked;
+   * volumes by ARN or tags, or with a zone that is a token, are checked by FIS when the experiment starts.
+   */
   public static ebsPauseVolumeIo(target: Targets, options?: EbsPauseVolumeIoOptions): Fault {
     return leaf('ebsPauseVolumeIo', (c) => ebsPauseVolumeIo(target, options, c));
   }
 
   /**
    * Adds latency to a share of the read and write I/O of EBS volumes (`aws:ebs:volume-io-latency`);
-   * the volumes must be in one availability zone.
+   * the volumes must be in one availability zone (checked at synth where their zones are known, as
+   * for `ebsPauseVolumeIo`).
    */
   public static ebsVolumeIoLatency(target: Targets, options?: EbsVolumeIoLatencyOptions): Fault {
     return leaf('ebsVolumeIoLatency', (c) => ebsVolumeIoLatency(target, options, c));

@@ -194,6 +194,7 @@ class AzPowerInterruption extends Fault {
       problems.push({ prop: `${prop}.instances`, message: `must be a non-empty list of Targets (Targets.instances([...]), Targets.autoScalingGroup(group, selection), ...), got ${describeValue(options.instances)}` });
     }
     problems.push(...subnetZoneProblems(options.subnets, zone, `${prop}.subnets`));
+    const volumes = volumesInZone(options.volumes, zone, `${prop}.volumes`, problems);
     if (problems.length > 0) {
       return { problems };
     }
@@ -212,7 +213,7 @@ class AzPowerInterruption extends Fault {
     const stops = instances.map((target, i) =>
       resolve(`instances[${i}]`, Fault.ec2StopInstances(target as Targets, { restartAfter: interruption }), azFilter('Placement.AvailabilityZone')));
     if (options.volumes !== undefined) {
-      const pause = resolve('volumes', Fault.ebsPauseVolumeIo(options.volumes, { duration: Duration.seconds(recovery!) }), azFilter('AvailabilityZone'));
+      const pause = resolve('volumes', Fault.ebsPauseVolumeIo(volumes!, { duration: Duration.seconds(recovery!) }), azFilter('AvailabilityZone'));
       const before = stops.length > 0 ? parallel(stops) : resolve('duration', Fault.wait(interruption));
       children.push({ kind: 'sequence', children: [before, pause].filter(isNode) });
     } else {
@@ -312,6 +313,27 @@ function subnetZoneProblems(subnets: Targets | undefined, zone: unknown, prop: s
     return [];
   }
   return [{ prop, message: `has no subnet in ${zone} (the subnets are in ${[...new Set(zones)].join(', ')}): the connectivity cut would hit nothing` }];
+}
+
+/**
+ * The scenario's volumes: typed volumes whose zones are known at synth narrowed to the zone's (FIS
+ * pauses the volumes of one zone per action, and would filter out the others anyway); a problem when
+ * none is left. Volumes by ARN or tags, or with a zone that is a token, are left to FIS's filter.
+ */
+function volumesInZone(volumes: Targets | undefined, zone: unknown, prop: string, problems: Problem[]): Targets | undefined {
+  const typed = Targets._isTargets(volumes) ? volumes._resources : undefined;
+  const list = typed?.kind === 'volumes' ? readList(typed.resources) : undefined;
+  if (!list?.ok || list.value === undefined || typeof zone !== 'string' || !AZ_NAME.test(zone)) {
+    return volumes;
+  }
+  const zoneOf = (v: unknown) => (v as ec2.IVolume)?.availabilityZone;
+  const known = (z: unknown) => typeof z === 'string' && !Token.isUnresolved(z);
+  const kept = list.value.filter((v) => !known(zoneOf(v)) || zoneOf(v) === zone);
+  if (kept.length === 0 && list.value.length > 0) {
+    problems.push({ prop, message: `has no volume in ${zone} (the volumes are in ${[...new Set(list.value.map(zoneOf))].join(', ')}): the pause would hit nothing` });
+    return undefined;
+  }
+  return kept.length === list.value.length ? volumes : Targets.volumes(kept as ec2.IVolume[], typed!.selection);
 }
 
 /** The node's actions with `filter` added to their targets (the zone the scenario hits). */

@@ -160,6 +160,17 @@ describe('Scenario.azPowerInterruption for a few resources', () => {
     ]);
   });
 
+  test('volumes in several zones: only the zone\'s are paused (FIS pauses one zone\'s volumes per action), still narrowed by the zone filter', () => {
+    const stack = newStack();
+    const here = new ec2.Volume(stack, 'Here', { availabilityZone: ZONE, size: Size.gibibytes(10) });
+    const there = new ec2.Volume(stack, 'There', { availabilityZone: 'eu-west-1b', size: Size.gibibytes(10) });
+    newService(stack).addExperiment('az', { fault: Scenario.azPowerInterruption({ availabilityZone: ZONE, volumes: Targets.volumes([here, there]) }) });
+    const props = experimentTemplate(synth(stack), 'az').props;
+    const target = props.Targets[faultActions(props)['pause-volume-io'].Targets.Volumes];
+    expect(target.ResourceArns.map(flat)).toEqual([`arn:<Partition>:ec2:eu-west-1:111111111111:volume/<Ref ${stack.getLogicalId(here.node.defaultChild as never)}>`]);
+    expect(target.Filters).toEqual([{ Path: 'AvailabilityZone', Values: [ZONE] }]);
+  });
+
   test('a load balancer\'s zonal shift: ARC moves its traffic away from the zone for the interruption, alongside the power off', () => {
     const stack = newStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, availabilityZones: ZONES });
@@ -277,6 +288,13 @@ describe('Scenario.azPowerInterruption refuses', () => {
       .toThrow(`${WHERE}: ${PROP}.networkDuration: must be a Duration between 1 min and 10 min, got 20 min (at most the interruption's duration)`);
     expect(add({ availabilityZone: ZONE, launchingRoles: Targets.tagged({ team: 'payments' }, Selection.all()) }))
       .toThrow(`${WHERE}: ${PROP}.launchingRoles (ec2ApiInsufficientCapacityError).target: must name the roles by ARN (Targets.roles([...]) or Targets.arns([...]) without filters)`);
+  });
+
+  test('volumes none of which is in the zone', () => {
+    const stack = newStack();
+    const there = new ec2.Volume(stack, 'There', { availabilityZone: 'eu-west-1b', size: Size.gibibytes(10) });
+    expect(() => newService(stack).addExperiment('az', { fault: Scenario.azPowerInterruption({ availabilityZone: ZONE, volumes: Targets.volumes([there]) }) }))
+      .toThrow(`${PROP}.volumes: has no volume in eu-west-1a (the volumes are in eu-west-1b): the pause would hit nothing`);
   });
 
   test('subnets none of which is in the zone', () => {
