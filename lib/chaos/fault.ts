@@ -282,7 +282,9 @@ export abstract class Fault {
   /**
    * Shifts the traffic of zonal-shift managed resources (load balancers, Auto Scaling groups, EKS
    * clusters) away from an availability zone (`aws:arc:start-zonal-autoshift`), as ARC's zonal
-   * autoshift would, and cancels the shift at the end.
+   * autoshift would, and cancels the shift at the end. Named targets are shifted whatever their
+   * autoshift setting (`zonalAutoshiftStatus` `ANY`); targets chosen by tags keep FIS's default,
+   * `ENABLED`: only the tagged resources with zonal autoshift enabled are shifted.
    */
   public static arcStartZonalAutoshift(target: Targets, options: ArcStartZonalAutoshiftOptions): Fault {
     return leaf('arcStartZonalAutoshift', (c) => arcStartZonalAutoshift(target, options, c));
