@@ -120,7 +120,11 @@ const AZ_NAME = /^[a-z]{2}(?:-[a-z]+)+-\d+[a-z](?:-[a-z]+-\d+[a-z])?$/;
 /** The resources of the service the scenario was given, by option name. */
 const SLOTS = ['instances', 'autoScalingGroups', 'launchingRoles', 'subnets', 'volumes', 'dbClusters', 'replicationGroups', 'zonalShift'] as const;
 
-/** How long FIS's scenario cuts the zone's subnets off ("Pause-network-connectivity", `PT2M`). */
+/**
+ * How long FIS's scenario cuts the zone's subnets off ("Pause-network-connectivity", `PT2M`): read
+ * in experiment templates exported from the scenario (the scenario page's own wording of this step
+ * was not read in full here; its other steps last the interruption).
+ */
 const SCENARIO_NETWORK_DEFAULT = Duration.minutes(2);
 
 /**
