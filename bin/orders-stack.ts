@@ -113,6 +113,8 @@ export class OrdersStack extends Stack {
       fault: Scenario.azPowerInterruption({
         availabilityZone: vpc.availabilityZones[0],
         duration: Duration.minutes(10),
+        // the whole interruption, not FIS's 2-minute cut: the tasks are the zone's only compute here
+        networkDuration: Duration.minutes(10),
         subnets: Targets.subnets(vpc.privateSubnets),
       }),
       emptyTargets: EmptyTargets.SKIP,

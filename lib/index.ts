@@ -54,7 +54,7 @@ export {
   FisPodSecurityPolicy, type EksPodFaultOptions, type EksPodStressOptions, type EksPodDeleteOptions, type EksPodNetworkOptions, type EksPodNetworkLatencyOptions,
   type EksPodNetworkPacketLossOptions, type EksPodNetworkBlackholePortOptions, type EksTerminateNodegroupInstancesOptions,
 } from './chaos/faults/eks';
-export { type Ec2StopInstancesOptions, type Ec2SpotInterruptionOptions } from './chaos/faults/ec2';
+export { type Ec2StopInstancesOptions, type Ec2SpotInterruptionOptions, type Ec2InsufficientCapacityOptions } from './chaos/faults/ec2';
 export { type EbsPauseVolumeIoOptions, type EbsVolumeIoLatencyOptions } from './chaos/faults/ebs';
 export { type SsmSendCommandOptions, type SsmStartAutomationOptions } from './chaos/faults/ssm';
 export { type S3PauseReplicationOptions } from './chaos/faults/s3';

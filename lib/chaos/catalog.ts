@@ -159,6 +159,26 @@ export const FIS_ACTIONS = {
     onTargets: ['ec2:SendSpotInstanceInterruptions'],
     onAll: ['ec2:DescribeInstances'],
   },
+  // #asg-ice and #api-ice of the reference: InsufficientInstanceCapacity errors for the target Auto Scaling groups' launches
+  // (groups with launch templates only) and for the target roles' RunInstances, CreateCapacityReservation, StartInstances
+  // and CreateFleet calls, in the zones of availabilityZoneIdentifiers (names or ids, comma-separated); percentage 1-100
+  // (the group's default 100). Target keys as FIS's "AZ Availability: Power Interruption" scenario template writes them.
+  // ec2:InjectApiError, conditioned on ec2:FisActionId and ec2:FisTargetArns (the reference's "Example: Use condition keys
+  // for ec2:InjectApiError"), is granted by the fault; the role target takes ARNs only (no tags, filters or parameters).
+  ec2AsgInsufficientCapacity: {
+    actionId: 'aws:ec2:asg-insufficient-instance-capacity-error',
+    targetKey: 'AutoScalingGroups',
+    resourceType: 'aws:ec2:autoscaling-group',
+    onTargets: [],
+    onAll: ['autoscaling:DescribeAutoScalingGroups', TAG_READ],
+  },
+  ec2ApiInsufficientCapacity: {
+    actionId: 'aws:ec2:api-insufficient-instance-capacity-error',
+    targetKey: 'Roles',
+    resourceType: 'aws:iam:role',
+    onTargets: [],
+    onAll: [],
+  },
   // "Systems Manager actions" of the FIS actions reference
   // (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#ssm-send-command) and "Use Systems Manager
   // SSM documents with AWS FIS" (https://docs.aws.amazon.com/fis/latest/userguide/actions-ssm-agent.html): parameters
@@ -321,10 +341,12 @@ export const FIS_ACTIONS = {
 /**
  * The services whose ARNs a target of a resource type may list, where they are not the resource
  * type's own (`aws:lambda:function` takes `arn:…:lambda:…`): ARC's managed resources are load
- * balancers, Auto Scaling groups and EKS clusters.
+ * balancers, Auto Scaling groups and EKS clusters; `aws:ec2:autoscaling-group` takes Auto Scaling's ARNs.
  */
 export const ARN_SERVICES: Record<string, readonly string[]> = {
   'aws:arc:zonal-shift-managed-resource': ['elasticloadbalancing', 'autoscaling', 'eks'],
+  // an EC2 resource type for Auto Scaling's groups (arn:…:autoscaling:…:autoScalingGroup:…)
+  'aws:ec2:autoscaling-group': ['autoscaling'],
 };
 
 /** Short name of a catalog action. */

@@ -226,6 +226,7 @@ const FACTORIES: Record<ResourceKind, string> = {
   instances: 'Targets.instances([...])',
   volumes: 'Targets.volumes([...])',
   autoScalingGroup: 'Targets.autoScalingGroup(group, selection)',
+  autoScalingGroups: 'Targets.autoScalingGroups([...])',
   ecsService: 'Targets.ecsService(service, selection)',
   ecsClusters: 'Targets.ecsClusters([...])',
   eksPods: 'Targets.eksPods(cluster, pods, selection)',

@@ -24,7 +24,8 @@ import {
 } from './faults/connectivity';
 import { ebsPauseVolumeIo, EbsPauseVolumeIoOptions, ebsVolumeIoLatency, EbsVolumeIoLatencyOptions } from './faults/ebs';
 import {
-  ec2RebootInstances, ec2SpotInterruption, Ec2SpotInterruptionOptions, ec2StopInstances, Ec2StopInstancesOptions, ec2TerminateInstances,
+  ec2ApiInsufficientCapacityError, ec2AsgInsufficientCapacityError, Ec2InsufficientCapacityOptions, ec2RebootInstances, ec2SpotInterruption,
+  Ec2SpotInterruptionOptions, ec2StopInstances, Ec2StopInstancesOptions, ec2TerminateInstances,
 } from './faults/ec2';
 import {
   ecsCpuStress, EcsCpuStressOptions, ecsDrainContainerInstances, EcsDrainContainerInstancesOptions, ecsIoStress, EcsIoStressOptions, ecsKillProcess,
@@ -182,6 +183,26 @@ export abstract class Fault {
     return leaf('ec2SpotInterruption', (c) => ec2SpotInterruption(target, options, c));
   }
 
+  /**
+   * Fails the launches of Auto Scaling groups in some zones with `InsufficientInstanceCapacity`
+   * (`aws:ec2:asg-insufficient-instance-capacity-error`), as when a zone has no capacity left: the
+   * groups cannot replace or add instances there. Groups with a launch template only (FIS's
+   * rule); `Targets.autoScalingGroups([group])` for groups this app declares.
+   */
+  public static ec2AsgInsufficientCapacityError(target: Targets, options: Ec2InsufficientCapacityOptions): Fault {
+    return leaf('ec2AsgInsufficientCapacityError', (c) => ec2AsgInsufficientCapacityError(target, options, c));
+  }
+
+  /**
+   * Fails the instance launches (RunInstances, CreateFleet, StartInstances, CreateCapacityReservation)
+   * that IAM roles make in some zones with `InsufficientInstanceCapacity`
+   * (`aws:ec2:api-insufficient-instance-capacity-error`): the roles of what launches capacity
+   * itself, such as Karpenter's controller. Roles by ARN only (`Targets.roles([role])`, `Targets.arns([...])`).
+   */
+  public static ec2ApiInsufficientCapacityError(target: Targets, options: Ec2InsufficientCapacityOptions): Fault {
+    return leaf('ec2ApiInsufficientCapacityError', (c) => ec2ApiInsufficientCapacityError(target, options, c));
+  }
+
   // ---- Systems Manager ----
 
   /**
@@ -204,14 +225,19 @@ export abstract class Fault {
 
   // ---- EBS ----
 
-  /** Pauses the I/O of EBS volumes (`aws:ebs:pause-volume-io`; Nitro-based instances). */
+  /**
+   * Pauses the I/O of EBS volumes (`aws:ebs:pause-volume-io`; Nitro-based instances). The volumes
+   * must be in one availability zone: typed volumes whose zones are known at synth are checked;
+   * volumes by ARN or tags, or with a zone that is a token, are checked by FIS when the experiment starts.
+   */
   public static ebsPauseVolumeIo(target: Targets, options?: EbsPauseVolumeIoOptions): Fault {
     return leaf('ebsPauseVolumeIo', (c) => ebsPauseVolumeIo(target, options, c));
   }
 
   /**
    * Adds latency to a share of the read and write I/O of EBS volumes (`aws:ebs:volume-io-latency`);
-   * the volumes must be in one availability zone.
+   * the volumes must be in one availability zone (checked at synth where their zones are known, as
+   * for `ebsPauseVolumeIo`).
    */
   public static ebsVolumeIoLatency(target: Targets, options?: EbsVolumeIoLatencyOptions): Fault {
     return leaf('ebsVolumeIoLatency', (c) => ebsVolumeIoLatency(target, options, c));
@@ -256,7 +282,9 @@ export abstract class Fault {
   /**
    * Shifts the traffic of zonal-shift managed resources (load balancers, Auto Scaling groups, EKS
    * clusters) away from an availability zone (`aws:arc:start-zonal-autoshift`), as ARC's zonal
-   * autoshift would, and cancels the shift at the end.
+   * autoshift would, and cancels the shift at the end. Named targets are shifted whatever their
+   * autoshift setting (`zonalAutoshiftStatus` `ANY`); targets chosen by tags keep FIS's default,
+   * `ENABLED`: only the tagged resources with zonal autoshift enabled are shifted.
    */
   public static arcStartZonalAutoshift(target: Targets, options: ArcStartZonalAutoshiftOptions): Fault {
     return leaf('arcStartZonalAutoshift', (c) => arcStartZonalAutoshift(target, options, c));

@@ -34,6 +34,9 @@ const ON_ALL_REASONS: Record<string, string> = {
   'ec2:DescribeTransitGatewayAttachments': 'EC2 Describe actions have no resource-level permissions',
   'ec2:DescribeTransitGatewayPeeringAttachments': 'EC2 Describe actions have no resource-level permissions',
   'autoscaling:DescribeTags': 'Auto Scaling Describe actions have no resource-level permissions (FIS resolves Auto Scaling groups registered with ARC by their tags)',
+  // Service Authorization Reference, "Actions, resources, and condition keys for Amazon EC2 Auto Scaling": no resource type
+  'autoscaling:DescribeAutoScalingGroups': 'Auto Scaling Describe actions have no resource-level permissions (FIS resolves the groups of '
+    + 'aws:ec2:asg-insufficient-instance-capacity-error with it)',
   's3:ListAllMyBuckets': 'S3 lists an account\'s buckets on * only; FIS lists them to find the tagged source buckets at run time',
   'arc-zonal-shift:ListManagedResources': 'read-only, and ARC lists managed resources on * only; FIS lists them to resolve the targets at run time',
   'arc-zonal-shift:GetManagedResource': 'read-only; FIS reads the zonal shift state of the managed resources it resolves at run time',

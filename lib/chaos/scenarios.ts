@@ -6,8 +6,12 @@
  *
  * "AZ Availability: Power Interruption" (https://docs.aws.amazon.com/fis/latest/userguide/az-availability-scenario.html):
  * the zone's EC2 instances stop and start again when power returns (`aws:ec2:stop-instances`,
- * instances and Auto Scaling groups alike), its subnets lose connectivity
- * (`aws:network:disrupt-connectivity`), Aurora/RDS clusters fail over (`aws:rds:failover-db-cluster`),
+ * instances and Auto Scaling groups alike), no capacity can be launched in the zone
+ * (`aws:ec2:asg-insufficient-instance-capacity-error` for Auto Scaling groups,
+ * `aws:ec2:api-insufficient-instance-capacity-error` for the roles that launch instances), its
+ * subnets lose connectivity for the first minutes (`aws:network:disrupt-connectivity`: 2 minutes in
+ * FIS's scenario template, long enough to force timeouts and DNS refreshes, short enough to let
+ * regional services' DNS recover while the zone's instances stay down), Aurora/RDS clusters fail over (`aws:rds:failover-db-cluster`),
  * ElastiCache nodes in the zone lose power (`aws:elasticache:replicationgroup-interrupt-az-power`),
  * and, once power is back, EBS volumes in the zone stay unresponsive for the recovery
  * (`aws:ebs:pause-volume-io`, after the instances' stop). FIS's default: 30 minutes of
@@ -52,11 +56,35 @@ export interface AzPowerInterruptionOptions {
    */
   readonly instances?: Targets[];
   /**
-   * Subnets whose traffic is denied for `duration`, those in the zone only (`Targets.subnets(vpc.privateSubnets)`):
-   * Fargate tasks, Lambda functions in a VPC and load balancer nodes in the zone are cut off.
+   * Subnets whose traffic is denied for `networkDuration` from the start, those in the zone only
+   * (`Targets.subnets(vpc.privateSubnets)`): Fargate tasks, Lambda functions in a VPC and load
+   * balancer nodes in the zone are cut off.
    * @default - no subnet is cut off
    */
   readonly subnets?: Targets;
+  /**
+   * How long the `subnets` are cut off, from the start: 1 minute up to `duration`. FIS's scenario
+   * cuts them for 2 minutes, long enough for clients to time out and refresh DNS, then lets
+   * regional services' DNS recover while the zone's instances stay down; `duration` cuts the
+   * subnets for the whole interruption.
+   * @default Duration.minutes(2) - FIS's scenario template ("Pause-network-connectivity")
+   */
+  readonly networkDuration?: Duration;
+  /**
+   * Auto Scaling groups whose launches in the zone fail with `InsufficientInstanceCapacity` for
+   * `duration` (`Targets.autoScalingGroups([fleet])`): the zone has no power, so no capacity, and
+   * the groups must launch their replacements elsewhere. Groups with a launch template only (FIS's rule).
+   * @default - no group's launches fail
+   */
+  readonly autoScalingGroups?: Targets;
+  /**
+   * IAM roles whose instance launches (RunInstances, CreateFleet, StartInstances,
+   * CreateCapacityReservation) in the zone fail with `InsufficientInstanceCapacity` for `duration`
+   * (`Targets.roles([karpenterControllerRole])`): what launches capacity itself, outside Auto
+   * Scaling. By ARN only: FIS takes no tags for these roles.
+   * @default - no role's launches fail
+   */
+  readonly launchingRoles?: Targets;
   /**
    * EBS volumes (`Targets.volumes([...])`, `Targets.tagged(...)`) paused for `recoveryDuration`
    * once power is back, those in the zone only.
@@ -90,7 +118,14 @@ const SCENARIO_DEFAULT = Duration.minutes(30);
 const AZ_NAME = /^[a-z]{2}(?:-[a-z]+)+-\d+[a-z](?:-[a-z]+-\d+[a-z])?$/;
 
 /** The resources of the service the scenario was given, by option name. */
-const SLOTS = ['instances', 'subnets', 'volumes', 'dbClusters', 'replicationGroups', 'zonalShift'] as const;
+const SLOTS = ['instances', 'autoScalingGroups', 'launchingRoles', 'subnets', 'volumes', 'dbClusters', 'replicationGroups', 'zonalShift'] as const;
+
+/**
+ * How long FIS's scenario cuts the zone's subnets off ("Pause-network-connectivity", `PT2M`): read
+ * in experiment templates exported from the scenario (the scenario page's own wording of this step
+ * was not read in full here; its other steps last the interruption).
+ */
+const SCENARIO_NETWORK_DEFAULT = Duration.minutes(2);
 
 /**
  * Composed experiments like FIS's Scenario Library, built from the typed faults: each returns a
@@ -110,8 +145,10 @@ const SLOTS = ['instances', 'subnets', 'volumes', 'dbClusters', 'replicationGrou
 export class Scenario {
   /**
    * "AZ Availability: Power Interruption" for the resources given (at least one): for `duration`,
-   * the zone's instances are stopped (started again after), its subnets cut off and its
-   * ElastiCache nodes without power, while Aurora/RDS clusters fail over and ARC shifts the
+   * the zone's instances are stopped (started again after), no instance can be launched there
+   * (Auto Scaling groups and launching roles get insufficient-capacity errors) and its
+   * ElastiCache nodes are without power; its subnets are cut off for the first `networkDuration`
+   * (2 minutes, as FIS's scenario), while Aurora/RDS clusters fail over and ARC shifts the
    * load balancers' traffic away from the zone (`zonalShift`); then, for
    * `recoveryDuration`, the zone's EBS volumes stay unresponsive. Instances, subnets and volumes
    * outside the zone are filtered out by FIS when the experiment starts; with
@@ -147,6 +184,7 @@ class AzPowerInterruption extends Fault {
     }
     const seconds = durationOption(options.duration, `${prop}.duration`, problems);
     const recovery = durationOption(options.recoveryDuration, `${prop}.recoveryDuration`, problems);
+    const network = networkDurationOption(options.networkDuration, seconds, `${prop}.networkDuration`, problems);
     const given = SLOTS.filter((slot) => options[slot] !== undefined);
     if (given.length === 0) {
       problems.push({ prop, message: `names nothing in the zone: give at least one of ${SLOTS.join(', ')} (e.g. subnets: Targets.subnets(vpc.privateSubnets))` });
@@ -160,6 +198,7 @@ class AzPowerInterruption extends Fault {
       problems.push({ prop: `${prop}.instances`, message: `must be a non-empty list of Targets (Targets.instances([...]), Targets.autoScalingGroup(group, selection), ...), got ${describeValue(options.instances)}` });
     }
     problems.push(...subnetZoneProblems(options.subnets, zone, `${prop}.subnets`));
+    const volumes = volumesInZone(options.volumes, zone, `${prop}.volumes`, problems);
     if (problems.length > 0) {
       return { problems };
     }
@@ -178,14 +217,23 @@ class AzPowerInterruption extends Fault {
     const stops = instances.map((target, i) =>
       resolve(`instances[${i}]`, Fault.ec2StopInstances(target as Targets, { restartAfter: interruption }), azFilter('Placement.AvailabilityZone')));
     if (options.volumes !== undefined) {
-      const pause = resolve('volumes', Fault.ebsPauseVolumeIo(options.volumes, { duration: Duration.seconds(recovery!) }), azFilter('AvailabilityZone'));
+      const pause = resolve('volumes', Fault.ebsPauseVolumeIo(volumes!, { duration: Duration.seconds(recovery!) }), azFilter('AvailabilityZone'));
       const before = stops.length > 0 ? parallel(stops) : resolve('duration', Fault.wait(interruption));
       children.push({ kind: 'sequence', children: [before, pause].filter(isNode) });
     } else {
       children.push(...stops.filter(isNode));
     }
+    // No capacity in the zone: the groups' launches and the roles' RunInstances calls there fail (the zone is a parameter, not a filter).
+    const capacity = { availabilityZones: [zone], duration: interruption };
+    if (options.autoScalingGroups !== undefined) {
+      children.push(...[resolve('autoScalingGroups', Fault.ec2AsgInsufficientCapacityError(options.autoScalingGroups, capacity))].filter(isNode));
+    }
+    if (options.launchingRoles !== undefined) {
+      children.push(...[resolve('launchingRoles', Fault.ec2ApiInsufficientCapacityError(options.launchingRoles, capacity))].filter(isNode));
+    }
     if (options.subnets !== undefined) {
-      children.push(...[resolve('subnets', Fault.disruptConnectivity(options.subnets, { scope: ConnectivityScope.ALL, duration: interruption }), azFilter('AvailabilityZone'))].filter(isNode));
+      const cut = Fault.disruptConnectivity(options.subnets, { scope: ConnectivityScope.ALL, duration: Duration.seconds(network!) });
+      children.push(...[resolve('subnets', cut, azFilter('AvailabilityZone'))].filter(isNode));
     }
     if (options.dbClusters !== undefined) {
       // only the clusters whose writer is in the zone fail over (FIS target parameter writerAvailabilityZoneIdentifiers,
@@ -242,6 +290,20 @@ function durationOption(value: Duration | undefined, prop: string, problems: Pro
   return duration.toSeconds();
 }
 
+/** `networkDuration`: 1 minute up to the interruption's `duration`, defaulting to FIS's 2 minutes (or `duration`, when shorter). */
+function networkDurationOption(value: Duration | undefined, interruption: number | undefined, prop: string, problems: Problem[]): number | undefined {
+  if (value === undefined) {
+    return interruption === undefined ? undefined : Math.min(SCENARIO_NETWORK_DEFAULT.toSeconds(), interruption);
+  }
+  const max = interruption !== undefined ? Duration.seconds(interruption) : FIS_MAX_DURATION;
+  const problem = fisDurationProblem(value, MIN_FAULT_DURATION, max);
+  if (problem) {
+    problems.push({ prop, message: interruption !== undefined ? `${problem} (at most the interruption's duration)` : problem });
+    return undefined;
+  }
+  return value.toSeconds();
+}
+
 /** Typed subnets whose zones are all known and none of them the scenario's: the cut would hit nothing. */
 function subnetZoneProblems(subnets: Targets | undefined, zone: unknown, prop: string): Problem[] {
   const typed = Targets._isTargets(subnets) ? subnets._resources : undefined;
@@ -255,6 +317,27 @@ function subnetZoneProblems(subnets: Targets | undefined, zone: unknown, prop: s
     return [];
   }
   return [{ prop, message: `has no subnet in ${zone} (the subnets are in ${[...new Set(zones)].join(', ')}): the connectivity cut would hit nothing` }];
+}
+
+/**
+ * The scenario's volumes: typed volumes whose zones are known at synth narrowed to the zone's (FIS
+ * pauses the volumes of one zone per action, and would filter out the others anyway); a problem when
+ * none is left. Volumes by ARN or tags, or with a zone that is a token, are left to FIS's filter.
+ */
+function volumesInZone(volumes: Targets | undefined, zone: unknown, prop: string, problems: Problem[]): Targets | undefined {
+  const typed = Targets._isTargets(volumes) ? volumes._resources : undefined;
+  const list = typed?.kind === 'volumes' ? readList(typed.resources) : undefined;
+  if (!list?.ok || list.value === undefined || typeof zone !== 'string' || !AZ_NAME.test(zone)) {
+    return volumes;
+  }
+  const zoneOf = (v: unknown) => (v as ec2.IVolume)?.availabilityZone;
+  const known = (z: unknown) => typeof z === 'string' && !Token.isUnresolved(z);
+  const kept = list.value.filter((v) => !known(zoneOf(v)) || zoneOf(v) === zone);
+  if (kept.length === 0 && list.value.length > 0) {
+    problems.push({ prop, message: `has no volume in ${zone} (the volumes are in ${[...new Set(list.value.map(zoneOf))].join(', ')}): the pause would hit nothing` });
+    return undefined;
+  }
+  return kept.length === list.value.length ? volumes : Targets.volumes(kept as ec2.IVolume[], typed!.selection);
 }
 
 /** The node's actions with `filter` added to their targets (the zone the scenario hits). */

@@ -115,7 +115,7 @@ export interface EksPodSelector {
 }
 
 /** The kinds of CDK resources a `Targets` factory takes, named as the factory. */
-export type ResourceKind = 'functions' | 'instances' | 'volumes' | 'autoScalingGroup' | 'ecsService' | 'ecsClusters' | 'eksPods' | 'eksNodegroups' | 'dbClusters' | 'dbInstances' | 'tables' | 'replicationGroups' | 'loadBalancers' | 'subnets' | 'transitGateways' | 'vpcEndpoints' | 'roles';
+export type ResourceKind = 'functions' | 'instances' | 'volumes' | 'autoScalingGroup' | 'autoScalingGroups' | 'ecsService' | 'ecsClusters' | 'eksPods' | 'eksNodegroups' | 'dbClusters' | 'dbInstances' | 'tables' | 'replicationGroups' | 'loadBalancers' | 'subnets' | 'transitGateways' | 'vpcEndpoints' | 'roles';
 
 /** CDK resources given to a typed `Targets` factory; the fault turns them into ARNs (or tags) and permissions. */
 export interface TypedResources {
@@ -193,6 +193,16 @@ export class Targets {
    */
   public static autoScalingGroup(group: autoscaling.IAutoScalingGroup, selection: Selection): Targets {
     return Targets.typed('autoScalingGroup', [group], selection);
+  }
+
+  /**
+   * Auto Scaling groups themselves (not their instances: that is `Targets.autoScalingGroup`), for
+   * `Fault.ec2AsgInsufficientCapacityError`. Each group is found by the tags CloudFormation puts on
+   * every group it creates (`aws:cloudformation:stack-name`, `aws:cloudformation:logical-id`), so
+   * the groups must be declared in this app; groups of elsewhere go by `Targets.arns` or `Targets.tagged`.
+   */
+  public static autoScalingGroups(groups: autoscaling.IAutoScalingGroup[]): Targets {
+    return Targets.typed('autoScalingGroups', groups, undefined);
   }
 
   /**

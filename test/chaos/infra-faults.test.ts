@@ -6,7 +6,7 @@
  * allowed. Action ids, parameters, target keys and permissions as the FIS actions reference
  * documents them (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html).
  */
-import { Duration, Size, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, Size, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -235,6 +235,19 @@ describe('validation of the infrastructure faults', () => {
   test('EBS pause: something that is not a volume', () => {
     expect(experiment((w) => ({ fault: Fault.ebsPauseVolumeIo(Targets.volumes([w.instance as never]), { duration: TEN_MINUTES }) }))).toThrow(
       /fault \(ebsPauseVolumeIo\)\.target: must be an EBS volume or Targets\.arns\(\)\/Targets\.tagged\(\), got /);
+  });
+
+  test('EBS pause and latency: volumes of two zones known at synth are refused (FIS acts on one zone\'s volumes); a zone that is a token passes', () => {
+    const volumes = (stack: Stack, zones: string[]) => zones.map((zone, i) => new ec2.Volume(stack, `Disk${i}`, { availabilityZone: zone, size: Size.gibibytes(1) }));
+    const message = (fault: string) => problem(`fault (${fault}).target`,
+      'must be volumes of one Availability Zone (FIS acts on the volumes of one zone per action), got Shop/Disk0 in eu-west-1a, Shop/Disk1 in eu-west-1b: give one fault per zone (Fault.parallel)');
+    expect(experiment((w) => ({ fault: Fault.ebsPauseVolumeIo(Targets.volumes(volumes(Stack.of(w.volume), ['eu-west-1a', 'eu-west-1b']))), duration: TEN_MINUTES })))
+      .toThrow(message('ebsPauseVolumeIo'));
+    expect(experiment((w) => ({ fault: Fault.ebsVolumeIoLatency(Targets.volumes(volumes(Stack.of(w.volume), ['eu-west-1a', 'eu-west-1b']))), duration: TEN_MINUTES })))
+      .toThrow(message('ebsVolumeIoLatency'));
+    expect(experiment((w) => ({ fault: Fault.ebsPauseVolumeIo(Targets.volumes(volumes(Stack.of(w.volume), ['eu-west-1a', 'eu-west-1a']))), duration: TEN_MINUTES }))).not.toThrow();
+    expect(experiment((w) => ({ fault: Fault.ebsPauseVolumeIo(Targets.volumes(volumes(Stack.of(w.volume), ['eu-west-1a', Fn.select(1, Fn.getAzs())]))), duration: TEN_MINUTES })))
+      .not.toThrow();
   });
 
   test('ElastiCache AZ power: no availability zone', () => {

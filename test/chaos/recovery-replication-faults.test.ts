@@ -98,6 +98,9 @@ describe('ARC zonal autoshift', () => {
       }),
     });
     checkout.addExperiment('shift-tagged', { fault: Fault.arcStartZonalAutoshift(Targets.tagged(TAGS, Selection.all()), { availabilityZone: 'eu-west-1b' }), duration: TEN_MINUTES });
+    checkout.addExperiment('shift-tagged-any', {
+      fault: Fault.arcStartZonalAutoshift(Targets.tagged(TAGS, Selection.all()), { availabilityZone: 'eu-west-1b', zonalAutoshiftStatus: ZonalAutoshiftStatus.ANY }), duration: TEN_MINUTES,
+    });
     json = synth(stack);
     albArn = `<Ref ${logicalId(stack, alb)}>`;
   });
@@ -142,6 +145,8 @@ describe('ARC zonal autoshift', () => {
     expect(target.ResourceTags).toEqual(TAGS);
     // chosen by tags: FIS's own status filter (ENABLED) applies
     expect(action.Parameters.zonalAutoshiftStatus).toBeUndefined();
+    // asked for explicitly: every tagged resource is shifted, whatever its autoshift setting
+    expect(onlyFault(json, 'shift-tagged-any').action.Parameters).toEqual({ duration: 'PT10M', availabilityZoneIdentifier: 'eu-west-1b', zonalAutoshiftStatus: 'ANY' });
     expect(startShift('shift-tagged')).toEqual([
       `${PREFIX}elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/*`, `${PREFIX}elasticloadbalancing:eu-west-1:111111111111:loadbalancer/net/*`,
       `${PREFIX}autoscaling:eu-west-1:111111111111:autoScalingGroup:*`, `${PREFIX}eks:eu-west-1:111111111111:cluster/*`,

@@ -11,6 +11,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { EmptyTargets, Scenario, Selection, Targets } from '../../lib';
 import { experimentStatements, experimentTemplate, faultActions, flat, grantedActions, newService, newStack, statementFor, synth, TemplateJson } from './helpers';
@@ -59,13 +60,13 @@ describe('Scenario.azPowerInterruption across every kind of resource', () => {
     props = experimentTemplate(json, 'az-power').props;
   });
 
-  test('runs the scenario\'s actions: instances stopped and restarted after 30 minutes, subnets cut off, failover, cache power off, volumes paused', () => {
+  test('runs the scenario\'s actions: instances stopped and restarted after 30 minutes, subnets cut off for FIS\'s 2 minutes, failover, cache power off, volumes paused', () => {
     const actions = faultActions(props);
     expect(Object.fromEntries(Object.entries(actions).map(([name, a]) => [name, [a.ActionId, a.Parameters ?? {}]]))).toEqual({
       'stop-instances': ['aws:ec2:stop-instances', { startInstancesAfterDuration: 'PT30M', completeIfInstancesTerminated: 'true' }],
       'stop-instances-2': ['aws:ec2:stop-instances', { startInstancesAfterDuration: 'PT30M', completeIfInstancesTerminated: 'true' }],
       'pause-volume-io': ['aws:ebs:pause-volume-io', { duration: 'PT30M' }],
-      'disrupt-connectivity': ['aws:network:disrupt-connectivity', { duration: 'PT30M', scope: 'all' }],
+      'disrupt-connectivity': ['aws:network:disrupt-connectivity', { duration: 'PT2M', scope: 'all' }],
       'failover-db-cluster': ['aws:rds:failover-db-cluster', {}],
       'replicationgroup-interrupt-az-power': ['aws:elasticache:replicationgroup-interrupt-az-power', { duration: 'PT30M' }],
     });
@@ -122,14 +123,28 @@ describe('Scenario.azPowerInterruption across every kind of resource', () => {
 });
 
 describe('Scenario.azPowerInterruption for a few resources', () => {
-  test('subnets only: one disrupt-connectivity action, for the duration given', () => {
+  test('subnets only: one disrupt-connectivity action, for the networkDuration given (here the whole interruption)', () => {
     const stack = newStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2 });
-    newService(stack).addExperiment('az', { fault: Scenario.azPowerInterruption({ availabilityZone: 'eu-west-1b', duration: Duration.minutes(10), subnets: Targets.subnets(vpc.publicSubnets) }) });
+    newService(stack).addExperiment('az', {
+      fault: Scenario.azPowerInterruption({ availabilityZone: 'eu-west-1b', duration: Duration.minutes(10), networkDuration: Duration.minutes(10), subnets: Targets.subnets(vpc.publicSubnets) }),
+    });
     const actions = faultActions(experimentTemplate(synth(stack), 'az').props);
     expect(Object.entries(actions).map(([name, a]) => [name, a.ActionId, a.Parameters, a.StartAfter])).toEqual([
       ['disrupt-connectivity', 'aws:network:disrupt-connectivity', { duration: 'PT10M', scope: 'all' }, ['steady-state']],
     ]);
+  });
+
+  test('subnets are cut for FIS\'s 2 minutes by default, or for the whole interruption when it is shorter', () => {
+    const networkOf = (duration?: Duration) => {
+      const stack = newStack();
+      const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2 });
+      newService(stack).addExperiment('az', { fault: Scenario.azPowerInterruption({ availabilityZone: 'eu-west-1b', duration, subnets: Targets.subnets(vpc.publicSubnets) }) });
+      return faultActions(experimentTemplate(synth(stack), 'az').props)['disrupt-connectivity'].Parameters;
+    };
+    expect(networkOf()).toEqual({ duration: 'PT2M', scope: 'all' });
+    expect(networkOf(Duration.minutes(10))).toEqual({ duration: 'PT2M', scope: 'all' });
+    expect(networkOf(Duration.minutes(1))).toEqual({ duration: 'PT1M', scope: 'all' });
   });
 
   test('volumes without instances: a wait for the interruption, then the pause', () => {
@@ -145,6 +160,17 @@ describe('Scenario.azPowerInterruption for a few resources', () => {
     ]);
   });
 
+  test('volumes in several zones: only the zone\'s are paused (FIS pauses one zone\'s volumes per action), still narrowed by the zone filter', () => {
+    const stack = newStack();
+    const here = new ec2.Volume(stack, 'Here', { availabilityZone: ZONE, size: Size.gibibytes(10) });
+    const there = new ec2.Volume(stack, 'There', { availabilityZone: 'eu-west-1b', size: Size.gibibytes(10) });
+    newService(stack).addExperiment('az', { fault: Scenario.azPowerInterruption({ availabilityZone: ZONE, volumes: Targets.volumes([here, there]) }) });
+    const props = experimentTemplate(synth(stack), 'az').props;
+    const target = props.Targets[faultActions(props)['pause-volume-io'].Targets.Volumes];
+    expect(target.ResourceArns.map(flat)).toEqual([`arn:<Partition>:ec2:eu-west-1:111111111111:volume/<Ref ${stack.getLogicalId(here.node.defaultChild as never)}>`]);
+    expect(target.Filters).toEqual([{ Path: 'AvailabilityZone', Values: [ZONE] }]);
+  });
+
   test('a load balancer\'s zonal shift: ARC moves its traffic away from the zone for the interruption, alongside the power off', () => {
     const stack = newStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, availabilityZones: ZONES });
@@ -154,7 +180,7 @@ describe('Scenario.azPowerInterruption for a few resources', () => {
     });
     const actions = faultActions(experimentTemplate(synth(stack), 'az').props);
     expect(Object.entries(actions).map(([name, a]) => [name, a.ActionId, a.Parameters, a.StartAfter])).toEqual([
-      ['disrupt-connectivity', 'aws:network:disrupt-connectivity', { duration: 'PT20M', scope: 'all' }, ['steady-state']],
+      ['disrupt-connectivity', 'aws:network:disrupt-connectivity', { duration: 'PT2M', scope: 'all' }, ['steady-state']],
       ['start-zonal-autoshift', 'aws:arc:start-zonal-autoshift', { duration: 'PT20M', availabilityZoneIdentifier: ZONE, zonalAutoshiftStatus: 'ANY' }, ['steady-state']],
     ]);
   });
@@ -165,6 +191,62 @@ describe('Scenario.azPowerInterruption for a few resources', () => {
     newService(stack).addExperiment('az', { fault: Scenario.azPowerInterruption({ availabilityZone: vpc.availabilityZones[0], subnets: Targets.subnets(vpc.publicSubnets) }) });
     const target = Object.values(experimentTemplate(synth(stack), 'az').props.Targets)[0] as any;
     expect(target.Filters[0].Values[0]).toHaveProperty('Fn::Select');
+  });
+});
+
+describe('Scenario.azPowerInterruption with no capacity left in the zone, as FIS\'s scenario', () => {
+  let json: TemplateJson;
+  let props: Record<string, any>;
+  let stack: Stack;
+  let launcher: iam.Role;
+
+  beforeAll(() => {
+    stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, availabilityZones: ZONES, subnetConfiguration: [{ name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const launchTemplate = new ec2.LaunchTemplate(stack, 'FleetTemplate', { instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023() });
+    const fleet = new autoscaling.AutoScalingGroup(stack, 'Fleet', { vpc, launchTemplate, minCapacity: 3 });
+    launcher = new iam.Role(stack, 'Karpenter', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    newService(stack).addExperiment('az-power', {
+      fault: Scenario.azPowerInterruption({
+        availabilityZone: ZONE,
+        instances: [Targets.autoScalingGroup(fleet, Selection.all())],
+        autoScalingGroups: Targets.autoScalingGroups([fleet]),
+        launchingRoles: Targets.roles([launcher]),
+        subnets: Targets.subnets(vpc.isolatedSubnets),
+      }),
+      emptyTargets: EmptyTargets.SKIP,
+    });
+    json = synth(stack);
+    props = experimentTemplate(json, 'az-power').props;
+  });
+
+  test('the groups\' launches and the roles\' RunInstances calls in the zone fail for the whole interruption, beside the power off', () => {
+    const actions = faultActions(props);
+    expect(Object.fromEntries(Object.entries(actions).map(([name, a]) => [name, [a.ActionId, a.Parameters, a.StartAfter]]))).toEqual({
+      'stop-instances': ['aws:ec2:stop-instances', { startInstancesAfterDuration: 'PT30M', completeIfInstancesTerminated: 'true' }, ['steady-state']],
+      'asg-insufficient-instance-capacity-error': ['aws:ec2:asg-insufficient-instance-capacity-error',
+        { duration: 'PT30M', availabilityZoneIdentifiers: ZONE, percentage: '100' }, ['steady-state']],
+      'api-insufficient-instance-capacity-error': ['aws:ec2:api-insufficient-instance-capacity-error',
+        { duration: 'PT30M', availabilityZoneIdentifiers: ZONE, percentage: '100' }, ['steady-state']],
+      'disrupt-connectivity': ['aws:network:disrupt-connectivity', { duration: 'PT2M', scope: 'all' }, ['steady-state']],
+    });
+  });
+
+  test('the zone is the capacity actions\' parameter, not a filter: the group by CloudFormation\'s tags, the role by its ARN alone', () => {
+    const target = (action: string) => props.Targets[Object.values(faultActions(props)[action].Targets)[0] as string];
+    expect(target('asg-insufficient-instance-capacity-error')).toEqual({
+      ResourceType: 'aws:ec2:autoscaling-group', SelectionMode: 'ALL',
+      ResourceTags: { 'aws:cloudformation:stack-name': 'Shop', 'aws:cloudformation:logical-id': expect.stringMatching(/^Fleet/) },
+    });
+    expect(target('api-insufficient-instance-capacity-error')).toEqual({ ResourceType: 'aws:iam:role', SelectionMode: 'ALL', ResourceArns: [{ 'Fn::GetAtt': [expect.stringMatching(/^Karpenter/), 'Arn'] }] });
+  });
+
+  test('the role may inject the capacity errors for these two actions only', () => {
+    const injects = experimentStatements(json, 'az-power').filter((st) => [st.Action].flat().includes('ec2:InjectApiError'));
+    expect(injects.map((st) => (st.Condition as any).StringEquals['ec2:FisActionId']).sort()).toEqual([
+      'aws:ec2:api-insufficient-instance-capacity-error', 'aws:ec2:asg-insufficient-instance-capacity-error',
+    ]);
+    expect(grantedActions(experimentStatements(json, 'az-power'))).toContain('autoscaling:DescribeAutoScalingGroups');
   });
 });
 
@@ -180,7 +262,7 @@ describe('Scenario.azPowerInterruption refuses', () => {
   }
 
   test('an empty scenario: nothing in the zone to interrupt', () => {
-    expect(add({ availabilityZone: ZONE })).toThrow(`${WHERE}: ${PROP}: names nothing in the zone: give at least one of instances, subnets, volumes, dbClusters, replicationGroups, zonalShift`);
+    expect(add({ availabilityZone: ZONE })).toThrow(`${WHERE}: ${PROP}: names nothing in the zone: give at least one of instances, autoScalingGroups, launchingRoles, subnets, volumes, dbClusters, replicationGroups, zonalShift`);
   });
 
   test('a zone id, a malformed zone, another region\'s zone, no zone', () => {
@@ -199,6 +281,20 @@ describe('Scenario.azPowerInterruption refuses', () => {
       .toThrow(`${PROP}.recoveryDuration: must be a Duration between 1 min and 12 h, got 13 h`);
     expect(add((vpc: ec2.Vpc) => ({ availabilityZone: ZONE, duration: Duration.hours(8), recoveryDuration: Duration.hours(5), volumes: volumes(vpc) })))
       .toThrow(`${PROP}.recoveryDuration: with duration, runs 13 hours; FIS stops experiments after 12 hours`);
+  });
+
+  test('a network cut longer than the interruption, launching roles chosen by tags', () => {
+    expect(add((vpc: ec2.Vpc) => ({ availabilityZone: ZONE, duration: Duration.minutes(10), networkDuration: Duration.minutes(20), subnets: Targets.subnets(vpc.publicSubnets) })))
+      .toThrow(`${WHERE}: ${PROP}.networkDuration: must be a Duration between 1 min and 10 min, got 20 min (at most the interruption's duration)`);
+    expect(add({ availabilityZone: ZONE, launchingRoles: Targets.tagged({ team: 'payments' }, Selection.all()) }))
+      .toThrow(`${WHERE}: ${PROP}.launchingRoles (ec2ApiInsufficientCapacityError).target: must name the roles by ARN (Targets.roles([...]) or Targets.arns([...]) without filters)`);
+  });
+
+  test('volumes none of which is in the zone', () => {
+    const stack = newStack();
+    const there = new ec2.Volume(stack, 'There', { availabilityZone: 'eu-west-1b', size: Size.gibibytes(10) });
+    expect(() => newService(stack).addExperiment('az', { fault: Scenario.azPowerInterruption({ availabilityZone: ZONE, volumes: Targets.volumes([there]) }) }))
+      .toThrow(`${PROP}.volumes: has no volume in eu-west-1a (the volumes are in eu-west-1b): the pause would hit nothing`);
   });
 
   test('subnets none of which is in the zone', () => {

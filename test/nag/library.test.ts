@@ -109,6 +109,12 @@ describe('the library\'s resources under cdk-nag, in every configuration', () =>
     add('ec2-tagged', Fault.ec2StopInstances(Targets.tagged({ app: 'batch' }, Selection.count(1)), { restartAfter: TEN_MINUTES }));
     add('ec2-reboot', Fault.ec2RebootInstances(Targets.instances([instance])));
     add('ec2-spot', Fault.ec2SpotInterruption(Targets.autoScalingGroup(fleet, Selection.count(1))));
+    // insufficient capacity in a zone: the groups' launches (by CloudFormation's tags) and a role's RunInstances calls
+    const launchTemplate = new ec2.LaunchTemplate(stack, 'WorkersTemplate', { instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023() });
+    const workers = new autoscaling.AutoScalingGroup(stack, 'Workers', { vpc, launchTemplate, minCapacity: 2 });
+    add('ec2-asg-ice', Fault.ec2AsgInsufficientCapacityError(Targets.autoScalingGroups([workers]), { availabilityZones: ['eu-west-1a'] }));
+    add('ec2-asg-ice-tagged', Fault.ec2AsgInsufficientCapacityError(Targets.tagged({ app: 'batch' }, Selection.all()), { availabilityZones: ['euw1-az1'] }));
+    add('ec2-api-ice', Fault.ec2ApiInsufficientCapacityError(Targets.roles([appRole]), { availabilityZones: ['eu-west-1a'], percentage: 50 }));
     add('ssm-command', Fault.ssmSendCommand(Targets.autoScalingGroup(fleet, Selection.count(1)), { document: 'AWSFIS-Run-CPU-Stress', parameters: { DurationSeconds: '60' } }));
     add('ssm-command-tagged', Fault.ssmSendCommand(Targets.tagged({ app: 'batch' }, Selection.count(1)), { document: 'AWSFIS-Run-Memory-Stress' }));
     add('ec2-spot-tagged', Fault.ec2SpotInterruption(Targets.tagged({ app: 'batch' }, Selection.count(1))));
@@ -136,6 +142,7 @@ describe('the library\'s resources under cdk-nag, in every configuration', () =>
     add('az-power', Scenario.azPowerInterruption({
       availabilityZone: 'eu-west-1a', instances: [Targets.autoScalingGroup(fleet, Selection.all())], subnets: Targets.subnets(vpc.isolatedSubnets),
       volumes: Targets.volumes([volume]), dbClusters: Targets.dbClusters([orders]), replicationGroups: Targets.replicationGroups([sessions]),
+      autoScalingGroups: Targets.autoScalingGroups([workers]), launchingRoles: Targets.roles([appRole]),
     }));
     add('ebs-latency', Fault.ebsVolumeIoLatency(Targets.volumes([volume]), { writeIoLatency: Duration.millis(500) }));
     add('ebs-latency-tagged', Fault.ebsVolumeIoLatency(Targets.tagged({ tier: 'db' }, Selection.count(1))));

@@ -48,10 +48,18 @@ export interface ArcStartZonalAutoshiftOptions {
    */
   readonly managedResourceTypes?: ZonalShiftResourceType[];
   /**
-   * The zonal autoshift status of the resources shifted.
-   * @default - `ANY` for targets named by resource or ARN (FIS's own default, `ENABLED`, would silently skip a named
-   * load balancer whose zonal autoshift is off, and the experiment would pass having shifted nothing); not written
-   * (FIS's `ENABLED`) for targets chosen by tags
+   * The zonal autoshift status of the resources shifted: the target's resources whose status is
+   * another are not shifted (FIS actions reference, "aws:arc:start-zonal-autoshift": `ENABLED`,
+   * `DISABLED` or `ANY`, FIS's default `ENABLED`).
+   *
+   * Targets named by resource or ARN default to `ANY`: you named them to shift them, and FIS's
+   * `ENABLED` would silently skip a named load balancer whose zonal autoshift is off (the experiment
+   * would pass having shifted nothing). Targets chosen by tags keep FIS's `ENABLED`, as FIS's AZ
+   * power interruption scenario does: among the tagged resources, ONLY those with zonal autoshift
+   * enabled are shifted, which is what rehearsing autoshift means; pass `ZonalAutoshiftStatus.ANY`
+   * to shift every tagged resource, whatever its setting.
+   * @default - `ANY` for targets named by resource or ARN; not written, so FIS's `ENABLED` (only resources with zonal
+   * autoshift enabled are shifted), for targets chosen by tags
    */
   readonly zonalAutoshiftStatus?: ZonalAutoshiftStatus;
   /**

@@ -4,9 +4,10 @@
  * "Pause I/O fault injection" (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fis-pause-io.html):
  * Nitro-based instances only; while paused, the volume turns `impaired` and `VolumeStalledIOCheck` reads 1.
  * I/O latency: the same reference (#volume-latency-injection) and
- * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fis-latency-injection.html.
+ * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fis-latency-injection.html. Both act on
+ * volumes of one Availability Zone.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { describeValue } from '../../private/describe';
 import { FIS_ACTIONS } from '../catalog';
@@ -26,12 +27,26 @@ export interface EbsPauseVolumeIoOptions {
 /** Both EBS actions last from one second (actions reference, #pause-volume-io and #volume-latency-injection). */
 const EBS_MIN_DURATION = Duration.seconds(1);
 
-/** The volumes of an EBS fault: typed volumes by ARN, or the resolved target as given. */
+/**
+ * The volumes of an EBS fault: typed volumes by ARN, or the resolved target as given. Both EBS
+ * actions take volumes of one Availability Zone only ("The target volumes must be in the same
+ * Availability Zone", FIS actions reference, #pause-volume-io and #volume-latency-injection): typed
+ * volumes whose zones are known at synth and differ are refused; zones that are tokens, and
+ * volumes by ARN or tags, are FIS's to check when the experiment starts.
+ */
 function volumeTargets(reader: OptionReader, target: Targets, stack: Stack): Targets | undefined {
   const resolved = resourcesOf<ec2.IVolume>(reader, target, ['volumes'], (x) => typeof (x as ec2.IVolume)?.volumeId === 'string', 'an EBS volume');
-  return isTyped(resolved)
-    ? byArns(reader, resolved, (v) => stack.formatArn({ service: 'ec2', resource: 'volume', resourceName: v.volumeId }))
-    : resolved;
+  if (!isTyped(resolved)) {
+    return resolved;
+  }
+  const zones = resolved.resources.map((v) => v.availabilityZone).filter((z) => typeof z === 'string' && !Token.isUnresolved(z));
+  if (new Set(zones).size > 1) {
+    const where = resolved.resources.map((v) => `${v.node.path} in ${Token.isUnresolved(v.availabilityZone) ? 'a zone known at deploy time' : v.availabilityZone}`);
+    reader.problem('target', `must be volumes of one Availability Zone (FIS acts on the volumes of one zone per action), got ${where.join(', ')}: `
+      + 'give one fault per zone (Fault.parallel)');
+    return undefined;
+  }
+  return byArns(reader, resolved, (v) => stack.formatArn({ service: 'ec2', resource: 'volume', resourceName: v.volumeId }));
 }
 
 /** `aws:ebs:pause-volume-io`. */

@@ -1,15 +1,17 @@
 /**
  * EC2 instance faults: stop (and start again), reboot, terminate or interrupt Spot Instances, by
- * instance or Auto Scaling group. Actions, parameters and permissions: FIS actions reference,
+ * instance or Auto Scaling group; and insufficient-capacity errors for the launches of Auto Scaling
+ * groups or of IAM roles in some zones. Actions, parameters and permissions: FIS actions reference,
  * "Amazon EC2 actions" (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#ec2-actions-reference).
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { withWildcardReason } from '../../nag/suppressions';
+import { describeValue, readList } from '../../private/describe';
 import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
-import { FaultContext, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
+import { byArns, durationParameter, FaultActionSpec, FaultContext, FaultNode, forDuration, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { isoDuration } from '../fis-duration';
 import { targetStatement } from '../target-permissions';
 import { Selection, Targets } from '../targets';
@@ -174,4 +176,144 @@ export function ec2SpotInterruption(target: Targets, options: Ec2SpotInterruptio
     durationSeconds: seconds,
     statements: [statement!],
   }));
+}
+
+/** Options of `Fault.ec2AsgInsufficientCapacityError` and `Fault.ec2ApiInsufficientCapacityError`. */
+export interface Ec2InsufficientCapacityOptions {
+  /**
+   * The zones whose launches fail, at least one: names (`eu-west-1a`) or zone ids (`euw1-az1`),
+   * both of which FIS's `availabilityZoneIdentifiers` takes.
+   */
+  readonly availabilityZones: string[];
+  /**
+   * Share of the launch requests (of the groups) or of the calls (of the roles) that fail, 1 to 100.
+   * @default 100
+   */
+  readonly percentage?: number;
+  /**
+   * How long launches fail, 1 minute to 12 hours.
+   * @default - the experiment's duration
+   */
+  readonly duration?: Duration;
+}
+
+/** The parameters both insufficient-capacity actions take: `availabilityZoneIdentifiers`, `percentage`, `duration`. */
+function capacityParameters(reader: OptionReader, options: Ec2InsufficientCapacityOptions | undefined, context: FaultContext) {
+  const region = Stack.of(context.scope).region;
+  const given = options?.availabilityZones;
+  const list = readList(given);
+  let zones: string[] = [];
+  if (!list.ok || list.value === undefined || list.value.length === 0) {
+    reader.problem('availabilityZones', `is required: a non-empty list of availability zone names (e.g. ${Token.isUnresolved(region) ? 'us-east-1a' : `${region}a`}) or ids (e.g. use1-az1), got ${describeValue(given)}`);
+  } else {
+    zones = list.value.map((zone, i) => reader.availabilityZone(zone, `availabilityZones[${i}]`, region));
+    const literal = zones.filter((z) => !Token.isUnresolved(z));
+    if (new Set(literal).size < literal.length) {
+      reader.problem('availabilityZones', `names a zone twice: ${literal.join(', ')}`);
+    }
+  }
+  const percentage = reader.integer(options?.percentage, 'percentage', 1, 100, 100, ' (percent)');
+  const seconds = reader.duration(options?.duration, context);
+  return {
+    seconds,
+    zones: zones.join(', '),
+    parameters: { ...durationParameter(seconds), availabilityZoneIdentifiers: zones.join(','), percentage: String(percentage) },
+    percentage,
+  };
+}
+
+/**
+ * `ec2:InjectApiError` for one insufficient-capacity action on the given targets: EC2 authorizes it
+ * on `*`, scoped by the `ec2:FisActionId` and `ec2:FisTargetArns` condition keys (FIS actions
+ * reference, #asg-ice and #api-ice; "Example: Use condition keys for ec2:InjectApiError",
+ * https://docs.aws.amazon.com/fis/latest/userguide/security_iam_id-based-policy-examples.html#security-iam-policy-examples-ec2).
+ */
+function injectApiErrorStatement(actionId: string, targetArns: string[], what: string): iam.PolicyStatement {
+  return withWildcardReason(new iam.PolicyStatement({
+    actions: ['ec2:InjectApiError'],
+    resources: ['*'],
+    conditions: { 'StringEquals': { 'ec2:FisActionId': actionId }, 'ForAllValues:ArnLike': { 'ec2:FisTargetArns': targetArns } },
+  }), `EC2 authorizes InjectApiError on * and scopes it by the ec2:FisActionId and ec2:FisTargetArns condition keys: ${actionId} only, on ${what}`);
+}
+
+/** One action per target (several typed groups are several targets): one node. */
+function actionsNode(reader: OptionReader, build: () => FaultActionSpec[]): ResolvedFault {
+  if (reader.problems.length > 0) {
+    return { problems: reader.problems };
+  }
+  const nodes: FaultNode[] = build().map((action) => ({ kind: 'action', action }));
+  return { problems: [], node: nodes.length === 1 ? nodes[0] : { kind: 'parallel', children: nodes } };
+}
+
+/**
+ * `aws:ec2:asg-insufficient-instance-capacity-error`: the groups' launches in the zones fail. A
+ * group declared here is found by the tags CloudFormation adds to every Auto Scaling group
+ * (`aws:cloudformation:stack-name`, `aws:cloudformation:logical-id`; CloudFormation, "AWS::AutoScaling::AutoScalingGroup
+ * TagProperty", https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-tagproperty.html):
+ * its ARN holds an id only Auto Scaling knows, which a FIS target cannot list but an `ArnLike` condition can match.
+ */
+export function ec2AsgInsufficientCapacityError(target: Targets, options: Ec2InsufficientCapacityOptions, context: FaultContext): ResolvedFault {
+  const reader = new OptionReader(context.prop);
+  const stack = Stack.of(context.scope);
+  const definition = FIS_ACTIONS.ec2AsgInsufficientCapacity;
+  const resolved = resourcesOf<autoscaling.IAutoScalingGroup>(reader, target, ['autoScalingGroups'], isAutoScalingGroup, 'an Auto Scaling group');
+  const { seconds, zones, parameters, percentage } = capacityParameters(reader, options, context);
+  const groups: { targets: Targets; arns: string[]; what: string }[] = [];
+  if (isTyped(resolved)) {
+    resolved.resources.forEach((group, i) => {
+      const cfn = group.node.defaultChild;
+      const at = resolved.resources.length > 1 ? ` at [${i}]` : '';
+      if (!(cfn instanceof autoscaling.CfnAutoScalingGroup)) {
+        reader.problem('target', `must be Auto Scaling groups this app declares, found by the tags CloudFormation gives them; ${group.node.path}${at} is imported: `
+          + 'select it with Targets.arns([its ARN]) or Targets.tagged(tags)');
+        return;
+      }
+      if (cfn.launchConfigurationName !== undefined) {
+        reader.problem('target', `${group.node.path}${at} launches from a launch configuration; FIS's ${definition.actionId} supports only groups with a launch template `
+          + '(set the feature flag @aws-cdk/aws-autoscaling:generateLaunchTemplateInsteadOfLaunchConfig, or give the group a launchTemplate)');
+        return;
+      }
+      const cfnStack = Stack.of(cfn);
+      const tags = { 'aws:cloudformation:stack-name': cfnStack.stackName, 'aws:cloudformation:logical-id': cfnStack.resolve(cfn.logicalId) as string };
+      groups.push({ targets: reader.target(Targets.tagged(tags, Selection.all())), arns: [group.autoScalingGroupArn], what: `Auto Scaling group ${group.node.id}` });
+    });
+  } else if (resolved !== undefined) {
+    // chosen by tags, which ec2:FisTargetArns cannot condition on: the groups of this account and region
+    const every = stack.formatArn({ service: 'autoscaling', resource: 'autoScalingGroup', resourceName: '*:autoScalingGroupName/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const arns = resolved._spec.arns;
+    groups.push({ targets: resolved, arns: arns ?? [every], what: arns ? 'the Auto Scaling group(s)' : 'the tagged Auto Scaling group(s)' });
+  }
+  return actionsNode(reader, () => groups.map(({ targets, arns, what }) => ({
+    definition,
+    description: `Fails ${percentage} % of the launches of ${what} in ${zones} with InsufficientInstanceCapacity${forDuration(seconds)}`,
+    parameters,
+    target: targets,
+    durationSeconds: seconds,
+    statements: [injectApiErrorStatement(definition.actionId, arns, what)],
+  })));
+}
+
+/**
+ * `aws:ec2:api-insufficient-instance-capacity-error`: the roles' RunInstances, CreateCapacityReservation,
+ * StartInstances and CreateFleet calls in the zones fail. FIS takes this action's roles by ARN only.
+ */
+export function ec2ApiInsufficientCapacityError(target: Targets, options: Ec2InsufficientCapacityOptions, context: FaultContext): ResolvedFault {
+  const reader = new OptionReader(context.prop);
+  const definition = FIS_ACTIONS.ec2ApiInsufficientCapacity;
+  const resolved = resourcesOf<iam.IRole>(reader, target, ['roles'], (x) => typeof (x as iam.IRole)?.roleArn === 'string', 'an IAM role (its instance launches fail)');
+  if (resolved !== undefined && !isTyped(resolved) && (resolved._spec.arns === undefined || (resolved._spec.filters ?? []).length > 0)) {
+    reader.problem('target', `must name the roles by ARN (Targets.roles([...]) or Targets.arns([...]) without filters): FIS resolves ${definition.actionId}'s roles `
+      + 'by ARN only, never by tags, filters or parameters');
+  }
+  const { seconds, zones, parameters, percentage } = capacityParameters(reader, options, context);
+  const targets = isTyped(resolved) ? byArns(reader, resolved, (r) => r.roleArn) : resolved;
+  return actionsNode(reader, () => [{
+    definition,
+    description: `Fails ${percentage} % of the roles' instance launches (RunInstances, CreateFleet, StartInstances, CreateCapacityReservation) in ${zones} `
+      + `with InsufficientInstanceCapacity${forDuration(seconds)}`,
+    parameters,
+    target: targets,
+    durationSeconds: seconds,
+    statements: [injectApiErrorStatement(definition.actionId, targets!._spec.arns!, 'the target roles')],
+  }]);
 }
