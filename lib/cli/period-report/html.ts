@@ -19,6 +19,7 @@ import type {
   Attainment, ExperimentSection, IncidentSection, PeriodReport, ServiceReport, SloPeriodReport,
 } from './model';
 import { plural } from '../../private/format';
+import { sumVerdicts, verdictTally } from './summary';
 
 const STYLE = `
 :root{color-scheme:light;--ink:#1d1d1f;--muted:#5a5a5f;--line:#d8d8de;--soft:#f5f6f8;--bad:#b34700;--good:#00664a;--blue:#0072B2}
@@ -134,8 +135,8 @@ function summarySection(report: PeriodReport): string {
       withIncidents.length > 0 ? `pages: ${acknowledged} acknowledged, ${exhausted} exhausted` : 'pages: no incident records', exhausted > 0),
     tile(withIncidents.length > 0 ? countText(sum(withIncidents, (i) => i.tickets)) : UNKNOWN, 'tickets'),
     tile(withExperiments.length > 0 ? countText(runs) : UNKNOWN, withExperiments.length > 0
-      ? `experiment runs: ${sum(withExperiments, (e) => e.passed)} passed, ${sum(withExperiments, (e) => e.findings)} findings, ${sum(withExperiments, (e) => e.failed)} failed`
-      : 'experiment runs: no records', sum(withExperiments, (e) => e.failed + e.findings) > 0),
+      ? `experiment runs: ${verdictTally(sumVerdicts(withExperiments)).join(', ')}`
+      : 'experiment runs: no records', sum(withExperiments, (e) => e.failed + e.findings + e.inconclusive) > 0),
   ];
   const lines = report.summary.length > 0 ? report.summary : ['No summary: the report holds no service.'];
   return `<section class="summary" aria-labelledby="summary-h"><h2 id="summary-h">In short</h2>`
@@ -211,7 +212,8 @@ function serviceSection(service: ServiceReport, id: string, axis: TimeAxis): str
     + timelineChart(service, axis, `${id}-tl`)
     + `<p class="legend">${swatch('pageAcknowledged')}page acknowledged ${swatch('pageExhausted')}page exhausted (nobody answered) `
     + `${swatch('pageUnanswered')}page not acknowledged ${swatch('ticket')}ticket ${swatch('passed')}passed ${swatch('finding')}finding `
-    + `${swatch('failed')}failed ${swatch('running')}running ${swatch('worstDay')}an SLO's worst day</p>`
+    + `${swatch('failed')}failed to run ${swatch('noVerdict')}no verdict (stopped by a person, cancelled, inconclusive) ${swatch('running')}running `
+    + `${swatch('worstDay')}an SLO's worst day</p>`
     + incidentTables(service.incidents)
     + experimentTable(service.experiments)
     + '</section>';
@@ -304,7 +306,10 @@ function incidentTables(section: IncidentSection): string {
 const VERDICT_TEXT: Record<string, string> = {
   passed: '<span class="ok">✓ passed</span>',
   finding: '<span class="bad">! finding</span>',
-  failed: '<span class="bad">✗ failed</span>',
+  failed: '<span class="bad">✗ failed to run</span>',
+  'stopped-by-person': '<span class="none">■ stopped by a person</span>',
+  cancelled: '<span class="none">– cancelled</span>',
+  inconclusive: '<span class="bad">? inconclusive</span>',
   running: '<span class="none">… running</span>',
 };
 
@@ -323,7 +328,7 @@ function experimentTable(section: ExperimentSection): string {
       + `<td class="t">${esc(took)}</td><td>${esc(r.state)}</td><td>${r.stopConditionFired ? '<span class="bad">fired</span>' : 'no'}</td>`
       + `<td class="t">${VERDICT_TEXT[r.verdict] ?? esc(r.verdict)}</td><td>${r.reason === undefined ? '' : esc(r.reason)}</td></tr>`;
   });
-  return `<p>${esc(plural(section.runs.length, 'experiment run'))}: ${section.passed} passed, ${section.findings} with a finding, ${section.failed} failed.</p>`
+  return `<p>${esc(plural(section.runs.length, 'experiment run'))}: ${esc(verdictTally(section).join(', '))}.</p>`
     + '<table class="experiments"><caption>Experiment runs</caption><thead><tr><th scope="col">started</th><th scope="col">experiment</th>'
     + '<th scope="col">started by</th><th scope="col">took</th><th scope="col">FIS state</th><th scope="col">stop condition</th>'
     + `<th scope="col">verdict</th><th scope="col">reason</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;

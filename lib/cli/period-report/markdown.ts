@@ -5,7 +5,7 @@
  */
 import { formatDecimal, formatDuration, formatPercent, joinAnd } from '../../private/format';
 import type { Attainment, PeriodReport, ServiceReport, SloPeriodReport, WorstDay } from './model';
-import { attainmentText } from './summary';
+import { attainmentText, verdictTally } from './summary';
 
 /** A table cell: pipes escaped, line breaks and control characters flattened. */
 function cell(text: string): string {
@@ -131,7 +131,7 @@ function experiments(service: ServiceReport): string[] {
   if (done) {
     return lines;
   }
-  lines.push(`${section.passed} passed, ${section.findings} with findings, ${section.failed} failed.`, '');
+  lines.push(`${verdictTally(section).join(', ')}.`, '');
   lines.push(...table(['started (UTC)', 'experiment', 'id', 'state', 'verdict', 'stop condition fired', 'started by'],
     section.runs.map((r) => [time(r.startedAt), r.experiment, r.id, r.state, r.verdict, r.stopConditionFired ? '**yes**' : 'no',
       r.scheduled ? 'game day' : 'a person'])), '');

@@ -220,10 +220,21 @@ export interface ExperimentSection {
   readonly available: boolean;
   /** @default - available */
   readonly reason?: string;
+  /** Runs that completed with the steady state held. */
   readonly passed: number;
-  /** Stopped by a stop condition, or a stop condition fired: customers would have been hurt. */
+  /**
+   * Stopped by a stop condition (one of the SLO alarms, or an alarm of the user's own), a stop
+   * condition fired, or the service did not recover: the experiment worked as a test and found harm.
+   */
   readonly findings: number;
+  /** Failed to run: an FIS error (`state.error`), or the steady state not met before the fault. */
   readonly failed: number;
+  /** Stopped by a person or a program (StopExperiment) while no stop condition fired: no verdict. */
+  readonly stoppedByPerson: number;
+  /** Cancelled by FIS before it ran. */
+  readonly cancelled: number;
+  /** Stopped, but whether a stop condition stopped it cannot be told (its alarm history not read), or an unknown state. */
+  readonly inconclusive: number;
   /** Every run started in the period, oldest first. */
   readonly runs: readonly ExperimentRun[];
 }
@@ -241,8 +252,14 @@ export interface ExperimentRun {
   readonly state: string;
   /** A stop-condition alarm stopped it. */
   readonly stopConditionFired: boolean;
-  /** The game-day verdict, as `gameday` judges: `passed`, `finding`, `failed`, `running`. */
-  readonly verdict: 'passed' | 'finding' | 'failed' | 'running';
+  /**
+   * The game-day verdict, as `gameday` judges: `passed`; `finding` (a stop condition stopped it or
+   * fired, ours or the user's, or the service did not recover); `failed` (failed to run: an FIS
+   * error, or the steady state not met before the fault); `stopped-by-person` (StopExperiment, no
+   * stop condition fired); `cancelled`; `inconclusive` (stopped, and the stop conditions' history
+   * cannot tell by what); `running`.
+   */
+  readonly verdict: 'passed' | 'finding' | 'failed' | 'stopped-by-person' | 'cancelled' | 'inconclusive' | 'running';
   /** FIS's reason or the stop condition's alarm. @default - nothing to add */
   readonly reason?: string;
   /** Started by the scheduled game day (not by a person). */
