@@ -18,8 +18,8 @@ import {
 import type {
   Attainment, ExperimentSection, IncidentSection, PeriodReport, ServiceReport, SloPeriodReport,
 } from './model';
-import { plural } from '../../private/format';
-import { sumVerdicts, verdictTally } from './summary';
+import { formatDuration, plural } from '../../private/format';
+import { budgetBasis, sumVerdicts, verdictTally } from './summary';
 
 const STYLE = `
 :root{color-scheme:light;--ink:#1d1d1f;--muted:#5a5a5f;--line:#d8d8de;--soft:#f5f6f8;--bad:#b34700;--good:#00664a;--blue:#0072B2}
@@ -166,7 +166,9 @@ function budgetCell(attainment: Attainment): string {
   }
   const width = Math.round(Math.min(100, Math.max(0, value)) * 0.6);
   const gauge = `<svg class="gauge" width="60" height="8" aria-hidden="true"><rect width="60" height="8"/><rect class="left${value < 25 ? ' low' : ''}" width="${width}" height="8"/></svg>`;
-  return `<td class="n t${value < 0 ? ' bad' : ''}">${esc(budgetText(value))}${value < 0 ? ' overspent' : ''} ${gauge}</td>`;
+  const basis = attainment.budgetBasisSeconds !== undefined
+    ? ` <span class="muted">(of the ${esc(formatDuration(attainment.budgetBasisSeconds, { compact: true }))} read)</span>` : '';
+  return `<td class="n t${value < 0 ? ' bad' : ''}">${esc(budgetText(value))}${value < 0 ? ' overspent' : ''}${basis} ${gauge}</td>`;
 }
 
 function alertsCell(slo: SloPeriodReport): string {
@@ -223,7 +225,7 @@ function sloArticle(slo: SloPeriodReport, id: string, axis: TimeAxis): string {
   const facts: Array<[string, string]> = [
     ['attainment, period', `${attainmentText(slo.period.attainmentPercent)}`],
     [`attainment, ${slo.window} window`, attainmentText(slo.slidingWindow.attainmentPercent)],
-    [`budget left, ${slo.window} window`, budgetText(slo.slidingWindow.budgetRemainingPercent)],
+    [`budget left, ${budgetBasis(slo, slo.slidingWindow).replace(/^the /, '')}`, budgetText(slo.slidingWindow.budgetRemainingPercent)],
     [`${slo.unit}, period`, slo.period.total === null ? UNKNOWN : `${countText(slo.period.bad)} bad of ${countText(slo.period.total)}`],
   ];
   const sameRange = slo.period.start === slo.slidingWindow.start && slo.period.end === slo.slidingWindow.end;
@@ -240,7 +242,8 @@ function sloArticle(slo: SloPeriodReport, id: string, axis: TimeAxis): string {
     + notes.map((note) => `<p class="note">⚠ ${esc(note)}</p>`).join('')
     + `<p class="chart-title">Error budget left of the ${esc(slo.window)} window, at the end of each day</p>`
     + burnDownChart(slo, axis, `${id}-bd`)
-    + `<p class="legend">${swatch('budget')}error budget left of the ${esc(slo.window)} window at each day's end ${swatch('zero')}0 %: budget spent, objective just met</p>`
+    + `<p class="legend">${swatch('budget')}error budget left of the ${esc(slo.window)} window at each day's end`
+    + `${slo.slidingWindow.budgetBasisSeconds !== undefined ? ' (of the part CloudWatch still keeps)' : ''} ${swatch('zero')}0 %: budget spent, objective just met</p>`
     + `<p class="chart-title">Attainment day by day</p>`
     + attainmentChart(slo, axis, `${id}-at`)
     + `<p class="legend">bars hang from 100 %: the longer, the more ${esc(slo.unit)} failed that day · ${swatch('met')}at or above the objective `
@@ -263,7 +266,7 @@ function worstDaysTable(slo: SloPeriodReport): string {
     + '</tr>');
   return `<table class="worst"><caption>The worst days of ${esc(slo.slo)}</caption><thead><tr><th scope="col" class="n">#</th><th scope="col">day</th>`
     + `<th scope="col" class="n">attainment</th><th scope="col" class="n">bad ${esc(slo.unit)}</th>`
-    + `<th scope="col" class="n">budget spent</th><th scope="col">what burned it</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    + `<th scope="col" class="n">budget spent, of a whole ${esc(slo.window)} window</th><th scope="col">what burned it</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function unavailable(what: string, reason: string | undefined): string {

@@ -89,6 +89,13 @@ export interface Attainment {
    * 100 × (1 − (bad / max(total, bad)) / (1 − objective)); negative when overspent; null without data.
    */
   readonly budgetRemainingPercent: number | null;
+  /**
+   * The span, in seconds, whose events `budgetRemainingPercent` is measured against, when it is
+   * shorter than the range: the part CloudWatch still keeps (a 1-minute-slice SLO's 30-day window
+   * read over 15 days: its budget left is that of the 15 days read, not of a whole window).
+   * @default - the whole range
+   */
+  readonly budgetBasisSeconds?: number;
   /** Part of the range with no datapoint, as a fraction of the range (0: complete). */
   readonly missingFraction: number;
 }
@@ -141,7 +148,10 @@ export interface WorstDay {
   readonly total: number;
   /** That day's attainment. */
   readonly attainmentPercent: number;
-  /** Bad events of the day as a percent of one SLO window's budget at the period's traffic. */
+  /**
+   * Bad events of the day as a percent of one whole SLO window's budget at the traffic of the
+   * part of the period read (not of the budget of a clipped window: see `budgetBasisSeconds`).
+   */
   readonly budgetSpentPercent: number;
   /** What burned it, most first: the SLI's bad metrics' shares, and incidents/experiments that overlapped the day. */
   readonly causes: readonly BurnCause[];

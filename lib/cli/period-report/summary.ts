@@ -5,7 +5,7 @@
  * without data says so rather than reading as healthy. Pure.
  */
 import { formatDuration, formatPercent, joinAnd, plural } from '../../private/format';
-import type { ExperimentSection, IncidentSection, ReportPeriod, ServiceReport, SloPeriodReport } from './model';
+import type { Attainment, ExperimentSection, IncidentSection, ReportPeriod, ServiceReport, SloPeriodReport } from './model';
 
 /** An attainment as the summary writes it: rounded down, so it never reads better than it is. */
 export function attainmentText(percent: number): string {
@@ -19,7 +19,8 @@ export function attainmentText(percent: number): string {
 function figure(slo: SloPeriodReport, named: boolean): string {
   // a period can be met while the SLO window's budget, which the alarms protect, is already spent
   const budget = slo.slidingWindow.budgetRemainingPercent;
-  const overspent = budget !== null && budget < 0 ? ` (its ${slo.window} budget overspent: ${formatPercent(budget)})` : '';
+  const basis = slo.slidingWindow.budgetBasisSeconds !== undefined ? `, of ${budgetBasis(slo, slo.slidingWindow)}` : '';
+  const overspent = budget !== null && budget < 0 ? ` (its ${slo.window} budget overspent: ${formatPercent(budget)}${basis})` : '';
   return `${named ? `${slo.slo} ` : ''}${attainmentText(slo.period.attainmentPercent!)} against ${formatPercent(slo.objectivePercent)}${overspent}`;
 }
 
@@ -85,6 +86,16 @@ function incidentsPart(section: IncidentSection, slos: readonly SloPeriodReport[
     parts.push(plural(section.tickets, 'ticket'));
   }
   return parts.join(', ');
+}
+
+/**
+ * What an SLO window's budget left is measured against: `the 30d window`, or `the 15d read of the
+ * 30d window` when CloudWatch keeps less of it (`Attainment.budgetBasisSeconds`).
+ */
+export function budgetBasis(slo: Pick<SloPeriodReport, 'window'>, attainment: Attainment): string {
+  return attainment.budgetBasisSeconds !== undefined
+    ? `the ${formatDuration(attainment.budgetBasisSeconds, { compact: true })} read of the ${slo.window} window`
+    : `the ${slo.window} window`;
 }
 
 /** The counts of finished runs by verdict. */

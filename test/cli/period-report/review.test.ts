@@ -300,6 +300,7 @@ describe('review of time-slice SLOs: the condition metric read at Period = slice
       bad: 90, total: COUNTED,
       attainmentPercent: 100 * (1 - 90 / COUNTED),
       budgetRemainingPercent: 100 * (1 - (90 / COUNTED) / 0.005),
+      budgetBasisSeconds: (T0 - KEPT_FROM) / 1000,
       missingFraction: (KEPT_FROM - Date.parse('2024-04-01T12:00:00Z')) / HOUR / 720,
     });
     expect(freshness.worstDays).toEqual([expect.objectContaining({
@@ -313,6 +314,30 @@ describe('review of time-slice SLOs: the condition metric read at Period = slice
     // days before CloudWatch's 15 days are unknown, not healthy
     expect(freshness.burnDown[0]).toEqual({ day: '2024-04-01', at: '2024-04-02T00:00:00.000Z', budgetRemainingPercent: null, bad: null, total: null });
     expect(report.caveats).toContain('order-events freshness counts 1-minute slices from 2024-04-16 14:00 only: CloudWatch keeps 1-minute data 15 days.');
+  });
+
+  test('budget left over the 15 days read and a worst day\'s share of a whole window\'s budget each say their base, in JSON, Markdown and HTML', async () => {
+    account();
+    const report = await review('--service', 'order-events');
+    const freshness = report.services[0].slos.find((s) => s.slo === 'freshness')!;
+    // 90 bad slices: 84 % of the budget of the 14d 22h read is left; the worst day spent 90 / (0.5 % of a whole 30d window's slices)
+    expect(freshness.slidingWindow.budgetBasisSeconds).toBe((T0 - KEPT_FROM) / 1000);
+    expect(freshness.worstDays[0].budgetSpentPercent).toBeCloseTo(100 * 90 / (0.005 * 30 * 1_440), 0);
+    const consumer = report.services[0].slos.find((s) => s.slo === 'consumer')!;
+    expect(consumer.slidingWindow.budgetBasisSeconds).toBeUndefined();
+
+    expect(await world().run('review', dir, '--since', '30d', '--service', 'order-events')).toBe(0);
+    const markdown = world().stdout();
+    expect(markdown).toMatch(/\| freshness \| 99\.5 % \| [^|]+ \| [^|]+ \| 16\.2 % \(of the 14d 22h read of the 30d window\) \|/);
+    expect(markdown).toMatch(/- 2024-04-24: .*of a whole 30d window's budget\)/);
+
+    const out = path.join(dir, 'basis.html');
+    expect(await world().run('review', dir, '--since', '30d', '--service', 'order-events', '--format', 'html', '--out', out)).toBe(0);
+    const html = fs.readFileSync(out, 'utf8');
+    expect(html).toContain('<dt>budget left, 14d 22h read of the 30d window</dt>');
+    expect(html).toContain('<span class="muted">(of the 14d 22h read)</span>');
+    expect(html).toContain('<dt>budget left, 30d window</dt>');
+    expect(html).toContain('budget spent, of a whole 30d window</th>');
   });
 
   test('missing slices follow the SLI: the dead-letter queue\'s silent minutes are good, its 90 minutes with messages bad', async () => {
