@@ -28,7 +28,7 @@ import type { PeriodReport } from '../../lib/cli/period-report/model';
 import { parsePeriod } from '../../lib/cli/period-report/period';
 import { renderPeriodReportJson } from '../../lib/cli/period-report/render';
 import { createLogger } from '../shared/log';
-import { chatbotCustomNotification, cut, gsm, snsSubject } from '../shared/sns-message';
+import { chatbotCustomNotification, cut, escapeChatMarkdown, gsm, snsSubject } from '../shared/sns-message';
 import { archiveKeys, keySafe, REPORT_LOG_EVENTS, ReportEvent } from './contract';
 import { deliverDigest, DeliveryOutcome, DigestMessage } from './deliver';
 import { readConfig, readDeployedDefinition } from './manifest';
@@ -110,7 +110,10 @@ function isAlreadyThere(err: unknown): boolean {
  * The summary, and where the full report is: the archived HTML's key and a link to it in the S3
  * console (the reader signs in; no presigned URL, which would be a bearer credential in a mailbox).
  * Email (and webhooks) get it all; SMS the head sentence (one segment); Slack, through AWS Chatbot,
- * a custom notification with the summary lines and the archive's location.
+ * a custom notification with the summary lines and the archive's location. Service, SLO and stack
+ * names are chosen by whoever writes the stack: in the notification's markdown they and the
+ * sentences made of them are escaped (`escapeChatMarkdown`), the archive's path and link are not
+ * (they must stay usable as written); email, SMS and webhook bodies are plain text, unescaped.
  */
 export function digestMessage(report: PeriodReport, bucket: string, htmlKey: string, region: string): DigestMessage {
   const from = report.period.start.slice(0, 10);
@@ -135,8 +138,8 @@ export function digestMessage(report: PeriodReport, bucket: string, htmlKey: str
     text,
     sms: cut(gsm(`Reliability report ${stacks}: ${head}`), SMS_LIMIT),
     chatbot: chatbotCustomNotification({
-      title,
-      description: [...report.summary, ...caveats, ...archive].join('\n'),
+      title: escapeChatMarkdown(title),
+      description: [...[...report.summary, ...caveats].map(escapeChatMarkdown), ...archive].join('\n'),
       keywords: ['reliability-report', ...report.stacks],
       eventType: 'ReliabilityReport',
     }),

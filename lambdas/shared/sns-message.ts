@@ -67,6 +67,25 @@ export function gsm(text: string): string {
   return text.replace(/[^A-Za-z0-9 !"#$%&'()*+,\-./:;<=>?@_]/g, '?');
 }
 
+/**
+ * User-chosen text (service, SLO, alarm and stack names; sentences made of them) as literal text
+ * in an AWS Chatbot custom notification. With `textType: client-markdown` Chatbot "renders
+ * notifications in the target chat platform's markdown" ("Custom notifications using Amazon Q
+ * Developer in chat applications", https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html:
+ * title and description support markdown, Slack's style in Slack). So every character that
+ * formats there (`*` bold, `_` italic, `~` strike, `` ` `` code, `>` quote, `[` `]` links, `\` itself)
+ * and Slack's control characters (`<` opens a link, a user or an `<!channel>` mention; `&` an
+ * entity such as `&lt;`) is backslash-escaped, and `@channel`, `@here` and `@everyone` are broken
+ * with a word joiner (U+2060) after the `@`, so a name cannot notify a whole channel. Chatbot's
+ * handling of the backslash in Slack is not documented: it follows the pager's escaping of the
+ * acknowledger's name (lambdas/escalation/messages/chat.ts), verified only against the markdown
+ * the notification is written in, not against a rendered Slack message. Email and SMS bodies are
+ * plain text and never go through it.
+ */
+export function escapeChatMarkdown(text: string): string {
+  return text.replace(/[\\`*_~[\]<>&]/g, '\\$&').replace(/@(?=(?:channel|here|everyone)\b)/gi, '@\u2060');
+}
+
 /** An AWS Chatbot custom notification (client-markdown, rendered by Chatbot in Slack, Teams and Chime). */
 export function chatbotCustomNotification(c: ChatbotContent): Record<string, unknown> {
   return {

@@ -3,25 +3,34 @@
  * delivered through the level topic's https subscription, and the JSON body POSTed to webhooks
  * (a `text` that Slack and Teams incoming webhooks render, plus structured fields). Pure.
  */
-import { chatbotCustomNotification } from '../../shared/sns-message';
+import { chatbotCustomNotification, escapeChatMarkdown } from '../../shared/sns-message';
 import { chainText, formatTime, headline, levelText, nextText, Notice, subjectName, tierSentence } from './notice';
 import { renderLongText } from './text';
 import { slackEscape, withCleanName } from './untrusted';
 
 /**
- * Text a person typed (the acknowledger's name) as literal markdown: every character that could
- * format, link or mention (`*_~\`[]()<>|#!\`) is backslash-escaped and line breaks are flattened,
- * so `[x](https://evil)` or `<!channel>` shows as typed. (The acknowledge function already keeps
- * it to 64 printable characters.)
+ * Text a person typed (the acknowledger's name) as literal markdown: what `escapeChatMarkdown`
+ * escapes (the chat's formatting and control characters, `@channel` mentions), and `()|#!` too,
+ * line breaks flattened, so `[x](https://evil)` or `<!channel>` shows as typed. (The acknowledge
+ * function already keeps it to 64 printable characters.)
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/[\\`*_~[\]()<>|#!]/g, '\\$&');
+  return escapeChatMarkdown(text.replace(/\s+/g, ' ')).replace(/[()|#!]/g, '\\$&');
 }
 
-/** The notice with its free text cleaned and made safe for markdown. */
+/**
+ * The notice with its free text cleaned and made safe for markdown: the acknowledger's name, and
+ * the user-chosen names (service, SLO, alarm) as the digest escapes them.
+ */
 function forMarkdown(n: Notice): Notice {
   n = withCleanName(n);
-  return n.ackedBy === undefined ? n : { ...n, ackedBy: escapeMarkdown(n.ackedBy) };
+  const facts = {
+    ...n.facts,
+    alarmName: escapeChatMarkdown(n.facts.alarmName),
+    ...(n.facts.service !== undefined ? { service: escapeChatMarkdown(n.facts.service) } : {}),
+    ...(n.facts.slo !== undefined ? { slo: escapeChatMarkdown(n.facts.slo) } : {}),
+  };
+  return { ...n, facts, ...(n.ackedBy !== undefined ? { ackedBy: escapeMarkdown(n.ackedBy) } : {}) };
 }
 
 /**

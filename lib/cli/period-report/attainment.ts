@@ -85,6 +85,7 @@ export function attainmentOf(slo: SloEntry, series: SloSeries | undefined, start
     total: sums.total,
     attainmentPercent: attainmentPercent(sums.bad, sums.total),
     budgetRemainingPercent: budgetRemainingPercent(sums.bad, sums.total, slo.errorBudget),
+    ...(readFrom > start ? { budgetBasisSeconds: Math.round((end - readFrom) / HOUR) * HOUR / 1000 } : {}),
     missingFraction,
   };
 }

@@ -19,7 +19,9 @@ import type { ExperimentPlan } from '../experiments/model';
 import { AlarmHistory, readAlarmHistory } from './alerts';
 import { attainmentOf, burnDown, Happening, worstDays } from './attainment';
 import { CONCURRENCY, isAccessDenied, mapLimit, ReviewClients } from './aws';
-import { describeRun, experimentSection, FoundRun, KnownTemplate, listRuns, listStackTemplates, noExperiments } from './experiments';
+import {
+  describeRun, experimentSection, FoundRun, KnownTemplate, listRuns, listStackTemplates, noExperiments, runStopConditions, StopConditionHistory,
+} from './experiments';
 import {
   AlarmOwner, findPolicyLogGroup, LogsContext, incidentSection, IncidentRow, noIncidents, queryIncidentRows, reconstructIncidents, retentionLimit,
 } from './incidents';
@@ -100,7 +102,8 @@ export async function buildPeriodReport(clients: ReviewClients, settings: Review
   ]);
   const { targets, series, notDeployed } = metrics;
   const { history, historyReason } = alarmHistory;
-  const experimentsByService = judgeExperiments(clients.region, input, fis, history, historyReason, start, now);
+  const stopHistory = await readOwnStopConditions(cw, input, fis, alarmHistory, end);
+  const experimentsByService = judgeExperiments(clients.region, input, fis, stopHistory, historyReason, start, now);
   caveats.push(...metrics.caveats, ...alarmHistory.caveats, ...incidentsByService.caveats, ...fis.caveats);
 
   // --- the report
@@ -162,9 +165,16 @@ async function readSeries(cw: FetchContext, input: ReviewInput, selected: readon
   return { targets, series, notDeployed: resolved.notDeployed, caveats };
 }
 
-async function readHistory(cw: FetchContext, input: ReviewInput, selected: readonly SelectedSlo[], start: number, end: number, now: number): Promise<{
-  history: AlarmHistory; historyReason?: string; caveats: string[];
-}> {
+/** The alarm history read, and from when (undefined: not read at all). */
+interface HistoryReadout {
+  readonly history: AlarmHistory;
+  readonly historyReason?: string;
+  readonly caveats: string[];
+  /** @default - not read */
+  readonly readFrom?: number;
+}
+
+async function readHistory(cw: FetchContext, input: ReviewInput, selected: readonly SelectedSlo[], start: number, end: number, now: number): Promise<HistoryReadout> {
   const composites = new Set(selected.flatMap((s) => sloAlarms(s.slo).map((a) => a.name)));
   const names = [...new Set([
     ...composites,
@@ -186,9 +196,39 @@ async function readHistory(cw: FetchContext, input: ReviewInput, selected: reado
       history,
       historyReason: `CloudWatch keeps alarm history 30 days: alerts before ${from} are not counted`,
       caveats: [`Alerts (and stop conditions that fired) are counted from ${from} only: CloudWatch keeps alarm history 30 days.`],
+      readFrom: historyStart,
     };
   }
-  return { history, caveats };
+  return { history, caveats, readFrom: historyStart };
+}
+
+/**
+ * The stop conditions' history: the SLO alarms' (read with the alerts), and the alarms of the
+ * user's own that the runs name by ARN (GetExperiment's stop conditions), read by name in this
+ * region once the runs are known. An alarm of another region or account is not read: the run's
+ * verdict says so.
+ */
+async function readOwnStopConditions(cw: FetchContext, input: ReviewInput, fis: FisReadout, read: HistoryReadout, end: number): Promise<StopConditionHistory> {
+  const accounts = [...new Set(input.manifests.map((m) => m.stack.account))];
+  const account = accounts.length === 1 && /^\d{12}$/.test(accounts[0]) ? accounts[0] : undefined;
+  const base = { region: cw.region, ...(account ? { account } : {}), ...(read.historyReason ? { reason: read.historyReason } : {}) };
+  if (read.readFrom === undefined) {
+    return { ...base, alarms: read.history.alarms };
+  }
+  const scope: StopConditionHistory = { ...base, alarms: read.history.alarms, readFrom: read.readFrom };
+  const names = [...new Set(fis.runs.flatMap((run) => {
+    const entry = input.manifests.flatMap((m) => m.stack.name === run.template.stack ? m.services : [])
+      .find((s) => s.name === run.template.service)?.experiments.find((e) => e.name === run.template.experiment);
+    return runStopConditions(entry, run, scope).filter((c) => c.own && c.unread === undefined && !read.history.alarms.has(c.name)).map((c) => c.name);
+  }))];
+  if (names.length === 0) {
+    return scope;
+  }
+  const own = await readAlarmHistory(cw, names, read.readFrom, end);
+  if (own.denied !== undefined) {
+    return { ...base, alarms: read.history.alarms, reason: `cloudwatch:DescribeAlarmHistory was refused (${own.denied})` };
+  }
+  return { ...scope, alarms: new Map([...read.history.alarms, ...own.alarms]) };
 }
 
 function sloReport(slo: SloEntry, target: BudgetTarget, series: SloSeries | undefined, notDeployed: boolean, region: string,
@@ -368,7 +408,7 @@ async function listExperiments(clients: ReviewClients, settings: ReviewSettings,
   }
 }
 
-function judgeExperiments(region: string, input: ReviewInput, fis: FisReadout, history: AlarmHistory, historyReason: string | undefined,
+function judgeExperiments(region: string, input: ReviewInput, fis: FisReadout, history: StopConditionHistory, historyReason: string | undefined,
   start: number, now: number): Map<string, ExperimentSection> {
   const out = new Map<string, ExperimentSection>();
   const common: string[] = [];
@@ -389,7 +429,7 @@ function judgeExperiments(region: string, input: ReviewInput, fis: FisReadout, h
       const entry: ExperimentEntry | undefined = service.experiments.find((e) => e.name === run.template.experiment);
       const plan = (entry && input.experimentPlans?.get(`${stack}/${entry.logicalId}`))
         ?? { id: run.experiment.experimentTemplateId ?? '', origin: 'fis' as const, tags: {}, actions: [], targets: {}, stopConditions: [], logDestinations: [] };
-      return describeRun(entry, run, plan, history.alarms, end);
+      return describeRun(entry, run, plan, history, end);
     });
     const deployedHere = [...fis.templates.values()].some((t) => t.stack === stack && t.service === service.name);
     const reasons = [...(deployedHere ? [] : [`no experiment template of ${service.name} is deployed in ${region}`]), ...common];

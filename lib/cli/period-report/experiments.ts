@@ -1,17 +1,30 @@
 /**
  * The FIS experiments of the stacks' services that started in the period: the experiment templates
  * found by the cdk-reliability tags (ListExperimentTemplates), their experiments
- * (ListExperiments, every page), and each run's details (GetExperiment: start, end, actions). The
- * verdict is `gameday`'s (`judge`), with the stop conditions that fired read from alarm history:
- * a stop-condition alarm that went to ALARM while the run was under way.
+ * (ListExperiments, every page), and each run's details (GetExperiment: start, end, actions, its
+ * stop conditions). The verdict is `gameday`'s (`judge`), with the stop conditions that fired read
+ * from alarm history: a stop-condition alarm that went to ALARM while the run was under way, one
+ * of the service's SLO alarms or one of the user's own (an alarm ARN given to the experiment).
+ *
+ * FIS ends a run `completed`, `stopped` (by a stop condition, or by StopExperiment: the same
+ * status), `failed` (an action could not complete: `state.error` gives the code) or `cancelled`
+ * (ExperimentState, https://docs.aws.amazon.com/fis/latest/APIReference/API_ExperimentState.html:
+ * `status`, a free-text `reason`, and `error` when it failed). The reason's text is not documented
+ * as a vocabulary, so which stopped it is told from the stop-condition alarms' history, not from
+ * it: a `stopped` run during which none of them went to ALARM was stopped by a person or a program;
+ * one whose stop conditions could not all be read is inconclusive. GetExperiment's `stopConditions`
+ * (Experiment, API_Experiment.html: `source` `aws:cloudwatch:alarm`, `value` the alarm's ARN) are
+ * the run's own, resolved, which the manifest cannot give for an alarm whose ARN is known only once
+ * deployed.
  */
 import { GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand } from '@aws-sdk/client-fis';
 import type { FisClient } from '@aws-sdk/client-fis';
 import type { ExperimentEntry } from '../../manifest/schema';
+import { joinAnd } from '../../private/format';
 import { withRetries, RetryPolicy } from '../budget/retry';
-import { EXPERIMENT_TAGS, ExperimentPlan } from '../experiments/model';
+import { alarmNameFromArn, EXPERIMENT_TAGS, ExperimentPlan } from '../experiments/model';
 import type { ExperimentView } from '../experiments/progress';
-import { judge, VerdictKind } from '../experiments/verdict';
+import { judge, Verdict } from '../experiments/verdict';
 import type { ExperimentRun, ExperimentSection } from './model';
 import { CONCURRENCY, mapLimit } from './aws';
 import { startedBySchedule } from './schedule-match';
@@ -71,7 +84,12 @@ export async function listStackTemplates(context: FisContext, stacks: ReadonlySe
 export interface FoundRun {
   readonly template: KnownTemplate;
   readonly experiment: ExperimentView;
+  /** The ARNs of the run's stop-condition alarms, as GetExperiment gives them. @default - none given */
+  readonly stopConditionArns?: readonly string[];
 }
+
+/** The stop-condition source of a CloudWatch alarm (FIS stop conditions). */
+const ALARM_SOURCE = 'aws:cloudwatch:alarm';
 
 /** The experiments of `templates` created in [start, end), with GetExperiment's details, oldest first. */
 export async function listRuns(context: FisContext, templates: ReadonlyMap<string, KnownTemplate>, start: number, end: number): Promise<FoundRun[]> {
@@ -100,30 +118,100 @@ export async function listRuns(context: FisContext, templates: ReadonlyMap<strin
         startTime: e.startTime ?? summary.creationTime,
         endTime: e.endTime,
       },
+      stopConditionArns: (e.stopConditions ?? []).filter((c) => c.source === ALARM_SOURCE && c.value).map((c) => c.value!),
     };
   });
 }
 
 const RUNNING = new Set(['pending', 'initiating', 'running', 'stopping']);
 
-/** The model's verdict for gameday's. */
-function verdictOf(kind: VerdictKind): ExperimentRun['verdict'] {
-  return kind === 'passed' ? 'passed' : kind === 'finding' ? 'finding' : 'failed';
+/** What alarm history says about the stop conditions. */
+export interface StopConditionHistory {
+  /** Transitions to ALARM (ms), per alarm name read. */
+  readonly alarms: ReadonlyMap<string, readonly number[]>;
+  /** From when the history was read (ms): a run that started before cannot be told. @default - not read at all */
+  readonly readFrom?: number;
+  /** Why it could not be read, when it could not. @default - read */
+  readonly reason?: string;
+  /** The region read: an alarm of another region is not in it. */
+  readonly region: string;
+  /** The stacks' account, when known: an alarm of another account is not in it. @default - not known */
+  readonly account?: string;
+}
+
+/** A stop condition of a run, and whether its history was read. */
+interface RunStopCondition {
+  readonly name: string;
+  /** Not one of the service's SLO alarms: an alarm the user gave the experiment. */
+  readonly own: boolean;
+  /** Why its history cannot be read. @default - it was read */
+  readonly unread?: string;
+}
+
+/** `arn:aws:cloudwatch:eu-west-1:111122223333:alarm:name` → its region and account. */
+function arnScope(arn: string): { region: string; account: string } {
+  const [, , , region = '', account = ''] = arn.split(':');
+  return { region, account };
+}
+
+/** The stop-condition alarms of a run: the manifest's (by name), and every alarm ARN of the run, the user's own among them. */
+export function runStopConditions(entry: ExperimentEntry | undefined, run: FoundRun, history: StopConditionHistory): RunStopCondition[] {
+  const ours = (entry?.stopConditions ?? []).filter((n) => !n.startsWith('arn:') && !n.includes('${'));
+  const out = new Map<string, RunStopCondition>(ours.map((name) => [name, { name, own: false }]));
+  const arns = [...(entry?.stopConditions ?? []).filter((n) => n.startsWith('arn:') && !n.includes('${')), ...(run.stopConditionArns ?? [])];
+  for (const arn of arns) {
+    const name = alarmNameFromArn(arn);
+    if (name === undefined || out.has(name)) {
+      continue;
+    }
+    const { region, account } = arnScope(arn);
+    const elsewhere = region !== history.region ? `in ${region || 'another region'}`
+      : history.account !== undefined && account !== '' && account !== history.account ? `in account ${account}` : undefined;
+    out.set(name, { name, own: true, ...(elsewhere ? { unread: `its alarm is ${elsewhere}, whose history the report does not read` } : {}) });
+  }
+  return [...out.values()];
+}
+
+/** The report's verdict and reason for gameday's verdict on a finished run. */
+function reportVerdict(verdict: Verdict, stops: readonly RunStopCondition[], fired: readonly string[], unknown: string | undefined):
+Pick<ExperimentRun, 'verdict' | 'reason'> {
+  switch (verdict.kind) {
+    case 'passed':
+      return { verdict: 'passed', reason: verdict.headline };
+    case 'finding': {
+      const own = stops.filter((s) => s.own && fired.includes(s.name)).map((s) => s.name);
+      return { verdict: 'finding', reason: `${verdict.headline}${own.length ? ` (${joinAnd(own)}: a stop condition of your own, not an SLO alarm)` : ''}` };
+    }
+    case 'failed': {
+      const error = verdict.details.find((d) => d.startsWith('error '));
+      return { verdict: 'failed', reason: `${verdict.headline}${error ? ` (${error})` : ''}` };
+    }
+    case 'cancelled':
+      return { verdict: 'cancelled', reason: verdict.headline };
+    case 'stopped':
+    case 'stopped-by-you':
+      return unknown !== undefined
+        ? { verdict: 'inconclusive', reason: `INCONCLUSIVE: FIS stopped the experiment, and whether a stop condition did cannot be told: ${unknown}` }
+        : { verdict: 'stopped-by-person', reason: 'STOPPED by a person or a program (StopExperiment): none of its stop-condition alarms went into ALARM during the run; no verdict' };
+    default:
+      return { verdict: 'inconclusive', reason: verdict.headline };
+  }
 }
 
 /**
  * One run as the report shows it. `plan` is the template as synthesized (for `judge` to tell a
- * steady-state check from a recovery check); `alarmTransitions` the transitions to ALARM of the
+ * steady-state check from a recovery check); `history` the transitions to ALARM of the
  * stop-condition alarms.
  */
-export function describeRun(entry: ExperimentEntry | undefined, run: FoundRun, plan: ExperimentPlan, alarmTransitions: ReadonlyMap<string, readonly number[]>,
+export function describeRun(entry: ExperimentEntry | undefined, run: FoundRun, plan: ExperimentPlan, history: StopConditionHistory,
   periodEnd: number): ExperimentRun {
   const e = run.experiment;
   const started = e.startTime ? new Date(e.startTime).getTime() : periodEnd;
   const ended = e.endTime ? new Date(e.endTime).getTime() : undefined;
   const status = e.state?.status ?? 'unknown';
-  const stopConditions = entry?.stopConditions ?? [];
-  const fired = stopConditions.filter((name) => (alarmTransitions.get(name) ?? []).some((t) => t >= started && t <= (ended ?? periodEnd)));
+  const stops = runStopConditions(entry, run, history);
+  const fired = stops.filter((s) => s.unread === undefined)
+    .filter((s) => (history.alarms.get(s.name) ?? []).some((t) => t >= started && t <= (ended ?? periodEnd))).map((s) => s.name);
   const gameDay = entry?.gameDay;
   const scheduled = gameDay !== undefined && startedBySchedule(gameDay.expression, gameDay.timeZone, started);
   const base = {
@@ -138,8 +226,11 @@ export function describeRun(entry: ExperimentEntry | undefined, run: FoundRun, p
   if (RUNNING.has(status)) {
     return { ...base, verdict: 'running', ...(e.state?.reason ? { reason: e.state.reason } : {}) };
   }
-  const verdict = judge(plan, e, { stoppedByYou: false, firedStopConditions: fired });
-  return { ...base, verdict: verdictOf(verdict.kind), reason: verdict.headline };
+  const unread = stops.filter((s) => s.unread !== undefined);
+  const unknown = history.readFrom === undefined || history.readFrom > started
+    ? `the alarm history of the run is not read (${history.reason ?? 'it is older than the history kept'})`
+    : unread.length > 0 ? joinAnd(unread.map((s) => `${s.name}: ${s.unread}`)) : undefined;
+  return { ...base, ...reportVerdict(judge(plan, e, { stoppedByYou: false, firedStopConditions: fired }), stops, fired, unknown) };
 }
 
 /** The section of one service from its runs. */
@@ -147,14 +238,25 @@ export function experimentSection(runs: readonly ExperimentRun[], reason?: strin
   return {
     available: true,
     ...(reason ? { reason } : {}),
-    passed: runs.filter((r) => r.verdict === 'passed').length,
-    findings: runs.filter((r) => r.verdict === 'finding').length,
-    failed: runs.filter((r) => r.verdict === 'failed').length,
+    ...verdictCounts(runs),
     runs,
+  };
+}
+
+/** How many runs of each finished verdict. */
+function verdictCounts(runs: readonly ExperimentRun[]): Omit<ExperimentSection, 'available' | 'reason' | 'runs'> {
+  const count = (verdict: ExperimentRun['verdict']) => runs.filter((r) => r.verdict === verdict).length;
+  return {
+    passed: count('passed'),
+    findings: count('finding'),
+    failed: count('failed'),
+    stoppedByPerson: count('stopped-by-person'),
+    cancelled: count('cancelled'),
+    inconclusive: count('inconclusive'),
   };
 }
 
 /** An unavailable section. */
 export function noExperiments(reason: string): ExperimentSection {
-  return { available: false, reason, passed: 0, findings: 0, failed: 0, runs: [] };
+  return { available: false, reason, ...verdictCounts([]), runs: [] };
 }

@@ -11,6 +11,7 @@
  * reader or a test counts).
  */
 import type { BurnDownPoint, ExperimentRun, IncidentRecord, ReportPeriod, ServiceReport, SloPeriodReport } from './model';
+import { verdictTally } from './summary';
 import { attainmentText, budgetText, coord, dayLabel, dayText, durationText, esc, hourText, objectiveText, timeOf, timeText } from './html-format';
 import { formatDecimal } from '../../private/format';
 
@@ -45,6 +46,7 @@ const SWATCHES = {
   finding: '<rect width="14" height="10" y="1" fill="url(#p-finding)"/>',
   failed: '<rect width="14" height="10" y="1" fill="url(#p-failed)"/>',
   running: '<rect width="14" height="10" y="1" fill="url(#p-running)"/>',
+  noVerdict: '<rect width="14" height="10" y="1" fill="url(#p-noverdict)"/>',
   worstDay: '<rect width="14" height="12" fill="#fff3b0" stroke="#e0c040"/>',
 } as const;
 
@@ -63,6 +65,7 @@ export const CHART_DEFS = `<svg class="defs" width="0" height="0" aria-hidden="t
   `<pattern id="p-failed" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="${VERMILLION}"/><path d="M0 0L6 6M6 0L0 6" stroke="#fff" stroke-width="1.2"/></pattern>`,
   `<pattern id="p-running" width="5" height="5" patternUnits="userSpaceOnUse"><rect width="5" height="5" fill="#d9d9d9"/><circle cx="2.5" cy="2.5" r="1.2" fill="${GREY}"/></pattern>`,
   stripes('p-gap', '#f2f2f2', '#bdbdbd', 45, 1),
+  `<pattern id="p-noverdict" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#fff"/><path d="M0 3H6" stroke="${GREY}" stroke-width="1.5"/></pattern>`,
   ...Object.entries(SWATCHES).map(([name, body]) => `<symbol id="w-${name}" viewBox="0 0 14 12">${body}</symbol>`),
 ].join('')}</defs></svg>`;
 
@@ -320,7 +323,7 @@ export function timelineChart(service: ServiceReport, axis: TimeAxis, id: string
       ? `${pages.length} pages (${incidents.acknowledged} acknowledged, ${incidents.exhausted} exhausted) and ${tickets.length} tickets`
       : `incidents not available (${incidents.reason ?? 'no escalation policy'})`,
     experiments.available
-      ? `${experiments.runs.length} experiment runs (${experiments.passed} passed, ${experiments.findings} findings, ${experiments.failed} failed)`
+      ? `${experiments.runs.length} experiment runs (${verdictTally(experiments).join(', ')})`
       : `experiments not available (${experiments.reason ?? 'none declared'})`,
   ].join('; ') + (worstDays.length > 0 ? `; shaded: the SLOs' worst days (${worstDays.map(dayLabel).join(', ')}).` : '.');
   return frame('timeline', id, height, `${service.service}: pages, tickets and experiment runs over the period`, desc, axis,
@@ -358,6 +361,9 @@ const VERDICT_FILL: Record<ExperimentRun['verdict'], string> = {
   passed: GREEN,
   finding: 'url(#p-finding)',
   failed: 'url(#p-failed)',
+  'stopped-by-person': 'url(#p-noverdict)',
+  cancelled: 'url(#p-noverdict)',
+  inconclusive: 'url(#p-noverdict)',
   running: 'url(#p-running)',
 };
 

@@ -18,7 +18,8 @@ import {
 import type {
   Attainment, ExperimentSection, IncidentSection, PeriodReport, ServiceReport, SloPeriodReport,
 } from './model';
-import { plural } from '../../private/format';
+import { formatDuration, plural } from '../../private/format';
+import { budgetBasis, sumVerdicts, verdictTally } from './summary';
 
 const STYLE = `
 :root{color-scheme:light;--ink:#1d1d1f;--muted:#5a5a5f;--line:#d8d8de;--soft:#f5f6f8;--bad:#b34700;--good:#00664a;--blue:#0072B2}
@@ -134,8 +135,8 @@ function summarySection(report: PeriodReport): string {
       withIncidents.length > 0 ? `pages: ${acknowledged} acknowledged, ${exhausted} exhausted` : 'pages: no incident records', exhausted > 0),
     tile(withIncidents.length > 0 ? countText(sum(withIncidents, (i) => i.tickets)) : UNKNOWN, 'tickets'),
     tile(withExperiments.length > 0 ? countText(runs) : UNKNOWN, withExperiments.length > 0
-      ? `experiment runs: ${sum(withExperiments, (e) => e.passed)} passed, ${sum(withExperiments, (e) => e.findings)} findings, ${sum(withExperiments, (e) => e.failed)} failed`
-      : 'experiment runs: no records', sum(withExperiments, (e) => e.failed + e.findings) > 0),
+      ? `experiment runs: ${verdictTally(sumVerdicts(withExperiments)).join(', ')}`
+      : 'experiment runs: no records', sum(withExperiments, (e) => e.failed + e.findings + e.inconclusive) > 0),
   ];
   const lines = report.summary.length > 0 ? report.summary : ['No summary: the report holds no service.'];
   return `<section class="summary" aria-labelledby="summary-h"><h2 id="summary-h">In short</h2>`
@@ -165,7 +166,9 @@ function budgetCell(attainment: Attainment): string {
   }
   const width = Math.round(Math.min(100, Math.max(0, value)) * 0.6);
   const gauge = `<svg class="gauge" width="60" height="8" aria-hidden="true"><rect width="60" height="8"/><rect class="left${value < 25 ? ' low' : ''}" width="${width}" height="8"/></svg>`;
-  return `<td class="n t${value < 0 ? ' bad' : ''}">${esc(budgetText(value))}${value < 0 ? ' overspent' : ''} ${gauge}</td>`;
+  const basis = attainment.budgetBasisSeconds !== undefined
+    ? ` <span class="muted">(of the ${esc(formatDuration(attainment.budgetBasisSeconds, { compact: true }))} read)</span>` : '';
+  return `<td class="n t${value < 0 ? ' bad' : ''}">${esc(budgetText(value))}${value < 0 ? ' overspent' : ''}${basis} ${gauge}</td>`;
 }
 
 function alertsCell(slo: SloPeriodReport): string {
@@ -211,7 +214,8 @@ function serviceSection(service: ServiceReport, id: string, axis: TimeAxis): str
     + timelineChart(service, axis, `${id}-tl`)
     + `<p class="legend">${swatch('pageAcknowledged')}page acknowledged ${swatch('pageExhausted')}page exhausted (nobody answered) `
     + `${swatch('pageUnanswered')}page not acknowledged ${swatch('ticket')}ticket ${swatch('passed')}passed ${swatch('finding')}finding `
-    + `${swatch('failed')}failed ${swatch('running')}running ${swatch('worstDay')}an SLO's worst day</p>`
+    + `${swatch('failed')}failed to run ${swatch('noVerdict')}no verdict (stopped by a person, cancelled, inconclusive) ${swatch('running')}running `
+    + `${swatch('worstDay')}an SLO's worst day</p>`
     + incidentTables(service.incidents)
     + experimentTable(service.experiments)
     + '</section>';
@@ -221,7 +225,7 @@ function sloArticle(slo: SloPeriodReport, id: string, axis: TimeAxis): string {
   const facts: Array<[string, string]> = [
     ['attainment, period', `${attainmentText(slo.period.attainmentPercent)}`],
     [`attainment, ${slo.window} window`, attainmentText(slo.slidingWindow.attainmentPercent)],
-    [`budget left, ${slo.window} window`, budgetText(slo.slidingWindow.budgetRemainingPercent)],
+    [`budget left, ${budgetBasis(slo, slo.slidingWindow).replace(/^the /, '')}`, budgetText(slo.slidingWindow.budgetRemainingPercent)],
     [`${slo.unit}, period`, slo.period.total === null ? UNKNOWN : `${countText(slo.period.bad)} bad of ${countText(slo.period.total)}`],
   ];
   const sameRange = slo.period.start === slo.slidingWindow.start && slo.period.end === slo.slidingWindow.end;
@@ -238,7 +242,8 @@ function sloArticle(slo: SloPeriodReport, id: string, axis: TimeAxis): string {
     + notes.map((note) => `<p class="note">⚠ ${esc(note)}</p>`).join('')
     + `<p class="chart-title">Error budget left of the ${esc(slo.window)} window, at the end of each day</p>`
     + burnDownChart(slo, axis, `${id}-bd`)
-    + `<p class="legend">${swatch('budget')}error budget left of the ${esc(slo.window)} window at each day's end ${swatch('zero')}0 %: budget spent, objective just met</p>`
+    + `<p class="legend">${swatch('budget')}error budget left of the ${esc(slo.window)} window at each day's end`
+    + `${slo.slidingWindow.budgetBasisSeconds !== undefined ? ' (of the part CloudWatch still keeps)' : ''} ${swatch('zero')}0 %: budget spent, objective just met</p>`
     + `<p class="chart-title">Attainment day by day</p>`
     + attainmentChart(slo, axis, `${id}-at`)
     + `<p class="legend">bars hang from 100 %: the longer, the more ${esc(slo.unit)} failed that day · ${swatch('met')}at or above the objective `
@@ -261,7 +266,7 @@ function worstDaysTable(slo: SloPeriodReport): string {
     + '</tr>');
   return `<table class="worst"><caption>The worst days of ${esc(slo.slo)}</caption><thead><tr><th scope="col" class="n">#</th><th scope="col">day</th>`
     + `<th scope="col" class="n">attainment</th><th scope="col" class="n">bad ${esc(slo.unit)}</th>`
-    + `<th scope="col" class="n">budget spent</th><th scope="col">what burned it</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    + `<th scope="col" class="n">budget spent, of a whole ${esc(slo.window)} window</th><th scope="col">what burned it</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function unavailable(what: string, reason: string | undefined): string {
@@ -304,7 +309,10 @@ function incidentTables(section: IncidentSection): string {
 const VERDICT_TEXT: Record<string, string> = {
   passed: '<span class="ok">✓ passed</span>',
   finding: '<span class="bad">! finding</span>',
-  failed: '<span class="bad">✗ failed</span>',
+  failed: '<span class="bad">✗ failed to run</span>',
+  'stopped-by-person': '<span class="none">■ stopped by a person</span>',
+  cancelled: '<span class="none">– cancelled</span>',
+  inconclusive: '<span class="bad">? inconclusive</span>',
   running: '<span class="none">… running</span>',
 };
 
@@ -323,7 +331,7 @@ function experimentTable(section: ExperimentSection): string {
       + `<td class="t">${esc(took)}</td><td>${esc(r.state)}</td><td>${r.stopConditionFired ? '<span class="bad">fired</span>' : 'no'}</td>`
       + `<td class="t">${VERDICT_TEXT[r.verdict] ?? esc(r.verdict)}</td><td>${r.reason === undefined ? '' : esc(r.reason)}</td></tr>`;
   });
-  return `<p>${esc(plural(section.runs.length, 'experiment run'))}: ${section.passed} passed, ${section.findings} with a finding, ${section.failed} failed.</p>`
+  return `<p>${esc(plural(section.runs.length, 'experiment run'))}: ${esc(verdictTally(section).join(', '))}.</p>`
     + '<table class="experiments"><caption>Experiment runs</caption><thead><tr><th scope="col">started</th><th scope="col">experiment</th>'
     + '<th scope="col">started by</th><th scope="col">took</th><th scope="col">FIS state</th><th scope="col">stop condition</th>'
     + `<th scope="col">verdict</th><th scope="col">reason</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;

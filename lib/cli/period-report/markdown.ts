@@ -5,7 +5,7 @@
  */
 import { formatDecimal, formatDuration, formatPercent, joinAnd } from '../../private/format';
 import type { Attainment, PeriodReport, ServiceReport, SloPeriodReport, WorstDay } from './model';
-import { attainmentText } from './summary';
+import { attainmentText, budgetBasis, verdictTally } from './summary';
 
 /** A table cell: pipes escaped, line breaks and control characters flattened. */
 function cell(text: string): string {
@@ -46,7 +46,8 @@ function sloRow(slo: SloPeriodReport): string[] {
     formatPercent(slo.objectivePercent),
     attainment(slo.period),
     attainment(slo.slidingWindow),
-    budget(slo.slidingWindow.budgetRemainingPercent),
+    `${budget(slo.slidingWindow.budgetRemainingPercent)}${slo.slidingWindow.budgetBasisSeconds !== undefined
+      ? ` (of ${budgetBasis(slo, slo.slidingWindow)})` : ''}`,
     slo.met === null ? '–' : slo.met ? 'yes' : '**no**',
     ...alerts,
   ];
@@ -57,7 +58,7 @@ function worstDay(slo: SloPeriodReport, day: WorstDay): string {
     ? `${c.label} ${formatPercent(c.sharePercent ?? 0, { significantDigits: 3 })}`
     : `${c.kind} ${c.label}`));
   return `- ${day.day}: ${attainmentText(day.attainmentPercent)} (${count(day.bad)} of ${count(day.total)} ${slo.unit} bad, `
-    + `${formatPercent(day.budgetSpentPercent, { significantDigits: 3 })} of a ${slo.window} budget)${causes.length ? ` — ${causes.join('; ')}` : ''}`;
+    + `${formatPercent(day.budgetSpentPercent, { significantDigits: 3 })} of a whole ${slo.window} window's budget)${causes.length ? ` — ${causes.join('; ')}` : ''}`;
 }
 
 function sloDetails(slo: SloPeriodReport): string[] {
@@ -131,7 +132,7 @@ function experiments(service: ServiceReport): string[] {
   if (done) {
     return lines;
   }
-  lines.push(`${section.passed} passed, ${section.findings} with findings, ${section.failed} failed.`, '');
+  lines.push(`${verdictTally(section).join(', ')}.`, '');
   lines.push(...table(['started (UTC)', 'experiment', 'id', 'state', 'verdict', 'stop condition fired', 'started by'],
     section.runs.map((r) => [time(r.startedAt), r.experiment, r.id, r.state, r.verdict, r.stopConditionFired ? '**yes**' : 'no',
       r.scheduled ? 'game day' : 'a person'])), '');

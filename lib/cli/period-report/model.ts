@@ -89,6 +89,13 @@ export interface Attainment {
    * 100 × (1 − (bad / max(total, bad)) / (1 − objective)); negative when overspent; null without data.
    */
   readonly budgetRemainingPercent: number | null;
+  /**
+   * The span, in seconds, whose events `budgetRemainingPercent` is measured against, when it is
+   * shorter than the range: the part CloudWatch still keeps (a 1-minute-slice SLO's 30-day window
+   * read over 15 days: its budget left is that of the 15 days read, not of a whole window).
+   * @default - the whole range
+   */
+  readonly budgetBasisSeconds?: number;
   /** Part of the range with no datapoint, as a fraction of the range (0: complete). */
   readonly missingFraction: number;
 }
@@ -141,7 +148,10 @@ export interface WorstDay {
   readonly total: number;
   /** That day's attainment. */
   readonly attainmentPercent: number;
-  /** Bad events of the day as a percent of one SLO window's budget at the period's traffic. */
+  /**
+   * Bad events of the day as a percent of one whole SLO window's budget at the traffic of the
+   * part of the period read (not of the budget of a clipped window: see `budgetBasisSeconds`).
+   */
   readonly budgetSpentPercent: number;
   /** What burned it, most first: the SLI's bad metrics' shares, and incidents/experiments that overlapped the day. */
   readonly causes: readonly BurnCause[];
@@ -220,10 +230,21 @@ export interface ExperimentSection {
   readonly available: boolean;
   /** @default - available */
   readonly reason?: string;
+  /** Runs that completed with the steady state held. */
   readonly passed: number;
-  /** Stopped by a stop condition, or a stop condition fired: customers would have been hurt. */
+  /**
+   * Stopped by a stop condition (one of the SLO alarms, or an alarm of the user's own), a stop
+   * condition fired, or the service did not recover: the experiment worked as a test and found harm.
+   */
   readonly findings: number;
+  /** Failed to run: an FIS error (`state.error`), or the steady state not met before the fault. */
   readonly failed: number;
+  /** Stopped by a person or a program (StopExperiment) while no stop condition fired: no verdict. */
+  readonly stoppedByPerson: number;
+  /** Cancelled by FIS before it ran. */
+  readonly cancelled: number;
+  /** Stopped, but whether a stop condition stopped it cannot be told (its alarm history not read), or an unknown state. */
+  readonly inconclusive: number;
   /** Every run started in the period, oldest first. */
   readonly runs: readonly ExperimentRun[];
 }
@@ -241,8 +262,14 @@ export interface ExperimentRun {
   readonly state: string;
   /** A stop-condition alarm stopped it. */
   readonly stopConditionFired: boolean;
-  /** The game-day verdict, as `gameday` judges: `passed`, `finding`, `failed`, `running`. */
-  readonly verdict: 'passed' | 'finding' | 'failed' | 'running';
+  /**
+   * The game-day verdict, as `gameday` judges: `passed`; `finding` (a stop condition stopped it or
+   * fired, ours or the user's, or the service did not recover); `failed` (failed to run: an FIS
+   * error, or the steady state not met before the fault); `stopped-by-person` (StopExperiment, no
+   * stop condition fired); `cancelled`; `inconclusive` (stopped, and the stop conditions' history
+   * cannot tell by what); `running`.
+   */
+  readonly verdict: 'passed' | 'finding' | 'failed' | 'stopped-by-person' | 'cancelled' | 'inconclusive' | 'running';
   /** FIS's reason or the stop condition's alarm. @default - nothing to add */
   readonly reason?: string;
   /** Started by the scheduled game day (not by a person). */

@@ -5,7 +5,7 @@
  * without data says so rather than reading as healthy. Pure.
  */
 import { formatDuration, formatPercent, joinAnd, plural } from '../../private/format';
-import type { ExperimentSection, IncidentSection, ReportPeriod, ServiceReport, SloPeriodReport } from './model';
+import type { Attainment, ExperimentSection, IncidentSection, ReportPeriod, ServiceReport, SloPeriodReport } from './model';
 
 /** An attainment as the summary writes it: rounded down, so it never reads better than it is. */
 export function attainmentText(percent: number): string {
@@ -19,7 +19,8 @@ export function attainmentText(percent: number): string {
 function figure(slo: SloPeriodReport, named: boolean): string {
   // a period can be met while the SLO window's budget, which the alarms protect, is already spent
   const budget = slo.slidingWindow.budgetRemainingPercent;
-  const overspent = budget !== null && budget < 0 ? ` (its ${slo.window} budget overspent: ${formatPercent(budget)})` : '';
+  const basis = slo.slidingWindow.budgetBasisSeconds !== undefined ? `, of ${budgetBasis(slo, slo.slidingWindow)}` : '';
+  const overspent = budget !== null && budget < 0 ? ` (its ${slo.window} budget overspent: ${formatPercent(budget)}${basis})` : '';
   return `${named ? `${slo.slo} ` : ''}${attainmentText(slo.period.attainmentPercent!)} against ${formatPercent(slo.objectivePercent)}${overspent}`;
 }
 
@@ -87,6 +88,54 @@ function incidentsPart(section: IncidentSection, slos: readonly SloPeriodReport[
   return parts.join(', ');
 }
 
+/**
+ * What an SLO window's budget left is measured against: `the 30d window`, or `the 15d read of the
+ * 30d window` when CloudWatch keeps less of it (`Attainment.budgetBasisSeconds`).
+ */
+export function budgetBasis(slo: Pick<SloPeriodReport, 'window'>, attainment: Attainment): string {
+  return attainment.budgetBasisSeconds !== undefined
+    ? `the ${formatDuration(attainment.budgetBasisSeconds, { compact: true })} read of the ${slo.window} window`
+    : `the ${slo.window} window`;
+}
+
+/** The counts of finished runs by verdict. */
+export type VerdictCounts = Pick<ExperimentSection, 'passed' | 'findings' | 'failed' | 'stoppedByPerson' | 'cancelled' | 'inconclusive'>;
+
+/** The verdicts other than passed, as words, those with no run left out: `1 finding`, `2 failed to run`, `1 stopped by a person`. */
+function otherVerdicts(counts: VerdictCounts): string[] {
+  return [
+    ...(counts.findings > 0 ? [plural(counts.findings, 'finding')] : []),
+    ...(counts.failed > 0 ? [`${counts.failed} failed to run`] : []),
+    ...(counts.stoppedByPerson > 0 ? [`${counts.stoppedByPerson} stopped by a person`] : []),
+    ...(counts.cancelled > 0 ? [`${counts.cancelled} cancelled`] : []),
+    ...(counts.inconclusive > 0 ? [`${counts.inconclusive} inconclusive`] : []),
+  ];
+}
+
+/**
+ * The runs by verdict for a table's caption or a figure: `4 passed, 1 with a finding, 0 failed to
+ * run`, then `1 stopped by a person`, `1 cancelled`, `1 inconclusive` when there are any.
+ */
+export function verdictTally(counts: VerdictCounts): string[] {
+  return [
+    `${counts.passed} passed`,
+    `${counts.findings} with a finding`,
+    `${counts.failed} failed to run`,
+    ...(counts.stoppedByPerson > 0 ? [`${counts.stoppedByPerson} stopped by a person`] : []),
+    ...(counts.cancelled > 0 ? [`${counts.cancelled} cancelled`] : []),
+    ...(counts.inconclusive > 0 ? [`${counts.inconclusive} inconclusive`] : []),
+  ];
+}
+
+/** The counts of several sections added up. */
+export function sumVerdicts(sections: readonly VerdictCounts[]): VerdictCounts {
+  const sum = (key: keyof VerdictCounts) => sections.reduce((n, s) => n + s[key], 0);
+  return {
+    passed: sum('passed'), findings: sum('findings'), failed: sum('failed'),
+    stoppedByPerson: sum('stoppedByPerson'), cancelled: sum('cancelled'), inconclusive: sum('inconclusive'),
+  };
+}
+
 function experimentsPart(section: ExperimentSection): string | undefined {
   if (!section.available || section.runs.length === 0) {
     return undefined;
@@ -94,8 +143,9 @@ function experimentsPart(section: ExperimentSection): string | undefined {
   const done = section.runs.filter((r) => r.verdict !== 'running');
   const scheduled = done.every((r) => r.scheduled);
   const subject = scheduled ? 'the game day' : 'experiments';
-  const findings = section.findings > 0 ? ` (${plural(section.findings, 'finding')})` : '';
-  return done.length > 0 ? `${subject} passed ${section.passed} of ${done.length}${findings}` : `${plural(section.runs.length, 'experiment')} running`;
+  const others = otherVerdicts(section);
+  const detail = others.length > 0 ? ` (${others.join(', ')})` : '';
+  return done.length > 0 ? `${subject} passed ${section.passed} of ${done.length}${detail}` : `${plural(section.runs.length, 'experiment')} running`;
 }
 
 /** The sentence of one service. */

@@ -9,10 +9,10 @@ import { ruleAlarms } from '../../simulation/alarm-rule';
 import { DEFAULT_EXTRA_RANGE_DATAPOINTS, metricIdentityKey } from '../../simulation/evaluator';
 import { AlertTimeline } from '../../simulation/outcome';
 import { tiersOf } from '../../simulation/incident-report';
-import type { SloAlarmModel, WindowAlarmModel } from '../../simulation/template-alarms';
+import type { ModelMetric, SloAlarmModel, WindowAlarmModel } from '../../simulation/template-alarms';
 import { formatWindow } from '../../slo/windows';
 import { formatDuration } from '../render';
-import { historyMetric, HistoryMetric, MetricHistory, ReplayRange } from './history';
+import { FIVE_MINUTE_PERIOD_SECONDS, historyMetric, HistoryMetric, MetricHistory, ReplayRange } from './history';
 
 /** An SLO to replay: its alarms read back from a template, deploy-time values resolved. */
 export interface ReplaySlo {
@@ -67,40 +67,82 @@ export function warmUpMinutes(models: readonly SloAlarmModel[], delayMinutes: nu
   return Math.max(0, ...models.flatMap((m) => m.windowAlarms.map((a) => lookBackMinutes(a, delayMinutes))));
 }
 
+/** The alarm's datapoints are whole 5-minute periods, which 5-minute data gives as they are. */
+function onFiveMinutePeriods(alarm: WindowAlarmModel): boolean {
+  return alarm.periodSeconds % FIVE_MINUTE_PERIOD_SECONDS === 0;
+}
+
+/** The alarm reads history older than the 1-minute data (only 5-minute data is kept there). */
+function readsFiveMinuteData(alarm: WindowAlarmModel, range: ReplayRange, delayMinutes: number): boolean {
+  return range.start.getTime() - lookBackMinutes(alarm, delayMinutes) * 60_000 < range.oneMinuteFrom.getTime();
+}
+
 /**
- * Why the model cannot be replayed on the range, or undefined: an alarm on 1-minute datapoints
- * (a time-slice SLO) whose look-back reaches back beyond the 1-minute retention, where only
- * 5-minute data is left.
+ * Why the model cannot be replayed on the range, or undefined: an alarm on datapoints shorter than
+ * 5 minutes (a time-slice SLO on 1-minute slices) whose look-back reaches back beyond the 1-minute
+ * retention, where only 5-minute data is left. An alarm on whole 5-minute periods (a canary's
+ * 5-minute slices) reads 5-minute data as it is, up to the 63 days CloudWatch keeps it.
  */
 export function resolutionProblem(model: SloAlarmModel, range: ReplayRange, delayMinutes: number): string | undefined {
-  const oneMinute = model.windowAlarms.filter((a) => a.periodSeconds === 60);
-  if (oneMinute.length === 0) {
+  const finer = model.windowAlarms.filter((a) => !onFiveMinutePeriods(a));
+  if (finer.length === 0) {
     return undefined;
   }
-  const longest = oneMinute.reduce((a, b) => (lookBackMinutes(b, delayMinutes) > lookBackMinutes(a, delayMinutes) ? b : a));
+  const longest = finer.reduce((a, b) => (lookBackMinutes(b, delayMinutes) > lookBackMinutes(a, delayMinutes) ? b : a));
+  if (!readsFiveMinuteData(longest, range, delayMinutes)) {
+    return undefined;
+  }
   const lookBack = lookBackMinutes(longest, delayMinutes);
-  if (range.start.getTime() - lookBack * 60_000 >= range.oneMinuteFrom.getTime()) {
-    return undefined;
-  }
   const most = Math.max(0, (range.end.getTime() - range.oneMinuteFrom.getTime()) / 60_000 - lookBack);
-  return `its alarm ${longest.name} evaluates 1-minute datapoints over ${formatDuration(lookBack * 60)} before each evaluation, and the range `
+  return `its alarm ${longest.name} evaluates ${longest.periodSeconds / 60}-minute datapoints over ${formatDuration(lookBack * 60)} before each evaluation, and the range `
     + `reaches back beyond the 15 days CloudWatch keeps 1-minute data (only 5-minute data is older): replay at most ${formatDuration(most * 60)}`;
 }
 
-/** Every metric the models read, once each. */
-export function metricsOf(models: readonly SloAlarmModel[]): HistoryMetric[] {
-  const byKey = new Map<string, HistoryMetric>();
+/**
+ * Every metric the models read, once each. Given the range, a metric that no alarm on periods
+ * shorter than 5 minutes reads beyond the 1-minute data takes 5-minute datapoints as the value of
+ * each of their minutes (`HistoryMetric.fiveMinuteValues`); the SLO of such an alarm is not
+ * replayed anyway (`resolutionProblem`).
+ */
+export function metricsOf(models: readonly SloAlarmModel[], coarse?: { range: ReplayRange; delayMinutes: number }): HistoryMetric[] {
+  const byKey = new Map<string, { metric: ModelMetric; fiveMinute: boolean }>();
   for (const model of models) {
     for (const alarm of model.windowAlarms) {
+      const fine = !onFiveMinutePeriods(alarm) && (coarse === undefined || readsFiveMinuteData(alarm, coarse.range, coarse.delayMinutes));
       for (const metric of Object.values(alarm.metrics)) {
         const key = metricIdentityKey(metric);
-        if (!byKey.has(key)) {
-          byKey.set(key, historyMetric(metric));
-        }
+        const seen = byKey.get(key);
+        byKey.set(key, { metric: seen?.metric ?? metric, fiveMinute: (seen?.fiveMinute ?? true) && !fine });
       }
     }
   }
-  return [...byKey.values()];
+  return [...byKey.values()].map((m) => historyMetric(m.metric, m.fiveMinute));
+}
+
+/**
+ * What the alarms could not read of the 5-minute part of the history, per metric their look-back
+ * takes there: datapoints that cannot stand for their minutes, or none at all where later data has
+ * some. Those minutes are missing to the alarms, and the replay says so.
+ */
+function coarseGaps(model: SloAlarmModel, history: MetricHistory, delayMinutes: number): string[] {
+  const range = history.range;
+  if (range.segments.length < 2) {
+    return [];
+  }
+  const boundary = `${range.oneMinuteFrom.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const reading = model.windowAlarms.filter((a) => readsFiveMinuteData(a, range, delayMinutes));
+  const notes: string[] = [];
+  for (const metric of metricsOf(reading.map((a) => ({ ...model, windowAlarms: [a] })))) {
+    const read = history.coarseRead(metric);
+    if (read.unusable > 0) {
+      notes.push(`${read.unusable} 5-minute datapoints of ${describeMetric(metric)} before ${boundary} cannot stand for their minutes `
+        + `(a 5-minute ${metric.statistic} says nothing of each minute): the alarms read that part of the range as missing`);
+    } else if (read.used === 0 && history.datapoints(metric) > 0) {
+      notes.push(`no 5-minute datapoint of ${describeMetric(metric)} before ${boundary}, where only 5-minute data is kept: the alarms read `
+        + 'that part of the range as missing (not published then, or no such events)');
+    }
+  }
+  return notes;
 }
 
 /** An SLO that is not replayed. */
@@ -174,6 +216,7 @@ export function replaySlo(slo: ReplaySlo, history: MetricHistory, delayMinutes: 
     notes.push(`no datapoint of ${absent.map(describeMetric).join(', ')} in the whole history read: the alarms read `
       + `${absent.length === 1 ? 'it' : 'them'} as missing throughout (not published, other dimensions, another region or account, or no such events)`);
   }
+  notes.push(...coarseGaps(model, history, delayMinutes));
   if (alerts.some((a) => a.atStart)) {
     notes.push('an alert in ALARM at the first evaluation of the range was most likely already firing before it: it is counted once');
   }

@@ -10,8 +10,12 @@
  * most: the last 15 days (less a margin) at 1 minute, and what is older, up to 63 days, at 5
  * minutes. A 5-minute datapoint of a count (Sum, SampleCount, TC) is spread evenly over its five
  * minutes, which keeps every sum over whole 5-minute blocks exact and misplaces at most 4 minutes of
- * events at a window's edges; an alarm on 1-minute datapoints (a time-slice SLO's) cannot be
- * replayed on it at all. Pure except `fetchHistory`.
+ * events at a window's edges. A 5-minute `Average`, `Maximum` or `Minimum` stands for each of its
+ * five minutes when only alarms on whole 5-minute periods read the metric (a canary's 5-minute
+ * slices): their datapoint over those minutes is that value again. An alarm on shorter
+ * datapoints (a 1-minute time-slice SLO's) cannot be replayed on 5-minute data at all. A 5-minute
+ * datapoint that can be neither spread nor repeated is counted, never dropped silently: the replay
+ * says which metrics lost which part of the range. Pure except `fetchHistory`.
  *
  * Gaps stay gaps: a minute without a datapoint is `undefined` to the evaluator, never 0, so the
  * alarms' own FILLs and missing-data rules decide, as they did live.
@@ -38,6 +42,11 @@ export const RETENTION_MARGIN_MINUTES = 30;
 
 /** Statistics whose 5-minute value is the sum of its minutes' values. */
 const COUNT_STATISTICS = /^(Sum|SampleCount|TC\(.*\))$/;
+/** Statistics whose value over a period of equal values is that value: the mean, the largest, the smallest. */
+const REPEATABLE_STATISTICS = /^(Average|Maximum|Minimum)$/;
+
+/** CloudWatch's coarser resolution, the one kept from 15 to 63 days. */
+export const FIVE_MINUTE_PERIOD_SECONDS = 300;
 
 /** One resolution segment of the history. */
 export interface HistorySegment {
@@ -113,11 +122,25 @@ export function replayRange(now: Date, minutes: number, warmUpMinutes: number): 
 export interface HistoryMetric extends ModelMetric {
   /** `metricIdentityKey` of the metric. */
   readonly key: string;
+  /**
+   * Its 5-minute datapoints stand for each of their minutes: the alarms that read it over 5-minute
+   * data aggregate whole 5-minute periods. @default false: a 5-minute Average, Maximum or Minimum says
+   * nothing of each minute
+   */
+  readonly fiveMinuteValues?: boolean;
 }
 
 /** `metric` with its identity key. */
-export function historyMetric(metric: ModelMetric): HistoryMetric {
-  return { ...metric, key: metricIdentityKey(metric) };
+export function historyMetric(metric: ModelMetric, fiveMinuteValues = false): HistoryMetric {
+  return { ...metric, key: metricIdentityKey(metric), ...(fiveMinuteValues ? { fiveMinuteValues } : {}) };
+}
+
+/** What the 5-minute part of the history gave for a metric. */
+export interface CoarseRead {
+  /** 5-minute datapoints stored (spread or repeated over their minutes). */
+  readonly used: number;
+  /** 5-minute datapoints read that could not stand for their minutes: those minutes are missing. */
+  readonly unusable: number;
 }
 
 /**
@@ -163,6 +186,8 @@ export class MetricHistory {
   private readonly values = new Map<string, Float64Array>();
   /** Datapoints read per metric key. */
   private readonly counts = new Map<string, number>();
+  /** 5-minute datapoints per metric key: stored, and read but not usable. */
+  private readonly coarse = new Map<string, { used: number; unusable: number }>();
 
   constructor(public readonly range: ReplayRange) {}
 
@@ -183,10 +208,13 @@ export class MetricHistory {
     }
     const first = this.range.historyStart.getTime();
     const minutes = periodSeconds / MINUTE_SECONDS;
-    if (minutes > 1 && !COUNT_STATISTICS.test(metric.statistic)) {
-      return; // a 5-minute average says nothing of each minute: no alarm that reads it is replayed here
+    const counted = COUNT_STATISTICS.test(metric.statistic);
+    const coarse = minutes > 1 ? this.coarseOf(metric) : undefined;
+    if (coarse && !counted && !(metric.fiveMinuteValues && REPEATABLE_STATISTICS.test(metric.statistic))) {
+      coarse.unusable++; // a 5-minute percentile, or an average some 1-minute alarm reads: it says nothing of each minute
+      return;
     }
-    const share = value / minutes;
+    const share = counted ? value / minutes : value;
     let stored = false;
     for (let j = 0; j < minutes; j++) {
       const index = Math.round((timestamp + j * MINUTE_MS - first) / MINUTE_MS);
@@ -199,7 +227,25 @@ export class MetricHistory {
     }
     if (stored) {
       this.counts.set(metric.key, (this.counts.get(metric.key) ?? 0) + 1);
+      if (coarse) {
+        coarse.used++;
+      }
     }
+  }
+
+  private coarseOf(metric: HistoryMetric): { used: number; unusable: number } {
+    let coarse = this.coarse.get(metric.key);
+    if (!coarse) {
+      coarse = { used: 0, unusable: 0 };
+      this.coarse.set(metric.key, coarse);
+    }
+    return coarse;
+  }
+
+  /** What the 5-minute part of the history (older than `range.oneMinuteFrom`) gave for the metric. */
+  public coarseRead(metric: HistoryMetric): CoarseRead {
+    const coarse = this.coarse.get(metric.key);
+    return { used: coarse?.used ?? 0, unusable: coarse?.unusable ?? 0 };
   }
 
   /** Datapoints read for the metric. */

@@ -67,7 +67,7 @@ function checkRetention(range: ReplayRange, now: Date, request: ReplayRequest): 
     throw new UsageError(`${given} reaches back beyond the 15 days CloudWatch keeps 1-minute data: the alarms are evaluated every minute, `
       + `and older history is only kept at 5 minutes, so it cannot be replayed faithfully. Replay at most ${span(most)}, or pass `
       + '--allow-5-minute-data to replay the older part on 5-minute data (spread evenly over each 5 minutes: short windows see '
-      + '5-minute averages, alerts there may move by up to 4 minutes; time-slice SLOs are not replayed there)', request.command);
+      + '5-minute averages, alerts there may move by up to 4 minutes; time-slice SLOs on slices shorter than 5 minutes are not replayed there)', request.command);
   }
 }
 
@@ -79,11 +79,13 @@ function resolutionNotes(range: ReplayRange): string[] {
   const boundary = range.oneMinuteFrom.toISOString().slice(0, 16).replace('T', ' ');
   if (range.start.getTime() >= range.oneMinuteFrom.getTime()) {
     return [`History before ${boundary} UTC is 5-minute data (CloudWatch keeps 1-minute data for 15 days), spread evenly over each 5 minutes: `
-      + 'only the look-back of the longest windows reads it, whose sums stay exact to within 4 minutes of events at their oldest edge.'];
+      + 'only the look-back of the longest windows reads it, whose sums stay exact to within 4 minutes of events at their oldest edge; '
+      + 'alarms on 5-minute slices read it as it is.'];
   }
   const coarse = (range.oneMinuteFrom.getTime() - range.start.getTime()) / 60_000;
   return [`The first ${span(coarse)} of the range (before ${boundary} UTC) are replayed on 5-minute data (--allow-5-minute-data), spread `
-    + 'evenly over each 5 minutes: short windows there see 5-minute averages and alerts may move by up to 4 minutes; the rest is 1-minute data.'];
+    + 'evenly over each 5 minutes: short windows there see 5-minute averages and alerts may move by up to 4 minutes; alarms on 5-minute '
+    + 'slices read it as it is; the rest is 1-minute data.'];
 }
 
 /** Runs the replay. */
@@ -132,7 +134,7 @@ export async function runReplay(io: CliIo, options: AwsClientOptions, request: R
   const range = replayRange(now, request.minutes, warmUpMinutes(resolved, request.delayMinutes));
   checkRetention(range, now, request);
   const replayable = resolved.filter((m) => resolutionProblem(m, range, request.delayMinutes) === undefined);
-  const metrics = metricsOf(replayable);
+  const metrics = metricsOf(replayable, { range, delayMinutes: request.delayMinutes });
   const { history, requests } = metrics.length > 0
     ? await fetchHistory(context, metrics, range)
     : { history: undefined, requests: 0 };

@@ -302,7 +302,7 @@ describe('the summary', () => {
   const service = (slos: SloPeriodReport[]): Omit<ServiceReport, 'summary'> => ({
     service: 'checkout', stack: 'Shop', slos,
     incidents: { available: true, pages: 0, tickets: 0, acknowledged: 0, exhausted: 0, medianSecondsToAcknowledge: null, maxSecondsToAcknowledge: null, responders: [], incidents: [] },
-    experiments: { available: true, passed: 0, findings: 0, failed: 0, runs: [] },
+    experiments: { available: true, passed: 0, findings: 0, failed: 0, stoppedByPerson: 0, cancelled: 0, inconclusive: 0, runs: [] },
   });
 
   test('a met and a missed SLO, rounded down so that a figure never reads better than it is', () => {

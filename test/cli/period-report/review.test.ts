@@ -10,8 +10,8 @@ import { StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { PeriodReport } from '../../../lib/cli/period-report/model';
 import type { ReliabilityManifest } from '../../../lib/manifest/schema';
 import { awsError, T0, useHarness } from '../support/harness';
-import { sampleAccount, synthSample } from './sample';
-import { FakeAccount } from './world';
+import { SEARCH_TEMPLATE, sampleAccount, synthSample } from './sample';
+import { FakeAccount, FakeExperiment } from './world';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'sample-report.json');
 
@@ -101,6 +101,74 @@ describe('review on the sample app', () => {
     ]);
     const search = report.services.find((s) => s.service === 'search')!.experiments;
     expect(search.runs).toEqual([expect.objectContaining({ id: 'EXPsearchManual', verdict: 'finding', stopConditionFired: true, scheduled: false })]);
+  });
+
+  describe('experiment verdicts beyond passed and finding', () => {
+    const at = (iso: string) => Date.parse(iso);
+    const PROBE_ALARM = 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:search-synthetic-probe';
+    const run = (id: string, day: string, status: string, extra: Partial<FakeExperiment> = {}): FakeExperiment => ({
+      id, experimentTemplateId: SEARCH_TEMPLATE, status, startTime: at(`${day}T09:00:00Z`), endTime: at(`${day}T09:12:00Z`), ...extra,
+    });
+    /** search's manual run, plus runs ending each other way; the user's own probe alarm fired on 04-21 only. */
+    function moreRuns(): FakeAccount {
+      const fake = account();
+      fake.experiments.push(
+        run('EXPownAlarm', '2024-04-21', 'stopped', { reason: 'Experiment stopped by stop condition.', stopConditionArns: [PROBE_ALARM] }),
+        run('EXPbyHand', '2024-04-22', 'stopped', { reason: 'Experiment stopped by user.', stopConditionArns: [PROBE_ALARM] }),
+        run('EXPotherRegion', '2024-04-24', 'stopped', { stopConditionArns: ['arn:aws:cloudwatch:us-east-1:111122223333:alarm:edge-probe'] }),
+        run('EXPbroken', '2024-04-25', 'failed', { reason: 'Target resolution failed.', error: { code: 'InvalidTarget', location: 'Targets.functions' } }),
+        run('EXPcancelled', '2024-04-26', 'cancelled', { reason: 'Experiment cancelled.' }),
+      );
+      fake.transitions.push({ alarm: 'search-synthetic-probe', at: at('2024-04-21T09:07:00Z'), state: 'ALARM' });
+      return fake;
+    }
+
+    test('a run stopped by the user\'s own stop-condition alarm (an ARN, read from GetExperiment) is a finding, not a failure', async () => {
+      moreRuns();
+      const search = (await review()).services.find((s) => s.service === 'search')!.experiments;
+      const own = search.runs.find((r) => r.id === 'EXPownAlarm')!;
+      expect(own).toEqual(expect.objectContaining({ verdict: 'finding', stopConditionFired: true, state: 'stopped' }));
+      expect(own.reason).toBe('FINDING: stopped by stop condition search-synthetic-probe in ALARM: customers would have been hurt. '
+        + '(search-synthetic-probe: a stop condition of your own, not an SLO alarm)');
+    });
+
+    test('stopped by a person, cancelled, failed to run (with FIS\'s error) and inconclusive each have their verdict and count', async () => {
+      moreRuns();
+      const search = (await review()).services.find((s) => s.service === 'search')!;
+      const verdicts = Object.fromEntries(search.experiments.runs.map((r) => [r.id, [r.verdict, r.reason]]));
+      expect(verdicts.EXPbyHand).toEqual(['stopped-by-person', 'STOPPED by a person or a program (StopExperiment): none of its stop-condition alarms '
+        + 'went into ALARM during the run; no verdict']);
+      expect(verdicts.EXPcancelled).toEqual(['cancelled', 'CANCELLED: Experiment cancelled.']);
+      expect(verdicts.EXPbroken).toEqual(['failed', 'FAILED: Target resolution failed. (error InvalidTarget at Targets.functions)']);
+      expect(verdicts.EXPotherRegion).toEqual(['inconclusive', 'INCONCLUSIVE: FIS stopped the experiment, and whether a stop condition did cannot '
+        + 'be told: edge-probe: its alarm is in us-east-1, whose history the report does not read']);
+      expect(search.experiments).toEqual(expect.objectContaining({ passed: 0, findings: 2, failed: 1, stoppedByPerson: 1, cancelled: 1, inconclusive: 1 }));
+      expect(search.summary).toMatch(/; experiments passed 0 of 6 \(2 findings, 1 failed to run, 1 stopped by a person, 1 cancelled, 1 inconclusive\)$/);
+    });
+
+    test('a run stopped while the alarm history cannot be read is inconclusive, not stopped by a person', async () => {
+      const fake = moreRuns();
+      fake.refuse.set('cloudwatch:DescribeAlarmHistory', awsError('AccessDenied', 'User is not authorized to perform: cloudwatch:DescribeAlarmHistory'));
+      const search = (await review()).services.find((s) => s.service === 'search')!.experiments;
+      expect(search.runs.find((r) => r.id === 'EXPbyHand')).toEqual(expect.objectContaining({ verdict: 'inconclusive' }));
+      expect(search.runs.find((r) => r.id === 'EXPbyHand')!.reason).toMatch(/^INCONCLUSIVE: .*: the alarm history of the run is not read \(alarm history could not be read: cloudwatch:DescribeAlarmHistory was refused/);
+    });
+
+    test('Markdown and HTML tell each verdict apart', async () => {
+      moreRuns();
+      expect(await world().run('review', dir, '--since', '30d', '--service', 'search')).toBe(0);
+      const markdown = world().stdout();
+      expect(markdown).toContain('0 passed, 2 with a finding, 1 failed to run, 1 stopped by a person, 1 cancelled, 1 inconclusive.');
+      expect(markdown).toContain('| 2024-04-22 09:00 | handler-errors | EXPbyHand | stopped | stopped-by-person | no | a person |');
+      const out = path.join(dir, 'review.html');
+      expect(await world().run('review', dir, '--since', '30d', '--service', 'search', '--format', 'html', '--out', out)).toBe(0);
+      const html = fs.readFileSync(out, 'utf8');
+      expect(html).toContain('<p>6 experiment runs: 0 passed, 2 with a finding, 1 failed to run, 1 stopped by a person, 1 cancelled, 1 inconclusive.</p>');
+      for (const text of ['■ stopped by a person', '– cancelled', '? inconclusive', '✗ failed to run']) {
+        expect(html).toContain(text);
+      }
+      expect(html).toContain('experiment runs: 0 passed, 2 with a finding, 1 failed to run, 1 stopped by a person, 1 cancelled, 1 inconclusive');
+    });
   });
 
   test('missing data is said, not hidden: the fulfilment gap counts as missing hours', async () => {
@@ -232,6 +300,7 @@ describe('review of time-slice SLOs: the condition metric read at Period = slice
       bad: 90, total: COUNTED,
       attainmentPercent: 100 * (1 - 90 / COUNTED),
       budgetRemainingPercent: 100 * (1 - (90 / COUNTED) / 0.005),
+      budgetBasisSeconds: (T0 - KEPT_FROM) / 1000,
       missingFraction: (KEPT_FROM - Date.parse('2024-04-01T12:00:00Z')) / HOUR / 720,
     });
     expect(freshness.worstDays).toEqual([expect.objectContaining({
@@ -245,6 +314,30 @@ describe('review of time-slice SLOs: the condition metric read at Period = slice
     // days before CloudWatch's 15 days are unknown, not healthy
     expect(freshness.burnDown[0]).toEqual({ day: '2024-04-01', at: '2024-04-02T00:00:00.000Z', budgetRemainingPercent: null, bad: null, total: null });
     expect(report.caveats).toContain('order-events freshness counts 1-minute slices from 2024-04-16 14:00 only: CloudWatch keeps 1-minute data 15 days.');
+  });
+
+  test('budget left over the 15 days read and a worst day\'s share of a whole window\'s budget each say their base, in JSON, Markdown and HTML', async () => {
+    account();
+    const report = await review('--service', 'order-events');
+    const freshness = report.services[0].slos.find((s) => s.slo === 'freshness')!;
+    // 90 bad slices: 84 % of the budget of the 14d 22h read is left; the worst day spent 90 / (0.5 % of a whole 30d window's slices)
+    expect(freshness.slidingWindow.budgetBasisSeconds).toBe((T0 - KEPT_FROM) / 1000);
+    expect(freshness.worstDays[0].budgetSpentPercent).toBeCloseTo(100 * 90 / (0.005 * 30 * 1_440), 0);
+    const consumer = report.services[0].slos.find((s) => s.slo === 'consumer')!;
+    expect(consumer.slidingWindow.budgetBasisSeconds).toBeUndefined();
+
+    expect(await world().run('review', dir, '--since', '30d', '--service', 'order-events')).toBe(0);
+    const markdown = world().stdout();
+    expect(markdown).toMatch(/\| freshness \| 99\.5 % \| [^|]+ \| [^|]+ \| 16\.2 % \(of the 14d 22h read of the 30d window\) \|/);
+    expect(markdown).toMatch(/- 2024-04-24: .*of a whole 30d window's budget\)/);
+
+    const out = path.join(dir, 'basis.html');
+    expect(await world().run('review', dir, '--since', '30d', '--service', 'order-events', '--format', 'html', '--out', out)).toBe(0);
+    const html = fs.readFileSync(out, 'utf8');
+    expect(html).toContain('<dt>budget left, 14d 22h read of the 30d window</dt>');
+    expect(html).toContain('<span class="muted">(of the 14d 22h read)</span>');
+    expect(html).toContain('<dt>budget left, 30d window</dt>');
+    expect(html).toContain('budget spent, of a whole 30d window</th>');
   });
 
   test('missing slices follow the SLI: the dead-letter queue\'s silent minutes are good, its 90 minutes with messages bad', async () => {

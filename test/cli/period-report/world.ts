@@ -25,6 +25,10 @@ export interface FakeExperiment {
   readonly startTime: number;
   readonly endTime?: number;
   readonly actions?: Record<string, { actionId: string; state: { status: string; reason?: string } }>;
+  /** `state.error` of a failed run. @default - none */
+  readonly error?: { code?: string; location?: string };
+  /** The run's stop-condition alarm ARNs (source `aws:cloudwatch:alarm`). @default - none */
+  readonly stopConditionArns?: readonly string[];
 }
 
 export class FakeAccount {
@@ -141,7 +145,8 @@ export class FakeAccount {
       return {
         experiments: page.map((e) => ({
           id: e.id, experimentTemplateId: e.experimentTemplateId, creationTime: new Date(e.startTime - 1000),
-          state: { status: e.status as never, ...(e.reason ? { reason: e.reason } : {}) }, tags: {},
+          state: { status: e.status as never, ...(e.reason ? { reason: e.reason } : {}), ...(e.error ? { error: e.error } : {}) },
+          ...(e.stopConditionArns ? { stopConditions: e.stopConditionArns.map((value) => ({ source: 'aws:cloudwatch:alarm', value })) } : {}), tags: {},
         })),
         ...(offset + this.fisPageSize < sorted.length ? { nextToken: String(offset + this.fisPageSize) } : {}),
       };
@@ -153,7 +158,8 @@ export class FakeAccount {
       return {
         experiment: {
           id: e.id, experimentTemplateId: e.experimentTemplateId,
-          state: { status: e.status as never, ...(e.reason ? { reason: e.reason } : {}) },
+          state: { status: e.status as never, ...(e.reason ? { reason: e.reason } : {}), ...(e.error ? { error: e.error } : {}) },
+          ...(e.stopConditionArns ? { stopConditions: e.stopConditionArns.map((value) => ({ source: 'aws:cloudwatch:alarm', value })) } : {}),
           startTime: new Date(e.startTime), ...(e.endTime ? { endTime: new Date(e.endTime) } : {}),
           actions: e.actions as never,
         },

@@ -4,21 +4,25 @@
  * 1-minute data for 15 days only, pages with PartialData, throttling), the SDK replaced only at the
  * client boundary.
  */
+import { resolutionProblem, warmUpMinutes } from '../../../lib/cli/replay/evaluate';
+import { replayRange } from '../../../lib/cli/replay/history';
 import { evaluateAlarms, Scenario } from '../../../lib/simulation/evaluator';
 import { sloAlarmsFromTemplate } from '../../../lib/simulation/template-alarms';
 import { awsError, T0, useHarness } from '../support/harness';
 import {
-  checkoutTraffic, DAY, givenDeployedShop, HOUR, incidents, MINUTE, SEARCH_FUNCTION, searchFunctionId, shopTemplate, synthShop,
+  CANARY, canaryId, canaryRuns, checkoutTraffic, DAY, givenDeployedShop, HOUR, incidents, MINUTE, SEARCH_FUNCTION, searchFunctionId, shopTemplate, synthShop,
 } from './support';
 
 let shop: string;
 let withLambda: string;
 let withTimeSlice: string;
+let withCanary: string;
 
 beforeAll(() => {
   shop = synthShop();
   withLambda = synthShop({ lambda: true });
   withTimeSlice = synthShop({ timeSlice: true });
+  withCanary = synthShop({ canary: true });
 });
 
 /** The incident of docs/reviewing.md's simulate example: 2 % errors for 2 h at 1000 requests a minute. */
@@ -271,6 +275,59 @@ describe('replay', () => {
       expect(h.stdout()).toContain('orders/freshness: not replayed: its alarm orders-freshness-ticket-1d-2h-long evaluates 1-minute datapoints over 1d 4m before each '
         + 'evaluation, and the range reaches back beyond the 15 days CloudWatch keeps 1-minute data (only 5-minute data is older): replay at most 13d 23h 26m');
       expect(h.stdout()).toContain('checkout/availability: 0 pages, 0 tickets');
+    });
+  });
+
+  describe('5-minute slices (canary success) older than 15 days', () => {
+    const since = ['--since', '15d12h', '--allow-5-minute-data', '--json'];
+
+    test('a healthy canary replayed beyond 15 days reads its older runs at 5 minutes: no page, no ticket', async () => {
+      const h = world();
+      const fake = canaryRuns(givenDeployedShop(h, withCanary, { [canaryId(withCanary)]: CANARY }), () => 100);
+
+      expect(await h.run('replay', withCanary, '--stack', 'Shop', '--service', 'storefront', ...since)).toBe(0);
+
+      const [probe] = json(h.stdout()).slos;
+      expect(probe).toMatchObject({ service: 'storefront', slo: 'probe', replayed: true, pages: 0, tickets: 0, alerts: [], notes: [] });
+      expect(fake.requests.map((r) => r.MetricDataQueries![0].MetricStat!.Period)).toEqual([300, 60]);
+    });
+
+    test('an hour of failed runs older than 15 days pages within 5 minutes of when it would have, and clears', async () => {
+      const h = world();
+      const from = T0 - 15 * DAY - 6 * HOUR;
+      canaryRuns(givenDeployedShop(h, withCanary, { [canaryId(withCanary)]: CANARY }), (t) => (t >= from && t < from + HOUR ? 0 : 100));
+
+      expect(await h.run('replay', withCanary, '--stack', 'Shop', '--service', 'storefront', ...since)).toBe(0);
+
+      const [probe] = json(h.stdout()).slos;
+      const pages = probe.alerts.filter((a: any) => a.severity === 'page');
+      expect(pages).toHaveLength(1);
+      expect(pages[0].atStart).toBe(false);
+      expect(Date.parse(pages[0].firedAt) - from).toBeGreaterThanOrEqual(0);
+      expect(Date.parse(pages[0].firedAt) - from).toBeLessThanOrEqual(15 * MINUTE);
+      expect(Date.parse(pages[0].clearedAt)).toBeLessThan(from + 2 * HOUR);
+    });
+
+    test('a canary without 5-minute data before the 15-day line is said: that part of the range reads as missing', async () => {
+      const h = world();
+      const created = T0 - 15 * DAY + 2 * HOUR;
+      givenDeployedShop(h, withCanary, { [canaryId(withCanary)]: CANARY }).define({
+        namespace: 'CloudWatchSynthetics', metricName: 'SuccessPercent', dimensions: { CanaryName: CANARY }, statistic: 'Average',
+        perMinute: (t) => (t >= created && t % (5 * MINUTE) === 0 ? 100 : undefined),
+      });
+
+      expect(await h.run('replay', withCanary, '--stack', 'Shop', '--service', 'storefront', '--since', '15d12h', '--allow-5-minute-data')).toBe(0);
+
+      expect(h.stdout()).toContain('  note: no 5-minute datapoint of CloudWatchSynthetics SuccessPercent CanaryName=storefront-probe (Average) '
+        + 'before 2024-04-16 12:30 UTC, where only 5-minute data is kept: the alarms read that part of the range as missing');
+    });
+
+    test('a time-slice SLO on 2-minute slices reaching back beyond 15 days is not replayed: 5-minute data cannot give its datapoints', () => {
+      const model = sloAlarmsFromTemplate(shopTemplate(withCanary), 'storefront', 'probe');
+      const twoMinutes = { ...model, windowAlarms: model.windowAlarms.map((a) => ({ ...a, periodSeconds: 120 })) };
+      const range = replayRange(new Date(T0), 14 * 1_440 + 20 * 60, warmUpMinutes([twoMinutes], 2));
+      expect(resolutionProblem(model, range, 2)).toBeUndefined();
+      expect(resolutionProblem(twoMinutes, range, 2)).toMatch(/^its alarm storefront-probe-ticket-1d-2h-long evaluates 2-minute datapoints over 9h \d+m before each evaluation/);
     });
   });
 

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { ReliableService, SliceComparison, Sli } from '../../../lib';
 import { FakeCloudWatch } from '../budget/fake-cloudwatch';
 import { Harness, REGION } from '../support/harness';
@@ -31,7 +32,12 @@ export interface ShopOptions {
   readonly lambda?: boolean;
   /** Add orders/freshness, a time-slice SLI (age of the oldest message < 300 s). @default false */
   readonly timeSlice?: boolean;
+  /** Add storefront/probe, canary success on 5-minute slices (canary `CANARY`, a run every 5 minutes). @default false */
+  readonly canary?: boolean;
 }
+
+/** The canary of storefront/probe, as named in the template. */
+export const CANARY = 'storefront-probe';
 
 let root: string | undefined;
 
@@ -60,6 +66,15 @@ export function synthShop(options: ShopOptions = {}): string {
       serviceName: 'orders',
       slos: [{ name: 'freshness', objective: 99.5, sli: Sli.timeSlice({ metric: age, comparison: SliceComparison.LESS_THAN, threshold: 300 }) }],
     });
+  }
+  if (options.canary) {
+    const probe = new synthetics.Canary(stack, 'Probe', {
+      canaryName: CANARY,
+      schedule: synthetics.Schedule.rate(Duration.minutes(5)),
+      runtime: synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_9_1,
+      test: synthetics.Test.custom({ code: synthetics.Code.fromInline('exports.handler = async () => {};'), handler: 'index.handler' }),
+    });
+    new ReliableService(stack, 'Storefront', { serviceName: 'storefront', slos: [{ name: 'probe', objective: 99, sli: Sli.canarySuccess(probe) }] });
   }
   app.synth();
   return outdir;
@@ -103,6 +118,11 @@ export function searchFunctionId(outdir: string): string {
   return Object.entries(shopTemplate(outdir).Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function')![0];
 }
 
+/** The canary's logical id in the template (its name is a reference to it). */
+export function canaryId(outdir: string): string {
+  return Object.entries(shopTemplate(outdir).Resources).find(([, r]) => r.Type === 'AWS::Synthetics::Canary')![0];
+}
+
 /** checkout's metrics: requests and errors per minute (undefined: no datapoint that minute). */
 export function checkoutTraffic(
   fake: FakeCloudWatch,
@@ -112,6 +132,17 @@ export function checkoutTraffic(
   fake.define({ namespace: 'Shop', metricName: 'Requests', dimensions: CHECKOUT, statistic: 'Sum', perMinute: requests });
   fake.define({ namespace: 'Shop', metricName: 'Errors', dimensions: CHECKOUT, statistic: 'Sum', perMinute: errors });
   return fake;
+}
+
+/**
+ * The canary's SuccessPercent as CloudWatch keeps it: one run every 5 minutes (at the first minute
+ * of each 5), `percent(t)` for the run at t; the other minutes have no datapoint.
+ */
+export function canaryRuns(fake: FakeCloudWatch, percent: (t: number) => number): FakeCloudWatch {
+  return fake.define({
+    namespace: 'CloudWatchSynthetics', metricName: 'SuccessPercent', dimensions: { CanaryName: CANARY }, statistic: 'Average',
+    perMinute: (t) => (t % (5 * MINUTE) === 0 ? percent(t) : undefined),
+  });
 }
 
 /** `rate` in [from, to) (ms), `otherwise` outside it. */

@@ -205,6 +205,25 @@ describe('the report function', () => {
     }
   });
 
+  test('Slack (AWS Chatbot): user-chosen names and the sentences made of them are markdown-escaped; email, SMS and webhooks get them as written', async () => {
+    await handler({ scheduledTime: SCHEDULED });
+    const report = JSON.parse(String(world.objects.get(keys.json)!.Body)) as PeriodReport;
+    const summary = ['Over 7d, 1 of 1 SLO met; no pages in all.', 'check_out kept *avail* 99.9 % against 99 %; <!channel> & @here > see `x` ~y~'];
+    const message = digestMessage({ ...report, stacks: ['Shop_2'], summary }, BUCKET, keys.html, REGION);
+    const chatbot = message.chatbot as { content: { title: string; description: string }; metadata: { summary: string } };
+    expect(chatbot.content.title).toBe('Reliability report Shop\\_2: 2024-04-24 to 2024-05-01');
+    expect(chatbot.content.description.split('\n')).toEqual([
+      'Over 7d, 1 of 1 SLO met; no pages in all.',
+      'check\\_out kept \\*avail\\* 99.9 % against 99 %; \\<!channel\\> \\& @\u2060here \\> see \\`x\\` \\~y\\~',
+      `Full report (HTML): s3://${BUCKET}/${keys.html}`,
+      `https://${REGION}.console.aws.amazon.com/s3/object/${BUCKET}?region=${REGION}&prefix=${encodeURIComponent(keys.html)}`,
+    ]);
+    expect(message.text).toContain(summary.join('\n'));
+    expect(message.subject).toBe('Reliability report Shop_2: 2024-04-24 to 2024-05-01');
+    expect(message.details.summary).toEqual(summary);
+    expect(message.sms).toBe('Reliability report Shop_2: Over 7d, 1 of 1 SLO met; no pages in all.');
+  });
+
   test('the SMS keeps to one segment when the summary\'s head is long', async () => {
     await handler({ scheduledTime: SCHEDULED });
     const report = JSON.parse(String(world.objects.get(keys.json)!.Body)) as PeriodReport;

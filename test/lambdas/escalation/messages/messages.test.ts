@@ -144,6 +144,23 @@ describe('markdown injection', () => {
     }
   });
 
+  test('user-chosen service, SLO and alarm names are escaped in AWS Chatbot markdown as the digest escapes them, not in email or SMS', () => {
+    const base = notice({}, 'check_out');
+    const n: Notice = { ...base, facts: { ...base.facts, slo: '*avail*' } };
+    const body = chatbotNotification(n) as { content: { title: string; description: string } };
+    expect(body.content.title).toBe('PAGE check\\_out/\\*avail\\*: error budget burning at 14.4x (1h/5m)');
+    expect(body.content.description).toContain('Alarm: check\\_out-availability-page, since');
+    const bodies = JSON.parse(snsMessage(n).Message);
+    expect(bodies.email).toContain('check_out/*avail*');
+    expect(bodies.email).not.toContain('\\');
+    expect(bodies.sms).toContain('check_out/*avail*');
+  });
+
+  test('an acknowledger named @channel cannot notify the channel', () => {
+    const body = chatbotNotification(notice({ kind: 'acknowledged', ackedBy: '@channel & co', ackUrl: undefined })) as { content: { title: string } };
+    expect(body.content.title).toBe('ACKNOWLEDGED checkout/availability: @\u2060channel \\& co is handling it');
+  });
+
   test('and in webhook text (Slack and Teams)', () => {
     for (const kind of ['acknowledged', 'recovered'] as const) {
       const body = webhookBody(notice({ kind, ackedBy: BY, ackUrl: undefined, at: '2024-05-01T11:00:00.000Z' }));
