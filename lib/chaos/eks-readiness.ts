@@ -26,8 +26,6 @@ import { describeValue } from '../private/describe';
 export const FIS_KUBERNETES_USER = 'fis-experiment';
 /** The service account `EksFaultInjection.enable` applies unless told otherwise. */
 export const DEFAULT_FIS_SERVICE_ACCOUNT = 'fis-experiments';
-/** The names of the Role and the RoleBinding in the namespace. */
-const RBAC_NAME = 'fis-experiments';
 
 /** Kubernetes names: DNS labels (namespaces, containers) and DNS subdomains (service accounts, pods, deployments). */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -72,6 +70,8 @@ export interface EksFaultInjectionOptions {
 /** An experiment's pod faults on one namespace of a cluster. */
 interface ExperimentUse {
   readonly experiment: Construct;
+  /** The cluster as the experiment's fault names it (another object than enable's when imported twice). */
+  readonly cluster: eks.ICluster;
   readonly role: iam.IRole;
   readonly namespace: string;
   readonly serviceAccount: string;
@@ -85,20 +85,38 @@ interface ClusterRecord {
   roleMapping?: EksRoleMapping;
 }
 
-const CLUSTERS = new WeakMap<object, ClusterRecord>();
+/** Per app (its root): the clusters' records, by `clusterKey`. */
+const APPS = new WeakMap<IConstruct, Map<unknown, ClusterRecord>>();
+
+/**
+ * One cluster, however often it is imported: its account, region and name when the name is
+ * literal (two stacks importing `shop` mean the same Kubernetes objects), else the object.
+ */
+function clusterKey(cluster: eks.ICluster): unknown {
+  if (Token.isUnresolved(cluster.clusterName)) {
+    return cluster;
+  }
+  return `${cluster.env.account}/${cluster.env.region}/${cluster.clusterName}`;
+}
 
 function recordOf(cluster: eks.ICluster): ClusterRecord {
-  let record = CLUSTERS.get(cluster);
+  let clusters = APPS.get(cluster.node.root);
+  if (!clusters) {
+    clusters = new Map();
+    APPS.set(cluster.node.root, clusters);
+  }
+  const key = clusterKey(cluster);
+  let record = clusters.get(key);
   if (!record) {
     record = { namespaces: new Map(), uses: [], mapped: new Set() };
-    CLUSTERS.set(cluster, record);
+    clusters.set(key, record);
   }
   return record;
 }
 
 /** The preparation of `namespace` in `cluster`, if this app made one. */
 export function eksReadinessOf(cluster: eks.ICluster, namespace: string): EksFaultInjection | undefined {
-  return CLUSTERS.get(cluster)?.namespaces.get(namespace);
+  return APPS.get(cluster.node.root)?.get(clusterKey(cluster))?.namespaces.get(namespace);
 }
 
 /**
@@ -139,6 +157,12 @@ export class EksFaultInjection extends Construct {
     }
     const record = recordOf(cluster);
     const existing = record.namespaces.get(namespace);
+    if (existing && existing.node.scope !== cluster) {
+      // kubectl creates (no overwrite): a second copy of the objects fails its deploy with AlreadyExists, and deleting either stack deletes both's
+      throw new Error(`${where}: namespace '${namespace}' of cluster '${cluster.clusterName}' is already prepared by ${existing.node.path}; the service account, Role and RoleBinding `
+        + 'can be applied once per cluster and namespace (a second copy fails its deploy with AlreadyExists, and deleting either stack deletes the objects of both): '
+        + 'prepare the namespace once and share it, declaring the experiments of every stack against the same namespace (their roles are mapped wherever they are)');
+    }
     if (existing) {
       const asked = { serviceAccountName: options.serviceAccountName, roleMapping: options.roleMapping };
       const had = { serviceAccountName: existing.serviceAccountName, roleMapping: existing.roleMapping };
@@ -166,7 +190,7 @@ export class EksFaultInjection extends Construct {
     const readiness = new EksFaultInjection(cluster, `FisFaultInjection-${namespace}`, namespace, serviceAccount, roleMapping);
     record.namespaces.set(namespace, readiness);
     for (const use of record.uses.filter((u) => u.namespace === namespace)) {
-      mapRole(cluster, record, use);
+      mapRole(record, use);
     }
     return readiness;
   }
@@ -196,7 +220,9 @@ export class EksFaultInjection extends Construct {
 
   /**
    * The ServiceAccount, Role and RoleBinding of `namespace`, as FIS documents them: the objects
-   * `enable` applies, for clusters whose RBAC is applied some other way (GitOps).
+   * `enable` applies, for clusters whose RBAC is applied some other way (GitOps). The Role and the
+   * RoleBinding take the service account's name, so that another `serviceAccountName` does not
+   * clash with objects of the default name already in the namespace.
    */
   private static rbacManifest(namespace: string, serviceAccount: string): Record<string, any>[] {
     const core = '';
@@ -205,7 +231,7 @@ export class EksFaultInjection extends Construct {
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'Role',
-        metadata: { name: RBAC_NAME, namespace },
+        metadata: { name: serviceAccount, namespace },
         rules: [
           { apiGroups: [core], resources: ['configmaps'], verbs: ['get', 'create', 'patch', 'delete'] },
           { apiGroups: [core], resources: ['pods'], verbs: ['create', 'list', 'get', 'delete', 'deletecollection'] },
@@ -217,12 +243,12 @@ export class EksFaultInjection extends Construct {
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
-        metadata: { name: RBAC_NAME, namespace },
+        metadata: { name: serviceAccount, namespace },
         subjects: [
           { kind: 'ServiceAccount', name: serviceAccount, namespace },
           { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: FIS_KUBERNETES_USER },
         ],
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: RBAC_NAME },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: serviceAccount },
       },
     ];
   }
@@ -269,7 +295,8 @@ function roleMappingOf(cluster: eks.ICluster, asked: EksRoleMapping | undefined,
 }
 
 /** Maps `use.role` to the Kubernetes user in `cluster`, once per role and cluster. */
-function mapRole(cluster: eks.ICluster, record: ClusterRecord, use: ExperimentUse): void {
+function mapRole(record: ClusterRecord, use: ExperimentUse): void {
+  const cluster = use.cluster;
   if (record.mapped.has(use.role)) {
     return;
   }
@@ -307,10 +334,10 @@ export interface KubernetesPods {
 export function registerEksExperiment(experiment: Construct, role: iam.IRole, pods: KubernetesPods[]): void {
   for (const p of pods) {
     const record = recordOf(p.cluster);
-    const use = { experiment, role, namespace: p.namespace, serviceAccount: p.serviceAccount };
+    const use = { experiment, cluster: p.cluster, role, namespace: p.namespace, serviceAccount: p.serviceAccount };
     record.uses.push(use);
     if (record.namespaces.has(p.namespace)) {
-      mapRole(p.cluster, record, use);
+      mapRole(record, use);
     }
   }
   const unprepared = (): KubernetesPods[] => pods.filter((p) => !recordOf(p.cluster).namespaces.has(p.namespace));

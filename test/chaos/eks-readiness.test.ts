@@ -252,6 +252,45 @@ describe('EksFaultInjection.enable keeps the fault\'s service account and the ap
   });
 });
 
+describe('EksFaultInjection.enable prepares a namespace once per cluster across the app', () => {
+  function twoStacks(region: string = ENV.region): { platform: Stack; shop: Stack } {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    return { platform: new Stack(app, 'Platform', { env: ENV }), shop: new Stack(app, 'Shop', { env: { ...ENV, region } }) };
+  }
+
+  test('a second stack importing the same cluster and preparing the same namespace is refused, naming the first preparation', () => {
+    const { platform, shop } = twoStacks();
+    EksFaultInjection.enable(imported(platform), { kubernetesNamespace: 'shop' });
+    expect(() => EksFaultInjection.enable(imported(shop), { kubernetesNamespace: 'shop' })).toThrow(
+      /^Shop\/K8s: EksFaultInjection\.enable\(cluster, options\): namespace 'shop' of cluster 'shop' is already prepared by Platform\/K8s\/FisFaultInjection-shop; .*AlreadyExists.*prepare the namespace once and share it/);
+  });
+
+  test('an experiment of another stack on its own import of the cluster shares the preparation: its role is mapped, its fault runs as the service account, no warning', () => {
+    const { platform, shop } = twoStacks();
+    EksFaultInjection.enable(imported(platform), { kubernetesNamespace: 'shop', serviceAccountName: 'chaos' });
+    podCpu(newService(shop), imported(shop));
+    const template = Template.fromStack(shop);
+    template.resourceCountIs(MANIFEST, 0);
+    template.hasResourceProperties('AWS::EKS::AccessEntry', { ClusterName: 'shop', Username: 'fis-experiment' });
+    const { props } = experimentTemplate(template.toJSON() as never, 'pod-cpu');
+    expect(Object.values(props.Actions as Record<string, any>).find((a) => a.ActionId === 'aws:eks:pod-cpu-stress').Parameters.kubernetesServiceAccount).toBe('chaos');
+    expect(readinessWarnings(shop)).toEqual([]);
+  });
+
+  test('a cluster of the same name in another region is another cluster', () => {
+    const { platform, shop } = twoStacks('us-east-1');
+    EksFaultInjection.enable(imported(platform), { kubernetesNamespace: 'shop' });
+    expect(() => EksFaultInjection.enable(imported(shop), { kubernetesNamespace: 'shop' })).not.toThrow();
+  });
+
+  test('the Role and the RoleBinding take the service account\'s name, so another serviceAccountName does not clash with objects of the default name', () => {
+    const stack = newStack();
+    EksFaultInjection.enable(imported(stack), { kubernetesNamespace: 'shop', serviceAccountName: 'chaos' });
+    const [[account, role, binding]] = manifests(Template.fromStack(stack));
+    expect([account.metadata.name, role.metadata.name, binding.metadata.name, binding.roleRef.name, binding.subjects[0].name]).toEqual(['chaos', 'chaos', 'chaos', 'chaos', 'chaos']);
+  });
+});
+
 describe('EksFaultInjection.enable refuses clusters and options it cannot serve', () => {
   const where = 'Shop/K8s: EksFaultInjection.enable(cluster, options): ';
 
