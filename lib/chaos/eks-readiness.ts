@@ -302,11 +302,12 @@ function mapRole(record: ClusterRecord, use: ExperimentUse): void {
   }
   record.mapped.add(use.role);
   if (record.roleMapping === EksRoleMapping.ACCESS_ENTRY) {
-    new eks.CfnAccessEntry(use.experiment, `KubernetesUser${Names.nodeUniqueId(cluster.node)}`, {
+    const entry = new eks.CfnAccessEntry(use.experiment, `KubernetesUser${Names.nodeUniqueId(cluster.node)}`, {
       clusterName: cluster.clusterName,
       principalArn: use.role.roleArn,
       username: FIS_KUBERNETES_USER,
     });
+    entry.node.addValidation({ validate: () => otherAccessEntries(entry) });
   } else if (record.roleMapping === EksRoleMapping.AWS_AUTH) {
     const owner = Stack.of(cluster);
     if (Stack.of(use.role) !== owner) {
@@ -316,6 +317,23 @@ function mapRole(record: ClusterRecord, use: ExperimentUse): void {
     }
     (cluster as eks.Cluster).awsAuth.addRoleMapping(use.role, { username: FIS_KUBERNETES_USER, groups: [] });
   }
+}
+
+/**
+ * Access entries of the app for the same principal and cluster as `entry` (the user's own, e.g.
+ * made before `enable` mapped the role): EKS refuses a second one ("An IAM principal can't be
+ * included in more than one access entry",
+ * https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html), so the deploy fails.
+ */
+function otherAccessEntries(entry: eks.CfnAccessEntry): string[] {
+  const same = (a: string, b: string, other: eks.CfnAccessEntry): boolean => a === b
+    || (Stack.of(other) === Stack.of(entry) && JSON.stringify(Stack.of(entry).resolve(a)) === JSON.stringify(Stack.of(entry).resolve(b)));
+  return entry.node.root.node.findAll()
+    .filter((c): c is eks.CfnAccessEntry => c instanceof eks.CfnAccessEntry && c !== entry)
+    .filter((other) => same(other.principalArn, entry.principalArn, other) && same(other.clusterName, entry.clusterName, other))
+    .map((other) => `${entry.node.path} (EksFaultInjection.enable's mapping of the experiment role to '${FIS_KUBERNETES_USER}') and ${other.node.path} are two access entries `
+      + 'for the same role on the same cluster, and EKS refuses a principal in more than one access entry (the deploy fails); map the role once: '
+      + `delete ${other.node.path}, or pass roleMapping: EksRoleMapping.NONE to EksFaultInjection.enable and map the experiment roles yourself`);
 }
 
 /** A pod fault's namespace and service account, as the experiment hands them over. */

@@ -291,6 +291,27 @@ describe('EksFaultInjection.enable prepares a namespace once per cluster across 
   });
 });
 
+describe('EksFaultInjection.enable refuses a second access entry for a role', () => {
+  test('the user\'s own access entry for the experiment role on the cluster fails the synth, naming both', () => {
+    const stack = newStack();
+    const cluster = imported(stack);
+    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
+    const experiment = podCpu(newService(stack), cluster);
+    new eks.CfnAccessEntry(stack, 'FisPodCpuAccess', { clusterName: cluster.clusterName, principalArn: experiment.role.roleArn, username: 'fis-experiment' });
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Shop\/Checkout\/Experiment-pod-cpu\/KubernetesUser\w+ \(EksFaultInjection\.enable's mapping of the experiment role to 'fis-experiment'\) and Shop\/FisPodCpuAccess are two access entries for the same role on the same cluster.*roleMapping: EksRoleMapping\.NONE/);
+  });
+
+  test('an access entry for the role on another cluster is no conflict', () => {
+    const stack = newStack();
+    const cluster = imported(stack);
+    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
+    const experiment = podCpu(newService(stack), cluster);
+    new eks.CfnAccessEntry(stack, 'Other', { clusterName: 'other', principalArn: experiment.role.roleArn });
+    Template.fromStack(stack).resourceCountIs('AWS::EKS::AccessEntry', 2);
+  });
+});
+
 describe('EksFaultInjection.enable refuses clusters and options it cannot serve', () => {
   const where = 'Shop/K8s: EksFaultInjection.enable(cluster, options): ';
 
