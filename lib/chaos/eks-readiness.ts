@@ -62,7 +62,9 @@ export interface EksFaultInjectionOptions {
   readonly serviceAccountName?: string;
   /**
    * How experiments' roles are mapped to the Kubernetes user `fis-experiment`.
-   * @default - an `eks.Cluster` in `CONFIG_MAP` mode (aws-cdk-lib's default): `AWS_AUTH`; any other cluster: `ACCESS_ENTRY`
+   * @default - an `eks.Cluster` in `CONFIG_MAP` mode (aws-cdk-lib's default) whose aws-auth ConfigMap aws-cdk-lib
+   * already manages (node groups, capacity or a masters role of this app): `AWS_AUTH`; such a cluster without it
+   * is refused (aws-cdk-lib would replace the ConfigMap made outside CDK): pass the mapping; any other cluster: `ACCESS_ENTRY`
    */
   readonly roleMapping?: EksRoleMapping;
 }
@@ -279,6 +281,13 @@ function roleMappingOf(cluster: eks.ICluster, asked: EksRoleMapping | undefined,
   const owned = cluster instanceof eks.Cluster;
   // aws-cdk-lib creates clusters in CONFIG_MAP mode unless told otherwise; an imported cluster's mode is unknown
   const mode = owned ? (cluster.authenticationMode ?? eks.AuthenticationMode.CONFIG_MAP) : cluster.authenticationMode;
+  if (asked === undefined && owned && mode === eks.AuthenticationMode.CONFIG_MAP && cluster.node.tryFindChild('AwsAuth') === undefined) {
+    // kubectl apply of aws-cdk-lib's aws-auth replaces the whole ConfigMap: only a default when aws-cdk-lib already owns it
+    throw new Error(`${where}: roleMapping must be given for this cluster: it is in CONFIG_MAP mode and aws-cdk-lib does not manage its aws-auth ConfigMap yet `
+      + '(no node group, capacity or masters role of this app), so mapping the experiment roles there would make aws-cdk-lib apply the whole ConfigMap and overwrite '
+      + 'every mapping made outside CDK (node roles of Karpenter or eksctl node groups, SSO administrators); pass EksRoleMapping.AWS_AUTH if CDK may own aws-auth, '
+      + 'EksRoleMapping.NONE to map the roles yourself, or set authenticationMode: eks.AuthenticationMode.API_AND_CONFIG_MAP and use EksRoleMapping.ACCESS_ENTRY');
+  }
   const mapping = asked ?? (owned && mode === eks.AuthenticationMode.CONFIG_MAP ? EksRoleMapping.AWS_AUTH : EksRoleMapping.ACCESS_ENTRY);
   if (mapping === EksRoleMapping.ACCESS_ENTRY && mode === eks.AuthenticationMode.CONFIG_MAP) {
     throw new Error(`${where}: roleMapping ACCESS_ENTRY needs the cluster's authenticationMode API or API_AND_CONFIG_MAP, and it is CONFIG_MAP; `

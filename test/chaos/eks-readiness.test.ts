@@ -11,6 +11,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { EksFaultInjection, EksPodSelectorType, EksRoleMapping, Fault, ReliableService, Selection, Targets } from '../../lib';
 import { ENV, experimentTemplate, newService, newStack, roleIdOf } from './helpers';
@@ -30,8 +31,9 @@ function imported(stack: Stack, attributes: Partial<eks.ClusterAttributes> = {})
 }
 
 /** A cluster of this app (no nodes). */
-function owned(stack: Stack, authenticationMode?: eks.AuthenticationMode): eks.Cluster {
+function owned(stack: Stack, authenticationMode?: eks.AuthenticationMode, props: Partial<eks.ClusterProps> = {}): eks.Cluster {
   return new eks.Cluster(stack, 'K8s', {
+    ...props,
     version: eks.KubernetesVersion.V1_32,
     vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2 }),
     vpcSubnets: [{ subnetType: ec2.SubnetType.PUBLIC }],
@@ -168,9 +170,9 @@ describe('EksFaultInjection.enable maps experiment roles once per role and clust
 });
 
 describe('EksFaultInjection.enable on a cluster of this app', () => {
-  test('in CONFIG_MAP mode (aws-cdk-lib\'s default): maps the experiment role in aws-auth with the user fis-experiment', () => {
+  test('in CONFIG_MAP mode (aws-cdk-lib\'s default) with aws-auth managed by aws-cdk-lib already: maps the experiment role in aws-auth with the user fis-experiment', () => {
     const stack = newStack();
-    const cluster = owned(stack);
+    const cluster = owned(stack, undefined, { mastersRole: new iam.Role(stack, 'Admins', { assumedBy: new iam.AccountRootPrincipal() }) });
     const readiness = EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
     const experiment = podCpu(newService(stack), cluster);
     expect(readiness.roleMapping).toBe(EksRoleMapping.AWS_AUTH);
@@ -181,6 +183,15 @@ describe('EksFaultInjection.enable on a cluster of this app', () => {
     const text = JSON.stringify(awsAuth);
     expect(text).toContain(roleId);
     expect(text).toMatch(/rolearn\W+",\{"Fn::GetAtt":\["CheckoutExperimentpodcpuRole\w+","Arn"\]\},"\W+username\W+fis-experiment\W+groups\W+\[\]\}\]/);
+  });
+
+  test('in CONFIG_MAP mode without aws-auth managed by aws-cdk-lib: no default (it would overwrite the ConfigMap), the mapping must be given', () => {
+    const stack = newStack();
+    const cluster = owned(stack);
+    expect(() => EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' })).toThrow(
+      /^Shop\/K8s: EksFaultInjection\.enable\(cluster, options\): roleMapping must be given for this cluster: it is in CONFIG_MAP mode and aws-cdk-lib does not manage its aws-auth ConfigMap yet .*overwrite every mapping made outside CDK.*EksRoleMapping\.AWS_AUTH if CDK may own aws-auth, EksRoleMapping\.NONE.*EksRoleMapping\.ACCESS_ENTRY$/);
+    expect(cluster.node.tryFindChild('AwsAuth')).toBeUndefined();
+    expect(EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop', roleMapping: EksRoleMapping.AWS_AUTH }).roleMapping).toBe(EksRoleMapping.AWS_AUTH);
   });
 
   test('in API_AND_CONFIG_MAP mode: an access entry on the cluster', () => {
@@ -208,7 +219,7 @@ describe('EksFaultInjection.enable on a cluster of this app', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const platform = new Stack(app, 'Platform', { env: ENV });
     const cluster = owned(platform);
-    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
+    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop', roleMapping: EksRoleMapping.AWS_AUTH });
     const shop = new Stack(app, 'Shop', { env: ENV });
     expect(() => podCpu(newService(shop), cluster)).toThrow(
       /^Shop\/Checkout\/Experiment-pod-cpu: the experiment's role is in stack Shop, and the aws-auth ConfigMap of Platform\/K8s \(roleMapping AWS_AUTH\) can map roles of its own stack Platform only.*API_AND_CONFIG_MAP with EksRoleMapping\.ACCESS_ENTRY, or EksRoleMapping\.NONE$/);
