@@ -191,6 +191,13 @@ export class EksFaultInjection extends Construct {
     record.roleMapping = roleMapping;
     const readiness = new EksFaultInjection(cluster, `FisFaultInjection-${namespace}`, namespace, serviceAccount, roleMapping);
     record.namespaces.set(namespace, readiness);
+    if (options.roleMapping === undefined && !(cluster instanceof eks.Cluster) && cluster.authenticationMode === undefined) {
+      // an imported cluster does not say its mode; a CONFIG_MAP cluster refuses the access entries at deploy
+      Annotations.of(readiness).addWarningV2('cdk-reliability:chaos-eks-access-mode', `${readiness.node.path}: the experiment roles are mapped with EKS access entries `
+        + `(EksRoleMapping.ACCESS_ENTRY, the default for an imported cluster), which need the cluster's authentication mode API or API_AND_CONFIG_MAP; the import does not say `
+        + `the mode, and a CONFIG_MAP cluster fails the deploy. Check it with aws eks describe-cluster --name ${cluster.clusterName} --query cluster.accessConfig, `
+        + 'then pass roleMapping: EksRoleMapping.ACCESS_ENTRY explicitly (or NONE to map the roles yourself), or acknowledge this warning');
+    }
     for (const use of record.uses.filter((u) => u.namespace === namespace)) {
       mapRole(record, use);
     }

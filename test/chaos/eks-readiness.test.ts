@@ -7,6 +7,7 @@
  * before or after the call; the faults default to its service account and refuse another one; the
  * experiment's warning about the cluster goes away; clusters it cannot prepare are refused.
  */
+import * as cdk from 'aws-cdk-lib';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -156,6 +157,13 @@ describe('EksFaultInjection.enable maps experiment roles once per role and clust
       duration: Duration.minutes(5),
     });
     Template.fromStack(stack).resourceCountIs('AWS::EKS::AccessEntry', 1);
+  });
+
+  test('RBAC applied outside CDK (GitOps, as docs/chaos.md shows): the warning acknowledged on the experiment is gone', () => {
+    const stack = newStack();
+    const experiment = podCpu(newService(stack), imported(stack), 'pod-cpu', 'fis-experiments');
+    cdk.Annotations.of(experiment).acknowledgeWarning('cdk-reliability:chaos-eks-rbac', 'the RBAC of namespace shop is applied by GitOps');
+    expect(readinessWarnings(stack)).toEqual([]);
   });
 
   test('a namespace never prepared: no mapping, and a warning naming the call that prepares it', () => {
@@ -320,6 +328,27 @@ describe('EksFaultInjection.enable refuses a second access entry for a role', ()
     const experiment = podCpu(newService(stack), cluster);
     new eks.CfnAccessEntry(stack, 'Other', { clusterName: 'other', principalArn: experiment.role.roleArn });
     Template.fromStack(stack).resourceCountIs('AWS::EKS::AccessEntry', 2);
+  });
+});
+
+describe('EksFaultInjection.enable warns that an imported cluster\'s authentication mode is unknown', () => {
+  const accessModeWarnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cdk-reliability:chaos-eks-access-mode')).map((w) => String(w.entry.data));
+
+  test('the default access entries on an imported cluster: an acknowledgeable warning telling how to check the mode', () => {
+    const stack = newStack();
+    EksFaultInjection.enable(imported(stack), { kubernetesNamespace: 'shop' });
+    expect(accessModeWarnings(stack)).toEqual([expect.stringMatching(
+      /^Shop\/K8s\/FisFaultInjection-shop: the experiment roles are mapped with EKS access entries .*a CONFIG_MAP cluster fails the deploy\. Check it with aws eks describe-cluster --name shop --query cluster\.accessConfig, then pass roleMapping: EksRoleMapping\.ACCESS_ENTRY explicitly .*or acknowledge this warning \[ack: cdk-reliability:chaos-eks-access-mode\]$/)]);
+  });
+
+  test('no warning once the mapping is given, or acknowledged', () => {
+    const given = newStack();
+    EksFaultInjection.enable(imported(given), { kubernetesNamespace: 'shop', roleMapping: EksRoleMapping.ACCESS_ENTRY });
+    expect(accessModeWarnings(given)).toEqual([]);
+    const acknowledged = newStack();
+    const readiness = EksFaultInjection.enable(imported(acknowledged), { kubernetesNamespace: 'shop' });
+    cdk.Annotations.of(readiness).acknowledgeWarning('cdk-reliability:chaos-eks-access-mode', 'the cluster is in API_AND_CONFIG_MAP mode');
+    expect(accessModeWarnings(acknowledged)).toEqual([]);
   });
 });
 
