@@ -141,7 +141,8 @@ export function eksReadinessOf(cluster: eks.ICluster, namespace: string): EksFau
 export class EksFaultInjection extends Construct {
   /**
    * Prepares `options.kubernetesNamespace` of `cluster` (idempotent: a second call for the namespace returns
-   * the first result; options that contradict it are refused).
+   * the first result; options that contradict it are refused, and so is a call on another import of the
+   * same cluster, e.g. from a second stack, whose experiments share the first preparation).
    */
   public static enable(cluster: eks.ICluster, options: EksFaultInjectionOptions): EksFaultInjection {
     const call = 'EksFaultInjection.enable(cluster, options)';
