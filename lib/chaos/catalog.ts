@@ -349,6 +349,12 @@ export const ARN_SERVICES: Record<string, readonly string[]> = {
   'aws:ec2:autoscaling-group': ['autoscaling'],
 };
 
+/**
+ * Where an Auto Scaling group's real ARN (with the id Auto Scaling gives it) is read: an imported
+ * group's `autoScalingGroupArn` has `*` there, which names no resource.
+ */
+export const REAL_ASG_ARN = 'aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names NAME --query "AutoScalingGroups[0].AutoScalingGroupARN"';
+
 /** Short name of a catalog action. */
 export type FisActionName = keyof typeof FIS_ACTIONS;
 

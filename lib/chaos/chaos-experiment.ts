@@ -17,7 +17,7 @@ import { suppressWildcardFindings, withWildcardReason } from '../nag/suppression
 import { describeValue, hasLoneSurrogate, readList, readProperty, truncateText } from '../private/describe';
 import { namePartProblem } from '../slo/names';
 import { suppressReportBucketFindings, EXPERIMENT_ARN_REASON, onAllReason, REPORT_PREFIX_REASON, TAG_SELECTED_REASON } from './nag-suppressions';
-import { ARN_SERVICES, FIS_ACTIONS, FIS_LIMITS } from './catalog';
+import { ARN_SERVICES, FIS_ACTIONS, FIS_LIMITS, REAL_ASG_ARN } from './catalog';
 import { Fault } from './fault';
 import { registerEksExperiment } from './eks-readiness';
 import { FaultActionSpec, FaultNode, ResolvedFault } from './fault-action';
@@ -407,6 +407,14 @@ export class ChaosExperiment extends Construct {
       const foreign = arns.filter((arn) => !Token.isUnresolved(arn) && !services.includes(arn.split(':')[2]));
       if (foreign.length > 0) {
         problems.push({ prop: 'fault', message: `target ${t.name} (${t.resourceType}) lists ARNs of another service than ${services.join(', ')}: ${foreign.join(', ')}` });
+      }
+      // an imported group's autoScalingGroupArn (AutoScalingGroup.fromAutoScalingGroupName) has '*' for the id: no resource's ARN
+      const wildcardGroups = arns.filter((arn) => arn.includes(':autoScalingGroup:*:'));
+      if (wildcardGroups.length > 0) {
+        const names = wildcardGroups.map((a) => `'${a.split(':autoScalingGroupName/')[1] ?? a}'`).join(', ');
+        problems.push({ prop: 'fault', message: `target ${t.name} lists the ARN of Auto Scaling group ${names} with '*' for the group's id (an imported group's autoScalingGroupArn), `
+          + 'which names no resource; FIS takes resource ARNs only: '
+          + `pass the group's real ARN (${REAL_ASG_ARN}) or select it with Targets.tagged(tags, selection)` });
       }
     }
     if (this._layout.longestSeconds > FIS_MAX_DURATION.toSeconds()) {

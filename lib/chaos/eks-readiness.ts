@@ -26,8 +26,6 @@ import { describeValue } from '../private/describe';
 export const FIS_KUBERNETES_USER = 'fis-experiment';
 /** The service account `EksFaultInjection.enable` applies unless told otherwise. */
 export const DEFAULT_FIS_SERVICE_ACCOUNT = 'fis-experiments';
-/** The names of the Role and the RoleBinding in the namespace. */
-const RBAC_NAME = 'fis-experiments';
 
 /** Kubernetes names: DNS labels (namespaces, containers) and DNS subdomains (service accounts, pods, deployments). */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -64,7 +62,9 @@ export interface EksFaultInjectionOptions {
   readonly serviceAccountName?: string;
   /**
    * How experiments' roles are mapped to the Kubernetes user `fis-experiment`.
-   * @default - an `eks.Cluster` in `CONFIG_MAP` mode (aws-cdk-lib's default): `AWS_AUTH`; any other cluster: `ACCESS_ENTRY`
+   * @default - an `eks.Cluster` in `CONFIG_MAP` mode (aws-cdk-lib's default) whose aws-auth ConfigMap aws-cdk-lib
+   * already manages (node groups, capacity or a masters role of this app): `AWS_AUTH`; such a cluster without it
+   * is refused (aws-cdk-lib would replace the ConfigMap made outside CDK): pass the mapping; any other cluster: `ACCESS_ENTRY`
    */
   readonly roleMapping?: EksRoleMapping;
 }
@@ -72,6 +72,8 @@ export interface EksFaultInjectionOptions {
 /** An experiment's pod faults on one namespace of a cluster. */
 interface ExperimentUse {
   readonly experiment: Construct;
+  /** The cluster as the experiment's fault names it (another object than enable's when imported twice). */
+  readonly cluster: eks.ICluster;
   readonly role: iam.IRole;
   readonly namespace: string;
   readonly serviceAccount: string;
@@ -85,20 +87,38 @@ interface ClusterRecord {
   roleMapping?: EksRoleMapping;
 }
 
-const CLUSTERS = new WeakMap<object, ClusterRecord>();
+/** Per app (its root): the clusters' records, by `clusterKey`. */
+const APPS = new WeakMap<IConstruct, Map<unknown, ClusterRecord>>();
+
+/**
+ * One cluster, however often it is imported: its account, region and name when the name is
+ * literal (two stacks importing `shop` mean the same Kubernetes objects), else the object.
+ */
+function clusterKey(cluster: eks.ICluster): unknown {
+  if (Token.isUnresolved(cluster.clusterName)) {
+    return cluster;
+  }
+  return `${cluster.env.account}/${cluster.env.region}/${cluster.clusterName}`;
+}
 
 function recordOf(cluster: eks.ICluster): ClusterRecord {
-  let record = CLUSTERS.get(cluster);
+  let clusters = APPS.get(cluster.node.root);
+  if (!clusters) {
+    clusters = new Map();
+    APPS.set(cluster.node.root, clusters);
+  }
+  const key = clusterKey(cluster);
+  let record = clusters.get(key);
   if (!record) {
     record = { namespaces: new Map(), uses: [], mapped: new Set() };
-    CLUSTERS.set(cluster, record);
+    clusters.set(key, record);
   }
   return record;
 }
 
 /** The preparation of `namespace` in `cluster`, if this app made one. */
 export function eksReadinessOf(cluster: eks.ICluster, namespace: string): EksFaultInjection | undefined {
-  return CLUSTERS.get(cluster)?.namespaces.get(namespace);
+  return APPS.get(cluster.node.root)?.get(clusterKey(cluster))?.namespaces.get(namespace);
 }
 
 /**
@@ -121,7 +141,8 @@ export function eksReadinessOf(cluster: eks.ICluster, namespace: string): EksFau
 export class EksFaultInjection extends Construct {
   /**
    * Prepares `options.kubernetesNamespace` of `cluster` (idempotent: a second call for the namespace returns
-   * the first result; options that contradict it are refused).
+   * the first result; options that contradict it are refused, and so is a call on another import of the
+   * same cluster, e.g. from a second stack, whose experiments share the first preparation).
    */
   public static enable(cluster: eks.ICluster, options: EksFaultInjectionOptions): EksFaultInjection {
     const call = 'EksFaultInjection.enable(cluster, options)';
@@ -139,6 +160,12 @@ export class EksFaultInjection extends Construct {
     }
     const record = recordOf(cluster);
     const existing = record.namespaces.get(namespace);
+    if (existing && existing.node.scope !== cluster) {
+      // kubectl creates (no overwrite): a second copy of the objects fails its deploy with AlreadyExists, and deleting either stack deletes both's
+      throw new Error(`${where}: namespace '${namespace}' of cluster '${cluster.clusterName}' is already prepared by ${existing.node.path}; the service account, Role and RoleBinding `
+        + 'can be applied once per cluster and namespace (a second copy fails its deploy with AlreadyExists, and deleting either stack deletes the objects of both): '
+        + 'prepare the namespace once and share it, declaring the experiments of every stack against the same namespace (their roles are mapped wherever they are)');
+    }
     if (existing) {
       const asked = { serviceAccountName: options.serviceAccountName, roleMapping: options.roleMapping };
       const had = { serviceAccountName: existing.serviceAccountName, roleMapping: existing.roleMapping };
@@ -165,8 +192,15 @@ export class EksFaultInjection extends Construct {
     record.roleMapping = roleMapping;
     const readiness = new EksFaultInjection(cluster, `FisFaultInjection-${namespace}`, namespace, serviceAccount, roleMapping);
     record.namespaces.set(namespace, readiness);
+    if (options.roleMapping === undefined && !(cluster instanceof eks.Cluster) && cluster.authenticationMode === undefined) {
+      // an imported cluster does not say its mode; a CONFIG_MAP cluster refuses the access entries at deploy
+      Annotations.of(readiness).addWarningV2('cdk-reliability:chaos-eks-access-mode', `${readiness.node.path}: the experiment roles are mapped with EKS access entries `
+        + `(EksRoleMapping.ACCESS_ENTRY, the default for an imported cluster), which need the cluster's authentication mode API or API_AND_CONFIG_MAP; the import does not say `
+        + `the mode, and a CONFIG_MAP cluster fails the deploy. Check it with aws eks describe-cluster --name ${cluster.clusterName} --query cluster.accessConfig, `
+        + 'then pass roleMapping: EksRoleMapping.ACCESS_ENTRY explicitly (or NONE to map the roles yourself), or acknowledge this warning');
+    }
     for (const use of record.uses.filter((u) => u.namespace === namespace)) {
-      mapRole(cluster, record, use);
+      mapRole(record, use);
     }
     return readiness;
   }
@@ -196,7 +230,9 @@ export class EksFaultInjection extends Construct {
 
   /**
    * The ServiceAccount, Role and RoleBinding of `namespace`, as FIS documents them: the objects
-   * `enable` applies, for clusters whose RBAC is applied some other way (GitOps).
+   * `enable` applies, for clusters whose RBAC is applied some other way (GitOps). The Role and the
+   * RoleBinding take the service account's name, so that another `serviceAccountName` does not
+   * clash with objects of the default name already in the namespace.
    */
   private static rbacManifest(namespace: string, serviceAccount: string): Record<string, any>[] {
     const core = '';
@@ -205,7 +241,7 @@ export class EksFaultInjection extends Construct {
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'Role',
-        metadata: { name: RBAC_NAME, namespace },
+        metadata: { name: serviceAccount, namespace },
         rules: [
           { apiGroups: [core], resources: ['configmaps'], verbs: ['get', 'create', 'patch', 'delete'] },
           { apiGroups: [core], resources: ['pods'], verbs: ['create', 'list', 'get', 'delete', 'deletecollection'] },
@@ -217,12 +253,12 @@ export class EksFaultInjection extends Construct {
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
-        metadata: { name: RBAC_NAME, namespace },
+        metadata: { name: serviceAccount, namespace },
         subjects: [
           { kind: 'ServiceAccount', name: serviceAccount, namespace },
           { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: FIS_KUBERNETES_USER },
         ],
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: RBAC_NAME },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: serviceAccount },
       },
     ];
   }
@@ -253,6 +289,13 @@ function roleMappingOf(cluster: eks.ICluster, asked: EksRoleMapping | undefined,
   const owned = cluster instanceof eks.Cluster;
   // aws-cdk-lib creates clusters in CONFIG_MAP mode unless told otherwise; an imported cluster's mode is unknown
   const mode = owned ? (cluster.authenticationMode ?? eks.AuthenticationMode.CONFIG_MAP) : cluster.authenticationMode;
+  if (asked === undefined && owned && mode === eks.AuthenticationMode.CONFIG_MAP && cluster.node.tryFindChild('AwsAuth') === undefined) {
+    // kubectl apply of aws-cdk-lib's aws-auth replaces the whole ConfigMap: only a default when aws-cdk-lib already owns it
+    throw new Error(`${where}: roleMapping must be given for this cluster: it is in CONFIG_MAP mode and aws-cdk-lib does not manage its aws-auth ConfigMap yet `
+      + '(no node group, capacity or masters role of this app), so mapping the experiment roles there would make aws-cdk-lib apply the whole ConfigMap and overwrite '
+      + 'every mapping made outside CDK (node roles of Karpenter or eksctl node groups, SSO administrators); pass EksRoleMapping.AWS_AUTH if CDK may own aws-auth, '
+      + 'EksRoleMapping.NONE to map the roles yourself, or set authenticationMode: eks.AuthenticationMode.API_AND_CONFIG_MAP and use EksRoleMapping.ACCESS_ENTRY');
+  }
   const mapping = asked ?? (owned && mode === eks.AuthenticationMode.CONFIG_MAP ? EksRoleMapping.AWS_AUTH : EksRoleMapping.ACCESS_ENTRY);
   if (mapping === EksRoleMapping.ACCESS_ENTRY && mode === eks.AuthenticationMode.CONFIG_MAP) {
     throw new Error(`${where}: roleMapping ACCESS_ENTRY needs the cluster's authenticationMode API or API_AND_CONFIG_MAP, and it is CONFIG_MAP; `
@@ -269,17 +312,19 @@ function roleMappingOf(cluster: eks.ICluster, asked: EksRoleMapping | undefined,
 }
 
 /** Maps `use.role` to the Kubernetes user in `cluster`, once per role and cluster. */
-function mapRole(cluster: eks.ICluster, record: ClusterRecord, use: ExperimentUse): void {
+function mapRole(record: ClusterRecord, use: ExperimentUse): void {
+  const cluster = use.cluster;
   if (record.mapped.has(use.role)) {
     return;
   }
   record.mapped.add(use.role);
   if (record.roleMapping === EksRoleMapping.ACCESS_ENTRY) {
-    new eks.CfnAccessEntry(use.experiment, `KubernetesUser${Names.nodeUniqueId(cluster.node)}`, {
+    const entry = new eks.CfnAccessEntry(use.experiment, `KubernetesUser${Names.nodeUniqueId(cluster.node)}`, {
       clusterName: cluster.clusterName,
       principalArn: use.role.roleArn,
       username: FIS_KUBERNETES_USER,
     });
+    entry.node.addValidation({ validate: () => otherAccessEntries(entry) });
   } else if (record.roleMapping === EksRoleMapping.AWS_AUTH) {
     const owner = Stack.of(cluster);
     if (Stack.of(use.role) !== owner) {
@@ -289,6 +334,23 @@ function mapRole(cluster: eks.ICluster, record: ClusterRecord, use: ExperimentUs
     }
     (cluster as eks.Cluster).awsAuth.addRoleMapping(use.role, { username: FIS_KUBERNETES_USER, groups: [] });
   }
+}
+
+/**
+ * Access entries of the app for the same principal and cluster as `entry` (the user's own, e.g.
+ * made before `enable` mapped the role): EKS refuses a second one ("An IAM principal can't be
+ * included in more than one access entry",
+ * https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html), so the deploy fails.
+ */
+function otherAccessEntries(entry: eks.CfnAccessEntry): string[] {
+  const same = (a: string, b: string, other: eks.CfnAccessEntry): boolean => a === b
+    || (Stack.of(other) === Stack.of(entry) && JSON.stringify(Stack.of(entry).resolve(a)) === JSON.stringify(Stack.of(entry).resolve(b)));
+  return entry.node.root.node.findAll()
+    .filter((c): c is eks.CfnAccessEntry => c instanceof eks.CfnAccessEntry && c !== entry)
+    .filter((other) => same(other.principalArn, entry.principalArn, other) && same(other.clusterName, entry.clusterName, other))
+    .map((other) => `${entry.node.path} (EksFaultInjection.enable's mapping of the experiment role to '${FIS_KUBERNETES_USER}') and ${other.node.path} are two access entries `
+      + 'for the same role on the same cluster, and EKS refuses a principal in more than one access entry (the deploy fails); map the role once: '
+      + `delete ${other.node.path}, or pass roleMapping: EksRoleMapping.NONE to EksFaultInjection.enable and map the experiment roles yourself`);
 }
 
 /** A pod fault's namespace and service account, as the experiment hands them over. */
@@ -307,10 +369,10 @@ export interface KubernetesPods {
 export function registerEksExperiment(experiment: Construct, role: iam.IRole, pods: KubernetesPods[]): void {
   for (const p of pods) {
     const record = recordOf(p.cluster);
-    const use = { experiment, role, namespace: p.namespace, serviceAccount: p.serviceAccount };
+    const use = { experiment, cluster: p.cluster, role, namespace: p.namespace, serviceAccount: p.serviceAccount };
     record.uses.push(use);
     if (record.namespaces.has(p.namespace)) {
-      mapRole(p.cluster, record, use);
+      mapRole(record, use);
     }
   }
   const unprepared = (): KubernetesPods[] => pods.filter((p) => !recordOf(p.cluster).namespaces.has(p.namespace));

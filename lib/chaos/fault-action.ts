@@ -247,8 +247,10 @@ const FACTORIES: Record<ResourceKind, string> = {
  * their selection), or a resolved target (by ARN or tags), checked. `kinds` are the typed
  * factories the fault takes.
  */
-export function resourcesOf<T>(reader: OptionReader, target: Targets, kinds: ResourceKind[], isResource: (x: unknown) => boolean, what: string): TypedTarget<T> | Targets | undefined {
-  const allowed = `${kinds.map((k) => FACTORIES[k]).join(', ')}, Targets.arns([...]) or Targets.tagged(tags, selection)`;
+export function resourcesOf<T>(reader: OptionReader, target: Targets, kinds: ResourceKind[], isResource: (x: unknown) => boolean, what: string,
+  byTags: boolean = true): TypedTarget<T> | Targets | undefined {
+  // byTags false: an action FIS resolves by ARN only, whose messages must not offer Targets.tagged
+  const allowed = `${kinds.map((k) => FACTORIES[k]).join(', ')}${byTags ? ', Targets.arns([...]) or Targets.tagged(tags, selection)' : ' or Targets.arns([...])'}`;
   if (!Targets._isTargets(target)) {
     reader.problem('target', `must be ${allowed}, got ${describeValue(target)}`);
     return undefined;
@@ -271,12 +273,12 @@ export function resourcesOf<T>(reader: OptionReader, target: Targets, kinds: Res
     return undefined;
   }
   if (list.value.length === 0) {
-    reader.problem('target', `is an empty list: an experiment must name what it hits (pass ${what}, or Targets.tagged(tags, selection))`);
+    reader.problem('target', `is an empty list: an experiment must name what it hits (pass ${what}${byTags ? ', or Targets.tagged(tags, selection)' : ''})`);
     return undefined;
   }
   const bad = list.value.findIndex((x) => !isResource(x));
   if (bad >= 0) {
-    reader.problem('target', `must be ${what} or Targets.arns()/Targets.tagged(), got ${describeValue(list.value[bad])}${list.value.length > 1 ? ` at [${bad}]` : ''}`);
+    reader.problem('target', `must be ${what} or ${byTags ? 'Targets.arns()/Targets.tagged()' : 'Targets.arns()'}, got ${describeValue(list.value[bad])}${list.value.length > 1 ? ` at [${bad}]` : ''}`);
     return undefined;
   }
   return { kind: typed.kind, resources: list.value as T[], selection: typed.selection, details: typed.details };

@@ -198,6 +198,9 @@ export abstract class Fault {
    * that IAM roles make in some zones with `InsufficientInstanceCapacity`
    * (`aws:ec2:api-insufficient-instance-capacity-error`): the roles of what launches capacity
    * itself, such as Karpenter's controller. Roles by ARN only (`Targets.roles([role])`, `Targets.arns([...])`).
+   * A request asking for capacity in several zones at once (e.g. a CreateFleet over subnets of
+   * several zones, as Karpenter may send) is not affected: "Requests that include capacity asks in
+   * multiple Availability Zones are not supported" (FIS actions reference, #api-ice).
    */
   public static ec2ApiInsufficientCapacityError(target: Targets, options: Ec2InsufficientCapacityOptions): Fault {
     return leaf('ec2ApiInsufficientCapacityError', (c) => ec2ApiInsufficientCapacityError(target, options, c));

@@ -25,7 +25,7 @@ import { Fault } from './fault';
 import { FaultActionSpec, FaultContext, FaultNode, MIN_FAULT_DURATION, ResolvedFault } from './fault-action';
 import { FIS_MAX_DURATION, fisDurationProblem } from './fis-duration';
 import { ConnectivityScope } from './faults/network';
-import { TargetFilter, Targets } from './targets';
+import { Selection, TargetFilter, Targets } from './targets';
 
 /** Options of `Scenario.azPowerInterruption`: the zone, how long, and what of the service is in it (at least one). */
 export interface AzPowerInterruptionOptions {
@@ -67,6 +67,7 @@ export interface AzPowerInterruptionOptions {
    * cuts them for 2 minutes, long enough for clients to time out and refresh DNS, then lets
    * regional services' DNS recover while the zone's instances stay down; `duration` cuts the
    * subnets for the whole interruption.
+   * Given without `subnets`, it is refused (there is nothing to cut).
    * @default Duration.minutes(2) - FIS's scenario template ("Pause-network-connectivity")
    */
   readonly networkDuration?: Duration;
@@ -81,7 +82,9 @@ export interface AzPowerInterruptionOptions {
    * IAM roles whose instance launches (RunInstances, CreateFleet, StartInstances,
    * CreateCapacityReservation) in the zone fail with `InsufficientInstanceCapacity` for `duration`
    * (`Targets.roles([karpenterControllerRole])`): what launches capacity itself, outside Auto
-   * Scaling. By ARN only: FIS takes no tags for these roles.
+   * Scaling. By ARN only: FIS takes no tags for these roles. A request asking for capacity in
+   * several zones at once (e.g. a CreateFleet over several zones' subnets) is not affected (FIS
+   * actions reference, #api-ice: such requests "are not supported").
    * @default - no role's launches fail
    */
   readonly launchingRoles?: Targets;
@@ -198,7 +201,10 @@ class AzPowerInterruption extends Fault {
       problems.push({ prop: `${prop}.instances`, message: `must be a non-empty list of Targets (Targets.instances([...]), Targets.autoScalingGroup(group, selection), ...), got ${describeValue(options.instances)}` });
     }
     problems.push(...subnetZoneProblems(options.subnets, zone, `${prop}.subnets`));
-    const volumes = volumesInZone(options.volumes, zone, `${prop}.volumes`, problems);
+    if (options.networkDuration !== undefined && options.subnets === undefined) {
+      problems.push({ prop: `${prop}.networkDuration`, message: 'is the connectivity cut of the zone\'s subnets, and no subnets were given: pass subnets, or drop networkDuration' });
+    }
+    const volumes = volumesInZone(options.volumes, zone, `${prop}.volumes`, problems, Stack.of(context.scope));
     if (problems.length > 0) {
       return { problems };
     }
@@ -322,12 +328,24 @@ function subnetZoneProblems(subnets: Targets | undefined, zone: unknown, prop: s
 /**
  * The scenario's volumes: typed volumes whose zones are known at synth narrowed to the zone's (FIS
  * pauses the volumes of one zone per action, and would filter out the others anyway); a problem when
- * none is left. Volumes by ARN or tags, or with a zone that is a token, are left to FIS's filter.
+ * none is left. Volumes by ARN or tags, or with a zone that is a token, are left to FIS's filter:
+ * with a zone known at deploy time only, typed volumes go by ARN, so that the EBS fault's one-zone
+ * check (which cannot see the filter) does not refuse volumes of several zones the filter narrows.
  */
-function volumesInZone(volumes: Targets | undefined, zone: unknown, prop: string, problems: Problem[]): Targets | undefined {
+function volumesInZone(volumes: Targets | undefined, zone: unknown, prop: string, problems: Problem[], stack: Stack): Targets | undefined {
   const typed = Targets._isTargets(volumes) ? volumes._resources : undefined;
   const list = typed?.kind === 'volumes' ? readList(typed.resources) : undefined;
-  if (!list?.ok || list.value === undefined || typeof zone !== 'string' || !AZ_NAME.test(zone)) {
+  if (!list?.ok || list.value === undefined || list.value.length === 0 || typeof zone !== 'string') {
+    return volumes;
+  }
+  if (Token.isUnresolved(zone)) {
+    const all = list.value as ec2.IVolume[];
+    if (all.some((v) => typeof v?.volumeId !== 'string')) {
+      return volumes; // the EBS fault names the bad entry
+    }
+    return Targets.arns(all.map((v) => stack.formatArn({ service: 'ec2', resource: 'volume', resourceName: v.volumeId })), typed!.selection ?? Selection.all());
+  }
+  if (!AZ_NAME.test(zone)) {
     return volumes;
   }
   const zoneOf = (v: unknown) => (v as ec2.IVolume)?.availabilityZone;

@@ -141,6 +141,18 @@ describe('insufficient-capacity faults', () => {
   });
 });
 
+test('a group whose logical id is overridden after the fault is declared is still found by its final logical id', () => {
+  const stack = newStack();
+  const web = fleet(stack, 'Web');
+  newService(stack).addExperiment('asg-ice', {
+    fault: Fault.ec2AsgInsufficientCapacityError(Targets.autoScalingGroups([web]), { availabilityZones: ['eu-west-1a'] }), duration: TEN_MINUTES,
+  });
+  (web.node.defaultChild as autoscaling.CfnAutoScalingGroup).overrideLogicalId('WebFleet');
+  const { props } = experimentTemplate(synth(stack), 'asg-ice');
+  const [target] = Object.values(props.Targets as Record<string, any>).filter((t) => t.ResourceType === 'aws:ec2:autoscaling-group');
+  expect(target.ResourceTags['aws:cloudformation:logical-id']).toBe('WebFleet');
+});
+
 describe('insufficient-capacity faults refuse', () => {
   /** `() => addExperiment('x', { fault, duration: 10 minutes })` on a fresh stack; `fault` may use its resources. */
   function experiment(fault: (stack: Stack) => Fault) {
@@ -187,8 +199,9 @@ describe('insufficient-capacity faults refuse', () => {
   test('an imported group, a group launching from a launch configuration, a builder of another kind', () => {
     expect(experiment((s) => Fault.ec2AsgInsufficientCapacityError(
       Targets.autoScalingGroups([autoscaling.AutoScalingGroup.fromAutoScalingGroupName(s, 'Imported', 'web')]), { availabilityZones: ['eu-west-1a'] }))).toThrow(
-      problem(`${ASG}.target`, 'must be Auto Scaling groups this app declares, found by the tags CloudFormation gives them; Shop/Imported is imported: '
-        + 'select it with Targets.arns([its ARN]) or Targets.tagged(tags)'));
+      problem(`${ASG}.target`, 'must be Auto Scaling groups this app declares, found by the tags CloudFormation gives them; Shop/Imported is imported, '
+        + 'and its autoScalingGroupArn has \'*\' for the group\'s id, which FIS cannot resolve: select it with Targets.arns([its real ARN]) '
+        + '(aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names NAME --query "AutoScalingGroups[0].AutoScalingGroupARN") or Targets.tagged(tags)'));
     expect(experiment((s) => {
       const vpc = new ec2.Vpc(s, 'Vpc', { natGateways: 0, maxAzs: 2 });
       const legacy = new autoscaling.AutoScalingGroup(s, 'Legacy', { vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023() });
@@ -198,7 +211,15 @@ describe('insufficient-capacity faults refuse', () => {
     expect(experiment((s) => Fault.ec2AsgInsufficientCapacityError(Targets.autoScalingGroup(fleet(s), Selection.all()), { availabilityZones: ['eu-west-1a'] }))).toThrow(
       problem(`${ASG}.target`, 'must be Targets.autoScalingGroups([...]), Targets.arns([...]) or Targets.tagged(tags, selection), got Targets.autoScalingGroup(group, selection)'));
     expect(experiment((s) => Fault.ec2ApiInsufficientCapacityError(Targets.autoScalingGroups([fleet(s)]), { availabilityZones: ['eu-west-1a'] }))).toThrow(
-      problem(`${API}.target`, 'must be Targets.roles([...]), Targets.arns([...]) or Targets.tagged(tags, selection), got Targets.autoScalingGroups([...])'));
+      problem(`${API}.target`, 'must be Targets.roles([...]) or Targets.arns([...]), got Targets.autoScalingGroups([...])'));
+  });
+
+  test('an Auto Scaling group ARN with \'*\' for the id (an imported group\'s autoScalingGroupArn), which names no resource FIS can act on', () => {
+    const message = /target [\w-]+ lists the ARN of Auto Scaling group 'web' with '\*' for the group's id \(an imported group's autoScalingGroupArn\), which names no resource; FIS takes resource ARNs only: pass the group's real ARN \(aws autoscaling describe-auto-scaling-groups .*\) or select it with Targets\.tagged\(tags, selection\)/;
+    expect(experiment((s) => Fault.ec2AsgInsufficientCapacityError(
+      Targets.arns([autoscaling.AutoScalingGroup.fromAutoScalingGroupName(s, 'Imported', 'web').autoScalingGroupArn]), { availabilityZones: ['eu-west-1a'] }))).toThrow(message);
+    expect(experiment(() => Fault.ec2AsgInsufficientCapacityError(
+      Targets.arns(['arn:aws:autoscaling:eu-west-1:111111111111:autoScalingGroup:*:autoScalingGroupName/web']), { availabilityZones: ['eu-west-1a'] }))).toThrow(message);
   });
 
   test('ARNs of another service than Auto Scaling for the groups', () => {

@@ -7,10 +7,12 @@
  * before or after the call; the faults default to its service account and refuse another one; the
  * experiment's warning about the cluster goes away; clusters it cannot prepare are refused.
  */
+import * as cdk from 'aws-cdk-lib';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { EksFaultInjection, EksPodSelectorType, EksRoleMapping, Fault, ReliableService, Selection, Targets } from '../../lib';
 import { ENV, experimentTemplate, newService, newStack, roleIdOf } from './helpers';
@@ -30,8 +32,9 @@ function imported(stack: Stack, attributes: Partial<eks.ClusterAttributes> = {})
 }
 
 /** A cluster of this app (no nodes). */
-function owned(stack: Stack, authenticationMode?: eks.AuthenticationMode): eks.Cluster {
+function owned(stack: Stack, authenticationMode?: eks.AuthenticationMode, props: Partial<eks.ClusterProps> = {}): eks.Cluster {
   return new eks.Cluster(stack, 'K8s', {
+    ...props,
     version: eks.KubernetesVersion.V1_32,
     vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2 }),
     vpcSubnets: [{ subnetType: ec2.SubnetType.PUBLIC }],
@@ -156,6 +159,13 @@ describe('EksFaultInjection.enable maps experiment roles once per role and clust
     Template.fromStack(stack).resourceCountIs('AWS::EKS::AccessEntry', 1);
   });
 
+  test('RBAC applied outside CDK (GitOps, as docs/chaos.md shows): the warning acknowledged on the experiment is gone', () => {
+    const stack = newStack();
+    const experiment = podCpu(newService(stack), imported(stack), 'pod-cpu', 'fis-experiments');
+    cdk.Annotations.of(experiment).acknowledgeWarning('cdk-reliability:chaos-eks-rbac', 'the RBAC of namespace shop is applied by GitOps');
+    expect(readinessWarnings(stack)).toEqual([]);
+  });
+
   test('a namespace never prepared: no mapping, and a warning naming the call that prepares it', () => {
     const stack = newStack();
     const cluster = imported(stack);
@@ -168,9 +178,9 @@ describe('EksFaultInjection.enable maps experiment roles once per role and clust
 });
 
 describe('EksFaultInjection.enable on a cluster of this app', () => {
-  test('in CONFIG_MAP mode (aws-cdk-lib\'s default): maps the experiment role in aws-auth with the user fis-experiment', () => {
+  test('in CONFIG_MAP mode (aws-cdk-lib\'s default) with aws-auth managed by aws-cdk-lib already: maps the experiment role in aws-auth with the user fis-experiment', () => {
     const stack = newStack();
-    const cluster = owned(stack);
+    const cluster = owned(stack, undefined, { mastersRole: new iam.Role(stack, 'Admins', { assumedBy: new iam.AccountRootPrincipal() }) });
     const readiness = EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
     const experiment = podCpu(newService(stack), cluster);
     expect(readiness.roleMapping).toBe(EksRoleMapping.AWS_AUTH);
@@ -181,6 +191,15 @@ describe('EksFaultInjection.enable on a cluster of this app', () => {
     const text = JSON.stringify(awsAuth);
     expect(text).toContain(roleId);
     expect(text).toMatch(/rolearn\W+",\{"Fn::GetAtt":\["CheckoutExperimentpodcpuRole\w+","Arn"\]\},"\W+username\W+fis-experiment\W+groups\W+\[\]\}\]/);
+  });
+
+  test('in CONFIG_MAP mode without aws-auth managed by aws-cdk-lib: no default (it would overwrite the ConfigMap), the mapping must be given', () => {
+    const stack = newStack();
+    const cluster = owned(stack);
+    expect(() => EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' })).toThrow(
+      /^Shop\/K8s: EksFaultInjection\.enable\(cluster, options\): roleMapping must be given for this cluster: it is in CONFIG_MAP mode and aws-cdk-lib does not manage its aws-auth ConfigMap yet .*overwrite every mapping made outside CDK.*EksRoleMapping\.AWS_AUTH if CDK may own aws-auth, EksRoleMapping\.NONE.*EksRoleMapping\.ACCESS_ENTRY$/);
+    expect(cluster.node.tryFindChild('AwsAuth')).toBeUndefined();
+    expect(EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop', roleMapping: EksRoleMapping.AWS_AUTH }).roleMapping).toBe(EksRoleMapping.AWS_AUTH);
   });
 
   test('in API_AND_CONFIG_MAP mode: an access entry on the cluster', () => {
@@ -208,7 +227,7 @@ describe('EksFaultInjection.enable on a cluster of this app', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const platform = new Stack(app, 'Platform', { env: ENV });
     const cluster = owned(platform);
-    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
+    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop', roleMapping: EksRoleMapping.AWS_AUTH });
     const shop = new Stack(app, 'Shop', { env: ENV });
     expect(() => podCpu(newService(shop), cluster)).toThrow(
       /^Shop\/Checkout\/Experiment-pod-cpu: the experiment's role is in stack Shop, and the aws-auth ConfigMap of Platform\/K8s \(roleMapping AWS_AUTH\) can map roles of its own stack Platform only.*API_AND_CONFIG_MAP with EksRoleMapping\.ACCESS_ENTRY, or EksRoleMapping\.NONE$/);
@@ -249,6 +268,87 @@ describe('EksFaultInjection.enable keeps the fault\'s service account and the ap
       "Shop/K8s: EksFaultInjection.enable(cluster, options): namespace 'shop' was already prepared with serviceAccountName 'fis-experiments', got 'chaos'; one namespace has one FIS service account and one role mapping per cluster");
     expect(() => EksFaultInjection.enable(cluster, { kubernetesNamespace: 'web', roleMapping: EksRoleMapping.NONE })).toThrow(
       /Shop\/K8s: EksFaultInjection\.enable\(cluster, options\): roleMapping 'NONE' contradicts 'ACCESS_ENTRY' of the cluster's other prepared namespaces/);
+  });
+});
+
+describe('EksFaultInjection.enable prepares a namespace once per cluster across the app', () => {
+  function twoStacks(region: string = ENV.region): { platform: Stack; shop: Stack } {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    return { platform: new Stack(app, 'Platform', { env: ENV }), shop: new Stack(app, 'Shop', { env: { ...ENV, region } }) };
+  }
+
+  test('a second stack importing the same cluster and preparing the same namespace is refused, naming the first preparation', () => {
+    const { platform, shop } = twoStacks();
+    EksFaultInjection.enable(imported(platform), { kubernetesNamespace: 'shop' });
+    expect(() => EksFaultInjection.enable(imported(shop), { kubernetesNamespace: 'shop' })).toThrow(
+      /^Shop\/K8s: EksFaultInjection\.enable\(cluster, options\): namespace 'shop' of cluster 'shop' is already prepared by Platform\/K8s\/FisFaultInjection-shop; .*AlreadyExists.*prepare the namespace once and share it/);
+  });
+
+  test('an experiment of another stack on its own import of the cluster shares the preparation: its role is mapped, its fault runs as the service account, no warning', () => {
+    const { platform, shop } = twoStacks();
+    EksFaultInjection.enable(imported(platform), { kubernetesNamespace: 'shop', serviceAccountName: 'chaos' });
+    podCpu(newService(shop), imported(shop));
+    const template = Template.fromStack(shop);
+    template.resourceCountIs(MANIFEST, 0);
+    template.hasResourceProperties('AWS::EKS::AccessEntry', { ClusterName: 'shop', Username: 'fis-experiment' });
+    const { props } = experimentTemplate(template.toJSON() as never, 'pod-cpu');
+    expect(Object.values(props.Actions as Record<string, any>).find((a) => a.ActionId === 'aws:eks:pod-cpu-stress').Parameters.kubernetesServiceAccount).toBe('chaos');
+    expect(readinessWarnings(shop)).toEqual([]);
+  });
+
+  test('a cluster of the same name in another region is another cluster', () => {
+    const { platform, shop } = twoStacks('us-east-1');
+    EksFaultInjection.enable(imported(platform), { kubernetesNamespace: 'shop' });
+    expect(() => EksFaultInjection.enable(imported(shop), { kubernetesNamespace: 'shop' })).not.toThrow();
+  });
+
+  test('the Role and the RoleBinding take the service account\'s name, so another serviceAccountName does not clash with objects of the default name', () => {
+    const stack = newStack();
+    EksFaultInjection.enable(imported(stack), { kubernetesNamespace: 'shop', serviceAccountName: 'chaos' });
+    const [[account, role, binding]] = manifests(Template.fromStack(stack));
+    expect([account.metadata.name, role.metadata.name, binding.metadata.name, binding.roleRef.name, binding.subjects[0].name]).toEqual(['chaos', 'chaos', 'chaos', 'chaos', 'chaos']);
+  });
+});
+
+describe('EksFaultInjection.enable refuses a second access entry for a role', () => {
+  test('the user\'s own access entry for the experiment role on the cluster fails the synth, naming both', () => {
+    const stack = newStack();
+    const cluster = imported(stack);
+    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
+    const experiment = podCpu(newService(stack), cluster);
+    new eks.CfnAccessEntry(stack, 'FisPodCpuAccess', { clusterName: cluster.clusterName, principalArn: experiment.role.roleArn, username: 'fis-experiment' });
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Shop\/Checkout\/Experiment-pod-cpu\/KubernetesUser\w+ \(EksFaultInjection\.enable's mapping of the experiment role to 'fis-experiment'\) and Shop\/FisPodCpuAccess are two access entries for the same role on the same cluster.*roleMapping: EksRoleMapping\.NONE/);
+  });
+
+  test('an access entry for the role on another cluster is no conflict', () => {
+    const stack = newStack();
+    const cluster = imported(stack);
+    EksFaultInjection.enable(cluster, { kubernetesNamespace: 'shop' });
+    const experiment = podCpu(newService(stack), cluster);
+    new eks.CfnAccessEntry(stack, 'Other', { clusterName: 'other', principalArn: experiment.role.roleArn });
+    Template.fromStack(stack).resourceCountIs('AWS::EKS::AccessEntry', 2);
+  });
+});
+
+describe('EksFaultInjection.enable warns that an imported cluster\'s authentication mode is unknown', () => {
+  const accessModeWarnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cdk-reliability:chaos-eks-access-mode')).map((w) => String(w.entry.data));
+
+  test('the default access entries on an imported cluster: an acknowledgeable warning telling how to check the mode', () => {
+    const stack = newStack();
+    EksFaultInjection.enable(imported(stack), { kubernetesNamespace: 'shop' });
+    expect(accessModeWarnings(stack)).toEqual([expect.stringMatching(
+      /^Shop\/K8s\/FisFaultInjection-shop: the experiment roles are mapped with EKS access entries .*a CONFIG_MAP cluster fails the deploy\. Check it with aws eks describe-cluster --name shop --query cluster\.accessConfig, then pass roleMapping: EksRoleMapping\.ACCESS_ENTRY explicitly .*or acknowledge this warning \[ack: cdk-reliability:chaos-eks-access-mode\]$/)]);
+  });
+
+  test('no warning once the mapping is given, or acknowledged', () => {
+    const given = newStack();
+    EksFaultInjection.enable(imported(given), { kubernetesNamespace: 'shop', roleMapping: EksRoleMapping.ACCESS_ENTRY });
+    expect(accessModeWarnings(given)).toEqual([]);
+    const acknowledged = newStack();
+    const readiness = EksFaultInjection.enable(imported(acknowledged), { kubernetesNamespace: 'shop' });
+    cdk.Annotations.of(readiness).acknowledgeWarning('cdk-reliability:chaos-eks-access-mode', 'the cluster is in API_AND_CONFIG_MAP mode');
+    expect(accessModeWarnings(acknowledged)).toEqual([]);
   });
 });
 

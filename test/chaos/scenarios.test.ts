@@ -171,6 +171,18 @@ describe('Scenario.azPowerInterruption for a few resources', () => {
     expect(target.Filters).toEqual([{ Path: 'AvailabilityZone', Values: [ZONE] }]);
   });
 
+  test('a zone known at deploy time only and volumes of two zones: all go by ARN, and FIS\'s zone filter narrows them (no one-zone refusal)', () => {
+    const stack = newStack();
+    const zone = new ec2.CfnSubnet(stack, 'Probe', { vpcId: 'vpc-1', cidrBlock: '10.0.0.0/24' }).attrAvailabilityZone;
+    const here = new ec2.Volume(stack, 'Here', { availabilityZone: ZONE, size: Size.gibibytes(10) });
+    const there = new ec2.Volume(stack, 'There', { availabilityZone: 'eu-west-1b', size: Size.gibibytes(10) });
+    newService(stack).addExperiment('az', { fault: Scenario.azPowerInterruption({ availabilityZone: zone, volumes: Targets.volumes([here, there]) }) });
+    const props = experimentTemplate(synth(stack), 'az').props;
+    const target = props.Targets[faultActions(props)['pause-volume-io'].Targets.Volumes];
+    expect(target.ResourceArns).toHaveLength(2);
+    expect(target.Filters).toEqual([{ Path: 'AvailabilityZone', Values: [{ 'Fn::GetAtt': ['Probe', 'AvailabilityZone'] }] }]);
+  });
+
   test('a load balancer\'s zonal shift: ARC moves its traffic away from the zone for the interruption, alongside the power off', () => {
     const stack = newStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, availabilityZones: ZONES });
@@ -288,6 +300,11 @@ describe('Scenario.azPowerInterruption refuses', () => {
       .toThrow(`${WHERE}: ${PROP}.networkDuration: must be a Duration between 1 min and 10 min, got 20 min (at most the interruption's duration)`);
     expect(add({ availabilityZone: ZONE, launchingRoles: Targets.tagged({ team: 'payments' }, Selection.all()) }))
       .toThrow(`${WHERE}: ${PROP}.launchingRoles (ec2ApiInsufficientCapacityError).target: must name the roles by ARN (Targets.roles([...]) or Targets.arns([...]) without filters)`);
+  });
+
+  test('a network duration without subnets to cut', () => {
+    expect(add({ availabilityZone: ZONE, networkDuration: Duration.minutes(2), launchingRoles: Targets.arns(['arn:aws:iam::111111111111:role/launcher']) }))
+      .toThrow(`${WHERE}: ${PROP}.networkDuration: is the connectivity cut of the zone's subnets, and no subnets were given: pass subnets, or drop networkDuration`);
   });
 
   test('volumes none of which is in the zone', () => {

@@ -10,7 +10,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { withWildcardReason } from '../../nag/suppressions';
 import { describeValue, readList } from '../../private/describe';
-import { FIS_ACTIONS, FisActionDefinition } from '../catalog';
+import { FIS_ACTIONS, FisActionDefinition, REAL_ASG_ARN } from '../catalog';
 import { byArns, durationParameter, FaultActionSpec, FaultContext, FaultNode, forDuration, isTyped, OptionReader, ResolvedFault, resourcesOf } from '../fault-action';
 import { isoDuration } from '../fis-duration';
 import { targetStatement } from '../target-permissions';
@@ -264,8 +264,8 @@ export function ec2AsgInsufficientCapacityError(target: Targets, options: Ec2Ins
       const cfn = group.node.defaultChild;
       const at = resolved.resources.length > 1 ? ` at [${i}]` : '';
       if (!(cfn instanceof autoscaling.CfnAutoScalingGroup)) {
-        reader.problem('target', `must be Auto Scaling groups this app declares, found by the tags CloudFormation gives them; ${group.node.path}${at} is imported: `
-          + 'select it with Targets.arns([its ARN]) or Targets.tagged(tags)');
+        reader.problem('target', `must be Auto Scaling groups this app declares, found by the tags CloudFormation gives them; ${group.node.path}${at} is imported, `
+          + `and its autoScalingGroupArn has '*' for the group's id, which FIS cannot resolve: select it with Targets.arns([its real ARN]) (${REAL_ASG_ARN}) or Targets.tagged(tags)`);
         return;
       }
       if (cfn.launchConfigurationName !== undefined) {
@@ -274,7 +274,8 @@ export function ec2AsgInsufficientCapacityError(target: Targets, options: Ec2Ins
         return;
       }
       const cfnStack = Stack.of(cfn);
-      const tags = { 'aws:cloudformation:stack-name': cfnStack.stackName, 'aws:cloudformation:logical-id': cfnStack.resolve(cfn.logicalId) as string };
+      // the logical id as a token, resolved at synth: an overrideLogicalId after this call still names the group
+      const tags = { 'aws:cloudformation:stack-name': cfnStack.stackName, 'aws:cloudformation:logical-id': cfn.logicalId };
       groups.push({ targets: reader.target(Targets.tagged(tags, Selection.all())), arns: [group.autoScalingGroupArn], what: `Auto Scaling group ${group.node.id}` });
     });
   } else if (resolved !== undefined) {
@@ -300,7 +301,7 @@ export function ec2AsgInsufficientCapacityError(target: Targets, options: Ec2Ins
 export function ec2ApiInsufficientCapacityError(target: Targets, options: Ec2InsufficientCapacityOptions, context: FaultContext): ResolvedFault {
   const reader = new OptionReader(context.prop);
   const definition = FIS_ACTIONS.ec2ApiInsufficientCapacity;
-  const resolved = resourcesOf<iam.IRole>(reader, target, ['roles'], (x) => typeof (x as iam.IRole)?.roleArn === 'string', 'an IAM role (its instance launches fail)');
+  const resolved = resourcesOf<iam.IRole>(reader, target, ['roles'], (x) => typeof (x as iam.IRole)?.roleArn === 'string', 'an IAM role (its instance launches fail)', false);
   if (resolved !== undefined && !isTyped(resolved) && (resolved._spec.arns === undefined || (resolved._spec.filters ?? []).length > 0)) {
     reader.problem('target', `must name the roles by ARN (Targets.roles([...]) or Targets.arns([...]) without filters): FIS resolves ${definition.actionId}'s roles `
       + 'by ARN only, never by tags, filters or parameters');
