@@ -3,7 +3,7 @@
  */
 import { CfnResource, Duration, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
-import { IEventSourceMapping, IFunction } from 'aws-cdk-lib/aws-lambda';
+import { CfnEventSourceMapping, IEventSourceMapping, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LatencySli, LatencyUnit } from '../latency';
 import { RatioSli, RatioSliProps } from '../ratio';
 
@@ -113,15 +113,20 @@ export function eventSourceMappingAvailability(mapping: IEventSourceMapping): Ra
   });
 }
 
-/** A ratio SLI that also refuses a mapping of the app that publishes no event counts. */
-class EventSourceMappingSli extends RatioSli {
+/**
+ * A ratio SLI whose SLO also refuses, at synth, a mapping of the app that publishes no event
+ * counts. The check waits for synth: a mapping's configuration may still change after the SLO is
+ * built (`cfn.metricsConfig = ...`, `addPropertyOverride('MetricsConfig.Metrics', ...)`).
+ */
+export class EventSourceMappingSli extends RatioSli {
   constructor(private readonly mapping: IEventSourceMapping, props: RatioSliProps) {
     super(props);
   }
 
-  public validate(): string[] {
+  /** What is wrong with the mapping as the complete app configures it. */
+  public synthProblems(): string[] {
     const problem = eventCountProblem(this.mapping);
-    return [...super.validate(), ...(problem ? [problem] : [])];
+    return problem ? [problem] : [];
   }
 }
 
@@ -136,7 +141,7 @@ export function eventCountProblem(mapping: IEventSourceMapping): string | undefi
   if (!resource) {
     return undefined;
   }
-  const metrics = renderedMetrics(resource);
+  const metrics = configuredMetrics(resource);
   if (metrics === 'unknown' || metrics?.includes(EVENT_COUNT)) {
     return undefined;
   }
@@ -161,20 +166,72 @@ function mappingResource(mapping: IEventSourceMapping): CfnResource | undefined 
   return Tokenization.reverseString(id).tokens.map((t) => (t instanceof Reference ? t.target : undefined)).find(isMapping);
 }
 
-/** `MetricsConfig.Metrics` as the resource renders it (property overrides included): `undefined` without MetricsConfig, `unknown` when a token. */
-function renderedMetrics(resource: CfnResource): string[] | 'unknown' | undefined {
-  let properties: Record<string, unknown> | undefined;
+/**
+ * `MetricsConfig.Metrics` as the resource will render it, property overrides included: `undefined`
+ * without MetricsConfig, `unknown` when a token. Only MetricsConfig is read and resolved: resolving
+ * the whole resource would resolve (and so freeze, as Lazy values cache their first resolution)
+ * every other property, e.g. filter criteria still being built.
+ */
+function configuredMetrics(resource: CfnResource): string[] | 'unknown' | undefined {
+  let config: unknown;
   try {
-    const rendered = Stack.of(resource).resolve((resource as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as { Resources?: Record<string, { Properties?: Record<string, unknown> }> };
-    properties = Object.values(rendered.Resources ?? {})[0]?.Properties;
+    config = Stack.of(resource).resolve(withOverrides(ownMetricsConfig(resource), propertyOverrides(resource)));
   } catch {
     return 'unknown';
   }
-  const config = properties?.MetricsConfig;
   if (config === undefined) {
     return undefined;
   }
-  const metrics = typeof config === 'object' && config !== null && Object.keys(config).every((k) => k === 'Metrics')
-    ? (config as { Metrics?: unknown }).Metrics ?? [] : 'unknown';
+  const metrics = isPlainObject(config) && Object.keys(config).every((k) => k === 'Metrics') ? config.Metrics ?? [] : 'unknown';
   return Array.isArray(metrics) && metrics.every((m) => typeof m === 'string') ? metrics : 'unknown';
+}
+
+/** The MetricsConfig the resource's own properties give, in CloudFormation's casing (`{ Metrics }`). */
+function ownMetricsConfig(resource: CfnResource): unknown {
+  if (resource instanceof CfnEventSourceMapping) {
+    const config = resource.metricsConfig;
+    // a token stands for the rendered (CloudFormation-cased) value; a struct has the L1 casing
+    return config === undefined || Token.isUnresolved(config) ? config : { Metrics: (config as CfnEventSourceMapping.MetricsConfigProperty).metrics };
+  }
+  // a plain CfnResource of this type keeps its properties as given, in CloudFormation's casing
+  const properties = (resource as unknown as { readonly _cfnProperties?: unknown })._cfnProperties;
+  return isPlainObject(properties) ? properties.MetricsConfig : undefined;
+}
+
+/** The resource's raw overrides of its properties (`addPropertyOverride`, `addOverride('Properties...')`). */
+function propertyOverrides(resource: CfnResource): unknown {
+  const overrides = (resource as unknown as { readonly rawOverrides?: unknown }).rawOverrides;
+  return isPlainObject(overrides) ? overrides.Properties : undefined;
+}
+
+/** MetricsConfig once the overrides are merged into it, as `CfnResource` merges them (an `undefined` value deletes). */
+function withOverrides(config: unknown, overrides: unknown): unknown {
+  if (!isPlainObject(overrides) || !('MetricsConfig' in overrides)) {
+    return config;
+  }
+  return deepMerge({ MetricsConfig: config }, { MetricsConfig: overrides.MetricsConfig }).MetricsConfig;
+}
+
+/** aws-cdk-lib's merge of raw overrides (core/lib/cfn-resource.ts), on copies. */
+function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...target };
+  for (const [key, value] of Object.entries(source)) {
+    if (isPlainObject(value)) {
+      const inner = deepMerge(isPlainObject(merged[key]) ? merged[key] as Record<string, unknown> : {}, value);
+      if (Object.keys(inner).length === 0) {
+        delete merged[key];
+      } else {
+        merged[key] = inner;
+      }
+    } else if (value === undefined) {
+      delete merged[key];
+    } else {
+      merged[key] = value;
+    }
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Token.isUnresolved(value);
 }
