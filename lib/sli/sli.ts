@@ -174,11 +174,13 @@ export class Sli {
    * and, with `reportBatchItemFailures`, events of a response with batch item failures count as
    * bad; each retry counts again on both sides; filtered-out events count in neither. Lambda
    * publishes these metrics only for a mapping with `metricsConfig: { metrics:
-   * [lambda.MetricType.EVENT_COUNT] }`: a mapping of the app without it is refused. For
+   * [lambda.MetricType.EVENT_COUNT] }`: a mapping of the app without it is refused at synth. For
    * `fn.addEventSource(source)`, pass `EventSourceMapping.fromEventSourceMappingId(this, 'Mapping',
    * source.eventSourceMappingId)`. Cannot see a disabled mapping (no metrics: `blindAlert`, or the
-   * source's freshness); whether a function error or a throttle counts as failed is not stated by
-   * AWS (not verified): pair it with `lambdaAvailability(fn)`.
+   * source's freshness). AWS's description of `FailedInvokeEventCount` does not name function
+   * errors or throttles: a consumer that throws on every batch without `reportBatchItemFailures`
+   * may read as good. Do not use it alone for such a consumer: pair it with
+   * `lambdaAvailability(fn)` (and `streamFreshness` for a stream).
    */
   public static eventSourceMappingAvailability(mapping: IEventSourceMapping): ISli {
     return new PresetSli('eventSourceMappingAvailability', mapping, undefined, () => lambda.eventSourceMappingAvailability(mapping));

@@ -93,14 +93,23 @@ const EVENT_COUNT = 'EventCount';
  * two, and a window of such failures alone reads as 100 % bad. Filtered-out events
  * (`FilteredOutEventCount`) are in neither.
  *
- * Not verified against AWS's documentation, which does not say: whether a batch whose invocation
- * ends in a function error (exception, timeout) or a throttle counts in `FailedInvokeEventCount`
- * (`lambdaAvailability` counts those as `Errors` and `Throttles`), and whether a response with
- * batch item failures counts its failed items or the whole batch ("any event with a non-empty
- * `BatchItemFailures` in the response"). Why not `DroppedEventCount` over `PolledEventCount`: it
- * exists for streams and Kafka only (not SQS, whose failed messages go to the queue's redrive
- * policy), leaves out events sent to an on-failure destination, and counts an event only after
- * its retries or maximum age ran out, hours after it first failed.
+ * Not to be used alone for a stream or queue consumer without `reportBatchItemFailures`: AWS's
+ * description of `FailedInvokeEventCount` does not name function errors (an exception, a timeout)
+ * or throttles, so a consumer that throws on every batch may add only to `InvokedEventCount`, its
+ * retries pushing the ratio towards good. Pair it with `lambdaAvailability(fn)` on the mapping's
+ * function (`Errors`, `Throttles`), and `streamFreshness` for a stream. No warning is raised when
+ * the function has no SLO: RELIABILITY-008 reports a function that no SLI reads by `FunctionName`.
+ *
+ * Not verified against AWS's documentation, which does not say whether a response with batch item
+ * failures counts its failed items or the whole batch ("any event with a non-empty
+ * `BatchItemFailures` in the response"): with 10-message batches and 1 % of the items failing, the
+ * whole-batch reading counts 9.6 % of the events as bad. Why not `DroppedEventCount` over
+ * `PolledEventCount`: it exists for streams and Kafka only (not SQS, whose failed messages go to the
+ * queue's redrive policy), leaves out events sent to an on-failure destination, and counts an event
+ * only after its retries or maximum age ran out, hours after it first failed.
+ *
+ * The mapping's `MetricsConfig` is checked at synth, when the app is complete: a mapping of the app
+ * without `EventCount` is refused then.
  */
 export function eventSourceMappingAvailability(mapping: IEventSourceMapping): RatioSli {
   const metric = (metricName: string) => new Metric({

@@ -104,6 +104,18 @@ export interface SliCase {
   readonly region?: string;
   /** Rows of its own. @default - the generic rows only */
   readonly extraRows?: (sli: SliCase) => FailureRow[];
+  /**
+   * The full outage as this SLI's metrics see it, when they cannot see every full outage (the
+   * generic rows' "full outage" would claim it pages on one it may not see).
+   * @default 'full outage'
+   */
+  readonly outage?: string;
+  /**
+   * Its docs (docs/slis.md) declare an approximation, so its rows may have `approximation`; no
+   * other SLI may (a row cannot excuse an expectation its SLI's docs do not warn about).
+   * @default false
+   */
+  readonly documentsApproximation?: boolean;
 }
 
 const THRESHOLD_MS = 300;
@@ -190,7 +202,7 @@ export const SLIS: SliCase[] = [
     // a rate times the total), published while there are requests
     name: '`distributionAvailability`', kind: 'availability', region: 'us-east-1',
     build: (s) => Sli.distributionAvailability(new cloudfront.Distribution(s, 'Cdn', { defaultBehavior: { origin: new origins.HttpOrigin('origin.example.com') } })),
-    extraRows: (sli) => distributionRows(sli),
+    extraRows: (sli) => distributionRows(sli), documentsApproximation: true,
   },
   {
     // asynchronous invocation metrics: AsyncEventsDropped counts only events dropped (Types of metrics for Lambda functions)
@@ -198,14 +210,17 @@ export const SLIS: SliCase[] = [
     traffic: { badMetric: 'AsyncEventsDropped' }, absentWhileZero: 'AsyncEventsDropped',
   },
   {
-    // event source mapping metrics (MetricsConfig EventCount): FailedInvokeEventCount counts failed
-    // invocations and events of responses with batch item failures (Types of metrics for Lambda
-    // functions); AWS does not say it is published while 0, so it is modelled absent then
+    // event source mapping metrics (MetricsConfig EventCount): FailedInvokeEventCount counts the events
+    // Lambda tried to invoke the function with but failed (network configuration, permissions, a deleted
+    // function) and events of responses with a non-empty BatchItemFailures (Types of metrics for Lambda
+    // functions), not function errors; AWS does not say it is published while 0, so it is modelled absent then
     name: '`eventSourceMappingAvailability`', kind: 'availability',
     build: (s) => Sli.eventSourceMappingAvailability(new lambda.EventSourceMapping(s, 'Mapping', {
       target: fn(s), eventSourceArn: new sqs.Queue(s, 'Events').queueArn, metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
     })),
     traffic: { badMetric: 'FailedInvokeEventCount' }, absentWhileZero: 'FailedInvokeEventCount',
+    outage: 'Lambda cannot invoke the function (permissions, network, a deleted function): every event a failed invocation',
+    extraRows: (sli) => eventSourceMappingRows(sli), documentsApproximation: true,
   },
 ];
 
@@ -394,13 +409,47 @@ function distributionRows(sli: SliCase): FailureRow[] {
   ];
 }
 
+/**
+ * The event source mapping (`eventSourceMappingAvailability`) beyond what AWS counts: a function
+ * error is not in AWS's description of `FailedInvokeEventCount`, so the rows model it as not counted
+ * (the retried batches add to `InvokedEventCount` only); and AWS does not say whether a response
+ * with batch item failures counts the failed items or the whole batch, so the rows model the
+ * reading that counts more (the whole batch) and show by how much.
+ */
+function eventSourceMappingRows(sli: SliCase): FailureRow[] {
+  const row = (failure: string, rest: Omit<FailureRow, 'sli' | 'failure' | 'minutes'>): FailureRow => (
+    { sli: sli.name, failure, minutes: 8 * 60, ...rest });
+  // 10-message batches with 1 % of the items failing: 1 - 0.99^10 = 9.56 % of the batches hold a failure
+  const wholeBatchShare = 1 - 0.99 ** 10;
+  return [
+    row('the function throws on every batch (no `reportBatchItemFailures`), 1 h', {
+      expected: { pageBy: 5, holdsThrough: INCIDENT - 1, clearBy: INCIDENT + 35, ticket: 'allowed' },
+      cannot: 'AWS\'s `FailedInvokeEventCount` counts invocations that never reached the function and responses with '
+        + '`BatchItemFailures`, not function errors: the retried batches add to `InvokedEventCount` only. Pair it with '
+        + '`lambdaAvailability(fn)`, which counts them as `Errors` (and `streamFreshness` for a stream)',
+      scenario: (m) => published(sli, m, constantTraffic(RATE)),
+    }),
+    row('1 % of the items fail in 10-message batches (partial batch responses), 1 h', {
+      // 1 % of events for an hour at 99.9 %: a burn of 10 for an hour, 1.4 % of the month's budget: no page, no ticket
+      expected: { pageBy: 'never', ticket: 'never' },
+      approximation: {
+        why: 'AWS counts "any event with a non-empty BatchItemFailures in the response" and does not say whether that is the '
+          + `failed items or the whole batch; modelled as the whole batch, 1 − 0.99¹⁰ = ${(wholeBatchShare * 100).toFixed(1)} % of the events count `
+          + 'as bad for 1 % failing, and it pages at 99.9 %',
+        measured: { pageFrom: 5, pageBy: 15, clearBy: INCIDENT + 35, ticket: 'allowed' },
+      },
+      scenario: (m) => published(sli, m, incident({ errorRatio: wholeBatchShare, durationMinutes: INCIDENT, eventsPerMinute: RATE })),
+    }),
+  ];
+}
+
 /** Every row of the table. */
 export function failureRows(): FailureRow[] {
   const rows: FailureRow[] = [];
   for (const sli of SLIS) {
     const row = (failure: string, rest: Omit<FailureRow, 'sli' | 'failure'>) => rows.push({ sli: sli.name, failure, ...rest });
     const what = sli.kind === 'latency' ? 'slow' : 'errors';
-    const full = sli.kind === 'latency' ? 'every request slow' : 'full outage';
+    const full = sli.kind === 'latency' ? 'every request slow' : sli.outage ?? 'full outage';
     const outage = incident({ errorRatio: 1, durationMinutes: INCIDENT, eventsPerMinute: RATE });
     row(`${full}, 1 h`, {
       expected: { pageBy: 5, holdsThrough: INCIDENT - 1, clearBy: INCIDENT + 35, ticket: 'allowed' }, minutes: 8 * 60,
