@@ -153,7 +153,10 @@ export class Sli {
    * CloudFront distribution: `5xxErrorRate` (`Average`, percent) × `Requests` (`Sum`) / 100 over
    * `Requests` (dimensions DistributionId, Region=Global). CloudFront publishes these metrics in
    * us-east-1 only: declare the SLO in a stack whose env is us-east-1. Exact while errors or
-   * traffic are even within an alert window (the window's average rate times its requests).
+   * traffic are even within an alert window (the window's average rate times its requests); when
+   * they move together it is off, assuming (not verified against AWS's documentation) one
+   * `5xxErrorRate` sample a minute, and exact if CloudFront weights its samples by requests:
+   * docs/slis.md gives the check.
    */
   public static distributionAvailability(distribution: IDistribution): ISli {
     return new PresetSli('distributionAvailability', distribution, undefined, () => cloudFront.distributionAvailability(distribution));

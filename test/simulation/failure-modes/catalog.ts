@@ -16,9 +16,12 @@
  *   target); `TargetResponseTime` has no sample for a request whose target never answered;
  * - CloudFront publishes `Requests` (Sum) and `5xxErrorRate` (Average, percent) as one datapoint a
  *   minute each while there are requests, so a window's Average is the mean of its minutes' rates
- *   (an assumption: AWS documents the statistic, not the samples; see lib/simulation/scenario.ts);
- * - a Synthetics canary publishes `SuccessPercent` once a run (100 or 0), in the minute the run
- *   starts, nothing between runs;
+ *   (an assumption, not verified: AWS documents the statistic, not the samples; if CloudFront
+ *   weights its samples by requests, the preset is exact and the peak/trough rows are wrong both
+ *   ways; docs/slis.md gives the SampleCount check; see lib/simulation/scenario.ts);
+ * - a Synthetics canary publishes `SuccessPercent` once a run (100 or 0), nothing between runs,
+ *   timestamped in the minute the run starts (not verified: "CloudWatch metrics published by
+ *   canaries" gives only "Valid Statistic: Average, Units: Percent");
  * - every metric reaches CloudWatch 2 minutes late (the evaluator's default ingestion delay),
  *   except in the "no ingestion delay" rows.
  */
@@ -366,6 +369,8 @@ function timeouts(sli: SliCase): FailureRow[] {
  * its window, the 6h tier over 0.6 %, the 1d ticket tier over 0.3 %.
  */
 function distributionRows(sli: SliCase): FailureRow[] {
+  /** 50 200, as the table writes numbers. */
+  const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ' ');
   const row = (failure: string, rest: Omit<FailureRow, 'sli' | 'failure' | 'minutes'>): FailureRow => (
     { sli: sli.name, failure, minutes: 8 * 60, ...rest });
   /** 1 000 requests a minute, `rate` of them (and `ratio` of them failing) from minute 0 for `minutes`. */
@@ -390,8 +395,9 @@ function distributionRows(sli: SliCase): FailureRow[] {
       // 10 000 failed requests in 5 minutes, 23 % of the month's budget: an SRE pages on that
       expected: { pageBy: 10, clearBy: 5 + 35, ticket: 'allowed' },
       approximation: {
-        why: 'the hour\'s mean of minute rates (5 × 10 % / 60 = 0.83 %) times its requests counts 1 300 of the 10 000 failed '
-          + 'requests, under the 1h tier\'s 1.44 %: errors during a peak are under-counted; pair it with the origin\'s SLI',
+        why: `the hour's mean of minute rates (5 × 10 % / 60 = 0.83 %) times its ${thousands(55 * RATE + 5 * 20 * RATE)} requests counts `
+          + `about ${thousands(Math.round((0.1 * 5 / 60) * (55 * RATE + 5 * 20 * RATE) / 100) * 100)} of the 10 000 failed requests, `
+          + 'under the 1h tier\'s 1.44 %: errors during a peak are under-counted; pair it with the origin\'s SLI',
         measured: { pageBy: 'never', ticket: 'never' },
       },
       scenario: (m) => published(sli, m, spell(5, 20 * RATE, 0.1)),
@@ -400,8 +406,8 @@ function distributionRows(sli: SliCase): FailureRow[] {
       // 200 failed requests, 0.46 % of the month's budget: an SRE would not page on that
       expected: { pageBy: 'never', ticket: 'never' },
       approximation: {
-        why: 'the hour\'s mean of minute rates (10 × 100 % / 60 = 17 %) times its 50 000 requests counts 8 300 failed requests '
-          + 'for 200: errors in a quiet spell are over-counted, and page',
+        why: `the hour's mean of minute rates (10 × 100 % / 60 = 16.7 %) times its ${thousands(50 * RATE + 10 * 20)} requests counts `
+          + `about ${thousands(Math.round((10 / 60) * (50 * RATE + 10 * 20) / 100) * 100)} failed requests for 200: errors in a quiet spell are over-counted, and page`,
         measured: { pageBy: 5, clearBy: 10 + 35, ticket: 'allowed' },
       },
       scenario: (m) => published(sli, m, spell(10, 20, 1)),
@@ -598,8 +604,9 @@ export const SLICE_SLIS: SliceSliCase[] = [
       runtime: synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_9_1,
       test: synthetics.Test.custom({ code: synthetics.Code.fromInline('exports.handler = async () => {};'), handler: 'index.handler' }),
     })),
-    // one run every 5 minutes, timestamped at its start: SuccessPercent 100 (passed) or 0 (failed) in
-    // the run's minute, nothing in the 4 minutes between runs ("CloudWatch metrics published by canaries")
+    // one run every 5 minutes: SuccessPercent 100 (passed) or 0 (failed) in the run's minute, nothing in
+    // the 4 minutes between runs; timestamped at the run's start is not verified ("CloudWatch metrics
+    // published by canaries" gives only "Valid Statistic: Average, Units: Percent")
     value: (_, bad, minute) => (((minute % CANARY_RUN_MINUTES) + CANARY_RUN_MINUTES) % CANARY_RUN_MINUTES === 0 ? (bad ? 0 : 100) : undefined),
     failure: 'the canary failing',
     silence: 'the canary stops running',
