@@ -177,7 +177,8 @@ export class Sli {
    * and, with `reportBatchItemFailures`, events of a response with batch item failures count as
    * bad; each retry counts again on both sides; filtered-out events count in neither. Lambda
    * publishes these metrics only for a mapping with `metricsConfig: { metrics:
-   * [lambda.MetricType.EVENT_COUNT] }`: a mapping of the app without it is refused at synth. For
+   * [lambda.MetricType.EVENT_COUNT] }`: a mapping of the app without it is refused at synth, as is
+   * one of an Amazon MQ or DocumentDB source (no such metrics: use `lambdaAvailability(fn)`). For
    * `fn.addEventSource(source)`, pass `EventSourceMapping.fromEventSourceMappingId(this, 'Mapping',
    * source.eventSourceMappingId)`. Cannot see a disabled mapping (no metrics: `blindAlert`, or the
    * source's freshness). AWS's description of `FailedInvokeEventCount` does not name function

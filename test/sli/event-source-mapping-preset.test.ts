@@ -139,6 +139,16 @@ describe('Sli.eventSourceMappingAvailability', () => {
     });
   });
 
+  test('a mapping of an Amazon MQ broker or a DocumentDB cluster is refused at synth: Lambda publishes no event counts for them, lambdaAvailability is the fix', () => {
+    const mapping = (stack: Stack, eventSourceArn: string) => new lambda.EventSourceMapping(stack, 'Mapping', {
+      target: consumer(stack), eventSourceArn, metricsConfig: EVENT_COUNT, startingPosition: lambda.StartingPosition.LATEST,
+    });
+    expect(sloWith((stack) => Sli.eventSourceMappingAvailability(mapping(stack, 'arn:aws:mq:eu-west-1:123456789012:broker:orders:b-1234')))).toThrow(
+      /Shop\/Svc\/slo: sli: Sli\.eventSourceMappingAvailability: the event source mapping Shop\/Mapping\/Resource reads the Amazon MQ broker arn:aws:mq:eu-west-1:123456789012:broker:orders:b-1234, for which Lambda publishes no event source mapping metrics .*Use Sli\.lambdaAvailability\(fn\) on the mapping's function instead/s);
+    expect(sloWith((stack) => Sli.eventSourceMappingAvailability(mapping(stack, 'arn:aws:rds:eu-west-1:123456789012:cluster:docs')))).toThrow(
+      /reads the Amazon DocumentDB cluster arn:aws:rds:eu-west-1:123456789012:cluster:docs, for which Lambda publishes no event source mapping metrics/);
+  });
+
   test('a mapping known only by its UUID is not checked: its configuration is not in the app', () => {
     expect(sloWith((stack) => Sli.eventSourceMappingAvailability(lambda.EventSourceMapping.fromEventSourceMappingId(stack, 'Mapping', 'a1b2c3d4')))).not.toThrow();
   });

@@ -109,7 +109,8 @@ const EVENT_COUNT = 'EventCount';
  * only after its retries or maximum age ran out, hours after it first failed.
  *
  * The mapping's `MetricsConfig` is checked at synth, when the app is complete: a mapping of the app
- * without `EventCount` is refused then.
+ * without `EventCount` is refused then, and so is one whose `EventSourceArn` is visibly an Amazon MQ
+ * broker or a DocumentDB cluster (no event source mapping metrics; use `lambdaAvailability`).
  */
 export function eventSourceMappingAvailability(mapping: IEventSourceMapping): RatioSli {
   const metric = (metricName: string) => new Metric({
@@ -134,9 +135,30 @@ export class EventSourceMappingSli extends RatioSli {
 
   /** What is wrong with the mapping as the complete app configures it. */
   public synthProblems(): string[] {
+    const resource = mappingResource(this.mapping);
+    const source = resource ? sourceWithoutEventCounts(configuredProperty(resource, 'EventSourceArn', 'eventSourceArn')) : undefined;
+    if (resource && source) {
+      return [`the event source mapping ${resource.node.path} reads ${source}, for which Lambda publishes no event source mapping metrics `
+        + '(only for SQS, Kinesis, DynamoDB streams, Amazon MSK and self-managed Kafka) and its alarms could never fire. '
+        + 'Use Sli.lambdaAvailability(fn) on the mapping\'s function instead'];
+    }
     const problem = eventCountProblem(this.mapping);
     return problem ? [problem] : [];
   }
+}
+
+/**
+ * The source, when `arn` is visibly one for which Lambda publishes no event source mapping
+ * metrics: Amazon MQ (`arn:<partition>:mq:`) or Amazon DocumentDB (`arn:<partition>:rds:`).
+ * "Types of metrics for Lambda functions" (docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics)
+ * names SQS, Kinesis, DynamoDB streams, Amazon MSK and self-managed Kafka only.
+ */
+export function sourceWithoutEventCounts(arn: unknown): string | undefined {
+  if (typeof arn !== 'string' || Token.isUnresolved(arn)) {
+    return undefined;
+  }
+  const service = /^arn:[^:]+:([^:]+):/.exec(arn)?.[1];
+  return service === 'mq' ? `the Amazon MQ broker ${arn}` : service === 'rds' ? `the Amazon DocumentDB cluster ${arn}` : undefined;
 }
 
 /**
@@ -193,6 +215,19 @@ function configuredMetrics(resource: CfnResource): string[] | 'unknown' | undefi
   }
   const metrics = isPlainObject(config) && Object.keys(config).every((k) => k === 'Metrics') ? config.Metrics ?? [] : 'unknown';
   return Array.isArray(metrics) && metrics.every((m) => typeof m === 'string') ? metrics : 'unknown';
+}
+
+/** A property as the resource will render it, overrides included, resolved alone; `undefined` when it cannot be read. */
+function configuredProperty(resource: CfnResource, cfnName: string, l1Name: string): unknown {
+  const own = resource instanceof CfnEventSourceMapping ? (resource as unknown as Record<string, unknown>)[l1Name]
+    : (resource as unknown as { readonly _cfnProperties?: Record<string, unknown> })._cfnProperties?.[cfnName];
+  const overrides = propertyOverrides(resource);
+  const value = isPlainObject(overrides) && cfnName in overrides ? overrides[cfnName] : own;
+  try {
+    return Stack.of(resource).resolve(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The MetricsConfig the resource's own properties give, in CloudFormation's casing (`{ Metrics }`). */
