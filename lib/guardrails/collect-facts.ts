@@ -156,12 +156,14 @@ class Collector {
           const excludedBecause = workloadExclusion({ construct, logicalId, template: checked.template });
           const kind = WORKLOAD_TYPES[resource.Type] === WorkloadKind.QUEUE && dlqs.has(logicalId) ? WorkloadKind.DEAD_LETTER_QUEUE : WORKLOAD_TYPES[resource.Type];
           const invokedAsynchronouslyBy = kind === WorkloadKind.LAMBDA_FUNCTION ? invokers.get(logicalId) : undefined;
+          const sourceArn = kind === WorkloadKind.EVENT_SOURCE_MAPPING ? resource.Properties?.EventSourceArn : undefined;
           workloads.push({
             ...location(logicalId),
             kind,
             resourceType: resource.Type,
             names: NAME_PROPERTIES.map((p) => resource.Properties?.[p]).filter((v): v is string => typeof v === 'string'),
             ...(invokedAsynchronouslyBy !== undefined ? { invokedAsynchronouslyBy } : {}),
+            ...(typeof sourceArn === 'string' ? { eventSourceArn: sourceArn } : {}),
             ...(excludedBecause !== undefined ? { excludedBecause } : {}),
           });
         }

@@ -239,6 +239,12 @@ export interface WorkloadFacts {
    */
   readonly invokedAsynchronouslyBy?: string[];
   /**
+   * For a Lambda event source mapping: its `EventSourceArn` when the template gives it as a plain
+   * string (an Amazon MQ or DocumentDB source publishes no event source mapping metrics).
+   * @default - no mapping, or its source is a reference the template resolves at deploy time
+   */
+  readonly eventSourceArn?: string;
+  /**
    * Why the resource is not a workload of the app (the library's own infrastructure, a
    * custom-resource provider, a CDK singleton); excluded resources are never reported.
    * @default - a workload

@@ -7,7 +7,7 @@ import { SloFacts } from '../alarms/descriptions';
 import { burnRateMetric, createSloAlarms, SloAlarmSet, SloWindowAlarm } from '../alarms/slo-alarms';
 import { kindProblem, runBind, runValidate } from '../sli/binding-checks';
 import { metricIdentityProblems, MetricIdentityProblem } from '../sli/metric-checks';
-import { lambdaFunctionOf, PresetSli, presetWarnings } from '../sli/preset-sli';
+import { lambdaFunctionOf, PresetSli, presetSynthProblems, presetWarnings } from '../sli/preset-sli';
 import { ISli, SliBinding } from '../sli/sli-definition';
 import { AlertPolicy } from '../slo/alert-policy';
 import { errorBudget, maximumBurnRate } from '../slo/burn-rate';
@@ -185,6 +185,15 @@ export class ServiceLevelObjective extends Construct {
     super(scope, id);
     const valid = validate(this, this.node.path, props);
     this.warnAboutInputs(props, valid);
+    // Checks that read other constructs' configuration run at synth, once the app is complete:
+    // run here they would see a configuration later code still changes (and resolving it early
+    // would freeze its Lazy values).
+    this.node.addValidation({
+      validate: () => {
+        const problems = presetSynthProblems(props.sli).map((message) => ({ prop: 'sli', message }));
+        return problems.length > 0 ? [formatProblems(this.node.path, problems)] : [];
+      },
+    });
 
     this.serviceName = props.serviceName;
     this.name = props.name;

@@ -79,8 +79,9 @@
  * 8. `Average` over a datapoint of several minutes: CloudWatch's Average is "the value of Sum /
  *    SampleCount during the specified period" ("CloudWatch statistics definitions",
  *    docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html), so for a
- *    metric published as one datapoint a minute it is the mean of the minutes that have one
- *    (CloudFront's `5xxErrorRate`: see scenario.ts for that assumption).
+ *    metric published as one datapoint a minute it is the mean of the minutes that have one.
+ *    Only CloudFront's `5xxErrorRate` is read so (see scenario.ts for that assumption): any other
+ *    `Average` in an alarm on one datapoint is refused, as nothing says it is one sample a minute.
  *
  * Not modelled (refused with an error that says so): FILL in M-out-of-N alarms, periods that are
  * not whole minutes, percentiles with periods longer than a minute, metric-math functions other
@@ -215,12 +216,21 @@ export function unsupportedMetric(alarm: WindowAlarmModel, id: string): string |
   // a 1-minute datapoint is the minute's value whatever the statistic (the scenario aggregates it);
   // an M-out-of-N alarm's longer datapoints aggregate the minutes: counts, Maximum, Minimum, Average
   const sliced = isSliceAlarm(alarm) && periodAggregate(metric.statistic) !== undefined;
-  if (!COUNT_STATISTICS.test(metric.statistic) && metric.statistic !== 'Average' && alarm.periodSeconds !== 60 && !sliced) {
+  if (!COUNT_STATISTICS.test(metric.statistic) && !isMinuteRate(metric) && alarm.periodSeconds !== 60 && !sliced) {
     return `alarm ${alarm.name}: ${id} (${metric.namespace} ${metric.metricName}) uses the statistic ${metric.statistic}; `
       + 'the simulator models count statistics (Sum, SampleCount, TC(:x)) only: they add up minute by minute (any statistic with a period of 1 minute, '
-      + 'Average as the mean of the minutes\' values, and Maximum and Minimum in alarms on M out of N datapoints)';
+      + 'the Average of CloudFront\'s 5xxErrorRate as the mean of its minutes\' rates, and Maximum, Minimum and Average in alarms on M out of N datapoints)';
   }
   return undefined;
+}
+
+/**
+ * A rate the simulator reads as published one sample a minute, whose `Average` over several
+ * minutes is the mean of the minutes' rates: CloudFront's `5xxErrorRate` (an assumption, see
+ * scenario.ts). No other `Average` is known to be one sample a minute.
+ */
+function isMinuteRate(metric: ModelMetric): boolean {
+  return metric.statistic === 'Average' && metric.namespace === 'AWS/CloudFront' && metric.metricName === '5xxErrorRate';
 }
 
 /**
@@ -352,8 +362,8 @@ export function evaluateAlarms(model: SloAlarmModel, scenario: Scenario, options
       const feed = feedOf(metric).readFrom(-back);
       // an Average over several minutes is the mean of the minutes that have a datapoint: CloudWatch's
       // Sum / SampleCount of the period's samples ("Statistics definitions"), for a metric published
-      // as one datapoint a minute (CloudFront's 5xxErrorRate, scenario.ts)
-      out = slidingSums(feed.sums, feed.present, -feed.start, back, Math.max(k * window, delay), allocate(minutes), metric.statistic === 'Average');
+      // as one datapoint a minute (CloudFront's 5xxErrorRate, scenario.ts; any other Average is refused)
+      out = slidingSums(feed.sums, feed.present, -feed.start, back, Math.max(k * window, delay), allocate(minutes), isMinuteRate(metric));
       windowCache.set(key, out);
     }
     return out;

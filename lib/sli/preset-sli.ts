@@ -16,6 +16,7 @@ import { IBaseService } from 'aws-cdk-lib/aws-ecs';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { isRecord } from '../slo/validation';
 import { containerInsightsEnabled } from './presets/ecs';
+import { EventSourceMappingSli } from './presets/lambda';
 import { dimensionValueProblem, hasSurroundingWhitespace, leafMetricIdentities } from './metric-checks';
 import { ISli, SliBinding } from './sli-definition';
 import { describeValue, quote } from '../private/describe';
@@ -281,6 +282,16 @@ export class PresetSli implements ISli {
     }];
   }
 
+  /**
+   * What is wrong with the preset's resource as the complete app configures it (an event source
+   * mapping without its event counts turned on). Run at synth, never while the app is built.
+   * @internal
+   */
+  public _synthProblems(): string[] {
+    const { sli, problems } = this.inner();
+    return problems.length === 0 && sli instanceof EventSourceMappingSli ? sli.synthProblems().map((p) => `${this.label}: ${p}`) : [];
+  }
+
   /** The Lambda function whose metrics a Lambda preset reads. @internal */
   public get _lambdaFunction(): IFunction | undefined {
     return PRESETS[this.preset].resource === LAMBDA_FUNCTION && this.inner().problems.length === 0 ? this.resource as IFunction : undefined;
@@ -352,6 +363,11 @@ export interface PresetWarning {
   /** `cdk-reliability:imported-rest-api-name` */
   readonly id: string;
   readonly message: string;
+}
+
+/** What is wrong with a preset's resource as the complete app configures it, checked at synth (empty for any other SLI). */
+export function presetSynthProblems(sli: unknown): string[] {
+  return sli instanceof PresetSli ? sli._synthProblems() : [];
 }
 
 /** A preset's advice on its inputs (empty for any other SLI). */

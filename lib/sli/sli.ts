@@ -153,7 +153,10 @@ export class Sli {
    * CloudFront distribution: `5xxErrorRate` (`Average`, percent) × `Requests` (`Sum`) / 100 over
    * `Requests` (dimensions DistributionId, Region=Global). CloudFront publishes these metrics in
    * us-east-1 only: declare the SLO in a stack whose env is us-east-1. Exact while errors or
-   * traffic are even within an alert window (the window's average rate times its requests).
+   * traffic are even within an alert window (the window's average rate times its requests); when
+   * they move together it is off, assuming (not verified against AWS's documentation) one
+   * `5xxErrorRate` sample a minute, and exact if CloudFront weights its samples by requests:
+   * docs/slis.md gives the check.
    */
   public static distributionAvailability(distribution: IDistribution): ISli {
     return new PresetSli('distributionAvailability', distribution, undefined, () => cloudFront.distributionAvailability(distribution));
@@ -174,11 +177,14 @@ export class Sli {
    * and, with `reportBatchItemFailures`, events of a response with batch item failures count as
    * bad; each retry counts again on both sides; filtered-out events count in neither. Lambda
    * publishes these metrics only for a mapping with `metricsConfig: { metrics:
-   * [lambda.MetricType.EVENT_COUNT] }`: a mapping of the app without it is refused. For
+   * [lambda.MetricType.EVENT_COUNT] }`: a mapping of the app without it is refused at synth, as is
+   * one of an Amazon MQ or DocumentDB source (no such metrics: use `lambdaAvailability(fn)`). For
    * `fn.addEventSource(source)`, pass `EventSourceMapping.fromEventSourceMappingId(this, 'Mapping',
    * source.eventSourceMappingId)`. Cannot see a disabled mapping (no metrics: `blindAlert`, or the
-   * source's freshness); whether a function error or a throttle counts as failed is not stated by
-   * AWS (not verified): pair it with `lambdaAvailability(fn)`.
+   * source's freshness). AWS's description of `FailedInvokeEventCount` does not name function
+   * errors or throttles: a consumer that throws on every batch without `reportBatchItemFailures`
+   * may read as good. Do not use it alone for such a consumer: pair it with
+   * `lambdaAvailability(fn)` (and `streamFreshness` for a stream).
    */
   public static eventSourceMappingAvailability(mapping: IEventSourceMapping): ISli {
     return new PresetSli('eventSourceMappingAvailability', mapping, undefined, () => lambda.eventSourceMappingAvailability(mapping));

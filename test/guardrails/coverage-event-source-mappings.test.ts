@@ -78,4 +78,17 @@ describe('RELIABILITY-008 on event source mappings', () => {
     });
     expect(findings).toEqual([expect.stringMatching(/^\[slo-coverage\] Lambda event source mapping Shop\/Consumer\/KinesisEventSource:ShopClicks\w+ .*Sli\.eventSourceMappingAvailability\(mapping\)/)]);
   });
+
+  test('a mapping of an Amazon MQ broker or a DocumentDB cluster is reported with lambdaAvailability: Lambda publishes no event source mapping metrics for them', () => {
+    const findings = coverageFindings((stack) => {
+      const fn = new lambda.Function(stack, 'Consumer', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>1') });
+      new lambda.EventSourceMapping(stack, 'Broker', { target: fn, eventSourceArn: 'arn:aws:mq:eu-west-1:123456789012:broker:orders:b-1234' });
+      new lambda.EventSourceMapping(stack, 'Changes', { target: fn, eventSourceArn: 'arn:aws:rds:eu-west-1:123456789012:cluster:docs', startingPosition: lambda.StartingPosition.LATEST });
+      return [Sli.lambdaAvailability(fn)];
+    });
+    expect(findings).toEqual([
+      expect.stringMatching(/Lambda event source mapping Shop\/Broker .*Add an SLO \(e\.g\. Sli\.lambdaAvailability\(fn\) on the mapping's function: it reads the Amazon MQ broker arn:aws:mq:eu-west-1:123456789012:broker:orders:b-1234, for which Lambda publishes no event source mapping metrics\)/),
+      expect.stringMatching(/Lambda event source mapping Shop\/Changes .*Sli\.lambdaAvailability\(fn\) on the mapping's function: it reads the Amazon DocumentDB cluster arn:aws:rds:eu-west-1:123456789012:cluster:docs/),
+    ]);
+  });
 });

@@ -149,7 +149,13 @@ describe('what the evaluator refuses, saying why', () => {
       'alarm checkout-availability-page-1h-5m-long: period 30 s; the simulator models periods of whole minutes only'],
     ['an unknown TreatMissingData', changed({ treatMissingData: 'sometimes' }), {},
       'alarm checkout-availability-page-1h-5m-long: TreatMissingData sometimes is not one of missing, notBreaching, breaching, ignore'],
-    // Average over several minutes is modelled (the mean of the minutes: CloudFront's 5xxErrorRate, test/simulation/average-rate.test.ts)
+    // Average over several minutes is modelled for CloudFront's 5xxErrorRate only (the mean of its minutes,
+    // test/simulation/average-rate.test.ts): nothing says another Average is one sample a minute
+    ['an Average that is not CloudFront\'s 5xxErrorRate', {
+      ...model,
+      windowAlarms: model.windowAlarms.map((a) => ({ ...a, metrics: { ...a.metrics, bad0: { ...a.metrics.bad0, statistic: 'Average' } } })),
+    }, {}, 'alarm checkout-availability-page-1h-5m-long: bad0 (Shop Errors) uses the statistic Average; the simulator models count statistics '
+      + '(Sum, SampleCount, TC(:x)) only: they add up minute by minute'],
     ['a statistic that is not a count', {
       ...model,
       windowAlarms: model.windowAlarms.map((a) => ({ ...a, metrics: { ...a.metrics, total0: { ...a.metrics.total0, statistic: 'Maximum' } } })),

@@ -3,7 +3,8 @@
  * EventSourceMappingUUID, the burn rate it gives, the alarms it synthesizes, how the faithful
  * evaluator pages on failed batches, and the refusal of a mapping that publishes no event counts.
  */
-import { Stack } from 'aws-cdk-lib';
+import { App, Lazy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -29,9 +30,15 @@ function sqsConsumer(stack: Stack, metrics: 'event-count' | 'none' = 'event-coun
 /** The AWS::Lambda::EventSourceMapping of the stack. */
 const cfnMapping = (stack: Stack) => stack.node.findAll().find((c): c is lambda.CfnEventSourceMapping => c instanceof lambda.CfnEventSourceMapping)!;
 
-const sloWith = (build: (stack: Stack) => ReturnType<typeof Sli.eventSourceMappingAvailability>) => () => {
+/**
+ * Builds the SLO (`after` then changes the app further) and synthesizes the app: the mapping's
+ * configuration is checked at synth, once the app is complete.
+ */
+const sloWith = (build: (stack: Stack) => ReturnType<typeof Sli.eventSourceMappingAvailability>, after: (stack: Stack) => void = () => undefined) => () => {
   const stack = newStack();
   new ReliableService(stack, 'Svc', { serviceName: 'svc', dashboard: false, slos: [{ name: 'slo', objective: 99.9, sli: build(stack) }] });
+  after(stack);
+  (stack.node.root as App).synth();
 };
 
 describe('Sli.eventSourceMappingAvailability', () => {
@@ -106,6 +113,40 @@ describe('Sli.eventSourceMappingAvailability', () => {
     });
     expect(withOverride(['EventCount'])).not.toThrow();
     expect(withOverride(['ErrorCount'])).toThrow(/has MetricsConfig\.Metrics \["ErrorCount"\], without EventCount/);
+  });
+
+  test('the mapping is checked at synth: MetricsConfig turned on after the SLO (override or property) is accepted, and removed after it is refused', () => {
+    expect(sloWith((stack) => Sli.eventSourceMappingAvailability(sqsConsumer(stack, 'none').mapping),
+      (stack) => cfnMapping(stack).addPropertyOverride('MetricsConfig.Metrics', ['EventCount']))).not.toThrow();
+    expect(sloWith((stack) => Sli.eventSourceMappingAvailability(sqsConsumer(stack, 'none').mapping),
+      (stack) => { cfnMapping(stack).metricsConfig = { metrics: ['EventCount'] }; })).not.toThrow();
+    expect(sloWith((stack) => Sli.eventSourceMappingAvailability(sqsConsumer(stack).mapping),
+      (stack) => cfnMapping(stack).addPropertyDeletionOverride('MetricsConfig')))
+      .toThrow(/\[Shop\/Svc\/slo\] Shop\/Svc\/slo: sli: Sli\.eventSourceMappingAvailability: the event source mapping Shop\/Consumer\/SqsEventSource:ShopOrderEvents[0-9A-F]+\/Resource has no MetricsConfig.*metricsConfig: \{ metrics: \[lambda\.MetricType\.EVENT_COUNT\] \}/s);
+  });
+
+  test('the check leaves the mapping\'s other properties unresolved: a Lazy filter completed after the SLO is in the template', () => {
+    const stack = newStack();
+    const filters: Array<{ pattern: string }> = [];
+    const mapping = new lambda.EventSourceMapping(stack, 'Mapping', {
+      target: consumer(stack), eventSourceArn: 'arn:aws:sqs:eu-west-1:123456789012:orders', metricsConfig: EVENT_COUNT,
+    });
+    (mapping.node.defaultChild as lambda.CfnEventSourceMapping).filterCriteria = { filters: Lazy.any({ produce: () => filters.map((f) => ({ ...f })) }) };
+    new ReliableService(stack, 'Svc', { serviceName: 'svc', dashboard: false, slos: [{ name: 'slo', objective: 99.9, sli: Sli.eventSourceMappingAvailability(mapping) }] });
+    filters.push({ pattern: '{"body":{"kind":["order"]}}' });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FilterCriteria: { Filters: [{ Pattern: '{"body":{"kind":["order"]}}' }] },
+    });
+  });
+
+  test('a mapping of an Amazon MQ broker or a DocumentDB cluster is refused at synth: Lambda publishes no event counts for them, lambdaAvailability is the fix', () => {
+    const mapping = (stack: Stack, eventSourceArn: string) => new lambda.EventSourceMapping(stack, 'Mapping', {
+      target: consumer(stack), eventSourceArn, metricsConfig: EVENT_COUNT, startingPosition: lambda.StartingPosition.LATEST,
+    });
+    expect(sloWith((stack) => Sli.eventSourceMappingAvailability(mapping(stack, 'arn:aws:mq:eu-west-1:123456789012:broker:orders:b-1234')))).toThrow(
+      /Shop\/Svc\/slo: sli: Sli\.eventSourceMappingAvailability: the event source mapping Shop\/Mapping\/Resource reads the Amazon MQ broker arn:aws:mq:eu-west-1:123456789012:broker:orders:b-1234, for which Lambda publishes no event source mapping metrics .*Use Sli\.lambdaAvailability\(fn\) on the mapping's function instead/s);
+    expect(sloWith((stack) => Sli.eventSourceMappingAvailability(mapping(stack, 'arn:aws:rds:eu-west-1:123456789012:cluster:docs')))).toThrow(
+      /reads the Amazon DocumentDB cluster arn:aws:rds:eu-west-1:123456789012:cluster:docs, for which Lambda publishes no event source mapping metrics/);
   });
 
   test('a mapping known only by its UUID is not checked: its configuration is not in the app', () => {

@@ -1,5 +1,6 @@
 import { ReliabilityFacts, WorkloadFacts, WorkloadKind } from '../facts';
 import { locationOf, IReliabilityRule, RuleFinding, RuleLevel } from '../rule';
+import { sourceWithoutEventCounts } from '../../sli/presets/lambda';
 
 /** The metric dimensions that identify a resource of each kind, and which preset of docs/slis.md covers it. */
 export const COVERAGE_DIMENSIONS: Record<WorkloadKind, { readonly label: string; readonly dimensions: string[]; readonly preset: string }> = {
@@ -25,8 +26,16 @@ export const COVERAGE_DIMENSIONS: Record<WorkloadKind, { readonly label: string;
   },
 };
 
-/** The preset the fix names for a workload: for a function invoked asynchronously, the asynchronous-invocation preset too. */
+/**
+ * The preset the fix names for a workload: for a function invoked asynchronously, the
+ * asynchronous-invocation preset too; for a mapping of an Amazon MQ or DocumentDB source (no event
+ * source mapping metrics), its function's preset.
+ */
 function presetFor(workload: WorkloadFacts): string {
+  const source = sourceWithoutEventCounts(workload.eventSourceArn);
+  if (source) {
+    return `Sli.lambdaAvailability(fn) on the mapping's function: it reads ${source}, for which Lambda publishes no event source mapping metrics`;
+  }
   const preset = COVERAGE_DIMENSIONS[workload.kind].preset;
   const by = workload.invokedAsynchronouslyBy ?? [];
   return by.length === 0 ? preset

@@ -35,11 +35,24 @@ function distributionMetric(distribution: IDistribution, metricName: string, sta
  * environment-agnostic stack, is refused at synth).
  *
  * Approximation: each alarm evaluates its alert window as one period, so the bad events of a
- * window are the window's average error rate times its requests. That is exact while the error
- * rate or the traffic is even within the window; when errors come with a traffic peak (or a
- * trough) the count is off by the covariance of the two — a burst of errors during a quiet
- * minute of a busy hour weighs as much as the same rate during the busy minutes. (CloudFront
- * averages its own per-minute rates, so the average is over minutes, not requests.) Errors
+ * window are the window's `Average` error rate times its requests. Not verified against AWS's
+ * documentation, which gives the statistic but not the samples behind it: this assumes CloudFront
+ * publishes one `5xxErrorRate` sample a minute, so that the `Average` over a window is the mean
+ * of its minutes' rates. Then the product is exact while the error rate or the traffic is even
+ * within the window; when errors come with a traffic peak (or a trough) the count is off by the
+ * covariance of the two — a burst of errors during a quiet minute of a busy hour weighs as much
+ * as the same rate during the busy minutes. If CloudFront instead publishes a statistic set
+ * weighted by requests, the `Average` is request-weighted and the product is exact. Check a
+ * distribution's samples a minute:
+ *
+ * ```
+ * aws cloudwatch get-metric-statistics --region us-east-1 --namespace AWS/CloudFront
+ *   --metric-name 5xxErrorRate --dimensions Name=DistributionId,Value=<id> Name=Region,Value=Global
+ *   --statistics SampleCount --period 60 --start-time <start> --end-time <end>
+ * ```
+ *
+ * A SampleCount of about 1 a minute means the model holds; about the minute's `Requests` means the
+ * `Average` is request-weighted and the preset is exact. Errors
  * CloudFront returns itself (an origin it cannot reach, a function that fails) count as bad;
  * 4xx count as good; viewers that never reach CloudFront are not seen.
  */

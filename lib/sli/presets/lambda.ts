@@ -3,7 +3,7 @@
  */
 import { CfnResource, Duration, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
-import { IEventSourceMapping, IFunction } from 'aws-cdk-lib/aws-lambda';
+import { CfnEventSourceMapping, IEventSourceMapping, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LatencySli, LatencyUnit } from '../latency';
 import { RatioSli, RatioSliProps } from '../ratio';
 
@@ -93,14 +93,24 @@ const EVENT_COUNT = 'EventCount';
  * two, and a window of such failures alone reads as 100 % bad. Filtered-out events
  * (`FilteredOutEventCount`) are in neither.
  *
- * Not verified against AWS's documentation, which does not say: whether a batch whose invocation
- * ends in a function error (exception, timeout) or a throttle counts in `FailedInvokeEventCount`
- * (`lambdaAvailability` counts those as `Errors` and `Throttles`), and whether a response with
- * batch item failures counts its failed items or the whole batch ("any event with a non-empty
- * `BatchItemFailures` in the response"). Why not `DroppedEventCount` over `PolledEventCount`: it
- * exists for streams and Kafka only (not SQS, whose failed messages go to the queue's redrive
- * policy), leaves out events sent to an on-failure destination, and counts an event only after
- * its retries or maximum age ran out, hours after it first failed.
+ * Not to be used alone for a stream or queue consumer without `reportBatchItemFailures`: AWS's
+ * description of `FailedInvokeEventCount` does not name function errors (an exception, a timeout)
+ * or throttles, so a consumer that throws on every batch may add only to `InvokedEventCount`, its
+ * retries pushing the ratio towards good. Pair it with `lambdaAvailability(fn)` on the mapping's
+ * function (`Errors`, `Throttles`), and `streamFreshness` for a stream. No warning is raised when
+ * the function has no SLO: RELIABILITY-008 reports a function that no SLI reads by `FunctionName`.
+ *
+ * Not verified against AWS's documentation, which does not say whether a response with batch item
+ * failures counts its failed items or the whole batch ("any event with a non-empty
+ * `BatchItemFailures` in the response"): with 10-message batches and 1 % of the items failing, the
+ * whole-batch reading counts 9.6 % of the events as bad. Why not `DroppedEventCount` over
+ * `PolledEventCount`: it exists for streams and Kafka only (not SQS, whose failed messages go to the
+ * queue's redrive policy), leaves out events sent to an on-failure destination, and counts an event
+ * only after its retries or maximum age ran out, hours after it first failed.
+ *
+ * The mapping's `MetricsConfig` is checked at synth, when the app is complete: a mapping of the app
+ * without `EventCount` is refused then, and so is one whose `EventSourceArn` is visibly an Amazon MQ
+ * broker or a DocumentDB cluster (no event source mapping metrics; use `lambdaAvailability`).
  */
 export function eventSourceMappingAvailability(mapping: IEventSourceMapping): RatioSli {
   const metric = (metricName: string) => new Metric({
@@ -113,16 +123,42 @@ export function eventSourceMappingAvailability(mapping: IEventSourceMapping): Ra
   });
 }
 
-/** A ratio SLI that also refuses a mapping of the app that publishes no event counts. */
-class EventSourceMappingSli extends RatioSli {
+/**
+ * A ratio SLI whose SLO also refuses, at synth, a mapping of the app that publishes no event
+ * counts. The check waits for synth: a mapping's configuration may still change after the SLO is
+ * built (`cfn.metricsConfig = ...`, `addPropertyOverride('MetricsConfig.Metrics', ...)`).
+ */
+export class EventSourceMappingSli extends RatioSli {
   constructor(private readonly mapping: IEventSourceMapping, props: RatioSliProps) {
     super(props);
   }
 
-  public validate(): string[] {
+  /** What is wrong with the mapping as the complete app configures it. */
+  public synthProblems(): string[] {
+    const resource = mappingResource(this.mapping);
+    const source = resource ? sourceWithoutEventCounts(configuredProperty(resource, 'EventSourceArn', 'eventSourceArn')) : undefined;
+    if (resource && source) {
+      return [`the event source mapping ${resource.node.path} reads ${source}, for which Lambda publishes no event source mapping metrics `
+        + '(only for SQS, Kinesis, DynamoDB streams, Amazon MSK and self-managed Kafka) and its alarms could never fire. '
+        + 'Use Sli.lambdaAvailability(fn) on the mapping\'s function instead'];
+    }
     const problem = eventCountProblem(this.mapping);
-    return [...super.validate(), ...(problem ? [problem] : [])];
+    return problem ? [problem] : [];
   }
+}
+
+/**
+ * The source, when `arn` is visibly one for which Lambda publishes no event source mapping
+ * metrics: Amazon MQ (`arn:<partition>:mq:`) or Amazon DocumentDB (`arn:<partition>:rds:`).
+ * "Types of metrics for Lambda functions" (docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics)
+ * names SQS, Kinesis, DynamoDB streams, Amazon MSK and self-managed Kafka only.
+ */
+export function sourceWithoutEventCounts(arn: unknown): string | undefined {
+  if (typeof arn !== 'string' || Token.isUnresolved(arn)) {
+    return undefined;
+  }
+  const service = /^arn:[^:]+:([^:]+):/.exec(arn)?.[1];
+  return service === 'mq' ? `the Amazon MQ broker ${arn}` : service === 'rds' ? `the Amazon DocumentDB cluster ${arn}` : undefined;
 }
 
 /**
@@ -136,7 +172,7 @@ export function eventCountProblem(mapping: IEventSourceMapping): string | undefi
   if (!resource) {
     return undefined;
   }
-  const metrics = renderedMetrics(resource);
+  const metrics = configuredMetrics(resource);
   if (metrics === 'unknown' || metrics?.includes(EVENT_COUNT)) {
     return undefined;
   }
@@ -161,20 +197,85 @@ function mappingResource(mapping: IEventSourceMapping): CfnResource | undefined 
   return Tokenization.reverseString(id).tokens.map((t) => (t instanceof Reference ? t.target : undefined)).find(isMapping);
 }
 
-/** `MetricsConfig.Metrics` as the resource renders it (property overrides included): `undefined` without MetricsConfig, `unknown` when a token. */
-function renderedMetrics(resource: CfnResource): string[] | 'unknown' | undefined {
-  let properties: Record<string, unknown> | undefined;
+/**
+ * `MetricsConfig.Metrics` as the resource will render it, property overrides included: `undefined`
+ * without MetricsConfig, `unknown` when a token. Only MetricsConfig is read and resolved: resolving
+ * the whole resource would resolve (and so freeze, as Lazy values cache their first resolution)
+ * every other property, e.g. filter criteria still being built.
+ */
+function configuredMetrics(resource: CfnResource): string[] | 'unknown' | undefined {
+  let config: unknown;
   try {
-    const rendered = Stack.of(resource).resolve((resource as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as { Resources?: Record<string, { Properties?: Record<string, unknown> }> };
-    properties = Object.values(rendered.Resources ?? {})[0]?.Properties;
+    config = Stack.of(resource).resolve(withOverrides(ownMetricsConfig(resource), propertyOverrides(resource)));
   } catch {
     return 'unknown';
   }
-  const config = properties?.MetricsConfig;
   if (config === undefined) {
     return undefined;
   }
-  const metrics = typeof config === 'object' && config !== null && Object.keys(config).every((k) => k === 'Metrics')
-    ? (config as { Metrics?: unknown }).Metrics ?? [] : 'unknown';
+  const metrics = isPlainObject(config) && Object.keys(config).every((k) => k === 'Metrics') ? config.Metrics ?? [] : 'unknown';
   return Array.isArray(metrics) && metrics.every((m) => typeof m === 'string') ? metrics : 'unknown';
+}
+
+/** A property as the resource will render it, overrides included, resolved alone; `undefined` when it cannot be read. */
+function configuredProperty(resource: CfnResource, cfnName: string, l1Name: string): unknown {
+  const own = resource instanceof CfnEventSourceMapping ? (resource as unknown as Record<string, unknown>)[l1Name]
+    : (resource as unknown as { readonly _cfnProperties?: Record<string, unknown> })._cfnProperties?.[cfnName];
+  const overrides = propertyOverrides(resource);
+  const value = isPlainObject(overrides) && cfnName in overrides ? overrides[cfnName] : own;
+  try {
+    return Stack.of(resource).resolve(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The MetricsConfig the resource's own properties give, in CloudFormation's casing (`{ Metrics }`). */
+function ownMetricsConfig(resource: CfnResource): unknown {
+  if (resource instanceof CfnEventSourceMapping) {
+    const config = resource.metricsConfig;
+    // a token stands for the rendered (CloudFormation-cased) value; a struct has the L1 casing
+    return config === undefined || Token.isUnresolved(config) ? config : { Metrics: (config as CfnEventSourceMapping.MetricsConfigProperty).metrics };
+  }
+  // a plain CfnResource of this type keeps its properties as given, in CloudFormation's casing
+  const properties = (resource as unknown as { readonly _cfnProperties?: unknown })._cfnProperties;
+  return isPlainObject(properties) ? properties.MetricsConfig : undefined;
+}
+
+/** The resource's raw overrides of its properties (`addPropertyOverride`, `addOverride('Properties...')`). */
+function propertyOverrides(resource: CfnResource): unknown {
+  const overrides = (resource as unknown as { readonly rawOverrides?: unknown }).rawOverrides;
+  return isPlainObject(overrides) ? overrides.Properties : undefined;
+}
+
+/** MetricsConfig once the overrides are merged into it, as `CfnResource` merges them (an `undefined` value deletes). */
+function withOverrides(config: unknown, overrides: unknown): unknown {
+  if (!isPlainObject(overrides) || !('MetricsConfig' in overrides)) {
+    return config;
+  }
+  return deepMerge({ MetricsConfig: config }, { MetricsConfig: overrides.MetricsConfig }).MetricsConfig;
+}
+
+/** aws-cdk-lib's merge of raw overrides (core/lib/cfn-resource.ts), on copies. */
+function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...target };
+  for (const [key, value] of Object.entries(source)) {
+    if (isPlainObject(value)) {
+      const inner = deepMerge(isPlainObject(merged[key]) ? merged[key] as Record<string, unknown> : {}, value);
+      if (Object.keys(inner).length === 0) {
+        delete merged[key];
+      } else {
+        merged[key] = inner;
+      }
+    } else if (value === undefined) {
+      delete merged[key];
+    } else {
+      merged[key] = value;
+    }
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Token.isUnresolved(value);
 }

@@ -16,9 +16,12 @@
  *   target); `TargetResponseTime` has no sample for a request whose target never answered;
  * - CloudFront publishes `Requests` (Sum) and `5xxErrorRate` (Average, percent) as one datapoint a
  *   minute each while there are requests, so a window's Average is the mean of its minutes' rates
- *   (an assumption: AWS documents the statistic, not the samples; see lib/simulation/scenario.ts);
- * - a Synthetics canary publishes `SuccessPercent` once a run (100 or 0), in the minute the run
- *   starts, nothing between runs;
+ *   (an assumption, not verified: AWS documents the statistic, not the samples; if CloudFront
+ *   weights its samples by requests, the preset is exact and the peak/trough rows are wrong both
+ *   ways; docs/slis.md gives the SampleCount check; see lib/simulation/scenario.ts);
+ * - a Synthetics canary publishes `SuccessPercent` once a run (100 or 0), nothing between runs,
+ *   timestamped in the minute the run starts (not verified: "CloudWatch metrics published by
+ *   canaries" gives only "Valid Statistic: Average, Units: Percent");
  * - every metric reaches CloudWatch 2 minutes late (the evaluator's default ingestion delay),
  *   except in the "no ingestion delay" rows.
  */
@@ -104,6 +107,18 @@ export interface SliCase {
   readonly region?: string;
   /** Rows of its own. @default - the generic rows only */
   readonly extraRows?: (sli: SliCase) => FailureRow[];
+  /**
+   * The full outage as this SLI's metrics see it, when they cannot see every full outage (the
+   * generic rows' "full outage" would claim it pages on one it may not see).
+   * @default 'full outage'
+   */
+  readonly outage?: string;
+  /**
+   * Its docs (docs/slis.md) declare an approximation, so its rows may have `approximation`; no
+   * other SLI may (a row cannot excuse an expectation its SLI's docs do not warn about).
+   * @default false
+   */
+  readonly documentsApproximation?: boolean;
 }
 
 const THRESHOLD_MS = 300;
@@ -190,7 +205,7 @@ export const SLIS: SliCase[] = [
     // a rate times the total), published while there are requests
     name: '`distributionAvailability`', kind: 'availability', region: 'us-east-1',
     build: (s) => Sli.distributionAvailability(new cloudfront.Distribution(s, 'Cdn', { defaultBehavior: { origin: new origins.HttpOrigin('origin.example.com') } })),
-    extraRows: (sli) => distributionRows(sli),
+    extraRows: (sli) => distributionRows(sli), documentsApproximation: true,
   },
   {
     // asynchronous invocation metrics: AsyncEventsDropped counts only events dropped (Types of metrics for Lambda functions)
@@ -198,14 +213,17 @@ export const SLIS: SliCase[] = [
     traffic: { badMetric: 'AsyncEventsDropped' }, absentWhileZero: 'AsyncEventsDropped',
   },
   {
-    // event source mapping metrics (MetricsConfig EventCount): FailedInvokeEventCount counts failed
-    // invocations and events of responses with batch item failures (Types of metrics for Lambda
-    // functions); AWS does not say it is published while 0, so it is modelled absent then
+    // event source mapping metrics (MetricsConfig EventCount): FailedInvokeEventCount counts the events
+    // Lambda tried to invoke the function with but failed (network configuration, permissions, a deleted
+    // function) and events of responses with a non-empty BatchItemFailures (Types of metrics for Lambda
+    // functions), not function errors; AWS does not say it is published while 0, so it is modelled absent then
     name: '`eventSourceMappingAvailability`', kind: 'availability',
     build: (s) => Sli.eventSourceMappingAvailability(new lambda.EventSourceMapping(s, 'Mapping', {
       target: fn(s), eventSourceArn: new sqs.Queue(s, 'Events').queueArn, metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
     })),
     traffic: { badMetric: 'FailedInvokeEventCount' }, absentWhileZero: 'FailedInvokeEventCount',
+    outage: 'Lambda cannot invoke the function (permissions, network, a deleted function): every event a failed invocation',
+    extraRows: (sli) => eventSourceMappingRows(sli), documentsApproximation: true,
   },
 ];
 
@@ -351,6 +369,8 @@ function timeouts(sli: SliCase): FailureRow[] {
  * its window, the 6h tier over 0.6 %, the 1d ticket tier over 0.3 %.
  */
 function distributionRows(sli: SliCase): FailureRow[] {
+  /** 50 200, as the table writes numbers. */
+  const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ' ');
   const row = (failure: string, rest: Omit<FailureRow, 'sli' | 'failure' | 'minutes'>): FailureRow => (
     { sli: sli.name, failure, minutes: 8 * 60, ...rest });
   /** 1 000 requests a minute, `rate` of them (and `ratio` of them failing) from minute 0 for `minutes`. */
@@ -375,8 +395,9 @@ function distributionRows(sli: SliCase): FailureRow[] {
       // 10 000 failed requests in 5 minutes, 23 % of the month's budget: an SRE pages on that
       expected: { pageBy: 10, clearBy: 5 + 35, ticket: 'allowed' },
       approximation: {
-        why: 'the hour\'s mean of minute rates (5 × 10 % / 60 = 0.83 %) times its requests counts 1 300 of the 10 000 failed '
-          + 'requests, under the 1h tier\'s 1.44 %: errors during a peak are under-counted; pair it with the origin\'s SLI',
+        why: `the hour's mean of minute rates (5 × 10 % / 60 = 0.83 %) times its ${thousands(55 * RATE + 5 * 20 * RATE)} requests counts `
+          + `about ${thousands(Math.round((0.1 * 5 / 60) * (55 * RATE + 5 * 20 * RATE) / 100) * 100)} of the 10 000 failed requests, `
+          + 'under the 1h tier\'s 1.44 %: errors during a peak are under-counted; pair it with the origin\'s SLI',
         measured: { pageBy: 'never', ticket: 'never' },
       },
       scenario: (m) => published(sli, m, spell(5, 20 * RATE, 0.1)),
@@ -385,11 +406,45 @@ function distributionRows(sli: SliCase): FailureRow[] {
       // 200 failed requests, 0.46 % of the month's budget: an SRE would not page on that
       expected: { pageBy: 'never', ticket: 'never' },
       approximation: {
-        why: 'the hour\'s mean of minute rates (10 × 100 % / 60 = 17 %) times its 50 000 requests counts 8 300 failed requests '
-          + 'for 200: errors in a quiet spell are over-counted, and page',
+        why: `the hour's mean of minute rates (10 × 100 % / 60 = 16.7 %) times its ${thousands(50 * RATE + 10 * 20)} requests counts `
+          + `about ${thousands(Math.round((10 / 60) * (50 * RATE + 10 * 20) / 100) * 100)} failed requests for 200: errors in a quiet spell are over-counted, and page`,
         measured: { pageBy: 5, clearBy: 10 + 35, ticket: 'allowed' },
       },
       scenario: (m) => published(sli, m, spell(10, 20, 1)),
+    }),
+  ];
+}
+
+/**
+ * The event source mapping (`eventSourceMappingAvailability`) beyond what AWS counts: a function
+ * error is not in AWS's description of `FailedInvokeEventCount`, so the rows model it as not counted
+ * (the retried batches add to `InvokedEventCount` only); and AWS does not say whether a response
+ * with batch item failures counts the failed items or the whole batch, so the rows model the
+ * reading that counts more (the whole batch) and show by how much.
+ */
+function eventSourceMappingRows(sli: SliCase): FailureRow[] {
+  const row = (failure: string, rest: Omit<FailureRow, 'sli' | 'failure' | 'minutes'>): FailureRow => (
+    { sli: sli.name, failure, minutes: 8 * 60, ...rest });
+  // 10-message batches with 1 % of the items failing: 1 - 0.99^10 = 9.56 % of the batches hold a failure
+  const wholeBatchShare = 1 - 0.99 ** 10;
+  return [
+    row('the function throws on every batch (no `reportBatchItemFailures`), 1 h', {
+      expected: { pageBy: 5, holdsThrough: INCIDENT - 1, clearBy: INCIDENT + 35, ticket: 'allowed' },
+      cannot: 'AWS\'s `FailedInvokeEventCount` counts invocations that never reached the function and responses with '
+        + '`BatchItemFailures`, not function errors: the retried batches add to `InvokedEventCount` only. Pair it with '
+        + '`lambdaAvailability(fn)`, which counts them as `Errors` (and `streamFreshness` for a stream)',
+      scenario: (m) => published(sli, m, constantTraffic(RATE)),
+    }),
+    row('1 % of the items fail in 10-message batches (partial batch responses), 1 h', {
+      // 1 % of events for an hour at 99.9 %: a burn of 10 for an hour, 1.4 % of the month's budget: no page, no ticket
+      expected: { pageBy: 'never', ticket: 'never' },
+      approximation: {
+        why: 'AWS counts "any event with a non-empty BatchItemFailures in the response" and does not say whether that is the '
+          + `failed items or the whole batch; modelled as the whole batch, 1 − 0.99¹⁰ = ${(wholeBatchShare * 100).toFixed(1)} % of the events count `
+          + 'as bad for 1 % failing, and it pages at 99.9 %',
+        measured: { pageFrom: 5, pageBy: 15, clearBy: INCIDENT + 35, ticket: 'allowed' },
+      },
+      scenario: (m) => published(sli, m, incident({ errorRatio: wholeBatchShare, durationMinutes: INCIDENT, eventsPerMinute: RATE })),
     }),
   ];
 }
@@ -400,7 +455,7 @@ export function failureRows(): FailureRow[] {
   for (const sli of SLIS) {
     const row = (failure: string, rest: Omit<FailureRow, 'sli' | 'failure'>) => rows.push({ sli: sli.name, failure, ...rest });
     const what = sli.kind === 'latency' ? 'slow' : 'errors';
-    const full = sli.kind === 'latency' ? 'every request slow' : 'full outage';
+    const full = sli.kind === 'latency' ? 'every request slow' : sli.outage ?? 'full outage';
     const outage = incident({ errorRatio: 1, durationMinutes: INCIDENT, eventsPerMinute: RATE });
     row(`${full}, 1 h`, {
       expected: { pageBy: 5, holdsThrough: INCIDENT - 1, clearBy: INCIDENT + 35, ticket: 'allowed' }, minutes: 8 * 60,
@@ -549,8 +604,9 @@ export const SLICE_SLIS: SliceSliCase[] = [
       runtime: synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_9_1,
       test: synthetics.Test.custom({ code: synthetics.Code.fromInline('exports.handler = async () => {};'), handler: 'index.handler' }),
     })),
-    // one run every 5 minutes, timestamped at its start: SuccessPercent 100 (passed) or 0 (failed) in
-    // the run's minute, nothing in the 4 minutes between runs ("CloudWatch metrics published by canaries")
+    // one run every 5 minutes: SuccessPercent 100 (passed) or 0 (failed) in the run's minute, nothing in
+    // the 4 minutes between runs; timestamped at the run's start is not verified ("CloudWatch metrics
+    // published by canaries" gives only "Valid Statistic: Average, Units: Percent")
     value: (_, bad, minute) => (((minute % CANARY_RUN_MINUTES) + CANARY_RUN_MINUTES) % CANARY_RUN_MINUTES === 0 ? (bad ? 0 : 100) : undefined),
     failure: 'the canary failing',
     silence: 'the canary stops running',
