@@ -183,7 +183,7 @@ async function readHistory(cw: FetchContext, input: ReviewInput, selected: reado
   const historyStart = Math.max(start, now - ALARM_HISTORY_RETENTION_SECONDS * 1000);
   const caveats: string[] = [];
   if (historyStart >= end) {
-    return { history: { alarms: new Map() }, historyReason: 'CloudWatch keeps alarm history 30 days: the whole period is older', caveats };
+    return { history: { alarms: new Map(), changes: new Map() }, historyReason: 'CloudWatch keeps alarm history 30 days: the whole period is older', caveats };
   }
   const history = await readAlarmHistory(cw, names, historyStart, end, composites);
   if (history.denied !== undefined) {
@@ -213,9 +213,9 @@ async function readOwnStopConditions(cw: FetchContext, input: ReviewInput, fis: 
   const account = accounts.length === 1 && /^\d{12}$/.test(accounts[0]) ? accounts[0] : undefined;
   const base = { region: cw.region, ...(account ? { account } : {}), ...(read.historyReason ? { reason: read.historyReason } : {}) };
   if (read.readFrom === undefined) {
-    return { ...base, alarms: read.history.alarms };
+    return { ...base, alarms: read.history.alarms, changes: read.history.changes };
   }
-  const scope: StopConditionHistory = { ...base, alarms: read.history.alarms, readFrom: read.readFrom };
+  const scope: StopConditionHistory = { ...base, alarms: read.history.alarms, changes: read.history.changes, readFrom: read.readFrom };
   const names = [...new Set(fis.runs.flatMap((run) => {
     const entry = input.manifests.flatMap((m) => m.stack.name === run.template.stack ? m.services : [])
       .find((s) => s.name === run.template.service)?.experiments.find((e) => e.name === run.template.experiment);
@@ -226,9 +226,9 @@ async function readOwnStopConditions(cw: FetchContext, input: ReviewInput, fis: 
   }
   const own = await readAlarmHistory(cw, names, read.readFrom, end);
   if (own.denied !== undefined) {
-    return { ...base, alarms: read.history.alarms, reason: `cloudwatch:DescribeAlarmHistory was refused (${own.denied})` };
+    return { ...base, alarms: read.history.alarms, changes: read.history.changes, reason: `cloudwatch:DescribeAlarmHistory was refused (${own.denied})` };
   }
-  return { ...scope, alarms: new Map([...read.history.alarms, ...own.alarms]) };
+  return { ...scope, alarms: new Map([...read.history.alarms, ...own.alarms]), changes: new Map([...read.history.changes, ...own.changes]) };
 }
 
 function sloReport(slo: SloEntry, target: BudgetTarget, series: SloSeries | undefined, notDeployed: boolean, region: string,
