@@ -87,6 +87,19 @@ export interface FoundRun {
   readonly experiment: ExperimentView;
   /** The ARNs of the run's stop-condition alarms, as GetExperiment gives them. @default - none given */
   readonly stopConditionArns?: readonly string[];
+  /** The account the run ran in (its ARN's, else its role's). @default - not known */
+  readonly account?: string;
+}
+
+/**
+ * The account of a run, from GetExperiment: the experiment's `arn` (`arn:aws:fis:region:account:experiment/id`,
+ * https://docs.aws.amazon.com/fis/latest/APIReference/API_Experiment.html; newer SDKs than ours return it),
+ * else its `roleArn` (`arn:aws:iam::account:role/...`): the role is passed to FIS with iam:PassRole, which
+ * passes roles of the caller's own account (not verified against the FIS documentation for
+ * multi-account experiments, whose role is the orchestrator account's, where the run is too).
+ */
+function runAccount(experiment: { arn?: string; roleArn?: string }): string | undefined {
+  return [experiment.arn, experiment.roleArn].map((arn) => arn?.split(':')[4]).find((a): a is string => a !== undefined && /^\d{12}$/.test(a));
 }
 
 /** The stop-condition source of a CloudWatch alarm (FIS stop conditions). */
@@ -120,6 +133,7 @@ export async function listRuns(context: FisContext, templates: ReadonlyMap<strin
         endTime: e.endTime,
       },
       stopConditionArns: (e.stopConditions ?? []).filter((c) => c.source === ALARM_SOURCE && c.value).map((c) => c.value!),
+      ...((account) => (account ? { account } : {}))(runAccount(e)),
     };
   });
 }
@@ -168,8 +182,10 @@ export function runStopConditions(entry: ExperimentEntry | undefined, run: Found
       continue;
     }
     const { region, account } = arnScope(arn);
+    // the run's own account first: an env-agnostic stack's manifest does not know it
+    const here = run.account ?? history.account;
     const elsewhere = region !== history.region ? `in ${region || 'another region'}`
-      : history.account !== undefined && account !== '' && account !== history.account ? `in account ${account}` : undefined;
+      : here !== undefined && account !== '' && account !== here ? `in account ${account}` : undefined;
     out.set(name, { name, own: true, ...(elsewhere ? { unread: `its alarm is ${elsewhere}, whose history the report does not read` } : {}) });
   }
   return [...out.values()];

@@ -173,6 +173,17 @@ describe('review on the sample app', () => {
       }));
     });
 
+    test('a run stopped by an alarm of another account (same region) is inconclusive: the run\'s account is GetExperiment\'s, not the env-agnostic manifest\'s', async () => {
+      const fake = moreRuns();
+      fake.experiments.push(run('EXPotherAccount', '2024-04-27', 'stopped', { stopConditionArns: ['arn:aws:cloudwatch:eu-west-1:444455556666:alarm:partner-probe'] }));
+      const search = (await review()).services.find((s) => s.service === 'search')!.experiments;
+      expect(search.runs.find((r) => r.id === 'EXPotherAccount')).toEqual(expect.objectContaining({
+        verdict: 'inconclusive',
+        reason: 'INCONCLUSIVE: FIS stopped the experiment, and whether a stop condition did cannot be told: '
+          + 'partner-probe: its alarm is in account 444455556666, whose history the report does not read',
+      }));
+    });
+
     test('a run stopped while the alarm history cannot be read is inconclusive, not stopped by a person', async () => {
       const fake = moreRuns();
       fake.refuse.set('cloudwatch:DescribeAlarmHistory', awsError('AccessDenied', 'User is not authorized to perform: cloudwatch:DescribeAlarmHistory'));
