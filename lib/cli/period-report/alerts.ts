@@ -22,10 +22,16 @@ export interface AlarmHistory {
   readonly changes: ReadonlyMap<string, readonly StateChange[]>;
   /** @default - allowed */
   readonly denied?: string;
+  /**
+   * The time (ms) up to which the history is complete, when a scan stopped after `MAX_PAGES` pages
+   * with more to read: the scan is oldest first, so the latest changes are the ones missing.
+   * @default - read to the end
+   */
+  readonly readTo?: number;
 }
 
 /** Pages per alarm before giving up on a NextToken that never ends. */
-const MAX_PAGES = 1_000;
+export const MAX_PAGES = 1_000;
 
 /** The time of a StateUpdate item to ALARM, or undefined for other items. */
 export function alarmTransition(historyData: string | undefined, timestamp: Date | undefined): number | undefined {
@@ -47,11 +53,12 @@ function stateChange(historyData: string | undefined, timestamp: Date | undefine
 
 type HistoryQuery = { readonly AlarmName: string } | { readonly AlarmTypes: ['CompositeAlarm'] };
 
-/** Every StateUpdate item of one query, page by page; `denied` when refused. */
-async function transitions(context: FetchContext, query: HistoryQuery, start: number, end: number): Promise<{ items: Array<{ name: string } & StateChange>; denied?: string }> {
+/** Every StateUpdate item of one query, page by page; `denied` when refused, `readTo` when cut after `maxPages`. */
+async function transitions(context: FetchContext, query: HistoryQuery, start: number, end: number, maxPages: number):
+Promise<{ items: Array<{ name: string } & StateChange>; denied?: string; readTo?: number }> {
   const items: Array<{ name: string } & StateChange> = [];
   let nextToken: string | undefined;
-  for (let page = 1; page <= MAX_PAGES; page++) {
+  for (let page = 1; ; page++) {
     let output;
     try {
       output = await withRetries(
@@ -84,6 +91,9 @@ async function transitions(context: FetchContext, query: HistoryQuery, start: nu
     if (!token || token === nextToken) {
       break;
     }
+    if (page === maxPages) {
+      return { items, readTo: items.length ? items[items.length - 1].at : start };
+    }
     nextToken = token;
   }
   return { items };
@@ -95,15 +105,19 @@ async function transitions(context: FetchContext, query: HistoryQuery, start: nu
  * composite-alarm history, paged, rather than one call per alarm; any other alarm by its name.
  */
 export async function readAlarmHistory(context: FetchContext, names: readonly string[], start: number, end: number,
-  composites: ReadonlySet<string> = new Set()): Promise<AlarmHistory> {
+  composites: ReadonlySet<string> = new Set(), maxPages = MAX_PAGES): Promise<AlarmHistory> {
   const alarms = new Map<string, number[]>(names.map((n) => [n, []]));
   const changes = new Map<string, StateChange[]>(names.map((n) => [n, []]));
   const queries: HistoryQuery[] = [
     ...(names.some((n) => composites.has(n)) ? [{ AlarmTypes: ['CompositeAlarm'] as ['CompositeAlarm'] }] : []),
     ...names.filter((n) => !composites.has(n)).map((AlarmName) => ({ AlarmName })),
   ];
+  let readTo: number | undefined;
   for (const query of queries) {
-    const { items, denied } = await transitions(context, query, start, end);
+    const { items, denied, readTo: cut } = await transitions(context, query, start, end, maxPages);
+    if (cut !== undefined) {
+      readTo = Math.min(readTo ?? cut, cut);
+    }
     for (const { name, ...change } of items) {
       changes.get(name)?.push(change);
       if (change.to === 'ALARM') {
@@ -111,7 +125,7 @@ export async function readAlarmHistory(context: FetchContext, names: readonly st
       }
     }
     if (denied !== undefined) {
-      return { alarms, changes, denied };
+      return { alarms, changes, denied, ...(readTo !== undefined ? { readTo } : {}) };
     }
   }
   for (const times of alarms.values()) {
@@ -120,5 +134,5 @@ export async function readAlarmHistory(context: FetchContext, names: readonly st
   for (const list of changes.values()) {
     list.sort((a, b) => a.at - b.at);
   }
-  return { alarms, changes };
+  return { alarms, changes, ...(readTo !== undefined ? { readTo } : {}) };
 }

@@ -16,7 +16,7 @@ import { resolveTargets, unrecordedConditionIds, windowAlarmNames } from '../bud
 import { sliceRetentionSeconds } from '../budget/time-slices';
 import { DAY_SECONDS, HOUR_SECONDS } from '../../slo/windows';
 import type { ExperimentPlan } from '../experiments/model';
-import { AlarmHistory, readAlarmHistory } from './alerts';
+import { AlarmHistory, MAX_PAGES, readAlarmHistory } from './alerts';
 import { attainmentOf, burnDown, Happening, worstDays } from './attainment';
 import { CONCURRENCY, isAccessDenied, mapLimit, ReviewClients } from './aws';
 import {
@@ -190,6 +190,10 @@ async function readHistory(cw: FetchContext, input: ReviewInput, selected: reado
     const historyReason = `alarm history could not be read: cloudwatch:DescribeAlarmHistory was refused (${history.denied})`;
     return { history, historyReason, caveats: [`Alerts are not counted: ${historyReason}.`] };
   }
+  if (history.readTo !== undefined) {
+    caveats.push(`Alerts (and stop conditions that fired) are counted up to ${new Date(history.readTo).toISOString()} only: `
+      + `the alarm history gave more than ${MAX_PAGES} pages and the rest was not read.`);
+  }
   if (historyStart > start) {
     const from = new Date(historyStart).toISOString().slice(0, 10);
     return {
@@ -215,7 +219,10 @@ async function readOwnStopConditions(cw: FetchContext, input: ReviewInput, fis: 
   if (read.readFrom === undefined) {
     return { ...base, alarms: read.history.alarms, changes: read.history.changes };
   }
-  const scope: StopConditionHistory = { ...base, alarms: read.history.alarms, changes: read.history.changes, readFrom: read.readFrom };
+  const scope: StopConditionHistory = {
+    ...base, alarms: read.history.alarms, changes: read.history.changes, readFrom: read.readFrom,
+    ...(read.history.readTo !== undefined ? { readTo: read.history.readTo } : {}),
+  };
   const names = [...new Set(fis.runs.flatMap((run) => {
     const entry = input.manifests.flatMap((m) => m.stack.name === run.template.stack ? m.services : [])
       .find((s) => s.name === run.template.service)?.experiments.find((e) => e.name === run.template.experiment);
@@ -228,7 +235,11 @@ async function readOwnStopConditions(cw: FetchContext, input: ReviewInput, fis: 
   if (own.denied !== undefined) {
     return { ...base, alarms: read.history.alarms, changes: read.history.changes, reason: `cloudwatch:DescribeAlarmHistory was refused (${own.denied})` };
   }
-  return { ...scope, alarms: new Map([...read.history.alarms, ...own.alarms]), changes: new Map([...read.history.changes, ...own.changes]) };
+  const readTo = [scope.readTo, own.readTo].filter((t): t is number => t !== undefined);
+  return {
+    ...scope, alarms: new Map([...read.history.alarms, ...own.alarms]), changes: new Map([...read.history.changes, ...own.changes]),
+    ...(readTo.length ? { readTo: Math.min(...readTo) } : {}),
+  };
 }
 
 function sloReport(slo: SloEntry, target: BudgetTarget, series: SloSeries | undefined, notDeployed: boolean, region: string,

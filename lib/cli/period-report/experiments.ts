@@ -27,7 +27,7 @@ import type { ExperimentView } from '../experiments/progress';
 import { judge, Verdict } from '../experiments/verdict';
 import type { ExperimentRun, ExperimentSection } from './model';
 import { CONCURRENCY, mapLimit } from './aws';
-import type { StateChange } from './alerts';
+import { MAX_PAGES as MAX_HISTORY_PAGES, StateChange } from './alerts';
 import { startedBySchedule } from './schedule-match';
 
 export interface FisContext {
@@ -150,6 +150,8 @@ export interface StopConditionHistory {
   readonly readFrom?: number;
   /** Why it could not be read, when it could not. @default - read */
   readonly reason?: string;
+  /** Up to when (ms) it is complete, when the scan was cut (`AlarmHistory.readTo`). @default - read to the end */
+  readonly readTo?: number;
   /** The region read: an alarm of another region is not in it. */
   readonly region: string;
   /** The stacks' account, when known: an alarm of another account is not in it. @default - not known */
@@ -275,6 +277,11 @@ export function describeRun(entry: ExperimentEntry | undefined, run: FoundRun, p
   const unknown = history.readFrom === undefined || history.readFrom > started
     ? `the alarm history of the run is not read (${history.reason ?? 'it is older than the history kept'})`
     : unread.length > 0 ? joinAnd(unread.map((s) => `${s.name}: ${s.unread}`)) : undefined;
+  if (history.readTo !== undefined && (ended ?? periodEnd) > history.readTo && fired.length === 0 && (status === 'completed' || status === 'stopped')) {
+    // the scan is oldest first: a stop condition that fired during the run may be among what was not read
+    return { ...base, verdict: 'inconclusive', reason: `INCONCLUSIVE: the alarm history was read up to ${new Date(history.readTo).toISOString()} only `
+      + `(more than ${MAX_HISTORY_PAGES} pages of DescribeAlarmHistory): whether a stop condition fired during the run cannot be told` };
+  }
   // a stop condition already in ALARM at the start (or gone to ALARM between creation and start) stops the run at once
   const read = stops.filter((s) => s.unread === undefined && !fired.includes(s.name))
     .map((s) => ({ name: s.name, state: stateAt(history.changes.get(s.name) ?? [], started) }));
