@@ -363,11 +363,16 @@ describe('review of time-slice SLOs: the condition metric read at Period = slice
     expect(freshness.worstDays[0].budgetSpentPercent).toBeCloseTo(100 * 90 / (0.005 * 30 * 1_440), 0);
     const consumer = report.services[0].slos.find((s) => s.slo === 'consumer')!;
     expect(consumer.slidingWindow.budgetBasisSeconds).toBeUndefined();
+    // the burn-down's budget left says its base too (a whole window's when not clipped)
+    expect(freshness.burnDown[freshness.burnDown.length - 1].budgetBasisSeconds).toBe((T0 - KEPT_FROM) / 1000);
+    expect(freshness.burnDown[0].budgetBasisSeconds).toBeUndefined();
+    expect(consumer.burnDown.every((p) => p.budgetBasisSeconds === undefined)).toBe(true);
 
     expect(await world().run('review', dir, '--since', '30d', '--service', 'order-events')).toBe(0);
     const markdown = world().stdout();
     expect(markdown).toMatch(/\| freshness \| 99\.5 % \| [^|]+ \| [^|]+ \| 16\.2 % \(of the 14d 22h read of the 30d window\) \|/);
     expect(markdown).toMatch(/- 2024-04-24: .*of a whole 30d window's budget\)/);
+    expect(markdown).toMatch(/\| 2024-05-01 \| 16\.2 % \(of the 14d 22h read of the 30d window\) \| 0 \|/);
 
     const out = path.join(dir, 'basis.html');
     expect(await world().run('review', dir, '--since', '30d', '--service', 'order-events', '--format', 'html', '--out', out)).toBe(0);
