@@ -28,7 +28,7 @@ import type { PeriodReport } from '../../lib/cli/period-report/model';
 import { parsePeriod } from '../../lib/cli/period-report/period';
 import { renderPeriodReportJson } from '../../lib/cli/period-report/render';
 import { createLogger } from '../shared/log';
-import { chatbotCustomNotification, cut, escapeChatMarkdown, gsm, snsSubject } from '../shared/sns-message';
+import { chatbotCustomNotification, cut, escapeChatMarkdown, gsm, plainChatText, snsSubject } from '../shared/sns-message';
 import { archiveKeys, keySafe, REPORT_LOG_EVENTS, ReportEvent } from './contract';
 import { deliverDigest, DeliveryOutcome, DigestMessage } from './deliver';
 import { readConfig, readDeployedDefinition } from './manifest';
@@ -139,6 +139,7 @@ export function digestMessage(report: PeriodReport, bucket: string, htmlKey: str
     sms: cut(gsm(`Reliability report ${stacks}: ${head}`), SMS_LIMIT),
     chatbot: chatbotCustomNotification({
       title: escapeChatMarkdown(title),
+      summary: plainChatText(title), // plain text (a push notification's preview): not markdown-escaped
       description: [...[...report.summary, ...caveats].map(escapeChatMarkdown), ...archive].join('\n'),
       keywords: ['reliability-report', ...report.stacks],
       eventType: 'ReliabilityReport',

@@ -32,7 +32,10 @@ export interface ChatbotContent {
   readonly keywords: string[];
   /** Notifications that share it share a thread. */
   readonly threadId?: string;
-  /** The notification's summary (push notifications); cut to 250 characters. @default the title */
+  /**
+   * The notification's summary (push notifications), plain text: pass the unescaped title through
+   * `plainChatText`, not the markdown-escaped one; cut to 250 characters. @default the title
+   */
   readonly summary?: string;
   readonly eventType: string;
 }
@@ -84,6 +87,15 @@ export function gsm(text: string): string {
  */
 export function escapeChatMarkdown(text: string): string {
   return text.replace(/[\\`*_~[\]<>&]/g, '\\$&').replace(/@(?=(?:channel|here|everyone)\b)/gi, '@\u2060');
+}
+
+/**
+ * User-chosen text as the plain text of a Chatbot notification's `metadata.summary` (a push
+ * notification's preview, not markdown): verbatim, only `@channel`, `@here`, `@everyone` and a
+ * `<!` (Slack's special mentions) broken with a word joiner, as `escapeChatMarkdown` breaks them.
+ */
+export function plainChatText(text: string): string {
+  return text.replace(/@(?=(?:channel|here|everyone)\b)/gi, '@\u2060').replace(/<!/g, '<\u2060!');
 }
 
 /** An AWS Chatbot custom notification (client-markdown, rendered by Chatbot in Slack, Teams and Chime). */

@@ -3,7 +3,7 @@
  * delivered through the level topic's https subscription, and the JSON body POSTed to webhooks
  * (a `text` that Slack and Teams incoming webhooks render, plus structured fields). Pure.
  */
-import { chatbotCustomNotification, escapeChatMarkdown } from '../../shared/sns-message';
+import { chatbotCustomNotification, escapeChatMarkdown, plainChatText } from '../../shared/sns-message';
 import { chainText, formatTime, headline, levelText, nextText, Notice, subjectName, tierSentence } from './notice';
 import { renderLongText } from './text';
 import { slackEscape, withCleanName } from './untrusted';
@@ -19,11 +19,18 @@ export function escapeMarkdown(text: string): string {
 }
 
 /**
- * The notice with its free text cleaned and made safe for markdown: the acknowledger's name, and
- * the user-chosen names (service, SLO, alarm) as the digest escapes them.
+ * The notice with its free text cleaned and made safe for markdown: the acknowledger's name, and,
+ * with `escapeNames` (AWS Chatbot's client-markdown), the user-chosen names (service, SLO, alarm)
+ * as the digest escapes them. A Slack incoming webhook's mrkdwn has no backslash escapes (Slack
+ * escapes only `&`, `<`, `>`: https://api.slack.com/reference/surfaces/formatting#escaping), so
+ * there the names stay verbatim (an alarm name copied from the message exists) and the line is
+ * Slack-escaped whole.
  */
-function forMarkdown(n: Notice): Notice {
+function forMarkdown(n: Notice, escapeNames = true): Notice {
   n = withCleanName(n);
+  if (!escapeNames) {
+    return n.ackedBy === undefined ? n : { ...n, ackedBy: escapeMarkdown(n.ackedBy) };
+  }
   const facts = {
     ...n.facts,
     alarmName: escapeChatMarkdown(n.facts.alarmName),
@@ -60,9 +67,12 @@ function links(n: Notice): Array<{ label: string; url: string }> {
   return out;
 }
 
-/** The short markdown body shared by Chatbot and webhooks. Links are bare URLs: every client turns them into links. */
-function chatLines(n: Notice): string[] {
-  n = forMarkdown(n);
+/**
+ * The short markdown body shared by Chatbot and webhooks (`escapeNames`: see `forMarkdown`). Links
+ * are bare URLs: every client turns them into links.
+ */
+function chatLines(n: Notice, escapeNames = true): string[] {
+  n = forMarkdown(n, escapeNames);
   const f = n.facts;
   const lines: string[] = [];
   if (n.kind === 'alarm') {
@@ -109,6 +119,8 @@ export function chatbotNotification(n: Notice): Record<string, unknown> {
   }[n.kind];
   return chatbotCustomNotification({
     title: headline(forMarkdown(n)),
+    // plain text (a push notification's preview): the names verbatim, mentions broken
+    summary: plainChatText(headline(withCleanName(n))),
     // Chatbot renders client-markdown itself in Slack, Teams and Chime: no Slack escaping here
     // (free text is markdown-escaped in chatLines).
     description: chatLines(n).join('\n'),
@@ -133,7 +145,7 @@ export function webhookBody(n: Notice): Record<string, unknown> {
   const fields = forSlackFields(n);
   const f = n.facts;
   return {
-    text: [`*${slackEscape(headline(forMarkdown(n)))}*`, ...chatLines(n).map(slackEscapeUnlessUrl)].join('\n'),
+    text: [`*${slackEscape(headline(forMarkdown(n, false)))}*`, ...chatLines(n, false).map(slackEscapeUnlessUrl)].join('\n'),
     kind: n.kind,
     ...(n.kind === 'recovered' ? { resolution: n.resolution ?? 'ok' } : {}),
     severity: f.severity,

@@ -8,36 +8,57 @@ import type { FetchContext } from '../budget/fetch';
 import { withRetries } from '../budget/retry';
 import { isAccessDenied } from './aws';
 
+/** A state change of an alarm: when (ms), from and to which state (`ALARM`, `OK`, `INSUFFICIENT_DATA`). */
+export interface StateChange {
+  readonly at: number;
+  readonly from: string;
+  readonly to: string;
+}
+
 /** Transitions to ALARM (ms), per alarm name; `denied` when the identity may not read history. */
 export interface AlarmHistory {
   readonly alarms: ReadonlyMap<string, readonly number[]>;
+  /** Every state change read (into and out of ALARM), oldest first, per alarm name: its state at a given time. */
+  readonly changes: ReadonlyMap<string, readonly StateChange[]>;
   /** @default - allowed */
   readonly denied?: string;
+  /**
+   * The time (ms) up to which the history is complete, when a scan stopped after `MAX_PAGES` pages
+   * with more to read: the scan is oldest first, so the latest changes are the ones missing.
+   * @default - read to the end
+   */
+  readonly readTo?: number;
 }
 
 /** Pages per alarm before giving up on a NextToken that never ends. */
-const MAX_PAGES = 1_000;
+export const MAX_PAGES = 1_000;
 
 /** The time of a StateUpdate item to ALARM, or undefined for other items. */
 export function alarmTransition(historyData: string | undefined, timestamp: Date | undefined): number | undefined {
+  const change = stateChange(historyData, timestamp);
+  return change?.to === 'ALARM' ? change.at : undefined;
+}
+
+/** The state change of a StateUpdate item (its HistoryData's oldState and newState), or undefined for other items. */
+function stateChange(historyData: string | undefined, timestamp: Date | undefined): StateChange | undefined {
+  let data: { oldState?: { stateValue?: string }; newState?: { stateValue?: string } };
   try {
-    const data = JSON.parse(historyData ?? '{}') as { newState?: { stateValue?: string } };
-    if (data.newState?.stateValue !== 'ALARM') {
-      return undefined;
-    }
+    data = JSON.parse(historyData ?? '{}');
   } catch {
     return undefined;
   }
-  return timestamp ? new Date(timestamp).getTime() : undefined;
+  const to = data.newState?.stateValue;
+  return to && timestamp ? { at: new Date(timestamp).getTime(), from: data.oldState?.stateValue ?? 'unknown', to } : undefined;
 }
 
 type HistoryQuery = { readonly AlarmName: string } | { readonly AlarmTypes: ['CompositeAlarm'] };
 
-/** Every StateUpdate item to ALARM of one query, page by page; `denied` when refused. */
-async function transitions(context: FetchContext, query: HistoryQuery, start: number, end: number): Promise<{ items: Array<{ name: string; at: number }>; denied?: string }> {
-  const items: Array<{ name: string; at: number }> = [];
+/** Every StateUpdate item of one query, page by page; `denied` when refused, `readTo` when cut after `maxPages`. */
+async function transitions(context: FetchContext, query: HistoryQuery, start: number, end: number, maxPages: number):
+Promise<{ items: Array<{ name: string } & StateChange>; denied?: string; readTo?: number }> {
+  const items: Array<{ name: string } & StateChange> = [];
   let nextToken: string | undefined;
-  for (let page = 1; page <= MAX_PAGES; page++) {
+  for (let page = 1; ; page++) {
     let output;
     try {
       output = await withRetries(
@@ -61,14 +82,17 @@ async function transitions(context: FetchContext, query: HistoryQuery, start: nu
       throw err;
     }
     for (const item of output?.AlarmHistoryItems ?? []) {
-      const at = alarmTransition(item.HistoryData, item.Timestamp);
-      if (at !== undefined && at >= start && at < end && item.AlarmName) {
-        items.push({ name: item.AlarmName, at });
+      const change = stateChange(item.HistoryData, item.Timestamp);
+      if (change !== undefined && change.at >= start && change.at < end && item.AlarmName) {
+        items.push({ name: item.AlarmName, ...change });
       }
     }
     const token = output?.NextToken;
     if (!token || token === nextToken) {
       break;
+    }
+    if (page === maxPages) {
+      return { items, readTo: items.length ? items[items.length - 1].at : start };
     }
     nextToken = token;
   }
@@ -81,23 +105,34 @@ async function transitions(context: FetchContext, query: HistoryQuery, start: nu
  * composite-alarm history, paged, rather than one call per alarm; any other alarm by its name.
  */
 export async function readAlarmHistory(context: FetchContext, names: readonly string[], start: number, end: number,
-  composites: ReadonlySet<string> = new Set()): Promise<AlarmHistory> {
+  composites: ReadonlySet<string> = new Set(), maxPages = MAX_PAGES): Promise<AlarmHistory> {
   const alarms = new Map<string, number[]>(names.map((n) => [n, []]));
+  const changes = new Map<string, StateChange[]>(names.map((n) => [n, []]));
   const queries: HistoryQuery[] = [
     ...(names.some((n) => composites.has(n)) ? [{ AlarmTypes: ['CompositeAlarm'] as ['CompositeAlarm'] }] : []),
     ...names.filter((n) => !composites.has(n)).map((AlarmName) => ({ AlarmName })),
   ];
+  let readTo: number | undefined;
   for (const query of queries) {
-    const { items, denied } = await transitions(context, query, start, end);
-    for (const { name, at } of items) {
-      alarms.get(name)?.push(at);
+    const { items, denied, readTo: cut } = await transitions(context, query, start, end, maxPages);
+    if (cut !== undefined) {
+      readTo = Math.min(readTo ?? cut, cut);
+    }
+    for (const { name, ...change } of items) {
+      changes.get(name)?.push(change);
+      if (change.to === 'ALARM') {
+        alarms.get(name)?.push(change.at);
+      }
     }
     if (denied !== undefined) {
-      return { alarms, denied };
+      return { alarms, changes, denied, ...(readTo !== undefined ? { readTo } : {}) };
     }
   }
   for (const times of alarms.values()) {
     times.sort((a, b) => a - b);
   }
-  return { alarms };
+  for (const list of changes.values()) {
+    list.sort((a, b) => a.at - b.at);
+  }
+  return { alarms, changes, ...(readTo !== undefined ? { readTo } : {}) };
 }

@@ -100,10 +100,13 @@ export function burnDown(slo: SloEntry, series: SloSeries | undefined, start: nu
     const own = rangeSums(series, day.start, day.end);
     const windowStart = Math.max(day.end - slo.windowSeconds * 1000, series.range.start.getTime());
     const window = rangeSums(series, windowStart, day.end);
+    // a window clipped to the data CloudWatch keeps (a 1-minute-slice SLO's 30d over 15 days) says its basis
+    const clipped = windowStart > day.end - slo.windowSeconds * 1000;
     return {
       day: day.day,
       at,
       budgetRemainingPercent: window.hasData ? budgetRemainingPercent(window.bad, window.total, slo.errorBudget) : null,
+      ...(clipped && window.hasData ? { budgetBasisSeconds: Math.round((day.end - windowStart) / HOUR) * HOUR / 1000 } : {}),
       bad: own.hasData ? own.bad : null,
       total: own.hasData ? own.total : null,
     };

@@ -16,7 +16,7 @@ import { resolveTargets, unrecordedConditionIds, windowAlarmNames } from '../bud
 import { sliceRetentionSeconds } from '../budget/time-slices';
 import { DAY_SECONDS, HOUR_SECONDS } from '../../slo/windows';
 import type { ExperimentPlan } from '../experiments/model';
-import { AlarmHistory, readAlarmHistory } from './alerts';
+import { AlarmHistory, MAX_PAGES, readAlarmHistory } from './alerts';
 import { attainmentOf, burnDown, Happening, worstDays } from './attainment';
 import { CONCURRENCY, isAccessDenied, mapLimit, ReviewClients } from './aws';
 import {
@@ -183,12 +183,16 @@ async function readHistory(cw: FetchContext, input: ReviewInput, selected: reado
   const historyStart = Math.max(start, now - ALARM_HISTORY_RETENTION_SECONDS * 1000);
   const caveats: string[] = [];
   if (historyStart >= end) {
-    return { history: { alarms: new Map() }, historyReason: 'CloudWatch keeps alarm history 30 days: the whole period is older', caveats };
+    return { history: { alarms: new Map(), changes: new Map() }, historyReason: 'CloudWatch keeps alarm history 30 days: the whole period is older', caveats };
   }
   const history = await readAlarmHistory(cw, names, historyStart, end, composites);
   if (history.denied !== undefined) {
     const historyReason = `alarm history could not be read: cloudwatch:DescribeAlarmHistory was refused (${history.denied})`;
     return { history, historyReason, caveats: [`Alerts are not counted: ${historyReason}.`] };
+  }
+  if (history.readTo !== undefined) {
+    caveats.push(`Alerts (and stop conditions that fired) are counted up to ${new Date(history.readTo).toISOString()} only: `
+      + `the alarm history gave more than ${MAX_PAGES} pages and the rest was not read.`);
   }
   if (historyStart > start) {
     const from = new Date(historyStart).toISOString().slice(0, 10);
@@ -213,9 +217,12 @@ async function readOwnStopConditions(cw: FetchContext, input: ReviewInput, fis: 
   const account = accounts.length === 1 && /^\d{12}$/.test(accounts[0]) ? accounts[0] : undefined;
   const base = { region: cw.region, ...(account ? { account } : {}), ...(read.historyReason ? { reason: read.historyReason } : {}) };
   if (read.readFrom === undefined) {
-    return { ...base, alarms: read.history.alarms };
+    return { ...base, alarms: read.history.alarms, changes: read.history.changes };
   }
-  const scope: StopConditionHistory = { ...base, alarms: read.history.alarms, readFrom: read.readFrom };
+  const scope: StopConditionHistory = {
+    ...base, alarms: read.history.alarms, changes: read.history.changes, readFrom: read.readFrom,
+    ...(read.history.readTo !== undefined ? { readTo: read.history.readTo } : {}),
+  };
   const names = [...new Set(fis.runs.flatMap((run) => {
     const entry = input.manifests.flatMap((m) => m.stack.name === run.template.stack ? m.services : [])
       .find((s) => s.name === run.template.service)?.experiments.find((e) => e.name === run.template.experiment);
@@ -226,9 +233,13 @@ async function readOwnStopConditions(cw: FetchContext, input: ReviewInput, fis: 
   }
   const own = await readAlarmHistory(cw, names, read.readFrom, end);
   if (own.denied !== undefined) {
-    return { ...base, alarms: read.history.alarms, reason: `cloudwatch:DescribeAlarmHistory was refused (${own.denied})` };
+    return { ...base, alarms: read.history.alarms, changes: read.history.changes, reason: `cloudwatch:DescribeAlarmHistory was refused (${own.denied})` };
   }
-  return { ...scope, alarms: new Map([...read.history.alarms, ...own.alarms]) };
+  const readTo = [scope.readTo, own.readTo].filter((t): t is number => t !== undefined);
+  return {
+    ...scope, alarms: new Map([...read.history.alarms, ...own.alarms]), changes: new Map([...read.history.changes, ...own.changes]),
+    ...(readTo.length ? { readTo: Math.min(...readTo) } : {}),
+  };
 }
 
 function sloReport(slo: SloEntry, target: BudgetTarget, series: SloSeries | undefined, notDeployed: boolean, region: string,

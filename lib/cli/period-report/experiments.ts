@@ -27,6 +27,7 @@ import type { ExperimentView } from '../experiments/progress';
 import { judge, Verdict } from '../experiments/verdict';
 import type { ExperimentRun, ExperimentSection } from './model';
 import { CONCURRENCY, mapLimit } from './aws';
+import { MAX_PAGES as MAX_HISTORY_PAGES, StateChange } from './alerts';
 import { startedBySchedule } from './schedule-match';
 
 export interface FisContext {
@@ -86,6 +87,19 @@ export interface FoundRun {
   readonly experiment: ExperimentView;
   /** The ARNs of the run's stop-condition alarms, as GetExperiment gives them. @default - none given */
   readonly stopConditionArns?: readonly string[];
+  /** The account the run ran in (its ARN's, else its role's). @default - not known */
+  readonly account?: string;
+}
+
+/**
+ * The account of a run, from GetExperiment: the experiment's `arn` (`arn:aws:fis:region:account:experiment/id`,
+ * https://docs.aws.amazon.com/fis/latest/APIReference/API_Experiment.html; newer SDKs than ours return it),
+ * else its `roleArn` (`arn:aws:iam::account:role/...`): the role is passed to FIS with iam:PassRole, which
+ * passes roles of the caller's own account (not verified against the FIS documentation for
+ * multi-account experiments, whose role is the orchestrator account's, where the run is too).
+ */
+function runAccount(experiment: { arn?: string; roleArn?: string }): string | undefined {
+  return [experiment.arn, experiment.roleArn].map((arn) => arn?.split(':')[4]).find((a): a is string => a !== undefined && /^\d{12}$/.test(a));
 }
 
 /** The stop-condition source of a CloudWatch alarm (FIS stop conditions). */
@@ -119,6 +133,7 @@ export async function listRuns(context: FisContext, templates: ReadonlyMap<strin
         endTime: e.endTime,
       },
       stopConditionArns: (e.stopConditions ?? []).filter((c) => c.source === ALARM_SOURCE && c.value).map((c) => c.value!),
+      ...((account) => (account ? { account } : {}))(runAccount(e)),
     };
   });
 }
@@ -129,10 +144,14 @@ const RUNNING = new Set(['pending', 'initiating', 'running', 'stopping']);
 export interface StopConditionHistory {
   /** Transitions to ALARM (ms), per alarm name read. */
   readonly alarms: ReadonlyMap<string, readonly number[]>;
+  /** Every state change read, oldest first, per alarm name: each stop condition's state at a run's start. */
+  readonly changes: ReadonlyMap<string, readonly StateChange[]>;
   /** From when the history was read (ms): a run that started before cannot be told. @default - not read at all */
   readonly readFrom?: number;
   /** Why it could not be read, when it could not. @default - read */
   readonly reason?: string;
+  /** Up to when (ms) it is complete, when the scan was cut (`AlarmHistory.readTo`). @default - read to the end */
+  readonly readTo?: number;
   /** The region read: an alarm of another region is not in it. */
   readonly region: string;
   /** The stacks' account, when known: an alarm of another account is not in it. @default - not known */
@@ -165,16 +184,35 @@ export function runStopConditions(entry: ExperimentEntry | undefined, run: Found
       continue;
     }
     const { region, account } = arnScope(arn);
+    // the run's own account first: an env-agnostic stack's manifest does not know it
+    const here = run.account ?? history.account;
     const elsewhere = region !== history.region ? `in ${region || 'another region'}`
-      : history.account !== undefined && account !== '' && account !== history.account ? `in account ${account}` : undefined;
+      : here !== undefined && account !== '' && account !== here ? `in account ${account}` : undefined;
     out.set(name, { name, own: true, ...(elsewhere ? { unread: `its alarm is ${elsewhere}, whose history the report does not read` } : {}) });
   }
   return [...out.values()];
 }
 
+/**
+ * The alarm's state just before `at` (ms): the last change read before it, else the state the first
+ * change after it left; undefined when no change of it was read (its state then cannot be told).
+ */
+function stateAt(changes: readonly StateChange[], at: number): string | undefined {
+  const before = changes.filter((c) => c.at < at);
+  return before.length ? before[before.length - 1].to : changes.find((c) => c.at >= at)?.from;
+}
+
+/** What the stop conditions' states at a run's start say. */
+interface StatesAtStart {
+  /** In ALARM at the start: FIS refuses to start, or stops at once. */
+  readonly alarming: readonly string[];
+  /** Whose state at the start cannot be told (no state change of them in the history read). */
+  readonly untold: readonly string[];
+}
+
 /** The report's verdict and reason for gameday's verdict on a finished run. */
-function reportVerdict(verdict: Verdict, stops: readonly RunStopCondition[], fired: readonly string[], unknown: string | undefined):
-Pick<ExperimentRun, 'verdict' | 'reason'> {
+function reportVerdict(verdict: Verdict, stops: readonly RunStopCondition[], fired: readonly string[], unknown: string | undefined,
+  atStart: StatesAtStart): Pick<ExperimentRun, 'verdict' | 'reason'> {
   switch (verdict.kind) {
     case 'passed':
       return { verdict: 'passed', reason: verdict.headline };
@@ -190,9 +228,18 @@ Pick<ExperimentRun, 'verdict' | 'reason'> {
       return { verdict: 'cancelled', reason: verdict.headline };
     case 'stopped':
     case 'stopped-by-you':
-      return unknown !== undefined
-        ? { verdict: 'inconclusive', reason: `INCONCLUSIVE: FIS stopped the experiment, and whether a stop condition did cannot be told: ${unknown}` }
-        : { verdict: 'stopped-by-person', reason: 'STOPPED by a person or a program (StopExperiment): none of its stop-condition alarms went into ALARM during the run; no verdict' };
+      if (unknown !== undefined) {
+        return { verdict: 'inconclusive', reason: `INCONCLUSIVE: FIS stopped the experiment, and whether a stop condition did cannot be told: ${unknown}` };
+      }
+      if (atStart.alarming.length) {
+        // gameday's wording (lib/cli/experiments/verdict.ts): FIS stopped it because the alarm already was in ALARM
+        return { verdict: 'inconclusive', reason: `INCONCLUSIVE: FIS stopped the experiment: ${verdict.headline.replace(/^STOPPED: /, '')}` };
+      }
+      if (atStart.untold.length) {
+        return { verdict: 'inconclusive', reason: 'INCONCLUSIVE: FIS stopped the experiment, and whether a stop condition was already in ALARM at the start '
+          + `cannot be told: no state change of ${joinAnd(atStart.untold)} in the alarm history read` };
+      }
+      return { verdict: 'stopped-by-person', reason: 'STOPPED by a person or a program (StopExperiment): none of its stop-condition alarms went into ALARM during the run; no verdict' };
     default:
       return { verdict: 'inconclusive', reason: verdict.headline };
   }
@@ -230,7 +277,17 @@ export function describeRun(entry: ExperimentEntry | undefined, run: FoundRun, p
   const unknown = history.readFrom === undefined || history.readFrom > started
     ? `the alarm history of the run is not read (${history.reason ?? 'it is older than the history kept'})`
     : unread.length > 0 ? joinAnd(unread.map((s) => `${s.name}: ${s.unread}`)) : undefined;
-  return { ...base, ...reportVerdict(judge(plan, e, { stoppedByYou: false, firedStopConditions: fired }), stops, fired, unknown) };
+  if (history.readTo !== undefined && (ended ?? periodEnd) > history.readTo && fired.length === 0 && (status === 'completed' || status === 'stopped')) {
+    // the scan is oldest first: a stop condition that fired during the run may be among what was not read
+    return { ...base, verdict: 'inconclusive', reason: `INCONCLUSIVE: the alarm history was read up to ${new Date(history.readTo).toISOString()} only `
+      + `(more than ${MAX_HISTORY_PAGES} pages of DescribeAlarmHistory): whether a stop condition fired during the run cannot be told` };
+  }
+  // a stop condition already in ALARM at the start (or gone to ALARM between creation and start) stops the run at once
+  const read = stops.filter((s) => s.unread === undefined && !fired.includes(s.name))
+    .map((s) => ({ name: s.name, state: stateAt(history.changes.get(s.name) ?? [], started) }));
+  const atStart = { alarming: read.filter((s) => s.state === 'ALARM').map((s) => s.name), untold: read.filter((s) => s.state === undefined).map((s) => s.name) };
+  const verdict = judge(plan, e, { stoppedByYou: false, firedStopConditions: fired, alarmingAtStart: atStart.alarming });
+  return { ...base, ...reportVerdict(verdict, stops, fired, unknown, atStart) };
 }
 
 /** The section of one service from its runs. */

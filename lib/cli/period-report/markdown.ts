@@ -81,7 +81,7 @@ function sloDetails(slo: SloPeriodReport): string[] {
   if (slo.burnDown.some((p) => p.bad !== null)) {
     lines.push(`<details><summary>Burn-down: budget left of the ${slo.window} window at each day's end</summary>`, '',
       ...table(['day', 'budget left', 'bad', slo.unit], slo.burnDown.map((p) => [
-        p.day, budget(p.budgetRemainingPercent), p.bad === null ? '–' : count(p.bad), p.total === null ? '–' : count(p.total),
+        p.day, `${budget(p.budgetRemainingPercent)}${p.budgetBasisSeconds !== undefined ? ` (of ${budgetBasis(slo, p)})` : ''}`, p.bad === null ? '–' : count(p.bad), p.total === null ? '–' : count(p.total),
       ])), '', '</details>', '');
   }
   return lines;

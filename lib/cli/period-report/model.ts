@@ -137,6 +137,11 @@ export interface BurnDownPoint {
   readonly at: string;
   /** Budget remaining of the SLO window ending at `at`; null without data. */
   readonly budgetRemainingPercent: number | null;
+  /**
+   * What `budgetRemainingPercent` is measured against (seconds), when the window is clipped to the
+   * data CloudWatch keeps (`Attainment.budgetBasisSeconds`). @default - the whole SLO window
+   */
+  readonly budgetBasisSeconds?: number;
   readonly bad: number | null;
   readonly total: number | null;
 }

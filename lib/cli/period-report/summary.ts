@@ -92,7 +92,7 @@ function incidentsPart(section: IncidentSection, slos: readonly SloPeriodReport[
  * What an SLO window's budget left is measured against: `the 30d window`, or `the 15d read of the
  * 30d window` when CloudWatch keeps less of it (`Attainment.budgetBasisSeconds`).
  */
-export function budgetBasis(slo: Pick<SloPeriodReport, 'window'>, attainment: Attainment): string {
+export function budgetBasis(slo: Pick<SloPeriodReport, 'window'>, attainment: Pick<Attainment, 'budgetBasisSeconds'>): string {
   return attainment.budgetBasisSeconds !== undefined
     ? `the ${formatDuration(attainment.budgetBasisSeconds, { compact: true })} read of the ${slo.window} window`
     : `the ${slo.window} window`;

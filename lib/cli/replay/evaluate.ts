@@ -100,8 +100,8 @@ export function resolutionProblem(model: SloAlarmModel, range: ReplayRange, dela
 
 /**
  * Every metric the models read, once each. Given the range, a metric that no alarm on periods
- * shorter than 5 minutes reads beyond the 1-minute data takes 5-minute datapoints as the value of
- * each of their minutes (`HistoryMetric.fiveMinuteValues`); the SLO of such an alarm is not
+ * shorter than 5 minutes reads beyond the 1-minute data reads 5-minute datapoints as they are, each
+ * once at its period's start as a live 5-minute publisher's (`HistoryMetric.fiveMinuteValues`); the SLO of such an alarm is not
  * replayed anyway (`resolutionProblem`).
  */
 export function metricsOf(models: readonly SloAlarmModel[], coarse?: { range: ReplayRange; delayMinutes: number }): HistoryMetric[] {
@@ -121,7 +121,7 @@ export function metricsOf(models: readonly SloAlarmModel[], coarse?: { range: Re
 
 /**
  * What the alarms could not read of the 5-minute part of the history, per metric their look-back
- * takes there: datapoints that cannot stand for their minutes, or none at all where later data has
+ * takes there: datapoints they cannot read as they are (a 5-minute percentile), or none at all where later data has
  * some. Those minutes are missing to the alarms, and the replay says so.
  */
 function coarseGaps(model: SloAlarmModel, history: MetricHistory, delayMinutes: number): string[] {
@@ -135,7 +135,7 @@ function coarseGaps(model: SloAlarmModel, history: MetricHistory, delayMinutes: 
   for (const metric of metricsOf(reading.map((a) => ({ ...model, windowAlarms: [a] })))) {
     const read = history.coarseRead(metric);
     if (read.unusable > 0) {
-      notes.push(`${read.unusable} 5-minute datapoints of ${describeMetric(metric)} before ${boundary} cannot stand for their minutes `
+      notes.push(`${read.unusable} 5-minute datapoints of ${describeMetric(metric)} before ${boundary} cannot be read as the alarms' datapoints `
         + `(a 5-minute ${metric.statistic} says nothing of each minute): the alarms read that part of the range as missing`);
     } else if (read.used === 0 && history.datapoints(metric) > 0) {
       notes.push(`no 5-minute datapoint of ${describeMetric(metric)} before ${boundary}, where only 5-minute data is kept: the alarms read `

@@ -123,9 +123,10 @@ export interface HistoryMetric extends ModelMetric {
   /** `metricIdentityKey` of the metric. */
   readonly key: string;
   /**
-   * Its 5-minute datapoints stand for each of their minutes: the alarms that read it over 5-minute
-   * data aggregate whole 5-minute periods. @default false: a 5-minute Average, Maximum or Minimum says
-   * nothing of each minute
+   * Its 5-minute datapoints can be read as they are: the alarms that read it over 5-minute data
+   * aggregate whole 5-minute periods, so a 5-minute Average, Maximum or Minimum is stored once, in
+   * its first minute, as a live 5-minute publisher's datapoint is. @default false: a 5-minute
+   * Average, Maximum or Minimum says nothing of each minute
    */
   readonly fiveMinuteValues?: boolean;
 }
@@ -137,9 +138,9 @@ export function historyMetric(metric: ModelMetric, fiveMinuteValues = false): Hi
 
 /** What the 5-minute part of the history gave for a metric. */
 export interface CoarseRead {
-  /** 5-minute datapoints stored (spread or repeated over their minutes). */
+  /** 5-minute datapoints stored (a count spread over its minutes, any other statistic in its first minute). */
   readonly used: number;
-  /** 5-minute datapoints read that could not stand for their minutes: those minutes are missing. */
+  /** 5-minute datapoints read that the alarms cannot read as they are: those minutes are missing. */
   readonly unusable: number;
 }
 
@@ -215,8 +216,13 @@ export class MetricHistory {
       return;
     }
     const share = counted ? value / minutes : value;
+    // A 5-minute Average, Maximum or Minimum is stored in its first minute only, as a live 5-minute
+    // publisher's datapoint is: a 5-minute window ending at any minute then holds exactly one such
+    // value. Repeated over its five minutes, 4 windows in 5 would span two blocks and one bad block
+    // would count as two bad slices.
+    const spread = coarse && !counted ? 1 : minutes;
     let stored = false;
-    for (let j = 0; j < minutes; j++) {
+    for (let j = 0; j < spread; j++) {
       const index = Math.round((timestamp + j * MINUTE_MS - first) / MINUTE_MS);
       const at = timestamp + j * MINUTE_MS;
       // a 5-minute block overlapping the 1-minute segment leaves those minutes to it

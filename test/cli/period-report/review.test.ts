@@ -119,7 +119,12 @@ describe('review on the sample app', () => {
         run('EXPbroken', '2024-04-25', 'failed', { reason: 'Target resolution failed.', error: { code: 'InvalidTarget', location: 'Targets.functions' } }),
         run('EXPcancelled', '2024-04-26', 'cancelled', { reason: 'Experiment cancelled.' }),
       );
-      fake.transitions.push({ alarm: 'search-synthetic-probe', at: at('2024-04-21T09:07:00Z'), state: 'ALARM' });
+      fake.transitions.push(
+        { alarm: 'search-synthetic-probe', at: at('2024-04-21T09:07:00Z'), state: 'ALARM' },
+        { alarm: 'search-synthetic-probe', at: at('2024-04-21T09:30:00Z'), state: 'OK' },
+        // the latency page alarm's state is known from here (a run's state at its start needs a change read)
+        { alarm: 'search-latency-page', at: at('2024-04-02T00:00:00Z'), state: 'OK' },
+      );
       return fake;
     }
 
@@ -144,6 +149,39 @@ describe('review on the sample app', () => {
         + 'be told: edge-probe: its alarm is in us-east-1, whose history the report does not read']);
       expect(search.experiments).toEqual(expect.objectContaining({ passed: 0, findings: 2, failed: 1, stoppedByPerson: 1, cancelled: 1, inconclusive: 1 }));
       expect(search.summary).toMatch(/; experiments passed 0 of 6 \(2 findings, 1 failed to run, 1 stopped by a person, 1 cancelled, 1 inconclusive\)$/);
+    });
+
+    test('a run FIS stopped because its stop-condition alarm was already in ALARM at the start is inconclusive (gameday\'s wording), not stopped by a person', async () => {
+      const fake = moreRuns();
+      fake.experiments.push(run('EXPalarmingAtStart', '2024-04-27', 'stopped', { stopConditionArns: [PROBE_ALARM] }));
+      // went to ALARM between the experiment's creation and its start, and stayed there
+      fake.transitions.push({ alarm: 'search-synthetic-probe', at: at('2024-04-27T08:59:30Z'), state: 'ALARM' });
+      const search = (await review()).services.find((s) => s.service === 'search')!.experiments;
+      expect(search.runs.find((r) => r.id === 'EXPalarmingAtStart')).toEqual(expect.objectContaining({
+        verdict: 'inconclusive', stopConditionFired: false,
+        reason: 'INCONCLUSIVE: FIS stopped the experiment: stop condition search-synthetic-probe was already in ALARM at the start; nothing was learned',
+      }));
+    });
+
+    test('a run stopped whose stop condition has no state change in the history read is inconclusive: its state at the start cannot be told', async () => {
+      const fake = account();
+      fake.experiments.push(run('EXPquiet', '2024-04-22', 'stopped', { stopConditionArns: [PROBE_ALARM] }));
+      const search = (await review()).services.find((s) => s.service === 'search')!.experiments;
+      expect(search.runs.find((r) => r.id === 'EXPquiet')).toEqual(expect.objectContaining({
+        verdict: 'inconclusive',
+        reason: expect.stringMatching(/^INCONCLUSIVE: FIS stopped the experiment, and whether a stop condition was already in ALARM at the start cannot be told: no state change of .*search-synthetic-probe in the alarm history read$/),
+      }));
+    });
+
+    test('a run stopped by an alarm of another account (same region) is inconclusive: the run\'s account is GetExperiment\'s, not the env-agnostic manifest\'s', async () => {
+      const fake = moreRuns();
+      fake.experiments.push(run('EXPotherAccount', '2024-04-27', 'stopped', { stopConditionArns: ['arn:aws:cloudwatch:eu-west-1:444455556666:alarm:partner-probe'] }));
+      const search = (await review()).services.find((s) => s.service === 'search')!.experiments;
+      expect(search.runs.find((r) => r.id === 'EXPotherAccount')).toEqual(expect.objectContaining({
+        verdict: 'inconclusive',
+        reason: 'INCONCLUSIVE: FIS stopped the experiment, and whether a stop condition did cannot be told: '
+          + 'partner-probe: its alarm is in account 444455556666, whose history the report does not read',
+      }));
     });
 
     test('a run stopped while the alarm history cannot be read is inconclusive, not stopped by a person', async () => {
@@ -325,11 +363,16 @@ describe('review of time-slice SLOs: the condition metric read at Period = slice
     expect(freshness.worstDays[0].budgetSpentPercent).toBeCloseTo(100 * 90 / (0.005 * 30 * 1_440), 0);
     const consumer = report.services[0].slos.find((s) => s.slo === 'consumer')!;
     expect(consumer.slidingWindow.budgetBasisSeconds).toBeUndefined();
+    // the burn-down's budget left says its base too (a whole window's when not clipped)
+    expect(freshness.burnDown[freshness.burnDown.length - 1].budgetBasisSeconds).toBe((T0 - KEPT_FROM) / 1000);
+    expect(freshness.burnDown[0].budgetBasisSeconds).toBeUndefined();
+    expect(consumer.burnDown.every((p) => p.budgetBasisSeconds === undefined)).toBe(true);
 
     expect(await world().run('review', dir, '--since', '30d', '--service', 'order-events')).toBe(0);
     const markdown = world().stdout();
     expect(markdown).toMatch(/\| freshness \| 99\.5 % \| [^|]+ \| [^|]+ \| 16\.2 % \(of the 14d 22h read of the 30d window\) \|/);
     expect(markdown).toMatch(/- 2024-04-24: .*of a whole 30d window's budget\)/);
+    expect(markdown).toMatch(/\| 2024-05-01 \| 16\.2 % \(of the 14d 22h read of the 30d window\) \| 0 \|/);
 
     const out = path.join(dir, 'basis.html');
     expect(await world().run('review', dir, '--since', '30d', '--service', 'order-events', '--format', 'html', '--out', out)).toBe(0);

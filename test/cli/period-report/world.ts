@@ -157,7 +157,7 @@ export class FakeAccount {
       if (!e) throw Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' });
       return {
         experiment: {
-          id: e.id, experimentTemplateId: e.experimentTemplateId,
+          id: e.id, experimentTemplateId: e.experimentTemplateId, roleArn: 'arn:aws:iam::111122223333:role/Shop-ExperimentRole',
           state: { status: e.status as never, ...(e.reason ? { reason: e.reason } : {}), ...(e.error ? { error: e.error } : {}) },
           ...(e.stopConditionArns ? { stopConditions: e.stopConditionArns.map((value) => ({ source: 'aws:cloudwatch:alarm', value })) } : {}),
           startTime: new Date(e.startTime), ...(e.endTime ? { endTime: new Date(e.endTime) } : {}),

@@ -9,7 +9,7 @@ import { sloAlarmsFromTemplate } from '../../../lib/simulation/template-alarms';
 
 // CloudFront's availability reads an Average (5xxErrorRate) beside a count (Requests). Older than
 // 15 days CloudWatch keeps 5-minute data only (GetMetricData, "Amazon CloudWatch API Reference"):
-// the rate's 5-minute averages must stand for their minutes there, or an outage reads as missing
+// the rate's 5-minute averages must be read as they are there, or an outage reads as missing
 // data and the replay says all clear (found in review: `Average` was read as missing before).
 const stack = new Stack(new App(), 'Edge', { env: { account: '111111111111', region: 'us-east-1' } });
 const distribution = new cloudfront.Distribution(stack, 'Cdn', { defaultBehavior: { origin: new origins.HttpOrigin('origin.example.com') } });

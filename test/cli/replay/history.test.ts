@@ -82,17 +82,17 @@ describe('MetricHistory', () => {
     expect(history.scenario()({ ...age }, minuteOf(block))).toBeUndefined();
   });
 
-  test('a 5-minute Average of a metric read only on 5-minute periods stands for each of its minutes (a canary\'s 5-minute slices)', () => {
+  test('a 5-minute Average of a metric read only on 5-minute periods is stored once, in its first minute, as a live 5-minute datapoint (a canary\'s 5-minute slices)', () => {
     const history = new MetricHistory(range);
     const success = historyMetric({ namespace: 'CloudWatchSynthetics', metricName: 'SuccessPercent', dimensions: {}, statistic: 'Average' }, true);
     const block = Math.ceil(first / (5 * MINUTE)) * 5 * MINUTE;
     history.add(success, block, 300, 80);
     const scenario = history.scenario();
-    expect([0, 1, 2, 3, 4, 5].map((j) => scenario(success, minuteOf(block) + j))).toEqual([80, 80, 80, 80, 80, undefined]);
+    expect([0, 1, 2, 3, 4, 5].map((j) => scenario(success, minuteOf(block) + j))).toEqual([80, undefined, undefined, undefined, undefined, undefined]);
     expect(history.coarseRead(success)).toEqual({ used: 1, unusable: 0 });
   });
 
-  test('a 5-minute datapoint that cannot stand for its minutes is counted as unusable, not dropped silently', () => {
+  test('a 5-minute datapoint the alarms cannot read as it is (a percentile) is counted as unusable, not dropped silently', () => {
     const history = new MetricHistory(range);
     const p99 = historyMetric({ namespace: 'Shop', metricName: 'Latency', dimensions: {}, statistic: 'p99' }, true);
     const block = Math.ceil(first / (5 * MINUTE)) * 5 * MINUTE;

@@ -308,6 +308,30 @@ describe('replay', () => {
       expect(Date.parse(pages[0].clearedAt)).toBeLessThan(from + 2 * HOUR);
     });
 
+    /** Replays `failed` consecutive failed runs older than 15 days and the same runs 3 days ago (1-minute data): the pages' offsets from each. */
+    async function pagesAfterFailedRuns(failed: number): Promise<{ old: number[]; recent: number[] }> {
+      const h = world();
+      const old = T0 - 15 * DAY - 6 * HOUR;
+      const recent = T0 - 3 * DAY;
+      const failing = (t: number) => (t >= old && t < old + failed * 5 * MINUTE) || (t >= recent && t < recent + failed * 5 * MINUTE);
+      canaryRuns(givenDeployedShop(h, withCanary, { [canaryId(withCanary)]: CANARY }), (t) => (failing(t) ? 0 : 100));
+
+      expect(await h.run('replay', withCanary, '--stack', 'Shop', '--service', 'storefront', ...since)).toBe(0);
+
+      const pages: number[] = json(h.stdout()).slos[0].alerts.filter((a: any) => a.severity === 'page').map((a: any) => Date.parse(a.firedAt));
+      return { old: pages.filter((t) => t < recent - DAY).map((t) => t - old), recent: pages.filter((t) => t >= recent - DAY).map((t) => t - recent) };
+    }
+
+    test('one failed run older than 15 days does not page, as it does not on 1-minute data (a 5-minute average is one slice, not two)', async () => {
+      expect(await pagesAfterFailedRuns(1)).toEqual({ old: [], recent: [] });
+    });
+
+    test('two failed runs older than 15 days page at the same offset as on 1-minute data', async () => {
+      const { old, recent } = await pagesAfterFailedRuns(2);
+      expect(recent).toHaveLength(1);
+      expect(old).toEqual(recent);
+    });
+
     test('a canary without 5-minute data before the 15-day line is said: that part of the range reads as missing', async () => {
       const h = world();
       const created = T0 - 15 * DAY + 2 * HOUR;

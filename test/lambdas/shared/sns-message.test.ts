@@ -1,7 +1,7 @@
 /**
  * The shared SNS message helpers: what AWS Chatbot's client-markdown receives of user-chosen text.
  */
-import { escapeChatMarkdown } from '../../../lambdas/shared/sns-message';
+import { escapeChatMarkdown, plainChatText } from '../../../lambdas/shared/sns-message';
 
 describe('escapeChatMarkdown', () => {
   test('backslash-escapes what formats in Slack and markdown: * _ ~ ` > [ ] and the backslash', () => {
@@ -21,5 +21,11 @@ describe('escapeChatMarkdown', () => {
   test('names made of letters, digits, - and . are unchanged; _ is escaped', () => {
     expect(escapeChatMarkdown('checkout-v2.eu')).toBe('checkout-v2.eu');
     expect(escapeChatMarkdown('checkout_v2')).toBe('checkout\\_v2');
+  });
+});
+
+describe('plainChatText (a Chatbot summary, plain text)', () => {
+  test('keeps names verbatim (no backslashes) and breaks @channel, @here, @everyone and <!channel>', () => {
+    expect(plainChatText('Reliability report check_out*v2: <!channel> @here')).toBe('Reliability report check_out*v2: <\u2060!channel> @\u2060here');
   });
 });

@@ -156,6 +156,21 @@ describe('markdown injection', () => {
     expect(bodies.sms).toContain('check_out/*avail*');
   });
 
+  test('webhook text (Slack mrkdwn, no backslash escapes) keeps the alarm name verbatim, so a name copied from it exists; <!channel> in a name is still neutralised', () => {
+    const base = notice({}, 'check_out');
+    const text = (webhookBody({ ...base, facts: { ...base.facts, slo: '<!channel>' } }) as { text: string }).text;
+    expect(text).toContain('Alarm: check_out-availability-page, since');
+    expect(text).not.toContain('check\\_out');
+    expect(text).toContain('&lt;!channel&gt;');
+    expect(text).not.toContain('<!channel>');
+  });
+
+  test('the Chatbot summary (a plain-text push preview) names the service verbatim, not markdown-escaped; a mention in it is still broken', () => {
+    const base = notice({}, 'check_out');
+    const body = chatbotNotification({ ...base, facts: { ...base.facts, slo: '@channel' } }) as { metadata: { summary: string } };
+    expect(body.metadata.summary).toBe('PAGE check_out/@\u2060channel: error budget burning at 14.4x (1h/5m)');
+  });
+
   test('an acknowledger named @channel cannot notify the channel', () => {
     const body = chatbotNotification(notice({ kind: 'acknowledged', ackedBy: '@channel & co', ackUrl: undefined })) as { content: { title: string } };
     expect(body.content.title).toBe('ACKNOWLEDGED checkout/availability: @\u2060channel \\& co is handling it');
