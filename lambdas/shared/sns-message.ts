@@ -86,7 +86,12 @@ export function gsm(text: string): string {
  * plain text and never go through it.
  */
 export function escapeChatMarkdown(text: string): string {
-  return text.replace(/[\\`*_~[\]<>&]/g, '\\$&').replace(/@(?=(?:channel|here|everyone)\b)/gi, '@\u2060');
+  return breakMentions(text.replace(/[\\`*_~[\]<>&]/g, '\\$&'));
+}
+
+/** `@channel`, `@here` and `@everyone` broken with a word joiner (U+2060) after the `@`: shown, never notifying. */
+function breakMentions(text: string): string {
+  return text.replace(/@(?=(?:channel|here|everyone)\b)/gi, '@\u2060');
 }
 
 /**
@@ -95,7 +100,7 @@ export function escapeChatMarkdown(text: string): string {
  * `<!` (Slack's special mentions) broken with a word joiner, as `escapeChatMarkdown` breaks them.
  */
 export function plainChatText(text: string): string {
-  return text.replace(/@(?=(?:channel|here|everyone)\b)/gi, '@\u2060').replace(/<!/g, '<\u2060!');
+  return breakMentions(text).replace(/<!/g, '<\u2060!');
 }
 
 /** An AWS Chatbot custom notification (client-markdown, rendered by Chatbot in Slack, Teams and Chime). */
